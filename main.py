@@ -1,0 +1,3 @@
+from posko_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,3 @@
+from posko_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""`posko`: the command line over the core services. Never imports Qt.
+
+Each area registers its subcommands from a module in `posko_desktop.commands`.
+Errors go to stderr with a non-zero exit code: 2 for refused input, 1 for a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from posko_desktop import __version__
+from posko_desktop.commands import COMMAND_MODULES
+from posko_desktop.commands.common import CliError
+from posko_desktop.core import i18n
+from posko_desktop.core.domain import PoskoError
+from posko_desktop.core.i18n import _
+from posko_desktop.logsetup import setup_logging
+from posko_desktop.paths import AppPaths
+
+logger = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="posko", description=_("Posko Desk Pilkada command line")
+    )
+    parser.add_argument("--version", action="version", version=f"posko {__version__}")
+    parser.add_argument("--db", help=_("database file path or SQLAlchemy URL (default: POSKO_DB, "
+                                       "then the file in the user data folder)"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of messages (id or en)"))
+    parser.add_argument("--user", help=_("user name to act as"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from(argv)
+    if lang:
+        i18n.set_language(lang)
+    paths = AppPaths.default().ensure()
+    setup_logging(paths.log_file, console=False)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except PoskoError as err:
+        logger.warning("posko %s refused: %s", args.command, err.text_in("en"))
+        print(_("Error: {message}").format(message=err.text()), file=sys.stderr)
+        return 2
+    except CliError as err:
+        print(_("Error: {message}").format(message=str(err)), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(_("Cancelled"), file=sys.stderr)
+        return 130
+    except Exception as err:  # the log has the traceback; the user gets one clear line
+        logger.exception("posko %s failed", args.command)
+        print(_("Unexpected error: {error}. Details are in {log}").format(
+            error=err, log=paths.log_file), file=sys.stderr)
+        return 1
+
+
+def _language_from(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in i18n.LANGUAGES else None
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value if value in i18n.LANGUAGES else None
+    return None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

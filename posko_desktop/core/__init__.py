@@ -1,0 +1,1 @@
+"""Qt-free core: domain, database, services, reports, sync. Never imports Qt."""

@@ -1,0 +1,91 @@
+"""Open a database: refuse one made by a newer version, back up, then migrate to head."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from posko_desktop.core.db.engine import Database
+from posko_desktop.core.domain import DatabaseVersionError
+from posko_desktop.core.i18n import N_
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(db: Database) -> bool:
+    """Bring `db` to the newest schema. Returns True when something was upgraded.
+
+    A revision this program does not know means a newer Posko Desk made the file:
+    it is refused and left untouched.
+    """
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
+    current = current_revision(db)
+    head = script.get_current_head()
+    if current == head:
+        return False
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseVersionError(
+            N_("This database was made by a newer version of Posko Desk (schema {revision}). "
+               "Update the application; the database was not changed."),
+            revision=current,
+        )
+    if current is not None and db.file is not None:
+        backup_sqlite(db.file, suffix=f"before-{head}")
+    if current is None:
+        with db.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+        if tables - {"alembic_version"}:
+            raise DatabaseVersionError(
+                N_("This file is not a Posko Desk database; it was not changed."),
+            )
+    logger.info("Migrating %s from %s to %s", db.display_location, current, head)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return True
+
+
+def backup_sqlite(path: Path, suffix: str) -> Path:
+    """Consistent copy through SQLite's online backup API, next to the file."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{suffix}.{stamp}.bak")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    logger.info("Backed up %s to %s", path, target)
+    return target

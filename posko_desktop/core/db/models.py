@@ -1,0 +1,173 @@
+"""Tables of the foundation (migration 0001). Later areas add their own modules
+(`models_*.py`) and migrations; every model registers on `Base.metadata`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from posko_desktop.core.db.base import Base
+
+
+class Regency(Base):
+    __tablename__ = "regency"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)  # "33.74"
+    kind: Mapped[str] = mapped_column(String(10))  # kabupaten | kota
+    name: Mapped[str] = mapped_column(String(60))
+
+
+class Category(Base):
+    __tablename__ = "category"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)  # "A" or "A1"
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("category.code"))
+    label_id: Mapped[str] = mapped_column(String(120))
+    label_en: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LocalSite(Base):
+    """This installation: one row. Site "33" is the province, "33.xx" a regency office."""
+
+    __tablename__ = "local_site"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(5))
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+    last_stamp: Mapped[str] = mapped_column(String(40), default="")
+
+
+class NumberSequence(Base):
+    __tablename__ = "number_sequence"
+
+    site: Mapped[str] = mapped_column(String(5), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+
+    # Local integer key (SQLite rowid alias, stable across VACUUM; the full-text index
+    # points at it). `id` is the global, time-ordered UUID that sync and other tables use.
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    origin_site: Mapped[str] = mapped_column(String(5))
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"))
+    kecamatan: Mapped[str] = mapped_column(String(100), default="")
+    desa: Mapped[str] = mapped_column(String(100), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    occurred_at: Mapped[datetime]
+    occurred_date: Mapped[date] = mapped_column(Date)  # WIB calendar day of occurred_at
+    reported_at: Mapped[datetime]
+    source_type: Mapped[str] = mapped_column(String(20))
+    source_detail: Mapped[str] = mapped_column(String(500), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
+    severity: Mapped[str] = mapped_column(String(10))
+    severity_rank: Mapped[int] = mapped_column(SmallInteger)  # 0 rendah .. 3 kritis
+    status: Mapped[str] = mapped_column(String(30))
+    people_involved: Mapped[int | None] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(80))
+    respond_by: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+    next_referral_due: Mapped[datetime | None]  # earliest due time of an open referral
+    mod_stamp: Mapped[str] = mapped_column(String(40), index=True)
+    field_stamps: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_incident_occurred", "occurred_at"),
+        Index("ix_incident_regency_occurred", "regency_code", "occurred_at"),
+        Index("ix_incident_category_occurred", "category_code", "occurred_at"),
+        Index("ix_incident_severity_occurred", "severity_rank", "occurred_at"),
+        Index("ix_incident_status_occurred", "status", "occurred_at"),
+        Index("ix_incident_day_regency", "occurred_date", "regency_code", "category_code", "severity_rank"),
+    )
+
+
+class FollowUp(Base):
+    """Append-only timeline entry: a note, a status change, a referral or a referral update."""
+
+    __tablename__ = "followup"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incident.id"), index=True)
+    created_at: Mapped[datetime]
+    author: Mapped[str] = mapped_column(String(80))
+    origin_site: Mapped[str] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    status_from: Mapped[str | None] = mapped_column(String(30))
+    status_to: Mapped[str | None] = mapped_column(String(30))
+    agency_code: Mapped[str | None] = mapped_column(String(20))
+    due_at: Mapped[datetime | None]
+    referral_id: Mapped[uuid.UUID | None]
+    referral_state: Mapped[str | None] = mapped_column(String(20))
+    mod_stamp: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class Blob(Base):
+    """Evidence file content, addressed by SHA-256 (stored once however often attached)."""
+
+    __tablename__ = "blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Attachment(Base):
+    __tablename__ = "attachment"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incident.id"), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
+    filename: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime]
+    added_by: Mapped[str] = mapped_column(String(80))
+    origin_site: Mapped[str] = mapped_column(String(5))
+    mod_stamp: Mapped[str] = mapped_column(String(40))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)

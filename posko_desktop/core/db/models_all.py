@@ -1,0 +1,3 @@
+"""Imports every model module so `Base.metadata` is complete (Alembic, tests)."""
+
+from posko_desktop.core.db import models  # noqa: F401

@@ -1,0 +1,244 @@
+"""Enums, value objects, the status workflow and typed errors. Standard library only."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from posko_desktop.core.i18n import N_, _, gettext_in
+
+PROVINCE_CODE = "33"
+
+
+class Severity(enum.StrEnum):
+    RENDAH = "rendah"
+    SEDANG = "sedang"
+    TINGGI = "tinggi"
+    KRITIS = "kritis"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_ORDER.index(self)
+
+    @property
+    def label(self) -> str:
+        return _(_SEVERITY_LABELS[self])
+
+
+_SEVERITY_ORDER = [Severity.RENDAH, Severity.SEDANG, Severity.TINGGI, Severity.KRITIS]
+_SEVERITY_LABELS = {
+    Severity.RENDAH: N_("Low"),
+    Severity.SEDANG: N_("Medium"),
+    Severity.TINGGI: N_("High"),
+    Severity.KRITIS: N_("Critical"),
+}
+
+
+class Status(enum.StrEnum):
+    BARU = "baru"
+    DIVERIFIKASI = "diverifikasi"
+    DITINDAKLANJUTI = "ditindaklanjuti"
+    SELESAI = "selesai"
+    DITOLAK = "ditolak"
+    TIDAK_DAPAT_DIVERIFIKASI = "tidak_dapat_diverifikasi"
+
+    @property
+    def label(self) -> str:
+        return _(_STATUS_LABELS[self])
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATUSES
+
+
+_STATUS_LABELS = {
+    Status.BARU: N_("New"),
+    Status.DIVERIFIKASI: N_("Verified"),
+    Status.DITINDAKLANJUTI: N_("In follow-up"),
+    Status.SELESAI: N_("Resolved"),
+    Status.DITOLAK: N_("Rejected"),
+    Status.TIDAK_DAPAT_DIVERIFIKASI: N_("Cannot be verified"),
+}
+
+OPEN_STATUSES = frozenset({Status.BARU, Status.DIVERIFIKASI, Status.DITINDAKLANJUTI})
+CLOSED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: Status
+    target: Status
+    label: str  # msgid, translated when shown
+    needs_reason: bool = False
+    is_reopen: bool = False
+
+
+# The one table of allowed status changes. Enforced in services.incidents.change_status.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Status.BARU, Status.DIVERIFIKASI, N_("Verify")),
+    Transition(Status.BARU, Status.DITOLAK, N_("Reject"), needs_reason=True),
+    Transition(Status.BARU, Status.TIDAK_DAPAT_DIVERIFIKASI, N_("Cannot verify"), needs_reason=True),
+    Transition(Status.DIVERIFIKASI, Status.DITINDAKLANJUTI, N_("Start follow-up")),
+    Transition(Status.DIVERIFIKASI, Status.SELESAI, N_("Resolve")),
+    Transition(Status.DIVERIFIKASI, Status.DITOLAK, N_("Reject"), needs_reason=True),
+    Transition(Status.DITINDAKLANJUTI, Status.SELESAI, N_("Resolve")),
+    Transition(Status.SELESAI, Status.DITINDAKLANJUTI, N_("Reopen"), needs_reason=True, is_reopen=True),
+    Transition(Status.DITOLAK, Status.BARU, N_("Reopen"), needs_reason=True, is_reopen=True),
+    Transition(Status.TIDAK_DAPAT_DIVERIFIKASI, Status.BARU, N_("Reopen"), needs_reason=True, is_reopen=True),
+)
+
+
+def allowed_transitions(source: Status) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.source == source]
+
+
+def find_transition(source: Status, target: Status) -> Transition | None:
+    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+
+
+class SourceType(enum.StrEnum):
+    MEDIA_SOSIAL = "media_sosial"
+    LAPANGAN = "laporan_lapangan"
+    BAWASLU = "bawaslu"
+    POLRI_TNI = "polri_tni"
+    MEDIA_MASSA = "media_massa"
+    MASYARAKAT = "masyarakat"
+    OPD = "opd"
+
+    @property
+    def label(self) -> str:
+        return _(_SOURCE_LABELS[self])
+
+
+_SOURCE_LABELS = {
+    SourceType.MEDIA_SOSIAL: N_("Social media"),
+    SourceType.LAPANGAN: N_("Field report"),
+    SourceType.BAWASLU: N_("Bawaslu/Panwaslu"),
+    SourceType.POLRI_TNI: N_("Police/Armed forces"),
+    SourceType.MEDIA_MASSA: N_("Mass media"),
+    SourceType.MASYARAKAT: N_("Public"),
+    SourceType.OPD: N_("Regional government office (OPD)"),
+}
+
+
+class FollowUpKind(enum.StrEnum):
+    NOTE = "note"
+    STATUS = "status"
+    REFERRAL = "referral"
+    REFERRAL_UPDATE = "referral_update"
+
+
+class ReferralState(enum.StrEnum):
+    TERKIRIM = "terkirim"
+    DIJAWAB = "dijawab"
+    SELESAI = "selesai"
+
+    @property
+    def label(self) -> str:
+        return _(_REFERRAL_LABELS[self])
+
+
+_REFERRAL_LABELS = {
+    ReferralState.TERKIRIM: N_("Sent"),
+    ReferralState.DIJAWAB: N_("Answered"),
+    ReferralState.SELESAI: N_("Done"),
+}
+
+
+class RegencyKind(enum.StrEnum):
+    KABUPATEN = "kabupaten"
+    KOTA = "kota"
+
+    @property
+    def label(self) -> str:
+        return _("Regency") if self is RegencyKind.KABUPATEN else _("City")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. `role` is checked by services.authz; `site` is the local site code."""
+
+    username: str
+    role: str = "admin"
+    display_name: str = ""
+
+
+SYSTEM_ACTOR = Actor("system", "admin", "Sistem")
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+class PoskoError(Exception):
+    """An error the user must see. `message` is an English msgid with `.format()` fields;
+    `text()` renders it in the current language, `text_in(lang)` in a given one."""
+
+    code = "error"
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(self.text_in("en"))
+
+    def text(self) -> str:
+        return _(self.message).format(**self.params)
+
+    def text_in(self, lang: str) -> str:
+        return gettext_in(lang, self.message).format(**self.params)
+
+    def bilingual(self) -> str:
+        return "{id} / {en}".format(id=self.text_in("id"), en=self.text_in("en"))
+
+
+class ValidationError(PoskoError):
+    code = "validation"
+
+    def __init__(self, message: str, /, field: str | None = None, **params: Any) -> None:
+        self.field = field
+        super().__init__(message, **params)
+
+
+class ValidationErrors(PoskoError):
+    """Several field errors at once (the form shows each next to its field)."""
+
+    code = "validation"
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        self.errors = errors
+        super().__init__(N_("{count} field(s) are not valid"), count=len(errors))
+
+    def by_field(self) -> dict[str, str]:
+        return {e.field or "": e.text() for e in self.errors}
+
+
+class NotFoundError(PoskoError):
+    code = "not_found"
+
+
+class TransitionError(PoskoError):
+    code = "transition"
+
+
+class PermissionDenied(PoskoError):
+    code = "permission"
+
+
+class DatabaseVersionError(PoskoError):
+    code = "db_version"
+
+
+class AttachmentError(PoskoError):
+    code = "attachment"
+
+
+@dataclass
+class Page:
+    """One page of a query: `rows` plus the total that matches the filter."""
+
+    rows: list[Any]
+    total: int
+    offset: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+

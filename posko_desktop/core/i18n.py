@@ -1,0 +1,90 @@
+"""One gettext catalogue (`posko`) for UI, CLI and reports.
+
+Message ids are English; Bahasa Indonesia (`id`) is the default language.
+Use `_()` for text shown now, `N_()` to mark text translated later (enum labels),
+`.format()` placeholders only (never f-strings inside `_()`).
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from posko_desktop.core.resources import resource_path
+
+logger = logging.getLogger(__name__)
+
+DOMAIN = "posko"
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+_translations: dict[str, gettext.NullTranslations] = {}
+_current = DEFAULT_LANGUAGE
+_listeners: list[Callable[[str], None]] = []
+
+
+def locale_dir() -> str:
+    return str(resource_path("locale"))
+
+
+def translations(lang: str) -> gettext.NullTranslations:
+    if lang not in _translations:
+        try:
+            _translations[lang] = gettext.translation(DOMAIN, locale_dir(), languages=[lang])
+        except OSError:
+            if lang != "en":
+                logger.warning("No compiled catalogue for %s in %s", lang, locale_dir())
+            _translations[lang] = gettext.NullTranslations()
+    return _translations[lang]
+
+
+def reload_catalogues() -> None:
+    _translations.clear()
+
+
+def current_language() -> str:
+    return _current
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    _current = lang
+    for listener in list(_listeners):
+        listener(lang)
+
+
+def on_language_changed(listener: Callable[[str], None]) -> None:
+    _listeners.append(listener)
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Render in another language for a while (e.g. an English sitrep from an Indonesian UI)."""
+    global _current
+    previous = _current
+    _current = lang
+    try:
+        yield
+    finally:
+        _current = previous
+
+
+def _(message: str) -> str:
+    return translations(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_current).ngettext(singular, plural, n)
+
+
+def gettext_in(lang: str, message: str) -> str:
+    return translations(lang).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark for extraction only; translate with `_()` when shown."""
+    return message

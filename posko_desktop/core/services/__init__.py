@@ -1,0 +1,1 @@
+"""Use cases: own the transaction, enforce rules and roles, return plain dataclasses."""

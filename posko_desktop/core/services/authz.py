@@ -1,0 +1,73 @@
+"""Who may do what. The table here is the single source (docs/roles.md mirrors it)."""
+
+from __future__ import annotations
+
+import enum
+
+from posko_desktop.core.domain import Actor, PermissionDenied
+from posko_desktop.core.i18n import N_
+
+
+class Permission(enum.StrEnum):
+    INCIDENT_CREATE = "incident.create"
+    INCIDENT_EDIT = "incident.edit"
+    INCIDENT_FOLLOWUP = "incident.followup"
+    INCIDENT_ATTACH = "incident.attach"
+    INCIDENT_VERIFY = "incident.verify"  # verify, resolve, reject, reopen
+    INCIDENT_DELETE = "incident.delete"
+    REPORT_NIHIL = "report.nihil"
+    EXPORT = "data.export"
+    IMPORT = "data.import"
+    CONFLICT_RESOLVE = "conflict.resolve"
+    SITREP_ISSUE = "sitrep.issue"
+    USERS_MANAGE = "users.manage"
+    CATEGORIES_MANAGE = "categories.manage"
+    KEYS_MANAGE = "keys.manage"
+    SETTINGS_MANAGE = "settings.manage"
+    BACKUP_RESTORE = "backup.restore"
+    AUDIT_VIEW = "audit.view"
+
+
+class Role(enum.StrEnum):
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+_OPERATOR = {
+    Permission.INCIDENT_CREATE,
+    Permission.INCIDENT_EDIT,
+    Permission.INCIDENT_FOLLOWUP,
+    Permission.INCIDENT_ATTACH,
+    Permission.REPORT_NIHIL,
+    Permission.EXPORT,
+    Permission.IMPORT,
+}
+_SUPERVISOR = _OPERATOR | {
+    Permission.INCIDENT_VERIFY,
+    Permission.INCIDENT_DELETE,
+    Permission.CONFLICT_RESOLVE,
+    Permission.SITREP_ISSUE,
+    Permission.AUDIT_VIEW,
+}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OPERATOR: frozenset(_OPERATOR),
+    Role.SUPERVISOR: frozenset(_SUPERVISOR),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def can(actor: Actor, permission: Permission) -> bool:
+    try:
+        role = Role(actor.role)
+    except ValueError:
+        return False
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    if not can(actor, permission):
+        raise PermissionDenied(
+            N_("{user} ({role}) is not allowed to do this: {permission}"),
+            user=actor.username, role=actor.role, permission=permission.value,
+        )

@@ -1,0 +1,769 @@
+"""Incidents: record, edit, change status, follow up, refer, attach evidence, delete, query."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+from uuid6 import uuid7
+
+from posko_desktop.core import settings
+from posko_desktop.core.context import AppContext, local_site, new_stamp
+from posko_desktop.core.db.models import (
+    Agency,
+    Attachment,
+    Blob,
+    Category,
+    FollowUp,
+    Incident,
+    NumberSequence,
+    Regency,
+)
+from posko_desktop.core.db.search import search_condition
+from posko_desktop.core.domain import (
+    AttachmentError,
+    FollowUpKind,
+    NotFoundError,
+    Page,
+    ReferralState,
+    Severity,
+    SourceType,
+    Status,
+    Transition,
+    TransitionError,
+    ValidationError,
+    ValidationErrors,
+    allowed_transitions,
+    find_transition,
+)
+from posko_desktop.core.events import Change
+from posko_desktop.core.i18n import N_
+from posko_desktop.core.services import audit
+from posko_desktop.core.services.authz import Permission, can, require
+from posko_desktop.core.services.reference import normalize_regency_code
+from posko_desktop.core.timeutil import ensure_utc, wib_date, wib_range
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX = 200
+TEXT_MAX = 20_000
+EDITABLE_FIELDS = (
+    "regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
+    "source_type", "source_detail", "title", "description", "category_code", "severity",
+    "people_involved",
+)
+
+# Evidence types, recognised by their first bytes (the extension alone proves nothing).
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+# --- DTOs ------------------------------------------------------------------------------
+
+
+@dataclass
+class IncidentInput:
+    """What a person enters. Datetimes: aware, or naive meaning WIB wall time."""
+
+    regency_code: str
+    title: str
+    category_code: str
+    severity: str
+    occurred_at: datetime
+    source_type: str = SourceType.LAPANGAN.value
+    source_detail: str = ""
+    description: str = ""
+    kecamatan: str = ""
+    desa: str = ""
+    location: str = ""
+    reported_at: datetime | None = None
+    people_involved: int | None = None
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One line of the log."""
+
+    id: uuid.UUID
+    number: str
+    occurred_at: datetime
+    regency_code: str
+    regency_name: str
+    regency_kind: str
+    category_code: str
+    severity: str
+    status: str
+    title: str
+    location: str
+    respond_by: datetime
+    responded_at: datetime | None
+    next_referral_due: datetime | None
+    deleted: bool
+
+    def overdue(self, now: datetime) -> bool:
+        """No response by the respond-by time, or an open referral past its due time."""
+        if self.deleted or Status(self.status) not in _OPEN:
+            return False
+        late_response = self.responded_at is None and now > self.respond_by
+        late_referral = self.next_referral_due is not None and now > self.next_referral_due
+        return late_response or late_referral
+
+
+@dataclass(frozen=True)
+class FollowUpEntry:
+    id: uuid.UUID
+    created_at: datetime
+    author: str
+    origin_site: str
+    kind: str
+    text: str
+    status_from: str | None
+    status_to: str | None
+    agency_code: str | None
+    due_at: datetime | None
+    referral_id: uuid.UUID | None
+    referral_state: str | None
+
+
+@dataclass(frozen=True)
+class Referral:
+    id: uuid.UUID
+    agency_code: str
+    created_at: datetime
+    due_at: datetime | None
+    state: str
+    text: str
+
+    def overdue(self, now: datetime) -> bool:
+        return self.state != ReferralState.SELESAI and self.due_at is not None and now > self.due_at
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: uuid.UUID
+    sha256: str
+    filename: str
+    mime: str
+    size: int
+    added_at: datetime
+    added_by: str
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    id: uuid.UUID
+    number: str
+    origin_site: str
+    regency_code: str
+    regency_name: str
+    regency_kind: str
+    kecamatan: str
+    desa: str
+    location: str
+    occurred_at: datetime
+    reported_at: datetime
+    source_type: str
+    source_detail: str
+    title: str
+    description: str
+    category_code: str
+    severity: str
+    status: str
+    people_involved: int | None
+    recorded_by: str
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+    respond_by: datetime
+    responded_at: datetime | None
+    next_referral_due: datetime | None
+    mod_stamp: str
+    deleted: bool
+    timeline: list[FollowUpEntry] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+
+    def to_input(self) -> IncidentInput:
+        names = {f.name for f in fields(IncidentInput)}
+        return IncidentInput(**{k: v for k, v in self.__dict__.items() if k in names})
+
+
+class SortKey(enum.StrEnum):
+    OCCURRED = "occurred_at"
+    REPORTED = "reported_at"
+    NUMBER = "number"
+    REGENCY = "regency_code"
+    CATEGORY = "category_code"
+    SEVERITY = "severity_rank"
+    STATUS = "status"
+    TITLE = "title"
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """Filters shared by the log, the CLI and later the dashboard and reports.
+    Dates are WIB calendar days, both ends included."""
+
+    regencies: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # leaf codes ("A1") or groups ("A")
+    severities: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+    include_deleted: bool = False
+    deleted_only: bool = False
+    overdue_at: datetime | None = None  # only incidents overdue at this time
+
+    def is_empty(self) -> bool:
+        return self == IncidentFilter()
+
+
+_OPEN = {Status.BARU, Status.DIVERIFIKASI, Status.DITINDAKLANJUTI}
+
+
+# --- validation ------------------------------------------------------------------------
+
+
+def _validate(session: Session, data: IncidentInput, now: datetime) -> dict[str, Any]:
+    """Check every field; raise ValidationErrors with one message per bad field."""
+    errors: list[ValidationError] = []
+    values: dict[str, Any] = {}
+
+    code = normalize_regency_code(data.regency_code or "")
+    if code is None or session.get(Regency, code) is None:
+        errors.append(ValidationError(
+            N_("Unknown regency code {code}"), field="regency_code", code=data.regency_code))
+    values["regency_code"] = code
+
+    title = (data.title or "").strip()
+    if len(title) < 3:
+        errors.append(ValidationError(N_("The title needs at least 3 characters"), field="title"))
+    elif len(title) > TITLE_MAX:
+        errors.append(ValidationError(
+            N_("The title may have at most {max} characters"), field="title", max=TITLE_MAX))
+    values["title"] = title
+
+    cat = session.get(Category, (data.category_code or "").strip().upper())
+    if cat is None or cat.parent_code is None:
+        errors.append(ValidationError(
+            N_("Choose a category (for example A1), not {code}"), field="category_code",
+            code=data.category_code))
+    elif not cat.active:
+        errors.append(ValidationError(
+            N_("Category {code} is no longer in use"), field="category_code", code=cat.code))
+    values["category_code"] = cat.code if cat else None
+
+    try:
+        values["severity"] = Severity((data.severity or "").strip().lower()).value
+    except ValueError:
+        errors.append(ValidationError(
+            N_("Unknown severity {value}"), field="severity", value=data.severity))
+    try:
+        values["source_type"] = SourceType((data.source_type or "").strip()).value
+    except ValueError:
+        errors.append(ValidationError(
+            N_("Unknown source type {value}"), field="source_type", value=data.source_type))
+
+    occurred = ensure_utc(data.occurred_at) if data.occurred_at else None
+    reported = ensure_utc(data.reported_at) if data.reported_at else now
+    if occurred is None:
+        errors.append(ValidationError(N_("When did it happen?"), field="occurred_at"))
+    elif occurred > now + timedelta(minutes=5):
+        errors.append(ValidationError(
+            N_("The time of the incident is in the future"), field="occurred_at"))
+    elif occurred.year < 2020:
+        errors.append(ValidationError(
+            N_("The time of the incident is before 2020"), field="occurred_at"))
+    elif occurred > reported + timedelta(minutes=1):
+        errors.append(ValidationError(
+            N_("The incident cannot happen after it was reported"), field="occurred_at"))
+    values["occurred_at"] = occurred
+    values["reported_at"] = reported
+
+    for name, limit in (("kecamatan", 100), ("desa", 100), ("location", 200),
+                        ("source_detail", 500), ("description", TEXT_MAX)):
+        text = (getattr(data, name) or "").strip()
+        if len(text) > limit:
+            errors.append(ValidationError(
+                N_("At most {max} characters"), field=name, max=limit))
+        values[name] = text
+
+    people = data.people_involved
+    if people is not None and (not isinstance(people, int) or people < 0 or people > 1_000_000):
+        errors.append(ValidationError(
+            N_("Number of people must be between 0 and 1,000,000"), field="people_involved"))
+    values["people_involved"] = people
+
+    if errors:
+        raise ValidationErrors(errors)
+    return values
+
+
+def _respond_by(session: Session, reported_at: datetime, severity: str) -> datetime:
+    hours = settings.get(session, settings.RESPONSE_HOURS[severity])
+    return reported_at + timedelta(hours=hours)
+
+
+def _next_number(session: Session, site_code: str, year: int) -> str:
+    seq = session.get(NumberSequence, (site_code, year))
+    if seq is None:
+        seq = NumberSequence(site=site_code, year=year, last=0)
+        session.add(seq)
+    seq.last += 1
+    prefix = site_code.replace(".", "").ljust(4, "0")
+    return f"{prefix}-{year % 100:02d}-{seq.last:06d}"
+
+
+def _get(session: Session, incident_id: uuid.UUID) -> Incident:
+    inc = session.scalars(select(Incident).where(Incident.id == incident_id)).first()
+    if inc is None:
+        raise NotFoundError(N_("Incident {id} not found"), id=str(incident_id))
+    return inc
+
+
+def _snapshot(inc: Incident) -> dict[str, Any]:
+    return {name: getattr(inc, name) for name in (*EDITABLE_FIELDS, "status", "deleted")}
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
+    require(ctx.actor, Permission.INCIDENT_CREATE)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        values = _validate(s, data, now)
+        site = local_site(s)
+        stamp = new_stamp(s, now)
+        inc = Incident(
+            id=uuid7(),
+            number=_next_number(s, site.code, now.year),
+            origin_site=site.code,
+            occurred_date=wib_date(values["occurred_at"]),
+            severity_rank=Severity(values["severity"]).rank,
+            status=Status.BARU.value,
+            recorded_by=ctx.actor.username,
+            created_at=now,
+            updated_at=now,
+            updated_by=ctx.actor.username,
+            respond_by=_respond_by(s, values["reported_at"], values["severity"]),
+            responded_at=None,
+            next_referral_due=None,
+            mod_stamp=stamp,
+            field_stamps={name: stamp for name in (*EDITABLE_FIELDS, "status", "deleted")},
+            deleted=False,
+            **values,
+        )
+        s.add(inc)
+        s.flush()
+        audit.record(s, ctx.actor, "incident.create", "incident", str(inc.id),
+                     before=None, after=_snapshot(inc))
+        detail = _detail(s, inc)
+    logger.info("Incident %s created by %s", detail.number, ctx.actor.username)
+    ctx.bus.publish(Change("incident", (str(detail.id),)))
+    return detail
+
+
+def update_incident(ctx: AppContext, incident_id: uuid.UUID, data: IncidentInput) -> IncidentDetail:
+    """Replace the editable fields; only fields that really changed get a new stamp."""
+    require(ctx.actor, Permission.INCIDENT_EDIT)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        inc = _get(s, incident_id)
+        if inc.deleted:
+            raise TransitionError(N_("Incident {number} is deleted; restore it first"),
+                                  number=inc.number)
+        if data.reported_at is None:
+            data.reported_at = inc.reported_at
+        values = _validate(s, data, now)
+        changed = {k: v for k, v in values.items() if getattr(inc, k) != v}
+        if not changed:
+            return _detail(s, inc)
+        before = _snapshot(inc)
+        stamp = new_stamp(s, now)
+        for name, value in changed.items():
+            setattr(inc, name, value)
+        stamps = dict(inc.field_stamps)
+        stamps.update({name: stamp for name in changed})
+        inc.field_stamps = stamps
+        inc.occurred_date = wib_date(inc.occurred_at)
+        inc.severity_rank = Severity(inc.severity).rank
+        if {"severity", "reported_at"} & changed.keys():
+            inc.respond_by = _respond_by(s, inc.reported_at, inc.severity)
+        inc.mod_stamp = stamp
+        inc.updated_at = now
+        inc.updated_by = ctx.actor.username
+        audit.record(s, ctx.actor, "incident.update", "incident", str(inc.id),
+                     before={k: before[k] for k in changed}, after=changed)
+        detail = _detail(s, inc)
+    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    return detail
+
+
+def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: str = "") -> IncidentDetail:
+    """Move along the workflow (domain.TRANSITIONS); every change is a timeline entry."""
+    require(ctx.actor, Permission.INCIDENT_FOLLOWUP)
+    now = ctx.now()
+    try:
+        target_status = Status(target)
+    except ValueError:
+        raise ValidationError(N_("Unknown status {value}"), field="status", value=target) from None
+    with ctx.db.write() as s:
+        inc = _get(s, incident_id)
+        source = Status(inc.status)
+        transition = find_transition(source, target_status)
+        if inc.deleted or transition is None:
+            raise TransitionError(
+                N_("Incident {number} cannot go from {source} to {target}"),
+                number=inc.number, source=source.value, target=target_status.value)
+        if not _may_transition(ctx, transition):
+            require(ctx.actor, Permission.INCIDENT_VERIFY)
+        reason = (reason or "").strip()
+        if transition.needs_reason and not reason:
+            raise ValidationError(N_("Give a reason for this change"), field="reason")
+        if len(reason) > TEXT_MAX:
+            raise ValidationError(N_("At most {max} characters"), field="reason", max=TEXT_MAX)
+        stamp = new_stamp(s, now)
+        inc.status = target_status.value
+        inc.field_stamps = {**inc.field_stamps, "status": stamp}
+        inc.mod_stamp = stamp
+        inc.updated_at = now
+        inc.updated_by = ctx.actor.username
+        if inc.responded_at is None:
+            inc.responded_at = now
+        s.add(FollowUp(
+            id=uuid7(), incident_id=inc.id, created_at=now, author=ctx.actor.username,
+            origin_site=local_site(s).code, kind=FollowUpKind.STATUS.value, text=reason,
+            status_from=source.value, status_to=target_status.value, mod_stamp=stamp,
+        ))
+        audit.record(s, ctx.actor, "incident.status", "incident", str(inc.id),
+                     before={"status": source.value}, after={"status": target_status.value})
+        detail = _detail(s, inc)
+    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    return detail
+
+
+def _may_transition(ctx: AppContext, transition: Transition) -> bool:
+    """Operators may start the follow-up of a verified incident; deciding (verify, resolve,
+    reject, reopen) needs incident.verify."""
+    if can(ctx.actor, Permission.INCIDENT_VERIFY):
+        return True
+    return (transition.source, transition.target) == (Status.DIVERIFIKASI, Status.DITINDAKLANJUTI)
+
+
+def add_followup(ctx: AppContext, incident_id: uuid.UUID, text: str) -> FollowUpEntry:
+    require(ctx.actor, Permission.INCIDENT_FOLLOWUP)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(N_("The follow-up note is empty"), field="text")
+    if len(text) > TEXT_MAX:
+        raise ValidationError(N_("At most {max} characters"), field="text", max=TEXT_MAX)
+    return _append(ctx, incident_id, FollowUpKind.NOTE, text=text)
+
+
+def add_referral(ctx: AppContext, incident_id: uuid.UUID, agency_code: str, text: str = "",
+                 due_at: datetime | None = None) -> FollowUpEntry:
+    """Refer the incident to an agency (Bawaslu, Gakkumdu, Polres …) with a due time."""
+    require(ctx.actor, Permission.INCIDENT_FOLLOWUP)
+    with ctx.db.read() as s:
+        if s.get(Agency, agency_code) is None:
+            raise ValidationError(N_("Unknown agency {code}"), field="agency_code", code=agency_code)
+    due = ensure_utc(due_at) if due_at else None
+    if due is not None and due < ctx.now() - timedelta(days=1):
+        raise ValidationError(N_("The due time is in the past"), field="due_at")
+    return _append(ctx, incident_id, FollowUpKind.REFERRAL, text=(text or "").strip(),
+                   agency_code=agency_code, due_at=due, referral_state=ReferralState.TERKIRIM.value)
+
+
+def update_referral(ctx: AppContext, referral_id: uuid.UUID, state: str, text: str = "") -> FollowUpEntry:
+    require(ctx.actor, Permission.INCIDENT_FOLLOWUP)
+    try:
+        new_state = ReferralState(state)
+    except ValueError:
+        raise ValidationError(N_("Unknown referral state {value}"), field="state", value=state) from None
+    with ctx.db.read() as s:
+        ref = s.get(FollowUp, referral_id)
+        if ref is None or ref.kind != FollowUpKind.REFERRAL:
+            raise NotFoundError(N_("Referral {id} not found"), id=str(referral_id))
+        incident_id = ref.incident_id
+        agency = ref.agency_code
+    return _append(ctx, incident_id, FollowUpKind.REFERRAL_UPDATE, text=(text or "").strip(),
+                   agency_code=agency, referral_id=referral_id, referral_state=new_state.value)
+
+
+def _append(ctx: AppContext, incident_id: uuid.UUID, kind: FollowUpKind, **values: Any) -> FollowUpEntry:
+    now = ctx.now()
+    with ctx.db.write() as s:
+        inc = _get(s, incident_id)
+        if inc.deleted:
+            raise TransitionError(N_("Incident {number} is deleted; restore it first"),
+                                  number=inc.number)
+        stamp = new_stamp(s, now)
+        entry = FollowUp(id=uuid7(), incident_id=inc.id, created_at=now,
+                         author=ctx.actor.username, origin_site=local_site(s).code,
+                         kind=kind.value, mod_stamp=stamp, **values)
+        s.add(entry)
+        s.flush()
+        if inc.responded_at is None:
+            inc.responded_at = now
+        inc.next_referral_due = next_referral_due(s, inc.id)
+        audit.record(s, ctx.actor, f"followup.{kind.value}", "incident", str(inc.id),
+                     before=None, after={"text": entry.text, "agency": entry.agency_code,
+                                         "state": entry.referral_state})
+        result = _entry(entry)
+    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    return result
+
+
+def next_referral_due(s: Session, incident_id: uuid.UUID) -> datetime | None:
+    """Earliest due time among this incident's referrals that are not yet done."""
+    refs = referrals_of(s, incident_id)
+    due = [r.due_at for r in refs if r.state != ReferralState.SELESAI and r.due_at is not None]
+    return min(due) if due else None
+
+
+def referrals_of(s: Session, incident_id: uuid.UUID) -> list[Referral]:
+    rows = s.scalars(
+        select(FollowUp).where(FollowUp.incident_id == incident_id,
+                               FollowUp.kind.in_([FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE]))
+        .order_by(FollowUp.created_at, FollowUp.mod_stamp)
+    ).all()
+    latest: dict[uuid.UUID, str] = {}
+    for r in rows:
+        if r.kind == FollowUpKind.REFERRAL_UPDATE and r.referral_id and r.referral_state:
+            latest[r.referral_id] = r.referral_state
+    return [
+        Referral(r.id, r.agency_code or "", r.created_at, r.due_at,
+                 latest.get(r.id, r.referral_state or ReferralState.TERKIRIM.value), r.text)
+        for r in rows if r.kind == FollowUpKind.REFERRAL
+    ]
+
+
+def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: str = "") -> IncidentDetail:
+    """Soft delete (a tombstone that syncs like any edit) or restore."""
+    require(ctx.actor, Permission.INCIDENT_DELETE)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        inc = _get(s, incident_id)
+        if inc.deleted == deleted:
+            return _detail(s, inc)
+        stamp = new_stamp(s, now)
+        inc.deleted = deleted
+        inc.field_stamps = {**inc.field_stamps, "deleted": stamp}
+        inc.mod_stamp = stamp
+        inc.updated_at = now
+        inc.updated_by = ctx.actor.username
+        s.add(FollowUp(
+            id=uuid7(), incident_id=inc.id, created_at=now, author=ctx.actor.username,
+            origin_site=local_site(s).code, kind=FollowUpKind.NOTE.value,
+            text=("[dihapus] " if deleted else "[dipulihkan] ") + (reason or "").strip(),
+            mod_stamp=stamp,
+        ))
+        audit.record(s, ctx.actor, "incident.delete" if deleted else "incident.restore",
+                     "incident", str(inc.id), before={"deleted": not deleted},
+                     after={"deleted": deleted, "reason": reason})
+        detail = _detail(s, inc)
+    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    return detail
+
+
+def sniff_mime(data: bytes) -> str | None:
+    for magic, mime in _MAGIC:
+        if data.startswith(magic):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def attach(ctx: AppContext, incident_id: uuid.UUID, filename: str, data: bytes) -> AttachmentInfo:
+    """Store evidence content-addressed (SHA-256); images (PNG, JPEG, GIF, WebP) and PDF."""
+    require(ctx.actor, Permission.INCIDENT_ATTACH)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        limit_mb = settings.get(s, settings.ATTACHMENT_MAX_MB)
+        if len(data) > limit_mb * 1024 * 1024:
+            raise AttachmentError(
+                N_("{name} is too large ({size:.1f} MB); the limit is {limit:.0f} MB"),
+                name=filename, size=len(data) / 1048576, limit=limit_mb)
+        if not data:
+            raise AttachmentError(N_("{name} is empty"), name=filename)
+        mime = sniff_mime(data)
+        if mime is None:
+            raise AttachmentError(
+                N_("{name} is not an image (PNG, JPEG, GIF, WebP) or a PDF"), name=filename)
+        inc = _get(s, incident_id)
+        digest = hashlib.sha256(data).hexdigest()
+        if s.get(Blob, digest) is None:
+            s.add(Blob(sha256=digest, size=len(data), data=data))
+        safe_name = filename.replace("\\", "/").rsplit("/", 1)[-1][:255] or digest[:12]
+        att = Attachment(
+            id=uuid7(), incident_id=inc.id, sha256=digest, filename=safe_name, mime=mime,
+            size=len(data), added_at=now, added_by=ctx.actor.username,
+            origin_site=local_site(s).code, mod_stamp=new_stamp(s, now), deleted=False,
+        )
+        s.add(att)
+        audit.record(s, ctx.actor, "attachment.add", "incident", str(inc.id), before=None,
+                     after={"filename": safe_name, "sha256": digest, "size": len(data)})
+        info = _attachment(att)
+    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    return info
+
+
+def attachment_data(ctx: AppContext, attachment_id: uuid.UUID) -> tuple[AttachmentInfo, bytes]:
+    with ctx.db.read() as s:
+        att = s.get(Attachment, attachment_id)
+        if att is None:
+            raise NotFoundError(N_("Attachment {id} not found"), id=str(attachment_id))
+        blob = s.get(Blob, att.sha256)
+        assert blob is not None
+        return _attachment(att), blob.data
+
+
+# --- queries ---------------------------------------------------------------------------
+
+
+def get_incident(ctx: AppContext, incident_id: uuid.UUID) -> IncidentDetail:
+    with ctx.db.read() as s:
+        return _detail(s, _get(s, incident_id))
+
+
+def find_by_number(ctx: AppContext, number: str) -> IncidentDetail:
+    with ctx.db.read() as s:
+        inc = s.scalars(select(Incident).where(Incident.number == number.strip())).first()
+        if inc is None:
+            raise NotFoundError(N_("Incident {id} not found"), id=number)
+        return _detail(s, inc)
+
+
+def resolve_ref(ctx: AppContext, ref: str) -> uuid.UUID:
+    """An incident given as UUID or human number (CLI)."""
+    try:
+        return uuid.UUID(ref)
+    except ValueError:
+        return find_by_number(ctx, ref).id
+
+
+def _apply_filter(stmt: Select[Any], flt: IncidentFilter, dialect: str) -> Select[Any]:
+    conds: list[Any] = []
+    if flt.deleted_only:
+        conds.append(Incident.deleted.is_(True))
+    elif not flt.include_deleted:
+        conds.append(Incident.deleted.is_(False))
+    if flt.regencies:
+        codes = [normalize_regency_code(c) or c for c in flt.regencies]
+        conds.append(Incident.regency_code.in_(codes))
+    if flt.categories:
+        groups = [c for c in flt.categories if len(c) == 1]
+        leaves = [c for c in flt.categories if len(c) > 1]
+        cat_conds = []
+        if leaves:
+            cat_conds.append(Incident.category_code.in_(leaves))
+        for g in groups:
+            cat_conds.append(Incident.category_code.like(f"{g}%"))
+        conds.append(or_(*cat_conds))
+    if flt.severities:
+        conds.append(Incident.severity_rank.in_([Severity(v).rank for v in flt.severities]))
+    if flt.statuses:
+        conds.append(Incident.status.in_(list(flt.statuses)))
+    start, end = wib_range(flt.date_from, flt.date_to)
+    if start is not None:
+        conds.append(Incident.occurred_at >= start)
+    if end is not None:
+        conds.append(Incident.occurred_at < end)
+    if flt.text.strip():
+        cond = search_condition(dialect, flt.text, Incident)
+        if cond is not None:
+            conds.append(cond)
+    if flt.overdue_at is not None:
+        now = flt.overdue_at
+        conds.append(Incident.status.in_([s.value for s in _OPEN]))
+        conds.append(or_(
+            and_(Incident.responded_at.is_(None), Incident.respond_by < now),
+            Incident.next_referral_due < now,
+        ))
+    return stmt.where(*conds) if conds else stmt
+
+
+def count_incidents(ctx: AppContext, flt: IncidentFilter) -> int:
+    with ctx.db.read() as s:
+        stmt = _apply_filter(select(func.count()).select_from(Incident), flt, s.bind.dialect.name)
+        return int(s.scalar(stmt) or 0)
+
+
+def query_incidents(ctx: AppContext, flt: IncidentFilter, sort: SortKey = SortKey.OCCURRED,
+                    descending: bool = True, offset: int = 0, limit: int = 200,
+                    with_total: bool = False) -> Page:
+    """One page of the log in a stable order (ties broken by the local sequence)."""
+    with ctx.db.read() as s:
+        dialect = s.bind.dialect.name
+        cols = (Incident.id, Incident.number, Incident.occurred_at, Incident.regency_code,
+                Regency.name, Regency.kind, Incident.category_code, Incident.severity,
+                Incident.status, Incident.title, Incident.location, Incident.respond_by,
+                Incident.responded_at, Incident.next_referral_due, Incident.deleted)
+        stmt = select(*cols).join(Regency, Regency.code == Incident.regency_code)
+        stmt = _apply_filter(stmt, flt, dialect)
+        key = getattr(Incident, sort.value)
+        tie = Incident.seq
+        order = (key.desc(), tie.desc()) if descending else (key.asc(), tie.asc())
+        stmt = stmt.order_by(*order).offset(max(0, offset)).limit(max(1, limit))
+        rows = [IncidentRow(*r) for r in s.execute(stmt).all()]
+        total = -1
+        if with_total:
+            count = _apply_filter(select(func.count()).select_from(Incident), flt, dialect)
+            total = int(s.scalar(count) or 0)
+        return Page(rows=rows, total=total, offset=offset)
+
+
+def _entry(f: FollowUp) -> FollowUpEntry:
+    return FollowUpEntry(f.id, f.created_at, f.author, f.origin_site, f.kind, f.text,
+                         f.status_from, f.status_to, f.agency_code, f.due_at, f.referral_id,
+                         f.referral_state)
+
+
+def _attachment(a: Attachment) -> AttachmentInfo:
+    return AttachmentInfo(a.id, a.sha256, a.filename, a.mime, a.size, a.added_at, a.added_by)
+
+
+def _detail(s: Session, inc: Incident) -> IncidentDetail:
+    regency = s.get(Regency, inc.regency_code)
+    assert regency is not None
+    timeline = s.scalars(
+        select(FollowUp).where(FollowUp.incident_id == inc.id)
+        .order_by(FollowUp.created_at, FollowUp.mod_stamp)
+    ).all()
+    attachments = s.scalars(
+        select(Attachment).where(Attachment.incident_id == inc.id, Attachment.deleted.is_(False))
+        .order_by(Attachment.added_at)
+    ).all()
+    status = Status(inc.status)
+    return IncidentDetail(
+        id=inc.id, number=inc.number, origin_site=inc.origin_site,
+        regency_code=inc.regency_code, regency_name=regency.name, regency_kind=regency.kind,
+        kecamatan=inc.kecamatan, desa=inc.desa, location=inc.location,
+        occurred_at=inc.occurred_at, reported_at=inc.reported_at, source_type=inc.source_type,
+        source_detail=inc.source_detail, title=inc.title, description=inc.description,
+        category_code=inc.category_code, severity=inc.severity, status=inc.status,
+        people_involved=inc.people_involved, recorded_by=inc.recorded_by,
+        created_at=inc.created_at, updated_at=inc.updated_at, updated_by=inc.updated_by,
+        respond_by=inc.respond_by, responded_at=inc.responded_at,
+        next_referral_due=inc.next_referral_due, mod_stamp=inc.mod_stamp, deleted=inc.deleted,
+        timeline=[_entry(f) for f in timeline],
+        referrals=referrals_of(s, inc.id),
+        attachments=[_attachment(a) for a in attachments],
+        transitions=[] if inc.deleted else allowed_transitions(status),
+    )

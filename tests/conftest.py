@@ -1,0 +1,85 @@
+"""Shared fixtures: a migrated template database built once, copied per test (Anki style).
+
+Qt runs headless: QT_QPA_PLATFORM=offscreen is set here, before anything imports Qt.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LANG", "C.UTF-8")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "installer"))
+
+import i18n as catalogue_tool  # noqa: E402
+
+from posko_desktop.core import i18n  # noqa: E402
+from posko_desktop.core.context import AppContext  # noqa: E402
+from posko_desktop.core.db.engine import Database  # noqa: E402
+from posko_desktop.core.db.session import open_database  # noqa: E402
+from posko_desktop.core.domain import Actor  # noqa: E402
+from posko_desktop.core.services import reference  # noqa: E402
+
+ADMIN = Actor("admin", "admin", "Admin Posko")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogue() -> None:
+    """Tests use the catalogue as it is in the source tree."""
+    catalogue_tool.compile_all()
+    i18n.reload_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    i18n.set_language("id")
+    yield
+    i18n.set_language("id")
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path, monkeypatch):
+    """The app's user data folder points into the test's temp folder."""
+    monkeypatch.setenv("POSKO_DATA_DIR", str(tmp_path / "userdata"))
+    monkeypatch.delenv("POSKO_DB", raising=False)
+    monkeypatch.delenv("POSKO_PASSWORD", raising=False)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = open_database(path)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    """A fresh, migrated, empty SQLite file (no site yet)."""
+    path = tmp_path / "posko.sqlite3"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path):
+    database = open_database(db_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def ctx(db: Database) -> AppContext:
+    """Province site (33) initialised, acting as an admin."""
+    context = AppContext(db, ADMIN)
+    reference.init_site(context, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
+    return context

@@ -40,6 +40,6 @@ fi
 .venv/bin/python installer/i18n.py compile
 
 if [ "$mode" = "--test" ]; then
-  .venv/bin/ruff check posko_desktop tests bench installer
+  .venv/bin/ruff check .
   exec .venv/bin/python -m pytest "${@:2}"
 fi

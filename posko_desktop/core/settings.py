@@ -45,6 +45,16 @@ REPORT_CUTOFF_HOUR = declare(
     "report.cutoff_hour", int, 7, N_("Hour (WIB) at which the 24-hour reporting period starts")
 )
 
+# --- accounts and audit (issue 6) ---
+MAX_FAILED_LOGINS = declare(
+    "accounts.max_failed_logins", int, 5,
+    N_("Failed logins in a row after which an account is locked until an admin unlocks it"),
+)
+IDLE_LOCK_MINUTES = declare(
+    "ui.idle_lock_minutes", float, 10.0,
+    N_("Lock the screen after this many minutes without input (0: never)"),
+)
+
 
 def _coerce(var: SettingVar, value: Any) -> Any:
     try:

@@ -1,22 +1,526 @@
-"""Audit trail entry point. Services call `record()` inside their write transaction.
+"""The audit trail: append-only and hash-chained.
 
-Placeholder until the accounts/audit feature lands: it only logs. That feature replaces
-the body with the append-only, hash-chained `audit_log` table; the signature stays.
+Services call `record()` inside their write transaction, so the entry commits (or rolls
+back) with the change it describes. Entry N stores `prev_hash` = hash of entry N-1 (the
+first one: 64 zeros) and `hash` = SHA-256 over a canonical JSON of all its fields,
+`prev_hash` and its id included (`entry_hash`). `verify_chain` recomputes everything and
+names the first entry that does not fit: an edited, deleted, inserted or reordered row
+breaks either its own hash, its link to the entry before, or the id sequence. The newest
+id/hash is also kept in `audit_head`, so cutting entries off the end shows too, and
+`latest_anchor()` is what an issued sitrep prints: a trail rewritten afterwards (every hash
+recomputed) no longer contains that anchor (`verify_chain(ctx, anchors=[...])`).
+
+Serialisation: on SQLite every write session starts with BEGIN IMMEDIATE (one writer at a
+time); on PostgreSQL the `audit_head` row is locked FOR UPDATE. `prev_hash` is UNIQUE, so
+even a caller that gets this wrong fails instead of forking the chain.
 """
 
 from __future__ import annotations
 
+import csv
+import enum
+import hashlib
+import json
 import logging
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from posko_desktop.core.domain import Actor
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.models import LocalSite
+from posko_desktop.core.db.models_accounts import AuditEntry, AuditHead
+from posko_desktop.core.domain import Actor, Page, PoskoError, ValidationError
+from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.progress import NO_PROGRESS, Progress
+from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.timeutil import to_wib, utcnow, wib_range
 
 logger = logging.getLogger(__name__)
+
+GENESIS = "0" * 64
+_SECRET_KEYS = ("password", "secret", "private_key", "passphrase")
+_BATCH = 5000
+
+
+class AuditError(PoskoError):
+    code = "audit"
+
+
+# --- hashing -----------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 text: the same data always gives the same text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_jsonable)
+
+
+def _scrub(value: Any) -> Any:
+    """Values under password-like keys never reach the trail (defence in depth)."""
+    if isinstance(value, dict):
+        return {k: ("***" if any(s in str(k).lower() for s in _SECRET_KEYS) else _scrub(v))
+                for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def _at_text(at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of an entry's fields (everything but `hash`)."""
+    data = {
+        "id": int(fields["id"]),
+        "at": _at_text(fields["at"]),
+        "username": fields["username"],
+        "role": fields["role"],
+        "display_name": fields["display_name"],
+        "site_code": fields["site_code"],
+        "action": fields["action"],
+        "record_type": fields["record_type"],
+        "record_id": fields["record_id"],
+        "before": fields["before_json"],
+        "after": fields["after_json"],
+        "detail": fields["detail"],
+        "prev_hash": fields["prev_hash"],
+    }
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
+def _fields_of(entry: Any) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in (
+        "id", "at", "username", "role", "display_name", "site_code", "action", "record_type",
+        "record_id", "before_json", "after_json", "detail", "prev_hash")}
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _head(session: Session) -> AuditHead:
+    head = session.get(AuditHead, 1, with_for_update=True)
+    if head is None:  # the migration inserts it; rebuilt from the last entry if someone removed it
+        last = session.execute(
+            select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+        ).first()
+        head = AuditHead(id=1, last_id=last[0] if last else 0,
+                         last_hash=last[1] if last else GENESIS)
+        session.add(head)
+        logger.warning("audit_head row was missing; rebuilt at entry %s", head.last_id)
+    return head
 
 
 def record(session: Session, actor: Actor, action: str, record_type: str, record_id: str,
            *, before: dict[str, Any] | None, after: dict[str, Any] | None,
-           detail: str = "") -> None:
-    logger.debug("audit %s %s %s/%s", actor.username, action, record_type, record_id)
+           detail: str = "", at: datetime | None = None) -> int:
+    """Append one entry in the caller's transaction; returns its id.
+
+    `actor` is who made the change (for an imported change: the original author, with the
+    package id in `detail`). `before`/`after` hold only the changed values; keys that look
+    like passwords or secrets are replaced by "***".
+    """
+    head = _head(session)
+    site = session.scalars(select(LocalSite.code)).first() or ""
+    fields: dict[str, Any] = {
+        "id": head.last_id + 1,
+        "at": (at or utcnow()).astimezone(UTC),
+        "username": (actor.username or "")[:64],
+        "role": (actor.role or "")[:20],
+        "display_name": (actor.display_name or "")[:120],
+        "site_code": site,
+        "action": action[:64],
+        "record_type": record_type[:32],
+        "record_id": str(record_id)[:64],
+        "before_json": canonical_json(_scrub(before)),
+        "after_json": canonical_json(_scrub(after)),
+        "detail": detail or "",
+        "prev_hash": head.last_hash,
+    }
+    digest = entry_hash(fields)
+    session.add(AuditEntry(**fields, hash=digest))
+    head.last_id = fields["id"]
+    head.last_hash = digest
+    session.flush()
+    logger.debug("audit #%s %s %s %s/%s", fields["id"], actor.username, action, record_type,
+                 record_id)
+    return int(fields["id"])
+
+
+# --- verification ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+    reason: str = ""  # English msgid; `message()` renders it
+    params: tuple[tuple[str, Any], ...] = ()
+    last_hash: str = GENESIS
+
+    def message(self) -> str:
+        if self.ok:
+            return _("Audit trail intact: {count} entries checked, latest hash {hash}").format(
+                count=self.checked, hash=self.last_hash)
+        return _(self.reason).format(**dict(self.params))
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The newest entry: printed on issued sitreps so a paper copy can prove the trail."""
+
+    entry_id: int
+    hash: str
+    at: datetime | None
+
+    @property
+    def text(self) -> str:
+        return "{id}:{hash}".format(id=self.entry_id, hash=self.hash)
+
+
+def latest_anchor(ctx: AppContext) -> AuditAnchor:
+    with ctx.db.read() as s:
+        row = s.execute(select(AuditEntry.id, AuditEntry.hash, AuditEntry.at)
+                        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    if row is None:
+        return AuditAnchor(0, GENESIS, None)
+    return AuditAnchor(row[0], row[1], row[2])
+
+
+def parse_anchor(text: str) -> tuple[int | None, str]:
+    """'123:abcd…' or a bare hash (at least 16 hex digits; a prefix is accepted)."""
+    raw = (text or "").strip().lower()
+    entry_id: int | None = None
+    if ":" in raw:
+        left, raw = raw.split(":", 1)
+        if not left.strip().lstrip("#").isdigit():
+            raise ValidationError(N_("Not an audit anchor: {text}"), field="anchor", text=text)
+        entry_id = int(left.strip().lstrip("#"))
+    raw = raw.strip()
+    if len(raw) < 16 or len(raw) > 64 or any(c not in "0123456789abcdef" for c in raw):
+        raise ValidationError(N_("Not an audit anchor: {text}"), field="anchor", text=text)
+    return entry_id, raw
+
+
+def verify_chain(ctx: AppContext, *, anchors: Iterable[str] = (),
+                 progress: Progress = NO_PROGRESS) -> VerifyResult:
+    """Check every entry's hash, link and id, and the head; stop at the first bad one."""
+    require(ctx.actor, Permission.AUDIT_VIEW)
+    wanted = [parse_anchor(a) for a in anchors]
+    found: set[int] = set()
+    expected_prev = GENESIS
+    expected_id = 1
+    checked = 0
+    with ctx.db.read() as s:
+        total = s.scalar(select(func.count()).select_from(AuditEntry)) or 0
+        head = s.get(AuditHead, 1)
+        last_id = 0
+        while True:
+            progress.check()
+            rows = s.scalars(select(AuditEntry).where(AuditEntry.id > last_id)
+                             .order_by(AuditEntry.id).limit(_BATCH)).all()
+            if not rows:
+                break
+            for entry in rows:
+                bad = _check_entry(entry, expected_id, expected_prev)
+                if bad is not None:
+                    reason, params = bad
+                    return _fail(checked, entry.id, reason, **params)
+                for i, (anchor_id, prefix) in enumerate(wanted):
+                    if entry.hash.startswith(prefix) and anchor_id in (None, entry.id):
+                        found.add(i)
+                checked += 1
+                expected_prev = entry.hash
+                expected_id = entry.id + 1
+            last_id = rows[-1].id
+            s.expunge_all()
+            progress.report(checked, total, _("Checking the audit trail"))
+    if head is not None and (head.last_id != expected_id - 1 or head.last_hash != expected_prev):
+        return _fail(checked, head.last_id,
+                     N_("Entries at the end of the audit trail were removed: the trail stops at "
+                        "#{last} but entry #{head} was written"),
+                     last=expected_id - 1, head=head.last_id)
+    for i, (anchor_id, prefix) in enumerate(wanted):
+        if i not in found:
+            return _fail(checked, anchor_id,
+                         N_("Anchor {anchor} is not in the audit trail: the trail was rewritten "
+                            "after it was printed"), anchor=prefix[:16])
+    return VerifyResult(True, checked, last_hash=expected_prev)
+
+
+def _check_entry(entry: AuditEntry, expected_id: int,
+                 expected_prev: str) -> tuple[str, dict[str, Any]] | None:
+    if entry.id != expected_id:
+        if entry.id > expected_id:
+            return (N_("Audit entry #{id}: entries #{first} to #{last} before it are missing "
+                       "(deleted)"), {"id": entry.id, "first": expected_id, "last": entry.id - 1})
+        return N_("Audit entry #{id} is out of sequence"), {"id": entry.id}
+    if entry_hash(_fields_of(entry)) != entry.hash:
+        return (N_("Audit entry #{id} was altered after it was written (its hash does not "
+                   "match its content)"), {"id": entry.id})
+    if entry.prev_hash != expected_prev:
+        return (N_("Audit entry #{id} does not follow the entry before it: an entry was "
+                   "inserted, deleted, reordered or rewritten"), {"id": entry.id})
+    return None
+
+
+def _fail(checked: int, entry_id: int | None, reason: str, **params: Any) -> VerifyResult:
+    result = VerifyResult(False, checked, entry_id, reason, tuple(params.items()))
+    logger.warning("Audit verification failed at %s: %s", entry_id,
+                   reason.format(**params))
+    return result
+
+
+# --- querying ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    username: str | None = None
+    record_type: str | None = None
+    record_id: str | None = None  # exact id, or a prefix of it
+    action: str | None = None  # exact action, or a prefix ending in "." (e.g. "incident.")
+    first_day: date | None = None  # WIB, inclusive
+    last_day: date | None = None  # WIB, inclusive
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    username: str
+    role: str
+    display_name: str
+    site_code: str
+    action: str
+    record_type: str
+    record_id: str
+    before: Any
+    after: Any
+    detail: str
+    hash: str
+
+    def changes(self) -> str:
+        """'field: old → new; …' for the viewer and exports."""
+        before = self.before if isinstance(self.before, dict) else {}
+        after = self.after if isinstance(self.after, dict) else {}
+        parts = []
+        for key in sorted(set(before) | set(after), key=str):
+            old, new = before.get(key), after.get(key)
+            if key in before and key in after:
+                parts.append("{k}: {old} → {new}".format(k=key, old=_short(old), new=_short(new)))
+            elif key in after:
+                parts.append("{k}: {new}".format(k=key, new=_short(new)))
+            else:
+                parts.append("{k}: {old} → ∅".format(k=key, old=_short(old)))
+        return "; ".join(parts)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _apply(stmt: Select[Any], flt: AuditFilter) -> Select[Any]:
+    if flt.username:
+        stmt = stmt.where(AuditEntry.username == flt.username.strip().lower())
+    if flt.record_type:
+        stmt = stmt.where(AuditEntry.record_type == flt.record_type)
+    if flt.record_id:
+        rid = flt.record_id.strip()
+        stmt = stmt.where(AuditEntry.record_id.like(_like_prefix(rid), escape="\\"))
+    if flt.action:
+        if flt.action.endswith("."):
+            stmt = stmt.where(AuditEntry.action.like(_like_prefix(flt.action), escape="\\"))
+        else:
+            stmt = stmt.where(AuditEntry.action == flt.action)
+    start, end = wib_range(flt.first_day, flt.last_day)
+    if start is not None:
+        stmt = stmt.where(AuditEntry.at >= start)
+    if end is not None:
+        stmt = stmt.where(AuditEntry.at < end)
+    return stmt
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _row(e: AuditEntry) -> AuditRow:
+    return AuditRow(e.id, e.at, e.username, e.role, e.display_name, e.site_code, e.action,
+                    e.record_type, e.record_id, _loads(e.before_json), _loads(e.after_json),
+                    e.detail, e.hash)
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def query(ctx: AppContext, flt: AuditFilter = AuditFilter(), *, offset: int = 0,
+          limit: int = 200, newest_first: bool = True) -> Page:
+    require(ctx.actor, Permission.AUDIT_VIEW)
+    order = AuditEntry.id.desc() if newest_first else AuditEntry.id
+    with ctx.db.read() as s:
+        total = s.scalar(_apply(select(func.count()).select_from(AuditEntry), flt)) or 0
+        rows = s.scalars(_apply(select(AuditEntry), flt).order_by(order)
+                         .offset(max(0, offset)).limit(max(1, limit))).all()
+        return Page([_row(e) for e in rows], total, offset)
+
+
+def known_users(ctx: AppContext) -> list[str]:
+    require(ctx.actor, Permission.AUDIT_VIEW)
+    with ctx.db.read() as s:
+        return list(s.scalars(select(AuditEntry.username).distinct().order_by(AuditEntry.username)))
+
+
+def known_actions(ctx: AppContext) -> list[str]:
+    require(ctx.actor, Permission.AUDIT_VIEW)
+    with ctx.db.read() as s:
+        return list(s.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+# --- export ------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(text: str) -> str:
+    """OWASP CSV injection: a cell that a spreadsheet would run as a formula gets a quote."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _export_header() -> list[str]:
+    return [_("No."), _("Time (WIB)"), _("Time (UTC)"), _("User"), _("Role"), _("Name"),
+            _("Site"), _("Action"), _("Record type"), _("Record"), _("Changes"), _("Detail"),
+            _("Before (JSON)"), _("After (JSON)"), _("Hash")]
+
+
+def _export_cells(r: AuditRow) -> list[Any]:
+    return [r.id, to_wib(r.at).strftime("%Y-%m-%d %H:%M:%S"), _at_text(r.at), r.username,
+            r.role, r.display_name, r.site_code, r.action, r.record_type, r.record_id,
+            r.changes(), r.detail, canonical_json(r.before), canonical_json(r.after), r.hash]
+
+
+def export(ctx: AppContext, flt: AuditFilter, path: str | Path, fmt: str | None = None,
+           progress: Progress = NO_PROGRESS) -> int:
+    """Write the filtered trail (oldest first) to CSV or XLSX; returns the row count.
+
+    Written to a temporary file and renamed, so a cancelled or failed export leaves nothing
+    half-written. The export itself is recorded in the trail.
+    """
+    require(ctx.actor, Permission.AUDIT_VIEW)
+    target = Path(path)
+    fmt = (fmt or target.suffix.lstrip(".")).lower()
+    if fmt not in ("csv", "xlsx"):
+        raise ValidationError(N_("Export format must be csv or xlsx, not {fmt}"), field="format",
+                              fmt=fmt)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        count = (_write_csv if fmt == "csv" else _write_xlsx)(ctx, flt, tmp, progress)
+        os.replace(tmp, target)
+    except OSError as err:
+        raise AuditError(N_("Cannot write {path}: {error}"), path=str(target),
+                         error=err.strerror or str(err)) from err
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    with ctx.db.write() as s:
+        record(s, ctx.actor, "audit.export", "audit", fmt, before=None,
+               after={"rows": count, "file": target.name, "filter": _filter_dict(flt)})
+    logger.info("Exported %s audit entries to %s", count, target)
+    return count
+
+
+def _filter_dict(flt: AuditFilter) -> dict[str, Any]:
+    return {k: v for k, v in flt.__dict__.items() if v not in (None, "")}
+
+
+def _iter_rows(ctx: AppContext, flt: AuditFilter, progress: Progress) -> Iterable[AuditRow]:
+    with ctx.db.read() as s:
+        total = s.scalar(_apply(select(func.count()).select_from(AuditEntry), flt)) or 0
+        last_id, done = 0, 0
+        while True:
+            progress.check()
+            batch = s.scalars(_apply(select(AuditEntry), flt).where(AuditEntry.id > last_id)
+                              .order_by(AuditEntry.id).limit(_BATCH)).all()
+            if not batch:
+                return
+            for e in batch:
+                yield _row(e)
+            done += len(batch)
+            last_id = batch[-1].id
+            s.expunge_all()
+            progress.report(done, total, _("Exporting the audit trail"))
+
+
+def _write_csv(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progress) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(_export_header())
+        for r in _iter_rows(ctx, flt, progress):
+            writer.writerow([neutralise(c) if isinstance(c, str) else c for c in _export_cells(r)])
+            count += 1
+    return count
+
+
+def _write_xlsx(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progress) -> int:
+    from openpyxl import Workbook  # deferred: openpyxl is only needed for this export
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Audit trail"))
+    bold = Font(bold=True)
+    header = []
+    for text in _export_header():
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for r in _iter_rows(ctx, flt, progress):
+        cells = []
+        for value in _export_cells(r):
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+                if value.startswith(_FORMULA_START):
+                    cell.value = neutralise(value)
+                    cell.data_type = "s"
+            cells.append(cell)
+        ws.append(cells)
+        count += 1
+    wb.save(path)
+    return count

@@ -1,0 +1,137 @@
+"""Composition root of the desktop app: args → paths → logging → database → Qt → window.
+
+    posko-desktop [--db PATH_OR_URL] [--lang id|en] [--exit-after-first-paint]
+
+`--exit-after-first-paint` prints one JSON line `{"first_paint_ms": N}` (time since the
+process started) once the log table has painted its first rows, then quits (bench/).
+Heavy modules (matplotlib) are never imported here: feature tabs load them when needed.
+"""
+
+from __future__ import annotations
+
+import time
+
+_T0 = time.perf_counter()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+
+from posko_desktop.core import i18n  # noqa: E402
+from posko_desktop.core.domain import DatabaseVersionError, PoskoError  # noqa: E402
+from posko_desktop.core.i18n import _  # noqa: E402
+from posko_desktop.logsetup import setup_logging  # noqa: E402
+from posko_desktop.paths import AppPaths, resolve_db  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+ORGANIZATION = "Pemprov Jateng"
+APPLICATION = "PoskoDesk"
+
+
+def process_age_ms() -> float:
+    """Milliseconds since the process started (Linux: from /proc), else since import."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])  # field 22 (starttime), counted after "(comm)"
+        with open("/proc/uptime", encoding="ascii") as fh:
+            uptime = float(fh.read().split()[0])
+        age = uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+        if 0 <= age < 3600:
+            return age * 1000
+    except (OSError, ValueError, IndexError):
+        pass
+    return (time.perf_counter() - _T0) * 1000
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="posko-desktop", description=_("Posko Desk Pilkada"))
+    parser.add_argument("--db", help=_("database file path or SQLAlchemy URL"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("interface language (id or en)"))
+    parser.add_argument("--exit-after-first-paint", action="store_true",
+                        help=_("print the start-up time as JSON and quit (benchmark)"))
+    args, _qt_args = parser.parse_known_args(list(argv))
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    if args.lang:
+        i18n.set_language(args.lang)
+    paths = AppPaths.default().ensure()
+    setup_logging(paths.log_file)
+    logger.info("Posko Desk starting (db=%s)", args.db or "default")
+
+    # Qt after the cheap parts, so `--help` and a bad --lang stay fast.
+    from PySide6.QtCore import QCoreApplication, QTimer  # noqa: PLC0415 - keep CLI-free import light
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    from posko_desktop.ui import startup  # noqa: PLC0415
+
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication([sys.argv[0], *_qt_args(argv)])
+    assert isinstance(app, QApplication)
+    startup.setup_application(app, paths.log_file)
+
+    location = resolve_db(args.db, paths)
+    try:
+        ctx = startup.open_context(location)
+    except DatabaseVersionError as err:
+        logger.error("Database refused: %s", err.text_in("en"))
+        startup.fatal_dialog(_("Database not opened"), err)
+        return 2
+    except PoskoError as err:
+        logger.error("Database refused: %s", err.text_in("en"))
+        startup.fatal_dialog(_("Database not opened"), err)
+        return 2
+    except Exception as err:  # noqa: BLE001 - unreadable file, bad URL, permissions
+        logger.exception("Cannot open database %s", location)
+        startup.fatal_dialog(_("Database not opened"), err, location=location)
+        return 1
+
+    if not args.lang:
+        i18n.set_language(startup.saved_language(ctx))
+
+    window = startup.build_window(ctx, first_run=not args.exit_after_first_paint)
+    if window is None:
+        return 0
+    if args.exit_after_first_paint:
+        def report() -> None:
+            print(json.dumps({"first_paint_ms": round(process_age_ms())}), flush=True)
+            QTimer.singleShot(0, app.quit)
+
+        window.first_rows_painted.connect(report)
+    window.show()
+    code = app.exec()
+    window.runner.wait(5000)
+    ctx.db.dispose()
+    logger.info("Posko Desk closed (%s)", code)
+    return int(code)
+
+
+def _qt_args(argv: Sequence[str]) -> list[str]:
+    """Qt's own options (e.g. -platform) pass through; ours are removed."""
+    ours = {"--exit-after-first-paint"}
+    out: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("--db", "--lang"):
+            skip = True
+            continue
+        if arg.startswith(("--db=", "--lang=")) or arg in ours:
+            continue
+        out.append(arg)
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,255 @@
+"""Create or edit an incident. Validation messages appear next to their fields.
+
+Keyboard: Enter saves (from any one-line field), Esc cancels, Ctrl+Enter saves from the
+description too. The regency chooser types ahead by name or code; times are WIB.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.domain import PoskoError, Severity, SourceType, ValidationErrors
+from posko_desktop.core.i18n import _
+from posko_desktop.core.services import incidents, reference
+from posko_desktop.core.services.incidents import IncidentDetail, IncidentInput
+from posko_desktop.core.timeutil import WIB, to_wib
+from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.widgets.pickers import CategoryCombo, EnumCombo, RegencyCombo
+
+logger = logging.getLogger(__name__)
+
+DATETIME_FORMAT = "dd-MM-yyyy HH:mm"
+
+
+def to_qdatetime(value: datetime) -> QDateTime:
+    """An aware datetime as a QDateTime showing its WIB wall time."""
+    local = to_wib(value)
+    return QDateTime.fromString(local.strftime("%d-%m-%Y %H:%M"), DATETIME_FORMAT)
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    """The WIB wall time shown in an editor, as an aware datetime."""
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=WIB)
+
+
+class WibDateTimeEdit(QDateTimeEdit):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat(DATETIME_FORMAT)
+
+    def value(self) -> datetime:
+        return from_qdatetime(self.dateTime())
+
+    def set_value(self, value: datetime) -> None:
+        self.setDateTime(to_qdatetime(value))
+
+
+class IncidentFormDialog(QDialog):
+    saved = Signal(object)  # IncidentDetail
+
+    FIELDS = ("regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
+              "source_type", "source_detail", "title", "description", "category_code",
+              "severity", "people_involved")
+
+    def __init__(self, ctx: AppContext, detail: IncidentDetail | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail = detail
+        self.result_detail: IncidentDetail | None = None
+        self.setObjectName("incident_form")
+        self.setMinimumWidth(560)
+
+        self.regency = RegencyCombo(reference.list_regencies(ctx), parent=self)
+        self.kecamatan = QLineEdit(self)
+        self.desa = QLineEdit(self)
+        self.location = QLineEdit(self)
+        self.occurred_at = WibDateTimeEdit(self)
+        self.reported_at = WibDateTimeEdit(self)
+        self.source_type = EnumCombo(list(SourceType), parent=self)
+        self.source_detail = QLineEdit(self)
+        self.title = QLineEdit(self)
+        self.description = QPlainTextEdit(self)
+        self.description.setTabChangesFocus(True)
+        self.description.setMinimumHeight(90)
+        self.category = CategoryCombo(reference.list_categories(ctx), leaves_only=True, parent=self)
+        self.severity = EnumCombo(list(Severity), parent=self)
+        self.people = QSpinBox(self)
+        self.people.setRange(-1, 1_000_000)
+        self.people.setSpecialValueText("—")
+        self.people.setValue(-1)
+        self.editors: dict[str, QWidget] = {
+            "regency_code": self.regency, "kecamatan": self.kecamatan, "desa": self.desa,
+            "location": self.location, "occurred_at": self.occurred_at,
+            "reported_at": self.reported_at, "source_type": self.source_type,
+            "source_detail": self.source_detail, "title": self.title,
+            "description": self.description, "category_code": self.category,
+            "severity": self.severity, "people_involved": self.people,
+        }
+        self.labels: dict[str, QLabel] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name in self.FIELDS:
+            holder = QWidget(self)
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(1)
+            box.addWidget(self.editors[name])
+            err = QLabel(holder)
+            err.setObjectName("error_" + name)
+            err.setStyleSheet("color: #b2182b;")
+            err.setWordWrap(True)
+            err.hide()
+            box.addWidget(err)
+            label = QLabel(self)
+            label.setBuddy(self.editors[name])
+            self.labels[name] = label
+            self.errors[name] = err
+            self.form.addRow(label, holder)
+        self.general_error = QLabel(self)
+        self.general_error.setStyleSheet("color: #b2182b;")
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save_button.setDefault(True)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+
+        now = ctx.now()
+        if detail is None:
+            self.occurred_at.set_value(now)
+            self.reported_at.set_value(now)
+            self.severity.set_values((Severity.SEDANG.value,))
+            self.source_type.set_values((SourceType.LAPANGAN.value,))
+            self.regency.setCurrentIndex(-1)
+            self.category.setCurrentIndex(-1)
+        else:
+            self.fill(detail.to_input())
+        self.retranslate_ui()
+        self.regency.setFocus()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("New incident") if self.detail is None
+                            else _("Edit incident {number}").format(number=self.detail.number))
+        texts = {
+            "regency_code": _("&Regency/city:"), "kecamatan": _("Sub-district (kecamatan):"),
+            "desa": _("Village (desa/kelurahan):"), "location": _("&Location:"),
+            "occurred_at": _("&Occurred at (WIB):"), "reported_at": _("Re&ported at (WIB):"),
+            "source_type": _("Source:"), "source_detail": _("Source detail / URL:"),
+            "title": _("&Title:"), "description": _("&Description:"),
+            "category_code": _("&Category:"), "severity": _("Se&verity:"),
+            "people_involved": _("People involved:"),
+        }
+        for name, text in texts.items():
+            self.labels[name].setText(text)
+        for combo in (self.regency, self.category, self.severity, self.source_type):
+            combo.retranslate_ui()
+        self.title.setPlaceholderText(_("Short summary, e.g. Hoaks surat suara tercoblos"))
+
+    def fill(self, data: IncidentInput) -> None:
+        self.regency.set_code(data.regency_code)
+        self.kecamatan.setText(data.kecamatan)
+        self.desa.setText(data.desa)
+        self.location.setText(data.location)
+        self.occurred_at.set_value(data.occurred_at)
+        if data.reported_at is not None:
+            self.reported_at.set_value(data.reported_at)
+        self.source_type.set_values((data.source_type,))
+        self.source_detail.setText(data.source_detail)
+        self.title.setText(data.title)
+        self.description.setPlainText(data.description)
+        self.category.set_values((data.category_code,))
+        self.severity.set_values((data.severity,))
+        self.people.setValue(-1 if data.people_involved is None else data.people_involved)
+
+    def input(self) -> IncidentInput:
+        people = self.people.value()
+        regency = self.regency.code()
+        if not regency:  # typed but not resolved yet (Enter pressed in the combo)
+            i = self.regency.match(self.regency.currentText())
+            regency = (self.regency.itemData(i) or ("",))[0] if i > -1 else self.regency.currentText()
+        return IncidentInput(
+            regency_code=regency,
+            title=self.title.text(),
+            category_code=self.category.code(),
+            severity=self.severity.value(),
+            occurred_at=self.occurred_at.value(),
+            source_type=self.source_type.value(),
+            source_detail=self.source_detail.text(),
+            description=self.description.toPlainText(),
+            kecamatan=self.kecamatan.text(),
+            desa=self.desa.text(),
+            location=self.location.text(),
+            reported_at=self.reported_at.value(),
+            people_involved=None if people < 0 else people,
+        )
+
+    def show_errors(self, by_field: dict[str, str]) -> None:
+        for name, label in self.errors.items():
+            text = by_field.get(name, "")
+            label.setText(text)
+            label.setVisible(bool(text))
+        general = [text for name, text in by_field.items() if name not in self.errors]
+        self.general_error.setText("\n".join(general))
+        self.general_error.setVisible(bool(general))
+        first = next((n for n in self.FIELDS if n in by_field), None)
+        if first:
+            self.editors[first].setFocus()
+
+    def save(self) -> None:
+        data = self.input()
+        try:
+            if self.detail is None:
+                result = incidents.create_incident(self.ctx, data)
+            else:
+                result = incidents.update_incident(self.ctx, self.detail.id, data)
+        except ValidationErrors as errs:
+            logger.info("Incident form refused: %s", errs.text_in("en"))
+            self.show_errors(errs.by_field())
+            return
+        except PoskoError as err:
+            logger.warning("Incident form refused: %s", err.text_in("en"))
+            show_error(self, err)
+            return
+        self.show_errors({})
+        self.result_detail = result
+        self.saved.emit(result)
+        self.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        # Enter inside the regency editor first resolves the typed text, then saves.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            if self.description.hasFocus():
+                return super().keyPressEvent(event)
+            self.save()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,397 @@
+"""The main window: incident log (filter bar, lazily paged table, detail pane) first, then
+the feature tabs from `ui.tabs.tab_factories()`. See `ui/tabs.py` for what tabs may use."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posko_desktop.core import i18n, settings
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.domain import PoskoError
+from posko_desktop.core.events import Change
+from posko_desktop.core.i18n import _, ngettext
+from posko_desktop.core.services import incidents
+from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
+from posko_desktop.ui import tabs
+from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
+from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
+from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.events import QtEvents
+from posko_desktop.ui.fmt import format_int
+from posko_desktop.ui.models.incident_table import ID_ROLE, Column, IncidentTableModel
+from posko_desktop.ui.tasks import TaskRunner
+from posko_desktop.ui.widgets.detail_pane import DetailPane
+from posko_desktop.ui.widgets.filter_bar import FilterBar
+
+logger = logging.getLogger(__name__)
+
+REFRESH_DELAY_MS = 150
+COLUMN_WIDTHS = {
+    Column.NUMBER: 132, Column.OCCURRED: 118, Column.REGENCY: 128, Column.CATEGORY: 175,
+    Column.SEVERITY: 72, Column.STATUS: 115, Column.TITLE: 300, Column.LOCATION: 160,
+}
+
+
+class IncidentLogTab(QWidget):
+    """Filter bar, table and detail pane."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.model = IncidentTableModel(window.ctx, window.runner, self)
+        self.filter_bar = FilterBar(window.ctx, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("incident_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        vheader = self.table.verticalHeader()
+        vheader.hide()
+        # Fixed row height: never ResizeToContents on a million rows (TECH-NOTES).
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        for col, width in COLUMN_WIDTHS.items():
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(Column.OCCURRED, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.detail = DetailPane(window.ctx, window.runner, self)
+        self.detail.setMinimumWidth(360)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([960, 420])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+
+    def retranslate_ui(self) -> None:
+        self.filter_bar.retranslate_ui()
+        self.model.retranslate()
+        self.detail.retranslate_ui()
+
+
+class MainWindow(QMainWindow):
+    first_rows_painted = Signal()  # once: the log table painted with its rows (or empty)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.events = QtEvents(ctx.bus, self)
+        self.setObjectName("main_window")
+        self._current_id: uuid.UUID | None = None
+        self._select_after_refresh: uuid.UUID | None = None
+        self._painted = False
+        self._total_all = -1
+        self.form: IncidentFormDialog | None = None
+        self.demo_dialog: DemoDataDialog | None = None
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("main_tabs")
+        self.log = IncidentLogTab(self)
+        self.tabs.addTab(self.log, "")
+        self.feature_tabs: list[QWidget] = []
+        for factory in tabs.tab_factories():
+            try:
+                widget = factory(self)
+            except Exception:  # one broken feature tab must not take the log down
+                logger.exception("Tab factory %s failed", factory)
+                continue
+            self.feature_tabs.append(widget)
+            self.tabs.addTab(widget, widget.tab_title())  # type: ignore[attr-defined]
+        self.setCentralWidget(self.tabs)
+
+        self.db_label = QLabel(self)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("status_count")
+        for label in (self.db_label, self.count_label):
+            label.setContentsMargins(8, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self._build_menus()
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.events.changed.connect(self._on_change)
+        model = self.log.model
+        model.loaded.connect(self._on_loaded)
+        model.failed.connect(lambda err: show_error(self, err))
+        self.log.filter_bar.changed.connect(model.set_filter)
+        self.log.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.log.table.doubleClicked.connect(lambda _i: self.edit_current())
+        self.log.table.activated.connect(lambda _i: self.edit_current())
+        self.log.detail.edit_requested.connect(self.edit_incident)
+        self.log.detail.action_done.connect(self.status_message)
+        self.log.table.viewport().installEventFilter(self)
+
+        self.resize(1380, 860)
+        self._restore_geometry()
+        self.retranslate_ui()
+        self.refresh()
+
+    # --- contract used by feature tabs -------------------------------------------------
+
+    def show_incident_log(self, flt: IncidentFilter) -> None:
+        self.tabs.setCurrentWidget(self.log)
+        self.log.filter_bar.set_filter(flt)
+
+    def status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # --- menus -------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.new_action = QAction(self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)  # Ctrl+N
+        self.new_action.triggered.connect(self.new_incident)
+        self.demo_action = QAction(self)
+        self.demo_action.triggered.connect(self.load_demo_data)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.new_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.demo_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+        self.view_menu = bar.addMenu("")
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)  # Ctrl+F
+        self.find_action.triggered.connect(self._focus_search)
+        self.refresh_action = QAction(self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)  # F5
+        self.refresh_action.triggered.connect(self.refresh)
+        self.view_menu.addAction(self.find_action)
+        self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addSeparator()
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for lang, name in (("id", "Bahasa Indonesia"), ("en", "English")):
+            action = QAction(name, self)  # language names are never translated
+            action.setCheckable(True)
+            action.setData(lang)
+            action.triggered.connect(lambda _checked=False, lg=lang: self.set_language(lg))
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[lang] = action
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Posko Desk Pilkada — Central Java"))
+        self.file_menu.setTitle(_("&File"))
+        self.new_action.setText(_("&New incident…"))
+        self.demo_action.setText(_("Load demo data (Muat data contoh)…"))
+        self.quit_action.setText(_("&Quit"))
+        self.view_menu.setTitle(_("&View"))
+        self.find_action.setText(_("&Search the log"))
+        self.refresh_action.setText(_("&Refresh"))
+        self.language_menu.setTitle(_("&Language"))
+        self.language_actions[i18n.current_language()].setChecked(True)
+        self.tabs.setTabText(0, _("Incident log"))
+        self.log.retranslate_ui()
+        for widget in self.feature_tabs:
+            try:
+                widget.retranslate_ui()  # type: ignore[attr-defined]
+                self.tabs.setTabText(self.tabs.indexOf(widget), widget.tab_title())  # type: ignore[attr-defined]
+            except Exception:
+                logger.exception("Tab %s failed to retranslate", widget)
+        self.db_label.setText(_("Database: {location}").format(location=self.ctx.db.display_location))
+        self._update_counts()
+        if self.form is not None:
+            self.form.retranslate_ui()
+        if self.demo_dialog is not None:
+            self.demo_dialog.retranslate_ui()
+
+    def set_language(self, lang: str) -> None:
+        """Apply at once (typed text and selections stay) and remember it in the database."""
+        if lang not in i18n.LANGUAGES:
+            return
+        i18n.set_language(lang)
+        self.retranslate_ui()
+        try:
+            with self.ctx.db.write() as s:
+                settings.put(s, settings.UI_LANGUAGE, lang, self.ctx.actor.username)
+        except PoskoError as err:
+            logger.warning("Language not saved: %s", err.text_in("en"))
+        self.status_message(_("Language: Bahasa Indonesia") if lang == "id" else _("Language: English"))
+
+    # --- log ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.log.model.refresh()
+        self.runner.run(incidents.count_incidents, self.ctx, IncidentFilter(),
+                        on_done=self._on_total_all)
+
+    def _on_total_all(self, total: int) -> None:
+        self._total_all = int(total)
+        self._update_counts()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "incident":
+            self._refresh_timer.start()
+            if self._current_id is not None and (
+                    not change.ids or str(self._current_id) in change.ids):
+                self.log.detail.reload()
+
+    def _on_loaded(self) -> None:
+        self._update_counts()
+        wanted = self._select_after_refresh or self._current_id
+        self._select_after_refresh = None
+        if wanted is not None:
+            row = self.log.model.row_of_id(wanted)
+            if row is not None:
+                self.select_row(row)
+        self.log.table.viewport().update()
+
+    def _update_counts(self) -> None:
+        shown = self.log.model.total
+        self.log.filter_bar.set_count(
+            ngettext("{n} incident shown", "{n} incidents shown", shown).format(n=format_int(shown)))
+        if self._total_all >= 0:
+            self.count_label.setText(ngettext("{n} incident in the database",
+                                              "{n} incidents in the database",
+                                              self._total_all).format(n=format_int(self._total_all)))
+
+    def select_row(self, row: int) -> None:
+        index = self.log.model.index(row, 0)
+        self.log.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.log.table.scrollTo(index)
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        incident_id = current.data(ID_ROLE)
+        if incident_id is None or incident_id == self._current_id:
+            return
+        self._current_id = incident_id
+        self.log.detail.show_incident(incident_id)
+
+    @property
+    def current_incident_id(self) -> uuid.UUID | None:
+        return self._current_id
+
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.log)
+        self.log.filter_bar.search.setFocus()
+        self.log.filter_bar.search.selectAll()
+
+    # --- commands ----------------------------------------------------------------------
+
+    def new_incident(self) -> IncidentFormDialog:
+        self.tabs.setCurrentWidget(self.log)
+        return self._open_form(None)
+
+    def edit_current(self) -> IncidentFormDialog | None:
+        if self.log.detail.detail is None:
+            return None
+        return self.edit_incident(self.log.detail.detail)
+
+    def edit_incident(self, detail: IncidentDetail) -> IncidentFormDialog | None:
+        if detail.deleted:
+            return None
+        return self._open_form(detail)
+
+    def _open_form(self, detail: IncidentDetail | None) -> IncidentFormDialog:
+        if self.form is not None:
+            self.form.raise_()
+            self.form.activateWindow()
+            return self.form
+        form = IncidentFormDialog(self.ctx, detail, self)
+        form.saved.connect(self._on_saved)
+        form.finished.connect(lambda _r: self._form_closed(form))
+        self.form = form
+        form.open()
+        return form
+
+    def _form_closed(self, form: IncidentFormDialog) -> None:
+        if self.form is form:
+            self.form = None
+        form.deleteLater()
+
+    def _on_saved(self, detail: IncidentDetail) -> None:
+        self._select_after_refresh = detail.id
+        self._current_id = detail.id
+        self.log.detail.show_incident(detail.id)
+        self.status_message(_("Incident {number} saved").format(number=detail.number))
+        self._refresh_timer.stop()
+        self.refresh()
+
+    def load_demo_data(self) -> DemoDataDialog:
+        if self.demo_dialog is not None:
+            self.demo_dialog.raise_()
+            return self.demo_dialog
+        dialog = DemoDataDialog(self.ctx, self.runner, self)
+        dialog.finished_loading.connect(lambda n: self.status_message(
+            _("{n} demo incidents loaded").format(n=format_int(n))))
+        dialog.finished.connect(lambda _r: self._demo_closed(dialog))
+        self.demo_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _demo_closed(self, dialog: DemoDataDialog) -> None:
+        if self.demo_dialog is dialog:
+            self.demo_dialog = None
+        dialog.deleteLater()
+        self.refresh()
+
+    # --- first paint, geometry, close --------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if (not self._painted and event.type() == QEvent.Type.Paint
+                and watched is self.log.table.viewport() and not self.log.model.is_loading):
+            model = self.log.model
+            if model.total == 0 or model.row_at(0) is not None:
+                self._painted = True
+                QTimer.singleShot(0, self.first_rows_painted.emit)
+        return super().eventFilter(watched, event)
+
+    def _restore_geometry(self) -> None:
+        state: Any = QSettings().value("main_window/geometry")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(state))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self.events.close()
+        super().closeEvent(event)

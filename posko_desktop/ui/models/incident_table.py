@@ -1,0 +1,357 @@
+"""The incident log as a lazily paged table model (Anki style: pages fetched on demand).
+
+Rows come from `incidents.query_incidents` in pages of `PAGE_SIZE` (SQL OFFSET), kept in an
+LRU cache; the total comes from the same query's count. Every query runs on the
+TaskRunner, so the GUI thread never waits for SQLite; a row whose page is not in yet shows
+a placeholder and is repainted when the page arrives. Sorting is done by SQL (`SortKey`).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.domain import Page, Severity, Status
+from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.services import incidents, reference
+from posko_desktop.core.services.incidents import IncidentFilter, IncidentRow, SortKey
+from posko_desktop.core.timeutil import format_datetime_wib
+from posko_desktop.ui.fmt import short_wib
+from posko_desktop.ui.tasks import TaskRunner
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+CACHE_PAGES = 60  # 12,000 rows at most in memory
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the IncidentRow (None while its page loads)
+ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the incident UUID
+SORT_VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    NUMBER = 0
+    OCCURRED = 1
+    REGENCY = 2
+    CATEGORY = 3
+    SEVERITY = 4
+    STATUS = 5
+    TITLE = 6
+    LOCATION = 7
+
+
+HEADERS = {
+    Column.NUMBER: N_("Number"),
+    Column.OCCURRED: N_("Occurred (WIB)"),
+    Column.REGENCY: N_("Regency/city"),
+    Column.CATEGORY: N_("Category"),
+    Column.SEVERITY: N_("Severity"),
+    Column.STATUS: N_("Status"),
+    Column.TITLE: N_("Title"),
+    Column.LOCATION: N_("Location"),
+}
+
+SORT_KEYS: dict[Column, SortKey] = {
+    Column.NUMBER: SortKey.NUMBER,
+    Column.OCCURRED: SortKey.OCCURRED,
+    Column.REGENCY: SortKey.REGENCY,
+    Column.CATEGORY: SortKey.CATEGORY,
+    Column.SEVERITY: SortKey.SEVERITY,
+    Column.STATUS: SortKey.STATUS,
+    Column.TITLE: SortKey.TITLE,
+}
+
+# Colour-blind-safe: lightness rises monotonically with severity (readable in greyscale,
+# blue/yellow/orange/purple rather than green/red), and the label is always written too.
+SEVERITY_COLOURS: dict[str, tuple[str, str]] = {
+    Severity.RENDAH: ("#deebf7", "#000000"),
+    Severity.SEDANG: ("#fff2ae", "#000000"),
+    Severity.TINGGI: ("#f4a259", "#000000"),
+    Severity.KRITIS: ("#762a83", "#ffffff"),
+}
+
+
+class IncidentTableModel(QAbstractTableModel):
+    loaded = Signal()  # a refresh finished: total known, first page in
+    page_loaded = Signal(int)
+    failed = Signal(object)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self._filter = IncidentFilter()
+        self._sort = SortKey.OCCURRED
+        self._descending = True
+        self._total = 0
+        self._pages: OrderedDict[int, list[IncidentRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._loading = False
+        self._now = ctx.now()
+        self._category_labels: dict[str, tuple[str, str]] = {}
+        self._overdue_icon: QIcon | None = None
+
+    # --- state -------------------------------------------------------------------------
+
+    @property
+    def filter(self) -> IncidentFilter:
+        return self._filter
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def sort_key(self) -> tuple[SortKey, bool]:
+        return self._sort, self._descending
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def set_filter(self, flt: IncidentFilter) -> None:
+        if flt != self._filter:
+            self._filter = flt
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Count and fetch the first page off the GUI thread; the view keeps showing the
+        old rows until the new ones are in."""
+        self._generation += 1
+        gen = self._generation
+        self._loading = True
+        self._pending.clear()
+        self.runner.run(
+            incidents.query_incidents, self.ctx, self._filter, self._sort, self._descending,
+            0, PAGE_SIZE, True,
+            on_done=lambda page: self._first_page_in(gen, page),
+            on_error=lambda err: self._failed(gen, err),
+        )
+
+    def _first_page_in(self, gen: int, page: Page) -> None:
+        if gen != self._generation:
+            return
+        self.beginResetModel()
+        self._now = self.ctx.now()
+        self._total = page.total
+        self._pages.clear()
+        self._pages[0] = page.rows
+        self._loading = False
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _failed(self, gen: int, err: BaseException) -> None:
+        if gen == self._generation:
+            self._loading = False
+            self.failed.emit(err)
+
+    def _request(self, page_no: int) -> None:
+        if page_no in self._pending:
+            return
+        self._pending.add(page_no)
+        gen = self._generation
+        self.runner.run(
+            self._fetch_page, gen, page_no, self._filter, self._sort, self._descending,
+            on_done=lambda page: self._page_in(gen, page_no, page),
+            on_error=lambda err: self._failed(gen, err),
+        )
+
+    def _fetch_page(self, gen: int, page_no: int, flt: IncidentFilter, sort: SortKey,
+                    descending: bool) -> Page | None:  # worker thread
+        if gen != self._generation:
+            return None  # the filter changed while this waited in the queue
+        return incidents.query_incidents(self.ctx, flt, sort, descending,
+                                         page_no * PAGE_SIZE, PAGE_SIZE)
+
+    def _page_in(self, gen: int, page_no: int, page: Page | None) -> None:
+        self._pending.discard(page_no)
+        if gen != self._generation or page is None:
+            return
+        self._pages[page_no] = page.rows
+        while len(self._pages) > CACHE_PAGES:
+            self._pages.popitem(last=False)
+        first = page_no * PAGE_SIZE
+        last = min(first + PAGE_SIZE, self._total) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+        self.page_loaded.emit(page_no)
+
+    def row_at(self, row: int) -> IncidentRow | None:
+        """The row if its page is loaded (no fetch)."""
+        rows = self._pages.get(row // PAGE_SIZE)
+        if rows is None:
+            return None
+        offset = row % PAGE_SIZE
+        return rows[offset] if offset < len(rows) else None
+
+    def _row(self, row: int) -> IncidentRow | None:
+        page_no = row // PAGE_SIZE
+        rows = self._pages.get(page_no)
+        if rows is None:
+            self._request(page_no)
+            return None
+        self._pages.move_to_end(page_no)
+        offset = row % PAGE_SIZE
+        return rows[offset] if offset < len(rows) else None
+
+    def row_of_id(self, incident_id: uuid.UUID) -> int | None:
+        """Row number of an incident among the loaded pages."""
+        for page_no, rows in self._pages.items():
+            for i, r in enumerate(rows):
+                if r.id == incident_id:
+                    return page_no * PAGE_SIZE + i
+        return None
+
+    def retranslate(self) -> None:
+        self._category_labels.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self._total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(Column) - 1))
+
+    # --- Qt model interface ------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self._total
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _(HEADERS[Column(section)])
+            if role == Qt.ItemDataRole.ToolTipRole and Column(section) in SORT_KEYS:
+                return _("Click to sort by this column")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS.get(Column(column)) if 0 <= column < len(Column) else None
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self._sort, self._descending):
+            self._sort, self._descending = key, descending
+            self.refresh()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < self._total):
+            return None
+        col = Column(index.column())
+        row = self._row(index.row())
+        if role == ROW_ROLE:
+            return row
+        if row is None:
+            if role == Qt.ItemDataRole.DisplayRole and col == Column.NUMBER:
+                return "…"
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, col)
+        if role == Qt.ItemDataRole.BackgroundRole and col == Column.SEVERITY:
+            return QBrush(QColor(SEVERITY_COLOURS[row.severity][0]))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == Column.SEVERITY:
+                return QBrush(QColor(SEVERITY_COLOURS[row.severity][1]))
+            if row.deleted:
+                return QBrush(QColor("#777777"))
+            if col == Column.NUMBER and row.overdue(self._now):
+                return QBrush(QColor("#b35806"))
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if row.deleted:
+                font = QFont()
+                font.setStrikeOut(True)
+                return font
+            if col == Column.SEVERITY and row.severity == Severity.KRITIS:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if col == Column.NUMBER and row.overdue(self._now):
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and col == Column.NUMBER and row.overdue(self._now):
+            return self._overdue()
+        if role == SORT_VALUE_ROLE:
+            return self._display(row, col)
+        return None
+
+    def _display(self, row: IncidentRow, col: Column) -> str:
+        if col == Column.NUMBER:
+            return row.number
+        if col == Column.OCCURRED:
+            return short_wib(row.occurred_at)
+        if col == Column.REGENCY:
+            return reference.RegencyInfo(row.regency_code, row.regency_kind, row.regency_name).full_name
+        if col == Column.CATEGORY:
+            return "{code} {label}".format(code=row.category_code,
+                                           label=self._category_label(row.category_code))
+        if col == Column.SEVERITY:
+            return Severity(row.severity).label
+        if col == Column.STATUS:
+            text = Status(row.status).label
+            return _("{status} (deleted)").format(status=text) if row.deleted else text
+        if col == Column.TITLE:
+            return row.title
+        return row.location
+
+    def _tooltip(self, row: IncidentRow, col: Column) -> str | None:
+        parts: list[str] = []
+        if col == Column.REGENCY:
+            parts.append("{code} {name}".format(
+                code=row.regency_code,
+                name=reference.RegencyInfo(row.regency_code, row.regency_kind, row.regency_name).full_name))
+        if col == Column.TITLE and row.title:
+            parts.append(row.title)
+        if col == Column.CATEGORY:
+            parts.append(self._display(row, col))
+        if row.overdue(self._now):
+            if row.responded_at is None and self._now > row.respond_by:
+                parts.append(_("Overdue: no response by {time}").format(
+                    time=format_datetime_wib(row.respond_by)))
+            if row.next_referral_due is not None and self._now > row.next_referral_due:
+                parts.append(_("Overdue: a referral was due at {time}").format(
+                    time=format_datetime_wib(row.next_referral_due)))
+        return "\n".join(parts) or None
+
+    def _category_label(self, code: str) -> str:
+        if not self._category_labels:
+            try:
+                for c in reference.list_categories(self.ctx, include_inactive=True):
+                    self._category_labels[c.code] = (c.label, c.code)
+            except Exception:  # labels are decoration; the code alone still identifies
+                logger.exception("Could not load category labels")
+        return self._category_labels.get(code, ("", code))[0]
+
+    def _overdue(self) -> QIcon:
+        if self._overdue_icon is None:
+            style = QApplication.style()
+            self._overdue_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._overdue_icon

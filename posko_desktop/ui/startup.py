@@ -1,0 +1,86 @@
+"""Start-up steps of the window, kept out of app.py so tests can run them one by one."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from posko_desktop.core import i18n, settings
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor, PoskoError
+from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.services import reference
+from posko_desktop.ui.dialogs.first_run import FirstRunDialog
+from posko_desktop.ui.errors import install_exception_hook
+from posko_desktop.ui.fonts import setup_fonts
+from posko_desktop.ui.main_window import MainWindow
+from posko_desktop.ui.qt_translate import CatalogueTranslator
+from posko_desktop.ui.tasks import TaskRunner
+
+logger = logging.getLogger(__name__)
+
+_translator: CatalogueTranslator | None = None
+
+
+def setup_application(app: QApplication, log_file: Path) -> None:
+    """Fonts, Qt's own strings through our catalogue, the exception hook."""
+    global _translator
+    setup_fonts(app)
+    if _translator is None:
+        _translator = CatalogueTranslator(app)
+        QCoreApplication.installTranslator(_translator)
+    install_exception_hook(log_file)
+
+
+def open_context(location: str) -> AppContext:
+    """Open (migrate) the database. A newer schema raises DatabaseVersionError untouched.
+    Until accounts exist the app acts as the operating-system user with the admin role."""
+    db = open_database(location)
+    name = getpass.getuser()
+    return AppContext(db, Actor(name, "admin", name))
+
+
+def saved_language(ctx: AppContext) -> str:
+    try:
+        with ctx.db.read() as s:
+            lang = settings.get(s, settings.UI_LANGUAGE)
+    except PoskoError:
+        return i18n.DEFAULT_LANGUAGE
+    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def fatal_dialog(title: str, err: BaseException, location: str = "") -> None:
+    """A blocking, bilingual message before any window exists."""
+    if isinstance(err, PoskoError):
+        text = "{id}\n\n{en}".format(id=err.text_in("id"), en=err.text_in("en"))
+    else:
+        text = _("The database {location} could not be opened: {error}").format(
+            location=location, error=err)
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Close)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
+
+
+def build_window(ctx: AppContext, first_run: bool = True) -> MainWindow | None:
+    """The first-run dialog when the database has no site, then the window; after a first
+    run the demo-data dialog is offered. None when the user cancels the first run."""
+    offer_demo = False
+    if reference.site_or_none(ctx) is None:
+        if not first_run:
+            raise PoskoError(N_("This database has no site yet"))
+        dialog = FirstRunDialog(ctx)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            logger.info("First run cancelled")
+            return None
+        offer_demo = dialog.wants_demo
+    runner = TaskRunner()
+    window = MainWindow(ctx, runner)
+    runner.setParent(window)
+    if offer_demo:
+        window.load_demo_data()
+    return window

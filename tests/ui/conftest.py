@@ -1,0 +1,88 @@
+"""Fixtures for the window tests: a real migrated SQLite file, the real TaskRunner."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from posko_desktop.core.services import incidents
+from posko_desktop.core.services.incidents import IncidentInput
+from posko_desktop.core.timeutil import WIB
+from posko_desktop.ui.qt_translate import CatalogueTranslator
+from posko_desktop.ui.tasks import TaskRunner
+
+
+@pytest.fixture(autouse=True)
+def qsettings_in_tmp(tmp_path, qapp):
+    """Window geometry (QSettings) goes to the test's temp folder, not the user's."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def translator(qapp):
+    t = CatalogueTranslator(qapp)
+    qapp.installTranslator(t)
+    yield t
+    qapp.removeTranslator(t)
+
+
+@pytest.fixture
+def runner(qapp):
+    r = TaskRunner()
+    yield r
+    r.wait(10_000)
+
+
+@pytest.fixture
+def make_window(ctx, runner, qtbot):
+    from posko_desktop.ui.main_window import MainWindow
+
+    windows = []
+
+    def make(context=None):
+        window = MainWindow(context or ctx, runner)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        wait_loaded(qtbot, window)
+        return window
+
+    yield make
+    for w in windows:
+        runner.wait(10_000)
+        w.close()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+def wait_loaded(qtbot, window) -> None:
+    """Until the log model has no refresh pending (the runner delivers on the GUI thread).
+    Queued core events are delivered first, so a change just made is waited for too."""
+    QCoreApplication.processEvents()
+    qtbot.waitUntil(lambda: not window.log.model.is_loading and not window._refresh_timer.isActive()
+                    and window.runner.active == 0, timeout=10_000)
+
+
+def add(ctx, title: str, regency: str = "33.74", category: str = "A1", severity: str = "sedang",
+        hours_ago: float = 2, **extra):
+    occurred = datetime.now(WIB) - timedelta(hours=hours_ago)
+    return incidents.create_incident(ctx, IncidentInput(
+        regency_code=regency, title=title, category_code=category, severity=severity,
+        occurred_at=occurred, **extra))
+
+
+def sql(db_path, query: str, *params):
+    """An independent look at the file, without SQLAlchemy."""
+    conn = sqlite3.connect(str(db_path))
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        conn.close()

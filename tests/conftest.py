@@ -83,3 +83,21 @@ def ctx(db: Database) -> AppContext:
     context = AppContext(db, ADMIN)
     reference.init_site(context, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
     return context
+
+
+# --- PostgreSQL server mode (tests/pgserver.py): the same core tests on both backends ---
+from pgserver import pg_db, pg_empty_url, pg_server, pg_template, pg_url  # noqa: E402,F401
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db(request) -> Database:
+    """A fresh migrated database: an SQLite file, or a database on the real test server."""
+    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+
+
+@pytest.fixture
+def any_ctx(any_db: Database) -> AppContext:
+    """Like `ctx`, on SQLite and on PostgreSQL."""
+    context = AppContext(any_db, ADMIN)
+    reference.init_site(context, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
+    return context

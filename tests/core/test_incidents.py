@@ -1,4 +1,4 @@
-"""Incident services against a real SQLite file."""
+"""Incident services against a real SQLite file and a real PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -37,13 +37,13 @@ def sample(**overrides) -> IncidentInput:
     return IncidentInput(**values)
 
 
-def test_create_stores_utc_and_numbers_per_site(ctx):
-    first = inc.create_incident(ctx, sample())
-    second = inc.create_incident(ctx, sample(title="Kedua"))
+def test_create_stores_utc_and_numbers_per_site(any_ctx):
+    first = inc.create_incident(any_ctx, sample())
+    second = inc.create_incident(any_ctx, sample(title="Kedua"))
     # 20:30 WIB is 13:30 UTC
     assert first.occurred_at == datetime(2024, 11, 26, 13, 30, tzinfo=UTC)
     assert first.occurred_at.astimezone(WIB).hour == 20
-    year = ctx.now().year % 100
+    year = any_ctx.now().year % 100
     assert first.number == f"3300-{year:02d}-000001"
     assert second.number == f"3300-{year:02d}-000002"
     assert first.id.version == 7 and first.id < second.id
@@ -51,20 +51,20 @@ def test_create_stores_utc_and_numbers_per_site(ctx):
     assert first.mod_stamp < second.mod_stamp
 
 
-def test_wib_round_trip_through_the_database(ctx):
+def test_wib_round_trip_through_the_database(any_ctx):
     entered = datetime(2024, 11, 27, 0, 15)  # just after midnight WIB: still 26 Nov in UTC
-    d = inc.create_incident(ctx, sample(occurred_at=entered, reported_at=entered))
-    again = inc.get_incident(ctx, d.id)
+    d = inc.create_incident(any_ctx, sample(occurred_at=entered, reported_at=entered))
+    again = inc.get_incident(any_ctx, d.id)
     assert again.occurred_at.astimezone(WIB).replace(tzinfo=None) == entered
-    with ctx.db.read() as s:
+    with any_ctx.db.read() as s:
         day = s.scalar(select(Incident.occurred_date).where(Incident.id == d.id))
     assert day == date(2024, 11, 27)
 
 
-def test_respond_by_follows_severity(ctx):
-    d = inc.create_incident(ctx, sample(severity="kritis"))
+def test_respond_by_follows_severity(any_ctx):
+    d = inc.create_incident(any_ctx, sample(severity="kritis"))
     assert d.respond_by - d.reported_at == timedelta(hours=1)
-    d = inc.update_incident(ctx, d.id, sample(severity="rendah"))
+    d = inc.update_incident(any_ctx, d.id, sample(severity="rendah"))
     assert d.respond_by - d.reported_at == timedelta(hours=72)
 
 
@@ -77,147 +77,147 @@ def test_respond_by_follows_severity(ctx):
         ("occurred_at", datetime(2019, 1, 1)),
     ],
 )
-def test_validation_refuses_and_writes_nothing(ctx, field, value):
+def test_validation_refuses_and_writes_nothing(any_ctx, field, value):
     with pytest.raises(ValidationErrors) as err:
-        inc.create_incident(ctx, sample(**{field: value}))
+        inc.create_incident(any_ctx, sample(**{field: value}))
     assert field in err.value.by_field()
     assert err.value.text_in("id") != err.value.text_in("en")
-    assert inc.count_incidents(ctx, IncidentFilter()) == 0
+    assert inc.count_incidents(any_ctx, IncidentFilter()) == 0
 
 
-def test_future_incident_is_refused(ctx):
+def test_future_incident_is_refused(any_ctx):
     future = datetime.now(UTC) + timedelta(hours=2)
     with pytest.raises(ValidationErrors) as err:
-        inc.create_incident(ctx, sample(occurred_at=future, reported_at=None))
+        inc.create_incident(any_ctx, sample(occurred_at=future, reported_at=None))
     assert "occurred_at" in err.value.by_field()
 
 
-def test_regency_code_without_dot_is_accepted(ctx):
-    d = inc.create_incident(ctx, sample(regency_code="3374"))
+def test_regency_code_without_dot_is_accepted(any_ctx):
+    d = inc.create_incident(any_ctx, sample(regency_code="3374"))
     assert d.regency_code == "33.74" and d.regency_kind == "kota" and d.regency_name == "Semarang"
 
 
-def test_edit_stamps_only_changed_fields(ctx):
-    d = inc.create_incident(ctx, sample())
-    before = dict(inc.get_incident(ctx, d.id).mod_stamp and _stamps(ctx, d.id))
-    d2 = inc.update_incident(ctx, d.id, sample(title="Judul baru"))
-    after = _stamps(ctx, d.id)
+def test_edit_stamps_only_changed_fields(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
+    before = dict(inc.get_incident(any_ctx, d.id).mod_stamp and _stamps(any_ctx, d.id))
+    d2 = inc.update_incident(any_ctx, d.id, sample(title="Judul baru"))
+    after = _stamps(any_ctx, d.id)
     assert d2.title == "Judul baru"
     assert after["title"] > before["title"]
     assert after["severity"] == before["severity"]
     assert d2.mod_stamp == after["title"]
 
 
-def _stamps(ctx, incident_id):
-    with ctx.db.read() as s:
+def _stamps(any_ctx, incident_id):
+    with any_ctx.db.read() as s:
         return s.scalar(select(Incident.field_stamps).where(Incident.id == incident_id))
 
 
-def test_allowed_transitions_and_timeline(ctx):
-    d = inc.create_incident(ctx, sample())
+def test_allowed_transitions_and_timeline(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
     assert {t.target for t in d.transitions} == {
         Status.DIVERIFIKASI, Status.DITOLAK, Status.TIDAK_DAPAT_DIVERIFIKASI}
-    d = inc.change_status(ctx, d.id, "diverifikasi")
-    d = inc.change_status(ctx, d.id, "ditindaklanjuti")
-    d = inc.change_status(ctx, d.id, "selesai")
+    d = inc.change_status(any_ctx, d.id, "diverifikasi")
+    d = inc.change_status(any_ctx, d.id, "ditindaklanjuti")
+    d = inc.change_status(any_ctx, d.id, "selesai")
     assert [(e.status_from, e.status_to) for e in d.timeline] == [
         ("baru", "diverifikasi"), ("diverifikasi", "ditindaklanjuti"),
         ("ditindaklanjuti", "selesai")]
     assert d.responded_at is not None
 
 
-def test_refused_transition_leaves_incident_unchanged(ctx):
-    d = inc.create_incident(ctx, sample())
+def test_refused_transition_leaves_incident_unchanged(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
     with pytest.raises(TransitionError):
-        inc.change_status(ctx, d.id, "selesai")  # baru -> selesai is not in the table
-    assert inc.get_incident(ctx, d.id).status == "baru"
-    assert inc.get_incident(ctx, d.id).timeline == []
+        inc.change_status(any_ctx, d.id, "selesai")  # baru -> selesai is not in the table
+    assert inc.get_incident(any_ctx, d.id).status == "baru"
+    assert inc.get_incident(any_ctx, d.id).timeline == []
 
 
-def test_reopen_needs_a_reason(ctx):
-    d = inc.create_incident(ctx, sample())
-    d = inc.change_status(ctx, d.id, "ditolak", "Bukan kejadian pemilu")
+def test_reopen_needs_a_reason(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
+    d = inc.change_status(any_ctx, d.id, "ditolak", "Bukan kejadian pemilu")
     with pytest.raises(ValidationError):
-        inc.change_status(ctx, d.id, "baru")
-    d = inc.change_status(ctx, d.id, "baru", "Ada bukti baru")
+        inc.change_status(any_ctx, d.id, "baru")
+    d = inc.change_status(any_ctx, d.id, "baru", "Ada bukti baru")
     assert d.status == "baru" and d.timeline[-1].text == "Ada bukti baru"
 
 
-def test_operator_cannot_verify_but_can_follow_up(ctx):
-    d = inc.create_incident(ctx, sample())
-    operator = ctx.as_actor(Actor("op1", "operator"))
+def test_operator_cannot_verify_but_can_follow_up(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
+    operator = any_ctx.as_actor(Actor("op1", "operator"))
     with pytest.raises(PermissionDenied):
         inc.change_status(operator, d.id, "diverifikasi")
-    inc.change_status(ctx, d.id, "diverifikasi")
+    inc.change_status(any_ctx, d.id, "diverifikasi")
     assert inc.change_status(operator, d.id, "ditindaklanjuti").status == "ditindaklanjuti"
     with pytest.raises(PermissionDenied):
         inc.set_deleted(operator, d.id, True)
 
 
-def test_followups_and_referrals(ctx):
-    d = inc.create_incident(ctx, sample())
-    inc.add_followup(ctx, d.id, "Dicek ke lapangan")
+def test_followups_and_referrals(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
+    inc.add_followup(any_ctx, d.id, "Dicek ke lapangan")
     due = datetime.now(UTC) + timedelta(hours=4)
-    ref = inc.add_referral(ctx, d.id, "BAWASLU", "Mohon klarifikasi", due)
-    detail = inc.get_incident(ctx, d.id)
+    ref = inc.add_referral(any_ctx, d.id, "BAWASLU", "Mohon klarifikasi", due)
+    detail = inc.get_incident(any_ctx, d.id)
     assert detail.next_referral_due == due.replace(microsecond=due.microsecond)
     assert [r.state for r in detail.referrals] == ["terkirim"]
-    inc.update_referral(ctx, ref.id, "selesai", "Sudah ditangani")
-    detail = inc.get_incident(ctx, d.id)
+    inc.update_referral(any_ctx, ref.id, "selesai", "Sudah ditangani")
+    detail = inc.get_incident(any_ctx, d.id)
     assert [r.state for r in detail.referrals] == ["selesai"]
     assert detail.next_referral_due is None
     assert [e.kind for e in detail.timeline] == ["note", "referral", "referral_update"]
     with pytest.raises(ValidationError):
-        inc.add_followup(ctx, d.id, "   ")
+        inc.add_followup(any_ctx, d.id, "   ")
 
 
-def test_overdue_filter(ctx):
+def test_overdue_filter(any_ctx):
     old = datetime(2024, 11, 20, 8, 0)
-    late = inc.create_incident(ctx, sample(severity="kritis", occurred_at=old, reported_at=old))
-    handled = inc.create_incident(ctx, sample(severity="kritis", occurred_at=old, reported_at=old))
-    inc.add_followup(ctx, handled.id, "Ditangani")
+    late = inc.create_incident(any_ctx, sample(severity="kritis", occurred_at=old, reported_at=old))
+    handled = inc.create_incident(any_ctx, sample(severity="kritis", occurred_at=old, reported_at=old))
+    inc.add_followup(any_ctx, handled.id, "Ditangani")
     now = datetime.now(UTC)
-    rows = inc.query_incidents(ctx, IncidentFilter(overdue_at=now)).rows
+    rows = inc.query_incidents(any_ctx, IncidentFilter(overdue_at=now)).rows
     assert [r.id for r in rows] == [late.id]
     assert rows[0].overdue(now)
 
 
-def test_soft_delete_and_restore(ctx):
-    d = inc.create_incident(ctx, sample())
-    inc.set_deleted(ctx, d.id, True, "Duplikat")
-    assert inc.count_incidents(ctx, IncidentFilter()) == 0
-    assert inc.count_incidents(ctx, IncidentFilter(deleted_only=True)) == 1
-    with ctx.db.read() as s:  # nothing is hard-deleted
+def test_soft_delete_and_restore(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
+    inc.set_deleted(any_ctx, d.id, True, "Duplikat")
+    assert inc.count_incidents(any_ctx, IncidentFilter()) == 0
+    assert inc.count_incidents(any_ctx, IncidentFilter(deleted_only=True)) == 1
+    with any_ctx.db.read() as s:  # nothing is hard-deleted
         assert s.scalar(select(func.count()).select_from(Incident)) == 1
     with pytest.raises(TransitionError):
-        inc.add_followup(ctx, d.id, "x")
-    inc.set_deleted(ctx, d.id, False)
-    assert inc.count_incidents(ctx, IncidentFilter()) == 1
+        inc.add_followup(any_ctx, d.id, "x")
+    inc.set_deleted(any_ctx, d.id, False)
+    assert inc.count_incidents(any_ctx, IncidentFilter()) == 1
 
 
-def test_attachments_are_content_addressed_and_checked(ctx):
-    d = inc.create_incident(ctx, sample())
-    a1 = inc.attach(ctx, d.id, "C:\\bukti\\layar.png", PNG)
-    a2 = inc.attach(ctx, d.id, "salinan.png", PNG)
+def test_attachments_are_content_addressed_and_checked(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
+    a1 = inc.attach(any_ctx, d.id, "C:\\bukti\\layar.png", PNG)
+    a2 = inc.attach(any_ctx, d.id, "salinan.png", PNG)
     assert a1.sha256 == a2.sha256 and a1.filename == "layar.png" and a1.mime == "image/png"
-    info, data = inc.attachment_data(ctx, a1.id)
+    info, data = inc.attachment_data(any_ctx, a1.id)
     assert data == PNG
-    with ctx.db.read() as s:
+    with any_ctx.db.read() as s:
         assert s.execute(text("SELECT count(*) FROM blob")).scalar() == 1
     with pytest.raises(AttachmentError):
-        inc.attach(ctx, d.id, "virus.exe", b"MZ\x90\x00" * 10)
+        inc.attach(any_ctx, d.id, "virus.exe", b"MZ\x90\x00" * 10)
     with pytest.raises(AttachmentError):
-        inc.attach(ctx, d.id, "besar.png", PNG + b"\x00" * (21 * 1024 * 1024))
-    assert len(inc.get_incident(ctx, d.id).attachments) == 2
+        inc.attach(any_ctx, d.id, "besar.png", PNG + b"\x00" * (21 * 1024 * 1024))
+    assert len(inc.get_incident(any_ctx, d.id).attachments) == 2
 
 
-def test_filters_match_an_independent_count(ctx):
+def test_filters_match_an_independent_count(any_ctx):
     base = datetime(2024, 11, 20, 10, 0)
     specs = [("33.01", "A1", "rendah"), ("33.01", "B2", "kritis"), ("33.74", "A2", "tinggi"),
              ("33.74", "D3", "sedang"), ("33.22", "A1", "tinggi")]
     for i in range(40):
         reg, cat, sev = specs[i % len(specs)]
-        inc.create_incident(ctx, sample(regency_code=reg, category_code=cat, severity=sev,
+        inc.create_incident(any_ctx, sample(regency_code=reg, category_code=cat, severity=sev,
                                         occurred_at=base + timedelta(hours=7 * i),
                                         reported_at=base + timedelta(hours=7 * i + 1),
                                         title=f"Kejadian nomor {i}"))
@@ -230,44 +230,44 @@ def test_filters_match_an_independent_count(ctx):
         (IncidentFilter(date_from=date(2024, 11, 22), date_to=date(2024, 11, 24)),
          "occurred_date BETWEEN '2024-11-22' AND '2024-11-24'"),
     ]
-    with ctx.db.read() as s:
+    with any_ctx.db.read() as s:
         for flt, where in cases:
             expected = s.execute(text(f"SELECT count(*) FROM incident WHERE {where}")).scalar()
-            assert inc.count_incidents(ctx, flt) == expected, where
-            page = inc.query_incidents(ctx, flt, limit=1000, with_total=True)
+            assert inc.count_incidents(any_ctx, flt) == expected, where
+            page = inc.query_incidents(any_ctx, flt, limit=1000, with_total=True)
             assert page.total == expected == len(page.rows)
 
 
-def test_paging_is_stable_and_complete(ctx):
+def test_paging_is_stable_and_complete(any_ctx):
     base = datetime(2024, 11, 20, 10, 0)
     for i in range(25):
-        inc.create_incident(ctx, sample(occurred_at=base, reported_at=base, title=f"Sama {i}"))
+        inc.create_incident(any_ctx, sample(occurred_at=base, reported_at=base, title=f"Sama {i}"))
     seen = []
     for offset in range(0, 25, 10):
-        seen += [r.id for r in inc.query_incidents(ctx, IncidentFilter(), offset=offset, limit=10).rows]
+        seen += [r.id for r in inc.query_incidents(any_ctx, IncidentFilter(), offset=offset, limit=10).rows]
     assert len(seen) == len(set(seen)) == 25
-    by_severity = inc.query_incidents(ctx, IncidentFilter(), sort=SortKey.SEVERITY, limit=25)
+    by_severity = inc.query_incidents(any_ctx, IncidentFilter(), sort=SortKey.SEVERITY, limit=25)
     assert len(by_severity.rows) == 25
 
 
-def test_full_text_search_finds_words_and_prefixes(ctx):
-    inc.create_incident(ctx, sample(title="Bentrok pendukung di alun-alun", location="Kauman"))
-    inc.create_incident(ctx, sample(title="Politik uang menjelang pencoblosan", desa="Sidomulyo"))
-    assert inc.count_incidents(ctx, IncidentFilter(text="bentrok")) == 1
-    assert inc.count_incidents(ctx, IncidentFilter(text="pencob")) == 1
-    assert inc.count_incidents(ctx, IncidentFilter(text="sidomulyo uang")) == 1
-    assert inc.count_incidents(ctx, IncidentFilter(text='"; DROP TABLE incident; --')) == 0
-    d = inc.query_incidents(ctx, IncidentFilter(text="kauman")).rows[0]
-    inc.update_incident(ctx, d.id, sample(title="Bentrok", location="Pandanaran"))
-    assert inc.count_incidents(ctx, IncidentFilter(text="kauman")) == 0
-    assert inc.count_incidents(ctx, IncidentFilter(text="pandanaran")) == 1
+def test_full_text_search_finds_words_and_prefixes(any_ctx):
+    inc.create_incident(any_ctx, sample(title="Bentrok pendukung di alun-alun", location="Kauman"))
+    inc.create_incident(any_ctx, sample(title="Politik uang menjelang pencoblosan", desa="Sidomulyo"))
+    assert inc.count_incidents(any_ctx, IncidentFilter(text="bentrok")) == 1
+    assert inc.count_incidents(any_ctx, IncidentFilter(text="pencob")) == 1
+    assert inc.count_incidents(any_ctx, IncidentFilter(text="sidomulyo uang")) == 1
+    assert inc.count_incidents(any_ctx, IncidentFilter(text='"; DROP TABLE incident; --')) == 0
+    d = inc.query_incidents(any_ctx, IncidentFilter(text="kauman")).rows[0]
+    inc.update_incident(any_ctx, d.id, sample(title="Bentrok", location="Pandanaran"))
+    assert inc.count_incidents(any_ctx, IncidentFilter(text="kauman")) == 0
+    assert inc.count_incidents(any_ctx, IncidentFilter(text="pandanaran")) == 1
 
 
-def test_failed_write_rolls_back_everything(ctx):
-    d = inc.create_incident(ctx, sample())
-    with ctx.db.read() as s:
+def test_failed_write_rolls_back_everything(any_ctx):
+    d = inc.create_incident(any_ctx, sample())
+    with any_ctx.db.read() as s:
         before = s.scalar(select(func.count()).select_from(FollowUp))
     with pytest.raises(ValidationError):
-        inc.add_referral(ctx, d.id, "TIDAKADA", "x")
-    with ctx.db.read() as s:
+        inc.add_referral(any_ctx, d.id, "TIDAKADA", "x")
+    with any_ctx.db.read() as s:
         assert s.scalar(select(func.count()).select_from(FollowUp)) == before

@@ -43,8 +43,23 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# PostgreSQL server mode: write transactions from every workstation take one transaction-
+# scoped advisory lock first, the equivalent of SQLite's BEGIN IMMEDIATE. Services are
+# written as read-modify-write under "one writer at a time" (number sequence, HLC stamp
+# of the site, sync import); this keeps them correct on the server too (docs/decisions.md).
+# Writes are human-paced (a few per second at most), so serialising them costs nothing.
+PG_WRITE_LOCK = 0x506F736B6F  # "Posko"
+PG_MIGRATE_LOCK = PG_WRITE_LOCK + 1
+
+
+def _pg_begin(conn: Any) -> None:
+    if conn.get_execution_options().get("posko_write", False):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
 class Database:
-    """One engine, two session factories: `read()` and `write()` (BEGIN IMMEDIATE on SQLite)."""
+    """One engine, two session factories: `read()` and `write()` (BEGIN IMMEDIATE on SQLite,
+    an advisory write lock on PostgreSQL)."""
 
     def __init__(self, path_or_url: str | Path, *, echo: bool = False) -> None:
         self.url = to_url(path_or_url)
@@ -63,6 +78,8 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
+        elif self.engine.dialect.name == "postgresql":
+            event.listen(self.engine, "begin", _pg_begin)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(posko_write=True), expire_on_commit=False

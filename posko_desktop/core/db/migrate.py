@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from posko_desktop.core.db.engine import Database
+from posko_desktop.core.db.engine import PG_MIGRATE_LOCK, Database
 from posko_desktop.core.domain import DatabaseVersionError
 from posko_desktop.core.i18n import N_
 
@@ -45,6 +45,20 @@ def migrate(db: Database) -> bool:
     A revision this program does not know means a newer Posko Desk made the file:
     it is refused and left untouched.
     """
+    if db.engine.dialect.name == "postgresql":
+        # Server mode: several workstations may start together after an update. One
+        # migrates (PostgreSQL DDL is transactional: all of it or nothing), the others
+        # wait on this lock and then find the schema at head.
+        with db.engine.connect() as lock_conn:
+            lock_conn.exec_driver_sql(f"SELECT pg_advisory_lock({PG_MIGRATE_LOCK})")
+            try:
+                return _migrate(db)
+            finally:
+                lock_conn.exec_driver_sql(f"SELECT pg_advisory_unlock({PG_MIGRATE_LOCK})")
+    return _migrate(db)
+
+
+def _migrate(db: Database) -> bool:
     cfg = alembic_config()
     script = ScriptDirectory.from_config(cfg)
     current = current_revision(db)

@@ -1,0 +1,143 @@
+"""posko xlsx-template | import-xlsx | export-log: spreadsheets for offices without the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from posko_desktop.commands.common import CliError, open_context
+from posko_desktop.core.domain import Severity, Status
+from posko_desktop.core.i18n import LANGUAGES, _
+from posko_desktop.core.progress import Progress
+from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.spreadsheets import (
+    ImportReport,
+    check_spreadsheet,
+    export_log,
+    import_spreadsheet,
+    write_template,
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("xlsx-template", help=_("write the Excel template for offices without the app"))
+    p.add_argument("--out", required=True, help=_("the .xlsx file to write"))
+    p.add_argument("--sheet-lang", choices=LANGUAGES, default="id",
+                   help=_("language of the template (default: id)"))
+    p.set_defaults(handler=cmd_template)
+
+    p = sub.add_parser("import-xlsx", help=_("import incidents from a filled-in template (.xlsx) or CSV"))
+    p.add_argument("file", help=_("the .xlsx or .csv file"))
+    p.add_argument("--valid-rows-only", action="store_true",
+                   help=_("import the valid rows even when other rows have problems"))
+    p.add_argument("--check", action="store_true",
+                   help=_("only check the file and print the report; write nothing"))
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help=_("report format (default: table)"))
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("export-log", help=_("export the (filtered) incident log to XLSX or CSV"))
+    p.add_argument("--format", choices=("xlsx", "csv"), required=True, help=_("file format"))
+    p.add_argument("--out", required=True, help=_("the file to write"))
+    p.add_argument("--delimiter", choices=(",", ";", "tab"), default=",",
+                   help=_("CSV separator (default: comma; Excel in Indonesian uses ;)"))
+    add_filter_arguments(p)
+    p.set_defaults(handler=cmd_export)
+
+
+def add_filter_arguments(p: argparse.ArgumentParser) -> None:
+    """The log filters, as `posko incident list` takes them."""
+    p.add_argument("--regency", action="append", default=[],
+                   help=_("regency code, e.g. 33.74 (repeatable)"))
+    p.add_argument("--category", action="append", default=[],
+                   help=_("category code, a leaf (A1) or a group (A) (repeatable)"))
+    p.add_argument("--severity", action="append", default=[], choices=[s.value for s in Severity],
+                   help=_("severity (repeatable)"))
+    p.add_argument("--status", action="append", default=[], choices=[s.value for s in Status],
+                   help=_("status (repeatable)"))
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                   help=_("first day (WIB), included"))
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                   help=_("last day (WIB), included"))
+    p.add_argument("--search", default="", help=_("words in title, description or place"))
+
+
+def filter_from_args(args: argparse.Namespace) -> IncidentFilter:
+    return IncidentFilter(
+        regencies=tuple(args.regency), categories=tuple(c.upper() for c in args.category),
+        severities=tuple(args.severity), statuses=tuple(args.status),
+        date_from=_day(args.date_from), date_to=_day(args.date_to), text=args.search or "",
+    )
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(_("{value} is not a date (YYYY-MM-DD)").format(value=text)) from None
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    path = write_template(ctx, args.out, lang=args.sheet_lang)
+    print(_("Template written to {path}").format(path=path))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    if args.check:
+        report = check_spreadsheet(ctx, args.file)
+    else:
+        report = import_spreadsheet(ctx, args.file, valid_rows_only=args.valid_rows_only)
+    if args.format == "json":
+        json.dump(report_json(report), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(report)
+    return 2 if report.has_errors else 0
+
+
+def report_json(report: ImportReport) -> dict[str, Any]:
+    """Stable JSON of an import report (documented in docs/spreadsheets.md)."""
+    return {
+        "file": report.file_name,
+        "sheet": report.sheet_name,
+        "checked_only": report.dry_run,
+        "rows": report.rows_total,
+        "rows_with_problems": report.error_rows,
+        "problems": [{"row": p.row, "column": p.column, "problem": p.text()}
+                     for p in report.problems],
+        "already_imported": report.already_imported,
+        "duplicates": [{"row": row, "same_as_row": first} for row, first in report.duplicates],
+        "new": report.new_rows,
+        "imported": [{"row": r.row, "number": r.number, "id": str(r.id)} for r in report.imported],
+        "blocked": report.blocked,
+    }
+
+
+def print_report(report: ImportReport) -> None:
+    if report.problems:
+        head = (_("Row"), _("Column"), _("Problem"))
+        width = max([len(head[1])] + [len(p.column) for p in report.problems])
+        print("{:>5}  {:<{w}}  {}".format(*head, w=width))
+        for p in report.problems:
+            print("{:>5}  {:<{w}}  {}".format(p.row, p.column, p.text(), w=width))
+        print()
+    for row, first in report.duplicates:
+        print(_("Row {row} is the same as row {first}; skipped").format(row=row, first=first))
+    print(report.summary())
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    delimiter = "\t" if args.delimiter == "tab" else args.delimiter
+    result = export_log(ctx, filter_from_args(args), args.out, args.format,
+                        progress=Progress(), csv_delimiter=delimiter)
+    print(_("{count} incidents exported to {path}").format(count=result.rows, path=result.path))
+    return 0

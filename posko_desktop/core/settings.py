@@ -45,6 +45,121 @@ REPORT_CUTOFF_HOUR = declare(
     "report.cutoff_hour", int, 7, N_("Hour (WIB) at which the 24-hour reporting period starts")
 )
 
+# --- daily situation report (sitrep, issue 4) ---
+SITREP_LETTERHEAD_LINES = declare(
+    "sitrep.letterhead_lines", list,
+    ["PEMERINTAH PROVINSI JAWA TENGAH", "BADAN KESATUAN BANGSA DAN POLITIK"],
+    N_("Sitrep letterhead: government and agency lines (top of the kop)"),
+)
+SITREP_ISSUING_UNIT = declare(
+    "sitrep.issuing_unit", str, "POSKO DESK PILKADA SERENTAK 2024",
+    N_("Sitrep letterhead: issuing unit"),
+)
+SITREP_LETTERHEAD_ADDRESS = declare(
+    "sitrep.letterhead_address", str,
+    "Kompleks Kantor Gubernur Jawa Tengah, Jalan Pahlawan Nomor 9, Semarang 50243",
+    N_("Sitrep letterhead: address line"),
+)
+SITREP_LOGO_PATH = declare(
+    "sitrep.logo_path", str, "",
+    N_("Sitrep letterhead logo (PNG/JPEG file; empty: the neutral default)"),
+)
+SITREP_NUMBER_FORMAT = declare(
+    "sitrep.number_format", str, "{seq:03d}/SITREP/POSKO-PILKADA/{month_roman}/{year}",
+    N_("Issued sitrep number format ({seq}, {month}, {month_roman}, {year}, {site})"),
+)
+SITREP_RECIPIENT = declare(
+    "sitrep.recipient", str, "Gubernur Jawa Tengah", N_("Sitrep addressed to"),
+)
+SITREP_SIGNER_PLACE = declare("sitrep.signer_place", str, "Semarang", N_("Sitrep signed at (place)"))
+SITREP_SIGNER_POSITION = declare(
+    "sitrep.signer_position", str, "Koordinator Posko Desk Pilkada Provinsi Jawa Tengah",
+    N_("Sitrep signer: position"),
+)
+SITREP_SIGNER_NAME = declare("sitrep.signer_name", str, "", N_("Sitrep signer: name"))
+SITREP_SIGNER_RANK = declare(
+    "sitrep.signer_rank", str, "", N_("Sitrep signer: rank/grade (pangkat/golongan)"),
+)
+SITREP_SIGNER_NIP = declare("sitrep.signer_nip", str, "", N_("Sitrep signer: NIP"))
+SITREP_TEMBUSAN = declare(
+    "sitrep.tembusan", list,
+    [
+        "Wakil Gubernur Jawa Tengah",
+        "Sekretaris Daerah Provinsi Jawa Tengah",
+        "Ketua KPU Provinsi Jawa Tengah",
+        "Ketua Bawaslu Provinsi Jawa Tengah",
+        "Kepala Kepolisian Daerah Jawa Tengah",
+        "Panglima Kodam IV/Diponegoro",
+        "Arsip",
+    ],
+    N_("Sitrep copies to (tembusan), one entry per line"),
+)
+SITREP_INTRODUCTION = declare(
+    "sitrep.introduction", str,
+    "Laporan ini disusun sebagai bahan informasi bagi pimpinan mengenai perkembangan situasi "
+    "penyelenggaraan Pemilihan Gubernur dan Wakil Gubernur serta Bupati/Wali Kota dan Wakil "
+    "Bupati/Wakil Wali Kota Serentak Tahun 2024 di 35 kabupaten/kota se-Jawa Tengah selama 24 "
+    "jam terakhir, berdasarkan laporan yang diterima dan dicatat oleh Posko Desk Pilkada. "
+    "Dasar: Undang-Undang Nomor 10 Tahun 2016 tentang Pemilihan Gubernur, Bupati, dan Wali "
+    "Kota; Instruksi Menteri Dalam Negeri tentang dukungan pemerintah daerah dalam "
+    "penyelenggaraan Pilkada Serentak 2024; Keputusan Gubernur Jawa Tengah tentang "
+    "pembentukan Desk Pilkada Provinsi Jawa Tengah.",
+    N_("Sitrep section A (introduction) in Indonesian"),
+)
+SITREP_INTRODUCTION_EN = declare(
+    "sitrep.introduction_en", str,
+    "This report informs the leadership about the situation of the 2024 simultaneous "
+    "regional elections (governor, regents and mayors) in the 35 regencies and cities of "
+    "Central Java over the last 24 hours, based on the reports received and recorded by the "
+    "Posko Desk Pilkada. Basis: Law 10/2016 on the election of governors, regents and "
+    "mayors; the Minister of Home Affairs' instruction on regional government support for "
+    "the 2024 simultaneous regional elections; the Governor of Central Java's decree "
+    "establishing the provincial Desk Pilkada.",
+    N_("Sitrep section A (introduction) in English"),
+)
+SITREP_TREND_DAYS = declare(
+    "sitrep.trend_days", int, 14, N_("Days shown in the sitrep trend chart"),
+)
+SITREP_NOTABLE_DETAIL_MAX = declare(
+    "sitrep.notable_detail_max", int, 100,
+    N_("Notable incidents described in full in the sitrep (0: all); the rest in a table"),
+)
+
+
+# --- dashboard (issue 3): situation level, early warning, reporting watch ---
+# Rules in docs/dashboard.md; an admin changes these with `posko settings` / the settings dialog.
+LEVEL_WINDOW_HOURS = declare(
+    "level.window_hours", int, 72, N_("Situation level: hours of incidents counted")
+)
+LEVEL_WEIGHTS = {
+    "rendah": declare("level.weight.rendah", float, 1.0, N_("Situation level: weight of a low incident")),
+    "sedang": declare("level.weight.sedang", float, 2.0, N_("Situation level: weight of a medium incident")),
+    "tinggi": declare("level.weight.tinggi", float, 4.0, N_("Situation level: weight of a high incident")),
+    "kritis": declare("level.weight.kritis", float, 8.0, N_("Situation level: weight of a critical incident")),
+}
+LEVEL_THRESHOLDS = {
+    "waspada": declare("level.threshold.waspada", float, 10.0, N_("Situation level: score from which a regency is Waspada")),
+    "siaga": declare("level.threshold.siaga", float, 25.0, N_("Situation level: score from which a regency is Siaga")),
+    "rawan": declare("level.threshold.rawan", float, 50.0, N_("Situation level: score from which a regency is Rawan")),
+}
+LEVEL_CRITICAL_FLOOR = declare(
+    "level.critical_floor", bool, True,
+    N_("Situation level: an open critical incident makes a regency at least Siaga"),
+)
+WARNING_BASELINE_DAYS = declare(
+    "warning.baseline_days", int, 14, N_("Early warning: days of history for the baseline mean")
+)
+WARNING_ALPHA = declare(
+    "warning.alpha", float, 0.01,
+    N_("Early warning: flag a count this unlikely under the baseline (Poisson tail probability)"),
+)
+WARNING_MIN_COUNT = declare(
+    "warning.min_count", int, 5, N_("Early warning: never flag fewer incidents than this in a day")
+)
+WATCH_SILENT_HOURS = declare(
+    "watch.silent_hours", float, 24.0,
+    N_("Reporting watch: a regency is silent after this many hours without a report"),
+)
 # --- accounts and audit (issue 6) ---
 MAX_FAILED_LOGINS = declare(
     "accounts.max_failed_logins", int, 5,

@@ -2,3 +2,6 @@
 
 from posko_desktop.core.db import models  # noqa: F401
 from posko_desktop.core.db import models_accounts  # noqa: F401
+from posko_desktop.core.db import models_dashboard  # noqa: F401
+from posko_desktop.core.db import models_sitrep  # noqa: F401
+from posko_desktop.core.db import models_sync  # noqa: F401

@@ -1,0 +1,133 @@
+"""Chart 4: incidents per category group stacked per regency (top N) or per day, and the
+severity breakdown per day."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from posko_desktop.core.charts.style import (
+    SEVERITY_COLORS,
+    ChartHit,
+    chart_style,
+    day_ticks,
+    group_color,
+    new_figure,
+    no_data,
+    set_hit,
+)
+from posko_desktop.core.i18n import _
+from posko_desktop.core.services.dashboard import (
+    SEVERITIES,
+    CategoryBreakdown,
+    CategoryMode,
+    SeverityBreakdown,
+)
+from posko_desktop.core.timeutil import format_date_long
+
+
+def category_figure(data: CategoryBreakdown, *, title: str | None = None,
+                    figsize: tuple[float, float] | None = None) -> Figure:
+    per_regency = data.mode == CategoryMode.REGENCY
+    with chart_style():
+        fig = new_figure(figsize or (8.0, 5.0))
+        ax = fig.add_subplot()
+        if title is None:
+            title = _("Categories in the busiest regencies") if per_regency \
+                else _("Categories per day")
+        ax.set_title(title, loc="left")
+        if not data.keys or not any(any(row) for row in data.values):
+            no_data(ax, _("No data"))
+            return fig
+        positions = list(range(len(data.keys)))
+        bottoms = [0] * len(data.keys)
+        for gi, group in enumerate(data.groups):
+            values = data.values[gi]
+            label = "{code} {label}".format(code=group, label=data.group_labels.get(group, ""))
+            if per_regency:
+                ax.barh(positions, values, left=bottoms, color=group_color(group, gi),
+                        label=label, height=0.75, edgecolor="white", linewidth=0.3)
+            else:
+                ax.bar(positions, values, bottom=bottoms, color=group_color(group, gi),
+                       label=label, width=0.8, edgecolor="white", linewidth=0.3)
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        if per_regency:
+            ax.set_yticks(positions, data.key_labels)
+            ax.invert_yaxis()
+            ax.set_xlabel(_("Incidents"))
+            ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+        else:
+            day_ticks(ax, data.keys)
+            ax.set_ylabel(_("Incidents"))
+            ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(loc="lower right" if per_regency else "upper left", fontsize=7,
+                  ncols=1 if per_regency else 2)
+        set_hit(fig, lambda _ax, x, y: _category_hit(data, x, y))
+        return fig
+
+
+def _category_hit(data: CategoryBreakdown, x: float, y: float) -> ChartHit | None:
+    per_regency = data.mode == CategoryMode.REGENCY
+    index, along = (int(round(y)), x) if per_regency else (int(round(x)), y)
+    if not 0 <= index < len(data.keys):
+        return None
+    key = data.keys[index]
+    cumulative = 0
+    group = None
+    for gi, g in enumerate(data.groups):
+        cumulative += data.values[gi][index]
+        if along <= cumulative and data.values[gi][index]:
+            group = g
+            break
+    lines = [data.key_labels[index] if per_regency else format_date_long(key)]
+    for gi, g in enumerate(data.groups):
+        marker = "▶ " if g == group else ""
+        lines.append("{m}{code} {label}: {n}".format(
+            m=marker, code=g, label=data.group_labels.get(g, ""), n=data.values[gi][index]))
+    lines.append(_("Total: {count}").format(count=data.bar_total(index)))
+    if per_regency:
+        return ChartHit("\n".join(lines), regency=key, category=group)
+    return ChartHit("\n".join(lines), day=key, category=group)
+
+
+def severity_figure(data: SeverityBreakdown, *, title: str | None = None,
+                    figsize: tuple[float, float] | None = None) -> Figure:
+    with chart_style():
+        fig = new_figure(figsize or (8.0, 4.0))
+        ax = fig.add_subplot()
+        ax.set_title(title if title is not None else _("Severity per day"), loc="left")
+        if not data.days or not any(data.totals()):
+            no_data(ax, _("No data"))
+            return fig
+        positions = list(range(len(data.days)))
+        bottoms = [0] * len(data.days)
+        for rank, sev in enumerate(SEVERITIES):
+            values = data.values[rank]
+            ax.bar(positions, values, bottom=bottoms, color=SEVERITY_COLORS[rank],
+                   label=sev.label, width=0.8, edgecolor="white", linewidth=0.3)
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        day_ticks(ax, data.days)
+        ax.set_ylabel(_("Incidents"))
+        ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+        ax.set_axisbelow(True)
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=7)
+        set_hit(fig, lambda _ax, x, y: _severity_hit(data, x, y))
+        return fig
+
+
+def _severity_hit(data: SeverityBreakdown, x: float, y: float) -> ChartHit | None:
+    index = int(round(x))
+    if not 0 <= index < len(data.days):
+        return None
+    cumulative = 0
+    chosen = None
+    for rank, sev in enumerate(SEVERITIES):
+        cumulative += data.values[rank][index]
+        if y <= cumulative and data.values[rank][index]:
+            chosen = sev.value
+            break
+    lines = [format_date_long(data.days[index])]
+    lines += ["{label}: {n}".format(label=sev.label, n=data.values[rank][index])
+              for rank, sev in enumerate(SEVERITIES)]
+    return ChartHit("\n".join(lines), day=data.days[index], severity=chosen)

@@ -1,0 +1,64 @@
+"""Chart 2: heat map, 35 regencies x days; colour = incidents or severity-weighted score."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from posko_desktop.core.charts.style import (
+    HEATMAP_CMAP,
+    ChartHit,
+    chart_style,
+    day_ticks,
+    new_figure,
+    no_data,
+    set_hit,
+)
+from posko_desktop.core.i18n import _
+from posko_desktop.core.services.dashboard import HeatmapData, format_number
+from posko_desktop.core.timeutil import format_date_long
+
+
+def heatmap_figure(data: HeatmapData, *, title: str | None = None,
+                   figsize: tuple[float, float] | None = None) -> Figure:
+    with chart_style():
+        fig = new_figure(figsize or (8.0, 7.0))
+        ax = fig.add_subplot()
+        if title is None:
+            title = _("Severity-weighted score per regency and day") if data.weighted \
+                else _("Incidents per regency and day")
+        ax.set_title(title, loc="left")
+        if not data.codes or not data.days:
+            no_data(ax, _("No data"))
+            return fig
+        image = ax.imshow(data.values, aspect="auto", cmap=HEATMAP_CMAP, interpolation="nearest",
+                          vmin=0)
+        rows = len(data.codes)
+        height_pt = fig.get_figheight() * 72 * 0.85
+        size = max(4.5, min(8.0, height_pt / rows * 0.75))
+        ax.set_yticks(range(rows), [_row_label(data, c) for c in data.codes], fontsize=size)
+        day_ticks(ax, data.days, max_labels=12)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="both", length=0)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.01)
+        bar.set_label(_("Score") if data.weighted else _("Incidents"))
+        set_hit(fig, lambda _ax, x, y: _hit(data, x, y))
+        return fig
+
+
+def _row_label(data: HeatmapData, code: str) -> str:
+    return "{code}  {name}".format(code=code[3:], name=data.names.get(code, code))
+
+
+def _hit(data: HeatmapData, x: float, y: float) -> ChartHit | None:
+    col, row = int(round(x)), int(round(y))
+    if not (0 <= row < len(data.codes) and 0 <= col < len(data.days)):
+        return None
+    code, day = data.codes[row], data.days[col]
+    value = data.values[row][col]
+    what = _("score {score}").format(score=format_number(value)) if data.weighted \
+        else _("{count} incidents").format(count=int(value))
+    text = "{name} ({code})\n{day}: {what}".format(
+        name=data.names.get(code, code), code=code, day=format_date_long(day), what=what)
+    return ChartHit(text, regency=code, day=day)

@@ -1,0 +1,93 @@
+"""Chart 3: tile-grid cartogram of Central Java coloured by situation level.
+
+The layout (one tile per regency, roughly where it lies) is data: resources/tilemap.json.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch, Patch
+
+from posko_desktop.core.charts.style import (
+    LEVEL_COLORS,
+    LEVEL_TEXT_COLORS,
+    ChartHit,
+    chart_style,
+    new_figure,
+    set_hit,
+)
+from posko_desktop.core.i18n import _
+from posko_desktop.core.resources import load_json
+from posko_desktop.core.services.dashboard import Level, RegencyLevel
+
+TILE = 0.92  # tile size within its grid cell
+
+
+@dataclass(frozen=True)
+class Tile:
+    code: str
+    x: int
+    y: int
+    short: str
+
+
+def tile_layout() -> list[Tile]:
+    data = load_json("tilemap.json")
+    return [Tile(t["code"], int(t["x"]), int(t["y"]), t["short"]) for t in data["tiles"]]
+
+
+def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None,
+                    figsize: tuple[float, float] | None = None,
+                    names: dict[str, str] | None = None) -> Figure:
+    tiles = tile_layout()
+    cols = max(t.x for t in tiles) + 1
+    rows = max(t.y for t in tiles) + 1
+    with chart_style():
+        fig = new_figure(figsize or (8.0, 5.0))
+        ax = fig.add_subplot()
+        ax.set_title(title if title is not None else _("Situation level per regency"), loc="left")
+        width_pt = fig.get_figwidth() * 72 / cols
+        size = max(4.5, min(9.0, width_pt / 7.5))
+        for t in tiles:
+            info = levels.get(t.code)
+            level = info.level if info else Level.KONDUSIF
+            face = LEVEL_COLORS[level] if info else "#EEEEEE"
+            ax.add_patch(FancyBboxPatch(
+                (t.x + (1 - TILE) / 2, -t.y - TILE - (1 - TILE) / 2), TILE, TILE,
+                boxstyle="round,pad=0,rounding_size=0.08", facecolor=face,
+                edgecolor="#333333", linewidth=0.6))
+            ink = LEVEL_TEXT_COLORS[level] if info else "#000000"
+            cx, cy = t.x + 0.5, -t.y - 0.5
+            ax.text(cx, cy + 0.14, t.code[3:], ha="center", va="center", color=ink,
+                    fontsize=size * 1.25, fontweight="bold")
+            ax.text(cx, cy - 0.2, t.short, ha="center", va="center", color=ink,
+                    fontsize=size * 0.78)
+        ax.set_xlim(-0.1, cols + 0.1)
+        ax.set_ylim(-rows - 0.1, 0.1)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        counts = {lv: sum(1 for x in levels.values() if x.level is lv) for lv in Level}
+        handles = [Patch(facecolor=LEVEL_COLORS[lv], edgecolor="#333333",
+                         label="{label} ({n})".format(label=lv.label, n=counts[lv]))
+                   for lv in Level]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), ncols=1,
+                  fontsize=max(6.0, size * 0.9), handlelength=1.2, borderaxespad=0.0)
+        by_cell = {(t.x, t.y): t for t in tiles}
+        set_hit(fig, lambda _ax, x, y: _hit(by_cell, levels, names or {}, x, y))
+        return fig
+
+
+def _hit(by_cell: dict[tuple[int, int], Tile], levels: dict[str, RegencyLevel],
+         names: dict[str, str], x: float, y: float) -> ChartHit | None:
+    tile = by_cell.get((int(x // 1), int((-y) // 1)))
+    if tile is None:
+        return None
+    info = levels.get(tile.code)
+    name = names.get(tile.code, tile.short)
+    if info is None:
+        return ChartHit("{name} ({code})".format(name=name, code=tile.code), regency=tile.code)
+    text = "{name} ({code})\n{level}\n{reason}".format(
+        name=name, code=tile.code, level=info.level.label, reason=info.reason)
+    return ChartHit(text, regency=tile.code)

@@ -1,0 +1,1099 @@
+"""Sync between sites through `.posko` files: keys and trust, export, import (one
+transaction, all-or-nothing), conflicts, the sync log and the per-regency overview.
+
+Design (docs/sync-format.md): records merge field by field by stamp; follow-ups merge by
+union; tombstones are the `deleted` field with its own stamp; a value that loses against a
+concurrent edit goes to `sync_conflict`. Incremental exports carry every incident changed
+locally (stamp above the recipient's watermark) or changed by an import since (mark above
+it), with all its follow-ups and attachments, so relays pass on what other sites sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from uuid6 import uuid7
+
+from posko_desktop.core.context import AppContext, local_site, new_stamp, observe_stamp
+from posko_desktop.core.db.models import (
+    Attachment,
+    Blob,
+    Category,
+    FollowUp,
+    Incident,
+    LocalSite,
+    Regency,
+)
+from posko_desktop.core.db.models_sync import (
+    SyncBase,
+    SyncConflict,
+    SyncKey,
+    SyncLog,
+    SyncPackage,
+    SyncWatermark,
+)
+from posko_desktop.core.domain import (
+    PROVINCE_CODE,
+    FollowUpKind,
+    NotFoundError,
+    PoskoError,
+    Severity,
+    Status,
+    ValidationError,
+)
+from posko_desktop.core.events import Change
+from posko_desktop.core.i18n import N_
+from posko_desktop.core.progress import NO_PROGRESS, Progress
+from posko_desktop.core.services import audit
+from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.services.incidents import next_referral_due
+from posko_desktop.core.services.reference import normalize_regency_code
+from posko_desktop.core.sync import keys as keymod
+from posko_desktop.core.sync import merge, records
+from posko_desktop.core.sync.package import (
+    DEFAULT_LIMITS,
+    FORMAT,
+    FORMAT_VERSION,
+    AlreadyImported,
+    Limits,
+    PackageError,
+    PackageReader,
+    PackageWriter,
+)
+from posko_desktop.core.sync.records import SYNC_FIELDS
+from posko_desktop.core.timeutil import wib_date
+
+logger = logging.getLogger(__name__)
+
+BROADCAST = "*"
+BATCH = 1000
+
+INCIDENT_COLUMNS = (
+    "id", "number", "origin_site", "regency_code", "kecamatan", "desa", "location",
+    "occurred_at", "reported_at", "source_type", "source_detail", "title", "description",
+    "category_code", "severity", "status", "people_involved", "recorded_by", "created_at",
+    "updated_at", "updated_by", "respond_by", "responded_at", "mod_stamp", "deleted",
+    "field_stamps",
+)
+_INCIDENT_DT = {"occurred_at", "reported_at", "created_at", "updated_at", "respond_by",
+                "responded_at"}
+FOLLOWUP_COLUMNS = ("id", "incident_id", "created_at", "author", "origin_site", "kind", "text",
+                    "status_from", "status_to", "agency_code", "due_at", "referral_id",
+                    "referral_state", "mod_stamp")
+ATTACHMENT_COLUMNS = ("id", "incident_id", "sha256", "filename", "mime", "size", "added_at",
+                      "added_by", "origin_site", "mod_stamp", "deleted")
+
+
+class SyncError(PoskoError):
+    code = "sync"
+
+
+# --- DTOs ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    fingerprint: str
+    short_fingerprint: str
+    site_code: str
+    site_name: str
+    added_at: datetime
+    added_by: str
+    revoked_at: datetime | None
+
+    @property
+    def trusted(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass
+class RegencyCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+                "conflicts": self.conflicts}
+
+
+@dataclass
+class ImportResult:
+    file: str
+    package_id: str
+    source_site: str
+    already_imported: bool = False
+    per_regency: dict[str, RegencyCounts] = field(default_factory=dict)
+    followups_new: int = 0
+    attachments_new: int = 0
+    relayed_from: list[str] = field(default_factory=list)
+
+    def totals(self) -> RegencyCounts:
+        t = RegencyCounts()
+        for c in self.per_regency.values():
+            t.new += c.new
+            t.updated += c.updated
+            t.unchanged += c.unchanged
+            t.conflicts += c.conflicts
+        return t
+
+    def summary(self) -> dict[str, Any]:
+        return {"per_regency": {k: v.as_dict() for k, v in sorted(self.per_regency.items())},
+                "totals": self.totals().as_dict(), "followups_new": self.followups_new,
+                "attachments_new": self.attachments_new, "relayed_from": self.relayed_from}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    package_id: str
+    recipient: str
+    sequence: int
+    mode: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    id: int
+    incident_id: uuid.UUID
+    number: str
+    regency_code: str
+    title: str
+    field: str
+    kept_value: Any
+    kept_stamp: str
+    lost_value: Any
+    lost_stamp: str
+    lost_site: str
+    package_id: str
+    detected_at: datetime
+    resolved: bool
+    resolution: str | None
+
+
+@dataclass(frozen=True)
+class PeerStatus:
+    site_code: str
+    name: str
+    last_received: datetime | None
+    last_sent: datetime | None
+    pending: int
+    key: str  # "trusted" | "revoked" | "none"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: datetime
+    action: str
+    package_id: str
+    peer_site: str
+    actor: str
+    file_name: str
+    summary: dict[str, Any]
+
+
+# --- keys and trust ---------------------------------------------------------------------
+
+
+def ensure_site_key(ctx: AppContext, keys_dir: Path) -> keymod.PublicKeyInfo:
+    """This site's public key (created on first use, e.g. for a database made before sync)."""
+    with ctx.db.read() as s:
+        site = local_site(s)
+        code, name = site.code, site.name
+    info = keymod.ensure_keypair(keys_dir, code)
+    return keymod.PublicKeyInfo(code, name, info.public_key)
+
+
+def export_public_key(ctx: AppContext, keys_dir: Path, out: Path) -> keymod.PublicKeyInfo:
+    require(ctx.actor, Permission.EXPORT)
+    info = ensure_site_key(ctx, keys_dir)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(keymod.public_key_file_bytes(info))
+    tmp.replace(out)
+    logger.info("Public key of site %s written to %s", info.site_code, out)
+    return info
+
+
+def inspect_key_file(path: Path) -> keymod.PublicKeyInfo:
+    """Read a public key file without trusting it (to show its fingerprint first)."""
+    return keymod.read_public_key_file(path)
+
+
+def _normal_fp(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def trust_key(ctx: AppContext, path: Path, confirmed_fingerprint: str) -> KeyStatus:
+    """Add a site's public key to the trust list. The admin types (or confirms) the short
+    fingerprint read out by the other office; a mismatch is refused."""
+    require(ctx.actor, Permission.KEYS_MANAGE)
+    info = keymod.read_public_key_file(path)
+    if _normal_fp(confirmed_fingerprint) != _normal_fp(info.short_fingerprint):
+        raise SyncError(N_("The fingerprint you confirmed ({given}) is not the fingerprint of "
+                           "{file} ({actual}); the key was not added"),
+                        given=confirmed_fingerprint, file=path.name, actual=info.short_fingerprint)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        site = local_site(s)
+        if info.site_code != PROVINCE_CODE and s.get(Regency, info.site_code) is None:
+            raise SyncError(N_("{file} belongs to unknown site {code}"), file=path.name,
+                            code=info.site_code)
+        if info.site_code == site.code:
+            raise SyncError(N_("{file} is the key of this site ({code}) itself"),
+                            file=path.name, code=site.code)
+        row = s.get(SyncKey, info.fingerprint)
+        if row is not None and row.revoked_at is not None:
+            raise SyncError(N_("Key {fingerprint} was revoked; ask site {code} for a new key"),
+                            fingerprint=info.short_fingerprint, code=row.site_code)
+        if row is None:
+            row = SyncKey(fingerprint=info.fingerprint, site_code=info.site_code,
+                          site_name=info.site_name, public_key=info.public_key, added_at=now,
+                          added_by=ctx.actor.username, revoked_at=None, revoked_by=None)
+            s.add(row)
+            audit.record(s, ctx.actor, "sync.key_trust", "sync_key", info.fingerprint,
+                         before=None, after={"site": info.site_code,
+                                             "fingerprint": info.short_fingerprint})
+            logger.info("Key %s of site %s trusted by %s", info.short_fingerprint,
+                        info.site_code, ctx.actor.username)
+        result = _key_status(row)
+    ctx.bus.publish(Change("sync_key", (info.fingerprint,)))
+    return result
+
+
+def list_keys(ctx: AppContext) -> list[KeyStatus]:
+    with ctx.db.read() as s:
+        rows = s.scalars(select(SyncKey).order_by(SyncKey.site_code, SyncKey.added_at)).all()
+        return [_key_status(r) for r in rows]
+
+
+def revoke_key(ctx: AppContext, fingerprint: str) -> KeyStatus:
+    """Revoke by full or short fingerprint; packages signed with it are refused from now on."""
+    require(ctx.actor, Permission.KEYS_MANAGE)
+    wanted = _normal_fp(fingerprint).lower()
+    if len(wanted) < 8:
+        raise ValidationError(N_("Give at least 8 characters of the fingerprint"), field="fingerprint")
+    with ctx.db.write() as s:
+        matches = [k for k in s.scalars(select(SyncKey)) if k.fingerprint.startswith(wanted)]
+        if len(matches) != 1:
+            raise NotFoundError(N_("No single trusted key has fingerprint {fingerprint}"),
+                                fingerprint=fingerprint)
+        row = matches[0]
+        if row.revoked_at is None:
+            row.revoked_at = ctx.now()
+            row.revoked_by = ctx.actor.username
+            audit.record(s, ctx.actor, "sync.key_revoke", "sync_key", row.fingerprint,
+                         before={"revoked": False}, after={"revoked": True})
+            logger.info("Key %s of site %s revoked by %s", row.fingerprint[:20], row.site_code,
+                        ctx.actor.username)
+        result = _key_status(row)
+    ctx.bus.publish(Change("sync_key", (result.fingerprint,)))
+    return result
+
+
+def _key_status(k: SyncKey) -> KeyStatus:
+    return KeyStatus(k.fingerprint, keymod.short_fingerprint(k.fingerprint), k.site_code,
+                     k.site_name, k.added_at, k.added_by, k.revoked_at)
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _incident_record(row: Any, base_stamps: dict[str, Any] | None,
+                     base_bases: dict[str, Any] | None, via: uuid.UUID | None,
+                     local_code: str) -> dict[str, Any]:
+    rec: dict[str, Any] = {}
+    for name, value in zip(INCIDENT_COLUMNS, row, strict=False):
+        if name in _INCIDENT_DT:
+            rec[name] = None if value is None else value.isoformat()
+        elif name == "id":
+            rec[name] = str(value)
+        else:
+            rec[name] = value
+    stamps = rec["field_stamps"]
+    rec["field_bases"] = merge.effective_bases(stamps, base_stamps, base_bases)
+    rec["via_package"] = str(via) if via is not None and rec["origin_site"] != local_code else None
+    return rec
+
+
+def _changed_incidents(since: str) -> Any:
+    """Condition: incidents to send to a recipient whose watermark is `since`."""
+    if not since:
+        return None
+    return or_(
+        Incident.mod_stamp > since,
+        Incident.id.in_(select(SyncBase.incident_id).where(SyncBase.mark > since)),
+        Incident.id.in_(select(FollowUp.incident_id).where(FollowUp.mod_stamp > since)),
+        Incident.id.in_(select(Attachment.incident_id).where(Attachment.mod_stamp > since)),
+    )
+
+
+def _recipient_code(recipient: str) -> str:
+    text = recipient.strip().lower()
+    if text in ("all", "*", "semua"):
+        return BROADCAST
+    if text == PROVINCE_CODE:
+        return PROVINCE_CODE
+    code = normalize_regency_code(text)
+    if code is None:
+        raise ValidationError(N_("Recipient {code} is neither 'all', the province (33) nor a "
+                                 "regency code (33.xx)"), field="recipient", code=recipient)
+    return code
+
+
+def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
+                   full: bool = False, progress: Progress = NO_PROGRESS) -> ExportResult:
+    """Write a signed package for `recipient` (a site code, or "all" for every site):
+    everything (`full`) or what changed since the last package sent to it."""
+    require(ctx.actor, Permission.EXPORT)
+    code = _recipient_code(recipient)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        site = local_site(s)
+        if code == site.code:
+            raise ValidationError(N_("A package for this site itself makes no sense"),
+                                  field="recipient")
+        if code not in (BROADCAST, PROVINCE_CODE) and s.get(Regency, code) is None:
+            raise ValidationError(N_("Unknown regency code {code}"), field="recipient", code=code)
+        private = keymod.load_private_key(keys_dir, site.code)
+        pub = keymod.public_info(private, site.code, site.name)
+        mark = s.get(SyncWatermark, code)
+        since = "" if full or mark is None else mark.upto_stamp
+        upto = new_stamp(s, now)
+        seq = int(s.scalar(select(func.max(SyncPackage.sequence)).where(
+            SyncPackage.direction == "out")) or 0) + 1
+        package_id = uuid7()
+        cond = _changed_incidents(since)
+        counts = {"incidents": 0, "tombstones": 0, "followups": 0, "attachments": 0,
+                  "blobs": 0, "provenance": 0}
+        total = s.scalar(select(func.count()).select_from(Incident).where(
+            *([cond] if cond is not None else []))) or 0
+        vias: set[uuid.UUID] = set()
+        shas: set[str] = set()
+        done = 0
+
+        def incidents(deleted: bool) -> Iterator[dict[str, Any]]:
+            nonlocal done
+            cols = [getattr(Incident, c) for c in INCIDENT_COLUMNS]
+            stmt = (select(*cols, SyncBase.stamps, SyncBase.bases, SyncBase.package_id)
+                    .outerjoin(SyncBase, SyncBase.incident_id == Incident.id)
+                    .where(Incident.deleted.is_(deleted)).order_by(Incident.seq))
+            if cond is not None:
+                stmt = stmt.where(cond)
+            for row in s.execute(stmt.execution_options(yield_per=2000)):
+                n = len(INCIDENT_COLUMNS)
+                via = row[n + 2]
+                rec = _incident_record(row[:n], row[n], row[n + 1], via, site.code)
+                if rec["via_package"] is not None:
+                    vias.add(via)
+                done += 1
+                if done % 5000 == 0:
+                    progress.report(done, total * 2, "")
+                yield rec
+
+        def children(model: Any, columns: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+            nonlocal done
+            stmt = select(*[getattr(model, c) for c in columns]).order_by(model.incident_id)
+            if cond is not None:
+                stmt = stmt.where(model.incident_id.in_(select(Incident.id).where(cond)))
+            for row in s.execute(stmt.execution_options(yield_per=5000)):
+                rec = {}
+                for name, value in zip(columns, row, strict=True):
+                    if isinstance(value, datetime):
+                        value = value.isoformat()
+                    elif isinstance(value, uuid.UUID):
+                        value = str(value)
+                    rec[name] = value
+                if model is Attachment:
+                    shas.add(rec["sha256"])
+                else:
+                    done += 1
+                    if done % 20000 == 0:
+                        progress.report(min(done, total * 2), total * 2, "")
+                yield rec
+
+        with PackageWriter(out) as writer:
+            counts["incidents"] = writer.write_records("incidents", incidents(False))
+            counts["tombstones"] = writer.write_records("tombstones", incidents(True))
+            counts["followups"] = writer.write_records("followups", children(FollowUp, FOLLOWUP_COLUMNS))
+            counts["attachments"] = writer.write_records(
+                "attachments", children(Attachment, ATTACHMENT_COLUMNS))
+            for sha in sorted(shas):
+                blob = s.get(Blob, sha)
+                if blob is not None:
+                    writer.add_blob(sha, blob.data)
+                    counts["blobs"] += 1
+            relayed = []
+            for pid in sorted(vias):
+                src = s.get(SyncPackage, pid)
+                if src is None or not src.manifest:
+                    continue
+                writer.add_provenance(str(pid), src.source_site, src.signer, src.manifest,
+                                      src.signature)
+                relayed.append({"package_id": str(pid), "source_site": src.source_site,
+                                "signer": src.signer})
+            counts["provenance"] = len(relayed)
+            manifest = {
+                "format": FORMAT, "format_version": FORMAT_VERSION,
+                "package_id": str(package_id), "sequence": seq,
+                "source_site": site.code, "source_name": site.name[:120],
+                "signer": {"fingerprint": pub.fingerprint, "public_key": pub.public_key},
+                "recipients": [code], "broadcast": code == BROADCAST,
+                "created_at": now.isoformat(), "created_by": ctx.actor.username[:80],
+                "coverage": {"mode": "incremental" if since else "full", "since_stamp": since,
+                             "upto_stamp": upto, "occurred_from": None, "occurred_to": None,
+                             "regencies": []},
+                "counts": counts, "relayed": relayed,
+            }
+            manifest_bytes = writer.finish(manifest, private)
+        mode = "incremental" if since else "full"
+        s.add(SyncPackage(package_id=package_id, direction="out", source_site=site.code,
+                          recipient=code, sequence=seq, created_at=now, processed_at=now,
+                          mode=mode, since_stamp=since, upto_stamp=upto,
+                          signer=pub.fingerprint, file_name=out.name[:255], counts=counts,
+                          manifest="", signature=""))
+        if mark is None:
+            s.add(SyncWatermark(recipient=code, upto_stamp=upto, package_id=package_id, sent_at=now))
+        else:
+            mark.upto_stamp, mark.package_id, mark.sent_at = upto, package_id, now
+        s.add(SyncLog(at=now, action="export", package_id=package_id, peer_site=code,
+                      actor=ctx.actor.username, file_name=out.name[:255],
+                      summary={"mode": mode, "counts": counts, "sequence": seq}))
+        audit.record(s, ctx.actor, "sync.export", "sync_package", str(package_id), before=None,
+                     after={"recipient": code, "mode": mode, "counts": counts},
+                     detail="{n} bytes manifest".format(n=len(manifest_bytes)))
+    progress.report(1, 1, "")
+    logger.info("Exported package %s (#%d, %s) for %s to %s: %s", package_id, seq, mode, code,
+                out, counts)
+    ctx.bus.publish(Change("sync", (str(package_id),)))
+    return ExportResult(out, str(package_id), code, seq, mode, counts)
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+@dataclass
+class _ImportState:
+    reader: PackageReader
+    package_id: uuid.UUID
+    source_site: str
+    mark: str
+    now: datetime
+    regencies: set[str]
+    categories: set[str]
+    result: ImportResult
+    max_stamp: str = ""
+    seen_incidents: set[bytes] = field(default_factory=set)
+    seen_children: set[bytes] = field(default_factory=set)
+    referral_touched: set[uuid.UUID] = field(default_factory=set)
+    known_incidents: set[bytes] = field(default_factory=set)
+
+
+def import_package(ctx: AppContext, path: Path, progress: Progress = NO_PROGRESS,
+                   limits: Limits = DEFAULT_LIMITS) -> ImportResult:
+    """Check and merge one package in one transaction: any failure writes nothing.
+    The same package again raises nothing and reports `already_imported`."""
+    require(ctx.actor, Permission.IMPORT)
+    path = Path(path)
+    try:
+        with PackageReader(path, limits) as reader:
+            return _import(ctx, reader, progress)
+    except AlreadyImported as done:
+        logger.info("%s: package already imported", path.name)
+        return ImportResult(path.name, str(done.params.get("package_id", "")),
+                            str(done.params.get("site", "")), already_imported=True)
+    except PoskoError as err:
+        logger.warning("Refused package %s: %s", path, err.text_in("en"))
+        raise
+
+
+def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> ImportResult:
+    m = reader.manifest
+    name = reader.name
+    package_id = uuid.UUID(m["package_id"])
+    source = m["source_site"]
+    now = ctx.now()
+    try:
+        with ctx.db.write() as s:
+            site = local_site(s)
+            _check_signature(s, reader, site.code)
+            if not m["broadcast"] and site.code not in m["recipients"]:
+                raise PackageError(N_("{file} is addressed to {recipients}, not to this site "
+                                      "({code})"), file=name, recipients=", ".join(m["recipients"]),
+                                   code=site.code)
+            previous = s.get(SyncPackage, package_id)
+            if previous is not None and previous.direction == "in":
+                raise AlreadyImported(N_("{file} was already imported"),
+                                      file=name, package_id=str(package_id), site=source)
+            if previous is not None:  # known so far only as relayed provenance
+                s.delete(previous)
+                s.flush()
+            last_seq = s.scalar(select(func.max(SyncPackage.sequence)).where(
+                SyncPackage.direction == "in", SyncPackage.source_site == source))
+            if last_seq is not None and m["sequence"] <= last_seq:
+                raise PackageError(N_("{file} is an older package from {site} (number {seq}; "
+                                      "number {last} was already imported): refused as a "
+                                      "replay. Ask {site} for a new export."),
+                                   file=name, site=source, seq=m["sequence"], last=last_seq)
+            state = _ImportState(
+                reader=reader, package_id=package_id, source_site=source,
+                mark=new_stamp(s, now), now=now,
+                regencies=set(s.scalars(select(Regency.code))),
+                categories=set(s.scalars(select(Category.code).where(
+                    Category.parent_code.is_not(None)))),
+                result=ImportResult(name, str(package_id), source),
+            )
+            _import_blobs(s, state)
+            total = sum(m["counts"][k] for k in ("incidents", "tombstones", "followups")) or 1
+            done = 0
+            for kind in ("incidents", "tombstones"):
+                for batch in _batches(reader.iter_records(kind)):
+                    _merge_incidents(s, ctx, state, kind, batch)
+                    done += len(batch)
+                    progress.report(done, total, "")
+            for batch in _batches(reader.iter_records("followups")):
+                _merge_followups(s, state, batch)
+                done += len(batch)
+                progress.report(done, total, "")
+            for batch in _batches(reader.iter_records("attachments")):
+                _merge_attachments(s, state, batch)
+            for inc_id in state.referral_touched:
+                s.execute(update(Incident).where(Incident.id == inc_id).values(
+                    next_referral_due=next_referral_due(s, inc_id)))
+            _store_provenance(s, state)
+            if state.max_stamp:
+                observe_stamp(s, state.max_stamp)
+            result = state.result
+            s.add(SyncPackage(
+                package_id=package_id, direction="in", source_site=source,
+                recipient=site.code if not m["broadcast"] else "*", sequence=m["sequence"],
+                created_at=datetime.fromisoformat(m["created_at"]), processed_at=now,
+                mode=m["coverage"]["mode"], since_stamp=m["coverage"]["since_stamp"][:40],
+                upto_stamp=m["coverage"]["upto_stamp"][:40], signer=m["signer"]["fingerprint"],
+                file_name=name[:255], counts=m["counts"],
+                manifest=reader.manifest_bytes.decode("utf-8"), signature=reader.signature))
+            s.add(SyncLog(at=now, action="import", package_id=package_id, peer_site=source,
+                          actor=ctx.actor.username, file_name=name[:255], summary=result.summary()))
+            totals = result.totals()
+            audit.record(s, ctx.actor, "sync.import", "sync_package", str(package_id),
+                         before=None, after=result.summary(),
+                         detail="package {pid} from site {site} ({created_by}): {new} new, "
+                                "{upd} updated".format(pid=package_id, site=source,
+                                                       created_by=m["created_by"],
+                                                       new=totals.new, upd=totals.updated))
+            s.flush()
+    except IntegrityError as err:
+        logger.warning("Package %s conflicts with the database: %s", name, err)
+        raise PackageError(N_("{file} does not fit this database (a record conflicts with "
+                              "existing data)"), file=name) from None
+    except SQLAlchemyError as err:
+        logger.warning("Database error while importing %s: %s", name, err)
+        raise
+    logger.info("Imported %s (%s from %s): %s", name, package_id, source, result.totals())
+    ctx.bus.publish(Change("incident", ()))
+    ctx.bus.publish(Change("sync", (str(package_id),)))
+    return result
+
+
+def _check_signature(s: Session, reader: PackageReader, local_code: str) -> None:
+    m = reader.manifest
+    fp = m["signer"]["fingerprint"]
+    row = s.get(SyncKey, fp)
+    if m["source_site"] == local_code:
+        raise PackageError(N_("{file} was made by this site ({code}); nothing to import"),
+                           file=reader.name, code=local_code)
+    if row is None:
+        raise PackageError(N_("{file} is signed by an unknown key ({fingerprint}) of site "
+                              "{site}: import and confirm that site's public key first"),
+                           file=reader.name, fingerprint=keymod.short_fingerprint(fp),
+                           site=m["source_site"])
+    if row.revoked_at is not None:
+        raise PackageError(N_("{file} is signed by the revoked key {fingerprint} of site {site}"),
+                           file=reader.name, fingerprint=keymod.short_fingerprint(fp),
+                           site=row.site_code)
+    if row.site_code != m["source_site"] or row.public_key != m["signer"]["public_key"]:
+        raise PackageError(N_("{file} claims to come from site {site} but is signed by the key "
+                              "of site {signer}"), file=reader.name, site=m["source_site"],
+                           signer=row.site_code)
+    if not keymod.verify(row.public_key, reader.signature, reader.manifest_bytes):
+        raise PackageError(N_("{file}: the signature is not valid (the package was changed "
+                              "or forged)"), file=reader.name)
+
+
+def _batches(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for item in rows:
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _bad(state: _ImportState, member: str, line: int, problem: str) -> PackageError:
+    return PackageError(N_("{file}: line {line} of {member} is not valid: {problem}"),
+                        file=state.reader.name, line=line, member=member, problem=problem)
+
+
+def _check_time(value: datetime, now: datetime) -> bool:
+    return value.year >= 2020 and value <= now + timedelta(days=2)
+
+
+def _validate_incident(state: _ImportState, kind: str, line: int, rec: Any) -> dict[str, Any]:
+    member = "records/{kind}.jsonl".format(kind=kind)
+    problem = records.checker("incident")(rec)
+    if problem:
+        raise _bad(state, member, line, problem)
+    if rec["deleted"] != (kind == "tombstones"):
+        raise _bad(state, member, line, "deleted flag does not fit the file")
+    if rec["regency_code"] not in state.regencies:
+        raise PackageError(N_("{file}: line {line} of {member}: unknown regency code {code}"),
+                           file=state.reader.name, line=line, member=member,
+                           code=rec["regency_code"])
+    if rec["category_code"] not in state.categories:
+        raise PackageError(N_("{file}: line {line} of {member}: unknown category {code}"),
+                           file=state.reader.name, line=line, member=member,
+                           code=rec["category_code"])
+    if rec["origin_site"] != PROVINCE_CODE and rec["origin_site"] not in state.regencies:
+        raise PackageError(N_("{file}: line {line} of {member}: unknown regency code {code}"),
+                           file=state.reader.name, line=line, member=member,
+                           code=rec["origin_site"])
+    out = dict(rec)
+    try:
+        for name in _INCIDENT_DT:
+            if out[name] is not None:
+                out[name] = datetime.fromisoformat(out[name])
+    except ValueError:
+        raise _bad(state, member, line, "bad date") from None
+    for name in ("occurred_at", "reported_at", "created_at"):
+        if not _check_time(out[name], state.now):
+            raise _bad(state, member, line, "{name} is out of range".format(name=name))
+    out["id"] = uuid.UUID(rec["id"])
+    key = out["id"].bytes
+    if key in state.seen_incidents:
+        raise PackageError(N_("{file}: incident {id} appears twice in the package"),
+                           file=state.reader.name, id=rec["id"])
+    state.seen_incidents.add(key)
+    top = max(rec["field_stamps"].values())
+    if top > state.max_stamp:
+        state.max_stamp = top
+    if rec["mod_stamp"] > state.max_stamp:
+        state.max_stamp = rec["mod_stamp"]
+    return out
+
+
+def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str,
+                     batch: list[tuple[int, dict[str, Any]]]) -> None:
+    recs = [_validate_incident(state, kind, line, rec) for line, rec in batch]
+    ids = [r["id"] for r in recs]
+    cols = [Incident.id, *[getattr(Incident, f) for f in SYNC_FIELDS], Incident.field_stamps,
+            Incident.mod_stamp, Incident.updated_at, Incident.updated_by, Incident.respond_by,
+            Incident.responded_at, Incident.origin_site, Incident.recorded_by,
+            SyncBase.stamps, SyncBase.bases]
+    existing: dict[uuid.UUID, Any] = {}
+    for row in s.execute(select(*cols).outerjoin(SyncBase, SyncBase.incident_id == Incident.id)
+                         .where(Incident.id.in_(ids))):
+        existing[row[0]] = row
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    bases_new: list[dict[str, Any]] = []
+    bases_upd: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    settled: list[tuple[uuid.UUID, str, str]] = []
+    pkg = state.package_id
+    nf = len(SYNC_FIELDS)
+    for rec in recs:
+        counts = state.result.per_regency.setdefault(rec["regency_code"], RegencyCounts())
+        via = uuid.UUID(rec["via_package"]) if rec["via_package"] else pkg
+        state.known_incidents.add(rec["id"].bytes)
+        row = existing.get(rec["id"])
+        if row is None:
+            values = {c: rec[c] for c in INCIDENT_COLUMNS}
+            values.update(
+                occurred_date=wib_date(rec["occurred_at"]),
+                severity_rank=Severity(rec["severity"]).rank,
+                next_referral_due=None,
+            )
+            inserts.append(values)
+            bases_new.append({"incident_id": rec["id"], "stamps": rec["field_stamps"],
+                              "bases": rec["field_bases"], "mark": state.mark, "package_id": via})
+            counts.new += 1
+            continue
+        local_vals = dict(zip(SYNC_FIELDS, row[1:1 + nf], strict=True))
+        local_stamps = row[1 + nf]
+        if local_stamps == rec["field_stamps"]:
+            counts.unchanged += 1
+            continue
+        synced_stamps, synced_bases = row[-2], row[-1]
+        local_bases = merge.effective_bases(local_stamps, synced_stamps, synced_bases)
+        result = merge.merge_fields(local_vals, local_stamps, local_bases, rec,
+                                    rec["field_stamps"], rec["field_bases"])
+        (mod_stamp, updated_at, updated_by, respond_by, responded_at) = row[2 + nf:7 + nf]
+        values = dict(result.values)
+        if rec["mod_stamp"] > mod_stamp:
+            values.update(mod_stamp=rec["mod_stamp"], updated_at=rec["updated_at"],
+                          updated_by=rec["updated_by"])
+        if rec["responded_at"] is not None and (responded_at is None or rec["responded_at"] < responded_at):
+            values["responded_at"] = rec["responded_at"]
+        if "occurred_at" in values:
+            values["occurred_date"] = wib_date(values["occurred_at"])
+        if "severity" in values:
+            values["severity_rank"] = Severity(values["severity"]).rank
+        if {"severity", "reported_at"} & values.keys():
+            values["respond_by"] = rec["respond_by"]
+        for c in result.conflicts:
+            conflicts.append({"incident_id": rec["id"], "field": c.field,
+                              "kept_value": _jsonable(c.kept_value), "kept_stamp": c.kept_stamp,
+                              "lost_value": _jsonable(c.lost_value), "lost_stamp": c.lost_stamp,
+                              "package_id": pkg, "detected_at": state.now, "resolved": False})
+            counts.conflicts += 1
+        if not values and result.stamps == local_stamps:
+            counts.unchanged += 1
+            continue
+        values["field_stamps"] = result.stamps
+        values["b_id"] = rec["id"]
+        updates.append(values)
+        bases_upd.append({"b_id": rec["id"], "stamps": result.stamps, "bases": result.bases,
+                          "mark": state.mark, "package_id": via, "exists": row[-2] is not None})
+        counts.updated += 1
+        for f, stamp in result.stamps.items():
+            if stamp != local_stamps.get(f):
+                settled.append((rec["id"], f, result.bases.get(f, stamp)))
+        changed = {f: _jsonable(v) for f, v in result.values.items()}
+        audit.record(s, ctx.actor, "sync.merge", "incident", str(rec["id"]),
+                     before={f: _jsonable(local_vals[f]) for f in result.values},
+                     after=changed,
+                     detail="package {pid} from site {site}; original author {author} "
+                            "(site {origin})".format(pid=pkg, site=state.source_site,
+                                                     author=rec["updated_by"],
+                                                     origin=rec["origin_site"]))
+    if inserts:
+        s.execute(insert(Incident), inserts)
+    if updates:
+        _bulk_update_incidents(s, updates)
+    if bases_new:
+        s.execute(insert(SyncBase), bases_new)
+    old_bases: list[dict[str, Any]] = []
+    fresh: list[dict[str, Any]] = []
+    for b in bases_upd:
+        if b.pop("exists"):
+            old_bases.append(b)
+        else:
+            fresh.append({"incident_id": b.pop("b_id"), **b})
+    if old_bases:
+        table = SyncBase.__table__
+        s.connection().execute(
+            update(table).where(table.c.incident_id == bindparam("b_id")).values(
+                stamps=bindparam("stamps"), bases=bindparam("bases"), mark=bindparam("mark"),
+                package_id=bindparam("package_id")), old_bases)
+    if fresh:
+        s.execute(insert(SyncBase), fresh)
+    for c in conflicts:
+        dup = s.scalar(select(SyncConflict.id).where(
+            SyncConflict.incident_id == c["incident_id"], SyncConflict.field == c["field"],
+            SyncConflict.lost_stamp == c["lost_stamp"]))
+        if dup is None:
+            s.execute(insert(SyncConflict).values(**c))
+    _settle_conflicts(s, state, settled)
+
+
+def _bulk_update_incidents(s: Session, updates: list[dict[str, Any]]) -> None:
+    """One executemany per set of changed columns (Core, keyed by the global id)."""
+    table = Incident.__table__
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for u in updates:
+        groups.setdefault(tuple(sorted(k for k in u if k != "b_id")), []).append(u)
+    for columns, rows in groups.items():
+        stmt = (update(table).where(table.c.id == bindparam("b_id"))
+                .values({c: bindparam(c) for c in columns}))
+        s.connection().execute(stmt, rows)
+
+
+def _settle_conflicts(s: Session, state: _ImportState,
+                      settled: list[tuple[uuid.UUID, str, str]]) -> None:
+    """An open conflict is settled elsewhere when a newer value made from either side of
+    it arrives (e.g. a supervisor at another site resolved it)."""
+    for inc_id, f, base in settled:
+        s.execute(update(SyncConflict).where(
+            SyncConflict.incident_id == inc_id, SyncConflict.field == f,
+            SyncConflict.resolved.is_(False),
+            or_(SyncConflict.kept_stamp == base, SyncConflict.lost_stamp == base),
+        ).values(resolved=True, resolved_at=state.now, resolved_by="sync", resolution="remote"))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _validate_child(state: _ImportState, schema_name: str, member: str, line: int,
+                    rec: Any, dt_fields: tuple[str, ...]) -> dict[str, Any]:
+    problem = records.checker(schema_name)(rec)
+    if problem:
+        raise _bad(state, member, line, problem)
+    out = dict(rec)
+    try:
+        for name in dt_fields:
+            if out[name] is not None:
+                out[name] = datetime.fromisoformat(out[name])
+    except ValueError:
+        raise _bad(state, member, line, "bad date") from None
+    if not _check_time(out[dt_fields[0]], state.now):
+        raise _bad(state, member, line, "{name} is out of range".format(name=dt_fields[0]))
+    if out["origin_site"] != PROVINCE_CODE and out["origin_site"] not in state.regencies:
+        raise PackageError(N_("{file}: line {line} of {member}: unknown regency code {code}"),
+                           file=state.reader.name, line=line, member=member,
+                           code=out["origin_site"])
+    out["id"] = uuid.UUID(rec["id"])
+    out["incident_id"] = uuid.UUID(rec["incident_id"])
+    key = out["id"].bytes
+    if key in state.seen_children:
+        raise PackageError(N_("{file}: record {id} appears twice in the package"),
+                           file=state.reader.name, id=rec["id"])
+    state.seen_children.add(key)
+    if rec["mod_stamp"] > state.max_stamp:
+        state.max_stamp = rec["mod_stamp"]
+    return out
+
+
+def _require_incident(s: Session, state: _ImportState, member: str, line: int,
+                      incident_id: uuid.UUID) -> None:
+    if incident_id.bytes in state.known_incidents:
+        return
+    if s.scalar(select(exists().where(Incident.id == incident_id))):
+        state.known_incidents.add(incident_id.bytes)
+        return
+    raise _bad(state, member, line, "unknown incident {id}".format(id=incident_id))
+
+
+def _merge_followups(s: Session, state: _ImportState, batch: list[tuple[int, dict[str, Any]]]) -> None:
+    member = "records/followups.jsonl"
+    recs = []
+    for line, raw in batch:
+        rec = _validate_child(state, "followup", member, line, raw, ("created_at", "due_at"))
+        if rec["referral_id"] is not None:
+            rec["referral_id"] = uuid.UUID(rec["referral_id"])
+        _require_incident(s, state, member, line, rec["incident_id"])
+        recs.append(rec)
+    have = set(s.scalars(select(FollowUp.id).where(FollowUp.id.in_([r["id"] for r in recs]))))
+    new = [r for r in recs if r["id"] not in have]
+    if new:
+        s.execute(insert(FollowUp), new)
+        state.result.followups_new += len(new)
+        for r in new:
+            if r["kind"] in (FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE):
+                state.referral_touched.add(r["incident_id"])
+        touched = {r["incident_id"] for r in new}
+        s.execute(update(SyncBase).where(SyncBase.incident_id.in_(touched)).values(mark=state.mark))
+        missing = touched - set(s.scalars(select(SyncBase.incident_id).where(
+            SyncBase.incident_id.in_(touched))))
+        for inc_id in missing:
+            stamps = s.scalar(select(Incident.field_stamps).where(Incident.id == inc_id)) or {}
+            s.execute(insert(SyncBase).values(
+                incident_id=inc_id, stamps=stamps,
+                bases=merge.effective_bases(stamps, None, None), mark=state.mark,
+                package_id=state.package_id))
+
+
+def _merge_attachments(s: Session, state: _ImportState, batch: list[tuple[int, dict[str, Any]]]) -> None:
+    member = "records/attachments.jsonl"
+    recs = []
+    for line, raw in batch:
+        rec = _validate_child(state, "attachment", member, line, raw, ("added_at",))
+        _require_incident(s, state, member, line, rec["incident_id"])
+        if s.get(Blob, rec["sha256"]) is None:
+            raise _bad(state, member, line, "attachment content {sha} is missing".format(
+                sha=rec["sha256"][:12]))
+        recs.append(rec)
+    have = {a.id: a for a in s.scalars(select(Attachment).where(
+        Attachment.id.in_([r["id"] for r in recs])))}
+    new = [r for r in recs if r["id"] not in have]
+    if new:
+        s.execute(insert(Attachment), new)
+        state.result.attachments_new += len(new)
+    for r in recs:
+        old = have.get(r["id"])
+        if old is not None and r["mod_stamp"] > old.mod_stamp:
+            old.deleted = r["deleted"]
+            old.mod_stamp = r["mod_stamp"]
+    touched = {r["incident_id"] for r in new}
+    if touched:
+        s.execute(update(SyncBase).where(SyncBase.incident_id.in_(touched)).values(mark=state.mark))
+
+
+def _import_blobs(s: Session, state: _ImportState) -> None:
+    for sha in state.reader.blob_names():
+        data = state.reader.read_blob(sha)  # always read: every member is checked
+        if s.get(Blob, sha) is None:
+            s.add(Blob(sha256=sha, size=len(data), data=data))
+    s.flush()
+
+
+def _store_provenance(s: Session, state: _ImportState) -> None:
+    """Keep the signed manifests of the packages relayed records first came in, so the
+    author and signature of origin stay visible (and travel on with further relays)."""
+    for doc in state.reader.iter_provenance():
+        try:
+            pid = uuid.UUID(doc["package_id"])
+            text = str(doc["manifest"])
+            sig = str(doc["signature"])
+            inner = json.loads(text)
+            signer = str(inner["signer"]["fingerprint"])
+            seq = int(inner["sequence"])
+            src = str(inner["source_site"])
+        except (KeyError, ValueError, TypeError, AttributeError):
+            raise PackageError(N_("{file}: a relayed manifest is not valid"),
+                               file=state.reader.name) from None
+        state.result.relayed_from.append(src)
+        if s.get(SyncPackage, pid) is not None:
+            continue
+        key = s.get(SyncKey, signer)
+        verified = key is not None and keymod.verify(key.public_key, sig, text.encode("utf-8"))
+        s.add(SyncPackage(package_id=pid, direction="via", source_site=src[:5],
+                          recipient="*", sequence=seq, created_at=state.now,
+                          processed_at=state.now, mode="relayed", since_stamp="",
+                          upto_stamp="", signer=signer[:64], file_name=state.reader.name[:255],
+                          counts={"verified": verified, "via": str(state.package_id)},
+                          manifest=text, signature=sig[:100]))
+    state.result.relayed_from = sorted(set(state.result.relayed_from))
+
+
+# --- conflicts --------------------------------------------------------------------------
+
+
+def list_conflicts(ctx: AppContext, include_resolved: bool = False) -> list[ConflictInfo]:
+    with ctx.db.read() as s:
+        stmt = (select(SyncConflict, Incident.number, Incident.regency_code, Incident.title)
+                .join(Incident, Incident.id == SyncConflict.incident_id)
+                .order_by(SyncConflict.detected_at.desc(), SyncConflict.id.desc()))
+        if not include_resolved:
+            stmt = stmt.where(SyncConflict.resolved.is_(False))
+        out = []
+        for c, number, regency, title in s.execute(stmt):
+            out.append(ConflictInfo(c.id, c.incident_id, number, regency, title, c.field,
+                                    c.kept_value, c.kept_stamp, c.lost_value, c.lost_stamp,
+                                    c.lost_stamp.split("-", 2)[-1], str(c.package_id),
+                                    c.detected_at, c.resolved, c.resolution))
+        return out
+
+
+def resolve_conflict(ctx: AppContext, conflict_id: int, choice: str) -> ConflictInfo:
+    """`keep` the winning value or `take` the value that lost. Either way the decision is a
+    new edit of the field (a new stamp), so it syncs to every site like any edit."""
+    require(ctx.actor, Permission.CONFLICT_RESOLVE)
+    if choice not in ("keep", "take"):
+        raise ValidationError(N_("Choose keep or take, not {value}"), field="choice", value=choice)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        c = s.get(SyncConflict, conflict_id)
+        if c is None:
+            raise NotFoundError(N_("Conflict {id} not found"), id=conflict_id)
+        if c.resolved:
+            raise ValidationError(N_("Conflict {id} is already resolved"), field="id", id=conflict_id)
+        inc = s.scalars(select(Incident).where(Incident.id == c.incident_id)).one()
+        before = _jsonable(getattr(inc, c.field))
+        raw = c.kept_value if choice == "keep" else c.lost_value
+        value = datetime.fromisoformat(raw) if c.field in records.DATETIME_FIELDS and raw else raw
+        if c.field == "status":
+            Status(value)
+        stamp = new_stamp(s, now)
+        setattr(inc, c.field, value)
+        inc.field_stamps = {**inc.field_stamps, c.field: stamp}
+        inc.mod_stamp = stamp
+        inc.updated_at = now
+        inc.updated_by = ctx.actor.username
+        if c.field == "occurred_at":
+            inc.occurred_date = wib_date(inc.occurred_at)
+        if c.field == "severity":
+            inc.severity_rank = Severity(inc.severity).rank
+        c.resolved, c.resolved_at, c.resolved_by, c.resolution = True, now, ctx.actor.username, choice
+        audit.record(s, ctx.actor, "sync.conflict_resolve", "incident", str(inc.id),
+                     before={c.field: before}, after={c.field: _jsonable(value)},
+                     detail="conflict {id} ({choice}), package {pid}".format(
+                         id=conflict_id, choice=choice, pid=c.package_id))
+        info = ConflictInfo(c.id, c.incident_id, inc.number, inc.regency_code, inc.title, c.field,
+                            c.kept_value, c.kept_stamp, c.lost_value, c.lost_stamp,
+                            c.lost_stamp.split("-", 2)[-1], str(c.package_id), c.detected_at,
+                            True, choice)
+    ctx.bus.publish(Change("incident", (str(info.incident_id),)))
+    ctx.bus.publish(Change("sync", ()))
+    return info
+
+
+# --- overview and log --------------------------------------------------------------------
+
+
+def sync_log(ctx: AppContext, limit: int = 200) -> list[LogEntry]:
+    with ctx.db.read() as s:
+        rows = s.scalars(select(SyncLog).order_by(SyncLog.at.desc(), SyncLog.id.desc()).limit(limit))
+        return [LogEntry(r.at, r.action, str(r.package_id), r.peer_site, r.actor, r.file_name,
+                         r.summary) for r in rows]
+
+
+def pending_count(s: Session, recipient: str) -> int:
+    mark = s.get(SyncWatermark, recipient)
+    cond = _changed_incidents(mark.upto_stamp if mark else "")
+    stmt = select(func.count()).select_from(Incident)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    return int(s.scalar(stmt) or 0)
+
+
+def overview(ctx: AppContext) -> list[PeerStatus]:
+    """Per site (province and the 35 regencies): last package received and sent, records
+    pending for it, trust status of its key."""
+    with ctx.db.read() as s:
+        here = s.scalars(select(LocalSite)).first()
+        sites = [(PROVINCE_CODE, "Provinsi Jawa Tengah")] + [
+            (r.code, ("Kab. " if r.kind == "kabupaten" else "Kota ") + r.name)
+            for r in s.scalars(select(Regency).order_by(Regency.code))]
+        received = dict(s.execute(select(SyncPackage.source_site, func.max(SyncPackage.processed_at))
+                                  .where(SyncPackage.direction == "in")
+                                  .group_by(SyncPackage.source_site)).all())
+        sent = dict(s.execute(select(SyncWatermark.recipient, SyncWatermark.sent_at)).all())
+        key_state: dict[str, str] = {}
+        for k in s.scalars(select(SyncKey)):
+            if k.revoked_at is None:
+                key_state[k.site_code] = "trusted"
+            else:
+                key_state.setdefault(k.site_code, "revoked")
+        total = int(s.scalar(select(func.count()).select_from(Incident)) or 0)
+        out = []
+        for code, name in sites:
+            if here is not None and code == here.code:
+                continue
+            pending = pending_count(s, code) if code in sent else total
+            out.append(PeerStatus(code, name, received.get(code), sent.get(code), pending,
+                                  key_state.get(code, "none")))
+        return out
+
+
+def canonical_dump(ctx: AppContext) -> dict[str, Any]:
+    """Everything that sync must make identical on every site, in a fixed order
+    (incidents with their synced fields and stamps, follow-ups, attachments)."""
+    with ctx.db.read() as s:
+        incs = []
+        for inc in s.scalars(select(Incident).order_by(Incident.id)):
+            row = {f: _jsonable(getattr(inc, f)) for f in SYNC_FIELDS}
+            row.update(id=str(inc.id), number=inc.number, origin_site=inc.origin_site,
+                       field_stamps=inc.field_stamps, recorded_by=inc.recorded_by,
+                       created_at=inc.created_at.isoformat())
+            incs.append(row)
+        fus = [[str(f.id), str(f.incident_id), f.kind, f.text, f.author, f.mod_stamp]
+               for f in s.scalars(select(FollowUp).order_by(FollowUp.id))]
+        atts = [[str(a.id), str(a.incident_id), a.sha256, a.deleted, a.mod_stamp]
+                for a in s.scalars(select(Attachment).order_by(Attachment.id))]
+        return {"incidents": incs, "followups": fus, "attachments": atts}

@@ -1,0 +1,415 @@
+"""The `.posko` package file: a zip with `manifest.json`, its detached Ed25519 signature
+`manifest.sig`, records as JSON lines, attachment contents by hash and, for relays, the
+signed manifests of the packages the records first came in (docs/sync-format.md).
+
+Writing streams into a temporary file next to the target and renames it at the end, so a
+half-written package never exists under the final name. Reading never trusts the zip
+headers: member names must be one of the known forms (no other path is ever accepted,
+and no output path is built from a name), sizes, counts and compression ratio are
+enforced while decompressing, and every member is hashed against the signed manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import jsonschema
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from posko_desktop.core.domain import PoskoError
+from posko_desktop.core.i18n import N_
+from posko_desktop.core.sync import keys, records
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "posko-sync"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+RECORD_FILES = {
+    "incidents": "records/incidents.jsonl",
+    "tombstones": "records/tombstones.jsonl",
+    "followups": "records/followups.jsonl",
+    "attachments": "records/attachments.jsonl",
+}
+_BLOB_RE = re.compile(r"^blobs/([0-9a-f]{64})$")
+_PROV_RE = re.compile(r"^provenance/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$")
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an imported package may contain. Checked while decompressing."""
+
+    max_file_bytes: int = 8 << 30
+    max_members: int = 200_000
+    max_member_bytes: int = 2 << 30
+    max_total_bytes: int = 8 << 30
+    max_ratio: int = 200  # uncompressed / compressed, per member (JSON is ~5-15)
+    max_line_bytes: int = 1 << 20
+    max_manifest_bytes: int = 64 << 20
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class PackageError(PoskoError):
+    """A refused package. `file` names the package; the message says what was wrong."""
+
+    code = "sync_package"
+
+
+class AlreadyImported(PoskoError):
+    code = "sync_already_imported"
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+class _HashingWriter:
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.size += len(data)
+        self.raw.write(data)
+
+
+class PackageWriter:
+    """Usage: `with PackageWriter(path) as w: w.write_records(...); ...; w.finish(...)`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp = path.with_name(path.name + ".part")
+        self.zip = zipfile.ZipFile(self.tmp, "w", compression=zipfile.ZIP_DEFLATED,
+                                   compresslevel=1, allowZip64=True)
+        self.members: list[dict[str, Any]] = []
+        self._done = False
+
+    def __enter__(self) -> PackageWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._done:
+            self.zip.close()
+            self.tmp.unlink(missing_ok=True)
+
+    def write_records(self, kind: str, rows: Iterable[dict[str, Any]]) -> int:
+        name = RECORD_FILES[kind]
+        count = 0
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        with self.zip.open(name, "w", force_zip64=True) as raw:
+            out = _HashingWriter(raw)
+            buf: list[str] = []
+            for row in rows:
+                buf.append(dumps(row))
+                count += 1
+                if len(buf) >= 2000:
+                    out.write(("\n".join(buf) + "\n").encode("utf-8"))
+                    buf.clear()
+            if buf:
+                out.write(("\n".join(buf) + "\n").encode("utf-8"))
+        self.members.append({"path": name, "sha256": out.sha.hexdigest(), "size": out.size})
+        return count
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        with self.zip.open(name, "w", force_zip64=True) as raw:
+            raw.write(data)
+        self.members.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(),
+                             "size": len(data)})
+
+    def add_blob(self, sha256: str, data: bytes) -> None:
+        self.write_bytes("blobs/" + sha256, data)
+
+    def add_provenance(self, package_id: str, source_site: str, signer: str,
+                       manifest_text: str, signature: str) -> None:
+        doc = {"package_id": package_id, "source_site": source_site, "signer": signer,
+               "manifest": manifest_text, "signature": signature}
+        self.write_bytes("provenance/{id}.json".format(id=package_id),
+                         json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+
+    def finish(self, manifest: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+        """Write the manifest (with the member list) and its signature; publish the file."""
+        manifest = {**manifest, "members": self.members}
+        data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+        self.zip.writestr(MANIFEST, data)
+        self.zip.writestr(SIGNATURE, keys.sign(key, data).encode("ascii") + b"\n")
+        self.zip.close()
+        os.replace(self.tmp, self.path)
+        self._done = True
+        return data
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+class _LimitedReader(io.RawIOBase):
+    """Decompressed bytes of one member, counting against the limits and hashing."""
+
+    def __init__(self, pkg: PackageReader, info: zipfile.ZipInfo, expected_size: int) -> None:
+        self.pkg = pkg
+        self.info = info
+        self.src = pkg.zip.open(info)
+        self.sha = hashlib.sha256()
+        self.size = 0
+        limit = pkg.limits
+        self.cap_bomb = min(limit.max_member_bytes, max(info.compress_size, 4096) * limit.max_ratio)
+        self.expected = expected_size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        want = len(buffer)
+        try:
+            data = self.src.read(min(want, _CHUNK))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+            raise self.pkg.error(N_("{file}: member {member} is damaged ({error})"),
+                                 member=self.info.filename, error=str(err)) from None
+        n = len(data)
+        self.size += n
+        self.pkg.total += n
+        if self.size > self.cap_bomb:
+            raise self.pkg.error(N_("{file}: member {member} is too large or too compressed "
+                                    "(a zip bomb?)"), member=self.info.filename)
+        if self.size > self.expected:
+            raise self.pkg.error(N_("{file}: member {member} does not match its checksum "
+                                    "(the file was changed or damaged)"),
+                                 member=self.info.filename)
+        if self.pkg.total > self.pkg.limits.max_total_bytes:
+            raise self.pkg.error(N_("{file}: the package unpacks to more than {limit} MB"),
+                                 limit=self.pkg.limits.max_total_bytes >> 20)
+        self.sha.update(data)
+        buffer[:n] = data
+        return n
+
+    def finish(self) -> None:
+        """At the end of the member: length and hash must equal the signed manifest."""
+        entry = self.pkg.member_entries[self.info.filename]
+        if self.size != entry["size"] or self.sha.hexdigest() != entry["sha256"]:
+            raise self.pkg.error(N_("{file}: member {member} does not match its checksum "
+                                    "(the file was changed or damaged)"),
+                                 member=self.info.filename)
+
+    def close(self) -> None:
+        self.src.close()
+        super().close()
+
+
+class PackageReader:
+    """Opens a package and checks its structure and manifest; the caller verifies the
+    signature (`manifest_bytes`, `signature`) against its trust list before reading
+    records with `iter_records` / `read_blob`."""
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = path
+        self.name = path.name
+        self.limits = limits
+        self.total = 0
+        try:
+            size = path.stat().st_size
+        except OSError as err:
+            raise self.error(N_("{file} cannot be read: {error}"), error=err.strerror or str(err)) from None
+        if size > limits.max_file_bytes:
+            raise self.error(N_("{file} is larger than {limit} MB"), limit=limits.max_file_bytes >> 20)
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+            logger.warning("%s is not a readable zip: %s", path, err)
+            raise self.error(N_("{file} is not a Posko Desk package or it is incomplete "
+                                "(truncated or damaged)")) from None
+        try:
+            self._check_names()
+            self.manifest_bytes = self._read_small(MANIFEST, limits.max_manifest_bytes)
+            self.signature = self._read_small(SIGNATURE, 1024).decode("ascii", "replace").strip()
+            self.manifest = self._parse_manifest()
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def error(self, message: str, **params: Any) -> PackageError:
+        return PackageError(message, file=self.name, **params)
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> PackageReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_names(self) -> None:
+        infos = self.zip.infolist()
+        if len(infos) > self.limits.max_members:
+            raise self.error(N_("{file} has too many members ({count}; at most {limit})"),
+                             count=len(infos), limit=self.limits.max_members)
+        seen: set[str] = set()
+        known = {MANIFEST, SIGNATURE, *RECORD_FILES.values()}
+        for info in infos:
+            name = info.filename
+            if name in seen:
+                raise self.error(N_("{file}: member {member} appears twice"), member=name)
+            seen.add(name)
+            if name not in known and not _BLOB_RE.match(name) and not _PROV_RE.match(name):
+                raise self.error(N_("{file}: unexpected member {member} (only the package's "
+                                    "own files are allowed)"), member=name[:120])
+            if info.flag_bits & 0x1:
+                raise self.error(N_("{file}: member {member} is encrypted"), member=name)
+        for required in (MANIFEST, SIGNATURE):
+            if required not in seen:
+                raise self.error(N_("{file} has no {member}: it is not a Posko Desk package"),
+                                 member=required)
+        self.infos = {i.filename: i for i in infos}
+
+    def _read_small(self, name: str, cap: int) -> bytes:
+        info = self.infos[name]
+        out = bytearray()
+        try:
+            with self.zip.open(info) as fh:
+                while chunk := fh.read(_CHUNK):
+                    out += chunk
+                    if len(out) > cap or len(out) > max(info.compress_size, 4096) * self.limits.max_ratio:
+                        raise self.error(N_("{file}: member {member} is too large or too "
+                                            "compressed (a zip bomb?)"), member=name)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+            raise self.error(N_("{file}: member {member} is damaged ({error})"),
+                             member=name, error=str(err)) from None
+        return bytes(out)
+
+    def _parse_manifest(self) -> dict[str, Any]:
+        try:
+            doc = json.loads(self.manifest_bytes.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise self.error(N_("{file}: the manifest is not valid JSON")) from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise self.error(N_("{file} is not a Posko Desk package"))
+        version = doc.get("format_version")
+        if not isinstance(version, int):
+            raise self.error(N_("{file}: the manifest has no format version"))
+        if version > FORMAT_VERSION:
+            raise self.error(N_("{file} uses package format {version}, newer than this "
+                                "installation understands ({supported}); update Posko Desk"),
+                             version=version, supported=FORMAT_VERSION)
+        validator = jsonschema.Draft202012Validator(records.schema("manifest"))
+        error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "manifest"
+            raise self.error(N_("{file}: the manifest is not valid ({where}: {error})"),
+                             where=where, error=error.message[:200])
+        entries: dict[str, dict[str, Any]] = {}
+        for entry in doc["members"]:
+            entries[entry["path"]] = entry
+        listed = set(entries)
+        present = set(self.infos) - {MANIFEST, SIGNATURE}
+        if listed != present:
+            missing = sorted(listed - present) or sorted(present - listed)
+            raise self.error(N_("{file}: member {member} is missing or not listed in the "
+                                "manifest"), member=missing[0][:120])
+        self.member_entries = entries
+        return doc  # type: ignore[no-any-return]
+
+    # -- content, after the signature was verified --
+
+    def has(self, name: str) -> bool:
+        return name in self.member_entries
+
+    def iter_records(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(line number, object) of one record file, streamed; checked to the last byte."""
+        name = RECORD_FILES[kind]
+        if name not in self.member_entries:
+            return
+        info = self.infos[name]
+        reader = _LimitedReader(self, info, self.member_entries[name]["size"])
+        buffered = io.BufferedReader(reader, buffer_size=1 << 20)
+        max_line = self.limits.max_line_bytes
+        try:
+            lineno = 0
+            while True:
+                line = buffered.readline(max_line + 1)
+                if not line:
+                    break
+                lineno += 1
+                if len(line) > max_line:
+                    raise self.error(N_("{file}: line {line} of {member} is too long"),
+                                     line=lineno, member=name)
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    raise self.error(N_("{file}: line {line} of {member} is not valid JSON"),
+                                     line=lineno, member=name) from None
+                yield lineno, obj
+            reader.finish()
+        finally:
+            buffered.close()
+
+    def read_blob(self, sha256: str) -> bytes:
+        name = "blobs/" + sha256
+        if name not in self.member_entries:
+            raise self.error(N_("{file}: the attachment content {sha} is missing"), sha=sha256[:12])
+        info = self.infos[name]
+        reader = _LimitedReader(self, info, self.member_entries[name]["size"])
+        out = bytearray()
+        try:
+            while True:
+                chunk = reader.read(_CHUNK)
+                if not chunk:
+                    break
+                out += chunk
+            reader.finish()
+        finally:
+            reader.close()
+        if hashlib.sha256(out).hexdigest() != sha256:
+            raise self.error(N_("{file}: the attachment content {sha} does not match its name"),
+                             sha=sha256[:12])
+        return bytes(out)
+
+    def blob_names(self) -> list[str]:
+        return [m[len("blobs/"):] for m in self.member_entries if m.startswith("blobs/")]
+
+    def iter_provenance(self) -> Iterator[dict[str, Any]]:
+        for name in self.member_entries:
+            m = _PROV_RE.match(name)
+            if not m:
+                continue
+            info = self.infos[name]
+            reader = _LimitedReader(self, info, self.member_entries[name]["size"])
+            try:
+                data = reader.read()
+                if reader.read():
+                    raise self.error(N_("{file}: member {member} is longer than the manifest "
+                                        "says"), member=name)
+                reader.finish()
+            finally:
+                reader.close()
+            try:
+                doc = json.loads(data)
+                if doc.get("package_id") != m.group(1):
+                    raise ValueError
+            except (ValueError, AttributeError):
+                raise self.error(N_("{file}: member {member} is not valid"), member=name) from None
+            yield doc
+
+    def verify_all_members(self) -> None:
+        """Read every listed member to its end and compare length and hash (no parsing)."""
+        for name, entry in self.member_entries.items():
+            reader = _LimitedReader(self, self.infos[name], entry["size"])
+            try:
+                while reader.read(_CHUNK):
+                    pass
+                reader.finish()
+            finally:
+                reader.close()

@@ -88,6 +88,45 @@ def _migrate(db: Database) -> bool:
     return True
 
 
+def check_sqlite_file(path: Path) -> None:
+    """Before anything opens an existing file for writing (even the WAL pragma rewrites
+    the header): refuse, read-only and leaving it byte-identical, a file that is not
+    SQLite, not Posko Desk's, damaged, or made by a newer version."""
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header != b"SQLite format 3\x00":
+        logger.warning("Refused %s: not an SQLite file", path)
+        raise DatabaseVersionError(
+            N_("This file is not a Posko Desk database; it was not changed."))
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            versions = (con.execute("SELECT version_num FROM alembic_version").fetchall()
+                        if "alembic_version" in tables else [])
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as err:
+        logger.warning("Refused %s: %s", path, err)
+        raise DatabaseVersionError(
+            N_("This file is damaged or is not a database; it was not changed.")) from None
+    if not versions:
+        if tables - {"alembic_version"}:
+            logger.warning("Refused %s: tables of another program", path)
+            raise DatabaseVersionError(
+                N_("This file is not a Posko Desk database; it was not changed."))
+        return
+    current = versions[0][0]
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current not in known:
+        logger.warning("Refused %s: unknown (newer) schema %s", path, current)
+        raise DatabaseVersionError(
+            N_("This database was made by a newer version of Posko Desk (schema {revision}). "
+               "Update the application; the database was not changed."),
+            revision=current,
+        )
+
+
 def backup_sqlite(path: Path, suffix: str) -> Path:
     """Consistent copy through SQLite's online backup API, next to the file."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -1,5 +1,9 @@
 """CLI subcommands, one module per area. Each module has `register(subparsers)`."""
 
-from posko_desktop.commands import site
+from posko_desktop.commands import accounts, incidents, site, spreadsheets, stats, sync
+from posko_desktop.commands import dashboard as dashboard_cmd
+from posko_desktop.commands import sitrep as sitrep_cmd
 
-COMMAND_MODULES = [site]
+COMMAND_MODULES = [site, spreadsheets, sync, accounts, incidents, stats]
+COMMAND_MODULES.append(sitrep_cmd)
+COMMAND_MODULES.append(dashboard_cmd)

@@ -1,0 +1,532 @@
+"""posko incident add|list|show|update|status|note, and posko demo-data.
+
+Times are entered in WIB as "YYYY-MM-DD HH:MM". JSON output is stable and documented in
+docs/cli-json.md: times are ISO 8601 in WIB with the offset (2024-11-27T08:30:00+07:00).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from posko_desktop.commands.common import open_context, print_json
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.domain import (
+    FollowUpKind,
+    ReferralState,
+    Severity,
+    SourceType,
+    Status,
+    ValidationError,
+    ValidationErrors,
+)
+from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.progress import Progress
+from posko_desktop.core.services import demo, reference
+from posko_desktop.core.services import incidents as svc
+from posko_desktop.core.services.incidents import (
+    FollowUpEntry,
+    IncidentDetail,
+    IncidentFilter,
+    IncidentInput,
+    IncidentRow,
+    SortKey,
+)
+from posko_desktop.core.timeutil import parse_wib, to_wib
+
+logger = logging.getLogger(__name__)
+
+SORTS: dict[str, SortKey] = {
+    "occurred": SortKey.OCCURRED, "reported": SortKey.REPORTED, "number": SortKey.NUMBER,
+    "regency": SortKey.REGENCY, "category": SortKey.CATEGORY, "severity": SortKey.SEVERITY,
+    "status": SortKey.STATUS, "title": SortKey.TITLE,
+}
+LIST_LIMIT_MAX = 1_000_000
+# JSON/CSV fields of one log line, in this order (docs/cli-json.md).
+ROW_FIELDS = (
+    "id", "number", "occurred_at", "regency_code", "regency_name", "category_code", "severity",
+    "status", "title", "location", "respond_by", "responded_at", "next_referral_due", "overdue",
+    "deleted",
+)
+
+
+# --- parsing helpers ------------------------------------------------------------------
+
+
+def parse_time(text: str, field: str) -> datetime:
+    """'YYYY-MM-DD HH:MM' in WIB (ISO 8601 with an offset is accepted too) → aware UTC."""
+    try:
+        return parse_wib(text)
+    except ValueError:
+        raise ValidationError(N_("Invalid time {value}; use YYYY-MM-DD HH:MM (WIB)"),
+                              field=field, value=text) from None
+
+
+def parse_day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(N_("Invalid date {value}; use YYYY-MM-DD"), field=field,
+                              value=text) from None
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in WIB with its offset, to the second."""
+    return to_wib(value).isoformat(timespec="seconds") if value is not None else None
+
+
+def add_filter_arguments(p: argparse.ArgumentParser) -> None:
+    """The incident log filters (the same as the window's filter bar)."""
+    p.add_argument("--regency", action="append", default=[], metavar="CODE",
+                   help=_("regency code, e.g. 33.74 (repeatable)"))
+    p.add_argument("--category", action="append", default=[], metavar="CODE",
+                   help=_("category code, a leaf (A1) or a group (A) (repeatable)"))
+    p.add_argument("--severity", action="append", default=[], choices=[s.value for s in Severity],
+                   help=_("severity (repeatable)"))
+    p.add_argument("--status", action="append", default=[], choices=[s.value for s in Status],
+                   help=_("status (repeatable)"))
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                   help=_("first day (WIB) of the incidents"))
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                   help=_("last day (WIB) of the incidents"))
+    p.add_argument("--search", default="", help=_("words in title, description or place"))
+
+
+def filter_from_args(ctx: AppContext, args: argparse.Namespace) -> IncidentFilter:
+    """Build the filter; unknown regency or category codes are refused (exit code 2)."""
+    with ctx.db.read() as s:
+        known_regencies = {r.code for r in reference.regencies(s)}
+        known_categories = {c.code for c in reference.categories(s, include_inactive=True)}
+    regencies = []
+    for code in args.regency:
+        normal = reference.normalize_regency_code(code)
+        if normal is None or normal not in known_regencies:
+            raise ValidationError(N_("Unknown regency code {code}"), field="regency", code=code)
+        regencies.append(normal)
+    cats = []
+    for code in args.category:
+        normal = code.strip().upper()
+        if normal not in known_categories:
+            raise ValidationError(N_("Unknown category {code}"), field="category", code=code)
+        cats.append(normal)
+    date_from = parse_day(args.date_from, "from") if args.date_from else None
+    date_to = parse_day(args.date_to, "to") if args.date_to else None
+    if date_from and date_to and date_to < date_from:
+        raise ValidationError(N_("The end date {end} is before the start date {start}"),
+                              field="to", start=date_from.isoformat(), end=date_to.isoformat())
+    return IncidentFilter(
+        regencies=tuple(regencies), categories=tuple(cats), severities=tuple(args.severity),
+        statuses=tuple(args.status), date_from=date_from, date_to=date_to,
+        text=args.search or "",
+    )
+
+
+# --- registration ---------------------------------------------------------------------
+
+
+def _add_incident_fields(p: argparse.ArgumentParser, required: bool) -> None:
+    p.add_argument("--regency", required=required, metavar="CODE",
+                   help=_("regency code, e.g. 33.74"))
+    p.add_argument("--title", required=required, help=_("short title"))
+    p.add_argument("--category", required=required, metavar="CODE",
+                   help=_("category code, e.g. A1"))
+    p.add_argument("--severity", required=required, choices=[s.value for s in Severity],
+                   help=_("severity"))
+    p.add_argument("--occurred", required=required, metavar="'YYYY-MM-DD HH:MM'",
+                   help=_("when it happened (WIB)"))
+    p.add_argument("--reported", metavar="'YYYY-MM-DD HH:MM'",
+                   help=_("when it was reported (WIB; default: now)"))
+    p.add_argument("--source", choices=[s.value for s in SourceType],
+                   help=_("source type (default: laporan_lapangan)"))
+    p.add_argument("--source-detail", help=_("source detail or URL"))
+    p.add_argument("--description", help=_("description"))
+    p.add_argument("--kecamatan", help=_("district (kecamatan)"))
+    p.add_argument("--desa", help=_("village (desa/kelurahan)"))
+    p.add_argument("--location", help=_("place"))
+    p.add_argument("--people", type=int, metavar="N", help=_("number of people involved"))
+
+
+def _add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=_("output format (default: text)"))
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    inc = sub.add_parser("incident", help=_("record, list, show and follow up incidents"))
+    isub = inc.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    p = isub.add_parser("add", help=_("record a new incident"))
+    _add_incident_fields(p, required=True)
+    _add_output(p)
+    p.set_defaults(handler=cmd_add)
+
+    p = isub.add_parser("list", help=_("list incidents (the same filters as the window)"))
+    add_filter_arguments(p)
+    p.add_argument("--sort", choices=list(SORTS), default="occurred",
+                   help=_("sort column (default: occurred)"))
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--desc", dest="descending", action="store_true", default=True,
+                       help=_("newest / largest first (default)"))
+    order.add_argument("--asc", dest="descending", action="store_false",
+                       help=_("oldest / smallest first"))
+    p.add_argument("--limit", type=int, default=50, help=_("rows to show (default: 50)"))
+    p.add_argument("--offset", type=int, default=0, help=_("rows to skip (default: 0)"))
+    p.add_argument("--overdue", action="store_true",
+                   help=_("only open incidents past their respond-by or referral due time"))
+    p.add_argument("--deleted", action="store_true", help=_("only deleted incidents"))
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help=_("output format (default: table)"))
+    p.set_defaults(handler=cmd_list)
+
+    p = isub.add_parser("show", help=_("show one incident with its timeline"))
+    p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
+    _add_output(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = isub.add_parser("update", help=_("change the fields of an incident"))
+    p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
+    _add_incident_fields(p, required=False)
+    _add_output(p)
+    p.set_defaults(handler=cmd_update)
+
+    p = isub.add_parser("status", help=_("move an incident along the workflow"))
+    p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
+    p.add_argument("target", choices=[s.value for s in Status], help=_("new status"))
+    p.add_argument("--reason", default="", help=_("reason (needed to reject or reopen)"))
+    _add_output(p)
+    p.set_defaults(handler=cmd_status)
+
+    p = isub.add_parser("note", help=_("add a follow-up note, or a referral with --agency"))
+    p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
+    p.add_argument("text", help=_("text of the note"))
+    p.add_argument("--agency", metavar="CODE", help=_("refer to this agency (e.g. BAWASLU)"))
+    p.add_argument("--due", metavar="'YYYY-MM-DD HH:MM'",
+                   help=_("answer expected by (WIB), for a referral"))
+    _add_output(p)
+    p.set_defaults(handler=cmd_note)
+
+    p = sub.add_parser("demo-data", help=_("add realistic synthetic incidents (for training)"))
+    p.add_argument("--incidents", type=int, default=5000,
+                   help=_("number of incidents (default: 5000)"))
+    p.add_argument("--days", type=int, default=90, help=_("number of days (default: 90)"))
+    p.add_argument("--end-date", default="2024-11-30", metavar="YYYY-MM-DD",
+                   help=_("last day, WIB (default: 2024-11-30)"))
+    p.add_argument("--seed", type=int, default=2024,
+                   help=_("random seed; the same seed gives the same data (default: 2024)"))
+    p.set_defaults(handler=cmd_demo)
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+def row_json(row: IncidentRow, now: datetime) -> dict[str, Any]:
+    return {
+        "id": str(row.id), "number": row.number, "occurred_at": iso(row.occurred_at),
+        "regency_code": row.regency_code,
+        "regency_name": reference.RegencyInfo(row.regency_code, row.regency_kind,
+                                              row.regency_name).full_name,
+        "category_code": row.category_code, "severity": row.severity, "status": row.status,
+        "title": row.title, "location": row.location, "respond_by": iso(row.respond_by),
+        "responded_at": iso(row.responded_at), "next_referral_due": iso(row.next_referral_due),
+        "overdue": row.overdue(now), "deleted": row.deleted,
+    }
+
+
+def entry_json(e: FollowUpEntry) -> dict[str, Any]:
+    return {
+        "id": str(e.id), "created_at": iso(e.created_at), "author": e.author,
+        "origin_site": e.origin_site, "kind": e.kind, "text": e.text,
+        "status_from": e.status_from, "status_to": e.status_to, "agency_code": e.agency_code,
+        "due_at": iso(e.due_at), "referral_id": str(e.referral_id) if e.referral_id else None,
+        "referral_state": e.referral_state,
+    }
+
+
+def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
+    return {
+        "id": str(d.id), "number": d.number, "origin_site": d.origin_site,
+        "regency_code": d.regency_code,
+        "regency_name": reference.RegencyInfo(d.regency_code, d.regency_kind,
+                                              d.regency_name).full_name,
+        "kecamatan": d.kecamatan, "desa": d.desa, "location": d.location,
+        "occurred_at": iso(d.occurred_at), "reported_at": iso(d.reported_at),
+        "source_type": d.source_type, "source_detail": d.source_detail, "title": d.title,
+        "description": d.description, "category_code": d.category_code,
+        "severity": d.severity, "status": d.status, "people_involved": d.people_involved,
+        "recorded_by": d.recorded_by, "created_at": iso(d.created_at),
+        "updated_at": iso(d.updated_at), "updated_by": d.updated_by,
+        "respond_by": iso(d.respond_by), "responded_at": iso(d.responded_at),
+        "next_referral_due": iso(d.next_referral_due), "mod_stamp": d.mod_stamp,
+        "deleted": d.deleted,
+        "transitions": [t.target.value for t in d.transitions],
+        "timeline": [entry_json(e) for e in d.timeline],
+        "referrals": [
+            {"id": str(r.id), "agency_code": r.agency_code, "created_at": iso(r.created_at),
+             "due_at": iso(r.due_at), "state": r.state, "text": r.text,
+             "overdue": r.overdue(now)}
+            for r in d.referrals
+        ],
+        "attachments": [
+            {"id": str(a.id), "sha256": a.sha256, "filename": a.filename, "mime": a.mime,
+             "size": a.size, "added_at": iso(a.added_at), "added_by": a.added_by}
+            for a in d.attachments
+        ],
+    }
+
+
+def wib_text(value: datetime | None) -> str:
+    return to_wib(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def csv_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n"):
+        return "'" + value
+    return value
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    line = "  ".join("{:<" + str(w) + "}" for w in widths)
+    print(line.format(*headers).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line.format(*row).rstrip())
+
+
+def _print_detail(d: IncidentDetail, now: datetime) -> None:
+    regency = reference.RegencyInfo(d.regency_code, d.regency_kind, d.regency_name)
+    place = ", ".join(x for x in (d.location, d.desa, d.kecamatan) if x)
+    lines = [
+        (_("Number"), d.number), (_("Id"), str(d.id)), (_("Title"), d.title),
+        (_("Regency"), "{code} {name}".format(code=d.regency_code, name=regency.full_name)),
+        (_("Place"), place), (_("Occurred (WIB)"), wib_text(d.occurred_at)),
+        (_("Reported (WIB)"), wib_text(d.reported_at)),
+        (_("Category"), d.category_code), (_("Severity"), Severity(d.severity).label),
+        (_("Status"), Status(d.status).label),
+        (_("Source"), "{kind} {detail}".format(kind=SourceType(d.source_type).label,
+                                               detail=d.source_detail).strip()),
+        (_("People involved"), "" if d.people_involved is None else str(d.people_involved)),
+        (_("Respond by (WIB)"), wib_text(d.respond_by)),
+        (_("Recorded by"), d.recorded_by),
+    ]
+    if d.deleted:
+        lines.append((_("Deleted"), _("yes")))
+    width = max(len(k) for k, _v in lines)
+    for key, value in lines:
+        print("{key}  {value}".format(key=key.ljust(width), value=value))
+    if d.description:
+        print()
+        print(d.description)
+    if d.timeline:
+        print()
+        print(_("Timeline:"))
+        for e in d.timeline:
+            print("  {time}  {author}  {text}".format(
+                time=wib_text(e.created_at), author=e.author, text=_entry_text(e)))
+    if d.transitions:
+        print()
+        print(_("Possible next status: {statuses}").format(
+            statuses=", ".join(t.target.value for t in d.transitions)))
+
+
+def _entry_text(e: FollowUpEntry) -> str:
+    if e.kind == FollowUpKind.STATUS:
+        text = "[{source} → {target}]".format(source=e.status_from, target=e.status_to)
+    elif e.kind == FollowUpKind.REFERRAL:
+        text = _("[referral to {agency}, due {due}]").format(agency=e.agency_code,
+                                                             due=wib_text(e.due_at) or "-")
+    elif e.kind == FollowUpKind.REFERRAL_UPDATE:
+        state = ReferralState(e.referral_state).label if e.referral_state else ""
+        text = _("[referral {agency}: {state}]").format(agency=e.agency_code, state=state)
+    else:
+        text = ""
+    return "{prefix} {text}".format(prefix=text, text=e.text).strip()
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def _input_from_args(args: argparse.Namespace, base: IncidentInput | None) -> IncidentInput:
+    values: dict[str, Any] = {}
+    mapping = {"regency": "regency_code", "title": "title", "category": "category_code",
+               "severity": "severity", "source": "source_type",
+               "source_detail": "source_detail", "description": "description",
+               "kecamatan": "kecamatan", "desa": "desa", "location": "location",
+               "people": "people_involved"}
+    for arg, field in mapping.items():
+        value = getattr(args, arg)
+        if value is not None:
+            values[field] = value
+    if args.occurred is not None:
+        values["occurred_at"] = parse_time(args.occurred, "occurred")
+    if args.reported is not None:
+        values["reported_at"] = parse_time(args.reported, "reported")
+    if base is None:
+        return IncidentInput(**values)
+    return replace(base, **values)
+
+
+def _resolve(ctx: AppContext, ref: str) -> uuid.UUID:
+    return svc.resolve_ref(ctx, ref)
+
+
+@contextmanager
+def _field_errors() -> Iterator[None]:
+    """Print each field's message before the summary that `posko` prints (exit code 2)."""
+    try:
+        yield
+    except ValidationErrors as err:
+        for e in err.errors:
+            print("  {field}: {message}".format(field=_OPTION.get(e.field or "", e.field),
+                                                message=e.text()), file=sys.stderr)
+        raise
+
+
+# service field name -> command-line option
+_OPTION = {"regency_code": "--regency", "title": "--title", "category_code": "--category",
+           "severity": "--severity", "occurred_at": "--occurred", "reported_at": "--reported",
+           "source_type": "--source", "source_detail": "--source-detail",
+           "description": "--description", "kecamatan": "--kecamatan", "desa": "--desa",
+           "location": "--location", "people_involved": "--people"}
+
+
+def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,
+                 message: str) -> None:
+    if args.format == "json":
+        print_json(detail_json(d, ctx.now()))
+    else:
+        print(message)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    with _field_errors():
+        d = svc.create_incident(ctx, _input_from_args(args, None))
+    _emit_detail(args, ctx, d, _("Incident {number} recorded (id {id})").format(
+        number=d.number, id=d.id))
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    incident_id = _resolve(ctx, args.ref)
+    current = svc.get_incident(ctx, incident_id)
+    with _field_errors():
+        d = svc.update_incident(ctx, incident_id, _input_from_args(args, current.to_input()))
+    _emit_detail(args, ctx, d, _("Incident {number} updated").format(number=d.number))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    d = svc.change_status(ctx, _resolve(ctx, args.ref), args.target, args.reason)
+    _emit_detail(args, ctx, d, _("Incident {number} is now {status}").format(
+        number=d.number, status=Status(d.status).label))
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    if args.due and not args.agency:
+        raise ValidationError(N_("A due time needs --agency (a referral)"), field="due")
+    incident_id = _resolve(ctx, args.ref)
+    if args.agency:
+        due = parse_time(args.due, "due") if args.due else None
+        entry = svc.add_referral(ctx, incident_id, args.agency.strip().upper(), args.text, due)
+        message = _("Referral to {agency} added").format(agency=entry.agency_code)
+    else:
+        entry = svc.add_followup(ctx, incident_id, args.text)
+        message = _("Follow-up note added")
+    if args.format == "json":
+        print_json(entry_json(entry))
+    else:
+        print(message)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    d = svc.get_incident(ctx, _resolve(ctx, args.ref))
+    if args.format == "json":
+        print_json(detail_json(d, ctx.now()))
+    else:
+        _print_detail(d, ctx.now())
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    if not 1 <= args.limit <= LIST_LIMIT_MAX:
+        raise ValidationError(N_("--limit must be between 1 and {max}"), field="limit",
+                              max=LIST_LIMIT_MAX)
+    if args.offset < 0:
+        raise ValidationError(N_("--offset cannot be negative"), field="offset")
+    ctx = open_context(args)
+    flt = filter_from_args(ctx, args)
+    now = ctx.now()
+    if args.overdue:
+        flt = replace(flt, overdue_at=now)
+    if args.deleted:
+        flt = replace(flt, deleted_only=True)
+    page = svc.query_incidents(ctx, flt, SORTS[args.sort], args.descending, args.offset,
+                               args.limit, with_total=True)
+    rows = [row_json(r, now) for r in page.rows]
+    if args.format == "json":
+        print_json({"total": page.total, "offset": args.offset, "limit": args.limit,
+                    "rows": rows})
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(ROW_FIELDS)
+        for r in rows:
+            writer.writerow([csv_cell(r[f]) for f in ROW_FIELDS])
+    else:
+        headers = [_("Number"), _("Occurred (WIB)"), _("Regency"), _("Cat."), _("Severity"),
+                   _("Status"), _("Title")]
+        table = [[r.number, wib_text(r.occurred_at), r.regency_code, r.category_code,
+                  Severity(r.severity).label, Status(r.status).label,
+                  (("! " if r.overdue(now) else "") + r.title)[:60]] for r in page.rows]
+        print_table(headers, table)
+        shown_to = args.offset + len(page.rows)
+        print(_("{first}–{last} of {total} incidents").format(
+            first=args.offset + 1 if page.rows else 0, last=shown_to, total=page.total))
+    return 0
+
+
+class StderrProgress:
+    """Progress on stderr: one updating line on a terminal, a line per 10% otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last_decile = -1
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        pct = int(done * 100 / total) if total else 0
+        if self.tty:
+            sys.stderr.write("\r{message} {pct:3d}%".format(message=message, pct=pct))
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        elif pct // 10 != self.last_decile:
+            self.last_decile = pct // 10
+            print("{message} {pct}%".format(message=message, pct=pct), file=sys.stderr)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    end = parse_day(args.end_date, "end_date")
+    ctx = open_context(args)
+    written = demo.generate(ctx, incidents=args.incidents, days=args.days, end_date=end,
+                            seed=args.seed, progress=Progress(StderrProgress()))
+    print(_("{count} demo incidents added to {location}").format(
+        count=written, location=ctx.db.display_location))
+    return 0

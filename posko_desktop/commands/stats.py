@@ -1,0 +1,55 @@
+"""posko stats: incident counts by regency, category, group, severity, status or day."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+
+from posko_desktop.commands import dashboard as dashboard_cmd
+from posko_desktop.commands.common import open_context, print_json
+from posko_desktop.commands.incidents import (
+    add_filter_arguments,
+    csv_cell,
+    filter_from_args,
+    print_table,
+)
+from posko_desktop.core.i18n import _
+from posko_desktop.core.services import stats
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("stats", help=_("count incidents by regency, category, day …"))
+    p.add_argument("--by", required=True, choices=stats.dimensions(),
+                   help=_("what to count by"))
+    add_filter_arguments(p)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help=_("output format (default: table)"))
+    p.set_defaults(handler=cmd_stats)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    if args.by == "level":  # situation level per regency (dashboard area, docs/dashboard.md)
+        return dashboard_cmd.cmd_stats_level(args)
+    ctx = open_context(args)
+    flt = filter_from_args(ctx, args)
+    rows = stats.counts_by(ctx, args.by, flt.date_from, flt.date_to, flt)
+    total = stats.total(rows)
+    if args.format == "json":
+        print_json({
+            "by": args.by,
+            "from": flt.date_from.isoformat() if flt.date_from else None,
+            "to": flt.date_to.isoformat() if flt.date_to else None,
+            "total": total,
+            "rows": [{"key": r.key, "label": r.label, "count": r.count} for r in rows],
+        })
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(("key", "label", "count"))
+        for r in rows:
+            writer.writerow((csv_cell(r.key), csv_cell(r.label), r.count))
+    else:
+        print_table([_("Code"), _("Name"), _("Incidents")],
+                    [[r.key, r.label, str(r.count)] for r in rows])
+        print(_("Total: {total}").format(total=total))
+    return 0

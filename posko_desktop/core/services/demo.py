@@ -1,0 +1,894 @@
+"""Demo data: realistic synthetic incidents for training, screenshots and the benchmark.
+
+`generate()` appends `incidents` incidents over the `days` WIB days that end on `end_date`:
+uneven across regencies (the big kabupaten and Kota Semarang get more) and categories (hoaxes
+far more than terror), rising toward voting day (27 November 2024) with a spike around
+26–28 November, severities weighted per category, statuses plausible for the incident's age,
+and a timeline per incident (status changes consistent with the status, notes, referrals to
+agencies with due times and their answers).
+
+Same seed and same starting database → identical rows, ids included: ids are UUIDv7 built
+from the simulated time and the seeded generator, stamps come from the simulated time.
+The simulated "now" is the end of `end_date` (00:00 WIB the day after), or the real clock
+when that is earlier (no incident is ever in the future).
+
+Speed (1,000,000 incidents in well under a minute on two cores): rows are plain tuples
+inserted with SQLAlchemy Core in chunks inside one write transaction; the full-text
+triggers are dropped during the load and the index rebuilt after; the secondary indexes of
+`incident` are dropped and re-created around big loads. On SQLite the values are given in
+the exact text form SQLAlchemy itself stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`, UUID hex,
+JSON text) so no per-value conversion runs; other databases get ordinary Python values.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+import multiprocessing
+import os
+import random
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from queue import Empty
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.orm import Session
+
+from posko_desktop.core import settings
+from posko_desktop.core.context import AppContext, local_site
+from posko_desktop.core.db.models import (
+    Agency,
+    Category,
+    FollowUp,
+    Incident,
+    NumberSequence,
+    Regency,
+)
+from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
+from posko_desktop.core.domain import (
+    FollowUpKind,
+    ReferralState,
+    Severity,
+    SourceType,
+    Status,
+    ValidationError,
+)
+from posko_desktop.core.events import Change
+from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.progress import NO_PROGRESS, Progress
+from posko_desktop.core.services import audit
+from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.services.incidents import EDITABLE_FIELDS
+from posko_desktop.core.timeutil import WIB
+
+logger = logging.getLogger(__name__)
+
+VOTING_DAY = date(2024, 11, 27)
+MAX_INCIDENTS = 5_000_000
+MAX_DAYS = 3660
+CHUNK = 20_000
+# Above this many new rows the secondary indexes are dropped and re-created after the load.
+REINDEX_THRESHOLD = 50_000
+# Above this many, a helper process generates while this one writes.
+PROCESS_THRESHOLD = 100_000
+
+_EPOCH = datetime(1970, 1, 1)
+_MS_HOUR = 3_600_000
+_MS_DAY = 86_400_000
+
+# --- weights ---------------------------------------------------------------------------
+
+# Roughly population (×100k) with extra weight for the busy cities.
+REGENCY_WEIGHTS: dict[str, float] = {
+    "33.01": 20, "33.02": 18, "33.03": 10, "33.04": 10, "33.05": 14, "33.06": 8,
+    "33.07": 9, "33.08": 13, "33.09": 11, "33.10": 13, "33.11": 9, "33.12": 10,
+    "33.13": 9, "33.14": 10, "33.15": 15, "33.16": 9, "33.17": 6, "33.18": 13,
+    "33.19": 9, "33.20": 12, "33.21": 12, "33.22": 11, "33.23": 8, "33.24": 10,
+    "33.25": 8, "33.26": 10, "33.27": 13, "33.28": 15, "33.29": 20,
+    "33.71": 2, "33.72": 9, "33.73": 2, "33.74": 26, "33.75": 3, "33.76": 3,
+}
+
+CATEGORY_WEIGHTS: dict[str, float] = {
+    "A1": 18, "A2": 8, "A3": 4, "A4": 6, "A5": 7, "A6": 3,
+    "B1": 7, "B2": 3, "B3": 1,
+    "C1": 5, "C2": 0.5, "C3": 0.7, "C4": 3, "C5": 1.5, "C6": 1.5,
+    "D1": 3, "D2": 1.5, "D3": 1, "D4": 2, "D5": 0.5, "D6": 0.2,
+    "E1": 7, "E2": 5, "E3": 2, "E4": 2, "E5": 1,
+    "F1": 3, "F2": 2.5, "F3": 1.5, "F4": 1, "F5": 0.3, "F6": 1,
+    "G1": 2, "G2": 1, "G9": 2,
+}
+
+# Severity weights (rendah, sedang, tinggi, kritis) per category group.
+SEVERITY_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
+    "A": (40, 35, 20, 5), "B": (25, 40, 28, 7), "C": (35, 40, 20, 5),
+    "D": (15, 30, 35, 20), "E": (55, 32, 11, 2), "F": (30, 38, 24, 8), "G": (35, 35, 22, 8),
+}
+
+SOURCE_WEIGHTS: dict[str, tuple[tuple[SourceType, float], ...]] = {
+    "A": ((SourceType.MEDIA_SOSIAL, 80), (SourceType.MEDIA_MASSA, 8), (SourceType.MASYARAKAT, 8),
+          (SourceType.OPD, 4)),
+    "B": ((SourceType.MASYARAKAT, 40), (SourceType.BAWASLU, 35), (SourceType.LAPANGAN, 15),
+          (SourceType.MEDIA_SOSIAL, 10)),
+    "C": ((SourceType.BAWASLU, 40), (SourceType.MASYARAKAT, 25), (SourceType.MEDIA_MASSA, 20),
+          (SourceType.MEDIA_SOSIAL, 15)),
+    "D": ((SourceType.POLRI_TNI, 45), (SourceType.LAPANGAN, 35), (SourceType.MEDIA_MASSA, 20)),
+    "E": ((SourceType.LAPANGAN, 50), (SourceType.OPD, 25), (SourceType.BAWASLU, 25)),
+    "F": ((SourceType.LAPANGAN, 45), (SourceType.BAWASLU, 35), (SourceType.MEDIA_MASSA, 20)),
+    "G": ((SourceType.OPD, 45), (SourceType.LAPANGAN, 45), (SourceType.MEDIA_MASSA, 10)),
+}
+
+AGENCIES_BY_GROUP: dict[str, tuple[str, ...]] = {
+    "A": ("KOMDIGI", "POLRI", "BAWASLU"), "B": ("BAWASLU", "GAKKUMDU"),
+    "C": ("BAWASLU", "BKN", "KODIM", "POLRI"), "D": ("POLRI", "KODIM", "SATPOLPP"),
+    "E": ("SATPOLPP", "BAWASLU"), "F": ("KPU", "BAWASLU"), "G": ("BPBD", "OPD"),
+}
+
+# Activity over the day (WIB hour 0..23).
+HOUR_WEIGHTS = (1, 0.6, 0.4, 0.4, 0.8, 1.5, 2.5, 4, 5.5, 6.5, 7, 7, 6.5, 6.5, 6.5, 6, 6, 6,
+                6.5, 7, 6.5, 5, 3.5, 2)
+
+# --- words -----------------------------------------------------------------------------
+
+_PREFIX = ("Karang", "Sido", "Sumber", "Tegal", "Wono", "Banyu", "Kali", "Candi", "Mulyo",
+           "Suko", "Jati", "Gunung", "Rejo", "Pandan", "Ngemplak", "Bulu", "Gedong", "Sari",
+           "Tanjung", "Purwo", "Krajan", "Pringa", "Bojong", "Jambu")
+_SUFFIX = ("rejo", "mulyo", "sari", "harjo", "agung", "asri", "kerto", "makmur", "jaya",
+           "wetan", "kulon", "lor", "kidul", "anom", "utomo", "sobo", "legi", "rahayu")
+_PLACES = ("Balai Desa {desa}", "TPS {tps:02d} Desa {desa}", "Pasar {desa}",
+           "Kantor Kecamatan {kec}", "Jalan Raya {kec}", "Alun-alun {kec}",
+           "Simpang tiga {desa}", "Lapangan {desa}", "SD Negeri {tps} {desa}",
+           "Pos kamling RT {tps:02d} {desa}", "Gudang logistik PPK {kec}",
+           "Kantor PPS {desa}", "Masjid Jami {desa}", "Terminal {kec}")
+_PLATFORMS = ("Facebook", "TikTok", "Instagram", "X", "WhatsApp", "YouTube")
+_PLATFORM_URL = {"Facebook": "https://facebook.com/{acct}/posts/{n}",
+                 "TikTok": "https://tiktok.com/@{acct}/video/{n}",
+                 "Instagram": "https://instagram.com/p/{n}",
+                 "X": "https://x.com/{acct}/status/{n}",
+                 "WhatsApp": "Grup WhatsApp warga {desa}",
+                 "YouTube": "https://youtube.com/watch?v={n}"}
+_ACCOUNTS = ("infowarga", "suarajateng", "kabarterkini", "rakyatbicara", "beritadesa",
+             "jatengviral", "wargapeduli", "netizen_kritis", "fakta_lokal", "kabar_tps")
+_MEDIA = ("Suara Merdeka", "Tribun Jateng", "Radar Semarang", "Kompas.com", "detikJateng",
+          "Solopos", "Radar Banyumas", "Jateng Pos")
+_CANDIDATES = ("paslon 01", "paslon 02", "paslon 03", "salah satu paslon", "tim pemenangan")
+_OPERATORS = ("rina", "budi", "sari", "agus", "dewi", "yusuf", "wulan", "hendra")
+_SUPERVISORS = ("kabid.kesbang", "supervisor.anik", "supervisor.bambang")
+
+_TITLES: dict[str, tuple[str, ...]] = {
+    "A1": ("Hoaks surat suara sudah dicoblos beredar di {platform}",
+           "Disinformasi jadwal pemungutan suara diundur di {platform}",
+           "Video lama kericuhan disebar ulang sebagai kejadian di {kec}",
+           "Hoaks {cand} mundur dari pencalonan beredar di {platform}"),
+    "A2": ("Ujaran kebencian terhadap {cand} di {platform}",
+           "Komentar bernada kebencian di grup warga {desa}"),
+    "A3": ("Konten bernuansa SARA menyudutkan {cand}", "Unggahan politisasi agama di {platform}"),
+    "A4": ("Ajakan menolak hasil pemilihan di {platform}",
+           "Provokasi mengerahkan massa ke kantor PPK {kec}"),
+    "A5": ("Kampanye hitam terhadap {cand} di {platform}", "Selebaran fitnah di {desa}"),
+    "A6": ("Konten kampanye {cand} diunggah pada masa tenang",
+           "Iklan berbayar {cand} tayang saat masa tenang"),
+    "B1": ("Dugaan pembagian sembako oleh tim {cand} di {desa}",
+           "Dugaan bagi-bagi uang di {desa}"),
+    "B2": ("Dugaan serangan fajar di {desa}", "Amplop berisi uang ditemukan warga {desa}"),
+    "B3": ("Dugaan mahar politik dalam pencalonan di {kec}",),
+    "C1": ("ASN ikut kampanye {cand} di {kec}", "Kepala sekolah unggah dukungan kepada {cand}"),
+    "C2": ("Dugaan keterlibatan oknum TNI dalam kegiatan kampanye di {kec}",),
+    "C3": ("Dugaan oknum Polri tidak netral di {kec}",),
+    "C4": ("Kepala Desa {desa} diduga mengarahkan warga memilih {cand}",
+           "Perangkat desa {desa} hadir di kampanye {cand}"),
+    "C5": ("Anggota KPPS {desa} diduga berpihak", "PPS {desa} diduga membantu tim {cand}"),
+    "C6": ("Mobil dinas dipakai untuk kampanye di {kec}",
+           "Gedung pemerintah dipakai rapat tim {cand}"),
+    "D1": ("Intimidasi terhadap saksi di {desa}", "Ancaman kepada penyelenggara di {kec}"),
+    "D2": ("Penganiayaan relawan {cand} di {desa}",),
+    "D3": ("Bentrok pendukung di {kec}", "Gesekan massa pendukung di jalan raya {kec}"),
+    "D4": ("Unjuk rasa di kantor KPU", "Aksi massa di kantor Panwaslu {kec}"),
+    "D5": ("Perusakan kantor PPS {desa}", "Pelemparan batu ke kantor PPK {kec}"),
+    "D6": ("Teror di rumah penyelenggara di {desa}",),
+    "E1": ("Perusakan APK {cand} di {desa}", "Baliho {cand} dicopot orang tak dikenal di {kec}"),
+    "E2": ("APK dipasang di pohon dan tiang listrik di {kec}",
+           "Baliho di zona terlarang jalan protokol {kec}"),
+    "E3": ("Kampanye di tempat ibadah di {desa}", "Kampanye di sekolah di {kec}"),
+    "E4": ("Kampanye di luar jadwal di {desa}", "Pawai kendaraan di luar jadwal di {kec}"),
+    "E5": ("Pelibatan anak dalam kampanye {cand} di {desa}",),
+    "F1": ("Warga tidak terdaftar di DPT di {desa}", "Nama ganda di DPT {desa}"),
+    "F2": ("Distribusi logistik terlambat ke {kec}", "Surat suara rusak di gudang PPK {kec}",
+           "Kekurangan surat suara di TPS {desa}"),
+    "F3": ("Antrean panjang di TPS {desa}", "Pemilih tanpa C6 ditolak di TPS {desa}",
+           "Keberatan saksi saat penghitungan di TPS {desa}"),
+    "F4": ("Keberatan saksi saat rekapitulasi di PPK {kec}",
+           "Rekapitulasi di PPK {kec} tertunda"),
+    "F5": ("Rekomendasi PSU di TPS {desa}",),
+    "F6": ("Gangguan aplikasi Sirekap di {kec}", "Listrik padam saat penghitungan di {desa}"),
+    "G1": ("Banjir mengganggu TPS di {desa}", "Tanah longsor menutup akses ke {desa}",
+           "Angin kencang merobohkan tenda TPS di {desa}"),
+    "G2": ("Petugas KPPS {desa} kelelahan dan dirawat", "Petugas pengamanan TPS {desa} sakit"),
+    "G9": ("Laporan warga tentang situasi di {kec}", "Informasi lain terkait Pilkada di {kec}"),
+}
+_DESCRIPTIONS = (
+    "Laporan diterima posko dan sedang dicek kebenarannya.",
+    "Informasi awal dari {source}; perlu konfirmasi ke Panwascam {kec}.",
+    "Kejadian diketahui warga sekitar {loc}.",
+    "Sudah dikoordinasikan dengan Forkopimcam {kec}.",
+    "Beberapa warga menyampaikan keresahan terkait kejadian ini.",
+    "Bukti berupa foto dan tangkapan layar disimpan pelapor.",
+    "Situasi di lokasi kondusif, dipantau aparat setempat.",
+    "Pelapor meminta identitasnya dirahasiakan.",
+)
+_NOTES = (
+    "Sudah dikonfirmasi ke camat {kec}.", "Menunggu laporan dari Panwascam.",
+    "Tim turun ke lokasi.", "Situasi kondusif.", "Koordinasi dengan Babinsa dan Bhabinkamtibmas.",
+    "Pelapor dihubungi kembali, informasi tambahan diterima.",
+    "Dipantau terus perkembangannya.", "Bukti tambahan diterima dari pelapor.",
+)
+_REJECT_REASONS = ("Bukan kejadian terkait Pilkada.", "Laporan ganda.",
+                   "Informasi terbukti tidak benar.", "Di luar wilayah Jawa Tengah.")
+_UNVERIFIABLE_REASONS = ("Pelapor tidak dapat dihubungi.", "Tidak ada bukti pendukung.",
+                         "Lokasi tidak dapat dipastikan.")
+_RESOLVE_TEXT = ("Sudah ditangani, situasi kondusif.", "Ditindaklanjuti oleh instansi terkait.",
+                 "APK sudah ditertibkan.", "Konten sudah diturunkan platform.",
+                 "Selesai dengan mediasi di tingkat desa.", "")
+_REFERRAL_TEXT = "Diteruskan ke {agency} untuk ditindaklanjuti."
+_ANSWER_TEXT = ("Sudah diterima dan sedang ditangani.", "Tim sudah diterjunkan.",
+                "Dalam proses klarifikasi.")
+_DONE_TEXT = ("Selesai ditangani.", "Sudah ditindak sesuai ketentuan.", "Kasus ditutup.")
+
+# Column order of the generated tuples (a test checks they cover the tables).
+INCIDENT_COLUMNS = (
+    "id", "number", "origin_site", "regency_code", "kecamatan", "desa", "location",
+    "occurred_at", "occurred_date", "reported_at", "source_type", "source_detail", "title",
+    "description", "category_code", "severity", "severity_rank", "status", "people_involved",
+    "recorded_by", "created_at", "updated_at", "updated_by", "respond_by", "responded_at",
+    "next_referral_due", "mod_stamp", "field_stamps", "deleted",
+)
+FOLLOWUP_COLUMNS = (
+    "id", "incident_id", "created_at", "author", "origin_site", "kind", "text", "status_from",
+    "status_to", "agency_code", "due_at", "referral_id", "referral_state", "mod_stamp",
+)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class _Picker:
+    """Weighted choice by bisection over cumulative weights (faster than random.choices)."""
+
+    __slots__ = ("items", "cum", "total")
+
+    def __init__(self, items: Sequence[Any], weights: Sequence[float]) -> None:
+        self.items = list(items)
+        self.cum: list[float] = []
+        acc = 0.0
+        for w in weights:
+            acc += max(0.0, w)
+            self.cum.append(acc)
+        self.total = acc
+
+    def pick(self, rnd: Callable[[], float]) -> Any:
+        return self.items[bisect.bisect_right(self.cum, rnd() * self.total)]
+
+
+def _uuid7_int(ms: int, bits: int) -> int:
+    """A UUIDv7 as an int from a millisecond timestamp and 74 random bits."""
+    rand_a = bits >> 62
+    rand_b = bits & ((1 << 62) - 1)
+    return (ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
+
+
+def _place_names(seed_text: str, count: int) -> list[str]:
+    """Deterministic pseudo-Javanese place names (independent of the seeded stream)."""
+    r = random.Random(seed_text)
+    names: list[str] = []
+    while len(names) < count:
+        name = r.choice(_PREFIX) + r.choice(_SUFFIX)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _day_weight(day: date) -> float:
+    """Activity rising toward voting day, peaking 26–28 November, then decaying."""
+    t = (day - VOTING_DAY).days
+    if t <= 0:
+        w = 1.0 + 5.0 * math.exp(t / 10.0)
+    else:
+        w = 1.0 + 5.0 * math.exp(-t / 4.0)
+    if -1 <= t <= 1:
+        w *= 2.5 if t == 0 else 1.8
+    if day.weekday() == 6:
+        w *= 0.85
+    return w
+
+
+def _category_factor(code: str, day: date) -> float:
+    t = (day - VOTING_DAY).days
+    if code == "A6":  # campaign content in the quiet period (24–26 Nov)
+        return 6.0 if -3 <= t <= -1 else 0.2
+    if code == "B2":  # serangan fajar: the night before voting
+        return 10.0 if t in (-1, 0) else 0.4
+    if code in ("F3", "F6"):
+        return 25.0 if t == 0 else (3.0 if t == 1 else 0.1)
+    if code in ("F4", "F5"):
+        return 10.0 if 1 <= t <= 6 else 0.1
+    if code == "F2":
+        return 4.0 if -4 <= t <= 0 else 0.6
+    if code[0] == "E" and -3 <= t <= 0:  # no campaigning in the quiet period
+        return 0.5 if code == "E1" else 0.3
+    return 1.0
+
+
+class _Writer:
+    """Turns generated values into the driver's form, per dialect."""
+
+    def __init__(self, raw: bool) -> None:
+        self.raw = raw
+        self._minutes: dict[int, str] = {}
+
+    def dt(self, ms: int | None) -> Any:
+        if ms is None:
+            return None
+        if not self.raw:
+            return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+        # SQLAlchemy's own SQLite storage form: 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC)
+        minute, rest = divmod(ms, 60_000)
+        prefix = self._minutes.get(minute)
+        if prefix is None:
+            prefix = (_EPOCH + timedelta(minutes=minute)).strftime("%Y-%m-%d %H:%M:")
+            self._minutes[minute] = prefix
+        return f"{prefix}{rest // 1000:02d}.{rest % 1000:03d}000"
+
+    def day(self, value: date) -> Any:
+        return value.isoformat() if self.raw else value
+
+    def uid(self, value: int | None) -> Any:
+        if value is None:
+            return None
+        return f"{value:032x}" if self.raw else uuid.UUID(int=value)
+
+    def stamps(self, created: str, status: str, deleted: str) -> Any:
+        if self.raw:
+            return _STAMPS_JSON.format(c=created, s=status, d=deleted)
+        values = {name: created for name in EDITABLE_FIELDS}
+        values["status"] = status
+        values["deleted"] = deleted
+        return values
+
+    def flag(self, value: bool) -> Any:
+        return int(value) if self.raw else value
+
+
+_STAMPS_JSON = "{{" + ", ".join(f'"{name}": "{{c}}"' for name in EDITABLE_FIELDS) + \
+    ', "status": "{s}", "deleted": "{d}"}}'
+
+
+def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], raw: bool,
+                 rows: list[tuple[Any, ...]]) -> None:
+    """Insert tuples in `columns` order: straight to the driver on SQLite (values already
+    in stored form), through Core `insert()` with typed dicts elsewhere."""
+    if not rows:
+        return
+    if raw:
+        sql = "INSERT INTO {t} ({c}) VALUES ({q})".format(
+            t=table.name, c=", ".join(columns), q=", ".join("?" * len(columns)))
+        conn.exec_driver_sql(sql, rows)
+    else:
+        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+
+
+# --- the generator ---------------------------------------------------------------------
+
+
+def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed: int,
+             progress: Progress = NO_PROGRESS) -> int:
+    """Append `incidents` synthetic incidents over `days` days ending `end_date` (WIB).
+
+    Returns the number of incidents written. One write transaction: cancelling (through
+    `progress`) or any error leaves the database exactly as it was.
+    """
+    require(ctx.actor, Permission.INCIDENT_CREATE)
+    if not 1 <= incidents <= MAX_INCIDENTS:
+        raise ValidationError(N_("The number of incidents must be between 1 and {max}"),
+                              field="incidents", max=MAX_INCIDENTS)
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationError(N_("The number of days must be between 1 and {max}"),
+                              field="days", max=MAX_DAYS)
+    if end_date.year < 2020 or end_date.year > 2100:
+        raise ValidationError(N_("The end date must be between 2020 and 2100"), field="end_date")
+    first_day = end_date - timedelta(days=days - 1)
+    end_ms = _ms(datetime.combine(end_date + timedelta(days=1), time(0), tzinfo=WIB))
+    now_ms = min(end_ms, _ms(ctx.now()))
+    start_ms = _ms(datetime.combine(first_day, time(0), tzinfo=WIB))
+    if now_ms <= start_ms:
+        raise ValidationError(N_("The demo period lies in the future"), field="end_date")
+
+    progress.report(0, incidents, _("Preparing demo data…"))
+    written = 0
+    with ctx.db.write() as s:
+        plan = _load_plan(s, incidents=incidents, seed=seed, first_day=first_day, days=days,
+                          start_ms=start_ms, now_ms=now_ms)
+        conn = s.connection()
+        drop_triggers(conn)
+        dropped = _drop_indexes(conn) if incidents >= REINDEX_THRESHOLD else []
+        numbers: dict[int, int] = {}
+        max_stamp = ""
+        for item in _produce(plan, progress):
+            if item[0] == "rows":
+                written += _flush(conn, plan.raw, item[1], item[2])
+                progress.report(written, incidents, _("Writing demo incidents…"))
+            else:
+                numbers, max_stamp = item[1], item[2]
+        progress.report(written, incidents, _("Rebuilding indexes…"))
+        for index in dropped:
+            index.create(conn)
+        progress.check()
+        rebuild_search_index(conn)
+        progress.check()
+        _finish(s, plan.site_code, numbers, max_stamp)
+        audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
+                     after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
+                            "seed": seed})
+    logger.info("Demo data: %d incidents over %d days to %s (seed %d)", written, days,
+                end_date, seed)
+    progress.report(written, incidents, _("Done"))
+    ctx.bus.publish(Change("incident", ()))
+    return written
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything the generator needs, as plain data (it may run in another process)."""
+
+    incidents: int
+    seed: int
+    first_day: date
+    days: int
+    start_ms: int
+    now_ms: int
+    raw: bool
+    site_code: str
+    numbers: dict[int, int]
+    response_hours: dict[str, float]
+    regencies: list[str]
+    categories: list[str]
+    agencies: list[str]
+
+
+def _load_plan(s: Session, **values: Any) -> _Plan:
+    site = local_site(s)
+    numbers = {seq.year: seq.last for seq in s.scalars(
+        select(NumberSequence).where(NumberSequence.site == site.code))}
+    return _Plan(
+        raw=s.get_bind().dialect.name == "sqlite",
+        site_code=site.code,
+        numbers=numbers,
+        response_hours={sev: float(settings.get(s, var))
+                        for sev, var in settings.RESPONSE_HOURS.items()},
+        regencies=list(s.scalars(select(Regency.code).order_by(Regency.code))),
+        categories=list(s.scalars(
+            select(Category.code).where(Category.parent_code.is_not(None),
+                                        Category.active.is_(True)).order_by(Category.code))),
+        agencies=sorted(s.scalars(select(Agency.code).where(Agency.active.is_(True)))),
+        **values,
+    )
+
+
+def _chunks(plan: _Plan) -> Iterator[tuple[Any, ...]]:
+    """("rows", incident tuples, follow-up tuples) per chunk, then ("end", numbers, stamp)."""
+    gen = _Generator(plan)
+    buf_inc: list[tuple[Any, ...]] = []
+    buf_fol: list[tuple[Any, ...]] = []
+    for day_index, n in enumerate(gen.day_counts(plan.incidents)):
+        for inc_row, fol_rows in gen.day(day_index, n):
+            buf_inc.append(inc_row)
+            buf_fol.extend(fol_rows)
+            if len(buf_inc) >= CHUNK:
+                yield ("rows", buf_inc, buf_fol)
+                buf_inc, buf_fol = [], []
+    if buf_inc:
+        yield ("rows", buf_inc, buf_fol)
+    yield ("end", gen.numbers, gen.max_stamp)
+
+
+def _worker(plan: _Plan, queue: Any) -> None:
+    try:
+        for item in _chunks(plan):
+            queue.put(item)
+    except BaseException as err:  # reported to the parent, which raises it
+        queue.put(("error", repr(err)))
+
+
+def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
+    """The chunks, generated in a helper process for big loads on a multi-core machine
+    (the database writes overlap the generation), in this process otherwise. Same data."""
+    if plan.incidents < PROCESS_THRESHOLD or (os.cpu_count() or 1) < 2:
+        yield from _chunks(plan)
+        return
+    # fork on Linux (no re-import of the caller's main module); spawn elsewhere, where a
+    # frozen app must call multiprocessing.freeze_support() at start-up.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    mp = multiprocessing.get_context(method)
+    queue = mp.Queue(maxsize=4)
+    proc = mp.Process(target=_worker, args=(plan, queue), daemon=True)
+    proc.start()
+    try:
+        while True:
+            progress.check()
+            try:
+                item = queue.get(timeout=0.5)
+            except Empty:
+                if not proc.is_alive():
+                    raise RuntimeError("demo data generator stopped") from None
+                continue
+            if item[0] == "error":
+                raise RuntimeError("demo data generator failed: " + item[1])
+            yield item
+            if item[0] == "end":
+                break
+        proc.join(timeout=10)
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(timeout=5)
+        queue.close()
+
+
+def _finish(s: Session, site_code: str, numbers: dict[int, int], max_stamp: str) -> None:
+    """Keep the human numbers and the site's clock consistent for later entries."""
+    for year, last in numbers.items():
+        seq = s.get(NumberSequence, (site_code, year))
+        if seq is None:
+            s.add(NumberSequence(site=site_code, year=year, last=last))
+        else:
+            seq.last = last
+    site = local_site(s)
+    if max_stamp > (site.last_stamp or ""):
+        site.last_stamp = max_stamp
+    s.flush()
+
+
+def _ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+def _flush(conn: Connection, raw: bool, buf_inc: list[tuple[Any, ...]],
+           buf_fol: list[tuple[Any, ...]]) -> int:
+    n = len(buf_inc)
+    _insert_many(conn, Incident.__table__, INCIDENT_COLUMNS, raw, buf_inc)
+    buf_fol.sort(key=_first)  # by id (time-ordered UUIDs): keeps the primary-key index local
+    _insert_many(conn, FollowUp.__table__, FOLLOWUP_COLUMNS, raw, buf_fol)
+    buf_inc.clear()
+    buf_fol.clear()
+    return n
+
+
+def _first(row: tuple[Any, ...]) -> Any:
+    return str(row[0])
+
+
+def _drop_indexes(conn: Connection) -> list[Any]:
+    """Drop the secondary (non-unique) indexes of incident and followup for a big load."""
+    dropped = []
+    for table in (Incident.__table__, FollowUp.__table__):
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):  # type: ignore[attr-defined]
+            if not index.unique:
+                index.drop(conn)
+                dropped.append(index)
+    return dropped
+
+
+class _Generator:
+    def __init__(self, plan: _Plan) -> None:
+        self.rng = random.Random(plan.seed)
+        self.first_day = plan.first_day
+        self.days = plan.days
+        self.start_ms = plan.start_ms
+        self.now_ms = plan.now_ms
+        self.site_code = plan.site_code
+        self.max_stamp = ""
+        self.w = _Writer(plan.raw)
+        self.prefix = plan.site_code.replace(".", "").ljust(4, "0")
+        self.numbers = dict(plan.numbers)
+        self.response_ms = {sev: int(h * _MS_HOUR) for sev, h in plan.response_hours.items()}
+        regencies = plan.regencies
+        self.regencies = _Picker(regencies, [REGENCY_WEIGHTS.get(c, 8) for c in regencies])
+        self.places = {c: (_place_names("kec" + c, 12), _place_names("desa" + c, 40))
+                       for c in regencies}
+        self.categories = plan.categories
+        agencies = set(plan.agencies)
+        self.agencies = {g: tuple(a for a in codes if a in agencies) or tuple(sorted(agencies))
+                         for g, codes in AGENCIES_BY_GROUP.items()}
+        self.severities = {g: _Picker([(v.value, v.rank) for v in Severity], w)
+                           for g, w in SEVERITY_WEIGHTS.items()}
+        self.sources = {g: _Picker([s_.value for s_, _w in pairs], [w for _s, w in pairs])
+                        for g, pairs in SOURCE_WEIGHTS.items()}
+        self.hours = _Picker(range(24), HOUR_WEIGHTS)
+        self.cat_pickers: dict[int, _Picker] = {}
+
+    # -- counts ---------------------------------------------------------------------
+
+    def day_counts(self, total: int) -> list[int]:
+        """Split `total` over the days by their weight (with some noise), exactly."""
+        rng = self.rng
+        weights = []
+        for i in range(self.days):
+            day = self.first_day + timedelta(days=i)
+            weights.append(max(0.05, _day_weight(day) * (1 + 0.15 * rng.gauss(0, 1))))
+        # the simulated "now" may cut the last days short
+        for i in range(self.days):
+            day_start = self.start_ms + i * _MS_DAY
+            if day_start >= self.now_ms:
+                weights[i] = 0.0
+            elif day_start + _MS_DAY > self.now_ms:
+                weights[i] *= (self.now_ms - day_start) / _MS_DAY
+        scale = total / sum(weights)
+        exact = [w * scale for w in weights]
+        counts = [int(x) for x in exact]
+        rest = total - sum(counts)
+        order = sorted(range(self.days), key=lambda i: (counts[i] - exact[i], i))
+        for i in order[:rest]:
+            counts[i] += 1
+        return counts
+
+    def _category_picker(self, day_index: int) -> _Picker:
+        picker = self.cat_pickers.get(day_index)
+        if picker is None:
+            day = self.first_day + timedelta(days=day_index)
+            weights = [CATEGORY_WEIGHTS.get(c, 1.0) * _category_factor(c, day)
+                       for c in self.categories]
+            picker = _Picker(self.categories, weights)
+            self.cat_pickers[day_index] = picker
+        return picker
+
+    # -- one day ----------------------------------------------------------------------
+
+    def day(self, day_index: int, n: int) -> Any:
+        if n <= 0:
+            return
+        rng = self.rng
+        rnd = rng.random
+        day_start = self.start_ms + day_index * _MS_DAY
+        limit = min(day_start + _MS_DAY, self.now_ms)
+        times = []
+        for _i in range(n):
+            hour = self.hours.pick(rnd)
+            t = day_start + hour * _MS_HOUR + int(rnd() * _MS_HOUR)
+            if t >= limit:
+                t = day_start + int(rnd() * (limit - day_start))
+            times.append(t)
+        times.sort()
+        cats = self._category_picker(day_index)
+        for reported in times:
+            yield self.incident(reported, cats)
+
+    def _stamp(self, ms: int) -> str:
+        stamp = f"{ms:013d}-00000-{self.site_code}"
+        if stamp > self.max_stamp:
+            self.max_stamp = stamp
+        return stamp
+
+    def _number(self, year: int) -> str:
+        last = self.numbers.get(year, 0) + 1
+        self.numbers[year] = last
+        return f"{self.prefix}-{year % 100:02d}-{last:06d}"
+
+    def incident(self, reported: int, cats: _Picker) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+        rng = self.rng
+        rnd = rng.random
+        w = self.w
+        now = self.now_ms
+        regency = self.regencies.pick(rnd)
+        category = cats.pick(rnd)
+        group = category[0]
+        severity, rank = self.severities.get(group, self.severities["G"]).pick(rnd)
+        source: str = self.sources.get(group, self.sources["G"]).pick(rnd)
+        kecs, desas = self.places[regency]
+        kec = kecs[int(rnd() * len(kecs))]
+        desa = desas[int(rnd() * len(desas))]
+        tps = 1 + int(rnd() * 25)
+        loc = _PLACES[int(rnd() * len(_PLACES))].format(desa=desa, kec=kec, tps=tps)
+        platform = _PLATFORMS[int(rnd() * len(_PLATFORMS))]
+        cand = _CANDIDATES[int(rnd() * len(_CANDIDATES))]
+        titles = _TITLES.get(category, _TITLES["G9"])
+        title = titles[int(rnd() * len(titles))].format(platform=platform, kec=kec, desa=desa,
+                                                       cand=cand)
+        detail = self._source_detail(source, platform, desa, kec)
+        desc = _DESCRIPTIONS[int(rnd() * len(_DESCRIPTIONS))].format(
+            source=_SOURCE_TEXT[source], kec=kec, loc=loc)
+        # occurred before it was reported (minutes to a day), on whole minutes
+        lag = int(rng.expovariate(1 / (90 * 60_000)))
+        occurred = max(self.start_ms - 6 * _MS_HOUR, reported - min(lag, _MS_DAY))
+        occurred -= occurred % 60_000
+        occurred_date = (_EPOCH + timedelta(milliseconds=occurred + 7 * _MS_HOUR)).date()
+        people = None
+        if group in "BCDEF" and rnd() < 0.6:
+            people = 1 + int(rng.expovariate(1 / (40 if category == "D3" else 4)))
+        recorder = _OPERATORS[int(rnd() * len(_OPERATORS))]
+        respond_by = reported + self.response_ms[severity]
+
+        inc_int = _uuid7_int(reported, rng.getrandbits(74))
+        created_stamp = self._stamp(reported)
+        followups, status, last_change, last_by, status_stamp, responded, next_due = \
+            self._timeline(inc_int, reported, rank, group, kec, now)
+        deleted = status == Status.DITOLAK and rnd() < 0.05
+        status_stamp = status_stamp or created_stamp
+        deleted_stamp = created_stamp
+        mod_stamp = status_stamp
+        updated_at = last_change if last_by else reported
+        updated_by = last_by or recorder
+        if deleted:
+            t = min(now - 1, last_change + 10 * 60_000)
+            deleted_stamp = mod_stamp = self._stamp(t)
+            updated_at = t
+            updated_by = _SUPERVISORS[0]
+            followups.append(self._followup(inc_int, t, updated_by, _NOTE,
+                                            "[dihapus] Laporan ganda"))
+        year = (_EPOCH + timedelta(milliseconds=reported)).year
+        reported_text = w.dt(reported)
+        row = (
+            w.uid(inc_int), self._number(year), self.site_code, regency, kec, desa, loc,
+            w.dt(occurred), w.day(occurred_date), reported_text, source, detail, title,
+            desc, category, severity, rank, status.value, people, recorder,
+            reported_text, w.dt(updated_at), updated_by, w.dt(respond_by), w.dt(responded),
+            w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
+            w.flag(deleted),
+        )
+        return row, followups
+
+    def _source_detail(self, source: str, platform: str, desa: str, kec: str) -> str:
+        rng = self.rng
+        if source == SourceType.MEDIA_SOSIAL:
+            acct = _ACCOUNTS[int(rng.random() * len(_ACCOUNTS))]
+            return _PLATFORM_URL[platform].format(acct=acct, n=rng.randrange(10**9, 10**10),
+                                                  desa=desa)
+        if source == SourceType.MEDIA_MASSA:
+            return _MEDIA[int(rng.random() * len(_MEDIA))]
+        if source == SourceType.BAWASLU:
+            return "Panwascam " + kec
+        if source == SourceType.POLRI_TNI:
+            return ("Polsek ", "Koramil ")[rng.random() < 0.4] + kec
+        if source == SourceType.OPD:
+            return ("Satpol PP", "Kesbangpol", "Diskominfo", "BPBD")[int(rng.random() * 4)]
+        if source == SourceType.LAPANGAN:
+            return "Petugas posko " + kec
+        return "Warga " + desa
+
+    def _followup(self, inc_int: int, at: int, author: str, kind: str, text: str,
+                  status_from: str | None = None, status_to: str | None = None,
+                  agency: str | None = None, due: int | None = None,
+                  referral_id: int | None = None, state: str | None = None,
+                  fid: int | None = None) -> tuple[Any, ...]:
+        w = self.w
+        if fid is None:
+            fid = _uuid7_int(at, self.rng.getrandbits(74))
+        return (w.uid(fid), w.uid(inc_int), w.dt(at), author, self.site_code, kind, text,
+                status_from, status_to, agency, w.dt(due), w.uid(referral_id), state,
+                self._stamp(at))
+
+    def _timeline(self, inc_int: int, reported: int, rank: int, group: str, kec: str,
+                  now: int) -> tuple[list[tuple[Any, ...]], Status, int, str, str, int | None,
+                                     int | None]:
+        """Status changes (consistent with the final status), notes and referrals."""
+        rng = self.rng
+        rnd = rng.random
+        fast = (5.0, 2.5, 1.0, 0.4)[rank]  # hours scale: critical incidents move faster
+        events: list[tuple[int, str, dict[str, Any]]] = []
+        status = Status.BARU
+        t = reported
+        last_change = reported
+        last_by = ""
+        # first decision: verify, reject or cannot verify
+        t_decide = t + int(rng.expovariate(1 / (fast * _MS_HOUR))) + 5 * 60_000
+        outcome = rnd()
+        if t_decide < now:
+            sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
+            if outcome < 0.06:
+                events.append((t_decide, _STATUS, dict(
+                    author=sup, text=_REJECT_REASONS[int(rnd() * len(_REJECT_REASONS))],
+                    status_from=status.value, status_to=Status.DITOLAK.value)))
+                status, last_change, last_by = Status.DITOLAK, t_decide, sup
+            elif outcome < 0.10:
+                events.append((t_decide, _STATUS, dict(
+                    author=sup,
+                    text=_UNVERIFIABLE_REASONS[int(rnd() * len(_UNVERIFIABLE_REASONS))],
+                    status_from=status.value, status_to=Status.TIDAK_DAPAT_DIVERIFIKASI.value)))
+                status, last_change, last_by = Status.TIDAK_DAPAT_DIVERIFIKASI, t_decide, sup
+            else:
+                events.append((t_decide, _STATUS, dict(
+                    author=sup, text="", status_from=status.value,
+                    status_to=Status.DIVERIFIKASI.value)))
+                status, last_change, last_by = Status.DIVERIFIKASI, t_decide, sup
+        referral: tuple[int, int, str] | None = None  # (id, due, agency)
+        referral_state = ReferralState.TERKIRIM
+        if status is Status.DIVERIFIKASI:
+            if rnd() < 0.45:  # follow-up with a referral to an agency
+                t_follow = last_change + int(rng.expovariate(1 / (fast * 2 * _MS_HOUR))) + 60_000
+                if t_follow < now:
+                    op = _OPERATORS[int(rnd() * len(_OPERATORS))]
+                    events.append((t_follow, _STATUS, dict(
+                        author=op, text="", status_from=status.value,
+                        status_to=Status.DITINDAKLANJUTI.value)))
+                    status, last_change, last_by = Status.DITINDAKLANJUTI, t_follow, op
+                    agencies = self.agencies.get(group) or self.agencies["G"]
+                    agency = agencies[int(rnd() * len(agencies))]
+                    t_ref = t_follow + 60_000
+                    due = t_ref + (12 if rank >= 2 else 48) * _MS_HOUR
+                    ref_id = _uuid7_int(t_ref, rng.getrandbits(74))
+                    referral = (ref_id, due, agency)
+                    events.append((t_ref, _REFERRAL, dict(
+                        author=op, text=_REFERRAL_TEXT.format(agency=agency), agency=agency,
+                        due=due, state=ReferralState.TERKIRIM.value, fid=ref_id)))
+                    t_answer = t_ref + int(rng.expovariate(1 / (fast * 6 * _MS_HOUR)))
+                    if t_answer < now and rnd() < 0.7:
+                        events.append((t_answer, _REFERRAL_UPDATE, dict(
+                            author=op, text=_ANSWER_TEXT[int(rnd() * len(_ANSWER_TEXT))],
+                            agency=agency, referral_id=ref_id,
+                            state=ReferralState.DIJAWAB.value)))
+                        referral_state = ReferralState.DIJAWAB
+                    t_done = t_ref + int(rng.expovariate(1 / (fast * 16 * _MS_HOUR))) + _MS_HOUR
+                    if referral_state is ReferralState.DIJAWAB and t_done > t_answer \
+                            and t_done < now:
+                        events.append((t_done, _REFERRAL_UPDATE, dict(
+                            author=op, text=_DONE_TEXT[int(rnd() * len(_DONE_TEXT))],
+                            agency=agency, referral_id=ref_id,
+                            state=ReferralState.SELESAI.value)))
+                        referral_state = ReferralState.SELESAI
+                        t_res = t_done + int(rng.expovariate(1 / (2 * _MS_HOUR))) + 60_000
+                        if t_res < now:
+                            sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
+                            events.append((t_res, _STATUS, dict(
+                                author=sup, text=_RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
+                                status_from=status.value, status_to=Status.SELESAI.value)))
+                            status, last_change, last_by = Status.SELESAI, t_res, sup
+            else:  # resolved directly after verification
+                t_res = last_change + int(rng.expovariate(1 / (fast * 8 * _MS_HOUR))) + 60_000
+                if t_res < now and rnd() < 0.9:
+                    sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
+                    events.append((t_res, _STATUS, dict(
+                        author=sup, text=_RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
+                        status_from=status.value, status_to=Status.SELESAI.value)))
+                    status, last_change, last_by = Status.SELESAI, t_res, sup
+        # notes between the report and the last change (or now, while open)
+        end = last_change if not status.is_open else now
+        n_notes = 0
+        r = rnd()
+        if r < 0.25:
+            n_notes = 1
+        elif r < 0.30:
+            n_notes = 2
+        for _i in range(n_notes):
+            span = max(60_000, min(end, now - 1) - reported)
+            at = reported + 60_000 + int(rnd() * span)
+            if at >= now:
+                continue
+            text = _NOTES[int(rnd() * len(_NOTES))].format(kec=kec)
+            events.append((at, _NOTE,
+                           dict(author=_OPERATORS[int(rnd() * len(_OPERATORS))], text=text)))
+        events.sort(key=lambda e: e[0])
+        rows = [self._followup(inc_int, at, kind=kind, **values) for at, kind, values in events]
+        responded = events[0][0] if events else None
+        status_stamp = self._stamp(last_change) if last_by else ""
+        next_due = None
+        if referral is not None and referral_state is not ReferralState.SELESAI:
+            next_due = referral[1]
+        return rows, status, last_change, last_by, status_stamp, responded, next_due
+
+
+_NOTE = FollowUpKind.NOTE.value
+_STATUS = FollowUpKind.STATUS.value
+_REFERRAL = FollowUpKind.REFERRAL.value
+_REFERRAL_UPDATE = FollowUpKind.REFERRAL_UPDATE.value
+
+_SOURCE_TEXT = {
+    SourceType.MEDIA_SOSIAL: "media sosial",
+    SourceType.LAPANGAN: "petugas lapangan",
+    SourceType.BAWASLU: "Panwascam",
+    SourceType.POLRI_TNI: "Polsek/Koramil",
+    SourceType.MEDIA_MASSA: "media massa",
+    SourceType.MASYARAKAT: "masyarakat",
+    SourceType.OPD: "OPD",
+}

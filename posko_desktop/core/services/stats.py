@@ -1,0 +1,205 @@
+"""Basic statistics: incident counts by regency, category, category group, severity, status
+or day (`posko stats`, also used by tests and the benchmark).
+
+Counting rule (the same as the dashboard's): an incident counts on the WIB calendar day it
+occurred (`occurred_date`); deleted incidents (tombstones) never count; every status counts.
+
+Rows are complete and in a fixed order, so consumers can rely on them: all 35 regencies in
+code order, every category / group / severity / status in taxonomy order (zero counts
+included), every day of the range for `day`.
+
+Speed: without extra filters the counts come from index-only scans in index order — all
+rows of the range (the `(key, occurred_at)` indexes, or `ix_incident_day_regency` for days)
+minus the deleted rows (the small partial index `ix_incident_deleted_day`).
+
+New dimensions register in `DIMENSIONS` (name → counting function); the CLI's `--by`
+choices are its keys.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.orm import Session
+
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.models import Incident
+from posko_desktop.core.domain import Severity, Status, ValidationError
+from posko_desktop.core.i18n import N_, current_language
+from posko_desktop.core.services.incidents import IncidentFilter, _apply_filter
+from posko_desktop.core.services.reference import categories, regencies
+from posko_desktop.core.timeutil import wib_range
+
+logger = logging.getLogger(__name__)
+
+MAX_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class StatRow:
+    """One line: `key` is stable (regency code, category code, group letter, severity or
+    status value, ISO date), `label` is for people (current language)."""
+
+    key: str
+    label: str
+    count: int
+
+
+CountFn = Callable[[Session, "date | None", "date | None", "IncidentFilter | None"],
+                   list[StatRow]]
+DIMENSIONS: dict[str, CountFn] = {}
+
+
+def register_dimension(name: str, fn: CountFn) -> None:
+    """Add a `--by` dimension (e.g. the dashboard's situation level)."""
+    DIMENSIONS[name] = fn
+
+
+def dimensions() -> list[str]:
+    return list(DIMENSIONS)
+
+
+def counts_by(ctx: AppContext, by: str, date_from: date | None = None,
+              date_to: date | None = None, flt: IncidentFilter | None = None) -> list[StatRow]:
+    """Counts of non-deleted incidents per `by` value, for WIB days [date_from, date_to]
+    (either end open) and an optional filter (its own dates narrow the range further)."""
+    fn = DIMENSIONS.get(by)
+    if fn is None:
+        raise ValidationError(N_("Unknown statistic {by}; choose one of {choices}"),
+                              field="by", by=by, choices=", ".join(DIMENSIONS))
+    if date_from and date_to and date_to < date_from:
+        raise ValidationError(N_("The end date {end} is before the start date {start}"),
+                              field="date_to", start=date_from.isoformat(),
+                              end=date_to.isoformat())
+    if flt is not None:
+        date_from = max(filter(None, (date_from, flt.date_from)), default=None)
+        date_to = min(filter(None, (date_to, flt.date_to)), default=None)
+        flt = replace(flt, date_from=None, date_to=None)
+        if flt.is_empty():
+            flt = None
+    with ctx.db.read() as s:
+        return fn(s, date_from, date_to, flt)
+
+
+def total(rows: list[StatRow]) -> int:
+    return sum(r.count for r in rows)
+
+
+# --- counting ----------------------------------------------------------------------------
+
+
+def _count(s: Session, key: Any, values: list[Any] | None, date_from: date | None,
+           date_to: date | None, flt: IncidentFilter | None) -> dict[Any, int]:
+    """{key value: count} over non-deleted incidents: all rows minus deleted rows.
+
+    With `values` (every possible key value) the range is bounded on `occurred_at` and the
+    key is listed (`key IN (…)`), so the database walks the (key, occurred_at) index in key
+    order: one index-only range per value, no sort. Without it (days) the range is bounded
+    on `occurred_date` and the covering day index is walked in order. Deleted rows come
+    from the small partial index."""
+    dialect = s.get_bind().dialect.name
+    result: dict[Any, int] = {}
+    for deleted in (False, True):
+        conds: list[ColumnElement[bool]] = []
+        if values is not None and not deleted:
+            conds.append(key.in_(values))
+            start, end = wib_range(date_from, date_to)
+            if start is not None:
+                conds.append(Incident.occurred_at >= start)
+            if end is not None:
+                conds.append(Incident.occurred_at < end)
+        else:
+            if date_from is not None:
+                conds.append(Incident.occurred_date >= date_from)
+            if date_to is not None:
+                conds.append(Incident.occurred_date <= date_to)
+        if deleted:
+            conds.append(Incident.deleted == true())
+        stmt = select(key, func.count()).select_from(Incident).where(*conds)
+        if flt is not None:
+            stmt = _apply_filter(stmt, replace(flt, include_deleted=True, deleted_only=False),
+                                 dialect)
+        sign = -1 if deleted else 1
+        for value, n in s.execute(stmt.group_by(key)):
+            result[value] = result.get(value, 0) + sign * int(n)
+    return result
+
+
+def _by_regency(s: Session, date_from: date | None, date_to: date | None,
+                flt: IncidentFilter | None) -> list[StatRow]:
+    regs = regencies(s)
+    counts = _count(s, Incident.regency_code, [r.code for r in regs], date_from, date_to, flt)
+    return [StatRow(r.code, r.full_name, counts.get(r.code, 0)) for r in regs]
+
+
+def _category_rows(s: Session, groups: bool, date_from: date | None, date_to: date | None,
+                   flt: IncidentFilter | None) -> list[StatRow]:
+    cats = categories(s, include_inactive=True)
+    leaves = [c.code for c in cats if not c.is_group]
+    counts = _count(s, Incident.category_code, leaves, date_from, date_to, flt)
+    english = current_language() == "en"
+    rows = []
+    for cat in cats:
+        if cat.is_group != groups:
+            continue
+        if groups:
+            n = sum(v for k, v in counts.items() if k and k[0] == cat.code)
+        else:
+            n = counts.get(cat.code, 0)
+            if not cat.active and n == 0:
+                continue
+        rows.append(StatRow(cat.code, cat.label_en if english else cat.label_id, n))
+    return rows
+
+
+def _by_category(s: Session, date_from: date | None, date_to: date | None,
+                 flt: IncidentFilter | None) -> list[StatRow]:
+    return _category_rows(s, False, date_from, date_to, flt)
+
+
+def _by_group(s: Session, date_from: date | None, date_to: date | None,
+              flt: IncidentFilter | None) -> list[StatRow]:
+    return _category_rows(s, True, date_from, date_to, flt)
+
+
+def _by_severity(s: Session, date_from: date | None, date_to: date | None,
+                 flt: IncidentFilter | None) -> list[StatRow]:
+    counts = _count(s, Incident.severity_rank, [sev.rank for sev in Severity], date_from,
+                    date_to, flt)
+    return [StatRow(sev.value, sev.label, counts.get(sev.rank, 0)) for sev in Severity]
+
+
+def _by_status(s: Session, date_from: date | None, date_to: date | None,
+               flt: IncidentFilter | None) -> list[StatRow]:
+    counts = _count(s, Incident.status, [st.value for st in Status], date_from, date_to, flt)
+    return [StatRow(st.value, st.label, counts.get(st.value, 0)) for st in Status]
+
+
+def _by_day(s: Session, date_from: date | None, date_to: date | None,
+            flt: IncidentFilter | None) -> list[StatRow]:
+    counts = {(d if isinstance(d, date) else date.fromisoformat(str(d))): n
+              for d, n in _count(s, Incident.occurred_date, None, date_from, date_to,
+                                 flt).items()}
+    seen = [d for d, n in counts.items() if n]
+    first = date_from or (min(seen) if seen else None)
+    last = date_to or (max(seen) if seen else None)
+    if first is None or last is None or last < first:
+        return []
+    if (last - first).days > MAX_DAYS:
+        raise ValidationError(N_("Choose a period of at most {days} days"), field="date_from",
+                              days=MAX_DAYS)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return [StatRow(d.isoformat(), d.isoformat(), counts.get(d, 0)) for d in days]
+
+
+register_dimension("regency", _by_regency)
+register_dimension("category", _by_category)
+register_dimension("group", _by_group)
+register_dimension("severity", _by_severity)
+register_dimension("status", _by_status)
+register_dimension("day", _by_day)

@@ -179,6 +179,26 @@ def _write_xlsx(path: Path, rows: Iterator[list[Any]], total: int, progress: Pro
         cell.font = bold
         header.append(cell)
     ws.append(header)
+    try:
+        count = _append_rows(ws, rows, total, progress)
+    except BaseException:
+        _discard(ws)
+        raise
+    wb.save(path)
+    return count
+
+
+def _discard(ws: Any) -> None:
+    """Finish openpyxl's half-written sheet stream quietly; the temp file is deleted anyway."""
+    for closer in (ws.close, getattr(ws._writer, "close", None)):
+        try:
+            if closer is not None:
+                closer()
+        except Exception:  # noqa: BLE001 - the stream is broken by design here
+            logger.debug("Discarding an unfinished sheet", exc_info=True)
+
+
+def _append_rows(ws: Any, rows: Iterator[list[Any]], total: int, progress: Progress) -> int:
     count = 0
     for row in rows:
         out: list[Any] = []
@@ -197,7 +217,6 @@ def _write_xlsx(path: Path, rows: Iterator[list[Any]], total: int, progress: Pro
         count += 1
         if count % BATCH == 0:
             progress.report(count, total, _("Exporting incidents"))
-    wb.save(path)
     return count
 
 

@@ -372,11 +372,13 @@ def install_menu(window: Any) -> SpreadsheetActions:
     actions = SpreadsheetActions(window)
     menu = getattr(window, "file_menu", None)
     if menu is not None:
-        existing = menu.actions()
-        before = next((a for a in reversed(existing) if a.isSeparator()), None)
-        for action in actions.actions:
-            menu.insertAction(before, action) if before is not None else menu.addAction(action)
-        if before is not None:
-            menu.insertSeparator(before)
+        # a group of their own, before the last group (usually "Quit")
+        before = next((a for a in reversed(menu.actions()) if a.isSeparator()), None)
+        if before is None:
+            menu.addSeparator()
+            menu.addActions(actions.actions)
+        else:
+            menu.insertActions(before, actions.actions)
+            menu.insertSeparator(actions.actions[0])
     window.spreadsheet_actions = actions
     return actions

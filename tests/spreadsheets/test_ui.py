@@ -1,0 +1,165 @@
+"""The import dialog (report table, "Impor semua" disabled while a row is wrong), the
+export action and the menu entries, with the real TaskRunner and SQLite file."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMainWindow
+
+from posko_desktop.core import i18n
+from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.ui.main_window import MainWindow
+from posko_desktop.ui.spreadsheets import (
+    ImportDialog,
+    export_log,
+    install_menu,
+    open_import_dialog,
+    save_template,
+)
+from posko_desktop.ui.tasks import TaskRunner
+
+from .helpers import dump, fill_template, row, sql
+
+
+class Host(QMainWindow):
+    """What the spreadsheet UI needs from the main window."""
+
+    def __init__(self, ctx, runner):
+        super().__init__()
+        self.ctx, self.runner = ctx, runner
+        self.file_menu = self.menuBar().addMenu("Berkas")
+        self.file_menu.addAction("Baru")
+        self.file_menu.addSeparator()
+        self.file_menu.addAction("Keluar")
+        self.messages: list[str] = []
+
+    def status_message(self, text):
+        self.messages.append(text)
+
+
+@pytest.fixture
+def runner(qapp):
+    r = TaskRunner()
+    yield r
+    r.wait(10_000)
+
+
+@pytest.fixture
+def host(ctx, runner, qtbot):
+    w = Host(ctx, runner)
+    qtbot.addWidget(w)
+    return w
+
+
+def _wait_idle(qtbot, dialog: ImportDialog):
+    qtbot.waitUntil(lambda: dialog.task is None and dialog.report is not None, timeout=10_000)
+
+
+def test_dialog_with_errors_offers_only_the_valid_rows(host, qtbot, tmp_path, db_path):
+    path = fill_template(host.ctx, tmp_path / "salah.xlsx",
+                         [row(), row(regency="Semarang"), row(title="Hi", ref="x")])
+    before = dump(db_path)
+    dialog = open_import_dialog(host, path)
+    _wait_idle(qtbot, dialog)
+    model = dialog.table.model()
+    lines = [tuple(model.index(r, c).data() for c in range(3)) for r in range(model.rowCount())]
+    assert lines == [
+        ("3", "Kabupaten/Kota",
+         '"Semarang" ambigu: tulis Kab. Semarang (33.22) / Kota Semarang (33.74)'),
+        ("4", "Judul", "Judul minimal 3 karakter"),
+    ]
+    assert [model.headerData(c, Qt.Orientation.Horizontal)
+            for c in range(3)] == ["Baris", "Kolom", "Masalah"]
+    assert dialog.import_all_button.text() == "Impor semua"
+    assert not dialog.import_all_button.isEnabled()
+    assert dialog.import_valid_button.text() == "Impor baris yang valid saja"
+    assert dialog.import_valid_button.isEnabled()
+    assert dump(db_path) == before  # the check wrote nothing
+
+    with qtbot.waitSignal(dialog.imported, timeout=10_000) as blocker:
+        dialog.import_valid_button.click()
+    report = blocker.args[0]
+    assert [r.row for r in report.imported] == [2]
+    assert sql(db_path, "SELECT count(*) FROM incident") == 1
+    assert not dialog.import_valid_button.isEnabled() and not dialog.import_all_button.isEnabled()
+    assert "insiden diimpor: 1" in dialog.summary.text()
+    assert host.messages and "insiden diimpor: 1" in host.messages[-1]
+
+
+def test_dialog_without_errors_imports_all(host, qtbot, tmp_path, db_path):
+    path = fill_template(host.ctx, tmp_path / "ok.xlsx", [row(), row(title="Kedua kalinya")])
+    dialog = open_import_dialog(host, path)
+    _wait_idle(qtbot, dialog)
+    assert dialog.table.model().rowCount() == 0
+    assert dialog.import_all_button.isEnabled() and not dialog.import_valid_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=10_000):
+        dialog.import_all_button.click()
+    assert sql(db_path, "SELECT count(*) FROM incident") == 2
+    # the same file again: nothing new, so nothing to import
+    again = open_import_dialog(host, path)
+    _wait_idle(qtbot, again)
+    assert not again.import_all_button.isEnabled()
+    assert "sudah pernah diimpor: 2" in again.summary.text()
+
+
+def test_dialog_with_a_bad_file_shows_the_error_and_writes_nothing(host, qtbot, tmp_path, db_path):
+    junk = tmp_path / "foto.csv"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    before = dump(db_path)
+    dialog = open_import_dialog(host, junk)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=10_000)
+    assert dialog.summary.text() == "Tidak ada yang diimpor."
+    assert not dialog.import_all_button.isEnabled() and not dialog.import_valid_button.isEnabled()
+    assert dump(db_path) == before
+
+
+def test_export_action_writes_the_filtered_log(host, qtbot, tmp_path, db_path):
+    fill = fill_template(host.ctx, tmp_path / "ok.xlsx",
+                         [row(), row(regency="Kota Semarang", title="Di kota")])
+    open_import_dialog(host, fill)
+    dialog = host.spreadsheet_import_dialog
+    _wait_idle(qtbot, dialog)
+    with qtbot.waitSignal(dialog.imported, timeout=10_000):
+        dialog.import_all_button.click()
+    out = tmp_path / "kota.xlsx"
+    task = export_log(host, IncidentFilter(regencies=("33.74",)), out)
+    qtbot.waitUntil(lambda: task.finished, timeout=10_000)
+    ws = openpyxl.load_workbook(out).active
+    assert ws.max_row - 1 == sql(db_path, "SELECT count(*) FROM incident WHERE regency_code='33.74'") == 1
+    assert ws["J2"].value == "Di kota"
+    assert "1 insiden diekspor" in host.messages[-1]
+
+    csv_task = export_log(host, IncidentFilter(), tmp_path / "semua", fmt="csv")
+    qtbot.waitUntil(lambda: csv_task.finished, timeout=10_000)
+    assert len((tmp_path / "semua.csv").read_text(encoding="utf-8-sig").splitlines()) == 3
+
+
+def test_save_template_runs_off_the_gui_thread(host, qtbot, tmp_path):
+    task = save_template(host, tmp_path / "t.xlsx")
+    qtbot.waitUntil(lambda: task.finished, timeout=10_000)
+    assert openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames[1] == "Data Insiden"
+
+
+def test_menu_entries_go_into_the_file_menu_and_follow_the_language(host):
+    actions = install_menu(host)
+    texts = [a.text() for a in host.file_menu.actions()]
+    assert texts[:2] == ["Baru", ""]
+    assert texts[2:5] == ["&Impor lembar kerja (Excel/CSV)…", "E&kspor log (Excel/CSV)…",
+                          "Simpan &templat Excel…"]
+    assert texts[-1] == "Keluar"
+    i18n.set_language("en")
+    assert actions.import_action.text() == "&Import spreadsheet (Excel/CSV)…"
+
+
+def test_menu_in_the_real_main_window(ctx, runner, qtbot, tmp_path):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
+    window = MainWindow(ctx, runner)
+    qtbot.addWidget(window)
+    if not hasattr(window, "spreadsheet_actions"):
+        install_menu(window)
+    names = [a.objectName() for a in window.file_menu.actions()]
+    assert {"action_import_spreadsheet", "action_export_log", "action_save_template"} <= set(names)
+    runner.wait(10_000)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from typing import Any
 
-from posko_desktop.commands.common import CliError, open_context
-from posko_desktop.core.domain import Severity, Status
+from posko_desktop.commands.common import open_context
+from posko_desktop.commands.incidents import add_filter_arguments, filter_from_args
 from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.spreadsheets import (
     ImportReport,
     check_spreadsheet,
@@ -44,42 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help=_("the file to write"))
     p.add_argument("--delimiter", choices=(",", ";", "tab"), default=",",
                    help=_("CSV separator (default: comma; Excel in Indonesian uses ;)"))
-    add_filter_arguments(p)
+    add_filter_arguments(p)  # the same filters as `posko incident list`
     p.set_defaults(handler=cmd_export)
-
-
-def add_filter_arguments(p: argparse.ArgumentParser) -> None:
-    """The log filters, as `posko incident list` takes them."""
-    p.add_argument("--regency", action="append", default=[],
-                   help=_("regency code, e.g. 33.74 (repeatable)"))
-    p.add_argument("--category", action="append", default=[],
-                   help=_("category code, a leaf (A1) or a group (A) (repeatable)"))
-    p.add_argument("--severity", action="append", default=[], choices=[s.value for s in Severity],
-                   help=_("severity (repeatable)"))
-    p.add_argument("--status", action="append", default=[], choices=[s.value for s in Status],
-                   help=_("status (repeatable)"))
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
-                   help=_("first day (WIB), included"))
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
-                   help=_("last day (WIB), included"))
-    p.add_argument("--search", default="", help=_("words in title, description or place"))
-
-
-def filter_from_args(args: argparse.Namespace) -> IncidentFilter:
-    return IncidentFilter(
-        regencies=tuple(args.regency), categories=tuple(c.upper() for c in args.category),
-        severities=tuple(args.severity), statuses=tuple(args.status),
-        date_from=_day(args.date_from), date_to=_day(args.date_to), text=args.search or "",
-    )
-
-
-def _day(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CliError(_("{value} is not a date (YYYY-MM-DD)").format(value=text)) from None
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -137,7 +101,7 @@ def print_report(report: ImportReport) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     delimiter = "\t" if args.delimiter == "tab" else args.delimiter
-    result = export_log(ctx, filter_from_args(args), args.out, args.format,
+    result = export_log(ctx, filter_from_args(ctx, args), args.out, args.format,
                         progress=Progress(), csv_delimiter=delimiter)
     print(_("{count} incidents exported to {path}").format(count=result.rows, path=result.path))
     return 0

@@ -88,5 +88,8 @@ def test_bad_file_and_bad_filter_are_refused(db_path, tmp_path, capsys):
     assert "bukan buku kerja Excel" in capsys.readouterr().err
     assert _posko(db_path, "export-log", "--format", "csv", "--out", str(tmp_path / "a.csv"),
                   "--from", "27-11-2024") == 2
-    assert "bukan tanggal" in capsys.readouterr().err
+    assert "27-11-2024" in capsys.readouterr().err
+    assert _posko(db_path, "export-log", "--format", "csv", "--out", str(tmp_path / "a.csv"),
+                  "--regency", "33.99") == 2
+    assert "33.99" in capsys.readouterr().err
     assert not (tmp_path / "a.csv").exists()

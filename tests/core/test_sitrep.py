@@ -1,0 +1,359 @@
+"""Daily situation report: the PDF's numbers equal the database, layout rules hold."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from posko_desktop.core import settings
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.domain import Actor, PermissionDenied, ValidationError
+from posko_desktop.core.reports import sitrep_pdf
+from posko_desktop.core.reports.data import SitrepOptions, SitrepTexts
+from posko_desktop.core.services import incidents, reference, sitrep
+from posko_desktop.core.services.incidents import IncidentInput
+from posko_desktop.core.timeutil import WIB
+
+VOTING_DAY = date(2024, 11, 27)
+GROUPS = "ABCDEFG"
+GENERATED = datetime(2024, 11, 27, 1, 30, tzinfo=UTC)
+
+
+def wib(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=WIB)
+
+
+def add(ctx: AppContext, regency: str, category: str, severity: str, when: datetime,
+        title: str = "Kejadian uji", **extra) -> incidents.IncidentDetail:
+    return incidents.create_incident(ctx, IncidentInput(
+        regency_code=regency, title=title, category_code=category, severity=severity,
+        occurred_at=when, reported_at=when + timedelta(minutes=10), **extra))
+
+
+@pytest.fixture
+def sample(ctx: AppContext) -> AppContext:
+    """Incidents around the voting-day period (26 Nov 07.00 – 27 Nov 07.00 WIB)."""
+    spec = [
+        ("33.74", "A1", "rendah", wib(2024, 11, 26, 8)),
+        ("33.74", "A2", "tinggi", wib(2024, 11, 26, 9, 30)),
+        ("33.74", "B2", "kritis", wib(2024, 11, 27, 6, 59)),
+        ("33.22", "C1", "sedang", wib(2024, 11, 26, 7, 0)),   # first second of the period
+        ("33.22", "D3", "tinggi", wib(2024, 11, 26, 23)),
+        ("33.01", "E1", "rendah", wib(2024, 11, 26, 12)),
+        ("33.01", "F3", "sedang", wib(2024, 11, 27, 2)),
+        ("33.76", "G1", "rendah", wib(2024, 11, 26, 15)),
+        ("33.29", "A5", "sedang", wib(2024, 11, 26, 16)),
+        ("33.29", "A5", "sedang", wib(2024, 11, 26, 17)),
+        # outside the period
+        ("33.74", "A1", "rendah", wib(2024, 11, 27, 7, 0)),   # next period
+        ("33.74", "A1", "tinggi", wib(2024, 11, 26, 6, 59)),  # previous period
+        ("33.02", "B1", "sedang", wib(2024, 11, 25, 10)),     # previous period
+        ("33.02", "B1", "sedang", wib(2024, 10, 1, 10)),      # campaign, earlier
+    ]
+    for regency, cat, sev, when in spec:
+        add(ctx, regency, cat, sev, when)
+    gone = add(ctx, "33.74", "A1", "kritis", wib(2024, 11, 26, 10), title="Dihapus")
+    incidents.set_deleted(ctx, gone.id, True, "duplikat")
+    return ctx
+
+
+def render(ctx: AppContext, **kw) -> tuple[bytes, PdfReader]:
+    opts = SitrepOptions(kw.pop("report_date", VOTING_DAY), kw.pop("regency", None),
+                         kw.pop("paper", "a4"), kw.pop("lang", "id"))
+    data = sitrep.gather(ctx, opts, kw.pop("texts", None))
+    data.generated_at = kw.pop("generated_at", GENERATED)
+    pdf, pages = sitrep_pdf.render_bytes(data)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == pages
+    return pdf, reader
+
+
+def text_of(reader: PdfReader) -> str:
+    return "\n".join(p.extract_text() for p in reader.pages)
+
+
+def sql_counts(db_file, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+    """Independent count: incidents per regency and category group in [start, end)."""
+    con = sqlite3.connect(db_file)
+    rows = con.execute(
+        "SELECT regency_code, substr(category_code, 1, 1), count(*) FROM incident "
+        "WHERE deleted = 0 AND occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2",
+        (start.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+         end.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"))).fetchall()
+    con.close()
+    out: dict[str, dict[str, int]] = {}
+    for code, group, n in rows:
+        out.setdefault(code, dict.fromkeys(GROUPS, 0))[group] = n
+    return out
+
+
+def d_table_rows(text: str) -> dict[str, list[str]]:
+    """Section D as {regency name: [A..G, total, report, level]} from the extracted text."""
+    start = text.index("D. REKAPITULASI")
+    end = text.index("Keterangan", start)
+    tokens = [t.strip() for t in text[start:end].split("\n") if t.strip()]
+    rows: dict[str, list[str]] = {}
+    for i, tok in enumerate(tokens):
+        if tok.startswith(("Kab. ", "Kota ")) or tok == "JUMLAH":
+            rows[tok] = tokens[i + 1:i + 11]
+    return rows
+
+
+def test_every_regency_row_equals_an_independent_sql_count(sample, db_path):
+    """35 rows in code order, each group count and total equal to SQL; the total row too."""
+    _pdf, reader = render(sample)
+    text = text_of(reader)
+    rows = d_table_rows(text)
+    regs = reference.list_regencies(sample)
+    assert [r.full_name for r in regs] == [k for k in rows if k != "JUMLAH"]
+    expected = sql_counts(db_path, wib(2024, 11, 26, 7), wib(2024, 11, 27, 7))
+    grand = dict.fromkeys(GROUPS, 0)
+    for reg in regs:
+        want = expected.get(reg.code, dict.fromkeys(GROUPS, 0))
+        got = rows[reg.full_name]
+        assert [int(x) for x in got[:7]] == [want[g] for g in GROUPS], reg.code
+        assert int(got[7]) == sum(want.values())
+        for g in GROUPS:
+            grand[g] += want[g]
+    assert [int(x) for x in rows["JUMLAH"][:8]] == [grand[g] for g in GROUPS] + [10]
+    assert sum(grand.values()) == 10
+
+
+def test_key_figures_equal_the_database(sample, db_path):
+    data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
+    con = sqlite3.connect(db_path)
+
+    def count(where: str, *params) -> int:
+        return con.execute("SELECT count(*) FROM incident WHERE deleted = 0 AND " + where,
+                           params).fetchone()[0]
+
+    f = data.figures
+    assert f.period.new == count("occurred_at >= ? AND occurred_at < ?",
+                                 "2024-11-26 00:00:00", "2024-11-27 00:00:00") == 10
+    assert f.previous.new == count("occurred_at >= ? AND occurred_at < ?",
+                                   "2024-11-25 00:00:00", "2024-11-26 00:00:00") == 2
+    assert f.cumulative.new == count("occurred_at >= ? AND occurred_at < ?",
+                                     "2024-09-24 17:00:00", "2024-11-27 00:00:00") == 13
+    assert f.period.by_severity == {"rendah": 3, "sedang": 4, "tinggi": 2, "kritis": 1}
+    assert f.period.by_severity["sedang"] == count(
+        "severity = 'sedang' AND occurred_at >= ? AND occurred_at < ?",
+        "2024-11-26 00:00:00", "2024-11-27 00:00:00")
+    assert f.period.by_group == {"A": 4, "B": 1, "C": 1, "D": 1, "E": 1, "F": 1, "G": 1}
+    assert f.period.open == 10 and f.period.resolved == 0
+    con.close()
+
+
+def test_period_and_countdown_are_printed(sample):
+    _pdf, reader = render(sample)
+    text = " ".join(text_of(reader).split())
+    assert "Rabu, 27 November 2024" in text
+    assert ("Selasa, 26 November 2024 pukul 07.00 WIB sampai dengan Rabu, 27 November 2024 "
+            "pukul 07.00 WIB") in text
+    assert "H-0" in text
+    _pdf, reader = render(sample, report_date=date(2024, 11, 24))
+    assert "H-3" in text_of(reader)
+    _pdf, reader = render(sample, report_date=date(2024, 11, 28))
+    assert "H+1" in text_of(reader)
+
+
+def test_cutoff_hour_setting_moves_the_period(sample):
+    with sample.db.write() as s:
+        settings.put(s, settings.REPORT_CUTOFF_HOUR, 6, "admin")
+    data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
+    assert data.period.start == wib(2024, 11, 26, 6) and data.period.end == wib(2024, 11, 27, 6)
+    # 27 Nov 06.59 (kritis) moves to the next period, 26 Nov 06.59 (tinggi) into this one
+    assert data.figures.period.new == 10
+    assert data.figures.period.by_severity["kritis"] == 0
+    assert data.figures.period.by_severity["tinggi"] == 3
+
+
+def test_every_page_says_halaman_x_dari_y(sample):
+    _pdf, reader = render(sample)
+    total = len(reader.pages)
+    assert total >= 3
+    for i, page in enumerate(reader.pages, start=1):
+        assert "Halaman {} dari {}".format(i, total) in page.extract_text()
+
+
+def test_all_fonts_are_embedded(sample):
+    _pdf, reader = render(sample)
+    seen = set()
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        for ref in fonts.values():
+            font = ref.get_object()
+            seen.add(str(font["/BaseFont"]))
+            assert font["/Subtype"] == "/TrueType", font["/BaseFont"]
+            assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
+    assert any("DejaVuSans" in f for f in seen) and any("DejaVuSerif" in f for f in seen)
+
+
+def test_an_empty_day_gives_a_valid_report_with_nihil(ctx):
+    _pdf, reader = render(ctx, report_date=date(2024, 6, 15))
+    text = text_of(reader)
+    headings = ["C. KEJADIAN MENONJOL", "D. REKAPITULASI", "E. TINDAK LANJUT",
+                "F. KENDALA", "G. PRAKIRAAN", "H. SIMPULAN", "Demikian"]
+    for here, nxt in zip(headings, headings[1:]):
+        if here.startswith("D."):
+            continue
+        block = text[text.index(here):text.index(nxt)]
+        assert "Nihil" in block, here
+    rows = d_table_rows(text)
+    assert len(rows) == 36 and all(r[7] == "0" for r in rows.values())
+    appendix = text[text.index("LAMPIRAN"):]
+    assert "Nihil" in appendix
+
+
+def test_500_notable_incidents_paginate(ctx):
+    with ctx.db.write() as s:
+        settings.put(s, settings.SITREP_NOTABLE_DETAIL_MAX, 0, "admin")  # all in full
+    codes = [r.code for r in reference.list_regencies(ctx)]
+    long_text = ("Kronologi panjang dengan nama Désa Ngémplak dan saksi Siti Nur'aini. " * 40)
+    for i in range(500):
+        add(ctx, codes[i % 35], "D1", "tinggi" if i % 3 else "kritis",
+            wib(2024, 11, 26, 7) + timedelta(minutes=2 * i), title=f"Intimidasi saksi nomor {i}",
+            description=long_text, kecamatan="Kecamatan Contoh", desa="Desa Contoh")
+    pdf, reader = render(ctx)
+    text = text_of(reader)
+    data = sitrep.gather(ctx, SitrepOptions(VOTING_DAY))
+    assert len(data.notable) == 500
+    for inc in data.notable:
+        assert inc.number in text
+    assert len(reader.pages) > 100
+    assert "Ngémplak" in text
+
+
+def test_f4_page_size(sample):
+    _pdf, reader = render(sample, paper="f4")
+    for page in reader.pages:
+        box = page.mediabox
+        assert float(box.width) == pytest.approx(609.45, abs=0.01)
+        assert float(box.height) == pytest.approx(935.43, abs=0.01)
+    _pdf, reader = render(sample, paper="a4")
+    assert float(reader.pages[0].mediabox.height) == pytest.approx(841.89, abs=0.01)
+
+
+def test_english_report(sample):
+    _pdf, reader = render(sample, lang="en")
+    text = text_of(reader)
+    assert "DAILY SITUATION REPORT" in text
+    assert "Wednesday, 27 November 2024" in text
+    assert "Page 1 of {}".format(len(reader.pages)) in text
+    assert "Halaman" not in text
+
+
+def test_one_regency_scope(sample, db_path):
+    _pdf, reader = render(sample, regency="3374")
+    text = text_of(reader)
+    rows = d_table_rows(text)
+    assert list(rows) == ["Kota Semarang", "JUMLAH"]
+    want = sql_counts(db_path, wib(2024, 11, 26, 7), wib(2024, 11, 27, 7))["33.74"]
+    assert [int(x) for x in rows["Kota Semarang"][:7]] == [want[g] for g in GROUPS]
+    assert "KOTA SEMARANG" in text
+
+
+def test_same_state_same_content_only_generation_time_differs(sample):
+    a, _r = render(sample)
+    b, _r = render(sample)
+    assert a == b
+    c, reader_c = render(sample, generated_at=GENERATED + timedelta(hours=5))
+    _a, reader_a = render(sample)
+    strip = re.compile(r"Dibuat \S+ \S+ WIB")
+    assert strip.sub("", text_of(reader_a)) == strip.sub("", text_of(reader_c))
+    assert a != c
+
+
+def test_user_text_is_escaped_and_kept(sample):
+    add(sample, "33.74", "A1", "kritis", wib(2024, 11, 26, 11),
+        title="Spanduk <b>provokatif</b> & \"fitnah\"", description="Baris 1\nBaris <2>")
+    texts = SitrepTexts(highlights=["Situasi <aman> & terkendali"], obstacles="Jaringan & listrik",
+                        outlook="", conclusions="Perkuat patroli <siber>")
+    _pdf, reader = render(sample, texts=texts)
+    text = " ".join(text_of(reader).split())
+    assert "Spanduk <b>provokatif</b> & \"fitnah\"" in text
+    assert "Situasi <aman> & terkendali" in text
+    assert "Perkuat patroli <siber>" in text
+
+
+def test_highlights_are_generated_from_the_data(sample):
+    data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
+    assert 3 <= len(data.texts.highlights) <= 5
+    assert "10" in data.texts.highlights[0]
+    assert "Kota Semarang (3)" in data.texts.highlights[1]
+
+
+def test_notable_includes_severe_and_verified_in_the_period(sample):
+    low = add(sample, "33.01", "E2", "rendah", wib(2024, 11, 20, 9), title="APK di jembatan")
+    in_period = AppContext(sample.db, sample.actor, sample.bus,
+                           clock=lambda: wib(2024, 11, 26, 20).astimezone(UTC))
+    incidents.change_status(in_period, low.id, "diverifikasi")
+    data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
+    numbers = {n.number: n for n in data.notable}
+    assert low.number in numbers and numbers[low.number].moved_to == "diverifikasi"
+    severe = [n for n in data.notable if n.severity in ("tinggi", "kritis")]
+    assert len(severe) == 3  # A2 tinggi, B2 kritis, D3 tinggi; the deleted one never counts
+    assert "Dihapus" not in {n.title for n in data.notable}
+
+
+def test_bad_options_are_refused(ctx):
+    with pytest.raises(ValidationError):
+        sitrep.gather(ctx, SitrepOptions(VOTING_DAY, regency="99.99"))
+    with pytest.raises(ValidationError):
+        sitrep.gather(ctx, SitrepOptions(VOTING_DAY, paper="a3"))
+    with pytest.raises(ValidationError):
+        sitrep.gather(ctx, SitrepOptions(VOTING_DAY, lang="fr"))
+
+
+def test_issuing_twice_gives_two_numbers_and_keeps_both(sample, db_path):
+    first = sitrep.issue(sample, SitrepOptions(VOTING_DAY))
+    second = sitrep.issue(sample, SitrepOptions(VOTING_DAY, paper="f4"),
+                          corrects=first.number)
+    assert first.number == "001/SITREP/POSKO-PILKADA/XI/2024"
+    assert second.number == "002/SITREP/POSKO-PILKADA/XI/2024"
+    assert second.corrects == first.number
+    listed = sitrep.list_issued(sample)
+    assert {i.number for i in listed} == {first.number, second.number}
+    for info in (first, second):
+        stored, pdf = sitrep.issued_pdf(sample, info.number)
+        assert hashlib.sha256(pdf).hexdigest() == info.sha256 == stored.sha256
+        text = text_of(PdfReader(io.BytesIO(pdf)))
+        assert info.number in text
+    assert first.number in text_of(PdfReader(io.BytesIO(sitrep.issued_pdf(sample, second.number)[1])))
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT count(*) FROM sitrep_issued").fetchone()[0] == 2
+    con.close()
+
+
+def test_operator_may_not_issue_and_nothing_is_stored(sample, db_path):
+    operator = sample.as_actor(Actor("op", "operator", "Operator"))
+    with pytest.raises(PermissionDenied):
+        sitrep.issue(operator, SitrepOptions(VOTING_DAY))
+    assert sitrep.list_issued(sample) == []
+
+
+def test_correction_of_an_unknown_number_is_refused(sample):
+    with pytest.raises(Exception) as err:
+        sitrep.issue(sample, SitrepOptions(VOTING_DAY), corrects="999/NOPE")
+    assert "999/NOPE" in str(err.value)
+    assert sitrep.list_issued(sample) == []
+
+
+def test_bad_number_format_is_refused_and_nothing_stored(sample):
+    with sample.db.write() as s:
+        settings.put(s, settings.SITREP_NUMBER_FORMAT, "{nomor}/SITREP", "admin")
+    with pytest.raises(ValidationError):
+        sitrep.issue(sample, SitrepOptions(VOTING_DAY))
+    assert sitrep.list_issued(sample) == []
+
+
+def test_audit_anchor_is_printed_when_set(sample):
+    data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
+    data.audit_anchor = "audit#42 9f86d081884c7d65"
+    pdf, _pages = sitrep_pdf.render_bytes(data)
+    assert "audit#42 9f86d081884c7d65" in text_of(PdfReader(io.BytesIO(pdf)))

@@ -5,27 +5,89 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
+import os
 import sys
 from typing import Any
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.session import open_database
-from posko_desktop.core.domain import Actor
+from posko_desktop.core.domain import Actor, PoskoError
+from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.services import accounts
 from posko_desktop.paths import AppPaths, resolve_db
+
+logger = logging.getLogger(__name__)
+
+PASSWORD_ENV = "POSKO_PASSWORD"
+
+
+class LoginRequired(PoskoError):
+    code = "login_required"
 
 
 class CliError(Exception):
     """A refused command-line input whose message is already translated."""
 
 
-def open_context(args: argparse.Namespace) -> AppContext:
-    """Open (and migrate) the database named by --db / POSKO_DB / the default file.
+def open_context(args: argparse.Namespace, *, login: bool = True,
+                 allow_password_change: bool = False) -> AppContext:
+    """Open (and migrate) the database named by --db / POSKO_DB / the default file, and
+    identify the user (docs/roles.md, "Command line").
 
-    Until accounts exist the CLI acts as the operating-system user with the admin role.
+    While the database has no user account at all (set-up not finished) the CLI acts as
+    the operating-system user (or --user) with the admin role and logs a warning. As soon
+    as one account exists, `--user NAME` and the password (POSKO_PASSWORD, or a prompt on
+    a terminal) are required, and a user whose password was reset must run `posko passwd`
+    first. `login=False` only opens the database (the caller identifies later).
     """
     db = open_database(resolve_db(args.db, AppPaths.default().ensure()))
-    name = args.user or getpass.getuser()
-    return AppContext(db, Actor(name, "admin", name))
+    ctx = AppContext(db, setup_actor(args))
+    if not login:
+        return ctx
+    try:
+        actor, _password = identify(ctx, args, allow_password_change=allow_password_change)
+    except BaseException:
+        db.dispose()
+        raise
+    return ctx.as_actor(actor)
+
+
+def setup_actor(args: argparse.Namespace) -> Actor:
+    name = getattr(args, "user", None) or getpass.getuser()
+    return Actor(name, "admin", name)
+
+
+def identify(ctx: AppContext, args: argparse.Namespace, *,
+             allow_password_change: bool = False) -> tuple[Actor, str | None]:
+    """The acting user and the password given (None in set-up mode)."""
+    if not accounts.has_accounts(ctx):
+        actor = setup_actor(args)
+        logger.warning("No user accounts yet (set-up not finished): acting as %s with the "
+                       "admin role", actor.username)
+        return actor, None
+    username = getattr(args, "user", None)
+    if not username:
+        raise LoginRequired(N_("This database has user accounts: give --user NAME (the password "
+                               "comes from the prompt or POSKO_PASSWORD)"))
+    password = read_password(_("Password for {user}: ").format(user=username))
+    result = accounts.login(ctx, username, password)
+    if result.must_change_password and not allow_password_change:
+        raise accounts.PasswordChangeRequired(
+            N_("The password of {user} was reset: change it first with: posko --user {user} passwd"),
+            user=result.actor.username)
+    return result.actor, password
+
+
+def read_password(prompt: str, env: str = PASSWORD_ENV) -> str:
+    """From the environment variable, else a prompt on a terminal (never echoed)."""
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise LoginRequired(N_("No password given: set {env} or run the command in a terminal"),
+                        env=env)
 
 
 def print_json(data: Any) -> None:

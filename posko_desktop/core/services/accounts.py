@@ -197,6 +197,11 @@ def _valid_username(username: str) -> str:
     return name
 
 
+def check_username(username: str) -> str:
+    """The normalised user name, or ValidationError when it does not follow the rules."""
+    return _valid_username(username)
+
+
 def _valid_role(role: str) -> str:
     try:
         return Role((role or "").strip().lower()).value

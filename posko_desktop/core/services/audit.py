@@ -45,7 +45,8 @@ from posko_desktop.core.timeutil import to_wib, utcnow, wib_range
 logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
-_SECRET_KEYS = ("password", "secret", "private_key", "passphrase")
+_SECRET_KEYS = frozenset({"password", "password_hash", "old_password", "new_password",
+                          "temporary_password", "passphrase", "secret", "private_key"})
 _BATCH = 5000
 
 
@@ -83,7 +84,7 @@ def canonical_json(value: Any) -> str:
 def _scrub(value: Any) -> Any:
     """Values under password-like keys never reach the trail (defence in depth)."""
     if isinstance(value, dict):
-        return {k: ("***" if any(s in str(k).lower() for s in _SECRET_KEYS) else _scrub(v))
+        return {k: ("***" if str(k).lower() in _SECRET_KEYS else _scrub(v))
                 for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_scrub(v) for v in value]

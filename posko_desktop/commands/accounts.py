@@ -1,0 +1,290 @@
+"""posko user … | posko passwd | posko audit …: accounts and the audit trail."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import os
+import sys
+from datetime import date
+from typing import Any
+
+from posko_desktop.commands.common import (
+    CliError,
+    identify,
+    open_context,
+    print_json,
+    read_password,
+)
+from posko_desktop.core.i18n import _
+from posko_desktop.core.progress import Progress
+from posko_desktop.core.services import accounts, audit
+from posko_desktop.core.services.audit import AuditFilter
+from posko_desktop.core.services.authz import Role
+from posko_desktop.core.timeutil import format_datetime_wib
+
+NEW_PASSWORD_ENV = "POSKO_NEW_PASSWORD"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    user = sub.add_parser("user", help=_("user accounts (admin)"))
+    usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+
+    p = usub.add_parser("add", help=_("add a user"))
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--name", default="", help=_("full name shown in the app"))
+    p.add_argument("--password", help=_("initial password (default: asked on a terminal, "
+                                        "otherwise generated and printed)"))
+    p.add_argument("--no-forced-change", action="store_true",
+                   help=_("do not require a password change at the first login"))
+    p.set_defaults(handler=cmd_user_add)
+
+    p = usub.add_parser("list", help=_("list users"))
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_user_list)
+
+    for name, helptext, handler in (
+        ("disable", _("disable a user (they can no longer log in)"), cmd_user_disable),
+        ("enable", _("enable a disabled user"), cmd_user_enable),
+        ("unlock", _("lift the lock after too many failed logins"), cmd_user_unlock),
+    ):
+        p = usub.add_parser(name, help=helptext)
+        p.add_argument("username")
+        p.set_defaults(handler=handler)
+
+    p = usub.add_parser("set-role", help=_("change a user's role"))
+    p.add_argument("username")
+    p.add_argument("role", choices=[r.value for r in Role])
+    p.set_defaults(handler=cmd_user_role)
+
+    p = usub.add_parser("reset-password",
+                        help=_("set a temporary password; the user must change it at login"))
+    p.add_argument("username")
+    p.add_argument("--password", help=_("the temporary password (default: asked on a terminal, "
+                                        "otherwise generated and printed)"))
+    p.set_defaults(handler=cmd_user_reset)
+
+    p = sub.add_parser("passwd", help=_("change your own password (POSKO_NEW_PASSWORD or a prompt)"))
+    p.set_defaults(handler=cmd_passwd)
+
+    aud = sub.add_parser("audit", help=_("the audit trail: verify, list, export"))
+    asub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    p = asub.add_parser("verify", help=_("check the whole hash chain; exit code 1 when broken"))
+    p.add_argument("--anchor", action="append", default=[],
+                   help=_("an anchor printed on a sitrep (ID:HASH); must be in the trail"))
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_audit_verify)
+
+    p = asub.add_parser("anchor", help=_("print the newest entry's id and hash"))
+    p.set_defaults(handler=cmd_audit_anchor)
+
+    p = asub.add_parser("list", help=_("list audit entries, newest first"))
+    _filter_args(p)
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(handler=cmd_audit_list)
+
+    p = asub.add_parser("export", help=_("export audit entries to CSV or XLSX"))
+    p.add_argument("file", help=_("the .csv or .xlsx file to write"))
+    p.add_argument("--format", choices=("csv", "xlsx"), help=_("default: from the file name"))
+    _filter_args(p)
+    p.set_defaults(handler=cmd_audit_export)
+
+
+def _filter_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", dest="by_user", metavar="USER", help=_("entries of this user"))
+    p.add_argument("--record", help=_("record id (or its beginning)"))
+    p.add_argument("--record-type", help=_("incident, user, setting, …"))
+    p.add_argument("--action", help=_("exact action, or a prefix ending in a dot (incident.)"))
+    p.add_argument("--from", dest="first_day", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="last_day", type=date.fromisoformat, metavar="YYYY-MM-DD")
+
+
+def _filter(args: argparse.Namespace) -> AuditFilter:
+    return AuditFilter(username=args.by_user, record_type=args.record_type,
+                       record_id=args.record, action=args.action,
+                       first_day=args.first_day, last_day=args.last_day)
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> None:
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _new_password(explicit: str | None, username: str) -> tuple[str, bool]:
+    """(password, generated?) for add/reset: --password, a terminal prompt, or generated."""
+    if explicit:
+        return explicit, False
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(_("Password for {user}: ").format(user=username))
+        again = getpass.getpass(_("Repeat the password: "))
+        if first != again:
+            raise CliError(_("The two passwords differ"))
+        return first, False
+    return accounts.generate_password(), True
+
+
+def _user_dict(u: accounts.UserInfo) -> dict[str, Any]:
+    return {"username": u.username, "display_name": u.display_name, "role": u.role,
+            "active": u.active, "locked": u.locked,
+            "must_change_password": u.must_change_password,
+            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None}
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    password, generated = _new_password(args.password, args.username)
+    info = accounts.add_user(ctx, args.username, password, args.role, args.name,
+                             must_change_password=not args.no_forced_change)
+    print(_("User {user} ({role}) added").format(user=info.username, role=info.role))
+    if generated:
+        print(_("Temporary password (give it to the user; it must be changed at the first "
+                "login): {password}").format(password=password))
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    if not accounts.has_accounts(ctx):
+        note = _("No user accounts yet: set-up is not finished, so every command runs as the "
+                 "operating-system user with the admin role. Create the first administrator "
+                 "with: posko init --site CODE --site-name NAME --admin-user NAME")
+        if args.format == "json":
+            print_json({"setup_finished": False, "users": [], "note": note})
+        else:
+            print(note)
+        return 0
+    users = accounts.list_users(ctx)
+    if args.format == "json":
+        print_json({"setup_finished": True, "users": [_user_dict(u) for u in users]})
+        return 0
+    yes, no = _("yes"), _("no")
+    _table([_("User"), _("Name"), _("Role"), _("Active"), _("Locked"), _("Must change"),
+            _("Last login")],
+           [[u.username, u.display_name, u.role, yes if u.active else no,
+             yes if u.locked else no, yes if u.must_change_password else no,
+             format_datetime_wib(u.last_login_at)] for u in users])
+    return 0
+
+
+def _simple(args: argparse.Namespace, fn: Any, message: str) -> int:
+    ctx = open_context(args)
+    info = fn(ctx, args.username)
+    print(message.format(user=info.username))
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    return _simple(args, accounts.disable_user, _("User {user} disabled"))
+
+
+def cmd_user_enable(args: argparse.Namespace) -> int:
+    return _simple(args, accounts.enable_user, _("User {user} enabled"))
+
+
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    return _simple(args, accounts.unlock_user, _("User {user} unlocked"))
+
+
+def cmd_user_role(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    info = accounts.set_role(ctx, args.username, args.role)
+    print(_("User {user} is now {role}").format(user=info.username, role=info.role))
+    return 0
+
+
+def cmd_user_reset(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    password, generated = _new_password(args.password, args.username)
+    info = accounts.reset_password(ctx, args.username, password)
+    print(_("Password of {user} reset; it must be changed at the next login").format(
+        user=info.username))
+    if generated:
+        print(_("Temporary password: {password}").format(password=password))
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    ctx = open_context(args, login=False)
+    if not accounts.has_accounts(ctx):
+        raise CliError(_("No user accounts yet; create the first administrator with posko init "
+                         "--admin-user NAME"))
+    actor, old = identify(ctx, args, allow_password_change=True)
+    assert old is not None
+    new = read_password(_("New password: "), env=NEW_PASSWORD_ENV)
+    if NEW_PASSWORD_ENV not in os.environ:
+        if read_password(_("Repeat the new password: "), env=NEW_PASSWORD_ENV) != new:
+            raise CliError(_("The two passwords differ"))
+    accounts.change_password(ctx.as_actor(actor), old, new)
+    print(_("Password of {user} changed").format(user=actor.username))
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    result = audit.verify_chain(ctx, anchors=args.anchor)
+    if args.format == "json":
+        print_json({"ok": result.ok, "checked": result.checked,
+                    "first_bad_id": result.first_bad_id, "message": result.message(),
+                    "last_hash": result.last_hash if result.ok else None})
+    elif result.ok:
+        print(result.message())
+    else:
+        print(_("AUDIT TRAIL BROKEN: {message}").format(message=result.message()),
+              file=sys.stderr)
+        print(_("{count} entries before it are intact").format(count=result.checked),
+              file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    anchor = audit.latest_anchor(ctx)
+    print(anchor.text)
+    return 0
+
+
+def cmd_audit_list(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    page = audit.query(ctx, _filter(args), limit=max(1, args.limit))
+    if args.format == "json":
+        print_json({"total": page.total, "entries": [
+            {"id": r.id, "at": r.at.isoformat(), "username": r.username, "role": r.role,
+             "site": r.site_code, "action": r.action, "record_type": r.record_type,
+             "record_id": r.record_id, "before": r.before, "after": r.after,
+             "detail": r.detail, "hash": r.hash} for r in page.rows]})
+        return 0
+    headers = [_("No."), _("Time (WIB)"), _("User"), _("Action"), _("Record"), _("Changes"),
+               _("Detail")]
+    rows = [[r.id, format_datetime_wib(r.at), r.username, r.action,
+             "{t}/{i}".format(t=r.record_type, i=r.record_id), r.changes(), r.detail]
+            for r in page.rows]
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(headers)
+        writer.writerows([[audit.neutralise(c) if isinstance(c, str) else c for c in row]
+                          for row in rows])
+        return 0
+    _table(headers, rows)
+    print(_("{shown} of {total} entries").format(shown=len(page.rows), total=page.total))
+    return 0
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    count = audit.export(ctx, _filter(args), args.file, args.format,
+                         progress=Progress(_stderr_progress))
+    print(_("{count} entries written to {path}").format(count=count, path=args.file))
+    return 0
+
+
+def _stderr_progress(done: int, total: int, message: str) -> None:
+    if total:
+        sys.stderr.write("\r{m} {d}/{t}".format(m=message, d=done, t=total))
+        if done >= total:
+            sys.stderr.write("\n")

@@ -36,7 +36,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _, ngettext
-from posko_desktop.core.services import incidents
+from posko_desktop.core.services import incidents, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.ui import tabs
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self._select_after_refresh: uuid.UUID | None = None
         self._painted = False
         self._total_all = -1
+        self._total_all_stale = True
         self.form: IncidentFormDialog | None = None
         self.demo_dialog: DemoDataDialog | None = None
 
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         self.events.changed.connect(self._on_change)
         model = self.log.model
         model.loaded.connect(self._on_loaded)
+        model.counted.connect(self._on_counted)
         model.failed.connect(lambda err: show_error(self, err))
         self.log.filter_bar.changed.connect(model.set_filter)
         self.log.table.selectionModel().currentRowChanged.connect(self._on_current_row)
@@ -248,8 +250,7 @@ class MainWindow(QMainWindow):
         i18n.set_language(lang)
         self.retranslate_ui()
         try:
-            with self.ctx.db.write() as s:
-                settings.put(s, settings.UI_LANGUAGE, lang, self.ctx.actor.username)
+            settings_service.set(self.ctx, settings.UI_LANGUAGE.key, lang)
         except PoskoError as err:
             logger.warning("Language not saved: %s", err.text_in("en"))
         self.status_message(_("Language: Bahasa Indonesia") if lang == "id" else _("Language: English"))
@@ -257,9 +258,22 @@ class MainWindow(QMainWindow):
     # --- log ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self._total_all_stale = True
         self.log.model.refresh()
-        self.runner.run(incidents.count_incidents, self.ctx, IncidentFilter(),
-                        on_done=self._on_total_all)
+
+    def _on_counted(self) -> None:
+        """The status bar's count of all incidents: the log's own total when no filter is
+        set, else one more count once the log's queries are done (never competing with
+        the first page)."""
+        model = self.log.model
+        if model.filter == IncidentFilter():
+            self._total_all_stale = False
+            self._on_total_all(model.total)
+        elif self._total_all_stale:
+            self._total_all_stale = False
+            self.runner.run(incidents.count_incidents, self.ctx, IncidentFilter(),
+                            on_done=self._on_total_all)
+        self._update_counts()
 
     def _on_total_all(self, total: int) -> None:
         self._total_all = int(total)
@@ -284,8 +298,11 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         shown = self.log.model.total
-        self.log.filter_bar.set_count(
-            ngettext("{n} incident shown", "{n} incidents shown", shown).format(n=format_int(shown)))
+        if self.log.model.is_counting:
+            self.log.filter_bar.set_count(_("Counting…"))
+        else:
+            self.log.filter_bar.set_count(ngettext(
+                "{n} incident shown", "{n} incidents shown", shown).format(n=format_int(shown)))
         if self._total_all >= 0:
             self.count_label.setText(ngettext("{n} incident in the database",
                                               "{n} incidents in the database",
@@ -379,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
         if (not self._painted and event.type() == QEvent.Type.Paint
-                and watched is self.log.table.viewport() and not self.log.model.is_loading):
+                and watched is self.log.table.viewport() and self.log.model.first_page_ready):
             model = self.log.model
             if model.total == 0 or model.row_at(0) is not None:
                 self._painted = True

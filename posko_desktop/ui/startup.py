@@ -14,7 +14,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_, _
-from posko_desktop.core.services import reference
+from posko_desktop.core.services import reference, settings_service
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
 from posko_desktop.ui.errors import install_exception_hook
 from posko_desktop.ui.fonts import setup_fonts
@@ -47,8 +47,7 @@ def open_context(location: str) -> AppContext:
 
 def saved_language(ctx: AppContext) -> str:
     try:
-        with ctx.db.read() as s:
-            lang = settings.get(s, settings.UI_LANGUAGE)
+        lang = settings_service.get(ctx, settings.UI_LANGUAGE.key)
     except PoskoError:
         return i18n.DEFAULT_LANGUAGE
     return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
+from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import incidents
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.timeutil import WIB
@@ -86,3 +87,6 @@ def sql(db_path, query: str, *params):
         return conn.execute(query, params).fetchall()
     finally:
         conn.close()
+
+
+ADMIN_ACTOR = Actor("admin", "admin", "Admin Posko")

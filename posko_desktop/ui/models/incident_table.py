@@ -1,7 +1,7 @@
 """The incident log as a lazily paged table model (Anki style: pages fetched on demand).
 
 Rows come from `incidents.query_incidents` in pages of `PAGE_SIZE` (SQL OFFSET), kept in an
-LRU cache; the total comes from the same query's count. Every query runs on the
+LRU cache; the total from `count_incidents`, after the first page. Every query runs on the
 TaskRunner, so the GUI thread never waits for SQLite; a row whose page is not in yet shows
 a placeholder and is repainted when the page arrives. Sorting is done by SQL (`SortKey`).
 """
@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
+from shiboken6 import isValid
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Page, Severity, Status
@@ -88,7 +89,8 @@ SEVERITY_COLOURS: dict[str, tuple[str, str]] = {
 
 
 class IncidentTableModel(QAbstractTableModel):
-    loaded = Signal()  # a refresh finished: total known, first page in
+    loaded = Signal()  # a refresh brought its first page (the count may follow)
+    counted = Signal()  # the total of the refresh is known
     page_loaded = Signal(int)
     failed = Signal(object)
 
@@ -104,6 +106,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._pending: set[int] = set()
         self._generation = 0
         self._loading = False
+        self._counting = False
         self._now = ctx.now()
         self._category_labels: dict[str, tuple[str, str]] = {}
         self._overdue_icon: QIcon | None = None
@@ -124,7 +127,8 @@ class IncidentTableModel(QAbstractTableModel):
 
     @property
     def is_loading(self) -> bool:
-        return self._loading
+        """True until the first page and the total of the last refresh are in."""
+        return self._loading or self._counting
 
     def set_filter(self, flt: IncidentFilter) -> None:
         if flt != self._filter:
@@ -132,34 +136,72 @@ class IncidentTableModel(QAbstractTableModel):
             self.refresh()
 
     def refresh(self) -> None:
-        """Count and fetch the first page off the GUI thread; the view keeps showing the
-        old rows until the new ones are in."""
+        """Fetch the first page, then count, both off the GUI thread. The first page shows
+        as soon as it is in (a count over a million rows takes longer); the row count then
+        grows to the total without a reset, so selection and scroll position stay."""
         self._generation += 1
         gen = self._generation
         self._loading = True
+        self._counting = True
         self._pending.clear()
         self.runner.run(
             incidents.query_incidents, self.ctx, self._filter, self._sort, self._descending,
-            0, PAGE_SIZE, True,
+            0, PAGE_SIZE,
             on_done=lambda page: self._first_page_in(gen, page),
             on_error=lambda err: self._failed(gen, err),
         )
 
+    @property
+    def is_counting(self) -> bool:
+        return self._counting
+
+    @property
+    def first_page_ready(self) -> bool:
+        return not self._loading
+
     def _first_page_in(self, gen: int, page: Page) -> None:
+        if not isValid(self):  # the window closed while the query ran
+            return
         if gen != self._generation:
             return
         self.beginResetModel()
         self._now = self.ctx.now()
-        self._total = page.total
+        self._total = len(page.rows)
         self._pages.clear()
         self._pages[0] = page.rows
         self._loading = False
         self.endResetModel()
+        if len(page.rows) < PAGE_SIZE:
+            self._counting = False  # the first page is everything
+        else:
+            self.runner.run(incidents.count_incidents, self.ctx, self._filter,
+                            on_done=lambda total: self._count_in(gen, total),
+                            on_error=lambda err: self._failed(gen, err))
         self.loaded.emit()
+        if not self._counting:
+            self.counted.emit()
+
+    def _count_in(self, gen: int, total: int) -> None:
+        if not isValid(self):  # the window closed while the query ran
+            return
+        if gen != self._generation:
+            return
+        self._counting = False
+        if total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        elif total < self._total:  # rows vanished between the two queries: start over
+            self.refresh()
+            return
+        self.counted.emit()
 
     def _failed(self, gen: int, err: BaseException) -> None:
+        if not isValid(self):  # the window closed while the query ran
+            return
         if gen == self._generation:
             self._loading = False
+            self._counting = False
             self.failed.emit(err)
 
     def _request(self, page_no: int) -> None:
@@ -181,6 +223,8 @@ class IncidentTableModel(QAbstractTableModel):
                                          page_no * PAGE_SIZE, PAGE_SIZE)
 
     def _page_in(self, gen: int, page_no: int, page: Page | None) -> None:
+        if not isValid(self):  # the window closed while the query ran
+            return
         self._pending.discard(page_no)
         if gen != self._generation or page is None:
             return

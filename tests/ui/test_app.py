@@ -1,0 +1,84 @@
+"""The composition root: start-up on a real file, refusal of a newer database, Qt's own
+strings in Indonesian, fonts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QDialogButtonBox
+
+from posko_desktop.core import i18n
+from posko_desktop.core.domain import DatabaseVersionError
+from posko_desktop.core.services import settings_service
+from posko_desktop.ui import startup
+from posko_desktop.ui.fonts import FALLBACK_FAMILY, setup_fonts
+
+from .conftest import add, sql
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_exit_after_first_paint_prints_one_json_line(ctx, db, db_path, tmp_path):
+    add(ctx, "Insiden pertama")
+    db.dispose()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POSKO_DATA_DIR=str(tmp_path / "data"))
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "--exit-after-first-paint"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = [line for line in out.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert set(data) == {"first_paint_ms"} and isinstance(data["first_paint_ms"], int)
+    assert "matplotlib" not in out.stderr
+
+
+def test_start_up_does_not_import_matplotlib(tmp_path):
+    code = ("import sys; import posko_desktop.app, posko_desktop.ui.startup, "
+            "posko_desktop.ui.main_window; print('matplotlib' in sys.modules)")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_newer_database_is_refused_and_left_unchanged(ctx, db, db_path):
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    db.dispose()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseVersionError) as err:
+        startup.open_context(str(db_path))
+    assert err.value.text_in("id") != err.value.text_in("en")
+    assert db_path.read_bytes() == before
+    assert sql(db_path, "SELECT version_num FROM alembic_version") == [("9999_from_the_future",)]
+
+
+def test_saved_language_is_used_at_start(ctx):
+    assert startup.saved_language(ctx) == "id"
+    settings_service.set(ctx, "ui.language", "en")
+    assert startup.saved_language(ctx) == "en"
+
+
+def test_standard_dialog_buttons_are_translated_by_the_app(qtbot, translator):
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Batal"
+    assert box.button(QDialogButtonBox.StandardButton.Save).text() == "Simpan"
+    i18n.set_language("en")
+    box2 = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box2)
+    assert box2.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"
+
+
+def test_dejavu_is_registered_from_matplotlib_data(qapp):
+    setup_fonts(qapp)
+    assert FALLBACK_FAMILY in QFontDatabase.families()

@@ -1,0 +1,119 @@
+"""The dashboard tab in the real main window, offscreen, on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QPoint, Qt
+
+from posko_desktop.core.timeutil import WIB
+from posko_desktop.ui.dashboard import DashboardTab
+
+from .conftest import add, sql, wait_loaded
+
+
+def dashboard_of(window) -> DashboardTab:
+    tab = next(t for t in window.feature_tabs if isinstance(t, DashboardTab))
+    return tab
+
+
+def open_dashboard(qtbot, window) -> DashboardTab:
+    tab = dashboard_of(window)
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not tab._running and window.runner.active == 0, timeout=30_000)
+    return tab
+
+
+def seed(ctx) -> None:
+    for i in range(6):
+        add(ctx, "Hoaks di Semarang {i}".format(i=i), regency="33.74", severity="tinggi",
+            hours_ago=1 + i * 20)
+    for i in range(3):
+        add(ctx, "APK dirusak {i}".format(i=i), regency="33.01", category="E1",
+            severity="rendah", hours_ago=3 + i * 30)
+
+
+def test_dashboard_renders_every_chart_with_the_database_numbers(ctx, db_path, make_window, qtbot, tmp_path):
+    seed(ctx)
+    window = make_window()
+    tab = open_dashboard(qtbot, window)
+    for kind, panel in tab.panels.items():
+        assert panel.canvas is not None and panel.canvas.isVisible(), kind
+        assert panel.figure.axes, kind
+    snap = tab.result.snapshot
+    first, last = snap.series.days[0].isoformat(), snap.series.days[-1].isoformat()
+    expected = sql(db_path, "SELECT count(*) FROM incident WHERE deleted = 0 AND occurred_date "
+                            "BETWEEN ? AND ?", first, last)[0][0]
+    assert sum(snap.series.total) == expected == 9
+    assert tab.report_table.rowCount() == 35
+    shown = {tab.top_table.item(r, 0).data(Qt.ItemDataRole.UserRole): int(tab.top_table.item(r, 1).text())
+             for r in range(tab.top_table.rowCount()) if tab.top_table.item(r, 1)}
+    today = sql(db_path, "SELECT regency_code, count(*) FROM incident WHERE deleted = 0 AND "
+                         "occurred_date = ? GROUP BY 1", last)
+    assert shown == dict(today)
+    # hover shows the exact numbers; export writes the chart and its data
+    tile = tab.panels["heatmap"]
+    row = snap.heatmap.codes.index("33.74")
+    hit = tile.hit_at(len(snap.heatmap.days) - 1, row, tile.figure.axes[0])
+    assert hit.regency == "33.74" and "insiden" in hit.text
+    tile.export(str(tmp_path / "heat.png"))
+    tile.export(str(tmp_path / "heat.csv"))
+    assert (tmp_path / "heat.png").read_bytes()[:4] == b"\x89PNG"
+    assert "33.74" in (tmp_path / "heat.csv").read_text(encoding="utf-8-sig")
+
+
+def test_clicking_a_tile_filters_the_incident_log(ctx, db_path, make_window, qtbot):
+    seed(ctx)
+    window = make_window()
+    tab = open_dashboard(qtbot, window)
+    panel = tab.panels["tilemap"]
+    canvas = panel.canvas
+    canvas.draw()
+    from posko_desktop.core.charts import tile_layout
+
+    tile = next(t for t in tile_layout() if t.code == "33.74")
+    ax = panel.figure.axes[0]
+    px, py = ax.transData.transform((tile.x + 0.5, -tile.y - 0.5))
+    ratio = canvas.device_pixel_ratio
+    height = panel.figure.bbox.height
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(px / ratio), int((height - py) / ratio)))
+    assert window.tabs.currentWidget() is window.log
+    flt = window.log.filter_bar.filter()
+    assert flt.regencies == ("33.74",)
+    wait_loaded(qtbot, window)
+    expected = sql(db_path, "SELECT count(*) FROM incident WHERE deleted = 0 AND regency_code = '33.74' "
+                            "AND occurred_date BETWEEN ? AND ?",
+                   flt.date_from.isoformat(), flt.date_to.isoformat())[0][0]
+    assert window.log.model.total == expected == 6
+
+
+def test_a_new_incident_updates_the_counts(ctx, make_window, qtbot):
+    seed(ctx)
+    window = make_window()
+    tab = open_dashboard(qtbot, window)
+    before = tab.result.snapshot.series.total[-1]
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        add(ctx, "Bentrok pendukung", regency="33.29", category="D3", severity="kritis",
+            hours_ago=0.5)
+    snap = tab.result.snapshot
+    assert snap.series.total[-1] == before + 1
+    assert any(t.code == "33.29" for t in snap.top)
+    assert snap.levels["33.29"].open_critical == 1
+
+
+def test_nihil_from_the_reporting_watch(ctx, make_window, qtbot):
+    window = make_window()
+    tab = open_dashboard(qtbot, window)
+    row = next(r for r in range(tab.report_table.rowCount())
+               if tab.report_table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "33.20")
+    tab.report_table.selectRow(row)
+    dialog = tab.record_nihil_for_selection()
+    assert dialog is not None
+    dialog.via.setCurrentIndex(dialog.via.findData("paket"))
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        dialog.save()
+    info = tab.result.snapshot.report["33.20"]
+    assert (info.status, info.via, info.recorded_by) == ("nihil", "paket", "admin")
+    assert datetime.now(WIB) - info.last_report_at < timedelta(minutes=5)

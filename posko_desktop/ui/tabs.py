@@ -23,4 +23,7 @@ TabFactory = Callable[["MainWindow"], "QWidget"]
 def tab_factories() -> list[TabFactory]:
     factories: list[TabFactory] = []
     # Feature areas: append `from posko_desktop.ui.<area> import make_tab` lines below.
+    from posko_desktop.ui.dashboard import make_tab as dashboard_tab
+
+    factories.append(dashboard_tab)
     return factories

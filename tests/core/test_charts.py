@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import colorsys
+import json
 from datetime import date, datetime, timedelta
 from itertools import combinations
 
@@ -133,3 +134,48 @@ def test_save_refuses_other_formats(sample, tmp_path):
     with pytest.raises(charts.ChartFormatError):
         charts.save_figure(fig, tmp_path / "chart.jpg")
     assert not list(tmp_path.glob("chart*"))
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def test_cli_chart_writes_png_svg_and_csv(sample, db_path, tmp_path, capsys):
+    from posko_desktop import cli
+
+    base = ["--db", str(db_path)]
+    for kind in ("trend", "heatmap", "tilemap", "categories", "severity"):
+        out = tmp_path / f"{kind}.png"
+        code = cli.main([*base, "chart", kind, "--from", D0.isoformat(), "--to", D1.isoformat(),
+                         "--out", str(out), "--data", str(tmp_path / f"{kind}.csv")])
+        assert code == 0, capsys.readouterr().err
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert cli.main([*base, "chart", "tilemap", "--to", "2024-11-27", "--out",
+                     str(tmp_path / "peta.svg")]) == 0
+    assert "<svg" in (tmp_path / "peta.svg").read_text(encoding="utf-8")
+    rows = (tmp_path / "severity.csv").read_text(encoding="utf-8-sig").splitlines()
+    with sample.db.engine.connect() as conn:
+        n = conn.execute(text("SELECT count(*) FROM incident WHERE deleted = 0 AND occurred_date "
+                              "BETWEEN :a AND :b"), {"a": D0.isoformat(), "b": D1.isoformat()}).scalar()
+    assert sum(int(r.split(",")[-1]) for r in rows[1:]) == n
+    capsys.readouterr()
+    assert cli.main([*base, "chart", "trend", "--out", str(tmp_path / "x.jpg")]) == 2
+    assert "png" in capsys.readouterr().err and not (tmp_path / "x.jpg").exists()
+
+
+def test_cli_stats_by_level_and_nihil(sample, db_path, capsys):
+    from posko_desktop import cli
+
+    base = ["--db", str(db_path)]
+    assert cli.main([*base, "stats", "--by", "level", "--to", "2024-11-27", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["by"] == "level" and len(out["rows"]) == 35
+    levels = dash.situation_levels(sample, datetime(2024, 11, 28, 0, 0))
+    assert {r["key"]: r["level"] for r in out["rows"]} == {c: lv.level.value for c, lv in levels.items()}
+    assert sum(out["counts"].values()) == 35
+    assert cli.main([*base, "nihil", "--regency", "33.20", "--via", "paket"]) == 0
+    assert cli.main([*base, "watch", "--format", "json"]) == 0
+    watch = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    row = next(r for r in watch["rows"] if r["code"] == "33.20")
+    assert (row["status"], row["via"]) == ("nihil", "paket")
+    assert cli.main([*base, "nihil", "--regency", "33.20"]) == 2  # already recorded
+    assert cli.main([*base, "nihil", "--regency", "33.99"]) == 2

@@ -1,0 +1,154 @@
+"""One chart on the dashboard: a matplotlib canvas (backend_qtagg), hover numbers, click to
+open the log, export as PNG / SVG / CSV.
+
+matplotlib is imported only when the first figure arrives (the app's cold start does not
+pay for it): `ChartPanel.set_figure` imports backend_qtagg lazily.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posko_desktop.core.i18n import _
+from posko_desktop.core.services import dashboard as dash
+
+logger = logging.getLogger(__name__)
+
+
+class ChartPanel(QFrame):
+    """`clicked(ChartHit)` when the user clicks a regency/day/category in the chart."""
+
+    clicked = Signal(object)
+
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setObjectName("chart_" + kind)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.figure: Any = None
+        self.canvas: Any = None
+        self.csv_rows: list[list[Any]] = []
+        self.draw_ms: float = 0.0
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(2, 2, 2, 2)
+        self._layout.setSpacing(0)
+        self.placeholder = QLabel(self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._layout.addWidget(self.placeholder)
+        self.export_button = QToolButton(self)
+        self.export_button.setObjectName("export_" + kind)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button.setAutoRaise(True)
+        self.export_menu = QMenu(self)
+        self.export_png = self.export_menu.addAction("", lambda: self.export_dialog("png"))
+        self.export_svg = self.export_menu.addAction("", lambda: self.export_dialog("svg"))
+        self.export_csv = self.export_menu.addAction("", lambda: self.export_dialog("csv"))
+        self.export_button.setMenu(self.export_menu)
+        self.export_button.raise_()
+        self.on_error: Callable[[BaseException], None] | None = None
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.placeholder.setText(_("Loading…"))
+        self.export_button.setText("⤓")
+        self.export_button.setToolTip(_("Export this chart"))
+        self.export_png.setText(_("Save chart as PNG…"))
+        self.export_svg.setText(_("Save chart as SVG…"))
+        self.export_csv.setText(_("Save data as CSV…"))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self.export_button.move(self.width() - self.export_button.sizeHint().width() - 4, 4)
+
+    def canvas_size(self) -> tuple[int, int]:
+        return max(200, self.width() - 4), max(150, self.height() - 4)
+
+    def set_figure(self, figure: Any, csv_rows: list[list[Any]]) -> None:
+        """Show a new figure (built off the GUI thread); only drawing happens here."""
+        # Lazy: importing matplotlib's Qt backend costs ≈0.5 s the first time.
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        old = self.canvas
+        canvas = FigureCanvasQTAgg(figure)
+        canvas.setObjectName("canvas_" + self.kind)
+        canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        canvas.setMinimumSize(120, 100)
+        canvas.mpl_connect("motion_notify_event", self._on_motion)
+        canvas.mpl_connect("button_press_event", self._on_press)
+        canvas.mpl_connect("figure_leave_event", lambda _e: QToolTip.hideText())
+        if old is not None:
+            self._layout.replaceWidget(old, canvas)
+            old.hide()
+            old.deleteLater()
+        else:
+            self._layout.replaceWidget(self.placeholder, canvas)
+            self.placeholder.hide()
+        self.canvas = canvas
+        self.figure = figure
+        self.csv_rows = csv_rows
+        canvas.show()
+        self.export_button.raise_()
+
+    def hit_at(self, x: float, y: float, inaxes: Any) -> Any:
+        from posko_desktop.core.charts import hit_test  # loaded with the figure already
+
+        return hit_test(self.figure, inaxes, x, y)
+
+    def _on_motion(self, event: Any) -> None:
+        hit = self.hit_at(event.xdata, event.ydata, event.inaxes)
+        if hit is None:
+            QToolTip.hideText()
+            self.canvas.unsetCursor()
+            return
+        self.canvas.setCursor(Qt.CursorShape.PointingHandCursor)
+        QToolTip.showText(QCursor.pos(), hit.text, self.canvas)
+
+    def _on_press(self, event: Any) -> None:
+        if event.button != 1:
+            return
+        hit = self.hit_at(event.xdata, event.ydata, event.inaxes)
+        if hit is not None:
+            self.clicked.emit(hit)
+
+    # --- export --------------------------------------------------------------------------
+
+    def export_dialog(self, fmt: str) -> None:
+        if self.figure is None:
+            return
+        filters = {"png": _("PNG image (*.png)"), "svg": _("SVG image (*.svg)"),
+                   "csv": _("CSV file (*.csv)")}
+        path, _selected = QFileDialog.getSaveFileName(
+            self, _("Export"), "{kind}.{fmt}".format(kind=self.kind, fmt=fmt), filters[fmt])
+        if path:
+            self.export(path)
+
+    def export(self, path: str) -> None:
+        """Write the chart (.png/.svg) or its data (.csv) to `path` (core functions)."""
+        from posko_desktop.core.charts import save_figure
+
+        try:
+            if path.lower().endswith(".csv"):
+                dash.write_csv(self.csv_rows, path)
+            else:
+                save_figure(self.figure, path)
+        except Exception as err:  # noqa: BLE001 - shown to the user, logged by the core
+            logger.warning("Export of %s to %s failed: %s", self.kind, path, err)
+            if self.on_error is not None:
+                self.on_error(err)

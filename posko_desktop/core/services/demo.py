@@ -505,13 +505,13 @@ def _worker(plan: _Plan, queue: Any) -> None:
 def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     """The chunks, generated in a helper process for big loads on a multi-core machine
     (the database writes overlap the generation), in this process otherwise. Same data."""
-    if plan.incidents < PROCESS_THRESHOLD or (os.cpu_count() or 1) < 2:
+    # Only with fork (Linux): spawn would re-run the caller's main module (main.py, a
+    # frozen app) in the helper. Elsewhere the generation runs here; the data is the same.
+    if (plan.incidents < PROCESS_THRESHOLD or (os.cpu_count() or 1) < 2
+            or not sys.platform.startswith("linux")):
         yield from _chunks(plan)
         return
-    # fork on Linux (no re-import of the caller's main module); spawn elsewhere, where a
-    # frozen app must call multiprocessing.freeze_support() at start-up.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    mp = multiprocessing.get_context(method)
+    mp = multiprocessing.get_context("fork")
     queue = mp.Queue(maxsize=4)
     proc = mp.Process(target=_worker, args=(plan, queue), daemon=True)
     proc.start()

@@ -26,4 +26,7 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.dashboard import make_tab as dashboard_tab
 
     factories.append(dashboard_tab)
+    from posko_desktop.ui.sitrep import make_tab as sitrep_tab
+
+    factories.append(sitrep_tab)
     return factories

@@ -125,6 +125,13 @@ def when(moment: datetime | None, lang: str) -> str:
     return "{d} {t}".format(d=to_wib(moment).strftime("%d-%m-%Y"), t=hhmm(moment, lang))
 
 
+def when_short(moment: datetime | None, lang: str) -> str:
+    """'26-11 14.05' for the compact lists (the year is the report's)."""
+    if moment is None:
+        return "–"
+    return "{d} {t}".format(d=to_wib(moment).strftime("%d-%m"), t=hhmm(moment, lang))
+
+
 def signed(n: int) -> str:
     if n > 0:
         return f"+{n:,}".replace(",", ".")
@@ -212,6 +219,7 @@ class Styles:
     tiny_c: ParagraphStyle
     sign: ParagraphStyle
     ctitle: ParagraphStyle
+    head_s: ParagraphStyle
 
 
 def make_styles() -> Styles:
@@ -261,6 +269,8 @@ def _make_styles() -> Styles:
                             alignment=TA_CENTER, textColor=INK),
         ctitle=ParagraphStyle("ctitle", parent=body, leftIndent=14, spaceBefore=4,
                               spaceAfter=2, keepWithNext=1),
+        head_s=ParagraphStyle("head_s", parent=tiny, fontName=f"{SANS}-Bold",
+                              alignment=TA_CENTER),
     )
 
 
@@ -278,7 +288,7 @@ def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
 
 
 def compact_style() -> list[tuple[Any, ...]]:
-    """Long lists (appendix, other notable incidents): small type, zebra rows."""
+    """Long lists (appendix, other notable incidents, referrals): small type, zebra rows."""
     return grid_style() + [
         ("FONT", (0, 1), (-1, -1), SANS, 6.8),
         ("VALIGN", (0, 1), (-1, -1), "TOP"),
@@ -509,7 +519,7 @@ class _Renderer:
         table = Table(
             [[self.p(esc(k), label), self.p(":", label), self.p(esc(v), label)]
              for k, v in rows if v],
-            colWidths=[36 * mm, 4 * mm, self.width - 40 * mm],
+            colWidths=[40 * mm, 4 * mm, self.width - 44 * mm],
         )
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), SANS, 8),
@@ -693,15 +703,15 @@ class _Renderer:
 
     def notable_table(self, items: Sequence[NotableIncident], first: int) -> Table:
         st = self.st
-        head = [self.p(h, st.head) for h in (
+        head = [self.p(h, st.head_s) for h in (
             _("No."), _("Number"), _("Time (WIB)"), _("Location"), _("Cat."), _("Severity"),
             _("Status"), _("Title"))]
         rows: list[list[Any]] = [head]
-        fixed = [9 * mm, 22 * mm, 21 * mm, 34 * mm, 8 * mm, 13 * mm, 21 * mm]
+        fixed = [9 * mm, 22 * mm, 17 * mm, 32 * mm, 9 * mm, 16 * mm, 21 * mm]
         title_w = self.width - sum(fixed)
         for i, inc in enumerate(items, start=first):
             place = " – ".join(x for x in (inc.regency_name, inc.kecamatan) if x)
-            rows.append([str(i), inc.number, when(inc.occurred_at, self.lang),
+            rows.append([str(i), inc.number, when_short(inc.occurred_at, self.lang),
                          fit(place, fixed[3] - 5), inc.category_code,
                          _severity_label(inc.severity), _status_label(inc.status),
                          fit(inc.title, title_w - 5)])
@@ -741,10 +751,10 @@ class _Renderer:
                                   level_styles.get(row.level, st.cell_c))])
             for g in GROUPS:
                 totals[g] += row.by_group.get(g, 0)
-            style.append(("FONT", (9, r), (9, r), f"{SANS}-Bold", 7.8))
+            style.append(("FONT", (9, r), (9, r), f"{SANS}-Bold", 7.8))  # total column
             fill = colors_by_level.get(row.level)
             if fill is not None:
-                style.append(("BACKGROUND", (12, r), (12, r), fill[0]))
+                style.append(("BACKGROUND", (11, r), (11, r), fill[0]))
         r = len(rows)
         rows.append(["", self.p("<b>{}</b>".format(_("TOTAL")), st.cell)]
                     + [num(totals[g]) for g in GROUPS]
@@ -798,12 +808,12 @@ class _Renderer:
             ParagraphStyle("eintro", parent=st.body_j, leftIndent=14)))
         if not d.referrals:
             return out + [self.nihil()]
-        head = [self.p(h, st.head) for h in (
+        head = [self.p(h, st.head_s) for h in (
             _("No."), _("Incident"), _("Regency/city"), _("Agency"), _("Sent (WIB)"),
             _("Due (WIB)"), _("State"), _("Note"))]
         rows: list[list[Any]] = [head]
         style = compact_style()
-        fixed = [9 * mm, 22 * mm, 25 * mm, 24 * mm, 19 * mm, 19 * mm, 22 * mm]
+        fixed = [9 * mm, 22 * mm, 27 * mm, 26 * mm, 17 * mm, 17 * mm, 21 * mm]
         note_w = self.width - sum(fixed)
         for i, ref in enumerate(d.referrals, start=1):
             state = _referral_label(ref.state)
@@ -812,8 +822,8 @@ class _Renderer:
                 style.append(("TEXTCOLOR", (6, len(rows)), (6, len(rows)),
                               colors.HexColor("#a01010")))
             rows.append([str(i), ref.incident_number, fit(ref.regency_name, fixed[2] - 5),
-                         fit(ref.agency_name, fixed[3] - 5), when(ref.created_at, self.lang),
-                         when(ref.due_at, self.lang), fit(state, fixed[6] - 5),
+                         fit(ref.agency_name, fixed[3] - 5), when_short(ref.created_at, self.lang),
+                         when_short(ref.due_at, self.lang), fit(state, fixed[6] - 5),
                          fit(ref.text, note_w - 5)])
         table = Table(rows, repeatRows=1, colWidths=fixed + [note_w],
                       rowHeights=[None] + [COMPACT_ROW] * len(d.referrals))
@@ -898,19 +908,19 @@ class _Renderer:
         ]
         if not d.appendix:
             return out + [self.p(_("Nil"), st.subtitle)]
-        head = [self.p(h, st.head) for h in (
+        head = [self.p(h, st.head_s) for h in (
             _("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Cat."),
             _("Severity"), _("Status"), _("Title"))]
         rows: list[list[Any]] = [head]
         sev = {s: _severity_label(s) for s in SEVERITIES}
         status_cache: dict[str, str] = {}
-        fixed = [9 * mm, 22 * mm, 21 * mm, 25 * mm, 8 * mm, 13 * mm, 21 * mm]
+        fixed = [9 * mm, 22 * mm, 17 * mm, 27 * mm, 9 * mm, 16 * mm, 21 * mm]
         title_w = self.width - sum(fixed)
         for i, r in enumerate(d.appendix, start=1):
             status = status_cache.get(r.status)
             if status is None:
                 status = status_cache[r.status] = _status_label(r.status)
-            rows.append([str(i), r.number, when(r.occurred_at, self.lang),
+            rows.append([str(i), r.number, when_short(r.occurred_at, self.lang),
                          fit(r.regency_name, fixed[3] - 5), r.category_code,
                          sev.get(r.severity, r.severity), status, fit(r.title, title_w - 5)])
         table = Table(rows, repeatRows=1, colWidths=fixed + [title_w],

@@ -46,6 +46,7 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import LANGUAGES, N_, _, language
+from posko_desktop.core.i18n import current_language as d_lang
 from posko_desktop.core.periods import ReportPeriod, report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import sitrep_pdf
@@ -447,6 +448,12 @@ def default_highlights(data: SitrepData) -> list[str]:
         return _highlights(data)
 
 
+def _n(value: int) -> str:
+    """1.546 in Indonesian, 1,546 in English."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if d_lang() == "id" else text
+
+
 def _highlights(d: SitrepData) -> list[str]:
     f = d.figures
     p, prev = f.period, f.previous
@@ -454,25 +461,25 @@ def _highlights(d: SitrepData) -> list[str]:
     severe = p.by_severity.get("tinggi", 0) + p.by_severity.get("kritis", 0)
     if p.new == 0:
         out.append(_("No incidents were recorded in the period (previous period: {prev})."
-                     ).format(prev=prev.new))
+                     ).format(prev=_n(prev.new)))
     else:
         diff = p.new - prev.new
         trend = (_("up {n} from the previous period") if diff > 0 else
                  _("down {n} from the previous period") if diff < 0 else
-                 _("the same as the previous period")).format(n=abs(diff))
+                 _("the same as the previous period")).format(n=_n(abs(diff)))
         out.append(_("{n} incidents were recorded in the period ({trend}); {severe} of them "
                      "of high or critical severity, {open} still open.").format(
-            n=p.new, trend=trend, severe=severe, open=p.open))
+            n=_n(p.new), trend=trend, severe=_n(severe), open=_n(p.open)))
     if d.is_province and p.new:
         top = sorted((r for r in d.regency_rows if r.total), key=lambda r: (-r.total, r.code))[:3]
         out.append(_("Most incidents: {list}.").format(
-            list=", ".join("{} ({})".format(r.name, r.total) for r in top)))
+            list=", ".join("{} ({})".format(r.name, _n(r.total)) for r in top)))
     if p.new:
         code, n = max(sorted(p.by_group.items()), key=lambda kv: kv[1])
         group = next((g for g in d.groups if g.code == code), None)
         out.append(_("Most frequent category group: {code} {label} ({n}, {pct}% of the period)."
                      ).format(code=code, label=group.label(d.options.lang) if group else "",
-                              n=n, pct=round(100 * n / p.new)))
+                              n=_n(n), pct=round(100 * n / p.new)))
     levels = Counter(r.level for r in d.regency_rows)
     if d.is_province and levels:
         hot = [r.name for r in d.regency_rows if r.level == "rawan"]

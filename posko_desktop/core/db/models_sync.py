@@ -54,7 +54,8 @@ class SyncPackage(Base):
 
 
 class SyncWatermark(Base):
-    """Per recipient ("*" for broadcast): the local stamp up to which data was sent."""
+    """Per recipient: the end (local stamp) of the newest of our packages it confirmed having
+    imported (the `acks` of its own packages). Incremental exports to it start there."""
 
     __tablename__ = "sync_watermark"
 

@@ -339,6 +339,45 @@ def _changed_incidents(since: str) -> Any:
     )
 
 
+def _acks(s: Session) -> dict[str, int]:
+    """Per sending site, the highest package number accepted here (tells each sender what
+    arrived, so its next incremental package starts from there)."""
+    rows = s.execute(select(SyncPackage.source_site, func.max(SyncPackage.sequence))
+                     .where(SyncPackage.direction == "in").group_by(SyncPackage.source_site))
+    return {site: int(seq) for site, seq in rows}
+
+
+def _acked_since(s: Session, code: str) -> str:
+    """Where an incremental package for `code` starts: the end of the newest package that
+    `code` confirmed it imported ("" = never: send everything). For a broadcast, the
+    oldest such point among the sites whose keys are trusted here."""
+    if code != BROADCAST:
+        mark = s.get(SyncWatermark, code)
+        return mark.upto_stamp if mark else ""
+    peers = set(s.scalars(select(SyncKey.site_code).where(SyncKey.revoked_at.is_(None))))
+    marks = {m.recipient: m.upto_stamp for m in s.scalars(select(SyncWatermark))}
+    if not peers or any(p not in marks for p in peers):
+        return ""
+    return min(marks[p] for p in peers)
+
+
+def _record_ack(s: Session, sender: str, acks: dict[str, int], local_code: str) -> None:
+    seq = acks.get(local_code)
+    if not seq:
+        return
+    sent = s.scalars(select(SyncPackage).where(SyncPackage.direction == "out",
+                                               SyncPackage.sequence == seq)).first()
+    if sent is None or sent.recipient not in (sender, BROADCAST):
+        return
+    mark = s.get(SyncWatermark, sender)
+    if mark is None:
+        s.add(SyncWatermark(recipient=sender, upto_stamp=sent.upto_stamp,
+                            package_id=sent.package_id, sent_at=sent.created_at))
+    elif sent.upto_stamp > mark.upto_stamp:
+        mark.upto_stamp, mark.package_id, mark.sent_at = (sent.upto_stamp, sent.package_id,
+                                                          sent.created_at)
+
+
 def _recipient_code(recipient: str) -> str:
     text = recipient.strip().lower()
     if text in ("all", "*", "semua"):
@@ -368,8 +407,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
             raise ValidationError(N_("Unknown regency code {code}"), field="recipient", code=code)
         private = keymod.load_private_key(keys_dir, site.code)
         pub = keymod.public_info(private, site.code, site.name)
-        mark = s.get(SyncWatermark, code)
-        since = "" if full or mark is None else mark.upto_stamp
+        since = "" if full else _acked_since(s, code)
         upto = new_stamp(s, now)
         seq = int(s.scalar(select(func.max(SyncPackage.sequence)).where(
             SyncPackage.direction == "out")) or 0) + 1
@@ -454,7 +492,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                 "coverage": {"mode": "incremental" if since else "full", "since_stamp": since,
                              "upto_stamp": upto, "occurred_from": None, "occurred_to": None,
                              "regencies": []},
-                "counts": counts, "relayed": relayed,
+                "counts": counts, "relayed": relayed, "acks": _acks(s),
             }
             manifest_bytes = writer.finish(manifest, private)
         mode = "incremental" if since else "full"
@@ -463,10 +501,6 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                           mode=mode, since_stamp=since, upto_stamp=upto,
                           signer=pub.fingerprint, file_name=out.name[:255], counts=counts,
                           manifest="", signature=""))
-        if mark is None:
-            s.add(SyncWatermark(recipient=code, upto_stamp=upto, package_id=package_id, sent_at=now))
-        else:
-            mark.upto_stamp, mark.package_id, mark.sent_at = upto, package_id, now
         s.add(SyncLog(at=now, action="export", package_id=package_id, peer_site=code,
                       actor=ctx.actor.username, file_name=out.name[:255],
                       summary={"mode": mode, "counts": counts, "sequence": seq}))
@@ -572,6 +606,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
                 s.execute(update(Incident).where(Incident.id == inc_id).values(
                     next_referral_due=next_referral_due(s, inc_id)))
             _store_provenance(s, state)
+            _record_ack(s, source, m["acks"], site.code)
             if state.max_stamp:
                 observe_stamp(s, state.max_stamp)
             result = state.result
@@ -761,6 +796,10 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
             counts.conflicts += 1
         if not values and result.stamps == local_stamps:
             counts.unchanged += 1
+            if result.conflicts:  # the incoming version was seen: it becomes the base
+                bases_upd.append({"b_id": rec["id"], "stamps": result.stamps,
+                                  "bases": result.bases, "mark": state.mark, "package_id": via,
+                                  "exists": row[-2] is not None})
             continue
         values["field_stamps"] = result.stamps
         values["b_id"] = rec["id"]
@@ -1063,7 +1102,10 @@ def overview(ctx: AppContext) -> list[PeerStatus]:
         received = dict(s.execute(select(SyncPackage.source_site, func.max(SyncPackage.processed_at))
                                   .where(SyncPackage.direction == "in")
                                   .group_by(SyncPackage.source_site)).all())
-        sent = dict(s.execute(select(SyncWatermark.recipient, SyncWatermark.sent_at)).all())
+        sent = dict(s.execute(select(SyncPackage.recipient, func.max(SyncPackage.created_at))
+                              .where(SyncPackage.direction == "out")
+                              .group_by(SyncPackage.recipient)).all())
+        acked = set(s.scalars(select(SyncWatermark.recipient)))
         key_state: dict[str, str] = {}
         for k in s.scalars(select(SyncKey)):
             if k.revoked_at is None:
@@ -1075,7 +1117,7 @@ def overview(ctx: AppContext) -> list[PeerStatus]:
         for code, name in sites:
             if here is not None and code == here.code:
                 continue
-            pending = pending_count(s, code) if code in sent else total
+            pending = pending_count(s, code) if code in acked else total
             out.append(PeerStatus(code, name, received.get(code), sent.get(code), pending,
                                   key_state.get(code, "none")))
         return out

@@ -98,9 +98,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.lang:
         i18n.set_language(startup.saved_language(ctx))
 
+    # Accounts (docs/roles.md): the set-up wizard while the database has no account, else
+    # the login dialog; the benchmark's --exit-after-first-paint quits before any input.
+    from posko_desktop.ui.accounts.flow import sign_in  # noqa: PLC0415
+    from posko_desktop.ui.accounts.idle_lock import install_idle_lock  # noqa: PLC0415
+
+    signed = None
+    if not args.exit_after_first_paint:
+        signed = sign_in(ctx)
+        if signed is None:
+            ctx.db.dispose()
+            return 0
+        ctx = signed.ctx
     window = startup.build_window(ctx, first_run=not args.exit_after_first_paint)
     if window is None:
         return 0
+    if signed is not None:
+        if signed.wants_demo:
+            window.load_demo_data()
+        install_idle_lock(ctx, window)
     if args.exit_after_first_paint:
         def report() -> None:
             print(json.dumps({"first_paint_ms": round(process_age_ms())}), flush=True)

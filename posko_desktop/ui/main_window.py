@@ -21,9 +21,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -53,9 +55,47 @@ logger = logging.getLogger(__name__)
 
 REFRESH_DELAY_MS = 150
 COLUMN_WIDTHS = {
-    Column.NUMBER: 132, Column.OCCURRED: 118, Column.REGENCY: 128, Column.CATEGORY: 175,
+    Column.NUMBER: 150, Column.OCCURRED: 118, Column.REGENCY: 128, Column.CATEGORY: 175,
     Column.SEVERITY: 72, Column.STATUS: 115, Column.TITLE: 300, Column.LOCATION: 160,
 }
+
+
+class MainTabs(QTabWidget):
+    """Feature tabs sit inside a scroll area (a wide tab can never push the window off the
+    screen); `indexOf`, `widget`, `currentWidget` and `setCurrentWidget` speak of the tab
+    widgets themselves, so feature areas never see the scroll area."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._holders: dict[QWidget, QScrollArea] = {}
+
+    def add_scrolled(self, widget: QWidget, title: str) -> int:
+        holder = QScrollArea(self)
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(widget)
+        self._holders[widget] = holder
+        return self.addTab(holder, title)
+
+    def _outer(self, widget: QWidget | None) -> QWidget | None:
+        return self._holders.get(widget, widget) if widget is not None else None
+
+    def _inner(self, widget: QWidget | None) -> QWidget | None:
+        if isinstance(widget, QScrollArea) and widget in self._holders.values():
+            return widget.widget()
+        return widget
+
+    def indexOf(self, widget: QWidget) -> int:  # noqa: N802 - Qt name
+        return super().indexOf(self._outer(widget))
+
+    def widget(self, index: int) -> QWidget | None:
+        return self._inner(super().widget(index))
+
+    def currentWidget(self) -> QWidget | None:  # noqa: N802 - Qt name
+        return self._inner(super().currentWidget())
+
+    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt name
+        super().setCurrentWidget(self._outer(widget))
 
 
 class IncidentLogTab(QWidget):
@@ -102,6 +142,15 @@ class IncidentLogTab(QWidget):
         self.filter_bar.retranslate_ui()
         self.model.retranslate()
         self.detail.retranslate_ui()
+        self.fit_header()
+
+    def fit_header(self) -> None:
+        """Every column at least as wide as its (translated) title plus the sort arrow."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for col, width in COLUMN_WIDTHS.items():
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            header.resizeSection(col, max(width, metrics.horizontalAdvance(title) + 28))
 
 
 class MainWindow(QMainWindow):
@@ -121,7 +170,7 @@ class MainWindow(QMainWindow):
         self.form: IncidentFormDialog | None = None
         self.demo_dialog: DemoDataDialog | None = None
 
-        self.tabs = QTabWidget(self)
+        self.tabs = MainTabs(self)
         self.tabs.setObjectName("main_tabs")
         self.log = IncidentLogTab(self)
         self.tabs.addTab(self.log, "")
@@ -133,7 +182,7 @@ class MainWindow(QMainWindow):
                 logger.exception("Tab factory %s failed", factory)
                 continue
             self.feature_tabs.append(widget)
-            self.tabs.addTab(widget, widget.tab_title())  # type: ignore[attr-defined]
+            self.tabs.add_scrolled(widget, widget.tab_title())  # type: ignore[attr-defined]
         self.setCentralWidget(self.tabs)
 
         self.db_label = QLabel(self)
@@ -233,7 +282,8 @@ class MainWindow(QMainWindow):
         for widget in self.feature_tabs:
             try:
                 widget.retranslate_ui()  # type: ignore[attr-defined]
-                self.tabs.setTabText(self.tabs.indexOf(widget), widget.tab_title())  # type: ignore[attr-defined]
+                self.tabs.setTabText(self.tabs.indexOf(widget),
+                                     widget.tab_title())  # type: ignore[attr-defined]
             except Exception:
                 logger.exception("Tab %s failed to retranslate", widget)
         self.db_label.setText(_("Database: {location}").format(location=self.ctx.db.display_location))

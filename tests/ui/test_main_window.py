@@ -350,3 +350,20 @@ def test_ctrl_n_opens_the_form(window, qtbot):
     assert window.form is not None
     assert window.new_action.shortcut().toString() == "Ctrl+N"
     window.form.reject()
+
+
+def test_feature_tabs_follow_the_tab_contract(window, qtbot):
+    """Tabs from ui.tabs come after the log, are reachable as themselves, and retitle on a
+    language switch."""
+    assert window.tabs.widget(0) is window.log
+    for widget in window.feature_tabs:
+        index = window.tabs.indexOf(widget)
+        assert index > 0 and window.tabs.widget(index) is widget
+        window.tabs.setCurrentWidget(widget)
+        assert window.tabs.currentWidget() is widget
+        window.set_language("en")
+        assert window.tabs.tabText(index) == widget.tab_title()
+        window.set_language("id")
+        assert window.tabs.tabText(index) == widget.tab_title()
+    window.show_incident_log(IncidentFilter())
+    assert window.tabs.currentWidget() is window.log

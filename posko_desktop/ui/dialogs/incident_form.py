@@ -233,7 +233,13 @@ class IncidentFormDialog(QDialog):
                 result = incidents.update_incident(self.ctx, self.detail.id, data)
         except ValidationErrors as errs:
             logger.info("Incident form refused: %s", errs.text_in("en"))
-            self.show_errors(errs.by_field())
+            by_field = errs.by_field()
+            # Nothing chosen yet reads better than "unknown code ''".
+            if "regency_code" in by_field and not data.regency_code.strip():
+                by_field["regency_code"] = _("Choose a regency or city (type a name or code)")
+            if "category_code" in by_field and not data.category_code:
+                by_field["category_code"] = _("Choose a category")
+            self.show_errors(by_field)
             return
         except PoskoError as err:
             logger.warning("Incident form refused: %s", err.text_in("en"))

@@ -50,10 +50,10 @@ class Column(enum.IntEnum):
     NUMBER = 0
     OCCURRED = 1
     REGENCY = 2
-    CATEGORY = 3
-    SEVERITY = 4
-    STATUS = 5
-    TITLE = 6
+    SEVERITY = 3
+    STATUS = 4
+    TITLE = 5
+    CATEGORY = 6
     LOCATION = 7
 
 

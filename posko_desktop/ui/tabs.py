@@ -29,4 +29,7 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.sitrep import make_tab as sitrep_tab
 
     factories.append(sitrep_tab)
+    from posko_desktop.ui.accounts import make_tab as accounts_tab
+
+    factories.append(accounts_tab)
     return factories

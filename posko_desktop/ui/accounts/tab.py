@@ -1,0 +1,57 @@
+"""The "Accounts" tab: my account for everyone, users for admins, audit trail for
+supervisors and admins (panels the role may not use are not even built)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from posko_desktop.core.events import Change
+from posko_desktop.core.i18n import _
+from posko_desktop.ui.accounts.panels import AuditPanel, MyAccountPanel, UsersPanel, visible_panels
+
+if TYPE_CHECKING:
+    from posko_desktop.ui.main_window import MainWindow
+
+
+class AccountsTab(QWidget):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("accounts_tab")
+        ctx = window.ctx
+        self.inner = QTabWidget(self)
+        self.inner.setObjectName("accounts_inner_tabs")
+        self.me = MyAccountPanel(ctx, self)
+        self.inner.addTab(self.me, "")
+        shown = visible_panels(ctx)
+        self.users: UsersPanel | None = UsersPanel(ctx, self) if shown["users"] else None
+        self.audit: AuditPanel | None = (AuditPanel(ctx, window.runner, self)
+                                         if shown["audit"] else None)
+        for panel in (self.users, self.audit):
+            if panel is not None:
+                self.inner.addTab(panel, "")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.inner)
+        window.events.changed.connect(self._on_change)
+        self.retranslate_ui()
+
+    def tab_title(self) -> str:
+        return _("Accounts & audit") if self.audit is not None else _("My account")
+
+    def retranslate_ui(self) -> None:
+        self.me.retranslate_ui()
+        self.inner.setTabText(self.inner.indexOf(self.me), _("My account"))
+        if self.users is not None:
+            self.users.retranslate_ui()
+            self.inner.setTabText(self.inner.indexOf(self.users), _("Users"))
+        if self.audit is not None:
+            self.audit.retranslate_ui()
+            self.inner.setTabText(self.inner.indexOf(self.audit), _("Audit trail"))
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "user" and self.users is not None:
+            self.users.refresh()
+        if self.audit is not None:
+            self.audit.on_change(change)

@@ -16,6 +16,15 @@ from posko_desktop.core.i18n import _
 
 logger = logging.getLogger(__name__)
 
+# Parentless message boxes are owned by Python: keep them alive until they are closed.
+_open_boxes: list[QMessageBox] = []
+
+
+def _keep(box: QMessageBox) -> None:
+    if box.parent() is None:
+        _open_boxes.append(box)
+        box.finished.connect(lambda _r: _open_boxes.remove(box) if box in _open_boxes else None)
+
 
 def show_error(parent: QWidget | None, err: BaseException, title: str | None = None) -> QMessageBox:
     """Non-blocking message box. A PoskoError shows in Indonesian and English (the office
@@ -31,6 +40,7 @@ def show_error(parent: QWidget | None, err: BaseException, title: str | None = N
                       QMessageBox.StandardButton.Ok, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setObjectName("posko_error_box")
+    _keep(box)
     box.open()
     return box
 
@@ -54,6 +64,7 @@ def install_exception_hook(log_file: Path) -> None:
                           QMessageBox.StandardButton.Ok)
         box.setDetailedText(details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _keep(box)
         box.open()
 
     sys.excepthook = hook

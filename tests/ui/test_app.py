@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from posko_desktop.core import i18n
 from posko_desktop.core.domain import DatabaseVersionError
 from posko_desktop.core.services import settings_service
 from posko_desktop.ui import startup
+from posko_desktop.ui.errors import install_exception_hook
 from posko_desktop.ui.fonts import FALLBACK_FAMILY, setup_fonts
 
 from .conftest import add, sql
@@ -82,3 +83,20 @@ def test_standard_dialog_buttons_are_translated_by_the_app(qtbot, translator):
 def test_dejavu_is_registered_from_matplotlib_data(qapp):
     setup_fonts(qapp)
     assert FALLBACK_FAMILY in QFontDatabase.families()
+
+
+def test_exception_hook_logs_and_shows_a_dialog_instead_of_dying(qapp, qtbot, tmp_path, caplog):
+    previous = sys.excepthook
+    try:
+        install_exception_hook(tmp_path / "posko.log")
+        try:
+            raise ValueError("kaput")
+        except ValueError as err:
+            sys.excepthook(type(err), err, err.__traceback__)
+    finally:
+        sys.excepthook = previous
+    boxes = [w for w in qapp.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert boxes and "kaput" in boxes[-1].text()
+    assert "Unhandled exception" in caplog.text
+    for box in boxes:
+        box.close()

@@ -112,3 +112,15 @@ def test_rows_of_a_page_not_loaded_show_a_placeholder(qtbot, demo_ctx, runner):
     assert model.index(far, Column.TITLE).data() is None
     qtbot.waitUntil(lambda: model.row_at(far) is not None, timeout=10_000)
     assert model.index(far, Column.NUMBER).data() == model.row_at(far).number
+
+
+def test_pages_scrolled_past_are_not_fetched_and_asked_again_when_shown(qtbot, demo_ctx, runner):
+    """Fast scrolling queues many pages; only the recent ones are queried, and a page that
+    was skipped loads when the view asks for it again."""
+    model = loaded_model(qtbot, demo_ctx, runner)
+    pages = model.rowCount() // PAGE_SIZE
+    for page in range(1, pages + 1):
+        model.index(min(page * PAGE_SIZE, model.rowCount() - 1), 0).data()
+    qtbot.waitUntil(lambda: not model._pending, timeout=10_000)
+    assert model.row_at(model.rowCount() - 1) is not None  # the last page asked: loaded
+    assert fetch(qtbot, model, PAGE_SIZE).number  # skipped or not, it comes when asked

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import logging
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 CACHE_PAGES = 60  # 12,000 rows at most in memory
+RECENT_PAGES = 8  # page requests older than the last 8 are dropped (fast scrolling)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the IncidentRow (None while its page loads)
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the incident UUID
 SORT_VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -104,6 +105,8 @@ class IncidentTableModel(QAbstractTableModel):
         self._total = 0
         self._pages: OrderedDict[int, list[IncidentRow]] = OrderedDict()
         self._pending: set[int] = set()
+        self._recent: deque[int] = deque(maxlen=RECENT_PAGES)
+        self._wanted: frozenset[int] = frozenset()
         self._generation = 0
         self._loading = False
         self._counting = False
@@ -208,6 +211,8 @@ class IncidentTableModel(QAbstractTableModel):
         if page_no in self._pending:
             return
         self._pending.add(page_no)
+        self._recent.append(page_no)
+        self._wanted = frozenset(self._recent)  # one reference swap: safe to read off-thread
         gen = self._generation
         self.runner.run(
             self._fetch_page, gen, page_no, self._filter, self._sort, self._descending,
@@ -217,8 +222,10 @@ class IncidentTableModel(QAbstractTableModel):
 
     def _fetch_page(self, gen: int, page_no: int, flt: IncidentFilter, sort: SortKey,
                     descending: bool) -> Page | None:  # worker thread
-        if gen != self._generation:
-            return None  # the filter changed while this waited in the queue
+        if gen != self._generation or page_no not in self._wanted:
+            # The filter changed, or the view scrolled far past this page while it waited
+            # in the queue: skip it (a repaint asks again if it is ever shown).
+            return None
         return incidents.query_incidents(self.ctx, flt, sort, descending,
                                          page_no * PAGE_SIZE, PAGE_SIZE)
 

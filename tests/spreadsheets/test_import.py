@@ -331,7 +331,7 @@ def test_header_below_title_rows_and_extra_columns(ctx, tmp_path, db_path):
 
 
 def test_cancel_rolls_back_the_whole_import(ctx, tmp_path, db_path):
-    path = write_csv(tmp_path / "banyak.csv", [row(title=f"Baris nomor {i}") for i in range(450)],
+    path = write_csv(tmp_path / "banyak.csv", [row(title=f"Baris nomor {i}") for i in range(1100)],
                      ";")
     before = dump(db_path)
     progress = Progress()

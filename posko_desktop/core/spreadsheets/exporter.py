@@ -208,9 +208,9 @@ def _append_rows(ws: Any, rows: Iterator[list[Any]], total: int, progress: Progr
                 cell.number_format = DATE_FORMAT
                 out.append(cell)
             elif isinstance(value, str):
-                cell = WriteOnlyCell(ws, value=neutralise(value))
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-                out.append(cell)
+                # neutralised text never starts with "=", so openpyxl stores it as a string
+                # (it only makes formulas of text that starts with "=")
+                out.append(neutralise(value))
             else:
                 out.append(value)
         ws.append(out)

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
-from posko_desktop.core.context import AppContext, local_site, new_stamp
-from posko_desktop.core.db.models import FollowUp, Incident
+from posko_desktop.core.context import AppContext, local_site
+from posko_desktop.core.db.models import Category, FollowUp, Incident, Regency
 from posko_desktop.core.domain import (
     FollowUpKind,
     Severity,
@@ -38,6 +38,7 @@ from posko_desktop.core.domain import (
     ValidationErrors,
 )
 from posko_desktop.core.events import Change
+from posko_desktop.core.hlc import next_stamp
 from posko_desktop.core.i18n import N_, _, gettext_in
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
@@ -178,7 +179,10 @@ def _run(ctx: AppContext, path: Path, *, valid_rows_only: bool, dry_run: bool,
     now = ctx.now()
     session_cm: AbstractContextManager[Session] = ctx.db.read() if dry_run else ctx.db.write()
     with session_cm as s:
-        site = local_site(s)
+        local_site(s)  # a database without a site is refused before any work
+        # Keep the reference rows alive: the session's identity map holds objects weakly,
+        # and the service's validation looks each one up per row.
+        pinned = [*s.scalars(select(Regency)), *s.scalars(select(Category))]
         prepared = list(_evaluate(ctx, s, sheet, now, report, progress))
         report.problems.sort(key=lambda p: (p.row, _COLUMN_ORDER.get(p.key, 99)))
         new = _drop_known(s, prepared, report)
@@ -188,13 +192,17 @@ def _run(ctx: AppContext, path: Path, *, valid_rows_only: bool, dry_run: bool,
                         path.name, report.rows_total, len(report.error_rows), len(new))
             return report
         total = len(new)
-        for i, item in enumerate(new, 1):
-            inc = _insert(ctx, s, item, now, site.code, path.name)
-            report.imported.append(ImportedRow(item.row, inc.number, inc.id))
-            if i % 200 == 0:
-                s.flush()
-                progress.report(i, total, _("Importing rows"))
+        writer = _Writer(ctx, s, now, path.name)
+        with s.no_autoflush:  # one flush per batch, not one per row
+            for i, item in enumerate(new, 1):
+                inc = writer.insert(item)
+                report.imported.append(ImportedRow(item.row, inc.number, inc.id))
+                if i % 500 == 0:
+                    writer.flush()
+                    progress.report(i, total, _("Importing rows"))
+            writer.flush()
         progress.check()  # a cancel at the very end still rolls everything back
+        del pinned
     logger.info("Spreadsheet %s imported by %s: %d new, %d skipped, %d rows with problems",
                 path.name, ctx.actor.username, len(report.imported),
                 len(report.already_imported) + len(report.duplicates), len(report.error_rows))
@@ -328,42 +336,71 @@ def _drop_known(s: Session, prepared: list[_Prepared], report: ImportReport) -> 
     return new
 
 
-def _insert(ctx: AppContext, s: Session, item: _Prepared, now: datetime, site_code: str,
-            file_name: str) -> Incident:
-    """The same record `incidents.create_incident` makes, inside the import's transaction."""
-    values = dict(item.values)
-    detail = values["source_detail"]
-    values["source_detail"] = KEY_PREFIX + item.key + (" " + detail if detail else "")
-    stamp = new_stamp(s, now)
-    inc = Incident(
-        id=uuid7(),
-        number=incident_service._next_number(s, site_code, now.year),
-        origin_site=site_code,
-        occurred_date=wib_date(values["occurred_at"]),
-        severity_rank=Severity(values["severity"]).rank,
-        status=item.status,
-        recorded_by=ctx.actor.username,
-        created_at=now,
-        updated_at=now,
-        updated_by=ctx.actor.username,
-        respond_by=incident_service._respond_by(s, values["reported_at"], values["severity"]),
-        responded_at=None if item.status == Status.BARU.value else now,
-        next_referral_due=None,
-        mod_stamp=stamp,
-        field_stamps={name: stamp for name in (*EDITABLE_FIELDS, "status", "deleted")},
-        deleted=False,
-        **values,
-    )
-    s.add(inc)
-    if item.status != Status.BARU.value:
-        text = gettext_in("id", N_("Status taken from spreadsheet {file}, row {row}")).format(
-            file=file_name, row=item.row)
-        s.add(FollowUp(
-            id=uuid7(), incident_id=inc.id, created_at=now, author=ctx.actor.username,
-            origin_site=site_code, kind=FollowUpKind.STATUS.value, text=text,
-            status_from=Status.BARU.value, status_to=item.status, mod_stamp=new_stamp(s, now),
-        ))
-    audit.record(s, ctx.actor, "incident.import", "incident", str(inc.id), before=None,
-                 after={name: getattr(inc, name) for name in (*EDITABLE_FIELDS, "status")},
-                 detail="{file}:{row}".format(file=file_name, row=item.row))
-    return inc
+class _Writer:
+    """Writes the same record `incidents.create_incident` makes, inside the import's one
+    transaction (site, stamps and response hours looked up once, not per row)."""
+
+    def __init__(self, ctx: AppContext, s: Session, now: datetime, file_name: str) -> None:
+        self.ctx, self.s, self.now, self.file_name = ctx, s, now, file_name
+        self.site = local_site(s)
+        self.millis = int(now.timestamp() * 1000)
+        self.hours: dict[str, timedelta] = {}
+        self.followups: list[FollowUp] = []  # added after their incidents are flushed
+
+    def flush(self) -> None:
+        self.s.flush()
+        if self.followups:
+            self.s.add_all(self.followups)
+            self.followups.clear()
+            self.s.flush()
+
+    def stamp(self) -> str:
+        # as context.new_stamp, without re-reading the site row for every incident
+        stamp = next_stamp(self.site.last_stamp or None, self.millis, self.site.code)
+        self.site.last_stamp = stamp
+        return stamp
+
+    def respond_by(self, reported_at: datetime, severity: str) -> datetime:
+        if severity not in self.hours:
+            base = datetime(2024, 1, 1, tzinfo=UTC)
+            self.hours[severity] = incident_service._respond_by(self.s, base, severity) - base
+        return reported_at + self.hours[severity]
+
+    def insert(self, item: _Prepared) -> Incident:
+        ctx, s, now, site_code = self.ctx, self.s, self.now, self.site.code
+        values = dict(item.values)
+        detail = values["source_detail"]
+        values["source_detail"] = KEY_PREFIX + item.key + (" " + detail if detail else "")
+        stamp = self.stamp()
+        inc = Incident(
+            id=uuid7(),
+            number=incident_service._next_number(s, site_code, now.year),
+            origin_site=site_code,
+            occurred_date=wib_date(values["occurred_at"]),
+            severity_rank=Severity(values["severity"]).rank,
+            status=item.status,
+            recorded_by=ctx.actor.username,
+            created_at=now,
+            updated_at=now,
+            updated_by=ctx.actor.username,
+            respond_by=self.respond_by(values["reported_at"], values["severity"]),
+            responded_at=None if item.status == Status.BARU.value else now,
+            next_referral_due=None,
+            mod_stamp=stamp,
+            field_stamps={name: stamp for name in (*EDITABLE_FIELDS, "status", "deleted")},
+            deleted=False,
+            **values,
+        )
+        s.add(inc)
+        if item.status != Status.BARU.value:
+            text = gettext_in("id", N_("Status taken from spreadsheet {file}, row {row}")).format(
+                file=self.file_name, row=item.row)
+            self.followups.append(FollowUp(
+                id=uuid7(), incident_id=inc.id, created_at=now, author=ctx.actor.username,
+                origin_site=site_code, kind=FollowUpKind.STATUS.value, text=text,
+                status_from=Status.BARU.value, status_to=item.status, mod_stamp=self.stamp(),
+            ))
+        audit.record(s, ctx.actor, "incident.import", "incident", str(inc.id), before=None,
+                     after={name: getattr(inc, name) for name in (*EDITABLE_FIELDS, "status")},
+                     detail="{file}:{row}".format(file=self.file_name, row=item.row))
+        return inc

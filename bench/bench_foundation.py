@@ -85,9 +85,12 @@ def raw_page(conn: sqlite3.Connection, flt: IncidentFilter, sort: SortKey, desc:
              offset: int) -> list[tuple]:
     where, params = raw_where(flt)
     direction = "DESC" if desc else "ASC"
+    keys = [sort.value]
+    if sort in (SortKey.REGENCY, SortKey.CATEGORY, SortKey.SEVERITY, SortKey.STATUS):
+        keys.append("occurred_at")  # the same order as the service
+    order = ", ".join(f"incident.{k} {direction}" for k in [*keys, "seq"])
     sql = (f"SELECT {COLS} FROM incident JOIN regency ON regency.code = incident.regency_code "
-           f"WHERE {where} ORDER BY incident.{sort.value} {direction}, incident.seq {direction} "
-           f"LIMIT {PAGE} OFFSET {offset}")
+           f"WHERE {where} ORDER BY {order} LIMIT {PAGE} OFFSET {offset}")
     return conn.execute(sql, params).fetchall()
 
 
@@ -354,7 +357,7 @@ def memory_probe(db: str) -> None:
     model, runner, wait = _model_in_qt(ctx)
     total = model.rowCount()
     pages = max(1, total // PAGE)
-    step = max(1, pages // 400)  # dragging the scroll bar top to bottom: ~400 stops
+    step = max(1, pages // 100)  # dragging the scroll bar top to bottom: ~100 stops
     for page_no in list(range(0, pages, step)) + [pages - 1]:
         row = min(total - 1, page_no * PAGE)
         model.data(model.index(row, 0))
@@ -377,7 +380,7 @@ def bench_memory(db_path: Path, args: argparse.Namespace) -> list[Row]:
     raw_code = "import sqlite3,psutil,sys;c=sqlite3.connect(sys.argv[1]);" \
                "[c.execute('SELECT * FROM incident LIMIT 200 OFFSET ?',(o,)).fetchall() " \
                "for o in range(0,{},{})];print(psutil.Process().memory_info().rss)".format(
-                   data["rows"], max(PAGE, data["rows"] // 400))
+                   data["rows"], max(PAGE, data["rows"] // 100))
     raw = subprocess.run([str(PYTHON), "-c", raw_code, str(db_path)], capture_output=True,
                          text=True, timeout=600)
     raw_mb = int(raw.stdout.strip()) / 1048576 if raw.returncode == 0 else None

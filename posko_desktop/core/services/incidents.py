@@ -233,6 +233,9 @@ class IncidentFilter:
 
 
 _OPEN = {Status.BARU, Status.DIVERIFIKASI, Status.DITINDAKLANJUTI}
+# Sort keys whose ties are ordered by occurred_at (newest first when descending).
+_SORT_BY_TIME_WITHIN = frozenset({SortKey.REGENCY, SortKey.CATEGORY, SortKey.SEVERITY,
+                                  SortKey.STATUS})
 
 
 # --- validation ------------------------------------------------------------------------
@@ -717,9 +720,14 @@ def query_incidents(ctx: AppContext, flt: IncidentFilter, sort: SortKey = SortKe
                 Incident.responded_at, Incident.next_referral_due, Incident.deleted)
         stmt = select(*cols).join(Regency, Regency.code == Incident.regency_code)
         stmt = _apply_filter(stmt, flt, dialect)
-        key = getattr(Incident, sort.value)
-        tie = Incident.seq
-        order = (key.desc(), tie.desc()) if descending else (key.asc(), tie.asc())
+        # Ties broken by occurred_at then the local sequence: for the columns with a
+        # (column, occurred_at) index that is exactly the index order (SQLite appends the
+        # rowid), so the first page is read straight from the index instead of sorting.
+        keys = [getattr(Incident, sort.value)]
+        if sort in _SORT_BY_TIME_WITHIN:
+            keys.append(Incident.occurred_at)
+        keys.append(Incident.seq)
+        order = [k.desc() if descending else k.asc() for k in keys]
         stmt = stmt.order_by(*order).offset(max(0, offset)).limit(max(1, limit))
         rows = [IncidentRow(*r) for r in s.execute(stmt).all()]
         total = -1

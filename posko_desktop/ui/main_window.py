@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -206,7 +206,11 @@ class MainWindow(QMainWindow):
         self.log.filter_bar.changed.connect(model.set_filter)
         self.log.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.log.table.doubleClicked.connect(lambda _i: self.edit_current())
-        self.log.table.activated.connect(lambda _i: self.edit_current())
+        # Enter on a row edits it (not `activated`: some styles activate on a single click).
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.log.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.edit_current)
         self.log.detail.edit_requested.connect(self.edit_incident)
         self.log.detail.action_done.connect(self.status_message)
         self.log.table.viewport().installEventFilter(self)

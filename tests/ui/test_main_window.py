@@ -367,3 +367,15 @@ def test_feature_tabs_follow_the_tab_contract(window, qtbot):
         assert window.tabs.tabText(index) == widget.tab_title()
     window.show_incident_log(IncidentFilter())
     assert window.tabs.currentWidget() is window.log
+
+
+def test_enter_on_a_row_opens_it_in_the_form(ctx, make_window, qtbot):
+    inc = add(ctx, "Dibuka dengan Enter", regency="33.01")
+    window = make_window()
+    select(qtbot, window, inc.id)
+    window.activateWindow()
+    window.log.table.setFocus()
+    qtbot.keyClick(window.log.table, Qt.Key.Key_Return)
+    assert window.form is not None
+    assert window.form.title.text() == "Dibuka dengan Enter"
+    window.form.reject()

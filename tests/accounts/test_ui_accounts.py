@@ -253,6 +253,8 @@ def test_idle_lock_keeps_the_typed_text_and_unlocks_with_the_password(accounts_c
     cover.password.setText("bukan-sandinya")
     cover.button.click()
     assert lock.locked and cover.message.isVisible()
+    settings_service.set(accounts_ctx, "ui.idle_lock_minutes", 0)  # no relock while we check
+    lock.apply_setting()
     qtbot.keyClicks(cover.password, PASSWORDS["opr"])
     qtbot.keyClick(cover.password, Qt.Key.Key_Return)
     assert not lock.locked

@@ -38,7 +38,8 @@ class AccountsTab(QWidget):
         self.retranslate_ui()
 
     def tab_title(self) -> str:
-        return _("Accounts & audit") if self.audit is not None else _("My account")
+        title = _("Accounts & audit") if self.audit is not None else _("My account")
+        return title.replace("&", "&&")  # a tab text "&" would be a mnemonic
 
     def retranslate_ui(self) -> None:
         self.me.retranslate_ui()

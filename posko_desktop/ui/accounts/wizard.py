@@ -157,6 +157,11 @@ class SetupWizard(QWizard):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Welcome to Posko Desk: set-up"))
+        for button, text in ((QWizard.WizardButton.BackButton, _("< &Back")),
+                             (QWizard.WizardButton.NextButton, _("&Next >")),
+                             (QWizard.WizardButton.FinishButton, _("&Finish")),
+                             (QWizard.WizardButton.CancelButton, _("Cancel"))):
+            self.setButtonText(button, text)
         self.site_page.retranslate_ui()
         self.admin_page.retranslate_ui()
 

@@ -185,6 +185,21 @@ def test_csv_from_excel_on_windows_cp1252_and_bom(ctx, tmp_path, db_path):
     assert sql(db_path, "SELECT count(*) FROM incident WHERE title='Spanduk di café'") == 1
 
 
+def test_excel_sep_hint_line_in_csv(ctx, tmp_path, db_path):
+    plain = write_csv(tmp_path / "x.csv", [row(category="A1"), row(category="A2", regency="Tegal")],
+                      ";")
+    hinted = tmp_path / "sep.csv"
+    hinted.write_text("sep=;\n" + plain.read_text(encoding="utf-8"), encoding="utf-8")
+    report = check_spreadsheet(ctx, hinted)
+    assert [(p.row, p.column) for p in report.problems] == [(3, "Kabupaten/Kota")]
+
+
+def test_prenumbered_empty_rows_are_ignored(ctx, tmp_path, db_path):
+    rows = [row(ref="1"), *({k: None for k in row()} | {"ref": str(n)} for n in range(2, 30))]
+    report = import_spreadsheet(ctx, fill_template(ctx, tmp_path / "nomor.xlsx", rows))
+    assert report.rows_total == 1 and report.problems == [] and len(report.imported) == 1
+
+
 def test_csv_problem_rows_are_record_numbers(ctx, tmp_path):
     rows = [row(category="A1"), row(category="A1", regency="Tegal")]
     report = check_spreadsheet(ctx, write_csv(tmp_path / "x.csv", rows, ";"))

@@ -170,7 +170,11 @@ def _run(ctx: AppContext, path: Path, *, valid_rows_only: bool, dry_run: bool,
     require(ctx.actor, Permission.IMPORT)
     require(ctx.actor, Permission.INCIDENT_CREATE)
     progress.report(0, 0, _("Reading {name}").format(name=path.name))
-    sheet = read_sheet(path, progress)
+    try:
+        sheet = read_sheet(path, progress)
+    except SpreadsheetError as err:
+        logger.warning("Spreadsheet %s refused: %s", path, err.text_in("en"))
+        raise
     if not sheet.rows:
         raise SpreadsheetError(N_("Sheet \"{sheet}\" in {name} has no incident rows"),
                                sheet=sheet.sheet_name, name=sheet.file_name)

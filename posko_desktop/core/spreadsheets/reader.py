@@ -37,6 +37,9 @@ MAX_ROWS = 20_000  # data rows per import
 HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 
 
+_NOT_CONTENT = frozenset({"ref", "incident_id"})  # a row with only these is an empty row
+
+
 class SpreadsheetError(PoskoError):
     code = "spreadsheet"
 
@@ -147,8 +150,13 @@ def _read_csv(path: Path, progress: Progress) -> Sheet:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # "CSV" saved by Excel on Windows
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
+    first_line = text.split("\n", 1)[0].strip()
+    if first_line.lower().startswith("sep=") and len(first_line) == 5:
+        # Excel's "sep=;" hint line: Excel hides it, so the header is still row 1
+        delimiter = first_line[4]
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = iter([tuple(r) for r in reader])
@@ -216,7 +224,9 @@ def _collect(sheet: Sheet, rows: Iterable[tuple[Any, ...]], positions: dict[int,
     for cells in rows:
         number += 1
         values = {key: cells[i] for i, key in positions.items() if i < len(cells)}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        # empty, or only pre-numbered ("No. referensi" 1, 2, 3 … filled in advance)
+        if all(v is None or (isinstance(v, str) and not v.strip())
+               for k, v in values.items() if k not in _NOT_CONTENT):
             continue
         if len(sheet.rows) >= MAX_ROWS:
             raise SpreadsheetError(

@@ -82,6 +82,8 @@ class ProblemModel(QAbstractTableModel):
         p = self.problems[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(p.row), p.column, p.text())[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            return p.text()  # long problems are cut off in the cell
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

@@ -19,8 +19,10 @@ def dashboard_of(window) -> DashboardTab:
 
 def open_dashboard(qtbot, window) -> DashboardTab:
     tab = dashboard_of(window)
+    index = next(i for i in range(window.tabs.count())
+                 if window.tabs.widget(i) is tab or window.tabs.widget(i).isAncestorOf(tab))
     with qtbot.waitSignal(tab.refreshed, timeout=30_000):
-        window.tabs.setCurrentWidget(tab)
+        window.tabs.setCurrentIndex(index)
     qtbot.waitUntil(lambda: not tab._running and window.runner.active == 0, timeout=30_000)
     return tab
 

@@ -4,12 +4,14 @@ severity breakdown per day."""
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from posko_desktop.core.charts.style import (
     SEVERITY_COLORS,
     ChartHit,
     chart_style,
     day_ticks,
+    format_int,
     group_color,
     new_figure,
     no_data,
@@ -53,15 +55,14 @@ def category_figure(data: CategoryBreakdown, *, title: str | None = None,
         if per_regency:
             ax.set_yticks(positions, data.key_labels)
             ax.invert_yaxis()
-            ax.set_xlabel(_("Incidents"))
             ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         else:
-            day_ticks(ax, data.keys)
+            day_ticks(ax, data.keys, max_labels=max(3, int(fig.get_figwidth() * 72 / 50)))
             ax.set_ylabel(_("Incidents"))
             ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(loc="lower right" if per_regency else "upper left", fontsize=7,
-                  ncols=1 if per_regency else 2)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 if per_regency else -0.1),
+                  fontsize=7, ncols=3, handlelength=1.0, columnspacing=0.8)
         set_hit(fig, lambda _ax, x, y: _category_hit(data, x, y))
         return fig
 
@@ -106,12 +107,15 @@ def severity_figure(data: SeverityBreakdown, *, title: str | None = None,
             ax.bar(positions, values, bottom=bottoms, color=SEVERITY_COLORS[rank],
                    label=sev.label, width=0.8, edgecolor="white", linewidth=0.3)
             bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-        day_ticks(ax, data.days)
+        day_ticks(ax, data.days, max_labels=max(3, int(fig.get_figwidth() * 72 / 50)))
         ax.set_ylabel(_("Incidents"))
+        ax.set_ylim(0, max(1, *(sum(v[i] for v in data.values) for i in positions)) * 1.25)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_int(int(v))))
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
         handles, labels = ax.get_legend_handles_labels()
-        ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=7)
+        ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=7, ncols=4,
+                  handlelength=1.0, columnspacing=0.8)
         set_hit(fig, lambda _ax, x, y: _severity_hit(data, x, y))
         return fig
 

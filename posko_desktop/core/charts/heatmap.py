@@ -36,12 +36,12 @@ def heatmap_figure(data: HeatmapData, *, title: str | None = None,
         height_pt = fig.get_figheight() * 72 * 0.85
         size = max(4.5, min(8.0, height_pt / rows * 0.75))
         ax.set_yticks(range(rows), [_row_label(data, c) for c in data.codes], fontsize=size)
-        day_ticks(ax, data.days, max_labels=12)
+        day_ticks(ax, data.days, max_labels=max(3, int(fig.get_figwidth() * 72 / 60)))
         ax.tick_params(axis="x", labelsize=8)
         ax.tick_params(axis="both", length=0)
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
-        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.01)
+        bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.02, aspect=30)
         bar.set_label(_("Score") if data.weighted else _("Incidents"))
         set_hit(fig, lambda _ax, x, y: _hit(data, x, y))
         return fig

@@ -48,8 +48,12 @@ def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None
         fig = new_figure(figsize or (8.0, 5.0))
         ax = fig.add_subplot()
         ax.set_title(title if title is not None else _("Situation level per regency"), loc="left")
-        width_pt = fig.get_figwidth() * 72 / cols
-        size = max(4.5, min(9.0, width_pt / 7.5))
+        # tile edge in points (the map keeps its aspect: the tighter of width and height)
+        tile_pt = min(fig.get_figwidth() * 72 * 0.96 / cols, fig.get_figheight() * 72 * 0.86 / rows)
+        size = max(5.0, min(14.0, tile_pt * 0.34))
+        longest = max(len(t.short) for t in tiles)
+        name_size = min(size * 0.62, tile_pt * 0.92 / (0.62 * longest))
+        show_names = name_size >= 5.0
         for t in tiles:
             info = levels.get(t.code)
             level = info.level if info else Level.KONDUSIF
@@ -60,10 +64,11 @@ def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None
                 edgecolor="#333333", linewidth=0.6))
             ink = LEVEL_TEXT_COLORS[level] if info else "#000000"
             cx, cy = t.x + 0.5, -t.y - 0.5
-            ax.text(cx, cy + 0.14, t.code[3:], ha="center", va="center", color=ink,
-                    fontsize=size * 1.25, fontweight="bold")
-            ax.text(cx, cy - 0.2, t.short, ha="center", va="center", color=ink,
-                    fontsize=size * 0.78)
+            ax.text(cx, cy + (0.12 if show_names else 0), t.code[3:], ha="center",
+                    va="center", color=ink, fontsize=size, fontweight="bold")
+            if show_names:
+                ax.text(cx, cy - 0.24, t.short, ha="center", va="center", color=ink,
+                        fontsize=name_size)
         ax.set_xlim(-0.1, cols + 0.1)
         ax.set_ylim(-rows - 0.1, 0.1)
         ax.set_aspect("equal")
@@ -73,7 +78,7 @@ def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None
                          label="{label} ({n})".format(label=lv.label, n=counts[lv]))
                    for lv in Level]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), ncols=1,
-                  fontsize=max(6.0, size * 0.9), handlelength=1.2, borderaxespad=0.0)
+                  fontsize=max(6.0, min(9.0, size * 0.75)), handlelength=1.2, borderaxespad=0.0)
         by_cell = {(t.x, t.y): t for t in tiles}
         set_hit(fig, lambda _ax, x, y: _hit(by_cell, levels, names or {}, x, y))
         return fig

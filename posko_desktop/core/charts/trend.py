@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from posko_desktop.core.charts.style import (
     AVERAGE_COLOR,
@@ -13,6 +14,7 @@ from posko_desktop.core.charts.style import (
     ChartHit,
     chart_style,
     day_ticks,
+    format_int,
     new_figure,
     no_data,
     set_hit,
@@ -44,12 +46,13 @@ def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | N
         if milestones:
             _draw_milestones(ax, series)
         ax.set_xlim(-0.6, n - 0.4)
-        ax.set_ylim(0, max([1, *series.total, *(v for vals in series.by_regency.values() for v in vals)]) * 1.18)
+        ax.set_ylim(0, max([1, *series.total, *(v for vals in series.by_regency.values() for v in vals)]) * 1.3)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_int(int(v))))
         ax.set_ylabel(_("Incidents"))
-        day_ticks(ax, series.days)
+        day_ticks(ax, series.days, max_labels=max(3, int(fig.get_figwidth() * 72 / 50)))
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(loc="upper left", ncols=2)
+        ax.legend(loc="upper left", ncols=1, fontsize=7)
         set_hit(fig, lambda _ax, x, _y: _hit(series, x))
         return fig
 
@@ -62,15 +65,17 @@ def _draw_milestones(ax: Any, series: DailySeries) -> None:
         first = index.get(m.quiet_start, 0)
         last = index.get(m.quiet_end, len(series.days) - 1)
         ax.axvspan(first - 0.5, last + 0.5, color="#999999", alpha=0.18, linewidth=0)
-        ax.text((first + last) / 2, 0.97, _("Quiet period"), transform=ax.get_xaxis_transform(),
+        ax.text((first + last) / 2, 0.99, _("Quiet period"), transform=ax.get_xaxis_transform(),
                 ha="center", va="top", fontsize=7, color="#333333")
-    for day, label, style in ((m.campaign_end, _("End of campaign"), ":"),
-                              (m.voting_day, _("Voting day"), "--")):
+    for day, label, style, side in ((m.campaign_end, _("End of campaign"), ":", "right"),
+                                    (m.voting_day, _("Voting day"), "--", "left")):
         if day in index:
             x = index[day] + (0.5 if day == m.campaign_end else 0)
             ax.axvline(x, color="#000000", linestyle=style, linewidth=1.1)
-            ax.text(x, 0.90, label, transform=ax.get_xaxis_transform(), rotation=90,
-                    ha="right", va="top", fontsize=7, color="#000000")
+            shift = -0.15 if side == "right" else 0.15
+            ax.text(x + shift, 0.92, label, transform=ax.get_xaxis_transform(),
+                    ha=side, va="top", fontsize=7, color="#000000",
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
     del top
 
 

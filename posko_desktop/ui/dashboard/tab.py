@@ -145,13 +145,20 @@ class DashboardTab(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("dash_status")
 
+        for combo, chars in ((self.period, 12), (self.category, 14), (self.severity, 12),
+                             (self.regency, 14), (self.order, 10), (self.mode, 12)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(chars)
         bar = QHBoxLayout()
         for w in (self.period_label, self.period, self.from_label, self.date_from, self.to_label,
-                  self.date_to, self.category, self.severity, self.regency, self.weighted,
-                  self.order, self.mode, self.refresh_button):
+                  self.date_to, self.category, self.severity, self.refresh_button):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.status)
+        options = QHBoxLayout()
+        for w in (self.regency, self.weighted, self.order, self.mode):
+            options.addWidget(w)
+        options.addStretch(1)
 
         # --- charts ----------------------------------------------------------------------
         self.panels = {kind: ChartPanel(kind, self) for kind in KINDS}
@@ -212,6 +219,7 @@ class DashboardTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        layout.addLayout(options)
         layout.addWidget(body, 1)
 
         self.warnings_table.cellDoubleClicked.connect(

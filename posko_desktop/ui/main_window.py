@@ -40,7 +40,7 @@ from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.services import incidents, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
-from posko_desktop.ui import tabs
+from posko_desktop.ui import spreadsheets, tabs
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
 from posko_desktop.ui.errors import show_error
@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self.demo_dialog: DemoDataDialog | None = None
 
         self.tabs = MainTabs(self)
+        # Older callers used window._holders[tab]; prefer window.tabs.setCurrentWidget(tab).
+        self._holders = self.tabs._holders
         self.tabs.setObjectName("main_tabs")
         self.log = IncidentLogTab(self)
         self.tabs.addTab(self.log, "")
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.demo_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        spreadsheets.install_menu(self)  # Impor lembar kerja / Ekspor log / Simpan templat
 
         self.view_menu = bar.addMenu("")
         self.find_action = QAction(self)

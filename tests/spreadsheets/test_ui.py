@@ -3,6 +3,10 @@ export action and the menu entries, with the real TaskRunner and SQLite file."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import openpyxl
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -12,12 +16,12 @@ from posko_desktop.core import i18n
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.ui.main_window import MainWindow
 from posko_desktop.ui.spreadsheets import (
-    ImportDialog,
     export_log,
     install_menu,
     open_import_dialog,
     save_template,
 )
+from posko_desktop.ui.spreadsheets.dialog import ImportDialog
 from posko_desktop.ui.tasks import TaskRunner
 
 from .helpers import dump, fill_template, row, sql
@@ -153,13 +157,24 @@ def test_menu_entries_go_into_the_file_menu_and_follow_the_language(host):
     assert actions.import_action.text() == "&Import spreadsheet (Excel/CSV)…"
 
 
+def test_the_menu_does_not_load_openpyxl_at_start_up():
+    code = ("import sys; import posko_desktop.ui.spreadsheets as s; "
+            "assert 'openpyxl' not in sys.modules, 'openpyxl loaded'; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
 def test_menu_in_the_real_main_window(ctx, runner, qtbot, tmp_path):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
     window = MainWindow(ctx, runner)
     qtbot.addWidget(window)
-    if not hasattr(window, "spreadsheet_actions"):
-        install_menu(window)
     names = [a.objectName() for a in window.file_menu.actions()]
-    assert {"action_import_spreadsheet", "action_export_log", "action_save_template"} <= set(names)
+    ours = ["action_import_spreadsheet", "action_export_log", "action_save_template"]
+    start = names.index(ours[0])
+    assert names[start:start + 3] == ours
+    assert window.file_menu.actions()[-1] is window.quit_action
+    assert window.spreadsheet_actions.import_action.text() == "&Impor lembar kerja (Excel/CSV)…"
     runner.wait(10_000)

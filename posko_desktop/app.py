@@ -48,6 +48,11 @@ def process_age_ms() -> float:
     return (time.perf_counter() - _T0) * 1000
 
 
+def _stage(name: str) -> None:
+    """Start-up milestones in the log, for finding where cold-start time goes."""
+    logger.info("start-up: %s at %.0f ms", name, process_age_ms())
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="posko-desktop", description=_("Posko Desk Pilkada"))
     parser.add_argument("--db", help=_("database file path or SQLAlchemy URL"))
@@ -79,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     startup.setup_application(app, paths.log_file)
 
+    _stage("qt ready")
     location = resolve_db(args.db, paths)
     try:
         ctx = startup.open_context(location)
@@ -95,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         startup.fatal_dialog(_("Database not opened"), err, location=location)
         return 1
 
+    _stage("database open")
     if not args.lang:
         i18n.set_language(startup.saved_language(ctx))
 
@@ -117,8 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if signed.wants_demo:
             window.load_demo_data()
         install_idle_lock(ctx, window)
+    _stage("window built")
     if args.exit_after_first_paint:
         def report() -> None:
+            _stage("first rows painted")
             print(json.dumps({"first_paint_ms": round(process_age_ms())}), flush=True)
             QTimer.singleShot(0, app.quit)
 

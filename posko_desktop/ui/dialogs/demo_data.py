@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from datetime import date
 from typing import Any
@@ -24,7 +25,6 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Cancelled
-from posko_desktop.core.services import demo
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.fmt import format_int
 from posko_desktop.ui.tasks import Task, TaskRunner
@@ -111,6 +111,8 @@ class DemoDataDialog(QDialog):
             w.setEnabled(False)
         self.message.setText(_("Preparing…"))
         logger.info("Loading demo data %s", params)
+        # Imported here, not at start-up: the generator is only needed when asked for.
+        demo = importlib.import_module("posko_desktop.core.services.demo")
         self.task = self.runner.run(demo.generate, self.ctx, on_progress=self._on_progress,
                                     on_done=self._on_done, on_error=self._on_error, **params)
 

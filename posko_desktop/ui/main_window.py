@@ -201,6 +201,10 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self.events.changed.connect(self._on_change)
+        self._clock = QTimer(self)
+        self._clock.setInterval(60_000)
+        self._clock.timeout.connect(self.log.model.tick)
+        self._clock.start()
         model = self.log.model
         model.loaded.connect(self._on_loaded)
         model.counted.connect(self._on_counted)

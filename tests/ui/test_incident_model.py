@@ -124,3 +124,14 @@ def test_pages_scrolled_past_are_not_fetched_and_asked_again_when_shown(qtbot, d
     qtbot.waitUntil(lambda: not model._pending, timeout=10_000)
     assert model.row_at(model.rowCount() - 1) is not None  # the last page asked: loaded
     assert fetch(qtbot, model, PAGE_SIZE).number  # skipped or not, it comes when asked
+
+
+def test_tick_flags_an_incident_that_became_overdue_while_the_log_was_open(qtbot, ctx, runner):
+    inc = add(ctx, "Belum ditanggapi", severity="kritis", hours_ago=0.5)
+    model = loaded_model(qtbot, ctx, runner)
+    assert model.index(0, Column.NUMBER).data(Qt.ItemDataRole.DecorationRole) is None
+    later = inc.respond_by.replace(year=inc.respond_by.year + 1)
+    ctx.clock = lambda: later
+    with qtbot.waitSignal(model.dataChanged):
+        model.tick()
+    assert model.index(0, Column.NUMBER).data(Qt.ItemDataRole.DecorationRole) is not None

@@ -244,6 +244,13 @@ class IncidentTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
         self.page_loaded.emit(page_no)
 
+    def tick(self) -> None:
+        """Re-evaluate "overdue" against the current time (the window calls this every
+        minute, so a log left open all day flags incidents as they become late)."""
+        self._now = self.ctx.now()
+        if self._total:
+            self.dataChanged.emit(self.index(0, Column.NUMBER), self.index(self._total - 1, Column.NUMBER))
+
     def row_at(self, row: int) -> IncidentRow | None:
         """The row if its page is loaded (no fetch)."""
         rows = self._pages.get(row // PAGE_SIZE)

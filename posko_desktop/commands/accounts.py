@@ -1,10 +1,12 @@
-"""posko user … | posko passwd | posko audit …: accounts and the audit trail."""
+"""posko user … | posko passwd | posko audit … | posko settings …: accounts, the audit
+trail and the (audited) settings."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import getpass
+import json
 import os
 import sys
 from datetime import date
@@ -17,9 +19,10 @@ from posko_desktop.commands.common import (
     print_json,
     read_password,
 )
+from posko_desktop.core import settings
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.services import accounts, audit
+from posko_desktop.core.services import accounts, audit, settings_service
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Role
 from posko_desktop.core.timeutil import format_datetime_wib
@@ -85,6 +88,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(handler=cmd_audit_list)
+
+    st = sub.add_parser("settings", help=_("show or change settings (changes: admin, audited)"))
+    ssub = st.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
+    p = ssub.add_parser("list", help=_("every setting with its value and description"))
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_settings_list)
+    p = ssub.add_parser("set", help=_("change a setting (lists as JSON, e.g. '[\"a\", \"b\"]')"))
+    p.add_argument("key")
+    p.add_argument("value")
+    p.set_defaults(handler=cmd_settings_set)
+    p = ssub.add_parser("reset", help=_("put a setting back to its default"))
+    p.add_argument("key")
+    p.set_defaults(handler=cmd_settings_reset)
 
     p = asub.add_parser("export", help=_("export audit entries to CSV or XLSX"))
     p.add_argument("file", help=_("the .csv or .xlsx file to write"))
@@ -280,6 +296,46 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     count = audit.export(ctx, _filter(args), args.file, args.format,
                          progress=Progress(_stderr_progress))
     print(_("{count} entries written to {path}").format(count=count, path=args.file))
+    return 0
+
+
+def cmd_settings_list(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    values = settings_service.get_all(ctx)
+    if args.format == "json":
+        print_json(values)
+        return 0
+    _table([_("Setting"), _("Value"), _("Description")],
+           [[key, _clip(json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict)
+                        else str(value)),
+             _(settings.REGISTRY[key].description) if settings.REGISTRY[key].description else ""]
+            for key, value in sorted(values.items())])
+    return 0
+
+
+def _clip(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cmd_settings_set(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    var = settings.lookup(args.key)
+    value: Any = args.value
+    if var.type in (list, dict):
+        try:
+            value = json.loads(args.value)
+        except ValueError:
+            raise CliError(_("The value of {key} must be JSON, e.g. [\"a\", \"b\"]").format(
+                key=args.key)) from None
+    stored = settings_service.set(ctx, args.key, value)
+    print(_("{key} = {value}").format(key=args.key, value=json.dumps(stored, ensure_ascii=False)))
+    return 0
+
+
+def cmd_settings_reset(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    stored = settings_service.reset(ctx, args.key)
+    print(_("{key} = {value}").format(key=args.key, value=json.dumps(stored, ensure_ascii=False)))
     return 0
 
 

@@ -150,3 +150,27 @@ def test_audit_cli_verify_list_export(run, db_path, tmp_path):
     conn.close()
     code, out, err = run(*as_admin, "audit", "verify", password=ADMIN_PW)
     assert code == 1 and "#2" in err
+
+
+def test_settings_cli_is_admin_only_and_audited(run, db_path):
+    run("init", "--site", "33", "--site-name", "Posko", "--admin-user", "admin",
+        "--admin-password", ADMIN_PW)
+    as_admin = ("--user", "admin")
+    run(*as_admin, "user", "add", "opr", "--role", "operator", "--password", "Operator-Baru-77",
+        "--no-forced-change", password=ADMIN_PW)
+    code, out, _ = run(*as_admin, "settings", "list", "--format", "json", password=ADMIN_PW)
+    assert code == 0 and json.loads(out)["ui.idle_lock_minutes"] == 10.0
+    code, _, err = run("--user", "opr", "settings", "set", "ui.idle_lock_minutes", "1",
+                       password="Operator-Baru-77")
+    assert code == 2
+    assert run(*as_admin, "settings", "set", "ui.idle_lock_minutes", "2.5", password=ADMIN_PW)[0] == 0
+    assert run(*as_admin, "settings", "set", "sitrep.tembusan", '["Arsip"]', password=ADMIN_PW)[0] == 0
+    assert run(*as_admin, "settings", "set", "sitrep.tembusan", "bukan json", password=ADMIN_PW)[0] == 2
+    assert run(*as_admin, "settings", "set", "tidak.ada", "1", password=ADMIN_PW)[0] == 2
+    code, out, _ = run(*as_admin, "settings", "list", "--format", "json", password=ADMIN_PW)
+    values = json.loads(out)
+    assert values["ui.idle_lock_minutes"] == 2.5 and values["sitrep.tembusan"] == ["Arsip"]
+    changes = [(e.record_id, e.after_json) for e in rows(db_path, AuditEntry)
+               if e.action == "setting.change"]
+    assert changes == [("ui.idle_lock_minutes", '{"ui.idle_lock_minutes":2.5}'),
+                       ("sitrep.tembusan", '{"sitrep.tembusan":["Arsip"]}')]

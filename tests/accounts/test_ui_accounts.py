@@ -270,3 +270,23 @@ def test_idle_lock_keeps_the_typed_text_and_unlocks_with_the_password(accounts_c
 def test_no_idle_lock_without_accounts(ctx, open_window):
     window = open_window(ctx)
     assert install_idle_lock(ctx, window) is None
+
+
+def test_settings_panel_admin_only_and_audited(accounts_ctx, open_window):
+    from posko_desktop.core.services import audit
+    from posko_desktop.core.services.audit import AuditFilter
+
+    assert accounts_tab(open_window(as_user(accounts_ctx, "spv"))).settings is None
+    panel = accounts_tab(open_window(accounts_ctx)).settings
+    assert panel is not None and "ui.idle_lock_minutes" in panel.keys
+    panel.set_value_text("ui.idle_lock_minutes", "3")
+    panel.set_value_text("sitrep.tembusan", '["Arsip"]')
+    assert panel.save_changes() == 2
+    assert settings_service.get(accounts_ctx, "ui.idle_lock_minutes") == 3.0
+    assert settings_service.get(accounts_ctx, "sitrep.tembusan") == ["Arsip"]
+    panel.set_value_text("accounts.max_failed_logins", "banyak")
+    assert panel.save_changes() == 0
+    assert settings_service.get(accounts_ctx, "accounts.max_failed_logins") == 5
+    changed = {r.record_id for r in audit.query(accounts_ctx,
+                                                 AuditFilter(action="setting.change")).rows}
+    assert changed == {"ui.idle_lock_minutes", "sitrep.tembusan"}

@@ -1,7 +1,9 @@
-"""The panels of the accounts tab: my account, users (admin), audit trail (supervisor, admin)."""
+"""The panels of the accounts tab: my account, users (admin), audit trail (supervisor, admin),
+settings (admin)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date
 from typing import Any
@@ -29,11 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services import accounts, audit
+from posko_desktop.core.services import accounts, audit, settings_service
 from posko_desktop.core.services.accounts import UserInfo
 from posko_desktop.core.services.audit import AuditFilter, AuditRow, VerifyResult
 from posko_desktop.core.services.authz import Permission, Role, can
@@ -505,7 +508,88 @@ class AuditPanel(QWidget):
             count=format_int(count), path=path))
 
 
+class SettingsPanel(QWidget):
+    """Admin only: every declared setting; edit the value column, then Save (audited)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.keys: list[str] = []
+        self.table = QTableWidget(0, 3, self)
+        self.table.setObjectName("settings_table")
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 240)
+        self.table.setColumnWidth(1, 420)
+        self.save = QPushButton(self)
+        self.save.setObjectName("settings_save")
+        self.save.clicked.connect(self.save_changes)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.save)
+        top.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.table.setHorizontalHeaderLabels([_("Setting"), _("Value"), _("Description")])
+        self.save.setText(_("&Save changes"))
+        self.refresh()
+
+    @staticmethod
+    def _text(value: Any) -> str:
+        if isinstance(value, list | dict):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
+    def refresh(self) -> None:
+        values = settings_service.get_all(self.ctx)
+        self.keys = sorted(values)
+        self.table.setRowCount(len(self.keys))
+        for row, key in enumerate(self.keys):
+            var = settings.REGISTRY[key]
+            for col, text in enumerate((key, self._text(values[key]),
+                                        _(var.description) if var.description else "")):
+                item = QTableWidgetItem(text)
+                if col != 1:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, col, item)
+
+    def set_value_text(self, key: str, text: str) -> None:
+        self.table.item(self.keys.index(key), 1).setText(text)
+
+    def save_changes(self) -> int:
+        """Store every edited value; returns how many changed. The first refused value stops
+        the save with a message (values before it are stored, each its own audited change)."""
+        current = settings_service.get_all(self.ctx)
+        changed = 0
+        for row, key in enumerate(self.keys):
+            text = self.table.item(row, 1).text()
+            if text == self._text(current[key]):
+                continue
+            var = settings.REGISTRY[key]
+            try:
+                value: Any = json.loads(text) if var.type in (list, dict) else text
+            except ValueError:
+                self.status.setText(_("The value of {key} must be JSON, e.g. [\"a\", \"b\"]")
+                                    .format(key=key))
+                return changed
+            try:
+                settings_service.set(self.ctx, key, value)
+            except PoskoError as err:
+                show_error(self, err)
+                return changed
+            changed += 1
+        self.status.setText(_("{count} setting(s) saved").format(count=changed))
+        self.refresh()
+        return changed
+
+
 def visible_panels(ctx: AppContext) -> dict[str, bool]:
     """Which panels the current role sees (the window hides the others)."""
     return {"users": can(ctx.actor, Permission.USERS_MANAGE),
-            "audit": can(ctx.actor, Permission.AUDIT_VIEW)}
+            "audit": can(ctx.actor, Permission.AUDIT_VIEW),
+            "settings": can(ctx.actor, Permission.SETTINGS_MANAGE)}

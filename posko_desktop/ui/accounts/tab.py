@@ -1,5 +1,5 @@
-"""The "Accounts" tab: my account for everyone, users for admins, audit trail for
-supervisors and admins (panels the role may not use are not even built)."""
+"""The "Accounts" tab: my account for everyone, users and settings for admins, audit trail
+for supervisors and admins (panels the role may not use are not even built)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _
-from posko_desktop.ui.accounts.panels import AuditPanel, MyAccountPanel, UsersPanel, visible_panels
+from posko_desktop.ui.accounts.panels import (
+    AuditPanel,
+    MyAccountPanel,
+    SettingsPanel,
+    UsersPanel,
+    visible_panels,
+)
 
 if TYPE_CHECKING:
     from posko_desktop.ui.main_window import MainWindow
@@ -28,7 +34,9 @@ class AccountsTab(QWidget):
         self.users: UsersPanel | None = UsersPanel(ctx, self) if shown["users"] else None
         self.audit: AuditPanel | None = (AuditPanel(ctx, window.runner, self)
                                          if shown["audit"] else None)
-        for panel in (self.users, self.audit):
+        self.settings: SettingsPanel | None = (SettingsPanel(ctx, self)
+                                               if shown["settings"] else None)
+        for panel in (self.users, self.audit, self.settings):
             if panel is not None:
                 self.inner.addTab(panel, "")
         layout = QVBoxLayout(self)
@@ -50,9 +58,14 @@ class AccountsTab(QWidget):
         if self.audit is not None:
             self.audit.retranslate_ui()
             self.inner.setTabText(self.inner.indexOf(self.audit), _("Audit trail"))
+        if self.settings is not None:
+            self.settings.retranslate_ui()
+            self.inner.setTabText(self.inner.indexOf(self.settings), _("Settings"))
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "user" and self.users is not None:
             self.users.refresh()
+        if change.kind == "settings" and self.settings is not None:
+            self.settings.refresh()
         if self.audit is not None:
             self.audit.on_change(change)

@@ -140,7 +140,7 @@ def test_bad_requests_are_refused(ctx):
 
 def test_works_on_every_backend(any_ctx):
     demo.generate(any_ctx, incidents=400, days=30, end_date=LAST, seed=2)
-    for by in stats.dimensions():
+    for by in ("regency", "category", "group", "severity", "status", "day"):
         rows = stats.counts_by(any_ctx, by, date(2024, 11, 1), LAST)
         assert stats.total(rows) == inc.count_incidents(
             any_ctx, IncidentFilter(date_from=date(2024, 11, 1), date_to=LAST)), by

@@ -185,8 +185,13 @@ def test_level_rule_on_constructed_data(ctx):
         inc.change_status(ctx, d.id, "ditolak", "bukan insiden")  # rejected: not counted
     for _ in range(20):
         add(ctx, "33.05", datetime(2024, 11, 20, 12, 0), "kritis")  # older than 72 hours
+    add(ctx, "33.06", datetime(2024, 11, 24, 6, 0), "kritis")  # 73 hours before: outside
+    add(ctx, "33.06", datetime(2024, 11, 24, 8, 0), "sedang")  # partial first day: inside
+    add(ctx, "33.06", datetime(2024, 11, 27, 6, 30), "sedang")  # partial last day: inside
+    add(ctx, "33.06", datetime(2024, 11, 27, 7, 30), "kritis")  # after `at`: outside
     levels = dash.situation_levels(ctx, at)
     assert len(levels) == 35
+    assert levels["33.06"].by_severity == (0, 2, 0, 0) and levels["33.06"].open_critical == 0
     assert levels["33.01"].level is Level.RAWAN and levels["33.01"].score == 52
     assert levels["33.02"].level is Level.WASPADA and levels["33.02"].score == 11
     assert levels["33.03"].level is Level.SIAGA and levels["33.03"].open_critical == 1

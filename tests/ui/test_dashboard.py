@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 
 from posko_desktop.core.timeutil import WIB
 from posko_desktop.ui.dashboard import DashboardTab
@@ -63,6 +64,29 @@ def test_dashboard_renders_every_chart_with_the_database_numbers(ctx, db_path, m
     tile.export(str(tmp_path / "heat.csv"))
     assert (tmp_path / "heat.png").read_bytes()[:4] == b"\x89PNG"
     assert "33.74" in (tmp_path / "heat.csv").read_text(encoding="utf-8-sig")
+
+
+def test_charts_are_drawn_off_the_gui_thread(ctx, make_window, qtbot, monkeypatch):
+    """The GUI thread only shows pictures drawn by the worker: no matplotlib draw on it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    seed(ctx)
+    threads: list[str] = []
+    original = FigureCanvasAgg.draw
+
+    def spy(self):
+        threads.append(threading.current_thread().name)
+        return original(self)
+
+    monkeypatch.setattr(FigureCanvasAgg, "draw", spy)
+    window = make_window()
+    tab = open_dashboard(qtbot, window)
+    for panel in tab.panels.values():
+        panel.canvas.repaint()
+    QCoreApplication.processEvents()
+    assert len(threads) >= 5
+    assert threading.main_thread().name not in threads
+    assert all(not panel.canvas._stale for panel in tab.panels.values())
 
 
 def test_clicking_a_tile_filters_the_incident_log(ctx, db_path, make_window, qtbot):

@@ -46,7 +46,7 @@ from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter, _apply_filter
 from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code, regencies
-from posko_desktop.core.timeutil import ensure_utc, format_date, wib_date
+from posko_desktop.core.timeutil import ensure_utc, format_date, wib_date, wib_day_start
 
 logger = logging.getLogger(__name__)
 
@@ -139,25 +139,50 @@ def situation_levels(ctx: AppContext, at: datetime) -> dict[str, RegencyLevel]:
 def _levels(s: Session, at: datetime, rule: LevelRule | None = None) -> dict[str, RegencyLevel]:
     rule = rule or LevelRule.from_settings(s)
     start = at - timedelta(hours=rule.window_hours)
-    is_open = Incident.status.in_([st.value for st in OPEN_STATUSES])
-    stmt = (
-        select(Incident.regency_code, Incident.severity_rank, func.count(),
-               func.sum(case((is_open, 1), else_=0)))
-        .where(Incident.occurred_at >= start, Incident.occurred_at < at,
-               Incident.deleted.is_(False), Incident.status.not_in(NOT_AN_INCIDENT))
-        .group_by(Incident.regency_code, Incident.severity_rank)
-    )
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    open_critical: dict[str, int] = defaultdict(int)
-    for code, rank, n, n_open in s.execute(stmt):
-        counts[code][rank] += n
-        if rank == Severity.KRITIS.rank:
-            open_critical[code] += int(n_open or 0)
+    # Whole WIB days inside [start, at): index-only counts (covering minus deleted index);
+    # the partial days at both ends: by occurred_at.
+    first_full = wib_date(start)
+    if wib_day_start(first_full) < start:
+        first_full += timedelta(days=1)
+    last_full = wib_date(at) - timedelta(days=1)
+    edges = [(start, at)]
+    if first_full <= last_full:
+        full = _counts(s, [Incident.occurred_date, Incident.regency_code], first_full, last_full,
+                       None, _severity_sums())
+        for (_day, code), vals in full.items():
+            for rank, n in enumerate(vals[1:]):
+                counts[code][rank] += n
+        edges = [(start, wib_day_start(first_full)),
+                 (wib_day_start(last_full + timedelta(days=1)), at)]
+    for a, b in edges:
+        if a >= b:
+            continue
+        for code, rank, n in s.execute(
+                select(Incident.regency_code, Incident.severity_rank, func.count())
+                .where(Incident.occurred_at >= a, Incident.occurred_at < b,
+                       Incident.deleted.is_(False))
+                .group_by(Incident.regency_code, Incident.severity_rank)):
+            counts[code][rank] += n
+    # Reports that were not incidents (rejected / unverifiable) do not count: few rows,
+    # found through the (status, occurred_at) index.
+    for code, rank, n in s.execute(
+            select(Incident.regency_code, Incident.severity_rank, func.count())
+            .where(Incident.status.in_(NOT_AN_INCIDENT), Incident.occurred_at >= start,
+                   Incident.occurred_at < at, Incident.deleted.is_(False))
+            .group_by(Incident.regency_code, Incident.severity_rank)):
+        counts[code][rank] -= n
+    open_critical = dict(s.execute(
+        select(Incident.regency_code, func.count())
+        .where(Incident.severity_rank == Severity.KRITIS.rank, Incident.occurred_at >= start,
+               Incident.occurred_at < at, Incident.deleted.is_(False),
+               Incident.status.in_([st.value for st in OPEN_STATUSES]))
+        .group_by(Incident.regency_code)).all())
     result: dict[str, RegencyLevel] = {}
     for reg in regencies(s):
         by_sev = counts.get(reg.code, [0, 0, 0, 0])
         score = sum(w * n for w, n in zip(rule.weights, by_sev, strict=True))
-        crit = open_critical.get(reg.code, 0)
+        crit = int(open_critical.get(reg.code, 0))
         level = rule.level_for(score, crit)
         result[reg.code] = RegencyLevel(
             reg.code, level, score, _level_reason(score, by_sev, crit, rule),
@@ -270,18 +295,31 @@ def daily_counts(ctx: AppContext, date_from: date, date_to: date,
         return _daily(s, date_from, date_to, flt, regencies)
 
 
+Rows = dict[tuple[Any, ...], list[int]]  # (day, regency) -> [count, rendah..kritis?]
+
+
+def _day_regency(s: Session, first: date, last: date, flt: IncidentFilter | None,
+                 by_severity: bool = False) -> Rows:
+    return _counts(s, [Incident.occurred_date, Incident.regency_code], first, last, flt,
+                   _severity_sums() if by_severity else None)
+
+
 def _daily(s: Session, date_from: date, date_to: date, flt: IncidentFilter | None,
-           chosen: Sequence[str]) -> DailySeries:
+           chosen: Sequence[str], rows: Rows | None = None) -> DailySeries:
     lead = MOVING_AVERAGE_DAYS - 1
     first = date_from - timedelta(days=lead)
-    rows = _counts(s, [Incident.occurred_date, Incident.regency_code], first, date_to, flt)
+    if rows is None:
+        rows = _day_regency(s, first, date_to, flt)
     all_days = date_range(first, date_to)
     index = {d: i for i, d in enumerate(all_days)}
     codes = [normalize_regency_code(c) or c for c in chosen]
     total = [0] * len(all_days)
     per: dict[str, list[int]] = {c: [0] * len(all_days) for c in codes}
-    for (day, code), (n,) in rows.items():
-        i = index[day]
+    for (day, code), vals in rows.items():
+        i = index.get(day)
+        if i is None:
+            continue
+        n = vals[0]
         total[i] += n
         if code in per:
             per[code][i] += n
@@ -332,7 +370,7 @@ def heatmap(ctx: AppContext, date_from: date, date_to: date, flt: IncidentFilter
 
 
 def _heatmap(s: Session, date_from: date, date_to: date, flt: IncidentFilter | None,
-             order: HeatmapOrder, weighted: bool) -> HeatmapData:
+             order: HeatmapOrder, weighted: bool, rows: Rows | None = None) -> HeatmapData:
     days = date_range(date_from, date_to)
     index = {d: i for i, d in enumerate(days)}
     regs = regencies(s)
@@ -340,17 +378,17 @@ def _heatmap(s: Session, date_from: date, date_to: date, flt: IncidentFilter | N
         wanted = {normalize_regency_code(c) or c for c in flt.regencies}
         regs = [r for r in regs if r.code in wanted]
     matrix = {r.code: [0.0] * len(days) for r in regs}
-    group = [Incident.occurred_date, Incident.regency_code]
-    if weighted:
-        weights = LevelRule.from_settings(s).weights
-        rows = _counts(s, group, date_from, date_to, flt, _severity_sums())
-        for (day, code), vals in rows.items():
-            if code in matrix:
-                matrix[code][index[day]] = sum(w * n for w, n in zip(weights, vals[1:], strict=True))
-    else:
-        for (day, code), (n,) in _counts(s, group, date_from, date_to, flt).items():
-            if code in matrix:
-                matrix[code][index[day]] = float(n)
+    if rows is None:
+        rows = _day_regency(s, date_from, date_to, flt, by_severity=weighted)
+    weights = LevelRule.from_settings(s).weights
+    for (day, code), vals in rows.items():
+        i = index.get(day)
+        if i is None or code not in matrix:
+            continue
+        if weighted:
+            matrix[code][i] = sum(w * n for w, n in zip(weights, vals[1:5], strict=True))
+        else:
+            matrix[code][i] = float(vals[0])
     codes = [r.code for r in regs]
     if order is HeatmapOrder.TOTAL:
         codes.sort(key=lambda c: (-sum(matrix[c]), c))
@@ -452,15 +490,18 @@ def severity_breakdown(ctx: AppContext, date_from: date, date_to: date,
 
 
 def _severity(s: Session, date_from: date, date_to: date,
-              flt: IncidentFilter | None) -> SeverityBreakdown:
+              flt: IncidentFilter | None, rows: Rows | None = None) -> SeverityBreakdown:
     days = date_range(date_from, date_to)
     index = {d: i for i, d in enumerate(days)}
     values = [[0] * len(days) for _sev in SEVERITIES]
-    rows = _counts(s, [Incident.occurred_date, Incident.regency_code], date_from, date_to, flt,
-                   _severity_sums())
+    if rows is None:
+        rows = _day_regency(s, date_from, date_to, flt, by_severity=True)
     for (day, _code), vals in rows.items():
-        for rank, n in enumerate(vals[1:]):
-            values[rank][index[day]] += n
+        i = index.get(day)
+        if i is None:
+            continue
+        for rank, n in enumerate(vals[1:5]):
+            values[rank][i] += n
     return SeverityBreakdown(days, values)
 
 
@@ -499,19 +540,20 @@ def early_warnings(ctx: AppContext, day: date, flt: IncidentFilter | None = None
 
 
 def _warnings(s: Session, day: date, flt: IncidentFilter | None,
-              today: date | None = None) -> list[EarlyWarning]:
+              today: date | None = None, rows: Rows | None = None) -> list[EarlyWarning]:
     days_back = max(1, settings.get(s, settings.WARNING_BASELINE_DAYS))
     alpha = settings.get(s, settings.WARNING_ALPHA)
     min_count = settings.get(s, settings.WARNING_MIN_COUNT)
     first = day - timedelta(days=days_back)
-    rows = _counts(s, [Incident.regency_code, Incident.occurred_date], first, day, flt)
+    if rows is None:
+        rows = _day_regency(s, first, day, flt)
     history: dict[str, int] = defaultdict(int)
     current: dict[str, int] = defaultdict(int)
-    for (code, d), (n,) in rows.items():
+    for (d, code), vals in rows.items():
         if d == day:
-            current[code] += n
-        else:
-            history[code] += n
+            current[code] += vals[0]
+        elif first <= d < day:
+            history[code] += vals[0]
     names = _names(s)
     result = []
     for code, n in current.items():
@@ -545,11 +587,13 @@ def top_regencies(ctx: AppContext, day: date, flt: IncidentFilter | None = None,
         return _top(s, day, flt, n)
 
 
-def _top(s: Session, day: date, flt: IncidentFilter | None, n: int) -> list[TopRegency]:
-    rows = _counts(s, [Incident.regency_code], day, day, flt, _severity_sums())
+def _top(s: Session, day: date, flt: IncidentFilter | None, n: int,
+         rows: Rows | None = None) -> list[TopRegency]:
+    if rows is None:
+        rows = _day_regency(s, day, day, flt, by_severity=True)
     names = _names(s)
     items = [TopRegency(code, names.get(code, code), v[0], (v[1], v[2], v[3], v[4]))
-             for (code,), v in rows.items() if v[0] > 0]
+             for (d, code), v in rows.items() if d == day and v[0] > 0]
     items.sort(key=lambda t: (-t.count, t.code))
     return items[:n]
 
@@ -882,15 +926,22 @@ def snapshot(ctx: AppContext, date_from: date, date_to: date, flt: IncidentFilte
     day = wib_date(moment - timedelta(microseconds=1))  # at 00.00 WIB: the day that ended
     with ctx.db.read() as s:
         period = period_for_time(moment, cutoff_hour(s))
+        # One index-only scan (day x regency, with severity sums) feeds the trend, heat map,
+        # severity chart, early warning and top table.
+        baseline = max(1, settings.get(s, settings.WARNING_BASELINE_DAYS))
+        first = min(date_from - timedelta(days=MOVING_AVERAGE_DAYS - 1),
+                    day - timedelta(days=baseline))
+        rows = _day_regency(s, first, max(date_to, day), flt, by_severity=True)
         return DashboardSnapshot(
             date_from=date_from, date_to=date_to, at=moment,
-            series=_daily(s, date_from, date_to, flt, regencies),
-            heatmap=_heatmap(s, date_from, date_to, flt, HeatmapOrder(heatmap_order), weighted),
+            series=_daily(s, date_from, date_to, flt, regencies, rows),
+            heatmap=_heatmap(s, date_from, date_to, flt, HeatmapOrder(heatmap_order), weighted,
+                             rows),
             categories=_categories(s, date_from, date_to, flt, CategoryMode(category_mode), top),
-            severity=_severity(s, date_from, date_to, flt),
+            severity=_severity(s, date_from, date_to, flt, rows),
             levels=_levels(s, moment),
-            warnings=_warnings(s, day, flt, today=wib_date(ctx.now())),
-            top=_top(s, day, flt, top),
+            warnings=_warnings(s, day, flt, today=wib_date(ctx.now()), rows=rows),
+            top=_top(s, day, flt, top, rows),
             report_period=period,
             report=_report_status(s, period),
             silent=_silent(s, moment, None),

@@ -3,6 +3,11 @@ open the log, export as PNG / SVG / CSV.
 
 matplotlib is imported only when the first figure arrives (the app's cold start does not
 pay for it): `ChartPanel.set_figure` imports backend_qtagg lazily.
+
+The figure arrives already drawn (Agg, on the worker thread, at the canvas's pixel size):
+the GUI thread only copies the picture. When the canvas is resized the old picture is shown
+scaled and `needs_render` asks the tab for a new off-thread rendering at the new size, so
+the GUI thread never runs a matplotlib draw.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class ChartPanel(QFrame):
     """`clicked(ChartHit)` when the user clicks a regency/day/category in the chart."""
 
     clicked = Signal(object)
+    needs_render = Signal()
 
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,15 +84,15 @@ class ChartPanel(QFrame):
         self.export_button.move(self.width() - self.export_button.sizeHint().width() - 4, 4)
 
     def canvas_size(self) -> tuple[int, int]:
-        return max(200, self.width() - 4), max(150, self.height() - 4)
+        """Size (logical pixels) the next figure must have to fill the canvas exactly."""
+        widget = self.canvas if self.canvas is not None else self.placeholder
+        return max(120, widget.width()), max(100, widget.height())
 
-    def set_figure(self, figure: Any, csv_rows: list[list[Any]]) -> None:
-        """Show a new figure (built off the GUI thread); only drawing happens here."""
-        # Lazy: importing matplotlib's Qt backend costs ≈0.5 s the first time.
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-
+    def set_figure(self, figure: Any, csv_rows: list[list[Any]], renderer: Any = None) -> None:
+        """Show a new figure built (and, with `renderer`, drawn) off the GUI thread."""
         old = self.canvas
-        canvas = FigureCanvasQTAgg(figure)
+        canvas = make_canvas(figure, renderer)
+        canvas.needs_render = self.needs_render
         canvas.setObjectName("canvas_" + self.kind)
         canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         canvas.setMinimumSize(120, 100)
@@ -152,3 +158,65 @@ class ChartPanel(QFrame):
             logger.warning("Export of %s to %s failed: %s", self.kind, path, err)
             if self.on_error is not None:
                 self.on_error(err)
+
+
+_CANVAS_CLASS: Any = None
+
+
+def make_canvas(figure: Any, renderer: Any) -> Any:
+    """A FigureCanvasQTAgg that shows the picture drawn off-thread (`renderer`)."""
+    global _CANVAS_CLASS
+    if _CANVAS_CLASS is None:
+        # Lazy: importing matplotlib's Qt backend costs ≈0.5 s the first time.
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from PySide6.QtGui import QImage, QPainter
+
+        class PrerenderedCanvas(FigureCanvasQTAgg):  # type: ignore[misc, valid-type]
+            needs_render: Any = None
+            _stale = False
+
+            def adopt(self, renderer: Any) -> None:
+                self.renderer = renderer
+                self._lastKey = (*self.get_width_height(physical=True), self.figure.dpi)
+                self._draw_pending = False
+
+            def _picture_fits(self, width: int, height: int) -> bool:
+                key = getattr(self, "_lastKey", None)
+                return key is not None and (key[0], key[1]) == (width, height)
+
+            def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+                ratio = self.device_pixel_ratio
+                width = round(event.size().width() * ratio)
+                height = round(event.size().height() * ratio)
+                if self._picture_fits(width, height):
+                    self._stale = False
+                    QWidget.resizeEvent(self, event)
+                    return
+                self.figure.set_size_inches(width / self.figure.dpi, height / self.figure.dpi,
+                                            forward=False)
+                QWidget.resizeEvent(self, event)
+                self._stale = True
+                if self.needs_render is not None:
+                    self.needs_render.emit()
+
+            def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+                if not self._stale:
+                    super().paintEvent(event)
+                    return
+                renderer = getattr(self, "renderer", None)
+                if renderer is None:
+                    return
+                buf = renderer.buffer_rgba()
+                image = QImage(bytes(buf), buf.shape[1], buf.shape[0],
+                               QImage.Format.Format_RGBA8888)
+                painter = QPainter(self)
+                try:
+                    painter.drawImage(self.rect(), image)
+                finally:
+                    painter.end()
+
+        _CANVAS_CLASS = PrerenderedCanvas
+    canvas = _CANVAS_CLASS(figure)
+    if renderer is not None:
+        canvas.adopt(renderer)
+    return canvas

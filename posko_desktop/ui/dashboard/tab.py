@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -68,28 +68,52 @@ class DashboardQuery:
     weighted: bool = False
     heatmap_order: str = "code"
     category_mode: str = "regency"
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # logical pixels
+    ratio: float = 1.0  # device pixel ratio of the screen
 
 
 @dataclass
 class DashboardResult:
     query: DashboardQuery
     snapshot: dash.DashboardSnapshot
-    figures: dict[str, tuple[Any, list[list[Any]]]]
+    figures: dict[str, tuple[Any, list[list[Any]], Any]]  # kind -> (figure, CSV rows, renderer)
     seconds: float
+
+
+def render_figures(snap: dash.DashboardSnapshot, sizes: dict[str, tuple[int, int]],
+                   ratio: float) -> dict[str, tuple[Any, list[list[Any]], Any]]:
+    """Worker thread: build every figure and draw it (Agg) at its canvas's pixel size."""
+    # matplotlib loads here, off the GUI thread, the first time the dashboard is shown.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from posko_desktop.core.charts.board import DPI, dashboard_figures
+
+    out = {}
+    for kind, (figure, rows) in dashboard_figures(snap, sizes).items():
+        figure.set_dpi(DPI * ratio)  # what the Qt canvas sets for this screen
+        agg = FigureCanvasAgg(figure)
+        agg.draw()
+        out[kind] = (figure, rows, agg.renderer)
+    return out
 
 
 def build_dashboard(ctx: AppContext, query: DashboardQuery) -> DashboardResult:
     """Worker thread: all data, then all figures (no widget is touched here)."""
-    # matplotlib loads here, off the GUI thread, the first time the dashboard is shown.
-    from posko_desktop.core.charts.board import dashboard_figures
-
     started = time.perf_counter()
     snap = dash.snapshot(ctx, query.date_from, query.date_to, query.flt,
                          regencies=query.regencies, heatmap_order=query.heatmap_order,
                          weighted=query.weighted, category_mode=query.category_mode)
-    figures = dashboard_figures(snap, query.sizes)
+    figures = render_figures(snap, query.sizes, query.ratio)
     return DashboardResult(query, snap, figures, time.perf_counter() - started)
+
+
+def rerender_dashboard(result: DashboardResult, sizes: dict[str, tuple[int, int]],
+                       ratio: float) -> DashboardResult:
+    """Worker thread: the same data drawn again at new canvas sizes (after a resize)."""
+    started = time.perf_counter()
+    query = replace(result.query, sizes=sizes, ratio=ratio)
+    return DashboardResult(query, result.snapshot, render_figures(result.snapshot, sizes, ratio),
+                           time.perf_counter() - started)
 
 
 class DashboardTab(QWidget):
@@ -111,6 +135,10 @@ class DashboardTab(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(250)
+        self._render_timer.timeout.connect(self.rerender)
 
         # --- filter bar ------------------------------------------------------------------
         self.period_label = QLabel(self)
@@ -164,6 +192,7 @@ class DashboardTab(QWidget):
         self.panels = {kind: ChartPanel(kind, self) for kind in KINDS}
         for panel in self.panels.values():
             panel.clicked.connect(self._on_chart_clicked)
+            panel.needs_render.connect(self._render_timer.start)
             panel.on_error = lambda err: show_error(self, err)
         grid = QGridLayout()
         grid.setSpacing(4)
@@ -373,14 +402,17 @@ class DashboardTab(QWidget):
         cat = self.category.currentData()
         severities = dict(SEVERITY_CHOICES)[self.severity.currentData()]
         regency = self.regency.currentData()
-        sizes = {kind: panel.canvas_size() for kind, panel in self.panels.items()}
+        sizes = self._sizes()
         return DashboardQuery(
             date_from=first, date_to=last,
             flt=IncidentFilter(categories=(cat,) if cat else (), severities=severities),
             regencies=(regency,) if regency else (), weighted=self.weighted.isChecked(),
             heatmap_order=self.order.currentData(), category_mode=self.mode.currentData(),
-            sizes=sizes,
+            sizes=sizes, ratio=self.devicePixelRatioF(),
         )
+
+    def _sizes(self) -> dict[str, tuple[int, int]]:
+        return {kind: panel.canvas_size() for kind, panel in self.panels.items()}
 
     def refresh(self) -> None:
         self._timer.stop()
@@ -394,6 +426,23 @@ class DashboardTab(QWidget):
         self.runner.run(build_dashboard, self.ctx, self.query(), on_done=self._on_result,
                         on_error=self._on_error)
 
+    def rerender(self) -> None:
+        """New pictures at the canvases' new sizes from the data already loaded."""
+        if self.result is None or self._running:
+            self._render_timer.start()
+            return
+        self._running = True
+        self.runner.run(rerender_dashboard, self.result, self._sizes(), self.devicePixelRatioF(),
+                        on_done=self._on_rendered, on_error=self._on_error)
+
+    def _on_rendered(self, result: DashboardResult) -> None:
+        self._running = False
+        self.result = result
+        for kind, (figure, rows, renderer) in result.figures.items():
+            self.panels[kind].set_figure(figure, rows, renderer)
+        if self._pending:
+            self.refresh()
+
     def _on_error(self, err: BaseException) -> None:
         self._running = False
         self.status.setText(_("Refresh failed"))
@@ -403,8 +452,8 @@ class DashboardTab(QWidget):
         self._running = False
         self.result = result
         started = time.perf_counter()
-        for kind, (figure, rows) in result.figures.items():
-            self.panels[kind].set_figure(figure, rows)
+        for kind, (figure, rows, renderer) in result.figures.items():
+            self.panels[kind].set_figure(figure, rows, renderer)
         self._fill_tables(result)
         self.status.setText(_("Updated {time} ({seconds} s)").format(
             time=format_datetime_wib(self.ctx.now()),

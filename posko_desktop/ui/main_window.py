@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QItemSelectionModel,
+    QLocale,
     QModelIndex,
     QObject,
     QSettings,
@@ -38,7 +39,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _, ngettext
-from posko_desktop.core.services import incidents, settings_service
+from posko_desktop.core.services import incidents, reference, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.ui import spreadsheets, tabs
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
@@ -278,7 +279,14 @@ class MainWindow(QMainWindow):
             self.language_actions[lang] = action
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Posko Desk Pilkada — Central Java"))
+        # Qt's own month and day names (calendar pop-ups) follow the chosen language too.
+        locale = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia) \
+            if i18n.current_language() == "id" else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+        QLocale.setDefault(locale)
+        self.setLocale(locale)
+        site = reference.site_or_none(self.ctx)
+        title = _("Posko Desk Pilkada — Central Java")
+        self.setWindowTitle("{title} — {site}".format(title=title, site=site.name) if site else title)
         self.file_menu.setTitle(_("&File"))
         self.new_action.setText(_("&New incident…"))
         self.demo_action.setText(_("Load demo data (Muat data contoh)…"))

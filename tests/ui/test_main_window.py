@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from posko_desktop.core import i18n, settings
@@ -379,3 +379,11 @@ def test_enter_on_a_row_opens_it_in_the_form(ctx, make_window, qtbot):
     assert window.form is not None
     assert window.form.title.text() == "Dibuka dengan Enter"
     window.form.reject()
+
+
+def test_window_title_names_the_site_and_calendars_follow_the_language(window):
+    assert window.windowTitle().endswith("Posko Desk Pilkada Provinsi Jawa Tengah")
+    date_edit = window.log.filter_bar.date_from
+    assert date_edit.locale().language() == QLocale.Language.Indonesian
+    window.set_language("en")
+    assert date_edit.locale().language() == QLocale.Language.English

@@ -20,6 +20,7 @@ from posko_desktop.core.db.base import Base
 from posko_desktop.core.db.engine import Database
 from posko_desktop.core.db.migrate import current_revision, head_revision, migrate
 from posko_desktop.core.db.models import FollowUp, Incident, Regency
+from posko_desktop.core.db.search import PG_SEARCH_INDEX
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, DatabaseVersionError
 from posko_desktop.core.services import incidents as inc
@@ -41,9 +42,12 @@ def _siblings(path: Path) -> set[str]:
 
 
 def _include(obj, name, type_, reflected, compare_to) -> bool:
-    # The SQLite full-text index (search.py) is a virtual table with shadow tables that
-    # no model describes, on purpose.
-    return not (type_ == "table" and name and name.startswith("incident_fts"))
+    # The search indexes of core/db/search.py belong to one backend and no model describes
+    # them, on purpose: SQLite's FTS5 virtual table (with its shadow tables) and
+    # PostgreSQL's trigram index.
+    if type_ == "table" and name and name.startswith("incident_fts"):
+        return False
+    return not (type_ == "index" and name == PG_SEARCH_INDEX)
 
 
 def describe(diff) -> str:

@@ -1,15 +1,22 @@
 """Full-text search over incident title, description and place names.
 
-The only module with SQLite-specific SQL (FTS5). On other databases (PostgreSQL server
-mode) search falls back to case-insensitive LIKE on the same columns.
+The only module with backend-specific search SQL. SQLite: an FTS5 index (word prefixes,
+diacritics folded). PostgreSQL (server mode): case-insensitive substring match (ILIKE) on
+the same columns joined into one expression, served by a pg_trgm GIN index on exactly that
+expression when the extension can be created; without it the same query still works, by
+a full scan. Other databases: ILIKE per column, no index.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, text
+from sqlalchemy import ColumnElement, and_, literal_column, or_, text
+from sqlalchemy.exc import DBAPIError
+
+logger = logging.getLogger(__name__)
 
 FTS_COLUMNS = ("title", "description", "location", "kecamatan", "desa")
 _COLS = ", ".join(FTS_COLUMNS)
@@ -27,9 +34,18 @@ _TRIGGERS = (
 )
 _TRIGGER_NAMES = ("incident_fts_ai", "incident_fts_ad", "incident_fts_au")
 
+# PostgreSQL: one text expression over the searched columns (all NOT NULL; `||` is
+# immutable, so it can be indexed; the query must use the very same expression).
+PG_SEARCH_INDEX = "ix_incident_search_trgm"
+_PG_TEXT = "(" + " || ' ' || ".join(f"incident.{c}" for c in FTS_COLUMNS) + ")"
+_PG_TEXT_UNQUALIFIED = "(" + " || ' ' || ".join(FTS_COLUMNS) + ")"
+
 
 def create_search_index(conn: Any) -> None:
-    """Create the FTS5 index and its triggers (SQLite only; a no-op elsewhere)."""
+    """Create the FTS5 index and its triggers (SQLite) or the trigram index (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        _create_pg_trigram_index(conn)
+        return
     if conn.dialect.name != "sqlite":
         return
     conn.execute(
@@ -39,6 +55,21 @@ def create_search_index(conn: Any) -> None:
         )
     )
     create_triggers(conn)
+
+
+def _create_pg_trigram_index(conn: Any) -> None:
+    """pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
+    If it cannot be created, search still works, only without an index."""
+    try:
+        with conn.begin_nested():
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except DBAPIError as err:
+        logger.warning("pg_trgm not available, search will scan the table: %s", err)
+        return
+    conn.execute(text(
+        f"CREATE INDEX IF NOT EXISTS {PG_SEARCH_INDEX} ON incident "
+        f"USING gin ({_PG_TEXT_UNQUALIFIED} gin_trgm_ops)"
+    ))
 
 
 def create_triggers(conn: Any) -> None:
@@ -77,5 +108,8 @@ def search_condition(dialect_name: str, query: str, incident: Any) -> ColumnElem
                 fts_query=match
             )
         )
+    if dialect_name == "postgresql":
+        joined = literal_column(_PG_TEXT)
+        return and_(*(joined.ilike(f"%{t}%") for t in terms))
     columns = [getattr(incident, c) for c in FTS_COLUMNS]
     return and_(*(or_(*(c.ilike(f"%{t}%") for c in columns)) for t in terms))

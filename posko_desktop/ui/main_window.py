@@ -57,7 +57,7 @@ logger = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 150
 COLUMN_WIDTHS = {
     Column.NUMBER: 150, Column.OCCURRED: 118, Column.REGENCY: 128, Column.CATEGORY: 175,
-    Column.SEVERITY: 72, Column.STATUS: 115, Column.TITLE: 300, Column.LOCATION: 160,
+    Column.SEVERITY: 72, Column.STATUS: 140, Column.TITLE: 300, Column.LOCATION: 160,
 }
 
 
@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self.log.model.tick)
         self._clock.start()
         model = self.log.model
+        model.loading.connect(self._on_loading)
         model.loaded.connect(self._on_loaded)
         model.counted.connect(self._on_counted)
         model.failed.connect(lambda err: show_error(self, err))
@@ -355,7 +356,12 @@ class MainWindow(QMainWindow):
                     not change.ids or str(self._current_id) in change.ids):
                 self.log.detail.reload()
 
+    def _on_loading(self) -> None:
+        self.log.filter_bar.set_count(_("Loading…"))
+        self.log.table.viewport().setCursor(Qt.CursorShape.BusyCursor)
+
     def _on_loaded(self) -> None:
+        self.log.table.viewport().unsetCursor()
         self._update_counts()
         wanted = self._select_after_refresh or self._current_id
         self._select_after_refresh = None
@@ -367,7 +373,9 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         shown = self.log.model.total
-        if self.log.model.is_counting:
+        if not self.log.model.first_page_ready:
+            self.log.filter_bar.set_count(_("Loading…"))
+        elif self.log.model.is_counting:
             self.log.filter_bar.set_count(_("Counting…"))
         else:
             self.log.filter_bar.set_count(ngettext(

@@ -92,6 +92,7 @@ SEVERITY_COLOURS: dict[str, tuple[str, str]] = {
 class IncidentTableModel(QAbstractTableModel):
     loaded = Signal()  # a refresh brought its first page (the count may follow)
     counted = Signal()  # the total of the refresh is known
+    loading = Signal()  # a refresh started (the view keeps the old rows until `loaded`)
     page_loaded = Signal(int)
     failed = Signal(object)
 
@@ -147,6 +148,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._loading = True
         self._counting = True
         self._pending.clear()
+        self.loading.emit()
         self.runner.run(
             incidents.query_incidents, self.ctx, self._filter, self._sort, self._descending,
             0, PAGE_SIZE,
@@ -388,7 +390,7 @@ class IncidentTableModel(QAbstractTableModel):
                 name=reference.RegencyInfo(row.regency_code, row.regency_kind, row.regency_name).full_name))
         if col == Column.TITLE and row.title:
             parts.append(row.title)
-        if col == Column.CATEGORY:
+        if col in (Column.CATEGORY, Column.STATUS):
             parts.append(self._display(row, col))
         if row.overdue(self._now):
             if row.responded_at is None and self._now > row.respond_by:

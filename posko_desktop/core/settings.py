@@ -122,7 +122,11 @@ SITREP_TREND_DAYS = declare(
 )
 SITREP_NOTABLE_DETAIL_MAX = declare(
     "sitrep.notable_detail_max", int, 100,
-    N_("Notable incidents described in full in the sitrep (0: all); the rest in a table"),
+    N_("Notable incidents described in full in the sitrep (0: all); the others are marked in the appendix"),
+)
+SITREP_REFERRAL_LIST_MAX = declare(
+    "sitrep.referral_list_max", int, 100,
+    N_("Referrals listed one by one in sitrep section E (0: all); the counts stay complete"),
 )
 
 

@@ -357,3 +357,49 @@ def test_audit_anchor_is_printed_when_set(sample):
     data.audit_anchor = "audit#42 9f86d081884c7d65"
     pdf, _pages = sitrep_pdf.render_bytes(data)
     assert "audit#42 9f86d081884c7d65" in text_of(PdfReader(io.BytesIO(pdf)))
+
+
+def test_notable_beyond_the_limit_are_marked_in_the_appendix(sample):
+    with sample.db.write() as s:
+        settings.put(s, settings.SITREP_NOTABLE_DETAIL_MAX, 2, "admin")
+    data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
+    assert data.notable_total == 3 and len(data.notable) == 2
+    assert data.notable[0].severity == "kritis"  # the most severe first
+    marked = {r.number for r in data.appendix if r.notable}
+    assert len(marked) == 3 and {n.number for n in data.notable} <= marked
+    _pdf, reader = render(sample)
+    appendix = text_of(reader).split("LAMPIRAN")[-1]
+    for number in marked:
+        assert "● " + number in appendix
+
+
+def test_referrals_per_agency_equal_the_database(sample, db_path):
+    first = incidents.find_by_number(sample, sample_number(db_path))
+    in_period = AppContext(sample.db, sample.actor, sample.bus,
+                           clock=lambda: wib(2024, 11, 26, 12).astimezone(UTC))
+    ref = incidents.add_referral(in_period, first.id, "BAWASLU", "Mohon klarifikasi",
+                                 due_at=wib(2024, 11, 26, 18))
+    incidents.add_referral(in_period, first.id, "GAKKUMDU", "Dugaan politik uang",
+                           due_at=wib(2024, 11, 28, 18))
+    later = AppContext(sample.db, sample.actor, sample.bus,
+                       clock=lambda: wib(2024, 11, 26, 20).astimezone(UTC))
+    incidents.update_referral(later, ref.id, "selesai", "Sudah diklarifikasi")
+    data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
+    con = sqlite3.connect(db_path)
+    sent = con.execute("SELECT count(*) FROM followup WHERE kind = 'referral' AND "
+                       "created_at >= '2024-11-26 00:00:00' AND created_at < '2024-11-27 00:00:00'"
+                       ).fetchone()[0]
+    con.close()
+    assert sum(a.sent for a in data.agency_rows) == sent == data.actions.referrals_sent == 2
+    assert sum(a.done for a in data.agency_rows) == 1
+    assert sum(a.open for a in data.agency_rows) == 1
+    assert sum(a.overdue for a in data.agency_rows) == 0  # the open one is due 28 Nov
+    assert data.referrals_total == 2 and len(data.referrals) == 2
+
+
+def sample_number(db_path) -> str:
+    con = sqlite3.connect(db_path)
+    number = con.execute("SELECT number FROM incident WHERE deleted = 0 AND title = "
+                         "'Kejadian uji' ORDER BY seq LIMIT 1").fetchone()[0]
+    con.close()
+    return number

@@ -180,6 +180,18 @@ class ReferralLine:
 
 
 @dataclass(frozen=True)
+class AgencyRow:
+    """Referrals of one agency: sent in the period, and those (sent in the period or in
+    the week before) still open or past their due time at the end of the period."""
+
+    name: str
+    sent: int
+    done: int
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
 class ActionSummary:
     notes: int
     status_changes: int
@@ -196,6 +208,7 @@ class AppendixRow:
     severity: str
     status: str
     title: str
+    notable: bool = False  # marked in the appendix (section C lists it)
 
 
 @dataclass
@@ -220,13 +233,14 @@ class SitrepData:
     regency_rows: tuple[RegencyRow, ...]
     notable: tuple[NotableIncident, ...]
     referrals: tuple[ReferralLine, ...]
-    referrals_open_total: int
+    referrals_total: int  # referral lines before the list was capped
+    agency_rows: tuple[AgencyRow, ...]
+    notable_total: int  # notable incidents; `notable` holds those described in full
     actions: ActionSummary
     appendix: tuple[AppendixRow, ...]
     trend: Any  # services.dashboard.DailySeries, drawn by charts.trend_figure
     levels: Any  # dict[str, services.dashboard.RegencyLevel], drawn by charts.tile_map_figure
     texts: SitrepTexts = field(default_factory=SitrepTexts)
-    notable_limit: int = 0  # detailed blocks in section C (0: all); the rest in a table
     generated_at: datetime | None = None
     number: str | None = None  # None: a draft (not issued)
     corrects: str | None = None  # number of the report this one corrects

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -64,6 +64,8 @@ logger = logging.getLogger(__name__)
 F4 = (215 * mm, 330 * mm)
 PAGE_SIZES = {Paper.A4.value: A4, Paper.F4.value: F4}
 CHART_DPI = 200
+NOTABLE_MARK = "●"  # appendix rows of notable incidents (section C)
+APPENDIX_HEAD = 24.0  # points: the two-line header row of the appendix
 COMPACT_ROW = 10.5  # points: one line of 6.8 pt type in the long lists
 DESCRIPTION_MAX = 1500  # characters of a chronology printed in section C
 ACTION_MAX = 600
@@ -73,6 +75,8 @@ GRID = colors.HexColor("#7a7a7a")
 HEAD_BG = colors.HexColor("#dfe5ee")
 SUB_BG = colors.HexColor("#f0f2f5")
 TOTAL_BG = colors.HexColor("#e8e8e8")
+ZEBRA = colors.HexColor("#f6f7f9")
+ALERT = colors.HexColor("#a01010")
 
 
 
@@ -287,15 +291,88 @@ def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
     ]
 
 
-def compact_style() -> list[tuple[Any, ...]]:
-    """Long lists (appendix, other notable incidents, referrals): small type, zebra rows."""
-    return grid_style() + [
-        ("FONT", (0, 1), (-1, -1), SANS, 6.8),
-        ("VALIGN", (0, 1), (-1, -1), "TOP"),
-        ("ALIGN", (0, 1), (0, -1), "RIGHT"),
-        ("TOPPADDING", (0, 1), (-1, -1), 1), ("BOTTOMPADDING", (0, 1), (-1, -1), 2.6),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f6f7f9")]),
-    ]
+class CompactTable(Flowable):
+    """A long list with one line per row (appendix, referrals): fixed row height, plain
+    text, zebra rows, the header repeated on every page. Drawn with one text object per
+    page instead of one per cell, so thousands of rows lay out in a fraction of the time
+    a platypus Table takes."""
+
+    def __init__(self, head: list[Paragraph], rows: list[list[str]], widths: list[float], *,
+                 align: str, row_h: float = 10.5, head_h: float = 22.0, size: float = 6.8,
+                 red: frozenset[tuple[int, int]] = frozenset(), first_index: int = 0) -> None:
+        super().__init__()
+        self.head, self.rows, self.widths = head, rows, widths
+        self.align = align  # one letter per column: l, r, c
+        self.row_h, self.head_h, self.size = row_h, head_h, size
+        self.red = red  # (row, column) cells drawn in red, row index into the whole list
+        self.first_index = first_index
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.width = sum(self.widths)
+        self.height = self.head_h + len(self.rows) * self.row_h
+        return self.width, self.height
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        fits = int((avail_h - self.head_h) // self.row_h)
+        if fits <= 0:
+            return []
+        if fits >= len(self.rows):
+            return [self]
+        kw = {"align": self.align, "row_h": self.row_h, "head_h": self.head_h,
+              "size": self.size, "red": self.red}
+        return [CompactTable(self.head, self.rows[:fits], self.widths, **kw,
+                             first_index=self.first_index),
+                CompactTable(self.head, self.rows[fits:], self.widths, **kw,
+                             first_index=self.first_index + fits)]
+
+    def draw(self) -> None:
+        c = self.canv
+        width, top = sum(self.widths), self.head_h + len(self.rows) * self.row_h
+        xs = [0.0]
+        for w in self.widths:
+            xs.append(xs[-1] + w)
+        c.saveState()
+        c.setFillColor(HEAD_BG)
+        c.rect(0, top - self.head_h, width, self.head_h, stroke=0, fill=1)
+        c.setFillColor(ZEBRA)
+        for i in range(1, len(self.rows), 2):
+            c.rect(0, top - self.head_h - (i + 1) * self.row_h, width, self.row_h,
+                   stroke=0, fill=1)
+        for i, para in enumerate(self.head):
+            w = self.widths[i] - 4
+            _pw, ph = para.wrap(w, self.head_h)
+            para.drawOn(c, xs[i] + 2, top - self.head_h + (self.head_h - ph) / 2)
+        text = c.beginText()
+        text.setFont(SANS, self.size)
+        text.setFillColor(INK)
+        base = top - self.head_h - self.row_h + (self.row_h - self.size) / 2 + 1
+        for r, row in enumerate(self.rows):
+            y = base - r * self.row_h
+            for col, value in enumerate(row):
+                if not value:
+                    continue
+                kind = self.align[col]
+                if kind == "l":
+                    x = xs[col] + 2.5
+                else:
+                    sw = stringWidth(value, SANS, self.size)
+                    x = (xs[col + 1] - 2.5 - sw) if kind == "r" else (
+                        (xs[col] + xs[col + 1] - sw) / 2)
+                is_red = (self.first_index + r, col) in self.red
+                if is_red:
+                    text.setFillColor(ALERT)
+                text.setTextOrigin(x, y)
+                text.textOut(value)
+                if is_red:
+                    text.setFillColor(INK)
+        c.drawText(text)
+        c.setStrokeColor(GRID)
+        c.setLineWidth(0.4)
+        c.lines([(0, y, width, y) for y in
+                 [top, top - self.head_h] + [top - self.head_h - (i + 1) * self.row_h
+                                             for i in range(len(self.rows))]])
+        c.lines([(x, 0, x, top) for x in xs])
+        c.restoreState()
 
 
 # --- page furniture -------------------------------------------------------------------
@@ -632,25 +709,21 @@ class _Renderer:
     def section_c(self) -> list[Flowable]:
         st, d = self.st, self.d
         out: list[Flowable] = [self.p(_("C. NOTABLE INCIDENTS"), st.section)]
-        if not d.notable:
+        if not d.notable_total:
             return out + [self.nihil()]
-        limit = d.notable_limit or len(d.notable)
-        detailed, rest = d.notable[:limit], d.notable[limit:]
         intro = _("Incidents of high or critical severity in the period, and incidents verified "
                   "or taken into follow-up in the period: {count}, the most severe first."
-                  ).format(count=num(len(d.notable)))
-        if rest:
-            intro += " " + _("The first {n} are described in full; the other {m} are listed "
-                             "in the table after them.").format(n=num(len(detailed)),
-                                                               m=num(len(rest)))
+                  ).format(count=num(d.notable_total))
+        rest = d.notable_total - len(d.notable)
+        if rest > 0:
+            intro += " " + _("The first {n} are described in full; the other {m} are marked "
+                             "with {mark} in the appendix.").format(
+                n=num(len(d.notable)), m=num(rest), mark=NOTABLE_MARK)
         out.append(self.p(esc(intro), ParagraphStyle("cintro", parent=st.body_j, leftIndent=14)))
-        for i, inc in enumerate(detailed, start=1):
+        for i, inc in enumerate(d.notable, start=1):
             if i % 50 == 0:
                 self.progress.report(50, 100, _("Writing the report"))
             out.append(self.notable_block(i, inc))
-        if rest:
-            out.append(self.p(_("Other notable incidents"), st.subsection))
-            out.append(self.notable_table(rest, len(detailed) + 1))
         return out
 
     def notable_block(self, i: int, inc: NotableIncident) -> Flowable:
@@ -700,25 +773,6 @@ class _Renderer:
         title = Paragraph("{i}. <b>{n}</b> – {t}".format(i=i, n=esc(inc.number), t=esc(inc.title)),
                           self.st.ctitle)
         return KeepTogether([title, table])
-
-    def notable_table(self, items: Sequence[NotableIncident], first: int) -> Table:
-        st = self.st
-        head = [self.p(h, st.head_s) for h in (
-            _("No."), _("Number"), _("Time (WIB)"), _("Location"), _("Cat."), _("Severity"),
-            _("Status"), _("Title"))]
-        rows: list[list[Any]] = [head]
-        fixed = [9 * mm, 22 * mm, 17 * mm, 32 * mm, 9 * mm, 16 * mm, 21 * mm]
-        title_w = self.width - sum(fixed)
-        for i, inc in enumerate(items, start=first):
-            place = " – ".join(x for x in (inc.regency_name, inc.kecamatan) if x)
-            rows.append([str(i), inc.number, when_short(inc.occurred_at, self.lang),
-                         fit(place, fixed[3] - 5), inc.category_code,
-                         _severity_label(inc.severity), _status_label(inc.status),
-                         fit(inc.title, title_w - 5)])
-        table = Table(rows, repeatRows=1, colWidths=fixed + [title_w],
-                      rowHeights=[None] + [COMPACT_ROW] * len(items))
-        table.setStyle(TableStyle(compact_style()))
-        return table
 
     # -- D
     def section_d(self) -> list[Flowable]:
@@ -806,35 +860,62 @@ class _Renderer:
                 notes=num(a.notes), status=num(a.status_changes), sent=num(a.referrals_sent),
                 updates=num(a.referral_updates))),
             ParagraphStyle("eintro", parent=st.body_j, leftIndent=14)))
-        if not d.referrals:
+        if not d.referrals_total:
             return out + [self.nihil()]
+        out.append(self.p(_("1. Referrals per agency"), st.subsection))
+        out.append(self.agency_table())
+        out.append(CondPageBreak(45 * mm))
+        out.append(self.p(_("2. Referrals, overdue first"),
+                          ParagraphStyle("sub_free", parent=st.subsection, keepWithNext=0)))
         head = [self.p(h, st.head_s) for h in (
             _("No."), _("Incident"), _("Regency/city"), _("Agency"), _("Sent (WIB)"),
             _("Due (WIB)"), _("State"), _("Note"))]
-        rows: list[list[Any]] = [head]
-        style = compact_style()
-        fixed = [9 * mm, 22 * mm, 27 * mm, 26 * mm, 17 * mm, 17 * mm, 21 * mm]
+        rows: list[list[str]] = []
+        red: set[tuple[int, int]] = set()
+        fixed = [9 * mm, 22 * mm, 25 * mm, 24 * mm, 17 * mm, 17 * mm, 26 * mm]
         note_w = self.width - sum(fixed)
         for i, ref in enumerate(d.referrals, start=1):
             state = _referral_label(ref.state)
             if ref.overdue:
                 state += " – " + _("overdue")
-                style.append(("TEXTCOLOR", (6, len(rows)), (6, len(rows)),
-                              colors.HexColor("#a01010")))
+                red.add((i - 1, 6))
             rows.append([str(i), ref.incident_number, fit(ref.regency_name, fixed[2] - 5),
                          fit(ref.agency_name, fixed[3] - 5), when_short(ref.created_at, self.lang),
                          when_short(ref.due_at, self.lang), fit(state, fixed[6] - 5),
                          fit(ref.text, note_w - 5)])
-        table = Table(rows, repeatRows=1, colWidths=fixed + [note_w],
-                      rowHeights=[None] + [COMPACT_ROW] * len(d.referrals))
-        table.setStyle(TableStyle(style))
-        out.append(table)
-        if d.referrals_open_total > sum(1 for r in d.referrals if not r.in_period):
-            out.append(self.p(esc(_(
-                "Listed: the referrals sent in the period and the open referrals of the last "
-                "7 days; {count} referral(s) in scope are still open in total.").format(
-                    count=num(d.referrals_open_total))), st.small))
+        out.append(CompactTable(head, rows, fixed + [note_w], align="rlllllll",
+                                head_h=APPENDIX_HEAD, row_h=COMPACT_ROW, red=frozenset(red)))
+        note = _("Listed: referrals sent in the period, and referrals of the 7 days before "
+                 "that are still open at its end.")
+        if d.referrals_total > len(d.referrals):
+            note += " " + _("The first {n} of {total} are listed; the table per agency counts "
+                            "all of them.").format(n=num(len(d.referrals)),
+                                                   total=num(d.referrals_total))
+        out.append(Spacer(1, 1.5 * mm))
+        out.append(self.p(esc(note), st.small))
         return out
+
+    def agency_table(self) -> Table:
+        st = self.st
+        head = [self.p(h, st.head) for h in (
+            _("Agency"), _("Sent in the period"), _("of which done"), _("Still open"),
+            _("Past the due time"))]
+        rows: list[list[Any]] = [head]
+        totals = [0, 0, 0, 0]
+        for a in self.d.agency_rows:
+            values = [a.sent, a.done, a.open, a.overdue]
+            totals = [t + v for t, v in zip(totals, values, strict=True)]
+            rows.append([self.p(esc(a.name), st.cell)] + [num(v) for v in values])
+        rows.append([self.p("<b>{}</b>".format(_("TOTAL")), st.cell)] + [num(v) for v in totals])
+        w = self.width - 14
+        table = Table(rows, repeatRows=1, hAlign="RIGHT",
+                      colWidths=[w * 0.36, w * 0.16, w * 0.16, w * 0.16, w * 0.16])
+        table.setStyle(TableStyle(grid_style() + [
+            ("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("RIGHTPADDING", (1, 1), (-1, -1), 6),
+            ("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG),
+            ("FONT", (1, -1), (-1, -1), f"{SANS}-Bold", 7.8),
+        ]))
+        return table
 
     # -- F, G, H
     def section_f(self) -> list[Flowable]:
@@ -911,22 +992,25 @@ class _Renderer:
         head = [self.p(h, st.head_s) for h in (
             _("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Cat."),
             _("Severity"), _("Status"), _("Title"))]
-        rows: list[list[Any]] = [head]
         sev = {s: _severity_label(s) for s in SEVERITIES}
         status_cache: dict[str, str] = {}
-        fixed = [9 * mm, 22 * mm, 17 * mm, 27 * mm, 9 * mm, 16 * mm, 21 * mm]
+        fixed = [9 * mm, 25 * mm, 17 * mm, 27 * mm, 9 * mm, 16 * mm, 21 * mm]
         title_w = self.width - sum(fixed)
+        body: list[list[Any]] = []
         for i, r in enumerate(d.appendix, start=1):
             status = status_cache.get(r.status)
             if status is None:
                 status = status_cache[r.status] = _status_label(r.status)
-            rows.append([str(i), r.number, when_short(r.occurred_at, self.lang),
+            number = f"{NOTABLE_MARK} {r.number}" if r.notable else r.number
+            body.append([str(i), number, when_short(r.occurred_at, self.lang),
                          fit(r.regency_name, fixed[3] - 5), r.category_code,
-                         sev.get(r.severity, r.severity), status, fit(r.title, title_w - 5)])
-        table = Table(rows, repeatRows=1, colWidths=fixed + [title_w],
-                      rowHeights=[None] + [COMPACT_ROW] * len(d.appendix))
-        table.setStyle(TableStyle(compact_style()))
-        out.append(table)
+                         sev.get(r.severity, r.severity), fit(status, fixed[6] - 5),
+                         fit(r.title, title_w - 5)])
+        out.append(CompactTable(head, body, fixed + [title_w], align="rlllclll",
+                                head_h=APPENDIX_HEAD, row_h=COMPACT_ROW))
+        legend = _("{mark} = notable incident (section C).").format(mark=NOTABLE_MARK)
+        out.append(Spacer(1, 1.5 * mm))
+        out.append(self.p(esc(legend), st.small))
         return out
 
 

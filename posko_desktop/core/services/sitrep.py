@@ -55,6 +55,7 @@ from posko_desktop.core.reports.data import (
     GROUPS,
     SEVERITIES,
     ActionSummary,
+    AgencyRow,
     AppendixRow,
     Counts,
     GroupInfo,
@@ -189,10 +190,13 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         cumulative, _unused = _counts(s, min(cum_start, period.start), period.end, scope_code)
         progress.report(18, 100, _("Reading notable incidents"))
         names = {r.code: r.full_name for r in all_regencies}
-        notable = _notable(s, period, scope_code, names)
+        notable_limit = max(0, int(conf.get(settings.SITREP_NOTABLE_DETAIL_MAX.key, 100)))
+        list_limit = max(0, int(conf.get(settings.SITREP_REFERRAL_LIST_MAX.key, 100)))
+        notable, notable_ids = _notable(s, period, scope_code, names, notable_limit)
         progress.report(24, 100, _("Reading follow-ups"))
-        referrals, actions = _follow_ups(s, period, scope_code, names)
-        appendix = _appendix(s, period, scope_code, names)
+        referrals, referrals_total, agency_rows, actions = _follow_ups(
+            s, period, scope_code, names, list_limit)
+        appendix = _appendix(s, period, scope_code, names, notable_ids)
     progress.report(30, 100, _("Reading situation levels"))
     status_info = dashboard.report_status(ctx, period)
     levels = dashboard.situation_levels(ctx, period.end)
@@ -232,13 +236,14 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         regency_rows=rows,
         notable=notable,
         referrals=referrals,
-        referrals_open_total=sum(1 for r in referrals if r.state != ReferralState.SELESAI),
+        referrals_total=referrals_total,
+        agency_rows=agency_rows,
+        notable_total=len(notable_ids),
         actions=actions,
         appendix=appendix,
         trend=trend,
         levels=levels,
         texts=texts,
-        notable_limit=max(0, int(conf.get(settings.SITREP_NOTABLE_DETAIL_MAX.key, 100))),
     )
     if texts.highlights is None:
         data.texts.highlights = default_highlights(data)
@@ -291,13 +296,16 @@ def _regency_row(r: RegencyInfo, by_group: dict[str, int], status: Any, level: A
     )
 
 
-def _notable(s: Session, period: ReportPeriod, scope_code: str | None,
-             names: dict[str, str]) -> tuple[NotableIncident, ...]:
-    severe = s.scalars(_scoped(
-        select(Incident.id).where(Incident.occurred_at >= period.start,
-                                  Incident.occurred_at < period.end,
-                                  Incident.severity_rank >= NOTABLE_SEVERITY_RANK),
-        scope_code)).all()
+def _notable(s: Session, period: ReportPeriod, scope_code: str | None, names: dict[str, str],
+             limit: int) -> tuple[tuple[NotableIncident, ...], set[uuid.UUID]]:
+    """Notable incidents of the period, the most severe first: the first `limit` (0: all)
+    in full, and the ids of all of them (the appendix marks them)."""
+    cols = (Incident.id, Incident.severity_rank, Incident.occurred_at, Incident.number)
+    keys = {r[0]: r for r in s.execute(_scoped(
+        select(*cols).where(Incident.occurred_at >= period.start,
+                            Incident.occurred_at < period.end,
+                            Incident.severity_rank >= NOTABLE_SEVERITY_RANK),
+        scope_code))}
     moved: dict[uuid.UUID, tuple[datetime, str]] = {}
     for inc_id, status_to, created in s.execute(
         select(FollowUp.incident_id, FollowUp.status_to, FollowUp.created_at).where(
@@ -308,57 +316,71 @@ def _notable(s: Session, period: ReportPeriod, scope_code: str | None,
     ):
         if inc_id not in moved or created >= moved[inc_id][0]:
             moved[inc_id] = (created, status_to)
-    ids = list(dict.fromkeys([*severe, *moved.keys()]))
-    if not ids:
-        return ()
+    extra = [i for i in moved if i not in keys]
+    for chunk in _chunks(extra):
+        for r in s.execute(_scoped(select(*cols).where(Incident.id.in_(chunk)), scope_code)):
+            keys[r[0]] = r
+    ordered = sorted(keys.values(), key=lambda r: (-r[1], r[2], r[3]))
+    all_ids = {r[0] for r in ordered}
+    chosen = [r[0] for r in (ordered[:limit] if limit else ordered)]
+    if not chosen:
+        return (), all_ids
     categories = {c.code: c for c in s.scalars(select(Category))}
     agencies = {a.code: a.name for a in s.scalars(select(Agency))}
-    incidents: list[Incident] = []
-    for chunk in _chunks(ids):
-        incidents.extend(s.scalars(_scoped(select(Incident).where(Incident.id.in_(chunk)),
-                                           scope_code)))
-    timeline: dict[uuid.UUID, list[FollowUp]] = defaultdict(list)
-    for chunk in _chunks([i.id for i in incidents]):
-        for f in s.scalars(select(FollowUp).where(FollowUp.incident_id.in_(chunk),
-                                                   FollowUp.created_at < period.end)
+    rows: dict[uuid.UUID, Any] = {}
+    detail = (Incident.id, Incident.number, Incident.occurred_at, Incident.regency_code,
+              Incident.kecamatan, Incident.desa, Incident.location, Incident.category_code,
+              Incident.title, Incident.description, Incident.people_involved,
+              Incident.severity, Incident.status, Incident.source_type, Incident.source_detail)
+    for chunk in _chunks(chosen):
+        for r in s.execute(select(*detail).where(Incident.id.in_(chunk))):
+            rows[r[0]] = r
+    timeline: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    fcols = (FollowUp.incident_id, FollowUp.id, FollowUp.created_at, FollowUp.kind,
+             FollowUp.text, FollowUp.status_to, FollowUp.agency_code, FollowUp.referral_id,
+             FollowUp.referral_state)
+    for chunk in _chunks(chosen):
+        for f in s.execute(select(*fcols).where(FollowUp.incident_id.in_(chunk),
+                                                 FollowUp.created_at < period.end)
                            .order_by(FollowUp.created_at, FollowUp.mod_stamp)):
             timeline[f.incident_id].append(f)
-    incidents.sort(key=lambda i: (-i.severity_rank, i.occurred_at, i.number))
+    status_values = {st.value for st in Status}
     out = []
-    for inc in incidents:
-        entries = timeline.get(inc.id, [])
+    for inc_id in chosen:
+        inc = rows[inc_id]
+        entries = timeline.get(inc_id, [])
         latest = next((f for f in reversed(entries)
-                       if f.text.strip() or f.kind == FollowUpKind.STATUS.value), None)
+                       if (f.text or "").strip() or f.kind == FollowUpKind.STATUS.value), None)
         latest_text = ""
         if latest is not None:
-            latest_text = latest.text.strip()
+            latest_text = (latest.text or "").strip()
             if latest.kind == FollowUpKind.STATUS.value and latest.status_to:
-                label = Status(latest.status_to).label if latest.status_to in {
-                    st.value for st in Status} else latest.status_to
+                label = (Status(latest.status_to).label if latest.status_to in status_values
+                         else latest.status_to)
                 latest_text = "[{}] {}".format(label, latest_text).strip()
-        refs = _referral_states(entries, period.end)
         cat = categories.get(inc.category_code)
         out.append(NotableIncident(
             number=inc.number, occurred_at=inc.occurred_at,
             regency_name=names.get(inc.regency_code, inc.regency_code),
             kecamatan=inc.kecamatan, desa=inc.desa, location=inc.location,
             category_code=inc.category_code,
-            category_label_id=cat.label_id if cat else "", category_label_en=cat.label_en if cat else "",
+            category_label_id=cat.label_id if cat else "",
+            category_label_en=cat.label_en if cat else "",
             title=inc.title, description=inc.description, people_involved=inc.people_involved,
             severity=inc.severity, status=inc.status, source_type=inc.source_type,
             source_detail=inc.source_detail, latest_action=latest_text,
             latest_action_at=latest.created_at if latest else None,
             referrals=tuple((agencies.get(r.agency_code or "", r.agency_code or ""), state)
-                            for r, state in refs),
-            moved_to=moved[inc.id][1] if inc.id in moved else None,
+                            for r, state in _referral_states(entries, period.end)),
+            moved_to=moved[inc_id][1] if inc_id in moved else None,
         ))
-    return tuple(out)
+    return tuple(out), all_ids
 
 
-def _referral_states(entries: list[FollowUp], until: datetime) -> list[tuple[FollowUp, str]]:
-    """Each referral with its state as of `until` (latest update before it)."""
+def _referral_states(entries: list[Any], until: datetime) -> list[tuple[Any, str]]:
+    """Each referral (timeline rows) with its state as of `until` (latest update before)."""
     state: dict[uuid.UUID, str] = {}
-    refs: list[FollowUp] = []
+    refs: list[Any] = []
     for f in entries:
         if f.created_at >= until:
             continue
@@ -369,10 +391,12 @@ def _referral_states(entries: list[FollowUp], until: datetime) -> list[tuple[Fol
     return [(r, state.get(r.id, r.referral_state or ReferralState.TERKIRIM.value)) for r in refs]
 
 
-def _follow_ups(s: Session, period: ReportPeriod, scope_code: str | None,
-                names: dict[str, str]) -> tuple[tuple[ReferralLine, ...], ActionSummary]:
-    """Section E: activity counts in the period, referrals sent in it, and referrals of
-    the week before that are still open at its end."""
+def _follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: dict[str, str],
+                limit: int) -> tuple[tuple[ReferralLine, ...], int, tuple[AgencyRow, ...],
+                                     ActionSummary]:
+    """Section E: activity in the period; referrals sent in it or in the week before and
+    still open at its end, per agency (exact) and as a list (overdue first, at most
+    `limit` lines, 0: all)."""
     kinds: Counter[str] = Counter()
     stmt = _scoped(
         select(FollowUp.kind, func.count()).join(Incident, Incident.id == FollowUp.incident_id)
@@ -388,55 +412,65 @@ def _follow_ups(s: Session, period: ReportPeriod, scope_code: str | None,
                             kinds[FollowUpKind.REFERRAL_UPDATE.value])
     since = period.start - REFERRAL_LOOKBACK
     ref_rows = s.execute(_scoped(
-        select(FollowUp, Incident.number, Incident.regency_code)
+        select(FollowUp.id, FollowUp.incident_id, FollowUp.created_at, FollowUp.agency_code,
+               FollowUp.due_at, FollowUp.text, FollowUp.referral_state, Incident.number,
+               Incident.regency_code)
         .join(Incident, Incident.id == FollowUp.incident_id)
         .where(FollowUp.mod_stamp >= _stamp_floor(since),
                FollowUp.kind == FollowUpKind.REFERRAL.value,
                FollowUp.created_at >= since, FollowUp.created_at < period.end),
         scope_code)).all()
     if not ref_rows:
-        return (), actions
+        return (), 0, (), actions
     state: dict[uuid.UUID, tuple[datetime, str]] = {}
-    incident_ids = list({r[0].incident_id for r in ref_rows})
-    for chunk in _chunks(incident_ids):
-        for ref_id, st, created in s.execute(
-            select(FollowUp.referral_id, FollowUp.referral_state, FollowUp.created_at).where(
-                FollowUp.incident_id.in_(chunk),
-                FollowUp.kind == FollowUpKind.REFERRAL_UPDATE.value,
-                FollowUp.created_at < period.end)
-        ):
-            if ref_id is not None and st and (ref_id not in state or created >= state[ref_id][0]):
-                state[ref_id] = (created, st)
+    for ref_id, st, created in s.execute(
+        select(FollowUp.referral_id, FollowUp.referral_state, FollowUp.created_at).where(
+            FollowUp.mod_stamp >= _stamp_floor(since),
+            FollowUp.kind == FollowUpKind.REFERRAL_UPDATE.value,
+            FollowUp.created_at >= since, FollowUp.created_at < period.end)
+    ):
+        if ref_id is not None and st and (ref_id not in state or created >= state[ref_id][0]):
+            state[ref_id] = (created, st)
     agencies = {a.code: a.name for a in s.scalars(select(Agency))}
     lines = []
-    for f, number, regency in ref_rows:
-        current = state.get(f.id, (f.created_at, f.referral_state or ReferralState.TERKIRIM.value))[1]
-        in_period = f.created_at >= period.start
+    per_agency: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for r in ref_rows:
+        current = state.get(r.id, (r.created_at, r.referral_state or ReferralState.TERKIRIM.value))[1]
+        in_period = r.created_at >= period.start
         is_open = current != ReferralState.SELESAI.value
         if not in_period and not is_open:
             continue
+        overdue = is_open and r.due_at is not None and r.due_at < period.end
+        agency = agencies.get(r.agency_code or "", r.agency_code or "")
+        counts = per_agency[agency]
+        if in_period:
+            counts[0] += 1
+            if not is_open:
+                counts[1] += 1
+        counts[2] += is_open
+        counts[3] += overdue
         lines.append(ReferralLine(
-            incident_number=number, regency_name=names.get(regency, regency),
-            agency_name=agencies.get(f.agency_code or "", f.agency_code or ""),
-            created_at=f.created_at, due_at=f.due_at, state=current, text=f.text,
-            in_period=in_period,
-            overdue=is_open and f.due_at is not None and f.due_at < period.end,
+            incident_number=r.number, regency_name=names.get(r.regency_code, r.regency_code),
+            agency_name=agency, created_at=r.created_at, due_at=r.due_at, state=current,
+            text=r.text, in_period=in_period, overdue=overdue,
         ))
-    lines.sort(key=lambda r: (not r.in_period, r.created_at, r.incident_number))
-    return tuple(lines), actions
+    lines.sort(key=lambda r: (not r.overdue, r.due_at or r.created_at, r.created_at,
+                              r.incident_number))
+    agency_rows = tuple(AgencyRow(name, *v) for name, v in sorted(per_agency.items()))
+    return tuple(lines[:limit] if limit else lines), len(lines), agency_rows, actions
 
 
 def _appendix(s: Session, period: ReportPeriod, scope_code: str | None,
-              names: dict[str, str]) -> tuple[AppendixRow, ...]:
+              names: dict[str, str], notable: set[uuid.UUID]) -> tuple[AppendixRow, ...]:
     stmt = _scoped(
-        select(Incident.number, Incident.occurred_at, Incident.regency_code,
+        select(Incident.id, Incident.number, Incident.occurred_at, Incident.regency_code,
                Incident.category_code, Incident.severity, Incident.status, Incident.title)
         .where(Incident.occurred_at >= period.start, Incident.occurred_at < period.end)
         .order_by(Incident.occurred_at, Incident.seq),
         scope_code,
     )
-    return tuple(AppendixRow(n, at, names.get(rc, rc), cat, sev, st, title)
-                 for n, at, rc, cat, sev, st, title in s.execute(stmt))
+    return tuple(AppendixRow(n, at, names.get(rc, rc), cat, sev, st, title, i in notable)
+                 for i, n, at, rc, cat, sev, st, title in s.execute(stmt))
 
 
 # --- highlights -------------------------------------------------------------------------

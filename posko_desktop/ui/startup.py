@@ -13,7 +13,7 @@ from posko_desktop.core import i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
-from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import reference, settings_service
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
 from posko_desktop.ui.errors import install_exception_hook
@@ -53,16 +53,24 @@ def saved_language(ctx: AppContext) -> str:
     return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
-def fatal_dialog(title: str, err: BaseException, location: str = "") -> None:
-    """A blocking, bilingual message before any window exists."""
+def fatal_box(title: str, err: BaseException, location: str = "") -> QMessageBox:
+    """The message shown when the database cannot be opened: Indonesian and English for a
+    refusal (e.g. a file made by a newer Posko Desk, which is left untouched)."""
     if isinstance(err, PoskoError):
         text = "{id}\n\n{en}".format(id=err.text_in("id"), en=err.text_in("en"))
     else:
-        text = _("The database {location} could not be opened: {error}").format(
-            location=location, error=err)
+        text = "{id}\n\n{en}".format(
+            id=i18n.gettext_in("id", N_("The database {location} could not be opened: {error}")),
+            en=i18n.gettext_in("en", N_("The database {location} could not be opened: {error}")),
+        ).format(location=location, error=err)
     box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Close)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    box.exec()
+    return box
+
+
+def fatal_dialog(title: str, err: BaseException, location: str = "") -> None:
+    """Blocking: there is no window yet, and the app ends when it is closed."""
+    fatal_box(title, err, location).exec()
 
 
 def build_window(ctx: AppContext, first_run: bool = True) -> MainWindow | None:

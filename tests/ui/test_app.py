@@ -100,3 +100,18 @@ def test_exception_hook_logs_and_shows_a_dialog_instead_of_dying(qapp, qtbot, tm
     assert "Unhandled exception" in caplog.text
     for box in boxes:
         box.close()
+
+
+def test_refusal_message_is_bilingual(ctx, db, db_path, qtbot):
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    db.dispose()
+    with pytest.raises(DatabaseVersionError) as err:
+        startup.open_context(str(db_path))
+    box = startup.fatal_box("Basis data tidak dibuka", err.value)
+    qtbot.addWidget(box)
+    assert err.value.text_in("id") in box.text() and err.value.text_in("en") in box.text()
+    other = startup.fatal_box("x", OSError("disk rusak"), location=str(db_path))
+    qtbot.addWidget(other)
+    assert "disk rusak" in other.text() and str(db_path) in other.text()
+    assert other.text().count(str(db_path)) == 2  # once per language

@@ -4,6 +4,8 @@ WIB times, UTF-8 with BOM for CSV, and an export reads back without duplicates."
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from datetime import date, datetime
 
 import openpyxl
@@ -18,6 +20,7 @@ from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput
 from posko_desktop.core.spreadsheets import export_log, exporter, import_spreadsheet
 from posko_desktop.core.spreadsheets.exporter import ExportError
+from posko_desktop.core.spreadsheets.files import FileWriteError
 from posko_desktop.core.spreadsheets.values import neutralise
 
 from .helpers import dump, sql
@@ -149,5 +152,22 @@ def test_cancelled_export_leaves_no_partial_file(log, tmp_path, monkeypatch):
     progress = Progress(lambda done, total, msg: progress.cancel())
     with pytest.raises(Cancelled):
         export_log(log, IncidentFilter(), tmp_path / "log.xlsx", "xlsx", progress=progress)
-    assert list(tmp_path.glob("*.xlsx")) == []
-    assert list(tmp_path.glob(".posko-export-*")) == []
+    assert [p.name for p in tmp_path.iterdir() if "sqlite" not in p.name] == []
+
+
+def test_unwritable_target_is_a_clear_error(log, tmp_path):
+    blocker = tmp_path / "berkas"
+    blocker.write_text("bukan folder")
+    with pytest.raises(FileWriteError) as err:
+        export_log(log, IncidentFilter(), blocker / "log.csv", "csv")
+    assert "Cannot write" in err.value.text_in("en")
+    assert blocker.read_text() == "bukan folder"
+
+
+def test_exported_file_has_the_usual_permissions(log, tmp_path):
+    mask = os.umask(0o022)
+    try:
+        export_log(log, IncidentFilter(), tmp_path / "log.csv", "csv")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "log.csv").stat().st_mode) == 0o644

@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import enum
 import logging
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +28,7 @@ from posko_desktop.core.services import incidents as incident_service
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.spreadsheets.columns import COLUMN_BY_KEY
+from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.spreadsheets.template import DATE_FORMAT
 from posko_desktop.core.spreadsheets.values import (
     neutralise,
@@ -109,22 +108,18 @@ def export_log(ctx: AppContext, flt: IncidentFilter, out: str | Path, fmt: str,
     if kind is ExportFormat.XLSX and total > XLSX_MAX_ROWS:
         raise ExportError(N_("{count} incidents do not fit in one Excel sheet ({limit} rows); "
                              "export to CSV or narrow the filter"), count=total, limit=XLSX_MAX_ROWS)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".posko-export-", suffix="." + kind.value,
-                                    dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     rows = _rows(ctx, flt)
-    try:
+
+    def write(tmp: Path) -> int:
         if kind is ExportFormat.XLSX:
             count = _write_xlsx(tmp, rows, total, progress)
         else:
             count = _write_csv(tmp, rows, total, progress, csv_delimiter)
         progress.check()
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        return count
+
+    try:
+        count = write_atomically(out, write)
     finally:
         rows.close()  # ends the read transaction even when the writer failed
     logger.info("Exported %d incidents to %s (%s)", count, out, kind.value)

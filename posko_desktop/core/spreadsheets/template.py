@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from posko_desktop.core.spreadsheets.columns import (
     LISTS_SHEET,
     header_text,
 )
+from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.spreadsheets.values import severity_label, source_label, status_label
 
 logger = logging.getLogger(__name__)
@@ -87,15 +86,7 @@ def write_template(ctx: AppContext, out: str | Path, lang: str = "id") -> Path:
     wb.properties.creator = "Posko Desk"
     wb.properties.title = gettext_in(lang, N_("Posko Desk Pilkada incident template"))
     wb.properties.keywords = "posko-desk-template-1"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".posko-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(out, wb.save)
     logger.info("Spreadsheet template written to %s", out)
     return out
 

@@ -45,7 +45,7 @@ def test_template_has_instructions_data_sheet_and_hidden_protected_lists(ctx, tm
     assert "Judul *" in headers and "Uraian" in headers
     assert data.freeze_panes == "A2"
     dv = _validations(data)
-    assert dv["B"] == ("list", "='Daftar'!$A$2:$A$36")  # regency
+    assert dv["B"] == ("list", "'Daftar'!$A$2:$A$36")  # regency, as Excel writes it
     assert dv["E"][0] == "list" and dv["F"][0] == "list" and dv["G"][0] == "list"
     assert dv["H"][0] == "list"  # source type
     assert dv["C"][0] == "date" and dv["O"][0] == "whole"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -25,6 +24,7 @@ from posko_desktop.core.spreadsheets.columns import (
 )
 from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.spreadsheets.values import severity_label, source_label, status_label
+from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def write_template(ctx: AppContext, out: str | Path, lang: str = "id") -> Path:
     }
     ranges = _write_lists(lists, columns, lang)
     _write_data_sheet(data, ranges, lang)
-    _write_instructions(info, lang, data.title)
+    _write_instructions(info, lang, data.title, to_wib(ctx.now()).strftime("%d-%m-%Y"))
 
     wb.active = wb.index(data)
     wb.properties.creator = "Posko Desk"
@@ -103,6 +103,7 @@ def _write_lists(ws: Worksheet, columns: dict[str, list[str]], lang: str) -> dic
         for r, value in enumerate(values, 2):
             ws.cell(row=r, column=i, value=value)
         ws.column_dimensions[letter].width = max(len(v) for v in values) + 2
+        # no leading "=": the file format stores formulas without it (as Excel writes them)
         ranges[key] = f"{quoted}!${letter}$2:${letter}${len(values) + 1}"
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
@@ -123,7 +124,7 @@ def _write_data_sheet(ws: Worksheet, ranges: dict[str, str], lang: str) -> None:
         title = gettext_in(lang, col.header)[:32]
         dv: DataValidation | None = None
         if col.key in ranges:
-            dv = DataValidation(type="list", formula1="=" + ranges[col.key], allow_blank=True,
+            dv = DataValidation(type="list", formula1=ranges[col.key], allow_blank=True,
                                 showErrorMessage=True, errorStyle="stop",
                                 errorTitle=title,
                                 error=gettext_in(lang, N_("Choose a value from the list.")))
@@ -156,14 +157,14 @@ def _write_data_sheet(ws: Worksheet, ranges: dict[str, str], lang: str) -> None:
     ws.freeze_panes = "A2"
 
 
-def _write_instructions(ws: Worksheet, lang: str, data_title: str) -> None:
+def _write_instructions(ws: Worksheet, lang: str, data_title: str, made_on: str) -> None:
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 100
     ws["A1"] = gettext_in(lang, N_("Posko Desk Pilkada incident template"))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = gettext_in(lang, N_("Provincial Government of Central Java — made on {date}")).format(
-        date=datetime.now().strftime("%d-%m-%Y"))
+        date=made_on)
     row = 4
     for line in _INSTRUCTIONS:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)

@@ -72,6 +72,7 @@ from posko_desktop.core.reports.data import (
 )
 from posko_desktop.core.services import audit, dashboard
 from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code, regencies
 from posko_desktop.core.timeutil import month_roman, wib_day_start
 
@@ -202,9 +203,9 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
     levels = dashboard.situation_levels(ctx, period.end)
     trend_days = max(3, min(int(conf.get(settings.SITREP_TREND_DAYS.key, 14)), 120))
     last_day = options.report_date - timedelta(days=1)
-    trend = dashboard.daily_counts(
+    trend = dashboard.daily_counts(  # one regency: its own total, not the province's
         ctx, last_day - timedelta(days=trend_days - 1), last_day,
-        regencies=(scope_code,) if scope_code else (),
+        IncidentFilter(regencies=(scope_code,)) if scope_code else None,
     )
     rows = tuple(_regency_row(r, per_regency.get(r.code, {}), status_info.get(r.code),
                               levels.get(r.code)) for r in scope)
@@ -524,6 +525,19 @@ def _highlights(d: SitrepData) -> list[str]:
         if hot and len(hot) <= 8:
             text += " " + _("Rawan: {names}.").format(names=", ".join(hot))
         out.append(text)
+    if not d.is_province and d.regency_rows:
+        row = d.regency_rows[0]
+        try:
+            level = dashboard.Level(row.level).label
+        except ValueError:
+            level = row.level
+        out.append(_("Situation level of {name}: {level} ({reason}).").format(
+            name=row.name, level=level, reason=row.level_reason))
+        try:
+            status = dashboard.ReportStatus(row.report_status).label
+        except ValueError:
+            status = row.report_status
+        out.append(_("Report status for the period: {status}.").format(status=status))
     counts = d.status_counts()
     if d.is_province:
         missing = [r.name for r in d.regency_rows if r.report_status == "belum"]

@@ -11,11 +11,14 @@ from posko_desktop.core.charts.style import (
     ChartHit,
     chart_style,
     day_ticks,
+    figure_title,
     format_int,
     group_color,
+    margins,
     new_figure,
     no_data,
     set_hit,
+    text_width,
 )
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services.dashboard import (
@@ -36,7 +39,7 @@ def category_figure(data: CategoryBreakdown, *, title: str | None = None,
         if title is None:
             title = _("Categories in the busiest regencies") if per_regency \
                 else _("Categories per day")
-        ax.set_title(title, loc="left")
+        figure_title(fig, title)
         if not data.keys or not any(any(row) for row in data.values):
             no_data(ax, _("No data"))
             return fig
@@ -52,8 +55,11 @@ def category_figure(data: CategoryBreakdown, *, title: str | None = None,
                 ax.bar(positions, values, bottom=bottoms, color=group_color(group, gi),
                        label=label, width=0.8, edgecolor="white", linewidth=0.3)
             bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        legend_pt = 11 * -(-len(data.groups) // 3) + 4
+        axes_pt = fig.get_figheight() * 72 - legend_pt - 38
+        label_size = max(5.5, min(9.0, axes_pt / max(1, len(data.keys)) * 0.8))
         if per_regency:
-            ax.set_yticks(positions, data.key_labels)
+            ax.set_yticks(positions, data.key_labels, fontsize=label_size)
             ax.invert_yaxis()
             ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         else:
@@ -61,8 +67,12 @@ def category_figure(data: CategoryBreakdown, *, title: str | None = None,
             ax.set_ylabel(_("Incidents"))
             ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 if per_regency else -0.1),
-                  fontsize=7, ncols=3, handlelength=1.0, columnspacing=0.8)
+        fig.legend(*ax.get_legend_handles_labels(), loc="lower center",
+                   bbox_to_anchor=(0.5, 0.0), fontsize=7, ncols=3, handlelength=1.0,
+                   columnspacing=0.8)
+        left = (max(text_width(label, label_size) for label in data.key_labels) + 10
+                if per_regency else 50)
+        margins(fig, left=left, right=10, top=20, bottom=legend_pt + 18)
         set_hit(fig, lambda _ax, x, y: _category_hit(data, x, y))
         return fig
 
@@ -96,7 +106,7 @@ def severity_figure(data: SeverityBreakdown, *, title: str | None = None,
     with chart_style():
         fig = new_figure(figsize or (8.0, 4.0))
         ax = fig.add_subplot()
-        ax.set_title(title if title is not None else _("Severity per day"), loc="left")
+        figure_title(fig, title if title is not None else _("Severity per day"))
         if not data.days or not any(data.totals()):
             no_data(ax, _("No data"))
             return fig
@@ -116,6 +126,7 @@ def severity_figure(data: SeverityBreakdown, *, title: str | None = None,
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=7, ncols=4,
                   handlelength=1.0, columnspacing=0.8)
+        margins(fig, left=50, right=8, top=20, bottom=18)
         set_hit(fig, lambda _ax, x, y: _severity_hit(data, x, y))
         return fig
 

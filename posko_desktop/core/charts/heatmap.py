@@ -9,9 +9,12 @@ from posko_desktop.core.charts.style import (
     ChartHit,
     chart_style,
     day_ticks,
+    figure_title,
+    margins,
     new_figure,
     no_data,
     set_hit,
+    text_width,
 )
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services.dashboard import HeatmapData, format_number
@@ -26,14 +29,14 @@ def heatmap_figure(data: HeatmapData, *, title: str | None = None,
         if title is None:
             title = _("Severity-weighted score per regency and day") if data.weighted \
                 else _("Incidents per regency and day")
-        ax.set_title(title, loc="left")
+        figure_title(fig, title)
         if not data.codes or not data.days:
             no_data(ax, _("No data"))
             return fig
         image = ax.imshow(data.values, aspect="auto", cmap=HEATMAP_CMAP, interpolation="nearest",
                           vmin=0)
         rows = len(data.codes)
-        height_pt = fig.get_figheight() * 72 * 0.85
+        height_pt = fig.get_figheight() * 72 - 40
         size = max(4.5, min(8.0, height_pt / rows * 0.75))
         ax.set_yticks(range(rows), [_row_label(data, c) for c in data.codes], fontsize=size)
         day_ticks(ax, data.days, max_labels=max(3, int(fig.get_figwidth() * 72 / 60)))
@@ -41,7 +44,12 @@ def heatmap_figure(data: HeatmapData, *, title: str | None = None,
         ax.tick_params(axis="both", length=0)
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
-        bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.02, aspect=30)
+        left = max(text_width(_row_label(data, c), size) for c in data.codes) + 8
+        margins(fig, left=left, right=58, top=20, bottom=18)
+        w = fig.get_figwidth() * 72
+        box = ax.get_position()
+        cax = fig.add_axes((1 - 50 / w, box.y0, 8 / w, box.height))
+        bar = fig.colorbar(image, cax=cax)
         bar.set_label(_("Score") if data.weighted else _("Incidents"))
         set_hit(fig, lambda _ax, x, y: _hit(data, x, y))
         return fig

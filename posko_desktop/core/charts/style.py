@@ -80,8 +80,29 @@ def chart_style() -> Iterator[None]:
 
 
 def new_figure(figsize: tuple[float, float] | None = None, dpi: float = 100) -> Figure:
-    """A Figure with constrained layout (recomputed when the canvas is resized)."""
-    return Figure(figsize=figsize or DEFAULT_SIZE, dpi=dpi, layout="constrained")
+    """A Figure with no layout engine: margins are set in points by `margins()` (a
+    constrained layout measured every label at each draw: half of the drawing time)."""
+    return Figure(figsize=figsize or DEFAULT_SIZE, dpi=dpi)
+
+
+def margins(fig: Figure, left: float, right: float, top: float, bottom: float) -> None:
+    """Fixed margins in points around the (single) axes, whatever the figure size."""
+    w, h = fig.get_figwidth() * 72, fig.get_figheight() * 72
+    fig.subplots_adjust(left=min(0.45, left / w), right=max(0.55, 1 - right / w),
+                        top=max(0.55, 1 - top / h), bottom=min(0.45, bottom / h))
+
+
+def figure_title(fig: Figure, text: str) -> None:
+    """The chart title at the top left of the figure (cheaper to draw than an axes title,
+    whose position matplotlib recomputes from the tick labels at every draw)."""
+    h = fig.get_figheight() * 72
+    fig.text(6 / (fig.get_figwidth() * 72), 1 - 4 / h, text, ha="left", va="top",
+             fontsize=RC["axes.titlesize"], fontweight="bold")
+
+
+def text_width(text: str, size: float) -> float:
+    """Approximate width in points of `text` in DejaVu Sans at `size` points."""
+    return len(text) * size * 0.6
 
 
 def no_data(ax: Any, text: str) -> None:

@@ -15,6 +15,8 @@ from posko_desktop.core.charts.style import (
     LEVEL_TEXT_COLORS,
     ChartHit,
     chart_style,
+    figure_title,
+    margins,
     new_figure,
     set_hit,
 )
@@ -47,7 +49,7 @@ def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None
     with chart_style():
         fig = new_figure(figsize or (8.0, 5.0))
         ax = fig.add_subplot()
-        ax.set_title(title if title is not None else _("Situation level per regency"), loc="left")
+        figure_title(fig, title if title is not None else _("Situation level per regency"))
         # tile edge in points (the map keeps its aspect: the tighter of width and height)
         tile_pt = min(fig.get_figwidth() * 72 * 0.96 / cols, fig.get_figheight() * 72 * 0.86 / rows)
         size = max(5.0, min(14.0, tile_pt * 0.34))
@@ -79,6 +81,7 @@ def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None
                    for lv in Level]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), ncols=1,
                   fontsize=max(6.0, min(9.0, size * 0.75)), handlelength=1.2, borderaxespad=0.0)
+        margins(fig, left=2, right=2, top=20, bottom=2)
         by_cell = {(t.x, t.y): t for t in tiles}
         set_hit(fig, lambda _ax, x, y: _hit(by_cell, levels, names or {}, x, y))
         return fig

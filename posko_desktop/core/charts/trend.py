@@ -14,7 +14,9 @@ from posko_desktop.core.charts.style import (
     ChartHit,
     chart_style,
     day_ticks,
+    figure_title,
     format_int,
+    margins,
     new_figure,
     no_data,
     set_hit,
@@ -29,7 +31,7 @@ def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | N
     with chart_style():
         fig = new_figure(figsize)
         ax = fig.add_subplot()
-        ax.set_title(title if title is not None else _("Incidents per day"), loc="left")
+        figure_title(fig, title if title is not None else _("Incidents per day"))
         n = len(series.days)
         xs = list(range(n))
         if n == 0:
@@ -53,6 +55,7 @@ def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | N
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", ncols=1, fontsize=7)
+        margins(fig, left=50, right=8, top=20, bottom=18)
         set_hit(fig, lambda _ax, x, _y: _hit(series, x))
         return fig
 

@@ -174,8 +174,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--db", type=Path, help="measure on this database instead of the cache")
     args = parser.parse_args()
-    db_path, _info = demo_db(args.incidents)
+    db_path = args.db if args.db else demo_db(args.incidents)[0]
     from run import print_table
 
     print_table(run(db_path, args))

@@ -19,6 +19,9 @@ def dashboard_of(window) -> DashboardTab:
 
 
 def open_dashboard(qtbot, window) -> DashboardTab:
+    # the window may build its feature tabs after the log's first rows are painted
+    qtbot.waitUntil(lambda: any(isinstance(t, DashboardTab) for t in window.feature_tabs),
+                    timeout=30_000)
     tab = dashboard_of(window)
     index = next(i for i in range(window.tabs.count())
                  if window.tabs.widget(i) is tab or window.tabs.widget(i).isAncestorOf(tab))

@@ -158,6 +158,9 @@ def bench_demo(db_path: Path, info: dict[str, Any], args: argparse.Namespace) ->
             Row(AREA, "database size", size_mb, None, "MB",
                 note="{:.0f} bytes per incident (incl. follow-ups, indexes, FTS)".format(
                     info["bytes"] / n))]
+    if "cpu_writer_s" in info:
+        rows[0].note += "; CPU: writer {:.0f} s, generator {:.0f} s; load avg {:.1f}".format(
+            info["cpu_writer_s"], info["cpu_generator_s"], info["load_average"])
     if info.get("cached") and not args.raw_load:
         rows[0].note += "; raw load baseline: --raw-load"
         return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -87,13 +88,19 @@ def demo_db(incidents: int, *, rebuild: bool = False) -> tuple[Path, dict[str, A
         ctx = AppContext(db, Actor("bench", "admin", "Bench"))
         reference.init_site(ctx, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
         start = time.perf_counter()
+        cpu0 = resource.getrusage(resource.RUSAGE_SELF)
         demo.generate(ctx, incidents=incidents, days=90, end_date=date(2024, 11, 30), seed=2024)
         seconds = time.perf_counter() - start
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generator process
+        cpu_writer = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.dispose()
         info = {"incidents": incidents, "seconds": seconds, "bytes": path.stat().st_size,
-                "built": time.strftime("%Y-%m-%d %H:%M:%S")}
+                "built": time.strftime("%Y-%m-%d %H:%M:%S"), "cpu_writer_s": cpu_writer,
+                "cpu_generator_s": kids.ru_utime + kids.ru_stime,
+                "load_average": os.getloadavg()[0]}
         info_path.write_text(json.dumps(info))
         info["cached"] = False
         return path, info

@@ -87,7 +87,9 @@ def test_helper_process_gives_the_same_data(template_db, tmp_path, monkeypatch):
     monkeypatch.setattr(demo, "PROCESS_THRESHOLD", 1000)
     monkeypatch.setattr(demo, "REINDEX_THRESHOLD", 1000)
     monkeypatch.setattr(demo, "CHUNK", 300)
+    runs = demo.helper_runs
     make(b, n=1200, seed=5)
+    assert demo.helper_runs == runs + 1  # b was really generated in the helper process
     a.db.dispose()
     b.db.dispose()
     assert dump(tmp_path / "a.sqlite3") == dump(tmp_path / "b.sqlite3")

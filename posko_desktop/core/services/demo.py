@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import random
 import sys
+import threading
 import time as time_module
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -77,6 +78,7 @@ CHUNK = 20_000
 REINDEX_THRESHOLD = 50_000
 # Above this many, a helper process generates while this one writes.
 PROCESS_THRESHOLD = 100_000
+helper_runs = 0  # how often the helper process was used (tests check the path they test)
 
 _EPOCH = datetime(1970, 1, 1)
 _MS_HOUR = 3_600_000
@@ -515,12 +517,16 @@ def _worker(plan: _Plan, queue: Any) -> None:
 def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     """The chunks, generated in a helper process for big loads on a multi-core machine
     (the database writes overlap the generation), in this process otherwise. Same data."""
-    # Only with fork (Linux): spawn would re-run the caller's main module (main.py, a
-    # frozen app) in the helper. Elsewhere the generation runs here; the data is the same.
+    # Only with fork (Linux) and only from a single-threaded process (the CLI): spawn would
+    # re-run the caller's main module (main.py, a frozen app) in the helper, and forking a
+    # process with other threads (the GUI) is unsafe. Otherwise the generation runs here;
+    # the data is the same either way.
     if (plan.incidents < PROCESS_THRESHOLD or (os.cpu_count() or 1) < 2
-            or not sys.platform.startswith("linux")):
+            or not sys.platform.startswith("linux") or threading.active_count() > 1):
         yield from _chunks(plan)
         return
+    global helper_runs
+    helper_runs += 1
     mp = multiprocessing.get_context("fork")
     queue = mp.Queue(maxsize=4)
     proc = mp.Process(target=_worker, args=(plan, queue), daemon=True)

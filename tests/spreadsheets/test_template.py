@@ -75,6 +75,9 @@ def test_filled_template_round_trips_into_equal_incidents(ctx, tmp_path, db_path
     assert report.problems == []
     assert len(report.imported) == 3
     assert sql(db_path, "SELECT count(*) FROM incident") == 3
+    year = ctx.now().year % 100
+    assert [r.number for r in report.imported] == [
+        f"3300-{year:02d}-00000{n}" for n in (1, 2, 3)]  # numbered like the form does
 
     page = inc.query_incidents(ctx, IncidentFilter(), sort=SortKey.OCCURRED, descending=False)
     got = [inc.get_incident(ctx, r.id) for r in page.rows]

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
 from posko_desktop.core.context import AppContext, local_site
-from posko_desktop.core.db.models import Category, FollowUp, Incident, Regency
+from posko_desktop.core.db.models import Category, FollowUp, Incident, NumberSequence, Regency
 from posko_desktop.core.domain import (
     FollowUpKind,
     Severity,
@@ -350,6 +350,14 @@ class _Writer:
         self.millis = int(now.timestamp() * 1000)
         self.hours: dict[str, timedelta] = {}
         self.followups: list[FollowUp] = []  # added after their incidents are flushed
+        # The number sequence must be a persistent row before the loop: a pending (unflushed)
+        # one is invisible to session.get under no_autoflush, and every row would start at 1.
+        sequence = s.get(NumberSequence, (self.site.code, now.year))
+        if sequence is None:
+            sequence = NumberSequence(site=self.site.code, year=now.year, last=0)
+            s.add(sequence)
+            s.flush()
+        self.sequence = sequence  # a strong reference: the identity map holds it weakly
 
     def flush(self) -> None:
         self.s.flush()

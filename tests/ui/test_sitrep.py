@@ -111,3 +111,15 @@ def test_an_operator_cannot_issue(ctx, make_window, qtbot):
     tab = open_tab(make_window(operator), qtbot)
     wait_idle(qtbot, tab)
     assert not tab.issue_button.isEnabled()
+
+
+def test_changing_an_option_refreshes_the_preview(ctx, make_window, qtbot):
+    tab = open_tab(make_window(), qtbot)
+    with qtbot.waitSignal(tab.preview_ready, timeout=60_000):
+        tab.preview_button.click()
+    wait_idle(qtbot, tab)
+    with qtbot.waitSignal(tab.preview_ready, timeout=60_000) as signal:
+        tab.paper.setCurrentIndex(tab.paper.findData("f4"))
+    wait_idle(qtbot, tab)
+    page = PdfReader(io.BytesIO(signal.args[0])).pages[0]
+    assert round(float(page.mediabox.width), 2) == 609.45

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -51,6 +51,7 @@ from posko_desktop.ui.errors import show_error
 logger = logging.getLogger(__name__)
 
 PRINT_DPI = 300
+AUTO_PREVIEW_MS = 800
 
 
 def print_pdf(pdf: bytes, printer: QPrinter, progress: Progress | None = None) -> int:
@@ -107,6 +108,10 @@ class SitrepTab(QWidget):
         self._task: Any = None
         self._buffer: QBuffer | None = None
         self._bytes = QByteArray()
+        self._auto = QTimer(self)  # live preview: options changed -> regenerate (debounced)
+        self._auto.setSingleShot(True)
+        self._auto.setInterval(AUTO_PREVIEW_MS)
+        self._auto.timeout.connect(self._auto_preview)
 
         # --- options ------------------------------------------------------------------
         self.options_box = QGroupBox(self)
@@ -362,6 +367,15 @@ class SitrepTab(QWidget):
         if self._filling:
             return
         self.status.setText(_("Options changed: press Preview to see the report."))
+        if self.pdf:  # a preview is shown: keep it live
+            self._auto.start()
+
+    def _auto_preview(self) -> None:
+        if self._task is not None:
+            self._auto.start()  # still busy: try again shortly
+            return
+        if self.isVisible():
+            self.refresh_preview()
 
     def set_correction(self, number: str | None) -> None:
         self.corrects = number

@@ -57,7 +57,8 @@ def dump(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
     con = sqlite3.connect(db_path)
     try:
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()  # noqa: S608
-                for t in ("incident", "followup", "number_sequence", "local_site")}
+                for t in ("incident", "followup", "number_sequence", "local_site", "audit_log",
+                          "audit_head")}
     finally:
         con.close()
 

@@ -74,6 +74,16 @@ def test_valid_rows_only_imports_exactly_the_valid_ones(ctx, tmp_path, db_path):
     assert titles == "Baris benar satu@33.22|Baris benar dua@33.01"
 
 
+def test_every_imported_incident_is_in_the_audit_trail(ctx, tmp_path, db_path):
+    path = fill_template(ctx, tmp_path / "ok.xlsx", [row(), row(title="Kedua kalinya")])
+    report = import_spreadsheet(ctx, path)
+    assert sql(db_path, "SELECT count(*) FROM audit_log WHERE action = 'incident.import'") == 2
+    assert sql(db_path, "SELECT group_concat(detail, '|') FROM (SELECT detail FROM audit_log "
+                        "WHERE action = 'incident.import' ORDER BY id)") == "ok.xlsx:2|ok.xlsx:3"
+    assert {sql(db_path, "SELECT record_id FROM audit_log WHERE detail = ?", f"ok.xlsx:{r.row}")
+            for r in report.imported} == {str(r.id) for r in report.imported}
+
+
 def test_check_only_writes_nothing(ctx, tmp_path, db_path):
     path = fill_template(ctx, tmp_path / "ok.xlsx", [row(), row(title="Kedua kalinya")])
     before = dump(db_path)

@@ -15,11 +15,11 @@ import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import Text, bindparam, exists, func, insert, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
@@ -82,11 +82,11 @@ INCIDENT_COLUMNS = (
     "id", "number", "origin_site", "regency_code", "kecamatan", "desa", "location",
     "occurred_at", "reported_at", "source_type", "source_detail", "title", "description",
     "category_code", "severity", "status", "people_involved", "recorded_by", "created_at",
-    "updated_at", "updated_by", "respond_by", "responded_at", "mod_stamp", "deleted",
-    "field_stamps",
+    "updated_at", "updated_by", "respond_by", "responded_at", "next_referral_due", "mod_stamp",
+    "deleted", "field_stamps",
 )
 _INCIDENT_DT = {"occurred_at", "reported_at", "created_at", "updated_at", "respond_by",
-                "responded_at"}
+                "responded_at", "next_referral_due"}
 FOLLOWUP_COLUMNS = ("id", "incident_id", "created_at", "author", "origin_site", "kind", "text",
                     "status_from", "status_to", "agency_code", "due_at", "referral_id",
                     "referral_state", "mod_stamp")
@@ -310,21 +310,67 @@ def _key_status(k: SyncKey) -> KeyStatus:
 # --- export -----------------------------------------------------------------------------
 
 
-def _incident_record(row: Any, base_stamps: dict[str, Any] | None,
-                     base_bases: dict[str, Any] | None, via: uuid.UUID | None,
-                     local_code: str) -> dict[str, Any]:
-    rec: dict[str, Any] = {}
-    for name, value in zip(INCIDENT_COLUMNS, row, strict=False):
-        if name in _INCIDENT_DT:
-            rec[name] = None if value is None else value.isoformat()
-        elif name == "id":
-            rec[name] = str(value)
-        else:
-            rec[name] = value
-    stamps = rec["field_stamps"]
-    rec["field_bases"] = merge.effective_bases(stamps, base_stamps, base_bases)
-    rec["via_package"] = str(via) if via is not None and rec["origin_site"] != local_code else None
-    return rec
+_UUID_COLUMNS = {"id", "incident_id", "referral_id"}
+_DT_COLUMNS = _INCIDENT_DT | {"due_at", "added_at"}
+_JSON_COLUMNS = {"field_stamps"}
+
+
+def _raw(col: Any) -> Any:
+    """Read a column without SQLAlchemy's per-value type processing (export speed);
+    `_raw_record` turns the driver's values into the package's JSON forms."""
+    return type_coerce(col, Text())
+
+
+def _raw_columns(model: Any, columns: tuple[str, ...]) -> list[Any]:
+    return [_raw(getattr(model, c)) if c in _UUID_COLUMNS | _DT_COLUMNS | _JSON_COLUMNS
+            else getattr(model, c) for c in columns]
+
+
+def _uuid_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 32:  # SQLite stores hex without dashes
+        return "{a}-{b}-{c}-{d}-{e}".format(a=value[:8], b=value[8:12], c=value[12:16],
+                                             d=value[16:20], e=value[20:])
+    return str(uuid.UUID(str(value)))
+
+
+def _dt_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat()
+    text = str(value)  # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff" in UTC
+    return text[:10] + "T" + text[11:] + "+00:00"
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _converter(name: str) -> Any:
+    if name in _UUID_COLUMNS:
+        return _uuid_text
+    if name in _DT_COLUMNS:
+        return _dt_text
+    if name in _JSON_COLUMNS:
+        return _json
+    if name == "deleted":
+        return bool
+    return None
+
+
+def _raw_record(columns: tuple[str, ...], row: Any) -> dict[str, Any]:
+    convs = _CONVERTERS.get(columns)
+    if convs is None:
+        convs = _CONVERTERS[columns] = [_converter(c) for c in columns]
+    return {name: (value if conv is None or value is None else conv(value))
+            for name, conv, value in zip(columns, convs, row, strict=True)}
+
+
+_CONVERTERS: dict[tuple[str, ...], list[Any]] = {}
 
 
 def _changed_incidents(since: str) -> Any:
@@ -421,20 +467,27 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
         shas: set[str] = set()
         done = 0
 
+        conn = s.connection()
+        n = len(INCIDENT_COLUMNS)
+
         def incidents(deleted: bool) -> Iterator[dict[str, Any]]:
             nonlocal done
-            cols = [getattr(Incident, c) for c in INCIDENT_COLUMNS]
-            stmt = (select(*cols, SyncBase.stamps, SyncBase.bases, SyncBase.package_id)
+            stmt = (select(*_raw_columns(Incident, INCIDENT_COLUMNS), _raw(SyncBase.stamps),
+                           _raw(SyncBase.bases), _raw(SyncBase.package_id))
                     .outerjoin(SyncBase, SyncBase.incident_id == Incident.id)
                     .where(Incident.deleted.is_(deleted)).order_by(Incident.seq))
             if cond is not None:
                 stmt = stmt.where(cond)
-            for row in s.execute(stmt.execution_options(yield_per=2000)):
-                n = len(INCIDENT_COLUMNS)
-                via = row[n + 2]
-                rec = _incident_record(row[:n], row[n], row[n + 1], via, site.code)
-                if rec["via_package"] is not None:
-                    vias.add(via)
+            for row in conn.execution_options(yield_per=2000).execute(stmt):
+                rec = _raw_record(INCIDENT_COLUMNS, row[:n])
+                via = _uuid_text(row[n + 2])
+                stamps = rec["field_stamps"]
+                rec["field_bases"] = merge.effective_bases(stamps, _json(row[n]), _json(row[n + 1]))
+                if via is not None and rec["origin_site"] != site.code:
+                    rec["via_package"] = via
+                    vias.add(uuid.UUID(via))
+                else:
+                    rec["via_package"] = None
                 done += 1
                 if done % 5000 == 0:
                     progress.report(done, total * 2, "")
@@ -442,17 +495,11 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
 
         def children(model: Any, columns: tuple[str, ...]) -> Iterator[dict[str, Any]]:
             nonlocal done
-            stmt = select(*[getattr(model, c) for c in columns]).order_by(model.incident_id)
+            stmt = select(*_raw_columns(model, columns)).order_by(model.incident_id)
             if cond is not None:
                 stmt = stmt.where(model.incident_id.in_(select(Incident.id).where(cond)))
-            for row in s.execute(stmt.execution_options(yield_per=5000)):
-                rec = {}
-                for name, value in zip(columns, row, strict=True):
-                    if isinstance(value, datetime):
-                        value = value.isoformat()
-                    elif isinstance(value, uuid.UUID):
-                        value = str(value)
-                    rec[name] = value
+            for row in conn.execution_options(yield_per=5000).execute(stmt):
+                rec = _raw_record(columns, row)
                 if model is Attachment:
                     shas.add(rec["sha256"])
                 else:
@@ -532,6 +579,7 @@ class _ImportState:
     seen_children: set[bytes] = field(default_factory=set)
     referral_touched: set[uuid.UUID] = field(default_factory=set)
     known_incidents: set[bytes] = field(default_factory=set)
+    new_incidents: set[bytes] = field(default_factory=set)
 
 
 def import_package(ctx: AppContext, path: Path, progress: Progress = NO_PROGRESS,
@@ -732,6 +780,21 @@ def _validate_incident(state: _ImportState, kind: str, line: int, rec: Any) -> d
 def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str,
                      batch: list[tuple[int, dict[str, Any]]]) -> None:
     recs = [_validate_incident(state, kind, line, rec) for line, rec in batch]
+    # Fast path: incidents whose stamps are all equal here are unchanged (most of a
+    # repeated or overlapping package); only the others are read in full.
+    same: set[uuid.UUID] = set()
+    by_id = {r["id"]: r for r in recs}
+    for raw_id, raw_stamps in s.connection().execute(
+            select(Incident.id, _raw(Incident.field_stamps)).where(Incident.id.in_(list(by_id)))):
+        if _json(raw_stamps) == by_id[raw_id]["field_stamps"]:
+            same.add(raw_id)
+    for rec in recs:
+        if rec["id"] in same:
+            state.known_incidents.add(rec["id"].bytes)
+            state.result.per_regency.setdefault(rec["regency_code"], RegencyCounts()).unchanged += 1
+    recs = [r for r in recs if r["id"] not in same]
+    if not recs:
+        return
     ids = [r["id"] for r in recs]
     cols = [Incident.id, *[getattr(Incident, f) for f in SYNC_FIELDS], Incident.field_stamps,
             Incident.mod_stamp, Incident.updated_at, Incident.updated_by, Incident.respond_by,
@@ -759,8 +822,8 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
             values.update(
                 occurred_date=wib_date(rec["occurred_at"]),
                 severity_rank=Severity(rec["severity"]).rank,
-                next_referral_due=None,
             )
+            state.new_incidents.add(rec["id"].bytes)
             inserts.append(values)
             bases_new.append({"incident_id": rec["id"], "stamps": rec["field_stamps"],
                               "bases": rec["field_bases"], "mark": state.mark, "package_id": via})
@@ -818,12 +881,13 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
                             "(site {origin})".format(pid=pkg, site=state.source_site,
                                                      author=rec["updated_by"],
                                                      origin=rec["origin_site"]))
+    conn = s.connection()
     if inserts:
-        s.execute(insert(Incident), inserts)
+        conn.execute(insert(Incident.__table__), inserts)
     if updates:
         _bulk_update_incidents(s, updates)
     if bases_new:
-        s.execute(insert(SyncBase), bases_new)
+        conn.execute(insert(SyncBase.__table__), bases_new)
     old_bases: list[dict[str, Any]] = []
     fresh: list[dict[str, Any]] = []
     for b in bases_upd:
@@ -838,7 +902,7 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
                 stamps=bindparam("stamps"), bases=bindparam("bases"), mark=bindparam("mark"),
                 package_id=bindparam("package_id")), old_bases)
     if fresh:
-        s.execute(insert(SyncBase), fresh)
+        conn.execute(insert(SyncBase.__table__), fresh)
     for c in conflicts:
         dup = s.scalar(select(SyncConflict.id).where(
             SyncConflict.incident_id == c["incident_id"], SyncConflict.field == c["field"],
@@ -930,12 +994,15 @@ def _merge_followups(s: Session, state: _ImportState, batch: list[tuple[int, dic
     have = set(s.scalars(select(FollowUp.id).where(FollowUp.id.in_([r["id"] for r in recs]))))
     new = [r for r in recs if r["id"] not in have]
     if new:
-        s.execute(insert(FollowUp), new)
+        s.connection().execute(insert(FollowUp.__table__), new)
         state.result.followups_new += len(new)
-        for r in new:
-            if r["kind"] in (FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE):
+        for r in new:  # new incidents came with their own next_referral_due
+            if (r["kind"] in (FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE)
+                    and r["incident_id"].bytes not in state.new_incidents):
                 state.referral_touched.add(r["incident_id"])
-        touched = {r["incident_id"] for r in new}
+        touched = {r["incident_id"] for r in new if r["incident_id"].bytes not in state.new_incidents}
+        if not touched:
+            return
         s.execute(update(SyncBase).where(SyncBase.incident_id.in_(touched)).values(mark=state.mark))
         missing = touched - set(s.scalars(select(SyncBase.incident_id).where(
             SyncBase.incident_id.in_(touched))))
@@ -961,7 +1028,7 @@ def _merge_attachments(s: Session, state: _ImportState, batch: list[tuple[int, d
         Attachment.id.in_([r["id"] for r in recs])))}
     new = [r for r in recs if r["id"] not in have]
     if new:
-        s.execute(insert(Attachment), new)
+        s.connection().execute(insert(Attachment.__table__), new)
         state.result.attachments_new += len(new)
     for r in recs:
         old = have.get(r["id"])

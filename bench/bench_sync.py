@@ -1,0 +1,160 @@
+"""Sync benchmark: export of a 100,000-incident package and its import.
+
+    .venv/bin/python bench/bench_sync.py [--incidents 100000] [--workdir DIR]
+
+Builds (or reuses) a regency-office database (site 33.74) with demo data, then in fresh
+child processes (so each peak resident memory is its own): full export; import into an
+empty province database; import of a second full package into the province database that
+already holds everything (all unchanged). Prints time, package size and peak RSS.
+Targets (issue 5): export <= 5 s, import into empty <= 10 s, import unchanged <= 3 s,
+peak memory <= 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from posko_desktop.core.context import AppContext  # noqa: E402
+from posko_desktop.core.db.session import open_database  # noqa: E402
+from posko_desktop.core.domain import Actor  # noqa: E402
+from posko_desktop.core.services import demo, reference  # noqa: E402
+from posko_desktop.core.services import sync as svc  # noqa: E402
+from posko_desktop.core.sync import keys  # noqa: E402
+
+ADMIN = Actor("bench", "admin", "Bench")
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def prepare(work: Path, incidents: int) -> dict[str, Path]:
+    work.mkdir(parents=True, exist_ok=True)
+    src = work / "src-{n}.sqlite3".format(n=incidents)
+    keys_dir = work / "keys"
+    if not src.exists():
+        tmp = src.with_suffix(".building")
+        for p in tmp.parent.glob(tmp.name + "*"):
+            p.unlink()
+        db = open_database(tmp)
+        ctx = AppContext(db, ADMIN)
+        reference.init_site(ctx, "33.74", "Posko Kota Semarang")
+        demo.generate(ctx, incidents=incidents, days=90, end_date=date(2024, 11, 30), seed=7)
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.dispose()
+        tmp.rename(src)
+    keys.ensure_keypair(keys_dir, "33.74")
+    keys.ensure_keypair(keys_dir, "33")
+    return {"src": src, "keys": keys_dir}
+
+
+def fresh_target(work: Path, keys_dir: Path) -> Path:
+    target = work / "target.sqlite3"
+    for p in work.glob("target.sqlite3*"):
+        p.unlink()
+    db = open_database(target)
+    ctx = AppContext(db, ADMIN)
+    reference.init_site(ctx, "33", "Posko Provinsi")
+    key_file = work / "src.poskokey"
+    key_file.write_bytes(keys.public_key_file_bytes(keys.ensure_keypair(keys_dir, "33.74")))
+    info = svc.inspect_key_file(key_file)
+    svc.trust_key(ctx, key_file, info.short_fingerprint)
+    db.dispose()
+    return target
+
+
+def child(step: str, db: Path, keys_dir: Path, package: Path) -> dict[str, float]:
+    """Run one step in this (child) process and report time and peak RSS."""
+    ctx = AppContext(open_database(db), ADMIN)
+    base = peak_mb()
+    cpu = time.process_time()
+    start = time.perf_counter()
+    if step == "export":
+        r = svc.export_package(ctx, keys_dir, "33", package, full=True)
+        detail = r.counts
+    else:
+        result = svc.import_package(ctx, package)
+        detail = result.totals().as_dict() | {"followups_new": result.followups_new}
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "peak_mb": peak_mb(),
+            "before_mb": base, "detail": detail}
+
+
+def run_child(step: str, db: Path, keys_dir: Path, package: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", step, "--db", str(db),
+                          "--keys", str(keys_dir), "--package", str(package)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(work: Path, incidents: int) -> list[tuple[str, dict, str]]:
+    paths = prepare(work, incidents)
+    target = fresh_target(work, paths["keys"])
+    pkg1, pkg2 = work / "full-1.posko", work / "full-2.posko"
+    rows = []
+    # the exporting office's database is copied so the benchmark never changes the cache
+    src = work / "src-copy.sqlite3"
+    shutil.copy(paths["src"], src)
+    r = run_child("export", src, paths["keys"], pkg1)
+    r["size_mb"] = pkg1.stat().st_size / 1048576
+    rows.append(("export full", r, "<= 5 s"))
+    rows.append(("import into empty", run_child("import", target, paths["keys"], pkg1), "<= 10 s"))
+    run_child("export", src, paths["keys"], pkg2)
+    rows.append(("import, all unchanged", run_child("import", target, paths["keys"], pkg2),
+                 "<= 3 s"))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--workdir", default=str(BENCH_DIR / ".cache" / "sync"))
+    parser.add_argument("--child")
+    parser.add_argument("--db")
+    parser.add_argument("--keys")
+    parser.add_argument("--package")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, Path(args.db), Path(args.keys), Path(args.package)),
+                         default=str))
+        return 0
+    rows = measure(Path(args.workdir), args.incidents)
+    print("{:24} {:>9} {:>9} {:>10} {:>9}  {}".format("step", "seconds", "CPU s", "peak RSS",
+                                                      "target", "detail"))
+    for name, r, target in rows:
+        ok = r["seconds"] <= float(target.split()[1]) and r["peak_mb"] <= 400
+        print("{:24} {:>9.2f} {:>9.2f} {:>7.0f} MB {:>9}  {} {}".format(
+            name, r["seconds"], r["cpu_seconds"], r["peak_mb"], target, "OK" if ok else "MISS",
+            json.dumps(r["detail"]) + (" package {:.1f} MB".format(r["size_mb"])
+                                       if "size_mb" in r else "")))
+    return 0
+
+
+def run(db_path: Path, args: argparse.Namespace) -> list:
+    """Entry for bench/run.py: the sync rows of the common table."""
+    from common import Row  # bench/common.py (same folder)
+
+    out = []
+    for name, r, target in measure(BENCH_DIR / ".cache" / "sync", 100_000):
+        limit = float(target.split()[1])
+        out.append(Row("sync", name + " (100k)", r["seconds"], unit="s", target=target,
+                       ok=r["seconds"] <= limit and r["peak_mb"] <= 400,
+                       note="CPU {:.1f} s, peak RSS {:.0f} MB".format(r["cpu_seconds"],
+                                                                    r["peak_mb"])))
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

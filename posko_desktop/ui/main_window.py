@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from posko_desktop.core import i18n, settings
 from posko_desktop.core.context import AppContext
@@ -55,6 +56,7 @@ from posko_desktop.ui.widgets.filter_bar import FilterBar
 logger = logging.getLogger(__name__)
 
 REFRESH_DELAY_MS = 150
+FEATURE_TABS_LATEST_MS = 3000
 COLUMN_WIDTHS = {
     Column.NUMBER: 150, Column.OCCURRED: 118, Column.REGENCY: 128, Column.CATEGORY: 175,
     Column.SEVERITY: 72, Column.STATUS: 140, Column.TITLE: 300, Column.LOCATION: 160,
@@ -156,6 +158,7 @@ class IncidentLogTab(QWidget):
 
 class MainWindow(QMainWindow):
     first_rows_painted = Signal()  # once: the log table painted with its rows (or empty)
+    feature_tabs_built = Signal()
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,14 +181,7 @@ class MainWindow(QMainWindow):
         self.log = IncidentLogTab(self)
         self.tabs.addTab(self.log, "")
         self.feature_tabs: list[QWidget] = []
-        for factory in tabs.tab_factories():
-            try:
-                widget = factory(self)
-            except Exception:  # one broken feature tab must not take the log down
-                logger.exception("Tab factory %s failed", factory)
-                continue
-            self.feature_tabs.append(widget)
-            self.tabs.add_scrolled(widget, widget.tab_title())  # type: ignore[attr-defined]
+        self.feature_tabs_ready = False
         self.setCentralWidget(self.tabs)
 
         self.db_label = QLabel(self)
@@ -223,10 +219,29 @@ class MainWindow(QMainWindow):
         self.log.detail.action_done.connect(self.status_message)
         self.log.table.viewport().installEventFilter(self)
 
+        # Feature tabs (and their imports: reportlab, matplotlib…) come right after the log
+        # painted its first rows, so the operator sees the log first; at the latest after
+        # FEATURE_TABS_LATEST_MS if the window is never painted (e.g. minimised).
+        self.first_rows_painted.connect(lambda: QTimer.singleShot(0, self, self.build_feature_tabs))
+        QTimer.singleShot(FEATURE_TABS_LATEST_MS, self, self.build_feature_tabs)
         self.resize(1380, 860)
         self._restore_geometry()
         self.retranslate_ui()
         self.refresh()
+
+    def build_feature_tabs(self) -> None:
+        if not isValid(self) or self.feature_tabs_ready:
+            return
+        self.feature_tabs_ready = True
+        for factory in tabs.tab_factories():
+            try:
+                widget = factory(self)
+            except Exception:  # one broken feature tab must not take the log down
+                logger.exception("Tab factory %s failed", factory)
+                continue
+            self.feature_tabs.append(widget)
+            self.tabs.add_scrolled(widget, widget.tab_title())  # type: ignore[attr-defined]
+        self.feature_tabs_built.emit()
 
     # --- contract used by feature tabs -------------------------------------------------
 
@@ -346,6 +361,8 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _on_total_all(self, total: int) -> None:
+        if not isValid(self):  # closed while the count ran
+            return
         self._total_all = int(total)
         self._update_counts()
 
@@ -477,7 +494,7 @@ class MainWindow(QMainWindow):
             model = self.log.model
             if model.total == 0 or model.row_at(0) is not None:
                 self._painted = True
-                QTimer.singleShot(0, self.first_rows_painted.emit)
+                QTimer.singleShot(0, self, self.first_rows_painted.emit)
         return super().eventFilter(watched, event)
 
     def _restore_geometry(self) -> None:

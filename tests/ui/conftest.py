@@ -51,6 +51,7 @@ def make_window(ctx, runner, qtbot):
         windows.append(window)
         window.show()
         wait_loaded(qtbot, window)
+        qtbot.waitUntil(lambda: window.feature_tabs_ready, timeout=10_000)
         return window
 
     yield make

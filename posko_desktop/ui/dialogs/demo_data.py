@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
@@ -117,6 +118,8 @@ class DemoDataDialog(QDialog):
                                     on_done=self._on_done, on_error=self._on_error, **params)
 
     def _on_progress(self, done: int, total: int, message: str) -> None:
+        if not isValid(self):
+            return
         if total > 0:
             self.progress.setRange(0, 100)
             self.progress.setValue(int(100 * done / total))
@@ -126,6 +129,8 @@ class DemoDataDialog(QDialog):
             done=format_int(done), total=format_int(total)))
 
     def _on_done(self, written: int) -> None:
+        if not isValid(self):
+            return
         self.task = None
         self.written = int(written or 0)
         self.progress.setRange(0, 100)
@@ -134,6 +139,8 @@ class DemoDataDialog(QDialog):
         self.accept()
 
     def _on_error(self, err: BaseException) -> None:
+        if not isValid(self):
+            return
         self.task = None
         if isinstance(err, Cancelled):
             self.reject()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import (
@@ -511,11 +512,15 @@ class DetailPane(QWidget):
             return names
 
         def done(names: list[str]) -> None:
+            if not isValid(self):
+                return
             self.reload()
             self.sections.setCurrentIndex(2)
             self.action_done.emit(_("{n} file(s) attached").format(n=len(names)))
 
         def failed(err: BaseException) -> None:
+            if not isValid(self):
+                return
             self.reload()
             if isinstance(err, PoskoError | OSError):
                 show_error(self, err if isinstance(err, PoskoError) else _os_error(err))

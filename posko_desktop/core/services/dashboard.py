@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, true
+from sqlalchemy import Select, String, case, func, select, true, type_coerce
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
@@ -221,20 +221,34 @@ def _counts(s: Session, group: Sequence[Any], date_from: date, date_to: date,
     all rows (covering index) minus deleted rows (partial index)."""
     dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
     aggs = [func.count(), *(aggregates or ())]
+    n = len(group)
+    # The day column is read as text and converted once per distinct day (not per row).
+    day_at = next((i for i, col in enumerate(group) if col is Incident.occurred_date), None)
+    columns = [type_coerce(col, String) if i == day_at else col for i, col in enumerate(group)]
+    days: dict[Any, date] = {}
     result: dict[tuple[Any, ...], list[int]] = {}
     for deleted in (False, True):
-        stmt = select(*group, *aggs).where(Incident.occurred_date >= date_from,
-                                           Incident.occurred_date <= date_to)
+        stmt = select(*columns, *aggs).where(Incident.occurred_date >= date_from,
+                                             Incident.occurred_date <= date_to)
         if deleted:
             stmt = stmt.where(Incident.deleted == true())
         stmt = _filter_conditions(stmt, flt, dialect).group_by(*group)
         sign = -1 if deleted else 1
         for row in s.execute(stmt):
-            key = tuple(row[: len(group)])
-            values = [int(v or 0) for v in row[len(group):]]
-            acc = result.setdefault(key, [0] * len(values))
-            for i, v in enumerate(values):
-                acc[i] += sign * v
+            if day_at is None:
+                key = row[:n]
+            else:
+                raw = row[day_at]
+                day = days.get(raw)
+                if day is None:
+                    day = days[raw] = raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
+                key = (*row[:day_at], day, *row[day_at + 1: n])
+            acc = result.get(key)
+            if acc is None:
+                result[key] = [sign * int(v or 0) for v in row[n:]]
+            else:
+                for i, v in enumerate(row[n:]):
+                    acc[i] += sign * int(v or 0)
     return result
 
 

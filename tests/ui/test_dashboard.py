@@ -146,3 +146,32 @@ def test_nihil_from_the_reporting_watch(ctx, make_window, qtbot):
     info = tab.result.snapshot.report["33.20"]
     assert (info.status, info.via, info.recorded_by) == ("nihil", "paket", "admin")
     assert datetime.now(WIB) - info.last_report_at < timedelta(minutes=5)
+
+
+def test_importing_the_tab_does_not_import_matplotlib():
+    """App cold start: matplotlib (≈0.5 s) loads only when the dashboard is first shown."""
+    import subprocess
+    import sys
+
+    code = ("import sys, posko_desktop.ui.main_window, posko_desktop.ui.dashboard\n"
+            "print('matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_language_switch_redraws_the_charts_in_english(ctx, make_window, qtbot):
+    from posko_desktop.core import i18n
+
+    seed(ctx)
+    window = make_window()
+    tab = open_dashboard(qtbot, window)
+    titles = [t.get_text() for t in tab.panels["trend"].figure.texts]
+    assert "Insiden per hari" in titles
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        window.set_language("en")
+    titles = [t.get_text() for t in tab.panels["trend"].figure.texts]
+    assert "Incidents per day" in titles
+    assert tab.refresh_button.text() == "Refresh"
+    i18n.set_language("id")

@@ -112,7 +112,7 @@ def run(db_path: Path | None, args: argparse.Namespace) -> list[Row]:
         conn.close()
     data = holder["data"]
     in_period = len(data.appendix)  # type: ignore[attr-defined]
-    notable = len(data.notable)  # type: ignore[attr-defined]
+    notable = data.notable_total  # type: ignore[attr-defined]
     r_med, r_p95 = summary(measure(render, repeat))
     _pdf, pages = holder["pdf"]  # type: ignore[misc]
     e_med, e_p95 = summary(measure(end_to_end, repeat))

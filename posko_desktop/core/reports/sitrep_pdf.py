@@ -1030,19 +1030,21 @@ def _level_colors() -> dict[str, tuple[colors.Color, colors.Color]]:
 
 
 def _figure_image(fig: Any, width: float, max_height: float) -> Image:
-    """A matplotlib Figure as a 200 dpi PNG image scaled to `width`."""
+    """A matplotlib Figure as a PNG of CHART_DPI dots per inch *on paper*, scaled to
+    `width` points (at most `max_height`)."""
     # Deferred: matplotlib is slow to import (TECH-NOTES).
     from posko_desktop.core.charts.style import chart_style
 
-    buf = io.BytesIO()
-    with chart_style():
-        fig.savefig(buf, format="png", dpi=CHART_DPI, facecolor="white",
-                    metadata={"Software": None})
-    buf.seek(0)
     w_in, h_in = fig.get_size_inches()
     height = width * h_in / w_in
     if height > max_height:
         width, height = width * max_height / height, max_height
+    dpi = CHART_DPI * (width / 72.0) / w_in  # pixels per inch of the figure
+    buf = io.BytesIO()
+    with chart_style():
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white",
+                    metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+    buf.seek(0)
     return Image(buf, width=width, height=height)
 
 

@@ -307,16 +307,13 @@ def _notable(s: Session, period: ReportPeriod, scope_code: str | None, names: di
                             Incident.occurred_at < period.end,
                             Incident.severity_rank >= NOTABLE_SEVERITY_RANK),
         scope_code))}
-    moved: dict[uuid.UUID, tuple[datetime, str]] = {}
-    for inc_id, status_to, created in s.execute(
-        select(FollowUp.incident_id, FollowUp.status_to, FollowUp.created_at).where(
+    moved = set(s.scalars(
+        select(FollowUp.incident_id).where(
             FollowUp.mod_stamp >= _stamp_floor(period.start),
             FollowUp.kind == FollowUpKind.STATUS.value,
             FollowUp.status_to.in_(NOTABLE_MOVES),
-            FollowUp.created_at >= period.start, FollowUp.created_at < period.end)
-    ):
-        if inc_id not in moved or created >= moved[inc_id][0]:
-            moved[inc_id] = (created, status_to)
+            FollowUp.created_at >= period.start, FollowUp.created_at < period.end)))
+    # (no DISTINCT in SQL: SQLite would then walk the incident_id index over the whole table)
     extra = [i for i in moved if i not in keys]
     for chunk in _chunks(extra):
         for r in s.execute(_scoped(select(*cols).where(Incident.id.in_(chunk)), scope_code)):
@@ -350,6 +347,9 @@ def _notable(s: Session, period: ReportPeriod, scope_code: str | None, names: di
     for inc_id in chosen:
         inc = rows[inc_id]
         entries = timeline.get(inc_id, [])
+        moved_to = next((f.status_to for f in reversed(entries)
+                         if f.kind == FollowUpKind.STATUS.value and f.status_to in NOTABLE_MOVES
+                         and f.created_at >= period.start), None)
         latest = next((f for f in reversed(entries)
                        if (f.text or "").strip() or f.kind == FollowUpKind.STATUS.value), None)
         latest_text = ""
@@ -373,7 +373,7 @@ def _notable(s: Session, period: ReportPeriod, scope_code: str | None, names: di
             latest_action_at=latest.created_at if latest else None,
             referrals=tuple((agencies.get(r.agency_code or "", r.agency_code or ""), state)
                             for r, state in _referral_states(entries, period.end)),
-            moved_to=moved[inc_id][1] if inc_id in moved else None,
+            moved_to=moved_to,
         ))
     return tuple(out), all_ids
 

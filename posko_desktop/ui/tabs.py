@@ -32,4 +32,7 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.accounts import make_tab as accounts_tab
 
     factories.append(accounts_tab)
+    from posko_desktop.ui.sync import make_tab as sync_tab
+
+    factories.append(sync_tab)
     return factories

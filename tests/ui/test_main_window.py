@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QMessageBox
@@ -10,7 +11,8 @@ from PySide6.QtWidgets import QMessageBox
 from posko_desktop.core import i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Actor, Status, allowed_transitions
-from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput, create_incident
+from posko_desktop.core.timeutil import WIB
 from posko_desktop.ui.models.incident_table import ROW_ROLE, Column
 
 from .conftest import add, sql, wait_loaded
@@ -387,3 +389,33 @@ def test_window_title_names_the_site_and_calendars_follow_the_language(window):
     assert date_edit.locale().language() == QLocale.Language.Indonesian
     window.set_language("en")
     assert date_edit.locale().language() == QLocale.Language.English
+
+
+def test_date_range_is_in_wib_days_and_category_groups_include_their_children(ctx, make_window, qtbot, db_path):
+    def at(title, when, category="A1", severity="sedang"):
+        create_incident(ctx, IncidentInput(regency_code="33.74", title=title, category_code=category,
+                                           severity=severity, occurred_at=when, reported_at=when))
+
+    at("Malam sebelum", datetime(2024, 11, 26, 23, 30, tzinfo=WIB))
+    at("Dini hari pemungutan", datetime(2024, 11, 27, 0, 30, tzinfo=WIB), category="A2")
+    at("Siang pemungutan", datetime(2024, 11, 27, 13, 0, tzinfo=WIB), category="B1", severity="kritis")
+    window = make_window()
+    bar = window.log.filter_bar
+    bar.date_from.set_day(date(2024, 11, 27))
+    bar.date_to.set_day(date(2024, 11, 27))
+    wait_loaded(qtbot, window)
+    titles = {window.log.model.row_at(r).title for r in range(window.log.model.rowCount())}
+    assert titles == {"Dini hari pemungutan", "Siang pemungutan"}  # 23:30 WIB on the 26th is not the 27th
+    bar.category.set_values(("A",))
+    wait_loaded(qtbot, window)
+    assert [window.log.model.row_at(0).title] == ["Dini hari pemungutan"] and window.log.model.total == 1
+    bar.category.set_values(())
+    bar.severity.set_values(("kritis",))
+    wait_loaded(qtbot, window)
+    assert window.log.model.total == 1 and window.log.model.row_at(0).title == "Siang pemungutan"
+    bar.severity.set_values(())
+    bar.status.set_values(("baru",))
+    wait_loaded(qtbot, window)
+    expected = sql(db_path, "SELECT count(*) FROM incident WHERE status = 'baru' "
+                            "AND occurred_date = '2024-11-27'")[0][0]
+    assert window.log.model.total == expected == 2

@@ -106,7 +106,7 @@ def test_ambiguous_bare_names_are_refused(ctx, text):
     ("kab semarang", "33.22"), ("33.22", "33.22"), ("3322", "33.22"),
     ("33.22 Kab. Semarang", "33.22"), ("Cilacap", "33.01"), ("Kota Tegal", "33.76"),
     ("Kab. Magelang", "33.08"), ("Semarang City", "33.74"), ("  KOTA   SEMARANG ", "33.74"),
-    (33.1, "33.10"),
+    (33.1, "33.10"), ("33,74", "33.74"), ("33.74 - Kota Semarang", "33.74"),
 ])
 def test_regency_names_and_codes_accepted(ctx, text, code):
     assert RegencyMatcher(list_regencies(ctx)).match(text) == code

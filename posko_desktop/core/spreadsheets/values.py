@@ -66,7 +66,7 @@ def _norm(text: str) -> str:
 
 # --- regencies --------------------------------------------------------------------------
 
-_CODE_PREFIX = re.compile(r"^(33\.?\d{2})(?![\d.])\s*[-–:]?\s*(.*)$")
+_CODE_PREFIX = re.compile(r"^(33[.,]?\d{2})(?![\d.,])\s*[-–:]?\s*(.*)$")  # "33,22": decimal comma
 _KAB_PREFIX = re.compile(r"^(?:kabupaten|kab\.?)\s*(.+)$")
 _KOTA_PREFIX = re.compile(r"^(?:kota|kot\.)\s*(.+)$")
 _EN_SUFFIX = re.compile(r"^(.+?)\s+(regency|city)$")
@@ -94,7 +94,7 @@ class RegencyMatcher:
             raise CellProblem(N_("Regency/city is missing"))
         m = _CODE_PREFIX.match(text)
         if m:
-            code = normalize_regency_code(m.group(1))
+            code = normalize_regency_code(m.group(1).replace(",", "."))
             regency = self.by_code.get(code or "")
             if regency is None:
                 raise CellProblem(N_("Unknown regency code {code}"), code=m.group(1))

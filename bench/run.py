@@ -28,6 +28,7 @@ from common import Row, demo_db  # noqa: E402
 MODULES: list[str] = ["bench_foundation"]
 MODULES.append("bench_dashboard")
 MODULES.append("bench_sitrep")
+MODULES.append("bench_accounts")
 
 
 def fmt(value: float | None, unit: str) -> str:

@@ -44,6 +44,7 @@ def open_window(runner, qtbot):
         window = MainWindow(ctx, runner)
         qtbot.addWidget(window)
         window.show()
+        window.build_feature_tabs()  # normally right after the first paint
         windows.append(window)
         QCoreApplication.processEvents()
         qtbot.waitUntil(lambda: runner.active == 0, timeout=10_000)

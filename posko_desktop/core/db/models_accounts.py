@@ -55,10 +55,11 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     __table_args__ = (
+        # Each index also holds the id (SQLite rowid), so "newest first" pages need no sort.
         Index("ix_audit_log_at", "at"),
-        Index("ix_audit_log_username_at", "username", "at"),
+        Index("ix_audit_log_username", "username"),
         Index("ix_audit_log_record", "record_type", "record_id"),
-        Index("ix_audit_log_action_at", "action", "at"),
+        Index("ix_audit_log_action", "action"),
     )
 
 

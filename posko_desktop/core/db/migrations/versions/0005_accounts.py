@@ -61,10 +61,10 @@ def upgrade() -> None:
     sa.UniqueConstraint('prev_hash', name=op.f('uq_audit_log_prev_hash'))
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.create_index('ix_audit_log_action_at', ['action', 'at'], unique=False)
+        batch_op.create_index('ix_audit_log_action', ['action'], unique=False)
         batch_op.create_index('ix_audit_log_at', ['at'], unique=False)
         batch_op.create_index('ix_audit_log_record', ['record_type', 'record_id'], unique=False)
-        batch_op.create_index('ix_audit_log_username_at', ['username', 'at'], unique=False)
+        batch_op.create_index('ix_audit_log_username', ['username'], unique=False)
 
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -102,10 +102,10 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
     op.drop_table('user_account')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_log_username_at')
+        batch_op.drop_index('ix_audit_log_username')
         batch_op.drop_index('ix_audit_log_record')
         batch_op.drop_index('ix_audit_log_at')
-        batch_op.drop_index('ix_audit_log_action_at')
+        batch_op.drop_index('ix_audit_log_action')
 
     op.drop_table('audit_log')
     op.drop_table('audit_head')

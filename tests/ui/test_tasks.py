@@ -1,0 +1,51 @@
+"""The TaskRunner: work off the GUI thread, results, progress and errors on it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from posko_desktop.core.domain import ValidationError
+from posko_desktop.core.i18n import N_
+from posko_desktop.core.progress import Cancelled, Progress
+
+
+def test_work_runs_off_the_gui_thread_and_the_result_arrives_on_it(qtbot, runner):
+    seen = []
+    runner.run(lambda: threading.current_thread().name,
+               on_done=lambda v: seen.append((v, threading.current_thread().name)))
+    qtbot.waitUntil(lambda: bool(seen))
+    worker, callback = seen[0]
+    assert worker != "MainThread" and callback == "MainThread"
+
+
+def test_progress_and_errors_arrive_on_the_gui_thread(qtbot, runner):
+    progress, errors = [], []
+
+    def work(progress: Progress) -> None:
+        progress.report(1, 2, "half")
+        raise ValidationError(N_("The site needs a name"), field="site_name")
+
+    runner.run(work, on_progress=lambda d, t, m: progress.append((d, t, m, threading.current_thread().name)),
+               on_error=lambda e: errors.append((e, threading.current_thread().name)))
+    qtbot.waitUntil(lambda: bool(errors))
+    assert progress == [(1, 2, "half", "MainThread")]
+    assert isinstance(errors[0][0], ValidationError) and errors[0][1] == "MainThread"
+
+
+def test_cancel_stops_the_work_with_cancelled(qtbot, runner):
+    started, errors = threading.Event(), []
+
+    def work(progress: Progress) -> int:
+        started.set()
+        for _ in range(100_000):  # ~10 s at most if cancel were ignored
+            progress.check()
+            time.sleep(0.0001)
+        return 0
+
+    task = runner.run(work, with_progress=True, on_error=errors.append)
+    assert started.wait(10)
+    task.cancel()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert isinstance(errors[0], Cancelled)
+    assert runner.active == 0

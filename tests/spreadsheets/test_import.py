@@ -20,7 +20,7 @@ from posko_desktop.core.spreadsheets import (
     import_spreadsheet,
 )
 from posko_desktop.core.spreadsheets import reader as reader_module
-from posko_desktop.core.spreadsheets.values import RegencyMatcher, parse_wib_cell
+from posko_desktop.core.spreadsheets.values import CellProblem, RegencyMatcher, parse_wib_cell
 
 from .helpers import dump, fill_template, row, sql, write_csv
 
@@ -117,6 +117,26 @@ def test_regency_names_and_codes_accepted(ctx, text, code):
 def test_regency_wrong_or_inconsistent_is_refused(ctx, text):
     with pytest.raises(Exception):  # noqa: B017 - CellProblem, a PoskoError
         RegencyMatcher(list_regencies(ctx)).match(text)
+
+
+def test_every_regency_by_every_form(ctx):
+    """All 35: code, compact code, full name, drop-down value; the bare name only when no
+    kabupaten and kota share it (exactly four pairs do)."""
+    regencies = list_regencies(ctx)
+    matcher = RegencyMatcher(regencies)
+    names = [r.name for r in regencies]
+    ambiguous = sorted({n for n in names if names.count(n) > 1})
+    assert ambiguous == ["Magelang", "Pekalongan", "Semarang", "Tegal"]
+    for r in regencies:
+        long_kind = ("Kabupaten " if r.kind == "kabupaten" else "Kota ") + r.name
+        for form in (r.code, r.compact_code, r.full_name, long_kind, f"{r.code} {r.full_name}",
+                     r.full_name.upper(), int(r.compact_code)):
+            assert matcher.match(form) == r.code, form
+        if r.name in ambiguous:
+            with pytest.raises(CellProblem):
+                matcher.match(r.name)
+        else:
+            assert matcher.match(r.name) == r.code
 
 
 def test_ambiguous_regency_in_a_sheet_is_an_error_and_the_strict_forms_import(ctx, tmp_path, db_path):

@@ -322,3 +322,27 @@ def test_chain_on_both_backends(any_ctx):
         with any_ctx.db.write() as s:
             s.execute(text("DELETE FROM audit_log WHERE id = 1"))
     assert audit.verify_chain(any_ctx).ok
+
+
+def test_concurrent_writers_never_fork_the_chain_on_both_backends(any_ctx):
+    """Two engines on the same database (two workstations of the server mode)."""
+    other = Database(any_ctx.db.url)
+    errors: list[BaseException] = []
+
+    def work(context: AppContext, label: str) -> None:
+        try:
+            for i in range(10):
+                inc.create_incident(context, sample(title=f"{label} {i}"))
+        except BaseException as err:  # reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(any_ctx, "a")),
+               threading.Thread(target=work, args=(AppContext(other, any_ctx.actor), "b"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    other.dispose()
+    assert not errors
+    result = audit.verify_chain(any_ctx)
+    assert result.ok and result.checked == entries(any_ctx.db) == 20

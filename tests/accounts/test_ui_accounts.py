@@ -291,3 +291,76 @@ def test_settings_panel_admin_only_and_audited(accounts_ctx, open_window):
     changed = {r.record_id for r in audit.query(accounts_ctx,
                                                  AuditFilter(action="setting.change")).rows}
     assert changed == {"ui.idle_lock_minutes", "sitrep.tembusan"}
+
+
+def _when_modal(qtbot, act):
+    """Run `act(dialog)` on the next modal dialog once it is shown (exec() blocks)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(20, poll)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def test_start_up_without_accounts_runs_the_wizard(db, qtbot):
+    from posko_desktop.core.domain import Actor
+    from posko_desktop.ui.accounts.flow import sign_in
+
+    def fill(wizard):
+        wizard.next()
+        page = wizard.admin_page
+        page.username.setText("kepala")
+        page.password.setText("Satu-Komando-33")
+        page.repeat.setText("Satu-Komando-33")
+        page.demo.setChecked(True)
+        wizard.accept()
+
+    _when_modal(qtbot, fill)
+    signed = sign_in(AppContext(db, Actor("os-user", "admin", "os-user")))
+    assert signed is not None and signed.wants_demo
+    assert signed.ctx.actor.username == "kepala" and signed.ctx.actor.role == "admin"
+
+
+def test_start_up_with_accounts_logs_in_and_forces_the_change(accounts_ctx, qtbot):
+    from posko_desktop.ui.accounts.flow import sign_in
+
+    accounts.reset_password(accounts_ctx, "opr", "Sementara-Sekali-1")
+    steps = []
+
+    def login(dialog):
+        steps.append(type(dialog).__name__)
+        dialog.username.setText("opr")
+        dialog.password.setText("Sementara-Sekali-1")
+        _when_modal_next(change)
+        dialog.accept()
+
+    def change(dialog):
+        steps.append(type(dialog).__name__)
+        dialog.new.setText("Pilihan-Sendiri-42")
+        dialog.repeat.setText("Pilihan-Sendiri-42")
+        dialog.accept()
+
+    def _when_modal_next(act):
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        def poll():
+            dialog = QApplication.activeModalWidget()
+            if dialog is None or type(dialog).__name__ != "ChangePasswordDialog":
+                QTimer.singleShot(20, poll)
+                return
+            act(dialog)
+
+        QTimer.singleShot(0, poll)
+
+    _when_modal(qtbot, login)
+    signed = sign_in(accounts_ctx)
+    assert steps == ["LoginDialog", "ChangePasswordDialog"]
+    assert signed is not None and signed.ctx.actor.username == "opr"
+    assert not accounts.login(accounts_ctx, "opr", "Pilihan-Sendiri-42").must_change_password

@@ -309,6 +309,12 @@ def test_not_a_spreadsheet(ctx, tmp_path, db_path):
     _refused(ctx, db_path, old, "Excel 97-2003")
 
 
+def test_missing_file_and_folder(ctx, tmp_path, db_path):
+    _refused(ctx, db_path, tmp_path / "tidak-ada.xlsx", "Cannot open tidak-ada.xlsx")
+    (tmp_path / "folder.csv").mkdir()
+    _refused(ctx, db_path, tmp_path / "folder.csv", "Cannot open folder.csv")
+
+
 def test_truncated_workbook(ctx, tmp_path, db_path):
     good = fill_template(ctx, tmp_path / "ok.xlsx", [row()])
     cut = tmp_path / "potong.xlsx"

@@ -65,14 +65,15 @@ def read_sheet(path: str | Path, progress: Progress = NO_PROGRESS) -> Sheet:
     name = path.name
     try:
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SpreadsheetError(
+                N_("{name} is too large ({size:.1f} MB); the limit is {limit:.0f} MB"),
+                name=name, size=size / 1048576, limit=MAX_FILE_BYTES / 1048576)
+        with path.open("rb") as fh:
+            head = fh.read(8)
     except OSError as err:
-        raise SpreadsheetError(N_("Cannot open {name}: {error}"), name=name, error=str(err)) from err
-    if size > MAX_FILE_BYTES:
-        raise SpreadsheetError(
-            N_("{name} is too large ({size:.1f} MB); the limit is {limit:.0f} MB"),
-            name=name, size=size / 1048576, limit=MAX_FILE_BYTES / 1048576)
-    with path.open("rb") as fh:
-        head = fh.read(8)
+        raise SpreadsheetError(N_("Cannot open {name}: {error}"), name=name,
+                               error=err.strerror or str(err)) from err
     suffix = path.suffix.lower()
     if head.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, progress)

@@ -145,6 +145,37 @@ def test_newer_schema_is_refused_and_the_file_is_unchanged(db_path: Path):
     assert _siblings(db_path) == files  # no backup, no stray file
 
 
+def test_newer_schema_in_a_rollback_journal_file_is_refused_unchanged(tmp_path: Path):
+    """The committed old file uses a rollback journal: even switching it to WAL (the first
+    thing a normal open does) would rewrite its header, so the refusal must come first."""
+    path = tmp_path / "dari-versi-baru.sqlite3"
+    shutil.copy(OLD_DB, path)
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = '0099'")
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    con.close()
+    before, files = _sha(path), _siblings(path)
+    with pytest.raises(DatabaseVersionError):
+        open_database(path)
+    assert _sha(path) == before
+    assert _siblings(path) == files
+
+
+def test_a_damaged_database_is_refused_unchanged(tmp_path: Path):
+    path = tmp_path / "rusak.sqlite3"
+    data = OLD_DB.read_bytes()
+    path.write_bytes(data[:100] + b"\xff" * 4096 + data[4196:8192])  # header kept, pages broken
+    before = _sha(path)
+    with pytest.raises(DatabaseVersionError) as info:
+        open_database(path)
+    assert info.value.text_in("en") == (
+        "This file is damaged or is not a database; it was not changed.")
+    assert info.value.text_in("id") == (
+        "Berkas ini rusak atau bukan basis data; berkas tidak diubah.")
+    assert _sha(path) == before
+
+
 @pytest.mark.postgres
 def test_newer_schema_is_refused_on_postgresql(pg_url: str):
     db = Database(pg_url)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from posko_desktop.core.services import demo
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.ui.models import incident_table
 from posko_desktop.ui.models.incident_table import PAGE_SIZE, Column, IncidentTableModel
 
 from .conftest import add, sql
@@ -135,3 +136,14 @@ def test_tick_flags_an_incident_that_became_overdue_while_the_log_was_open(qtbot
     with qtbot.waitSignal(model.dataChanged):
         model.tick()
     assert model.index(0, Column.NUMBER).data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_page_cache_is_bounded(qtbot, demo_ctx, runner, monkeypatch):
+    """Scrolled end to end, only the most recent pages stay in memory."""
+    monkeypatch.setattr(incident_table, "CACHE_PAGES", 3)
+    model = loaded_model(qtbot, demo_ctx, runner)
+    for row in range(0, model.rowCount(), PAGE_SIZE):
+        fetch(qtbot, model, row)
+    assert len(model._pages) == 3
+    last = model.rowCount() - 1
+    assert model.row_at(last) is not None and model.row_at(0) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from posko_desktop.core import i18n, settings
@@ -419,3 +419,19 @@ def test_date_range_is_in_wib_days_and_category_groups_include_their_children(ct
     expected = sql(db_path, "SELECT count(*) FROM incident WHERE status = 'baru' "
                             "AND occurred_date = '2024-11-27'")[0][0]
     assert window.log.model.total == expected == 2
+
+
+def test_clicking_a_column_title_sorts_in_sql(ctx, make_window, qtbot, db_path):
+    for title, sev in (("Beta", "kritis"), ("Alfa", "rendah"), ("Gama", "tinggi")):
+        add(ctx, title, severity=sev)
+    window = make_window()
+    header = window.log.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.TITLE) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    wait_loaded(qtbot, window)
+    first = [window.log.model.row_at(r).title for r in range(3)]
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    wait_loaded(qtbot, window)
+    second = [window.log.model.row_at(r).title for r in range(3)]
+    assert {tuple(first), tuple(second)} == {("Alfa", "Beta", "Gama"), ("Gama", "Beta", "Alfa")}
+    assert window.log.model.sort_key[0].value == "title"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import sys
 import uuid
 from pathlib import Path
 
@@ -293,3 +294,23 @@ def test_an_old_file_upgrades_to_head_with_its_data_intact(old_copy: Path):
             assert s.scalar(select(func.count()).select_from(FollowUp)) == 2
     finally:
         db.dispose()
+
+
+def _dump(path: Path) -> list[str]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+def test_migration_0001_still_builds_the_committed_old_file(tmp_path: Path):
+    """Databases in the field were made by 0001 as it was: it must never change. The
+    generator run today must give the same schema and rows as the committed file."""
+    sys.path.insert(0, str(DATA))
+    try:
+        import make_old_db
+    finally:
+        sys.path.remove(str(DATA))
+    fresh = make_old_db.make(tmp_path / "lagi.sqlite3")
+    assert _dump(fresh) == _dump(OLD_DB)

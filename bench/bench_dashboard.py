@@ -70,8 +70,8 @@ def raw_queries(conn: sqlite3.Connection, first: date, last: date) -> dict:
                               "occurred_date, regency_code", (lead, d1)),
         "heatmap": lambda: _two(conn, "occurred_date, regency_code, count(*)", rng,
                                 "occurred_date, regency_code", (d0, d1)),
-        "categories": lambda: _two(conn, "occurred_date, regency_code, category_code, count(*)",
-                                   rng, "occurred_date, regency_code, category_code", (d0, d1)),
+        "categories": lambda: _two(conn, "regency_code, category_code, count(*)",
+                                   rng, "regency_code, category_code", (d0, d1)),
         "severity": lambda: _two(conn, f"occurred_date, regency_code, count(*), {sev}", rng,
                                  "occurred_date, regency_code", (d0, d1)),
         "levels": lambda: conn.execute(

@@ -27,6 +27,7 @@ from common import Row, demo_db  # noqa: E402
 # Benchmark modules, one per area (bench/bench_<area>.py with run(db_path, args)).
 MODULES: list[str] = ["bench_foundation"]
 MODULES.append("bench_dashboard")
+MODULES.append("bench_sync")
 MODULES.append("bench_sitrep")
 MODULES.append("bench_accounts")
 

@@ -13,6 +13,8 @@ from posko_desktop.core.domain import PROVINCE_CODE
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import accounts, reference
 from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.sync import keys
+from posko_desktop.paths import AppPaths
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,6 +53,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def _print_site(ctx: AppContext, site: reference.SiteInfo) -> None:
     print(_("Site {code} ({name}) ready in {location}").format(
         code=site.code, name=site.name, location=ctx.db.display_location))
+    key = keys.ensure_keypair(AppPaths.default().ensure().keys_dir, site.code)
+    print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=key.short_fingerprint))
 
 
 def _unchanged(ctx: AppContext, args: argparse.Namespace) -> bool:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.db.engine import Database
+from posko_desktop.core.db.engine import Database, DatabaseBusy
 from posko_desktop.core.db.migrate import current_revision, head_revision
 from posko_desktop.core.db.models import Incident, LocalSite, NumberSequence, Regency
 from posko_desktop.core.db.session import open_database
@@ -132,3 +133,27 @@ def test_a_write_waits_for_the_other_workstations_write(any_db: Database):
         other.dispose()
     assert taken == f"3300-{year % 100:02d}-000001"
     assert result == [f"3300-{year % 100:02d}-000002"]
+
+
+def test_a_save_that_waits_too_long_is_refused_cleanly(any_db: Database):
+    """A workstation that cannot get the write lock in time gets a clear, translated
+    'try again' and writes nothing; once the other save ends, the retry works."""
+    admin = AppContext(any_db, Actor("admin", "admin", "Admin"))
+    reference.init_site(admin, "33", "Posko Provinsi")
+    year = admin.now().year
+    impatient = Database(any_db.url, write_wait_ms=300)
+    try:
+        ctx_b = AppContext(impatient, Actor("op_b", "admin", "Operator B"))
+        with any_db.write() as s:  # workstation A is in the middle of a save
+            inc._next_number(s, "33", year)
+            s.flush()
+            with pytest.raises(DatabaseBusy) as info:
+                inc.create_incident(ctx_b, _incident(1))
+        assert info.value.text_in("en").startswith("Another workstation is saving")
+        assert info.value.text_in("id").startswith("Komputer lain sedang menyimpan")
+        with any_db.read() as s:
+            assert s.scalar(select(func.count()).select_from(Incident)) == 0
+        again = inc.create_incident(ctx_b, _incident(2))
+        assert again.number == f"3300-{year % 100:02d}-000002"
+    finally:
+        impatient.dispose()

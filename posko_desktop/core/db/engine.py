@@ -10,11 +10,29 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from posko_desktop.core.domain import PoskoError
+from posko_desktop.core.i18n import N_
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+
+# Server mode: a workstation that vanishes (cable pulled, crash) in the middle of a save
+# must not keep the write lock for hours. Server-side TCP keepalives notice a dead peer in
+# about a minute; an open transaction left idle for 5 minutes is ended as a backstop.
+PG_SESSION_OPTIONS = (
+    "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3 "
+    "-c idle_in_transaction_session_timeout=300000"
+)
+
+
+class DatabaseBusy(PoskoError):
+    """Another workstation (or program) held the write lock longer than we wait."""
+
+    code = "db_busy"
 
 
 def to_url(path_or_url: str | Path) -> str:
@@ -25,7 +43,7 @@ def to_url(path_or_url: str | Path) -> str:
     return "sqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIMEOUT_MS) -> None:
     # Take transaction control from pysqlite so BEGIN / BEGIN IMMEDIATE are ours
     # (SQLAlchemy SQLite dialect docs, "Serializable isolation / Savepoints").
     dbapi_connection.isolation_level = None
@@ -33,7 +51,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
     cur.close()
 
@@ -53,15 +71,26 @@ PG_MIGRATE_LOCK = PG_WRITE_LOCK + 1
 
 
 def _pg_begin(conn: Any) -> None:
-    if conn.get_execution_options().get("posko_write", False):
+    options = conn.get_execution_options()
+    if options.get("posko_write", False):
+        wait_ms = int(options.get("posko_write_wait_ms", BUSY_TIMEOUT_MS))
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")  # like SQLite's busy timeout
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
+def _is_busy(err: OperationalError) -> bool:
+    """SQLite "database is locked" after the busy timeout, PostgreSQL lock_timeout (55P03)."""
+    if getattr(err.orig, "sqlstate", None) == "55P03":
+        return True
+    return "database is locked" in str(err.orig)
 
 
 class Database:
     """One engine, two session factories: `read()` and `write()` (BEGIN IMMEDIATE on SQLite,
     an advisory write lock on PostgreSQL)."""
 
-    def __init__(self, path_or_url: str | Path, *, echo: bool = False) -> None:
+    def __init__(self, path_or_url: str | Path, *, echo: bool = False,
+                 write_wait_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.url = to_url(path_or_url)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -71,18 +100,22 @@ class Database:
             if parsed.database and parsed.database != ":memory:":
                 self.file = Path(parsed.database)
                 self.file.parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": write_wait_ms / 1000}
         else:
             kwargs["pool_pre_ping"] = True
+            if parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:
+                kwargs["connect_args"] = {"options": PG_SESSION_OPTIONS}
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "connect",
+                         lambda dbapi, rec: _sqlite_connect(dbapi, rec, write_wait_ms))
             event.listen(self.engine, "begin", _sqlite_begin)
         elif self.engine.dialect.name == "postgresql":
             event.listen(self.engine, "begin", _pg_begin)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
-            self.engine.execution_options(posko_write=True), expire_on_commit=False
+            self.engine.execution_options(posko_write=True, posko_write_wait_ms=write_wait_ms),
+            expire_on_commit=False,
         )
 
     @property
@@ -98,9 +131,20 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction: commits on success, rolls back on any error."""
-        with self._writer.begin() as session:
-            yield session
+        """A write transaction: commits on success, rolls back on any error. Waiting longer
+        than `write_wait_ms` for another writer ends in `DatabaseBusy`, nothing written."""
+        try:
+            with self._writer.begin() as session:
+                yield session
+        except OperationalError as err:
+            if not _is_busy(err):
+                raise
+            logger.warning("Write to %s gave up waiting for another writer: %s",
+                           self.display_location, err.orig)
+            raise DatabaseBusy(
+                N_("Another workstation is saving right now; this change was not saved. "
+                   "Try again in a moment.")
+            ) from None
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -116,6 +116,10 @@ def test_hits_give_the_numbers_and_the_log_filter(sample):
                               "AND occurred_date = :d"), {"d": hit.day.isoformat()}).scalar()
     assert "{} insiden".format(n) in hit.text
 
+    label_hit = charts.hit_test(fig, ax, -4.0, row)  # the row's label: the whole period
+    assert label_hit.regency == "33.74" and label_hit.day is None
+    assert "{} insiden".format(int(snap.heatmap.row_total(row))) in label_hit.text
+
     tiles = charts.tile_map_figure(snap.levels)
     x, y = next((t.x, t.y) for t in charts.tile_layout() if t.code == "33.01")
     tile_hit = charts.hit_test(tiles, tiles.axes[0], x + 0.5, -y - 0.5)
@@ -127,6 +131,7 @@ def test_hits_give_the_numbers_and_the_log_filter(sample):
     cat_hit = charts.hit_test(cats, cats.axes[0], 1.0, bar)
     assert cat_hit is not None and cat_hit.regency == "33.01" and cat_hit.category == "D"
     assert charts.hit_test(cats, cats.axes[0], 1.0, 99) is None
+    assert charts.hit_test(cats, cats.axes[0], -5.0, bar).category is None
 
 
 def test_save_refuses_other_formats(sample, tmp_path):

@@ -87,8 +87,8 @@ def _category_hit(data: CategoryBreakdown, x: float, y: float) -> ChartHit | Non
     group = None
     for gi, g in enumerate(data.groups):
         cumulative += data.values[gi][index]
-        if along <= cumulative and data.values[gi][index]:
-            group = g
+        if 0 <= along <= cumulative and data.values[gi][index]:
+            group = g  # None on the label: the whole bar
             break
     lines = [data.key_labels[index] if per_regency else format_date_long(key)]
     for gi, g in enumerate(data.groups):
@@ -139,7 +139,7 @@ def _severity_hit(data: SeverityBreakdown, x: float, y: float) -> ChartHit | Non
     chosen = None
     for rank, sev in enumerate(SEVERITIES):
         cumulative += data.values[rank][index]
-        if y <= cumulative and data.values[rank][index]:
+        if 0 <= y <= cumulative and data.values[rank][index]:
             chosen = sev.value
             break
     lines = [format_date_long(data.days[index])]

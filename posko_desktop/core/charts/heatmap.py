@@ -61,6 +61,13 @@ def _row_label(data: HeatmapData, code: str) -> str:
 
 def _hit(data: HeatmapData, x: float, y: float) -> ChartHit | None:
     col, row = int(round(x)), int(round(y))
+    if col < 0 and 0 <= row < len(data.codes):  # the row's label: the whole period
+        code = data.codes[row]
+        total = data.row_total(row)
+        what = _("score {score}").format(score=format_number(total)) if data.weighted \
+            else _("{count} incidents").format(count=int(total))
+        return ChartHit("{name} ({code}): {what}".format(
+            name=data.names.get(code, code), code=code, what=what), regency=code)
     if not (0 <= row < len(data.codes) and 0 <= col < len(data.days)):
         return None
     code, day = data.codes[row], data.days[col]

@@ -117,8 +117,16 @@ class ChartPanel(QFrame):
 
         return hit_test(self.figure, inaxes, x, y)
 
+    def _event_hit(self, event: Any) -> Any:
+        if event.inaxes is not None or not self.figure.axes:
+            return self.hit_at(event.xdata, event.ydata, event.inaxes)
+        # outside the plot (e.g. a heat-map row label): data coordinates of the main axes
+        ax = self.figure.axes[0]
+        x, y = ax.transData.inverted().transform((event.x, event.y))
+        return self.hit_at(x, y, ax)
+
     def _on_motion(self, event: Any) -> None:
-        hit = self.hit_at(event.xdata, event.ydata, event.inaxes)
+        hit = self._event_hit(event)
         if hit is None:
             QToolTip.hideText()
             self.canvas.unsetCursor()
@@ -129,7 +137,7 @@ class ChartPanel(QFrame):
     def _on_press(self, event: Any) -> None:
         if event.button != 1:
             return
-        hit = self.hit_at(event.xdata, event.ydata, event.inaxes)
+        hit = self._event_hit(event)
         if hit is not None:
             self.clicked.emit(hit)
 

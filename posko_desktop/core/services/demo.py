@@ -821,7 +821,7 @@ class _Generator:
         referral: tuple[int, int, str] | None = None  # (id, due, agency)
         referral_state = ReferralState.TERKIRIM
         if status is Status.DIVERIFIKASI:
-            if rnd() < 0.45:  # follow-up with a referral to an agency
+            if rnd() < 0.3:  # follow-up with a referral to an agency
                 t_follow = last_change + int(rng.expovariate(1 / (fast * 2 * _MS_HOUR))) + 60_000
                 if t_follow < now:
                     op = _OPERATORS[int(rnd() * len(_OPERATORS))]

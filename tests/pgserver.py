@@ -149,7 +149,9 @@ def start_server() -> PgServer:
     if as_postgres and shutil.which("runuser") is None:
         pytest.fail("Running as root needs `runuser` to start PostgreSQL as the postgres user",
                     pytrace=False)
-    base = Path(tempfile.mkdtemp(prefix="posko-pg-"))
+    # As root the server runs as `postgres`, which must be able to reach the folder: use
+    # /tmp itself rather than a TMPDIR that may sit under root's home.
+    base = Path(tempfile.mkdtemp(prefix="posko-pg-", dir="/tmp" if as_postgres else None))
     server = PgServer(bin_dir, base, as_postgres=as_postgres)
     atexit.register(server.stop)  # also when the session dies half-way
     try:

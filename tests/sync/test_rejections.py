@@ -249,3 +249,13 @@ def test_encrypted_or_stored_members_are_checked_too(sites, package, tmp_path):
             zf.writestr(name, body)
     result = svc.import_package(sites[0].ctx, out)
     assert result.totals().new == 2
+
+
+def test_changed_copy_of_an_imported_package_is_refused_not_skipped(sites, package, tmp_path):
+    svc.import_package(sites[0].ctx, package)
+    data = read_members(package)
+    body = bytearray(data["records/incidents.jsonl"])
+    body[20] ^= 1
+    data["records/incidents.jsonl"] = bytes(body)
+    err = refused(sites[0], write_members(tmp_path / "copy.posko", data))
+    assert "checksum" in err.text()

@@ -631,6 +631,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
                                    code=site.code)
             previous = s.get(SyncPackage, package_id)
             if previous is not None and previous.direction == "in":
+                reader.verify_all_members()  # a changed copy is refused, not "already imported"
                 raise AlreadyImported(N_("{file} was already imported"),
                                       file=name, package_id=str(package_id), site=source)
             if previous is not None:  # known so far only as relayed provenance

@@ -79,8 +79,8 @@ def raw_queries(conn: sqlite3.Connection, first: date, last: date) -> dict:
             "'diverifikasi', 'ditindaklanjuti') THEN 1 ELSE 0 END) FROM incident WHERE "
             "occurred_at >= ? AND occurred_at < ? AND deleted IS 0 AND status NOT IN "
             "('ditolak', 'tidak_dapat_diverifikasi') GROUP BY 1, 2", win).fetchall(),
-        "warnings": lambda: _two(conn, "regency_code, occurred_date, count(*)", rng,
-                                 "regency_code, occurred_date", (warn0, d1)),
+        "warnings": lambda: _two(conn, "occurred_date, regency_code, count(*)", rng,
+                                 "occurred_date, regency_code", (warn0, d1)),
         "report status": lambda: conn.execute(
             "SELECT r.code, (SELECT created_at FROM incident i WHERE i.regency_code = r.code AND "
             "i.created_at < ? AND i.deleted IS 0 ORDER BY i.created_at DESC LIMIT 1), "

@@ -4,6 +4,7 @@ strings in Indonesian, fonts."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from posko_desktop.core import i18n
 from posko_desktop.core.domain import DatabaseVersionError
 from posko_desktop.core.services import settings_service
-from posko_desktop.ui import startup
+from posko_desktop.ui import errors, startup
 from posko_desktop.ui.errors import install_exception_hook
 from posko_desktop.ui.fonts import FALLBACK_FAMILY, setup_fonts
 
@@ -85,7 +86,12 @@ def test_dejavu_is_registered_from_matplotlib_data(qapp):
     assert FALLBACK_FAMILY in QFontDatabase.families()
 
 
-def test_exception_hook_logs_and_shows_a_dialog_instead_of_dying(qapp, qtbot, tmp_path, caplog):
+def test_exception_hook_logs_and_shows_a_dialog_instead_of_dying(qapp, qtbot, tmp_path):
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    errors_logger = logging.getLogger(errors.__name__)
+    errors_logger.addHandler(handler)
     previous = sys.excepthook
     try:
         install_exception_hook(tmp_path / "posko.log")
@@ -95,11 +101,12 @@ def test_exception_hook_logs_and_shows_a_dialog_instead_of_dying(qapp, qtbot, tm
             sys.excepthook(type(err), err, err.__traceback__)
     finally:
         sys.excepthook = previous
-    boxes = [w for w in qapp.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
-    assert boxes and "kaput" in boxes[-1].text()
-    assert "Unhandled exception" in caplog.text
-    for box in boxes:
-        box.close()
+        errors_logger.removeHandler(handler)
+    box = errors._open_boxes[-1]
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert "kaput" in box.text() and "kaput" in box.detailedText()
+    assert any(r.getMessage() == "Unhandled exception" and r.exc_info for r in records)
+    box.close()
 
 
 def test_refusal_message_is_bilingual(ctx, db, db_path, qtbot):

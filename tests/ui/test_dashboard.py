@@ -175,3 +175,22 @@ def test_language_switch_redraws_the_charts_in_english(ctx, make_window, qtbot):
     assert "Incidents per day" in titles
     assert tab.refresh_button.text() == "Refresh"
     i18n.set_language("id")
+
+
+def test_period_presets_end_on_the_to_day(ctx, make_window, qtbot):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    window = make_window()
+    tab = open_dashboard(qtbot, window)
+    tab.period.setCurrentIndex(tab.period.findData("7"))
+    tab.date_to.setDate(QDate(2024, 11, 27))
+    q = tab.query()
+    assert (q.date_from, q.date_to) == (date(2024, 11, 21), date(2024, 11, 27))
+    tab.period.setCurrentIndex(tab.period.findData("campaign"))
+    q = tab.query()
+    assert (q.date_from, q.date_to) == (date(2024, 9, 25), date(2024, 11, 28))
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        tab.refresh()
+    assert tab.result.snapshot.series.days[0] == date(2024, 9, 25)

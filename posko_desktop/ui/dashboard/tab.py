@@ -264,8 +264,8 @@ class DashboardTab(QWidget):
         self.retranslate_ui()
         self._update_dates()
         self.period.currentIndexChanged.connect(self._on_period)
-        for widget in (self.date_from, self.date_to):
-            widget.dateChanged.connect(self._schedule)
+        self.date_from.dateChanged.connect(self._schedule)
+        self.date_to.dateChanged.connect(self._on_period)  # a preset ends on the "To" day
         for combo in (self.category, self.severity, self.regency, self.order, self.mode):
             combo.currentIndexChanged.connect(self._schedule)
         self.weighted.toggled.connect(self._schedule)

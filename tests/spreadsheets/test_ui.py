@@ -10,7 +10,7 @@ import sys
 import openpyxl
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from posko_desktop.core import i18n
 from posko_desktop.core.services.incidents import IncidentFilter
@@ -90,6 +90,8 @@ def test_dialog_with_errors_offers_only_the_valid_rows(host, qtbot, tmp_path, db
     assert not dialog.import_valid_button.isEnabled() and not dialog.import_all_button.isEnabled()
     assert "insiden diimpor: 1" in dialog.summary.text()
     assert host.messages and "insiden diimpor: 1" in host.messages[-1]
+    dialog.close_button.click()  # "Tutup" closes (and deletes) the dialog
+    qtbot.waitUntil(lambda: host.findChild(ImportDialog) is None, timeout=5_000)
 
 
 def test_dialog_without_errors_imports_all(host, qtbot, tmp_path, db_path):
@@ -177,4 +179,36 @@ def test_menu_in_the_real_main_window(ctx, runner, qtbot, tmp_path):
     assert names[start:start + 3] == ours
     assert window.file_menu.actions()[-1] is window.quit_action
     assert window.spreadsheet_actions.import_action.text() == "&Impor lembar kerja (Excel/CSV)…"
+    runner.wait(10_000)
+
+
+def test_file_menu_import_and_filtered_export_in_the_real_window(ctx, runner, qtbot, tmp_path,
+                                                                db_path, monkeypatch):
+    """The whole path an operator takes: File → import (file chooser stubbed), then the log
+    filtered to one regency, File → export: the file holds exactly that regency's rows."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
+    sheet = fill_template(ctx, tmp_path / "isi.xlsx",
+                          [row(), row(regency="Kota Semarang", title="Di kota satu"),
+                           row(regency="3374", title="Di kota dua")])
+    out = tmp_path / "ekspor.csv"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(out), "CSV, UTF-8 (*.csv)"))
+    window = MainWindow(ctx, runner)
+    qtbot.addWidget(window)
+    window.spreadsheet_actions.import_action.trigger()
+    dialog = window.spreadsheet_import_dialog
+    _wait_idle(qtbot, dialog)
+    with qtbot.waitSignal(dialog.imported, timeout=10_000):
+        dialog.import_all_button.click()
+    dialog.close_button.click()  # "Tutup"
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+
+    window.show_incident_log(IncidentFilter(regencies=("33.74",)))
+    window.spreadsheet_actions.export_action.trigger()
+    qtbot.waitUntil(lambda: out.exists() and runner.active == 0, timeout=10_000)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) - 1 == sql(db_path, "SELECT count(*) FROM incident WHERE regency_code='33.74'") == 2
+    assert all(",33.74 Kota Semarang," in line for line in lines[1:])
     runner.wait(10_000)

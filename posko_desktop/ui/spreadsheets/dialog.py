@@ -109,7 +109,7 @@ class ImportDialog(QDialog):
         self.ctx, self.runner, self.path = ctx, runner, Path(path)
         self.task: Task | None = None
         self.report: ImportReport | None = None
-        self.done = False
+        self.import_finished = False
         self.setObjectName("spreadsheet_import")
         self.resize(820, 520)
         self.file_label = QLabel(self)
@@ -217,7 +217,7 @@ class ImportDialog(QDialog):
         if report.blocked:  # the data changed since the check: show the new report
             self.import_valid_button.setEnabled(report.new_rows > 0)
             return
-        self.done = True
+        self.import_finished = True
         self.imported.emit(report)
 
     def _on_error(self, err: BaseException) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from posko_desktop.core import i18n
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.spreadsheets import check_spreadsheet
 from posko_desktop.ui.main_window import MainWindow
 from posko_desktop.ui.spreadsheets import (
     export_log,
@@ -21,7 +22,7 @@ from posko_desktop.ui.spreadsheets import (
     open_import_dialog,
     save_template,
 )
-from posko_desktop.ui.spreadsheets.dialog import ImportDialog
+from posko_desktop.ui.spreadsheets.dialog import ImportDialog, ProblemModel
 from posko_desktop.ui.tasks import TaskRunner
 
 from .helpers import dump, fill_template, row, sql
@@ -212,3 +213,12 @@ def test_file_menu_import_and_filtered_export_in_the_real_window(ctx, runner, qt
     assert len(lines) - 1 == sql(db_path, "SELECT count(*) FROM incident WHERE regency_code='33.74'") == 2
     assert all(",33.74 Kota Semarang," in line for line in lines[1:])
     runner.wait(10_000)
+
+
+def test_problem_model_follows_the_qt_model_rules(ctx, tmp_path, qtmodeltester):
+    report = check_spreadsheet(ctx, fill_template(ctx, tmp_path / "x.xlsx",
+                                                  [row(regency="Tegal"), row(title="X")]))
+    model = ProblemModel()
+    model.set_problems(report.problems)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2

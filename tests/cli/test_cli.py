@@ -139,12 +139,14 @@ def test_list_json_matches_sql_counts(demo_db, capsys):
 
 def test_list_search_category_status_csv_and_table(demo_db, capsys):
     code, out, _ = run(capsys, "--db", str(demo_db), "incident", "list", "--category", "A",
-                       "--status", "baru", "--limit", "100000", "--format", "csv")
+                       "--status", "baru", "--status", "diverifikasi", "--limit", "100000",
+                       "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     want = sql(demo_db, "SELECT count(*) FROM incident WHERE deleted = 0 AND category_code "
-                        "LIKE 'A%' AND status = 'baru'")[0][0]
+                        "LIKE 'A%' AND status IN ('baru', 'diverifikasi')")[0][0]
     assert len(rows) == want > 0
-    assert all(r["category_code"].startswith("A") and r["status"] == "baru" for r in rows)
+    assert all(r["category_code"].startswith("A") and r["status"] in ("baru", "diverifikasi")
+               for r in rows)
     code, out, _ = run(capsys, "--db", str(demo_db), "incident", "list", "--search", "serangan",
                        "--format", "json", "--limit", "5")
     data = json.loads(out)

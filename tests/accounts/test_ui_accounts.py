@@ -12,7 +12,7 @@ from sqlalchemy import select
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
 from posko_desktop.core.services import accounts, reference, settings_service
-from posko_desktop.ui.accounts import apply_permission, can
+from posko_desktop.ui.accounts import Permission, apply_permission, can
 from posko_desktop.ui.accounts.dialogs import ChangePasswordDialog, LoginDialog
 from posko_desktop.ui.accounts.idle_lock import install_idle_lock
 from posko_desktop.ui.accounts.wizard import SetupWizard
@@ -168,11 +168,11 @@ def test_each_role_sees_only_what_it_may_use(accounts_ctx, open_window, username
     tab = accounts_tab(window)
     assert (tab.users is not None) == users_panel
     assert (tab.audit is not None) == audit_panel
-    assert can(ctx.actor, accounts.Permission.USERS_MANAGE) == users_panel
+    assert can(ctx.actor, Permission.USERS_MANAGE) == users_panel
     from PySide6.QtWidgets import QPushButton
 
     button = QPushButton("Terbitkan")
-    apply_permission(button, ctx.actor, accounts.Permission.SITREP_ISSUE)
+    apply_permission(button, ctx.actor, Permission.SITREP_ISSUE)
     assert button.isEnabled() == (username != "opr")
 
 

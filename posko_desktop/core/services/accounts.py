@@ -30,7 +30,7 @@ from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.resources import resource_path
 from posko_desktop.core.services import audit
-from posko_desktop.core.services.authz import Permission, Role, can, require
+from posko_desktop.core.services.authz import Permission, Role, require
 
 logger = logging.getLogger(__name__)
 
@@ -486,8 +486,3 @@ def _locked_error() -> AccountLocked:
 def _audit_failure(s: Session, actor: Actor, reason: str) -> None:
     audit.record(s, actor, "auth.login_failed", "user", actor.username, before=None,
                  after=None, detail=reason)
-
-
-def may(actor: Actor, permission: Permission) -> bool:
-    """Convenience re-export for callers that only import accounts."""
-    return can(actor, permission)

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import common
 from common import PYTHON, ROOT, Row, copy_db, measure, summary
 
 from posko_desktop.core.context import AppContext
@@ -131,7 +132,7 @@ SEARCHES: list[tuple[str, IncidentFilter]] = [
 
 
 def _row(name: str, ours: list[float], raw: list[float] | None, target_ms: float | None,
-         note: str = "", ratio: float | None = None) -> Row:
+         note: str = "", ratio: float | None = None, cpu: list[float] | None = None) -> Row:
     med, p95 = summary(ours)
     rmed, rp95 = summary(raw) if raw else (None, None)
     ok = None
@@ -142,7 +143,8 @@ def _row(name: str, ours: list[float], raw: list[float] | None, target_ms: float
     target = "" if target_ms is None else f"p95 <= {target_ms:g} ms"
     if ratio is not None:
         target += f", <= {ratio:g}x raw"
-    return Row(AREA, name, med, p95, "ms", rmed, rp95, target, ok, note)
+    return Row(AREA, name, med, p95, "ms", rmed, rp95, target, ok, note,
+               summary(cpu)[0] if cpu else None)
 
 
 # --- the measurements -------------------------------------------------------------------
@@ -247,16 +249,20 @@ def bench_queries(ctx: AppContext, conn: sqlite3.Connection, args: argparse.Name
     rows = []
     all_ours: list[float] = []
     all_raw: list[float] = []
+    all_cpu: list[float] = []
     for name, flt, sort, desc in COMBOS:
         ours = measure(lambda f=flt, s=sort, d=desc: incidents.query_incidents(ctx, f, s, d, 0,
                                                                                PAGE), args.repeat)
+        cpu = list(common.last_cpu)
         raw = measure(lambda f=flt, s=sort, d=desc: raw_page(conn, f, s, d, 0), args.repeat)
         all_ours += ours
         all_raw += raw
+        all_cpu += cpu
         if args.verbose:
-            rows.append(_row(f"  filter: {name}", ours, raw, 100))
+            rows.append(_row(f"  filter: {name}", ours, raw, 100, cpu=cpu))
     rows.insert(0, _row(f"filter + sort, first page ({len(COMBOS)} combinations)", all_ours,
-                        all_raw, 100, note="p95 over all combinations; --verbose for each"))
+                        all_raw, 100, note="p95 over all combinations; --verbose for each",
+                        cpu=all_cpu))
     counts = []
     for _name, flt, _sort, _desc in COMBOS[:6]:
         counts += measure(lambda f=flt: incidents.count_incidents(ctx, f), max(3, args.repeat // 4))
@@ -268,29 +274,33 @@ def bench_queries(ctx: AppContext, conn: sqlite3.Connection, args: argparse.Name
 def bench_search(ctx: AppContext, conn: sqlite3.Connection, args: argparse.Namespace) -> list[Row]:
     ours_all: list[float] = []
     raw_all: list[float] = []
+    cpu_all: list[float] = []
     rows = []
     for name, flt in SEARCHES:
         ours = measure(lambda f=flt: incidents.query_incidents(ctx, f, SortKey.OCCURRED, True, 0,
                                                                PAGE), args.repeat)
+        cpu = list(common.last_cpu)
         raw = measure(lambda f=flt: raw_page(conn, f, SortKey.OCCURRED, True, 0), args.repeat)
         ours_all += ours
         raw_all += raw
+        cpu_all += cpu
         if args.verbose:
-            rows.append(_row(f"  search: {name}", ours, raw, 100))
+            rows.append(_row(f"  search: {name}", ours, raw, 100, cpu=cpu))
     rows.insert(0, _row(f"full-text search, first page ({len(SEARCHES)} queries)", ours_all,
-                        raw_all, 100))
+                        raw_all, 100, cpu=cpu_all))
     return rows
 
 
 def bench_stats(ctx: AppContext, conn: sqlite3.Connection, args: argparse.Namespace) -> list[Row]:
     first = END - timedelta(days=89)
     ours = measure(lambda: stats.counts_by(ctx, "regency", first, END), args.repeat)
+    cpu = list(common.last_cpu)
     raw_sql = ("SELECT regency_code, count(*) FROM incident WHERE deleted = 0 AND occurred_date "
                "BETWEEN ? AND ? GROUP BY regency_code")
     raw = measure(lambda: conn.execute(raw_sql, (first.isoformat(), END.isoformat())).fetchall(),
                   args.repeat)
     rows = [_row("stats --by regency, 90 days (service)", ours, raw, 100, ratio=2.0,
-                 note="raw = the plain GROUP BY")]
+                 note="raw = the plain GROUP BY", cpu=cpu)]
     for by in ("category", "severity", "status", "day"):
         rows.append(_row(f"  stats --by {by}, 90 days", measure(
             lambda b=by: stats.counts_by(ctx, b, first, END), max(5, args.repeat // 2)), None,
@@ -338,16 +348,19 @@ def bench_scroll(ctx: AppContext, conn: sqlite3.Connection, args: argparse.Names
     rnd = random.Random(1)
     positions = [rnd.randrange(total) for _ in range(args.repeat * 2)]
     ours = []
+    cpu = []
     for pos in positions:
+        cpu0 = time.process_time()
         start = time.perf_counter()
         model.data(model.index(pos, 0))  # asks for the page
         wait(lambda p=pos: model.row_at(p) is not None)
         ours.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - cpu0) * 1000)
     raw = measure(lambda: raw_page(conn, IncidentFilter(), SortKey.OCCURRED, True,
                                    (rnd.randrange(total) // PAGE) * PAGE), args.repeat * 2, 0)
     runner.wait(5000)
     return [_row(f"jump-scroll: page at a random row of {total:,} (table model)", ours, raw, 50,
-                 note="model.data() → page fetched off-thread → row available")]
+                 note="model.data() → page fetched off-thread → row available", cpu=cpu)]
 
 
 def memory_probe(db: str) -> None:

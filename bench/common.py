@@ -47,6 +47,7 @@ class Row:
     target: str = ""
     ok: bool | None = None
     note: str = ""
+    cpu_median: float | None = None  # process CPU time: close to the wall time of an idle machine
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -59,15 +60,22 @@ def percentile(values: list[float], pct: float) -> float:
     return data[lo] + (data[hi] - data[lo]) * (k - lo)
 
 
+last_cpu: list[float] = []  # CPU ms (all threads of this process) of the last measure()
+
+
 def measure(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:
-    """Wall times in ms of `repeat` calls (after `warmup` unmeasured calls)."""
+    """Wall times in ms of `repeat` calls (after `warmup` unmeasured calls); their CPU
+    times are left in `last_cpu`."""
     for _ in range(warmup):
         fn()
     out = []
+    last_cpu.clear()
     for _ in range(repeat):
+        cpu = time.process_time()
         start = time.perf_counter()
         fn()
         out.append((time.perf_counter() - start) * 1000)
+        last_cpu.append((time.process_time() - cpu) * 1000)
     return out
 
 

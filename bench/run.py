@@ -43,13 +43,15 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    headers = ["area", "measurement", "median", "p95", "raw median", "raw p95", "target", "ok",
-               "note"]
+    headers = ["area", "measurement", "median", "p95", "cpu median", "raw median", "raw p95",
+               "target", "ok", "note"]
     table = []
     for r in rows:
         ok = "" if r.ok is None else ("OK" if r.ok else "MISS")
+        cpu = getattr(r, "cpu_median", None)
         table.append([r.area, r.name, fmt(r.median, r.unit), fmt(r.p95, r.unit) if r.p95 is not
-                      None else "", fmt(r.raw_median, r.unit) if r.raw_median is not None else "",
+                      None else "", fmt(cpu, r.unit) if cpu is not None else "",
+                      fmt(r.raw_median, r.unit) if r.raw_median is not None else "",
                       fmt(r.raw_p95, r.unit) if r.raw_p95 is not None else "", r.target, ok,
                       r.note])
     widths = [max(len(h), *(len(row[i]) for row in table)) if table else len(h)
@@ -60,7 +62,8 @@ def print_table(rows: list[Row]) -> None:
     print("-+-".join("-" * w for w in widths))
     for row in table:
         print(line.format(*row))
-    print("(times in ms unless marked; raw = the same work with Python's sqlite3 directly)")
+    print("(times in ms unless marked; raw = the same work with Python's sqlite3 directly; "
+          "cpu = CPU time of this process, close to the wall time on an idle machine)")
 
 
 def main() -> int:

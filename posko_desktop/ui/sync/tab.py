@@ -78,6 +78,23 @@ def describe_result(path: Path, result: svc.ImportResult | None, err: PoskoError
                                              conflicts=t.conflicts)
 
 
+def describe_log(e: svc.LogEntry) -> str:
+    if e.action == "import":
+        t = e.summary.get("totals", {})
+        return _("{file} from {site}: {new} new, {updated} updated, {unchanged} unchanged, "
+                 "{conflicts} conflicts").format(file=e.file_name, site=e.peer_site,
+                                                 new=t.get("new", 0), updated=t.get("updated", 0),
+                                                 unchanged=t.get("unchanged", 0),
+                                                 conflicts=t.get("conflicts", 0))
+    c = e.summary.get("counts", {})
+    return _("Package {file} for {to} ({mode}, number {seq}): {incidents} incidents, {tombstones} "
+             "deleted, {followups} follow-ups, {attachments} attachments").format(
+        file=e.file_name, to=e.peer_site, mode=e.summary.get("mode", ""),
+        seq=e.summary.get("sequence", ""), incidents=c.get("incidents", 0),
+        tombstones=c.get("tombstones", 0), followups=c.get("followups", 0),
+        attachments=c.get("attachments", 0))
+
+
 class KeyConfirmDialog(QDialog):
     """Shows a key file's site and asks for the fingerprint read out over the phone."""
 
@@ -136,6 +153,7 @@ class SyncTab(QWidget):
         actions = QHBoxLayout()
         self.recipient = QComboBox(self)
         self.recipient.setObjectName("sync_recipient")
+        self.recipient.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.full = QCheckBox(self)
         self.export_btn = QPushButton(self)
         self.export_btn.setObjectName("sync_export")
@@ -168,6 +186,7 @@ class SyncTab(QWidget):
         self.sites.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.sites.verticalHeader().setVisible(False)
         self.sites.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.sites.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.sites)
 
         self.conflict_box = QGroupBox(self)
@@ -251,7 +270,8 @@ class SyncTab(QWidget):
             self.site_label.setText(_("This site: {code} ({name}). Key fingerprint: "
                                       "{fingerprint}").format(code=site.code, name=site.name,
                                                               fingerprint=key.short_fingerprint))
-        rows: list[svc.PeerStatus] = data["overview"]
+        rows: list[svc.PeerStatus] = sorted(data["overview"],
+                                            key=lambda r: (r.key != "trusted", r.site_code))
         keys = {"trusted": _("trusted"), "revoked": _("revoked"), "none": _("no key")}
         self.sites.setRowCount(len(rows))
         current = self.recipient.currentData()
@@ -280,11 +300,8 @@ class SyncTab(QWidget):
         if not self.last_results and data["log"]:
             lines = []
             for e in data["log"][:20]:
-                totals = e.summary.get("totals") or e.summary.get("counts") or {}
-                lines.append("{at}  {action} {peer}  {file}  {totals}".format(
-                    at=format_datetime_wib(e.at), action=e.action, peer=e.peer_site,
-                    file=e.file_name, totals=", ".join(
-                        "{k} {v}".format(k=k, v=v) for k, v in totals.items())))
+                lines.append("{at}  {text}".format(at=format_datetime_wib(e.at),
+                                                   text=describe_log(e)))
             self.log.setPlainText("\n".join(lines))
 
     def _failed(self, err: BaseException) -> None:

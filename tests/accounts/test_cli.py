@@ -174,3 +174,31 @@ def test_settings_cli_is_admin_only_and_audited(run, db_path):
                if e.action == "setting.change"]
     assert changes == [("ui.idle_lock_minutes", '{"ui.idle_lock_minutes":2.5}'),
                        ("sitrep.tembusan", '{"sitrep.tembusan":["Arsip"]}')]
+
+
+def test_cli_never_logs_or_prints_passwords(run, db_path):
+    import logging
+
+    run("init", "--site", "33", "--site-name", "Posko", "--admin-user", "admin",
+        "--admin-password", ADMIN_PW)
+    secrets = ["Salah-Sandi-Rahasia-9", "Operator-Rahasia-31", "Sandi-Baru-Rahasia-5"]
+    outputs = []
+    outputs += run("--user", "admin", "user", "list", password=secrets[0])[1:]
+    outputs += run("--user", "admin", "user", "add", "opr", "--role", "operator",
+                   "--password", secrets[1], password=ADMIN_PW)[1:]
+    outputs += run("--user", "opr", "passwd", password=secrets[1], new_password=secrets[2])[1:]
+    outputs += run("--user", "opr", "audit", "list", password=secrets[2])[1:]
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "posko", False):
+            handler.flush()
+    files = [h.baseFilename for h in logging.getLogger().handlers
+             if getattr(h, "posko", False) and hasattr(h, "baseFilename")]
+    assert files
+    log_text = "".join(open(f, encoding="utf-8").read() for f in files)
+    assert "opr" in log_text
+    raw_db = db_path.read_bytes() + (db_path.with_name(db_path.name + "-wal").read_bytes()
+                                     if db_path.with_name(db_path.name + "-wal").exists() else b"")
+    for secret in secrets + [ADMIN_PW]:
+        assert secret not in log_text
+        assert not any(secret in o for o in outputs)
+        assert secret.encode() not in raw_db

@@ -126,6 +126,12 @@ def _import_sheet(w: World, c: AppContext) -> Any:
         return None
 
 
+def _sync_export(w: World, c: AppContext) -> Any:
+    keys = w.tmp / "keys"
+    sync.ensure_site_key(w.admin, keys)
+    return sync.export_package(c, keys, "33.74", w.tmp / f"paket-{uuid.uuid4().hex}.posko")
+
+
 def _nihil(w: World, c: AppContext) -> Any:
     from posko_desktop.core.services.dashboard import record_nihil
 
@@ -188,6 +194,7 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "audit.verify": lambda w, c: audit.verify_chain(c),
     "audit.export": lambda w, c: audit.export(c, AuditFilter(), w.tmp / f"a-{uuid.uuid4().hex}.csv"),
     "data.export": _export_log,
+    "data.export.sync": _sync_export,
     "data.import": _import_sheet,
     "report.nihil": _nihil,
     "sitrep.issue": _sitrep_issue,

@@ -333,3 +333,30 @@ def test_csv_export_round_trip_and_no_formulas(filled, tmp_path):
     assert text_out.strip() == "'=1+1,'-2,aman"
     with pytest.raises(dash.ExportError):
         dash.write_csv(rows, tmp_path / "missing" / "x.csv")
+
+
+def test_dashboard_on_sqlite_and_postgresql(any_ctx):
+    """The same numbers in server mode (PostgreSQL): counts, snapshot, levels, watch."""
+    ctx = any_ctx
+    made = []
+    for k in range(12):
+        when = datetime(2024, 11, 20, 9, 0) + timedelta(days=k % 6, hours=k)
+        made.append(add(ctx, CODES[k % 3], when, SEVS[k % 4], CATS[k % 5]))
+    inc.set_deleted(ctx, made[0].id, True, "duplikat")
+    day0, day1 = date(2024, 11, 19), date(2024, 11, 26)
+    with ctx.db.engine.connect() as conn:
+        expected = dict(conn.execute(text(
+            "SELECT occurred_date, count(*) FROM incident WHERE NOT deleted AND occurred_date "
+            "BETWEEN :a AND :b GROUP BY occurred_date"), {"a": day0, "b": day1}).all())
+    expected = {(d if isinstance(d, date) else date.fromisoformat(d)): n for d, n in expected.items()}
+    snap = dash.snapshot(ctx, day0, day1)
+    assert snap.series.total == [expected.get(d, 0) for d in snap.series.days]
+    assert sum(sum(row) for row in snap.heatmap.values) == sum(expected.values()) == 11
+    assert sum(snap.categories.bar_total(i) for i in range(len(snap.categories.keys))) == 11
+    assert sum(snap.severity.totals()) == 11
+    levels = dash.situation_levels(ctx, datetime(2024, 11, 26, 0, 0))
+    assert len(levels) == 35 and sum(lv.incidents for lv in levels.values()) > 0
+    during = at_clock(ctx, datetime(2024, 11, 26, 15, 30, tzinfo=WIB))
+    dash.record_nihil(during, "33.20", via="paket")
+    status = dash.report_status(ctx, report_period(date(2024, 11, 27)))
+    assert status["33.20"].status == "nihil" and len(status) == 35

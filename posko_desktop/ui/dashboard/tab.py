@@ -495,7 +495,8 @@ class DashboardTab(QWidget):
             if snap.series.days else _("Early warning")
         self.warnings_box.setTitle(warn_title)
         for table in (self.warnings_table, self.top_table, self.silent_table, self.report_table):
-            table.resizeColumnToContents(0)
+            for col in range(table.columnCount() - 1):  # small tables (≤ 35 rows)
+                table.resizeColumnToContents(col)
 
     def _open_row(self, table: QTableWidget, row: int, today: bool) -> None:
         item = table.item(row, 0)

@@ -591,7 +591,7 @@ class _ImportState:
     result: ImportResult
     max_stamp: str = ""
     seen_incidents: set[bytes] = field(default_factory=set)
-    seen_children: set[bytes] = field(default_factory=set)
+    seen_children: set[str] = field(default_factory=set)
     referral_touched: set[uuid.UUID] = field(default_factory=set)
     known_incidents: set[bytes] = field(default_factory=set)
     new_incidents: set[bytes] = field(default_factory=set)
@@ -1016,7 +1016,7 @@ def _validate_child(state: _ImportState, schema_name: str, member: str, line: in
     problem = records.checker(schema_name)(rec)
     if problem:
         raise _bad(state, member, line, problem)
-    out = dict(rec)
+    out = rec  # parsed from the package just now: changed in place
     try:
         for name in dt_fields:
             if out[name] is not None:
@@ -1029,13 +1029,13 @@ def _validate_child(state: _ImportState, schema_name: str, member: str, line: in
         raise PackageError(N_("{file}: line {line} of {member}: unknown regency code {code}"),
                            file=state.reader.name, line=line, member=member,
                            code=out["origin_site"])
-    out["id"] = uuid.UUID(rec["id"])
-    out["incident_id"] = uuid.UUID(rec["incident_id"])
-    key = out["id"].bytes
+    key = out["id"]
     if key in state.seen_children:
         raise PackageError(N_("{file}: record {id} appears twice in the package"),
-                           file=state.reader.name, id=rec["id"])
+                           file=state.reader.name, id=key)
     state.seen_children.add(key)
+    out["id"] = uuid.UUID(key)
+    out["incident_id"] = uuid.UUID(out["incident_id"])
     if rec["mod_stamp"] > state.max_stamp:
         state.max_stamp = rec["mod_stamp"]
     return out
@@ -1060,8 +1060,10 @@ def _merge_followups(s: Session, state: _ImportState, batch: list[tuple[int, dic
             rec["referral_id"] = uuid.UUID(rec["referral_id"])
         _require_incident(s, state, member, line, rec["incident_id"])
         recs.append(rec)
-    have = set(s.scalars(select(FollowUp.id).where(FollowUp.id.in_([r["id"] for r in recs]))))
-    new = [r for r in recs if r["id"] not in have]
+    # ids come back unprocessed (hex on SQLite, text elsewhere): no UUID objects per row
+    have = {str(x).replace("-", "") for x in s.connection().scalars(
+        select(_raw(FollowUp.id)).where(FollowUp.id.in_([r["id"] for r in recs])))}
+    new = [r for r in recs if r["id"].hex not in have]
     if new:
         _insert_rows(s, FollowUp, new)
         state.result.followups_new += len(new)

@@ -403,3 +403,26 @@ def sample_number(db_path) -> str:
                          "'Kejadian uji' ORDER BY seq LIMIT 1").fetchone()[0]
     con.close()
     return number
+
+
+def test_a_tampered_stored_pdf_is_refused(sample, db_path):
+    info = sitrep.issue(sample, SitrepOptions(VOTING_DAY))
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE sitrep_issued SET pdf = ? WHERE number = ?", (b"%PDF-1.4 forged", info.number))
+    con.commit()
+    con.close()
+    with pytest.raises(sitrep.SitrepError) as err:
+        sitrep.issued_pdf(sample, info.number)
+    assert info.number in err.value.text()
+
+
+def test_a_missing_logo_falls_back_to_the_default(sample, tmp_path):
+    with sample.db.write() as s:
+        settings.put(s, settings.SITREP_LOGO_PATH, str(tmp_path / "no-such-logo.png"), "admin")
+        settings.put(s, settings.SITREP_SIGNER_NAME, "Dr. Siti Nur'aini Ngémplak, M.Si.", "admin")
+        settings.put(s, settings.SITREP_SIGNER_NIP, "19700101 199503 2 001", "admin")
+    _pdf, reader = render(sample)
+    text = text_of(reader)
+    assert "Dr. Siti Nur'aini Ngémplak, M.Si." in text
+    assert "NIP. 19700101 199503 2 001" in text
+    assert any("/XObject" in p["/Resources"] for p in reader.pages[:1])  # a logo is drawn

@@ -25,6 +25,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -66,6 +67,7 @@ PAGE_SIZES = {Paper.A4.value: A4, Paper.F4.value: F4}
 CHART_DPI = 200
 NOTABLE_MARK = "●"  # appendix rows of notable incidents (section C)
 APPENDIX_HEAD = 24.0  # points: the two-line header row of the appendix
+LOGO_MAX_BYTES = 5 * 1024 * 1024
 COMPACT_ROW = 10.5  # points: one line of 6.8 pt type in the long lists
 DESCRIPTION_MAX = 1500  # characters of a chronology printed in section C
 ACTION_MAX = 600
@@ -550,15 +552,20 @@ class _Renderer:
         ]
 
     def _logo(self, size: float) -> Image | None:
-        path = self.d.letterhead.logo_path or str(default_logo())
-        try:
-            return Image(path, width=size, height=size, kind="proportional")
-        except Exception:  # a missing or broken logo must not stop the report
-            logger.warning("Letterhead logo %s cannot be read; using the default", path)
+        """The configured logo, checked now (reportlab would only fail while drawing);
+        a missing, huge or unreadable file falls back to the neutral default."""
+        for path in (self.d.letterhead.logo_path, str(default_logo())):
+            if not path:
+                continue
             try:
-                return Image(str(default_logo()), width=size, height=size, kind="proportional")
-            except Exception:
-                return None
+                data = Path(path).read_bytes()
+                if len(data) > LOGO_MAX_BYTES:
+                    raise ValueError("logo file too large")
+                ImageReader(io.BytesIO(data)).getSize()
+                return Image(io.BytesIO(data), width=size, height=size, kind="proportional")
+            except Exception as err:  # noqa: BLE001 - a bad logo must not stop the report
+                logger.warning("Letterhead logo %s cannot be used (%s)", path, err)
+        return None
 
     def heading(self) -> list[Flowable]:
         st, d = self.st, self.d

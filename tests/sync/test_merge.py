@@ -233,3 +233,16 @@ def test_conflicts_table_counts_match_summary(sites, tmp_path):
     with prov.ctx.db.read() as s:
         rows = s.scalar(select(func.count()).select_from(SyncConflict))
     assert rows == r1.totals().conflicts + r2.totals().conflicts == 1
+
+
+def test_search_finds_imported_incidents_after_a_bulk_import(sites, tmp_path, monkeypatch):
+    """Large packages rebuild the full-text index once instead of per row."""
+    prov, kab, _ = sites
+    add_incident(kab, title="Baliho dirusak di Ungaran")
+    monkeypatch.setattr(svc, "BULK_MIN", 1)
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    found = inc.query_incidents(prov.ctx, inc.IncidentFilter(text="baliho"), with_total=True)
+    assert found.total == 1
+    d = add_incident(prov, title="Kampanye hitam di pasar")
+    assert inc.query_incidents(prov.ctx, inc.IncidentFilter(text="pasar"),
+                               with_total=True).rows[0].id == d.id

@@ -259,3 +259,25 @@ def test_changed_copy_of_an_imported_package_is_refused_not_skipped(sites, packa
     data["records/incidents.jsonl"] = bytes(body)
     err = refused(sites[0], write_members(tmp_path / "copy.posko", data))
     assert "checksum" in err.text()
+
+
+def test_refused_bulk_import_keeps_the_search_triggers(sites, package, tmp_path, monkeypatch):
+    from sqlalchemy import text
+
+    prov, kab, _ = sites
+    monkeypatch.setattr(svc, "BULK_MIN", 1)
+
+    def bad(m):
+        rows = lines(m["records/followups.jsonl"])
+        rows[-1]["kind"] = "unknown"
+        m["records/followups.jsonl"] = jsonl(rows)
+
+    def triggers():
+        with prov.ctx.db.engine.connect() as conn:
+            return sorted(r[0] for r in conn.execute(text(
+                "SELECT name FROM sqlite_master WHERE type='trigger'")))
+
+    before = triggers()
+    assert "incident_fts_ai" in before
+    refused(prov, resign(package, tmp_path / "late.posko", kab.keys_dir, kab.code, members=bad))
+    assert triggers() == before

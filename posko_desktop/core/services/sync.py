@@ -57,6 +57,7 @@ from posko_desktop.core.db.models_sync import (
     SyncPackage,
     SyncWatermark,
 )
+from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
 from posko_desktop.core.domain import (
     PROVINCE_CODE,
     FollowUpKind,
@@ -92,6 +93,7 @@ logger = logging.getLogger(__name__)
 
 BROADCAST = "*"
 BATCH = 1000
+BULK_MIN = 5000  # incidents in a package from which the search index is rebuilt, not updated
 
 INCIDENT_COLUMNS = (
     "id", "number", "origin_site", "regency_code", "kecamatan", "desa", "location",
@@ -653,6 +655,12 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
                 result=ImportResult(name, str(package_id), source),
             )
             _import_blobs(s, state)
+            conn = s.connection()
+            incoming = m["counts"]["incidents"] + m["counts"]["tombstones"]
+            bulk = incoming >= max(BULK_MIN, int(s.scalar(select(func.count()).select_from(
+                Incident)) or 0))
+            if bulk:  # cheaper to rebuild the full-text index once than to update it per row
+                drop_triggers(conn)
             total = sum(m["counts"][k] for k in ("incidents", "tombstones", "followups")) or 1
             done = 0
             for kind in ("incidents", "tombstones"):
@@ -669,6 +677,8 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
             for inc_id in state.referral_touched:
                 s.execute(update(Incident).where(Incident.id == inc_id).values(
                     next_referral_due=next_referral_due(s, inc_id)))
+            if bulk:
+                rebuild_search_index(conn)
             _store_provenance(s, state)
             _record_ack(s, source, m["acks"], site.code)
             if state.max_stamp:

@@ -387,6 +387,7 @@ class _Footer:
     right: str
     anchor: str
     running: str  # running header on pages after the first
+    watermark: str  # drafts: a faint diagonal word on every page ("" when issued)
 
 
 def _canvas_class(footer: _Footer, sink: list[int]) -> type[Canvas]:
@@ -427,6 +428,15 @@ def _canvas_class(footer: _Footer, sink: list[int]) -> type[Canvas]:
             if footer.anchor:
                 self.setFont(SANS, 6)
                 self.drawString(left, 7.2 * mm, footer.anchor)
+            if footer.watermark:
+                self.saveState()
+                self.setFillColor(colors.HexColor("#9a9a9a"))
+                self.setFillAlpha(0.12)
+                self.setFont(f"{SANS}-Bold", 110)
+                self.translate(width / 2, height / 2)
+                self.rotate(45)
+                self.drawCentredString(0, -40, footer.watermark)
+                self.restoreState()
             if page > 1:
                 self.setFont(f"{SANS}-Italic", 7)
                 self.drawRightString(right, height - 10 * mm, footer.running)
@@ -490,7 +500,8 @@ class _Renderer:
                 else _("DRAFT – not issued"))
         running = "{title} – {date}".format(title=_("Daily situation report"),
                                               date=format_date_long(d.options.report_date))
-        return _Footer(left, _("Page {page} of {total}"), generated, anchor, running)
+        return _Footer(left, _("Page {page} of {total}"), generated, anchor, running,
+                       "" if d.number else _("DRAFT"))
 
     def title_text(self) -> str:
         return "{t} – {d}".format(t=_("Daily situation report"),

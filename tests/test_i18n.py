@@ -52,3 +52,27 @@ def test_switching_language_changes_rendered_text():
     assert i18n._("Critical") == "Kritis"
     i18n.set_language("en")
     assert i18n._("Critical") == "Critical"
+
+
+def test_language_override_is_per_thread():
+    """An English report rendered on a worker thread leaves the GUI thread in Indonesian."""
+    import threading
+
+    seen: dict[str, str] = {}
+    inside = threading.Event()
+    release = threading.Event()
+
+    def worker() -> None:
+        with i18n.language("en"):
+            seen["worker"] = i18n._("Critical")
+            inside.set()
+            release.wait(5)
+
+    i18n.set_language("id")
+    thread = threading.Thread(target=worker)
+    thread.start()
+    inside.wait(5)
+    seen["main"] = i18n._("Critical")
+    release.set()
+    thread.join()
+    assert seen == {"worker": "Critical", "main": "Kritis"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -22,6 +23,7 @@ DEFAULT_LANGUAGE = "id"
 
 _translations: dict[str, gettext.NullTranslations] = {}
 _current = DEFAULT_LANGUAGE
+_override = threading.local()  # per-thread language inside `language()` (e.g. an English PDF)
 _listeners: list[Callable[[str], None]] = []
 
 
@@ -45,7 +47,7 @@ def reload_catalogues() -> None:
 
 
 def current_language() -> str:
-    return _current
+    return getattr(_override, "lang", None) or _current
 
 
 def set_language(lang: str) -> None:
@@ -63,22 +65,24 @@ def on_language_changed(listener: Callable[[str], None]) -> None:
 
 @contextmanager
 def language(lang: str) -> Iterator[None]:
-    """Render in another language for a while (e.g. an English sitrep from an Indonesian UI)."""
-    global _current
-    previous = _current
-    _current = lang
+    """Render in another language on this thread only (an English sitrep built on a worker
+    thread must not switch the labels the GUI thread draws meanwhile)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    previous = getattr(_override, "lang", None)
+    _override.lang = lang
     try:
         yield
     finally:
-        _current = previous
+        _override.lang = previous
 
 
 def _(message: str) -> str:
-    return translations(_current).gettext(message)
+    return translations(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations(_current).ngettext(singular, plural, n)
+    return translations(current_language()).ngettext(singular, plural, n)
 
 
 def gettext_in(lang: str, message: str) -> str:

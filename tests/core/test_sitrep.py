@@ -330,6 +330,19 @@ def test_issuing_twice_gives_two_numbers_and_keeps_both(sample, db_path):
     con.close()
 
 
+def test_issued_sitrep_footer_prints_the_audit_anchor(sample):
+    """The chain anchor on paper matches the audit trail entry before the issue, and
+    `verify_chain` accepts it as long as the trail is intact."""
+    from posko_desktop.core.services import audit
+
+    anchor = audit.latest_anchor(sample).text
+    info = sitrep.issue(sample, SitrepOptions(VOTING_DAY))
+    text = text_of(PdfReader(io.BytesIO(sitrep.issued_pdf(sample, info.number)[1])))
+    entry_id, digest = anchor.split(":")
+    assert digest[:16] in text.replace("\n", "")
+    assert audit.verify_chain(sample, anchors=[anchor]).ok
+
+
 def test_operator_may_not_issue_and_nothing_is_stored(sample, db_path):
     operator = sample.as_actor(Actor("op", "operator", "Operator"))
     with pytest.raises(PermissionDenied):

@@ -603,6 +603,8 @@ def issue(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = N
         number = _format_number(fmt, seq, options.report_date, site)
         now = ctx.now()
         data.number, data.generated_at, data.corrects = number, now, corrects
+        # the trail as it stands before this issue: a paper copy can later prove it unchanged
+        data.audit_anchor = audit.latest_anchor(ctx).text
         pdf, pages = sitrep_pdf.render_bytes(data, progress)
         digest = hashlib.sha256(pdf).hexdigest()
         with ctx.db.write() as s:

@@ -188,7 +188,12 @@ def test_refused_status_change_shows_a_bilingual_message_and_changes_nothing(ctx
     operator = ctx.as_actor(Actor("ani", "operator", "Ani"))
     window = make_window(AppContext(ctx.db, operator.actor, ctx.bus))
     select(qtbot, window, inc.id)
-    window.log.detail.status_buttons["diverifikasi"].click()
+    pane = window.log.detail
+    # An operator is not shown what only a supervisor may decide …
+    assert not set(pane.status_buttons) & {"diverifikasi", "ditolak", "tidak_dapat_diverifikasi"}
+    assert not pane.delete_button.isVisibleTo(window)
+    # … and if a request still reaches the core (stale screen, role changed) it is refused.
+    pane.change_status("diverifikasi")
     boxes = [b for b in window.findChildren(QMessageBox) if b.objectName() == "posko_error_box"]
     assert boxes and boxes[-1].isVisible()
     text = boxes[-1].text()

@@ -28,6 +28,7 @@ from posko_desktop.core.db.models import (
 )
 from posko_desktop.core.db.search import search_condition
 from posko_desktop.core.domain import (
+    Actor,
     AttachmentError,
     FollowUpKind,
     NotFoundError,
@@ -433,7 +434,7 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
             raise TransitionError(
                 N_("Incident {number} cannot go from {source} to {target}"),
                 number=inc.number, source=source.value, target=target_status.value)
-        if not _may_transition(ctx, transition):
+        if not may_transition(ctx.actor, transition):
             require(ctx.actor, Permission.INCIDENT_VERIFY)
         reason = (reason or "").strip()
         if transition.needs_reason and not reason:
@@ -460,10 +461,10 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
     return detail
 
 
-def _may_transition(ctx: AppContext, transition: Transition) -> bool:
+def may_transition(actor: Actor, transition: Transition) -> bool:
     """Operators may start the follow-up of a verified incident; deciding (verify, resolve,
-    reject, reopen) needs incident.verify."""
-    if can(ctx.actor, Permission.INCIDENT_VERIFY):
+    reject, reopen) needs incident.verify. The UI shows only the buttons this allows."""
+    if can(actor, Permission.INCIDENT_VERIFY):
         return True
     return (transition.source, transition.target) == (Status.DIVERIFIKASI, Status.DITINDAKLANJUTI)
 

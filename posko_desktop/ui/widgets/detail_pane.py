@@ -47,6 +47,7 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import incidents, reference
+from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
 from posko_desktop.core.timeutil import format_datetime_wib
 from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
@@ -317,6 +318,7 @@ class DetailPane(QWidget):
         for w in (self.edit_button, self.followup_button, self.refer_button,
                   self.referral_update_button, self.attach_button):
             w.setEnabled(editable)
+        self.delete_button.setVisible(can(self.ctx.actor, Permission.INCIDENT_DELETE))
         self.due_at.set_value(now + timedelta(hours=24))
         self._retranslate_sections(d)
 
@@ -328,14 +330,15 @@ class DetailPane(QWidget):
                 widget.deleteLater()
         self.status_buttons.clear()
         self.status_row.addWidget(self.status_label)
-        for t in d.transitions:
+        allowed = [t for t in d.transitions if incidents.may_transition(self.ctx.actor, t)]
+        for t in allowed:
             button = QPushButton(_(t.label), self)
             button.setObjectName("status_" + t.target.value)
             button.setToolTip(_("Change the status to {status}").format(status=t.target.label))
             button.clicked.connect(lambda _checked=False, tr=t: self.request_transition(tr))
             self.status_buttons[t.target.value] = button
             self.status_row.addWidget(button)
-        if not d.transitions:
+        if not allowed:
             none = QLabel(_("no further status change") if not d.deleted
                           else _("restore the incident first"), self)
             none.setStyleSheet("color:#777")

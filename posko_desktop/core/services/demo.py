@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import marshal
 import math
 import multiprocessing
 import os
@@ -35,7 +36,6 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from queue import Empty
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -506,12 +506,16 @@ def _chunks(plan: _Plan) -> Iterator[tuple[Any, ...]]:
     yield ("end", gen.numbers, gen.max_stamp)
 
 
-def _worker(plan: _Plan, queue: Any) -> None:
+def _worker(plan: _Plan, conn: Any) -> None:
+    """Helper process: send each chunk as marshal bytes (plain tuples of str/int/None;
+    about 3x cheaper than pickle on both sides)."""
     try:
         for item in _chunks(plan):
-            queue.put(item)
+            conn.send_bytes(marshal.dumps(item))
     except BaseException as err:  # reported to the parent, which raises it
-        queue.put(("error", repr(err)))
+        conn.send_bytes(marshal.dumps(("error", repr(err))))
+    finally:
+        conn.close()
 
 
 def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
@@ -528,18 +532,21 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     global helper_runs
     helper_runs += 1
     mp = multiprocessing.get_context("fork")
-    queue = mp.Queue(maxsize=4)
-    proc = mp.Process(target=_worker, args=(plan, queue), daemon=True)
+    receiver, sender = mp.Pipe(duplex=False)
+    proc = mp.Process(target=_worker, args=(plan, sender), daemon=True)
     proc.start()
+    sender.close()  # the helper holds the only sending end
     try:
         while True:
             progress.check()
-            try:
-                item = queue.get(timeout=0.5)
-            except Empty:
-                if not proc.is_alive():
-                    raise RuntimeError("demo data generator stopped") from None
+            if not receiver.poll(0.5):
+                if not proc.is_alive() and not receiver.poll(0):
+                    raise RuntimeError("demo data generator stopped")
                 continue
+            try:
+                item = marshal.loads(receiver.recv_bytes())
+            except EOFError:
+                raise RuntimeError("demo data generator stopped") from None
             if item[0] == "error":
                 raise RuntimeError("demo data generator failed: " + item[1])
             yield item
@@ -550,7 +557,7 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
         if proc.is_alive():
             proc.terminate()
             proc.join(timeout=5)
-        queue.close()
+        receiver.close()
 
 
 def _finish(s: Session, site_code: str, numbers: dict[int, int], max_stamp: str) -> None:

@@ -20,6 +20,8 @@ from posko_desktop.core.domain import PROVINCE_CODE, PoskoError, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import accounts, reference
 from posko_desktop.core.services.accounts import UserInfo
+from posko_desktop.core.sync import keys
+from posko_desktop.paths import AppPaths
 from posko_desktop.ui.accounts.dialogs import error_label, password_edit, show_message
 from posko_desktop.ui.dialogs.first_run import default_site_name
 from posko_desktop.ui.widgets.pickers import ValueCombo, regency_label
@@ -179,6 +181,8 @@ class SetupWizard(QWizard):
             logger.info("Set-up refused: %s", err.text_in("en"))
             show_message(page.message, err)
             return
-        logger.info("Set-up done: site %s, administrator %s", self.site_page.site_code(),
-                    self.admin.username)
+        self.key = keys.ensure_keypair(AppPaths.default().ensure().keys_dir,
+                                       reference.site_info(self.ctx).code)
+        logger.info("Set-up done: site %s, administrator %s, key %s", self.site_page.site_code(),
+                    self.admin.username, self.key.short_fingerprint)
         super().accept()

@@ -87,6 +87,15 @@ def test_trend_marks_milestones_in_indonesian_and_english(sample, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_trend_of_an_empty_period_has_whole_number_ticks(ctx):
+    """Counts are whole: an empty day must not label its axis "1, 1, 0, 0"."""
+    series = dash.daily_counts(ctx, D0, D0 + timedelta(days=2))
+    fig = charts.trend_figure(series)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert labels and len(labels) == len(set(labels))
+
+
 def test_every_chart_renders_with_labels(sample, tmp_path):
     snap = dash.snapshot(sample, D0, D1)
     figures = {

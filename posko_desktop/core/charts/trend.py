@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from posko_desktop.core.charts.style import (
     AVERAGE_COLOR,
@@ -49,6 +49,7 @@ def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | N
             _draw_milestones(ax, series)
         ax.set_xlim(-0.6, n - 0.4)
         ax.set_ylim(0, max([1, *series.total, *(v for vals in series.by_regency.values() for v in vals)]) * 1.3)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "1, 1, 0, 0"
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_int(int(v))))
         ax.set_ylabel(_("Incidents"))
         day_ticks(ax, series.days, max_labels=max(3, int(fig.get_figwidth() * 72 / 50)))

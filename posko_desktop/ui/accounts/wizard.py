@@ -45,6 +45,8 @@ class SitePage(QWizardPage):
         self.name.textEdited.connect(lambda _t: setattr(self, "_touched", True))
         self.site_combo.currentIndexChanged.connect(self._suggest)
         self.site_label, self.name_label = QLabel(self), QLabel(self)
+        self.site_label.setBuddy(self.site_combo)  # makes "&" an Alt shortcut, not a literal
+        self.name_label.setBuddy(self.name)
         form = QFormLayout()
         form.addRow(self.site_label, self.site_combo)
         form.addRow(self.name_label, self.name)

@@ -51,6 +51,16 @@ def test_preview_shows_the_report_and_fills_the_highlights(ctx, make_window, qtb
     assert tab.print_button.isEnabled() and tab.save_button.isEnabled()
 
 
+def test_opening_the_tab_shows_a_preview_without_a_click(ctx, make_window, qtbot):
+    seed(ctx)
+    window = make_window()
+    tab = next(t for t in window.feature_tabs if isinstance(t, SitrepTab))
+    with qtbot.waitSignal(tab.preview_ready, timeout=60_000):
+        window.tabs.setCurrentWidget(window._holders[tab])
+    wait_idle(qtbot, tab)
+    assert tab.document.pageCount() >= 3
+
+
 def test_edited_texts_go_into_the_pdf(ctx, make_window, qtbot):
     tab = open_tab(make_window(), qtbot)
     tab.highlights.setPlainText("Situasi umum aman dan terkendali.")

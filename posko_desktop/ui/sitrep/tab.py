@@ -374,6 +374,12 @@ class SitrepTab(QWidget):
         if self.pdf:  # a preview is shown: keep it live
             self._auto.start()
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """The first time the tab is opened, the report of the chosen day appears by itself."""
+        super().showEvent(event)
+        if not self.pdf and self._task is None and not self._auto.isActive():
+            self._auto.start()
+
     def _auto_preview(self) -> None:
         if self._task is not None:
             self._auto.start()  # still busy: try again shortly
@@ -439,6 +445,7 @@ class SitrepTab(QWidget):
 
     def refresh_preview(self) -> None:
         """Generate a draft with the current options and texts (worker thread)."""
+        self._auto.stop()  # an explicit preview replaces a pending automatic one
         self._run(sitrep.generate, self.ctx, self.options(), self.texts(),
                   on_done=self._preview_done, message=_("Generating the report…"))
 

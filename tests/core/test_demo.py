@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -79,19 +81,33 @@ def test_same_seed_gives_identical_databases(template_db, tmp_path):
     assert first != dump(tmp_path / "c.sqlite3")
 
 
-def test_helper_process_gives_the_same_data(template_db, tmp_path, monkeypatch):
-    """Big loads generate in a helper process: the rows are the same as in-process."""
+def test_helper_process_gives_the_same_data(template_db, tmp_path):
+    """Big loads generate in a helper process: the rows are the same as in-process.
+
+    The helper is only used from a single-threaded process (the CLI), and the test process
+    has Qt and worker threads by now, so b is generated in a fresh interpreter."""
     a = fresh_site(tmp_path / "a.sqlite3", template_db)
     b = fresh_site(tmp_path / "b.sqlite3", template_db)
     make(a, n=1200, seed=5)
-    monkeypatch.setattr(demo, "PROCESS_THRESHOLD", 1000)
-    monkeypatch.setattr(demo, "REINDEX_THRESHOLD", 1000)
-    monkeypatch.setattr(demo, "CHUNK", 300)
-    runs = demo.helper_runs
-    make(b, n=1200, seed=5)
-    assert demo.helper_runs == runs + 1  # b was really generated in the helper process
     a.db.dispose()
     b.db.dispose()
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from posko_desktop.core.context import AppContext\n"
+        "from posko_desktop.core.db.session import open_database\n"
+        "from posko_desktop.core.domain import Actor\n"
+        "from posko_desktop.core.services import demo\n"
+        "demo.PROCESS_THRESHOLD = demo.REINDEX_THRESHOLD = 1000\n"
+        "demo.CHUNK = 300\n"
+        "ctx = AppContext(open_database(sys.argv[1]), Actor('admin', 'admin'))\n"
+        "demo.generate(ctx, incidents=1200, days=60, end_date=date(2024, 11, 30), seed=5)\n"
+        "print(demo.helper_runs)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "b.sqlite3")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1"  # b was really generated in the helper process
     assert dump(tmp_path / "a.sqlite3") == dump(tmp_path / "b.sqlite3")
 
 

@@ -1,7 +1,9 @@
 """Imports every model module so `Base.metadata` is complete (Alembic, tests)."""
 
-from posko_desktop.core.db import models  # noqa: F401
-from posko_desktop.core.db import models_accounts  # noqa: F401
-from posko_desktop.core.db import models_dashboard  # noqa: F401
-from posko_desktop.core.db import models_sitrep  # noqa: F401
-from posko_desktop.core.db import models_sync  # noqa: F401
+from posko_desktop.core.db import (
+    models,  # noqa: F401
+    models_accounts,  # noqa: F401
+    models_dashboard,  # noqa: F401
+    models_sitrep,  # noqa: F401
+    models_sync,  # noqa: F401
+)

@@ -16,9 +16,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -595,8 +597,8 @@ class _ImportState:
     seen_incidents: set[bytes] = field(default_factory=set)
     seen_children: set[str] = field(default_factory=set)
     referral_touched: set[uuid.UUID] = field(default_factory=set)
-    known_incidents: set[bytes] = field(default_factory=set)
-    new_incidents: set[bytes] = field(default_factory=set)
+    known_incidents: set[str] = field(default_factory=set)  # ids as 32 hex digits
+    new_incidents: set[str] = field(default_factory=set)
 
 
 def import_package(ctx: AppContext, path: Path, progress: Progress = NO_PROGRESS,
@@ -816,7 +818,7 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
             same.add(raw_id)
     for rec in recs:
         if rec["id"] in same:
-            state.known_incidents.add(rec["id"].bytes)
+            state.known_incidents.add(rec["id"].hex)
             state.result.per_regency.setdefault(rec["regency_code"], RegencyCounts()).unchanged += 1
     recs = [r for r in recs if r["id"] not in same]
     if not recs:
@@ -841,7 +843,7 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
     for rec in recs:
         counts = state.result.per_regency.setdefault(rec["regency_code"], RegencyCounts())
         via = uuid.UUID(rec["via_package"]) if rec["via_package"] else pkg
-        state.known_incidents.add(rec["id"].bytes)
+        state.known_incidents.add(rec["id"].hex)
         row = existing.get(rec["id"])
         if row is None:
             values = {c: rec[c] for c in INCIDENT_COLUMNS}
@@ -849,7 +851,7 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
                 occurred_date=wib_date(rec["occurred_at"]),
                 severity_rank=Severity(rec["severity"]).rank,
             )
-            state.new_incidents.add(rec["id"].bytes)
+            state.new_incidents.add(rec["id"].hex)
             inserts.append(values)
             bases_new.append({"incident_id": rec["id"], "stamps": rec["field_stamps"],
                               "bases": rec["field_bases"], "mark": state.mark, "package_id": via})
@@ -951,16 +953,17 @@ def _bulk_update_incidents(s: Session, updates: list[dict[str, Any]]) -> None:
 def _sqlite_value(kind: str) -> Any:
     """Converter from a Python value to what SQLAlchemy stores on SQLite for that type."""
     if kind == "uuid":
-        return lambda v: v.hex if isinstance(v, uuid.UUID) else str(v).replace("-", "")
+        return lambda v: v.replace("-", "") if type(v) is str else v.hex
     if kind == "datetime":
-        def dt(v: datetime) -> str:
-            v = v.astimezone(UTC)
-            return "{d:%Y-%m-%d %H:%M:%S}.{us:06d}".format(d=v, us=v.microsecond)
+        def dt(v: datetime) -> str:  # "YYYY-MM-DD HH:MM:SS.ffffff" in UTC
+            if v.tzinfo is not UTC:
+                v = v.astimezone(UTC)
+            return v.isoformat(" ", "microseconds")[:26]
         return dt
     if kind == "date":
         return lambda v: v.isoformat()
     if kind == "json":
-        return json.dumps
+        return lambda v: orjson.dumps(v).decode("utf-8")
     if kind == "bool":
         return int
     return None
@@ -990,6 +993,10 @@ def _insert_rows(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     conn = s.connection()
     table = model.__table__
     if conn.dialect.name != "sqlite":
+        uuids = [n for n in rows[0] if _column_kind(table.c[n]) == "uuid"]
+        if uuids:  # records keep ids as text
+            rows = [{**r, **{n: uuid.UUID(r[n]) for n in uuids if isinstance(r[n], str)}}
+                    for r in rows]
         conn.execute(insert(table), rows)
         return
     names = list(rows[0])
@@ -997,9 +1004,16 @@ def _insert_rows(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     sql = "INSERT INTO {t} ({cols}) VALUES ({marks})".format(
         t=table.name, cols=", ".join('"{n}"'.format(n=n) for n in names),
         marks=", ".join("?" for _n in names))
-    params = [tuple(v if c is None or v is None else c(v)
-                    for c, v in zip(convs, (row[n] for n in names), strict=True))
-              for row in rows]
+    get = itemgetter(*names)
+    todo = [(i, c) for i, c in enumerate(convs) if c is not None]
+    params = []
+    for row in rows:
+        vals = list(get(row)) if len(names) > 1 else [get(row)]
+        for i, c in todo:
+            v = vals[i]
+            if v is not None:
+                vals[i] = c(v)
+        params.append(tuple(vals))
     conn.exec_driver_sql(sql, params)
 
 
@@ -1044,19 +1058,19 @@ def _validate_child(state: _ImportState, schema_name: str, member: str, line: in
         raise PackageError(N_("{file}: record {id} appears twice in the package"),
                            file=state.reader.name, id=key)
     state.seen_children.add(key)
-    out["id"] = uuid.UUID(key)
-    out["incident_id"] = uuid.UUID(out["incident_id"])
+    # ids stay text: the schema pattern admits only the canonical lower-case form
     if rec["mod_stamp"] > state.max_stamp:
         state.max_stamp = rec["mod_stamp"]
     return out
 
 
 def _require_incident(s: Session, state: _ImportState, member: str, line: int,
-                      incident_id: uuid.UUID) -> None:
-    if incident_id.bytes in state.known_incidents:
+                      incident_id: str) -> None:
+    key = incident_id.replace("-", "")
+    if key in state.known_incidents:
         return
-    if s.scalar(select(exists().where(Incident.id == incident_id))):
-        state.known_incidents.add(incident_id.bytes)
+    if s.scalar(select(exists().where(Incident.id == uuid.UUID(incident_id)))):
+        state.known_incidents.add(key)
         return
     raise _bad(state, member, line, "unknown incident {id}".format(id=incident_id))
 
@@ -1066,22 +1080,26 @@ def _merge_followups(s: Session, state: _ImportState, batch: list[tuple[int, dic
     recs = []
     for line, raw in batch:
         rec = _validate_child(state, "followup", member, line, raw, ("created_at", "due_at"))
-        if rec["referral_id"] is not None:
-            rec["referral_id"] = uuid.UUID(rec["referral_id"])
         _require_incident(s, state, member, line, rec["incident_id"])
         recs.append(rec)
     # ids come back unprocessed (hex on SQLite, text elsewhere): no UUID objects per row
-    have = {str(x).replace("-", "") for x in s.connection().scalars(
-        select(_raw(FollowUp.id)).where(FollowUp.id.in_([r["id"] for r in recs])))}
-    new = [r for r in recs if r["id"].hex not in have]
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":  # stored as 32 hex digits: compare as text
+        cond = _raw(FollowUp.id).in_([r["id"].replace("-", "") for r in recs])
+    else:
+        cond = FollowUp.id.in_([uuid.UUID(r["id"]) for r in recs])
+    have = {str(x).replace("-", "") for x in conn.scalars(select(_raw(FollowUp.id)).where(cond))}
+    new = [r for r in recs if r["id"].replace("-", "") not in have]
     if new:
         _insert_rows(s, FollowUp, new)
         state.result.followups_new += len(new)
+        fresh = state.new_incidents
         for r in new:  # new incidents came with their own next_referral_due
             if (r["kind"] in (FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE)
-                    and r["incident_id"].bytes not in state.new_incidents):
-                state.referral_touched.add(r["incident_id"])
-        touched = {r["incident_id"] for r in new if r["incident_id"].bytes not in state.new_incidents}
+                    and r["incident_id"].replace("-", "") not in fresh):
+                state.referral_touched.add(uuid.UUID(r["incident_id"]))
+        touched = {uuid.UUID(i) for i in {r["incident_id"] for r in new
+                                          if r["incident_id"].replace("-", "") not in fresh}}
         if not touched:
             return
         s.execute(update(SyncBase).where(SyncBase.incident_id.in_(touched)).values(mark=state.mark))
@@ -1101,6 +1119,7 @@ def _merge_attachments(s: Session, state: _ImportState, batch: list[tuple[int, d
     for line, raw in batch:
         rec = _validate_child(state, "attachment", member, line, raw, ("added_at",))
         _require_incident(s, state, member, line, rec["incident_id"])
+        rec["id"], rec["incident_id"] = uuid.UUID(rec["id"]), uuid.UUID(rec["incident_id"])
         if s.get(Blob, rec["sha256"]) is None:
             raise _bad(state, member, line, "attachment content {sha} is missing".format(
                 sha=rec["sha256"][:12]))

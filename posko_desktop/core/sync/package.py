@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import jsonschema
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from posko_desktop.core.domain import PoskoError
@@ -110,18 +111,20 @@ class PackageWriter:
     def write_records(self, kind: str, rows: Iterable[dict[str, Any]]) -> int:
         name = RECORD_FILES[kind]
         count = 0
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        dumps = orjson.dumps  # standard compact JSON, UTF-8, same as json.dumps(separators=...)
         with self.zip.open(name, "w", force_zip64=True) as raw:
             out = _HashingWriter(raw)
-            buf: list[str] = []
+            buf: list[bytes] = []
             for row in rows:
                 buf.append(dumps(row))
                 count += 1
                 if len(buf) >= 2000:
-                    out.write(("\n".join(buf) + "\n").encode("utf-8"))
+                    buf.append(b"")
+                    out.write(b"\n".join(buf))
                     buf.clear()
             if buf:
-                out.write(("\n".join(buf) + "\n").encode("utf-8"))
+                buf.append(b"")
+                out.write(b"\n".join(buf))
         self.members.append({"path": name, "sha256": out.sha.hexdigest(), "size": out.size})
         return count
 
@@ -336,6 +339,7 @@ class PackageReader:
         reader = _LimitedReader(self, info, self.member_entries[name]["size"])
         buffered = io.BufferedReader(reader, buffer_size=1 << 20)
         max_line = self.limits.max_line_bytes
+        loads = orjson.loads  # strict RFC 8259 (no NaN, valid UTF-8 only)
         try:
             lineno = 0
             while True:
@@ -347,8 +351,8 @@ class PackageReader:
                     raise self.error(N_("{file}: line {line} of {member} is too long"),
                                      line=lineno, member=name)
                 try:
-                    obj = json.loads(line)
-                except ValueError:
+                    obj = loads(line)
+                except ValueError:  # orjson.JSONDecodeError is a ValueError
                     raise self.error(N_("{file}: line {line} of {member} is not valid JSON"),
                                      line=lineno, member=name) from None
                 yield lineno, obj

@@ -10,9 +10,11 @@ required, additionalProperties: false) into one straight-line Python function pe
 from __future__ import annotations
 
 import re
+import re._parser as sre_parse  # max/min match width of a pattern (stdlib)
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from posko_desktop.core.resources import load_json
@@ -33,10 +35,13 @@ _PY_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "null": "None
 class _Gen:
     """Writes one Python function per schema: straight-line checks, no per-value calls."""
 
-    def __init__(self) -> None:
+    def __init__(self, fast: bool = False) -> None:
         self.lines: list[str] = []
         self.env: dict[str, Any] = {"NoneType": type(None)}
         self.n = 0
+        # fast: in an object whose fields are all required and no others allowed, the
+        # plain-string fields with a pattern are checked together (see `_joined_field`)
+        self.fast = fast
 
     def name(self, prefix: str, value: Any) -> str:
         self.n += 1
@@ -59,6 +64,8 @@ class _Gen:
             out("{i}if {v} not in {e}: return {m!r}".format(
                 i=ind, v=var, e=e, m=label + "not one of the allowed values"))
         is_str = "type(" + var + ") is str"
+        if self.fast and sch.get("type") == "string":  # already checked just above
+            is_str = "True"
         if "maxLength" in sch:
             out("{i}if {s} and len({v}) > {n}: return {m!r}".format(
                 i=ind, s=is_str, v=var, n=sch["maxLength"], m=label + "too long"))
@@ -70,6 +77,8 @@ class _Gen:
             out("{i}if {s} and not {r}({v}): return {m!r}".format(
                 i=ind, s=is_str, r=r, v=var, m=label + "does not match the pattern"))
         is_int = "type(" + var + ") is int"
+        if self.fast and sch.get("type") == "integer":
+            is_int = "True"
         if "minimum" in sch:
             out("{i}if {s} and {v} < {n}: return {m!r}".format(
                 i=ind, s=is_int, v=var, n=sch["minimum"], m=label + "too small"))
@@ -80,6 +89,9 @@ class _Gen:
             props = sch["properties"]
             required = list(sch.get("required", ()))
             closed = sch.get("additionalProperties") is False
+            if self.fast and closed and set(required) == set(props):
+                self.fast_object(props, var, label, ind)
+                return
             allowed = self.name("A", frozenset(props))
             out("{i}if type({v}) is dict:".format(i=ind, v=var))
             inner = ind + "    "
@@ -102,15 +114,89 @@ class _Gen:
                     out("{i}    {sv} = {v}[{n!r}]".format(i=inner, sv=sv, v=var, n=name))
                     self.value(sub, sv, label + name + ": ", inner + "    ")
 
+    def fast_object(self, props: dict[str, Any], var: str, label: str, ind: str) -> None:
+        """Exactly the listed fields; the joinable ones fetched at once (itemgetter), typed
+        with one set and matched with one regex; the others checked one by one."""
+        out = self.lines.append
+        keys = self.name("K", frozenset(props))
+        out("{i}if type({v}) is not dict or {v}.keys() != {k}: return 'fields'".format(
+            i=ind, v=var, k=keys))
+        joined = [n for n, sub in props.items() if _joined_field(sub)]
+        if joined:
+            get = self.name("G", lambda d, _g=itemgetter(*joined): _g(d)) if len(joined) > 1 \
+                else self.name("G", lambda d, _n=joined[0]: (d[_n],))
+            rx = self.name("J", re.compile("\x00".join(
+                "(?:{p})".format(p=props[n]["pattern"][1:-1]) for n in joined)).fullmatch)
+            strs = self.name("S", frozenset({str}))
+            self.n += 1
+            jv = "j{n}".format(n=self.n)
+            out("{i}{jv} = {g}({v})".format(i=ind, jv=jv, g=get, v=var))
+            out("{i}if {{*map(type, {jv})}} != {s} or not {rx}('\\x00'.join({jv})): "
+                "return 'pattern'".format(i=ind, jv=jv, s=strs, rx=rx))
+        for name, sub in props.items():
+            if name in joined:
+                continue
+            self.n += 1
+            sv = "x{n}".format(n=self.n)
+            out("{i}{sv} = {v}[{n!r}]".format(i=ind, sv=sv, v=var, n=name))
+            self.value(sub, sv, label + name + ": ", ind)
 
-def compile_schema(schema: dict[str, Any]) -> Check:
-    gen = _Gen()
+
+_ESCAPES_OK = frozenset("d.+-:")
+
+
+def _joinable(pattern: str) -> bool:
+    """True when `^P$` can be checked as part of one regex over NUL-joined values: P is
+    anchored at both ends and can never match a NUL (no `.`, no negated class, only the
+    escapes in _ESCAPES_OK), so each joined piece must match its own value exactly."""
+    if len(pattern) < 3 or pattern[0] != "^" or pattern[-1] != "$" or pattern[-2] == "\\":
+        return False
+    inner = pattern[1:-1]
+    if any(e not in _ESCAPES_OK for e in re.findall(r"\\(.)", inner)):
+        return False
+    plain = re.sub(r"\\.", "", inner)
+    return not any(ch in plain for ch in ".^$|") and "\x00" not in plain
+
+
+_NOTES = frozenset({"type", "pattern", "maxLength", "minLength", "description", "title"})
+
+
+def _joined_field(sch: dict[str, Any]) -> bool:
+    """A field the fast checker covers with the joined regex alone: a plain string whose
+    anchored pattern is `_joinable` and whose every match already fits min/maxLength."""
+    if sch.get("type") != "string" or "pattern" not in sch or not set(sch) <= _NOTES:
+        return False
+    if not _joinable(sch["pattern"]):
+        return False
+    low, high = sre_parse.parse(sch["pattern"][1:-1]).getwidth()
+    return high <= sch.get("maxLength", high) and low >= sch.get("minLength", 0)
+
+
+def _build(schema: dict[str, Any], fast: bool) -> Check:
+    gen = _Gen(fast)
     gen.lines.append("def check(v):")
     gen.value(schema, "v", "", "    ")
     gen.lines.append("    return None")
     code = "\n".join(gen.lines)
     exec(compile(code, "<schema {t}>".format(t=schema.get("title", "")), "exec"), gen.env)  # noqa: S102
     return gen.env["check"]  # type: ignore[no-any-return]
+
+
+def compile_schema(schema: dict[str, Any]) -> Check:
+    """The checker of `schema`. A fast variant runs first (pattern checks of one object
+    combined into one regex); only when it finds any problem does the field-by-field
+    variant run, which alone decides and names the problem. The fast variant accepts
+    nothing the other refuses: it makes the same checks, and its joined regex matches
+    only when every value matches its own anchored pattern."""
+    fast, exact = _build(schema, True), _build(schema, False)
+
+    def check(v: Any) -> str | None:
+        if fast(v) is None:
+            return None
+        return exact(v)
+
+    check.exact = exact  # type: ignore[attr-defined]
+    return check
 
 
 @cache

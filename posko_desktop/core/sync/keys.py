@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +74,22 @@ def ensure_keypair(keys_dir: Path, site_code: str) -> PublicKeyInfo:
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-        logger.info("Created the signing key of site %s in %s", site_code, path)
+        # Written whole under a temporary name, then linked in place: a reader never sees a
+        # half-written key, and when two callers race, the first key stays (link refuses).
+        fd, tmp = tempfile.mkstemp(dir=keys_dir, prefix=".new-key-")
+        try:
+            os.chmod(tmp, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pem)
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+                logger.info("Created the signing key of site %s in %s", site_code, path)
+            except FileExistsError:
+                pass  # another caller created it meanwhile: keep that one
+        finally:
+            os.unlink(tmp)
     return public_info(load_private_key(keys_dir, site_code), site_code, "")
 
 

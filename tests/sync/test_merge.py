@@ -219,6 +219,41 @@ def test_fast_checker_agrees_with_jsonschema(sites, tmp_path):
         assert (records.checker(name)(rec) is None) == reference, (name, json.dumps(rec)[:200])
 
 
+def test_fast_path_of_the_checker_refuses_whatever_the_exact_checker_refuses(sites, tmp_path):
+    """The checker first runs a fast variant (joined regex, sets of types and lengths) and
+    falls back to the field-by-field one; every mutation of every field, nested stamps
+    included, must give the same verdict as jsonschema and the same reason as the exact
+    checker alone."""
+    prov, kab, _ = sites
+    d = add_incident(kab)
+    inc.add_followup(kab.ctx, d.id, "x")
+    members = read_members(send(kab, prov, tmp_path))
+    good = {"incident": lines(members["records/incidents.jsonl"])[0],
+            "followup": lines(members["records/followups.jsonl"])[0]}
+    bad_values = [None, 1, True, 1.5, [], {}, "", "x" * 50, "x" * 25000, "٣٣.٢٢",
+                  "0191ae8f-c9a9-7a0c-9ac4-4e92c974732b\n", "ok\x00ok", "33\x0033", "rendah", "B1"]
+    checked = 0
+    for name, rec in good.items():
+        check = records.checker(name)
+        reference = jsonschema.Draft202012Validator(records.schema(name))
+        variants = [rec, {**rec, "extra": 1}]
+        for key in rec:
+            variants.append({k: v for k, v in rec.items() if k != key})
+            for bad in bad_values:
+                variants.append({**rec, key: bad})
+            if isinstance(rec[key], dict):
+                for sub in rec[key]:
+                    for bad in (None, 7, "", "1725210544553-00000-33.7", "1725210544553-00000-33"):
+                        variants.append({**rec, key: {**rec[key], sub: bad}})
+                    variants.append({**rec, key: {k: v for k, v in rec[key].items() if k != sub}})
+        for v in variants:
+            verdict = check(v)
+            assert (verdict is None) == reference.is_valid(v), (name, json.dumps(v)[:300])
+            assert verdict == check.exact(v), (name, json.dumps(v)[:300])
+            checked += 1
+    assert checked > 500
+
+
 def test_conflicts_table_counts_match_summary(sites, tmp_path):
     prov, kab, kota = sites
     d = add_incident(kab)

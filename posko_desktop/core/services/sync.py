@@ -348,9 +348,9 @@ def _raw_columns(model: Any, columns: tuple[str, ...]) -> list[Any]:
 def _uuid_text(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, str) and len(value) == 32:  # SQLite stores hex without dashes
-        return "{a}-{b}-{c}-{d}-{e}".format(a=value[:8], b=value[8:12], c=value[12:16],
-                                             d=value[16:20], e=value[20:])
+    if type(value) is str and len(value) == 32:  # SQLite stores hex without dashes
+        return (value[:8] + "-" + value[8:12] + "-" + value[12:16] + "-" + value[16:20] + "-"
+                + value[20:])
     return str(uuid.UUID(str(value)))
 
 
@@ -366,7 +366,7 @@ def _dt_text(value: Any) -> str | None:
 
 
 def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _converter(name: str) -> Any:
@@ -384,12 +384,16 @@ def _converter(name: str) -> Any:
 def _raw_record(columns: tuple[str, ...], row: Any) -> dict[str, Any]:
     convs = _CONVERTERS.get(columns)
     if convs is None:
-        convs = _CONVERTERS[columns] = [_converter(c) for c in columns]
-    return {name: (value if conv is None or value is None else conv(value))
-            for name, conv, value in zip(columns, convs, row, strict=True)}
+        convs = _CONVERTERS[columns] = [(c, f) for c in columns if (f := _converter(c))]
+    rec = dict(zip(columns, row, strict=True))
+    for name, conv in convs:  # only the columns that need a conversion
+        value = rec[name]
+        if value is not None:
+            rec[name] = conv(value)
+    return rec
 
 
-_CONVERTERS: dict[tuple[str, ...], list[Any]] = {}
+_CONVERTERS: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
 
 
 def _changed_incidents(since: str) -> Any:
@@ -759,7 +763,11 @@ def _bad(state: _ImportState, member: str, line: int, problem: str) -> PackageEr
 
 
 def _check_time(value: datetime, now: datetime) -> bool:
-    return value.year >= 2020 and value <= now + timedelta(days=2)
+    return _EARLIEST <= value <= now + _AHEAD
+
+
+_EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+_AHEAD = timedelta(days=2)
 
 
 def _validate_incident(state: _ImportState, kind: str, line: int, rec: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import re._parser as sre_parse  # max/min match width of a pattern (stdlib)
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
-from operator import itemgetter
+from operator import contains, ge, itemgetter, le
 from typing import Any
 
 from posko_desktop.core.resources import load_json
@@ -37,7 +37,8 @@ class _Gen:
 
     def __init__(self, fast: bool = False) -> None:
         self.lines: list[str] = []
-        self.env: dict[str, Any] = {"NoneType": type(None)}
+        self.env: dict[str, Any] = {"NoneType": type(None), "le": le, "ge": ge,
+                                    "contains": contains}
         self.n = 0
         # fast: in an object whose fields are all required and no others allowed, the
         # plain-string fields with a pattern are checked together (see `_joined_field`)
@@ -114,6 +115,12 @@ class _Gen:
                     out("{i}    {sv} = {v}[{n!r}]".format(i=inner, sv=sv, v=var, n=name))
                     self.value(sub, sv, label + name + ": ", inner + "    ")
 
+    def getter(self, names: list[str]) -> str:
+        """Name of a function returning the tuple of these fields of a dict."""
+        if len(names) > 1:
+            return self.name("G", itemgetter(*names))
+        return self.name("G", lambda d, _n=names[0]: (d[_n],))
+
     def fast_object(self, props: dict[str, Any], var: str, label: str, ind: str) -> None:
         """Exactly the listed fields; the joinable ones fetched at once (itemgetter), typed
         with one set and matched with one regex; the others checked one by one."""
@@ -123,18 +130,42 @@ class _Gen:
             i=ind, v=var, k=keys))
         joined = [n for n, sub in props.items() if _joined_field(sub)]
         if joined:
-            get = self.name("G", lambda d, _g=itemgetter(*joined): _g(d)) if len(joined) > 1 \
-                else self.name("G", lambda d, _n=joined[0]: (d[_n],))
-            rx = self.name("J", re.compile("\x00".join(
-                "(?:{p})".format(p=props[n]["pattern"][1:-1]) for n in joined)).fullmatch)
+            get = self.getter(joined)
             strs = self.name("S", frozenset({str}))
             self.n += 1
             jv = "j{n}".format(n=self.n)
             out("{i}{jv} = {g}({v})".format(i=ind, jv=jv, g=get, v=var))
-            out("{i}if {{*map(type, {jv})}} != {s} or not {rx}('\\x00'.join({jv})): "
-                "return 'pattern'".format(i=ind, jv=jv, s=strs, rx=rx))
+            patterns = {props[n]["pattern"] for n in joined}
+            if len(patterns) == 1:  # e.g. the stamps of every field, often all equal
+                rx = self.name("R", re.compile(patterns.pop()[1:-1]).fullmatch)
+                out("{i}if {{*map(type, {jv})}} != {s} or not all(map({rx}, {{*{jv}}})): "
+                    "return 'pattern'".format(i=ind, jv=jv, s=strs, rx=rx))
+            else:
+                rx = self.name("J", re.compile("\x00".join(
+                    "(?:{p})".format(p=props[n]["pattern"][1:-1]) for n in joined)).fullmatch)
+                out("{i}if {{*map(type, {jv})}} != {s} or not {rx}('\\x00'.join({jv})): "
+                    "return 'pattern'".format(i=ind, jv=jv, s=strs, rx=rx))
+        free = [n for n, sub in props.items() if n not in joined and _free_string(sub)]
+        if free:  # strings with only a length limit: one type set, lengths via map
+            self.n += 1
+            fv = "f{n}".format(n=self.n)
+            out("{i}{fv} = {g}({v})".format(i=ind, fv=fv, v=var, g=self.getter(free)))
+            out("{i}if {{*map(type, {fv})}} != {s}: return 'type'".format(
+                i=ind, fv=fv, s=self.name("S", frozenset({str}))))
+            highs = self.name("H", tuple(props[n].get("maxLength", 1 << 62) for n in free))
+            lows = self.name("L", tuple(props[n].get("minLength", 0) for n in free))
+            out("{i}if not all(map(le, map(len, {fv}), {h})) or not all(map(ge, map(len, {fv}), "
+                "{lo})): return 'length'".format(i=ind, fv=fv, h=highs, lo=lows))
+        enums = [n for n, sub in props.items() if n not in joined and _enum_only(sub)]
+        if enums:  # membership in a set of strings (and None) implies the type
+            self.n += 1
+            ev = "e{n}".format(n=self.n)
+            sets = self.name("E", tuple(frozenset(props[n]["enum"]) for n in enums))
+            out("{i}{ev} = {g}({v})".format(i=ind, ev=ev, v=var, g=self.getter(enums)))
+            out("{i}if not all(map(contains, {s}, {ev})): return 'enum'".format(
+                i=ind, s=sets, ev=ev))
         for name, sub in props.items():
-            if name in joined:
+            if name in joined or name in free or name in enums:
                 continue
             self.n += 1
             sv = "x{n}".format(n=self.n)
@@ -159,6 +190,20 @@ def _joinable(pattern: str) -> bool:
 
 
 _NOTES = frozenset({"type", "pattern", "maxLength", "minLength", "description", "title"})
+
+
+def _free_string(sch: dict[str, Any]) -> bool:
+    return sch.get("type") == "string" and set(sch) <= _NOTES and "pattern" not in sch
+
+
+def _enum_only(sch: dict[str, Any]) -> bool:
+    """An enum of strings (and null) whose declared types admit every member."""
+    types = sch.get("type")
+    types = set(types if isinstance(types, list) else [types])
+    if not set(sch) <= _NOTES | {"enum"} or "enum" not in sch:
+        return False
+    return all((type(e) is str and "string" in types) or (e is None and "null" in types)
+               for e in sch["enum"])
 
 
 def _joined_field(sch: dict[str, Any]) -> bool:
@@ -191,8 +236,11 @@ def compile_schema(schema: dict[str, Any]) -> Check:
     fast, exact = _build(schema, True), _build(schema, False)
 
     def check(v: Any) -> str | None:
-        if fast(v) is None:
-            return None
+        try:
+            if fast(v) is None:
+                return None
+        except (TypeError, KeyError):  # e.g. an unhashable value tested against an enum
+            pass
         return exact(v)
 
     check.exact = exact  # type: ignore[attr-defined]

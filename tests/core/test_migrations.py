@@ -314,3 +314,27 @@ def test_migration_0001_still_builds_the_committed_old_file(tmp_path: Path):
         sys.path.remove(str(DATA))
     fresh = make_old_db.make(tmp_path / "lagi.sqlite3")
     assert _dump(fresh) == _dump(OLD_DB)
+
+
+def test_schema_head_constant_is_the_newest_migration():
+    """Opening a current database skips Alembic by comparing with SCHEMA_HEAD: a new
+    migration must update it, or databases would never be upgraded."""
+    from posko_desktop.core.db.migrate import SCHEMA_HEAD, head_revision
+
+    assert SCHEMA_HEAD == head_revision()
+
+
+def test_opening_a_current_database_does_not_load_alembic(db_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from posko_desktop.core.db.session import open_database\n"
+        "db = open_database(sys.argv[1])\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

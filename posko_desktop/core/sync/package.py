@@ -16,7 +16,9 @@ import io
 import json
 import logging
 import os
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -109,22 +111,46 @@ class PackageWriter:
             self.tmp.unlink(missing_ok=True)
 
     def write_records(self, kind: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Records as JSON lines. Encoding runs here; hashing, CRC and deflate (which release
+        the GIL) run in a helper thread, fed through a short queue (memory stays bounded)."""
         name = RECORD_FILES[kind]
         count = 0
         dumps = orjson.dumps  # standard compact JSON, UTF-8, same as json.dumps(separators=...)
+        chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        failure: list[BaseException] = []
         with self.zip.open(name, "w", force_zip64=True) as raw:
             out = _HashingWriter(raw)
-            buf: list[bytes] = []
-            for row in rows:
-                buf.append(dumps(row))
-                count += 1
-                if len(buf) >= 2000:
+
+            def drain() -> None:
+                while (chunk := chunks.get()) is not None:
+                    if failure:
+                        continue
+                    try:
+                        out.write(chunk)
+                    except BaseException as err:  # handed to the caller below
+                        failure.append(err)
+
+            worker = threading.Thread(target=drain, name="posko-package-writer", daemon=True)
+            worker.start()
+            try:
+                buf: list[bytes] = []
+                for row in rows:
+                    buf.append(dumps(row))
+                    count += 1
+                    if len(buf) >= 2000:
+                        buf.append(b"")
+                        chunks.put(b"\n".join(buf))
+                        buf.clear()
+                        if failure:
+                            break
+                if buf and not failure:
                     buf.append(b"")
-                    out.write(b"\n".join(buf))
-                    buf.clear()
-            if buf:
-                buf.append(b"")
-                out.write(b"\n".join(buf))
+                    chunks.put(b"\n".join(buf))
+            finally:
+                chunks.put(None)
+                worker.join()
+            if failure:
+                raise failure[0]
         self.members.append({"path": name, "sha256": out.sha.hexdigest(), "size": out.size})
         return count
 

@@ -37,6 +37,23 @@ def test_full_package_with_one_changed_record_applies_that_change(sites, tmp_pat
     assert followups == 1
 
 
+def test_followup_dates_arrive_unchanged(sites, tmp_path):
+    """Follow-up dates go from the package text to the database without a datetime
+    round trip; they must read back equal to the sender's."""
+    prov, kab, _ = sites
+    d = add_incident(kab)
+    inc.add_followup(kab.ctx, d.id, "satu")
+    inc.add_followup(kab.ctx, d.id, "dua")
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path, full=True))
+    stmt = select(FollowUp.id, FollowUp.created_at, FollowUp.due_at).order_by(FollowUp.id)
+    with kab.ctx.db.read() as s:
+        sent = s.execute(stmt).all()
+    with prov.ctx.db.read() as s:
+        got = s.execute(stmt).all()
+    assert len(sent) == 2
+    assert got == sent
+
+
 def test_writer_failure_mid_member_leaves_no_package(tmp_path):
     out = tmp_path / "half.posko"
 

@@ -963,7 +963,11 @@ def _sqlite_value(kind: str) -> Any:
     if kind == "uuid":
         return lambda v: v.replace("-", "") if type(v) is str else v.hex
     if kind == "datetime":
-        def dt(v: datetime) -> str:  # "YYYY-MM-DD HH:MM:SS.ffffff" in UTC
+        def dt(v: datetime | str) -> str:  # "YYYY-MM-DD HH:MM:SS.ffffff" in UTC
+            if type(v) is str:  # a checked package value (_validate_child)
+                if len(v) == 32 and v[26:] == "+00:00":  # the exporter's form: no parsing
+                    return v[:10] + " " + v[11:26]
+                v = datetime.fromisoformat(v)
             if v.tzinfo is not UTC:
                 v = v.astimezone(UTC)
             return v.isoformat(" ", "microseconds")[:26]
@@ -1001,9 +1005,11 @@ def _insert_rows(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     conn = s.connection()
     table = model.__table__
     if conn.dialect.name != "sqlite":
-        uuids = [n for n in rows[0] if _column_kind(table.c[n]) == "uuid"]
-        if uuids:  # records keep ids as text
-            rows = [{**r, **{n: uuid.UUID(r[n]) for n in uuids if isinstance(r[n], str)}}
+        kinds = {n: _column_kind(table.c[n]) for n in rows[0]}
+        parse = {"uuid": uuid.UUID, "datetime": datetime.fromisoformat}
+        texts = [(n, parse[k]) for n, k in kinds.items() if k in parse]
+        if texts:  # records keep ids and dates as text
+            rows = [{**r, **{n: f(r[n]) for n, f in texts if isinstance(r[n], str)}}
                     for r in rows]
         conn.execute(insert(table), rows)
         return
@@ -1049,13 +1055,13 @@ def _validate_child(state: _ImportState, schema_name: str, member: str, line: in
     if problem:
         raise _bad(state, member, line, problem)
     out = rec  # parsed from the package just now: changed in place
+    # dates stay text (the schema admits only ...+00:00 ISO forms); parsed here to check
     try:
-        for name in dt_fields:
-            if out[name] is not None:
-                out[name] = datetime.fromisoformat(out[name])
+        parsed = [datetime.fromisoformat(out[name]) for name in dt_fields
+                  if out[name] is not None]
     except ValueError:
         raise _bad(state, member, line, "bad date") from None
-    if not _check_time(out[dt_fields[0]], state.now):
+    if not _check_time(parsed[0], state.now):
         raise _bad(state, member, line, "{name} is out of range".format(name=dt_fields[0]))
     if out["origin_site"] != PROVINCE_CODE and out["origin_site"] not in state.regencies:
         raise PackageError(N_("{file}: line {line} of {member}: unknown regency code {code}"),

@@ -819,11 +819,21 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
     # Fast path: incidents whose stamps are all equal here are unchanged (most of a
     # repeated or overlapping package); only the others are read in full.
     same: set[uuid.UUID] = set()
-    by_id = {r["id"]: r for r in recs}
-    for raw_id, raw_stamps in s.connection().execute(
-            select(Incident.id, _raw(Incident.field_stamps)).where(Incident.id.in_(list(by_id)))):
-        if _json(raw_stamps) == by_id[raw_id]["field_stamps"]:
-            same.add(raw_id)
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":  # ids stored as 32 hex digits: one plain query
+        by_hex = {r["id"].hex: r for r in recs}
+        sql = 'SELECT id, field_stamps FROM "{t}" WHERE id IN ({marks})'.format(
+            t=Incident.__table__.name, marks=",".join("?" * len(by_hex)))
+        for hex_id, raw_stamps in conn.exec_driver_sql(sql, tuple(by_hex)):
+            rec = by_hex[hex_id]
+            if _json(raw_stamps) == rec["field_stamps"]:
+                same.add(rec["id"])
+    else:
+        by_id = {r["id"]: r for r in recs}
+        for raw_id, raw_stamps in conn.execute(select(Incident.id, _raw(Incident.field_stamps))
+                                               .where(Incident.id.in_(list(by_id)))):
+            if _json(raw_stamps) == by_id[raw_id]["field_stamps"]:
+                same.add(raw_id)
     for rec in recs:
         if rec["id"] in same:
             state.known_incidents.add(rec["id"].hex)
@@ -1098,11 +1108,14 @@ def _merge_followups(s: Session, state: _ImportState, batch: list[tuple[int, dic
         recs.append(rec)
     # ids come back unprocessed (hex on SQLite, text elsewhere): no UUID objects per row
     conn = s.connection()
-    if conn.dialect.name == "sqlite":  # stored as 32 hex digits: compare as text
-        cond = _raw(FollowUp.id).in_([r["id"].replace("-", "") for r in recs])
+    if conn.dialect.name == "sqlite":  # stored as 32 hex digits: one plain query
+        keys = tuple({r["id"].replace("-", "") for r in recs})
+        sql = 'SELECT id FROM "{t}" WHERE id IN ({marks})'.format(
+            t=FollowUp.__table__.name, marks=",".join("?" * len(keys)))
+        have = {row[0] for row in conn.exec_driver_sql(sql, keys)}
     else:
-        cond = FollowUp.id.in_([uuid.UUID(r["id"]) for r in recs])
-    have = {str(x).replace("-", "") for x in conn.scalars(select(_raw(FollowUp.id)).where(cond))}
+        have = {str(x).replace("-", "") for x in conn.scalars(select(_raw(FollowUp.id)).where(
+            FollowUp.id.in_([uuid.UUID(r["id"]) for r in recs])))}
     new = [r for r in recs if r["id"].replace("-", "") not in have]
     if new:
         _insert_rows(s, FollowUp, new)

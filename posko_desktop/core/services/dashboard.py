@@ -460,13 +460,15 @@ def _group_labels(s: Session) -> dict[str, str]:
 
 def _categories(s: Session, date_from: date, date_to: date, flt: IncidentFilter | None,
                 mode: CategoryMode, top: int) -> CategoryBreakdown:
-    key_col = Incident.regency_code if mode is CategoryMode.REGENCY else Incident.occurred_date
-    # (regency or day) x category: a small result; SQLite sorts the index scan for it.
-    rows = _counts(s, [key_col, Incident.category_code], date_from, date_to, flt)
+    # Grouped in the covering index's own order (day, regency, category): streamed, no sort
+    # of the whole period's rows; folded to (regency or day) x category group here.
+    rows = _counts(s, [Incident.occurred_date, Incident.regency_code, Incident.category_code],
+                   date_from, date_to, flt)
     labels = _group_labels(s)
+    by_regency = mode is CategoryMode.REGENCY
     table: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (key, cat), (n,) in rows.items():
-        table[key][cat[:1]] += n
+    for (day, regency, cat), (n,) in rows.items():
+        table[regency if by_regency else day][cat[:1]] += n
     groups = [g for g in labels if any(table[k].get(g) for k in table)] or list(labels)
     if mode is CategoryMode.REGENCY:
         names = _names(s)

@@ -460,15 +460,28 @@ def _group_labels(s: Session) -> dict[str, str]:
 
 def _categories(s: Session, date_from: date, date_to: date, flt: IncidentFilter | None,
                 mode: CategoryMode, top: int) -> CategoryBreakdown:
-    # Grouped in the covering index's own order (day, regency, category): streamed, no sort
-    # of the whole period's rows; folded to (regency or day) x category group here.
-    rows = _counts(s, [Incident.occurred_date, Incident.regency_code, Incident.category_code],
-                   date_from, date_to, flt)
-    labels = _group_labels(s)
     by_regency = mode is CategoryMode.REGENCY
+    dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
+    key_col = Incident.regency_code if by_regency else type_coerce(Incident.occurred_date, String)
     table: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (day, regency, cat), (n,) in rows.items():
-        table[regency if by_regency else day][cat[:1]] += n
+    for deleted in (False, True):  # all rows (covering index) minus deleted rows
+        # The inner GROUP BY follows the covering index's own order (day, regency, category),
+        # so it streams without sorting the period's rows; the outer one folds the few
+        # thousand groups to (regency or day) x category.
+        inner = (select(key_col.label("k"), Incident.category_code.label("c"),
+                        func.count().label("n"))
+                 .where(Incident.occurred_date >= date_from, Incident.occurred_date <= date_to)
+                 .group_by(Incident.occurred_date, Incident.regency_code, Incident.category_code))
+        if deleted:
+            inner = inner.where(Incident.deleted == true())
+        sub = _filter_conditions(inner, flt, dialect).subquery()
+        sign = -1 if deleted else 1
+        for key, cat, n in s.execute(select(sub.c.k, sub.c.c, func.sum(sub.c.n))
+                                     .group_by(sub.c.k, sub.c.c)):
+            if not by_regency:
+                key = date.fromisoformat(str(key)[:10])
+            table[key][cat[:1]] += sign * int(n or 0)
+    labels = _group_labels(s)
     groups = [g for g in labels if any(table[k].get(g) for k in table)] or list(labels)
     if mode is CategoryMode.REGENCY:
         names = _names(s)

@@ -101,3 +101,13 @@ def any_ctx(any_db: Database) -> AppContext:
     context = AppContext(any_db, ADMIN)
     reference.init_site(context, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
     return context
+
+
+@pytest.fixture
+def runner(qapp):
+    """The real off-thread task runner of the window (Qt tests only)."""
+    from posko_desktop.ui.tasks import TaskRunner  # Qt only where a test asks for it
+
+    r = TaskRunner()
+    yield r
+    r.wait(10_000)

@@ -18,7 +18,6 @@ from posko_desktop.ui.accounts import Permission, apply_permission, can
 from posko_desktop.ui.accounts.dialogs import ChangePasswordDialog, LoginDialog
 from posko_desktop.ui.accounts.idle_lock import install_idle_lock
 from posko_desktop.ui.accounts.wizard import SetupWizard
-from posko_desktop.ui.tasks import TaskRunner
 
 from .conftest import PASSWORDS
 
@@ -27,13 +26,6 @@ from .conftest import PASSWORDS
 def qsettings_in_tmp(tmp_path, qapp):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
-
-
-@pytest.fixture
-def runner(qapp):
-    r = TaskRunner()
-    yield r
-    r.wait(10_000)
 
 
 @pytest.fixture

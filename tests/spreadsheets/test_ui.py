@@ -23,7 +23,6 @@ from posko_desktop.ui.spreadsheets import (
     save_template,
 )
 from posko_desktop.ui.spreadsheets.dialog import ImportDialog, ProblemModel
-from posko_desktop.ui.tasks import TaskRunner
 
 from .helpers import dump, fill_template, row, sql
 
@@ -42,13 +41,6 @@ class Host(QMainWindow):
 
     def status_message(self, text):
         self.messages.append(text)
-
-
-@pytest.fixture
-def runner(qapp):
-    r = TaskRunner()
-    yield r
-    r.wait(10_000)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from posko_desktop.core.services import incidents
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.timeutil import WIB
 from posko_desktop.ui.qt_translate import CatalogueTranslator
-from posko_desktop.ui.tasks import TaskRunner
 
 
 @pytest.fixture(autouse=True)
@@ -30,13 +29,6 @@ def translator(qapp):
     qapp.installTranslator(t)
     yield t
     qapp.removeTranslator(t)
-
-
-@pytest.fixture
-def runner(qapp):
-    r = TaskRunner()
-    yield r
-    r.wait(10_000)
 
 
 @pytest.fixture

@@ -532,19 +532,22 @@ class DetailPane(QWidget):
 
         self.runner.run(work, on_done=done, on_error=failed)
 
-    def _selected_attachment(self) -> uuid.UUID | None:
+    def _selected_attachment(self) -> tuple[incidents.AttachmentInfo, bytes] | None:
+        """The selected evidence file and its content; a refusal is shown and gives None."""
         item = self.attachments.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
-
-    def open_attachment(self) -> Path | None:
-        att_id = self._selected_attachment()
-        if att_id is None:
+        if item is None:
             return None
         try:
-            info, data = incidents.attachment_data(self.ctx, att_id)
+            return incidents.attachment_data(self.ctx, item.data(Qt.ItemDataRole.UserRole))
         except PoskoError as err:
             show_error(self, err)
             return None
+
+    def open_attachment(self) -> Path | None:
+        selected = self._selected_attachment()
+        if selected is None:
+            return None
+        info, data = selected
         if self._temp_dir is None:
             self._temp_dir = Path(tempfile.mkdtemp(prefix="posko-"))
         path = self._temp_dir / "{sha}-{name}".format(sha=info.sha256[:8], name=Path(info.filename).name)
@@ -553,14 +556,10 @@ class DetailPane(QWidget):
         return path
 
     def save_attachment(self) -> Path | None:
-        att_id = self._selected_attachment()
-        if att_id is None:
+        selected = self._selected_attachment()
+        if selected is None:
             return None
-        try:
-            info, data = incidents.attachment_data(self.ctx, att_id)
-        except PoskoError as err:
-            show_error(self, err)
-            return None
+        info, data = selected
         target = self.pick_save_path(info.filename)
         if not target:
             return None

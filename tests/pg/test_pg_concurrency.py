@@ -122,7 +122,7 @@ def test_a_write_waits_for_the_other_workstations_write(any_db: Database):
     try:
         ctx_b = AppContext(other, Actor("op_b", "admin", "Operator B"))
         with any_db.write() as s:
-            taken = inc._next_number(s, "33", year)
+            taken = inc.next_number(s, "33", year)
             s.flush()
             b = threading.Thread(target=lambda: result.append(
                 inc.create_incident(ctx_b, _incident(1)).number))
@@ -145,7 +145,7 @@ def test_a_save_that_waits_too_long_is_refused_cleanly(any_db: Database):
     try:
         ctx_b = AppContext(impatient, Actor("op_b", "admin", "Operator B"))
         with any_db.write() as s:  # workstation A is in the middle of a save
-            inc._next_number(s, "33", year)
+            inc.next_number(s, "33", year)
             s.flush()
             with pytest.raises(DatabaseBusy) as info:
                 inc.create_incident(ctx_b, _incident(1))

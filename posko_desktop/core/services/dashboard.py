@@ -44,7 +44,7 @@ from posko_desktop.core.periods import ReportPeriod, period_for_time, report_per
 from posko_desktop.core.resources import load_json
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.services.incidents import IncidentFilter, _apply_filter
+from posko_desktop.core.services.incidents import IncidentFilter, apply_filter
 from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code, regencies
 from posko_desktop.core.timeutil import ensure_utc, format_date, wib_date, wib_day_start
 
@@ -211,7 +211,7 @@ def _filter_conditions(stmt: Select[Any], flt: IncidentFilter | None, dialect: s
     are handled by the callers (`occurred_date` range; all rows minus deleted rows)."""
     base = replace(flt or IncidentFilter(), date_from=None, date_to=None,
                    include_deleted=True, deleted_only=False)
-    return _apply_filter(stmt, base, dialect)
+    return apply_filter(stmt, base, dialect)
 
 
 def _counts(s: Session, group: Sequence[Any], date_from: date, date_to: date,

@@ -242,7 +242,7 @@ _SORT_BY_TIME_WITHIN = frozenset({SortKey.REGENCY, SortKey.CATEGORY, SortKey.SEV
 # --- validation ------------------------------------------------------------------------
 
 
-def _validate(session: Session, data: IncidentInput, now: datetime) -> dict[str, Any]:
+def validate_input(session: Session, data: IncidentInput, now: datetime) -> dict[str, Any]:
     """Check every field; raise ValidationErrors with one message per bad field."""
     errors: list[ValidationError] = []
     values: dict[str, Any] = {}
@@ -317,12 +317,12 @@ def _validate(session: Session, data: IncidentInput, now: datetime) -> dict[str,
     return values
 
 
-def _respond_by(session: Session, reported_at: datetime, severity: str) -> datetime:
+def respond_by_time(session: Session, reported_at: datetime, severity: str) -> datetime:
     hours = settings.get(session, settings.RESPONSE_HOURS[severity])
     return reported_at + timedelta(hours=hours)
 
 
-def _next_number(session: Session, site_code: str, year: int) -> str:
+def next_number(session: Session, site_code: str, year: int) -> str:
     seq = session.get(NumberSequence, (site_code, year))
     if seq is None:
         seq = NumberSequence(site=site_code, year=year, last=0)
@@ -350,12 +350,12 @@ def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
     require(ctx.actor, Permission.INCIDENT_CREATE)
     now = ctx.now()
     with ctx.db.write() as s:
-        values = _validate(s, data, now)
+        values = validate_input(s, data, now)
         site = local_site(s)
         stamp = new_stamp(s, now)
         inc = Incident(
             id=uuid7(),
-            number=_next_number(s, site.code, now.year),
+            number=next_number(s, site.code, now.year),
             origin_site=site.code,
             occurred_date=wib_date(values["occurred_at"]),
             severity_rank=Severity(values["severity"]).rank,
@@ -364,7 +364,7 @@ def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
             created_at=now,
             updated_at=now,
             updated_by=ctx.actor.username,
-            respond_by=_respond_by(s, values["reported_at"], values["severity"]),
+            respond_by=respond_by_time(s, values["reported_at"], values["severity"]),
             responded_at=None,
             next_referral_due=None,
             mod_stamp=stamp,
@@ -393,7 +393,7 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID, data: IncidentInput
                                   number=inc.number)
         if data.reported_at is None:
             data.reported_at = inc.reported_at
-        values = _validate(s, data, now)
+        values = validate_input(s, data, now)
         changed = {k: v for k, v in values.items() if getattr(inc, k) != v}
         if not changed:
             return _detail(s, inc)
@@ -407,7 +407,7 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID, data: IncidentInput
         inc.occurred_date = wib_date(inc.occurred_at)
         inc.severity_rank = Severity(inc.severity).rank
         if {"severity", "reported_at"} & changed.keys():
-            inc.respond_by = _respond_by(s, inc.reported_at, inc.severity)
+            inc.respond_by = respond_by_time(s, inc.reported_at, inc.severity)
         inc.mod_stamp = stamp
         inc.updated_at = now
         inc.updated_by = ctx.actor.username
@@ -671,7 +671,7 @@ def _not_deleted() -> ColumnElement[bool]:
     return Incident.seq.not_in(select(gone.seq).where(gone.deleted == true()))
 
 
-def _apply_filter(stmt: Select[Any], flt: IncidentFilter, dialect: str) -> Select[Any]:
+def apply_filter(stmt: Select[Any], flt: IncidentFilter, dialect: str) -> Select[Any]:
     conds: list[Any] = []
     if flt.deleted_only:
         conds.append(Incident.deleted == true())
@@ -714,7 +714,7 @@ def _apply_filter(stmt: Select[Any], flt: IncidentFilter, dialect: str) -> Selec
 
 def count_incidents(ctx: AppContext, flt: IncidentFilter) -> int:
     with ctx.db.read() as s:
-        stmt = _apply_filter(select(func.count()).select_from(Incident), flt, s.bind.dialect.name)
+        stmt = apply_filter(select(func.count()).select_from(Incident), flt, s.bind.dialect.name)
         return int(s.scalar(stmt) or 0)
 
 
@@ -737,14 +737,14 @@ def query_incidents(ctx: AppContext, flt: IncidentFilter, sort: SortKey = SortKe
         keys.append(Incident.seq)
         order = [k.desc() if descending else k.asc() for k in keys]
         # The page's keys first (an index-only walk past `offset` rows), then their columns.
-        page = _apply_filter(select(Incident.seq), flt, dialect).order_by(*order)
+        page = apply_filter(select(Incident.seq), flt, dialect).order_by(*order)
         page = page.offset(max(0, offset)).limit(max(1, limit))
         stmt = (select(*cols).join(Regency, Regency.code == Incident.regency_code)
                 .where(Incident.seq.in_(page)).order_by(*order))
         rows = [IncidentRow(*r) for r in s.execute(stmt).all()]
         total = -1
         if with_total:
-            count = _apply_filter(select(func.count()).select_from(Incident), flt, dialect)
+            count = apply_filter(select(func.count()).select_from(Incident), flt, dialect)
             total = int(s.scalar(count) or 0)
         return Page(rows=rows, total=total, offset=offset)
 

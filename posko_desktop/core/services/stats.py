@@ -31,7 +31,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.domain import Severity, Status, ValidationError
 from posko_desktop.core.i18n import N_, current_language
-from posko_desktop.core.services.incidents import IncidentFilter, _apply_filter
+from posko_desktop.core.services.incidents import IncidentFilter, apply_filter
 from posko_desktop.core.services.reference import categories, regencies
 from posko_desktop.core.timeutil import wib_range
 
@@ -122,7 +122,7 @@ def _count(s: Session, key: Any, values: list[Any] | None, date_from: date | Non
             conds.append(Incident.deleted == true())
         stmt = select(key, func.count()).select_from(Incident).where(*conds)
         if flt is not None:
-            stmt = _apply_filter(stmt, replace(flt, include_deleted=True, deleted_only=False),
+            stmt = apply_filter(stmt, replace(flt, include_deleted=True, deleted_only=False),
                                  dialect)
         sign = -1 if deleted else 1
         for value, n in s.execute(stmt.group_by(key)):

@@ -143,7 +143,7 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Iterator[list[Any]]:
             .join(Regency, Regency.code == Incident.regency_code)
             .join(Category, Category.code == Incident.category_code)
         )
-        stmt = incident_service._apply_filter(stmt, flt, s.bind.dialect.name)
+        stmt = incident_service.apply_filter(stmt, flt, s.bind.dialect.name)
         stmt = stmt.order_by(Incident.occurred_at.desc(), Incident.seq.desc())
         result = s.execute(stmt.execution_options(yield_per=BATCH))
         for r in result:

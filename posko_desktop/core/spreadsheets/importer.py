@@ -271,7 +271,7 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
     values: dict[str, Any] | None = None
     try:
         # The incident service's own rules (kept private there; see docs/spreadsheets.md).
-        values = incident_service._validate(s, data, now)
+        values = incident_service.validate_input(s, data, now)
     except ValidationErrors as errs:
         for err in errs.errors:
             key = FIELD_TO_COLUMN.get(err.field or "", "title")
@@ -375,7 +375,7 @@ class _Writer:
     def respond_by(self, reported_at: datetime, severity: str) -> datetime:
         if severity not in self.hours:
             base = datetime(2024, 1, 1, tzinfo=UTC)
-            self.hours[severity] = incident_service._respond_by(self.s, base, severity) - base
+            self.hours[severity] = incident_service.respond_by_time(self.s, base, severity) - base
         return reported_at + self.hours[severity]
 
     def insert(self, item: _Prepared) -> Incident:
@@ -386,7 +386,7 @@ class _Writer:
         stamp = self.stamp()
         inc = Incident(
             id=uuid7(),
-            number=incident_service._next_number(s, site_code, now.year),
+            number=incident_service.next_number(s, site_code, now.year),
             origin_site=site_code,
             occurred_date=wib_date(values["occurred_at"]),
             severity_rank=Severity(values["severity"]).rank,

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from posko_desktop.core.db import search
 from posko_desktop.core.db.models import FollowUp, Incident
 from posko_desktop.core.domain import (
     Actor,
@@ -261,6 +262,56 @@ def test_full_text_search_finds_words_and_prefixes(any_ctx):
     inc.update_incident(any_ctx, d.id, sample(title="Bentrok", location="Pandanaran"))
     assert inc.count_incidents(any_ctx, IncidentFilter(text="kauman")) == 0
     assert inc.count_incidents(any_ctx, IncidentFilter(text="pandanaran")) == 1
+
+
+def test_common_and_rare_words_give_the_same_rows_in_every_sort_order(ctx, monkeypatch):
+    """A common word is searched as a membership test along the sort index, a rare one
+    drives the query; the log must show exactly the same rows either way."""
+    base = datetime(2024, 11, 20, 10, 0)
+    for i in range(12):
+        title = f"Banjir rob {i:02d}" if i % 3 else f"Hoaks {i:02d}"
+        inc.create_incident(ctx, sample(title=title, occurred_at=base + timedelta(hours=7 * i),
+                                        severity=("rendah", "kritis")[i % 2]))
+    flt = IncidentFilter(text="banjir", severities=("kritis",))
+    results = {}
+    for limit in (1_000_000, 2):  # everything rarer than the limit drives / nothing does
+        monkeypatch.setattr(search, "DRIVE_BELOW", limit)
+        with ctx.db.read() as s:
+            assert search.search_drives(s, flt.text) is (limit > 8)
+        results[limit] = [
+            [r.title for r in inc.query_incidents(ctx, flt, sort, desc, offset, 3).rows]
+            for sort in SortKey for desc in (False, True) for offset in (0, 3)]
+    assert results[2] == results[1_000_000]
+    newest = inc.query_incidents(ctx, flt, SortKey.OCCURRED, True, 0, 10).rows
+    assert [r.title for r in newest] == ["Banjir rob 11", "Banjir rob 07", "Banjir rob 05",
+                                         "Banjir rob 01"]
+
+
+def test_sort_index_walk_and_sorting_the_matches_give_the_same_pages(ctx, monkeypatch):
+    """Sorted by title, reported time or number with a filter, a page comes from walking
+    the sort index, or (when the walk's budget runs out first) from sorting the matches:
+    both must equal the order SQL gives."""
+    base = datetime(2024, 11, 1, 8, 0)
+    titles = ["Baliho dirusak", "Amplop di TPS", "Hoaks surat suara", "Bentrok"]
+    for i in range(40):
+        inc.create_incident(ctx, sample(
+            title=titles[i % 4], occurred_at=base + timedelta(hours=5 * i),
+            reported_at=base + timedelta(hours=5 * i + i % 7),
+            regency_code=("33.22", "33.74")[i % 2], severity=("rendah", "kritis")[i % 3 == 0]))
+    flt = IncidentFilter(regencies=("33.74",), date_from=date(2024, 11, 2))
+    with ctx.db.read() as s:
+        want = {
+            (sort, desc): [r[0] for r in s.execute(text(
+                "SELECT number FROM incident WHERE regency_code = '33.74' AND deleted = 0 "
+                "AND occurred_at >= '2024-11-01 17:00:00' ORDER BY {col} {d}, seq {d}".format(
+                    col=sort.value, d="DESC" if desc else "ASC")))]
+            for sort in (SortKey.TITLE, SortKey.REPORTED, SortKey.NUMBER) for desc in (False, True)}
+    for budget in (1_000_000, 3):  # the walk finds every page / always comes back short
+        monkeypatch.setattr(inc, "WALK_BUDGET", budget)
+        for (sort, desc), numbers in want.items():
+            got = [r.number for off in range(0, len(numbers), 4)
+                   for r in inc.query_incidents(ctx, flt, sort, desc, off, 4).rows]
+            assert got == numbers, (budget, sort, desc)
 
 
 def test_failed_write_rolls_back_everything(any_ctx):

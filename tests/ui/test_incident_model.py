@@ -74,6 +74,37 @@ def test_lazy_pages_return_the_rows_sql_returns_in_the_same_order(qtbot, demo_ct
         assert got.number == want
 
 
+@pytest.mark.parametrize(("column", "order_sql"), [
+    (Column.OCCURRED, "occurred_at DESC, seq DESC"),
+    (Column.REGENCY, "regency_code DESC, occurred_at DESC, seq DESC"),
+    (Column.TITLE, "title DESC, seq DESC"),
+])
+def test_jumps_by_page_key_land_on_the_rows_sql_offset_gives(qtbot, demo_ctx, runner, db_path,
+                                                             monkeypatch, column, order_sql):
+    """After the key pass a deep page is fetched from its first row's key: every jumped-to
+    row must be the row SQL OFFSET gives, for pages at and past the last key too."""
+    monkeypatch.setattr(incident_table, "PAGE_KEYS_FROM", 1000)
+    model = loaded_model(qtbot, demo_ctx, runner)
+    with qtbot.waitSignal(model.keys_loaded, timeout=10_000):
+        model.sort(column, Qt.SortOrder.DescendingOrder)
+    assert model.jumps_are_seeks
+    last = model.rowCount() - 1
+    for row in (PAGE_SIZE * 5 + 3, PAGE_SIZE * 2, last, 1):
+        got = fetch(qtbot, model, row)
+        want = sql(db_path, "SELECT number FROM incident WHERE deleted = 0 "
+                            f"ORDER BY {order_sql} LIMIT 1 OFFSET ?", row)[0][0]
+        assert got.number == want, row
+
+
+def test_a_refresh_drops_the_page_keys_of_the_old_order(qtbot, demo_ctx, runner, monkeypatch):
+    monkeypatch.setattr(incident_table, "PAGE_KEYS_FROM", 1000)
+    model = loaded_model(qtbot, demo_ctx, runner)
+    qtbot.waitUntil(lambda: model.jumps_are_seeks, timeout=10_000)
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    assert not model.jumps_are_seeks
+    qtbot.waitUntil(lambda: model.jumps_are_seeks, timeout=10_000)
+
+
 def test_sorting_by_severity_is_done_by_rank_not_by_label(qtbot, demo_ctx, runner, db_path):
     model = loaded_model(qtbot, demo_ctx, runner)
     model.sort(Column.SEVERITY, Qt.SortOrder.DescendingOrder)

@@ -51,6 +51,7 @@ from posko_desktop.core.db.models import (
     NumberSequence,
     Regency,
 )
+from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
 from posko_desktop.core.domain import (
     FollowUpKind,
@@ -436,6 +437,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
         progress.check()
         times.append(time_module.perf_counter())
         rebuild_search_index(conn)
+        refresh_statistics(conn)
         times.append(time_module.perf_counter())
         progress.check()
         _finish(s, plan.site_code, numbers, max_stamp)
@@ -444,7 +446,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                             "seed": seed})
     times.append(time_module.perf_counter())
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); rows %.1f s, indexes "
-                "%.1f s, search index %.1f s, commit %.1f s", written, days, end_date, seed,
+                "%.1f s, search index and statistics %.1f s, commit %.1f s", written, days, end_date, seed,
                 *(b - a for a, b in zip(times, times[1:], strict=False)))
     progress.report(written, incidents, _("Done"))
     ctx.bus.publish(Change("incident", ()))

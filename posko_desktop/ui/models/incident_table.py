@@ -1,9 +1,12 @@
 """The incident log as a lazily paged table model (Anki style: pages fetched on demand).
 
-Rows come from `incidents.query_incidents` in pages of `PAGE_SIZE` (SQL OFFSET), kept in an
-LRU cache; the total from `count_incidents`, after the first page. Every query runs on the
-TaskRunner, so the GUI thread never waits for SQLite; a row whose page is not in yet shows
-a placeholder and is repainted when the page arrives. Sorting is done by SQL (`SortKey`).
+Rows come from `incidents.query_incidents` in pages of `PAGE_SIZE`, kept in an LRU cache;
+the total from `count_incidents`, after the first page. For a long log a background pass
+then collects the sort key of every page's first row (`incidents.page_keys`), so a jump
+anywhere is one index seek instead of an OFFSET walk from the top (until then, OFFSET).
+Every query runs on the TaskRunner, so the GUI thread never waits for SQLite; a row whose
+page is not in yet shows a placeholder and is repainted when the page arrives. Sorting is
+done by SQL (`SortKey`).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 200
 CACHE_PAGES = 60  # 12,000 rows at most in memory
 RECENT_PAGES = 8  # page requests older than the last 8 are dropped (fast scrolling)
+PAGE_KEYS_FROM = 20_000  # rows; below this an OFFSET walk is fast enough
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the IncidentRow (None while its page loads)
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the incident UUID
 SORT_VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -94,6 +98,7 @@ class IncidentTableModel(QAbstractTableModel):
     counted = Signal()  # the total of the refresh is known
     loading = Signal()  # a refresh started (the view keeps the old rows until `loaded`)
     page_loaded = Signal(int)
+    keys_loaded = Signal()  # the page keys of the current refresh are in (jumps are seeks)
     failed = Signal(object)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QObject | None = None) -> None:
@@ -109,6 +114,8 @@ class IncidentTableModel(QAbstractTableModel):
         self._recent: deque[int] = deque(maxlen=RECENT_PAGES)
         self._wanted: frozenset[int] = frozenset()
         self._generation = 0
+        self._page_keys: tuple[int, list[tuple[Any, ...]]] = (0, [])  # (generation, keys)
+        self._keys_running = False  # at most one key pass at a time (it takes ~1 s at 1M)
         self._loading = False
         self._counting = False
         self._now = ctx.now()
@@ -133,6 +140,12 @@ class IncidentTableModel(QAbstractTableModel):
     def is_loading(self) -> bool:
         """True until the first page and the total of the last refresh are in."""
         return self._loading or self._counting
+
+    @property
+    def jumps_are_seeks(self) -> bool:
+        """True once any page of the current refresh is fetched by key, not by OFFSET."""
+        gen, keys = self._page_keys
+        return gen == self._generation and bool(keys)
 
     def set_filter(self, flt: IncidentFilter) -> None:
         if flt != self._filter:
@@ -200,6 +213,33 @@ class IncidentTableModel(QAbstractTableModel):
             self.refresh()
             return
         self.counted.emit()
+        self._collect_page_keys()
+
+    def _collect_page_keys(self) -> None:
+        if self._keys_running or self._counting or self._total < PAGE_KEYS_FROM:
+            return
+        if self._page_keys[0] == self._generation:
+            return
+        self._keys_running = True
+        gen = self._generation
+        self.runner.run(
+            incidents.page_keys, self.ctx, self._filter, self._sort, self._descending, PAGE_SIZE,
+            on_done=lambda keys: self._keys_in(gen, keys),
+            on_error=lambda err: self._keys_in(gen, [], err),
+        )
+
+    def _keys_in(self, gen: int, keys: list[tuple[Any, ...]],
+                 err: BaseException | None = None) -> None:
+        if not isValid(self):  # the window closed while the query ran
+            return
+        self._keys_running = False
+        if err is not None:  # jumps stay OFFSET walks: slower, still right
+            logger.warning("Page keys of the log could not be collected: %s", err)
+            self._page_keys = (gen, [])
+        elif gen == self._generation:
+            self._page_keys = (gen, keys)
+            self.keys_loaded.emit()
+        self._collect_page_keys()  # a refresh came while this pass ran
 
     def _failed(self, gen: int, err: BaseException) -> None:
         if not isValid(self):  # the window closed while the query ran
@@ -228,6 +268,12 @@ class IncidentTableModel(QAbstractTableModel):
             # The filter changed, or the view scrolled far past this page while it waited
             # in the queue: skip it (a repaint asks again if it is ever shown).
             return None
+        keys_gen, keys = self._page_keys  # one reference read: safe off-thread
+        if keys_gen == gen and keys:
+            anchor = min(page_no, len(keys) - 1)
+            return incidents.query_incidents(self.ctx, flt, sort, descending,
+                                             (page_no - anchor) * PAGE_SIZE, PAGE_SIZE,
+                                             start_key=keys[anchor])
         return incidents.query_incidents(self.ctx, flt, sort, descending,
                                          page_no * PAGE_SIZE, PAGE_SIZE)
 

@@ -118,15 +118,20 @@ class Incident(Base):
 
     __table_args__ = (
         Index("ix_incident_occurred", "occurred_at"),
-        # The log's filter indexes carry every filter column and the number (migration
-        # 0006): any combination of filters, sorted by any of them, reads one index only.
-        Index("ix_incident_regency_occurred", "regency_code", "occurred_at", "category_code",
+        Index("ix_incident_regency_occurred", "regency_code", "occurred_at"),
+        Index("ix_incident_category_occurred", "category_code", "occurred_at"),
+        Index("ix_incident_severity_occurred", "severity_rank", "occurred_at"),
+        Index("ix_incident_status_occurred", "status", "occurred_at"),
+        # The log's filter indexes (migration 0006) carry every filter column and the
+        # number: any combination of filters, sorted by any of them, reads one index only.
+        # The narrow ones above stay for counting (stats, dashboard), which reads fewer pages.
+        Index("ix_incident_log_regency", "regency_code", "occurred_at", "category_code",
               "severity_rank", "status", "number"),
-        Index("ix_incident_category_occurred", "category_code", "occurred_at", "regency_code",
+        Index("ix_incident_log_category", "category_code", "occurred_at", "regency_code",
               "severity_rank", "status", "number"),
-        Index("ix_incident_severity_occurred", "severity_rank", "occurred_at", "regency_code",
+        Index("ix_incident_log_severity", "severity_rank", "occurred_at", "regency_code",
               "category_code", "status", "number"),
-        Index("ix_incident_status_occurred", "status", "occurred_at", "regency_code",
+        Index("ix_incident_log_status", "status", "occurred_at", "regency_code",
               "category_code", "severity_rank", "number"),
         # Sort indexes (key, seq, filter columns): walked in log order, filters read inline.
         *(Index(f"ix_incident_{name}", column, "seq", "regency_code", "category_code",

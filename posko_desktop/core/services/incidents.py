@@ -792,12 +792,16 @@ def _page_seqs(s: Session, flt: IncidentFilter, sort: SortKey, descending: bool,
                       .offset(offset).limit(limit)).all()
     if len(found) == limit:
         return found
-    # Sort the matches: `+column` keeps SQLite from walking the sort index again.
+    # Sort the matches; `+column` keeps SQLite from walking the sort index again. The
+    # number is in the log indexes, so they are filtered and sorted in one index; title
+    # and reported time are read from the table for the matches only (their set first).
+    matches = apply_filter(select(Incident.seq), flt, "sqlite", drive)
+    if sort is not SortKey.NUMBER:
+        matches = select(Incident.seq).where(Incident.seq.in_(matches))
     by_value = [literal_column(f"+incident.{k.key}") for k in keys]
-    stmt = _ordered(apply_filter(select(Incident.seq), flt, "sqlite", drive), keys, descending,
-                    start_key)
-    return stmt.order_by(None).order_by(
-        *(k.desc() if descending else k.asc() for k in by_value)).offset(offset).limit(limit)
+    stmt = _ordered(matches, keys, descending, start_key).order_by(None)
+    return stmt.order_by(*(k.desc() if descending else k.asc() for k in by_value)) \
+        .offset(offset).limit(limit)
 
 
 def query_incidents(ctx: AppContext, flt: IncidentFilter, sort: SortKey = SortKey.OCCURRED,

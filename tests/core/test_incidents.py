@@ -314,6 +314,25 @@ def test_sort_index_walk_and_sorting_the_matches_give_the_same_pages(ctx, monkey
             assert got == numbers, (budget, sort, desc)
 
 
+@pytest.mark.parametrize("sort", [SortKey.OCCURRED, SortKey.SEVERITY, SortKey.TITLE])
+def test_pages_from_page_keys_equal_offset_pages(any_ctx, sort):
+    """Jumping by page key (SQLite and PostgreSQL) gives the very rows OFFSET gives."""
+    base = datetime(2024, 11, 20, 10, 0)
+    for i in range(23):
+        inc.create_incident(any_ctx, sample(
+            title=("Sama", "Beda")[i % 2], occurred_at=base + timedelta(hours=i % 5),
+            severity=("rendah", "sedang", "kritis")[i % 3]))
+    flt = IncidentFilter(severities=("rendah", "kritis"))
+    total = inc.count_incidents(any_ctx, flt)
+    for desc in (False, True):
+        keys = inc.page_keys(any_ctx, flt, sort, desc, 4)
+        assert len(keys) == (total + 3) // 4
+        for page_no, key in enumerate(keys):
+            by_key = inc.query_incidents(any_ctx, flt, sort, desc, 0, 4, start_key=key).rows
+            by_offset = inc.query_incidents(any_ctx, flt, sort, desc, page_no * 4, 4).rows
+            assert [r.id for r in by_key] == [r.id for r in by_offset], (desc, page_no)
+
+
 def test_failed_write_rolls_back_everything(any_ctx):
     d = inc.create_incident(any_ctx, sample())
     with any_ctx.db.read() as s:

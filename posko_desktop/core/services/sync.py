@@ -661,18 +661,13 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
                            if k not in identical)
             bulk = incoming >= max(BULK_MIN, int(s.scalar(select(func.count()).select_from(
                 Incident)) or 0))
-            dropped: list[str] = []
-            if bulk:  # cheaper to rebuild the full-text index once than to update it per row
-                drop_triggers(conn)
-                dropped = _drop_secondary_indexes(conn)
-            _merge_records(s, ctx, state, present, identical, progress)
-            for sql in dropped:  # built once from the loaded rows: cheaper than row by row
-                conn.exec_driver_sql(sql)
+            bulk_load = _BulkLoad(conn) if bulk else None
+            _merge_records(s, ctx, state, present, identical, progress, bulk_load)
+            if bulk_load is not None:
+                bulk_load.finish()
             for inc_id in state.referral_touched:
                 s.execute(update(Incident).where(Incident.id == inc_id).values(
                     next_referral_due=next_referral_due(s, inc_id)))
-            if bulk:
-                rebuild_search_index(conn)
             _store_provenance(s, state)
             _record_ack(s, source, m["acks"], site.code)
             if state.max_stamp:
@@ -709,24 +704,42 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
     return result
 
 
-def _drop_secondary_indexes(conn: Any) -> list[str]:
-    """SQLite, for a package at least as big as the database: drop the non-unique indexes
-    of incident and followup and return the statements that re-create them (run after the
-    load, in the same transaction). Not on PostgreSQL, where DROP INDEX would lock the
-    table against every workstation's reads until the import commits; SQLite readers keep
-    their snapshot meanwhile."""
-    if conn.dialect.name != "sqlite":
-        return []
-    rows = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('incident', 'followup') ORDER BY name").all()
-    dropped = []
-    for name, sql in rows:
-        if sql.lstrip().upper().startswith("CREATE UNIQUE"):
-            continue
-        conn.exec_driver_sql('DROP INDEX "{n}"'.format(n=name))
-        dropped.append(sql)
-    return dropped
+class _BulkLoad:
+    """A package at least as big as the database: the full-text triggers and, on SQLite,
+    the non-unique indexes of incident and followup are dropped and built again once the
+    rows are in (cheaper than row by row), in the same transaction. The incident side is
+    rebuilt as soon as the incidents are loaded, while the helper process still checks the
+    follow-ups. Not the indexes on PostgreSQL, where DROP INDEX would lock the table
+    against every workstation's reads until the import commits (SQLite readers keep their
+    snapshot meanwhile)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.dropped: dict[str, list[str]] = {"incident": [], "followup": []}
+        self.incidents_done = False
+        drop_triggers(conn)
+        if conn.dialect.name != "sqlite":
+            return
+        rows = conn.exec_driver_sql(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT "
+            "NULL AND tbl_name IN ('incident', 'followup') ORDER BY name").all()
+        for name, table, sql in rows:
+            if sql.lstrip().upper().startswith("CREATE UNIQUE"):
+                continue
+            conn.exec_driver_sql('DROP INDEX "{n}"'.format(n=name))
+            self.dropped[table].append(sql)
+
+    def incidents_loaded(self) -> None:
+        if not self.incidents_done:
+            self.incidents_done = True
+            for sql in self.dropped.pop("incident", []):
+                self.conn.exec_driver_sql(sql)
+            rebuild_search_index(self.conn)
+
+    def finish(self) -> None:
+        self.incidents_loaded()
+        for sql in self.dropped.pop("followup", []):
+            self.conn.exec_driver_sql(sql)
 
 
 def _check_signature(s: Session, reader: PackageReader, local_code: str) -> None:
@@ -765,7 +778,7 @@ def _refused(error: tuple[str, dict[str, Any]]) -> PackageError:
 
 
 def _merge_records(s: Session, ctx: AppContext, state: _ImportState, present: list[str],
-                   identical: set[str], progress: Progress) -> None:
+                   identical: set[str], progress: Progress, bulk_load: _BulkLoad | None) -> None:
     """Every record file in order: checked by `sync.scan` (in a helper process for a big
     package), merged here. A record file whose exact bytes (SHA-256) were already accepted
     here in an earlier package is not checked again record by record (`_merge_identical`)."""
@@ -786,6 +799,8 @@ def _merge_records(s: Session, ctx: AppContext, state: _ImportState, present: li
     done = 0
     try:
         for kind in present:
+            if bulk_load is not None and kind in ("followups", "attachments"):
+                bulk_load.incidents_loaded()
             if kind in identical:
                 done = _merge_identical(s, ctx, state, scanner, kind, progress, done, total)
                 continue

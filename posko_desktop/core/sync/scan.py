@@ -32,6 +32,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -60,6 +61,8 @@ _FOLLOWUP_DT = ("created_at", "due_at")
 _EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
 _AHEAD = timedelta(days=2)
 _RANK = {s.value: s.rank for s in Severity}
+fromiso = datetime.fromisoformat
+dumps = orjson.dumps
 KINDS = ("incidents", "tombstones", "followups", "attachments")
 
 
@@ -86,7 +89,9 @@ def dashed(hex_id: str) -> str:
 
 
 def _sqlite_time(text: str, value: datetime) -> str:
-    if len(text) == 32 and text[26:] == "+00:00":  # the exporter's form: no formatting
+    """SQLite's storage form of a checked time. The exporter's form (`…T…ffffff+00:00`,
+    32 characters) is only cut and joined; callers inline that case."""
+    if len(text) == 32 and text[26:] == "+00:00":
         return text[:10] + " " + text[11:26]
     return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
@@ -132,15 +137,14 @@ class Scanner:
             raise self.unknown("regency", member, line, origin)
         # times stay text when they are in the exporter's form; each is parsed once to
         # check it (the schema pattern admits e.g. month 13)
-        parsed: dict[str, datetime] = {}
+        texts = _GET_DT(rec)
         try:
-            for name in INCIDENT_DT:
-                if rec[name] is not None:
-                    parsed[name] = datetime.fromisoformat(rec[name])
+            parsed = [None if t is None else fromiso(t) for t in texts]
         except ValueError:
             raise self.bad(member, line, "bad date") from None
-        for name in _IN_RANGE:
-            if not self.earliest <= parsed[name] <= self.latest:
+        earliest, latest = self.earliest, self.latest
+        for name, value in zip(_IN_RANGE, parsed, strict=False):
+            if not earliest <= value <= latest:  # type: ignore[operator]
                 raise self.bad(member, line, "{name} is out of range".format(name=name))
         stamps = rec["field_stamps"]
         top = max(stamps.values())
@@ -151,22 +155,22 @@ class Scanner:
         hex_id = rec["id"].replace("-", "")
         via = rec["via_package"]
         via = via.replace("-", "") if via else None
-        stamps_text = orjson.dumps(stamps).decode()
-        bases_text = orjson.dumps(rec["field_bases"]).decode()
-        row = [rec[c] for c in INCIDENT_COLUMNS]
+        stamps_text = dumps(stamps).decode()
+        bases_text = dumps(rec["field_bases"]).decode()
+        row = list(_GET_INCIDENT(rec))
         row[0] = hex_id
         if rules.sqlite:
-            for i, name in _INCIDENT_DT_AT:
-                if name in parsed:
-                    row[i] = _sqlite_time(row[i], parsed[name])
+            for i, t, value in zip(_DT_AT, texts, parsed, strict=True):
+                if t is not None:
+                    row[i] = (t[:10] + " " + t[11:26] if len(t) == 32 and t[26:] == "+00:00"
+                              else _sqlite_time(t, value))  # type: ignore[arg-type]
             row[_DELETED_AT] = int(row[_DELETED_AT])
             row[_STAMPS_AT] = stamps_text
-            row.append(wib_date(parsed["occurred_at"]).isoformat())
+            row.append(wib_date(parsed[0]).isoformat())  # type: ignore[arg-type]
         else:
-            for i, name in _INCIDENT_DT_AT:
-                if name in parsed:
-                    row[i] = parsed[name]
-            row.append(wib_date(parsed["occurred_at"]))
+            for i, value in zip(_DT_AT, parsed, strict=True):
+                row[i] = value
+            row.append(wib_date(parsed[0]))  # type: ignore[arg-type]
         row.append(_RANK[rec["severity"]])
         return (hex_id, rec["regency_code"], stamps_text, tuple(row), bases_text, via)
 
@@ -193,15 +197,19 @@ class Scanner:
     def followup(self, line: int, rec: Any) -> tuple[int, tuple[Any, ...]]:
         created, due = self._child(self.check_followup, RECORD_FILES["followups"], line, rec,
                                    _FOLLOWUP_DT)
-        row = [rec[c] for c in FOLLOWUP_COLUMNS]
+        row = list(_GET_FOLLOWUP(rec))
         row[0] = row[0].replace("-", "")
         row[1] = row[1].replace("-", "")
         if row[11] is not None:
             row[11] = row[11].replace("-", "")
         if self.rules.sqlite:
-            row[2] = _sqlite_time(row[2], created)  # type: ignore[arg-type]
-            if due is not None:
-                row[10] = _sqlite_time(row[10], due)
+            t = row[2]
+            row[2] = (t[:10] + " " + t[11:26] if len(t) == 32 and t[26:] == "+00:00"
+                      else _sqlite_time(t, created))  # type: ignore[arg-type]
+            t = row[10]
+            if t is not None:
+                row[10] = (t[:10] + " " + t[11:26] if len(t) == 32 and t[26:] == "+00:00"
+                           else _sqlite_time(t, due))  # type: ignore[arg-type]
         else:
             row[2], row[10] = created, due
         return line, tuple(row)
@@ -211,7 +219,10 @@ class Scanner:
         return line, rec
 
 
-_INCIDENT_DT_AT = [(INCIDENT_COLUMNS.index(n), n) for n in INCIDENT_DT]
+_DT_AT = [INCIDENT_COLUMNS.index(n) for n in INCIDENT_DT]
+_GET_DT = itemgetter(*INCIDENT_DT)
+_GET_INCIDENT = itemgetter(*INCIDENT_COLUMNS)
+_GET_FOLLOWUP = itemgetter(*FOLLOWUP_COLUMNS)
 _DELETED_AT = INCIDENT_COLUMNS.index("deleted")
 _STAMPS_AT = INCIDENT_COLUMNS.index("field_stamps")
 
@@ -237,14 +248,19 @@ def scan(reader: PackageReader, rules: Rules, kinds: Iterable[str]) -> Iterator[
                 if got is None:
                     break
                 first, batch = got
+                objs = []
+                broken = None
                 for lineno, text in enumerate(batch, first):
                     try:
-                        rec = loads(text)
+                        objs.append(loads(text))
                     except ValueError:  # orjson.JSONDecodeError is a ValueError
-                        raise Refused(N_("{file}: line {line} of {member} is not valid JSON"),
-                                       {"file": reader.name, "line": lineno,
-                                        "member": member}) from None
+                        broken = Refused(N_("{file}: line {line} of {member} is not valid JSON"),
+                                         {"file": reader.name, "line": lineno, "member": member})
+                        break
+                for lineno, rec in enumerate(objs, first):
                     items.append(one(lineno, rec))
+                if broken is not None:
+                    raise broken
             except Refused as err:
                 yield ("batch", kind, items, (err.message, err.params))
                 return

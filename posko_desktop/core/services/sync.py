@@ -889,6 +889,8 @@ def _merge_identical(s: Session, ctx: AppContext, state: _ImportState, scanner: 
         try:
             if kind == "followups":
                 _check_twice(state, state.seen_children, keys, "record")
+                if _count_held(s, state, keys) == len(keys):
+                    continue  # all held here: a union adds nothing
                 have = _stored_ids(s, state, FollowUp, keys)
                 need = [scanner.followup(n, loads(line))
                         for n, (h, line) in enumerate(zip(keys, lines, strict=True), first)
@@ -901,6 +903,13 @@ def _merge_identical(s: Session, ctx: AppContext, state: _ImportState, scanner: 
                                         None, twice_checked=True)
             else:
                 _check_twice(state, state.seen_incidents, keys, "incident")
+                stamps_of = [_line_stamps(line) for line in lines]
+                same = _count_unchanged(s, state, keys, stamps_of)
+                if same is not None:  # every one held here with these very stamps
+                    state.known_incidents.update(keys)
+                    for code, n in same:
+                        state.result.per_regency.setdefault(code, RegencyCounts()).unchanged += n
+                    continue
                 stored = _stored_incidents(s, state, keys, with_regency=True)
                 need = []
                 per = state.result.per_regency
@@ -924,8 +933,35 @@ def _merge_identical(s: Session, ctx: AppContext, state: _ImportState, scanner: 
     return done
 
 
+def _count_held(s: Session, state: _ImportState, keys: list[str]) -> int:
+    """SQLite: how many of these follow-up ids (32 hex digits) are held here (-1 elsewhere)."""
+    if not state.sqlite:
+        return -1
+    sql = "SELECT count(*) FROM followup WHERE id IN ({m})".format(m=",".join("?" * len(keys)))
+    return int(_driver_rows(s.connection(), sql, keys)[0][0])
+
+
+def _count_unchanged(s: Session, state: _ImportState, keys: list[str],
+                     stamps: list[str | None]) -> list[tuple[str, int]] | None:
+    """SQLite: when every one of these incidents is held here with exactly these field
+    stamps (as text), the number of them per regency; else None (then compared one by one)."""
+    if not state.sqlite or None in stamps:
+        return None
+    sql = ("WITH v(id, s) AS (VALUES {m}) SELECT i.regency_code, count(*) FROM v "
+           "JOIN incident i ON i.id = v.id AND i.field_stamps = v.s GROUP BY i.regency_code"
+           ).format(m=",".join(["(?, ?)"] * len(keys)))
+    params = [x for pair in zip(keys, stamps, strict=True) for x in pair]
+    rows = _driver_rows(s.connection(), sql, params)
+    if sum(n for _code, n in rows) != len(keys):
+        return None
+    return rows  # type: ignore[return-value]
+
+
 def _check_twice(state: _ImportState, seen: set[str], keys: list[str], what: str) -> None:
-    for h in keys:
+    if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
+        seen.update(keys)
+        return
+    for h in keys:  # the first one seen before, in order
         if h in seen:
             if what == "incident":
                 raise PackageError(N_("{file}: incident {id} appears twice in the package"),

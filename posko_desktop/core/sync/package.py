@@ -202,9 +202,15 @@ class _LimitedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        want = len(buffer)
+        data = self.chunk(min(len(buffer), _CHUNK))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+    def chunk(self, want: int) -> bytes:
+        """Up to `want` decompressed bytes (b"" at the end), counted and hashed."""
         try:
-            data = self.src.read(min(want, _CHUNK))
+            data = self.src.read(want)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
             raise self.pkg.error(N_("{file}: member {member} is damaged ({error})"),
                                  member=self.info.filename, error=str(err)) from None
@@ -222,8 +228,7 @@ class _LimitedReader(io.RawIOBase):
             raise self.pkg.error(N_("{file}: the package unpacks to more than {limit} MB"),
                                  limit=self.pkg.limits.max_total_bytes >> 20)
         self.sha.update(data)
-        buffer[:n] = data
-        return n
+        return data
 
     def finish(self) -> None:
         """At the end of the member: length and hash must equal the signed manifest."""
@@ -377,7 +382,7 @@ class PackageReader:
             lineno = 1  # of the first line in `out`
             out: list[bytes] = []
             rest = b""
-            while chunk := reader.read(_CHUNK):
+            while chunk := reader.chunk(_CHUNK):
                 pieces = (rest + chunk).split(b"\n") if rest else chunk.split(b"\n")
                 rest = pieces.pop()
                 if len(rest) > max_line:

@@ -596,6 +596,10 @@ class _ImportState:
     known_incidents: set[str] = field(default_factory=set)  # ids as 32 hex digits
     new_incidents: set[str] = field(default_factory=set)
     helper_used: bool = False
+    # False when the table was empty before this import: then no record of the package
+    # can be held here (an id twice in the package is refused), so nothing is looked up
+    had_incidents: bool = True
+    had_followups: bool = True
 
 
 def import_package(ctx: AppContext, path: Path, progress: Progress = NO_PROGRESS,
@@ -656,6 +660,8 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
             _import_blobs(s, state)
             conn = s.connection()
             state.sqlite = conn.dialect.name == "sqlite"
+            state.had_incidents = bool(s.scalar(select(exists().where(Incident.id.is_not(None)))))
+            state.had_followups = bool(s.scalar(select(exists().where(FollowUp.id.is_not(None)))))
             present = [k for k in scan.KINDS if reader.has(RECORD_FILES[k])]
             identical = _accepted_members(s, reader, present)
             # records of files accepted here before are held here already: not "incoming"
@@ -983,7 +989,7 @@ def _same_stamps(stored: Any, stamps_text: str) -> bool:
 def _stored_incidents(s: Session, state: _ImportState, keys: list[str],
                       with_regency: bool = False) -> dict[str, tuple[Any, ...]]:
     """hex id -> (field_stamps as stored[, regency_code]) of those incidents held here."""
-    if not keys:
+    if not keys or not state.had_incidents:
         return {}
     conn = s.connection()
     if state.sqlite:  # ids stored as 32 hex digits: one plain query
@@ -1266,7 +1272,8 @@ def _merge_followup_items(s: Session, state: _ImportState, items: list[tuple[int
         raise _refused(error)
     if not items:
         return
-    have = _stored_ids(s, state, FollowUp, [row[0] for _n, row in items])
+    have = (_stored_ids(s, state, FollowUp, [row[0] for _n, row in items])
+            if state.had_followups else set())
     new = sorted(row for _n, row in items if row[0] not in have)  # by id: index stays local
     if not new:
         return

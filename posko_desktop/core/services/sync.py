@@ -507,9 +507,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
 
         def children(model: Any, columns: tuple[str, ...]) -> Iterator[dict[str, Any]]:
             nonlocal done
-            # by id: time order (UUIDv7), read almost sequentially here and appended in
-            # order to the primary-key index at the importing site
-            stmt = select(*_raw_columns(model, columns)).order_by(model.id)
+            stmt = select(*_raw_columns(model, columns)).order_by(model.incident_id)
             if cond is not None:
                 stmt = stmt.where(model.incident_id.in_(select(Incident.id).where(cond)))
             for row in conn.execution_options(yield_per=5000).execute(stmt):

@@ -94,6 +94,9 @@ BROADCAST = "*"
 BATCH = 1000
 BULK_MIN = 5000  # incidents in a package from which the search index is rebuilt, not updated
 HELPER_MIN_BYTES = 8 << 20  # record bytes to check from which a helper process reads them
+# every n-th batch the helper hands back unchecked: this process checks it while the helper
+# goes on (the helper has more to do per record than this process has to write)
+HELPER_SHARE = 5
 
 INCIDENT_COLUMNS = scan.INCIDENT_COLUMNS
 _INCIDENT_DT = set(scan.INCIDENT_DT)
@@ -798,10 +801,11 @@ def _merge_records(s: Session, ctx: AppContext, state: _ImportState, present: li
     before = reader.total
     if state.sqlite and size >= HELPER_MIN_BYTES and scan.helper_allowed():
         state.helper_used = True
-        stream = scan.scan_in_helper(reader, rules, checked)
+        stream = scan.scan_in_helper(reader, rules, checked, HELPER_SHARE)
     else:
         stream = scan.scan(reader, rules, checked)
-    scanner = scan.Scanner(rules, reader.name)  # records of identical files that need writing
+    scanner = scan.Scanner(rules, reader.name)  # batches left to this process, records of
+    # identical files that need writing
     done = 0
     try:
         for kind in present:
@@ -813,7 +817,10 @@ def _merge_records(s: Session, ctx: AppContext, state: _ImportState, present: li
             for msg in stream:
                 if msg[0] == "done":
                     break
-                _tag, _kind, items, error = msg
+                if msg[0] == "lines":  # a batch the helper left to this process
+                    items, error = scan.scan_lines(scanner, kind, msg[2], msg[3])
+                else:
+                    _tag, _kind, items, error = msg
                 if kind == "followups":
                     _merge_followup_items(s, state, items, error)
                 elif kind == "attachments":

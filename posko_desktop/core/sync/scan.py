@@ -12,6 +12,8 @@ Messages:
 - `("batch", kind, items, error)`: the records of up to one batch, in order, all valid;
   `error` is None or `(msgid, params)` for the record right after the last item (the
   import raises it after its own checks of the items before it).
+- `("lines", kind, first line number, lines)`: a batch the helper leaves unchecked for
+  the receiving process to check itself (`scan_lines`), to share the work (`share`).
 - `("done", kind)` after the last batch of a record file (its checksum verified).
 - `("end", max_stamp, total_bytes)` at the very end.
 
@@ -227,47 +229,63 @@ _DELETED_AT = INCIDENT_COLUMNS.index("deleted")
 _STAMPS_AT = INCIDENT_COLUMNS.index("field_stamps")
 
 
-def scan(reader: PackageReader, rules: Rules, kinds: Iterable[str]) -> Iterator[tuple[Any, ...]]:
-    """The messages for the record files `kinds` (in this order; see the module doc)."""
-    scanner = Scanner(rules, reader.name)
-    loads = orjson.loads
-    for kind in kinds:
-        member = RECORD_FILES[kind]
+def scan_lines(scanner: Scanner, kind: str, first: int,
+               lines: list[bytes]) -> tuple[list[Any], tuple[str, dict[str, Any]] | None]:
+    """The items of one batch of lines, and the refusal of the line after the last item
+    (None when all are valid)."""
+    items: list[Any] = []
+    member = RECORD_FILES[kind]
+    objs = []
+    broken = None
+    for lineno, text in enumerate(lines, first):
+        try:
+            objs.append(orjson.loads(text))
+        except ValueError:  # orjson.JSONDecodeError is a ValueError
+            broken = (N_("{file}: line {line} of {member} is not valid JSON"),
+                      {"file": scanner.file, "line": lineno, "member": member})
+            break
+    try:
         if kind in ("incidents", "tombstones"):
-            def one(line: int, rec: Any, _k: str = kind) -> Any:
-                return scanner.incident(_k, line, rec)
+            for lineno, rec in enumerate(objs, first):
+                items.append(scanner.incident(kind, lineno, rec))
         elif kind == "followups":
-            one = scanner.followup
+            for lineno, rec in enumerate(objs, first):
+                items.append(scanner.followup(lineno, rec))
         else:
-            one = scanner.attachment
+            for lineno, rec in enumerate(objs, first):
+                items.append(scanner.attachment(lineno, rec))
+    except Refused as err:
+        return items, (err.message, err.params)
+    return items, broken
+
+
+def scan(reader: PackageReader, rules: Rules, kinds: Iterable[str],
+         share: int = 0) -> Iterator[tuple[Any, ...]]:
+    """The messages for the record files `kinds` (in this order; see the module doc).
+    With `share` n > 0, every n-th batch of incidents and follow-ups comes unchecked as
+    `("lines", kind, first line number, lines)` for the receiver to check itself
+    (`scan_lines`), so that the two processes share the work."""
+    scanner = Scanner(rules, reader.name)
+    for kind in kinds:
         lines = reader.iter_lines(kind, rules.batch)
+        n = 0
         while True:
-            items: list[Any] = []
             try:
                 got = next(lines, None)
-                if got is None:
-                    break
-                first, batch = got
-                objs = []
-                broken = None
-                for lineno, text in enumerate(batch, first):
-                    try:
-                        objs.append(loads(text))
-                    except ValueError:  # orjson.JSONDecodeError is a ValueError
-                        broken = Refused(N_("{file}: line {line} of {member} is not valid JSON"),
-                                         {"file": reader.name, "line": lineno, "member": member})
-                        break
-                for lineno, rec in enumerate(objs, first):
-                    items.append(one(lineno, rec))
-                if broken is not None:
-                    raise broken
-            except Refused as err:
-                yield ("batch", kind, items, (err.message, err.params))
-                return
             except PackageError as err:  # from the reader: limits, checksum
-                yield ("batch", kind, items, (err.message, err.params))
+                yield ("batch", kind, [], (err.message, err.params))
                 return
-            yield ("batch", kind, items, None)
+            if got is None:
+                break
+            first, batch = got
+            n += 1
+            if share and n % share == 0 and kind != "attachments":
+                yield ("lines", kind, first, batch)
+                continue
+            items, error = scan_lines(scanner, kind, first, batch)
+            yield ("batch", kind, items, error)
+            if error is not None:
+                return
         yield ("done", kind)
     yield ("end", scanner.max_stamp, reader.total)
 
@@ -286,10 +304,11 @@ def helper_allowed() -> bool:
             and sys.platform.startswith("linux"))
 
 
-def _helper(reader: PackageReader, rules: Rules, kinds: list[str], conn: Any) -> None:
+def _helper(reader: PackageReader, rules: Rules, kinds: list[str], share: int,
+            conn: Any) -> None:
     try:
         reader.reopen()  # the same file through a handle of its own (own read position)
-        for msg in scan(reader, rules, kinds):
+        for msg in scan(reader, rules, kinds, share):
             conn.send_bytes(marshal.dumps(msg))
     except BaseException as err:  # reported to the parent, which raises it
         conn.send_bytes(marshal.dumps(("crash", repr(err))))
@@ -297,15 +316,15 @@ def _helper(reader: PackageReader, rules: Rules, kinds: list[str], conn: Any) ->
         conn.close()
 
 
-def scan_in_helper(reader: PackageReader, rules: Rules,
-                   kinds: list[str]) -> Iterator[tuple[Any, ...]]:
+def scan_in_helper(reader: PackageReader, rules: Rules, kinds: list[str],
+                   share: int = 0) -> Iterator[tuple[Any, ...]]:
     """`scan` in a forked helper process; the caller must have checked `helper_allowed`.
     Closing the iterator early (an error, a cancel) stops the helper."""
     global helper_runs
     helper_runs += 1
     mp = multiprocessing.get_context("fork")
     receiver, sender = mp.Pipe(duplex=False)
-    proc = mp.Process(target=_helper, args=(reader, rules, kinds, sender), daemon=True)
+    proc = mp.Process(target=_helper, args=(reader, rules, kinds, share, sender), daemon=True)
     proc.start()
     sender.close()  # the helper holds the only sending end
     try:

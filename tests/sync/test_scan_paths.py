@@ -35,6 +35,7 @@ from posko_desktop.core.services import sync as svc
 from posko_desktop.core.sync import scan
 svc.HELPER_MIN_BYTES = 0
 svc.BATCH = 7
+svc.HELPER_SHARE = int(sys.argv[3])
 ctx = AppContext(open_database(sys.argv[1]), Actor("admin-33", "admin", "Admin 33"))
 try:
     r = svc.import_package(ctx, sys.argv[2])
@@ -46,11 +47,12 @@ print(json.dumps(out))
 """
 
 
-def import_in_fresh_process(db_path, package) -> dict:
+def import_in_fresh_process(db_path, package, share: int = 2) -> dict:
     """Import in a fresh single-threaded interpreter (the helper process is only used
-    there, as in the CLI), with every package counting as big and small batches."""
-    done = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(db_path), str(package)],
-                          capture_output=True, text=True, timeout=120)
+    there, as in the CLI), with every package counting as big and small batches; every
+    `share`-th batch is left by the helper to the importing process (0: none)."""
+    done = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(db_path), str(package),
+                           str(share)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -120,10 +122,18 @@ def test_helper_process_refuses_like_this_process(sites, tmp_path, fault):
     with pytest.raises(svc.PackageError) as here:
         svc.import_package(prov.ctx, path)
     assert table_dump(prov) == before
-    there = import_in_fresh_process(twin, path)
-    assert there["helper_runs"] == 1
-    assert there["error"] == here.value.text_in("en")
-    assert "bad.posko" in there["error"]
+    twin_site = Site("33", AppContext(open_database(twin), prov.ctx.actor), prov.keys_dir, twin,
+                     prov.key_file)
+    try:
+        twin_before = table_dump(twin_site)
+        for share in (0, 1, 2):  # all batches checked by the helper, none, every other one
+            there = import_in_fresh_process(twin, path, share)
+            assert there["helper_runs"] == 1
+            assert there["error"] == here.value.text_in("en")
+            assert "bad.posko" in there["error"]
+            assert table_dump(twin_site) == twin_before
+    finally:
+        twin_site.ctx.db.dispose()
 
 
 def test_identical_record_files_keep_local_edits_and_count_unchanged(sites, tmp_path):

@@ -7,7 +7,9 @@ child processes (so each peak resident memory is its own): full export; import i
 empty province database; import of a second full package into the province database that
 already holds everything (all unchanged). Prints time, package size and peak RSS.
 Targets (issue 5): export <= 5 s, import into empty <= 10 s, import unchanged <= 3 s,
-peak memory <= 400 MB.
+peak memory <= 400 MB. A big import reads and checks the records in a helper process: its
+CPU time is included in "CPU s", and its own peak RSS is in the detail (`helper_peak_mb`;
+it is forked, so it shares pages with the importing process and the sum over-counts).
 """
 
 from __future__ import annotations
@@ -88,7 +90,13 @@ def child(step: str, db: Path, keys_dir: Path, package: Path) -> dict[str, float
         result = svc.import_package(ctx, package)
         detail = result.totals().as_dict() | {"followups_new": result.followups_new}
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "peak_mb": peak_mb(),
+    helper = resource.getrusage(resource.RUSAGE_CHILDREN)  # the import's reader process
+    helper_cpu = helper.ru_utime + helper.ru_stime
+    if helper_cpu:
+        detail = detail | {"helper_cpu_s": round(helper_cpu, 2),
+                           "helper_peak_mb": round(helper.ru_maxrss / 1024)}
+    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu + helper_cpu,
+            "peak_mb": peak_mb(), "helper_peak_mb": helper.ru_maxrss / 1024 if helper_cpu else 0,
             "before_mb": base, "detail": detail}
 
 
@@ -134,7 +142,8 @@ def main() -> int:
     print("{:24} {:>9} {:>9} {:>10} {:>9}  {}".format("step", "seconds", "CPU s", "peak RSS",
                                                       "target", "detail"))
     for name, r, target in rows:
-        ok = r["seconds"] <= float(target.split()[1]) and r["peak_mb"] <= 400
+        ok = (r["seconds"] <= float(target.split()[1])
+              and r["peak_mb"] + r.get("helper_peak_mb", 0) <= 400)
         print("{:24} {:>9.2f} {:>9.2f} {:>7.0f} MB {:>9}  {} {}".format(
             name, r["seconds"], r["cpu_seconds"], r["peak_mb"], target, "OK" if ok else "MISS",
             json.dumps(r["detail"]) + (" package {:.1f} MB".format(r["size_mb"])
@@ -150,7 +159,8 @@ def run(db_path: Path, args: argparse.Namespace) -> list:
     for name, r, target in measure(BENCH_DIR / ".cache" / "sync", 100_000):
         limit = float(target.split()[1])
         out.append(Row("sync", name + " (100k)", r["seconds"], unit="s", target=target,
-                       ok=r["seconds"] <= limit and r["peak_mb"] <= 400,
+                       ok=(r["seconds"] <= limit
+                           and r["peak_mb"] + r.get("helper_peak_mb", 0) <= 400),
                        note="CPU {:.1f} s, peak RSS {:.0f} MB".format(r["cpu_seconds"],
                                                                     r["peak_mb"])))
     return out

@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from operator import itemgetter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
     Text,
     Uuid,
     bindparam,
@@ -36,12 +33,11 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
 from posko_desktop.core.context import AppContext, local_site, new_stamp, observe_stamp
-from posko_desktop.core.db.base import UTCDateTime
 from posko_desktop.core.db.models import (
     Attachment,
     Blob,
@@ -77,11 +73,12 @@ from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import next_referral_due
 from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.sync import keys as keymod
-from posko_desktop.core.sync import merge, records
+from posko_desktop.core.sync import merge, records, scan
 from posko_desktop.core.sync.package import (
     DEFAULT_LIMITS,
     FORMAT,
     FORMAT_VERSION,
+    RECORD_FILES,
     AlreadyImported,
     Limits,
     PackageError,
@@ -96,19 +93,14 @@ logger = logging.getLogger(__name__)
 BROADCAST = "*"
 BATCH = 1000
 BULK_MIN = 5000  # incidents in a package from which the search index is rebuilt, not updated
+HELPER_MIN_BYTES = 8 << 20  # record bytes to check from which a helper process reads them
+# every n-th batch the helper hands back unchecked: this process checks it while the helper
+# goes on (the helper has more to do per record than this process has to write)
+HELPER_SHARE = 5
 
-INCIDENT_COLUMNS = (
-    "id", "number", "origin_site", "regency_code", "kecamatan", "desa", "location",
-    "occurred_at", "reported_at", "source_type", "source_detail", "title", "description",
-    "category_code", "severity", "status", "people_involved", "recorded_by", "created_at",
-    "updated_at", "updated_by", "respond_by", "responded_at", "next_referral_due", "mod_stamp",
-    "deleted", "field_stamps",
-)
-_INCIDENT_DT = {"occurred_at", "reported_at", "created_at", "updated_at", "respond_by",
-                "responded_at", "next_referral_due"}
-FOLLOWUP_COLUMNS = ("id", "incident_id", "created_at", "author", "origin_site", "kind", "text",
-                    "status_from", "status_to", "agency_code", "due_at", "referral_id",
-                    "referral_state", "mod_stamp")
+INCIDENT_COLUMNS = scan.INCIDENT_COLUMNS
+_INCIDENT_DT = set(scan.INCIDENT_DT)
+FOLLOWUP_COLUMNS = scan.FOLLOWUP_COLUMNS
 ATTACHMENT_COLUMNS = ("id", "incident_id", "sha256", "filename", "mime", "size", "added_at",
                       "added_by", "origin_site", "mod_stamp", "deleted")
 
@@ -597,12 +589,18 @@ class _ImportState:
     regencies: set[str]
     categories: set[str]
     result: ImportResult
+    sqlite: bool = True
     max_stamp: str = ""
-    seen_incidents: set[bytes] = field(default_factory=set)
-    seen_children: set[str] = field(default_factory=set)
+    seen_incidents: set[str] = field(default_factory=set)  # ids as 32 hex digits
+    seen_children: set[str] = field(default_factory=set)  # ids as 32 hex digits
     referral_touched: set[uuid.UUID] = field(default_factory=set)
     known_incidents: set[str] = field(default_factory=set)  # ids as 32 hex digits
     new_incidents: set[str] = field(default_factory=set)
+    helper_used: bool = False
+    # False when the table was empty before this import: then no record of the package
+    # can be held here (an id twice in the package is refused), so nothing is looked up
+    had_incidents: bool = True
+    had_followups: bool = True
 
 
 def import_package(ctx: AppContext, path: Path, progress: Progress = NO_PROGRESS,
@@ -662,29 +660,23 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
             )
             _import_blobs(s, state)
             conn = s.connection()
-            incoming = m["counts"]["incidents"] + m["counts"]["tombstones"]
+            state.sqlite = conn.dialect.name == "sqlite"
+            state.had_incidents = bool(s.scalar(select(exists().where(Incident.id.is_not(None)))))
+            state.had_followups = bool(s.scalar(select(exists().where(FollowUp.id.is_not(None)))))
+            present = [k for k in scan.KINDS if reader.has(RECORD_FILES[k])]
+            identical = _accepted_members(s, reader, present)
+            # records of files accepted here before are held here already: not "incoming"
+            incoming = sum(m["counts"][k] for k in ("incidents", "tombstones")
+                           if k not in identical)
             bulk = incoming >= max(BULK_MIN, int(s.scalar(select(func.count()).select_from(
                 Incident)) or 0))
-            if bulk:  # cheaper to rebuild the full-text index once than to update it per row
-                drop_triggers(conn)
-            total = sum(m["counts"][k] for k in ("incidents", "tombstones", "followups")) or 1
-            done = 0
-            for kind in ("incidents", "tombstones"):
-                for batch in _batches(reader.iter_records(kind)):
-                    _merge_incidents(s, ctx, state, kind, batch)
-                    done += len(batch)
-                    progress.report(done, total, "")
-            for batch in _batches(reader.iter_records("followups")):
-                _merge_followups(s, state, batch)
-                done += len(batch)
-                progress.report(done, total, "")
-            for batch in _batches(reader.iter_records("attachments")):
-                _merge_attachments(s, state, batch)
+            bulk_load = _BulkLoad(conn) if bulk else None
+            _merge_records(s, ctx, state, present, identical, progress, bulk_load)
+            if bulk_load is not None:
+                bulk_load.finish()
             for inc_id in state.referral_touched:
                 s.execute(update(Incident).where(Incident.id == inc_id).values(
                     next_referral_due=next_referral_due(s, inc_id)))
-            if bulk:
-                rebuild_search_index(conn)
             _store_provenance(s, state)
             _record_ack(s, source, m["acks"], site.code)
             if state.max_stamp:
@@ -721,6 +713,44 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> Impor
     return result
 
 
+class _BulkLoad:
+    """A package at least as big as the database: the full-text triggers and, on SQLite,
+    the non-unique indexes of incident and followup are dropped and built again once the
+    rows are in (cheaper than row by row), in the same transaction. The incident side is
+    rebuilt as soon as the incidents are loaded, while the helper process still checks the
+    follow-ups. Not the indexes on PostgreSQL, where DROP INDEX would lock the table
+    against every workstation's reads until the import commits (SQLite readers keep their
+    snapshot meanwhile)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.dropped: dict[str, list[str]] = {"incident": [], "followup": []}
+        self.incidents_done = False
+        drop_triggers(conn)
+        if conn.dialect.name != "sqlite":
+            return
+        rows = conn.exec_driver_sql(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT "
+            "NULL AND tbl_name IN ('incident', 'followup') ORDER BY name").all()
+        for name, table, sql in rows:
+            if sql.lstrip().upper().startswith("CREATE UNIQUE"):
+                continue
+            conn.exec_driver_sql('DROP INDEX "{n}"'.format(n=name))
+            self.dropped[table].append(sql)
+
+    def incidents_loaded(self) -> None:
+        if not self.incidents_done:
+            self.incidents_done = True
+            for sql in self.dropped.pop("incident", []):
+                self.conn.exec_driver_sql(sql)
+            rebuild_search_index(self.conn)
+
+    def finish(self) -> None:
+        self.incidents_loaded()
+        for sql in self.dropped.pop("followup", []):
+            self.conn.exec_driver_sql(sql)
+
+
 def _check_signature(s: Session, reader: PackageReader, local_code: str) -> None:
     m = reader.manifest
     fp = m["signer"]["fingerprint"]
@@ -746,101 +776,327 @@ def _check_signature(s: Session, reader: PackageReader, local_code: str) -> None
                               "or forged)"), file=reader.name)
 
 
-def _batches(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    batch: list[tuple[int, dict[str, Any]]] = []
-    for item in rows:
-        batch.append(item)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _bad(state: _ImportState, member: str, line: int, problem: str) -> PackageError:
     return PackageError(N_("{file}: line {line} of {member} is not valid: {problem}"),
                         file=state.reader.name, line=line, member=member, problem=problem)
 
 
-def _check_time(value: datetime, now: datetime) -> bool:
-    return _EARLIEST <= value <= now + _AHEAD
+def _refused(error: tuple[str, dict[str, Any]]) -> PackageError:
+    message, params = error
+    return PackageError(message, **params)
 
 
-_EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
-_AHEAD = timedelta(days=2)
-
-
-def _validate_incident(state: _ImportState, kind: str, line: int, rec: Any) -> dict[str, Any]:
-    member = "records/{kind}.jsonl".format(kind=kind)
-    problem = records.checker("incident")(rec)
-    if problem:
-        raise _bad(state, member, line, problem)
-    if rec["deleted"] != (kind == "tombstones"):
-        raise _bad(state, member, line, "deleted flag does not fit the file")
-    if rec["regency_code"] not in state.regencies:
-        raise PackageError(N_("{file}: line {line} of {member}: unknown regency code {code}"),
-                           file=state.reader.name, line=line, member=member,
-                           code=rec["regency_code"])
-    if rec["category_code"] not in state.categories:
-        raise PackageError(N_("{file}: line {line} of {member}: unknown category {code}"),
-                           file=state.reader.name, line=line, member=member,
-                           code=rec["category_code"])
-    if rec["origin_site"] != PROVINCE_CODE and rec["origin_site"] not in state.regencies:
-        raise PackageError(N_("{file}: line {line} of {member}: unknown regency code {code}"),
-                           file=state.reader.name, line=line, member=member,
-                           code=rec["origin_site"])
-    out = dict(rec)
+def _merge_records(s: Session, ctx: AppContext, state: _ImportState, present: list[str],
+                   identical: set[str], progress: Progress, bulk_load: _BulkLoad | None) -> None:
+    """Every record file in order: checked by `sync.scan` (in a helper process for a big
+    package), merged here. A record file whose exact bytes (SHA-256) were already accepted
+    here in an earlier package is not checked again record by record (`_merge_identical`)."""
+    reader = state.reader
+    counts = reader.manifest["counts"]
+    total = sum(counts[k] for k in ("incidents", "tombstones", "followups")) or 1
+    checked = [k for k in present if k not in identical]
+    rules = scan.Rules(frozenset(state.regencies), frozenset(state.categories), state.now,
+                       state.sqlite, BATCH)
+    size = sum(reader.member_entries[RECORD_FILES[k]]["size"] for k in checked)
+    before = reader.total
+    if state.sqlite and size >= HELPER_MIN_BYTES and scan.helper_allowed():
+        state.helper_used = True
+        stream = scan.scan_in_helper(reader, rules, checked, HELPER_SHARE)
+    else:
+        stream = scan.scan(reader, rules, checked)
+    scanner = scan.Scanner(rules, reader.name)  # batches left to this process, records of
+    # identical files that need writing
+    done = 0
     try:
-        for name in _INCIDENT_DT:
-            if out[name] is not None:
-                out[name] = datetime.fromisoformat(out[name])
-    except ValueError:
-        raise _bad(state, member, line, "bad date") from None
-    for name in ("occurred_at", "reported_at", "created_at"):
-        if not _check_time(out[name], state.now):
-            raise _bad(state, member, line, "{name} is out of range".format(name=name))
-    out["id"] = uuid.UUID(rec["id"])
-    key = out["id"].bytes
-    if key in state.seen_incidents:
-        raise PackageError(N_("{file}: incident {id} appears twice in the package"),
-                           file=state.reader.name, id=rec["id"])
-    state.seen_incidents.add(key)
-    top = max(rec["field_stamps"].values())
-    if top > state.max_stamp:
-        state.max_stamp = top
-    if rec["mod_stamp"] > state.max_stamp:
-        state.max_stamp = rec["mod_stamp"]
+        for kind in present:
+            if bulk_load is not None and kind in ("followups", "attachments"):
+                bulk_load.incidents_loaded()
+            if kind in identical:
+                done = _merge_identical(s, ctx, state, scanner, kind, progress, done, total)
+                continue
+            for msg in stream:
+                if msg[0] == "done":
+                    break
+                if msg[0] == "lines":  # a batch the helper left to this process
+                    items, error = scan.scan_lines(scanner, kind, msg[2], msg[3])
+                else:
+                    _tag, _kind, items, error = msg
+                if kind == "followups":
+                    _merge_followup_items(s, state, items, error)
+                elif kind == "attachments":
+                    _merge_attachment_items(s, state, items, error)
+                else:
+                    _merge_incident_items(s, ctx, state, kind, items, error)
+                if kind != "attachments":
+                    done += len(items)
+                    progress.report(done, total, "")
+        end = next(stream)
+    finally:
+        stream.close()
+    if state.helper_used:  # the helper counted the bytes it read on its own copy
+        reader.total += end[2] - before
+    state.max_stamp = max(end[1], scanner.max_stamp)
+
+
+def _accepted_members(s: Session, reader: PackageReader, kinds: list[str]) -> set[str]:
+    """The record files of this package that are byte for byte (same path, length and
+    SHA-256) a record file of a package imported here before: each of their records was
+    checked then and is in the database since."""
+    out = set()
+    for kind in kinds:
+        entry = reader.member_entries[RECORD_FILES[kind]]
+        for text in s.scalars(select(SyncPackage.manifest).where(
+                SyncPackage.direction == "in", SyncPackage.manifest.contains(entry["sha256"]))):
+            try:
+                members = json.loads(text)["members"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            if any(m == {"path": entry["path"], "sha256": entry["sha256"], "size": entry["size"]}
+                   for m in members):
+                out.add(kind)
+                break
     return out
 
 
-def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str,
-                     batch: list[tuple[int, dict[str, Any]]]) -> None:
-    recs = [_validate_incident(state, kind, line, rec) for line, rec in batch]
-    # Fast path: incidents whose stamps are all equal here are unchanged (most of a
-    # repeated or overlapping package); only the others are read in full.
-    same: set[uuid.UUID] = set()
-    conn = s.connection()
-    if conn.dialect.name == "sqlite":  # ids stored as 32 hex digits: one plain query
-        by_hex = {r["id"].hex: r for r in recs}
-        sql = 'SELECT id, field_stamps FROM "{t}" WHERE id IN ({marks})'.format(
-            t=Incident.__table__.name, marks=",".join("?" * len(by_hex)))
-        for hex_id, raw_stamps in conn.exec_driver_sql(sql, tuple(by_hex)):
-            rec = by_hex[hex_id]
-            if _json(raw_stamps) == rec["field_stamps"]:
-                same.add(rec["id"])
-    else:
-        by_id = {r["id"]: r for r in recs}
-        for raw_id, raw_stamps in conn.execute(select(Incident.id, _raw(Incident.field_stamps))
-                                               .where(Incident.id.in_(list(by_id)))):
-            if _json(raw_stamps) == by_id[raw_id]["field_stamps"]:
-                same.add(raw_id)
-    for rec in recs:
-        if rec["id"] in same:
-            state.known_incidents.add(rec["id"].hex)
-            state.result.per_regency.setdefault(rec["regency_code"], RegencyCounts()).unchanged += 1
-    recs = [r for r in recs if r["id"] not in same]
-    if not recs:
+_ID_PREFIX = b'{"id":"'
+_STAMPS_KEY = b',"field_stamps":{'
+
+
+def _line_id(line: bytes) -> str | None:
+    """The id of a record line written like the exporter writes it (`{"id":"…",`), as 32
+    hex digits; None for any other form. Only used on bytes accepted here before (valid
+    JSON), where the first key at the very start cannot be inside a string."""
+    if line.startswith(_ID_PREFIX) and line[43:45] == b'",':
+        return line[7:43].decode("ascii").replace("-", "")
+    return None
+
+
+def _line_stamps(line: bytes) -> str | None:
+    """The `field_stamps` object of an accepted incident line, as written. In valid JSON a
+    `,"` can only start a key (a quote inside a string is escaped, and one ending a string
+    is followed by `,`, `:`, `}` or `]`), the schema allows that key only at the top level,
+    and stamps contain no braces; so the first `}` after it closes the object."""
+    i = line.find(_STAMPS_KEY)
+    if i < 0:
+        return None
+    j = line.find(b"}", i)
+    return line[i + len(_STAMPS_KEY) - 1:j + 1].decode("utf-8")
+
+
+def _merge_identical(s: Session, ctx: AppContext, state: _ImportState, scanner: scan.Scanner,
+                     kind: str, progress: Progress, done: int, total: int) -> int:
+    """A record file accepted here before (`_accepted_members`). Its records are known to
+    be valid and, unless changed here since, unchanged: each is recognised by its id and,
+    for incidents, its field stamps compared with the database as text. Any record that is
+    not in the database or whose stamps differ is checked in full (`scan.Scanner`) and
+    merged like every other record. Ids twice in the package are still refused."""
+    loads = orjson.loads
+    incidents = kind in ("incidents", "tombstones")
+    for first, lines in state.reader.iter_lines(kind, BATCH):
+        keys = []
+        for line in lines:
+            h = _line_id(line)
+            if h is None:
+                h = loads(line)["id"].replace("-", "")
+            keys.append(h)
+        try:
+            if kind == "followups":
+                _check_twice(state, state.seen_children, keys, "record")
+                if _count_held(s, state, keys) == len(keys):
+                    continue  # all held here: a union adds nothing
+                have = _stored_ids(s, state, FollowUp, keys)
+                need = [scanner.followup(n, loads(line))
+                        for n, (h, line) in enumerate(zip(keys, lines, strict=True), first)
+                        if h not in have]
+                _merge_followup_items(s, state, need, None, twice_checked=True)
+            elif kind == "attachments":
+                _check_twice(state, state.seen_children, keys, "record")
+                _merge_attachment_items(s, state, [scanner.attachment(n, loads(line))
+                                                   for n, line in enumerate(lines, first)],
+                                        None, twice_checked=True)
+            else:
+                _check_twice(state, state.seen_incidents, keys, "incident")
+                stamps_of = [_line_stamps(line) for line in lines]
+                same = _count_unchanged(s, state, keys, stamps_of)
+                if same is not None:  # every one held here with these very stamps
+                    state.known_incidents.update(keys)
+                    for code, n in same:
+                        state.result.per_regency.setdefault(code, RegencyCounts()).unchanged += n
+                    continue
+                stored = _stored_incidents(s, state, keys, with_regency=True)
+                need = []
+                per = state.result.per_regency
+                for n, (h, line) in enumerate(zip(keys, lines, strict=True), first):
+                    old = stored.get(h)
+                    if old is not None:
+                        stamps = _line_stamps(line)
+                        if stamps is None or stamps != old[0]:
+                            stamps = orjson.dumps(loads(line)["field_stamps"]).decode()
+                        if _same_stamps(old[0], stamps):
+                            state.known_incidents.add(h)
+                            per.setdefault(old[1], RegencyCounts()).unchanged += 1
+                            continue
+                    need.append(scanner.incident(kind, n, loads(line)))
+                _merge_incident_items(s, ctx, state, kind, need, None, twice_checked=True)
+        except scan.Refused as err:
+            raise _refused((err.message, err.params)) from None
+        if incidents or kind == "followups":
+            done += len(lines)
+            progress.report(done, total, "")
+    return done
+
+
+def _count_held(s: Session, state: _ImportState, keys: list[str]) -> int:
+    """SQLite: how many of these follow-up ids (32 hex digits) are held here (-1 elsewhere)."""
+    if not state.sqlite:
+        return -1
+    sql = "SELECT count(*) FROM followup WHERE id IN ({m})".format(m=",".join("?" * len(keys)))
+    return int(_driver_rows(s.connection(), sql, keys)[0][0])
+
+
+def _count_unchanged(s: Session, state: _ImportState, keys: list[str],
+                     stamps: list[str | None]) -> list[tuple[str, int]] | None:
+    """SQLite: when every one of these incidents is held here with exactly these field
+    stamps (as text), the number of them per regency; else None (then compared one by one)."""
+    if not state.sqlite or None in stamps:
+        return None
+    sql = ("WITH v(id, s) AS (VALUES {m}) SELECT i.regency_code, count(*) FROM v "
+           "JOIN incident i ON i.id = v.id AND i.field_stamps = v.s GROUP BY i.regency_code"
+           ).format(m=",".join(["(?, ?)"] * len(keys)))
+    params = [x for pair in zip(keys, stamps, strict=True) for x in pair]
+    rows = _driver_rows(s.connection(), sql, params)
+    if sum(n for _code, n in rows) != len(keys):
+        return None
+    return rows  # type: ignore[return-value]
+
+
+def _check_twice(state: _ImportState, seen: set[str], keys: list[str], what: str) -> None:
+    if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
+        seen.update(keys)
         return
+    for h in keys:  # the first one seen before, in order
+        if h in seen:
+            if what == "incident":
+                raise PackageError(N_("{file}: incident {id} appears twice in the package"),
+                                   file=state.reader.name, id=scan.dashed(h))
+            raise PackageError(N_("{file}: record {id} appears twice in the package"),
+                               file=state.reader.name, id=scan.dashed(h))
+        seen.add(h)
+
+
+def _same_stamps(stored: Any, stamps_text: str) -> bool:
+    """The database's field stamps (JSON text, or already decoded) equal these."""
+    if isinstance(stored, str | bytes):
+        return stored == stamps_text or orjson.loads(stored) == orjson.loads(stamps_text)
+    return bool(stored == orjson.loads(stamps_text))
+
+
+def _stored_incidents(s: Session, state: _ImportState, keys: list[str],
+                      with_regency: bool = False) -> dict[str, tuple[Any, ...]]:
+    """hex id -> (field_stamps as stored[, regency_code]) of those incidents held here."""
+    if not keys or not state.had_incidents:
+        return {}
+    conn = s.connection()
+    if state.sqlite:  # ids stored as 32 hex digits: one plain query
+        sql = 'SELECT id, field_stamps{r} FROM incident WHERE id IN ({marks})'.format(
+            r=", regency_code" if with_regency else "", marks=",".join("?" * len(keys)))
+        return {row[0]: row[1:] for row in _driver_rows(conn, sql, keys)}
+    cols = [Incident.id, _raw(Incident.field_stamps)] + ([Incident.regency_code]
+                                                        if with_regency else [])
+    stmt = select(*cols).where(Incident.id.in_([uuid.UUID(h) for h in keys]))
+    return {row[0].hex: tuple(row[1:]) for row in conn.execute(stmt)}
+
+
+def _driver_rows(conn: Any, sql: str, params: list[Any], many: bool = False) -> list[Any]:
+    """SQLite: a plain statement straight on the driver's connection (same transaction);
+    rows fetched at once in C, not one by one through SQLAlchemy's result. Driver errors
+    come out as SQLAlchemy's (IntegrityError etc.), like from any other statement."""
+    cur = conn.connection.dbapi_connection.cursor()
+    try:
+        if many:
+            cur.executemany(sql, params)
+            return []
+        return cur.execute(sql, params).fetchall()  # type: ignore[no-any-return]
+    except sqlite3.Error as err:
+        raise DBAPIError.instance(sql, None, err, sqlite3.Error) from err
+    finally:
+        cur.close()
+
+
+def _stored_ids(s: Session, state: _ImportState, model: Any, keys: list[str]) -> set[str]:
+    """Those of these ids (32 hex digits) that `model` holds here."""
+    if not keys:
+        return set()
+    conn = s.connection()
+    if state.sqlite:
+        sql = 'SELECT id FROM "{t}" WHERE id IN ({marks})'.format(
+            t=model.__table__.name, marks=",".join("?" * len(keys)))
+        return {row[0] for row in _driver_rows(conn, sql, keys)}
+    return {x.hex for x in conn.scalars(select(model.id).where(
+        model.id.in_([uuid.UUID(h) for h in keys])))}
+
+
+def _merge_incident_items(s: Session, ctx: AppContext, state: _ImportState, kind: str,
+                          items: list[tuple[Any, ...]], error: tuple[str, dict[str, Any]] | None,
+                          twice_checked: bool = False) -> None:
+    """Checked incidents (`scan.Scanner.incident` items): the new ones are inserted as they
+    came, unchanged ones (same field stamps) only counted, the others merged field by
+    field (`_merge_changed`)."""
+    if not twice_checked:
+        _check_twice(state, state.seen_incidents, [it[0] for it in items], "incident")
+    if error is not None:
+        raise _refused(error)
+    if not items:
+        return
+    stored = _stored_incidents(s, state, [it[0] for it in items])
+    per = state.result.per_regency
+    known = state.known_incidents
+    pkg = state.package_id.hex
+    rows, bases, changed = [], [], []
+    for it in items:
+        h, regency, stamps = it[0], it[1], it[2]
+        known.add(h)
+        old = stored.get(h)
+        if old is None:
+            rows.append(it[3])
+            if state.sqlite:
+                bases.append((h, stamps, it[4], state.mark, it[5] or pkg))
+            else:
+                bases.append((h, orjson.loads(stamps), orjson.loads(it[4]), state.mark,
+                              it[5] or pkg))
+            state.new_incidents.add(h)
+            per.setdefault(regency, RegencyCounts()).new += 1
+        elif _same_stamps(old[0], stamps):
+            per.setdefault(regency, RegencyCounts()).unchanged += 1
+        else:
+            changed.append(_incident_record(it, state.sqlite))
+    _insert_tuples(s, state, Incident, scan.INCIDENT_ROW, rows)
+    _insert_tuples(s, state, SyncBase, _SYNC_BASE_COLUMNS, bases)
+    if changed:
+        _merge_changed(s, ctx, state, changed)
+
+
+_SYNC_BASE_COLUMNS = ("incident_id", "stamps", "bases", "mark", "package_id")
+
+
+def _incident_record(item: tuple[Any, ...], sqlite: bool) -> dict[str, Any]:
+    """A checked incident as the field merge takes it (Python values)."""
+    rec = dict(zip(scan.INCIDENT_ROW, item[3], strict=True))
+    rec["id"] = uuid.UUID(item[0])
+    if sqlite:
+        for name in scan.INCIDENT_DT:
+            if rec[name] is not None:
+                rec[name] = datetime.fromisoformat(rec[name]).replace(tzinfo=UTC)
+    rec["deleted"] = bool(rec["deleted"])
+    rec["field_stamps"] = orjson.loads(item[2])
+    rec["field_bases"] = orjson.loads(item[4])
+    rec["via_package"] = item[5]
+    return rec
+
+
+def _merge_changed(s: Session, ctx: AppContext, state: _ImportState,
+                   recs: list[dict[str, Any]]) -> None:
+    """Incidents held here whose field stamps differ: merged field by field."""
     ids = [r["id"] for r in recs]
     cols = [Incident.id, *[getattr(Incident, f) for f in SYNC_FIELDS], Incident.field_stamps,
             Incident.mod_stamp, Incident.updated_at, Incident.updated_by, Incident.respond_by,
@@ -850,9 +1106,7 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
     for row in s.execute(select(*cols).outerjoin(SyncBase, SyncBase.incident_id == Incident.id)
                          .where(Incident.id.in_(ids))):
         existing[row[0]] = row
-    inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    bases_new: list[dict[str, Any]] = []
     bases_upd: list[dict[str, Any]] = []
     conflicts: list[dict[str, Any]] = []
     settled: list[tuple[uuid.UUID, str, str]] = []
@@ -861,20 +1115,7 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
     for rec in recs:
         counts = state.result.per_regency.setdefault(rec["regency_code"], RegencyCounts())
         via = uuid.UUID(rec["via_package"]) if rec["via_package"] else pkg
-        state.known_incidents.add(rec["id"].hex)
-        row = existing.get(rec["id"])
-        if row is None:
-            values = {c: rec[c] for c in INCIDENT_COLUMNS}
-            values.update(
-                occurred_date=wib_date(rec["occurred_at"]),
-                severity_rank=Severity(rec["severity"]).rank,
-            )
-            state.new_incidents.add(rec["id"].hex)
-            inserts.append(values)
-            bases_new.append({"incident_id": rec["id"], "stamps": rec["field_stamps"],
-                              "bases": rec["field_bases"], "mark": state.mark, "package_id": via})
-            counts.new += 1
-            continue
+        row = existing[rec["id"]]
         local_vals = dict(zip(SYNC_FIELDS, row[1:1 + nf], strict=True))
         local_stamps = row[1 + nf]
         if local_stamps == rec["field_stamps"]:
@@ -928,10 +1169,8 @@ def _merge_incidents(s: Session, ctx: AppContext, state: _ImportState, kind: str
                                                      author=rec["updated_by"],
                                                      origin=rec["origin_site"]))
     conn = s.connection()
-    _insert_rows(s, Incident, inserts)
     if updates:
         _bulk_update_incidents(s, updates)
-    _insert_rows(s, SyncBase, bases_new)
     old_bases: list[dict[str, Any]] = []
     fresh: list[dict[str, Any]] = []
     for b in bases_upd:
@@ -968,77 +1207,30 @@ def _bulk_update_incidents(s: Session, updates: list[dict[str, Any]]) -> None:
         s.connection().execute(stmt, rows)
 
 
-def _sqlite_value(kind: str) -> Any:
-    """Converter from a Python value to what SQLAlchemy stores on SQLite for that type."""
-    if kind == "uuid":
-        return lambda v: v.replace("-", "") if type(v) is str else v.hex
-    if kind == "datetime":
-        def dt(v: datetime | str) -> str:  # "YYYY-MM-DD HH:MM:SS.ffffff" in UTC
-            if type(v) is str:  # a checked package value (_validate_child)
-                if len(v) == 32 and v[26:] == "+00:00":  # the exporter's form: no parsing
-                    return v[:10] + " " + v[11:26]
-                v = datetime.fromisoformat(v)
-            if v.tzinfo is not UTC:
-                v = v.astimezone(UTC)
-            return v.isoformat(" ", "microseconds")[:26]
-        return dt
-    if kind == "date":
-        return lambda v: v.isoformat()
-    if kind == "json":
-        return lambda v: orjson.dumps(v).decode("utf-8")
-    if kind == "bool":
-        return int
-    return None
-
-
-def _column_kind(col: Any) -> str:
-    t = col.type
-    if isinstance(t, Uuid):
-        return "uuid"
-    if isinstance(t, UTCDateTime):
-        return "datetime"
-    if isinstance(t, Date):
-        return "date"
-    if isinstance(t, JSON):
-        return "json"
-    if isinstance(t, Boolean):
-        return "bool"
-    return "plain"
-
-
-def _insert_rows(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert. On SQLite the values are converted once here and handed to the driver's
-    executemany (SQLAlchemy's per-value bind processing costs more than the insert itself
-    for a 100,000-incident package); elsewhere a Core insert."""
+def _insert_tuples(s: Session, state: _ImportState, model: Any, columns: tuple[str, ...],
+                   rows: list[tuple[Any, ...]]) -> None:
+    """Bulk insert of checked rows (`sync.scan`). On SQLite they are already in the storage
+    form and go straight to the driver's executemany (SQLAlchemy's per-value processing
+    would cost more than the insert itself); elsewhere a Core insert, ids made UUIDs."""
     if not rows:
         return
     conn = s.connection()
     table = model.__table__
-    if conn.dialect.name != "sqlite":
-        kinds = {n: _column_kind(table.c[n]) for n in rows[0]}
-        parse = {"uuid": uuid.UUID, "datetime": datetime.fromisoformat}
-        texts = [(n, parse[k]) for n, k in kinds.items() if k in parse]
-        if texts:  # records keep ids and dates as text
-            rows = [{**r, **{n: f(r[n]) for n, f in texts if isinstance(r[n], str)}}
-                    for r in rows]
-        conn.execute(insert(table), rows)
+    if state.sqlite:
+        sql = "INSERT INTO {t} ({cols}) VALUES ({marks})".format(
+            t=table.name, cols=", ".join('"{n}"'.format(n=n) for n in columns),
+            marks=", ".join("?" for _n in columns))
+        _driver_rows(conn, sql, rows, many=True)
         return
-    names = list(rows[0])
-    convs = [_sqlite_value(_column_kind(table.c[n])) for n in names]
-    sql = "INSERT INTO {t} ({cols}) VALUES ({marks})".format(
-        t=table.name, cols=", ".join('"{n}"'.format(n=n) for n in names),
-        marks=", ".join("?" for _n in names))
-    get = itemgetter(*names)
-    todo = [(i, c) for i, c in enumerate(convs) if c is not None]
-    params = []
+    ids = [i for i, n in enumerate(columns) if isinstance(table.c[n].type, Uuid)]
+    out = []
     for row in rows:
-        vals = list(get(row)) if len(names) > 1 else [get(row)]
-        for i, c in todo:
-            v = vals[i]
-            if v is not None:
-                vals[i] = c(v)
-        params.append(tuple(vals))
-    conn.exec_driver_sql(sql, params)
+        values = dict(zip(columns, row, strict=True))
+        for i in ids:
+            if row[i] is not None:
+                values[columns[i]] = uuid.UUID(row[i])
+        out.append(values)
+    conn.execute(insert(table), out)
 
 
 def _settle_conflicts(s: Session, state: _ImportState,
@@ -1059,103 +1251,87 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _validate_child(state: _ImportState, schema_name: str, member: str, line: int,
-                    rec: Any, dt_fields: tuple[str, ...]) -> dict[str, Any]:
-    problem = records.checker(schema_name)(rec)
-    if problem:
-        raise _bad(state, member, line, problem)
-    out = rec  # parsed from the package just now: changed in place
-    # dates stay text (the schema admits only ...+00:00 ISO forms); parsed here to check
-    try:
-        parsed = [datetime.fromisoformat(out[name]) for name in dt_fields
-                  if out[name] is not None]
-    except ValueError:
-        raise _bad(state, member, line, "bad date") from None
-    if not _check_time(parsed[0], state.now):
-        raise _bad(state, member, line, "{name} is out of range".format(name=dt_fields[0]))
-    if out["origin_site"] != PROVINCE_CODE and out["origin_site"] not in state.regencies:
-        raise PackageError(N_("{file}: line {line} of {member}: unknown regency code {code}"),
-                           file=state.reader.name, line=line, member=member,
-                           code=out["origin_site"])
-    key = out["id"]
-    if key in state.seen_children:
-        raise PackageError(N_("{file}: record {id} appears twice in the package"),
-                           file=state.reader.name, id=key)
-    state.seen_children.add(key)
-    # ids stay text: the schema pattern admits only the canonical lower-case form
-    if rec["mod_stamp"] > state.max_stamp:
-        state.max_stamp = rec["mod_stamp"]
-    return out
-
-
 def _require_incident(s: Session, state: _ImportState, member: str, line: int,
-                      incident_id: str) -> None:
-    key = incident_id.replace("-", "")
+                      key: str) -> None:
+    """The incident (32 hex digits) of a follow-up or attachment is in the package or here."""
     if key in state.known_incidents:
         return
-    if s.scalar(select(exists().where(Incident.id == uuid.UUID(incident_id)))):
+    if s.scalar(select(exists().where(Incident.id == uuid.UUID(key)))):
         state.known_incidents.add(key)
         return
-    raise _bad(state, member, line, "unknown incident {id}".format(id=incident_id))
+    raise _bad(state, member, line, "unknown incident {id}".format(id=scan.dashed(key)))
 
 
-def _merge_followups(s: Session, state: _ImportState, batch: list[tuple[int, dict[str, Any]]]) -> None:
+def _merge_followup_items(s: Session, state: _ImportState, items: list[tuple[int, Any]],
+                          error: tuple[str, dict[str, Any]] | None,
+                          twice_checked: bool = False) -> None:
+    """Checked follow-ups (`scan.Scanner.followup` items): union by id."""
     member = "records/followups.jsonl"
-    recs = []
-    for line, raw in batch:
-        rec = _validate_child(state, "followup", member, line, raw, ("created_at", "due_at"))
-        _require_incident(s, state, member, line, rec["incident_id"])
-        recs.append(rec)
-    # ids come back unprocessed (hex on SQLite, text elsewhere): no UUID objects per row
-    conn = s.connection()
-    if conn.dialect.name == "sqlite":  # stored as 32 hex digits: one plain query
-        keys = tuple({r["id"].replace("-", "") for r in recs})
-        sql = 'SELECT id FROM "{t}" WHERE id IN ({marks})'.format(
-            t=FollowUp.__table__.name, marks=",".join("?" * len(keys)))
-        have = {row[0] for row in conn.exec_driver_sql(sql, keys)}
-    else:
-        have = {str(x).replace("-", "") for x in conn.scalars(select(_raw(FollowUp.id)).where(
-            FollowUp.id.in_([uuid.UUID(r["id"]) for r in recs])))}
-    new = [r for r in recs if r["id"].replace("-", "") not in have]
-    if new:
-        _insert_rows(s, FollowUp, new)
-        state.result.followups_new += len(new)
-        fresh = state.new_incidents
-        for r in new:  # new incidents came with their own next_referral_due
-            if (r["kind"] in (FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE)
-                    and r["incident_id"].replace("-", "") not in fresh):
-                state.referral_touched.add(uuid.UUID(r["incident_id"]))
-        touched = {uuid.UUID(i) for i in {r["incident_id"] for r in new
-                                          if r["incident_id"].replace("-", "") not in fresh}}
-        if not touched:
-            return
-        s.execute(update(SyncBase).where(SyncBase.incident_id.in_(touched)).values(mark=state.mark))
-        missing = touched - set(s.scalars(select(SyncBase.incident_id).where(
-            SyncBase.incident_id.in_(touched))))
-        for inc_id in missing:
-            stamps = s.scalar(select(Incident.field_stamps).where(Incident.id == inc_id)) or {}
-            s.execute(insert(SyncBase).values(
-                incident_id=inc_id, stamps=stamps,
-                bases=merge.effective_bases(stamps, None, None), mark=state.mark,
-                package_id=state.package_id))
+    if not twice_checked:
+        _check_twice(state, state.seen_children, [row[0] for _n, row in items], "record")
+    known = state.known_incidents
+    for line, row in items:
+        if row[1] not in known:
+            _require_incident(s, state, member, line, row[1])
+    if error is not None:
+        raise _refused(error)
+    if not items:
+        return
+    have = (_stored_ids(s, state, FollowUp, [row[0] for _n, row in items])
+            if state.had_followups else set())
+    new = sorted(row for _n, row in items if row[0] not in have)  # by id: index stays local
+    if not new:
+        return
+    _insert_tuples(s, state, FollowUp, scan.FOLLOWUP_COLUMNS, new)
+    state.result.followups_new += len(new)
+    fresh = state.new_incidents
+    for r in new:  # new incidents came with their own next_referral_due
+        if r[5] in (FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE) and r[1] not in fresh:
+            state.referral_touched.add(uuid.UUID(r[1]))
+    touched = {uuid.UUID(h) for h in {r[1] for r in new if r[1] not in fresh}}
+    if not touched:
+        return
+    s.execute(update(SyncBase).where(SyncBase.incident_id.in_(touched)).values(mark=state.mark))
+    missing = touched - set(s.scalars(select(SyncBase.incident_id).where(
+        SyncBase.incident_id.in_(touched))))
+    for inc_id in missing:
+        stamps = s.scalar(select(Incident.field_stamps).where(Incident.id == inc_id)) or {}
+        s.execute(insert(SyncBase).values(
+            incident_id=inc_id, stamps=stamps,
+            bases=merge.effective_bases(stamps, None, None), mark=state.mark,
+            package_id=state.package_id))
 
 
-def _merge_attachments(s: Session, state: _ImportState, batch: list[tuple[int, dict[str, Any]]]) -> None:
+def _merge_attachment_items(s: Session, state: _ImportState, items: list[tuple[int, Any]],
+                            error: tuple[str, dict[str, Any]] | None,
+                            twice_checked: bool = False) -> None:
+    """Checked attachments (records as in the package): by id; `deleted` follows the
+    greater stamp."""
     member = "records/attachments.jsonl"
     recs = []
-    for line, raw in batch:
-        rec = _validate_child(state, "attachment", member, line, raw, ("added_at",))
-        _require_incident(s, state, member, line, rec["incident_id"])
-        rec["id"], rec["incident_id"] = uuid.UUID(rec["id"]), uuid.UUID(rec["incident_id"])
+    for line, raw in items:
+        key = raw["id"].replace("-", "")
+        if not twice_checked:
+            if key in state.seen_children:
+                raise PackageError(N_("{file}: record {id} appears twice in the package"),
+                                   file=state.reader.name, id=raw["id"])
+            state.seen_children.add(key)
+        _require_incident(s, state, member, line, raw["incident_id"].replace("-", ""))
+        rec = dict(raw, id=uuid.UUID(raw["id"]), incident_id=uuid.UUID(raw["incident_id"]),
+                   added_at=datetime.fromisoformat(raw["added_at"]))
         if s.get(Blob, rec["sha256"]) is None:
             raise _bad(state, member, line, "attachment content {sha} is missing".format(
                 sha=rec["sha256"][:12]))
         recs.append(rec)
+    if error is not None:
+        raise _refused(error)
+    if not recs:
+        return
     have = {a.id: a for a in s.scalars(select(Attachment).where(
         Attachment.id.in_([r["id"] for r in recs])))}
     new = [r for r in recs if r["id"] not in have]
     if new:
-        _insert_rows(s, Attachment, new)
+        s.connection().execute(insert(Attachment.__table__), new)
         state.result.attachments_new += len(new)
     for r in recs:
         old = have.get(r["id"])

@@ -202,9 +202,15 @@ class _LimitedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        want = len(buffer)
+        data = self.chunk(min(len(buffer), _CHUNK))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+    def chunk(self, want: int) -> bytes:
+        """Up to `want` decompressed bytes (b"" at the end), counted and hashed."""
         try:
-            data = self.src.read(min(want, _CHUNK))
+            data = self.src.read(want)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
             raise self.pkg.error(N_("{file}: member {member} is damaged ({error})"),
                                  member=self.info.filename, error=str(err)) from None
@@ -222,8 +228,7 @@ class _LimitedReader(io.RawIOBase):
             raise self.pkg.error(N_("{file}: the package unpacks to more than {limit} MB"),
                                  limit=self.pkg.limits.max_total_bytes >> 20)
         self.sha.update(data)
-        buffer[:n] = data
-        return n
+        return data
 
     def finish(self) -> None:
         """At the end of the member: length and hash must equal the signed manifest."""
@@ -268,6 +273,14 @@ class PackageReader:
         except BaseException:
             self.zip.close()
             raise
+
+    def reopen(self) -> None:
+        """In a forked helper process: read the very file opened (and checked) here through
+        a handle of its own, so the parent's read position is never moved (Linux)."""
+        self._inherited = self.zip  # kept open: closing it here must not touch the parent's
+        fh = open("/proc/self/fd/{fd}".format(fd=self.zip.fp.fileno()), "rb")  # type: ignore[union-attr]  # noqa: SIM115
+        self.zip = zipfile.ZipFile(fh)
+        self.infos = {i.filename: i for i in self.zip.infolist()}
 
     def error(self, message: str, **params: Any) -> PackageError:
         return PackageError(message, file=self.name, **params)
@@ -356,35 +369,54 @@ class PackageReader:
     def has(self, name: str) -> bool:
         return name in self.member_entries
 
-    def iter_records(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(line number, object) of one record file, streamed; checked to the last byte."""
+    def iter_lines(self, kind: str, batch: int = 1000) -> Iterator[tuple[int, list[bytes]]]:
+        """(number of the first line, up to `batch` lines without their newline) of one
+        record file, streamed in 64 KiB pieces; checked to the last byte (length and
+        SHA-256 against the manifest, after the last batch)."""
         name = RECORD_FILES[kind]
         if name not in self.member_entries:
             return
-        info = self.infos[name]
-        reader = _LimitedReader(self, info, self.member_entries[name]["size"])
-        buffered = io.BufferedReader(reader, buffer_size=1 << 20)
+        reader = _LimitedReader(self, self.infos[name], self.member_entries[name]["size"])
         max_line = self.limits.max_line_bytes
-        loads = orjson.loads  # strict RFC 8259 (no NaN, valid UTF-8 only)
         try:
-            lineno = 0
-            while True:
-                line = buffered.readline(max_line + 1)
-                if not line:
-                    break
-                lineno += 1
-                if len(line) > max_line:
+            lineno = 1  # of the first line in `out`
+            out: list[bytes] = []
+            rest = b""
+            while chunk := reader.chunk(_CHUNK):
+                pieces = (rest + chunk).split(b"\n") if rest else chunk.split(b"\n")
+                rest = pieces.pop()
+                if len(rest) > max_line:
                     raise self.error(N_("{file}: line {line} of {member} is too long"),
-                                     line=lineno, member=name)
+                                     line=lineno + len(out) + len(pieces), member=name)
+                for piece in pieces:
+                    if len(piece) >= max_line:  # the limit counts the newline
+                        raise self.error(N_("{file}: line {line} of {member} is too long"),
+                                         line=lineno + len(out), member=name)
+                    out.append(piece)
+                    if len(out) >= batch:
+                        yield lineno, out
+                        lineno += len(out)
+                        out = []
+            if rest:  # a last line without a newline
+                out.append(rest)
+            reader.finish()  # before the last batch: a small damaged file is refused as such
+            if out:
+                yield lineno, out
+        finally:
+            reader.close()
+
+    def iter_records(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(line number, object) of one record file, streamed; checked to the last byte."""
+        name = RECORD_FILES[kind]
+        loads = orjson.loads  # strict RFC 8259 (no NaN, valid UTF-8 only)
+        for first, lines in self.iter_lines(kind):
+            for lineno, line in enumerate(lines, first):
                 try:
                     obj = loads(line)
                 except ValueError:  # orjson.JSONDecodeError is a ValueError
                     raise self.error(N_("{file}: line {line} of {member} is not valid JSON"),
                                      line=lineno, member=name) from None
                 yield lineno, obj
-            reader.finish()
-        finally:
-            buffered.close()
 
     def read_blob(self, sha256: str) -> bytes:
         name = "blobs/" + sha256

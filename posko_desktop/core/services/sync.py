@@ -55,6 +55,7 @@ from posko_desktop.core.db.models_sync import (
     SyncPackage,
     SyncWatermark,
 )
+from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
 from posko_desktop.core.domain import (
     PROVINCE_CODE,
@@ -749,6 +750,7 @@ class _BulkLoad:
         self.incidents_loaded()
         for sql in self.dropped.pop("followup", []):
             self.conn.exec_driver_sql(sql)
+        refresh_statistics(self.conn)  # the table grew at least twofold
 
 
 def _check_signature(s: Session, reader: PackageReader, local_code: str) -> None:

@@ -27,6 +27,7 @@ import logging
 import marshal
 import math
 import multiprocessing
+import operator
 import os
 import random
 import sys
@@ -53,6 +54,7 @@ from posko_desktop.core.db.models import (
 )
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
 from posko_desktop.core.domain import (
+    OPEN_STATUSES,
     FollowUpKind,
     ReferralState,
     Severity,
@@ -540,10 +542,14 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     proc = mp.Process(target=_worker, args=(plan, sender), daemon=True)
     proc.start()
     sender.close()  # the helper holds the only sending end
+    waited = 0.0  # time this process spent waiting for the next chunk
     try:
         while True:
             progress.check()
-            if not receiver.poll(0.5):
+            start = time_module.perf_counter()
+            ready = receiver.poll(0.5)
+            waited += time_module.perf_counter() - start
+            if not ready:
                 if not proc.is_alive() and not receiver.poll(0):
                     raise RuntimeError("demo data generator stopped")
                 continue
@@ -557,6 +563,7 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
             if item[0] == "end":
                 break
         proc.join(timeout=10)
+        logger.info("Demo data: the writer waited %.1f s for the generator process", waited)
     finally:
         if proc.is_alive():
             proc.terminate()
@@ -595,6 +602,9 @@ def _flush(conn: Connection, raw: bool, buf_inc: list[tuple[Any, ...]],
 
 def _first(row: tuple[Any, ...]) -> Any:
     return str(row[0])
+
+
+_at = operator.itemgetter(0)  # an event's time
 
 
 def _drop_indexes(conn: Connection) -> list[tuple[str, str]]:
@@ -760,7 +770,7 @@ class _Generator:
         created_stamp = self._stamp(reported)
         followups, status, last_change, last_by, status_stamp, responded, next_due = \
             self._timeline(inc_int, reported, rank, group, kec, now)
-        deleted = status == Status.DITOLAK and rnd() < 0.05
+        deleted = status == _DITOLAK and rnd() < 0.05
         status_stamp = status_stamp or created_stamp
         deleted_stamp = created_stamp
         mod_stamp = status_stamp
@@ -771,14 +781,15 @@ class _Generator:
             deleted_stamp = mod_stamp = self._stamp(t)
             updated_at = t
             updated_by = _SUPERVISORS[0]
-            followups.append(self._followup(inc_int, t, updated_by, _NOTE,
-                                            "[dihapus] Laporan ganda"))
+            followups += self._followups(inc_int, [(t, _NOTE, updated_by,
+                                                    "[dihapus] Laporan ganda", None, None, None,
+                                                    None, None, None, None)])
         year = (_EPOCH + timedelta(milliseconds=reported)).year
         reported_text = w.dt(reported)
         row = (
             w.uid(inc_int), self._number(year), self.site_code, regency, kec, desa, loc,
             w.dt(occurred), w.day(occurred_date), reported_text, source, detail, title,
-            desc, category, severity, rank, status.value, people, recorder,
+            desc, category, severity, rank, status, people, recorder,
             reported_text, w.dt(updated_at), updated_by, w.dt(respond_by), w.dt(responded),
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
             w.flag(deleted),
@@ -803,103 +814,107 @@ class _Generator:
             return "Petugas posko " + kec
         return "Warga " + desa
 
-    def _followup(self, inc_int: int, at: int, author: str, kind: str, text: str,
-                  status_from: str | None = None, status_to: str | None = None,
-                  agency: str | None = None, due: int | None = None,
-                  referral_id: int | None = None, state: str | None = None,
-                  fid: int | None = None) -> tuple[Any, ...]:
+    def _followups(self, inc_int: int, events: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Follow-up rows from events (at, kind, author, text, status_from, status_to, agency,
+        due, referral_id, state, fid) in their order; ids drawn in that order when not set."""
         w = self.w
-        if fid is None:
-            fid = _uuid7_int(at, self.rng.getrandbits(74))
-        return (w.uid(fid), w.uid(inc_int), w.dt(at), author, self.site_code, kind, text,
-                status_from, status_to, agency, w.dt(due), w.uid(referral_id), state,
-                self._stamp(at))
+        dt = w.dt
+        uid = w.uid
+        bits = self.rng.getrandbits
+        stamp = self._stamp
+        site = self.site_code
+        incident_id = uid(inc_int)
+        rows = []
+        for at, kind, author, text, s_from, s_to, agency, due, ref_id, state, fid in events:
+            if fid is None:
+                fid = _uuid7_int(at, bits(74))
+            rows.append((uid(fid), incident_id, dt(at), author, site, kind, text, s_from, s_to,
+                         agency, None if due is None else dt(due),
+                         None if ref_id is None else uid(ref_id), state, stamp(at)))
+        return rows
 
     def _timeline(self, inc_int: int, reported: int, rank: int, group: str, kec: str,
-                  now: int) -> tuple[list[tuple[Any, ...]], Status, int, str, str, int | None,
+                  now: int) -> tuple[list[tuple[Any, ...]], str, int, str, str, int | None,
                                      int | None]:
-        """Status changes (consistent with the final status), notes and referrals."""
+        """Status changes (consistent with the final status), notes and referrals.
+
+        Events are tuples (at, kind, author, text, status_from, status_to, agency, due,
+        referral_id, state, fid); statuses and states are plain strings here."""
         rng = self.rng
         rnd = rng.random
+        expo = rng.expovariate
         fast = (5.0, 2.5, 1.0, 0.4)[rank]  # hours scale: critical incidents move faster
-        events: list[tuple[int, str, dict[str, Any]]] = []
-        status = Status.BARU
+        events: list[tuple[Any, ...]] = []
+        status = _BARU
         t = reported
         last_change = reported
         last_by = ""
         # first decision: verify, reject or cannot verify
-        t_decide = t + int(rng.expovariate(1 / (fast * _MS_HOUR))) + 5 * 60_000
+        t_decide = t + int(expo(1 / (fast * _MS_HOUR))) + 5 * 60_000
         outcome = rnd()
         if t_decide < now:
             sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
             if outcome < 0.06:
-                events.append((t_decide, _STATUS, dict(
-                    author=sup, text=_REJECT_REASONS[int(rnd() * len(_REJECT_REASONS))],
-                    status_from=status.value, status_to=Status.DITOLAK.value)))
-                status, last_change, last_by = Status.DITOLAK, t_decide, sup
+                events.append((t_decide, _STATUS, sup,
+                               _REJECT_REASONS[int(rnd() * len(_REJECT_REASONS))], status,
+                               _DITOLAK, None, None, None, None, None))
+                status, last_change, last_by = _DITOLAK, t_decide, sup
             elif outcome < 0.10:
-                events.append((t_decide, _STATUS, dict(
-                    author=sup,
-                    text=_UNVERIFIABLE_REASONS[int(rnd() * len(_UNVERIFIABLE_REASONS))],
-                    status_from=status.value, status_to=Status.TIDAK_DAPAT_DIVERIFIKASI.value)))
-                status, last_change, last_by = Status.TIDAK_DAPAT_DIVERIFIKASI, t_decide, sup
+                events.append((t_decide, _STATUS, sup,
+                               _UNVERIFIABLE_REASONS[int(rnd() * len(_UNVERIFIABLE_REASONS))],
+                               status, _UNVERIFIABLE, None, None, None, None, None))
+                status, last_change, last_by = _UNVERIFIABLE, t_decide, sup
             else:
-                events.append((t_decide, _STATUS, dict(
-                    author=sup, text="", status_from=status.value,
-                    status_to=Status.DIVERIFIKASI.value)))
-                status, last_change, last_by = Status.DIVERIFIKASI, t_decide, sup
+                events.append((t_decide, _STATUS, sup, "", status, _DIVERIFIKASI, None, None,
+                               None, None, None))
+                status, last_change, last_by = _DIVERIFIKASI, t_decide, sup
         referral: tuple[int, int, str] | None = None  # (id, due, agency)
-        referral_state = ReferralState.TERKIRIM
-        if status is Status.DIVERIFIKASI:
+        referral_state = _TERKIRIM
+        if status == _DIVERIFIKASI:
             if rnd() < 0.3:  # follow-up with a referral to an agency
-                t_follow = last_change + int(rng.expovariate(1 / (fast * 2 * _MS_HOUR))) + 60_000
+                t_follow = last_change + int(expo(1 / (fast * 2 * _MS_HOUR))) + 60_000
                 if t_follow < now:
                     op = _OPERATORS[int(rnd() * len(_OPERATORS))]
-                    events.append((t_follow, _STATUS, dict(
-                        author=op, text="", status_from=status.value,
-                        status_to=Status.DITINDAKLANJUTI.value)))
-                    status, last_change, last_by = Status.DITINDAKLANJUTI, t_follow, op
+                    events.append((t_follow, _STATUS, op, "", status, _DITINDAKLANJUTI, None,
+                                   None, None, None, None))
+                    status, last_change, last_by = _DITINDAKLANJUTI, t_follow, op
                     agencies = self.agencies.get(group) or self.agencies["G"]
                     agency = agencies[int(rnd() * len(agencies))]
                     t_ref = t_follow + 60_000
                     due = t_ref + (12 if rank >= 2 else 48) * _MS_HOUR
                     ref_id = _uuid7_int(t_ref, rng.getrandbits(74))
                     referral = (ref_id, due, agency)
-                    events.append((t_ref, _REFERRAL, dict(
-                        author=op, text=_REFERRAL_TEXT.format(agency=agency), agency=agency,
-                        due=due, state=ReferralState.TERKIRIM.value, fid=ref_id)))
-                    t_answer = t_ref + int(rng.expovariate(1 / (fast * 6 * _MS_HOUR)))
+                    events.append((t_ref, _REFERRAL, op, _REFERRAL_TEXT.format(agency=agency),
+                                   None, None, agency, due, None, _TERKIRIM, ref_id))
+                    t_answer = t_ref + int(expo(1 / (fast * 6 * _MS_HOUR)))
                     if t_answer < now and rnd() < 0.7:
-                        events.append((t_answer, _REFERRAL_UPDATE, dict(
-                            author=op, text=_ANSWER_TEXT[int(rnd() * len(_ANSWER_TEXT))],
-                            agency=agency, referral_id=ref_id,
-                            state=ReferralState.DIJAWAB.value)))
-                        referral_state = ReferralState.DIJAWAB
-                    t_done = t_ref + int(rng.expovariate(1 / (fast * 16 * _MS_HOUR))) + _MS_HOUR
-                    if referral_state is ReferralState.DIJAWAB and t_done > t_answer \
-                            and t_done < now:
-                        events.append((t_done, _REFERRAL_UPDATE, dict(
-                            author=op, text=_DONE_TEXT[int(rnd() * len(_DONE_TEXT))],
-                            agency=agency, referral_id=ref_id,
-                            state=ReferralState.SELESAI.value)))
-                        referral_state = ReferralState.SELESAI
-                        t_res = t_done + int(rng.expovariate(1 / (2 * _MS_HOUR))) + 60_000
+                        events.append((t_answer, _REFERRAL_UPDATE, op,
+                                       _ANSWER_TEXT[int(rnd() * len(_ANSWER_TEXT))], None, None,
+                                       agency, None, ref_id, _DIJAWAB, None))
+                        referral_state = _DIJAWAB
+                    t_done = t_ref + int(expo(1 / (fast * 16 * _MS_HOUR))) + _MS_HOUR
+                    if referral_state == _DIJAWAB and t_done > t_answer and t_done < now:
+                        events.append((t_done, _REFERRAL_UPDATE, op,
+                                       _DONE_TEXT[int(rnd() * len(_DONE_TEXT))], None, None,
+                                       agency, None, ref_id, _SELESAI_REF, None))
+                        referral_state = _SELESAI_REF
+                        t_res = t_done + int(expo(1 / (2 * _MS_HOUR))) + 60_000
                         if t_res < now:
                             sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
-                            events.append((t_res, _STATUS, dict(
-                                author=sup, text=_RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
-                                status_from=status.value, status_to=Status.SELESAI.value)))
-                            status, last_change, last_by = Status.SELESAI, t_res, sup
+                            events.append((t_res, _STATUS, sup,
+                                           _RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
+                                           status, _SELESAI, None, None, None, None, None))
+                            status, last_change, last_by = _SELESAI, t_res, sup
             else:  # resolved directly after verification
-                t_res = last_change + int(rng.expovariate(1 / (fast * 8 * _MS_HOUR))) + 60_000
+                t_res = last_change + int(expo(1 / (fast * 8 * _MS_HOUR))) + 60_000
                 if t_res < now and rnd() < 0.9:
                     sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
-                    events.append((t_res, _STATUS, dict(
-                        author=sup, text=_RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
-                        status_from=status.value, status_to=Status.SELESAI.value)))
-                    status, last_change, last_by = Status.SELESAI, t_res, sup
+                    events.append((t_res, _STATUS, sup,
+                                   _RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))], status,
+                                   _SELESAI, None, None, None, None, None))
+                    status, last_change, last_by = _SELESAI, t_res, sup
         # notes between the report and the last change (or now, while open)
-        end = last_change if not status.is_open else now
+        end = last_change if status not in _OPEN else now
         n_notes = 0
         r = rnd()
         if r < 0.15:
@@ -912,19 +927,29 @@ class _Generator:
             if at >= now:
                 continue
             text = _NOTES[int(rnd() * len(_NOTES))].format(kec=kec)
-            events.append((at, _NOTE,
-                           dict(author=_OPERATORS[int(rnd() * len(_OPERATORS))], text=text)))
-        events.sort(key=lambda e: e[0])
-        rows = [self._followup(inc_int, at, kind=kind, **values) for at, kind, values in events]
+            events.append((at, _NOTE, _OPERATORS[int(rnd() * len(_OPERATORS))], text, None,
+                           None, None, None, None, None, None))
+        events.sort(key=_at)
+        rows = self._followups(inc_int, events)
         responded = events[0][0] if events else None
         status_stamp = self._stamp(last_change) if last_by else ""
         next_due = None
-        if referral is not None and referral_state is not ReferralState.SELESAI:
+        if referral is not None and referral_state != _SELESAI_REF:
             next_due = referral[1]
         return rows, status, last_change, last_by, status_stamp, responded, next_due
 
 
 _NOTE = FollowUpKind.NOTE.value
+_BARU = Status.BARU.value
+_DIVERIFIKASI = Status.DIVERIFIKASI.value
+_DITINDAKLANJUTI = Status.DITINDAKLANJUTI.value
+_SELESAI = Status.SELESAI.value
+_DITOLAK = Status.DITOLAK.value
+_UNVERIFIABLE = Status.TIDAK_DAPAT_DIVERIFIKASI.value
+_OPEN = frozenset(s.value for s in OPEN_STATUSES)
+_TERKIRIM = ReferralState.TERKIRIM.value
+_DIJAWAB = ReferralState.DIJAWAB.value
+_SELESAI_REF = ReferralState.SELESAI.value
 _STATUS = FollowUpKind.STATUS.value
 _REFERRAL = FollowUpKind.REFERRAL.value
 _REFERRAL_UPDATE = FollowUpKind.REFERRAL_UPDATE.value

@@ -664,6 +664,8 @@ class _Generator:
                         for g, pairs in SOURCE_WEIGHTS.items()}
         self.hours = _Picker(range(24), HOUR_WEIGHTS)
         self.cat_pickers: dict[int, _Picker] = {}
+        self._days: dict[int, Any] = {}
+        self._years: dict[int, int] = {}
 
     # -- counts ---------------------------------------------------------------------
 
@@ -721,6 +723,20 @@ class _Generator:
         for reported in times:
             yield self.incident(reported, cats)
 
+    def _day_value(self, days: int) -> Any:
+        """The stored form of the calendar day `days` after 1970-01-01 (cached)."""
+        value = self._days.get(days)
+        if value is None:
+            value = self._days[days] = self.w.day((_EPOCH + timedelta(days=days)).date())
+        return value
+
+    def _year(self, days: int) -> int:
+        """The (UTC) year of the day `days` after 1970-01-01 (cached)."""
+        year = self._years.get(days)
+        if year is None:
+            year = self._years[days] = (_EPOCH + timedelta(days=days)).year
+        return year
+
     def _stamp(self, ms: int) -> str:
         stamp = f"{ms:013d}-00000-{self.site_code}"
         if stamp > self.max_stamp:
@@ -759,7 +775,7 @@ class _Generator:
         lag = int(rng.expovariate(1 / (90 * 60_000)))
         occurred = max(self.start_ms - 6 * _MS_HOUR, reported - min(lag, _MS_DAY))
         occurred -= occurred % 60_000
-        occurred_date = (_EPOCH + timedelta(milliseconds=occurred + 7 * _MS_HOUR)).date()
+        occurred_day = self._day_value((occurred + 7 * _MS_HOUR) // _MS_DAY)  # WIB day
         people = None
         if group in "BCDEF" and rnd() < 0.6:
             people = 1 + int(rng.expovariate(1 / (40 if category == "D3" else 4)))
@@ -784,11 +800,11 @@ class _Generator:
             followups += self._followups(inc_int, [(t, _NOTE, updated_by,
                                                     "[dihapus] Laporan ganda", None, None, None,
                                                     None, None, None, None)])
-        year = (_EPOCH + timedelta(milliseconds=reported)).year
+        year = self._year(reported // _MS_DAY)
         reported_text = w.dt(reported)
         row = (
             w.uid(inc_int), self._number(year), self.site_code, regency, kec, desa, loc,
-            w.dt(occurred), w.day(occurred_date), reported_text, source, detail, title,
+            w.dt(occurred), occurred_day, reported_text, source, detail, title,
             desc, category, severity, rank, status, people, recorder,
             reported_text, w.dt(updated_at), updated_by, w.dt(respond_by), w.dt(responded),
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),

@@ -22,6 +22,10 @@ logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536  # 64 MiB page cache per connection
 BULK_CACHE_KIB = 262_144  # 256 MiB while a bulk load (demo data) runs
+# ... and its reads (foreign keys, the table scans that re-create indexes) from a memory map
+# instead of one read() per page (1M demo incidents: index build 16-18 -> 13-14 s).
+# SQLite caps it (2 GiB by default); the rest of the file is read as usual.
+BULK_MMAP_BYTES = 1 << 32
 
 # Server mode: a workstation that vanishes (cable pulled, crash) in the middle of a save
 # must not keep the write lock for hours. Server-side TCP keepalives notice a dead peer in
@@ -72,6 +76,7 @@ def _enter_bulk(raw: Any, exclusive: bool) -> bool:
     cur = raw.cursor()
     try:
         cur.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        cur.execute(f"PRAGMA mmap_size={BULK_MMAP_BYTES}").fetchall()
         if not exclusive:
             return False
         try:
@@ -94,6 +99,7 @@ def _leave_bulk(raw: Any, rollback_journal: bool) -> bool:
         cur = raw.cursor()
         try:
             cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            cur.execute("PRAGMA mmap_size=0").fetchall()
             if rollback_journal:
                 mode = cur.execute("PRAGMA journal_mode=WAL").fetchall()[0][0]
                 if str(mode).lower() != "wal":
@@ -192,7 +198,7 @@ class Database:
     @contextmanager
     def bulk_write(self, *, exclusive: bool = False) -> Iterator[Session]:
         """A write transaction for loading many rows at once (demo data): `write()` with a
-        larger page cache on SQLite.
+        larger page cache and memory-mapped reads on SQLite.
 
         With `exclusive` (a one-shot command like the CLI, where nothing else in this
         process uses the database) and no other connection to the file in any process, the

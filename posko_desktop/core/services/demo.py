@@ -12,12 +12,16 @@ from the simulated time and the seeded generator, stamps come from the simulated
 The simulated "now" is the end of `end_date` (00:00 WIB the day after), or the real clock
 when that is earlier (no incident is ever in the future).
 
-Speed (1,000,000 incidents in well under a minute on two cores): rows are plain tuples
-inserted with SQLAlchemy Core in chunks inside one write transaction; the full-text
-triggers are dropped during the load and the index rebuilt after; the secondary indexes of
-`incident` are dropped and re-created around big loads. On SQLite the values are given in
-the exact text form SQLAlchemy itself stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`, UUID hex,
-JSON text) so no per-value conversion runs; other databases get ordinary Python values.
+Speed (1,000,000 incidents in about a minute on two idle cores; docs/decisions.md, "Demo
+data"): a helper process generates while this one writes; rows are plain tuples inserted in
+chunks inside one write transaction (`Database.bulk_write`: bigger page cache, memory-mapped
+reads and, from the CLI with nobody else on the file, a rollback journal instead of WAL so
+the pages are written once). The full-text triggers are dropped and each chunk's rows are
+added to the index by one INSERT ... SELECT; the secondary indexes of `incident` and
+`followup` (read from the database, so later migrations' too) are dropped and re-created
+around big loads. On SQLite the values are given in the exact text form SQLAlchemy itself
+stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`, UUID hex, JSON text) so no per-value conversion
+runs; other databases get ordinary Python values.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ from posko_desktop.core.db.models import (
     NumberSequence,
     Regency,
 )
-from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
+from posko_desktop.core.db.search import BulkSearchIndex
 from posko_desktop.core.domain import (
     OPEN_STATUSES,
     FollowUpKind,
@@ -423,13 +427,14 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
         plan = _load_plan(s, incidents=incidents, seed=seed, first_day=first_day, days=days,
                           start_ms=start_ms, now_ms=now_ms)
         conn = s.connection()
-        drop_triggers(conn)
+        search_index = BulkSearchIndex(conn)
         dropped = _drop_indexes(conn) if incidents >= REINDEX_THRESHOLD else []
         numbers: dict[int, int] = {}
         max_stamp = ""
         for item in _produce(plan, progress):
             if item[0] == "rows":
                 written += _flush(conn, plan.raw, item[1], item[2])
+                search_index.add_new(conn)
                 progress.report(written, incidents, _("Writing demo incidents…"))
             else:
                 numbers, max_stamp = item[1], item[2]
@@ -439,7 +444,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
             conn.exec_driver_sql(ddl)
         progress.check()
         times.append((time_module.perf_counter(), time_module.process_time()))
-        rebuild_search_index(conn)
+        search_index.finish(conn)
         times.append((time_module.perf_counter(), time_module.process_time()))
         progress.check()
         _finish(s, plan.site_code, numbers, max_stamp)

@@ -501,7 +501,8 @@ def _load_plan(s: Session, **values: Any) -> _Plan:
 
 
 def _chunks(plan: _Plan) -> Iterator[tuple[Any, ...]]:
-    """("rows", incident tuples, follow-up tuples) per chunk, then ("end", numbers, stamp)."""
+    """("rows", incident tuples, follow-up tuples sorted by id) per chunk, then ("end",
+    numbers, stamp)."""
     gen = _Generator(plan)
     buf_inc: list[tuple[Any, ...]] = []
     buf_fol: list[tuple[Any, ...]] = []
@@ -510,9 +511,11 @@ def _chunks(plan: _Plan) -> Iterator[tuple[Any, ...]]:
             buf_inc.append(inc_row)
             buf_fol.extend(fol_rows)
             if len(buf_inc) >= CHUNK:
+                buf_fol.sort(key=_first)  # here: the helper process has time to spare
                 yield ("rows", buf_inc, buf_fol)
                 buf_inc, buf_fol = [], []
     if buf_inc:
+        buf_fol.sort(key=_first)
         yield ("rows", buf_inc, buf_fol)
     yield ("end", gen.numbers, gen.max_stamp)
 
@@ -598,18 +601,16 @@ def _flush(conn: Connection, raw: bool, buf_inc: list[tuple[Any, ...]],
            buf_fol: list[tuple[Any, ...]]) -> int:
     n = len(buf_inc)
     _insert_many(conn, Incident.__table__, INCIDENT_COLUMNS, raw, buf_inc)
-    buf_fol.sort(key=_first)  # by id (time-ordered UUIDs): keeps the primary-key index local
+    # buf_fol comes sorted by id (time-ordered UUIDs), which keeps the primary-key index local
     _insert_many(conn, FollowUp.__table__, FOLLOWUP_COLUMNS, raw, buf_fol)
     buf_inc.clear()
     buf_fol.clear()
     return n
 
 
-def _first(row: tuple[Any, ...]) -> Any:
-    return str(row[0])
-
-
-_at = operator.itemgetter(0)  # an event's time
+# The first item: a follow-up's id (UUID hex text on SQLite, uuid.UUID elsewhere: both sort
+# like the 128-bit number) or an event's time.
+_first = operator.itemgetter(0)
 
 
 def _drop_indexes(conn: Connection) -> list[tuple[str, str]]:
@@ -950,7 +951,7 @@ class _Generator:
             text = _NOTES[int(rnd() * len(_NOTES))].format(kec=kec)
             events.append((at, _NOTE, _OPERATORS[int(rnd() * len(_OPERATORS))], text, None,
                            None, None, None, None, None, None))
-        events.sort(key=_at)
+        events.sort(key=_first)
         rows = self._followups(inc_int, events)
         responded = events[0][0] if events else None
         status_stamp = self._stamp(last_change) if last_by else ""

@@ -619,7 +619,8 @@ def _drop_indexes(conn: Connection) -> list[tuple[str, str]]:
 
     Read from the database's catalogue, not the models, so that every index a migration
     added is included. Unique indexes stay (and keep checking during the load); on
-    PostgreSQL so does any index behind a constraint.
+    PostgreSQL so does any index behind a constraint. Partial indexes stay too: they are
+    kept up to date only for the few rows they cover, where re-creating one scans the table.
     """
     if conn.dialect.name == "sqlite":
         found = conn.exec_driver_sql(
@@ -636,7 +637,8 @@ def _drop_indexes(conn: Connection) -> list[tuple[str, str]]:
         return []
     dropped = []
     for name, ddl in found:
-        if ddl.lstrip().upper().startswith("CREATE UNIQUE"):
+        head = ddl.upper()
+        if head.lstrip().startswith("CREATE UNIQUE") or " WHERE " in head:
             continue
         conn.exec_driver_sql('DROP INDEX "{}"'.format(name.replace('"', '""')))
         dropped.append((name, ddl))

@@ -97,7 +97,8 @@ def demo_db(incidents: int, *, rebuild: bool = False) -> tuple[Path, dict[str, A
         reference.init_site(ctx, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
         start = time.perf_counter()
         cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-        demo.generate(ctx, incidents=incidents, days=90, end_date=date(2024, 11, 30), seed=2024)
+        demo.generate(ctx, incidents=incidents, days=90, end_date=date(2024, 11, 30), seed=2024,
+                      exclusive=True)  # as `posko demo-data` does
         seconds = time.perf_counter() - start
         cpu1 = resource.getrusage(resource.RUSAGE_SELF)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generator process

@@ -526,7 +526,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     end = parse_day(args.end_date, "end_date")
     ctx = open_context(args)
     written = demo.generate(ctx, incidents=args.incidents, days=args.days, end_date=end,
-                            seed=args.seed, progress=Progress(StderrProgress()))
+                            seed=args.seed, progress=Progress(StderrProgress()),
+                            exclusive=True)  # a one-shot command: nothing else here uses the db
     print(_("{count} demo incidents added to {location}").format(
         count=written, location=ctx.db.display_location))
     return 0

@@ -263,3 +263,151 @@ def test_times_are_never_in_the_future(ctx):
         latest = s.scalar(select(func.max(FollowUp.created_at)))
         latest_inc = s.scalar(select(func.max(Incident.reported_at)))
     assert latest < now and latest_inc < now
+
+
+def _incident_indexes(ctx: AppContext) -> dict[str, str]:
+    with ctx.db.read() as s:
+        conn = s.connection()
+        if conn.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name IN ('incident', 'followup')").all()
+        else:
+            rows = conn.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename IN ('incident', 'followup')").all()
+    return dict(rows)
+
+
+def test_big_load_rebuilds_every_index_a_migration_made(any_ctx, monkeypatch):
+    """Indexes are dropped around a big load and re-created as they were, those of later
+    migrations too (read from the database, not from the models)."""
+    ctx = any_ctx
+    with ctx.db.write() as s:  # as a later migration would add it
+        s.connection().exec_driver_sql("CREATE INDEX ix_incident_title_test ON incident (title)")
+    before = _incident_indexes(ctx)
+    assert "ix_incident_title_test" in before and "ix_incident_regency_created" in before
+    monkeypatch.setattr(demo, "REINDEX_THRESHOLD", 100)
+    assert make(ctx, n=3000) == 3000
+    assert _incident_indexes(ctx) == before
+    with ctx.db.read() as s:
+        titles = s.scalars(select(Incident.title).order_by(Incident.title)).all()
+        conn = s.connection()
+        if conn.dialect.name == "sqlite":  # the partial index, kept during the load, is right
+            via_index = conn.exec_driver_sql(
+                "SELECT count(*) FROM incident INDEXED BY ix_incident_deleted_day "
+                "WHERE deleted = 1 AND occurred_date >= '2000-01-01'").scalar()
+            scanned = conn.exec_driver_sql(
+                "SELECT count(*) FROM incident NOT INDEXED WHERE deleted = 1").scalar()
+            assert via_index == scanned > 0
+    assert len(titles) == 3000
+
+
+def test_exclusive_load_writes_the_same_rows_and_returns_to_wal(template_db, tmp_path, caplog):
+    """`exclusive` (the CLI): a rollback journal for the load, then WAL again, same rows."""
+    a = fresh_site(tmp_path / "a.sqlite3", template_db)
+    b = fresh_site(tmp_path / "b.sqlite3", template_db)
+    make(a, n=600, seed=8)
+    with caplog.at_level("INFO", logger="posko_desktop.core.db.engine"):
+        demo.generate(b, incidents=600, days=60, end_date=END, seed=8, exclusive=True)
+    assert "with a rollback journal" in caplog.text
+    # the connection works on: a checkpoint, a new incident found by its words
+    with b.db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    d = inc.create_incident(b, IncidentInput(
+        regency_code="33.01", title="Zebracross dicat ulang", category_code="G9",
+        severity="rendah", occurred_at=datetime(2024, 11, 28, 9, 0),
+        reported_at=datetime(2024, 11, 28, 9, 30)))
+    assert [r.id for r in inc.query_incidents(b, IncidentFilter(text="zebracross")).rows] == [d.id]
+    a.db.dispose()
+    b.db.dispose()
+    assert not (tmp_path / "b.sqlite3-journal").exists()
+    conn = sqlite3.connect(tmp_path / "b.sqlite3")
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.execute("DELETE FROM incident WHERE id = ?", (d.id.hex,))
+        conn.execute("DELETE FROM number_sequence WHERE year <> 2024")
+        conn.commit()
+    finally:
+        conn.close()
+    assert dump(tmp_path / "a.sqlite3")[:-1] == dump(tmp_path / "b.sqlite3")[:-1]
+
+
+def test_exclusive_load_runs_in_wal_while_another_connection_is_open(ctx, db_path, caplog):
+    other = sqlite3.connect(db_path)
+    try:
+        other.execute("SELECT count(*) FROM incident").fetchone()
+        with caplog.at_level("INFO", logger="posko_desktop.core.db.engine"):
+            demo.generate(ctx, incidents=200, days=10, end_date=END, seed=3, exclusive=True)
+        assert "stays in WAL" in caplog.text
+        assert other.execute("SELECT count(*) FROM incident").fetchone()[0] == 200
+    finally:
+        other.close()
+
+
+def test_crash_during_an_exclusive_load_leaves_the_database_as_it_was(ctx, db_path):
+    """The process dies in the middle of the load (rollback journal, pages already written
+    to the file): the next opener rolls it back; nothing is half there, nothing damaged."""
+    make(ctx, n=100, seed=3)
+    ctx.db.dispose()
+    before = dump(db_path)
+    script = (
+        "import os, signal, sys\n"
+        "from datetime import date\n"
+        "from posko_desktop.core.context import AppContext\n"
+        "from posko_desktop.core.db import engine\n"
+        "from posko_desktop.core.db.session import open_database\n"
+        "from posko_desktop.core.domain import Actor\n"
+        "from posko_desktop.core.progress import Progress\n"
+        "from posko_desktop.core.services import demo\n"
+        "engine.BULK_CACHE_KIB = 256  # a tiny cache: pages go to the file during the load\n"
+        "demo.CHUNK = 300\n"
+        "demo.REINDEX_THRESHOLD = 1000\n"
+        "def report(done, total, message):\n"
+        "    if done >= 1500:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "ctx = AppContext(open_database(sys.argv[1]), Actor('admin', 'admin'))\n"
+        "demo.generate(ctx, incidents=3000, days=60, end_date=date(2024, 11, 30), seed=5,\n"
+        "              progress=Progress(report), exclusive=True)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(db_path)], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == -9, out.stderr
+    journal = Path(str(db_path) + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0  # a hot journal was left behind
+    assert dump(db_path) == before  # the first reader rolled it back
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    db = open_database(db_path)
+    try:
+        again = AppContext(db, Actor("admin", "admin"))
+        assert make(again, n=200, seed=6) == 200
+        assert inc.count_incidents(again, IncidentFilter(include_deleted=True)) == 300
+        with db.read() as s:
+            assert s.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        db.dispose()
+
+
+def test_a_program_opening_the_database_during_an_exclusive_load_sees_it_as_before(
+        ctx, db_path, monkeypatch):
+    make(ctx, n=50, seed=3)
+    seen = []
+
+    def report(done, total, message):
+        if done >= 300 and not seen:
+            other = open_database(db_path)  # cannot switch to WAL now: goes on without
+            try:
+                with other.read() as s:
+                    seen.append(s.scalar(select(func.count()).select_from(Incident)))
+            finally:
+                other.dispose()
+
+    monkeypatch.setattr(demo, "CHUNK", 300)
+    demo.generate(ctx, incidents=900, days=30, end_date=END, seed=4, progress=Progress(report),
+                  exclusive=True)
+    assert seen == [50]
+    assert inc.count_incidents(ctx, IncidentFilter(include_deleted=True)) == 950

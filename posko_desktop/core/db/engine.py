@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,12 @@ from posko_desktop.core.i18n import N_
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 65_536  # 64 MiB page cache per connection
+BULK_CACHE_KIB = 262_144  # 256 MiB while a bulk load (demo data) runs
+# ... and its reads (foreign keys, the table scans that re-create indexes) from a memory map
+# instead of one read() per page (1M demo incidents: index build 16-18 -> 13-14 s).
+# SQLite caps it (2 GiB by default); the rest of the file is read as usual.
+BULK_MMAP_BYTES = 1 << 32
 
 # Server mode: a workstation that vanishes (cable pulled, crash) in the middle of a save
 # must not keep the write lock for hours. Server-side TCP keepalives notice a dead peer in
@@ -49,12 +56,65 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIM
     # (SQLAlchemy SQLite dialect docs, "Serializable isolation / Savepoints").
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as err:
+        # Another connection is bulk-loading with a rollback journal (`bulk_write`); it
+        # switches the file back to WAL when done, and this connection follows the file
+        # then. Until that, it waits for the loader like for any writer.
+        if "locked" not in str(err):
+            raise
+        logger.warning("Could not switch the database to WAL now (%s); continuing", err)
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
-    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cur.close()
+
+
+def _enter_bulk(raw: Any, exclusive: bool) -> bool:
+    """Bigger cache; with `exclusive`, try the rollback journal. True if switched."""
+    cur = raw.cursor()
+    try:
+        cur.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        cur.execute(f"PRAGMA mmap_size={BULK_MMAP_BYTES}").fetchall()
+        if not exclusive:
+            return False
+        try:
+            # Leaving WAL needs the only connection to the file: SQLite refuses at once
+            # ("database is locked") while another one, in any process, has it open.
+            # TRUNCATE: with synchronous=FULL the commit (journal cut to 0 bytes) is synced.
+            mode = cur.execute("PRAGMA journal_mode=TRUNCATE").fetchall()[0][0]
+        except sqlite3.OperationalError as err:
+            logger.info("Bulk write stays in WAL: %s", err)
+            return False
+        return str(mode).lower() == "truncate"
+    finally:
+        cur.close()
+
+
+def _leave_bulk(raw: Any, rollback_journal: bool) -> bool:
+    """Back to WAL and the normal cache. False if that failed (the connection is dropped;
+    every new connection sets WAL again)."""
+    try:
+        cur = raw.cursor()
+        try:
+            cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            cur.execute("PRAGMA mmap_size=0").fetchall()
+            if rollback_journal:
+                mode = cur.execute("PRAGMA journal_mode=WAL").fetchall()[0][0]
+                if str(mode).lower() != "wal":
+                    logger.warning("Database left in %s journal mode after a bulk write", mode)
+                    return False
+                # A first read opens the WAL on this connection; until then SQLite refuses
+                # a checkpoint on it ("database table is locked").
+                cur.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        finally:
+            cur.close()
+    except sqlite3.Error as err:
+        logger.warning("Could not restore WAL after a bulk write: %s", err)
+        return False
+    return True
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -115,10 +175,9 @@ class Database:
         elif self.engine.dialect.name == "postgresql":
             event.listen(self.engine, "begin", _pg_begin)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(
-            self.engine.execution_options(posko_write=True, posko_write_wait_ms=write_wait_ms),
-            expire_on_commit=False,
-        )
+        self._write_engine = self.engine.execution_options(
+            posko_write=True, posko_write_wait_ms=write_wait_ms)
+        self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
 
     @property
     def display_location(self) -> str:
@@ -135,9 +194,44 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A write transaction: commits on success, rolls back on any error. Waiting longer
         than `write_wait_ms` for another writer ends in `DatabaseBusy`, nothing written."""
-        try:
-            with self._writer.begin() as session:
+        with self._busy_errors(), self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def bulk_write(self, *, exclusive: bool = False) -> Iterator[Session]:
+        """A write transaction for loading many rows at once (demo data): `write()` with a
+        larger page cache and memory-mapped reads on SQLite.
+
+        With `exclusive` (a one-shot command like the CLI, where nothing else in this
+        process uses the database) and no other connection to the file in any process, the
+        transaction runs with a rollback journal instead of WAL: pages appended to the file
+        are then written once, where WAL writes every page twice (into the -wal file, then
+        into the database at the checkpoint). It stays all or nothing: a crash leaves a hot
+        journal that the next connection rolls back before reading. Programs that open the
+        file meanwhile wait for the load like for any writer. Afterwards the file is back
+        in WAL mode. If another connection is open, the load simply runs in WAL.
+        """
+        if not self.is_sqlite:
+            with self.write() as session:
                 yield session
+            return
+        with self._write_engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            rollback_journal = _enter_bulk(raw, exclusive)
+            logger.info("Bulk write on %s with %s", self.display_location,
+                        "a rollback journal" if rollback_journal else "WAL")
+            try:
+                with (self._busy_errors(), Session(bind=conn, expire_on_commit=False) as session,
+                      session.begin()):
+                    yield session
+            finally:
+                if not _leave_bulk(raw, rollback_journal):
+                    conn.invalidate()  # never hand this connection out again
+
+    @contextmanager
+    def _busy_errors(self) -> Iterator[None]:
+        try:
+            yield
         except OperationalError as err:
             if not _is_busy(err):
                 raise

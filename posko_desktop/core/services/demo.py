@@ -12,12 +12,16 @@ from the simulated time and the seeded generator, stamps come from the simulated
 The simulated "now" is the end of `end_date` (00:00 WIB the day after), or the real clock
 when that is earlier (no incident is ever in the future).
 
-Speed (1,000,000 incidents in well under a minute on two cores): rows are plain tuples
-inserted with SQLAlchemy Core in chunks inside one write transaction; the full-text
-triggers are dropped during the load and the index rebuilt after; the secondary indexes of
-`incident` are dropped and re-created around big loads. On SQLite the values are given in
-the exact text form SQLAlchemy itself stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`, UUID hex,
-JSON text) so no per-value conversion runs; other databases get ordinary Python values.
+Speed (1,000,000 incidents in about a minute on two idle cores; docs/decisions.md, "Demo
+data"): a helper process generates while this one writes; rows are plain tuples inserted in
+chunks inside one write transaction (`Database.bulk_write`: bigger page cache, memory-mapped
+reads and, from the CLI with nobody else on the file, a rollback journal instead of WAL so
+the pages are written once). The full-text triggers are dropped and each chunk's rows are
+added to the index by one INSERT ... SELECT; the secondary indexes of `incident` and
+`followup` (read from the database, so later migrations' too) are dropped and re-created
+around big loads. On SQLite the values are given in the exact text form SQLAlchemy itself
+stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`, UUID hex, JSON text) so no per-value conversion
+runs; other databases get ordinary Python values.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import logging
 import marshal
 import math
 import multiprocessing
+import operator
 import os
 import random
 import sys
@@ -52,8 +57,9 @@ from posko_desktop.core.db.models import (
     Regency,
 )
 from posko_desktop.core.db.planner import refresh_statistics
-from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
+from posko_desktop.core.db.search import BulkSearchIndex
 from posko_desktop.core.domain import (
+    OPEN_STATUSES,
     FollowUpKind,
     ReferralState,
     Severity,
@@ -391,11 +397,13 @@ def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], raw: bo
 
 
 def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed: int,
-             progress: Progress = NO_PROGRESS) -> int:
+             progress: Progress = NO_PROGRESS, exclusive: bool = False) -> int:
     """Append `incidents` synthetic incidents over `days` days ending `end_date` (WIB).
 
     Returns the number of incidents written. One write transaction: cancelling (through
-    `progress`) or any error leaves the database exactly as it was.
+    `progress`) or any error leaves the database exactly as it was. `exclusive`: the caller
+    is a one-shot command (the CLI) and nothing else in this process uses the database, so
+    on SQLite the load may run with a rollback journal (`Database.bulk_write`).
     """
     require(ctx.actor, Permission.INCIDENT_CREATE)
     if not 1 <= incidents <= MAX_INCIDENTS:
@@ -415,39 +423,42 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
 
     progress.report(0, incidents, _("Preparing demo data…"))
     written = 0
-    times = [time_module.perf_counter()]
-    with ctx.db.write() as s:
+    times = [(time_module.perf_counter(), time_module.process_time())]
+    with ctx.db.bulk_write(exclusive=exclusive) as s:
         plan = _load_plan(s, incidents=incidents, seed=seed, first_day=first_day, days=days,
                           start_ms=start_ms, now_ms=now_ms)
         conn = s.connection()
-        drop_triggers(conn)
+        search_index = BulkSearchIndex(conn)
         dropped = _drop_indexes(conn) if incidents >= REINDEX_THRESHOLD else []
         numbers: dict[int, int] = {}
         max_stamp = ""
         for item in _produce(plan, progress):
             if item[0] == "rows":
                 written += _flush(conn, plan.raw, item[1], item[2])
+                search_index.add_new(conn)
                 progress.report(written, incidents, _("Writing demo incidents…"))
             else:
                 numbers, max_stamp = item[1], item[2]
-        times.append(time_module.perf_counter())
+        times.append((time_module.perf_counter(), time_module.process_time()))
         progress.report(written, incidents, _("Rebuilding indexes…"))
-        for index in dropped:
-            index.create(conn)
+        for _name, ddl in dropped:
+            conn.exec_driver_sql(ddl)
         progress.check()
-        times.append(time_module.perf_counter())
-        rebuild_search_index(conn)
+        times.append((time_module.perf_counter(), time_module.process_time()))
+        search_index.finish(conn)
         refresh_statistics(conn)
-        times.append(time_module.perf_counter())
+        times.append((time_module.perf_counter(), time_module.process_time()))
         progress.check()
         _finish(s, plan.site_code, numbers, max_stamp)
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
                             "seed": seed})
-    times.append(time_module.perf_counter())
-    logger.info("Demo data: %d incidents over %d days to %s (seed %d); rows %.1f s, indexes "
-                "%.1f s, search index and statistics %.1f s, commit %.1f s", written, days, end_date, seed,
-                *(b - a for a, b in zip(times, times[1:], strict=False)))
+    times.append((time_module.perf_counter(), time_module.process_time()))
+    logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
+                "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
+                "statistics %.1f s (%.1f s), commit %.1f s (%.1f s)", written, days, end_date, seed,
+                *(x for a, b in zip(times, times[1:], strict=False)
+                  for x in (b[0] - a[0], b[1] - a[1])))
     progress.report(written, incidents, _("Done"))
     ctx.bus.publish(Change("incident", ()))
     return written
@@ -492,7 +503,8 @@ def _load_plan(s: Session, **values: Any) -> _Plan:
 
 
 def _chunks(plan: _Plan) -> Iterator[tuple[Any, ...]]:
-    """("rows", incident tuples, follow-up tuples) per chunk, then ("end", numbers, stamp)."""
+    """("rows", incident tuples, follow-up tuples sorted by id) per chunk, then ("end",
+    numbers, stamp)."""
     gen = _Generator(plan)
     buf_inc: list[tuple[Any, ...]] = []
     buf_fol: list[tuple[Any, ...]] = []
@@ -501,9 +513,11 @@ def _chunks(plan: _Plan) -> Iterator[tuple[Any, ...]]:
             buf_inc.append(inc_row)
             buf_fol.extend(fol_rows)
             if len(buf_inc) >= CHUNK:
+                buf_fol.sort(key=_first)  # here: the helper process has time to spare
                 yield ("rows", buf_inc, buf_fol)
                 buf_inc, buf_fol = [], []
     if buf_inc:
+        buf_fol.sort(key=_first)
         yield ("rows", buf_inc, buf_fol)
     yield ("end", gen.numbers, gen.max_stamp)
 
@@ -538,10 +552,14 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     proc = mp.Process(target=_worker, args=(plan, sender), daemon=True)
     proc.start()
     sender.close()  # the helper holds the only sending end
+    waited = 0.0  # time this process spent waiting for the next chunk
     try:
         while True:
             progress.check()
-            if not receiver.poll(0.5):
+            start = time_module.perf_counter()
+            ready = receiver.poll(0.5)
+            waited += time_module.perf_counter() - start
+            if not ready:
                 if not proc.is_alive() and not receiver.poll(0):
                     raise RuntimeError("demo data generator stopped")
                 continue
@@ -555,6 +573,7 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
             if item[0] == "end":
                 break
         proc.join(timeout=10)
+        logger.info("Demo data: the writer waited %.1f s for the generator process", waited)
     finally:
         if proc.is_alive():
             proc.terminate()
@@ -584,25 +603,47 @@ def _flush(conn: Connection, raw: bool, buf_inc: list[tuple[Any, ...]],
            buf_fol: list[tuple[Any, ...]]) -> int:
     n = len(buf_inc)
     _insert_many(conn, Incident.__table__, INCIDENT_COLUMNS, raw, buf_inc)
-    buf_fol.sort(key=_first)  # by id (time-ordered UUIDs): keeps the primary-key index local
+    # buf_fol comes sorted by id (time-ordered UUIDs), which keeps the primary-key index local
     _insert_many(conn, FollowUp.__table__, FOLLOWUP_COLUMNS, raw, buf_fol)
     buf_inc.clear()
     buf_fol.clear()
     return n
 
 
-def _first(row: tuple[Any, ...]) -> Any:
-    return str(row[0])
+# The first item: a follow-up's id (UUID hex text on SQLite, uuid.UUID elsewhere: both sort
+# like the 128-bit number) or an event's time.
+_first = operator.itemgetter(0)
 
 
-def _drop_indexes(conn: Connection) -> list[Any]:
-    """Drop the secondary (non-unique) indexes of incident and followup for a big load."""
+def _drop_indexes(conn: Connection) -> list[tuple[str, str]]:
+    """Drop the secondary indexes of incident and followup for a big load; returns their
+    (name, CREATE statement) to re-create them after it.
+
+    Read from the database's catalogue, not the models, so that every index a migration
+    added is included. Unique indexes stay (and keep checking during the load); on
+    PostgreSQL so does any index behind a constraint. Partial indexes stay too: they are
+    kept up to date only for the few rows they cover, where re-creating one scans the table.
+    """
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('incident', 'followup') ORDER BY tbl_name DESC, name").all()
+    elif conn.dialect.name == "postgresql":
+        found = conn.exec_driver_sql(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "WHERE i.schemaname = current_schema() AND i.tablename IN ('incident', 'followup') "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+            "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) "
+            "ORDER BY i.tablename DESC, i.indexname").all()
+    else:
+        return []
     dropped = []
-    for table in (Incident.__table__, FollowUp.__table__):
-        for index in sorted(table.indexes, key=lambda i: i.name or ""):  # type: ignore[attr-defined]
-            if not index.unique:
-                index.drop(conn)
-                dropped.append(index)
+    for name, ddl in found:
+        head = ddl.upper()
+        if head.lstrip().startswith("CREATE UNIQUE") or " WHERE " in head:
+            continue
+        conn.exec_driver_sql('DROP INDEX "{}"'.format(name.replace('"', '""')))
+        dropped.append((name, ddl))
     return dropped
 
 
@@ -633,6 +674,8 @@ class _Generator:
                         for g, pairs in SOURCE_WEIGHTS.items()}
         self.hours = _Picker(range(24), HOUR_WEIGHTS)
         self.cat_pickers: dict[int, _Picker] = {}
+        self._days: dict[int, Any] = {}
+        self._years: dict[int, int] = {}
 
     # -- counts ---------------------------------------------------------------------
 
@@ -690,6 +733,20 @@ class _Generator:
         for reported in times:
             yield self.incident(reported, cats)
 
+    def _day_value(self, days: int) -> Any:
+        """The stored form of the calendar day `days` after 1970-01-01 (cached)."""
+        value = self._days.get(days)
+        if value is None:
+            value = self._days[days] = self.w.day((_EPOCH + timedelta(days=days)).date())
+        return value
+
+    def _year(self, days: int) -> int:
+        """The (UTC) year of the day `days` after 1970-01-01 (cached)."""
+        year = self._years.get(days)
+        if year is None:
+            year = self._years[days] = (_EPOCH + timedelta(days=days)).year
+        return year
+
     def _stamp(self, ms: int) -> str:
         stamp = f"{ms:013d}-00000-{self.site_code}"
         if stamp > self.max_stamp:
@@ -728,7 +785,7 @@ class _Generator:
         lag = int(rng.expovariate(1 / (90 * 60_000)))
         occurred = max(self.start_ms - 6 * _MS_HOUR, reported - min(lag, _MS_DAY))
         occurred -= occurred % 60_000
-        occurred_date = (_EPOCH + timedelta(milliseconds=occurred + 7 * _MS_HOUR)).date()
+        occurred_day = self._day_value((occurred + 7 * _MS_HOUR) // _MS_DAY)  # WIB day
         people = None
         if group in "BCDEF" and rnd() < 0.6:
             people = 1 + int(rng.expovariate(1 / (40 if category == "D3" else 4)))
@@ -739,7 +796,7 @@ class _Generator:
         created_stamp = self._stamp(reported)
         followups, status, last_change, last_by, status_stamp, responded, next_due = \
             self._timeline(inc_int, reported, rank, group, kec, now)
-        deleted = status == Status.DITOLAK and rnd() < 0.05
+        deleted = status == _DITOLAK and rnd() < 0.05
         status_stamp = status_stamp or created_stamp
         deleted_stamp = created_stamp
         mod_stamp = status_stamp
@@ -750,14 +807,15 @@ class _Generator:
             deleted_stamp = mod_stamp = self._stamp(t)
             updated_at = t
             updated_by = _SUPERVISORS[0]
-            followups.append(self._followup(inc_int, t, updated_by, _NOTE,
-                                            "[dihapus] Laporan ganda"))
-        year = (_EPOCH + timedelta(milliseconds=reported)).year
+            followups += self._followups(inc_int, [(t, _NOTE, updated_by,
+                                                    "[dihapus] Laporan ganda", None, None, None,
+                                                    None, None, None, None)])
+        year = self._year(reported // _MS_DAY)
         reported_text = w.dt(reported)
         row = (
             w.uid(inc_int), self._number(year), self.site_code, regency, kec, desa, loc,
-            w.dt(occurred), w.day(occurred_date), reported_text, source, detail, title,
-            desc, category, severity, rank, status.value, people, recorder,
+            w.dt(occurred), occurred_day, reported_text, source, detail, title,
+            desc, category, severity, rank, status, people, recorder,
             reported_text, w.dt(updated_at), updated_by, w.dt(respond_by), w.dt(responded),
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
             w.flag(deleted),
@@ -782,103 +840,107 @@ class _Generator:
             return "Petugas posko " + kec
         return "Warga " + desa
 
-    def _followup(self, inc_int: int, at: int, author: str, kind: str, text: str,
-                  status_from: str | None = None, status_to: str | None = None,
-                  agency: str | None = None, due: int | None = None,
-                  referral_id: int | None = None, state: str | None = None,
-                  fid: int | None = None) -> tuple[Any, ...]:
+    def _followups(self, inc_int: int, events: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Follow-up rows from events (at, kind, author, text, status_from, status_to, agency,
+        due, referral_id, state, fid) in their order; ids drawn in that order when not set."""
         w = self.w
-        if fid is None:
-            fid = _uuid7_int(at, self.rng.getrandbits(74))
-        return (w.uid(fid), w.uid(inc_int), w.dt(at), author, self.site_code, kind, text,
-                status_from, status_to, agency, w.dt(due), w.uid(referral_id), state,
-                self._stamp(at))
+        dt = w.dt
+        uid = w.uid
+        bits = self.rng.getrandbits
+        stamp = self._stamp
+        site = self.site_code
+        incident_id = uid(inc_int)
+        rows = []
+        for at, kind, author, text, s_from, s_to, agency, due, ref_id, state, fid in events:
+            if fid is None:
+                fid = _uuid7_int(at, bits(74))
+            rows.append((uid(fid), incident_id, dt(at), author, site, kind, text, s_from, s_to,
+                         agency, None if due is None else dt(due),
+                         None if ref_id is None else uid(ref_id), state, stamp(at)))
+        return rows
 
     def _timeline(self, inc_int: int, reported: int, rank: int, group: str, kec: str,
-                  now: int) -> tuple[list[tuple[Any, ...]], Status, int, str, str, int | None,
+                  now: int) -> tuple[list[tuple[Any, ...]], str, int, str, str, int | None,
                                      int | None]:
-        """Status changes (consistent with the final status), notes and referrals."""
+        """Status changes (consistent with the final status), notes and referrals.
+
+        Events are tuples (at, kind, author, text, status_from, status_to, agency, due,
+        referral_id, state, fid); statuses and states are plain strings here."""
         rng = self.rng
         rnd = rng.random
+        expo = rng.expovariate
         fast = (5.0, 2.5, 1.0, 0.4)[rank]  # hours scale: critical incidents move faster
-        events: list[tuple[int, str, dict[str, Any]]] = []
-        status = Status.BARU
+        events: list[tuple[Any, ...]] = []
+        status = _BARU
         t = reported
         last_change = reported
         last_by = ""
         # first decision: verify, reject or cannot verify
-        t_decide = t + int(rng.expovariate(1 / (fast * _MS_HOUR))) + 5 * 60_000
+        t_decide = t + int(expo(1 / (fast * _MS_HOUR))) + 5 * 60_000
         outcome = rnd()
         if t_decide < now:
             sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
             if outcome < 0.06:
-                events.append((t_decide, _STATUS, dict(
-                    author=sup, text=_REJECT_REASONS[int(rnd() * len(_REJECT_REASONS))],
-                    status_from=status.value, status_to=Status.DITOLAK.value)))
-                status, last_change, last_by = Status.DITOLAK, t_decide, sup
+                events.append((t_decide, _STATUS, sup,
+                               _REJECT_REASONS[int(rnd() * len(_REJECT_REASONS))], status,
+                               _DITOLAK, None, None, None, None, None))
+                status, last_change, last_by = _DITOLAK, t_decide, sup
             elif outcome < 0.10:
-                events.append((t_decide, _STATUS, dict(
-                    author=sup,
-                    text=_UNVERIFIABLE_REASONS[int(rnd() * len(_UNVERIFIABLE_REASONS))],
-                    status_from=status.value, status_to=Status.TIDAK_DAPAT_DIVERIFIKASI.value)))
-                status, last_change, last_by = Status.TIDAK_DAPAT_DIVERIFIKASI, t_decide, sup
+                events.append((t_decide, _STATUS, sup,
+                               _UNVERIFIABLE_REASONS[int(rnd() * len(_UNVERIFIABLE_REASONS))],
+                               status, _UNVERIFIABLE, None, None, None, None, None))
+                status, last_change, last_by = _UNVERIFIABLE, t_decide, sup
             else:
-                events.append((t_decide, _STATUS, dict(
-                    author=sup, text="", status_from=status.value,
-                    status_to=Status.DIVERIFIKASI.value)))
-                status, last_change, last_by = Status.DIVERIFIKASI, t_decide, sup
+                events.append((t_decide, _STATUS, sup, "", status, _DIVERIFIKASI, None, None,
+                               None, None, None))
+                status, last_change, last_by = _DIVERIFIKASI, t_decide, sup
         referral: tuple[int, int, str] | None = None  # (id, due, agency)
-        referral_state = ReferralState.TERKIRIM
-        if status is Status.DIVERIFIKASI:
+        referral_state = _TERKIRIM
+        if status == _DIVERIFIKASI:
             if rnd() < 0.3:  # follow-up with a referral to an agency
-                t_follow = last_change + int(rng.expovariate(1 / (fast * 2 * _MS_HOUR))) + 60_000
+                t_follow = last_change + int(expo(1 / (fast * 2 * _MS_HOUR))) + 60_000
                 if t_follow < now:
                     op = _OPERATORS[int(rnd() * len(_OPERATORS))]
-                    events.append((t_follow, _STATUS, dict(
-                        author=op, text="", status_from=status.value,
-                        status_to=Status.DITINDAKLANJUTI.value)))
-                    status, last_change, last_by = Status.DITINDAKLANJUTI, t_follow, op
+                    events.append((t_follow, _STATUS, op, "", status, _DITINDAKLANJUTI, None,
+                                   None, None, None, None))
+                    status, last_change, last_by = _DITINDAKLANJUTI, t_follow, op
                     agencies = self.agencies.get(group) or self.agencies["G"]
                     agency = agencies[int(rnd() * len(agencies))]
                     t_ref = t_follow + 60_000
                     due = t_ref + (12 if rank >= 2 else 48) * _MS_HOUR
                     ref_id = _uuid7_int(t_ref, rng.getrandbits(74))
                     referral = (ref_id, due, agency)
-                    events.append((t_ref, _REFERRAL, dict(
-                        author=op, text=_REFERRAL_TEXT.format(agency=agency), agency=agency,
-                        due=due, state=ReferralState.TERKIRIM.value, fid=ref_id)))
-                    t_answer = t_ref + int(rng.expovariate(1 / (fast * 6 * _MS_HOUR)))
+                    events.append((t_ref, _REFERRAL, op, _REFERRAL_TEXT.format(agency=agency),
+                                   None, None, agency, due, None, _TERKIRIM, ref_id))
+                    t_answer = t_ref + int(expo(1 / (fast * 6 * _MS_HOUR)))
                     if t_answer < now and rnd() < 0.7:
-                        events.append((t_answer, _REFERRAL_UPDATE, dict(
-                            author=op, text=_ANSWER_TEXT[int(rnd() * len(_ANSWER_TEXT))],
-                            agency=agency, referral_id=ref_id,
-                            state=ReferralState.DIJAWAB.value)))
-                        referral_state = ReferralState.DIJAWAB
-                    t_done = t_ref + int(rng.expovariate(1 / (fast * 16 * _MS_HOUR))) + _MS_HOUR
-                    if referral_state is ReferralState.DIJAWAB and t_done > t_answer \
-                            and t_done < now:
-                        events.append((t_done, _REFERRAL_UPDATE, dict(
-                            author=op, text=_DONE_TEXT[int(rnd() * len(_DONE_TEXT))],
-                            agency=agency, referral_id=ref_id,
-                            state=ReferralState.SELESAI.value)))
-                        referral_state = ReferralState.SELESAI
-                        t_res = t_done + int(rng.expovariate(1 / (2 * _MS_HOUR))) + 60_000
+                        events.append((t_answer, _REFERRAL_UPDATE, op,
+                                       _ANSWER_TEXT[int(rnd() * len(_ANSWER_TEXT))], None, None,
+                                       agency, None, ref_id, _DIJAWAB, None))
+                        referral_state = _DIJAWAB
+                    t_done = t_ref + int(expo(1 / (fast * 16 * _MS_HOUR))) + _MS_HOUR
+                    if referral_state == _DIJAWAB and t_done > t_answer and t_done < now:
+                        events.append((t_done, _REFERRAL_UPDATE, op,
+                                       _DONE_TEXT[int(rnd() * len(_DONE_TEXT))], None, None,
+                                       agency, None, ref_id, _SELESAI_REF, None))
+                        referral_state = _SELESAI_REF
+                        t_res = t_done + int(expo(1 / (2 * _MS_HOUR))) + 60_000
                         if t_res < now:
                             sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
-                            events.append((t_res, _STATUS, dict(
-                                author=sup, text=_RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
-                                status_from=status.value, status_to=Status.SELESAI.value)))
-                            status, last_change, last_by = Status.SELESAI, t_res, sup
+                            events.append((t_res, _STATUS, sup,
+                                           _RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
+                                           status, _SELESAI, None, None, None, None, None))
+                            status, last_change, last_by = _SELESAI, t_res, sup
             else:  # resolved directly after verification
-                t_res = last_change + int(rng.expovariate(1 / (fast * 8 * _MS_HOUR))) + 60_000
+                t_res = last_change + int(expo(1 / (fast * 8 * _MS_HOUR))) + 60_000
                 if t_res < now and rnd() < 0.9:
                     sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
-                    events.append((t_res, _STATUS, dict(
-                        author=sup, text=_RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
-                        status_from=status.value, status_to=Status.SELESAI.value)))
-                    status, last_change, last_by = Status.SELESAI, t_res, sup
+                    events.append((t_res, _STATUS, sup,
+                                   _RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))], status,
+                                   _SELESAI, None, None, None, None, None))
+                    status, last_change, last_by = _SELESAI, t_res, sup
         # notes between the report and the last change (or now, while open)
-        end = last_change if not status.is_open else now
+        end = last_change if status not in _OPEN else now
         n_notes = 0
         r = rnd()
         if r < 0.15:
@@ -891,19 +953,29 @@ class _Generator:
             if at >= now:
                 continue
             text = _NOTES[int(rnd() * len(_NOTES))].format(kec=kec)
-            events.append((at, _NOTE,
-                           dict(author=_OPERATORS[int(rnd() * len(_OPERATORS))], text=text)))
-        events.sort(key=lambda e: e[0])
-        rows = [self._followup(inc_int, at, kind=kind, **values) for at, kind, values in events]
+            events.append((at, _NOTE, _OPERATORS[int(rnd() * len(_OPERATORS))], text, None,
+                           None, None, None, None, None, None))
+        events.sort(key=_first)
+        rows = self._followups(inc_int, events)
         responded = events[0][0] if events else None
         status_stamp = self._stamp(last_change) if last_by else ""
         next_due = None
-        if referral is not None and referral_state is not ReferralState.SELESAI:
+        if referral is not None and referral_state != _SELESAI_REF:
             next_due = referral[1]
         return rows, status, last_change, last_by, status_stamp, responded, next_due
 
 
 _NOTE = FollowUpKind.NOTE.value
+_BARU = Status.BARU.value
+_DIVERIFIKASI = Status.DIVERIFIKASI.value
+_DITINDAKLANJUTI = Status.DITINDAKLANJUTI.value
+_SELESAI = Status.SELESAI.value
+_DITOLAK = Status.DITOLAK.value
+_UNVERIFIABLE = Status.TIDAK_DAPAT_DIVERIFIKASI.value
+_OPEN = frozenset(s.value for s in OPEN_STATUSES)
+_TERKIRIM = ReferralState.TERKIRIM.value
+_DIJAWAB = ReferralState.DIJAWAB.value
+_SELESAI_REF = ReferralState.SELESAI.value
 _STATUS = FollowUpKind.STATUS.value
 _REFERRAL = FollowUpKind.REFERRAL.value
 _REFERRAL_UPDATE = FollowUpKind.REFERRAL_UPDATE.value

@@ -28,6 +28,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal_column,
     or_,
     select,
     type_coerce,
@@ -389,6 +390,48 @@ def _raw_record(columns: tuple[str, ...], row: Any) -> dict[str, Any]:
 _CONVERTERS: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
 
 
+# SQLite export: each record is built as JSON text by SQLite itself (json_object), from
+# the stored forms: ids are 32 hex digits (dashes added), times "YYYY-MM-DD HH:MM:SS.ffffff"
+# in UTC (to "YYYY-MM-DDTHH:MM:SS.ffffff+00:00"), JSON columns as text, booleans 0/1. The
+# text is the same as `_raw_record` + orjson (compact, UTF-8, same escapes, same key order).
+
+
+def _sql_value(table: str, name: str) -> str:
+    col = '"{t}"."{c}"'.format(t=table, c=name)
+    if name in _UUID_COLUMNS:  # NULL stays NULL (|| with NULL is NULL)
+        return ("substr({c},1,8)||'-'||substr({c},9,4)||'-'||substr({c},13,4)||'-'||"
+                "substr({c},17,4)||'-'||substr({c},21)").format(c=col)
+    if name in _DT_COLUMNS:
+        return "substr({c},1,10)||'T'||substr({c},12)||'+00:00'".format(c=col)
+    if name in _JSON_COLUMNS:
+        return "json({c})".format(c=col)
+    if name == "deleted":
+        return "json(CASE WHEN {c} THEN 'true' ELSE 'false' END)".format(c=col)
+    return col
+
+
+def _sql_record(table: str, columns: tuple[str, ...]) -> Any:
+    """A column: the record of one row as compact JSON (bytes), built by SQLite."""
+    pairs = ",".join("'{n}',{v}".format(n=n, v=_sql_value(table, n)) for n in columns)
+    return literal_column("CAST(json_object({p}) AS BLOB)".format(p=pairs))
+
+
+def _driver_batches(conn: Any, stmt: Any, size: int) -> Iterator[list[Any]]:
+    """SQLite: the rows of `stmt` in batches, read on the driver's cursor (same
+    transaction), without SQLAlchemy's per-row processing."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = [compiled.params[k] for k in compiled.positiontup or ()]
+    cur = conn.connection.dbapi_connection.cursor()
+    try:
+        cur.execute(str(compiled), params)
+        while rows := cur.fetchmany(size):
+            yield rows
+    except sqlite3.Error as err:
+        raise DBAPIError.instance(str(compiled), None, err, sqlite3.Error) from err
+    finally:
+        cur.close()
+
+
 def _changed_incidents(since: str) -> Any:
     """Condition: incidents to send to a recipient whose watermark is `since`."""
     if not since:
@@ -524,10 +567,59 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                         progress.report(min(done, total * 2), total * 2, "")
                 yield rec
 
+        def incident_lines(deleted: bool) -> Iterator[list[bytes]]:
+            """SQLite: the records built by SQLite up to `field_stamps`; `field_bases` and
+            `via_package` are added here (same text as `incidents`)."""
+            nonlocal done
+            stmt = (select(_sql_record("incident", INCIDENT_COLUMNS), Incident.field_stamps,
+                           Incident.origin_site, SyncBase.stamps, SyncBase.bases,
+                           SyncBase.package_id).select_from(Incident)
+                    .outerjoin(SyncBase, SyncBase.incident_id == Incident.id)
+                    .where(Incident.deleted.is_(deleted)).order_by(Incident.seq))
+            if cond is not None:
+                stmt = stmt.where(cond)
+            loads, dumps, bases_of = orjson.loads, orjson.dumps, merge.effective_bases
+            for rows in _driver_batches(conn, stmt, 2000):
+                lines = []
+                for text, stamps, origin, synced, synced_bases, via in rows:
+                    stamps = loads(stamps)
+                    if synced is None:
+                        creation = min(stamps.values())
+                        bases = dict.fromkeys(stamps, creation)
+                    else:
+                        bases = bases_of(stamps, loads(synced), loads(synced_bases))
+                    if via is not None and origin != site.code:
+                        via = _uuid_text(via)
+                        vias.add(uuid.UUID(via))
+                        tail = b',"via_package":"' + via.encode() + b'"}'
+                    else:
+                        tail = b',"via_package":null}'
+                    lines.append(text[:-1] + b',"field_bases":' + dumps(bases) + tail)
+                done += len(lines)
+                progress.report(done, total * 2, "")
+                yield lines
+
+        def followup_lines() -> Iterator[list[bytes]]:
+            nonlocal done
+            stmt = (select(_sql_record("followup", FOLLOWUP_COLUMNS)).select_from(FollowUp)
+                    .order_by(FollowUp.incident_id))
+            if cond is not None:
+                stmt = stmt.where(FollowUp.incident_id.in_(select(Incident.id).where(cond)))
+            for rows in _driver_batches(conn, stmt, 5000):
+                done += len(rows)
+                progress.report(min(done, total * 2), total * 2, "")
+                yield [row[0] for row in rows]
+
         with PackageWriter(out) as writer:
-            counts["incidents"] = writer.write_records("incidents", incidents(False))
-            counts["tombstones"] = writer.write_records("tombstones", incidents(True))
-            counts["followups"] = writer.write_records("followups", children(FollowUp, FOLLOWUP_COLUMNS))
+            if ctx.db.is_sqlite:
+                counts["incidents"] = writer.write_lines("incidents", incident_lines(False))
+                counts["tombstones"] = writer.write_lines("tombstones", incident_lines(True))
+                counts["followups"] = writer.write_lines("followups", followup_lines())
+            else:
+                counts["incidents"] = writer.write_records("incidents", incidents(False))
+                counts["tombstones"] = writer.write_records("tombstones", incidents(True))
+                counts["followups"] = writer.write_records(
+                    "followups", children(FollowUp, FOLLOWUP_COLUMNS))
             counts["attachments"] = writer.write_records(
                 "attachments", children(Attachment, ATTACHMENT_COLUMNS))
             for sha in sorted(shas):

@@ -22,6 +22,7 @@ import threading
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -111,11 +112,18 @@ class PackageWriter:
             self.tmp.unlink(missing_ok=True)
 
     def write_records(self, kind: str, rows: Iterable[dict[str, Any]]) -> int:
-        """Records as JSON lines. Encoding runs here; hashing, CRC and deflate (which release
-        the GIL) run in a helper thread, fed through a short queue (memory stays bounded)."""
+        """Records as JSON lines (standard compact JSON, UTF-8, same as
+        json.dumps(separators=...)); see `write_lines`."""
+        dumps = orjson.dumps
+        rows = iter(rows)
+        return self.write_lines(kind, iter(lambda: [dumps(r) for r in islice(rows, 2000)], []))
+
+    def write_lines(self, kind: str, batches: Iterable[list[bytes]]) -> int:
+        """Records already encoded, one JSON object per item (no newline), in batches.
+        Hashing, CRC and deflate (which release the GIL) run in a helper thread, fed
+        through a short queue (memory stays bounded)."""
         name = RECORD_FILES[kind]
         count = 0
-        dumps = orjson.dumps  # standard compact JSON, UTF-8, same as json.dumps(separators=...)
         chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
         failure: list[BaseException] = []
         with self.zip.open(name, "w", force_zip64=True) as raw:
@@ -133,19 +141,14 @@ class PackageWriter:
             worker = threading.Thread(target=drain, name="posko-package-writer", daemon=True)
             worker.start()
             try:
-                buf: list[bytes] = []
-                for row in rows:
-                    buf.append(dumps(row))
-                    count += 1
-                    if len(buf) >= 2000:
-                        buf.append(b"")
-                        chunks.put(b"\n".join(buf))
-                        buf.clear()
-                        if failure:
-                            break
-                if buf and not failure:
-                    buf.append(b"")
-                    chunks.put(b"\n".join(buf))
+                for batch in batches:
+                    if not batch:
+                        continue
+                    count += len(batch)
+                    batch.append(b"")
+                    chunks.put(b"\n".join(batch))
+                    if failure:
+                        break
             finally:
                 chunks.put(None)
                 worker.join()

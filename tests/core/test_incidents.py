@@ -333,6 +333,28 @@ def test_pages_from_page_keys_equal_offset_pages(any_ctx, sort):
             assert [r.id for r in by_key] == [r.id for r in by_offset], (desc, page_no)
 
 
+@pytest.mark.parametrize("sort", [SortKey.STATUS, SortKey.SEVERITY, SortKey.REGENCY,
+                                  SortKey.CATEGORY])
+def test_a_period_sorted_by_a_coded_column_equals_sql(ctx, sort):
+    """With dates, these sorts list every value of the column (one index range each):
+    the rows and their order must be what SQL gives, with none left out."""
+    base = datetime(2024, 11, 10, 8, 0)
+    for i in range(30):
+        inc.create_incident(ctx, sample(
+            occurred_at=base + timedelta(hours=9 * i), regency_code=("33.22", "33.74", "33.01")[i % 3],
+            category_code=("A1", "B2", "E1", "G9")[i % 4], severity=("rendah", "kritis", "sedang")[i % 3]))
+    d = inc.query_incidents(ctx, IncidentFilter(), limit=1).rows[0]
+    inc.change_status(ctx, d.id, "diverifikasi")
+    flt = IncidentFilter(date_from=date(2024, 11, 12), date_to=date(2024, 11, 19))
+    with ctx.db.read() as s:
+        want = [r[0] for r in s.execute(text(
+            "SELECT number FROM incident WHERE deleted = 0 AND occurred_at >= '2024-11-11 17:00:00' "
+            "AND occurred_at < '2024-11-19 17:00:00' "
+            f"ORDER BY {sort.value} DESC, occurred_at DESC, seq DESC"))]
+    got = [r.number for r in inc.query_incidents(ctx, flt, sort, True, 0, 100).rows]
+    assert got == want and len(got) > 10
+
+
 def test_failed_write_rolls_back_everything(any_ctx):
     d = inc.create_incident(any_ctx, sample())
     with any_ctx.db.read() as s:

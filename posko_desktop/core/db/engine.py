@@ -14,7 +14,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from posko_desktop.core.db.planner import optimize_on_close
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
 
@@ -171,7 +170,6 @@ class Database:
             event.listen(self.engine, "connect",
                          lambda dbapi, rec: _sqlite_connect(dbapi, rec, write_wait_ms))
             event.listen(self.engine, "begin", _sqlite_begin)
-            event.listen(self.engine, "close", lambda dbapi, rec: optimize_on_close(dbapi))
         elif self.engine.dialect.name == "postgresql":
             event.listen(self.engine, "begin", _pg_begin)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)

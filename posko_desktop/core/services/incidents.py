@@ -768,6 +768,16 @@ def _sort_index_decides(s: Session, flt: IncidentFilter, sort: SortKey) -> bool:
             and not (flt.overdue_at or flt.deleted_only or flt.include_deleted))
 
 
+def _all_values(s: Session, sort: SortKey) -> list[Any]:
+    if sort is SortKey.STATUS:
+        return [st.value for st in Status]
+    if sort is SortKey.SEVERITY:
+        return [sev.rank for sev in Severity]
+    if sort is SortKey.REGENCY:
+        return list(s.scalars(select(Regency.code)))
+    return list(s.scalars(select(Category.code)))
+
+
 def _ordered(stmt: Select[Any], keys: list[Any], descending: bool,
              start_key: tuple[Any, ...] | None) -> Select[Any]:
     if start_key is not None:
@@ -783,6 +793,12 @@ def _page_seqs(s: Session, flt: IncidentFilter, sort: SortKey, descending: bool,
     drive = search.search_drives(s, flt.text)
     if not _sort_index_decides(s, flt, sort):
         stmt = apply_filter(select(Incident.seq), flt, s.bind.dialect.name, drive)
+        if s.bind.dialect.name == "sqlite" and sort in _SORT_BY_TIME_WITHIN and (
+                flt.date_from or flt.date_to):
+            # Dates sorted by regency/category/severity/status: listing every value lets
+            # SQLite read the (column, occurred_at) index one date range per value, in
+            # order, instead of sorting all rows of the period (600 ms for 7 days at 1M).
+            stmt = stmt.where(keys[0].in_(_all_values(s, sort)))
         return _ordered(stmt, keys, descending, start_key).offset(offset).limit(limit)
     # The walk: a subquery of exactly the index's columns (the table is never read), which
     # SQLite runs as it is because of its LIMIT; the outer query filters rows as they come.

@@ -11,7 +11,8 @@ row by row for a filter or sort column took up to 2 s. Now:
   walked in order they give a page of a common filter after a few thousand entries,
   again without reading the table (see `incidents._page_seqs`);
 - `ANALYZE incident` gives the query planner row counts, so it picks the index that
-  serves the filter or the sort best (refreshed after bulk loads, see `db/planner.py`).
+  serves the filter or the sort best (without skip-scans; refreshed after bulk loads,
+  see `db/planner.py`).
 
 Revision ID: 0006
 Revises: 0005
@@ -20,6 +21,8 @@ Revises: 0005
 from __future__ import annotations
 
 from alembic import op
+
+from posko_desktop.core.db.planner import refresh_statistics
 
 revision = "0006"
 down_revision = "0005"
@@ -55,7 +58,7 @@ def upgrade() -> None:
         op.create_index(name, "incident", covering_columns(lead))
     for name, lead in SORTED.items():
         op.create_index(name, "incident", sort_columns(lead))
-    op.execute("ANALYZE incident")
+    refresh_statistics(op.get_bind())
 
 
 def downgrade() -> None:

@@ -1,8 +1,8 @@
 """Row-count statistics for the query planner.
 
 The incident log's indexes only help when the planner knows how selective each is (a
-regency is 1/35 of the rows, a severity 1/4): without statistics SQLite sorted a
-64,000-row filter result instead of walking the title index. `ANALYZE` after bulk loads
+regency is 1/35 of the rows, a severity 1/4): without statistics the overdue incidents
+sorted by title took 675 ms at 1M instead of 7 ms. `ANALYZE` after bulk loads
 (migration 0006, demo data, large sync imports) keeps them current; everyday growth at a
 desk does not change the proportions much.
 

@@ -22,11 +22,11 @@ from sqlalchemy import text
 
 def refresh_statistics(conn: Any) -> None:
     """Recompute the incident table's statistics (about 2 s at a million incidents)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("ANALYZE incident"))
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name not in ("sqlite", "postgresql"):
         return
     conn.execute(text("ANALYZE incident"))
+    if conn.dialect.name != "sqlite":
+        return
     conn.execute(text("UPDATE sqlite_stat1 SET stat = stat || ' noskipscan' "
                       "WHERE tbl = 'incident' AND stat NOT LIKE '%noskipscan%'"))
     conn.execute(text("ANALYZE sqlite_schema"))  # load the edited statistics

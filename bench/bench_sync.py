@@ -87,7 +87,7 @@ def child(step: str, db: Path, keys_dir: Path, package: Path) -> dict[str, float
         r = svc.export_package(ctx, keys_dir, "33", package, full=True)
         detail = r.counts
     else:
-        result = svc.import_package(ctx, package)
+        result = svc.import_package(ctx, package, exclusive=True)  # as `posko sync import`
         detail = result.totals().as_dict() | {"followups_new": result.followups_new}
     seconds = time.perf_counter() - start
     helper = resource.getrusage(resource.RUSAGE_CHILDREN)  # the import's reader process

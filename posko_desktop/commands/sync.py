@@ -138,7 +138,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     results = []
     for name in args.files:
         try:
-            r = svc.import_package(ctx, Path(name))
+            # a one-shot command: nothing else in this process uses the database
+            r = svc.import_package(ctx, Path(name), exclusive=True)
         except PoskoError as err:
             rejected += 1
             print(_("Refused: {message}").format(message=err.text()), file=sys.stderr)

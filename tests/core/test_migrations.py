@@ -338,3 +338,70 @@ def test_opening_a_current_database_does_not_load_alembic(db_path):
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+
+def _raw_stamps(path: Path) -> dict[int, dict]:
+    import json
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {seq: json.loads(t) for seq, t in
+                con.execute("SELECT seq, field_stamps FROM incident").fetchall()}
+    finally:
+        con.close()
+
+
+def _to_revision(db: Database, revision: str, down: bool) -> None:
+    from alembic import command
+
+    from posko_desktop.core.db.migrate import alembic_config
+
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+
+
+def _stored_stamps(db: Database) -> list[dict]:
+    """incident.field_stamps as the database holds them (past the model's packing)."""
+    import json
+
+    with db.engine.connect() as conn:
+        return [v if isinstance(v, dict) else json.loads(v) for v in conn.execute(
+            text("SELECT field_stamps FROM incident ORDER BY seq")).scalars()]
+
+
+def test_0007_packs_field_stamps_and_going_back_unpacks_them(any_ctx):
+    """0007 stores the stamp most fields share once; 0006 had them in full. Both ways
+    the stamps read back are the same (SQLite and PostgreSQL)."""
+    ctx = any_ctx
+    made = inc.create_incident(ctx, inc.IncidentInput(
+        regency_code="33.74", title="Politik uang di Tembalang", category_code="B1",
+        severity="tinggi", occurred_at=ctx.now().replace(tzinfo=None)))
+    inc.change_status(ctx, made.id, "diverifikasi")
+    with ctx.db.read() as s:
+        stamps = s.scalars(select(Incident.field_stamps)).one()
+    assert len(stamps) == 15 and stamps["status"] != stamps["title"]
+    packed = _stored_stamps(ctx.db)
+    assert packed == [{"*": stamps["title"], "status": stamps["status"]}]
+
+    _to_revision(ctx.db, "0006", down=True)
+    assert _stored_stamps(ctx.db) == [stamps]  # in full again
+    _to_revision(ctx.db, "0007", down=False)
+    assert _stored_stamps(ctx.db) == packed
+    with ctx.db.read() as s:
+        assert s.scalars(select(Incident.field_stamps)).one() == stamps
+
+
+def test_stamps_naming_other_fields_are_kept_as_they_are(old_copy: Path):
+    """Databases from 0001 stamped only some fields: such stamps are not packed."""
+    before = _raw_stamps(old_copy)
+    assert all(len(s) < 15 for s in before.values())
+    db = open_database(old_copy)
+    try:
+        with db.read() as s:
+            assert {i.seq: i.field_stamps for i in s.scalars(select(Incident))} == before
+    finally:
+        db.dispose()
+    assert _raw_stamps(old_copy) == before

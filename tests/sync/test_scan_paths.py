@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import FollowUp
 from posko_desktop.core.db.session import open_database
+from posko_desktop.core.db.stamps import pack_text, unpack
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import reference
 from posko_desktop.core.services import sync as svc
@@ -26,35 +28,45 @@ from .forge import jsonl, lines, read_members, resign
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 IMPORT_SCRIPT = """
-import json, sys
+import json, logging, sqlite3, sys
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.db.session import open_database
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.sync import scan
+logging.basicConfig(level=logging.INFO)  # to stderr
 svc.HELPER_MIN_BYTES = 0
 svc.BATCH = 7
-svc.HELPER_SHARE = int(sys.argv[3])
+svc.HELPER_SHARE = dict.fromkeys(scan.KINDS, int(sys.argv[3]))
+exclusive = sys.argv[4] == "1"
+if exclusive:
+    svc.BULK_MIN = 1  # every package is a bulk load
 ctx = AppContext(open_database(sys.argv[1]), Actor("admin-33", "admin", "Admin 33"))
 try:
-    r = svc.import_package(ctx, sys.argv[2])
+    r = svc.import_package(ctx, sys.argv[2], exclusive=exclusive)
     out = {"summary": r.summary(), "error": None}
 except PoskoError as err:
     out = {"summary": None, "error": err.text_in("en")}
+ctx.db.dispose()
 out["helper_runs"] = scan.helper_runs
+out["journal_mode"] = sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode").fetchone()[0]
 print(json.dumps(out))
 """
 
 
-def import_in_fresh_process(db_path, package, share: int = 2) -> dict:
+def import_in_fresh_process(db_path, package, share: int = 2, exclusive: bool = False) -> dict:
     """Import in a fresh single-threaded interpreter (the helper process is only used
     there, as in the CLI), with every package counting as big and small batches; every
-    `share`-th batch is left by the helper to the importing process (0: none)."""
+    `share`-th batch is left by the helper to the importing process (0: none). With
+    `exclusive` (as `posko sync import`), every package is a bulk load; `rollback_journal`
+    tells whether it ran with one."""
     done = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(db_path), str(package),
-                           str(share)], capture_output=True, text=True, timeout=120)
+                           str(share), "1" if exclusive else "0"],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out["rollback_journal"] = "with a rollback journal" in done.stderr
+    return out
 
 
 def copy_site_db(site: Site, target):
@@ -76,14 +88,17 @@ def busy_office(kab: Site, n: int = 30) -> list:
     return made
 
 
-def test_helper_process_writes_what_this_process_writes(sites, tmp_path):
+@pytest.mark.parametrize("exclusive", [False, True], ids=["wal", "rollback-journal"])
+def test_helper_process_writes_what_this_process_writes(sites, tmp_path, exclusive):
     prov, kab, _ = sites
     busy_office(kab)
     package = send(kab, prov, tmp_path, full=True)
     twin = copy_site_db(prov, tmp_path / "twin.sqlite3")
     here = svc.import_package(prov.ctx, package)
-    there = import_in_fresh_process(twin, package)
+    there = import_in_fresh_process(twin, package, exclusive=exclusive)
     assert there["helper_runs"] == 1  # really read in the helper process
+    assert there["rollback_journal"] == exclusive
+    assert there["journal_mode"] == "wal"  # back to WAL after the bulk load
     assert there["error"] is None
     assert there["summary"] == json.loads(json.dumps(here.summary()))
     twin_site = Site("33", AppContext(open_database(twin), prov.ctx.actor), prov.keys_dir, twin,
@@ -94,6 +109,15 @@ def test_helper_process_writes_what_this_process_writes(sites, tmp_path):
         assert table_dump(twin_site)["followup"] == table_dump(prov)["followup"]
     finally:
         twin_site.ctx.db.dispose()
+    # the rows written past the ORM hold the stamps packed, exactly as packing gives them
+    con = sqlite3.connect(twin)
+    try:
+        stored = con.execute("SELECT field_stamps FROM incident UNION ALL SELECT stamps FROM "
+                             "sync_base UNION ALL SELECT bases FROM sync_base").fetchall()
+    finally:
+        con.close()
+    assert len(stored) == 3 * 30
+    assert all(t == pack_text(unpack(json.loads(t))) and t.startswith('{"*":') for t, in stored)
 
 
 @pytest.mark.parametrize("fault", ["schema", "json", "unknown_incident", "twice"])
@@ -126,9 +150,13 @@ def test_helper_process_refuses_like_this_process(sites, tmp_path, fault):
                      prov.key_file)
     try:
         twin_before = table_dump(twin_site)
-        for share in (0, 1, 2):  # all batches checked by the helper, none, every other one
-            there = import_in_fresh_process(twin, path, share)
+        # all batches checked by the helper, none, every other one (as `posko sync import`)
+        for share, exclusive in ((0, False), (1, False), (2, True)):
+            twin_site.ctx.db.dispose()  # else the import stays in WAL (another connection)
+            there = import_in_fresh_process(twin, path, share, exclusive)
             assert there["helper_runs"] == 1
+            assert there["rollback_journal"] == exclusive
+            assert there["journal_mode"] == "wal"
             assert there["error"] == here.value.text_in("en")
             assert "bad.posko" in there["error"]
             assert table_dump(twin_site) == twin_before

@@ -71,12 +71,14 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIM
     cur.close()
 
 
-def _enter_bulk(raw: Any, exclusive: bool) -> bool:
-    """Bigger cache; with `exclusive`, try the rollback journal. True if switched."""
+def _enter_bulk(raw: Any, exclusive: bool, big_cache: bool) -> bool:
+    """Bigger cache (`big_cache`); with `exclusive`, try the rollback journal. True if
+    switched."""
     cur = raw.cursor()
     try:
-        cur.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-        cur.execute(f"PRAGMA mmap_size={BULK_MMAP_BYTES}").fetchall()
+        if big_cache:
+            cur.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+            cur.execute(f"PRAGMA mmap_size={BULK_MMAP_BYTES}").fetchall()
         if not exclusive:
             return False
         try:
@@ -196,9 +198,11 @@ class Database:
             yield session
 
     @contextmanager
-    def bulk_write(self, *, exclusive: bool = False) -> Iterator[Session]:
-        """A write transaction for loading many rows at once (demo data): `write()` with a
-        larger page cache and memory-mapped reads on SQLite.
+    def bulk_write(self, *, exclusive: bool = False,
+                   big_cache: bool = True) -> Iterator[Session]:
+        """A write transaction for loading many rows at once (demo data, a big package):
+        `write()` with, on SQLite and `big_cache`, a larger page cache and memory-mapped
+        reads (which count in the process's resident memory).
 
         With `exclusive` (a one-shot command like the CLI, where nothing else in this
         process uses the database) and no other connection to the file in any process, the
@@ -215,7 +219,7 @@ class Database:
             return
         with self._write_engine.connect() as conn:
             raw = conn.connection.dbapi_connection
-            rollback_journal = _enter_bulk(raw, exclusive)
+            rollback_journal = _enter_bulk(raw, exclusive, big_cache)
             logger.info("Bulk write on %s with %s", self.display_location,
                         "a rollback journal" if rollback_journal else "WAL")
             try:

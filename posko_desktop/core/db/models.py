@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from posko_desktop.core.db.base import Base
+from posko_desktop.core.db.stamps import StampsJSON
 
 
 class Regency(Base):
@@ -113,7 +114,7 @@ class Incident(Base):
     responded_at: Mapped[datetime | None]
     next_referral_due: Mapped[datetime | None]  # earliest due time of an open referral
     mod_stamp: Mapped[str] = mapped_column(String(40), index=True)
-    field_stamps: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    field_stamps: Mapped[dict[str, Any]] = mapped_column(StampsJSON, default=dict)  # packed
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from posko_desktop.core.db.base import Base
+from posko_desktop.core.db.stamps import StampsJSON
 
 
 class SyncKey(Base):
@@ -73,8 +74,8 @@ class SyncBase(Base):
     __tablename__ = "sync_base"
 
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incident.id"), primary_key=True)
-    stamps: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    bases: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    stamps: Mapped[dict[str, Any]] = mapped_column(StampsJSON, default=dict)  # packed
+    bases: Mapped[dict[str, Any]] = mapped_column(StampsJSON, default=dict)
     mark: Mapped[str] = mapped_column(String(40), index=True)
     package_id: Mapped[uuid.UUID]
 

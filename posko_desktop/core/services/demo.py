@@ -361,8 +361,13 @@ class _Writer:
         return f"{value:032x}" if self.raw else uuid.UUID(int=value)
 
     def stamps(self, created: str, status: str, deleted: str) -> Any:
-        if self.raw:
-            return _STAMPS_JSON.format(c=created, s=status, d=deleted)
+        if self.raw:  # `stamps.pack_text` of the full stamps (created is the shared one)
+            text = '{"*":"' + created
+            if status != created:
+                text += '","status":"' + status
+            if deleted != created:
+                text += '","deleted":"' + deleted
+            return text + '"}'
         values = {name: created for name in EDITABLE_FIELDS}
         values["status"] = status
         values["deleted"] = deleted
@@ -375,8 +380,6 @@ class _Writer:
 # "SS.mmm000" for every millisecond of a minute
 _SECONDS = [f"{ms // 1000:02d}.{ms % 1000:03d}000" for ms in range(60_000)]
 
-_STAMPS_JSON = "{{" + ",".join(f'"{name}":"{{c}}"' for name in EDITABLE_FIELDS) + \
-    ',"status":"{s}","deleted":"{d}"}}'
 
 
 def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], raw: bool,

@@ -15,6 +15,7 @@ import logging
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +59,7 @@ from posko_desktop.core.db.models_sync import (
 )
 from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
+from posko_desktop.core.db.stamps import pack_text, unpack, unpack_stored
 from posko_desktop.core.domain import (
     PROVINCE_CODE,
     FollowUpKind,
@@ -96,9 +98,9 @@ BROADCAST = "*"
 BATCH = 1000
 BULK_MIN = 5000  # incidents in a package from which the search index is rebuilt, not updated
 HELPER_MIN_BYTES = 8 << 20  # record bytes to check from which a helper process reads them
-# every n-th batch the helper hands back unchecked: this process checks it while the helper
-# goes on (the helper has more to do per record than this process has to write)
-HELPER_SHARE = 5
+# per record file, every n-th batch the helper hands back unchecked: this process checks it
+# while the helper goes on. An incident costs more to check than to write, a follow-up less.
+HELPER_SHARE = {"incidents": 3, "tombstones": 3}
 
 INCIDENT_COLUMNS = scan.INCIDENT_COLUMNS
 _INCIDENT_DT = set(scan.INCIDENT_DT)
@@ -325,7 +327,7 @@ def _key_status(k: SyncKey) -> KeyStatus:
 
 _UUID_COLUMNS = {"id", "incident_id", "referral_id"}
 _DT_COLUMNS = _INCIDENT_DT | {"due_at", "added_at"}
-_JSON_COLUMNS = {"field_stamps"}
+_STAMPS_COLUMNS = {"field_stamps"}
 
 
 def _raw(col: Any) -> Any:
@@ -335,7 +337,7 @@ def _raw(col: Any) -> Any:
 
 
 def _raw_columns(model: Any, columns: tuple[str, ...]) -> list[Any]:
-    return [_raw(getattr(model, c)) if c in _UUID_COLUMNS | _DT_COLUMNS | _JSON_COLUMNS
+    return [_raw(getattr(model, c)) if c in _UUID_COLUMNS | _DT_COLUMNS | _STAMPS_COLUMNS
             else getattr(model, c) for c in columns]
 
 
@@ -359,17 +361,13 @@ def _dt_text(value: Any) -> str | None:
     return text[:10] + "T" + text[11:] + "+00:00"
 
 
-def _json(value: Any) -> Any:
-    return orjson.loads(value) if isinstance(value, str | bytes) else value
-
-
 def _converter(name: str) -> Any:
     if name in _UUID_COLUMNS:
         return _uuid_text
     if name in _DT_COLUMNS:
         return _dt_text
-    if name in _JSON_COLUMNS:
-        return _json
+    if name in _STAMPS_COLUMNS:
+        return unpack_stored
     if name == "deleted":
         return bool
     return None
@@ -392,8 +390,9 @@ _CONVERTERS: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
 
 # SQLite export: each record is built as JSON text by SQLite itself (json_object), from
 # the stored forms: ids are 32 hex digits (dashes added), times "YYYY-MM-DD HH:MM:SS.ffffff"
-# in UTC (to "YYYY-MM-DDTHH:MM:SS.ffffff+00:00"), JSON columns as text, booleans 0/1. The
-# text is the same as `_raw_record` + orjson (compact, UTF-8, same escapes, same key order).
+# in UTC (to "YYYY-MM-DDTHH:MM:SS.ffffff+00:00"), booleans 0/1; the field stamps (stored
+# packed) are added in Python. The text is the same as `_raw_record` + orjson (compact,
+# UTF-8, same escapes, same key order).
 
 
 def _sql_value(table: str, name: str) -> str:
@@ -403,8 +402,6 @@ def _sql_value(table: str, name: str) -> str:
                 "substr({c},17,4)||'-'||substr({c},21)").format(c=col)
     if name in _DT_COLUMNS:
         return "substr({c},1,10)||'T'||substr({c},12)||'+00:00'".format(c=col)
-    if name in _JSON_COLUMNS:
-        return "json({c})".format(c=col)
     if name == "deleted":
         return "json(CASE WHEN {c} THEN 'true' ELSE 'false' END)".format(c=col)
     return col
@@ -541,7 +538,8 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                 rec = _raw_record(INCIDENT_COLUMNS, row[:n])
                 via = _uuid_text(row[n + 2])
                 stamps = rec["field_stamps"]
-                rec["field_bases"] = merge.effective_bases(stamps, _json(row[n]), _json(row[n + 1]))
+                rec["field_bases"] = merge.effective_bases(stamps, unpack_stored(row[n]),
+                                                           unpack_stored(row[n + 1]))
                 if via is not None and rec["origin_site"] != site.code:
                     rec["via_package"] = via
                     vias.add(uuid.UUID(via))
@@ -568,10 +566,11 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                 yield rec
 
         def incident_lines(deleted: bool) -> Iterator[list[bytes]]:
-            """SQLite: the records built by SQLite up to `field_stamps`; `field_bases` and
-            `via_package` are added here (same text as `incidents`)."""
+            """SQLite: the records built by SQLite up to `deleted`; `field_stamps`,
+            `field_bases` and `via_package` are added here (same text as `incidents`)."""
             nonlocal done
-            stmt = (select(_sql_record("incident", INCIDENT_COLUMNS), Incident.field_stamps,
+            assert INCIDENT_COLUMNS[-1] == "field_stamps"
+            stmt = (select(_sql_record("incident", INCIDENT_COLUMNS[:-1]), Incident.field_stamps,
                            Incident.origin_site, SyncBase.stamps, SyncBase.bases,
                            SyncBase.package_id).select_from(Incident)
                     .outerjoin(SyncBase, SyncBase.incident_id == Incident.id)
@@ -582,19 +581,20 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
             for rows in _driver_batches(conn, stmt, 2000):
                 lines = []
                 for text, stamps, origin, synced, synced_bases, via in rows:
-                    stamps = loads(stamps)
+                    stamps = unpack(loads(stamps))
                     if synced is None:
                         creation = min(stamps.values())
                         bases = dict.fromkeys(stamps, creation)
                     else:
-                        bases = bases_of(stamps, loads(synced), loads(synced_bases))
+                        bases = bases_of(stamps, unpack(loads(synced)), unpack(loads(synced_bases)))
                     if via is not None and origin != site.code:
                         via = _uuid_text(via)
                         vias.add(uuid.UUID(via))
                         tail = b',"via_package":"' + via.encode() + b'"}'
                     else:
                         tail = b',"via_package":null}'
-                    lines.append(text[:-1] + b',"field_bases":' + dumps(bases) + tail)
+                    lines.append(text[:-1] + b',"field_stamps":' + dumps(stamps)
+                                 + b',"field_bases":' + dumps(bases) + tail)
                 done += len(lines)
                 progress.report(done, total * 2, "")
                 yield lines
@@ -697,14 +697,17 @@ class _ImportState:
 
 
 def import_package(ctx: AppContext, path: Path, progress: Progress = NO_PROGRESS,
-                   limits: Limits = DEFAULT_LIMITS) -> ImportResult:
+                   limits: Limits = DEFAULT_LIMITS, exclusive: bool = False) -> ImportResult:
     """Check and merge one package in one transaction: any failure writes nothing.
-    The same package again raises nothing and reports `already_imported`."""
+    The same package again raises nothing and reports `already_imported`. `exclusive`:
+    the caller is a one-shot command (the CLI) and nothing else in this process uses the
+    database, so a package bigger than the database may be loaded with a rollback journal
+    (`Database.bulk_write`)."""
     require(ctx.actor, Permission.IMPORT)
     path = Path(path)
     try:
         with PackageReader(path, limits) as reader:
-            return _import(ctx, reader, progress)
+            return _import(ctx, reader, progress, exclusive)
     except AlreadyImported as done:
         logger.info("%s: package already imported", path.name)
         return ImportResult(path.name, str(done.params.get("package_id", "")),
@@ -714,14 +717,30 @@ def import_package(ctx: AppContext, path: Path, progress: Progress = NO_PROGRESS
         raise
 
 
-def _import(ctx: AppContext, reader: PackageReader, progress: Progress) -> ImportResult:
+def _transaction(ctx: AppContext, reader: PackageReader,
+                 exclusive: bool) -> AbstractContextManager[Session]:
+    """The import's write transaction: for a package with more incidents than the
+    database holds, with `exclusive`, a bulk write (on SQLite a rollback journal: the new
+    pages are written once instead of twice, see `Database.bulk_write`), with the usual
+    page cache (the import's memory stays bounded)."""
+    if exclusive:
+        counts = reader.manifest["counts"]
+        with ctx.db.read() as s:
+            held = int(s.scalar(select(func.count()).select_from(Incident)) or 0)
+        if counts["incidents"] + counts["tombstones"] >= max(BULK_MIN, held):
+            return ctx.db.bulk_write(exclusive=True, big_cache=False)
+    return ctx.db.write()
+
+
+def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
+            exclusive: bool) -> ImportResult:
     m = reader.manifest
     name = reader.name
     package_id = uuid.UUID(m["package_id"])
     source = m["source_site"]
     now = ctx.now()
     try:
-        with ctx.db.write() as s:
+        with _transaction(ctx, reader, exclusive) as s:
             site = local_site(s)
             _check_signature(s, reader, site.code)
             if not m["broadcast"] and site.code not in m["recipients"]:
@@ -965,16 +984,17 @@ def _line_id(line: bytes) -> str | None:
     return None
 
 
-def _line_stamps(line: bytes) -> str | None:
-    """The `field_stamps` object of an accepted incident line, as written. In valid JSON a
-    `,"` can only start a key (a quote inside a string is escaped, and one ending a string
-    is followed by `,`, `:`, `}` or `]`), the schema allows that key only at the top level,
-    and stamps contain no braces; so the first `}` after it closes the object."""
+def _line_stamps(line: bytes) -> str:
+    """The `field_stamps` of an accepted incident line, as stored (packed JSON text). In
+    valid JSON a `,"` can only start a key (a quote inside a string is escaped, and one
+    ending a string is followed by `,`, `:`, `}` or `]`), the schema allows that key only
+    at the top level, and stamps contain no braces; so the first `}` after it closes the
+    object. Lines written otherwise are decoded whole."""
     i = line.find(_STAMPS_KEY)
     if i < 0:
-        return None
+        return pack_text(orjson.loads(line)["field_stamps"])
     j = line.find(b"}", i)
-    return line[i + len(_STAMPS_KEY) - 1:j + 1].decode("utf-8")
+    return pack_text(orjson.loads(line[i + len(_STAMPS_KEY) - 1:j + 1]))
 
 
 def _merge_identical(s: Session, ctx: AppContext, state: _ImportState, scanner: scan.Scanner,
@@ -1020,12 +1040,10 @@ def _merge_identical(s: Session, ctx: AppContext, state: _ImportState, scanner: 
                 stored = _stored_incidents(s, state, keys, with_regency=True)
                 need = []
                 per = state.result.per_regency
-                for n, (h, line) in enumerate(zip(keys, lines, strict=True), first):
+                for n, (h, line, stamps) in enumerate(zip(keys, lines, stamps_of, strict=True),
+                                                      first):
                     old = stored.get(h)
                     if old is not None:
-                        stamps = _line_stamps(line)
-                        if stamps is None or stamps != old[0]:
-                            stamps = orjson.dumps(loads(line)["field_stamps"]).decode()
                         if _same_stamps(old[0], stamps):
                             state.known_incidents.add(h)
                             per.setdefault(old[1], RegencyCounts()).unchanged += 1
@@ -1049,10 +1067,11 @@ def _count_held(s: Session, state: _ImportState, keys: list[str]) -> int:
 
 
 def _count_unchanged(s: Session, state: _ImportState, keys: list[str],
-                     stamps: list[str | None]) -> list[tuple[str, int]] | None:
+                     stamps: list[str]) -> list[tuple[str, int]] | None:
     """SQLite: when every one of these incidents is held here with exactly these field
-    stamps (as text), the number of them per regency; else None (then compared one by one)."""
-    if not state.sqlite or None in stamps:
+    stamps (stored text), the number of them per regency; else None (then compared one by
+    one)."""
+    if not state.sqlite:
         return None
     sql = ("WITH v(id, s) AS (VALUES {m}) SELECT i.regency_code, count(*) FROM v "
            "JOIN incident i ON i.id = v.id AND i.field_stamps = v.s GROUP BY i.regency_code"
@@ -1079,7 +1098,8 @@ def _check_twice(state: _ImportState, seen: set[str], keys: list[str], what: str
 
 
 def _same_stamps(stored: Any, stamps_text: str) -> bool:
-    """The database's field stamps (JSON text, or already decoded) equal these."""
+    """The database's field stamps (JSON text, or already decoded) equal these (both
+    packed)."""
     if isinstance(stored, str | bytes):
         return stored == stamps_text or orjson.loads(stored) == orjson.loads(stamps_text)
     return bool(stored == orjson.loads(stamps_text))
@@ -1182,8 +1202,8 @@ def _incident_record(item: tuple[Any, ...], sqlite: bool) -> dict[str, Any]:
             if rec[name] is not None:
                 rec[name] = datetime.fromisoformat(rec[name]).replace(tzinfo=UTC)
     rec["deleted"] = bool(rec["deleted"])
-    rec["field_stamps"] = orjson.loads(item[2])
-    rec["field_bases"] = orjson.loads(item[4])
+    rec["field_stamps"] = unpack_stored(item[2])
+    rec["field_bases"] = unpack_stored(item[4])
     rec["via_package"] = item[5]
     return rec
 

@@ -17,15 +17,12 @@ from functools import cache
 from operator import contains, ge, itemgetter, le
 from typing import Any
 
+from posko_desktop.core.db.stamps import FIELDS
 from posko_desktop.core.resources import load_json
 
 Check = Callable[[Any], str | None]  # None when valid, else a short English reason
 
-SYNC_FIELDS = (
-    "regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
-    "source_type", "source_detail", "title", "description", "category_code", "severity",
-    "people_involved", "status", "deleted",
-)
+SYNC_FIELDS = FIELDS  # the fields with a stamp of their own
 DATETIME_FIELDS = ("occurred_at", "reported_at")
 
 _PY_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "null": "NoneType",

@@ -17,9 +17,9 @@ Messages:
 - `("done", kind)` after the last batch of a record file (its checksum verified).
 - `("end", max_stamp, total_bytes)` at the very end.
 
-Items. Incidents and tombstones: `(hex id, regency_code, field_stamps JSON, row,
-field_bases JSON, via_package hex or None)`, `row` holding INCIDENT_ROW values. Follow-ups:
-`(line, row)`, `row` holding FOLLOWUP_COLUMNS values. Attachments: `(line, record)` with
+Items. Incidents and tombstones: `(hex id, regency_code, field_stamps, row, field_bases,
+via_package hex or None)`, the stamps as stored JSON text (packed, `db.stamps`), `row`
+holding INCIDENT_ROW values. Follow-ups: `(line, row)`, `row` holding FOLLOWUP_COLUMNS values. Attachments: `(line, record)` with
 the record as in the package. In rows, ids are 32 hex digits; with `Rules.sqlite` every
 value is in SQLite's storage form (times `YYYY-MM-DD HH:MM:SS.ffffff` UTC, JSON as text,
 booleans as 0/1), else Python values for SQLAlchemy (datetime, date, dict, bool).
@@ -27,6 +27,7 @@ booleans as 0/1), else Python values for SQLAlchemy (datetime, date, dict, bool)
 
 from __future__ import annotations
 
+import collections
 import marshal
 import multiprocessing
 import sys
@@ -39,6 +40,7 @@ from typing import Any
 
 import orjson
 
+from posko_desktop.core.db.stamps import pack_text
 from posko_desktop.core.domain import PROVINCE_CODE, Severity
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.sync import records
@@ -64,7 +66,6 @@ _EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
 _AHEAD = timedelta(days=2)
 _RANK = {s.value: s.rank for s in Severity}
 fromiso = datetime.fromisoformat
-dumps = orjson.dumps
 KINDS = ("incidents", "tombstones", "followups", "attachments")
 
 
@@ -157,8 +158,8 @@ class Scanner:
         hex_id = rec["id"].replace("-", "")
         via = rec["via_package"]
         via = via.replace("-", "") if via else None
-        stamps_text = dumps(stamps).decode()
-        bases_text = dumps(rec["field_bases"]).decode()
+        stamps_text = pack_text(stamps)
+        bases_text = pack_text(rec["field_bases"])
         row = list(_GET_INCIDENT(rec))
         row[0] = hex_id
         if rules.sqlite:
@@ -260,14 +261,15 @@ def scan_lines(scanner: Scanner, kind: str, first: int,
 
 
 def scan(reader: PackageReader, rules: Rules, kinds: Iterable[str],
-         share: int = 0) -> Iterator[tuple[Any, ...]]:
+         share: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
     """The messages for the record files `kinds` (in this order; see the module doc).
-    With `share` n > 0, every n-th batch of incidents and follow-ups comes unchecked as
+    With `share` {kind: n}, every n-th batch of that kind comes unchecked as
     `("lines", kind, first line number, lines)` for the receiver to check itself
     (`scan_lines`), so that the two processes share the work."""
     scanner = Scanner(rules, reader.name)
     for kind in kinds:
         lines = reader.iter_lines(kind, rules.batch)
+        every = (share or {}).get(kind, 0)
         n = 0
         while True:
             try:
@@ -279,7 +281,7 @@ def scan(reader: PackageReader, rules: Rules, kinds: Iterable[str],
                 break
             first, batch = got
             n += 1
-            if share and n % share == 0 and kind != "attachments":
+            if every and n % every == 0:
                 yield ("lines", kind, first, batch)
                 continue
             items, error = scan_lines(scanner, kind, first, batch)
@@ -304,7 +306,7 @@ def helper_allowed() -> bool:
             and sys.platform.startswith("linux"))
 
 
-def _helper(reader: PackageReader, rules: Rules, kinds: list[str], share: int,
+def _helper(reader: PackageReader, rules: Rules, kinds: list[str], share: dict[str, int] | None,
             conn: Any) -> None:
     try:
         reader.reopen()  # the same file through a handle of its own (own read position)
@@ -317,9 +319,11 @@ def _helper(reader: PackageReader, rules: Rules, kinds: list[str], share: int,
 
 
 def scan_in_helper(reader: PackageReader, rules: Rules, kinds: list[str],
-                   share: int = 0) -> Iterator[tuple[Any, ...]]:
+                   share: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
     """`scan` in a forked helper process; the caller must have checked `helper_allowed`.
-    Closing the iterator early (an error, a cancel) stops the helper."""
+    A thread takes the helper's messages off the pipe as they come (up to `AHEAD_BYTES`
+    waiting), so the helper keeps checking while the caller is busy elsewhere (building
+    indexes). Closing the iterator early (an error, a cancel) stops the helper."""
     global helper_runs
     helper_runs += 1
     mp = multiprocessing.get_context("fork")
@@ -327,12 +331,15 @@ def scan_in_helper(reader: PackageReader, rules: Rules, kinds: list[str],
     proc = mp.Process(target=_helper, args=(reader, rules, kinds, share, sender), daemon=True)
     proc.start()
     sender.close()  # the helper holds the only sending end
+    inbox = _Inbox()
+    pump = threading.Thread(target=inbox.fill, args=(receiver,), daemon=True)
+    pump.start()
     try:
         while True:
-            try:
-                msg = marshal.loads(receiver.recv_bytes())
-            except EOFError:
-                raise RuntimeError("package reader process stopped") from None
+            data = inbox.get()
+            if data is None:
+                raise RuntimeError("package reader process stopped")
+            msg = marshal.loads(data)
             if msg[0] == "crash":
                 raise RuntimeError("package reader process failed: " + msg[1])
             yield msg
@@ -340,7 +347,54 @@ def scan_in_helper(reader: PackageReader, rules: Rules, kinds: list[str],
                 break
         proc.join(timeout=10)
     finally:
+        inbox.stop()
         if proc.is_alive():
             proc.terminate()
             proc.join(timeout=5)
+        pump.join()  # ends at the helper's end of the pipe, or at once once stopped
         receiver.close()
+
+
+AHEAD_BYTES = 64 << 20  # messages read ahead of the caller, at most
+
+
+class _Inbox:
+    """The helper's messages, read off the pipe by a thread; None once the pipe closed."""
+
+    def __init__(self) -> None:
+        self.items: collections.deque[bytes | None] = collections.deque()
+        self.size = 0
+        self.stopped = False
+        self.cond = threading.Condition()
+
+    def fill(self, receiver: Any) -> None:
+        while True:
+            try:
+                data: bytes | None = receiver.recv_bytes()
+            except (EOFError, OSError):
+                data = None
+            n = len(data) if data else 0
+            with self.cond:
+                while self.size and self.size + n > AHEAD_BYTES and not self.stopped:
+                    self.cond.wait()
+                if self.stopped:
+                    return
+                self.items.append(data)
+                self.size += n
+                self.cond.notify_all()
+            if data is None:
+                return
+
+    def get(self) -> bytes | None:
+        with self.cond:
+            while not self.items:
+                self.cond.wait()
+            data = self.items.popleft()
+            self.size -= len(data) if data else 0
+            self.cond.notify_all()
+            return data
+
+    def stop(self) -> None:
+        with self.cond:
+            self.stopped = True
+            self.cond.notify_all()

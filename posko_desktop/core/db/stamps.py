@@ -1,0 +1,80 @@
+"""Field stamps as stored: the stamp most fields share once, the others by name.
+
+An incident's `field_stamps` (and a sync base's `stamps` and `bases`) name one stamp for
+each synced field (`FIELDS`). Mostly 13 or more of the 15 share one stamp, the one of the
+incident's creation. Written out in full they took ~560 bytes, 40 % of an incident row, and
+every index build and every import read and wrote them. Stored packed instead:
+`{"*": shared stamp, field: stamp, ...}` with only the fields whose stamp differs, in
+`FIELDS` order. Packing is canonical (equal stamps give equal text), so stored stamps can
+be compared as text. A dict that does not name exactly the fields of `FIELDS` is stored as
+it is. Python code sees full dicts: the models' `StampsJSON` columns pack and unpack, and
+code that reads or writes the stored text itself uses `pack_text` / `unpack`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, TypeDecorator
+from sqlalchemy.engine import Dialect
+
+FIELDS = (
+    "regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
+    "source_type", "source_detail", "title", "description", "category_code", "severity",
+    "people_involved", "status", "deleted",
+)
+SHARED = "*"
+_FIELD_SET = frozenset(FIELDS)
+
+
+def pack(stamps: Mapping[str, str]) -> dict[str, str]:
+    """The stored form of full stamps; anything else (already packed, other fields) as is."""
+    if len(stamps) != len(FIELDS) or not _FIELD_SET.issuperset(stamps):
+        return dict(stamps)
+    counts: dict[str, int] = {}
+    for value in stamps.values():
+        counts[value] = counts.get(value, 0) + 1
+    shared = max(counts, key=lambda v: (counts[v], v))  # the most frequent; a tie: the latest
+    out = {SHARED: shared}
+    for name in FIELDS:
+        value = stamps[name]
+        if value != shared:
+            out[name] = value
+    return out
+
+
+def unpack(stored: Mapping[str, str]) -> dict[str, str]:
+    """Full stamps (in `FIELDS` order) from their stored form."""
+    shared = stored.get(SHARED)
+    if shared is None:
+        return dict(stored)
+    return {name: stored.get(name, shared) for name in FIELDS}
+
+
+def pack_text(stamps: Mapping[str, str]) -> str:
+    """The stored JSON text (compact, as SQLite holds it when written without the ORM)."""
+    return orjson.dumps(pack(stamps)).decode()
+
+
+def unpack_stored(value: Any) -> dict[str, str] | None:
+    """Full stamps from a value read past the ORM (JSON text, or already decoded)."""
+    if value is None:
+        return None
+    return unpack(orjson.loads(value) if isinstance(value, str | bytes) else value)
+
+
+class StampsJSON(TypeDecorator[dict[str, str]]):
+    """A JSON column holding field stamps, packed in the database (see the module)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Mapping[str, str] | None,
+                           dialect: Dialect) -> dict[str, str] | None:
+        return None if value is None else pack(value)
+
+    def process_result_value(self, value: Mapping[str, str] | None,
+                             dialect: Dialect) -> dict[str, str] | None:
+        return None if value is None else unpack(value)

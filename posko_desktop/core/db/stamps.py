@@ -33,10 +33,13 @@ def pack(stamps: Mapping[str, str]) -> dict[str, str]:
     """The stored form of full stamps; anything else (already packed, other fields) as is."""
     if len(stamps) != len(FIELDS) or not _FIELD_SET.issuperset(stamps):
         return dict(stamps)
-    counts: dict[str, int] = {}
-    for value in stamps.values():
-        counts[value] = counts.get(value, 0) + 1
-    shared = max(counts, key=lambda v: (counts[v], v))  # the most frequent; a tie: the latest
+    values = list(stamps.values())
+    shared = values[0]
+    if values.count(shared) * 2 <= len(values):  # else it is the most frequent (the usual)
+        counts: dict[str, int] = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        shared = max(counts, key=lambda v: (counts[v], v))  # the most frequent; a tie: the latest
     out = {SHARED: shared}
     for name in FIELDS:
         value = stamps[name]

@@ -103,6 +103,7 @@ HELPER_MIN_BYTES = 8 << 20  # record bytes to check from which a helper process 
 HELPER_SHARE = {"incidents": 3, "tombstones": 3}
 
 INCIDENT_COLUMNS = scan.INCIDENT_COLUMNS
+assert INCIDENT_COLUMNS[-1] == "field_stamps"  # the SQLite export adds it in Python
 _INCIDENT_DT = set(scan.INCIDENT_DT)
 FOLLOWUP_COLUMNS = scan.FOLLOWUP_COLUMNS
 ATTACHMENT_COLUMNS = ("id", "incident_id", "sha256", "filename", "mime", "size", "added_at",
@@ -569,7 +570,6 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
             """SQLite: the records built by SQLite up to `deleted`; `field_stamps`,
             `field_bases` and `via_package` are added here (same text as `incidents`)."""
             nonlocal done
-            assert INCIDENT_COLUMNS[-1] == "field_stamps"
             stmt = (select(_sql_record("incident", INCIDENT_COLUMNS[:-1]), Incident.field_stamps,
                            Incident.origin_site, SyncBase.stamps, SyncBase.bases,
                            SyncBase.package_id).select_from(Incident)

@@ -5,8 +5,9 @@ each synced field (`FIELDS`). Mostly 13 or more of the 15 share one stamp, the o
 incident's creation. Written out in full they took ~560 bytes, 40 % of an incident row, and
 every index build and every import read and wrote them. Stored packed instead:
 `{"*": shared stamp, field: stamp, ...}` with only the fields whose stamp differs, in
-`FIELDS` order. Packing is canonical (equal stamps give equal text), so stored stamps can
-be compared as text. A dict that does not name exactly the fields of `FIELDS` is stored as
+`FIELDS` order. Packing is canonical (equal stamps give the same `pack_text`), so stamps
+the import wrote can be compared as text (rows the ORM wrote have JSON with spaces: they
+are compared decoded). A dict that does not name exactly the fields of `FIELDS` is stored as
 it is. Python code sees full dicts: the models' `StampsJSON` columns pack and unpack, and
 code that reads or writes the stored text itself uses `pack_text` / `unpack`.
 """

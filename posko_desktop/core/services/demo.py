@@ -381,7 +381,6 @@ class _Writer:
 _SECONDS = [f"{ms // 1000:02d}.{ms % 1000:03d}000" for ms in range(60_000)]
 
 
-
 def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], raw: bool,
                  rows: list[tuple[Any, ...]]) -> None:
     """Insert tuples in `columns` order: straight to the driver on SQLite (values already

@@ -19,8 +19,8 @@ Messages:
 
 Items. Incidents and tombstones: `(hex id, regency_code, field_stamps, row, field_bases,
 via_package hex or None)`, the stamps as stored JSON text (packed, `db.stamps`), `row`
-holding INCIDENT_ROW values. Follow-ups: `(line, row)`, `row` holding FOLLOWUP_COLUMNS values. Attachments: `(line, record)` with
-the record as in the package. In rows, ids are 32 hex digits; with `Rules.sqlite` every
+holding INCIDENT_ROW values. Follow-ups: `(line, row)`, `row` holding FOLLOWUP_COLUMNS
+values. Attachments: `(line, record)` with the record as in the package. In rows, ids are 32 hex digits; with `Rules.sqlite` every
 value is in SQLite's storage form (times `YYYY-MM-DD HH:MM:SS.ffffff` UTC, JSON as text,
 booleans as 0/1), else Python values for SQLAlchemy (datetime, date, dict, bool).
 """
@@ -351,7 +351,7 @@ def scan_in_helper(reader: PackageReader, rules: Rules, kinds: list[str],
         if proc.is_alive():
             proc.terminate()
             proc.join(timeout=5)
-        pump.join()  # ends at the helper's end of the pipe, or at once once stopped
+        pump.join()  # ends at the end of the pipe, or as soon as stopped
         receiver.close()
 
 

@@ -59,7 +59,7 @@ from posko_desktop.core.db.models_sync import (
 )
 from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
-from posko_desktop.core.db.stamps import pack_text, unpack, unpack_stored
+from posko_desktop.core.db.stamps import pack_text, unpack_stored
 from posko_desktop.core.domain import (
     PROVINCE_CODE,
     FollowUpKind,
@@ -577,16 +577,17 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                     .where(Incident.deleted.is_(deleted)).order_by(Incident.seq))
             if cond is not None:
                 stmt = stmt.where(cond)
-            loads, dumps, bases_of = orjson.loads, orjson.dumps, merge.effective_bases
+            dumps, bases_of = orjson.dumps, merge.effective_bases
             for rows in _driver_batches(conn, stmt, 2000):
                 lines = []
                 for text, stamps, origin, synced, synced_bases, via in rows:
-                    stamps = unpack(loads(stamps))
+                    stamps = unpack_stored(stamps)
                     if synced is None:
                         creation = min(stamps.values())
                         bases = dict.fromkeys(stamps, creation)
                     else:
-                        bases = bases_of(stamps, unpack(loads(synced)), unpack(loads(synced_bases)))
+                        bases = bases_of(stamps, unpack_stored(synced),
+                                         unpack_stored(synced_bases))
                     if via is not None and origin != site.code:
                         via = _uuid_text(via)
                         vias.add(uuid.UUID(via))

@@ -56,7 +56,7 @@ from posko_desktop.core.db.models import (
     NumberSequence,
     Regency,
 )
-from posko_desktop.core.db.planner import refresh_statistics
+from posko_desktop.core.db.planner import build_indexes, refresh_statistics
 from posko_desktop.core.db.search import BulkSearchIndex
 from posko_desktop.core.domain import (
     OPEN_STATUSES,
@@ -443,8 +443,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                 numbers, max_stamp = item[1], item[2]
         times.append((time_module.perf_counter(), time_module.process_time()))
         progress.report(written, incidents, _("Rebuilding indexes…"))
-        for _name, ddl in dropped:
-            conn.exec_driver_sql(ddl)
+        build_indexes(conn, (ddl for _name, ddl in dropped))
         progress.check()
         times.append((time_module.perf_counter(), time_module.process_time()))
         search_index.finish(conn)

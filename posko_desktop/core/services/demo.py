@@ -12,16 +12,17 @@ from the simulated time and the seeded generator, stamps come from the simulated
 The simulated "now" is the end of `end_date` (00:00 WIB the day after), or the real clock
 when that is earlier (no incident is ever in the future).
 
-Speed (1,000,000 incidents in about a minute on two idle cores; docs/decisions.md, "Demo
-data"): a helper process generates while this one writes; rows are plain tuples inserted in
-chunks inside one write transaction (`Database.bulk_write`: bigger page cache, memory-mapped
-reads and, from the CLI with nobody else on the file, a rollback journal instead of WAL so
-the pages are written once). The full-text triggers are dropped and each chunk's rows are
-added to the index by one INSERT ... SELECT; the secondary indexes of `incident` and
-`followup` (read from the database, so later migrations' too) are dropped and re-created
-around big loads. On SQLite the values are given in the exact text form SQLAlchemy itself
-stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`, UUID hex, JSON text) so no per-value conversion
-runs; other databases get ordinary Python values.
+Speed (1,000,000 incidents in about 50 s on two cores; README, docs/decisions.md): a helper
+process generates while this one writes; rows are plain tuples inserted in chunks inside one
+write transaction (`Database.bulk_write`: bigger page cache, memory-mapped reads and, from
+the CLI with nobody else on the file, a rollback journal instead of WAL so the pages are
+written once). The full-text triggers are dropped and each chunk's rows are added to the
+index by one INSERT ... SELECT; the secondary indexes of `incident` and `followup` (read
+from the database, so later migrations' too) are dropped and re-created around big loads
+(`planner.build_indexes`: sorted in small runs on helper threads). On SQLite the values are
+given in the exact text form SQLAlchemy itself stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`,
+UUID hex, JSON text) so no per-value conversion runs; other databases get ordinary Python
+values.
 """
 
 from __future__ import annotations

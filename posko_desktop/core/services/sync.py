@@ -57,7 +57,7 @@ from posko_desktop.core.db.models_sync import (
     SyncPackage,
     SyncWatermark,
 )
-from posko_desktop.core.db.planner import build_indexes, refresh_statistics
+from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
 from posko_desktop.core.db.stamps import pack_text, unpack_stored
 from posko_desktop.core.domain import (
@@ -854,12 +854,14 @@ class _BulkLoad:
     def incidents_loaded(self) -> None:
         if not self.incidents_done:
             self.incidents_done = True
-            build_indexes(self.conn, self.dropped.pop("incident", []))
+            for sql in self.dropped.pop("incident", []):
+                self.conn.exec_driver_sql(sql)
             rebuild_search_index(self.conn)
 
     def finish(self) -> None:
         self.incidents_loaded()
-        build_indexes(self.conn, self.dropped.pop("followup", []))
+        for sql in self.dropped.pop("followup", []):
+            self.conn.exec_driver_sql(sql)
         refresh_statistics(self.conn)  # the table grew at least twofold
 
 

@@ -56,7 +56,7 @@ def build_trail(entries: int) -> Path:
                 n = done + i
                 audit.record(s, USERS[n % len(USERS)], "incident.update", "incident",
                              f"0193{n:028x}", before={"severity": "sedang"},
-                             after={"severity": "tinggi", "title": f"Kejadian {n}"})
+                             after={"severity": "tinggi", "title": f"Kejadian {n}"}, at=ctx.now())
         done += min(1000, entries - done)
     db.dispose()
     return path
@@ -91,7 +91,7 @@ def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
         with db.write() as s:
             for i in range(1000):
                 audit.record(s, USERS[i % len(USERS)], "bench.append", "incident", str(i),
-                             before=None, after={"n": i})
+                             before=None, after={"n": i}, at=ctx.now())
 
     def raw_1000() -> None:
         conn = sqlite3.connect(path)

@@ -4,6 +4,7 @@ so they travel with the database (and, on the server, are shared by workstations
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -12,7 +13,6 @@ from sqlalchemy.orm import Session
 from posko_desktop.core.db.models import Setting
 from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -204,14 +204,14 @@ def get_all(session: Session) -> dict[str, Any]:
     }
 
 
-def put(session: Session, var: SettingVar, value: Any, actor_name: str) -> Any:
+def put(session: Session, var: SettingVar, value: Any, actor_name: str, now: datetime) -> Any:
     value = _coerce(var, value)
     row = session.get(Setting, var.key)
     if row is None:
-        session.add(Setting(key=var.key, value=value, updated_at=utcnow(), updated_by=actor_name))
+        session.add(Setting(key=var.key, value=value, updated_at=now, updated_by=actor_name))
     else:
         row.value = value
-        row.updated_at = utcnow()
+        row.updated_at = now
         row.updated_by = actor_name
     return value
 

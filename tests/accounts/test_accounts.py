@@ -168,7 +168,7 @@ def test_failures_add_a_delay_then_lock_and_admin_unlocks(accounts_ctx, clock):
 
 def test_delay_grows_between_failures(accounts_ctx, clock):
     with accounts_ctx.db.write() as s:
-        settings.put(s, settings.MAX_FAILED_LOGINS, 50, "test")
+        settings.put(s, settings.MAX_FAILED_LOGINS, 50, "test", accounts_ctx.now())
     seen = []
     for i in range(6):
         with pytest.raises(AuthError):

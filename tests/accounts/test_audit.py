@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 import threading
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -21,6 +21,7 @@ from posko_desktop.core.services import audit
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.incidents import IncidentInput
+from posko_desktop.core.timeutil import wib_date
 
 OPERATOR = Actor("opr", "operator", "Operator")
 SUPERVISOR = Actor("spv", "supervisor", "Supervisor")
@@ -237,6 +238,8 @@ def test_concurrent_writers_never_fork_the_chain(ctx, db_path):
 
 
 def test_query_filters_match_sql(ctx):
+    """The day filter is a WIB day: at 23:30 UTC it is already the next day in WIB."""
+    ctx.clock = lambda: datetime(2024, 11, 27, 23, 30, tzinfo=UTC)
     busy(ctx, 3)
     spv = ctx.as_actor(SUPERVISOR)
     d = inc.create_incident(spv, sample())
@@ -251,8 +254,10 @@ def test_query_filters_match_sql(ctx):
     assert audit.query(ctx, AuditFilter(action="incident.status")).total == n_status == 4
     assert audit.query(ctx, AuditFilter(action="incident.")).total == n_incident
     assert audit.query(ctx, AuditFilter(record_id=str(d.id)[:13])).total >= 2
-    today = ctx.now().date()
+    today = wib_date(ctx.now())
+    assert today == date(2024, 11, 28)
     assert audit.query(ctx, AuditFilter(first_day=today, last_day=today)).total == entries(ctx.db)
+    assert audit.query(ctx, AuditFilter(last_day=date(2024, 11, 27))).total == 0
     assert audit.query(ctx, AuditFilter(last_day=date(2020, 1, 1))).total == 0
     assert "spv" in audit.known_users(ctx) and "incident.status" in audit.known_actions(ctx)
 
@@ -309,7 +314,7 @@ def test_export_refuses_an_unknown_format_and_writes_nothing(ctx, tmp_path):
 def test_secrets_never_reach_the_trail(ctx):
     with ctx.db.write() as s:
         audit.record(s, ctx.actor, "x.test", "x", "1", before={"password": "Rahasia-Sekali-1"},
-                     after={"nested": {"password_hash": "$argon2id$..."}})
+                     after={"nested": {"password_hash": "$argon2id$..."}}, at=ctx.now())
     row = audit.query(ctx, AuditFilter(action="x.test")).rows[0]
     assert row.before == {"password": "***"} and row.after == {"nested": {"password_hash": "***"}}
 

@@ -211,7 +211,7 @@ def test_admin_thresholds_change_the_level(ctx):
         add(ctx, "33.09", datetime(2024, 11, 26, 12, 0), "sedang")  # score 6
     assert dash.situation_levels(ctx, at)["33.09"].level is Level.KONDUSIF
     with ctx.db.write() as s:
-        settings.put(s, settings.LEVEL_THRESHOLDS["waspada"], 5, "admin")
+        settings.put(s, settings.LEVEL_THRESHOLDS["waspada"], 5, "admin", ctx.now())
     assert dash.situation_levels(ctx, at)["33.09"].level is Level.WASPADA
 
 
@@ -300,7 +300,7 @@ def test_bad_nihil_is_refused_and_writes_nothing(ctx, code, via, day):
 
 def test_cutoff_hour_setting_moves_the_period(ctx):
     with ctx.db.write() as s:
-        settings.put(s, settings.REPORT_CUTOFF_HOUR, 9, "admin")
+        settings.put(s, settings.REPORT_CUTOFF_HOUR, 9, "admin", ctx.now())
     period = dash.period_of(ctx, date(2024, 11, 27))
     assert period.start == datetime(2024, 11, 26, 9, 0, tzinfo=WIB)
     late = at_clock(ctx, datetime(2024, 11, 27, 8, 0, tzinfo=WIB))  # before 09.00: still 27 Nov

@@ -164,7 +164,7 @@ def test_period_and_countdown_are_printed(sample):
 
 def test_cutoff_hour_setting_moves_the_period(sample):
     with sample.db.write() as s:
-        settings.put(s, settings.REPORT_CUTOFF_HOUR, 6, "admin")
+        settings.put(s, settings.REPORT_CUTOFF_HOUR, 6, "admin", sample.now())
     data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
     assert data.period.start == wib(2024, 11, 26, 6) and data.period.end == wib(2024, 11, 27, 6)
     # 27 Nov 06.59 (kritis) moves to the next period, 26 Nov 06.59 (tinggi) into this one
@@ -212,7 +212,7 @@ def test_an_empty_day_gives_a_valid_report_with_nihil(ctx):
 
 def test_500_notable_incidents_paginate(ctx):
     with ctx.db.write() as s:
-        settings.put(s, settings.SITREP_NOTABLE_DETAIL_MAX, 0, "admin")  # all in full
+        settings.put(s, settings.SITREP_NOTABLE_DETAIL_MAX, 0, "admin", ctx.now())  # all in full
     codes = [r.code for r in reference.list_regencies(ctx)]
     long_text = ("Kronologi panjang dengan nama Désa Ngémplak dan saksi Siti Nur'aini. " * 40)
     for i in range(500):
@@ -359,7 +359,7 @@ def test_correction_of_an_unknown_number_is_refused(sample):
 
 def test_bad_number_format_is_refused_and_nothing_stored(sample):
     with sample.db.write() as s:
-        settings.put(s, settings.SITREP_NUMBER_FORMAT, "{nomor}/SITREP", "admin")
+        settings.put(s, settings.SITREP_NUMBER_FORMAT, "{nomor}/SITREP", "admin", sample.now())
     with pytest.raises(ValidationError):
         sitrep.issue(sample, SitrepOptions(VOTING_DAY))
     assert sitrep.list_issued(sample) == []
@@ -374,7 +374,7 @@ def test_audit_anchor_is_printed_when_set(sample):
 
 def test_notable_beyond_the_limit_are_marked_in_the_appendix(sample):
     with sample.db.write() as s:
-        settings.put(s, settings.SITREP_NOTABLE_DETAIL_MAX, 2, "admin")
+        settings.put(s, settings.SITREP_NOTABLE_DETAIL_MAX, 2, "admin", sample.now())
     data = sitrep.gather(sample, SitrepOptions(VOTING_DAY))
     assert data.notable_total == 3 and len(data.notable) == 2
     assert data.notable[0].severity == "kritis"  # the most severe first
@@ -431,9 +431,9 @@ def test_a_tampered_stored_pdf_is_refused(sample, db_path):
 
 def test_a_missing_logo_falls_back_to_the_default(sample, tmp_path):
     with sample.db.write() as s:
-        settings.put(s, settings.SITREP_LOGO_PATH, str(tmp_path / "no-such-logo.png"), "admin")
-        settings.put(s, settings.SITREP_SIGNER_NAME, "Dr. Siti Nur'aini Ngémplak, M.Si.", "admin")
-        settings.put(s, settings.SITREP_SIGNER_NIP, "19700101 199503 2 001", "admin")
+        settings.put(s, settings.SITREP_LOGO_PATH, str(tmp_path / "no-such-logo.png"), "admin", sample.now())
+        settings.put(s, settings.SITREP_SIGNER_NAME, "Dr. Siti Nur'aini Ngémplak, M.Si.", "admin", sample.now())
+        settings.put(s, settings.SITREP_SIGNER_NIP, "19700101 199503 2 001", "admin", sample.now())
     _pdf, reader = render(sample)
     text = text_of(reader)
     assert "Dr. Siti Nur'aini Ngémplak, M.Si." in text

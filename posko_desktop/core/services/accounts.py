@@ -290,7 +290,7 @@ def create_first_admin(ctx: AppContext, username: str, password: str,
         s.add(user)
         s.flush()
         audit.record(s, Actor(name, Role.ADMIN.value, user.display_name), "user.create",
-                     "user", name, before=None, after=_public(user), detail="first_admin")
+                     "user", name, before=None, after=_public(user), at=now, detail="first_admin")
         info = _info(user)
     logger.info("First administrator %s created", name)
     ctx.bus.publish(Change("user", (name,)))
@@ -319,7 +319,8 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
                            password_changed_at=now)
         s.add(user)
         s.flush()
-        audit.record(s, ctx.actor, "user.create", "user", name, before=None, after=_public(user))
+        audit.record(s, ctx.actor, "user.create", "user", name, before=None, after=_public(user),
+                     at=now)
         info = _info(user)
     logger.info("User %s (%s) added by %s", name, role, ctx.actor.username)
     ctx.bus.publish(Change("user", (name,)))
@@ -341,12 +342,12 @@ def _update(ctx: AppContext, username: str, action: str, change: dict[str, objec
         before = _public(user)
         for key, value in change.items():
             setattr(user, key, value)
-        user.updated_at = ctx.now()
+        user.updated_at = now = ctx.now()
         after = _public(user)
         diff_before = {k: v for k, v in before.items() if after[k] != v}
         diff_after = {k: after[k] for k in diff_before}
         audit.record(s, ctx.actor, action, "user", user.username, before=diff_before,
-                     after=diff_after, detail=detail)
+                     after=diff_after, at=now, detail=detail)
         info = _info(user)
     logger.info("%s: %s by %s", action, info.username, ctx.actor.username)
     ctx.bus.publish(Change("user", (info.username,)))
@@ -401,10 +402,11 @@ def change_password(ctx: AppContext, old_password: str, new_password: str) -> Us
         before = {"must_change_password": user.must_change_password}
         user.password_hash = hashed
         user.must_change_password = False
-        user.password_changed_at = ctx.now()
-        user.updated_at = ctx.now()
+        now = ctx.now()
+        user.password_changed_at = now
+        user.updated_at = now
         audit.record(s, ctx.actor, "user.password_change", "user", name, before=before,
-                     after={"must_change_password": False})
+                     after={"must_change_password": False}, at=now)
         info = _info(user)
     logger.info("User %s changed their password", name)
     ctx.bus.publish(Change("user", (name,)))
@@ -430,24 +432,24 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
         if user is None:
             _verify(_dummy_hash(), password or "")  # same work as for a real account
             error = AuthError(N_("Wrong user name or password"))
-            _audit_failure(s, Actor(name[:64] or "?", "", ""), "unknown_user")
+            _audit_failure(s, Actor(name[:64] or "?", "", ""), "unknown_user", now)
         elif user.locked:
             error = _locked_error()
-            _audit_failure(s, _actor(user), "locked")
+            _audit_failure(s, _actor(user), "locked", now)
         elif (wait := retry_after(user.failed_attempts, user.last_failed_at, now)) > 0:
             error = LoginDelayed(wait)
-            _audit_failure(s, _actor(user), f"delay:{wait}s")
+            _audit_failure(s, _actor(user), f"delay:{wait}s", now)
         elif not _verify(user.password_hash, password or ""):
             user.failed_attempts += 1
             user.last_failed_at = now
             limit = max(1, int(settings.get(s, settings.MAX_FAILED_LOGINS)))
             _audit_failure(s, _actor(user), "wrong_password:{}/{}".format(
-                user.failed_attempts, limit))
+                user.failed_attempts, limit), now)
             if user.failed_attempts >= limit:
                 user.locked = True
                 audit.record(s, _actor(user), "auth.lockout", "user", user.username,
                              before={"locked": False}, after={"locked": True},
-                             detail=f"failed_logins:{user.failed_attempts}")
+                             at=now, detail=f"failed_logins:{user.failed_attempts}")
                 logger.warning("Account %s locked after %s failed logins", user.username,
                                user.failed_attempts)
                 error = _locked_error()
@@ -455,7 +457,7 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
                 error = AuthError(N_("Wrong user name or password"))
         elif not user.active:
             error = AuthError(N_("This account is disabled. Ask an administrator."))
-            _audit_failure(s, _actor(user), "disabled")
+            _audit_failure(s, _actor(user), "disabled", now)
         else:
             user.failed_attempts = 0
             user.last_failed_at = None
@@ -463,7 +465,7 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
             if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             audit.record(s, _actor(user), success_action, "user", user.username, before=None,
-                         after=None, detail="must_change_password"
+                         after=None, at=now, detail="must_change_password"
                          if user.must_change_password else "")
             result = LoginResult(_info(user), user.must_change_password)
     if error is not None:
@@ -483,6 +485,6 @@ def _locked_error() -> AccountLocked:
                             "Ask an administrator to unlock it."))
 
 
-def _audit_failure(s: Session, actor: Actor, reason: str) -> None:
+def _audit_failure(s: Session, actor: Actor, reason: str, now: datetime) -> None:
     audit.record(s, actor, "auth.login_failed", "user", actor.username, before=None,
-                 after=None, detail=reason)
+                 after=None, at=now, detail=reason)

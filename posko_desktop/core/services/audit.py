@@ -40,7 +40,7 @@ from posko_desktop.core.domain import Actor, Page, PoskoError, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.timeutil import to_wib, utcnow, wib_range
+from posko_desktop.core.timeutil import to_wib, wib_range
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def _head(session: Session) -> AuditHead:
 
 def record(session: Session, actor: Actor, action: str, record_type: str, record_id: str,
            *, before: dict[str, Any] | None, after: dict[str, Any] | None,
-           detail: str = "", at: datetime | None = None) -> int:
+           at: datetime, detail: str = "") -> int:
     """Append one entry in the caller's transaction; returns its id.
 
     `actor` is who made the change (for an imported change: the original author, with the
@@ -167,7 +167,7 @@ def record(session: Session, actor: Actor, action: str, record_type: str, record
         session.info["posko_audit_site"] = (session.get_transaction(), site)
     fields: dict[str, Any] = {
         "id": head.last_id + 1,
-        "at": (at or utcnow()).astimezone(UTC),
+        "at": at.astimezone(UTC),
         "username": (actor.username or "")[:64],
         "role": (actor.role or "")[:20],
         "display_name": (actor.display_name or "")[:120],
@@ -485,7 +485,8 @@ def export(ctx: AppContext, flt: AuditFilter, path: str | Path, fmt: str | None 
             tmp.unlink()
     with ctx.db.write() as s:
         record(s, ctx.actor, "audit.export", "audit", fmt, before=None,
-               after={"rows": count, "file": target.name, "filter": _filter_dict(flt)})
+               after={"rows": count, "file": target.name, "filter": _filter_dict(flt)},
+               at=ctx.now())
     logger.info("Exported %s audit entries to %s", count, target)
     return count
 

@@ -829,7 +829,7 @@ def record_nihil(ctx: AppContext, regency_code: str, report_date: date | None = 
         )
         s.add(rec)
         audit.record(s, ctx.actor, "nihil.record", "nihil_report", str(rec.id), before=None,
-                     after={"regency": reg.code, "report_date": day.isoformat(), "via": via_value})
+                     after={"regency": reg.code, "report_date": day.isoformat(), "via": via_value}, at=now)
         result = NihilInfo(rec.id, rec.regency_code, day, via_value, note, now, rec.recorded_by)
     logger.info("Nihil recorded for %s, period %s, by %s", code, day, ctx.actor.username)
     ctx.bus.publish(Change("nihil_report", (str(result.id),)))

@@ -454,7 +454,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
         _finish(s, plan.site_code, numbers, max_stamp)
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
-                            "seed": seed})
+                            "seed": seed}, at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "

@@ -386,7 +386,7 @@ def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
         s.add(inc)
         s.flush()
         audit.record(s, ctx.actor, "incident.create", "incident", str(inc.id),
-                     before=None, after=_snapshot(inc))
+                     before=None, after=_snapshot(inc), at=now)
         detail = _detail(s, inc)
     logger.info("Incident %s created by %s", detail.number, ctx.actor.username)
     ctx.bus.publish(Change("incident", (str(detail.id),)))
@@ -423,7 +423,7 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID, data: IncidentInput
         inc.updated_at = now
         inc.updated_by = ctx.actor.username
         audit.record(s, ctx.actor, "incident.update", "incident", str(inc.id),
-                     before={k: before[k] for k in changed}, after=changed)
+                     before={k: before[k] for k in changed}, after=changed, at=now)
         detail = _detail(s, inc)
     ctx.bus.publish(Change("incident", (str(incident_id),)))
     return detail
@@ -466,7 +466,7 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
             status_from=source.value, status_to=target_status.value, mod_stamp=stamp,
         ))
         audit.record(s, ctx.actor, "incident.status", "incident", str(inc.id),
-                     before={"status": source.value}, after={"status": target_status.value})
+                     before={"status": source.value}, after={"status": target_status.value}, at=now)
         detail = _detail(s, inc)
     ctx.bus.publish(Change("incident", (str(incident_id),)))
     return detail
@@ -538,7 +538,7 @@ def _append(ctx: AppContext, incident_id: uuid.UUID, kind: FollowUpKind, **value
         inc.next_referral_due = next_referral_due(s, inc.id)
         audit.record(s, ctx.actor, f"followup.{kind.value}", "incident", str(inc.id),
                      before=None, after={"text": entry.text, "agency": entry.agency_code,
-                                         "state": entry.referral_state})
+                                         "state": entry.referral_state}, at=now)
         result = _entry(entry)
     ctx.bus.publish(Change("incident", (str(incident_id),)))
     return result
@@ -590,7 +590,7 @@ def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: 
         ))
         audit.record(s, ctx.actor, "incident.delete" if deleted else "incident.restore",
                      "incident", str(inc.id), before={"deleted": not deleted},
-                     after={"deleted": deleted, "reason": reason})
+                     after={"deleted": deleted, "reason": reason}, at=now)
         detail = _detail(s, inc)
     ctx.bus.publish(Change("incident", (str(incident_id),)))
     return detail
@@ -633,7 +633,7 @@ def attach(ctx: AppContext, incident_id: uuid.UUID, filename: str, data: bytes) 
         )
         s.add(att)
         audit.record(s, ctx.actor, "attachment.add", "incident", str(inc.id), before=None,
-                     after={"filename": safe_name, "sha256": digest, "size": len(data)})
+                     after={"filename": safe_name, "sha256": digest, "size": len(data)}, at=now)
         info = _attachment(att)
     ctx.bus.publish(Change("incident", (str(incident_id),)))
     return info

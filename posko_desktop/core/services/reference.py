@@ -12,7 +12,6 @@ from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models import Agency, Category, LocalSite, Regency
 from posko_desktop.core.domain import PROVINCE_CODE, RegencyKind, ValidationError
 from posko_desktop.core.i18n import N_, current_language
-from posko_desktop.core.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -152,5 +151,5 @@ def init_site(ctx: AppContext, code: str, name: str) -> SiteInfo:
                 )
             existing.name = name
         else:
-            s.add(LocalSite(id=1, code=code, name=name, created_at=utcnow(), last_stamp=""))
+            s.add(LocalSite(id=1, code=code, name=name, created_at=ctx.now(), last_stamp=""))
     return SiteInfo(code, name)

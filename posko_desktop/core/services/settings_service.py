@@ -39,12 +39,13 @@ def set(ctx: AppContext, key: str, value: Any) -> Any:  # noqa: A001 - the brief
     var = settings.lookup(key)
     if key not in PERSONAL_KEYS:
         require(ctx.actor, Permission.SETTINGS_MANAGE)
+    now = ctx.now()
     with ctx.db.write() as s:
         old = settings.get(s, var)
-        new = settings.put(s, var, value, ctx.actor.username)
+        new = settings.put(s, var, value, ctx.actor.username, now)
         if old != new:
             audit.record(s, ctx.actor, "setting.change", "setting", key,
-                         before={key: old}, after={key: new})
+                         before={key: old}, after={key: new}, at=now)
     if old != new:
         logger.info("Setting %s changed by %s", key, ctx.actor.username)
         ctx.bus.publish(Change("settings", (key,)))

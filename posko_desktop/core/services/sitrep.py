@@ -625,7 +625,7 @@ def issue(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = N
             s.flush()
             audit.record(s, ctx.actor, "sitrep.issue", "sitrep", str(row.id), before=None,
                          after={"number": number, "sha256": digest, "report_date":
-                                options.report_date.isoformat(), "corrects": corrects})
+                                options.report_date.isoformat(), "corrects": corrects}, at=now)
             info = _info(row)
         logger.info("Sitrep %s issued by %s (%s, %d pages)", number, ctx.actor.username,
                     digest[:12], pages)

@@ -280,7 +280,7 @@ def trust_key(ctx: AppContext, path: Path, confirmed_fingerprint: str) -> KeySta
             s.add(row)
             audit.record(s, ctx.actor, "sync.key_trust", "sync_key", info.fingerprint,
                          before=None, after={"site": info.site_code,
-                                             "fingerprint": info.short_fingerprint})
+                                             "fingerprint": info.short_fingerprint}, at=now)
             logger.info("Key %s of site %s trusted by %s", info.short_fingerprint,
                         info.site_code, ctx.actor.username)
         result = _key_status(row)
@@ -307,10 +307,10 @@ def revoke_key(ctx: AppContext, fingerprint: str) -> KeyStatus:
                                 fingerprint=fingerprint)
         row = matches[0]
         if row.revoked_at is None:
-            row.revoked_at = ctx.now()
+            row.revoked_at = now = ctx.now()
             row.revoked_by = ctx.actor.username
             audit.record(s, ctx.actor, "sync.key_revoke", "sync_key", row.fingerprint,
-                         before={"revoked": False}, after={"revoked": True})
+                         before={"revoked": False}, after={"revoked": True}, at=now)
             logger.info("Key %s of site %s revoked by %s", row.fingerprint[:20], row.site_code,
                         ctx.actor.username)
         result = _key_status(row)
@@ -661,7 +661,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                       actor=ctx.actor.username, file_name=out.name[:255],
                       summary={"mode": mode, "counts": counts, "sequence": seq}))
         audit.record(s, ctx.actor, "sync.export", "sync_package", str(package_id), before=None,
-                     after={"recipient": code, "mode": mode, "counts": counts},
+                     after={"recipient": code, "mode": mode, "counts": counts}, at=now,
                      detail="{n} bytes manifest".format(n=len(manifest_bytes)))
     progress.report(1, 1, "")
     logger.info("Exported package %s (#%d, %s) for %s to %s: %s", package_id, seq, mode, code,
@@ -808,7 +808,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
             totals = result.totals()
             audit.record(s, ctx.actor, "sync.import", "sync_package", str(package_id),
                          before=None, after=result.summary(),
-                         detail="package {pid} from site {site} ({created_by}): {new} new, "
+                         at=now, detail="package {pid} from site {site} ({created_by}): {new} new, "
                                 "{upd} updated".format(pid=package_id, site=source,
                                                        created_by=m["created_by"],
                                                        new=totals.new, upd=totals.updated))
@@ -1278,7 +1278,7 @@ def _merge_changed(s: Session, ctx: AppContext, state: _ImportState,
         changed = {f: _jsonable(v) for f, v in result.values.items()}
         audit.record(s, ctx.actor, "sync.merge", "incident", str(rec["id"]),
                      before={f: _jsonable(local_vals[f]) for f in result.values},
-                     after=changed,
+                     after=changed, at=state.now,
                      detail="package {pid} from site {site}; original author {author} "
                             "(site {origin})".format(pid=pkg, site=state.source_site,
                                                      author=rec["updated_by"],
@@ -1546,7 +1546,7 @@ def resolve_conflict(ctx: AppContext, conflict_id: int, choice: str) -> Conflict
         c.resolved, c.resolved_at, c.resolved_by, c.resolution = True, now, ctx.actor.username, choice
         audit.record(s, ctx.actor, "sync.conflict_resolve", "incident", str(inc.id),
                      before={c.field: before}, after={c.field: _jsonable(value)},
-                     detail="conflict {id} ({choice}), package {pid}".format(
+                     at=now, detail="conflict {id} ({choice}), package {pid}".format(
                          id=conflict_id, choice=choice, pid=c.package_id))
         info = ConflictInfo(c.id, c.incident_id, inc.number, inc.regency_code, inc.title, c.field,
                             c.kept_value, c.kept_stamp, c.lost_value, c.lost_stamp,

@@ -414,5 +414,5 @@ class _Writer:
             ))
         audit.record(s, ctx.actor, "incident.import", "incident", str(inc.id), before=None,
                      after={name: getattr(inc, name) for name in (*EDITABLE_FIELDS, "status")},
-                     detail="{file}:{row}".format(file=self.file_name, row=item.row))
+                     at=now, detail="{file}:{row}".format(file=self.file_name, row=item.row))
         return inc

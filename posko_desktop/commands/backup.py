@@ -85,10 +85,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.list:
         return _list(args)
     ctx = open_context(args, quick_check=False)  # the backup runs the full check itself
-    fallback = AppPaths.default().ensure().data_dir / "backups"
     folder = Path(args.folder) if args.folder else None
     if folder is None and args.out is None:
-        folder = svc.backup_settings(ctx, fallback).folder
+        folder = svc.backup_settings(ctx).folder or _default_folder(str(ctx.db.url))
     info = svc.create_backup(ctx, kind=MANUAL, folder=folder,
                              out=Path(args.out) if args.out else None, progress=_progress())
     _end_progress()
@@ -113,7 +112,7 @@ def _list(args: argparse.Namespace) -> int:
             folder = _default_folder(location)  # a broken database: its default folder
         else:
             try:
-                folder = svc.backup_settings(ctx, _default_folder(location)).folder
+                folder = svc.backup_settings(ctx).folder or _default_folder(location)
                 site = svc.site_code_of(ctx)
             finally:
                 ctx.db.dispose()
@@ -166,7 +165,7 @@ def _restore_folder(args: argparse.Namespace, location: str) -> Path:
     except (health.DatabaseFileError, DatabaseVersionError):
         return _default_folder(location)
     try:
-        return svc.backup_settings(ctx, _default_folder(location)).folder
+        return svc.backup_settings(ctx).folder or _default_folder(location)
     finally:
         ctx.db.dispose()
 
@@ -190,11 +189,20 @@ def _restore_actor(args: argparse.Namespace, location: str,
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    ctx = open_context(args, login=False, quick_check=False)
+    location = resolve_db(args.db, AppPaths.default().ensure())
+    try:
+        ctx = open_context(args, login=False, quick_check=False)
+    except health.DatabaseDamaged as err:  # too damaged to open: that is the finding
+        result = health.CheckResult(False, args.full, (str(err.params.get("detail", "")),))
+        return _print_check(args, result, location)
     try:
         result = svc.check_integrity(ctx, full=args.full)
     finally:
         ctx.db.dispose()
+    return _print_check(args, result, ctx.db.display_location)
+
+
+def _print_check(args: argparse.Namespace, result: health.CheckResult, location: str) -> int:
     if args.format == "json":
         print_json({"ok": result.ok, "full": result.full, "applicable": result.applicable,
                     "problems": list(result.problems)})
@@ -205,7 +213,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("The database is sound ({check}: ok)").format(
             check="integrity_check" if result.full else "quick_check"))
     else:
-        print(health.damaged(ctx.db.display_location, result.summary).text(), file=sys.stderr)
+        print(health.damaged(location, result.summary).text(), file=sys.stderr)
         for problem in result.problems:
             print(problem)
     return 0 if result.ok else 1

@@ -49,13 +49,9 @@ def open_context(args: argparse.Namespace, *, login: bool = True,
     (`health.CLI_QUICK_CHECK_MAX_BYTES`, docs/decisions.md); bigger files are checked by
     `posko check`, by every backup and by the window in the background.
     """
-    db = open_database(resolve_db(args.db, AppPaths.default().ensure()), create=create)
-    if quick_check and db.file is not None and \
-            db.file.stat().st_size <= health.CLI_QUICK_CHECK_MAX_BYTES:
-        result = health.check_database(db)
-        if not result.ok:
-            db.dispose()
-            raise health.damaged(db.display_location, result.summary)
+    db = open_database(resolve_db(args.db, AppPaths.default().ensure()), create=create,
+                       quick_check_max_bytes=health.CLI_QUICK_CHECK_MAX_BYTES if quick_check
+                       else 0)
     ctx = AppContext(db, setup_actor(args))
     if not login:
         return ctx

@@ -75,7 +75,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIM
             # then. Until that, it waits for the loader like for any writer.
             if "locked" not in str(err):
                 raise
-            logger.warning("Could not switch the database to WAL now (%s); continuing", err)
+            logger.warning("Could not switch the database to WAL now (%s); continuing", str(err))
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
@@ -98,7 +98,7 @@ def _enter_bulk(raw: Any, exclusive: bool, big_cache: bool) -> bool:
             # TRUNCATE: with synchronous=FULL the commit (journal cut to 0 bytes) is synced.
             mode = cur.execute("PRAGMA journal_mode=TRUNCATE").fetchall()[0][0]
         except sqlite3.OperationalError as err:
-            logger.info("Bulk write stays in WAL: %s", err)
+            logger.info("Bulk write stays in WAL: %s", str(err))
             return False
         return str(mode).lower() == "truncate"
     finally:
@@ -124,7 +124,7 @@ def _leave_bulk(raw: Any, rollback_journal: bool) -> bool:
         finally:
             cur.close()
     except sqlite3.Error as err:
-        logger.warning("Could not restore WAL after a bulk write: %s", err)
+        logger.warning("Could not restore WAL after a bulk write: %s", str(err))
         return False
     return True
 
@@ -304,7 +304,7 @@ class Database:
             translated = health.translate(err, self.file)
             if translated is None:
                 raise
-            logger.warning("%s: %s", self.display_location, err)
+            logger.warning("%s: %s", self.display_location, str(err))
             if isinstance(translated, health.DatabaseDamaged | health.DatabaseReadOnly):
                 self.refuse_writes(translated)
             raise translated from None

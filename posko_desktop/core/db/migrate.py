@@ -115,8 +115,8 @@ def _migrate(db: Database) -> bool:
     return True
 
 
-def check_sqlite_file(path: Path, *, read_only: bool = False,
-                      immutable: bool = False) -> str | None:
+def check_sqlite_file(path: Path, *, read_only: bool = False, immutable: bool = False,
+                      quick_check: bool = False) -> str | None:
     """Before the engine opens an existing file (even its WAL pragma rewrites the header):
     refuse, leaving it byte-identical, a file that is not SQLite, not Posko Desk's, damaged,
     or made by a newer version. Returns the schema revision (None: no schema yet).
@@ -125,7 +125,8 @@ def check_sqlite_file(path: Path, *, read_only: bool = False,
     connections to it, and closing a plain descriptor would drop their locks (SQLite, "How
     To Corrupt An SQLite Database File", 2.2). A writable file is opened read-write, so a
     hot journal left by a killed save is rolled back here, as SQLite does on any first
-    read; nothing else is written.
+    read; nothing else is written. `quick_check` also runs SQLite's quick check there, so
+    a damaged file is refused before anything (even the WAL pragma) writes to it.
     """
     uri = sqlite_uri(path, read_only=read_only, immutable=immutable)
     try:
@@ -134,10 +135,11 @@ def check_sqlite_file(path: Path, *, read_only: bool = False,
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             versions = (con.execute("SELECT version_num FROM alembic_version").fetchall()
                         if "alembic_version" in tables else [])
+            check = health.check_connection(con, full=False) if quick_check else None
         finally:
             con.close()
     except sqlite3.Error as err:
-        logger.warning("Refused %s: %s (%s)", path, err, health.sqlite_error_name(err))
+        logger.warning("Refused %s: %s (%s)", path, str(err), health.sqlite_error_name(err))
         if health.sqlite_error_name(err).startswith("SQLITE_NOTADB"):
             raise DatabaseVersionError(
                 N_("This file is damaged or is not a database; it was not changed.")) from None
@@ -145,6 +147,9 @@ def check_sqlite_file(path: Path, *, read_only: bool = False,
         if translated is not None:
             raise translated from None
         raise
+    if check is not None and not check.ok:
+        logger.error("quick_check of %s found damage: %s", path, "; ".join(check.problems[:5]))
+        raise health.damaged(str(path), check.summary)
     if not versions:
         if tables - {"alembic_version"}:
             logger.warning("Refused %s: tables of another program", path)

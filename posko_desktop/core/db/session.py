@@ -8,7 +8,7 @@ The one way to open an SQLite file (`open_database`):
 3. what the medium allows (`health.write_access_problem`): a read-only file, folder or
    medium opens for viewing only, writes refused with a message that says what to do;
 4. the header and schema are read through SQLite (`migrate.check_sqlite_file`); a
-   writable file's hot journal is rolled back there;
+   writable file's hot journal is rolled back there; small files get the quick check;
 5. the engine, then migrations (a read-only file must already be at the newest schema).
 Damage anywhere else is found by the integrity checks (`health.check_database`).
 """
@@ -45,12 +45,15 @@ def sqlite_file_of(path_or_url: str | Path) -> Path | None:
     return None
 
 
-def open_database(path_or_url: str | Path, *, create: bool = False) -> Database:
+def open_database(path_or_url: str | Path, *, create: bool = False,
+                  quick_check_max_bytes: int = 0) -> Database:
     """Open (and migrate) a database. `create`: a missing or empty SQLite file becomes a
-    new database; without it such a file is refused and left as it is."""
+    new database; without it such a file is refused and left as it is. An SQLite file of
+    at most `quick_check_max_bytes` gets SQLite's quick check before anything writes to
+    it (the CLI: `health.CLI_QUICK_CHECK_MAX_BYTES`); damage raises DatabaseDamaged."""
     file = sqlite_file_of(path_or_url)
     if file is not None:
-        db = _open_sqlite(path_or_url, file, create)
+        db = _open_sqlite(path_or_url, file, create, quick_check_max_bytes)
     else:
         db = Database(path_or_url)
     try:
@@ -62,7 +65,7 @@ def open_database(path_or_url: str | Path, *, create: bool = False) -> Database:
             if translated is not None:
                 raise translated from None
             raise
-        logger.warning("Cannot reach %s: %s", db.display_location, err)
+        logger.warning("Cannot reach %s: %s", db.display_location, str(err))
         raise DatabaseUnavailable(
             N_("Cannot reach the database server {location}. Check the address, that the "
                "server is running and that this computer may connect; details are in the log."),
@@ -74,7 +77,8 @@ def open_database(path_or_url: str | Path, *, create: bool = False) -> Database:
     return db
 
 
-def _open_sqlite(path_or_url: str | Path, file: Path, create: bool) -> Database:
+def _open_sqlite(path_or_url: str | Path, file: Path, create: bool,
+                 quick_check_max_bytes: int) -> Database:
     location = str(file)
     if not file.exists():
         if not create:
@@ -86,9 +90,10 @@ def _open_sqlite(path_or_url: str | Path, file: Path, create: bool) -> Database:
             raise health.empty(location)
         logger.info("Empty database file %s becomes a new database", file)
     restrict_to_owner(file)
+    quick = 0 < file.stat().st_size <= quick_check_max_bytes
     problem = health.write_access_problem(file)
     if problem is None:
-        check_sqlite_file(file)
+        check_sqlite_file(file, quick_check=quick)
         return Database(path_or_url, create=False)
     reason = health.read_only(problem, file)
     immutable = False
@@ -97,7 +102,7 @@ def _open_sqlite(path_or_url: str | Path, file: Path, create: bool) -> Database:
         if _size(journal) > 0 or (_size(wal) > 0 and not shm.exists()):
             raise health.interrupted_save(location)
         immutable = _size(wal) <= 0  # nothing pending: read the file as it is
-    revision = check_sqlite_file(file, read_only=True, immutable=immutable)
+    revision = check_sqlite_file(file, read_only=True, immutable=immutable, quick_check=quick)
     if revision != SCHEMA_HEAD:
         raise health.upgrade_needs_write(location)
     logger.warning("Opening %s read-only (%s)", file, problem)

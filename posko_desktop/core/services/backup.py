@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from posko_desktop import __version__
 from posko_desktop.core import settings
@@ -73,7 +74,7 @@ class BackupInfo:
 
 @dataclass(frozen=True)
 class BackupSettings:
-    folder: Path
+    folder: Path | None  # None: server mode without a folder set (and no fallback given)
     interval_minutes: int
     on_close: bool
     keep_hourly: int
@@ -83,15 +84,19 @@ class BackupSettings:
 # --- settings and folders ----------------------------------------------------------------
 
 
-def default_folder(ctx: AppContext, fallback: Path | None = None) -> Path:
+def default_folder(ctx: AppContext, fallback: Path | None = None) -> Path | None:
     """`backups` next to an SQLite file; for a server database the caller's `fallback`
     (the CLI and the window pass the user data folder's `backups`)."""
     if ctx.db.file is not None:
         return ctx.db.file.parent / "backups"
-    if fallback is None:
+    return fallback
+
+
+def _required(folder: Path | None) -> Path:
+    if folder is None:
         raise ValidationError(N_("Set the backup folder first (setting backup.folder)"),
                               field="backup.folder")
-    return fallback
+    return folder
 
 
 def backup_settings(ctx: AppContext, fallback: Path | None = None) -> BackupSettings:
@@ -122,7 +127,8 @@ class BackupStatus:
 
 def backup_status(ctx: AppContext, fallback: Path | None = None) -> BackupStatus:
     conf = backup_settings(ctx, fallback)
-    return BackupStatus(conf, newest_backup(conf.folder, site_code_of(ctx)))
+    newest = newest_backup(conf.folder, site_code_of(ctx)) if conf.folder else None
+    return BackupStatus(conf, newest)
 
 
 # --- listing -----------------------------------------------------------------------------
@@ -190,7 +196,7 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
                                   field="out", path=str(target))
     else:
         suffix = SQLITE_SUFFIX if ctx.db.is_sqlite else PG_SUFFIX
-        base = Path(folder).expanduser() if folder is not None else conf.folder
+        base = Path(folder).expanduser() if folder is not None else _required(conf.folder)
         target = _unique(base / backup_name(site, now, kind, suffix))
     _refuse_live_target(ctx, target)
     _make_folder(target.parent)
@@ -237,7 +243,7 @@ def auto_backup(ctx: AppContext, *, kind: str = mf.AUTO, check_when_unchanged: b
     `check_when_unchanged`, the full integrity check of the database instead. None when no
     backup was made."""
     conf = backup_settings(ctx)
-    newest = next(iter(list_backups(conf.folder, site_code_of(ctx) or "")), None)
+    newest = next(iter(list_backups(_required(conf.folder), site_code_of(ctx) or "")), None)
     changed = last_change(ctx)
     if newest is not None and newest.manifest.verified and changed \
             and newest.manifest.last_change == changed:
@@ -289,7 +295,8 @@ def record(ctx: AppContext, action: str, target: Path, after: dict[str, object],
 
 
 def utc_text(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 UTC with microseconds: backups made within one second still sort."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -311,7 +318,7 @@ def _snapshot(ctx: AppContext, tmp: Path,
     try:
         with ctx.db.engine.connect() as conn:
             return sqlite_copy.copy_to_new_file(conn.connection.dbapi_connection, tmp, pages)
-    except sqlite3.Error as err:
+    except (DBAPIError, sqlite3.Error) as err:
         if health.sqlite_error_name(err).startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
             damage = health.damaged(ctx.db.display_location, str(err))
             ctx.db.refuse_writes(damage)
@@ -344,7 +351,7 @@ def _copy_failed_check(ctx: AppContext, check: health.CheckResult) -> None:
 
 
 def _folder_error(folder: Path, err: BaseException) -> BackupError:
-    logger.warning("Backup into %s failed: %s", folder, err)
+    logger.warning("Backup into %s failed: %s", folder, str(err))
     if "full" in str(err).lower() or getattr(err, "errno", None) == 28:  # ENOSPC
         return BackupError(N_("The backup folder {folder} has no space left: no backup was "
                               "made (the database is unchanged). Free some space there or "

@@ -161,7 +161,7 @@ def _prepare_server(location: str, backup_file: Path, manifest: Manifest | None,
         finally:
             db.dispose()
     except Exception as err:  # noqa: BLE001 - an unreachable or empty server has no site
-        logger.info("Current site of %s unknown: %s", location, err)
+        logger.info("Current site of %s unknown: %s", location, str(err))
     m = manifest
     progress.report(100, 100, _("Backup verified"))
     return PreparedRestore(location, backup_file, manifest, sha, m.site_code if m else "",
@@ -205,7 +205,7 @@ def _live_site(live: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.Error as err:
-        logger.info("Site of %s unreadable: %s", live, err)
+        logger.info("Site of %s unreadable: %s", live, str(err))
         return None
     return str(row[0]) if row else None
 
@@ -298,7 +298,7 @@ def _pre_restore_copy(prepared: PreparedRestore, actor: Actor, now: datetime) ->
     try:
         db = Database(prepared.location, create=False)
     except Exception as err:  # noqa: BLE001 - nothing to keep when it cannot even be opened
-        logger.warning("No pre-restore copy of %s: %s", prepared.location, err)
+        logger.warning("No pre-restore copy of %s: %s", prepared.location, str(err))
         return None
     try:
         ctx = AppContext(db, actor, clock=lambda: now)

@@ -203,8 +203,8 @@ class BackupControls(QObject):
 
     def restore(self) -> None:
         status = self.status
-        folder = status.settings.folder if status else backups.default_folder(
-            self.ctx, fallback_folder())
+        folder = (status.settings.folder if status else None) or backups.default_folder(
+            self.ctx, fallback_folder()) or fallback_folder()
         result = restore_flow(self.window, self.ctx.db.url if not self.ctx.db.file
                               else str(self.ctx.db.file), folder, actor=self.ctx.actor,
                               live_ctx=self.ctx)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from posko_desktop.core import i18n
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
 from posko_desktop.core.db.session import open_database
@@ -169,6 +170,7 @@ def test_the_window_finds_damage_in_the_background_stops_writing_and_offers_a_ba
     _index_header(path)
     db = open_database(path)  # the damage is not on the pages opening reads
     ctx = AppContext(db, ADMIN)
+    i18n.set_language("id")  # the CLI runs above were in English
     try:
         window = MainWindow(ctx, runner)
         qtbot.addWidget(window)

@@ -26,6 +26,7 @@ import pytest
 from argon2 import PasswordHasher, Type
 from sqlalchemy import Engine, event
 
+from posko_desktop.core import i18n
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
 from posko_desktop.core.db.session import open_database
@@ -249,6 +250,7 @@ def test_a_read_only_database_in_the_window_logs_in_and_shows_its_state(site_wit
                                                                         qtbot, runner):
     from posko_desktop.ui.main_window import MainWindow
 
+    i18n.set_language("id")  # the fixture's CLI runs were in English
     with unwritable(site_with_admin):
         before = dump(site_with_admin)
         ctx = startup.open_context(str(site_with_admin))

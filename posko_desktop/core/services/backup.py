@@ -245,8 +245,7 @@ def auto_backup(ctx: AppContext, *, kind: str = mf.AUTO, check_when_unchanged: b
     conf = backup_settings(ctx)
     newest = next(iter(list_backups(_required(conf.folder), site_code_of(ctx) or "")), None)
     changed = last_change(ctx)
-    if newest is not None and newest.manifest.verified and changed \
-            and newest.manifest.last_change == changed:
+    if newest is not None and newest.manifest.verified and newest.manifest.last_change == changed:
         logger.info("No change since backup %s: no new backup", newest.file.name)
         if check_when_unchanged:
             result = health.check_database(ctx.db, full=True)

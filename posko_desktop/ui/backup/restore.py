@@ -8,6 +8,7 @@ database that is missing, empty or damaged.
 
 from __future__ import annotations
 
+import getpass
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
 from posko_desktop.core.domain import Actor, DatabaseVersionError, PoskoError
 from posko_desktop.core.i18n import _
+from posko_desktop.core.services import accounts
 from posko_desktop.core.services import backup as backups
 from posko_desktop.core.services import restore as svc
 from posko_desktop.core.services.authz import Permission, can
@@ -144,7 +146,8 @@ def restore_flow(parent: QWidget | None, location: str, folder: Path, *,
         box.button(QMessageBox.StandardButton.Yes).setText(
             _("Restore anyway") if force else _("Restore"))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        if ask(box) != QMessageBox.StandardButton.Yes:
+        ask(box)
+        if box.clickedButton() is not box.button(QMessageBox.StandardButton.Yes):
             return None
         who = actor if actor is not None and can(actor, Permission.BACKUP_RESTORE) else \
             _admin_login(parent, prepared, live_ctx)
@@ -168,6 +171,9 @@ def _admin_login(parent: QWidget | None, prepared: svc.PreparedRestore,
     if ctx is None:
         return None
     try:
+        if not accounts.has_accounts(ctx):  # set-up not finished: the OS user, as the CLI
+            name = getpass.getuser()
+            return Actor(name, "admin", name)
         dialog = LoginDialog(ctx, parent)
         dialog.intro.setText(_("Restoring needs an administrator: log in as one."))
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_login is None:

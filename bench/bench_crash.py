@@ -30,6 +30,7 @@ import select
 import shutil
 import signal
 import sqlite3
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -330,6 +331,7 @@ def run_operation(name: str, work: Work, trials: int, rnd: random.Random) -> Tal
     state_b = fingerprint_of_copy(work.backup_b)
     duration = calibrate(name, work)
     tally.duration = duration
+    finished = [duration]
     attempts = 0
     while tally.trials < trials and attempts < trials * 4:
         attempts += 1
@@ -337,10 +339,12 @@ def run_operation(name: str, work: Work, trials: int, rnd: random.Random) -> Tal
         source = work.backup_b if before == state_a else work.backup_a
         fn = op_restore(work, source) if name == "restore" else OPS[name](work)
         kill_after = rnd.uniform(0.3, 2.5) if name == "add" else rnd.uniform(0, duration)
-        killed, lines, _seconds = attempt(fn, kill_after)
+        killed, lines, seconds = attempt(fn, kill_after)
         confirmed = [line[3:] for line in lines if line.startswith("ok ")]
         if not killed:
             tally.completed += 1
+            finished.append(seconds)  # this machine's speed varies: follow it
+            duration = statistics.median(finished[-5:])
         else:
             tally.trials += 1
         why = reopen(work.live)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from posko_desktop.commands.common import identify, open_context, print_json
+from posko_desktop.commands.incidents import iso
 from posko_desktop.core.backup.manifest import MANUAL
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
@@ -76,7 +77,7 @@ def _default_folder(location: str) -> Path:
 def backup_json(info: svc.BackupInfo) -> dict[str, Any]:
     m = info.manifest
     return {"file": str(info.file), "kind": m.kind, "backend": m.backend,
-            "created_at": to_wib(m.created).isoformat(), "size": m.size, "sha256": m.sha256,
+            "created_at": iso(m.created), "size": m.size, "sha256": m.sha256,
             "check": m.check, "site": m.site_code, "site_name": m.site_name,
             "schema": m.schema, "incidents": m.incidents, "made_by": m.made_by}
 

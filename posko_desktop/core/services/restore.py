@@ -117,8 +117,9 @@ def prepare_restore(location: str, backup_file: Path, *, folder: Path,
 def _prepare_sqlite(location: str, live: Path, backup_file: Path, manifest: Manifest | None,
                     folder: Path, progress: Progress) -> PreparedRestore:
     copy = live.with_name(f"{COPY_PREFIX}{uuid.uuid4().hex[:12]}.sqlite3")
-    for stale in live.parent.glob(COPY_PREFIX + "*"):  # left by a restore that was killed
-        stale.unlink(missing_ok=True)
+    for pattern in (COPY_PREFIX + "*", "." + COPY_PREFIX + "*.partial"):
+        for stale in live.parent.glob(pattern):  # left by a restore that was killed
+            stale.unlink(missing_ok=True)
     total = backup_file.stat().st_size
     progress.report(0, 100, _("Verifying the backup…"))
     try:

@@ -85,7 +85,8 @@ class PreparedRestore:
 
     def discard(self) -> None:
         """Remove the private copy (and what migrating it left); safe to call twice."""
-        for path in [*( [self.copy] if self.copy else []), *self.extra]:
+        leftovers = ([self.copy] if self.copy else []) + self.extra
+        for path in leftovers:
             for p in (path, *sidecars(path)):
                 p.unlink(missing_ok=True)
 

@@ -6,8 +6,9 @@ import enum
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -37,6 +38,7 @@ from posko_desktop.core.db.models import (
     NumberSequence,
     Regency,
 )
+from posko_desktop.core.db.models_sync import SyncBase
 from posko_desktop.core.db.search import search_condition
 from posko_desktop.core.domain import (
     Actor,
@@ -47,6 +49,7 @@ from posko_desktop.core.domain import (
     ReferralState,
     Severity,
     SourceType,
+    StaleEdit,
     Status,
     Transition,
     TransitionError,
@@ -56,9 +59,11 @@ from posko_desktop.core.domain import (
     find_transition,
 )
 from posko_desktop.core.events import Change
+from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, can, require
+from posko_desktop.core.services.edit_versions import person
 from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.timeutil import ensure_utc, wib_date, wib_range
 
@@ -157,6 +162,7 @@ class Referral:
     due_at: datetime | None
     state: str
     text: str
+    version: str  # stamp of the entry that set the state (docs/contributing.md)
 
     def overdue(self, now: datetime) -> bool:
         return self.state != ReferralState.SELESAI and self.due_at is not None and now > self.due_at
@@ -202,6 +208,7 @@ class IncidentDetail:
     responded_at: datetime | None
     next_referral_due: datetime | None
     mod_stamp: str
+    version: str  # what an edit of this view passes as expected_version (incident_version)
     deleted: bool
     timeline: list[FollowUpEntry] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
@@ -211,6 +218,15 @@ class IncidentDetail:
     def to_input(self) -> IncidentInput:
         names = {f.name for f in fields(IncidentInput)}
         return IncidentInput(**{k: v for k, v in self.__dict__.items() if k in names})
+
+    def edit_values(self) -> dict[str, Any]:
+        """The editable fields as stored: the base of an edit (and of its merge)."""
+        return editable_values(self)
+
+
+def editable_values(record: Any) -> dict[str, Any]:
+    """The editable fields of an incident (row or DTO) by name."""
+    return {name: getattr(record, name) for name in EDITABLE_FIELDS}
 
 
 class SortKey(enum.StrEnum):
@@ -351,7 +367,78 @@ def _get(session: Session, incident_id: uuid.UUID) -> Incident:
 
 
 def _snapshot(inc: Incident) -> dict[str, Any]:
-    return {name: getattr(inc, name) for name in (*EDITABLE_FIELDS, "status", "deleted")}
+    return {**editable_values(inc), "status": inc.status, "deleted": inc.deleted}
+
+
+# --- versions (optimistic check on update: docs/decisions.md) ---------------------------
+
+_STALE = N_("Incident {number} was changed by {name} at {time} since you opened it; "
+            "your change was not saved.")
+
+
+def _versions(s: Session, inc: Incident) -> tuple[str, str]:
+    """(version, import mark). The version is the newest of the modification stamp (every
+    local edit, status change, delete, conflict resolution) and the mark of the last sync
+    import that touched the incident: an import can bring an edit older than the last local
+    one, and then leaves `mod_stamp` as it was."""
+    mark = s.scalar(select(SyncBase.mark).where(SyncBase.incident_id == inc.id)) or ""
+    return max(inc.mod_stamp, mark), mark
+
+
+def incident_version(s: Session, inc: Incident) -> str:
+    return _versions(s, inc)[0]
+
+
+def _stale(s: Session, inc: Incident, version: str, clashes: tuple[str, ...] = ()) -> StaleEdit:
+    by_import = version != inc.mod_stamp
+    if by_import:  # the import's mark: a local stamp taken when it ran
+        at, who = datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC), ""
+    else:
+        at, who = inc.updated_at, person(s, inc.updated_by)
+    logger.info("Stale save of incident %s refused (now version %s, fields %s)",
+                inc.number, version, clashes)
+    return StaleEdit(_STALE, version=version, current=_snapshot(inc), changed_by=who,
+                     changed_at=at, fields=clashes, by_import=by_import, number=inc.number)
+
+
+def _changed_since(s: Session, inc: Incident, expected: str) -> tuple[str, set[str]]:
+    """The current version and the fields changed since version `expected` (all of them
+    when a sync import touched the incident since: it keeps the remote stamps)."""
+    version, mark = _versions(s, inc)
+    try:
+        Stamp.parse(expected)
+        valid = expected <= version
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValidationError(N_("{version} is not a version of incident {number}"),
+                              field="version", version=expected, number=inc.number)
+    if expected == version:
+        return version, set()
+    if mark > expected:
+        return version, set(_snapshot(inc))
+    return version, {name for name, stamp in inc.field_stamps.items() if stamp > expected}
+
+
+def _require_version(s: Session, inc: Incident, expected: str | None) -> None:
+    """For actions on the whole record as the user sees it (status, delete, restore)."""
+    if expected is not None:
+        version, since = _changed_since(s, inc, expected)
+        if since or version != expected:
+            raise _stale(s, inc, version)
+
+
+def _sent_fields(data: IncidentInput | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(data, IncidentInput):
+        sent = {name: getattr(data, name) for name in EDITABLE_FIELDS}
+        if sent["reported_at"] is None:  # the form's "keep the stored time"
+            del sent["reported_at"]
+        return sent
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(N_("{name} is not an editable field"), field=unknown[0],
+                              name=unknown[0])
+    return dict(data)
 
 
 # --- commands --------------------------------------------------------------------------
@@ -393,19 +480,39 @@ def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
     return detail
 
 
-def update_incident(ctx: AppContext, incident_id: uuid.UUID, data: IncidentInput) -> IncidentDetail:
-    """Replace the editable fields; only fields that really changed get a new stamp."""
+def update_incident(ctx: AppContext, incident_id: uuid.UUID,
+                    data: IncidentInput | Mapping[str, Any], *,
+                    expected_version: str | None = None) -> IncidentDetail:
+    """Change editable fields; only fields that really changed get a new stamp.
+
+    `data` is the whole form (an `IncidentInput`; `reported_at` None keeps the stored time)
+    or only the fields to change (a mapping, as the CLI sends). `expected_version` is the
+    version the user started from (`IncidentDetail.version`): a sent field whose value
+    differs from the stored one while someone else changed it since is refused with
+    `StaleEdit` (nothing written); fields nobody else touched are saved. None skips the
+    check (tests and one-shot scripts that did not show the record to anyone)."""
     require(ctx.actor, Permission.INCIDENT_EDIT)
+    sent = _sent_fields(data)
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
+        version, since = (_changed_since(s, inc, expected_version)
+                          if expected_version is not None else ("", set()))
         if inc.deleted:
+            if "deleted" in since:
+                raise _stale(s, inc, version)
             raise TransitionError(N_("Incident {number} is deleted; restore it first"),
                                   number=inc.number)
-        if data.reported_at is None:
-            data.reported_at = inc.reported_at
-        values = validate_input(s, data, now)
-        changed = {k: v for k, v in values.items() if getattr(inc, k) != v}
+        try:
+            values = validate_input(s, IncidentInput(**{**editable_values(inc), **sent}), now)
+        except ValidationErrors:
+            if since & sent.keys():  # judged against values the user never saw
+                raise _stale(s, inc, version, tuple(sorted(since & sent.keys()))) from None
+            raise
+        clashes = tuple(f for f in sent if f in since and values[f] != getattr(inc, f))
+        if clashes:
+            raise _stale(s, inc, version, clashes)
+        changed = {k: values[k] for k in sent if getattr(inc, k) != values[k]}
         if not changed:
             return _detail(s, inc)
         before = _snapshot(inc)
@@ -423,14 +530,17 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID, data: IncidentInput
         inc.updated_at = now
         inc.updated_by = ctx.actor.username
         audit.record(s, ctx.actor, "incident.update", "incident", str(inc.id),
-                     before={k: before[k] for k in changed}, after=changed, at=now)
+                     before={k: before[k] for k in changed}, after=changed, at=now,
+                     detail="base {v}".format(v=expected_version) if expected_version else "")
         detail = _detail(s, inc)
     ctx.bus.publish(Change("incident", (str(incident_id),)))
     return detail
 
 
-def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: str = "") -> IncidentDetail:
-    """Move along the workflow (domain.TRANSITIONS); every change is a timeline entry."""
+def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: str = "", *,
+                  expected_version: str | None = None) -> IncidentDetail:
+    """Move along the workflow (domain.TRANSITIONS); every change is a timeline entry.
+    With `expected_version`, refused (StaleEdit) when the incident changed since."""
     require(ctx.actor, Permission.INCIDENT_FOLLOWUP)
     now = ctx.now()
     try:
@@ -439,6 +549,7 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
         raise ValidationError(N_("Unknown status {value}"), field="status", value=target) from None
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
+        _require_version(s, inc, expected_version)
         source = Status(inc.status)
         transition = find_transition(source, target_status)
         if inc.deleted or transition is None:
@@ -504,7 +615,10 @@ def add_referral(ctx: AppContext, incident_id: uuid.UUID, agency_code: str, text
                    agency_code=agency_code, due_at=due, referral_state=ReferralState.TERKIRIM.value)
 
 
-def update_referral(ctx: AppContext, referral_id: uuid.UUID, state: str, text: str = "") -> FollowUpEntry:
+def update_referral(ctx: AppContext, referral_id: uuid.UUID, state: str, text: str = "", *,
+                    expected_version: str | None = None) -> FollowUpEntry:
+    """A new state of a referral. With `expected_version` (`Referral.version` as shown),
+    refused (StaleEdit) when someone else updated the referral since."""
     require(ctx.actor, Permission.INCIDENT_FOLLOWUP)
     try:
         new_state = ReferralState(state)
@@ -516,17 +630,42 @@ def update_referral(ctx: AppContext, referral_id: uuid.UUID, state: str, text: s
             raise NotFoundError(N_("Referral {id} not found"), id=str(referral_id))
         incident_id = ref.incident_id
         agency = ref.agency_code
-    return _append(ctx, incident_id, FollowUpKind.REFERRAL_UPDATE, text=(text or "").strip(),
+
+    def check(s: Session) -> None:
+        if expected_version is None:
+            return
+        last = _referral_entries(s, referral_id)[-1]
+        if last.mod_stamp != expected_version:
+            logger.info("Stale update of referral %s refused", referral_id)
+            raise StaleEdit(
+                N_("The referral to {agency} was changed by {name} at {time} since you "
+                   "opened it; your change was not saved."),
+                version=last.mod_stamp, current={"state": last.referral_state, "text": last.text},
+                changed_by=person(s, last.author), changed_at=last.created_at, agency=agency)
+
+    return _append(ctx, incident_id, FollowUpKind.REFERRAL_UPDATE, check, text=(text or "").strip(),
                    agency_code=agency, referral_id=referral_id, referral_state=new_state.value)
 
 
-def _append(ctx: AppContext, incident_id: uuid.UUID, kind: FollowUpKind, **values: Any) -> FollowUpEntry:
+def _referral_entries(s: Session, referral_id: uuid.UUID) -> list[FollowUp]:
+    """A referral and its updates; the last one set its current state (as `referrals_of`)."""
+    rows = s.scalars(select(FollowUp).where(
+        or_(FollowUp.id == referral_id, FollowUp.referral_id == referral_id))
+        .order_by(FollowUp.created_at, FollowUp.mod_stamp)).all()
+    updates = [r for r in rows if r.kind == FollowUpKind.REFERRAL_UPDATE and r.referral_state]
+    return [r for r in rows if r.kind == FollowUpKind.REFERRAL] + updates
+
+
+def _append(ctx: AppContext, incident_id: uuid.UUID, kind: FollowUpKind,
+            check: Callable[[Session], None] | None = None, **values: Any) -> FollowUpEntry:
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
         if inc.deleted:
             raise TransitionError(N_("Incident {number} is deleted; restore it first"),
                                   number=inc.number)
+        if check is not None:
+            check(s)
         stamp = new_stamp(s, now)
         entry = FollowUp(id=uuid7(), incident_id=inc.id, created_at=now,
                          author=ctx.actor.username, origin_site=local_site(s).code,
@@ -557,23 +696,29 @@ def referrals_of(s: Session, incident_id: uuid.UUID) -> list[Referral]:
                                FollowUp.kind.in_([FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE]))
         .order_by(FollowUp.created_at, FollowUp.mod_stamp)
     ).all()
-    latest: dict[uuid.UUID, str] = {}
+    latest: dict[uuid.UUID, FollowUp] = {}
     for r in rows:
         if r.kind == FollowUpKind.REFERRAL_UPDATE and r.referral_id and r.referral_state:
-            latest[r.referral_id] = r.referral_state
-    return [
-        Referral(r.id, r.agency_code or "", r.created_at, r.due_at,
-                 latest.get(r.id, r.referral_state or ReferralState.TERKIRIM.value), r.text)
-        for r in rows if r.kind == FollowUpKind.REFERRAL
-    ]
+            latest[r.referral_id] = r
+    out = []
+    for r in rows:
+        if r.kind == FollowUpKind.REFERRAL:
+            last = latest.get(r.id, r)
+            out.append(Referral(r.id, r.agency_code or "", r.created_at, r.due_at,
+                                last.referral_state or ReferralState.TERKIRIM.value, r.text,
+                                last.mod_stamp))
+    return out
 
 
-def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: str = "") -> IncidentDetail:
-    """Soft delete (a tombstone that syncs like any edit) or restore."""
+def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: str = "", *,
+                expected_version: str | None = None) -> IncidentDetail:
+    """Soft delete (a tombstone that syncs like any edit) or restore. With
+    `expected_version`, refused (StaleEdit) when the incident changed since."""
     require(ctx.actor, Permission.INCIDENT_DELETE)
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
+        _require_version(s, inc, expected_version)
         if inc.deleted == deleted:
             return _detail(s, inc)
         stamp = new_stamp(s, now)
@@ -893,7 +1038,8 @@ def _detail(s: Session, inc: Incident) -> IncidentDetail:
         people_involved=inc.people_involved, recorded_by=inc.recorded_by,
         created_at=inc.created_at, updated_at=inc.updated_at, updated_by=inc.updated_by,
         respond_by=inc.respond_by, responded_at=inc.responded_at,
-        next_referral_due=inc.next_referral_due, mod_stamp=inc.mod_stamp, deleted=inc.deleted,
+        next_referral_due=inc.next_referral_due, mod_stamp=inc.mod_stamp,
+        version=incident_version(s, inc), deleted=inc.deleted,
         timeline=[_entry(f) for f in timeline],
         referrals=referrals_of(s, inc.id),
         attachments=[_attachment(a) for a in attachments],

@@ -160,10 +160,8 @@ def _add_output(p: argparse.ArgumentParser) -> None:
                    help=_("output format (default: text)"))
 
 
-def _add_if_version(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--if-version", metavar="VERSION",
-                   help=_("the version you read (show --format json: version); refused "
-                          "(exit code 2) if the fields you change were changed since"))
+def _add_if_version(p: argparse.ArgumentParser, help_text: str) -> None:
+    p.add_argument("--if-version", metavar="VERSION", help=help_text)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -201,7 +199,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = isub.add_parser("update", help=_("change the fields of an incident"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
     _add_incident_fields(p, required=False)
-    _add_if_version(p)
+    _add_if_version(p, _("the version you read (show --format json: version); refused (exit "
+                         "code 2) if a field you change was changed since"))
     _add_output(p)
     p.set_defaults(handler=cmd_update)
 
@@ -209,7 +208,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
     p.add_argument("target", choices=[s.value for s in Status], help=_("new status"))
     p.add_argument("--reason", default="", help=_("reason (needed to reject or reopen)"))
-    _add_if_version(p)
+    _add_if_version(p, _("the version you read (show --format json: version); refused (exit "
+                         "code 2) if the incident was changed since"))
     _add_output(p)
     p.set_defaults(handler=cmd_status)
 

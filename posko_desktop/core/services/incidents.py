@@ -411,8 +411,8 @@ def _changed_since(s: Session, inc: Incident, expected: str) -> tuple[str, set[s
     except ValueError:
         valid = False
     if not valid:
-        raise ValidationError(N_("{version} is not a version of incident {number}"),
-                              field="version", version=expected, number=inc.number)
+        raise ValidationError(N_("{version} is not a version of {what}"),
+                              field="version", version=expected, what=inc.number)
     if expected == version:
         return version, set()
     if mark > expected:

@@ -155,6 +155,7 @@ def test_only_the_fields_sent_are_checked(desk):
     with pytest.raises(StaleEdit) as info:
         inc.update_incident(desk.b, d.id, {"title": "Judul lain"}, expected_version=d.version)
     assert info.value.fields == ("title",)
+    assert info.value.changed_by == "Ani Lestari (ani)"  # who changed the title, not Budi
     assert dump(desk.b.db) == before
     same = inc.update_incident(desk.b, d.id, {"title": A_TITLE}, expected_version=d.version)
     assert same.version == got.version  # nothing to write

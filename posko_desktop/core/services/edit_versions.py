@@ -11,6 +11,8 @@ records without one use `digest()` of their editable state and last-change colum
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -46,14 +48,22 @@ def person(s: Session, username: str) -> str:
     return username
 
 
-def last_audited(s: Session, record_type: str, record_id: str,
-                 action_prefixes: tuple[str, ...]) -> tuple[str, datetime] | None:
-    """Who made the newest audited change of a record, and when (for records that keep no
-    `updated_by` of their own: every change is audited in its own transaction)."""
-    row = s.execute(
-        select(AuditEntry.username, AuditEntry.at)
+AUDIT_LOOKBACK = 200  # newest entries of one record searched for a field's last change
+
+
+def last_audited(s: Session, record_type: str, record_id: str, action_prefixes: tuple[str, ...],
+                 fields: Collection[str] = ()) -> tuple[str, datetime] | None:
+    """Who made the newest audited change of a record (with `fields`: of one of those
+    fields), and when. Every change is audited in its own transaction, with the changed
+    fields as the keys of its `after` values; so this also serves records that keep no
+    `updated_by`, and names who changed the very field a save clashed on."""
+    rows = s.execute(
+        select(AuditEntry.username, AuditEntry.at, AuditEntry.after_json)
         .where(AuditEntry.record_type == record_type, AuditEntry.record_id == record_id,
                or_(*(AuditEntry.action.startswith(p) for p in action_prefixes)))
-        .order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
-    return None if row is None else (person(s, row[0]), row[1])
+        .order_by(AuditEntry.id.desc()).limit(AUDIT_LOOKBACK if fields else 1))
+    for username, at, after_json in rows:
+        after = json.loads(after_json or "null")
+        if not fields or (isinstance(after, dict) and not after.keys().isdisjoint(fields)):
+            return person(s, username), at
+    return None

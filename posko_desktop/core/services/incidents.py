@@ -63,7 +63,7 @@ from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, can, require
-from posko_desktop.core.services.edit_versions import person
+from posko_desktop.core.services.edit_versions import last_audited, person
 from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.timeutil import ensure_utc, wib_date, wib_range
 
@@ -390,11 +390,13 @@ def incident_version(s: Session, inc: Incident) -> str:
 
 
 def _stale(s: Session, inc: Incident, version: str, clashes: tuple[str, ...] = ()) -> StaleEdit:
+    """The refusal, naming who made the newest change (of the clashing fields, if any)."""
     by_import = version != inc.mod_stamp
     if by_import:  # the import's mark: a local stamp taken when it ran
-        at, who = datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC), ""
+        who, at = "", datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC)
     else:
-        at, who = inc.updated_at, person(s, inc.updated_by)
+        who, at = (clashes and last_audited(s, "incident", str(inc.id), ("incident.", "sync."),
+                                            clashes)) or (person(s, inc.updated_by), inc.updated_at)
     logger.info("Stale save of incident %s refused (now version %s, fields %s)",
                 inc.number, version, clashes)
     return StaleEdit(_STALE, version=version, current=_snapshot(inc), changed_by=who,

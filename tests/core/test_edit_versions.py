@@ -287,3 +287,14 @@ def test_a_version_that_is_no_version_is_refused(desk):
         with pytest.raises(ValidationError):
             inc.update_incident(desk.b, d.id, {"title": A_TITLE}, expected_version=token)
     assert inc.get_incident(desk.a, d.id).title == d.title
+
+
+def test_the_merge_rule_field_by_field():
+    base = {"a": 1, "b": 1, "c": 1, "d": 1, "e": 1}
+    mine = {"a": 1, "b": 2, "c": 1, "d": 5, "e": 3}
+    theirs = {"a": 1, "b": 1, "c": 4, "d": 5, "e": 6}
+    merge = three_way(base, mine, theirs, base)
+    assert merge.mine_only == ("b",) and merge.theirs_only == ("c",)
+    assert merge.clashes == (Clash("e", 1, 3, 6),)  # "d": both made it 5, no question
+    assert merge.resolve({"e": "mine"}) == {"a": 1, "b": 2, "c": 4, "d": 5, "e": 3}
+    assert merge.resolve({"e": "theirs"})["e"] == 6

@@ -97,7 +97,6 @@ _SORT_BY_TIME_WITHIN = frozenset({SortKey.REGENCY, SortKey.CATEGORY, SortKey.SEV
                                   SortKey.STATUS})
 
 
-
 def _not_deleted(inc: Any = Incident) -> ColumnElement[bool]:
     """`not deleted`, written so that it needs no table lookup: the few deleted rows come
     from the partial index `ix_incident_deleted_day` (their `seq` is in it), and every other

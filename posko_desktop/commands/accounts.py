@@ -20,6 +20,7 @@ from posko_desktop.commands.common import (
     read_password,
 )
 from posko_desktop.core import settings
+from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Progress
 from posko_desktop.core.services import accounts, audit, settings_service
@@ -149,7 +150,8 @@ def _user_dict(u: accounts.UserInfo) -> dict[str, Any]:
     return {"username": u.username, "display_name": u.display_name, "role": u.role,
             "active": u.active, "locked": u.locked,
             "must_change_password": u.must_change_password,
-            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None}
+            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+            "version": u.version}
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -188,28 +190,36 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simple(args: argparse.Namespace, fn: Any, message: str) -> int:
-    ctx = open_context(args)
-    info = fn(ctx, args.username)
-    print(message.format(user=info.username))
-    return 0
+def _seen(ctx: AppContext, username: str) -> str:
+    """The account's version as this command reads it (its change is checked against it)."""
+    return accounts.get_user(ctx, username).version
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
-    return _simple(args, accounts.disable_user, _("User {user} disabled"))
+    ctx = open_context(args)
+    info = accounts.disable_user(ctx, args.username, expected_version=_seen(ctx, args.username))
+    print(_("User {user} disabled").format(user=info.username))
+    return 0
 
 
 def cmd_user_enable(args: argparse.Namespace) -> int:
-    return _simple(args, accounts.enable_user, _("User {user} enabled"))
+    ctx = open_context(args)
+    info = accounts.enable_user(ctx, args.username, expected_version=_seen(ctx, args.username))
+    print(_("User {user} enabled").format(user=info.username))
+    return 0
 
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
-    return _simple(args, accounts.unlock_user, _("User {user} unlocked"))
+    ctx = open_context(args)
+    info = accounts.unlock_user(ctx, args.username, expected_version=_seen(ctx, args.username))
+    print(_("User {user} unlocked").format(user=info.username))
+    return 0
 
 
 def cmd_user_role(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    info = accounts.set_role(ctx, args.username, args.role)
+    info = accounts.set_role(ctx, args.username, args.role,
+                             expected_version=_seen(ctx, args.username))
     print(_("User {user} is now {role}").format(user=info.username, role=info.role))
     return 0
 
@@ -217,7 +227,8 @@ def cmd_user_role(args: argparse.Namespace) -> int:
 def cmd_user_reset(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     password, generated = _new_password(args.password, args.username)
-    info = accounts.reset_password(ctx, args.username, password)
+    info = accounts.reset_password(ctx, args.username, password,
+                                   expected_version=_seen(ctx, args.username))
     print(_("Password of {user} reset; it must be changed at the next login").format(
         user=info.username))
     if generated:
@@ -317,6 +328,11 @@ def _clip(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _setting_seen(ctx: AppContext, key: str) -> str:
+    settings.lookup(key)  # an unknown key is refused by name first
+    return settings_service.get_versioned(ctx)[key].version
+
+
 def cmd_settings_set(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     var = settings.lookup(args.key)
@@ -327,14 +343,15 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
         except ValueError:
             raise CliError(_("The value of {key} must be JSON, e.g. [\"a\", \"b\"]").format(
                 key=args.key)) from None
-    stored = settings_service.set(ctx, args.key, value)
+    stored = settings_service.set(ctx, args.key, value,
+                                  expected_version=_setting_seen(ctx, args.key))
     print(_("{key} = {value}").format(key=args.key, value=json.dumps(stored, ensure_ascii=False)))
     return 0
 
 
 def cmd_settings_reset(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    stored = settings_service.reset(ctx, args.key)
+    stored = settings_service.reset(ctx, args.key, expected_version=_setting_seen(ctx, args.key))
     print(_("{key} = {value}").format(key=args.key, value=json.dumps(stored, ensure_ascii=False)))
     return 0
 

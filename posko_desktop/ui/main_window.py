@@ -335,7 +335,8 @@ class MainWindow(QMainWindow):
         i18n.set_language(lang)
         self.retranslate_ui()
         try:
-            settings_service.set(self.ctx, settings.UI_LANGUAGE.key, lang)
+            # a menu choice, not an edit of a value shown earlier: nothing to be stale against
+            settings_service.set(self.ctx, settings.UI_LANGUAGE.key, lang, expected_version=None)
         except PoskoError as err:
             logger.warning("Language not saved: %s", err.text_in("en"))
         self.status_message(_("Language: Bahasa Indonesia") if lang == "id" else _("Language: English"))
@@ -450,6 +451,7 @@ class MainWindow(QMainWindow):
             return self.form
         form = IncidentFormDialog(self.ctx, detail, self)
         form.saved.connect(self._on_saved)
+        form.merged.connect(self.status_message)
         form.finished.connect(lambda _r: self._form_closed(form))
         self.form = form
         form.open()

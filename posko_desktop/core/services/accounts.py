@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
-from posko_desktop.core.domain import Actor, NotFoundError, PoskoError, ValidationError
+from posko_desktop.core.domain import Actor, NotFoundError, PoskoError, StaleEdit, ValidationError
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.resources import resource_path
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, Role, require
+from posko_desktop.core.services.edit_versions import check_token, digest, last_audited
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class UserInfo:
     last_login_at: datetime | None
     created_at: datetime
     created_by: str
+    version: str = ""  # what an admin's change of this view passes as expected_version
 
     @property
     def actor(self) -> Actor:
@@ -107,7 +109,14 @@ class LoginResult:
 def _info(u: UserAccount) -> UserInfo:
     return UserInfo(u.username, u.display_name, u.role, u.active, u.locked,
                     u.must_change_password, u.failed_attempts, u.last_login_at, u.created_at,
-                    u.created_by)
+                    u.created_by, user_version(u))
+
+
+def user_version(u: UserAccount) -> str:
+    """Changes with every change an admin could be overtaken by: the account's attributes,
+    its password (reset or changed) and a lockout; not with logins or failed logins."""
+    return digest(u.display_name, u.role, u.active, u.locked, u.must_change_password,
+                  u.password_changed_at, u.updated_at)
 
 
 def _public(u: UserAccount) -> dict[str, object]:
@@ -328,11 +337,15 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
 
 
 def _update(ctx: AppContext, username: str, action: str, change: dict[str, object],
-            *, detail: str = "") -> UserInfo:
-    """Apply attribute changes to one account, audited with before/after values."""
+            *, detail: str = "", expected_version: str | None = None) -> UserInfo:
+    """Apply attribute changes to one account, audited with before/after values. With
+    `expected_version` (`UserInfo.version` as the admin saw it), refused (StaleEdit,
+    nothing written) when the account changed since."""
     require(ctx.actor, Permission.USERS_MANAGE)
     with ctx.db.write() as s:
         user = _get(s, username)
+        if expected_version is not None:
+            _require_version(s, user, expected_version)
         if ("active" in change and not change["active"]) or (
                 "role" in change and change["role"] != Role.ADMIN.value):
             if user.username == ctx.actor.username and "active" in change:
@@ -354,28 +367,52 @@ def _update(ctx: AppContext, username: str, action: str, change: dict[str, objec
     return info
 
 
-def disable_user(ctx: AppContext, username: str) -> UserInfo:
-    return _update(ctx, username, "user.disable", {"active": False})
+def _require_version(s: Session, user: UserAccount, expected: str) -> None:
+    version = user_version(user)
+    if check_token(expected, user.username) == version:
+        return
+    who, at = last_audited(s, "user", user.username, ("user.", "auth.lockout")) or (
+        user.username, user.updated_at)
+    logger.info("Stale change of user %s refused", user.username)
+    raise StaleEdit(N_("User {username} was changed by {name} at {time} since you opened it; "
+                       "your change was not saved."),
+                    version=version, current=_public(user), changed_by=who, changed_at=at,
+                    username=user.username)
 
 
-def enable_user(ctx: AppContext, username: str) -> UserInfo:
-    return _update(ctx, username, "user.enable", {"active": True})
+def disable_user(ctx: AppContext, username: str, *,
+                 expected_version: str | None = None) -> UserInfo:
+    return _update(ctx, username, "user.disable", {"active": False},
+                   expected_version=expected_version)
 
 
-def set_role(ctx: AppContext, username: str, role: str) -> UserInfo:
-    return _update(ctx, username, "user.role", {"role": _valid_role(role)})
+def enable_user(ctx: AppContext, username: str, *,
+                expected_version: str | None = None) -> UserInfo:
+    return _update(ctx, username, "user.enable", {"active": True},
+                   expected_version=expected_version)
 
 
-def set_display_name(ctx: AppContext, username: str, display_name: str) -> UserInfo:
-    return _update(ctx, username, "user.rename", {"display_name": (display_name or "").strip()[:120]})
+def set_role(ctx: AppContext, username: str, role: str, *,
+             expected_version: str | None = None) -> UserInfo:
+    return _update(ctx, username, "user.role", {"role": _valid_role(role)},
+                   expected_version=expected_version)
 
 
-def unlock_user(ctx: AppContext, username: str) -> UserInfo:
+def set_display_name(ctx: AppContext, username: str, display_name: str, *,
+                     expected_version: str | None = None) -> UserInfo:
+    return _update(ctx, username, "user.rename", {"display_name": (display_name or "").strip()[:120]},
+                   expected_version=expected_version)
+
+
+def unlock_user(ctx: AppContext, username: str, *,
+                expected_version: str | None = None) -> UserInfo:
     return _update(ctx, username, "user.unlock",
-                   {"locked": False, "failed_attempts": 0, "last_failed_at": None})
+                   {"locked": False, "failed_attempts": 0, "last_failed_at": None},
+                   expected_version=expected_version)
 
 
-def reset_password(ctx: AppContext, username: str, new_password: str) -> UserInfo:
+def reset_password(ctx: AppContext, username: str, new_password: str, *,
+                   expected_version: str | None = None) -> UserInfo:
     """An admin sets a temporary password; the user must change it at the next login."""
     require(ctx.actor, Permission.USERS_MANAGE)
     name = normalize_username(username)
@@ -384,7 +421,7 @@ def reset_password(ctx: AppContext, username: str, new_password: str) -> UserInf
     return _update(ctx, name, "user.password_reset",
                    {"password_hash": hashed, "must_change_password": True, "locked": False,
                     "failed_attempts": 0, "last_failed_at": None,
-                    "password_changed_at": ctx.now()})
+                    "password_changed_at": ctx.now()}, expected_version=expected_version)
 
 
 def change_password(ctx: AppContext, old_password: str, new_password: str) -> UserInfo:

@@ -459,6 +459,10 @@ class _Renderer:
         self.width = self.pagesize[0] - 45 * mm  # frame width (25 mm left, 20 mm right)
         self.height = self.pagesize[1] - 35 * mm
 
+    def num(self, n: int) -> str:
+        """A count in the report's language: 1.234 (id) / 1,234 (en)."""
+        return format_int(n, self.lang)
+
     # -- plumbing
     def write(self, stream: IO[bytes]) -> int:
         d = self.d
@@ -660,7 +664,8 @@ class _Renderer:
                           st.cell_b if bold else st.cell)
             if bold:
                 bold_rows.append(len(rows))
-            rows.append([cell, format_int(a, self.lang), format_int(b, self.lang), format_signed(a - b, self.lang), format_int(c, self.lang)])
+            rows.append([cell, self.num(a), self.num(b), format_signed(a - b, self.lang),
+                         self.num(c)])
 
         add(_("New incidents"), lambda c: c.new, bold=True)
         add(_("of which still open"), lambda c: c.open, indent=True)
@@ -718,12 +723,12 @@ class _Renderer:
             return out + [self.nihil()]
         intro = _("Incidents of high or critical severity in the period, and incidents verified "
                   "or taken into follow-up in the period: {count}, the most severe first."
-                  ).format(count=format_int(d.notable_total, self.lang))
+                  ).format(count=self.num(d.notable_total))
         rest = d.notable_total - len(d.notable)
         if rest > 0:
             intro += " " + _("The first {n} are described in full; the other {m} are marked "
                              "with {mark} in the appendix.").format(
-                n=format_int(len(d.notable), self.lang), m=format_int(rest, self.lang), mark=NOTABLE_MARK)
+                n=self.num(len(d.notable)), m=self.num(rest), mark=NOTABLE_MARK)
         out.append(self.p(esc(intro), ParagraphStyle("cintro", parent=st.body_j, leftIndent=14)))
         for i, inc in enumerate(d.notable, start=1):
             if i % 50 == 0:
@@ -736,7 +741,7 @@ class _Renderer:
         place = " – ".join(x for x in (inc.regency_name, inc.kecamatan, inc.desa) if x)
         if inc.location:
             place += " ({})".format(inc.location)
-        people = (_("{n} person(s)").format(n=format_int(inc.people_involved, self.lang))
+        people = (_("{n} person(s)").format(n=self.num(inc.people_involved))
                   if inc.people_involved is not None else "–")
         action = "–"
         if inc.latest_action:
@@ -802,8 +807,8 @@ class _Renderer:
         for i, row in enumerate(d.regency_rows, start=1):
             r = len(rows)
             rows.append([str(i), self.p(esc(row.name), st.cell)]
-                        + [format_int(row.by_group.get(g, 0), self.lang) for g in GROUPS]
-                        + [format_int(row.total, self.lang),
+                        + [self.num(row.by_group.get(g, 0)) for g in GROUPS]
+                        + [self.num(row.total),
                            self.p(esc(report_status_label(row.report_status)),
                                   missing if row.report_status == "belum" else st.cell_c),
                            self.p(esc(level_label(row.level)),
@@ -816,8 +821,8 @@ class _Renderer:
                 style.append(("BACKGROUND", (11, r), (11, r), fill[0]))
         r = len(rows)
         rows.append(["", self.p("<b>{}</b>".format(_("TOTAL")), st.cell)]
-                    + [format_int(totals[g], self.lang) for g in GROUPS]
-                    + [format_int(sum(totals.values()), self.lang), "", ""])
+                    + [self.num(totals[g]) for g in GROUPS]
+                    + [self.num(sum(totals.values())), "", ""])
         style += [("BACKGROUND", (0, r), (-1, r), TOTAL_BG),
                   ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.8)]
         fixed = 8 * mm + 7 * 8 * mm + 13 * mm + 20 * mm + 20 * mm
@@ -862,8 +867,8 @@ class _Renderer:
         out.append(self.p(esc(_(
             "In the period: {notes} follow-up note(s), {status} status change(s), {sent} new "
             "referral(s) to agencies and {updates} referral update(s).").format(
-                notes=format_int(a.notes, self.lang), status=format_int(a.status_changes, self.lang), sent=format_int(a.referrals_sent, self.lang),
-                updates=format_int(a.referral_updates, self.lang))),
+                notes=self.num(a.notes), status=self.num(a.status_changes),
+                sent=self.num(a.referrals_sent), updates=self.num(a.referral_updates))),
             ParagraphStyle("eintro", parent=st.body_j, leftIndent=14)))
         if not d.referrals_total:
             return out + [self.nihil()]
@@ -894,8 +899,8 @@ class _Renderer:
                  "that are still open at its end.")
         if d.referrals_total > len(d.referrals):
             note += " " + _("The first {n} of {total} are listed; the table per agency counts "
-                            "all of them.").format(n=format_int(len(d.referrals), self.lang),
-                                                   total=format_int(d.referrals_total, self.lang))
+                            "all of them.").format(n=self.num(len(d.referrals)),
+                                                   total=self.num(d.referrals_total))
         out.append(Spacer(1, 1.5 * mm))
         out.append(self.p(esc(note), st.small))
         return out
@@ -910,8 +915,9 @@ class _Renderer:
         for a in self.d.agency_rows:
             values = [a.sent, a.done, a.open, a.overdue]
             totals = [t + v for t, v in zip(totals, values, strict=True)]
-            rows.append([self.p(esc(a.name), st.cell)] + [format_int(v, self.lang) for v in values])
-        rows.append([self.p("<b>{}</b>".format(_("TOTAL")), st.cell)] + [format_int(v, self.lang) for v in totals])
+            rows.append([self.p(esc(a.name), st.cell)] + [self.num(v) for v in values])
+        rows.append([self.p("<b>{}</b>".format(_("TOTAL")), st.cell)]
+                    + [self.num(v) for v in totals])
         w = self.width - 14
         table = Table(rows, repeatRows=1, hAlign="RIGHT",
                       colWidths=[w * 0.36, w * 0.16, w * 0.16, w * 0.16, w * 0.16])

@@ -499,7 +499,8 @@ def _highlights(d: SitrepData) -> list[str]:
                  _("the same as the previous period")).format(n=format_int(abs(diff)))
         out.append(_("{n} incidents were recorded in the period ({trend}); {severe} of them "
                      "of high or critical severity, {open} still open.").format(
-            n=format_int(p.new), trend=trend, severe=format_int(severe), open=format_int(p.open)))
+            n=format_int(p.new), trend=trend, severe=format_int(severe),
+            open=format_int(p.open)))
     if d.is_province and p.new:
         top = sorted((r for r in d.regency_rows if r.total), key=lambda r: (-r.total, r.code))[:3]
         out.append(_("Most incidents: {list}.").format(

@@ -26,7 +26,7 @@ from posko_desktop.core.progress import Progress
 from posko_desktop.core.services import accounts, audit, settings_service
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Role
-from posko_desktop.core.timeutil import format_datetime_wib
+from posko_desktop.core.textrules import format_datetime_wib, format_int, neutralise_cell
 
 NEW_PASSWORD_ENV = "POSKO_NEW_PASSWORD"
 
@@ -264,7 +264,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     else:
         print(_("AUDIT TRAIL BROKEN: {message}").format(message=result.message()),
               file=sys.stderr)
-        print(_("{count} entries before it are intact").format(count=result.checked),
+        print(_("{count} entries before it are intact").format(count=format_int(result.checked)),
               file=sys.stderr)
     return 0 if result.ok else 1
 
@@ -294,11 +294,11 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(headers)
-        writer.writerows([[audit.neutralise(c) if isinstance(c, str) else c for c in row]
-                          for row in rows])
+        writer.writerows([[neutralise_cell(c) for c in row] for row in rows])
         return 0
     _table(headers, rows)
-    print(_("{shown} of {total} entries").format(shown=len(page.rows), total=page.total))
+    print(_("{shown} of {total} entries").format(shown=format_int(len(page.rows)),
+                                                   total=format_int(page.total)))
     return 0
 
 
@@ -306,7 +306,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     count = audit.export(ctx, _filter(args), args.file, args.format,
                          progress=Progress(_stderr_progress))
-    print(_("{count} entries written to {path}").format(count=count, path=args.file))
+    print(_("{count} entries written to {path}").format(count=format_int(count), path=args.file))
     return 0
 
 

@@ -41,6 +41,7 @@ from posko_desktop.core.services.incidents import (
     IncidentRow,
     SortKey,
 )
+from posko_desktop.core.textrules import format_int, neutralise_cell
 from posko_desktop.core.timeutil import parse_wib, to_wib
 
 logger = logging.getLogger(__name__)
@@ -296,13 +297,6 @@ def wib_text(value: datetime | None) -> str:
     return to_wib(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def csv_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (OWASP CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n"):
-        return "'" + value
-    return value
-
-
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
     widths = [len(h) for h in headers]
     for row in rows:
@@ -515,7 +509,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(ROW_FIELDS)
         for r in rows:
-            writer.writerow([csv_cell(r[f]) for f in ROW_FIELDS])
+            writer.writerow([neutralise_cell(r[f]) for f in ROW_FIELDS])
     else:
         headers = [_("Number"), _("Occurred (WIB)"), _("Regency"), _("Cat."), _("Severity"),
                    _("Status"), _("Title")]
@@ -525,7 +519,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_table(headers, table)
         shown_to = args.offset + len(page.rows)
         print(_("{first}–{last} of {total} incidents").format(
-            first=args.offset + 1 if page.rows else 0, last=shown_to, total=page.total))
+            first=format_int(args.offset + 1 if page.rows else 0), last=format_int(shown_to),
+            total=format_int(page.total)))
     return 0
 
 
@@ -555,5 +550,5 @@ def cmd_demo(args: argparse.Namespace) -> int:
                             seed=args.seed, progress=Progress(StderrProgress()),
                             exclusive=True)  # a one-shot command: nothing else here uses the db
     print(_("{count} demo incidents added to {location}").format(
-        count=written, location=ctx.db.display_location))
+        count=format_int(written), location=ctx.db.display_location))
     return 0

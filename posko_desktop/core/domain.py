@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from posko_desktop.core.i18n import N_, _, current_language, gettext_in, language
-from posko_desktop.core.timeutil import format_datetime_wib
+from posko_desktop.core.i18n import N_, _, current_language, gettext_in
+from posko_desktop.core.textrules import format_datetime_wib
 
 PROVINCE_CODE = "33"
 
@@ -261,8 +261,7 @@ class StaleEdit(PoskoError):
         return gettext_in(lang, self.BY_IMPORT) if self.by_import else self.changed_by
 
     def when_in(self, lang: str) -> str:
-        with language(lang):
-            return format_datetime_wib(self.changed_at)
+        return format_datetime_wib(self.changed_at, lang)
 
     def text(self) -> str:
         return self.text_in(current_language())

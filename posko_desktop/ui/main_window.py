@@ -42,12 +42,12 @@ from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.services import incidents, reference, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
+from posko_desktop.core.textrules import format_int
 from posko_desktop.ui import spreadsheets, tabs
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.events import QtEvents
-from posko_desktop.ui.fmt import format_int
 from posko_desktop.ui.models.incident_table import ID_ROLE, Column, IncidentTableModel
 from posko_desktop.ui.tasks import TaskRunner
 from posko_desktop.ui.widgets.detail_pane import DetailPane

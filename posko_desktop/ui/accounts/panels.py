@@ -41,6 +41,7 @@ from posko_desktop.core.services import accounts, audit, settings_service
 from posko_desktop.core.services.accounts import UserInfo
 from posko_desktop.core.services.audit import AuditFilter, AuditRow, VerifyResult
 from posko_desktop.core.services.authz import Permission, Role, can
+from posko_desktop.core.textrules import format_datetime, format_int
 from posko_desktop.ui.accounts.dialogs import (
     AddUserDialog,
     ChangePasswordDialog,
@@ -48,7 +49,6 @@ from posko_desktop.ui.accounts.dialogs import (
     role_label,
 )
 from posko_desktop.ui.errors import show_error
-from posko_desktop.ui.fmt import format_int, short_wib
 from posko_desktop.ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ class UsersPanel(QWidget):
         for row, u in enumerate(self.users):
             values = [u.username, u.display_name, role_label(u.role), yes if u.active else no,
                       yes if u.locked else no, yes if u.must_change_password else no,
-                      short_wib(u.last_login_at)]
+                      format_datetime(u.last_login_at)]
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if u.locked or not u.active:
@@ -303,7 +303,7 @@ class AuditModel(QAbstractTableModel):
             return None
         r = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(r.id), short_wib(r.at), r.username, r.action,
+            return (str(r.id), format_datetime(r.at), r.username, r.action,
                     "{t} {i}".format(t=r.record_type, i=r.record_id), r.changes(),
                     r.detail)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:

@@ -28,7 +28,7 @@ from posko_desktop.core.domain import Severity, SourceType, StaleEdit
 from posko_desktop.core.edit_merge import EditMerge, Side
 from posko_desktop.core.i18n import N_, _, current_language
 from posko_desktop.core.services import reference
-from posko_desktop.core.timeutil import format_datetime_wib
+from posko_desktop.core.textrules import format_datetime_wib
 
 # Plain field labels (the same words as the detail pane).
 FIELD_LABELS = {

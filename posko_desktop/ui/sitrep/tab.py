@@ -45,7 +45,7 @@ from posko_desktop.core.progress import Progress
 from posko_desktop.core.reports.data import Paper, SitrepOptions, SitrepTexts
 from posko_desktop.core.services import reference, sitrep
 from posko_desktop.core.services.authz import Permission, can
-from posko_desktop.core.timeutil import format_date, format_datetime_wib
+from posko_desktop.core.textrules import format_date, format_datetime_wib
 from posko_desktop.ui.errors import show_error
 
 logger = logging.getLogger(__name__)

@@ -43,7 +43,7 @@ from posko_desktop.core.services import reference
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.sync.keys import PublicKeyInfo
-from posko_desktop.core.timeutil import format_datetime_wib
+from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.errors import show_error
 

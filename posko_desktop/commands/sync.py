@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from posko_desktop.commands.common import CliError, open_context, print_json
+from posko_desktop.commands.incidents import iso
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import site_key
@@ -138,12 +139,12 @@ def cmd_keys_status(args: argparse.Namespace) -> int:
             "state": st.state, "fingerprint": st.fingerprint,
             "short_fingerprint": st.short_fingerprint, "origin": st.origin,
             "origin_detail": st.origin_detail,
-            "created_at": st.created_at.isoformat() if st.created_at else None,
+            "created_at": iso(st.created_at),
             "created_by": st.created_by, "session_can_sign": st.session_can_sign,
             "users": [{"username": u.username, "role": u.role, "state": u.state}
                       for u in st.users],
             "other_keys": [{"fingerprint": o.fingerprint, "short_fingerprint": o.short_fingerprint,
-                            "site": o.site_code, "found_at": o.found_at.isoformat(),
+                            "site": o.site_code, "found_at": iso(o.found_at),
                             "found_by": o.found_by, "host": o.host, "os_user": o.os_user,
                             "path": o.path} for o in st.others],
             "local_file": st.local_file or None,
@@ -163,8 +164,8 @@ def cmd_keys_status(args: argparse.Namespace) -> int:
     for o in st.others:
         print(_("Other key {fingerprint} found {when} on {host} ({os_user}) in {path}: not "
                 "used; partners who trusted it must import this site's key and revoke it"
-                ).format(fingerprint=o.short_fingerprint, when=o.found_at.strftime(
-                    "%Y-%m-%d %H:%M"), host=o.host, os_user=o.os_user, path=o.path))
+                ).format(fingerprint=o.short_fingerprint, when=iso(o.found_at), host=o.host,
+                         os_user=o.os_user, path=o.path))
     if st.local_file and st.local_file_fingerprint != st.fingerprint:
         print(_("This computer still has another key file of this site: {path}").format(
             path=st.local_file))

@@ -15,7 +15,7 @@ from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import reference, settings_service
-from posko_desktop.core.sync.keywrap import Keyring
+from posko_desktop.core.sync.keyring import Keyring
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
 from posko_desktop.ui.errors import install_exception_hook

@@ -21,6 +21,7 @@ from posko_desktop.core.services import accounts, audit, reference, site_key
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.sync import keys, keywrap
+from posko_desktop.core.sync.keyring import Keyring
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OLD_0001 = DATA / "posko-0001.sqlite3"
@@ -111,7 +112,7 @@ def test_the_old_key_keeps_its_fingerprint_and_partners_accept_it(old_0007, tmp_
     old_short = keys.short_fingerprint(keywrap.key_fingerprint(old_key))
     db = open_database(path)
     ws = AppContext(db, Actor("os-user", "admin", "os-user"),
-                    keyring=keywrap.Keyring(legacy_dir=keys_dir))
+                    keyring=Keyring(legacy_dir=keys_dir))
     partner_path = tmp_path / "provinsi.sqlite3"
     shutil.copy(template_db, partner_path)
     partner_db = open_database(partner_path)

@@ -29,6 +29,7 @@ from posko_desktop.core.domain import Actor, PermissionDenied
 from posko_desktop.core.services import accounts, authz, reference, site_key
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.sync import keys, keywrap
+from posko_desktop.core.sync.keyring import Keyring
 
 from .forge import read_members
 
@@ -39,7 +40,7 @@ PASSWORDS = {"kepala": "Pimpinan-Posko-Kuat-1", "opr": "Petugas-Jaga-Malam-2",
 def workstation(db_url: str, folder: Path) -> AppContext:
     """A program run on one workstation / OS account, before anyone logged in."""
     return AppContext(open_database(db_url), Actor("os-user", "admin", "os-user"),
-                      keyring=keywrap.Keyring(legacy_dir=folder / "keys"))
+                      keyring=Keyring(legacy_dir=folder / "keys"))
 
 
 def login(ws: AppContext, username: str, password: str | None = None) -> AppContext:
@@ -117,7 +118,7 @@ def office(any_db: Database, tmp_path: Path) -> Iterator[AppContext]:
     """Site 33.74 on SQLite or PostgreSQL: the administrator `kepala` (whose set-up made the
     key, on workstation 1) and the operator `opr`, acting as kepala."""
     ws = AppContext(any_db, Actor("os-user", "admin", "os-user"),
-                    keyring=keywrap.Keyring(legacy_dir=tmp_path / "ws1" / "keys"))
+                    keyring=Keyring(legacy_dir=tmp_path / "ws1" / "keys"))
     reference.init_site(ws, "33.74", "Posko Kota Semarang")
     admin = accounts.create_first_admin(ws, "kepala", PASSWORDS["kepala"], "Kepala Posko")
     ctx = ws.as_actor(admin.actor)
@@ -227,7 +228,7 @@ def test_a_copied_database_signs_only_after_a_login(ctx_file_office, tmp_path):
 def ctx_file_office(db_path, tmp_path) -> Iterator[tuple[AppContext, Path]]:
     db = open_database(db_path)
     ws = AppContext(db, Actor("os-user", "admin", "os-user"),
-                    keyring=keywrap.Keyring(legacy_dir=tmp_path / "ws1" / "keys"))
+                    keyring=Keyring(legacy_dir=tmp_path / "ws1" / "keys"))
     reference.init_site(ws, "33.74", "Posko Kota Semarang")
     admin = accounts.create_first_admin(ws, "kepala", PASSWORDS["kepala"])
     ctx = ws.as_actor(admin.actor)

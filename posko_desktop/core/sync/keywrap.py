@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
@@ -180,26 +180,6 @@ def unseal_site_key(sealed: SealedSiteKey, user_private: X25519PrivateKey, usern
 
 def key_fingerprint(key: Ed25519PrivateKey) -> str:
     return fingerprint_of(public_info(key, "", "").public_key)
-
-
-@dataclass
-class Keyring:
-    """What one program run (the window's session, one CLI command) holds in memory: the
-    site key unwrapped at login, per user name, and the OS user's old keys folder (read to
-    move a key made by an older version into the database). Shared by the contexts made
-    with `AppContext.as_actor`; a context acting as another user finds nothing there."""
-
-    legacy_dir: Path | None = None
-    _keys: dict[str, Ed25519PrivateKey] = field(default_factory=dict, repr=False)
-
-    def put(self, username: str, key: Ed25519PrivateKey) -> None:
-        self._keys[username] = key
-
-    def get(self, username: str) -> Ed25519PrivateKey | None:
-        return self._keys.get(username)
-
-    def drop(self, username: str) -> None:
-        self._keys.pop(username, None)
 
 
 def secure_delete_file(path: Path) -> None:

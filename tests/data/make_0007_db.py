@@ -25,13 +25,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from alembic import command
+import make_old_db
 from argon2.low_level import Type, hash_secret
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from posko_desktop.core.db.engine import Database
-from posko_desktop.core.db.migrate import alembic_config
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "posko-0001.sqlite3"
@@ -105,12 +102,7 @@ def make(out_dir: Path) -> tuple[Path, Path]:
     output, keys_dir = out_dir / DB_NAME, out_dir / KEYS_NAME
     output.unlink(missing_ok=True)
     shutil.copy(SOURCE, output)
-    db = Database(output)
-    cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, REVISION)
-    db.dispose()
+    make_old_db.migrate_to(output, REVISION)
 
     con = sqlite3.connect(output)
     with con:

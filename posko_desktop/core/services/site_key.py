@@ -199,13 +199,11 @@ def _session_error(ctx: AppContext, s: Session) -> SiteKeyError:
         return _missing_key_error(s)
     user = s.scalars(select(UserAccount).where(
         UserAccount.username == ctx.actor.username)).first()
-    if user is None or not _eligible(user):
-        return SiteKeyError(N_("This session cannot sign for the site: log in as a user who "
-                               "may export"))
-    if s.get(SiteKeyGrant, user.id) is None:
+    if user is not None and _eligible(user) and s.get(SiteKeyGrant, user.id) is None:
         return SiteKeyError(N_("{user} has not received the site's signing key yet: it is "
                                "handed over the next time a user who holds it (for example an "
                                "administrator) logs in"), user=user.username)
+    # not an account that may export, or one that did not log in in this session
     return SiteKeyError(N_("This session cannot sign for the site: log in as a user who may "
                            "export"))
 

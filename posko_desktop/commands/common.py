@@ -15,6 +15,7 @@ from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import accounts
+from posko_desktop.core.sync.keyring import Keyring
 from posko_desktop.paths import AppPaths, resolve_db
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,10 @@ def open_context(args: argparse.Namespace, *, login: bool = True,
     a terminal) are required, and a user whose password was reset must run `posko passwd`
     first. `login=False` only opens the database (the caller identifies later).
     """
-    db = open_database(resolve_db(args.db, AppPaths.default().ensure()))
-    ctx = AppContext(db, setup_actor(args))
+    paths = AppPaths.default().ensure()
+    db = open_database(resolve_db(args.db, paths))
+    # the site key unwrapped at login stays in this keyring for the command's run
+    ctx = AppContext(db, setup_actor(args), keyring=Keyring(legacy_dir=paths.keys_dir))
     if not login:
         return ctx
     try:

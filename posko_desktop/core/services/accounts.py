@@ -29,7 +29,7 @@ from posko_desktop.core.domain import Actor, NotFoundError, PoskoError, StaleEdi
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.resources import resource_path
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, site_key
 from posko_desktop.core.services.authz import Permission, Role, require
 from posko_desktop.core.services.edit_versions import check_token, digest, last_audited
 
@@ -300,6 +300,7 @@ def create_first_admin(ctx: AppContext, username: str, password: str,
         s.flush()
         audit.record(s, Actor(name, Role.ADMIN.value, user.display_name), "user.create",
                      "user", name, before=None, after=_public(user), at=now, detail="first_admin")
+        site_key.on_first_admin(s, ctx, user, password, now)
         info = _info(user)
     logger.info("First administrator %s created", name)
     ctx.bus.publish(Change("user", (name,)))
@@ -330,6 +331,7 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
         s.flush()
         audit.record(s, ctx.actor, "user.create", "user", name, before=None, after=_public(user),
                      at=now)
+        site_key.on_user_added(s, ctx, user, password, now)
         info = _info(user)
     logger.info("User %s (%s) added by %s", name, role, ctx.actor.username)
     ctx.bus.publish(Change("user", (name,)))
@@ -382,20 +384,26 @@ def _require_version(s: Session, user: UserAccount, expected: str) -> None:
 
 def disable_user(ctx: AppContext, username: str, *,
                  expected_version: str | None = None) -> UserInfo:
-    return _update(ctx, username, "user.disable", {"active": False},
+    info = _update(ctx, username, "user.disable", {"active": False},
                    expected_version=expected_version)
+    site_key.after_access_change(ctx, info.username)
+    return info
 
 
 def enable_user(ctx: AppContext, username: str, *,
                 expected_version: str | None = None) -> UserInfo:
-    return _update(ctx, username, "user.enable", {"active": True},
+    info = _update(ctx, username, "user.enable", {"active": True},
                    expected_version=expected_version)
+    site_key.after_access_change(ctx, info.username)
+    return info
 
 
 def set_role(ctx: AppContext, username: str, role: str, *,
              expected_version: str | None = None) -> UserInfo:
-    return _update(ctx, username, "user.role", {"role": _valid_role(role)},
+    info = _update(ctx, username, "user.role", {"role": _valid_role(role)},
                    expected_version=expected_version)
+    site_key.after_access_change(ctx, info.username)
+    return info
 
 
 def set_display_name(ctx: AppContext, username: str, display_name: str, *,
@@ -418,10 +426,12 @@ def reset_password(ctx: AppContext, username: str, new_password: str, *,
     name = normalize_username(username)
     check_password_policy(new_password, name)
     hashed = hash_password(new_password)
-    return _update(ctx, name, "user.password_reset",
+    info = _update(ctx, name, "user.password_reset",
                    {"password_hash": hashed, "must_change_password": True, "locked": False,
                     "failed_attempts": 0, "last_failed_at": None,
                     "password_changed_at": ctx.now()}, expected_version=expected_version)
+    site_key.after_password_reset(ctx, info.username, new_password)
+    return info
 
 
 def change_password(ctx: AppContext, old_password: str, new_password: str) -> UserInfo:
@@ -444,6 +454,7 @@ def change_password(ctx: AppContext, old_password: str, new_password: str) -> Us
         user.updated_at = now
         audit.record(s, ctx.actor, "user.password_change", "user", name, before=before,
                      after={"must_change_password": False}, at=now)
+        site_key.on_password_change(s, ctx, user, old_password, new_password, now)
         info = _info(user)
     logger.info("User %s changed their password", name)
     ctx.bus.publish(Change("user", (name,)))
@@ -504,6 +515,7 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
             audit.record(s, _actor(user), success_action, "user", user.username, before=None,
                          after=None, at=now, detail="must_change_password"
                          if user.must_change_password else "")
+            site_key.on_login(s, ctx, user, password, now)
             result = LoginResult(_info(user), user.must_change_password)
     if error is not None:
         logger.info("Login refused for %r: %s", name, error.text_in("en"))

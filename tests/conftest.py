@@ -18,6 +18,16 @@ import pytest  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "installer"))
 
+# `python tests/any_hour.py` runs the suite with the wall clock shifted (POSKO_TEST_NOW):
+# this process, and through PYTHONPATH every Python process a test starts, see that time.
+CLOCK_DIR = ROOT / "tests" / "clock"
+sys.path.insert(0, str(CLOCK_DIR))
+from posko_clock_shift import start_from_environment  # noqa: E402
+
+if start_from_environment() is not None:
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(CLOCK_DIR), os.environ.get("PYTHONPATH", "")) if p)
+
 import i18n as catalogue_tool  # noqa: E402
 
 from posko_desktop.core import i18n  # noqa: E402

@@ -20,12 +20,13 @@ from posko_desktop.commands.common import (
     read_password,
 )
 from posko_desktop.core import settings
+from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Progress
 from posko_desktop.core.services import accounts, audit, settings_service
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Role
-from posko_desktop.core.timeutil import format_datetime_wib
+from posko_desktop.core.textrules import format_datetime_wib, format_int, neutralise_cell
 
 NEW_PASSWORD_ENV = "POSKO_NEW_PASSWORD"
 
@@ -149,7 +150,8 @@ def _user_dict(u: accounts.UserInfo) -> dict[str, Any]:
     return {"username": u.username, "display_name": u.display_name, "role": u.role,
             "active": u.active, "locked": u.locked,
             "must_change_password": u.must_change_password,
-            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None}
+            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+            "version": u.version}
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -188,28 +190,36 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simple(args: argparse.Namespace, fn: Any, message: str) -> int:
-    ctx = open_context(args)
-    info = fn(ctx, args.username)
-    print(message.format(user=info.username))
-    return 0
+def _seen(ctx: AppContext, username: str) -> str:
+    """The account's version as this command reads it (its change is checked against it)."""
+    return accounts.get_user(ctx, username).version
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
-    return _simple(args, accounts.disable_user, _("User {user} disabled"))
+    ctx = open_context(args)
+    info = accounts.disable_user(ctx, args.username, expected_version=_seen(ctx, args.username))
+    print(_("User {user} disabled").format(user=info.username))
+    return 0
 
 
 def cmd_user_enable(args: argparse.Namespace) -> int:
-    return _simple(args, accounts.enable_user, _("User {user} enabled"))
+    ctx = open_context(args)
+    info = accounts.enable_user(ctx, args.username, expected_version=_seen(ctx, args.username))
+    print(_("User {user} enabled").format(user=info.username))
+    return 0
 
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
-    return _simple(args, accounts.unlock_user, _("User {user} unlocked"))
+    ctx = open_context(args)
+    info = accounts.unlock_user(ctx, args.username, expected_version=_seen(ctx, args.username))
+    print(_("User {user} unlocked").format(user=info.username))
+    return 0
 
 
 def cmd_user_role(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    info = accounts.set_role(ctx, args.username, args.role)
+    info = accounts.set_role(ctx, args.username, args.role,
+                             expected_version=_seen(ctx, args.username))
     print(_("User {user} is now {role}").format(user=info.username, role=info.role))
     return 0
 
@@ -217,7 +227,8 @@ def cmd_user_role(args: argparse.Namespace) -> int:
 def cmd_user_reset(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     password, generated = _new_password(args.password, args.username)
-    info = accounts.reset_password(ctx, args.username, password)
+    info = accounts.reset_password(ctx, args.username, password,
+                                   expected_version=_seen(ctx, args.username))
     print(_("Password of {user} reset; it must be changed at the next login").format(
         user=info.username))
     if generated:
@@ -253,7 +264,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     else:
         print(_("AUDIT TRAIL BROKEN: {message}").format(message=result.message()),
               file=sys.stderr)
-        print(_("{count} entries before it are intact").format(count=result.checked),
+        print(_("{count} entries before it are intact").format(count=format_int(result.checked)),
               file=sys.stderr)
     return 0 if result.ok else 1
 
@@ -283,11 +294,11 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(headers)
-        writer.writerows([[audit.neutralise(c) if isinstance(c, str) else c for c in row]
-                          for row in rows])
+        writer.writerows([[neutralise_cell(c) for c in row] for row in rows])
         return 0
     _table(headers, rows)
-    print(_("{shown} of {total} entries").format(shown=len(page.rows), total=page.total))
+    print(_("{shown} of {total} entries").format(shown=format_int(len(page.rows)),
+                                                   total=format_int(page.total)))
     return 0
 
 
@@ -295,7 +306,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     count = audit.export(ctx, _filter(args), args.file, args.format,
                          progress=Progress(_stderr_progress))
-    print(_("{count} entries written to {path}").format(count=count, path=args.file))
+    print(_("{count} entries written to {path}").format(count=format_int(count), path=args.file))
     return 0
 
 
@@ -317,6 +328,11 @@ def _clip(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _setting_seen(ctx: AppContext, key: str) -> str:
+    settings.lookup(key)  # an unknown key is refused by name first
+    return settings_service.get_versioned(ctx)[key].version
+
+
 def cmd_settings_set(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     var = settings.lookup(args.key)
@@ -327,14 +343,15 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
         except ValueError:
             raise CliError(_("The value of {key} must be JSON, e.g. [\"a\", \"b\"]").format(
                 key=args.key)) from None
-    stored = settings_service.set(ctx, args.key, value)
+    stored = settings_service.set(ctx, args.key, value,
+                                  expected_version=_setting_seen(ctx, args.key))
     print(_("{key} = {value}").format(key=args.key, value=json.dumps(stored, ensure_ascii=False)))
     return 0
 
 
 def cmd_settings_reset(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    stored = settings_service.reset(ctx, args.key)
+    stored = settings_service.reset(ctx, args.key, expected_version=_setting_seen(ctx, args.key))
     print(_("{key} = {value}").format(key=args.key, value=json.dumps(stored, ensure_ascii=False)))
     return 0
 

@@ -16,6 +16,7 @@ from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import accounts
+from posko_desktop.core.sync.keyring import Keyring
 from posko_desktop.paths import AppPaths, resolve_db
 
 logger = logging.getLogger(__name__)
@@ -49,10 +50,12 @@ def open_context(args: argparse.Namespace, *, login: bool = True,
     (`health.CLI_QUICK_CHECK_MAX_BYTES`, docs/decisions.md); bigger files are checked by
     `posko check`, by every backup and by the window in the background.
     """
-    db = open_database(resolve_db(args.db, AppPaths.default().ensure()), create=create,
+    paths = AppPaths.default().ensure()
+    db = open_database(resolve_db(args.db, paths), create=create,
                        quick_check_max_bytes=health.CLI_QUICK_CHECK_MAX_BYTES if quick_check
                        else 0)
-    ctx = AppContext(db, setup_actor(args))
+    # the site key unwrapped at login stays in this keyring for the command's run
+    ctx = AppContext(db, setup_actor(args), keyring=Keyring(legacy_dir=paths.keys_dir))
     if not login:
         return ctx
     try:

@@ -25,13 +25,24 @@ from posko_desktop.commands.incidents import (
     print_table,
 )
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.dashboard_data import (
+    CategoryMode,
+    HeatmapOrder,
+    Level,
+    NihilVia,
+    ReportStatus,
+    csv_text,
+    levels_csv_rows,
+    write_csv,
+)
 from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import stats
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import regencies
-from posko_desktop.core.timeutil import format_datetime_wib, parse_wib, wib_day_start
+from posko_desktop.core.textrules import format_datetime_wib, format_number
+from posko_desktop.core.timeutil import parse_wib, wib_day_start
 
 CHART_KINDS = ("trend", "heatmap", "tilemap", "categories", "severity")
 DEFAULT_DAYS = 14
@@ -44,11 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="FILE.png|FILE.svg",
                    help=_("output file; .png or .svg"))
     p.add_argument("--data", metavar="FILE.csv", help=_("also write the data behind the chart as CSV"))
-    p.add_argument("--order", choices=[o.value for o in dash.HeatmapOrder], default="code",
+    p.add_argument("--order", choices=[o.value for o in HeatmapOrder], default="code",
                    help=_("heat map rows by code or by total"))
     p.add_argument("--weighted", action="store_true",
                    help=_("heat map colour = severity-weighted score"))
-    p.add_argument("--mode", choices=[m.value for m in dash.CategoryMode], default="regency",
+    p.add_argument("--mode", choices=[m.value for m in CategoryMode], default="regency",
                    help=_("categories stacked per regency (top N) or per day"))
     p.add_argument("--top", type=int, default=10, help=_("number of regencies (categories chart)"))
     p.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'",
@@ -62,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--regency", required=True, metavar="CODE", help=_("regency code, e.g. 33.74"))
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help=_("report date of the period (default: the current period)"))
-    p.add_argument("--via", choices=[v.value for v in dash.NihilVia], default="telepon",
+    p.add_argument("--via", choices=[v.value for v in NihilVia], default="telepon",
                    help=_("how it arrived: telepon (phone call) or paket (package)"))
     p.add_argument("--note", default="", help=_("note"))
     p.set_defaults(handler=cmd_nihil)
@@ -135,7 +146,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
         with ctx.db.read() as s:
             names = _names(s)
         fig = charts.tile_map_figure(levels, title=args.title, figsize=figsize, names=names)
-        rows = dash.levels_csv_rows(levels, names)
+        rows = levels_csv_rows(levels, names)
     elif args.kind == "categories":
         cat = dash.category_breakdown(ctx, date_from, date_to, flt, mode=args.mode, top=args.top)
         fig = charts.category_figure(cat, title=args.title, figsize=figsize)
@@ -147,7 +158,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
     out = charts.save_figure(fig, args.out, dpi=args.dpi)
     print(_("Chart written to {path}").format(path=out))
     if args.data:
-        data = dash.write_csv(rows, args.data)
+        data = write_csv(rows, args.data)
         print(_("Data written to {path}").format(path=data))
     return 0
 
@@ -184,17 +195,17 @@ def cmd_watch(args: argparse.Namespace) -> int:
             "report_date": period.report_date.isoformat(),
             "start": period.start.isoformat(), "end": period.end.isoformat(),
             "counts": {s.value: sum(1 for i in items if i.status == s.value)
-                       for s in dash.ReportStatus},
+                       for s in ReportStatus},
             "rows": [{"code": i.code, "name": i.name, "status": i.status,
                       "last_report_at": i.last_report_at.isoformat() if i.last_report_at else None,
                       "recorded_by": i.recorded_by, "via": i.via} for i in items],
         })
         return 0
-    table = [[i.code, i.name, dash.ReportStatus(i.status).label,
+    table = [[i.code, i.name, ReportStatus(i.status).label,
               format_datetime_wib(i.last_report_at), i.recorded_by or ""] for i in items]
     headers = [_("Code"), _("Regency/city"), _("Report status"), _("Last report"), _("Recorded by")]
     if args.format == "csv":
-        sys.stdout.write(dash.csv_text([headers, *table]))
+        sys.stdout.write(csv_text([headers, *table]))
         return 0
     print(_("Reporting period {start} to {end}").format(
         start=format_datetime_wib(period.start), end=format_datetime_wib(period.end)))
@@ -227,9 +238,9 @@ def _level_counts(s: Session, date_from: date | None, date_to: date | None,
     """`stats.counts_by(ctx, "level")`: regencies per situation level at the end of
     `date_to` (default: now)."""
     at = wib_day_start(date_to + timedelta(days=1)) if date_to else datetime.now(UTC)
-    levels = dash._levels(s, at)
+    levels = dash.levels_in(s, at)
     return [stats.StatRow(lv.value, lv.label, sum(1 for x in levels.values() if x.level is lv))
-            for lv in dash.Level]
+            for lv in Level]
 
 
 stats.register_dimension("level", _level_counts)
@@ -249,17 +260,17 @@ def cmd_stats_level(args: argparse.Namespace) -> int:
         print_json({
             "by": "level", "at": at.isoformat(), "window_hours": rule.window_hours,
             "thresholds": {"waspada": rule.waspada, "siaga": rule.siaga, "rawan": rule.rawan},
-            "counts": {lv.value: sum(1 for i in items if i.level is lv) for lv in dash.Level},
+            "counts": {lv.value: sum(1 for i in items if i.level is lv) for lv in Level},
             "rows": [{"key": i.code, "label": names.get(i.code, i.code), "count": i.incidents,
                       "level": i.level.value, "level_label": i.level.label,
                       "score": i.score, "reason": i.reason} for i in items],
         })
         return 0
-    table = [[i.code, names.get(i.code, i.code), i.level.label, dash.format_number(i.score),
+    table = [[i.code, names.get(i.code, i.code), i.level.label, format_number(i.score),
               i.reason] for i in items]
     headers = [_("Code"), _("Regency/city"), _("Situation level"), _("Score"), _("Reason")]
     if args.format == "csv":
-        sys.stdout.write(dash.csv_text([headers, *table]))
+        sys.stdout.write(csv_text([headers, *table]))
     else:
         print_table(headers, table)
     return 0

@@ -24,6 +24,7 @@ from posko_desktop.core.domain import (
     ReferralState,
     Severity,
     SourceType,
+    StaleEdit,
     Status,
     ValidationError,
     ValidationErrors,
@@ -40,6 +41,7 @@ from posko_desktop.core.services.incidents import (
     IncidentRow,
     SortKey,
 )
+from posko_desktop.core.textrules import format_int, neutralise_cell
 from posko_desktop.core.timeutil import parse_wib, to_wib
 
 logger = logging.getLogger(__name__)
@@ -159,6 +161,10 @@ def _add_output(p: argparse.ArgumentParser) -> None:
                    help=_("output format (default: text)"))
 
 
+def _add_if_version(p: argparse.ArgumentParser, help_text: str) -> None:
+    p.add_argument("--if-version", metavar="VERSION", help=help_text)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     inc = sub.add_parser("incident", help=_("record, list, show and follow up incidents"))
     isub = inc.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -194,6 +200,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = isub.add_parser("update", help=_("change the fields of an incident"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
     _add_incident_fields(p, required=False)
+    _add_if_version(p, _("the version you read (show --format json: version); refused (exit "
+                         "code 2) if a field you change was changed since"))
     _add_output(p)
     p.set_defaults(handler=cmd_update)
 
@@ -201,6 +209,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
     p.add_argument("target", choices=[s.value for s in Status], help=_("new status"))
     p.add_argument("--reason", default="", help=_("reason (needed to reject or reopen)"))
+    _add_if_version(p, _("the version you read (show --format json: version); refused (exit "
+                         "code 2) if the incident was changed since"))
     _add_output(p)
     p.set_defaults(handler=cmd_status)
 
@@ -271,7 +281,7 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
         "referrals": [
             {"id": str(r.id), "agency_code": r.agency_code, "created_at": iso(r.created_at),
              "due_at": iso(r.due_at), "state": r.state, "text": r.text,
-             "overdue": r.overdue(now)}
+             "overdue": r.overdue(now), "version": r.version}
             for r in d.referrals
         ],
         "attachments": [
@@ -279,18 +289,12 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
              "size": a.size, "added_at": iso(a.added_at), "added_by": a.added_by}
             for a in d.attachments
         ],
+        "version": d.version,
     }
 
 
 def wib_text(value: datetime | None) -> str:
     return to_wib(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
-
-
-def csv_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (OWASP CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n"):
-        return "'" + value
-    return value
 
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
@@ -358,7 +362,8 @@ def _entry_text(e: FollowUpEntry) -> str:
 # --- commands ---------------------------------------------------------------------------
 
 
-def _input_from_args(args: argparse.Namespace, base: IncidentInput | None) -> IncidentInput:
+def _values_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The fields given on the command line, by service field name."""
     values: dict[str, Any] = {}
     mapping = {"regency": "regency_code", "title": "title", "category": "category_code",
                "severity": "severity", "source": "source_type",
@@ -373,9 +378,7 @@ def _input_from_args(args: argparse.Namespace, base: IncidentInput | None) -> In
         values["occurred_at"] = parse_time(args.occurred, "occurred")
     if args.reported is not None:
         values["reported_at"] = parse_time(args.reported, "reported")
-    if base is None:
-        return IncidentInput(**values)
-    return replace(base, **values)
+    return values
 
 
 def _resolve(ctx: AppContext, ref: str) -> uuid.UUID:
@@ -384,13 +387,21 @@ def _resolve(ctx: AppContext, ref: str) -> uuid.UUID:
 
 @contextmanager
 def _field_errors() -> Iterator[None]:
-    """Print each field's message before the summary that `posko` prints (exit code 2)."""
+    """Print each field's message (or, for a stale save, each field in the way with its
+    stored value) before the summary that `posko` prints (exit code 2)."""
     try:
         yield
     except ValidationErrors as err:
         for e in err.errors:
             print("  {field}: {message}".format(field=_OPTION.get(e.field or "", e.field),
                                                 message=e.text()), file=sys.stderr)
+        raise
+    except StaleEdit as err:
+        for name in err.fields:
+            value = err.current[name]
+            print("  " + _("{option} is now: {value}").format(
+                option=_OPTION.get(name, name),
+                value=wib_text(value) if isinstance(value, datetime) else value), file=sys.stderr)
         raise
 
 
@@ -413,25 +424,34 @@ def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     with _field_errors():
-        d = svc.create_incident(ctx, _input_from_args(args, None))
+        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(args)))
     _emit_detail(args, ctx, d, _("Incident {number} recorded (id {id})").format(
         number=d.number, id=d.id))
     return 0
 
 
+def _base_version(ctx: AppContext, incident_id: uuid.UUID, args: argparse.Namespace) -> str:
+    """The version the command edits: --if-version, else the one it reads now."""
+    return args.if_version or svc.get_incident(ctx, incident_id).version
+
+
 def cmd_update(args: argparse.Namespace) -> int:
+    """Sends only the fields given, so a change to other fields made meanwhile is kept."""
     ctx = open_context(args)
     incident_id = _resolve(ctx, args.ref)
-    current = svc.get_incident(ctx, incident_id)
+    base = _base_version(ctx, incident_id, args)
     with _field_errors():
-        d = svc.update_incident(ctx, incident_id, _input_from_args(args, current.to_input()))
+        d = svc.update_incident(ctx, incident_id, _values_from_args(args),
+                                expected_version=base)
     _emit_detail(args, ctx, d, _("Incident {number} updated").format(number=d.number))
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    d = svc.change_status(ctx, _resolve(ctx, args.ref), args.target, args.reason)
+    incident_id = _resolve(ctx, args.ref)
+    d = svc.change_status(ctx, incident_id, args.target, args.reason,
+                          expected_version=_base_version(ctx, incident_id, args))
     _emit_detail(args, ctx, d, _("Incident {number} is now {status}").format(
         number=d.number, status=Status(d.status).label))
     return 0
@@ -489,7 +509,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(ROW_FIELDS)
         for r in rows:
-            writer.writerow([csv_cell(r[f]) for f in ROW_FIELDS])
+            writer.writerow([neutralise_cell(r[f]) for f in ROW_FIELDS])
     else:
         headers = [_("Number"), _("Occurred (WIB)"), _("Regency"), _("Cat."), _("Severity"),
                    _("Status"), _("Title")]
@@ -499,7 +519,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_table(headers, table)
         shown_to = args.offset + len(page.rows)
         print(_("{first}–{last} of {total} incidents").format(
-            first=args.offset + 1 if page.rows else 0, last=shown_to, total=page.total))
+            first=format_int(args.offset + 1 if page.rows else 0), last=format_int(shown_to),
+            total=format_int(page.total)))
     return 0
 
 
@@ -529,5 +550,5 @@ def cmd_demo(args: argparse.Namespace) -> int:
                             seed=args.seed, progress=Progress(StderrProgress()),
                             exclusive=True)  # a one-shot command: nothing else here uses the db
     print(_("{count} demo incidents added to {location}").format(
-        count=written, location=ctx.db.display_location))
+        count=format_int(written), location=ctx.db.display_location))
     return 0

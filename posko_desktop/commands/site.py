@@ -11,10 +11,8 @@ from posko_desktop.commands.common import CliError, identify, open_context
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PROVINCE_CODE
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services import accounts, reference
+from posko_desktop.core.services import accounts, reference, site_key
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.sync import keys
-from posko_desktop.paths import AppPaths
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +37,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             ctx = ctx.as_actor(actor)
         site = reference.init_site(ctx, args.site, args.site_name)
         _print_site(ctx, site)
+        _print_key(ctx)
         return 0
     admin_user, admin_password = _first_admin(args)
     site = reference.init_site(ctx, args.site, args.site_name)
@@ -47,13 +46,22 @@ def cmd_init(args: argparse.Namespace) -> int:
         info = accounts.create_first_admin(ctx, admin_user, admin_password, args.admin_name)
         print(_("Administrator {user} created; from now on give --user {user} to every "
                 "command").format(user=info.username))
+    _print_key(ctx)
     return 0
 
 
 def _print_site(ctx: AppContext, site: reference.SiteInfo) -> None:
     print(_("Site {code} ({name}) ready in {location}").format(
         code=site.code, name=site.name, location=ctx.db.display_location))
-    key = keys.ensure_keypair(AppPaths.default().ensure().keys_dir, site.code)
+
+
+def _print_key(ctx: AppContext) -> None:
+    """The site's signing key (made with the first administrator), or how it gets one."""
+    try:
+        key = site_key.ensure_public(ctx)
+    except site_key.SiteKeyError as err:
+        print(err.text())
+        return
     print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=key.short_fingerprint))
 
 

@@ -15,7 +15,8 @@ from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.progress import Progress
 from posko_desktop.core.reports.data import Paper, SitrepOptions, SitrepTexts
 from posko_desktop.core.services import sitrep
-from posko_desktop.core.timeutil import format_datetime_wib, wib_date
+from posko_desktop.core.textrules import format_datetime_wib
+from posko_desktop.core.timeutil import wib_date
 
 logger = logging.getLogger(__name__)
 

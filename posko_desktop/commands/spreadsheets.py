@@ -18,6 +18,7 @@ from posko_desktop.core.spreadsheets import (
     import_spreadsheet,
     write_template,
 )
+from posko_desktop.core.textrules import format_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -103,5 +104,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     delimiter = "\t" if args.delimiter == "tab" else args.delimiter
     result = export_log(ctx, filter_from_args(ctx, args), args.out, args.format,
                         progress=Progress(), csv_delimiter=delimiter)
-    print(_("{count} incidents exported to {path}").format(count=result.rows, path=result.path))
+    print(_("{count} incidents exported to {path}").format(count=format_int(result.rows),
+                                                                path=result.path))
     return 0

@@ -10,12 +10,12 @@ from posko_desktop.commands import dashboard as dashboard_cmd
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.commands.incidents import (
     add_filter_arguments,
-    csv_cell,
     filter_from_args,
     print_table,
 )
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import stats
+from posko_desktop.core.textrules import format_int, neutralise_cell
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,9 +47,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(("key", "label", "count"))
         for r in rows:
-            writer.writerow((csv_cell(r.key), csv_cell(r.label), r.count))
+            writer.writerow((neutralise_cell(r.key), neutralise_cell(r.label), r.count))
     else:
         print_table([_("Code"), _("Name"), _("Incidents")],
-                    [[r.key, r.label, str(r.count)] for r in rows])
-        print(_("Total: {total}").format(total=total))
+                    [[r.key, r.label, format_int(r.count)] for r in rows])
+        print(_("Total: {total}").format(total=format_int(total)))
     return 0

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 from posko_desktop.commands.common import CliError, open_context, print_json
+from posko_desktop.commands.incidents import iso
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import _
+from posko_desktop.core.services import site_key
 from posko_desktop.core.services import sync as svc
 from posko_desktop.paths import AppPaths
 
@@ -37,6 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ks.add_parser("revoke", help=_("stop trusting a key"))
     p.add_argument("fingerprint")
     p.set_defaults(handler=cmd_keys_revoke)
+    p = ks.add_parser("status", help=_("this site's signing key: who holds it, who waits for "
+                                       "it, other keys found on workstations"))
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_keys_status)
+    p = ks.add_parser("new", help=_("make a new signing key for a site whose old key file is "
+                                    "lost (partners must trust the new key)"))
+    p.set_defaults(handler=cmd_keys_new)
 
     p = sub.add_parser("export", help=_("write a signed sync package for another site"))
     p.add_argument("--to", required=True, help=_("recipient: a site code (33, 33.xx) or all"))
@@ -119,6 +128,56 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
     k = svc.revoke_key(ctx, args.fingerprint)
     print(_("Key {fingerprint} of site {code} is revoked").format(
         fingerprint=k.short_fingerprint, code=k.site_code))
+    return 0
+
+
+def cmd_keys_status(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    st = site_key.status(ctx)
+    if args.format == "json":
+        print_json({
+            "state": st.state, "fingerprint": st.fingerprint,
+            "short_fingerprint": st.short_fingerprint, "origin": st.origin,
+            "origin_detail": st.origin_detail,
+            "created_at": iso(st.created_at),
+            "created_by": st.created_by, "session_can_sign": st.session_can_sign,
+            "users": [{"username": u.username, "role": u.role, "state": u.state}
+                      for u in st.users],
+            "other_keys": [{"fingerprint": o.fingerprint, "short_fingerprint": o.short_fingerprint,
+                            "site": o.site_code, "found_at": iso(o.found_at),
+                            "found_by": o.found_by, "host": o.host, "os_user": o.os_user,
+                            "path": o.path} for o in st.others],
+            "local_file": st.local_file or None,
+            "local_file_fingerprint": st.local_file_fingerprint or None})
+        return 0
+    states = {"active": _("in the database"), "awaiting_import": _("waiting for the old key "
+                                                                   "file to be imported"),
+              "none": _("none yet")}
+    print(_("Site signing key: {state}").format(state=states.get(st.state, st.state)))
+    if st.fingerprint:
+        print(_("Fingerprint: {fingerprint}").format(fingerprint=st.short_fingerprint))
+    holds = {"holds": _("holds the key"), "waiting": _("waits for a user who holds it"),
+             "must_log_in": _("must log in once")}
+    for u in st.users:
+        print("  {user:20} {role:11} {state}".format(user=u.username, role=u.role,
+                                                      state=holds.get(u.state, u.state)))
+    for o in st.others:
+        print(_("Other key {fingerprint} found {when} on {host} ({os_user}) in {path}: not "
+                "used; partners who trusted it must import this site's key and revoke it"
+                ).format(fingerprint=o.short_fingerprint, when=iso(o.found_at), host=o.host,
+                         os_user=o.os_user, path=o.path))
+    if st.local_file and st.local_file_fingerprint != st.fingerprint:
+        print(_("This computer still has another key file of this site: {path}").format(
+            path=st.local_file))
+    return 0
+
+
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    info = site_key.create_new(ctx)
+    print(_("New signing key of site {code}; fingerprint: {fingerprint}").format(
+        code=info.site_code, fingerprint=info.short_fingerprint))
+    print(_("Send it to the partners with: posko keys export"))
     return 0
 
 

@@ -15,6 +15,7 @@ from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.events import EventBus
 from posko_desktop.core.hlc import next_stamp
 from posko_desktop.core.i18n import N_
+from posko_desktop.core.sync.keyring import Keyring
 from posko_desktop.core.timeutil import utcnow
 
 
@@ -28,10 +29,11 @@ class AppContext:
     actor: Actor
     bus: EventBus = field(default_factory=EventBus)
     clock: Callable[[], datetime] = utcnow
+    keyring: Keyring = field(default_factory=Keyring)  # the site key unwrapped at login
 
     def as_actor(self, actor: Actor) -> AppContext:
-        """The same database and bus, acting as someone else (e.g. after a login)."""
-        return AppContext(self.db, actor, self.bus, self.clock)
+        """The same database, bus and keyring, acting as someone else (e.g. after a login)."""
+        return AppContext(self.db, actor, self.bus, self.clock, self.keyring)
 
     def now(self) -> datetime:
         return self.clock()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from posko_desktop.core.i18n import N_, _, gettext_in
+from posko_desktop.core.i18n import N_, _, current_language, gettext_in
+from posko_desktop.core.textrules import format_datetime_wib
 
 PROVINCE_CODE = "33"
 
@@ -230,6 +233,42 @@ class DatabaseVersionError(PoskoError):
 
 class AttachmentError(PoskoError):
     code = "attachment"
+
+
+class StaleEdit(PoskoError):
+    """A save made from an older version of a record: refused, nothing written.
+
+    Carries what a reload or a merge needs: the record's current `version` and values
+    (`current`), the sent fields someone else changed since (`fields`; empty when the whole
+    record counts), and who changed it when. `{name}` and `{time}` are filled in per
+    language: the time in WIB as that language writes it, a sync import by its name."""
+
+    code = "stale"
+    BY_IMPORT = N_("a sync import")
+
+    def __init__(self, message: str, /, *, version: str, current: Mapping[str, Any],
+                 changed_by: str, changed_at: datetime, fields: Sequence[str] = (),
+                 by_import: bool = False, **params: Any) -> None:
+        self.version = version
+        self.current = dict(current)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.fields = tuple(fields)
+        self.by_import = by_import
+        super().__init__(message, **params)
+
+    def who_in(self, lang: str) -> str:
+        return gettext_in(lang, self.BY_IMPORT) if self.by_import else self.changed_by
+
+    def when_in(self, lang: str) -> str:
+        return format_datetime_wib(self.changed_at, lang)
+
+    def text(self) -> str:
+        return self.text_in(current_language())
+
+    def text_in(self, lang: str) -> str:
+        return gettext_in(lang, self.message).format(
+            name=self.who_in(lang), time=self.when_in(lang), **self.params)
 
 
 @dataclass

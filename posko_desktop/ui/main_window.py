@@ -42,13 +42,13 @@ from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.services import incidents, reference, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
+from posko_desktop.core.textrules import format_int
 from posko_desktop.ui import backup as backup_ui
 from posko_desktop.ui import spreadsheets, tabs
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.events import QtEvents
-from posko_desktop.ui.fmt import format_int
 from posko_desktop.ui.models.incident_table import ID_ROLE, Column, IncidentTableModel
 from posko_desktop.ui.tasks import TaskRunner
 from posko_desktop.ui.widgets.detail_pane import DetailPane
@@ -337,7 +337,8 @@ class MainWindow(QMainWindow):
         i18n.set_language(lang)
         self.retranslate_ui()
         try:
-            settings_service.set(self.ctx, settings.UI_LANGUAGE.key, lang)
+            # a menu choice, not an edit of a value shown earlier: nothing to be stale against
+            settings_service.set(self.ctx, settings.UI_LANGUAGE.key, lang, expected_version=None)
         except PoskoError as err:
             logger.warning("Language not saved: %s", err.text_in("en"))
         self.status_message(_("Language: Bahasa Indonesia") if lang == "id" else _("Language: English"))
@@ -452,6 +453,7 @@ class MainWindow(QMainWindow):
             return self.form
         form = IncidentFormDialog(self.ctx, detail, self)
         form.saved.connect(self._on_saved)
+        form.merged.connect(self.status_message)
         form.finished.connect(lambda _r: self._form_closed(form))
         self.form = form
         form.open()

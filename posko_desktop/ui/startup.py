@@ -18,6 +18,8 @@ from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import backup as backups
 from posko_desktop.core.services import reference, settings_service
+from posko_desktop.core.sync.keyring import Keyring
+from posko_desktop.paths import AppPaths
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
 from posko_desktop.ui.errors import install_exception_hook
 from posko_desktop.ui.fonts import setup_fonts
@@ -46,7 +48,9 @@ def open_context(location: str, create: bool = False) -> AppContext:
     Until accounts exist the app acts as the operating-system user with the admin role."""
     db = open_database(location, create=create)
     name = getpass.getuser()
-    return AppContext(db, Actor(name, "admin", name))
+    # the site key unwrapped at login stays in this keyring for the window's session
+    keyring = Keyring(legacy_dir=AppPaths.default().keys_dir)
+    return AppContext(db, Actor(name, "admin", name), keyring=keyring)
 
 
 def open_or_rescue(location: str, backup_folder: Path,

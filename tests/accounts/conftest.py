@@ -13,6 +13,7 @@ from argon2 import PasswordHasher, Type
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.services import accounts
+from posko_desktop.core.sync import keywrap
 
 PASSWORDS = {
     "admin": "Kantor-Gubernur-9",
@@ -26,6 +27,7 @@ ROLES = {"admin": "admin", "opr": "operator", "spv": "supervisor"}
 def cheap_hasher(monkeypatch):
     monkeypatch.setattr(accounts, "PASSWORD_HASHER",
                         PasswordHasher(time_cost=1, memory_cost=64, parallelism=1, type=Type.ID))
+    monkeypatch.setattr(keywrap, "KDF", keywrap.KdfParams(1, 64, 1))  # site key wrapping
     accounts._dummy_hash.cache_clear()
     yield
     accounts._dummy_hash.cache_clear()

@@ -69,7 +69,8 @@ def test_init_with_admin_then_login_required(run, db_path):
     code, out, _ = run("--user", "admin", "user", "list", "--format", "json", password=ADMIN_PW)
     assert code == 0 and json.loads(out)["users"][0]["username"] == "admin"
     actions = [e.action for e in rows(db_path, AuditEntry)]
-    assert actions == ["user.create", "auth.login_failed", "auth.login"]
+    assert actions == ["user.create", "site_key.create", "site_key.grant", "auth.login_failed",
+                       "auth.login"]  # the site key is made with the first administrator
     # re-running the same init is harmless without a login; changing the site needs one
     assert run("init", "--site", "33", "--site-name", "Posko")[0] == 0
     assert run("init", "--site", "33", "--site-name", "Nama Baru")[0] == 2

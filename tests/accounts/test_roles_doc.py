@@ -23,7 +23,7 @@ from sqlalchemy import text
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import NotFoundError, PermissionDenied
-from posko_desktop.core.services import accounts, audit, settings_service, sync
+from posko_desktop.core.services import accounts, audit, settings_service, site_key, sync
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Permission, Role, can
@@ -227,6 +227,7 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "keys.manage": _past_the_check(lambda c: sync.revoke_key(c, "0123456789abcdef")),
     "backup.create": _backup,
     "backup.restore": _restore,
+    "keys.status": lambda w, c: site_key.status(c),
 }
 # Rows of other areas whose service may not exist yet: checked by permission until it does.
 PENDING = {"categories.manage"}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
-from posko_desktop.core.services import accounts, reference, settings_service
+from posko_desktop.core.services import accounts, reference, settings_service, site_key
 from posko_desktop.core.sync import keys
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.accounts import Permission, apply_permission, can
@@ -151,7 +151,11 @@ def test_setup_wizard_creates_the_site_and_the_first_admin(db, qtbot):
     assert reference.site_info(ctx).code == "33.74"
     assert [(u.username, u.role) for u in accounts.list_users(ctx.as_actor(wizard.admin.actor))] \
         == [("kepala", "admin")]
-    assert keys.private_key_path(AppPaths.default().keys_dir, "33.74").exists()
+    # the site key was made with the administrator: in the database (sealed) and in this
+    # session, never as a file in the OS user's folder
+    assert wizard.key == site_key.public_info(ctx) and wizard.key is not None
+    assert ctx.keyring.get("kepala") is not None
+    assert not keys.private_key_path(AppPaths.default().keys_dir, "33.74").exists()
 
 
 @pytest.mark.parametrize("username, users_panel, audit_panel", [

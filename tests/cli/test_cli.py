@@ -54,7 +54,7 @@ def demo_db(site_db, capsys) -> Path:
     code, out, err = run(capsys, "--db", str(site_db), "demo-data", "--incidents", "1500",
                          "--days", "60", "--end-date", "2024-11-30", "--seed", "3")
     assert code == 0, err
-    assert "1500" in out and "%" in err  # progress went to stderr
+    assert "1.500" in out and "%" in err  # progress went to stderr
     return site_db
 
 

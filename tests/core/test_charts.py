@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from posko_desktop.core import charts, i18n
+from posko_desktop.core.dashboard_data import Level
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import reference
-from posko_desktop.core.services.dashboard import Level
 
 D0 = date(2024, 11, 20)
 

@@ -13,12 +13,12 @@ from sqlalchemy import func, select, text
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.dashboard_data import ExportError, Level, csv_text, write_csv
 from posko_desktop.core.db.models_dashboard import NihilReport
 from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.periods import report_period
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import incidents as inc
-from posko_desktop.core.services.dashboard import Level
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput
 from posko_desktop.core.timeutil import WIB
 
@@ -324,15 +324,15 @@ def test_silent_regencies(ctx):
 
 def test_csv_export_round_trip_and_no_formulas(filled, tmp_path):
     data = dash.heatmap(filled, D0, D1)
-    path = dash.write_csv(data.csv_rows(), tmp_path / "heatmap.csv")
+    path = write_csv(data.csv_rows(), tmp_path / "heatmap.csv")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert rows[0][:2] == ["Kode", "Kabupaten/Kota"]
     assert len(rows) == 36
     assert sum(int(v) for row in rows[1:] for v in row[2:]) == sum(dash.daily_counts(filled, D0, D1).total)
-    text_out = dash.csv_text([["=1+1", "-2", "aman"]])
+    text_out = csv_text([["=1+1", "-2", "aman"]])
     assert text_out.strip() == "'=1+1,'-2,aman"
-    with pytest.raises(dash.ExportError):
-        dash.write_csv(rows, tmp_path / "missing" / "x.csv")
+    with pytest.raises(ExportError):
+        write_csv(rows, tmp_path / "missing" / "x.csv")
 
 
 def test_dashboard_on_sqlite_and_postgresql(any_ctx):

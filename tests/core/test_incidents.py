@@ -18,6 +18,7 @@ from posko_desktop.core.domain import (
     ValidationError,
     ValidationErrors,
 )
+from posko_desktop.core.services import incident_log
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput, SortKey
 from posko_desktop.core.timeutil import WIB
@@ -307,7 +308,7 @@ def test_sort_index_walk_and_sorting_the_matches_give_the_same_pages(ctx, monkey
                     col=sort.value, d="DESC" if desc else "ASC")))]
             for sort in (SortKey.TITLE, SortKey.REPORTED, SortKey.NUMBER) for desc in (False, True)}
     for budget in (1_000_000, 3):  # the walk finds every page / always comes back short
-        monkeypatch.setattr(inc, "WALK_BUDGET", budget)
+        monkeypatch.setattr(incident_log, "WALK_BUDGET", budget)
         for (sort, desc), numbers in want.items():
             got = [r.number for off in range(0, len(numbers), 4)
                    for r in inc.query_incidents(ctx, flt, sort, desc, off, 4).rows]

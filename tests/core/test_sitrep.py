@@ -16,7 +16,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Actor, PermissionDenied, ValidationError
 from posko_desktop.core.reports import sitrep_pdf
 from posko_desktop.core.reports.data import SitrepOptions, SitrepTexts
-from posko_desktop.core.services import incidents, reference, sitrep
+from posko_desktop.core.services import demo, incidents, reference, sitrep
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.timeutil import WIB
 
@@ -246,6 +246,19 @@ def test_english_report(sample):
     assert "Wednesday, 27 November 2024" in text
     assert "Page 1 of {}".format(len(reader.pages)) in text
     assert "Halaman" not in text
+
+
+def test_thousands_follow_the_report_language(ctx):
+    """English writes 1,234 and Indonesian 1.234 (the cumulative count of 1,500 demo
+    incidents since the campaign started, gathered by the sitrep service)."""
+    demo.generate(ctx, incidents=1500, days=60, end_date=VOTING_DAY, seed=7)
+    cumulative = sitrep.gather(ctx, SitrepOptions(VOTING_DAY)).figures.cumulative.new
+    assert cumulative >= 1000
+    english, indonesian = f"{cumulative:,}", f"{cumulative:,}".replace(",", ".")
+    text = text_of(render(ctx, lang="en")[1])
+    assert english in text and indonesian not in text
+    text = text_of(render(ctx, lang="id")[1])
+    assert indonesian in text and english not in text
 
 
 def test_one_regency_scope(sample, db_path):

@@ -49,16 +49,21 @@ def _hex(u: str) -> str:
     return uuid.UUID(u).hex
 
 
+def migrate_to(path: Path, revision: str) -> None:
+    """Bring the file to `revision` with the migrations alone (no backup, no checks)."""
+    db = Database(path)
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    db.dispose()
+
+
 def make(output: Path) -> Path:
     output.unlink(missing_ok=True)
     for extra in ("-wal", "-shm"):
         Path(str(output) + extra).unlink(missing_ok=True)
-    db = Database(output)
-    cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, REVISION)
-    db.dispose()
+    migrate_to(output, REVISION)
 
     digest = hashlib.sha256(PNG).hexdigest()
     con = sqlite3.connect(output)

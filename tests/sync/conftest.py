@@ -1,5 +1,6 @@
 """Several sites on one machine: one SQLite file and one key per site, all trusting each
-other (public keys exchanged as files, fingerprints confirmed as an admin would)."""
+other (public keys exchanged as files, fingerprints confirmed as an admin would). Each site
+has its first administrator, whose session holds the site key (made with that account)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,29 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, Type
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor
+from posko_desktop.core.services import accounts, reference
 from posko_desktop.core.services import incidents as inc
-from posko_desktop.core.services import reference
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.incidents import IncidentInput
-from posko_desktop.core.sync import keys
+from posko_desktop.core.sync import keywrap
+
+ADMIN_PASSWORD = "Kunci-Situs-Aman-1"
+
+
+@pytest.fixture(autouse=True)
+def cheap_crypto(monkeypatch):
+    """Cheap Argon2 parameters for hashes and key wrapping (tests only; see
+    tests/accounts/conftest.py)."""
+    monkeypatch.setattr(accounts, "PASSWORD_HASHER",
+                        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1, type=Type.ID))
+    monkeypatch.setattr(keywrap, "KDF", keywrap.KdfParams(1, 64, 1))
 
 
 @dataclass
@@ -29,6 +43,13 @@ class Site:
     path: Path
     key_file: Path
 
+    @property
+    def key(self) -> Ed25519PrivateKey:
+        """The site key as the logged-in administrator's session holds it."""
+        key = self.ctx.keyring.get(self.ctx.actor.username)
+        assert key is not None
+        return key
+
 
 def make_site(template: Path, base: Path, code: str, name: str) -> Site:
     folder = base / ("site-" + code.replace(".", ""))
@@ -36,10 +57,11 @@ def make_site(template: Path, base: Path, code: str, name: str) -> Site:
     path = folder / "posko.sqlite3"
     shutil.copy(template, path)
     db = open_database(path)
-    ctx = AppContext(db, Actor("admin-" + code, "admin", "Admin " + code))
-    reference.init_site(ctx, code, name)
+    setup = AppContext(db, Actor("admin-" + code, "admin", "Admin " + code))
+    reference.init_site(setup, code, name)
+    admin = accounts.create_first_admin(setup, "admin-" + code, ADMIN_PASSWORD, "Admin " + code)
+    ctx = setup.as_actor(admin.actor)
     keys_dir = folder / "keys"
-    keys.ensure_keypair(keys_dir, code)
     key_file = folder / "site.poskokey"
     svc.export_public_key(ctx, keys_dir, key_file)
     return Site(code, ctx, keys_dir, path, key_file)

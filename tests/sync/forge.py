@@ -8,6 +8,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from posko_desktop.core.sync import keys
 
 
@@ -23,7 +25,7 @@ def write_members(path: Path, members: dict[str, bytes], level: int = 6) -> Path
     return path
 
 
-def resign(src: Path, out: Path, keys_dir: Path, site_code: str,
+def resign(src: Path, out: Path, key: Ed25519PrivateKey,
            members: Callable[[dict[str, bytes]], None] | None = None,
            manifest: Callable[[dict], None] | None = None) -> Path:
     """Change members and/or the manifest, then list the new hashes and sign again with
@@ -40,7 +42,7 @@ def resign(src: Path, out: Path, keys_dir: Path, site_code: str,
         manifest(doc)
     raw = json.dumps(doc, indent=1, sort_keys=True).encode("utf-8")
     data["manifest.json"] = raw
-    data["manifest.sig"] = keys.sign(keys.load_private_key(keys_dir, site_code), raw).encode()
+    data["manifest.sig"] = keys.sign(key, raw).encode()
     return write_members(out, data)
 
 

@@ -13,19 +13,26 @@ from posko_desktop.core.services import incidents as inc
 from .conftest import sample
 from .forge import read_members, write_members
 
+ADMIN, PASSWORD = "kepala", "Satu-Komando-Jateng-1"
+
 
 def run(capsys, *args):
+    """As the site's administrator (after `init` made that account)."""
+    if "init" not in args:
+        args = ("--user", ADMIN, *args)
     code = main(list(args))
     out = capsys.readouterr()
     return code, out.out, out.err
 
 
-def test_three_offices_with_the_cli(tmp_path, capsys):
+def test_three_offices_with_the_cli(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("POSKO_PASSWORD", PASSWORD)
     dbs = {code: str(tmp_path / "{c}.sqlite3".format(c=code.replace(".", ""))) for code in
            ("33", "33.22", "33.74")}
     for code, db in dbs.items():
-        code_, out, _ = run(capsys, "--db", db, "init", "--site", code, "--site-name", "Posko " + code)
-        assert code_ == 0 and "Sidik jari kunci tanda tangan" in out  # the key is made at init
+        code_, out, _ = run(capsys, "--db", db, "init", "--site", code, "--site-name", "Posko " + code,
+                            "--admin-user", ADMIN, "--admin-password", PASSWORD)
+        assert code_ == 0 and "Sidik jari kunci tanda tangan" in out  # made with the admin
         key = tmp_path / "key-{c}.poskokey".format(c=code)
         code_, out, _ = run(capsys, "--db", db, "keys", "export", "--out", str(key))
         assert code_ == 0 and "Sidik jari" in out

@@ -65,7 +65,7 @@ def test_bad_signature(sites, package, tmp_path):
 def test_signed_by_another_key_than_the_site_claims(sites, package, tmp_path):
     prov, kab, kota = sites
     data = read_members(package)
-    data["manifest.sig"] = keys.sign(keys.load_private_key(kota.keys_dir, kota.code),
+    data["manifest.sig"] = keys.sign(kota.key,
                                      data["manifest.json"]).encode()
     refused(prov, write_members(tmp_path / "othersig.posko", data))
 
@@ -126,7 +126,7 @@ def test_zip_bomb(sites, package, tmp_path):
     def bomb(m):
         m["blobs/" + hashlib.sha256(zeros).hexdigest()] = zeros
 
-    path = resign(package, tmp_path / "bomb.posko", kab.keys_dir, kab.code, members=bomb)
+    path = resign(package, tmp_path / "bomb.posko", kab.key, members=bomb)
     err = refused(sites[0], path)
     assert "bom zip" in err.text()
 
@@ -142,7 +142,7 @@ def test_too_many_members(sites, package):
 
 def test_newer_format_version(sites, package, tmp_path):
     kab = sites[1]
-    path = resign(package, tmp_path / "v2.posko", kab.keys_dir, kab.code,
+    path = resign(package, tmp_path / "v2.posko", kab.key,
                   manifest=lambda d: d.update(format_version=2))
     err = refused(sites[0], path)
     assert "format paket 2" in err.text()
@@ -154,7 +154,7 @@ def test_malformed_json_record(sites, package, tmp_path):
     def broken(m):
         m["records/incidents.jsonl"] = m["records/incidents.jsonl"][:-20] + b"\n{not json\n"
 
-    path = resign(package, tmp_path / "json.posko", kab.keys_dir, kab.code, members=broken)
+    path = resign(package, tmp_path / "json.posko", kab.key, members=broken)
     err = refused(sites[0], path)
     assert "records/incidents.jsonl" in err.text()
 
@@ -167,7 +167,7 @@ def test_record_breaking_the_schema(sites, package, tmp_path):
         rows[0]["severity"] = "gawat"
         m["records/incidents.jsonl"] = jsonl(rows)
 
-    err = refused(sites[0], resign(package, tmp_path / "schema.posko", kab.keys_dir, kab.code,
+    err = refused(sites[0], resign(package, tmp_path / "schema.posko", kab.key,
                                    members=bad))
     assert "severity" in err.text()
 
@@ -180,7 +180,7 @@ def test_unknown_regency_code(sites, package, tmp_path):
         rows[0]["regency_code"] = "33.99"
         m["records/incidents.jsonl"] = jsonl(rows)
 
-    err = refused(sites[0], resign(package, tmp_path / "regency.posko", kab.keys_dir, kab.code,
+    err = refused(sites[0], resign(package, tmp_path / "regency.posko", kab.key,
                                    members=bad))
     assert "33.99" in err.text()
 
@@ -192,7 +192,7 @@ def test_duplicate_ids_inside_one_package(sites, package, tmp_path):
         rows = lines(m["records/incidents.jsonl"])
         m["records/incidents.jsonl"] = jsonl(rows + rows)
 
-    err = refused(sites[0], resign(package, tmp_path / "dup.posko", kab.keys_dir, kab.code,
+    err = refused(sites[0], resign(package, tmp_path / "dup.posko", kab.key,
                                    members=dup))
     assert "dua kali" in err.text()
 
@@ -204,7 +204,7 @@ def test_duplicate_followup_ids(sites, package, tmp_path):
         rows = lines(m["records/followups.jsonl"])
         m["records/followups.jsonl"] = jsonl(rows + rows[:1])
 
-    refused(sites[0], resign(package, tmp_path / "dupfu.posko", kab.keys_dir, kab.code,
+    refused(sites[0], resign(package, tmp_path / "dupfu.posko", kab.key,
                              members=dup))
 
 
@@ -279,5 +279,5 @@ def test_refused_bulk_import_keeps_the_search_triggers(sites, package, tmp_path,
 
     before = triggers()
     assert "incident_fts_ai" in before
-    refused(prov, resign(package, tmp_path / "late.posko", kab.keys_dir, kab.code, members=bad))
+    refused(prov, resign(package, tmp_path / "late.posko", kab.key, members=bad))
     assert triggers() == before

@@ -139,8 +139,8 @@ def test_helper_process_refuses_like_this_process(sites, tmp_path, fault):
             rows.append(dict(rows[1]))
         m[name] = jsonl(rows)
 
-    path = resign(send(kab, prov, tmp_path, full=True), tmp_path / "bad.posko", kab.keys_dir,
-                  kab.code, members=bad)
+    path = resign(send(kab, prov, tmp_path, full=True), tmp_path / "bad.posko", kab.key,
+                  members=bad)
     twin = copy_site_db(prov, tmp_path / "twin.sqlite3")
     before = table_dump(prov)
     with pytest.raises(svc.PackageError) as here:
@@ -199,7 +199,7 @@ def test_identical_record_file_does_not_hide_an_id_twice(sites, tmp_path):
         live = lines(m["records/incidents.jsonl"])[3]
         m["records/tombstones.jsonl"] += jsonl([{**live, "deleted": True}])
 
-    path = resign(second, tmp_path / "twice.posko", kab.keys_dir, kab.code, members=twice)
+    path = resign(second, tmp_path / "twice.posko", kab.key, members=twice)
     err = pytest.raises(svc.PackageError, svc.import_package, prov.ctx, path).value
     assert "dua kali" in err.text()
 

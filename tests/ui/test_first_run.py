@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.services import reference
+from posko_desktop.core.services import reference, site_key
 from posko_desktop.core.sync import keys
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
@@ -29,10 +29,9 @@ def test_first_run_dialog_initialises_a_regency_office(db, db_path, qtbot):
     assert not dialog.isVisible()
     assert reference.site_or_none(ctx) == reference.SiteInfo("33.74", "Posko Desk Pilkada Kota Semarang")
     assert sql(db_path, "SELECT code, name FROM local_site") == [("33.74", "Posko Desk Pilkada Kota Semarang")]
-    # the site's signing key exists from the start, private key readable by the user only
-    key_file = keys.private_key_path(AppPaths.default().keys_dir, "33.74")
-    assert key_file.exists() and (key_file.stat().st_mode & 0o077) == 0
-    assert dialog.key.short_fingerprint.count("-") == 4
+    # no signing key yet, and never a file of it: it is made with the first administrator
+    assert not keys.private_key_path(AppPaths.default().keys_dir, "33.74").exists()
+    assert site_key.public_info(ctx) is None
 
 
 def test_first_run_refuses_an_empty_name_and_writes_nothing(db, db_path, qtbot):

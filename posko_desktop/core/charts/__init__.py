@@ -1,4 +1,4 @@
-"""matplotlib Figure builders (no Qt, never pyplot): data from core.services.dashboard in,
+"""matplotlib Figure builders (no Qt, never pyplot): data from core.dashboard_data in,
 Figure out. Used by the dashboard, the PDF sitrep and `posko chart`."""
 
 from posko_desktop.core.charts.categories import category_figure, severity_figure

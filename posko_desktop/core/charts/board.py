@@ -10,13 +10,13 @@ from posko_desktop.core.charts.categories import category_figure, severity_figur
 from posko_desktop.core.charts.heatmap import heatmap_figure
 from posko_desktop.core.charts.tilemap import tile_map_figure
 from posko_desktop.core.charts.trend import trend_figure
-from posko_desktop.core.services import dashboard as dash
+from posko_desktop.core.dashboard_data import DashboardSnapshot, levels_csv_rows
 
 KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
 DPI = 100
 
 
-def dashboard_figures(snap: dash.DashboardSnapshot,
+def dashboard_figures(snap: DashboardSnapshot,
                       sizes: dict[str, tuple[int, int]] | None = None,
                       ) -> dict[str, tuple[Figure, list[list[Any]]]]:
     """kind -> (figure, CSV rows of its data). `sizes`: kind -> (width, height) in pixels."""
@@ -31,7 +31,7 @@ def dashboard_figures(snap: dash.DashboardSnapshot,
     names = {code: info.name for code, info in snap.report.items()}
     return {
         "tilemap": (tile_map_figure(snap.levels, figsize=inches("tilemap", (6.0, 4.0)), names=names),
-                    dash.levels_csv_rows(snap.levels, names)),
+                    levels_csv_rows(snap.levels, names)),
         "trend": (trend_figure(snap.series, figsize=inches("trend", (8.0, 4.0))),
                   snap.series.csv_rows()),
         "heatmap": (heatmap_figure(snap.heatmap, figsize=inches("heatmap", (6.0, 7.0))),

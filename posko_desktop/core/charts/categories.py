@@ -12,7 +12,6 @@ from posko_desktop.core.charts.style import (
     chart_style,
     day_ticks,
     figure_title,
-    format_int,
     group_color,
     margins,
     new_figure,
@@ -20,14 +19,14 @@ from posko_desktop.core.charts.style import (
     set_hit,
     text_width,
 )
-from posko_desktop.core.i18n import _
-from posko_desktop.core.services.dashboard import (
+from posko_desktop.core.dashboard_data import (
     SEVERITIES,
     CategoryBreakdown,
     CategoryMode,
     SeverityBreakdown,
 )
-from posko_desktop.core.timeutil import format_date_long
+from posko_desktop.core.i18n import _
+from posko_desktop.core.textrules import format_date_long, format_int
 
 
 def category_figure(data: CategoryBreakdown, *, title: str | None = None,

@@ -16,9 +16,9 @@ from posko_desktop.core.charts.style import (
     set_hit,
     text_width,
 )
+from posko_desktop.core.dashboard_data import HeatmapData
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services.dashboard import HeatmapData, format_number
-from posko_desktop.core.timeutil import format_date_long
+from posko_desktop.core.textrules import format_date_long, format_number
 
 
 def heatmap_figure(data: HeatmapData, *, title: str | None = None,

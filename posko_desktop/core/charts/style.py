@@ -17,9 +17,10 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
+from posko_desktop.core.dashboard_data import SEVERITIES, Level
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.i18n import N_, current_language
-from posko_desktop.core.services.dashboard import SEVERITIES, Level, short_date
+from posko_desktop.core.i18n import N_
+from posko_desktop.core.textrules import short_date
 
 logger = logging.getLogger(__name__)
 
@@ -108,12 +109,6 @@ def text_width(text: str, size: float) -> float:
 def no_data(ax: Any, text: str) -> None:
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
             color="#555555", fontsize=10)
-
-
-def format_int(value: int) -> str:
-    """12500 -> '12.500' (id) / '12,500' (en)."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if current_language() == "id" else text
 
 
 def day_ticks(ax: Any, days: list[date], axis: str = "x", max_labels: int = 10) -> None:

@@ -20,9 +20,9 @@ from posko_desktop.core.charts.style import (
     new_figure,
     set_hit,
 )
+from posko_desktop.core.dashboard_data import Level, RegencyLevel
 from posko_desktop.core.i18n import _
 from posko_desktop.core.resources import load_json
-from posko_desktop.core.services.dashboard import Level, RegencyLevel
 
 TILE = 0.92  # tile size within its grid cell
 

@@ -15,15 +15,14 @@ from posko_desktop.core.charts.style import (
     chart_style,
     day_ticks,
     figure_title,
-    format_int,
     margins,
     new_figure,
     no_data,
     set_hit,
 )
+from posko_desktop.core.dashboard_data import DailySeries, election_milestones
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services.dashboard import DailySeries, election_milestones, format_number
-from posko_desktop.core.timeutil import format_date_long
+from posko_desktop.core.textrules import format_date_long, format_int, format_number
 
 
 def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | None = None,

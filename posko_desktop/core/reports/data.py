@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from posko_desktop.core.dashboard_data import DailySeries, RegencyLevel
 from posko_desktop.core.periods import ReportPeriod
 
 SEVERITIES = ("rendah", "sedang", "tinggi", "kritis")
@@ -238,8 +239,8 @@ class SitrepData:
     notable_total: int  # notable incidents; `notable` holds those described in full
     actions: ActionSummary
     appendix: tuple[AppendixRow, ...]
-    trend: Any  # services.dashboard.DailySeries, drawn by charts.trend_figure
-    levels: Any  # dict[str, services.dashboard.RegencyLevel], drawn by charts.tile_map_figure
+    trend: DailySeries  # drawn by charts.trend_figure
+    levels: dict[str, RegencyLevel]  # drawn by charts.tile_map_figure
     texts: SitrepTexts = field(default_factory=SitrepTexts)
     generated_at: datetime | None = None
     number: str | None = None  # None: a draft (not issued)

@@ -44,6 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from posko_desktop.core.dashboard_data import Level, ReportStatus
 from posko_desktop.core.domain import ReferralState, Severity, SourceType, Status
 from posko_desktop.core.i18n import _, language
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -57,8 +58,15 @@ from posko_desktop.core.reports.data import (
 )
 from posko_desktop.core.reports.fonts import SANS, SERIF, register_fonts
 from posko_desktop.core.resources import resource_path
-from posko_desktop.core.services.dashboard import Level, ReportStatus
-from posko_desktop.core.timeutil import format_date, format_date_long, to_wib
+from posko_desktop.core.textrules import (
+    format_date,
+    format_date_long,
+    format_datetime,
+    format_int,
+    format_signed,
+    format_time,
+)
+from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
 
@@ -118,37 +126,16 @@ def fit(text: str, width: float, font: str = SANS, size: float = 6.8) -> str:
     return text[:lo].rstrip() + "…"
 
 
-def hhmm(moment: datetime, lang: str) -> str:
-    local = to_wib(moment)
-    sep = "." if lang == "id" else ":"
-    return f"{local.hour:02d}{sep}{local.minute:02d}"
-
-
 def when(moment: datetime | None, lang: str) -> str:
     """'26-11-2024 14.05' (WIB implied by the column header or text)."""
-    if moment is None:
-        return "–"
-    return "{d} {t}".format(d=to_wib(moment).strftime("%d-%m-%Y"), t=hhmm(moment, lang))
+    return format_datetime(moment, lang) if moment is not None else "–"
 
 
 def when_short(moment: datetime | None, lang: str) -> str:
     """'26-11 14.05' for the compact lists (the year is the report's)."""
     if moment is None:
         return "–"
-    return "{d} {t}".format(d=to_wib(moment).strftime("%d-%m"), t=hhmm(moment, lang))
-
-
-def signed(n: int) -> str:
-    if n > 0:
-        return f"+{n:,}".replace(",", ".")
-    if n < 0:
-        return f"−{-n:,}".replace(",", ".")
-    return "0"
-
-
-def num(n: int) -> str:
-    """Thousands separated the Indonesian way (1.234)."""
-    return f"{n:,}".replace(",", ".")
+    return "{d} {t}".format(d=to_wib(moment).strftime("%d-%m"), t=format_time(moment, lang))
 
 
 def countdown_text(days: int) -> str:
@@ -472,6 +459,10 @@ class _Renderer:
         self.width = self.pagesize[0] - 45 * mm  # frame width (25 mm left, 20 mm right)
         self.height = self.pagesize[1] - 35 * mm
 
+    def num(self, n: int) -> str:
+        """A count in the report's language: 1.234 (id) / 1,234 (en)."""
+        return format_int(n, self.lang)
+
     # -- plumbing
     def write(self, stream: IO[bytes]) -> int:
         d = self.d
@@ -499,21 +490,21 @@ class _Renderer:
         left = (_("No. {number}").format(number=d.number) if d.number
                 else _("DRAFT – not issued"))
         running = "{title} – {date}".format(title=_("Daily situation report"),
-                                              date=format_date_long(d.options.report_date))
+                                              date=format_date_long(d.options.report_date, self.lang))
         return _Footer(left, _("Page {page} of {total}"), generated, anchor, running,
                        "" if d.number else _("DRAFT"))
 
     def title_text(self) -> str:
         return "{t} – {d}".format(t=_("Daily situation report"),
-                                  d=format_date_long(self.d.options.report_date))
+                                  d=format_date_long(self.d.options.report_date, self.lang))
 
     def period_text(self) -> str:
         p = self.d.period
         return _("{start_day} at {start_time} WIB to {end_day} at {end_time} WIB").format(
-            start_day=format_date_long(to_wib(p.start).date()),
-            start_time=hhmm(p.start, self.lang),
-            end_day=format_date_long(to_wib(p.end).date()),
-            end_time=hhmm(p.end, self.lang),
+            start_day=format_date_long(to_wib(p.start).date(), self.lang),
+            start_time=format_time(p.start, self.lang),
+            end_day=format_date_long(to_wib(p.end).date(), self.lang),
+            end_time=format_time(p.end, self.lang),
         )
 
     def story(self) -> list[Flowable]:
@@ -601,10 +592,10 @@ class _Renderer:
         else:
             cd_text = _("{h}: {n} day(s) after voting day ({day})")
         cd_text = cd_text.format(h=countdown_text(cd), n=abs(cd),
-                                 day=format_date_long(d.voting_day))
+                                 day=format_date_long(d.voting_day, self.lang))
         rows = [
             (_("To"), d.recipient),
-            (_("Day, date"), format_date_long(d.options.report_date)),
+            (_("Day, date"), format_date_long(d.options.report_date, self.lang)),
             (_("Period covered"), self.period_text()),
             (_("Scope"), self.scope_text()),
             (_("Election stage"), stages),
@@ -659,7 +650,7 @@ class _Renderer:
         st, f = self.st, self.d.figures
         head = [self.p(_("Item"), st.head), self.p(_("This period"), st.head),
                 self.p(_("Previous period"), st.head), self.p(_("Change"), st.head),
-                self.p(_("Cumulative since {day}").format(day=format_date(f.cumulative_from)),
+                self.p(_("Cumulative since {day}").format(day=format_date(f.cumulative_from, self.lang)),
                        st.head)]
         rows: list[list[Any]] = [head]
         subheads: list[int] = []
@@ -673,7 +664,8 @@ class _Renderer:
                           st.cell_b if bold else st.cell)
             if bold:
                 bold_rows.append(len(rows))
-            rows.append([cell, num(a), num(b), signed(a - b), num(c)])
+            rows.append([cell, self.num(a), self.num(b), format_signed(a - b, self.lang),
+                         self.num(c)])
 
         add(_("New incidents"), lambda c: c.new, bold=True)
         add(_("of which still open"), lambda c: c.open, indent=True)
@@ -731,12 +723,12 @@ class _Renderer:
             return out + [self.nihil()]
         intro = _("Incidents of high or critical severity in the period, and incidents verified "
                   "or taken into follow-up in the period: {count}, the most severe first."
-                  ).format(count=num(d.notable_total))
+                  ).format(count=self.num(d.notable_total))
         rest = d.notable_total - len(d.notable)
         if rest > 0:
             intro += " " + _("The first {n} are described in full; the other {m} are marked "
                              "with {mark} in the appendix.").format(
-                n=num(len(d.notable)), m=num(rest), mark=NOTABLE_MARK)
+                n=self.num(len(d.notable)), m=self.num(rest), mark=NOTABLE_MARK)
         out.append(self.p(esc(intro), ParagraphStyle("cintro", parent=st.body_j, leftIndent=14)))
         for i, inc in enumerate(d.notable, start=1):
             if i % 50 == 0:
@@ -749,7 +741,7 @@ class _Renderer:
         place = " – ".join(x for x in (inc.regency_name, inc.kecamatan, inc.desa) if x)
         if inc.location:
             place += " ({})".format(inc.location)
-        people = (_("{n} person(s)").format(n=num(inc.people_involved))
+        people = (_("{n} person(s)").format(n=self.num(inc.people_involved))
                   if inc.people_involved is not None else "–")
         action = "–"
         if inc.latest_action:
@@ -815,8 +807,8 @@ class _Renderer:
         for i, row in enumerate(d.regency_rows, start=1):
             r = len(rows)
             rows.append([str(i), self.p(esc(row.name), st.cell)]
-                        + [num(row.by_group.get(g, 0)) for g in GROUPS]
-                        + [num(row.total),
+                        + [self.num(row.by_group.get(g, 0)) for g in GROUPS]
+                        + [self.num(row.total),
                            self.p(esc(report_status_label(row.report_status)),
                                   missing if row.report_status == "belum" else st.cell_c),
                            self.p(esc(level_label(row.level)),
@@ -829,8 +821,8 @@ class _Renderer:
                 style.append(("BACKGROUND", (11, r), (11, r), fill[0]))
         r = len(rows)
         rows.append(["", self.p("<b>{}</b>".format(_("TOTAL")), st.cell)]
-                    + [num(totals[g]) for g in GROUPS]
-                    + [num(sum(totals.values())), "", ""])
+                    + [self.num(totals[g]) for g in GROUPS]
+                    + [self.num(sum(totals.values())), "", ""])
         style += [("BACKGROUND", (0, r), (-1, r), TOTAL_BG),
                   ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.8)]
         fixed = 8 * mm + 7 * 8 * mm + 13 * mm + 20 * mm + 20 * mm
@@ -875,8 +867,8 @@ class _Renderer:
         out.append(self.p(esc(_(
             "In the period: {notes} follow-up note(s), {status} status change(s), {sent} new "
             "referral(s) to agencies and {updates} referral update(s).").format(
-                notes=num(a.notes), status=num(a.status_changes), sent=num(a.referrals_sent),
-                updates=num(a.referral_updates))),
+                notes=self.num(a.notes), status=self.num(a.status_changes),
+                sent=self.num(a.referrals_sent), updates=self.num(a.referral_updates))),
             ParagraphStyle("eintro", parent=st.body_j, leftIndent=14)))
         if not d.referrals_total:
             return out + [self.nihil()]
@@ -907,8 +899,8 @@ class _Renderer:
                  "that are still open at its end.")
         if d.referrals_total > len(d.referrals):
             note += " " + _("The first {n} of {total} are listed; the table per agency counts "
-                            "all of them.").format(n=num(len(d.referrals)),
-                                                   total=num(d.referrals_total))
+                            "all of them.").format(n=self.num(len(d.referrals)),
+                                                   total=self.num(d.referrals_total))
         out.append(Spacer(1, 1.5 * mm))
         out.append(self.p(esc(note), st.small))
         return out
@@ -923,8 +915,9 @@ class _Renderer:
         for a in self.d.agency_rows:
             values = [a.sent, a.done, a.open, a.overdue]
             totals = [t + v for t, v in zip(totals, values, strict=True)]
-            rows.append([self.p(esc(a.name), st.cell)] + [num(v) for v in values])
-        rows.append([self.p("<b>{}</b>".format(_("TOTAL")), st.cell)] + [num(v) for v in totals])
+            rows.append([self.p(esc(a.name), st.cell)] + [self.num(v) for v in values])
+        rows.append([self.p("<b>{}</b>".format(_("TOTAL")), st.cell)]
+                    + [self.num(v) for v in totals])
         w = self.width - 14
         table = Table(rows, repeatRows=1, hAlign="RIGHT",
                       colWidths=[w * 0.36, w * 0.16, w * 0.16, w * 0.16, w * 0.16])
@@ -950,7 +943,7 @@ class _Renderer:
             what = (_("{stage} begins") if m.starts else _("{stage} ends")).format(
                 stage=m.stage.label(self.lang))
             body.append(Paragraph("{day} ({h} {hours}): {what}".format(
-                day=esc(format_date_long(m.day)), h=_("within"),
+                day=esc(format_date_long(m.day, self.lang)), h=_("within"),
                 hours=_("{n} hours").format(n=24 * max(days, 1)), what=esc(what)),
                 st.item, bulletText="–"))
         body.extend(self.free_text(d.texts.outlook))
@@ -969,7 +962,7 @@ class _Renderer:
                                       st.body_j)]
         lines: list[Flowable] = [
             self.p(esc("{place}, {day}".format(place=s.place,
-                                                day=format_date(d.options.report_date))), st.sign),
+                                                day=format_date(d.options.report_date, self.lang))), st.sign),
             self.p(esc(s.position), st.sign),
             Spacer(1, 20 * mm),
         ]

@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
-from posko_desktop.core.domain import Actor, NotFoundError, PoskoError, ValidationError
+from posko_desktop.core.domain import Actor, NotFoundError, PoskoError, StaleEdit, ValidationError
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.resources import resource_path
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, site_key
 from posko_desktop.core.services.authz import Permission, Role, require
+from posko_desktop.core.services.edit_versions import check_token, digest, last_audited
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class UserInfo:
     last_login_at: datetime | None
     created_at: datetime
     created_by: str
+    version: str = ""  # what an admin's change of this view passes as expected_version
 
     @property
     def actor(self) -> Actor:
@@ -107,7 +109,14 @@ class LoginResult:
 def _info(u: UserAccount) -> UserInfo:
     return UserInfo(u.username, u.display_name, u.role, u.active, u.locked,
                     u.must_change_password, u.failed_attempts, u.last_login_at, u.created_at,
-                    u.created_by)
+                    u.created_by, user_version(u))
+
+
+def user_version(u: UserAccount) -> str:
+    """Changes with every change an admin could be overtaken by: the account's attributes,
+    its password (reset or changed) and a lockout; not with logins or failed logins."""
+    return digest(u.display_name, u.role, u.active, u.locked, u.must_change_password,
+                  u.password_changed_at, u.updated_at)
 
 
 def _public(u: UserAccount) -> dict[str, object]:
@@ -291,6 +300,7 @@ def create_first_admin(ctx: AppContext, username: str, password: str,
         s.flush()
         audit.record(s, Actor(name, Role.ADMIN.value, user.display_name), "user.create",
                      "user", name, before=None, after=_public(user), at=now, detail="first_admin")
+        site_key.on_first_admin(s, ctx, user, password, now)
         info = _info(user)
     logger.info("First administrator %s created", name)
     ctx.bus.publish(Change("user", (name,)))
@@ -321,6 +331,7 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
         s.flush()
         audit.record(s, ctx.actor, "user.create", "user", name, before=None, after=_public(user),
                      at=now)
+        site_key.on_user_added(s, ctx, user, password, now)
         info = _info(user)
     logger.info("User %s (%s) added by %s", name, role, ctx.actor.username)
     ctx.bus.publish(Change("user", (name,)))
@@ -328,11 +339,15 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
 
 
 def _update(ctx: AppContext, username: str, action: str, change: dict[str, object],
-            *, detail: str = "") -> UserInfo:
-    """Apply attribute changes to one account, audited with before/after values."""
+            *, detail: str = "", expected_version: str | None = None) -> UserInfo:
+    """Apply attribute changes to one account, audited with before/after values. With
+    `expected_version` (`UserInfo.version` as the admin saw it), refused (StaleEdit,
+    nothing written) when the account changed since."""
     require(ctx.actor, Permission.USERS_MANAGE)
     with ctx.db.write() as s:
         user = _get(s, username)
+        if expected_version is not None:
+            _require_version(s, user, expected_version)
         if ("active" in change and not change["active"]) or (
                 "role" in change and change["role"] != Role.ADMIN.value):
             if user.username == ctx.actor.username and "active" in change:
@@ -354,37 +369,69 @@ def _update(ctx: AppContext, username: str, action: str, change: dict[str, objec
     return info
 
 
-def disable_user(ctx: AppContext, username: str) -> UserInfo:
-    return _update(ctx, username, "user.disable", {"active": False})
+def _require_version(s: Session, user: UserAccount, expected: str) -> None:
+    version = user_version(user)
+    if check_token(expected, user.username) == version:
+        return
+    who, at = last_audited(s, "user", user.username, ("user.", "auth.lockout")) or (
+        user.username, user.updated_at)
+    logger.info("Stale change of user %s refused", user.username)
+    raise StaleEdit(N_("User {username} was changed by {name} at {time} since you opened it; "
+                       "your change was not saved."),
+                    version=version, current=_public(user), changed_by=who, changed_at=at,
+                    username=user.username)
 
 
-def enable_user(ctx: AppContext, username: str) -> UserInfo:
-    return _update(ctx, username, "user.enable", {"active": True})
+def disable_user(ctx: AppContext, username: str, *,
+                 expected_version: str | None = None) -> UserInfo:
+    info = _update(ctx, username, "user.disable", {"active": False},
+                   expected_version=expected_version)
+    site_key.after_access_change(ctx, info.username)
+    return info
 
 
-def set_role(ctx: AppContext, username: str, role: str) -> UserInfo:
-    return _update(ctx, username, "user.role", {"role": _valid_role(role)})
+def enable_user(ctx: AppContext, username: str, *,
+                expected_version: str | None = None) -> UserInfo:
+    info = _update(ctx, username, "user.enable", {"active": True},
+                   expected_version=expected_version)
+    site_key.after_access_change(ctx, info.username)
+    return info
 
 
-def set_display_name(ctx: AppContext, username: str, display_name: str) -> UserInfo:
-    return _update(ctx, username, "user.rename", {"display_name": (display_name or "").strip()[:120]})
+def set_role(ctx: AppContext, username: str, role: str, *,
+             expected_version: str | None = None) -> UserInfo:
+    info = _update(ctx, username, "user.role", {"role": _valid_role(role)},
+                   expected_version=expected_version)
+    site_key.after_access_change(ctx, info.username)
+    return info
 
 
-def unlock_user(ctx: AppContext, username: str) -> UserInfo:
+def set_display_name(ctx: AppContext, username: str, display_name: str, *,
+                     expected_version: str | None = None) -> UserInfo:
+    return _update(ctx, username, "user.rename", {"display_name": (display_name or "").strip()[:120]},
+                   expected_version=expected_version)
+
+
+def unlock_user(ctx: AppContext, username: str, *,
+                expected_version: str | None = None) -> UserInfo:
     return _update(ctx, username, "user.unlock",
-                   {"locked": False, "failed_attempts": 0, "last_failed_at": None})
+                   {"locked": False, "failed_attempts": 0, "last_failed_at": None},
+                   expected_version=expected_version)
 
 
-def reset_password(ctx: AppContext, username: str, new_password: str) -> UserInfo:
+def reset_password(ctx: AppContext, username: str, new_password: str, *,
+                   expected_version: str | None = None) -> UserInfo:
     """An admin sets a temporary password; the user must change it at the next login."""
     require(ctx.actor, Permission.USERS_MANAGE)
     name = normalize_username(username)
     check_password_policy(new_password, name)
     hashed = hash_password(new_password)
-    return _update(ctx, name, "user.password_reset",
+    info = _update(ctx, name, "user.password_reset",
                    {"password_hash": hashed, "must_change_password": True, "locked": False,
                     "failed_attempts": 0, "last_failed_at": None,
-                    "password_changed_at": ctx.now()})
+                    "password_changed_at": ctx.now()}, expected_version=expected_version)
+    site_key.after_password_reset(ctx, info.username, new_password)
+    return info
 
 
 def change_password(ctx: AppContext, old_password: str, new_password: str) -> UserInfo:
@@ -407,6 +454,7 @@ def change_password(ctx: AppContext, old_password: str, new_password: str) -> Us
         user.updated_at = now
         audit.record(s, ctx.actor, "user.password_change", "user", name, before=before,
                      after={"must_change_password": False}, at=now)
+        site_key.on_password_change(s, ctx, user, old_password, new_password, now)
         info = _info(user)
     logger.info("User %s changed their password", name)
     ctx.bus.publish(Change("user", (name,)))
@@ -469,6 +517,7 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
             audit.record(s, _actor(user), success_action, "user", user.username, before=None,
                          after=None, at=now, detail="must_change_password"
                          if user.must_change_password else "")
+            site_key.on_login(s, ctx, user, password, now)
             result = LoginResult(_info(user), user.must_change_password)
     if error is not None:
         logger.info("Login refused for %r: %s", name, error.text_in("en"))
@@ -481,9 +530,10 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
 def login_read_only(ctx: AppContext, username: str, password: str) -> LoginResult:
     """Login to a database that cannot be written (read-only file, folder or medium;
     damage found): the password, the lock and the disabled flag are checked as usual, but
-    nothing is recorded — no `last_login_at`, no audit line, failures are not counted,
-    a forced password change waits for a writable database (docs/decisions.md). Whoever can read such a file can read the
-    password hashes in it anyway, so the lockout protects nothing extra there."""
+    nothing is recorded — no `last_login_at`, no audit line, failures are not counted, a
+    forced password change waits for a writable database, the site key is not unsealed
+    (nothing can be exported from it). Whoever can read such a file can read the password
+    hashes in it anyway, so the lockout protects nothing extra there (docs/decisions.md)."""
     name = normalize_username(username)
     with ctx.db.read() as s:
         user = s.scalars(select(UserAccount).where(UserAccount.username == name)).first()

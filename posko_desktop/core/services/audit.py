@@ -40,6 +40,7 @@ from posko_desktop.core.domain import Actor, Page, PoskoError, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.textrules import neutralise_cell
 from posko_desktop.core.timeutil import to_wib, wib_range
 
 logger = logging.getLogger(__name__)
@@ -440,14 +441,6 @@ def known_actions(ctx: AppContext) -> list[str]:
 
 # --- export ------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def neutralise(text: str) -> str:
-    """OWASP CSV injection: a cell that a spreadsheet would run as a formula gets a quote."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _export_header() -> list[str]:
     return [_("No."), _("Time (WIB)"), _("Time (UTC)"), _("User"), _("Role"), _("Name"),
             _("Site"), _("Action"), _("Record type"), _("Record"), _("Changes"), _("Detail"),
@@ -520,7 +513,7 @@ def _write_csv(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progress
         writer = csv.writer(fh)
         writer.writerow(_export_header())
         for r in _iter_rows(ctx, flt, progress):
-            writer.writerow([neutralise(c) if isinstance(c, str) else c for c in _export_cells(r)])
+            writer.writerow([neutralise_cell(c) for c in _export_cells(r)])
             count += 1
     return count
 
@@ -543,12 +536,9 @@ def _write_xlsx(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progres
     for r in _iter_rows(ctx, flt, progress):
         cells = []
         for value in _export_cells(r):
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws, value=neutralise_cell(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
-                if value.startswith(_FORMULA_START):
-                    cell.value = neutralise(value)
-                    cell.data_type = "s"
             cells.append(cell)
         ws.append(cells)
         count += 1

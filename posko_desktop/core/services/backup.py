@@ -6,8 +6,8 @@ the online backup API, checked with the full `integrity_check` before it is kept
 copy is the snapshot, so the check of the copy is the full check of the database at that
 moment (a failing copy leads to a check of the live file, and on damage to
 `health.DatabaseDamaged`: writes stop, the older backups stay). Evidence files live in
-the database (`blob`), and so will the site's signing key, wrapped per user: the copy
-carries everything the site needs to go on. Server mode: `pg_dump -Fc`, checked with
+the database (`blob`), and so is the site's signing key, sealed per user: the copy carries
+everything the site needs to go on. Server mode: `pg_dump -Fc`, checked with
 `pg_restore --list`. Every backup is audited (`backup.create`) when the database can be
 written; a read-only or damaged database can still be backed up.
 """

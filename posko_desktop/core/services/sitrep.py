@@ -32,6 +32,7 @@ from uuid6 import uuid7
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
+from posko_desktop.core.dashboard_data import Level, ReportStatus
 from posko_desktop.core.db.models import Agency, Category, FollowUp, Incident
 from posko_desktop.core.db.models_sitrep import IssuedSitrep
 from posko_desktop.core.domain import (
@@ -46,7 +47,6 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import LANGUAGES, N_, _, language
-from posko_desktop.core.i18n import current_language as d_lang
 from posko_desktop.core.periods import ReportPeriod, report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import sitrep_pdf
@@ -74,6 +74,7 @@ from posko_desktop.core.services import audit, dashboard
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code, regencies
+from posko_desktop.core.textrules import format_int
 from posko_desktop.core.timeutil import month_roman, wib_day_start
 
 logger = logging.getLogger(__name__)
@@ -483,12 +484,6 @@ def default_highlights(data: SitrepData) -> list[str]:
         return _highlights(data)
 
 
-def _n(value: int) -> str:
-    """1.546 in Indonesian, 1,546 in English."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if d_lang() == "id" else text
-
-
 def _highlights(d: SitrepData) -> list[str]:
     f = d.figures
     p, prev = f.period, f.previous
@@ -496,25 +491,26 @@ def _highlights(d: SitrepData) -> list[str]:
     severe = p.by_severity.get("tinggi", 0) + p.by_severity.get("kritis", 0)
     if p.new == 0:
         out.append(_("No incidents were recorded in the period (previous period: {prev})."
-                     ).format(prev=_n(prev.new)))
+                     ).format(prev=format_int(prev.new)))
     else:
         diff = p.new - prev.new
         trend = (_("up {n} from the previous period") if diff > 0 else
                  _("down {n} from the previous period") if diff < 0 else
-                 _("the same as the previous period")).format(n=_n(abs(diff)))
+                 _("the same as the previous period")).format(n=format_int(abs(diff)))
         out.append(_("{n} incidents were recorded in the period ({trend}); {severe} of them "
                      "of high or critical severity, {open} still open.").format(
-            n=_n(p.new), trend=trend, severe=_n(severe), open=_n(p.open)))
+            n=format_int(p.new), trend=trend, severe=format_int(severe),
+            open=format_int(p.open)))
     if d.is_province and p.new:
         top = sorted((r for r in d.regency_rows if r.total), key=lambda r: (-r.total, r.code))[:3]
         out.append(_("Most incidents: {list}.").format(
-            list=", ".join("{} ({})".format(r.name, _n(r.total)) for r in top)))
+            list=", ".join("{} ({})".format(r.name, format_int(r.total)) for r in top)))
     if p.new:
         code, n = max(sorted(p.by_group.items()), key=lambda kv: kv[1])
         group = next((g for g in d.groups if g.code == code), None)
         out.append(_("Most frequent category group: {code} {label} ({n}, {pct}% of the period)."
                      ).format(code=code, label=group.label(d.options.lang) if group else "",
-                              n=_n(n), pct=round(100 * n / p.new)))
+                              n=format_int(n), pct=round(100 * n / p.new)))
     levels = Counter(r.level for r in d.regency_rows)
     if d.is_province and levels:
         hot = [r.name for r in d.regency_rows if r.level == "rawan"]
@@ -528,13 +524,13 @@ def _highlights(d: SitrepData) -> list[str]:
     if not d.is_province and d.regency_rows:
         row = d.regency_rows[0]
         try:
-            level = dashboard.Level(row.level).label
+            level = Level(row.level).label
         except ValueError:
             level = row.level
         out.append(_("Situation level of {name}: {level} ({reason}).").format(
             name=row.name, level=level, reason=row.level_reason))
         try:
-            status = dashboard.ReportStatus(row.report_status).label
+            status = ReportStatus(row.report_status).label
         except ValueError:
             status = row.report_status
         out.append(_("Report status for the period: {status}.").format(status=status))

@@ -72,7 +72,7 @@ from posko_desktop.core.domain import (
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import NO_PROGRESS, Progress
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, site_key
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import next_referral_due
 from posko_desktop.core.services.reference import normalize_regency_code
@@ -224,17 +224,15 @@ class LogEntry:
 
 
 def ensure_site_key(ctx: AppContext, keys_dir: Path) -> keymod.PublicKeyInfo:
-    """This site's public key (created on first use, e.g. for a database made before sync)."""
-    with ctx.db.read() as s:
-        site = local_site(s)
-        code, name = site.code, site.name
-    info = keymod.ensure_keypair(keys_dir, code)
-    return keymod.PublicKeyInfo(code, name, info.public_key)
+    """This site's public key, kept in the database (services/site_key.py); SiteKeyError
+    says how the site gets one. `keys_dir` (the old per-OS-user key folder) is read at
+    login through `ctx.keyring`, not here."""
+    return site_key.ensure_public(ctx)
 
 
 def export_public_key(ctx: AppContext, keys_dir: Path, out: Path) -> keymod.PublicKeyInfo:
     require(ctx.actor, Permission.EXPORT)
-    info = ensure_site_key(ctx, keys_dir)
+    info = site_key.session_public_info(ctx)  # the key this session signs with
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(keymod.public_key_file_bytes(info))
     tmp.replace(out)
@@ -508,7 +506,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                                   field="recipient")
         if code not in (BROADCAST, PROVINCE_CODE) and s.get(Regency, code) is None:
             raise ValidationError(N_("Unknown regency code {code}"), field="recipient", code=code)
-        private = keymod.load_private_key(keys_dir, site.code)
+        private = site_key.signing_key(ctx, s)  # unwrapped at login, never from a file
         pub = keymod.public_info(private, site.code, site.name)
         since = "" if full else _acked_since(s, code)
         upto = new_stamp(s, now)

@@ -31,11 +31,11 @@ from posko_desktop.core.spreadsheets.columns import COLUMN_BY_KEY
 from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.spreadsheets.template import DATE_FORMAT
 from posko_desktop.core.spreadsheets.values import (
-    neutralise,
     severity_label,
     source_label,
     status_label,
 )
+from posko_desktop.core.textrules import neutralise_cell
 from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
@@ -202,12 +202,10 @@ def _append_rows(ws: Any, rows: Iterator[list[Any]], total: int, progress: Progr
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = DATE_FORMAT
                 out.append(cell)
-            elif isinstance(value, str):
+            else:
                 # neutralised text never starts with "=", so openpyxl stores it as a string
                 # (it only makes formulas of text that starts with "=")
-                out.append(neutralise(value))
-            else:
-                out.append(value)
+                out.append(neutralise_cell(value))
         ws.append(out)
         count += 1
         if count % BATCH == 0:
@@ -235,6 +233,4 @@ def _csv_cell(i: int, value: Any) -> Any:
         return ""
     if isinstance(value, datetime):
         return value.strftime(CSV_TIME_FORMAT)
-    if isinstance(value, str):
-        return neutralise(value)
-    return value
+    return neutralise_cell(value)

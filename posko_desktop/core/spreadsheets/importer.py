@@ -59,6 +59,7 @@ from posko_desktop.core.spreadsheets.values import (
     parse_people,
     parse_wib_cell,
 )
+from posko_desktop.core.textrules import format_int
 from posko_desktop.core.timeutil import wib_date
 
 logger = logging.getLogger(__name__)
@@ -130,13 +131,13 @@ class ImportReport:
         if self.dry_run:
             text = _("Rows read: {total}; with problems: {bad}; already imported: {skipped}; "
                      "new incidents to import: {new}").format(
-                total=self.rows_total, bad=len(self.error_rows), skipped=skipped,
-                new=self.new_rows)
+                total=format_int(self.rows_total), bad=format_int(len(self.error_rows)),
+                skipped=format_int(skipped), new=format_int(self.new_rows))
         else:
             text = _("Rows read: {total}; with problems: {bad}; already imported: {skipped}; "
                      "incidents imported: {imported}").format(
-                total=self.rows_total, bad=len(self.error_rows), skipped=skipped,
-                imported=len(self.imported))
+                total=format_int(self.rows_total), bad=format_int(len(self.error_rows)),
+                skipped=format_int(skipped), imported=format_int(len(self.imported)))
         if self.blocked and not self.dry_run:
             text += ". " + _("Nothing was imported: fix the rows listed, or import the valid "
                              "rows only.")

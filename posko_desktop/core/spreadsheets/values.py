@@ -24,27 +24,11 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.i18n import LANGUAGES, N_, gettext_in
 from posko_desktop.core.services.reference import CategoryInfo, RegencyInfo, normalize_regency_code
-
-# OWASP "CSV injection": a cell starting with one of these may be run as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+from posko_desktop.core.textrules import restore_cell
 
 
 class CellProblem(PoskoError):
     code = "cell"
-
-
-def neutralise(text: str) -> str:
-    """Prefix a leading apostrophe so a spreadsheet shows the text instead of running it."""
-    if text and text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
-
-
-def un_neutralise(text: str) -> str:
-    """Undo `neutralise` on import (our own exports round-trip, e.g. "+62 812 …")."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_TRIGGERS):
-        return text[1:]
-    return text
 
 
 def cell_text(value: Any) -> str:
@@ -57,7 +41,7 @@ def cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return un_neutralise(str(value).strip())
+    return restore_cell(str(value).strip())
 
 
 def _norm(text: str) -> str:

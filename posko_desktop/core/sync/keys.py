@@ -1,5 +1,7 @@
-"""Ed25519 site keys: the private key stays in the user data folder (0600); public keys
-travel as small JSON files and are identified by a short fingerprint read over the phone."""
+"""Ed25519 site keys: public keys travel as small JSON files and are identified by a short
+fingerprint read over the phone. The private key lives in the database, sealed per user
+(`keywrap`, `services/site_key.py`); `load_private_key` only reads the files that versions
+before 0008 kept in each OS user's data folder, to import them."""
 
 from __future__ import annotations
 
@@ -7,8 +9,6 @@ import base64
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,39 +61,8 @@ def private_key_path(keys_dir: Path, site_code: str) -> Path:
     return keys_dir / "site-{code}.ed25519".format(code=site_code.replace(".", ""))
 
 
-def ensure_keypair(keys_dir: Path, site_code: str) -> PublicKeyInfo:
-    """Create this site's key pair once (called by `posko init` and the first-run dialog).
-    Returns the public key; an existing private key is never replaced."""
-    path = private_key_path(keys_dir, site_code)
-    if not path.exists():
-        keys_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            os.chmod(keys_dir, 0o700)
-        except OSError:  # e.g. a folder on a file system without modes
-            logger.warning("Could not restrict %s to the user", keys_dir)
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        # Written whole under a temporary name, then linked in place: a reader never sees a
-        # half-written key, and when two callers race, the first key stays (link refuses).
-        fd, tmp = tempfile.mkstemp(dir=keys_dir, prefix=".new-key-")
-        try:
-            os.chmod(tmp, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pem)
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.link(tmp, path)
-                logger.info("Created the signing key of site %s in %s", site_code, path)
-            except FileExistsError:
-                pass  # another caller created it meanwhile: keep that one
-        finally:
-            os.unlink(tmp)
-    return public_info(load_private_key(keys_dir, site_code), site_code, "")
-
-
 def load_private_key(keys_dir: Path, site_code: str) -> Ed25519PrivateKey:
+    """An old key file (PKCS#8 PEM, no password), to import it into the database."""
     path = private_key_path(keys_dir, site_code)
     try:
         data = path.read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -33,13 +34,14 @@ from PySide6.QtWidgets import (
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.domain import PoskoError
+from posko_desktop.core.domain import PoskoError, StaleEdit
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import accounts, audit, settings_service
 from posko_desktop.core.services.accounts import UserInfo
 from posko_desktop.core.services.audit import AuditFilter, AuditRow, VerifyResult
 from posko_desktop.core.services.authz import Permission, Role, can
+from posko_desktop.core.textrules import format_datetime, format_int
 from posko_desktop.ui.accounts.dialogs import (
     AddUserDialog,
     ChangePasswordDialog,
@@ -47,7 +49,6 @@ from posko_desktop.ui.accounts.dialogs import (
     role_label,
 )
 from posko_desktop.ui.errors import show_error
-from posko_desktop.ui.fmt import format_int, short_wib
 from posko_desktop.ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class UsersPanel(QWidget):
         for row, u in enumerate(self.users):
             values = [u.username, u.display_name, role_label(u.role), yes if u.active else no,
                       yes if u.locked else no, yes if u.must_change_password else no,
-                      short_wib(u.last_login_at)]
+                      format_datetime(u.last_login_at)]
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if u.locked or not u.active:
@@ -181,11 +182,17 @@ class UsersPanel(QWidget):
 
     # --- actions (each callable directly; the buttons ask first) ------------------------
 
-    def _do(self, fn: Any, *args: Any) -> Any:
+    def _seen(self, username: str) -> str | None:
+        """The version of the account as this table shows it (what a change is based on)."""
+        return next((u.version for u in self.users if u.username == username), None)
+
+    def _do(self, change: Callable[[], UserInfo]) -> UserInfo | None:
+        """Run a change; a refusal is shown and the table reloads the current values."""
         try:
-            result = fn(self.ctx, *args)
+            result = change()
         except PoskoError as err:
             show_error(self, err)
+            self.refresh()
             return None
         self.refresh()
         return result
@@ -204,16 +211,21 @@ class UsersPanel(QWidget):
         dialog = ChoiceDialog(_("Change role"), _("New role of {user}:").format(user=u.username),
                               [(role_label(r.value), r.value) for r in Role], u.role, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.set_role(u.username, dialog.value())
+            self.set_role(u.username, dialog.value(), u.version)
 
-    def set_role(self, username: str, role: str) -> UserInfo | None:
-        return self._do(accounts.set_role, username, role)
+    def set_role(self, username: str, role: str, seen: str | None = None) -> UserInfo | None:
+        seen = seen or self._seen(username)
+        return self._do(lambda: accounts.set_role(self.ctx, username, role, expected_version=seen))
 
     def toggle_current(self) -> UserInfo | None:
         u = self.current()
         if u is None:
             return None
-        return self._do(accounts.enable_user if not u.active else accounts.disable_user, u.username)
+        if u.active:
+            return self._do(lambda: accounts.disable_user(self.ctx, u.username,
+                                                          expected_version=u.version))
+        return self._do(lambda: accounts.enable_user(self.ctx, u.username,
+                                                     expected_version=u.version))
 
     def ask_reset(self) -> None:
         u = self.current()
@@ -224,12 +236,14 @@ class UsersPanel(QWidget):
             _("Give {user} a new temporary password? They must change it at the next login.")
             .format(user=u.username))
         if answer == QMessageBox.StandardButton.Yes:
-            self.reset_password(u.username)
+            self.reset_password(u.username, u.version)
 
-    def reset_password(self, username: str) -> str | None:
+    def reset_password(self, username: str, seen: str | None = None) -> str | None:
         """A generated temporary password, shown once to the admin."""
         temporary = accounts.generate_password()
-        if self._do(accounts.reset_password, username, temporary) is None:
+        seen = seen or self._seen(username)
+        if self._do(lambda: accounts.reset_password(self.ctx, username, temporary,
+                                                    expected_version=seen)) is None:
             return None
         box = QMessageBox(QMessageBox.Icon.Information, _("Temporary password"),
                           _("Temporary password of {user}: {password}\n\nGive it to the user; "
@@ -244,7 +258,10 @@ class UsersPanel(QWidget):
 
     def unlock_current(self) -> UserInfo | None:
         u = self.current()
-        return None if u is None else self._do(accounts.unlock_user, u.username)
+        if u is None:
+            return None
+        return self._do(lambda: accounts.unlock_user(self.ctx, u.username,
+                                                     expected_version=u.version))
 
 
 class AuditModel(QAbstractTableModel):
@@ -286,7 +303,7 @@ class AuditModel(QAbstractTableModel):
             return None
         r = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(r.id), short_wib(r.at), r.username, r.action,
+            return (str(r.id), format_datetime(r.at), r.username, r.action,
                     "{t} {i}".format(t=r.record_type, i=r.record_id), r.changes(),
                     r.detail)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
@@ -515,6 +532,7 @@ class SettingsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.keys: list[str] = []
+        self.shown: dict[str, settings_service.SettingValue] = {}
         self.table = QTableWidget(0, 3, self)
         self.table.setObjectName("settings_table")
         self.table.verticalHeader().hide()
@@ -546,12 +564,12 @@ class SettingsPanel(QWidget):
         return str(value)
 
     def refresh(self) -> None:
-        values = settings_service.get_all(self.ctx)
-        self.keys = sorted(values)
+        self.shown = settings_service.get_versioned(self.ctx)
+        self.keys = sorted(self.shown)
         self.table.setRowCount(len(self.keys))
         for row, key in enumerate(self.keys):
             var = settings.REGISTRY[key]
-            for col, text in enumerate((key, self._text(values[key]),
+            for col, text in enumerate((key, self._text(self.shown[key].value),
                                         _(var.description) if var.description else "")):
                 item = QTableWidgetItem(text)
                 if col != 1:
@@ -562,13 +580,15 @@ class SettingsPanel(QWidget):
         self.table.item(self.keys.index(key), 1).setText(text)
 
     def save_changes(self) -> int:
-        """Store every edited value; returns how many changed. The first refused value stops
-        the save with a message (values before it are stored, each its own audited change)."""
-        current = settings_service.get_all(self.ctx)
+        """Store every value edited here (compared with what the table showed); returns how
+        many changed. The first refused value stops the save with a message (values before it
+        are stored, each its own audited change); a value someone else changed since it was
+        shown is refused and the table reloads the current values."""
         changed = 0
         for row, key in enumerate(self.keys):
             text = self.table.item(row, 1).text()
-            if text == self._text(current[key]):
+            shown = self.shown[key]
+            if text == self._text(shown.value):
                 continue
             var = settings.REGISTRY[key]
             try:
@@ -578,7 +598,11 @@ class SettingsPanel(QWidget):
                                     .format(key=key))
                 return changed
             try:
-                settings_service.set(self.ctx, key, value)
+                settings_service.set(self.ctx, key, value, expected_version=shown.version)
+            except StaleEdit as err:
+                show_error(self, err)
+                self.refresh()
+                return changed
             except PoskoError as err:
                 show_error(self, err)
                 return changed

@@ -18,10 +18,8 @@ from PySide6.QtWidgets import (
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PROVINCE_CODE, PoskoError, ValidationError
 from posko_desktop.core.i18n import N_, _
-from posko_desktop.core.services import accounts, reference
+from posko_desktop.core.services import accounts, reference, site_key
 from posko_desktop.core.services.accounts import UserInfo
-from posko_desktop.core.sync import keys
-from posko_desktop.paths import AppPaths
 from posko_desktop.ui.accounts.dialogs import error_label, password_edit, show_message
 from posko_desktop.ui.dialogs.first_run import default_site_name
 from posko_desktop.ui.widgets.pickers import ValueCombo, regency_label
@@ -183,8 +181,7 @@ class SetupWizard(QWizard):
             logger.info("Set-up refused: %s", err.text_in("en"))
             show_message(page.message, err)
             return
-        self.key = keys.ensure_keypair(AppPaths.default().ensure().keys_dir,
-                                       reference.site_info(self.ctx).code)
+        self.key = site_key.public_info(self.ctx)  # made with the first administrator
         logger.info("Set-up done: site %s, administrator %s, key %s", self.site_page.site_code(),
-                    self.admin.username, self.key.short_fingerprint)
+                    self.admin.username, self.key.short_fingerprint if self.key else "-")
         super().accept()

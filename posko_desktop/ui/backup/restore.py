@@ -34,11 +34,11 @@ from posko_desktop.core.services import accounts
 from posko_desktop.core.services import backup as backups
 from posko_desktop.core.services import restore as svc
 from posko_desktop.core.services.authz import Permission, can
+from posko_desktop.core.textrules import format_datetime_wib, format_int
 from posko_desktop.core.timeutil import utcnow
 from posko_desktop.ui.accounts.dialogs import LoginDialog
 from posko_desktop.ui.backup.progress import run_blocking
 from posko_desktop.ui.errors import show_error
-from posko_desktop.ui.fmt import format_int, short_wib
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class BackupPicker(QDialog):
         for b in backups.list_backups(folder, site):
             m = b.manifest
             text = "{when}  ·  {kind}  ·  {n} {label}  ·  {check}  ·  {file}".format(
-                when=short_wib(m.created), kind=m.kind, n=format_int(m.incidents),
+                when=format_datetime_wib(m.created), kind=m.kind, n=format_int(m.incidents),
                 label=_("incidents"), check=m.check, file=b.file.name)
             item = QListWidgetItem(text, self.list)
             item.setData(256, str(b.file))
@@ -106,7 +106,7 @@ def confirm_text(prepared: svc.PreparedRestore) -> str:
     m = prepared.manifest
     lines = [_("Restore {file}?").format(file=prepared.backup_file.name),
              _("Made: {when} · site {site} ({name}) · {n} incidents").format(
-                 when=short_wib(m.created) if m else "?", site=prepared.site_code or "?",
+                 when=format_datetime_wib(m.created) if m else "?", site=prepared.site_code or "?",
                  name=prepared.site_name, n=format_int(prepared.incidents)),
              _("Everything recorded after that backup is replaced; the current database is "
                "kept as a pre-restore copy in {folder}.").format(folder=prepared.folder)]
@@ -206,7 +206,7 @@ def start_up_rescue(location: str, err: PoskoError, folder: Path,
     text = "{id}\n\n{en}".format(id=err.text_in("id"), en=err.text_in("en"))
     if newest is not None:
         text += "\n\n" + _("Newest verified backup: {file} ({when}, {n} incidents).").format(
-            file=newest.file.name, when=short_wib(newest.created),
+            file=newest.file.name, when=format_datetime_wib(newest.created),
             n=format_int(newest.manifest.incidents))
     box = QMessageBox(QMessageBox.Icon.Critical, _("Database not opened"), text,
                       QMessageBox.StandardButton.Close)

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posko_desktop.core.dashboard_data import write_csv
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services import dashboard as dash
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ class ChartPanel(QFrame):
 
         try:
             if path.lower().endswith(".csv"):
-                dash.write_csv(self.csv_rows, path)
+                write_csv(self.csv_rows, path)
             else:
                 save_figure(self.figure, path)
         except Exception as err:  # noqa: BLE001 - shown to the user, logged by the core

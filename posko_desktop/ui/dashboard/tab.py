@@ -35,13 +35,25 @@ from PySide6.QtWidgets import (
 )
 
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.dashboard_data import (
+    DashboardSnapshot,
+    NihilVia,
+    PeriodPreset,
+    ReportStatus,
+    preset_range,
+)
 from posko_desktop.core.domain import Severity
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.core.timeutil import format_date, format_datetime_wib
+from posko_desktop.core.textrules import (
+    format_date,
+    format_datetime_wib,
+    format_int,
+    format_number,
+)
 from posko_desktop.ui.dashboard.charts_panel import ChartPanel
 from posko_desktop.ui.errors import show_error
 
@@ -75,12 +87,12 @@ class DashboardQuery:
 @dataclass
 class DashboardResult:
     query: DashboardQuery
-    snapshot: dash.DashboardSnapshot
+    snapshot: DashboardSnapshot
     figures: dict[str, tuple[Any, list[list[Any]], Any]]  # kind -> (figure, CSV rows, renderer)
     seconds: float
 
 
-def render_figures(snap: dash.DashboardSnapshot, sizes: dict[str, tuple[int, int]],
+def render_figures(snap: DashboardSnapshot, sizes: dict[str, tuple[int, int]],
                    ratio: float) -> dict[str, tuple[Any, list[list[Any]], Any]]:
     """Worker thread: build every figure and draw it (Agg) at its canvas's pixel size."""
     # matplotlib loads here, off the GUI thread, the first time the dashboard is shown.
@@ -144,7 +156,7 @@ class DashboardTab(QWidget):
         self.period_label = QLabel(self)
         self.period = QComboBox(self)
         self.period.setObjectName("dash_period")
-        for preset in dash.PeriodPreset:
+        for preset in PeriodPreset:
             self.period.addItem("", preset.value)
         self.period.setCurrentIndex(1)  # 14 days
         self.from_label = QLabel(self)
@@ -317,7 +329,7 @@ class DashboardTab(QWidget):
     def retranslate_ui(self) -> None:
         self.period_label.setText(_("Period:"))
         for i in range(self.period.count()):
-            self.period.setItemText(i, dash.PeriodPreset(self.period.itemData(i)).label)
+            self.period.setItemText(i, PeriodPreset(self.period.itemData(i)).label)
         self.from_label.setText(_("From:"))
         self.to_label.setText(_("To:"))
         labels = {"": _("All severities"), "sedang+": _("Medium and above"),
@@ -386,10 +398,10 @@ class DashboardTab(QWidget):
 
     def _update_dates(self) -> None:
         preset = self.period.currentData()
-        custom = preset == dash.PeriodPreset.CUSTOM
+        custom = preset == PeriodPreset.CUSTOM
         self.date_from.setEnabled(custom)
         if not custom:
-            first, last = dash.preset_range(preset, _day(self.date_to.date()))
+            first, last = preset_range(preset, _day(self.date_to.date()))
             for edit, day in ((self.date_from, first), (self.date_to, last)):
                 edit.blockSignals(True)
                 edit.setDate(QDate(day.year, day.month, day.day))
@@ -457,7 +469,7 @@ class DashboardTab(QWidget):
         self._fill_tables(result)
         self.status.setText(_("Updated {time} ({seconds} s)").format(
             time=format_datetime_wib(self.ctx.now()),
-            seconds=dash.format_number(result.seconds + time.perf_counter() - started)))
+            seconds=format_number(result.seconds + time.perf_counter() - started)))
         self.refreshed.emit(result)
         if self._pending:
             self.refresh()
@@ -468,29 +480,29 @@ class DashboardTab(QWidget):
         snap = result.snapshot
         levels = snap.levels
         names = {code: info.name for code, info in snap.report.items()}
-        _fill(self.warnings_table, [(w.code, [w.name, str(w.count), w.reason])
+        _fill(self.warnings_table, [(w.code, [w.name, format_int(w.count), w.reason])
                                     for w in snap.warnings],
               empty=_("No early warnings"))
-        _fill(self.top_table, [(t.code, [t.name, str(t.count), levels[t.code].level.label])
+        _fill(self.top_table, [(t.code, [t.name, format_int(t.count), levels[t.code].level.label])
                                for t in snap.top], empty=_("No incidents today"))
         _fill(self.silent_table, [
             (s.code, [s.name, format_datetime_wib(s.last_report_at) or _("never"),
-                      dash.format_number(s.hours_silent) if s.hours_silent is not None else "—"])
+                      format_number(s.hours_silent) if s.hours_silent is not None else "—"])
             for s in snap.silent], empty=_("No silent regencies"))
         rows = []
         for code in sorted(snap.report, key=lambda c: (_STATUS_ORDER[snap.report[c].status], c)):
             info = snap.report[code]
-            rows.append((code, [names.get(code, code), dash.ReportStatus(info.status).label,
+            rows.append((code, [names.get(code, code), ReportStatus(info.status).label,
                                 format_datetime_wib(info.last_report_at), info.recorded_by or ""]))
         _fill(self.report_table, rows, empty="")
         period = snap.report_period
         counts = {s: sum(1 for i in snap.report.values() if i.status == s.value)
-                  for s in dash.ReportStatus}
+                  for s in ReportStatus}
         self.period_info.setText(_("Period {start} – {end}: {masuk} Masuk, {nihil} Nihil, "
                                    "{belum} Belum").format(
             start=format_datetime_wib(period.start), end=format_datetime_wib(period.end),
-            masuk=counts[dash.ReportStatus.MASUK], nihil=counts[dash.ReportStatus.NIHIL],
-            belum=counts[dash.ReportStatus.BELUM]))
+            masuk=counts[ReportStatus.MASUK], nihil=counts[ReportStatus.NIHIL],
+            belum=counts[ReportStatus.BELUM]))
         warn_title = _("Early warning ({date})").format(date=format_date(snap.series.days[-1])) \
             if snap.series.days else _("Early warning")
         self.warnings_box.setTitle(warn_title)
@@ -576,7 +588,7 @@ class NihilDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(_("Regency/city"), QLabel(name, self))
         self.via = QComboBox(self)
-        for via in dash.NihilVia:
+        for via in NihilVia:
             self.via.addItem(via.label, via.value)
         form.addRow(_("Received by"), self.via)
         self.note = QLineEdit(self)

@@ -26,8 +26,8 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Cancelled
+from posko_desktop.core.textrules import format_int
 from posko_desktop.ui.errors import show_error
-from posko_desktop.ui.fmt import format_int
 from posko_desktop.ui.tasks import Task, TaskRunner
 
 logger = logging.getLogger(__name__)

@@ -20,8 +20,6 @@ from posko_desktop.core.domain import PROVINCE_CODE, PoskoError
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.reference import SiteInfo
-from posko_desktop.core.sync import keys
-from posko_desktop.paths import AppPaths
 from posko_desktop.ui.widgets.pickers import ValueCombo, regency_label
 
 logger = logging.getLogger(__name__)
@@ -108,7 +106,6 @@ class FirstRunDialog(QDialog):
             self.error.setText(err.text())
             self.error.show()
             return
-        self.key = keys.ensure_keypair(AppPaths.default().ensure().keys_dir, self.site.code)
-        logger.info("Site initialised: %s %s, key %s", self.site.code, self.site.name,
-                    self.key.short_fingerprint)
+        # no signing key yet: it is made with the first administrator (services/site_key.py)
+        logger.info("Site initialised: %s %s", self.site.code, self.site.name)
         super().accept()

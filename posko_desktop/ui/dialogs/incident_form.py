@@ -2,12 +2,19 @@
 
 Keyboard: Enter saves (from any one-line field), Esc cancels, Ctrl+Enter saves from the
 description too. The regency chooser types ahead by name or code; times are WIB.
+
+An edit saves against the version it was opened from. When someone else changed the
+incident since, the save is refused (StaleEdit) and merged field by field: what only one
+side changed merges by itself, a field both changed is decided in the merge dialog; the
+merged values are then saved against the newer version (checked again).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,11 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.domain import PoskoError, Severity, SourceType, ValidationErrors
-from posko_desktop.core.i18n import _
+from posko_desktop.core.domain import PoskoError, Severity, SourceType, StaleEdit, ValidationErrors
+from posko_desktop.core.edit_merge import three_way
+from posko_desktop.core.i18n import _, current_language
 from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentInput
 from posko_desktop.core.timeutil import WIB, to_wib
+from posko_desktop.ui.dialogs.merge_dialog import MergeDialog, field_label
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.widgets.pickers import CategoryCombo, EnumCombo, RegencyCombo
 
@@ -65,6 +74,7 @@ class WibDateTimeEdit(QDateTimeEdit):
 
 class IncidentFormDialog(QDialog):
     saved = Signal(object)  # IncidentDetail
+    merged = Signal(str)  # after a merged save: what was taken from the other change
 
     FIELDS = ("regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
               "source_type", "source_detail", "title", "description", "category_code",
@@ -76,6 +86,13 @@ class IncidentFormDialog(QDialog):
         self.ctx = ctx
         self.detail = detail
         self.result_detail: IncidentDetail | None = None
+        # The edit's base: the stored values and version it started from, and how the
+        # editors showed those values (a field left as shown is saved as stored).
+        self.base: dict[str, Any] = detail.edit_values() if detail else {}
+        self.base_version = detail.version if detail else ""
+        self.shown: dict[str, Any] = {}
+        self.merge_dialog: MergeDialog | None = None
+        self.merge_note = ""
         self.setObjectName("incident_form")
         self.setMinimumWidth(560)
 
@@ -153,6 +170,7 @@ class IncidentFormDialog(QDialog):
             self.category.setCurrentIndex(-1)
         else:
             self.fill(detail.to_input())
+            self.shown = self.editor_values()
         self.retranslate_ui()
         self.regency.setFocus()
 
@@ -212,6 +230,16 @@ class IncidentFormDialog(QDialog):
             people_involved=None if people < 0 else people,
         )
 
+    def editor_values(self) -> dict[str, Any]:
+        return asdict(self.input())
+
+    def edited_values(self) -> dict[str, Any]:
+        """Every field of an edit: the stored value where the editor still shows it as it
+        was filled (a time stored with seconds is not cut to the minute), else the editor's."""
+        now = {f: v.strip() if isinstance(v, str) else v for f, v in self.editor_values().items()}
+        shown = {f: v.strip() if isinstance(v, str) else v for f, v in self.shown.items()}
+        return {f: self.base[f] if now[f] == shown[f] else now[f] for f in self.FIELDS}
+
     def show_errors(self, by_field: dict[str, str]) -> None:
         for name, label in self.errors.items():
             text = by_field.get(name, "")
@@ -226,11 +254,14 @@ class IncidentFormDialog(QDialog):
 
     def save(self) -> None:
         data = self.input()
+        mine: dict[str, Any] = {}
         try:
             if self.detail is None:
                 result = incidents.create_incident(self.ctx, data)
             else:
-                result = incidents.update_incident(self.ctx, self.detail.id, data)
+                mine = self.edited_values()
+                result = incidents.update_incident(self.ctx, self.detail.id, mine,
+                                                   expected_version=self.base_version)
         except ValidationErrors as errs:
             logger.info("Incident form refused: %s", errs.text_in("en"))
             by_field = errs.by_field()
@@ -241,6 +272,9 @@ class IncidentFormDialog(QDialog):
                 by_field["category_code"] = _("Choose a category")
             self.show_errors(by_field)
             return
+        except StaleEdit as err:
+            self.merge(mine, err)
+            return
         except PoskoError as err:
             logger.warning("Incident form refused: %s", err.text_in("en"))
             show_error(self, err)
@@ -248,7 +282,39 @@ class IncidentFormDialog(QDialog):
         self.show_errors({})
         self.result_detail = result
         self.saved.emit(result)
+        if self.merge_note:
+            self.merged.emit(self.merge_note)
         self.accept()
+
+    # --- merge after a refused stale save ------------------------------------------------
+
+    def merge(self, mine: dict[str, Any], err: StaleEdit) -> None:
+        """Merge `mine` with the stored values `err` carries; ask only about fields both
+        sides changed, then save the result against the newer version."""
+        plan = three_way(self.base, mine, err.current, self.FIELDS)
+        logger.info("Incident %s changed meanwhile: merging (%s clash(es))",
+                    self.detail.number if self.detail else "", len(plan.clashes))
+        if not plan.clashes:
+            self._save_merged(plan.values, plan.theirs_only, err)
+            return
+        dialog = MergeDialog(self.ctx, plan, mine, err, self)
+        dialog.accepted.connect(lambda: self._save_merged(
+            dialog.values(), plan.theirs_only + tuple(
+                f for f, side in dialog.choices().items() if side == "theirs"), err))
+        dialog.finished.connect(dialog.deleteLater)
+        self.merge_dialog = dialog
+        dialog.open()
+
+    def _save_merged(self, values: dict[str, Any], taken: tuple[str, ...], err: StaleEdit) -> None:
+        stored = {f: err.current[f] for f in self.FIELDS}
+        self.fill(IncidentInput(**stored))
+        self.shown = self.editor_values()
+        self.fill(IncidentInput(**values))
+        self.base, self.base_version = stored, err.version
+        self.merge_note = _("Merged with the change by {name} at {time}: {fields}").format(
+            name=err.who_in(current_language()), time=err.when_in(current_language()),
+            fields=", ".join(field_label(f) for f in self.FIELDS if f in taken) or "—")
+        self.save()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
         # Enter inside the regency editor first resolves the typed text, then saves.

@@ -34,8 +34,7 @@ from posko_desktop.core.domain import Page, Severity, Status
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentRow, SortKey
-from posko_desktop.core.timeutil import format_datetime_wib
-from posko_desktop.ui.fmt import short_wib
+from posko_desktop.core.textrules import format_datetime, format_datetime_wib
 from posko_desktop.ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
@@ -413,7 +412,7 @@ class IncidentTableModel(QAbstractTableModel):
         if col == Column.NUMBER:
             return row.number
         if col == Column.OCCURRED:
-            return short_wib(row.occurred_at)
+            return format_datetime(row.occurred_at)
         if col == Column.REGENCY:
             return reference.RegencyInfo(row.regency_code, row.regency_kind, row.regency_name).full_name
         if col == Column.CATEGORY:

@@ -45,7 +45,7 @@ from posko_desktop.core.progress import Progress
 from posko_desktop.core.reports.data import Paper, SitrepOptions, SitrepTexts
 from posko_desktop.core.services import reference, sitrep
 from posko_desktop.core.services.authz import Permission, can
-from posko_desktop.core.timeutil import format_date, format_datetime_wib
+from posko_desktop.core.textrules import format_date, format_datetime_wib
 from posko_desktop.ui.errors import show_error
 
 logger = logging.getLogger(__name__)
@@ -413,7 +413,10 @@ class SitrepTab(QWidget):
     # --- background work -------------------------------------------------------------
     def _run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
              message: str, progress: bool = True, **kwargs: Any) -> None:
-        """Run `fn` on the worker pool; it gets `progress=` when `progress` is True."""
+        """Run `fn` on the worker pool; it gets `progress=` when `progress` is True. Any job
+        asked for replaces a pending automatic preview (which would otherwise replace an
+        issued report shown meanwhile with a draft)."""
+        self._auto.stop()
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.status.setText(message)
@@ -445,7 +448,6 @@ class SitrepTab(QWidget):
 
     def refresh_preview(self) -> None:
         """Generate a draft with the current options and texts (worker thread)."""
-        self._auto.stop()  # an explicit preview replaces a pending automatic one
         self._run(sitrep.generate, self.ctx, self.options(), self.texts(),
                   on_done=self._preview_done, message=_("Generating the report…"))
 

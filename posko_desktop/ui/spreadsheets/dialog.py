@@ -44,8 +44,8 @@ from posko_desktop.core.spreadsheets import (
     write_template,
 )
 from posko_desktop.core.spreadsheets import export_log as core_export_log
+from posko_desktop.core.textrules import format_int
 from posko_desktop.ui.errors import show_error
-from posko_desktop.ui.fmt import format_int
 from posko_desktop.ui.tasks import Task, TaskRunner
 
 logger = logging.getLogger(__name__)

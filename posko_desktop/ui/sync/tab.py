@@ -43,7 +43,7 @@ from posko_desktop.core.services import reference
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.sync.keys import PublicKeyInfo
-from posko_desktop.core.timeutil import format_datetime_wib
+from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.errors import show_error
 
@@ -259,8 +259,12 @@ class SyncTab(QWidget):
 
     def _load(self) -> dict[str, Any]:
         site = reference.site_or_none(self.ctx)
-        own = svc.ensure_site_key(self.ctx, self.keys_dir) if site else None
-        return {"site": site, "key": own, "overview": svc.overview(self.ctx),
+        own, key_note = None, ""
+        try:
+            own = svc.ensure_site_key(self.ctx, self.keys_dir) if site else None
+        except PoskoError as err:  # no key yet: say how the site gets one
+            key_note = err.text()
+        return {"site": site, "key": own, "key_note": key_note, "overview": svc.overview(self.ctx),
                 "conflicts": svc.list_conflicts(self.ctx),
                 "log": svc.sync_log(self.ctx, limit=50)}
 
@@ -270,6 +274,9 @@ class SyncTab(QWidget):
             self.site_label.setText(_("This site: {code} ({name}). Key fingerprint: "
                                       "{fingerprint}").format(code=site.code, name=site.name,
                                                               fingerprint=key.short_fingerprint))
+        elif site is not None:
+            self.site_label.setText(_("This site: {code} ({name}). {note}").format(
+                code=site.code, name=site.name, note=data["key_note"]))
         rows: list[svc.PeerStatus] = sorted(data["overview"],
                                             key=lambda r: (r.key != "trusted", r.site_code))
         keys = {"trusted": _("trusted"), "revoked": _("revoked"), "none": _("no key")}

@@ -49,7 +49,7 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
-from posko_desktop.core.timeutil import format_datetime_wib
+from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
 from posko_desktop.ui.dialogs.reason import ReasonDialog
 from posko_desktop.ui.errors import show_error
@@ -57,6 +57,8 @@ from posko_desktop.ui.models.incident_table import SEVERITY_COLOURS
 from posko_desktop.ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
+
+VERSION_ROLE = Qt.ItemDataRole.UserRole + 1  # a referral's version, as shown
 
 
 def _human_size(size: int) -> str:
@@ -382,6 +384,7 @@ class DetailPane(QWidget):
                 r.text,
             ])
             item.setData(0, Qt.ItemDataRole.UserRole, r.id)
+            item.setData(0, VERSION_ROLE, r.version)
             if r.overdue(now):
                 for col in range(4):
                     item.setForeground(col, QBrush(QColor("#b35806")))
@@ -417,18 +420,23 @@ class DetailPane(QWidget):
                 _("Why does incident {number} go to {status}?").format(
                     number=d.number, status=transition.target.label),
                 required=True, parent=self)
-            dialog.accepted.connect(lambda: self.change_status(transition.target.value, dialog.reason()))
+            version = d.version  # the decision is about the incident as shown now
+            dialog.accepted.connect(lambda: self.change_status(
+                transition.target.value, dialog.reason(), version))
             dialog.finished.connect(dialog.deleteLater)
             self.reason_dialog = dialog
             dialog.open()
         else:
             self.change_status(transition.target.value)
 
-    def change_status(self, target: str, reason: str = "") -> bool:
+    def change_status(self, target: str, reason: str = "", version: str | None = None) -> bool:
+        """Refused (and reloaded) when the incident changed since it was shown."""
         d = self.detail
         if d is None:
             return False
-        return self._act(lambda: incidents.change_status(self.ctx, d.id, target, reason),
+        seen = version or d.version
+        return self._act(lambda: incidents.change_status(self.ctx, d.id, target, reason,
+                                                         expected_version=seen),
                          _("{number}: status is now {status}").format(
                              number=d.number, status=Status(target).label))
 
@@ -460,7 +468,9 @@ class DetailPane(QWidget):
         if self.detail is None or item is None or not state:
             return
         referral_id = item.data(0, Qt.ItemDataRole.UserRole)
-        self._act(lambda: incidents.update_referral(self.ctx, referral_id, state),
+        seen = item.data(0, VERSION_ROLE)
+        self._act(lambda: incidents.update_referral(self.ctx, referral_id, state,
+                                                    expected_version=seen),
                   _("Referral updated"))
 
     def _edit(self) -> None:
@@ -472,7 +482,8 @@ class DetailPane(QWidget):
         if d is None:
             return
         if d.deleted:
-            self._act(lambda: incidents.set_deleted(self.ctx, d.id, False),
+            self._act(lambda: incidents.set_deleted(self.ctx, d.id, False,
+                                                    expected_version=d.version),
                       _("{number} restored").format(number=d.number))
             return
         dialog = ReasonDialog(_("Delete incident"),
@@ -480,7 +491,8 @@ class DetailPane(QWidget):
                                 "restored). Reason:").format(number=d.number),
                               required=False, parent=self)
         dialog.accepted.connect(lambda: self._act(
-            lambda: incidents.set_deleted(self.ctx, d.id, True, dialog.reason()),
+            lambda: incidents.set_deleted(self.ctx, d.id, True, dialog.reason(),
+                                          expected_version=d.version),
             _("{number} deleted").format(number=d.number)))
         dialog.finished.connect(dialog.deleteLater)
         self.reason_dialog = dialog

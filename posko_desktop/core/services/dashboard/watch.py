@@ -1,0 +1,197 @@
+"""The reporting watch: Masuk / Nihil / Belum of every regency per reporting period,
+regencies gone silent, and the one write of the dashboard, recording a Nihil report."""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from uuid6 import uuid7
+
+from posko_desktop.core import settings
+from posko_desktop.core.context import AppContext, local_site, new_stamp
+from posko_desktop.core.dashboard_data import (
+    NihilInfo,
+    NihilVia,
+    ReportStatus,
+    ReportStatusInfo,
+    SilentRegency,
+)
+from posko_desktop.core.db.models import Incident, Regency
+from posko_desktop.core.db.models_dashboard import NihilReport
+from posko_desktop.core.domain import ValidationError
+from posko_desktop.core.events import Change
+from posko_desktop.core.i18n import N_
+from posko_desktop.core.periods import ReportPeriod, period_for_time, report_period
+from posko_desktop.core.services import audit
+from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code, regencies
+from posko_desktop.core.textrules import format_date
+from posko_desktop.core.timeutil import ensure_utc
+
+logger = logging.getLogger(__name__)
+
+
+def cutoff_hour(s: Session) -> int:
+    return int(settings.get(s, settings.REPORT_CUTOFF_HOUR))
+
+
+def current_period(ctx: AppContext, at: datetime | None = None) -> ReportPeriod:
+    with ctx.db.read() as s:
+        return period_for_time(ensure_utc(at) if at else ctx.now(), cutoff_hour(s))
+
+
+def period_of(ctx: AppContext, report_date: date) -> ReportPeriod:
+    with ctx.db.read() as s:
+        return report_period(report_date, cutoff_hour(s))
+
+
+def report_status(ctx: AppContext, period: ReportPeriod) -> dict[str, ReportStatusInfo]:
+    """Masuk / Nihil / Belum of every regency (all 35 codes) for a reporting period.
+
+    Masuk: an incident of the regency was entered (or arrived by sync) in the period
+    (`created_at`); Nihil: a stored Nihil record for the period; Belum: neither.
+    `last_report_at`: the latest report (incident or Nihil) before the period's end."""
+    with ctx.db.read() as s:
+        return report_status_in(s, period)
+
+
+def _latest_incident(s: Session, end: datetime) -> dict[str, tuple[datetime, str]]:
+    """Per regency: (created_at, recorded_by) of the latest incident entered before `end`
+    (one index seek per regency on ix_incident_regency_created)."""
+    def latest(col: Any) -> Any:
+        return (select(col).where(Incident.regency_code == Regency.code,
+                                  Incident.created_at < end, Incident.deleted.is_(False))
+                .order_by(Incident.created_at.desc()).limit(1).scalar_subquery())
+
+    stmt = select(Regency.code, latest(Incident.created_at), latest(Incident.recorded_by))
+    return {code: (created, who) for code, created, who in s.execute(stmt) if created is not None}
+
+
+def report_status_in(s: Session, period: ReportPeriod) -> dict[str, ReportStatusInfo]:
+    incidents = _latest_incident(s, period.end)
+    nihil_now: dict[str, NihilReport] = {}
+    for rec in s.scalars(select(NihilReport).where(NihilReport.report_date == period.report_date,
+                                                   NihilReport.deleted.is_(False))
+                         .order_by(NihilReport.recorded_at)):
+        nihil_now[rec.regency_code] = rec  # latest wins
+    nihil_before = dict(
+        s.execute(select(NihilReport.regency_code, func.max(NihilReport.recorded_at))
+                  .where(NihilReport.report_date <= period.report_date,
+                         NihilReport.deleted.is_(False))
+                  .group_by(NihilReport.regency_code)).all()
+    )
+    result: dict[str, ReportStatusInfo] = {}
+    for reg in regencies(s):
+        inc = incidents.get(reg.code)
+        if inc is not None and inc[0] >= period.start:
+            result[reg.code] = ReportStatusInfo(reg.code, ReportStatus.MASUK.value, inc[0], inc[1],
+                                                reg.full_name)
+            continue
+        nihil = nihil_now.get(reg.code)
+        if nihil is not None:
+            result[reg.code] = ReportStatusInfo(reg.code, ReportStatus.NIHIL.value,
+                                                nihil.recorded_at, nihil.recorded_by,
+                                                reg.full_name, nihil.via)
+            continue
+        candidates = [t for t in (inc[0] if inc else None, nihil_before.get(reg.code))
+                      if t is not None]
+        result[reg.code] = ReportStatusInfo(reg.code, ReportStatus.BELUM.value,
+                                            max(candidates) if candidates else None, None,
+                                            reg.full_name)
+    return result
+
+
+def silent_regencies(ctx: AppContext, at: datetime | None = None,
+                     hours: float | None = None) -> list[SilentRegency]:
+    """Regencies with no report (incident entered or Nihil recorded) in the last `hours`
+    (setting watch.silent_hours) before `at`; the longest silent first."""
+    with ctx.db.read() as s:
+        return silent_in(s, ensure_utc(at) if at else ctx.now(), hours)
+
+
+def silent_in(s: Session, at: datetime, hours: float | None) -> list[SilentRegency]:
+    limit = float(hours if hours is not None else settings.get(s, settings.WATCH_SILENT_HOURS))
+    incidents = _latest_incident(s, at)
+    nihil = dict(s.execute(
+        select(NihilReport.regency_code, func.max(NihilReport.recorded_at))
+        .where(NihilReport.recorded_at < at, NihilReport.deleted.is_(False))
+        .group_by(NihilReport.regency_code)).all())
+    out = []
+    for reg in regencies(s):
+        times = [t for t in (incidents.get(reg.code, (None, None))[0], nihil.get(reg.code))
+                 if t is not None]
+        last = max(times) if times else None
+        silent = None if last is None else (at - last).total_seconds() / 3600
+        if silent is None or silent > limit:
+            out.append(SilentRegency(reg.code, reg.full_name, last, silent))
+    out.sort(key=lambda r: (-(r.hours_silent if r.hours_silent is not None else math.inf), r.code))
+    return out
+
+
+def record_nihil(ctx: AppContext, regency_code: str, report_date: date | None = None,
+                 via: str = NihilVia.TELEPON.value, note: str = "") -> NihilInfo:
+    """Record that a regency reported nothing for a period (default: the current one)."""
+    require(ctx.actor, Permission.REPORT_NIHIL)
+    now = ctx.now()
+    code = normalize_regency_code(regency_code or "")
+    try:
+        via_value = NihilVia((via or "").strip().lower()).value
+    except ValueError:
+        raise ValidationError(N_("Unknown way of reporting {value} (telepon or paket)"),
+                              field="via", value=via) from None
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError(N_("At most {max} characters"), field="note", max=500)
+    with ctx.db.write() as s:
+        reg = s.get(Regency, code) if code else None
+        if reg is None:
+            raise ValidationError(N_("Unknown regency code {code}"), field="regency_code",
+                                  code=regency_code)
+        current = period_for_time(now, cutoff_hour(s))
+        day = report_date or current.report_date
+        if day > current.report_date:
+            raise ValidationError(N_("The reporting period {date} has not started yet"),
+                                  field="report_date", date=format_date(day))
+        period = report_period(day, cutoff_hour(s))
+        info = RegencyInfo(reg.code, reg.kind, reg.name)
+        existing = s.scalars(select(NihilReport).where(
+            NihilReport.regency_code == reg.code, NihilReport.report_date == day,
+            NihilReport.deleted.is_(False))).first()
+        if existing is not None:
+            raise ValidationError(
+                N_("{regency} already has a Nihil report for {date} (recorded by {user})"),
+                field="regency_code", regency=info.full_name, date=format_date(day),
+                user=existing.recorded_by)
+        arrived = s.scalar(select(func.count()).select_from(Incident).where(
+            Incident.regency_code == reg.code, Incident.created_at >= period.start,
+            Incident.created_at < period.end, Incident.deleted.is_(False)))
+        if arrived:
+            raise ValidationError(
+                N_("{regency} already reported {count} incident(s) for {date}; it cannot be Nihil"),
+                field="regency_code", regency=info.full_name, count=arrived, date=format_date(day))
+        rec = NihilReport(
+            id=uuid7(), regency_code=reg.code, report_date=day, via=via_value, note=note,
+            recorded_at=now, recorded_by=ctx.actor.username, origin_site=local_site(s).code,
+            mod_stamp=new_stamp(s, now), deleted=False,
+        )
+        s.add(rec)
+        audit.record(s, ctx.actor, "nihil.record", "nihil_report", str(rec.id), before=None,
+                     after={"regency": reg.code, "report_date": day.isoformat(), "via": via_value}, at=now)
+        result = NihilInfo(rec.id, rec.regency_code, day, via_value, note, now, rec.recorded_by)
+    logger.info("Nihil recorded for %s, period %s, by %s", code, day, ctx.actor.username)
+    ctx.bus.publish(Change("nihil_report", (str(result.id),)))
+    return result
+
+
+def list_nihil(ctx: AppContext, report_date: date) -> list[NihilInfo]:
+    with ctx.db.read() as s:
+        return [NihilInfo(r.id, r.regency_code, r.report_date, r.via, r.note, r.recorded_at,
+                          r.recorded_by)
+                for r in s.scalars(select(NihilReport).where(
+                    NihilReport.report_date == report_date, NihilReport.deleted.is_(False))
+                    .order_by(NihilReport.regency_code))]

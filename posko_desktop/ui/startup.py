@@ -14,8 +14,8 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_
+from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.services import reference, settings_service
-from posko_desktop.core.sync.keyring import Keyring
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
 from posko_desktop.ui.errors import install_exception_hook

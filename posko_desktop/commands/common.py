@@ -15,8 +15,8 @@ from posko_desktop.core.db import health
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.services import accounts
-from posko_desktop.core.sync.keyring import Keyring
 from posko_desktop.paths import AppPaths, resolve_db
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.events import EventBus
 from posko_desktop.core.hlc import next_stamp
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.sync.keyring import Keyring
+from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.timeutil import utcnow
 
 

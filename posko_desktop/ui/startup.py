@@ -16,9 +16,9 @@ from posko_desktop.core.db import health
 from posko_desktop.core.db.session import open_database, sqlite_file_of
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_
+from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.services import backup as backups
 from posko_desktop.core.services import reference, settings_service
-from posko_desktop.core.sync.keyring import Keyring
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
 from posko_desktop.ui.errors import install_exception_hook

@@ -17,11 +17,11 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.engine import Database
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor
+from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.services import accounts, audit, reference, site_key
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.sync import keys, keywrap
-from posko_desktop.core.sync.keyring import Keyring
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OLD_0001 = DATA / "posko-0001.sqlite3"

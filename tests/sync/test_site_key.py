@@ -26,10 +26,10 @@ from posko_desktop.core.db.models_accounts import UserAccount
 from posko_desktop.core.db.models_site_key import SiteKeyGrant, UserKey
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PermissionDenied
+from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.services import accounts, authz, reference, site_key
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.sync import keys, keywrap
-from posko_desktop.core.sync.keyring import Keyring
 
 from .forge import read_members
 

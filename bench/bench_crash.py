@@ -49,8 +49,8 @@ from posko_desktop.core.db import health  # noqa: E402
 from posko_desktop.core.db.files import sha256_of  # noqa: E402
 from posko_desktop.core.db.session import open_database  # noqa: E402
 from posko_desktop.core.domain import Actor  # noqa: E402
+from posko_desktop.core.services import accounts, demo, reference, site_key  # noqa: E402  # noqa: E402
 from posko_desktop.core.services import backup as backups  # noqa: E402
-from posko_desktop.core.services import demo, reference  # noqa: E402
 from posko_desktop.core.services import incidents as inc  # noqa: E402
 from posko_desktop.core.services import restore as restore_svc  # noqa: E402
 from posko_desktop.core.services import sync as sync_svc  # noqa: E402
@@ -64,6 +64,7 @@ OPERATIONS = ("add", "import-xlsx", "import-posko", "demo-data", "backup", "rest
 XLSX_ROWS = 300
 POSKO_INCIDENTS = 1000
 DEMO_INCIDENTS = 3000
+PARTNER_PASSWORD = "Kota-Semarang-3374"
 
 
 @dataclass
@@ -442,13 +443,14 @@ def prepare(root: Path, incidents: int) -> Work:
             p.unlink()
         pctx = AppContext(open_database(partner, create=True), ADMIN)
         reference.init_site(pctx, "33.74", "Posko Kota Semarang")
+        admin = accounts.create_first_admin(pctx, "kota", PARTNER_PASSWORD)
+        pctx = pctx.as_actor(accounts.login(pctx, admin.username, PARTNER_PASSWORD).actor)
         demo.generate(pctx, incidents=POSKO_INCIDENTS, days=30, end_date=date(2024, 11, 30),
                       seed=5)
-        keys.ensure_keypair(keys_dir, "33.74")
         sync_svc.export_package(pctx, keys_dir, "33", package, full=True)
-        pctx.db.dispose()
         key_file = root / "kota.poskokey"
-        key_file.write_bytes(keys.public_key_file_bytes(keys.ensure_keypair(keys_dir, "33.74")))
+        key_file.write_bytes(keys.public_key_file_bytes(site_key.ensure_public(pctx)))
+        pctx.db.dispose()
         ctx = AppContext(open_database(pristine), ADMIN)
         sync_svc.trust_key(ctx, key_file, sync_svc.inspect_key_file(key_file).short_fingerprint)
         ctx.db.dispose()

@@ -64,7 +64,7 @@ OPERATIONS = ("add", "import-xlsx", "import-posko", "demo-data", "backup", "rest
 XLSX_ROWS = 300
 POSKO_INCIDENTS = 1000
 DEMO_INCIDENTS = 3000
-PARTNER_PASSWORD = "Kota-Semarang-3374"
+PARTNER_PASSWORD = "Posko-Semarang-3374"
 
 
 @dataclass

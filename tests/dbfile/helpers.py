@@ -4,8 +4,10 @@ purpose, and read-only files that really refuse writes even to root."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,3 +98,31 @@ def unwritable(*paths: Path) -> Iterator[None]:
                 subprocess.run(["chattr", "-i", str(path)], check=True)
             else:
                 path.chmod(mode)
+
+
+KILL_DURING_LOAD = (
+    "import os, signal, sys\n"
+    "from datetime import date\n"
+    "from posko_desktop.core.context import AppContext\n"
+    "from posko_desktop.core.db import engine\n"
+    "from posko_desktop.core.db.session import open_database\n"
+    "from posko_desktop.core.domain import Actor\n"
+    "from posko_desktop.core.progress import Progress\n"
+    "from posko_desktop.core.services import demo\n"
+    "engine.BULK_CACHE_KIB = 256  # pages reach the file during the load\n"
+    "demo.CHUNK = 300\n"
+    "def report(done, total, message):\n"
+    "    if done >= 900:\n"
+    "        os.kill(os.getpid(), signal.SIGKILL)\n"
+    "ctx = AppContext(open_database(sys.argv[1]), Actor('admin', 'admin'))\n"
+    "demo.generate(ctx, incidents=3000, days=60, end_date=date(2024, 11, 30), seed=5,\n"
+    "              progress=Progress(report), exclusive=True)\n"
+)
+
+
+def leave_hot_journal(path: Path) -> None:
+    """Kill demo-data's bulk load (rollback journal) half-way: a hot journal stays."""
+    out = subprocess.run([sys.executable, "-c", KILL_DURING_LOAD, str(path)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == -signal.SIGKILL, out.stderr
+    assert Path(str(path) + "-journal").stat().st_size > 0

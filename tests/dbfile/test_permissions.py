@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from posko_desktop.core.db.session import open_database
 
-from .helpers import ADD, run
+from .helpers import ADD, leave_hot_journal, run
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 
@@ -72,30 +69,8 @@ def test_the_rollback_journal_of_a_bulk_load_is_owner_only(db_path: Path, capsys
     """demo-data loads with a rollback journal; a kill leaves it behind, still 0600."""
     assert run(capsys, "--db", str(db_path), "init", "--site", "33", "--site-name", "P")[0] == 0
     gc.collect()  # the command's connection: the load needs the file to itself
-    script = (
-        "import os, signal, sys\n"
-        "from datetime import date\n"
-        "from posko_desktop.core.context import AppContext\n"
-        "from posko_desktop.core.db import engine\n"
-        "from posko_desktop.core.db.session import open_database\n"
-        "from posko_desktop.core.domain import Actor\n"
-        "from posko_desktop.core.progress import Progress\n"
-        "from posko_desktop.core.services import demo\n"
-        "engine.BULK_CACHE_KIB = 256\n"
-        "demo.CHUNK = 300\n"
-        "def report(done, total, message):\n"
-        "    if done >= 900:\n"
-        "        os.kill(os.getpid(), signal.SIGKILL)\n"
-        "ctx = AppContext(open_database(sys.argv[1]), Actor('admin', 'admin'))\n"
-        "demo.generate(ctx, incidents=3000, days=60, end_date=date(2024, 11, 30), seed=5,\n"
-        "              progress=Progress(report), exclusive=True)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script, str(db_path)], capture_output=True,
-                         text=True, timeout=120)
-    assert out.returncode == -signal.SIGKILL, out.stderr
-    journal = Path(str(db_path) + "-journal")
-    assert journal.stat().st_size > 0
-    assert mode(journal) == 0o600
+    leave_hot_journal(db_path)
+    assert mode(Path(str(db_path) + "-journal")) == 0o600
 
 
 def test_the_backup_before_a_migration_is_owner_only(tmp_path: Path):

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -37,7 +34,7 @@ from posko_desktop.core.timeutil import parse_wib
 from posko_desktop.ui import startup
 from tests.conftest import ADMIN
 
-from .helpers import ADD, dump, run, unwritable
+from .helpers import ADD, dump, leave_hot_journal, run, unwritable
 
 PASSWORD = "Kantor-Gubernur-9"
 
@@ -72,33 +69,6 @@ def site_with_admin(db_path: Path, capsys, monkeypatch) -> Path:
 
 
 # --- a hot journal ------------------------------------------------------------------------
-
-KILL_DURING_LOAD = (
-    "import os, signal, sys\n"
-    "from datetime import date\n"
-    "from posko_desktop.core.context import AppContext\n"
-    "from posko_desktop.core.db import engine\n"
-    "from posko_desktop.core.db.session import open_database\n"
-    "from posko_desktop.core.domain import Actor\n"
-    "from posko_desktop.core.progress import Progress\n"
-    "from posko_desktop.core.services import demo\n"
-    "engine.BULK_CACHE_KIB = 256  # pages reach the file during the load\n"
-    "demo.CHUNK = 300\n"
-    "def report(done, total, message):\n"
-    "    if done >= 900:\n"
-    "        os.kill(os.getpid(), signal.SIGKILL)\n"
-    "ctx = AppContext(open_database(sys.argv[1]), Actor('admin', 'admin'))\n"
-    "demo.generate(ctx, incidents=3000, days=60, end_date=date(2024, 11, 30), seed=5,\n"
-    "              progress=Progress(report), exclusive=True)\n"
-)
-
-
-def leave_hot_journal(path: Path) -> None:
-    out = subprocess.run([sys.executable, "-c", KILL_DURING_LOAD, str(path)],
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == -signal.SIGKILL, out.stderr
-    assert Path(str(path) + "-journal").stat().st_size > 0
-
 
 def test_a_hot_journal_is_rolled_back_and_the_cli_goes_on(site: Path, capsys):
     leave_hot_journal(site)

@@ -153,16 +153,20 @@ def test_a_missing_database_with_backups_asks_and_quitting_creates_nothing(ctx, 
     assert "There is no database" in asked[0].text_in("en")
 
 
-def test_start_up_rescue_restores_the_newest_backup_of_an_empty_database(ctx, db, db_path,
-                                                                         qapp):
-    add(ctx, "Tersimpan di cadangan")
+def emptied_after_a_backup(ctx, db, db_path: Path, button: str):
+    """Back up, empty the file (0 bytes), start up, answer the rescue box with `button`."""
     backups.create_backup(ctx)
     db.dispose()
     db_path.write_bytes(b"")
-    opened = startup.open_or_rescue(
+    return startup.open_or_rescue(
         str(db_path), folder_of(db_path),
-        rescue=lambda loc, err, folder: start_up_rescue(
-            loc, err, folder, ask=clicker("Pulihkan cadangan terbaru")))
+        rescue=lambda loc, err, folder: start_up_rescue(loc, err, folder, ask=clicker(button)))
+
+
+def test_start_up_rescue_restores_the_newest_backup_of_an_empty_database(ctx, db, db_path,
+                                                                         qapp):
+    add(ctx, "Tersimpan di cadangan")
+    opened = emptied_after_a_backup(ctx, db, db_path, "Pulihkan cadangan terbaru")
     assert opened is not None
     try:
         assert inc.count_incidents(opened, IncidentFilter()) == 1
@@ -171,13 +175,7 @@ def test_start_up_rescue_restores_the_newest_backup_of_an_empty_database(ctx, db
 
 
 def test_start_up_rescue_can_start_a_new_database_instead(ctx, db, db_path, qapp):
-    backups.create_backup(ctx)
-    db.dispose()
-    db_path.write_bytes(b"")
-    opened = startup.open_or_rescue(
-        str(db_path), folder_of(db_path),
-        rescue=lambda loc, err, folder: start_up_rescue(
-            loc, err, folder, ask=clicker("Mulai basis data baru yang kosong")))
+    opened = emptied_after_a_backup(ctx, db, db_path, "Mulai basis data baru yang kosong")
     assert opened is not None
     try:
         assert opened.db.file == db_path and db_path.stat().st_size > 0

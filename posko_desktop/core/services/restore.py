@@ -239,10 +239,21 @@ def apply_restore(prepared: PreparedRestore, actor: Actor, *, now: datetime,
     return _apply_server(prepared, actor, now, force, progress)
 
 
-def _audit_after(prepared: PreparedRestore, pre: Path | None, force: bool) -> dict[str, object]:
-    return {"file": str(prepared.backup_file), "sha256": prepared.sha256,
-            "backup_site": prepared.site_code, "replaced_site": prepared.live_site or "",
-            "pre_restore": str(pre) if pre else "", "forced": force}
+def _record_restore(location: str | Path, prepared: PreparedRestore, actor: Actor,
+                    pre: Path | None, force: bool, now: datetime) -> None:
+    """The audit entry of the restore, in the database at `location` (opened, so an older
+    backup is migrated to the newest schema first)."""
+    db = open_database(location)
+    try:
+        with db.write() as s:
+            audit.record(s, actor, "backup.restore", "backup", prepared.backup_file.name,
+                         before=None, at=now, after={
+                             "file": str(prepared.backup_file), "sha256": prepared.sha256,
+                             "backup_site": prepared.site_code,
+                             "replaced_site": prepared.live_site or "",
+                             "pre_restore": str(pre) if pre else "", "forced": force})
+    finally:
+        db.dispose()
 
 
 def _apply_sqlite(prepared: PreparedRestore, actor: Actor, now: datetime, force: bool,
@@ -252,14 +263,8 @@ def _apply_sqlite(prepared: PreparedRestore, actor: Actor, now: datetime, force:
     progress.report(0, 100, _("Keeping the current database as a pre-restore copy…"))
     pre = _pre_restore_copy(prepared, actor, now)
     progress.report(40, 100, _("Preparing the backup…"))
-    db = open_database(prepared.copy)  # brings an older backup to the newest schema
+    _record_restore(prepared.copy, prepared, actor, pre, force, now)  # into the copy
     _note_migration_leftovers(prepared)
-    try:
-        with db.write() as s:
-            audit.record(s, actor, "backup.restore", "backup", prepared.backup_file.name,
-                         before=None, after=_audit_after(prepared, pre, force), at=now)
-    finally:
-        db.dispose()
     progress.report(50, 100, _("Restoring…"))
     if not live.exists():
         create_private_file(live)
@@ -330,13 +335,7 @@ def _apply_server(prepared: PreparedRestore, actor: Actor, now: datetime, force:
     pre = _pre_restore_copy(prepared, actor, now)
     progress.report(40, 100, _("Restoring…"))
     pg_tools.restore(prepared.location, prepared.backup_file)
-    db = open_database(prepared.location)  # an older dump is migrated here
-    try:
-        with db.write() as s:
-            audit.record(s, actor, "backup.restore", "backup", prepared.backup_file.name,
-                         before=None, after=_audit_after(prepared, pre, force), at=now)
-    finally:
-        db.dispose()
+    _record_restore(prepared.location, prepared, actor, pre, force, now)
     progress.report(100, 100, _("Done"))
     logger.info("Restored %s into %s by %s", prepared.backup_file, prepared.location,
                 actor.username)

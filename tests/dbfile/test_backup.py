@@ -397,3 +397,10 @@ def test_server_backup_without_the_client_tools_says_what_to_install(pg_db: Data
         backups.create_backup(ctx, folder=tmp_path / "b")
     assert "postgresql-client" in info.value.text_in("en")
     assert not list((tmp_path / "b").glob("*.dump"))
+
+
+@pytest.mark.postgres
+def test_server_mode_check_says_the_server_checks_itself(pg_db: Database, capsys):
+    code, out, _err = run(capsys, "--db", pg_db.url, "check", "--full", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == {"ok": True, "full": True, "applicable": False, "problems": []}

@@ -16,7 +16,7 @@ from posko_desktop.core.db.models import FollowUp, Incident
 from posko_desktop.core.db.models_sync import SyncBase
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
-from posko_desktop.core.sync import merge
+from posko_desktop.core.sync import merge, scan
 
 from .conftest import add_incident, send
 
@@ -67,7 +67,7 @@ def test_sqlite_export_records_are_the_stored_values(sites, tmp_path):
             member, rec = records[str(row.id)]
             assert member.endswith("tombstones.jsonl") == row.deleted
             assert rec["deleted"] is row.deleted
-            for name in svc.INCIDENT_COLUMNS:
+            for name in scan.INCIDENT_COLUMNS:
                 value = getattr(row, name)
                 if name in ("occurred_at", "reported_at", "created_at", "updated_at",
                             "respond_by", "responded_at", "next_referral_due"):

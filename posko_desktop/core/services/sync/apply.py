@@ -163,13 +163,14 @@ def merge_incidents(s: Session, ctx: AppContext, state: ImportState,
     """Checked incidents (`scan.Scanner.incident` items): the new ones are inserted as they
     came, unchanged ones (same field stamps) only counted, the others merged field by
     field (`_merge_changed`)."""
+    ids = [h for h, _regency, _stamps, _row, _bases, _via in items]
     if not twice_checked:
-        check_twice(state, state.seen_incidents, [it[0] for it in items], "incident")
+        check_twice(state, state.seen_incidents, ids, "incident")
     if error is not None:
         raise refused(error)
     if not items:
         return
-    stored = stored_incidents(s, state, [it[0] for it in items])
+    stored = stored_incidents(s, state, ids)
     per = state.result.per_regency
     known = state.known_incidents
     pkg = state.package_id.hex

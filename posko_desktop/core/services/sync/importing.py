@@ -138,7 +138,8 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
             state.sqlite = conn.dialect.name == "sqlite"
             if state.sqlite:
                 mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-                state.result.rollback_journal = str(mode).lower() != "wal"
+                state.result.rollback_journal = str(mode).lower() in ("delete", "truncate",
+                                                                      "persist")
             state.had_incidents = bool(s.scalar(select(exists().where(Incident.id.is_not(None)))))
             state.had_followups = bool(s.scalar(select(exists().where(FollowUp.id.is_not(None)))))
             present = [k for k in scan.KINDS if reader.has(RECORD_FILES[k])]

@@ -19,10 +19,10 @@ the CLI with nobody else on the file, a rollback journal instead of WAL so the p
 written once). The full-text triggers are dropped and each chunk's rows are added to the
 index by one INSERT ... SELECT; on SQLite the secondary indexes of `incident` and
 `followup` are dropped and re-created around big loads (`db/bulk.py`: read from the
-database, so later migrations' too; sorted in small runs on helper threads). On SQLite the values are
-given in the exact text form SQLAlchemy itself stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`,
-UUID hex, JSON text) so no per-value conversion runs; other databases get ordinary Python
-values.
+database, so later migrations' too; sorted in small runs on helper threads). On SQLite
+the values are given in the exact text form SQLAlchemy itself stores (UTC
+`YYYY-MM-DD HH:MM:SS.ffffff`, UUID hex, JSON text) so no per-value conversion runs; other
+databases get ordinary Python values.
 """
 
 from __future__ import annotations

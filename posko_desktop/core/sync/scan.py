@@ -4,9 +4,10 @@ will write, in the form the database takes them.
 
 `scan()` yields messages in file order, one per batch of records; the import
 (`services/sync/importing.py`, `apply.py`) merges them and makes the checks that need the
-database or the whole package (an id twice, the incident of a follow-up). A big package is scanned in a helper
-process (`scan_in_helper`), so a second core decodes and checks while this one writes;
-the messages are the same either way (plain tuples, sent as marshal bytes).
+database or the whole package (an id twice, the incident of a follow-up). A big package
+is scanned in a helper process (`scan_in_helper`), so a second core decodes and checks
+while this one writes; the messages are the same either way (plain tuples, sent as
+marshal bytes).
 
 Messages:
 - `("batch", kind, items, error)`: the records of up to one batch, in order, all valid;

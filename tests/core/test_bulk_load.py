@@ -14,9 +14,8 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.bulk import INDEX_BUILD_CACHE_KIB, build_indexes
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor
-from posko_desktop.core.services import demo, reference, sync
+from posko_desktop.core.services import accounts, demo, reference, sync
 from posko_desktop.core.services.sync import importing
-from posko_desktop.core.sync import keys
 
 
 def test_index_built_in_sorted_runs_is_complete_and_settings_come_back(tmp_path):
@@ -64,9 +63,11 @@ def _office(template: Path, folder: Path) -> tuple[AppContext, Path, Path]:
     """A regency office (33.22) with its key and 600 demo incidents (some deleted)."""
     folder.mkdir()
     shutil.copy(template, folder / "posko.sqlite3")
-    ctx = AppContext(open_database(folder / "posko.sqlite3"), Actor("admin-3322", "admin"))
-    reference.init_site(ctx, "33.22", "Kab. Semarang")
-    keys.ensure_keypair(folder / "keys", "33.22")
+    setup = AppContext(open_database(folder / "posko.sqlite3"), Actor("admin-3322", "admin"))
+    reference.init_site(setup, "33.22", "Kab. Semarang")
+    # the site key is made with the first administrator and unlocked by the login
+    admin = accounts.create_first_admin(setup, "admin-3322", "Kunci-Situs-Aman-1", "Admin")
+    ctx = setup.as_actor(admin.actor)
     sync.export_public_key(ctx, folder / "keys", folder / "office.poskokey")
     demo.generate(ctx, incidents=600, days=30, end_date=END, seed=4)
     return ctx, folder / "keys", folder / "office.poskokey"

@@ -128,7 +128,7 @@ def incident_records(scope: RecordScope, deleted: bool) -> Iterator[dict[str, An
             .where(Incident.deleted.is_(deleted)).order_by(Incident.seq))
     if scope.changed is not None:
         stmt = stmt.where(scope.changed)
-    for row in scope.conn.execution_options(yield_per=2000).execute(stmt):
+    for row in scope.conn.execute(stmt.execution_options(yield_per=2000)):
         values = row._mapping
         rec = _record(INCIDENT_COLUMNS, values)
         rec["field_bases"] = merge.effective_bases(rec["field_stamps"],
@@ -152,7 +152,7 @@ def child_records(scope: RecordScope, model: Any,
     stmt = select(*_columns(model, columns)).order_by(model.incident_id)
     if scope.changed is not None:
         stmt = stmt.where(model.incident_id.in_(select(Incident.id).where(scope.changed)))
-    for row in scope.conn.execution_options(yield_per=5000).execute(stmt):
+    for row in scope.conn.execute(stmt.execution_options(yield_per=5000)):
         rec = _record(columns, row._mapping)
         if model is Attachment:
             scope.shas.add(rec["sha256"])

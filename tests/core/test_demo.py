@@ -92,7 +92,7 @@ def test_helper_process_gives_the_same_data(template_db, tmp_path):
     a.db.dispose()
     b.db.dispose()
     script = (
-        "import sys\n"
+        "import logging, sys\n"
         "from datetime import date\n"
         "from posko_desktop.core.context import AppContext\n"
         "from posko_desktop.core.db.session import open_database\n"
@@ -101,13 +101,13 @@ def test_helper_process_gives_the_same_data(template_db, tmp_path):
         "demo.PROCESS_THRESHOLD = demo.REINDEX_THRESHOLD = 1000\n"
         "demo.CHUNK = 300\n"
         "ctx = AppContext(open_database(sys.argv[1]), Actor('admin', 'admin'))\n"
+        "logging.basicConfig(level=logging.INFO)  # to stderr\n"
         "demo.generate(ctx, incidents=1200, days=60, end_date=date(2024, 11, 30), seed=5)\n"
-        "print(demo.helper_runs)\n"
     )
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "b.sqlite3")],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "1"  # b was really generated in the helper process
+    assert "Demo data: generated in a helper process" in out.stderr  # b really was
     assert dump(tmp_path / "a.sqlite3") == dump(tmp_path / "b.sqlite3")
 
 
@@ -263,44 +263,6 @@ def test_times_are_never_in_the_future(ctx):
         latest = s.scalar(select(func.max(FollowUp.created_at)))
         latest_inc = s.scalar(select(func.max(Incident.reported_at)))
     assert latest < now and latest_inc < now
-
-
-def _incident_indexes(ctx: AppContext) -> dict[str, str]:
-    with ctx.db.read() as s:
-        conn = s.connection()
-        if conn.dialect.name == "sqlite":
-            rows = conn.exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                "AND tbl_name IN ('incident', 'followup')").all()
-        else:
-            rows = conn.exec_driver_sql(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-                "AND tablename IN ('incident', 'followup')").all()
-    return dict(rows)
-
-
-def test_big_load_rebuilds_every_index_a_migration_made(any_ctx, monkeypatch):
-    """Indexes are dropped around a big load and re-created as they were, those of later
-    migrations too (read from the database, not from the models)."""
-    ctx = any_ctx
-    with ctx.db.write() as s:  # as a later migration would add it
-        s.connection().exec_driver_sql("CREATE INDEX ix_incident_title_test ON incident (title)")
-    before = _incident_indexes(ctx)
-    assert "ix_incident_title_test" in before and "ix_incident_regency_created" in before
-    monkeypatch.setattr(demo, "REINDEX_THRESHOLD", 100)
-    assert make(ctx, n=3000) == 3000
-    assert _incident_indexes(ctx) == before
-    with ctx.db.read() as s:
-        titles = s.scalars(select(Incident.title).order_by(Incident.title)).all()
-        conn = s.connection()
-        if conn.dialect.name == "sqlite":  # the partial index, kept during the load, is right
-            via_index = conn.exec_driver_sql(
-                "SELECT count(*) FROM incident INDEXED BY ix_incident_deleted_day "
-                "WHERE deleted = 1 AND occurred_date >= '2000-01-01'").scalar()
-            scanned = conn.exec_driver_sql(
-                "SELECT count(*) FROM incident NOT INDEXED WHERE deleted = 1").scalar()
-            assert via_index == scanned > 0
-    assert len(titles) == 3000
 
 
 def test_exclusive_load_writes_the_same_rows_and_returns_to_wal(template_db, tmp_path, caplog):

@@ -25,8 +25,8 @@ from posko_desktop.core.sync import keys, keywrap
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OLD_0001 = DATA / "posko-0001.sqlite3"
-OLD_0007 = DATA / "posko-0007.sqlite3"
-OLD_KEYS = DATA / "posko-0007-keys"
+OLD_0007 = DATA / "posko-0007-regency.sqlite3"
+OLD_KEYS = DATA / "posko-0007-regency-keys"
 NEW_TABLES = {"site_key", "user_key", "site_key_grant", "site_key_other"}
 
 sys.path.insert(0, str(DATA))

@@ -1,4 +1,4 @@
-"""Make `tests/data/posko-0007.sqlite3` and `tests/data/posko-0007-keys/`: a site as Posko
+"""Make `tests/data/posko-0007-regency.sqlite3` and `tests/data/posko-0007-regency-keys/`: a site as Posko
 Desk left it at schema 0007, before the site key moved into the database.
 
     .venv/bin/python tests/data/make_0007_db.py [OUTPUT_DIR]
@@ -32,8 +32,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "posko-0001.sqlite3"
-DB_NAME = "posko-0007.sqlite3"
-KEYS_NAME = "posko-0007-keys"
+DB_NAME = "posko-0007-regency.sqlite3"
+KEYS_NAME = "posko-0007-regency-keys"
 REVISION = "0007"
 SITE = "33.74"
 PASSWORDS = {"kepala": "Pimpinan-Posko-Kota-74", "opr1": "Petugas-Pagi-Tembalang-1",

@@ -1,5 +1,5 @@
 """On SQLite the export builds each record's JSON in SQL (json_object): the lines must be
-the compact orjson form of exactly the stored values, for awkward text too (quotes,
+the plain path's lines, the compact orjson form of exactly the stored values, for awkward text too (quotes,
 backslashes, control characters, line separators, non-ASCII), with `field_bases` and
 `via_package` as the generic builder gives them (relayed and local incidents, tombstones)."""
 
@@ -14,9 +14,18 @@ from sqlalchemy import select
 
 from posko_desktop.core.db.models import FollowUp, Incident
 from posko_desktop.core.db.models_sync import SyncBase
+from posko_desktop.core.progress import NO_PROGRESS
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
-from posko_desktop.core.sync import merge
+from posko_desktop.core.services.sync import export_sqlite
+from posko_desktop.core.services.sync.export_records import (
+    FOLLOWUP_COLUMNS,
+    RecordScope,
+    changed_incidents,
+    child_records,
+    incident_records,
+)
+from posko_desktop.core.sync import merge, scan
 
 from .conftest import add_incident, send
 
@@ -67,7 +76,7 @@ def test_sqlite_export_records_are_the_stored_values(sites, tmp_path):
             member, rec = records[str(row.id)]
             assert member.endswith("tombstones.jsonl") == row.deleted
             assert rec["deleted"] is row.deleted
-            for name in svc.INCIDENT_COLUMNS:
+            for name in scan.INCIDENT_COLUMNS:
                 value = getattr(row, name)
                 if name in ("occurred_at", "reported_at", "created_at", "updated_at",
                             "respond_by", "responded_at", "next_referral_due"):
@@ -101,3 +110,38 @@ def test_sqlite_export_records_are_the_stored_values(sites, tmp_path):
     r = svc.import_package(kota.ctx, pkg)
     assert r.totals().new == 3 and r.followups_new == kinds.count("records/followups.jsonl")
     assert svc.canonical_dump(kota.ctx) == svc.canonical_dump(prov.ctx)
+
+
+def test_sqlite_fast_path_gives_the_plain_paths_lines(sites, tmp_path):
+    """The rule for fast paths: on the same database, the lines built by SQLite
+    (`export_sqlite`) are byte for byte what the plain path (`export_records`, used on
+    PostgreSQL) encodes, for every incident (live, tombstone, relayed, local) and
+    follow-up, in the same order; and so for an incremental selection."""
+    prov, kab, _ = sites
+    a = add_incident(kab, description=TRICKY, location="Balai \"desa\" \\ Lerep")
+    inc.add_followup(kab.ctx, a.id, TRICKY)
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    inc.add_followup(prov.ctx, a.id, "catatan provinsi \x02 🗳️")
+    add_incident(prov, regency_code="33.74", description="lokal " + TRICKY, people_involved=None)
+    gone = add_incident(prov, regency_code="33.74", title="Duplikat laporan")
+    inc.set_deleted(prov.ctx, gone.id, True, "duplikat")
+    with prov.ctx.db.read() as s:
+        since = min(s.scalars(select(Incident.mod_stamp)))
+
+    def both(cond):
+        def scope():
+            return RecordScope(s.connection(), cond, "33", NO_PROGRESS, 10)
+
+        plain = [orjson.dumps(r) for deleted in (False, True)
+                 for r in incident_records(scope(), deleted)]
+        plain += [orjson.dumps(r) for r in child_records(scope(), FollowUp, FOLLOWUP_COLUMNS)]
+        fast = [line for deleted in (False, True)
+                for batch in export_sqlite.incident_lines(scope(), deleted) for line in batch]
+        fast += [line for batch in export_sqlite.followup_lines(scope()) for line in batch]
+        return plain, fast
+
+    with prov.ctx.db.read() as s:
+        plain, fast = both(None)
+        assert len(plain) == 3 + 3 and fast == plain
+        plain, fast = both(changed_incidents(since))
+        assert 0 < len(plain) and fast == plain

@@ -14,6 +14,7 @@ from posko_desktop.core.db.models_sync import SyncConflict, SyncLog
 from posko_desktop.core.domain import Actor, PermissionDenied
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
+from posko_desktop.core.services.sync import importing
 from posko_desktop.core.sync import merge, records
 from posko_desktop.core.sync.package import PackageReader
 
@@ -274,7 +275,7 @@ def test_search_finds_imported_incidents_after_a_bulk_import(sites, tmp_path, mo
     """Large packages rebuild the full-text index once instead of per row."""
     prov, kab, _ = sites
     add_incident(kab, title="Baliho dirusak di Ungaran")
-    monkeypatch.setattr(svc, "BULK_MIN", 1)
+    monkeypatch.setattr(importing, "BULK_MIN", 1)
     svc.import_package(prov.ctx, send(kab, prov, tmp_path))
     found = inc.query_incidents(prov.ctx, inc.IncidentFilter(text="baliho"), with_total=True)
     assert found.total == 1

@@ -12,6 +12,7 @@ import pytest
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
+from posko_desktop.core.services.sync import importing
 from posko_desktop.core.sync import keys
 from posko_desktop.core.sync.package import Limits, PackageError
 
@@ -265,7 +266,7 @@ def test_refused_bulk_import_keeps_the_search_triggers(sites, package, tmp_path,
     from sqlalchemy import text
 
     prov, kab, _ = sites
-    monkeypatch.setattr(svc, "BULK_MIN", 1)
+    monkeypatch.setattr(importing, "BULK_MIN", 1)
 
     def bad(m):
         rows = lines(m["records/followups.jsonl"])

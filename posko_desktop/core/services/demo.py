@@ -17,12 +17,12 @@ process generates while this one writes; rows are plain tuples inserted in chunk
 write transaction (`Database.bulk_write`: bigger page cache, memory-mapped reads and, from
 the CLI with nobody else on the file, a rollback journal instead of WAL so the pages are
 written once). The full-text triggers are dropped and each chunk's rows are added to the
-index by one INSERT ... SELECT; the secondary indexes of `incident` and `followup` (read
-from the database, so later migrations' too) are dropped and re-created around big loads
-(`planner.build_indexes`: sorted in small runs on helper threads). On SQLite the values are
-given in the exact text form SQLAlchemy itself stores (UTC `YYYY-MM-DD HH:MM:SS.ffffff`,
-UUID hex, JSON text) so no per-value conversion runs; other databases get ordinary Python
-values.
+index by one INSERT ... SELECT; on SQLite the secondary indexes of `incident` and
+`followup` are dropped and re-created around big loads (`db/bulk.py`: read from the
+database, so later migrations' too; sorted in small runs on helper threads). On SQLite
+the values are given in the exact text form SQLAlchemy itself stores (UTC
+`YYYY-MM-DD HH:MM:SS.ffffff`, UUID hex, JSON text) so no per-value conversion runs; other
+databases get ordinary Python values.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
+from posko_desktop.core.db.bulk import DroppedIndexes
 from posko_desktop.core.db.models import (
     Agency,
     Category,
@@ -57,7 +58,7 @@ from posko_desktop.core.db.models import (
     NumberSequence,
     Regency,
 )
-from posko_desktop.core.db.planner import build_indexes, refresh_statistics
+from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import BulkSearchIndex
 from posko_desktop.core.domain import (
     OPEN_STATUSES,
@@ -86,7 +87,6 @@ CHUNK = 20_000
 REINDEX_THRESHOLD = 50_000
 # Above this many, a helper process generates while this one writes.
 PROCESS_THRESHOLD = 100_000
-helper_runs = 0  # how often the helper process was used (tests check the path they test)
 
 _EPOCH = datetime(1970, 1, 1)
 _MS_HOUR = 3_600_000
@@ -432,7 +432,8 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                           start_ms=start_ms, now_ms=now_ms)
         conn = s.connection()
         search_index = BulkSearchIndex(conn)
-        dropped = _drop_indexes(conn) if incidents >= REINDEX_THRESHOLD else []
+        indexes = DroppedIndexes(conn, ("incident", "followup") if incidents >= REINDEX_THRESHOLD
+                                 else ())
         numbers: dict[int, int] = {}
         max_stamp = ""
         for item in _produce(plan, progress):
@@ -444,7 +445,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                 numbers, max_stamp = item[1], item[2]
         times.append((time_module.perf_counter(), time_module.process_time()))
         progress.report(written, incidents, _("Rebuilding indexes…"))
-        build_indexes(conn, (ddl for _name, ddl in dropped))
+        indexes.rebuild()
         progress.check()
         times.append((time_module.perf_counter(), time_module.process_time()))
         search_index.finish(conn)
@@ -545,10 +546,10 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     # the data is the same either way.
     if (plan.incidents < PROCESS_THRESHOLD or (os.cpu_count() or 1) < 2
             or not sys.platform.startswith("linux") or threading.active_count() > 1):
+        logger.info("Demo data: generated in this process")
         yield from _chunks(plan)
         return
-    global helper_runs
-    helper_runs += 1
+    logger.info("Demo data: generated in a helper process")
     mp = multiprocessing.get_context("fork")
     receiver, sender = mp.Pipe(duplex=False)
     proc = mp.Process(target=_worker, args=(plan, sender), daemon=True)
@@ -615,38 +616,6 @@ def _flush(conn: Connection, raw: bool, buf_inc: list[tuple[Any, ...]],
 # The first item: a follow-up's id (UUID hex text on SQLite, uuid.UUID elsewhere: both sort
 # like the 128-bit number) or an event's time.
 _first = operator.itemgetter(0)
-
-
-def _drop_indexes(conn: Connection) -> list[tuple[str, str]]:
-    """Drop the secondary indexes of incident and followup for a big load; returns their
-    (name, CREATE statement) to re-create them after it.
-
-    Read from the database's catalogue, not the models, so that every index a migration
-    added is included. Unique indexes stay (and keep checking during the load); on
-    PostgreSQL so does any index behind a constraint. Partial indexes stay too: they are
-    kept up to date only for the few rows they cover, where re-creating one scans the table.
-    """
-    if conn.dialect.name == "sqlite":
-        found = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name IN ('incident', 'followup') ORDER BY tbl_name DESC, name").all()
-    elif conn.dialect.name == "postgresql":
-        found = conn.exec_driver_sql(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename IN ('incident', 'followup') "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-            "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) "
-            "ORDER BY i.tablename DESC, i.indexname").all()
-    else:
-        return []
-    dropped = []
-    for name, ddl in found:
-        head = ddl.upper()
-        if head.lstrip().startswith("CREATE UNIQUE") or " WHERE " in head:
-            continue
-        conn.exec_driver_sql('DROP INDEX "{}"'.format(name.replace('"', '""')))
-        dropped.append((name, ddl))
-    return dropped
 
 
 class _Generator:

@@ -3,10 +3,11 @@ docs/sync-format.md (Import, step 8) that needs no database, and the rows the im
 will write, in the form the database takes them.
 
 `scan()` yields messages in file order, one per batch of records; the import
-(`services/sync.py`) merges them and makes the checks that need the database or the whole
-package (an id twice, the incident of a follow-up). A big package is scanned in a helper
-process (`scan_in_helper`), so a second core decodes and checks while this one writes;
-the messages are the same either way (plain tuples, sent as marshal bytes).
+(`services/sync/importing.py`, `apply.py`) merges them and makes the checks that need the
+database or the whole package (an id twice, the incident of a follow-up). A big package
+is scanned in a helper process (`scan_in_helper`), so a second core decodes and checks
+while this one writes; the messages are the same either way (plain tuples, sent as
+marshal bytes).
 
 Messages:
 - `("batch", kind, items, error)`: the records of up to one batch, in order, all valid;
@@ -294,9 +295,6 @@ def scan(reader: PackageReader, rules: Rules, kinds: Iterable[str],
 
 # --- helper process ----------------------------------------------------------------------
 
-helper_runs = 0  # how often the helper process was used (tests check the path they test)
-
-
 def helper_allowed() -> bool:
     """Only with fork (Linux) and from a single-threaded process (the CLI): spawn would
     re-run the caller's main module (main.py, a frozen app) in the helper, and forking a
@@ -324,8 +322,6 @@ def scan_in_helper(reader: PackageReader, rules: Rules, kinds: list[str],
     A thread takes the helper's messages off the pipe as they come (up to `AHEAD_BYTES`
     waiting), so the helper keeps checking while the caller is busy elsewhere (building
     indexes). Closing the iterator early (an error, a cancel) stops the helper."""
-    global helper_runs
-    helper_runs += 1
     mp = multiprocessing.get_context("fork")
     receiver, sender = mp.Pipe(duplex=False)
     proc = mp.Process(target=_helper, args=(reader, rules, kinds, share, sender), daemon=True)

@@ -1,0 +1,103 @@
+"""Upgrade data of record (tests/data/README.md): databases and a sync package made by
+earlier versions of the app with their own CLI. Regency offices run mixed versions during
+an election: every older database must upgrade with every row kept and its audit trail
+intact, and every older package must import into the newest schema."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from posko_desktop.cli import main
+from posko_desktop.core.db.migrate import current_revision, head_revision
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.db.stamps import unpack
+from posko_desktop.core.services import sync
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+# what tests/data/make_release_data.sh put in each database, besides the demo data
+DATABASES = {
+    "posko-0006.sqlite3": ("0006", {"incident": 122, "followup": 316, "sync_base": 51,
+                                    "sync_conflict": 1, "sync_package": 3, "user_account": 3,
+                                    "audit_log": 24, "attachment": 1}),
+    "posko-0007.sqlite3": ("0007", {"incident": 122, "followup": 316, "sync_base": 51,
+                                    "sync_conflict": 1, "sync_package": 3, "user_account": 3,
+                                    "audit_log": 25, "attachment": 1}),
+}
+
+
+def _rows(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = [name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _stamps(conn: sqlite3.Connection) -> dict[str, list[dict[str, str]]]:
+    """Every stored stamp set, unpacked (0007 stores them packed, 0006 in full)."""
+    return {
+        "incident": [unpack(json.loads(t)) for (t,) in conn.execute(
+            "SELECT field_stamps FROM incident ORDER BY id")],
+        "sync_base": [unpack(json.loads(t)) for row in conn.execute(
+            "SELECT stamps, bases FROM sync_base ORDER BY incident_id") for t in row],
+    }
+
+
+def _read(path: Path, what):  # noqa: ANN001, ANN202
+    conn = sqlite3.connect(path)
+    try:
+        return what(conn)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("name", sorted(DATABASES))
+def test_upgrade_keeps_every_row_and_the_audit_trail(name, tmp_path, capsys, monkeypatch):
+    revision, expected = DATABASES[name]
+    path = tmp_path / name
+    shutil.copy(DATA / name, path)  # the committed file is never opened in place
+    before = _read(path, _rows)
+    stamps = _read(path, _stamps)
+    assert {t: before[t] for t in expected} == expected  # the file is what the README says
+
+    db = open_database(path)  # upgrades to the newest schema
+    try:
+        assert current_revision(db) == head_revision()
+    finally:
+        db.dispose()
+    if revision != head_revision():  # a backup was made before the upgrade
+        assert list(tmp_path.glob(path.stem + ".before-*.bak"))
+    after = _read(path, _rows)
+    assert {t: after[t] for t in before} == {**before}  # every table, row for row
+    assert _read(path, _stamps) == stamps
+    assert _read(path, lambda c: c.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
+
+    # `posko audit verify`, logged in as the administrator the old version made
+    monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")
+    code = main(["--db", str(path), "--lang", "en", "--user", "admin", "audit", "verify",
+                 "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["ok"], out
+    assert out["checked"] == after["audit_log"] + 1  # the old chain and this login, appended
+
+
+def test_package_of_the_current_format_imports_into_the_newest_schema(ctx):
+    """The package the regency office 33.22 made (tests/data/README.md) into a province
+    database of the newest schema: every record arrives, once."""
+    key = DATA / "sync-format-1.poskokey"
+    sync.trust_key(ctx, key, sync.inspect_key_file(key).short_fingerprint)
+    r = sync.import_package(ctx, DATA / "sync-format-1.posko")
+    totals = r.totals()
+    assert (totals.new, totals.updated, totals.conflicts) == (122, 0, 0)  # 121 + a tombstone
+    assert (r.followups_new, r.attachments_new, r.relayed_from) == (316, 1, ["33"])
+    assert r.source_site == "33.22" and not r.already_imported
+    dump = sync.canonical_dump(ctx)
+    assert len(dump["incidents"]) == 122 and len(dump["followups"]) == 316
+    assert sum(i["deleted"] for i in dump["incidents"]) == 1
+    titles = {i["title"] for i in dump["incidents"]}
+    assert 'Baliho "paslon 02" dirusak \\ dicoret' in titles
+    assert sync.import_package(ctx, DATA / "sync-format-1.posko").already_imported

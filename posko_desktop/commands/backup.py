@@ -57,8 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _progress() -> Progress:
     def show(done: int, total: int, message: str) -> None:
         if total:
-            print("\r{message} {pct}%".format(message=message, pct=done * 100 // total),
-                  end="", file=sys.stderr, flush=True)
+            line = "{message} {pct}%".format(message=message, pct=done * 100 // total)
+            print("\r" + line.ljust(60), end="", file=sys.stderr, flush=True)
 
     return Progress(show)
 

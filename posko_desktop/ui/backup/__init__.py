@@ -14,6 +14,7 @@ changed). All work runs on the window's TaskRunner.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -40,7 +41,8 @@ START_CHECK_DELAY_MS = 2000
 WARNING_STYLE = "color: #b00020; font-weight: bold;"
 
 
-def fallback_folder() -> Any:
+def fallback_folder() -> Path:
+    """Server mode's backup folder when `backup.folder` is not set."""
     return AppPaths.default().data_dir / "backups"
 
 

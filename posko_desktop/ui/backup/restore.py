@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -70,7 +71,7 @@ class BackupPicker(QDialog):
                 when=format_datetime_wib(m.created), kind=m.kind, n=format_int(m.incidents),
                 label=_("incidents"), check=m.check, file=b.file.name)
             item = QListWidgetItem(text, self.list)
-            item.setData(256, str(b.file))
+            item.setData(Qt.ItemDataRole.UserRole, str(b.file))
         if self.list.count():
             self.list.setCurrentRow(0)
         self.other = QPushButton(_("Other file…"), self)
@@ -98,7 +99,7 @@ class BackupPicker(QDialog):
     def accept(self) -> None:
         item = self.list.currentItem()
         if item is not None:
-            self.chosen = Path(item.data(256))
+            self.chosen = Path(item.data(Qt.ItemDataRole.UserRole))
         super().accept()
 
 

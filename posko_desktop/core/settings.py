@@ -174,6 +174,13 @@ IDLE_LOCK_MINUTES = declare(
     N_("Lock the screen after this many minutes without input (0: never)"),
 )
 
+# --- sync (issue 14) ---
+SYNC_CLOCK_AHEAD_HOURS = declare(
+    "sync.clock_ahead_hours", float, 24.0,
+    N_("Sync import: refuse a package whose stamps lie more than this many hours ahead of "
+       "this computer's clock"),
+)
+
 
 def _coerce(var: SettingVar, value: Any) -> Any:
     try:

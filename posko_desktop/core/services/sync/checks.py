@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import jsonschema
@@ -59,6 +60,19 @@ def check_acks(s: Session, reader: PackageReader, local_code: str) -> None:
         raise PackageError(N_("{file} confirms package number {seq} of this site, which this "
                               "site never sent to {site}"), file=reader.name, seq=seq,
                            site=m["source_site"])
+
+
+def check_created_at(reader: PackageReader, now: datetime, ahead: timedelta) -> datetime:
+    """The package's creation time, a real time no later than the clock tolerance."""
+    try:
+        created = datetime.fromisoformat(reader.manifest["created_at"])
+    except ValueError:
+        created = None
+    if created is None or created > now + ahead:
+        raise PackageError(N_("{file}: the package's creation time {time} is not valid or "
+                              "lies too far ahead of this computer's clock"), file=reader.name,
+                           time=reader.manifest["created_at"])
+    return created
 
 
 def read_relayed(s: Session, reader: PackageReader) -> dict[str, Relayed]:

@@ -13,7 +13,7 @@ import json
 import logging
 import uuid
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import orjson
@@ -128,6 +128,8 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
                                       "number {last} was already imported): refused as a "
                                       "replay. Ask {site} for a new export."),
                                    file=name, site=source, seq=m["sequence"], last=last_seq)
+            ahead_ms = int(settings.get(s, settings.SYNC_CLOCK_AHEAD_HOURS) * 3_600_000)
+            created_at = checks.check_created_at(reader, now, timedelta(milliseconds=ahead_ms))
             checks.check_acks(s, reader, site.code)
             relayed = checks.read_relayed(s, reader)
             state = ImportState(
@@ -139,7 +141,6 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
                 result=ImportResult(name, str(package_id), source),
                 origins=checks.Origins(s, reader, source, site.code, relayed),
             )
-            ahead_ms = int(settings.get(s, settings.SYNC_CLOCK_AHEAD_HOURS) * 3_600_000)
             stamp_limit = latest_text(int(now.timestamp() * 1000) + ahead_ms)
             _import_blobs(s, state)
             conn = s.connection()
@@ -174,7 +175,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
             s.add(SyncPackage(
                 package_id=package_id, direction="in", source_site=source,
                 recipient=site.code if not m["broadcast"] else "*", sequence=m["sequence"],
-                created_at=datetime.fromisoformat(m["created_at"]), processed_at=now,
+                created_at=created_at, processed_at=now,
                 mode=m["coverage"]["mode"], since_stamp=m["coverage"]["since_stamp"][:40],
                 upto_stamp=m["coverage"]["upto_stamp"][:40], signer=m["signer"]["fingerprint"],
                 file_name=name[:255], counts=m["counts"],

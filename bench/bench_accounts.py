@@ -45,7 +45,7 @@ def build_trail(entries: int) -> Path:
     path = CACHE / f"audit-{entries}.sqlite3"
     if path.exists():
         return path
-    db = open_database(path)
+    db = open_database(path, create=True)
     ctx = AppContext(db, Actor("bench", "admin", "Bench"))
     reference.init_site(ctx, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
     accounts.create_first_admin(ctx, "admin", PASSWORD, "Admin")

@@ -49,7 +49,7 @@ def sitrep_db(incidents: int) -> Path:
     if path.exists():
         return path
     print(f"building {path.name} (once) …", file=sys.stderr)
-    db = open_database(path)
+    db = open_database(path, create=True)
     ctx = AppContext(db, Actor("bench", "admin", "Bench"))
     reference.init_site(ctx, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
     demo.generate(ctx, incidents=incidents, days=3660, end_date=VOTING_DAY, seed=2024)

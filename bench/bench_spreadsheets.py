@@ -87,7 +87,7 @@ def main() -> int:
     empty = work / "import.sqlite3"
     for p in (empty, Path(str(empty) + "-wal"), Path(str(empty) + "-shm")):
         p.unlink(missing_ok=True)
-    db = open_database(empty)
+    db = open_database(empty, create=True)
     ctx = AppContext(db, ADMIN)
     reference.init_site(ctx, "33", "Bench")
     if not sheet.exists():

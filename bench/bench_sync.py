@@ -59,7 +59,7 @@ def build_source(src: Path, incidents: int) -> None:
     tmp = src.with_suffix(".building")
     for p in tmp.parent.glob(tmp.name + "*"):
         p.unlink()
-    db = open_database(tmp)
+    db = open_database(tmp, create=True)
     ctx = AppContext(db, ADMIN)
     reference.init_site(ctx, "33.74", "Posko Kota Semarang")
     accounts.create_first_admin(ctx, ADMIN.username, PASSWORD)
@@ -74,7 +74,7 @@ def fresh_target(work: Path, src: Path) -> Path:
     target = work / "target.sqlite3"
     for p in work.glob("target.sqlite3*"):
         p.unlink()
-    db = open_database(target)
+    db = open_database(target, create=True)
     ctx = AppContext(db, ADMIN)
     reference.init_site(ctx, "33", "Posko Provinsi")
     key_file = work / "src.poskokey"

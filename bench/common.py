@@ -92,7 +92,7 @@ def demo_db(incidents: int, *, rebuild: bool = False) -> tuple[Path, dict[str, A
     if rebuild or not path.exists() or not info_path.exists():
         for p in CACHE.glob(f"demo-{incidents}.sqlite3*"):
             p.unlink()
-        db = open_database(path)
+        db = open_database(path, create=True)
         ctx = AppContext(db, Actor("bench", "admin", "Bench"))
         reference.init_site(ctx, "33", "Posko Desk Pilkada Provinsi Jawa Tengah")
         start = time.perf_counter()

@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _stage("qt ready")
     location = resolve_db(args.db, paths)
     try:
-        ctx = startup.open_context(location)
+        opened = startup.open_or_rescue(location, paths.data_dir / "backups")
     except DatabaseVersionError as err:
         logger.error("Database refused: %s", err.text_in("en"))
         startup.fatal_dialog(_("Database not opened"), err)
@@ -100,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.exception("Cannot open database %s", location)
         startup.fatal_dialog(_("Database not opened"), err, location=location)
         return 1
+    if opened is None:
+        return 0
+    ctx = opened
 
     _stage("database open")
     if not args.lang:
@@ -107,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Accounts (docs/roles.md): the set-up wizard while the database has no account, else
     # the login dialog; the benchmark's --exit-after-first-paint quits before any input.
+    from posko_desktop.ui import backup as backup_ui  # noqa: PLC0415
     from posko_desktop.ui.accounts.flow import sign_in  # noqa: PLC0415
     from posko_desktop.ui.accounts.idle_lock import install_idle_lock  # noqa: PLC0415
 
@@ -124,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if signed.wants_demo:
             window.load_demo_data()
         install_idle_lock(ctx, window)
+        backup_ui.start_automatic(window)  # start-up check, interval and close backups
     _stage("window built")
     if args.exit_after_first_paint:
         def report() -> None:

@@ -65,7 +65,7 @@ def isolated_data_dir(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    db = open_database(path)
+    db = open_database(path, create=True)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()

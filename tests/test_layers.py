@@ -28,6 +28,7 @@ LAYER_OF: dict[str, str] = {
     "posko_desktop.core": "domain",  # domain, i18n, time, periods, stamps, events, progress,
     # resources, textrules, dashboard_data, keyring: stdlib and each other only
     "posko_desktop.core.db": "db",
+    "posko_desktop.core.backup": "db",  # backup files, manifests, copies: database files
     "posko_desktop.core.context": "db",  # AppContext holds the Database
     "posko_desktop.core.settings": "db",  # settings live in a table
     "posko_desktop.core.sync": "sync format",

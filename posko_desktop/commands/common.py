@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.db import health
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_, _
@@ -32,7 +33,8 @@ class CliError(Exception):
 
 
 def open_context(args: argparse.Namespace, *, login: bool = True,
-                 allow_password_change: bool = False) -> AppContext:
+                 allow_password_change: bool = False, create: bool = False,
+                 quick_check: bool = True) -> AppContext:
     """Open (and migrate) the database named by --db / POSKO_DB / the default file, and
     identify the user (docs/roles.md, "Command line").
 
@@ -40,10 +42,18 @@ def open_context(args: argparse.Namespace, *, login: bool = True,
     the operating-system user (or --user) with the admin role and logs a warning. As soon
     as one account exists, `--user NAME` and the password (POSKO_PASSWORD, or a prompt on
     a terminal) are required, and a user whose password was reset must run `posko passwd`
-    first. `login=False` only opens the database (the caller identifies later).
+    first. `login=False` only opens the database (the caller identifies later). Only
+    `create` (posko init) makes a new database where there is none.
+
+    A damaged database is refused before anything reads or writes it: `quick_check` runs
+    SQLite's quick check first when the file is small enough for it to be cheap
+    (`health.CLI_QUICK_CHECK_MAX_BYTES`, docs/decisions.md); bigger files are checked by
+    `posko check`, by every backup and by the window in the background.
     """
     paths = AppPaths.default().ensure()
-    db = open_database(resolve_db(args.db, paths))
+    db = open_database(resolve_db(args.db, paths), create=create,
+                       quick_check_max_bytes=health.CLI_QUICK_CHECK_MAX_BYTES if quick_check
+                       else 0)
     # the site key unwrapped at login stays in this keyring for the command's run
     ctx = AppContext(db, setup_actor(args), keyring=Keyring(legacy_dir=paths.keys_dir))
     if not login:

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    ctx = open_context(args, login=False)
+    ctx = open_context(args, login=False, create=True)
     if accounts.has_accounts(ctx):
         if args.admin_user:
             raise CliError(_("User accounts already exist; add users with: posko user add"))

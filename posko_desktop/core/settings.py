@@ -174,6 +174,26 @@ IDLE_LOCK_MINUTES = declare(
     N_("Lock the screen after this many minutes without input (0: never)"),
 )
 
+# --- backups (issue 12; docs/operator-guide.md) ---
+BACKUP_FOLDER = declare(
+    "backup.folder", str, "",
+    N_("Folder for automatic backups, e.g. a USB drive or a network share (empty: the "
+       "'backups' folder next to the database)"),
+)
+BACKUP_INTERVAL_MINUTES = declare(
+    "backup.interval_minutes", int, 60,
+    N_("Minutes between automatic backups while the window is open (0: none)"),
+)
+BACKUP_ON_CLOSE = declare(
+    "backup.on_close", bool, True, N_("Back up when the window closes (if anything changed)"),
+)
+BACKUP_KEEP_HOURLY = declare(
+    "backup.keep_hourly", int, 24, N_("Automatic backups kept: the newest of this many hours"),
+)
+BACKUP_KEEP_DAILY = declare(
+    "backup.keep_daily", int, 14, N_("Automatic backups kept: the newest of this many days"),
+)
+
 # --- sync (issue 14) ---
 SYNC_CLOCK_AHEAD_HOURS = declare(
     "sync.clock_ahead_hours", float, 24.0,

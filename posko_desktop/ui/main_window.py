@@ -43,6 +43,7 @@ from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.services import incidents, reference, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.core.textrules import format_int
+from posko_desktop.ui import backup as backup_ui
 from posko_desktop.ui import spreadsheets, tabs
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
@@ -271,6 +272,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         spreadsheets.install_menu(self)  # Impor lembar kerja / Ekspor log / Simpan templat
+        backup_ui.install_menu(self)  # Cadangkan sekarang / Pulihkan… / Periksa; status bar
 
         self.view_menu = bar.addMenu("")
         self.find_action = QAction(self)

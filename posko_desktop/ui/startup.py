@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -11,10 +12,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from posko_desktop.core import i18n, settings
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.db.session import open_database
+from posko_desktop.core.db import health
+from posko_desktop.core.db.session import open_database, sqlite_file_of
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.keyring import Keyring
+from posko_desktop.core.services import backup as backups
 from posko_desktop.core.services import reference, settings_service
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
@@ -39,14 +42,57 @@ def setup_application(app: QApplication, log_file: Path) -> None:
     install_exception_hook(log_file)
 
 
-def open_context(location: str) -> AppContext:
-    """Open (migrate) the database. A newer schema raises DatabaseVersionError untouched.
+def open_context(location: str, create: bool = False) -> AppContext:
+    """Open (migrate) the database. A newer schema raises DatabaseVersionError untouched;
+    a missing, empty or damaged file raises the `health` error (see `open_or_rescue`).
     Until accounts exist the app acts as the operating-system user with the admin role."""
-    db = open_database(location)
+    db = open_database(location, create=create)
     name = getpass.getuser()
     # the site key unwrapped at login stays in this keyring for the window's session
     keyring = Keyring(legacy_dir=AppPaths.default().keys_dir)
     return AppContext(db, Actor(name, "admin", name), keyring=keyring)
+
+
+def open_or_rescue(location: str, backup_folder: Path,
+                   rescue: Callable[[str, PoskoError, Path], bool] | None = None
+                   ) -> AppContext | None:
+    """Open the database; when there is none, or it is empty or damaged, never replace it
+    silently: a missing file with no backups around is a first start (the set-up wizard
+    follows and creates it); otherwise the rescue dialog offers the newest verified
+    backup, another backup or (missing/empty) a new database. None: the user quits."""
+    from posko_desktop.ui.backup.restore import start_up_rescue  # noqa: PLC0415 - rare path
+
+    rescue = rescue or start_up_rescue
+    folder = backup_folder
+    for _attempt in range(3):
+        try:
+            return open_context(location)
+        except health.DatabaseMissing as err:
+            folder = _folder_for(location, backup_folder)
+            if not backups.list_backups(folder):
+                logger.info("No database at %s and no backups: first start", location)
+                return open_context(location, create=True)
+            error: PoskoError = err
+        except (health.DatabaseEmpty, health.DatabaseDamaged) as err:
+            folder = _folder_for(location, backup_folder)
+            error = err
+        logger.error("Database %s not opened: %s", location, error.text_in("en"))
+        if not rescue(location, error, folder):
+            return None
+        if isinstance(error, health.DatabaseMissing | health.DatabaseEmpty) and \
+                not _has_content(location):
+            return open_context(location, create=True)  # the user chose a new database
+    return None
+
+
+def _folder_for(location: str, default: Path) -> Path:
+    file = sqlite_file_of(location)
+    return file.parent / "backups" if file is not None else default
+
+
+def _has_content(location: str) -> bool:
+    file = sqlite_file_of(location)
+    return file is None or (file.exists() and file.stat().st_size > 0)
 
 
 def saved_language(ctx: AppContext) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -144,6 +145,30 @@ def _sitrep_issue(w: World, c: AppContext) -> Any:
     return sitrep.issue(c, sitrep.default_options(w.admin, date(2024, 11, 27)))
 
 
+def _backup(w: World, c: AppContext) -> Any:
+    from posko_desktop.core.services import backup
+
+    return backup.create_backup(c, folder=w.tmp / f"cadangan-{uuid.uuid4().hex}")
+
+
+def _restore(w: World, c: AppContext) -> Any:
+    """A copy made with SQLite's backup API (no manifest, nothing audited before the call)."""
+    from posko_desktop.core.services import restore
+
+    folder = w.tmp / f"cadangan-{uuid.uuid4().hex}"
+    folder.mkdir()
+    copy = folder / "salinan.sqlite3"
+    src, dst = sqlite3.connect(w.admin.db.file), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    prepared = restore.prepare_restore(str(w.admin.db.file), copy, folder=folder)
+    try:
+        return restore.apply_restore(prepared, c.actor, now=c.now())
+    finally:
+        prepared.discard()
+
+
 def _past_the_check(call: Callable[[AppContext], Any]) -> Callable[[World, AppContext], Any]:
     """For actions whose object would need a second site (a sync conflict, another site's
     key): the permission is checked first, then the missing object is reported as
@@ -200,10 +225,12 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "sitrep.issue": _sitrep_issue,
     "conflict.resolve": _past_the_check(lambda c: sync.resolve_conflict(c, 987654, "keep")),
     "keys.manage": _past_the_check(lambda c: sync.revoke_key(c, "0123456789abcdef")),
+    "backup.create": _backup,
+    "backup.restore": _restore,
     "keys.status": lambda w, c: site_key.status(c),
 }
 # Rows of other areas whose service may not exist yet: checked by permission until it does.
-PENDING = {"categories.manage", "backup.restore"}
+PENDING = {"categories.manage"}
 
 
 def test_every_row_has_a_test_action_and_back():

@@ -19,6 +19,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import models_all  # noqa: F401  (every table on Base.metadata)
 from posko_desktop.core.db.base import Base
 from posko_desktop.core.db.engine import Database
+from posko_desktop.core.db.health import DatabaseDamaged
 from posko_desktop.core.db.migrate import current_revision, head_revision, migrate
 from posko_desktop.core.db.models import FollowUp, Incident, Regency
 from posko_desktop.core.db.search import PG_SEARCH_INDEX
@@ -111,7 +112,7 @@ def _check_fresh(db: Database) -> None:
 
 def test_empty_sqlite_file_migrates_to_head(tmp_path: Path):
     path = tmp_path / "baru.sqlite3"
-    db = open_database(path)
+    db = open_database(path, create=True)
     try:
         _check_fresh(db)
         assert migrate(db) is False  # a second open has nothing to do
@@ -168,12 +169,12 @@ def test_a_damaged_database_is_refused_unchanged(tmp_path: Path):
     data = OLD_DB.read_bytes()
     path.write_bytes(data[:100] + b"\xff" * 4096 + data[4196:8192])  # header kept, pages broken
     before = _sha(path)
-    with pytest.raises(DatabaseVersionError) as info:
+    with pytest.raises(DatabaseDamaged) as info:
         open_database(path)
-    assert info.value.text_in("en") == (
-        "This file is damaged or is not a database; it was not changed.")
-    assert info.value.text_in("id") == (
-        "Berkas ini rusak atau bukan basis data; berkas tidak diubah.")
+    assert info.value.text_in("en").startswith(
+        "The database {path} is damaged (database disk image is malformed).".format(path=path))
+    assert "posko restore" in info.value.text_in("en")
+    assert info.value.text_in("id").startswith("Basis data {path} rusak".format(path=path))
     assert _sha(path) == before
 
 

@@ -60,7 +60,7 @@ def build(folder: Path) -> World:
     cheap_crypto()
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / "template.sqlite3"
-    open_database(template).dispose()
+    open_database(template, create=True).dispose()
     prov = make_site(template, folder, "33", "Provinsi")
     kab = make_site(template, folder, "33.22", "Kab. Semarang")
     kota = make_site(template, folder, "33.74", "Kota Semarang")

@@ -117,7 +117,7 @@ def test_an_export_reads_back_without_duplicates(log, tmp_path, db_path):
 
 def test_an_export_imports_into_another_database_with_equal_values(log, tmp_path, db_path):
     export_log(log, IncidentFilter(), tmp_path / "log.xlsx", "xlsx")
-    other_db = open_database(tmp_path / "other.sqlite3")
+    other_db = open_database(tmp_path / "other.sqlite3", create=True)
     try:
         other = AppContext(other_db, Actor("admin", "admin", "Admin"))
         reference.init_site(other, "33.74", "Posko Kota Semarang")

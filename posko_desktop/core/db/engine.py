@@ -11,9 +11,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from posko_desktop.core.db import health
+from posko_desktop.core.db.files import create_private_file, make_private_dir
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
 
@@ -50,21 +52,30 @@ def to_url(path_or_url: str | Path) -> str:
     return "sqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIMEOUT_MS) -> None:
+def sqlite_uri(file: Path, *, read_only: bool = False, immutable: bool = False) -> str:
+    """The URI SQLite opens `file` with: never `mode=rwc`, so a file that vanished is not
+    silently re-created empty; `immutable` for a read-only medium without -wal/-shm."""
+    uri = file.as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+    return uri + ("&immutable=1" if immutable else "")
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIMEOUT_MS,
+                    read_only: bool = False) -> None:
     # Take transaction control from pysqlite so BEGIN / BEGIN IMMEDIATE are ours
     # (SQLAlchemy SQLite dialect docs, "Serializable isolation / Savepoints").
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
-    try:
-        cur.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError as err:
-        # Another connection is bulk-loading with a rollback journal (`bulk_write`); it
-        # switches the file back to WAL when done, and this connection follows the file
-        # then. Until that, it waits for the loader like for any writer.
-        if "locked" not in str(err):
-            raise
-        logger.warning("Could not switch the database to WAL now (%s); continuing", err)
+    if not read_only:  # a read-only file keeps the journal mode it has
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as err:
+            # Another connection is bulk-loading with a rollback journal (`bulk_write`); it
+            # switches the file back to WAL when done, and this connection follows the file
+            # then. Until that, it waits for the loader like for any writer.
+            if "locked" not in str(err):
+                raise
+            logger.warning("Could not switch the database to WAL now (%s); continuing", str(err))
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
@@ -87,7 +98,7 @@ def _enter_bulk(raw: Any, exclusive: bool, big_cache: bool) -> bool:
             # TRUNCATE: with synchronous=FULL the commit (journal cut to 0 bytes) is synced.
             mode = cur.execute("PRAGMA journal_mode=TRUNCATE").fetchall()[0][0]
         except sqlite3.OperationalError as err:
-            logger.info("Bulk write stays in WAL: %s", err)
+            logger.info("Bulk write stays in WAL: %s", str(err))
             return False
         return str(mode).lower() == "truncate"
     finally:
@@ -113,7 +124,7 @@ def _leave_bulk(raw: Any, rollback_journal: bool) -> bool:
         finally:
             cur.close()
     except sqlite3.Error as err:
-        logger.warning("Could not restore WAL after a bulk write: %s", err)
+        logger.warning("Could not restore WAL after a bulk write: %s", str(err))
         return False
     return True
 
@@ -149,28 +160,49 @@ def _is_busy(err: OperationalError) -> bool:
 
 class Database:
     """One engine, two session factories: `read()` and `write()` (BEGIN IMMEDIATE on SQLite,
-    an advisory write lock on PostgreSQL)."""
+    an advisory write lock on PostgreSQL).
+
+    SQLite: `create` makes a missing file (mode 0600) first; SQLite itself is never allowed
+    to create one. `read_only` (the reason, from `session.open_database`) opens the file
+    with `mode=ro` (and `immutable` on a read-only medium without -wal/-shm) and refuses
+    every write with that reason. `refuse_writes()` does the same later (damage found).
+    Driver errors that are file states (disk full, read-only, damaged) reach callers as
+    the operator's errors of `health`.
+    """
 
     def __init__(self, path_or_url: str | Path, *, echo: bool = False,
-                 write_wait_ms: int = BUSY_TIMEOUT_MS) -> None:
+                 write_wait_ms: int = BUSY_TIMEOUT_MS, create: bool = True,
+                 read_only: health.DatabaseReadOnly | None = None,
+                 immutable: bool = False) -> None:
         self.url = to_url(path_or_url)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.file: Path | None = None
+        self.writes_refused: PoskoError | None = read_only
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
-                self.file = Path(parsed.database)
-                self.file.parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": write_wait_ms / 1000}
+                self.file = file = Path(parsed.database)
+                if create and read_only is None and not file.exists():
+                    create_private_file(file)
+                elif read_only is None:
+                    make_private_dir(file.parent)
+                uri = sqlite_uri(file, read_only=read_only is not None, immutable=immutable)
+                timeout = write_wait_ms / 1000
+                kwargs["creator"] = lambda: sqlite3.connect(
+                    uri, uri=True, check_same_thread=False, timeout=timeout)
+            else:
+                kwargs["connect_args"] = {"check_same_thread": False,
+                                          "timeout": write_wait_ms / 1000}
         else:
             kwargs["pool_pre_ping"] = True
             if parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:
                 kwargs["connect_args"] = {"options": PG_SESSION_OPTIONS}
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
+            ro = read_only is not None
             event.listen(self.engine, "connect",
-                         lambda dbapi, rec: _sqlite_connect(dbapi, rec, write_wait_ms))
+                         lambda dbapi, rec: _sqlite_connect(dbapi, rec, write_wait_ms, ro))
             event.listen(self.engine, "begin", _sqlite_begin)
         elif self.engine.dialect.name == "postgresql":
             event.listen(self.engine, "begin", _pg_begin)
@@ -185,16 +217,33 @@ class Database:
             return str(self.file)
         return make_url(self.url).render_as_string(hide_password=True)
 
+    @property
+    def read_only(self) -> bool:
+        """True when writes are refused (read-only file, folder or medium; damage found)."""
+        return self.writes_refused is not None
+
+    def refuse_writes(self, reason: PoskoError) -> None:
+        """From now on every write raises `reason` before touching the database."""
+        if self.writes_refused is None or isinstance(reason, health.DatabaseDamaged):
+            self.writes_refused = reason
+        logger.warning("Writes to %s refused from now on: %s", self.display_location,
+                       reason.text_in("en"))
+
+    def _check_writable(self) -> None:
+        if self.writes_refused is not None:  # the same error each time, without old frames
+            raise self.writes_refused.with_traceback(None)
+
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session:
+        with self._file_errors(), self._reader() as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: commits on success, rolls back on any error. Waiting longer
         than `write_wait_ms` for another writer ends in `DatabaseBusy`, nothing written."""
-        with self._busy_errors(), self._writer.begin() as session:
+        self._check_writable()
+        with self._file_errors(), self._busy_errors(), self._writer.begin() as session:
             yield session
 
     @contextmanager
@@ -217,7 +266,8 @@ class Database:
             with self.write() as session:
                 yield session
             return
-        with self._write_engine.connect() as conn:
+        self._check_writable()
+        with self._file_errors(), self._write_engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             rollback_journal = _enter_bulk(raw, exclusive, big_cache)
             logger.info("Bulk write on %s with %s", self.display_location,
@@ -243,6 +293,21 @@ class Database:
                 N_("Another workstation is saving right now; this change was not saved. "
                    "Try again in a moment.")
             ) from None
+
+    @contextmanager
+    def _file_errors(self) -> Iterator[None]:
+        """Disk full, read-only, damaged: the operator's error instead of raw SQL. Damage
+        and read-only also refuse every later write."""
+        try:
+            yield
+        except (DBAPIError, sqlite3.Error) as err:
+            translated = health.translate(err, self.file)
+            if translated is None:
+                raise
+            logger.warning("%s: %s", self.display_location, str(err))
+            if isinstance(translated, health.DatabaseDamaged | health.DatabaseReadOnly):
+                self.refuse_writes(translated)
+            raise translated from None
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from posko_desktop.core.db.engine import PG_MIGRATE_LOCK, Database
+from posko_desktop.core.db import health
+from posko_desktop.core.db.engine import BUSY_TIMEOUT_MS, PG_MIGRATE_LOCK, Database, sqlite_uri
+from posko_desktop.core.db.files import create_private_file
 from posko_desktop.core.domain import DatabaseVersionError
 from posko_desktop.core.i18n import N_
 
@@ -113,37 +115,50 @@ def _migrate(db: Database) -> bool:
     return True
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Before anything opens an existing file for writing (even the WAL pragma rewrites
-    the header): refuse, read-only and leaving it byte-identical, a file that is not
-    SQLite, not Posko Desk's, damaged, or made by a newer version."""
-    with path.open("rb") as fh:
-        header = fh.read(16)
-    if header != b"SQLite format 3\x00":
-        logger.warning("Refused %s: not an SQLite file", path)
-        raise DatabaseVersionError(
-            N_("This file is not a Posko Desk database; it was not changed."))
+def check_sqlite_file(path: Path, *, read_only: bool = False, immutable: bool = False,
+                      quick_check: bool = False) -> str | None:
+    """Before the engine opens an existing file (even its WAL pragma rewrites the header):
+    refuse, leaving it byte-identical, a file that is not SQLite, not Posko Desk's, damaged,
+    or made by a newer version. Returns the schema revision (None: no schema yet).
+
+    The file is read through SQLite, never with `open()`: this process may already hold
+    connections to it, and closing a plain descriptor would drop their locks (SQLite, "How
+    To Corrupt An SQLite Database File", 2.2). A writable file is opened read-write, so a
+    hot journal left by a killed save is rolled back here, as SQLite does on any first
+    read; nothing else is written. `quick_check` also runs SQLite's quick check there, so
+    a damaged file is refused before anything (even the WAL pragma) writes to it.
+    """
+    uri = sqlite_uri(path, read_only=read_only, immutable=immutable)
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             versions = (con.execute("SELECT version_num FROM alembic_version").fetchall()
                         if "alembic_version" in tables else [])
+            check = health.check_connection(con, full=False) if quick_check else None
         finally:
             con.close()
-    except sqlite3.DatabaseError as err:
-        logger.warning("Refused %s: %s", path, err)
-        raise DatabaseVersionError(
-            N_("This file is damaged or is not a database; it was not changed.")) from None
+    except sqlite3.Error as err:
+        logger.warning("Refused %s: %s (%s)", path, str(err), health.sqlite_error_name(err))
+        if health.sqlite_error_name(err).startswith("SQLITE_NOTADB"):
+            raise DatabaseVersionError(
+                N_("This file is damaged or is not a database; it was not changed.")) from None
+        translated = health.translate(err, path)
+        if translated is not None:
+            raise translated from None
+        raise
+    if check is not None and not check.ok:
+        logger.error("quick_check of %s found damage: %s", path, "; ".join(check.problems[:5]))
+        raise health.damaged(str(path), check.summary)
     if not versions:
         if tables - {"alembic_version"}:
             logger.warning("Refused %s: tables of another program", path)
             raise DatabaseVersionError(
                 N_("This file is not a Posko Desk database; it was not changed."))
-        return
-    current = versions[0][0]
+        return None
+    current = str(versions[0][0])
     if current == SCHEMA_HEAD:
-        return
+        return current
     from alembic.script import ScriptDirectory  # deferred, see SCHEMA_HEAD
 
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
@@ -154,12 +169,14 @@ def check_sqlite_file(path: Path) -> None:
                "Update the application; the database was not changed."),
             revision=current,
         )
+    return current
 
 
 def backup_sqlite(path: Path, suffix: str) -> Path:
-    """Consistent copy through SQLite's online backup API, next to the file."""
+    """Consistent copy through SQLite's online backup API, next to the file (mode 0600)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{suffix}.{stamp}.bak")
+    create_private_file(target)
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)

@@ -470,6 +470,8 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
     `purpose` "unlock" is the idle screen lock (audited as auth.screen_unlock). Failures are
     committed (counted and audited) before the error is raised.
     """
+    if ctx.db.read_only:
+        return login_read_only(ctx, username, password)
     name = normalize_username(username)
     now = ctx.now()
     error: AuthError | None = None
@@ -523,6 +525,30 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
     assert result is not None
     logger.info("%s: %s", success_action, name)
     return result
+
+
+def login_read_only(ctx: AppContext, username: str, password: str) -> LoginResult:
+    """Login to a database that cannot be written (read-only file, folder or medium;
+    damage found): the password, the lock and the disabled flag are checked as usual, but
+    nothing is recorded — no `last_login_at`, no audit line, failures are not counted, a
+    forced password change waits for a writable database, the site key is not unsealed
+    (nothing can be exported from it). Whoever can read such a file can read the password
+    hashes in it anyway, so the lockout protects nothing extra there (docs/decisions.md)."""
+    name = normalize_username(username)
+    with ctx.db.read() as s:
+        user = s.scalars(select(UserAccount).where(UserAccount.username == name)).first()
+        info = _info(user) if user is not None else None
+        stored_hash = user.password_hash if user is not None else _dummy_hash()
+    ok = _verify(stored_hash, password or "")
+    if info is None or not ok:
+        logger.info("Read-only login refused for %r", name)
+        raise AuthError(N_("Wrong user name or password"))
+    if info.locked:
+        raise _locked_error()
+    if not info.active:
+        raise AuthError(N_("This account is disabled. Ask an administrator."))
+    logger.info("auth.login (read-only, not recorded): %s", name)
+    return LoginResult(info, False)  # a forced password change cannot be saved: view only
 
 
 def _actor(user: UserAccount) -> Actor:

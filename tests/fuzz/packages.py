@@ -194,7 +194,7 @@ def _regions(data: bytes) -> list[tuple[str, int, int]]:
 
 def byte_flips(forge: Forge, rng: random.Random, n: int) -> Iterator[Case]:
     """1-3 bytes flipped in one region of one member (deflated, and stored)."""
-    stored = forge.package("stored")
+    stored = forge.package("stored", method=zipfile.ZIP_STORED)
     stored_raw = stored.read_bytes()
     stored.unlink()
     sources = [("deflated", forge.raw, _regions(forge.raw)),

@@ -135,10 +135,17 @@ class Runner:
 
     def run(self, cases: Iterable[Case], outcome: Outcome | None = None) -> Outcome:
         out = outcome or Outcome()
+        saved = os.environ.get("POSKO_PASSWORD")
         os.environ["POSKO_PASSWORD"] = self.world.password
-        with fuzz_limits():
-            for name, path, must_refuse, command in cases:
-                self.one(out, name, path, must_refuse, command)
+        try:
+            with fuzz_limits():
+                for name, path, must_refuse, command in cases:
+                    self.one(out, name, path, must_refuse, command)
+        finally:
+            if saved is None:
+                os.environ.pop("POSKO_PASSWORD", None)
+            else:
+                os.environ["POSKO_PASSWORD"] = saved
         return out
 
     def one(self, out: Outcome, name: str, path: Path, must_refuse: bool,

@@ -33,12 +33,15 @@ PNG_2 = b"\x89PNG\r\n\x1a\n" + bytes(range(255, -1, -1)) * 2
 PROVINCE_USER = "admin-33"
 
 
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1, type=Type.ID)
+CHEAP_KDF = keywrap.KdfParams(1, 64, 1)
+
+
 def cheap_crypto() -> None:
-    """The cheap Argon2 parameters of the tests (tests/sync/conftest.py), for the whole
-    process: every case logs in once."""
-    accounts.PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1,
-                                              type=Type.ID)
-    keywrap.KDF = keywrap.KdfParams(1, 64, 1)
+    """The cheap Argon2 parameters of the tests (tests/sync/conftest.py) for the rest of
+    the process (the bench; tests patch them with monkeypatch): every case logs in once."""
+    accounts.PASSWORD_HASHER = CHEAP_HASHER
+    keywrap.KDF = CHEAP_KDF
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,8 @@ class World:
 
 
 def build(folder: Path) -> World:
-    """Make the sites and packages in `folder` (about two seconds)."""
-    cheap_crypto()
+    """Make the sites and packages in `folder` (about two seconds); with cheap crypto
+    (`cheap_crypto`, or the tests' monkeypatch of the same)."""
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / "template.sqlite3"
     open_database(template, create=True).dispose()

@@ -188,7 +188,7 @@ def test_every_count_is_checked(sites, package, tmp_path, kind):
     path = resign(package, tmp_path / "count.posko", kab.key,
                   manifest=lambda d: d["counts"].update({kind: 0 if kind != "tombstones"
                                                          else 2}))
-    assert "the manifest counts" in refused(prov, path).text_in("en")
+    assert "the manifest's counts." in refused(prov, path).text_in("en")
 
 
 @pytest.mark.parametrize("member", ["followups", "tombstones", "attachments", "incidents"])

@@ -401,8 +401,8 @@ class PackageReader:
         counts = doc["counts"]
         for what, found in (("blobs", blobs), ("provenance", len(relayed))):
             if counts[what] != found:
-                raise self.error(N_("{file}: the manifest counts {count} {what}, the package "
-                                    "holds {found}"), count=counts[what], what=what, found=found)
+                raise self.error(N_("{file}: the manifest's counts.{what} is {count}, the "
+                                    "package holds {found}"), count=counts[what], what=what, found=found)
         listed = [r["package_id"] for r in doc["relayed"]]
         if len(listed) != len(set(listed)) or set(listed) != relayed:
             raise self.error(N_("{file}: the manifest's list of relayed packages does not fit "
@@ -413,8 +413,8 @@ class PackageReader:
         for kind, found in counted.items():
             count = self.manifest["counts"][kind]
             if count != found:
-                raise self.error(N_("{file}: the manifest counts {count} {what}, the package "
-                                    "holds {found}"), count=count, what=kind, found=found)
+                raise self.error(N_("{file}: the manifest's counts.{what} is {count}, the "
+                                    "package holds {found}"), count=count, what=kind, found=found)
 
     # -- content, after the signature was verified --
 

@@ -158,9 +158,15 @@ class Origins:
             return PackageError(N_("{file}: incident {id} carries a change said to be made by "
                                    "this site ({code}) that this site never made"),
                                 file=self.file, id=_dashed(hex_id), code=self.own)
-        return PackageError(N_("{file}: {what} {id} claims to originate at this site ({code}), "
-                               "which does not hold it"), file=self.file, what=what,
-                            id=_dashed(hex_id), code=self.own)
+        messages = {
+            "incident": N_("{file}: incident {id} claims to originate at this site ({code}), "
+                           "which does not hold it"),
+            "follow-up": N_("{file}: follow-up {id} claims to originate at this site ({code}), "
+                            "which does not hold it"),
+            "attachment": N_("{file}: attachment {id} claims to originate at this site "
+                             "({code}), which does not hold it"),
+        }
+        return PackageError(messages[what], file=self.file, id=_dashed(hex_id), code=self.own)
 
 
 def _dashed(hex_id: str) -> str:

@@ -14,12 +14,12 @@ import pytest
 
 from posko_desktop.cli import main
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.domain import Actor
-from posko_desktop.core.sync.package import PackageError
 from posko_desktop.core.db.migrate import current_revision, head_revision
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.db.stamps import unpack
+from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import sync
+from posko_desktop.core.sync.package import PackageError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -194,6 +194,13 @@ BACKUP_KEEP_DAILY = declare(
     "backup.keep_daily", int, 14, N_("Automatic backups kept: the newest of this many days"),
 )
 
+# --- sync (issue 14) ---
+SYNC_CLOCK_AHEAD_HOURS = declare(
+    "sync.clock_ahead_hours", float, 24.0,
+    N_("Sync import: refuse a package whose stamps lie more than this many hours ahead of "
+       "this computer's clock"),
+)
+
 
 def _coerce(var: SettingVar, value: Any) -> Any:
     try:

@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 
 from posko_desktop.cli import main
+from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.migrate import current_revision, head_revision
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.db.stamps import unpack
+from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import sync
+from posko_desktop.core.sync.package import PackageError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -85,19 +88,34 @@ def test_upgrade_keeps_every_row_and_the_audit_trail(name, tmp_path, capsys, mon
     assert out["checked"] == after["audit_log"] + 1  # the old chain and this login, appended
 
 
-def test_package_of_the_current_format_imports_into_the_newest_schema(ctx):
-    """The package the regency office 33.22 made (tests/data/README.md) into a province
-    database of the newest schema: every record arrives, once."""
+def test_package_of_the_current_format_imports_into_the_newest_schema(tmp_path):
+    """The package the regency office 33.22 made (tests/data/README.md) into the province
+    database of the same run, upgraded to the newest schema: every record is recognised
+    (the province holds them all; its own records come back as it holds them), once."""
+    path = tmp_path / "province.sqlite3"
+    shutil.copy(DATA / "posko-0007.sqlite3", path)
+    db = open_database(path)
+    try:
+        ctx = AppContext(db, Actor("admin", "admin", "Admin"))
+        before = sync.canonical_dump(ctx)
+        r = sync.import_package(ctx, DATA / "sync-format-1.posko")
+        totals = r.totals()
+        assert (totals.new, totals.conflicts) == (0, 0)
+        assert totals.new + totals.updated + totals.unchanged == 122  # 121 + a tombstone
+        assert (r.followups_new, r.attachments_new, r.relayed_from) == (0, 0, ["33"])
+        assert r.source_site == "33.22" and not r.already_imported
+        dump = sync.canonical_dump(ctx)
+        assert len(dump["incidents"]) == 122 and len(dump["followups"]) == 316
+        assert dump["followups"] == before["followups"]
+        assert sync.import_package(ctx, DATA / "sync-format-1.posko").already_imported
+    finally:
+        db.dispose()
+
+
+def test_package_of_the_current_format_is_refused_by_a_province_without_its_records(ctx):
+    """A province that does not hold its own records the package relays back (a new
+    database) refuses it: nobody may put records in a site's name."""
     key = DATA / "sync-format-1.poskokey"
     sync.trust_key(ctx, key, sync.inspect_key_file(key).short_fingerprint)
-    r = sync.import_package(ctx, DATA / "sync-format-1.posko")
-    totals = r.totals()
-    assert (totals.new, totals.updated, totals.conflicts) == (122, 0, 0)  # 121 + a tombstone
-    assert (r.followups_new, r.attachments_new, r.relayed_from) == (316, 1, ["33"])
-    assert r.source_site == "33.22" and not r.already_imported
-    dump = sync.canonical_dump(ctx)
-    assert len(dump["incidents"]) == 122 and len(dump["followups"]) == 316
-    assert sum(i["deleted"] for i in dump["incidents"]) == 1
-    titles = {i["title"] for i in dump["incidents"]}
-    assert 'Baliho "paslon 02" dirusak \\ dicoret' in titles
-    assert sync.import_package(ctx, DATA / "sync-format-1.posko").already_imported
+    with pytest.raises(PackageError, match="never sent|does not hold"):
+        sync.import_package(ctx, DATA / "sync-format-1.posko")

@@ -16,12 +16,13 @@ from sqlalchemy import text
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.session import open_database
-from posko_desktop.core.domain import Actor
+from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.services import accounts, reference
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.sync import keywrap
+from posko_desktop.core.sync.package import PackageError
 
 ADMIN_PASSWORD = "Kunci-Situs-Aman-1"
 
@@ -119,3 +120,28 @@ def send(src: Site, dst: Site, tmp: Path, full: bool = False, name: str | None =
         a=src.code, b=dst.code, n=len(list(tmp.glob("*.posko")))))
     svc.export_package(src.ctx, src.keys_dir, dst.code, out, full=full)
     return out
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+@pytest.fixture
+def package(sites, tmp_path):
+    """A real package from the Kab. Semarang office to the province, with a follow-up,
+    a deleted incident and an attachment."""
+    prov, kab, _kota = sites
+    a = add_incident(kab)
+    inc.add_followup(kab.ctx, a.id, "Dicek ke lokasi")
+    inc.attach(kab.ctx, a.id, "bukti.png", PNG)
+    b = add_incident(kab, title="Perusakan APK", category_code="E1")
+    inc.set_deleted(kab.ctx, b.id, True, "dobel")
+    return send(kab, prov, tmp_path)
+
+
+def refused(site, path, **kwargs) -> PackageError | PoskoError:
+    before = table_dump(site)
+    with pytest.raises(PoskoError) as info:
+        svc.import_package(site.ctx, path, **kwargs)
+    assert table_dump(site) == before
+    assert path.name in info.value.text()
+    return info.value

@@ -50,10 +50,15 @@ def pack(stamps: Mapping[str, str]) -> dict[str, str]:
 
 
 def unpack(stored: Mapping[str, str]) -> dict[str, str]:
-    """Full stamps (in `FIELDS` order) from their stored form."""
+    """Full stamps (in `FIELDS` order) from their stored form. Incidents written at schema
+    0001 name only the fields edited then (title, status, severity, deleted): the others
+    get the earliest of those, the incident's creation stamp, so such an incident syncs
+    like any other (partners require every field)."""
     shared = stored.get(SHARED)
     if shared is None:
-        return dict(stored)
+        if not stored or len(stored) == len(FIELDS) or not _FIELD_SET.issuperset(stored):
+            return dict(stored)
+        shared = min(stored.values())
     return {name: stored.get(name, shared) for name in FIELDS}
 
 

@@ -45,6 +45,7 @@ from posko_desktop.core.domain import (
     find_transition,
 )
 from posko_desktop.core.events import Change
+from posko_desktop.core.evidence import safe_filename, sniff_mime
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
@@ -71,16 +72,6 @@ EDITABLE_FIELDS = (
     "source_type", "source_detail", "title", "description", "category_code", "severity",
     "people_involved",
 )
-
-# Evidence types, recognised by their first bytes (the extension alone proves nothing).
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"%PDF-", "application/pdf"),
-)
-
 
 # --- DTOs ------------------------------------------------------------------------------
 
@@ -672,15 +663,6 @@ def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: 
     return detail
 
 
-def sniff_mime(data: bytes) -> str | None:
-    for magic, mime in _MAGIC:
-        if data.startswith(magic):
-            return mime
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 def attach(ctx: AppContext, incident_id: uuid.UUID, filename: str, data: bytes) -> AttachmentInfo:
     """Store evidence content-addressed (SHA-256); images (PNG, JPEG, GIF, WebP) and PDF."""
     require(ctx.actor, Permission.INCIDENT_ATTACH)
@@ -701,7 +683,7 @@ def attach(ctx: AppContext, incident_id: uuid.UUID, filename: str, data: bytes) 
         digest = hashlib.sha256(data).hexdigest()
         if s.get(Blob, digest) is None:
             s.add(Blob(sha256=digest, size=len(data), data=data))
-        safe_name = filename.replace("\\", "/").rsplit("/", 1)[-1][:255] or digest[:12]
+        safe_name = safe_filename(filename, digest[:12])
         att = Attachment(
             id=uuid7(), incident_id=inc.id, sha256=digest, filename=safe_name, mime=mime,
             size=len(data), added_at=now, added_by=ctx.actor.username,

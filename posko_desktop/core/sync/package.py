@@ -15,11 +15,14 @@ import hashlib
 import io
 import json
 import logging
+import lzma
 import os
 import queue
 import re
+import struct
 import threading
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -49,6 +52,11 @@ RECORD_FILES = {
 _BLOB_RE = re.compile(r"^blobs/([0-9a-f]{64})$")
 _PROV_RE = re.compile(r"^provenance/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$")
 _CHUNK = 1 << 16
+# what a damaged member raises while it is opened or inflated (zlib: a flipped byte in the
+# deflated data; BadZipFile: a local header that does not fit the directory)
+_DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, struct.error, OSError, EOFError,
+            ValueError, NotImplementedError, RuntimeError)
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what the writer uses
 
 
 @dataclass(frozen=True)
@@ -194,7 +202,10 @@ class _LimitedReader(io.RawIOBase):
     def __init__(self, pkg: PackageReader, info: zipfile.ZipInfo, expected_size: int) -> None:
         self.pkg = pkg
         self.info = info
-        self.src = pkg.zip.open(info)
+        try:
+            self.src = pkg.zip.open(info)
+        except _DAMAGED as err:
+            raise pkg.damaged(info.filename, err) from None
         self.sha = hashlib.sha256()
         self.size = 0
         limit = pkg.limits
@@ -214,9 +225,8 @@ class _LimitedReader(io.RawIOBase):
         """Up to `want` decompressed bytes (b"" at the end), counted and hashed."""
         try:
             data = self.src.read(want)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-            raise self.pkg.error(N_("{file}: member {member} is damaged ({error})"),
-                                 member=self.info.filename, error=str(err)) from None
+        except _DAMAGED as err:
+            raise self.pkg.damaged(self.info.filename, err) from None
         n = len(data)
         self.size += n
         self.pkg.total += n
@@ -264,7 +274,7 @@ class PackageReader:
             raise self.error(N_("{file} is larger than {limit} MB"), limit=limits.max_file_bytes >> 20)
         try:
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+        except _DAMAGED as err:
             logger.warning("%s is not a readable zip: %s", path, err)
             raise self.error(N_("{file} is not a Posko Desk package or it is incomplete "
                                 "(truncated or damaged)")) from None
@@ -287,6 +297,11 @@ class PackageReader:
 
     def error(self, message: str, **params: Any) -> PackageError:
         return PackageError(message, file=self.name, **params)
+
+    def damaged(self, member: str, err: BaseException) -> PackageError:
+        logger.warning("%s: member %s is damaged: %r", self.name, member, err)
+        return self.error(N_("{file}: member {member} is damaged ({error})"), member=member,
+                          error=str(err)[:200] or type(err).__name__)
 
     def close(self) -> None:
         self.zip.close()
@@ -314,6 +329,9 @@ class PackageReader:
                                     "own files are allowed)"), member=name[:120])
             if info.flag_bits & 0x1:
                 raise self.error(N_("{file}: member {member} is encrypted"), member=name)
+            if info.compress_type not in _METHODS:
+                raise self.error(N_("{file}: member {member} uses an unknown compression"),
+                                 member=name)
         for required in (MANIFEST, SIGNATURE):
             if required not in seen:
                 raise self.error(N_("{file} has no {member}: it is not a Posko Desk package"),
@@ -330,15 +348,14 @@ class PackageReader:
                     if len(out) > cap or len(out) > max(info.compress_size, 4096) * self.limits.max_ratio:
                         raise self.error(N_("{file}: member {member} is too large or too "
                                             "compressed (a zip bomb?)"), member=name)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-            raise self.error(N_("{file}: member {member} is damaged ({error})"),
-                             member=name, error=str(err)) from None
+        except _DAMAGED as err:
+            raise self.damaged(name, err) from None
         return bytes(out)
 
     def _parse_manifest(self) -> dict[str, Any]:
         try:
             doc = json.loads(self.manifest_bytes.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise self.error(N_("{file}: the manifest is not valid JSON")) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise self.error(N_("{file} is not a Posko Desk package"))
@@ -357,6 +374,9 @@ class PackageReader:
                              where=where, error=error.message[:200])
         entries: dict[str, dict[str, Any]] = {}
         for entry in doc["members"]:
+            if entry["path"] in entries:
+                raise self.error(N_("{file}: member {member} appears twice"),
+                                 member=entry["path"][:120])
             entries[entry["path"]] = entry
         listed = set(entries)
         present = set(self.infos) - {MANIFEST, SIGNATURE}
@@ -365,7 +385,36 @@ class PackageReader:
             raise self.error(N_("{file}: member {member} is missing or not listed in the "
                                 "manifest"), member=missing[0][:120])
         self.member_entries = entries
+        self._check_member_facts(doc)
         return doc  # type: ignore[no-any-return]
+
+    def _check_member_facts(self, doc: dict[str, Any]) -> None:
+        """What the manifest says about the members: every record file is there (even
+        empty), and the counts of blobs and provenance entries and the `relayed` list fit
+        the members. The record counts are checked while the records are read."""
+        for name in RECORD_FILES.values():
+            if name not in self.member_entries:
+                raise self.error(N_("{file}: member {member} is missing (the format requires "
+                                    "it, even empty)"), member=name)
+        blobs = sum(1 for m in self.member_entries if m.startswith("blobs/"))
+        relayed = {m.group(1) for m in map(_PROV_RE.match, self.member_entries) if m}
+        counts = doc["counts"]
+        for what, found in (("blobs", blobs), ("provenance", len(relayed))):
+            if counts[what] != found:
+                raise self.error(N_("{file}: the manifest's counts.{what} is {count}, the "
+                                    "package holds {found}"), count=counts[what], what=what, found=found)
+        listed = [r["package_id"] for r in doc["relayed"]]
+        if len(listed) != len(set(listed)) or set(listed) != relayed:
+            raise self.error(N_("{file}: the manifest's list of relayed packages does not fit "
+                                "its provenance members"))
+
+    def check_counts(self, counted: dict[str, int]) -> None:
+        """After reading: the records of each record file, as many as the manifest says."""
+        for kind, found in counted.items():
+            count = self.manifest["counts"][kind]
+            if count != found:
+                raise self.error(N_("{file}: the manifest's counts.{what} is {count}, the "
+                                    "package holds {found}"), count=count, what=kind, found=found)
 
     # -- content, after the signature was verified --
 
@@ -464,7 +513,7 @@ class PackageReader:
                 doc = json.loads(data)
                 if doc.get("package_id") != m.group(1):
                     raise ValueError
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):
                 raise self.error(N_("{file}: member {member} is not valid"), member=name) from None
             yield doc
 

@@ -79,6 +79,9 @@ class Rules:
     now: datetime
     sqlite: bool
     batch: int = 1000
+    # no stamp may be greater (`hlc.latest_text` of the receiver's clock + the tolerance)
+    stamp_limit: str = "~"
+    own_site: str = ""  # the receiving site: stamps naming it must be held here (apply.py)
 
 
 class Refused(Exception):
@@ -124,6 +127,13 @@ class Scanner:
             msg = N_("{file}: line {line} of {member}: unknown regency code {code}")
         return Refused(msg, {"file": self.file, "line": line, "member": member, "code": code})
 
+    def ahead(self, member: str, line: int, stamp: str) -> Refused:
+        return Refused(N_("{file}: line {line} of {member}: the change stamp {stamp} lies "
+                          "too far ahead of this computer's clock (site {site} has a wrong "
+                          "clock, or the package was forged)"),
+                       {"file": self.file, "line": line, "member": member, "stamp": stamp,
+                        "site": stamp.split("-", 2)[-1]})
+
     def incident(self, kind: str, line: int, rec: Any) -> tuple[Any, ...]:
         member = RECORD_FILES[kind]
         problem = self.check_incident(rec)
@@ -155,6 +165,8 @@ class Scanner:
         if rec["mod_stamp"] > top:
             top = rec["mod_stamp"]
         if top > self.max_stamp:
+            if top > rules.stamp_limit:
+                raise self.ahead(member, line, top)
             self.max_stamp = top
         hex_id = rec["id"].replace("-", "")
         via = rec["via_package"]
@@ -195,6 +207,8 @@ class Scanner:
         if origin != PROVINCE_CODE and origin not in self.rules.regencies:
             raise self.unknown("regency", member, line, origin)
         if rec["mod_stamp"] > self.max_stamp:
+            if rec["mod_stamp"] > self.rules.stamp_limit:
+                raise self.ahead(member, line, rec["mod_stamp"])
             self.max_stamp = rec["mod_stamp"]
         return parsed
 

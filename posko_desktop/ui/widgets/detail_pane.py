@@ -45,6 +45,7 @@ from posko_desktop.core.domain import (
     Status,
     Transition,
 )
+from posko_desktop.core.evidence import open_name, sniff_mime
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.authz import Permission, can
@@ -560,9 +561,15 @@ class DetailPane(QWidget):
         if selected is None:
             return None
         info, data = selected
-        if self._temp_dir is None:
+        if self._temp_dir is None:  # mkdtemp: readable by this OS user only
             self._temp_dir = Path(tempfile.mkdtemp(prefix="posko-"))
-        path = self._temp_dir / "{sha}-{name}".format(sha=info.sha256[:8], name=Path(info.filename).name)
+        # the extension of the type the content really is, never the stored name's
+        mime = sniff_mime(data)
+        if mime is None:  # never handed to the system (content from before such checks)
+            show_error(self, AttachmentError(N_("{name} is not an image (PNG, JPEG, GIF, "
+                                                "WebP) or a PDF"), name=info.filename))
+            return None
+        path = self._temp_dir / open_name(info.filename, info.sha256, mime)
         path.write_bytes(data)
         self.open_url(QUrl.fromLocalFile(str(path)))
         return path

@@ -24,12 +24,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.db.models import Attachment, Blob, FollowUp, Incident
+from posko_desktop.core.db.models import Attachment, FollowUp, Incident
 from posko_desktop.core.db.models_sync import SyncBase, SyncConflict
 from posko_desktop.core.db.stamps import unpack_stored
 from posko_desktop.core.domain import FollowUpKind, Severity
+from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
+from posko_desktop.core.services.sync import checks
 from posko_desktop.core.services.sync.results import ImportResult, RegencyCounts, jsonable
 from posko_desktop.core.sync import merge, scan
 from posko_desktop.core.sync.package import PackageError, PackageReader
@@ -41,6 +43,8 @@ _SYNC_BASE_COLUMNS = ("incident_id", "stamps", "bases", "mark", "package_id")
 _FOLLOWUP_ID = scan.FOLLOWUP_COLUMNS.index("id")
 _FOLLOWUP_INCIDENT = scan.FOLLOWUP_COLUMNS.index("incident_id")
 _FOLLOWUP_KIND = scan.FOLLOWUP_COLUMNS.index("kind")
+_FOLLOWUP_ORIGIN = scan.FOLLOWUP_COLUMNS.index("origin_site")
+_INCIDENT_ORIGIN = scan.INCIDENT_ROW.index("origin_site")
 _REFERRAL_KINDS = (FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE)
 
 Error = tuple[str, dict[str, Any]] | None  # a refusal found by `sync.scan`: (msgid, params)
@@ -69,6 +73,16 @@ class ImportState:
     # can be held here (an id twice in the package is refused), so nothing is looked up
     had_incidents: bool = True
     had_followups: bool = True
+    origins: checks.Origins | None = None  # set before the records are read
+    # package blobs: sha256 -> (sniffed type, size); those attachment records referenced
+    blob_facts: dict[str, tuple[str | None, int]] = field(default_factory=dict)
+    referenced: set[str] = field(default_factory=set)
+    counted: dict[str, int] = field(default_factory=dict)  # records per record file
+
+    @property
+    def origin(self) -> checks.Origins:
+        assert self.origins is not None
+        return self.origins
 
 
 class StoredIncident(NamedTuple):
@@ -174,11 +188,19 @@ def merge_incidents(s: Session, ctx: AppContext, state: ImportState,
     per = state.result.per_regency
     known = state.known_incidents
     pkg = state.package_id.hex
+    origins = state.origin
     rows, bases, changed = [], [], []
     for h, regency, stamps, row, field_bases, via in items:
         known.add(h)
+        origin = row[_INCIDENT_ORIGIN]
+        if origin != state.source_site and origin != origins.own:
+            origins.check_relayed(h, origin, via)
         old = stored.get(h)
         if old is None:
+            if origin == origins.own:
+                raise origins.not_held("incident", h)
+            if origins.own_in_text in stamps:
+                raise origins.not_held("stamp", h)
             rows.append(row)
             if state.sqlite:
                 bases.append((h, stamps, field_bases, state.mark, via or pkg))
@@ -219,7 +241,7 @@ _LOCAL_COLUMNS = ("field_stamps", "mod_stamp", "responded_at")
 def _merge_changed(s: Session, ctx: AppContext, state: ImportState,
                    recs: list[dict[str, Any]]) -> None:
     """Incidents held here whose field stamps differ: merged field by field."""
-    cols = [Incident.id, *[getattr(Incident, f) for f in SYNC_FIELDS],
+    cols = [Incident.id, Incident.origin_site, *[getattr(Incident, f) for f in SYNC_FIELDS],
             *[getattr(Incident, c) for c in _LOCAL_COLUMNS],
             SyncBase.stamps.label("synced_stamps"), SyncBase.bases.label("synced_bases")]
     existing = {row.id: row for row in s.execute(
@@ -239,6 +261,7 @@ def _merge_changed(s: Session, ctx: AppContext, state: ImportState,
         if local_stamps == rec["field_stamps"]:
             counts.unchanged += 1
             continue
+        _check_held_origin(state, rec, local.origin_site, local_stamps)
         has_base = local.synced_stamps is not None
         local_bases = merge.effective_bases(local_stamps, local.synced_stamps,
                                             local.synced_bases)
@@ -296,6 +319,22 @@ def _merge_changed(s: Session, ctx: AppContext, state: ImportState,
         if dup is None:
             s.execute(insert(SyncConflict).values(**c))
     _settle_conflicts(s, state, settled)
+
+
+def _check_held_origin(state: ImportState, rec: dict[str, Any], held_origin: str,
+                       local_stamps: dict[str, str]) -> None:
+    """An incident held here keeps its origin, and a change said to be made by this site
+    must be one it holds (its stamp no newer than the one held here)."""
+    origins = state.origin
+    hex_id = rec["id"].hex
+    if rec["origin_site"] != held_origin:
+        raise PackageError(N_("{file}: incident {id} claims to originate at site {origin}, "
+                              "this site holds it from site {held}"), file=state.reader.name,
+                           id=str(rec["id"]), origin=rec["origin_site"], held=held_origin)
+    tail = origins.own_tail
+    for f, stamp in rec["field_stamps"].items():
+        if stamp.endswith(tail) and stamp > local_stamps.get(f, ""):
+            raise origins.not_held("stamp", hex_id)
 
 
 def _store_bases(s: Session, bases: list[dict[str, Any]]) -> None:
@@ -398,6 +437,10 @@ def merge_followups(s: Session, state: ImportState, items: list[tuple[int, Any]]
             if state.had_followups else set())
     # sorted by id (the first column): the primary-key index stays local
     new = sorted(row for _n, row in items if row[_FOLLOWUP_ID] not in have)
+    own = state.origin.own
+    for row in new:
+        if row[_FOLLOWUP_ORIGIN] == own:
+            raise state.origin.not_held("follow-up", row[_FOLLOWUP_ID])
     if not new:
         return
     insert_rows(s, state, FollowUp, scan.FOLLOWUP_COLUMNS, new)
@@ -436,10 +479,14 @@ def merge_attachments(s: Session, state: ImportState, items: list[tuple[int, Any
             state.seen_children.add(key)
         _require_incident(s, state, member, line, raw["incident_id"].replace("-", ""))
         rec = dict(raw, id=uuid.UUID(raw["id"]), incident_id=uuid.UUID(raw["incident_id"]),
-                   added_at=datetime.fromisoformat(raw["added_at"]))
-        if s.get(Blob, rec["sha256"]) is None:
-            raise bad_line(state, member, line, "attachment content {sha} is missing".format(
-                sha=rec["sha256"][:12]))
+                   added_at=datetime.fromisoformat(raw["added_at"]),
+                   filename=safe_filename(raw["filename"], raw["sha256"][:12]))
+        sha = rec["sha256"]
+        facts = state.blob_facts.get(sha) or checks.blob_facts(s, sha)
+        problem = checks.check_attachment(state.reader.name, line, raw, facts)
+        if problem is not None:
+            raise problem
+        state.referenced.add(sha)
         recs.append(rec)
     if error is not None:
         raise refused(error)
@@ -448,6 +495,9 @@ def merge_attachments(s: Session, state: ImportState, items: list[tuple[int, Any
     have = {a.id: a for a in s.scalars(select(Attachment).where(
         Attachment.id.in_([r["id"] for r in recs])))}
     new = [r for r in recs if r["id"] not in have]
+    for r in new:
+        if r["origin_site"] == state.origin.own:
+            raise state.origin.not_held("attachment", r["id"].hex)
     if new:
         s.connection().execute(insert(Attachment.__table__), new)
         state.result.attachments_new += len(new)

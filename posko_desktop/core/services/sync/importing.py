@@ -13,7 +13,7 @@ import json
 import logging
 import uuid
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import orjson
@@ -21,6 +21,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site, new_stamp, observe_stamp
 from posko_desktop.core.db.bulk import DroppedIndexes
 from posko_desktop.core.db.models import Blob, Category, FollowUp, Incident, Regency
@@ -29,12 +30,14 @@ from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.events import Change
+from posko_desktop.core.evidence import sniff_mime
+from posko_desktop.core.hlc import latest_text
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import next_referral_due
-from posko_desktop.core.services.sync import apply
+from posko_desktop.core.services.sync import apply, checks
 from posko_desktop.core.services.sync.apply import ImportState
 from posko_desktop.core.services.sync.results import BROADCAST, ImportResult, RegencyCounts
 from posko_desktop.core.sync import keys as keymod
@@ -125,6 +128,10 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
                                       "number {last} was already imported): refused as a "
                                       "replay. Ask {site} for a new export."),
                                    file=name, site=source, seq=m["sequence"], last=last_seq)
+            ahead_ms = int(settings.get(s, settings.SYNC_CLOCK_AHEAD_HOURS) * 3_600_000)
+            created_at = checks.check_created_at(reader, now, timedelta(milliseconds=ahead_ms))
+            checks.check_acks(s, reader, site.code)
+            relayed = checks.read_relayed(s, reader)
             state = ImportState(
                 reader=reader, package_id=package_id, source_site=source,
                 mark=new_stamp(s, now), now=now,
@@ -132,7 +139,9 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
                 categories=set(s.scalars(select(Category.code).where(
                     Category.parent_code.is_not(None)))),
                 result=ImportResult(name, str(package_id), source),
+                origins=checks.Origins(s, reader, source, site.code, relayed),
             )
+            stamp_limit = latest_text(int(now.timestamp() * 1000) + ahead_ms)
             _import_blobs(s, state)
             conn = s.connection()
             state.sqlite = conn.dialect.name == "sqlite"
@@ -150,13 +159,15 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
             bulk = incoming >= max(BULK_MIN, int(s.scalar(select(func.count()).select_from(
                 Incident)) or 0))
             bulk_load = _BulkLoad(s) if bulk else None
-            _merge_records(s, ctx, state, present, identical, progress, bulk_load)
+            _merge_records(s, ctx, state, present, identical, progress, bulk_load, stamp_limit)
+            reader.check_counts(state.counted)
+            _check_blobs_referenced(state)
             if bulk_load is not None:
                 bulk_load.finish()
             for inc_id in state.referral_touched:
                 s.execute(update(Incident).where(Incident.id == inc_id).values(
                     next_referral_due=next_referral_due(s, inc_id)))
-            _store_provenance(s, state)
+            _store_provenance(s, state, relayed)
             _record_ack(s, source, m["acks"], site.code)
             if state.max_stamp:
                 observe_stamp(s, state.max_stamp)
@@ -164,7 +175,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
             s.add(SyncPackage(
                 package_id=package_id, direction="in", source_site=source,
                 recipient=site.code if not m["broadcast"] else "*", sequence=m["sequence"],
-                created_at=datetime.fromisoformat(m["created_at"]), processed_at=now,
+                created_at=created_at, processed_at=now,
                 mode=m["coverage"]["mode"], since_stamp=m["coverage"]["since_stamp"][:40],
                 upto_stamp=m["coverage"]["upto_stamp"][:40], signer=m["signer"]["fingerprint"],
                 file_name=name[:255], counts=m["counts"],
@@ -261,7 +272,8 @@ def _record_ack(s: Session, sender: str, acks: dict[str, int], local_code: str) 
 
 
 def _merge_records(s: Session, ctx: AppContext, state: ImportState, present: list[str],
-                   identical: set[str], progress: Progress, bulk_load: _BulkLoad | None) -> None:
+                   identical: set[str], progress: Progress, bulk_load: _BulkLoad | None,
+                   stamp_limit: str) -> None:
     """Every record file in order: checked by `sync.scan` (in a helper process for a big
     package), merged by `apply`. A record file whose exact bytes (SHA-256) were already
     accepted here in an earlier package is not checked again record by record
@@ -271,7 +283,7 @@ def _merge_records(s: Session, ctx: AppContext, state: ImportState, present: lis
     total = sum(counts[k] for k in ("incidents", "tombstones", "followups")) or 1
     checked = [k for k in present if k not in identical]
     rules = scan.Rules(frozenset(state.regencies), frozenset(state.categories), state.now,
-                       state.sqlite, BATCH)
+                       state.sqlite, BATCH, stamp_limit)
     size = sum(reader.member_entries[RECORD_FILES[k]]["size"] for k in checked)
     before = reader.total
     helper = state.sqlite and size >= HELPER_MIN_BYTES and scan.helper_allowed()
@@ -285,8 +297,10 @@ def _merge_records(s: Session, ctx: AppContext, state: ImportState, present: lis
     scanner = scan.Scanner(rules, reader.name)  # batches left to this process, records of
     # identical files that need writing
     done = 0
+    counted = state.counted
     try:
         for kind in present:
+            counted[kind] = 0
             if bulk_load is not None and kind in ("followups", "attachments"):
                 bulk_load.incidents_loaded()
             if kind in identical:
@@ -301,6 +315,7 @@ def _merge_records(s: Session, ctx: AppContext, state: ImportState, present: lis
                     items, error = scan.scan_lines(scanner, kind, first, lines)
                 else:
                     _tag, _kind, items, error = msg
+                counted[kind] += len(items)
                 if kind == "followups":
                     apply.merge_followups(s, state, items, error)
                 elif kind == "attachments":
@@ -348,6 +363,7 @@ def _merge_identical(s: Session, ctx: AppContext, state: ImportState, scanner: s
     loads = orjson.loads
     incidents = kind in ("incidents", "tombstones")
     for first, lines in state.reader.iter_lines(kind, BATCH):
+        state.counted[kind] += len(lines)
         keys = [record_id(line) for line in lines]
         try:
             if kind == "followups":
@@ -420,37 +436,37 @@ def _count_unchanged(s: Session, state: ImportState, keys: list[str],
 
 
 def _import_blobs(s: Session, state: ImportState) -> None:
+    """Every attachment content of the package, read to its end (hash checked) and sniffed
+    (the attachment records are checked against it); stored unless held. The whole import
+    is one transaction: a refusal later removes them again."""
     for sha in state.reader.blob_names():
         data = state.reader.read_blob(sha)  # always read: every member is checked
+        state.blob_facts[sha] = (sniff_mime(data), len(data))
         if s.get(Blob, sha) is None:
             s.add(Blob(sha256=sha, size=len(data), data=data))
     s.flush()
 
 
-def _store_provenance(s: Session, state: ImportState) -> None:
-    """Keep the signed manifests of the packages relayed records first came in, so the
-    author and signature of origin stay visible (and travel on with further relays)."""
-    for doc in state.reader.iter_provenance():
-        try:
-            pid = uuid.UUID(doc["package_id"])
-            text = str(doc["manifest"])
-            sig = str(doc["signature"])
-            inner = json.loads(text)
-            signer = str(inner["signer"]["fingerprint"])
-            seq = int(inner["sequence"])
-            src = str(inner["source_site"])
-        except (KeyError, ValueError, TypeError, AttributeError):
-            raise PackageError(N_("{file}: a relayed manifest is not valid"),
-                               file=state.reader.name) from None
-        state.result.relayed_from.append(src)
-        if s.get(SyncPackage, pid) is not None:
+def _check_blobs_referenced(state: ImportState) -> None:
+    unused = sorted(set(state.blob_facts) - state.referenced)
+    if unused:
+        raise PackageError(N_("{file}: attachment content {sha} belongs to no attachment of "
+                              "the package"), file=state.reader.name, sha=unused[0][:12])
+
+
+def _store_provenance(s: Session, state: ImportState,
+                      relayed: dict[str, checks.Relayed]) -> None:
+    """Keep the signed manifests of the packages relayed records first came in (checked by
+    `checks.read_relayed`), so the author and signature of origin stay visible (and travel
+    on with further relays)."""
+    for r in relayed.values():
+        state.result.relayed_from.append(r.source_site)
+        if s.get(SyncPackage, r.package_id) is not None:
             continue
-        key = s.get(SyncKey, signer)
-        verified = key is not None and keymod.verify(key.public_key, sig, text.encode("utf-8"))
-        s.add(SyncPackage(package_id=pid, direction="via", source_site=src[:5],
-                          recipient="*", sequence=seq, created_at=state.now,
+        s.add(SyncPackage(package_id=r.package_id, direction="via", source_site=r.source_site,
+                          recipient="*", sequence=r.sequence, created_at=state.now,
                           processed_at=state.now, mode="relayed", since_stamp="",
-                          upto_stamp="", signer=signer[:64], file_name=state.reader.name[:255],
-                          counts={"verified": verified, "via": str(state.package_id)},
-                          manifest=text, signature=sig[:100]))
+                          upto_stamp="", signer=r.signer, file_name=state.reader.name[:255],
+                          counts={"verified": r.trusted, "via": str(state.package_id)},
+                          manifest=r.manifest, signature=r.signature))
     state.result.relayed_from = sorted(set(state.result.relayed_from))

@@ -34,6 +34,7 @@ import math
 import multiprocessing
 import operator
 import os
+import pickle
 import random
 import sys
 import threading
@@ -69,7 +70,7 @@ from posko_desktop.core.domain import (
     Status,
     ValidationError,
 )
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
@@ -463,7 +464,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                 *(x for a, b in zip(times, times[1:], strict=False)
                   for x in (b[0] - a[0], b[1] - a[1])))
     progress.report(written, incidents, _("Done"))
-    ctx.bus.publish(Change("incident", ()))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
     return written
 
 
@@ -525,14 +526,27 @@ def _chunks(plan: _Plan) -> Iterator[tuple[Any, ...]]:
     yield ("end", gen.numbers, gen.max_stamp)
 
 
+def _dumps(raw: bool) -> Callable[[Any], bytes]:
+    """How the helper sends a chunk: marshal for SQLite's stored forms (plain str/int/None,
+    about 3x cheaper than pickle on both sides); pickle for the other databases' Python
+    values (UUID, datetime, date, dict), which marshal refuses."""
+    if raw:
+        return marshal.dumps
+    return lambda item: pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(raw: bool) -> Callable[[bytes], Any]:
+    return marshal.loads if raw else pickle.loads
+
+
 def _worker(plan: _Plan, conn: Any) -> None:
-    """Helper process: send each chunk as marshal bytes (plain tuples of str/int/None;
-    about 3x cheaper than pickle on both sides)."""
+    """Helper process: send each chunk as bytes (`_dumps`)."""
+    dumps = _dumps(plan.raw)
     try:
         for item in _chunks(plan):
-            conn.send_bytes(marshal.dumps(item))
+            conn.send_bytes(dumps(item))
     except BaseException as err:  # reported to the parent, which raises it
-        conn.send_bytes(marshal.dumps(("error", repr(err))))
+        conn.send_bytes(dumps(("error", repr(err))))
     finally:
         conn.close()
 
@@ -556,6 +570,7 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     proc.start()
     sender.close()  # the helper holds the only sending end
     waited = 0.0  # time this process spent waiting for the next chunk
+    loads = _loads(plan.raw)
     try:
         while True:
             progress.check()
@@ -567,7 +582,7 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
                     raise RuntimeError("demo data generator stopped")
                 continue
             try:
-                item = marshal.loads(receiver.recv_bytes())
+                item = loads(receiver.recv_bytes())
             except EOFError:
                 raise RuntimeError("demo data generator stopped") from None
             if item[0] == "error":

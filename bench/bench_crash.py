@@ -55,7 +55,8 @@ from posko_desktop.core.services import incidents as inc  # noqa: E402
 from posko_desktop.core.services import restore as restore_svc  # noqa: E402
 from posko_desktop.core.services import sync as sync_svc  # noqa: E402
 from posko_desktop.core.services.incidents import IncidentInput  # noqa: E402
-from posko_desktop.core.spreadsheets import import_spreadsheet, write_template  # noqa: E402
+from posko_desktop.core.services.spreadsheet_import import import_spreadsheet  # noqa: E402
+from posko_desktop.core.spreadsheets import write_template  # noqa: E402
 from posko_desktop.core.sync import keys  # noqa: E402
 from posko_desktop.core.timeutil import parse_wib  # noqa: E402
 

@@ -1,5 +1,7 @@
 """The main window: incident log (filter bar, lazily paged table, detail pane) first, then
-the feature tabs from `ui.tabs.tab_factories()`. See `ui/tabs.py` for what tabs may use."""
+the feature tabs from `ui.tabs.tab_factories()`. The window is the tabs' `TabHost` and checks
+each tab against `FeatureTab` (both in `ui/tabs.py`); it owns the File menu's spreadsheet
+and backup entries."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -38,7 +41,7 @@ from shiboken6 import isValid
 from posko_desktop.core import i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.services import incidents, reference, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
@@ -176,12 +179,11 @@ class MainWindow(QMainWindow):
         self.demo_dialog: DemoDataDialog | None = None
 
         self.tabs = MainTabs(self)
-        # Older callers used window._holders[tab]; prefer window.tabs.setCurrentWidget(tab).
-        self._holders = self.tabs._holders
         self.tabs.setObjectName("main_tabs")
         self.log = IncidentLogTab(self)
         self.tabs.addTab(self.log, "")
-        self.feature_tabs: list[QWidget] = []
+        self.feature_tabs: list[QWidget] = []  # each one a FeatureTab
+        self.automatic_backups: backup_ui.AutomaticBackups | None = None
         self.feature_tabs_ready = False
         self.setCentralWidget(self.tabs)
 
@@ -237,14 +239,23 @@ class MainWindow(QMainWindow):
         for factory in tabs.tab_factories():
             try:
                 widget = factory(self)
+                if not isinstance(widget, tabs.FeatureTab):
+                    raise TypeError("{w!r} lacks tab_title() or retranslate_ui()".format(w=widget))
+                self.tabs.add_scrolled(widget, widget.tab_title())
             except Exception:  # one broken feature tab must not take the log down
                 logger.exception("Tab factory %s failed", factory)
                 continue
             self.feature_tabs.append(widget)
-            self.tabs.add_scrolled(widget, widget.tab_title())  # type: ignore[attr-defined]
         self.feature_tabs_built.emit()
 
-    # --- contract used by feature tabs -------------------------------------------------
+    def start_automatic_backups(self) -> backup_ui.AutomaticBackups:
+        """The start-up check, interval backups and the backup at close (app start only)."""
+        if self.automatic_backups is None:
+            self.automatic_backups = backup_ui.AutomaticBackups(self, self.backup_controls)
+            self.automatic_backups.start()
+        return self.automatic_backups
+
+    # --- TabHost (ui/tabs.py): what tabs and menu parts use ------------------------------
 
     def show_incident_log(self, flt: IncidentFilter) -> None:
         self.tabs.setCurrentWidget(self.log)
@@ -271,8 +282,15 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.demo_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
-        spreadsheets.install_menu(self)  # Impor lembar kerja / Ekspor log / Simpan templat
-        backup_ui.install_menu(self)  # Cadangkan sekarang / Pulihkan… / Periksa; status bar
+        # Impor lembar kerja / Ekspor log / Simpan templat
+        self.spreadsheet_actions = spreadsheets.SpreadsheetActions(
+            self, lambda: self.log.filter_bar.filter())
+        _insert_group(self.file_menu, self.spreadsheet_actions.actions)
+        # Cadangkan sekarang / Pulihkan… / Periksa; the backup's age and the database state
+        self.backup_controls = backup_ui.BackupControls(self)
+        _insert_group(self.file_menu, self.backup_controls.actions)
+        for label in self.backup_controls.labels:
+            self.statusBar().addPermanentWidget(label)
 
         self.view_menu = bar.addMenu("")
         self.find_action = QAction(self)
@@ -318,9 +336,9 @@ class MainWindow(QMainWindow):
         self.log.retranslate_ui()
         for widget in self.feature_tabs:
             try:
-                widget.retranslate_ui()  # type: ignore[attr-defined]
-                self.tabs.setTabText(self.tabs.indexOf(widget),
-                                     widget.tab_title())  # type: ignore[attr-defined]
+                if isinstance(widget, tabs.FeatureTab):  # always (checked when mounted)
+                    widget.retranslate_ui()
+                    self.tabs.setTabText(self.tabs.indexOf(widget), widget.tab_title())
             except Exception:
                 logger.exception("Tab %s failed to retranslate", widget)
         self.db_label.setText(_("Database: {location}").format(location=self.ctx.db.display_location))
@@ -370,7 +388,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "incident":
+        if change.kind is ChangeKind.INCIDENT:
             self._refresh_timer.start()
             if self._current_id is not None and (
                     not change.ids or str(self._current_id) in change.ids):
@@ -510,3 +528,14 @@ class MainWindow(QMainWindow):
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.events.close()
         super().closeEvent(event)
+
+
+def _insert_group(menu: QMenu, actions: list[QAction]) -> None:
+    """Add `actions` to `menu` as a group (separated) before its last group (e.g. "Quit")."""
+    before = next((a for a in reversed(menu.actions()) if a.isSeparator()), None)
+    if before is None:
+        menu.addSeparator()
+        menu.addActions(actions)
+    else:
+        menu.insertActions(before, actions)
+        menu.insertSeparator(actions[0])

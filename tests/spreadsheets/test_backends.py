@@ -7,7 +7,8 @@ import csv
 from sqlalchemy import text
 
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.core.spreadsheets import export_log, import_spreadsheet
+from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
+from posko_desktop.core.spreadsheets import export_log
 
 from .helpers import fill_template, row
 

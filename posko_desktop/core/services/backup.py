@@ -44,7 +44,7 @@ from posko_desktop.core.db.files import (
 from posko_desktop.core.db.models import Incident, LocalSite
 from posko_desktop.core.db.models_accounts import AuditEntry
 from posko_desktop.core.domain import PoskoError, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
@@ -232,7 +232,7 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
     progress.report(100, 100, _("Done"))
     logger.info("Backup %s (%s, %d bytes, sha256 %s) of %s", target, kind, size, sha,
                 ctx.db.display_location)
-    ctx.bus.publish(Change("backup", (target.name,)))
+    ctx.bus.publish(Change(ChangeKind.BACKUP, (target.name,)))
     return BackupInfo(target, manifest)
 
 

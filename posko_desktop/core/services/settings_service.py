@@ -20,7 +20,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Setting
 from posko_desktop.core.domain import StaleEdit, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
@@ -83,7 +83,7 @@ def set(ctx: AppContext, key: str, value: Any, *,  # noqa: A001 - the brief's na
                          before={key: old}, after={key: new}, at=now)
     if old != new:
         logger.info("Setting %s changed by %s", key, ctx.actor.username)
-        ctx.bus.publish(Change("settings", (key,)))
+        ctx.bus.publish(Change(ChangeKind.SETTINGS, (key,)))
     return new
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import accounts, settings_service
 from posko_desktop.ui.accounts.dialogs import error_label, password_edit
@@ -147,7 +147,7 @@ class IdleLock(QObject):
             self.timer.stop()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "settings" and settings.IDLE_LOCK_MINUTES.key in change.ids:
+        if change.kind is ChangeKind.SETTINGS and settings.IDLE_LOCK_MINUTES.key in change.ids:
             QTimer.singleShot(0, self.apply_setting)  # the bus may call from a worker thread
 
     def _detach(self) -> None:

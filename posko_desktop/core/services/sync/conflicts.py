@@ -11,7 +11,7 @@ from posko_desktop.core.context import AppContext, new_stamp
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.db.models_sync import SyncConflict
 from posko_desktop.core.domain import NotFoundError, Severity, Status, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
@@ -74,6 +74,6 @@ def resolve_conflict(ctx: AppContext, conflict_id: int, choice: str) -> Conflict
                             c.kept_value, c.kept_stamp, c.lost_value, c.lost_stamp,
                             c.lost_stamp.split("-", 2)[-1], str(c.package_id), c.detected_at,
                             True, choice)
-    ctx.bus.publish(Change("incident", (str(info.incident_id),)))
-    ctx.bus.publish(Change("sync", ()))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(info.incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.SYNC, ()))
     return info

@@ -71,7 +71,7 @@ def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
     times = measure(lambda: accounts.hash_password(PASSWORD), repeat)
     med, p95 = summary(times)
     rows.append(Row(AREA, "Argon2id hash (m=19456 KiB, t=2, p=1)", med, p95,
-                    target="≈ 18 ms (TECH-NOTES)", note="per login / password change",
+                    target="≈ 18 ms (docs/roles.md)", note="per login / password change",
                     cpu_median=_cpu()))
 
     start = time.perf_counter()

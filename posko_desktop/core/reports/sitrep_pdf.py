@@ -1030,7 +1030,7 @@ class _Renderer:
 
 def _level_colors() -> dict[str, tuple[colors.Color, colors.Color]]:
     """Situation level -> (fill, text) colours, the same as the dashboard's tile map."""
-    # Deferred: charts imports matplotlib, slow to import (TECH-NOTES); only the PDF needs it.
+    # Deferred: charts imports matplotlib (≈0.5 s to import); only the PDF needs it.
     from posko_desktop.core.charts import style
 
     return {
@@ -1043,7 +1043,7 @@ def _level_colors() -> dict[str, tuple[colors.Color, colors.Color]]:
 def _figure_image(fig: Any, width: float, max_height: float) -> Image:
     """A matplotlib Figure as a PNG of CHART_DPI dots per inch *on paper*, scaled to
     `width` points (at most `max_height`)."""
-    # Deferred: matplotlib is slow to import (TECH-NOTES).
+    # Deferred: matplotlib is slow to import (≈0.5 s).
     from posko_desktop.core.charts.style import chart_style
 
     w_in, h_in = fig.get_size_inches()
@@ -1062,7 +1062,7 @@ def _figure_image(fig: Any, width: float, max_height: float) -> Image:
 def _chart_images(d: SitrepData, width: float) -> tuple[Image | None, Image | None]:
     if d.trend is None and d.levels is None:
         return None, None
-    # Deferred: matplotlib (pulled in by charts) is slow to import (TECH-NOTES).
+    # Deferred: matplotlib (pulled in by charts) is slow to import (≈0.5 s).
     from posko_desktop.core import charts
 
     trend = tiles = None

@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from common import CACHE, Row, measure, summary  # noqa: E402
+import common
+from common import CACHE, Row, measure, summary
 
-from posko_desktop.core.context import AppContext  # noqa: E402
-from posko_desktop.core.db.session import open_database  # noqa: E402
-from posko_desktop.core.domain import Actor  # noqa: E402
-from posko_desktop.core.services import accounts, audit, reference  # noqa: E402
-from posko_desktop.core.services.audit import AuditFilter  # noqa: E402
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor
+from posko_desktop.core.services import accounts, audit, reference
+from posko_desktop.core.services.audit import AuditFilter
 
 AREA = "accounts"
 PASSWORD = "Bench-Sandi-Kuat-1"

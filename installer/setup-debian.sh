@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up Posko Desk on a fresh Debian 12 machine (or update an existing checkout).
 #   bash installer/setup-debian.sh          system packages, .venv, the app, compiled catalogue
-#   bash installer/setup-debian.sh --test   the same plus test tools, then ruff and the whole suite
+#   bash installer/setup-debian.sh --test   the same plus test tools, then ruff, mypy and the
+#                                           whole suite
 # Runs apt-get through sudo when not root. Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,5 +42,6 @@ fi
 
 if [ "$mode" = "--test" ]; then
   .venv/bin/ruff check .
+  .venv/bin/mypy  # files and strictness: [tool.mypy] in pyproject.toml
   exec .venv/bin/python -m pytest "${@:2}"
 fi

@@ -72,10 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.info("Posko Desk starting (db=%s)", args.db or "default")
 
     # Qt after the cheap parts, so `--help` and a bad --lang stay fast.
-    from PySide6.QtCore import QCoreApplication, QTimer  # noqa: PLC0415 - keep CLI-free import light
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+    from PySide6.QtCore import QCoreApplication, QTimer  # keep CLI-free import light
+    from PySide6.QtWidgets import QApplication
 
-    from posko_desktop.ui import startup  # noqa: PLC0415
+    from posko_desktop.ui import startup
 
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.error("Database refused: %s", err.text_in("en"))
         startup.fatal_dialog(_("Database not opened"), err)
         return 2
-    except Exception as err:  # noqa: BLE001 - unreadable file, bad URL, permissions
+    except Exception as err:  # unreadable file, bad URL, permissions
         logger.exception("Cannot open database %s", location)
         startup.fatal_dialog(_("Database not opened"), err, location=location)
         return 1
@@ -105,8 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Accounts (docs/roles.md): the set-up wizard while the database has no account, else
     # the login dialog; the benchmark's --exit-after-first-paint quits before any input.
-    from posko_desktop.ui.accounts.flow import sign_in  # noqa: PLC0415
-    from posko_desktop.ui.accounts.idle_lock import install_idle_lock  # noqa: PLC0415
+    from posko_desktop.ui.accounts.flow import sign_in
+    from posko_desktop.ui.accounts.idle_lock import install_idle_lock
 
     signed = None
     if not args.exit_after_first_paint:

@@ -108,14 +108,15 @@ def _size(text: str) -> tuple[float, float]:
     return w, h
 
 
-def _moment(args: argparse.Namespace, date_to: date) -> datetime:
+def _moment(args: argparse.Namespace, date_to: date | None, now: datetime) -> datetime:
+    """`--at` if given, else the end of `date_to` (WIB), else `now`."""
     if getattr(args, "at", None):
         try:
             return parse_wib(args.at)
         except ValueError:
             raise ValidationError(N_("Cannot read the time {value}; use YYYY-MM-DD HH:MM"),
                                   field="at", value=args.at) from None
-    return wib_day_start(date_to + timedelta(days=1))
+    return wib_day_start(date_to + timedelta(days=1)) if date_to else now
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
@@ -139,7 +140,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
         fig = charts.heatmap_figure(hm, title=args.title, figsize=figsize)
         rows = hm.csv_rows()
     elif args.kind == "tilemap":
-        levels = dash.situation_levels(ctx, _moment(args, date_to))
+        levels = dash.situation_levels(ctx, _moment(args, date_to, ctx.now()))
         names = _names(ctx)
         fig = charts.tile_map_figure(levels, title=args.title, figsize=figsize, names=names)
         rows = levels_csv_rows(levels, names)
@@ -233,7 +234,7 @@ def cmd_stats_level(args: argparse.Namespace) -> int:
     """`posko stats --by level`: the situation level of every regency (documented JSON)."""
     ctx = open_context(args)
     flt = filter_from_args(ctx, args)
-    at = _moment(args, flt.date_to) if (getattr(args, "at", None) or flt.date_to) else ctx.now()
+    at = _moment(args, flt.date_to, ctx.now())
     levels = dash.situation_levels(ctx, at)
     names = _names(ctx)
     rule = dash.level_rule(ctx)

@@ -84,24 +84,25 @@ class MainTabs(QTabWidget):
         self._holders[widget] = holder
         return self.addTab(holder, title)
 
-    def _outer(self, widget: QWidget | None) -> QWidget | None:
-        return self._holders.get(widget, widget) if widget is not None else None
+    def _outer(self, widget: QWidget) -> QWidget:
+        return self._holders.get(widget, widget)
 
     def _inner(self, widget: QWidget | None) -> QWidget | None:
         if isinstance(widget, QScrollArea) and widget in self._holders.values():
             return widget.widget()
         return widget
 
-    def indexOf(self, widget: QWidget) -> int:  # noqa: N802 - Qt name
+    def indexOf(self, widget: QWidget) -> int:
         return super().indexOf(self._outer(widget))
 
     def widget(self, index: int) -> QWidget | None:
         return self._inner(super().widget(index))
 
-    def currentWidget(self) -> QWidget | None:  # noqa: N802 - Qt name
+    # None when there is no tab, whatever PySide's stub says
+    def currentWidget(self) -> QWidget | None:  # type: ignore[override]
         return self._inner(super().currentWidget())
 
-    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt name
+    def setCurrentWidget(self, widget: QWidget) -> None:
         super().setCurrentWidget(self._outer(widget))
 
 
@@ -510,7 +511,7 @@ class MainWindow(QMainWindow):
 
     # --- first paint, geometry, close --------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (not self._painted and event.type() == QEvent.Type.Paint
                 and watched is self.log.table.viewport() and self.log.model.first_page_ready):
             model = self.log.model
@@ -524,7 +525,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray | bytes):
             self.restoreGeometry(QByteArray(state))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+    def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.events.close()
         super().closeEvent(event)

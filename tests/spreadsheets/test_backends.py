@@ -15,7 +15,7 @@ from .helpers import fill_template, row
 
 def _count(ctx, where: str = "TRUE") -> int:
     with ctx.db.engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT count(*) FROM incident WHERE {where}")).scalar())  # noqa: S608
+        return int(conn.execute(text(f"SELECT count(*) FROM incident WHERE {where}")).scalar())
 
 
 def test_import_export_round_trip_on_each_backend(any_ctx, tmp_path):

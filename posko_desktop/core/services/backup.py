@@ -31,6 +31,7 @@ from posko_desktop.core.backup import pg_tools, retention, sqlite_copy
 from posko_desktop.core.backup.manifest import Manifest
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
+from posko_desktop.core.db.engine import sqlite_driver
 from posko_desktop.core.db.files import (
     create_private_file,
     fsync_dir,
@@ -316,7 +317,7 @@ def _snapshot(ctx: AppContext, tmp: Path,
 
     try:
         with ctx.db.engine.connect() as conn:
-            return sqlite_copy.copy_to_new_file(conn.connection.dbapi_connection, tmp, pages)
+            return sqlite_copy.copy_to_new_file(sqlite_driver(conn), tmp, pages)
     except (DBAPIError, sqlite3.Error) as err:
         if health.sqlite_error_name(err).startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
             damage = health.damaged(ctx.db.display_location, str(err))
@@ -326,7 +327,7 @@ def _snapshot(ctx: AppContext, tmp: Path,
 
 
 def _server_facts(ctx: AppContext) -> sqlite_copy.Facts:
-    from posko_desktop.core.db.migrate import current_revision  # noqa: PLC0415 - alembic is heavy
+    from posko_desktop.core.db.migrate import current_revision  # alembic is heavy
 
     with ctx.db.read() as s:
         site = s.execute(select(LocalSite.code, LocalSite.name)).first()

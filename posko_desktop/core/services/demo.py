@@ -966,7 +966,7 @@ _STATUS = FollowUpKind.STATUS.value
 _REFERRAL = FollowUpKind.REFERRAL.value
 _REFERRAL_UPDATE = FollowUpKind.REFERRAL_UPDATE.value
 
-_SOURCE_TEXT = {
+_SOURCE_TEXT: dict[str, str] = {  # by SourceType (a str enum)
     SourceType.MEDIA_SOSIAL: "media sosial",
     SourceType.LAPANGAN: "petugas lapangan",
     SourceType.BAWASLU: "Panwascam",

@@ -64,7 +64,7 @@ def get(ctx: AppContext, key: str) -> Any:
         return settings.get(s, var)
 
 
-def set(ctx: AppContext, key: str, value: Any, *,  # noqa: A001 - the brief's name
+def set(ctx: AppContext, key: str, value: Any, *,  # called as settings_service.set
         expected_version: str | None = None) -> Any:
     """Store one setting (validated against its declared type); returns the stored value.
     With `expected_version`, refused (StaleEdit, nothing written) when the stored value

@@ -650,7 +650,7 @@ def list_issued(ctx: AppContext, limit: int = 500) -> list[IssuedInfo]:
         rows = s.execute(select(*_INFO_COLUMNS)
                          .order_by(IssuedSitrep.issued_at.desc(), IssuedSitrep.seq.desc())
                          .limit(limit)).all()
-        return [IssuedInfo(*r) for r in rows]
+        return [IssuedInfo(*tuple(r)) for r in rows]
 
 
 def _find(s: Session, ref: str) -> IssuedSitrep:

@@ -101,9 +101,10 @@ class LockCover(QFrame):
             self.password.clear()
             self.password.setFocus()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if watched is self.parent() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        parent = self.parentWidget()
+        if watched is parent and parent is not None and event.type() == QEvent.Type.Resize:
+            self.setGeometry(parent.rect())
             self.raise_()
         return False
 
@@ -199,7 +200,9 @@ class IdleLock(QObject):
                 cover.show_error(err)
             return False
         for c in self.covers:
-            c.parentWidget().removeEventFilter(c)
+            parent = c.parentWidget()
+            if parent is not None:
+                parent.removeEventFilter(c)
             c.hide()
             c.deleteLater()
         self.covers = []
@@ -219,7 +222,7 @@ class IdleLock(QObject):
             node = node.parent()
         return False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if self.covers:
             if kind in _BLOCKED and not self._inside_cover(watched):

@@ -291,7 +291,7 @@ class AutomaticBackups(QObject):
             self.window.status_message(_("Automatic backup failed: {error}").format(
                 error=err.text()))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             return self._before_close(event)
         return False

@@ -194,6 +194,7 @@ class DashboardTab(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(chars)
         bar = QHBoxLayout()
+        w: QWidget
         for w in (self.period_label, self.period, self.from_label, self.date_from, self.to_label,
                   self.date_to, self.category, self.severity, self.refresh_button):
             bar.addWidget(w)
@@ -370,7 +371,7 @@ class DashboardTab(QWidget):
 
     # --- refresh --------------------------------------------------------------------------
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self._as_of_set:
             self._as_of_set = True
@@ -546,8 +547,8 @@ class DashboardTab(QWidget):
     def record_nihil_for_selection(self) -> NihilDialog | None:
         row = self.report_table.currentRow()
         item = self.report_table.item(row, 0) if row >= 0 else None
-        code = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if not code:
+        code = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if item is None or not code:
             return None
         dialog = NihilDialog(self.ctx, self.runner, code, item.text(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

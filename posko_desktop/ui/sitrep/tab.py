@@ -374,7 +374,7 @@ class SitrepTab(QWidget):
         if self.pdf:  # a preview is shown: keep it live
             self._auto.start()
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: Any) -> None:
         """The first time the tab is opened, the report of the chosen day appears by itself."""
         super().showEvent(event)
         if not self.pdf and self._task is None and not self._auto.isActive():
@@ -411,7 +411,7 @@ class SitrepTab(QWidget):
         self.correct_button.setEnabled(selected and allowed and not busy)
 
     # --- background work -------------------------------------------------------------
-    def _run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
+    def _run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], object],
              message: str, progress: bool = True, **kwargs: Any) -> None:
         """Run `fn` on the worker pool; it gets `progress=` when `progress` is True. Any job
         asked for replaces a pending automatic preview (which would otherwise replace an
@@ -606,7 +606,7 @@ class SitrepTab(QWidget):
             return
         try:
             opts, texts = sitrep.issued_inputs(self.ctx, number)
-        except Exception as err:  # noqa: BLE001 - shown to the user
+        except Exception as err:  # shown to the user
             show_error(self, err)
             return
         self.set_options(opts)

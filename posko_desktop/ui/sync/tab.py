@@ -371,12 +371,12 @@ class SyncTab(QWidget):
             show_error(self, refused[0], _("Package refused"))
         self.refresh()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         if any(u.isLocalFile() and u.toLocalFile().endswith(".posko") for u in urls):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls()
                  if u.isLocalFile() and u.toLocalFile().endswith(".posko")]
         if paths:

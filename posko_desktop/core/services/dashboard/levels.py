@@ -47,7 +47,7 @@ class LevelRule:
     def from_settings(cls, s: Session) -> LevelRule:
         return cls(
             window_hours=settings.get(s, settings.LEVEL_WINDOW_HOURS),
-            weights=tuple(settings.get(s, settings.LEVEL_WEIGHTS[sev.value]) for sev in SEVERITIES),  # type: ignore[arg-type]
+            weights=tuple(settings.get(s, settings.LEVEL_WEIGHTS[sev.value]) for sev in SEVERITIES),
             waspada=settings.get(s, settings.LEVEL_THRESHOLDS["waspada"]),
             siaga=settings.get(s, settings.LEVEL_THRESHOLDS["siaga"]),
             rawan=settings.get(s, settings.LEVEL_THRESHOLDS["rawan"]),

@@ -4,6 +4,7 @@ resolved by a new edit of the field that syncs like any other."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -52,7 +53,7 @@ def resolve_conflict(ctx: AppContext, conflict_id: int, choice: str) -> Conflict
         inc = s.scalars(select(Incident).where(Incident.id == c.incident_id)).one()
         before = jsonable(getattr(inc, c.field))
         raw = c.kept_value if choice == "keep" else c.lost_value
-        value = datetime.fromisoformat(raw) if c.field in records.DATETIME_FIELDS and raw else raw
+        value: Any = datetime.fromisoformat(raw) if c.field in records.DATETIME_FIELDS and raw else raw
         if c.field == "status":
             Status(value)
         stamp = new_stamp(s, now)

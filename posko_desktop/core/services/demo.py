@@ -34,7 +34,6 @@ import math
 import multiprocessing
 import operator
 import os
-import pickle
 import random
 import sys
 import threading
@@ -526,27 +525,14 @@ def _chunks(plan: _Plan) -> Iterator[tuple[Any, ...]]:
     yield ("end", gen.numbers, gen.max_stamp)
 
 
-def _dumps(raw: bool) -> Callable[[Any], bytes]:
-    """How the helper sends a chunk: marshal for SQLite's stored forms (plain str/int/None,
-    about 3x cheaper than pickle on both sides); pickle for the other databases' Python
-    values (UUID, datetime, date, dict), which marshal refuses."""
-    if raw:
-        return marshal.dumps
-    return lambda item: pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _loads(raw: bool) -> Callable[[bytes], Any]:
-    return marshal.loads if raw else pickle.loads
-
-
 def _worker(plan: _Plan, conn: Any) -> None:
-    """Helper process: send each chunk as bytes (`_dumps`)."""
-    dumps = _dumps(plan.raw)
+    """Helper process: send each chunk as marshal bytes (plain tuples of str/int/None;
+    about 3x cheaper than pickle on both sides)."""
     try:
         for item in _chunks(plan):
-            conn.send_bytes(dumps(item))
+            conn.send_bytes(marshal.dumps(item))
     except BaseException as err:  # reported to the parent, which raises it
-        conn.send_bytes(dumps(("error", repr(err))))
+        conn.send_bytes(marshal.dumps(("error", repr(err))))
     finally:
         conn.close()
 
@@ -556,9 +542,11 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     (the database writes overlap the generation), in this process otherwise. Same data."""
     # Only with fork (Linux) and only from a single-threaded process (the CLI): spawn would
     # re-run the caller's main module (main.py, a frozen app) in the helper, and forking a
-    # process with other threads (the GUI) is unsafe. Otherwise the generation runs here;
-    # the data is the same either way.
-    if (plan.incidents < PROCESS_THRESHOLD or (os.cpu_count() or 1) < 2
+    # process with other threads (the GUI) is unsafe. Only on SQLite: the rows for other
+    # databases hold UUID, datetime and dict values that marshal cannot carry, and with
+    # pickle the helper made PostgreSQL loads slower (docs/decisions.md). Otherwise the
+    # generation runs here; the data is the same either way.
+    if (plan.incidents < PROCESS_THRESHOLD or not plan.raw or (os.cpu_count() or 1) < 2
             or not sys.platform.startswith("linux") or threading.active_count() > 1):
         logger.info("Demo data: generated in this process")
         yield from _chunks(plan)
@@ -570,7 +558,6 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     proc.start()
     sender.close()  # the helper holds the only sending end
     waited = 0.0  # time this process spent waiting for the next chunk
-    loads = _loads(plan.raw)
     try:
         while True:
             progress.check()
@@ -582,7 +569,7 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
                     raise RuntimeError("demo data generator stopped")
                 continue
             try:
-                item = loads(receiver.recv_bytes())
+                item = marshal.loads(receiver.recv_bytes())
             except EOFError:
                 raise RuntimeError("demo data generator stopped") from None
             if item[0] == "error":

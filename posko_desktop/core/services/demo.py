@@ -12,8 +12,8 @@ from the simulated time and the seeded generator, stamps come from the simulated
 The simulated "now" is the end of `end_date` (00:00 WIB the day after), or the real clock
 when that is earlier (no incident is ever in the future).
 
-Speed (1,000,000 incidents in about 50 s on two cores; README, docs/decisions.md): a helper
-process generates while this one writes; rows are plain tuples inserted in chunks inside one
+Speed (1,000,000 incidents in about 50 s on two cores; README, docs/decisions.md): on
+SQLite a helper process generates while this one writes; rows are plain tuples inserted in chunks inside one
 write transaction (`Database.bulk_write`: bigger page cache, memory-mapped reads and, from
 the CLI with nobody else on the file, a rollback journal instead of WAL so the pages are
 written once). The full-text triggers are dropped and each chunk's rows are added to the

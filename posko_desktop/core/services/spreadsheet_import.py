@@ -93,7 +93,6 @@ def _run(ctx: AppContext, path: Path, *, valid_rows_only: bool, dry_run: bool,
     return report
 
 
-
 class _Writer:
     """Writes the same record `incidents.create_incident` makes, inside the import's one
     transaction (site, stamps and response hours looked up once, not per row)."""

@@ -48,11 +48,14 @@ def _lang(lang: str | None) -> str:
     return lang or current_language()
 
 
+_SWAP = str.maketrans(",.", ".,")
+
+
 def _swap_separators(text: str, lang: str | None) -> str:
     """Python writes 1,234.5; Indonesian writes 1.234,5."""
     if _lang(lang) != "id":
         return text
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(_SWAP)
 
 
 def format_int(value: int, lang: str | None = None) -> str:

@@ -116,7 +116,8 @@ def _export_log(w: World, c: AppContext) -> Any:
 
 def _import_sheet(w: World, c: AppContext) -> Any:
     """An empty template: the permission check passes before the file is found empty."""
-    from posko_desktop.core.spreadsheets import import_spreadsheet, write_template
+    from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
+    from posko_desktop.core.spreadsheets import write_template
     from posko_desktop.core.spreadsheets.reader import SpreadsheetError
 
     path = write_template(w.admin, w.tmp / f"tpl-{uuid.uuid4().hex}.xlsx")

@@ -50,7 +50,7 @@ def _stamps(conn: sqlite3.Connection) -> dict[str, list[dict[str, str]]]:
     }
 
 
-def _read(path: Path, what):  # noqa: ANN001, ANN202
+def _read(path: Path, what):
     conn = sqlite3.connect(path)
     try:
         return what(conn)

@@ -14,11 +14,8 @@ from posko_desktop.core.progress import Cancelled, Progress
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import list_regencies
-from posko_desktop.core.spreadsheets import (
-    SpreadsheetError,
-    check_spreadsheet,
-    import_spreadsheet,
-)
+from posko_desktop.core.services.spreadsheet_import import check_spreadsheet, import_spreadsheet
+from posko_desktop.core.spreadsheets import SpreadsheetError
 from posko_desktop.core.spreadsheets import reader as reader_module
 from posko_desktop.core.spreadsheets.values import CellProblem, RegencyMatcher, parse_wib_cell
 

@@ -29,7 +29,7 @@ def seed(ctx) -> None:
 
 def open_tab(window, qtbot) -> SitrepTab:
     tab = next(t for t in window.feature_tabs if isinstance(t, SitrepTab))
-    window.tabs.setCurrentWidget(window._holders[tab])
+    window.tabs.setCurrentWidget(tab)
     tab.date.setDate(QDate(2024, 11, 27))
     return tab
 
@@ -56,7 +56,7 @@ def test_opening_the_tab_shows_a_preview_without_a_click(ctx, make_window, qtbot
     window = make_window()
     tab = next(t for t in window.feature_tabs if isinstance(t, SitrepTab))
     with qtbot.waitSignal(tab.preview_ready, timeout=60_000):
-        window.tabs.setCurrentWidget(window._holders[tab])
+        window.tabs.setCurrentWidget(tab)
     wait_idle(qtbot, tab)
     assert tab.document.pageCount() >= 3
 

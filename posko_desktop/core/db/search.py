@@ -13,7 +13,7 @@ import logging
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal_column, or_, text
+from sqlalchemy import ColumnClause, ColumnElement, and_, literal_column, or_, text
 from sqlalchemy.exc import DBAPIError
 
 logger = logging.getLogger(__name__)
@@ -189,14 +189,14 @@ def search_condition(dialect_name: str, query: str, incident: Any,
     if dialect_name == "sqlite":
         # `seq + 0` is not indexable: SQLite then builds the match set once and checks
         # each row of the walked index against it, instead of fetching every match.
-        key = incident.seq if drive else incident.seq + 0
+        key: ColumnElement[int] = incident.seq if drive else incident.seq + 0
         return key.in_(
             text("SELECT rowid FROM incident_fts WHERE incident_fts MATCH :fts_query").bindparams(
                 fts_query=_fts_match(terms)
             )
         )
     if dialect_name == "postgresql":
-        joined = literal_column(_PG_TEXT)
+        joined: ColumnClause[str] = literal_column(_PG_TEXT)
         return and_(*(joined.ilike(f"%{t}%") for t in terms))
     columns = [getattr(incident, c) for c in FTS_COLUMNS]
     return and_(*(or_(*(c.ilike(f"%{t}%") for c in columns)) for t in terms))

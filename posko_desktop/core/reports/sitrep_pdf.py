@@ -307,8 +307,8 @@ class CompactTable(Flowable):
             return []
         if fits >= len(self.rows):
             return [self]
-        kw = {"align": self.align, "row_h": self.row_h, "head_h": self.head_h,
-              "size": self.size, "red": self.red}
+        kw: dict[str, Any] = {"align": self.align, "row_h": self.row_h, "head_h": self.head_h,
+                              "size": self.size, "red": self.red}
         return [CompactTable(self.head, self.rows[:fits], self.widths, **kw,
                              first_index=self.first_index),
                 CompactTable(self.head, self.rows[fits:], self.widths, **kw,
@@ -386,9 +386,9 @@ def _canvas_class(footer: _Footer, sink: list[int]) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab API)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's own reset
 
         def save(self) -> None:
             total = len(self._pages)
@@ -400,7 +400,7 @@ def _canvas_class(footer: _Footer, sink: list[int]) -> type[Canvas]:
             Canvas.save(self)
 
         def _furniture(self, page: int, total: int) -> None:
-            width, height = self._pagesize
+            width, height = self._pagesize  # type: ignore[attr-defined]
             left, right = 25 * mm, width - 20 * mm
             self.saveState()
             self.setStrokeColor(GRID)
@@ -565,7 +565,7 @@ class _Renderer:
                     raise ValueError("logo file too large")
                 ImageReader(io.BytesIO(data)).getSize()
                 return Image(io.BytesIO(data), width=size, height=size, kind="proportional")
-            except Exception as err:  # noqa: BLE001 - a bad logo must not stop the report
+            except Exception as err:  # a bad logo must not stop the report
                 logger.warning("Letterhead logo %s cannot be used (%s)", path, err)
         return None
 
@@ -667,6 +667,10 @@ class _Renderer:
             rows.append([cell, self.num(a), self.num(b), format_signed(a - b, self.lang),
                          self.num(c)])
 
+        def add_count(label: str, counts_of: Callable[[Counts], dict[str, int]],
+                      key: str) -> None:
+            add(label, lambda c: counts_of(c).get(key, 0), indent=True)
+
         add(_("New incidents"), lambda c: c.new, bold=True)
         add(_("of which still open"), lambda c: c.open, indent=True)
         add(_("of which resolved"), lambda c: c.resolved, indent=True)
@@ -674,12 +678,12 @@ class _Renderer:
         subheads.append(len(rows))
         rows.append([self.p(_("By severity"), st.cell_b), "", "", "", ""])
         for sev in SEVERITIES:
-            add(_severity_label(sev), lambda c, s=sev: c.by_severity.get(s, 0), indent=True)
+            add_count(_severity_label(sev), lambda c: c.by_severity, sev)
         subheads.append(len(rows))
         rows.append([self.p(_("By category group"), st.cell_b), "", "", "", ""])
         for g in self.d.groups:
-            add("{code}. {label}".format(code=g.code, label=g.label(self.lang)),
-                lambda c, code=g.code: c.by_group.get(code, 0), indent=True)
+            add_count("{code}. {label}".format(code=g.code, label=g.label(self.lang)),
+                      lambda c: c.by_group, g.code)
         w = self.width
         table = Table(rows, colWidths=[w * 0.40, w * 0.14, w * 0.15, w * 0.12, w * 0.19],
                       repeatRows=1)
@@ -979,7 +983,7 @@ class _Renderer:
         out.append(Spacer(1, 4 * mm))
         out.append(block)
         if d.tembusan:
-            items = [self.p("<u>{}</u>".format(esc(_("Copies to:"))), st.body)]
+            items: list[Flowable] = [self.p("<u>{}</u>".format(esc(_("Copies to:"))), st.body)]
             for i, t in enumerate(d.tembusan, start=1):
                 items.append(Paragraph(esc(t), ParagraphStyle(
                     "temb", parent=st.body, leftIndent=16, bulletIndent=0, spaceAfter=0),
@@ -1030,7 +1034,7 @@ class _Renderer:
 
 def _level_colors() -> dict[str, tuple[colors.Color, colors.Color]]:
     """Situation level -> (fill, text) colours, the same as the dashboard's tile map."""
-    # Deferred: charts imports matplotlib, slow to import (TECH-NOTES); only the PDF needs it.
+    # Deferred: charts imports matplotlib (≈0.5 s to import); only the PDF needs it.
     from posko_desktop.core.charts import style
 
     return {
@@ -1043,7 +1047,7 @@ def _level_colors() -> dict[str, tuple[colors.Color, colors.Color]]:
 def _figure_image(fig: Any, width: float, max_height: float) -> Image:
     """A matplotlib Figure as a PNG of CHART_DPI dots per inch *on paper*, scaled to
     `width` points (at most `max_height`)."""
-    # Deferred: matplotlib is slow to import (TECH-NOTES).
+    # Deferred: matplotlib is slow to import (≈0.5 s).
     from posko_desktop.core.charts.style import chart_style
 
     w_in, h_in = fig.get_size_inches()
@@ -1062,7 +1066,7 @@ def _figure_image(fig: Any, width: float, max_height: float) -> Image:
 def _chart_images(d: SitrepData, width: float) -> tuple[Image | None, Image | None]:
     if d.trend is None and d.levels is None:
         return None, None
-    # Deferred: matplotlib (pulled in by charts) is slow to import (TECH-NOTES).
+    # Deferred: matplotlib (pulled in by charts) is slow to import (≈0.5 s).
     from posko_desktop.core import charts
 
     trend = tiles = None

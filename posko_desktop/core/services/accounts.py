@@ -26,7 +26,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
 from posko_desktop.core.domain import Actor, NotFoundError, PoskoError, StaleEdit, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.resources import resource_path
 from posko_desktop.core.services import audit, site_key
@@ -303,7 +303,7 @@ def create_first_admin(ctx: AppContext, username: str, password: str,
         site_key.on_first_admin(s, ctx, user, password, now)
         info = _info(user)
     logger.info("First administrator %s created", name)
-    ctx.bus.publish(Change("user", (name,)))
+    ctx.bus.publish(Change(ChangeKind.USER, (name,)))
     return info
 
 
@@ -334,7 +334,7 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
         site_key.on_user_added(s, ctx, user, password, now)
         info = _info(user)
     logger.info("User %s (%s) added by %s", name, role, ctx.actor.username)
-    ctx.bus.publish(Change("user", (name,)))
+    ctx.bus.publish(Change(ChangeKind.USER, (name,)))
     return info
 
 
@@ -365,7 +365,7 @@ def _update(ctx: AppContext, username: str, action: str, change: dict[str, objec
                      after=diff_after, at=now, detail=detail)
         info = _info(user)
     logger.info("%s: %s by %s", action, info.username, ctx.actor.username)
-    ctx.bus.publish(Change("user", (info.username,)))
+    ctx.bus.publish(Change(ChangeKind.USER, (info.username,)))
     return info
 
 
@@ -457,7 +457,7 @@ def change_password(ctx: AppContext, old_password: str, new_password: str) -> Us
         site_key.on_password_change(s, ctx, user, old_password, new_password, now)
         info = _info(user)
     logger.info("User %s changed their password", name)
-    ctx.bus.publish(Change("user", (name,)))
+    ctx.bus.publish(Change(ChangeKind.USER, (name,)))
     return info
 
 

@@ -44,7 +44,7 @@ from posko_desktop.core.domain import (
     allowed_transitions,
     find_transition,
 )
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename, sniff_mime
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
@@ -398,7 +398,7 @@ def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
                      before=None, after=_snapshot(inc), at=now)
         detail = _detail(s, inc)
     logger.info("Incident %s created by %s", detail.number, ctx.actor.username)
-    ctx.bus.publish(Change("incident", (str(detail.id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(detail.id),)))
     return detail
 
 
@@ -455,7 +455,7 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
                      before={k: before[k] for k in changed}, after=changed, at=now,
                      detail="base {v}".format(v=expected_version) if expected_version else "")
         detail = _detail(s, inc)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return detail
 
 
@@ -501,7 +501,7 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
         audit.record(s, ctx.actor, "incident.status", "incident", str(inc.id),
                      before={"status": source.value}, after={"status": target_status.value}, at=now)
         detail = _detail(s, inc)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return detail
 
 
@@ -601,7 +601,7 @@ def _append(ctx: AppContext, incident_id: uuid.UUID, kind: FollowUpKind,
                      before=None, after={"text": entry.text, "agency": entry.agency_code,
                                          "state": entry.referral_state}, at=now)
         result = _entry(entry)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return result
 
 
@@ -659,7 +659,7 @@ def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: 
                      "incident", str(inc.id), before={"deleted": not deleted},
                      after={"deleted": deleted, "reason": reason}, at=now)
         detail = _detail(s, inc)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return detail
 
 
@@ -693,7 +693,7 @@ def attach(ctx: AppContext, incident_id: uuid.UUID, filename: str, data: bytes) 
         audit.record(s, ctx.actor, "attachment.add", "incident", str(inc.id), before=None,
                      after={"filename": safe_name, "sha256": digest, "size": len(data)}, at=now)
         info = _attachment(att)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return info
 
 

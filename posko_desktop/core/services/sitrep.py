@@ -45,7 +45,7 @@ from posko_desktop.core.domain import (
     Status,
     ValidationError,
 )
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import LANGUAGES, N_, _, language
 from posko_desktop.core.periods import ReportPeriod, report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -625,7 +625,7 @@ def issue(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = N
             info = _info(row)
         logger.info("Sitrep %s issued by %s (%s, %d pages)", number, ctx.actor.username,
                     digest[:12], pages)
-        ctx.bus.publish(Change("sitrep", (str(info.id),)))
+        ctx.bus.publish(Change(ChangeKind.SITREP, (str(info.id),)))
         progress.report(100, 100, _("Done"))
         return info
     raise SitrepError(N_("Could not assign a sitrep number; try again"))
@@ -650,7 +650,7 @@ def list_issued(ctx: AppContext, limit: int = 500) -> list[IssuedInfo]:
         rows = s.execute(select(*_INFO_COLUMNS)
                          .order_by(IssuedSitrep.issued_at.desc(), IssuedSitrep.seq.desc())
                          .limit(limit)).all()
-        return [IssuedInfo(*r) for r in rows]
+        return [IssuedInfo(*tuple(r)) for r in rows]
 
 
 def _find(s: Session, ref: str) -> IssuedSitrep:

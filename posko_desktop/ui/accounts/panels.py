@@ -284,13 +284,13 @@ class AuditModel(QAbstractTableModel):
         self.rows, self.total = list(rows), total
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.HEADERS
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -576,8 +576,13 @@ class SettingsPanel(QWidget):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, col, item)
 
+    def _value_cell(self, row: int) -> QTableWidgetItem:
+        item = self.table.item(row, 1)
+        assert item is not None  # every row has its value cell (`refresh`)
+        return item
+
     def set_value_text(self, key: str, text: str) -> None:
-        self.table.item(self.keys.index(key), 1).setText(text)
+        self._value_cell(self.keys.index(key)).setText(text)
 
     def save_changes(self) -> int:
         """Store every value edited here (compared with what the table showed); returns how
@@ -586,7 +591,7 @@ class SettingsPanel(QWidget):
         shown is refused and the table reloads the current values."""
         changed = 0
         for row, key in enumerate(self.keys):
-            text = self.table.item(row, 1).text()
+            text = self._value_cell(row).text()
             shown = self.shown[key]
             if text == self._text(shown.value):
                 continue

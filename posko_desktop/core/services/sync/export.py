@@ -19,7 +19,7 @@ from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import Attachment, Blob, FollowUp, Incident, Regency
 from posko_desktop.core.db.models_sync import SyncKey, SyncLog, SyncPackage, SyncWatermark
 from posko_desktop.core.domain import PROVINCE_CODE, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
@@ -155,7 +155,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
     progress.report(1, 1, "")
     logger.info("Exported package %s (#%d, %s) for %s to %s: %s", package_id, seq, mode, code,
                 out, counts)
-    ctx.bus.publish(Change("sync", (str(package_id),)))
+    ctx.bus.publish(Change(ChangeKind.SYNC, (str(package_id),)))
     return ExportResult(out, str(package_id), code, seq, mode, counts)
 
 

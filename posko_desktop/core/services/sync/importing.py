@@ -29,7 +29,7 @@ from posko_desktop.core.db.models_sync import SyncKey, SyncLog, SyncPackage, Syn
 from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import sniff_mime
 from posko_desktop.core.hlc import latest_text
 from posko_desktop.core.i18n import N_
@@ -198,8 +198,8 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
         logger.warning("Database error while importing %s: %s", name, err)
         raise
     logger.info("Imported %s (%s from %s): %s", name, package_id, source, result.totals())
-    ctx.bus.publish(Change("incident", ()))
-    ctx.bus.publish(Change("sync", (str(package_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
+    ctx.bus.publish(Change(ChangeKind.SYNC, (str(package_id),)))
     return result
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models import Agency, Category, LocalSite, Regency
-from posko_desktop.core.domain import PROVINCE_CODE, RegencyKind, ValidationError
+from posko_desktop.core.domain import PROVINCE_CODE, RegencyKind, ValidationError, check_text
 from posko_desktop.core.i18n import N_, current_language
 
 
@@ -136,7 +136,7 @@ def init_site(ctx: AppContext, code: str, name: str) -> SiteInfo:
                 field="site", code=code,
             )
         code = normal
-    name = name.strip()
+    name = check_text(name.strip(), "site_name")
     if not name:
         raise ValidationError(N_("The site needs a name"), field="site_name")
     with ctx.db.write() as s:

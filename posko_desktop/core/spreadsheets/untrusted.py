@@ -14,7 +14,6 @@ import csv
 import io
 import logging
 import re
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from defusedxml.ElementTree import iterparse
 
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
+from posko_desktop.core.textrules import control_character
 
 logger = logging.getLogger(__name__)
 
@@ -178,17 +178,6 @@ def _mojibake(text: str) -> tuple[int, str] | None:
     return None
 
 
-def control_character(text: str) -> str | None:
-    """The first character no spreadsheet cell should hold (NUL, other C0/C1 controls
-    except tab and line breaks, U+FFFE/U+FFFF), named as U+XXXX; None when clean."""
-    for ch in text:
-        if ch in "\t\n\r":
-            continue
-        if unicodedata.category(ch) == "Cc" or ch in "\ufffe\uffff":
-            return "U+{:04X}".format(ord(ch))
-    return None
-
-
 class CsvRecords:
     """Records of a CSV text, strictly parsed; a malformed record is refused by number
     (header = 1, as the import report counts) and the line it starts on."""
@@ -213,7 +202,7 @@ class CsvRecords:
                 raise self._malformed(number, line, str(err)) from err
             if any("\n" in c or "\r" in c for c in cells) and self._swallowed(cells):
                 raise self._malformed(number, line, "swallowed")
-            bad = control_character("".join(cells))
+            bad = control_character("".join(cells), multiline=True)
             if bad is not None:
                 raise SpreadsheetError(
                     N_("{name}: row {row} (line {line}) contains the control character "

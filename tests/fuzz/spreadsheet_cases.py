@@ -1,7 +1,7 @@
 """Hostile and valid spreadsheets for `posko import-xlsx`, seeded and deterministic.
 
 `spreadsheet_cases(folder, rng, n)` writes n files into `folder` and yields
-`(name, path, must_refuse, command)`: `command` is the CLI arguments that import the file
+`(name, path, must_refuse, command)`: `name` is "kind:number", `command` is the CLI arguments that import the file
 (without `--db`); `must_refuse` True means exit 2 with the database unchanged, False means
 the file is good and imports with exit 0. The same seed gives the same files.
 
@@ -49,7 +49,7 @@ def spreadsheet_cases(folder: Path, rng: random.Random, n: int) -> Iterator[Case
         make, suffix, must_refuse = _KINDS[kind]
         path = folder / "{i:05d}-{kind}{suffix}".format(i=i, kind=kind, suffix=suffix)
         make(path, rng, i)
-        yield kind, path, must_refuse, ["import-xlsx", str(path)]
+        yield "{kind}:{i}".format(kind=kind, i=i), path, must_refuse, ["import-xlsx", str(path)]
 
 
 # --- building blocks ---------------------------------------------------------------------

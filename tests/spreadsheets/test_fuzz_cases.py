@@ -35,8 +35,10 @@ def test_hostile_spreadsheets_are_refused_and_valid_ones_import(seed, db_path, t
         before = dump(db_path)
         code = main(["--db", str(db_path), "--lang", "en", *command])
         out = capsys.readouterr()
-        outcomes.setdefault(name, set()).add(code)
+        outcomes.setdefault(name.split(":")[0], set()).add(code)
         if code == 2:
+            if path.name not in out.err:
+                wrong.append("{}: refused without naming the file on stderr".format(path.name))
             if dump(db_path) != before:
                 wrong.append("{}: refused but the database changed".format(path.name))
         elif code == 0:

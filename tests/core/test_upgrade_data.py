@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,10 @@ DATABASES = {
     "posko-0007.sqlite3": ("0007", {"incident": 122, "followup": 316, "sync_base": 51,
                                     "sync_conflict": 1, "sync_package": 3, "user_account": 3,
                                     "audit_log": 25, "attachment": 1}),
+    "posko-0008.sqlite3": ("0008", {"incident": 122, "followup": 316, "sync_base": 51,
+                                    "sync_conflict": 1, "sync_package": 3, "user_account": 3,
+                                    "audit_log": 28, "attachment": 1, "site_key": 1,
+                                    "site_key_grant": 3, "user_key": 3}),
 }
 
 
@@ -101,3 +106,26 @@ def test_package_of_the_current_format_imports_into_the_newest_schema(ctx):
     titles = {i["title"] for i in dump["incidents"]}
     assert 'Baliho "paslon 02" dirusak \\ dicoret' in titles
     assert sync.import_package(ctx, DATA / "sync-format-1.posko").already_imported
+
+
+def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, capsys,
+                                                                     monkeypatch):
+    """0008 -> 0009 (audit anchors): the new table is there and empty, nothing else moved;
+    the old trail verifies, with --deep too, and the upgraded site exports format 2."""
+    path = tmp_path / "posko-0008.sqlite3"
+    shutil.copy(DATA / "posko-0008.sqlite3", path)
+    before = _read(path, _rows)
+    assert "audit_anchor" not in before
+    open_database(path).dispose()
+    after = _read(path, _rows)
+    assert after == {**before, "audit_anchor": 0}
+    monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")
+    base = ["--db", str(path), "--lang", "en", "--user", "admin"]
+    assert main([*base, "audit", "verify", "--deep"]) == 0
+    assert "Records compared with the values the trail recorded: 3" in capsys.readouterr().out
+    out = tmp_path / "to-3322.posko"
+    assert main([*base, "export", "--to", "33.22", "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    # 33.22 last sent format 1 (it ran the 0008 version): it still gets format 1
+    assert manifest["format_version"] == 1 and "audit_anchor" not in manifest

@@ -17,7 +17,7 @@ from posko_desktop.cli import main
 from posko_desktop.core.db.migrate import current_revision, head_revision
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.db.stamps import unpack
-from posko_desktop.core.services import sync
+from posko_desktop.core.services import audit_anchors, sync
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -33,6 +33,10 @@ DATABASES = {
                                     "sync_conflict": 1, "sync_package": 3, "user_account": 3,
                                     "audit_log": 28, "attachment": 1, "site_key": 1,
                                     "site_key_grant": 3, "user_key": 3}),
+    "posko-0009.sqlite3": ("0009", {"incident": 122, "followup": 316, "sync_base": 51,
+                                    "sync_conflict": 1, "sync_package": 3, "user_account": 3,
+                                    "audit_log": 28, "attachment": 1, "site_key": 1,
+                                    "site_key_grant": 3, "user_key": 3, "audit_anchor": 3}),
 }
 
 
@@ -90,12 +94,14 @@ def test_upgrade_keeps_every_row_and_the_audit_trail(name, tmp_path, capsys, mon
     assert out["checked"] == after["audit_log"] + 1  # the old chain and this login, appended
 
 
-def test_package_of_the_current_format_imports_into_the_newest_schema(ctx):
+@pytest.mark.parametrize("version", [1, 2])
+def test_package_of_every_format_imports_into_the_newest_schema(ctx, version):
     """The package the regency office 33.22 made (tests/data/README.md) into a province
-    database of the newest schema: every record arrives, once."""
-    key = DATA / "sync-format-1.poskokey"
+    database of the newest schema: every record arrives, once; format 2's audit anchor is
+    kept."""
+    key = DATA / "sync-format-{}.poskokey".format(version)
     sync.trust_key(ctx, key, sync.inspect_key_file(key).short_fingerprint)
-    r = sync.import_package(ctx, DATA / "sync-format-1.posko")
+    r = sync.import_package(ctx, DATA / "sync-format-{}.posko".format(version))
     totals = r.totals()
     assert (totals.new, totals.updated, totals.conflicts) == (122, 0, 0)  # 121 + a tombstone
     assert (r.followups_new, r.attachments_new, r.relayed_from) == (316, 1, ["33"])
@@ -105,7 +111,10 @@ def test_package_of_the_current_format_imports_into_the_newest_schema(ctx):
     assert sum(i["deleted"] for i in dump["incidents"]) == 1
     titles = {i["title"] for i in dump["incidents"]}
     assert 'Baliho "paslon 02" dirusak \\ dicoret' in titles
-    assert sync.import_package(ctx, DATA / "sync-format-1.posko").already_imported
+    assert sync.import_package(ctx, DATA / "sync-format-{}.posko".format(
+        version)).already_imported
+    held = [(a.entry_id, a.entry_at is not None) for a in audit_anchors.held_anchors(ctx)]
+    assert held == ([] if version == 1 else [(31, True)])
 
 
 def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, capsys,

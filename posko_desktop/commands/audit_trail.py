@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from posko_desktop.commands.common import open_context, print_json
+from posko_desktop.commands.incidents import iso
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import audit_anchors, audit_verify
 from posko_desktop.core.textrules import format_datetime_wib, format_int
@@ -77,7 +78,9 @@ def cmd_anchors_list(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     held = audit_anchors.held_anchors(ctx, args.site)
     if args.format == "json":
-        print_json([{"site": a.site_code, **a.to_json()} for a in held])
+        print_json([{"site": a.site_code, "entry_id": a.entry_id, "hash": a.hash,
+                     "entry_at": iso(a.entry_at), "package_id": a.package_id,
+                     "received_at": iso(a.received_at)} for a in held])
         return 0
     for a in held:
         print("{site:<6} #{id:<8} {hash}  {when}".format(

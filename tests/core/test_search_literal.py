@@ -13,7 +13,7 @@ from posko_desktop.core.db.base import Base
 from posko_desktop.core.db.engine import Database
 from posko_desktop.core.domain import ValidationError, ValidationErrors
 from posko_desktop.core.reports.data import SitrepOptions, SitrepTexts
-from posko_desktop.core.services import accounts, reference, settings_service, sitrep
+from posko_desktop.core.services import accounts, dashboard, reference, settings_service, sitrep
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput
 
@@ -94,6 +94,7 @@ def test_control_characters_are_refused_where_text_enters(any_ctx, char):
         lambda: settings_service.set(ctx, "sitrep.issuing_unit", "POS" + char + "KO"),
         lambda: settings_service.set(ctx, "sitrep.tembusan", ["Gubernur", "Pol" + char + "da"]),
         lambda: reference.init_site(ctx, "33", "Pos" + char + "ko"),
+        lambda: dashboard.record_nihil(ctx, "33.71", note="Nihil" + char + "lapor"),
         lambda: sitrep.issue(ctx, SitrepOptions(datetime(2024, 11, 27).date()),
                              SitrepTexts(obstacles="Listrik" + char + "padam")),
     ]

@@ -30,11 +30,11 @@ from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models_accounts import AuditEntry
 from posko_desktop.core.db.models_audit import AuditAnchor
 from posko_desktop.core.db.models_sync import SyncKey, SyncPackage
-from posko_desktop.core.domain import PROVINCE_CODE, PoskoError, ValidationError
+from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit, site_key
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.services.reference import normalize_regency_code
+from posko_desktop.core.services.reference import normalize_site_code
 from posko_desktop.core.services.sync.results import BROADCAST
 from posko_desktop.core.sync import keys as keymod
 
@@ -60,7 +60,7 @@ class HeldAnchor:
     entry_at: datetime | None
     package_id: str
     received_at: datetime
-    source: str  # who holds it: a site code (a partner's file) or "" (this database)
+    source: str  # who holds it: the partner site; "" for an anchor a partner sent here
 
     def to_json(self) -> dict[str, Any]:
         return {"entry_id": self.entry_id, "hash": self.hash,
@@ -175,17 +175,6 @@ def record_received(s: Session, ctx: AppContext, manifest: dict[str, Any], file_
 # --- held anchors, as a signed file ------------------------------------------------------
 
 
-def _site_code(text: str) -> str:
-    code = text.strip()
-    if code == PROVINCE_CODE:
-        return code
-    normal = normalize_regency_code(code)
-    if normal is None:
-        raise ValidationError(N_("Site code {code} is neither the province (33) nor a regency "
-                                 "code (33.xx)"), field="site", code=text)
-    return normal
-
-
 def _held(s: Session, direction: str, site_code: str | None = None) -> list[HeldAnchor]:
     stmt = select(AuditAnchor).where(AuditAnchor.direction == direction)
     if site_code is not None:
@@ -200,7 +189,7 @@ def held_anchors(ctx: AppContext, site_code: str | None = None) -> list[HeldAnch
     """The anchors partner sites sent here (all, or those of one site)."""
     require(ctx.actor, Permission.AUDIT_VIEW)
     with ctx.db.read() as s:
-        return _held(s, "in", _site_code(site_code) if site_code else None)
+        return _held(s, "in", normalize_site_code(site_code) if site_code else None)
 
 
 def sent_anchors(s: Session) -> list[HeldAnchor]:
@@ -212,7 +201,7 @@ def export_anchors(ctx: AppContext, site_code: str, out: Path) -> int:
     """Write the anchors held for `site_code`, signed with this site's key; returns how
     many. The file is written completely or not at all."""
     require(ctx.actor, Permission.EXPORT)
-    code = _site_code(site_code)
+    code = normalize_site_code(site_code)
     now = ctx.now()
     with ctx.db.write() as s:
         site = local_site(s)

@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
@@ -146,9 +146,16 @@ def _head(session: Session, actor: Actor, at: datetime) -> AuditHead:
         return cached[1]
     lock = session.get_bind().dialect.name != "sqlite"
     head = session.get(AuditHead, 1, with_for_update=lock or None)
-    last = session.execute(
-        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    # one statement: the newest entry, and any entry that already claims the head's hash
+    # as its predecessor (none in an intact trail)
+    newest = select(func.max(AuditEntry.id)).scalar_subquery()
+    claim = AuditEntry.prev_hash == (head.last_hash if head is not None else GENESIS)
+    rows = session.execute(select(AuditEntry.id, AuditEntry.hash)
+                           .where(or_(AuditEntry.id == newest, claim))).all()
+    last = max(rows) if rows else None
     missing = head is None
+    suspect = missing or len(rows) > 1 or (
+        last is not None and (last[0], last[1]) != (head.last_id, head.last_hash))
     if head is None:
         head = AuditHead(id=1, last_id=last[0] if last else 0,
                          last_hash=last[1] if last else GENESIS)
@@ -158,7 +165,7 @@ def _head(session: Session, actor: Actor, at: datetime) -> AuditHead:
         logger.warning("Audit entries after the head (#%s) were added outside the app; the "
                        "trail goes on after #%s", head.last_id, last[0])
         head.last_id, head.last_hash = last[0], last[1]
-    if head.last_id and session.scalar(select(AuditEntry.id).where(
+    if suspect and head.last_id and session.scalar(select(AuditEntry.id).where(
             AuditEntry.prev_hash == head.last_hash).limit(1)) is not None:
         # a forged row already claims that predecessor: link to a value no row claims,
         # so the write goes through and the break stays visible to `verify_chain`

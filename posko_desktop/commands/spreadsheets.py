@@ -60,6 +60,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print_report(report)
+    if report.has_errors:  # scripts see the refusal (and which file) on stderr too
+        print(_("{file}: {count} row(s) with problems").format(
+            file=report.file_name, count=format_int(len(report.error_rows))), file=sys.stderr)
     return 2 if report.has_errors else 0
 
 

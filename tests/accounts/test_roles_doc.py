@@ -23,7 +23,15 @@ from sqlalchemy import text
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import NotFoundError, PermissionDenied
-from posko_desktop.core.services import accounts, audit, settings_service, site_key, sync
+from posko_desktop.core.services import (
+    accounts,
+    audit,
+    audit_anchors,
+    audit_verify,
+    settings_service,
+    site_key,
+    sync,
+)
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Permission, Role, can
@@ -217,7 +225,10 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "settings.set": lambda w, c: settings_service.set(c, "accounts.max_failed_logins", 7),
     "settings.set_language": lambda w, c: settings_service.set(c, "ui.language", "en"),
     "audit.view": lambda w, c: audit.query(c, AuditFilter()),
-    "audit.verify": lambda w, c: audit.verify_chain(c),
+    "audit.verify": lambda w, c: (audit.verify_chain(c), audit_verify.verify(c, deep=True)),
+    "audit.anchors": lambda w, c: audit_anchors.held_anchors(c),
+    "audit.anchors_export": lambda w, c: audit_anchors.export_anchors(
+        c, "33.74", w.tmp / f"jangkar-{uuid.uuid4().hex}.json"),
     "audit.export": lambda w, c: audit.export(c, AuditFilter(), w.tmp / f"a-{uuid.uuid4().hex}.csv"),
     "data.export": _export_log,
     "data.export.sync": _sync_export,

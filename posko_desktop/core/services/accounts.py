@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
-from posko_desktop.core.domain import Actor, NotFoundError, PoskoError, StaleEdit, ValidationError
+from posko_desktop.core.domain import (
+    Actor,
+    NotFoundError,
+    PoskoError,
+    StaleEdit,
+    ValidationError,
+    check_text,
+)
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.resources import resource_path
@@ -193,6 +200,10 @@ def generate_password() -> str:
 # --- helpers ---------------------------------------------------------------------------
 
 
+def _display_name(display_name: str) -> str:
+    return check_text((display_name or "").strip(), "display_name")[:120]
+
+
 def normalize_username(username: str) -> str:
     return (username or "").strip().lower()
 
@@ -291,7 +302,7 @@ def create_first_admin(ctx: AppContext, username: str, password: str,
         if (s.scalar(select(func.count()).select_from(UserAccount)) or 0) > 0:
             raise ValidationError(N_("User accounts already exist; log in as an administrator"),
                                   field="username")
-        user = UserAccount(username=name, display_name=(display_name or "").strip()[:120],
+        user = UserAccount(username=name, display_name=_display_name(display_name),
                            role=Role.ADMIN.value, password_hash=hashed,
                            must_change_password=False, active=True, failed_attempts=0,
                            locked=False, created_at=now, created_by=name, updated_at=now,
@@ -321,7 +332,7 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
         if exists:
             raise ValidationError(N_("User {username} already exists"), field="username",
                                   username=name)
-        user = UserAccount(username=name, display_name=(display_name or "").strip()[:120],
+        user = UserAccount(username=name, display_name=_display_name(display_name),
                            role=role, password_hash=hashed,
                            must_change_password=must_change_password, active=True,
                            failed_attempts=0, locked=False, created_at=now,
@@ -408,7 +419,7 @@ def set_role(ctx: AppContext, username: str, role: str, *,
 
 def set_display_name(ctx: AppContext, username: str, display_name: str, *,
                      expected_version: str | None = None) -> UserInfo:
-    return _update(ctx, username, "user.rename", {"display_name": (display_name or "").strip()[:120]},
+    return _update(ctx, username, "user.rename", {"display_name": _display_name(display_name)},
                    expected_version=expected_version)
 
 

@@ -143,7 +143,7 @@ def apply_filter(stmt: AnySelect, flt: IncidentFilter, dialect: str,
         conds.append(inc.occurred_at >= start)
     if end is not None:
         conds.append(inc.occurred_at < end)
-    if flt.text.strip():
+    if flt.text:  # blanks only are a search too: they match nothing (db/search.py)
         cond = search_condition(dialect, flt.text, inc, drive=search_drives)
         if cond is not None:
             conds.append(cond)

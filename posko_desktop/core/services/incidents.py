@@ -42,7 +42,9 @@ from posko_desktop.core.domain import (
     ValidationError,
     ValidationErrors,
     allowed_transitions,
+    check_text,
     find_transition,
+    text_problem,
 )
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename, sniff_mime
@@ -201,7 +203,10 @@ def validate_input(session: Session, data: IncidentInput, now: datetime) -> dict
     values["regency_code"] = code
 
     title = (data.title or "").strip()
-    if len(title) < 3:
+    control = text_problem(title, "title")
+    if control is not None:
+        errors.append(control)
+    elif len(title) < 3:
         errors.append(ValidationError(N_("The title needs at least 3 characters"), field="title"))
     elif len(title) > TITLE_MAX:
         errors.append(ValidationError(
@@ -248,7 +253,10 @@ def validate_input(session: Session, data: IncidentInput, now: datetime) -> dict
     for name, limit in (("kecamatan", 100), ("desa", 100), ("location", 200),
                         ("source_detail", 500), ("description", TEXT_MAX)):
         text = (getattr(data, name) or "").strip()
-        if len(text) > limit:
+        control = text_problem(text, name, multiline=name == "description")
+        if control is not None:
+            errors.append(control)
+        elif len(text) > limit:
             errors.append(ValidationError(
                 N_("At most {max} characters"), field=name, max=limit))
         values[name] = text
@@ -480,7 +488,7 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
                 number=inc.number, source=source.value, target=target_status.value)
         if not may_transition(ctx.actor, transition):
             require(ctx.actor, Permission.INCIDENT_VERIFY)
-        reason = (reason or "").strip()
+        reason = check_text((reason or "").strip(), "reason", multiline=True)
         if transition.needs_reason and not reason:
             raise ValidationError(N_("Give a reason for this change"), field="reason")
         if len(reason) > TEXT_MAX:
@@ -580,6 +588,7 @@ def _referral_entries(s: Session, referral_id: uuid.UUID) -> list[FollowUp]:
 
 def _append(ctx: AppContext, incident_id: uuid.UUID, kind: FollowUpKind,
             check: Callable[[Session], None] | None = None, **values: Any) -> FollowUpEntry:
+    check_text(values.get("text") or "", "text", multiline=True)
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
@@ -637,6 +646,7 @@ def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: 
     """Soft delete (a tombstone that syncs like any edit) or restore. With
     `expected_version`, refused (StaleEdit) when the incident changed since."""
     require(ctx.actor, Permission.INCIDENT_DELETE)
+    check_text(reason or "", "reason", multiline=True)
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)

@@ -44,6 +44,7 @@ from posko_desktop.core.domain import (
     Severity,
     Status,
     ValidationError,
+    check_text,
 )
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import LANGUAGES, N_, _, language
@@ -131,6 +132,16 @@ def check_options(options: SitrepOptions) -> SitrepOptions:
             raise ValidationError(N_("Unknown regency code {code}"), field="regency", code=regency)
         regency = normal
     return replace(options, regency=regency)
+
+
+def check_texts(texts: SitrepTexts | None) -> None:
+    """The edited texts hold no control characters (ValidationError; nothing is written)."""
+    if texts is None:
+        return
+    for line in texts.highlights or ():
+        check_text(line, "highlights", multiline=True)
+    for name in ("obstacles", "outlook", "conclusions"):
+        check_text(getattr(texts, name), name, multiline=True)
 
 
 def default_options(ctx: AppContext, report_date: date) -> SitrepOptions:
@@ -583,6 +594,7 @@ def issue(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = N
     overwrites; `corrects` names the number of an earlier report this one corrects."""
     require(ctx.actor, Permission.SITREP_ISSUE)
     options = check_options(options)
+    check_texts(texts)
     if corrects is not None:
         corrects = corrects.strip() or None
     if corrects is not None:

@@ -40,7 +40,7 @@ from posko_desktop.core.sync import keys, records
 logger = logging.getLogger(__name__)
 
 FORMAT = "posko-sync"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the manifest may carry `audit_anchor`
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 RECORD_FILES = {

@@ -34,7 +34,7 @@ from posko_desktop.core.evidence import sniff_mime
 from posko_desktop.core.hlc import latest_text
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import NO_PROGRESS, Progress
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, audit_anchors
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import next_referral_due
 from posko_desktop.core.services.sync import apply, checks
@@ -169,6 +169,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
                     next_referral_due=next_referral_due(s, inc_id)))
             _store_provenance(s, state, relayed)
             _record_ack(s, source, m["acks"], site.code)
+            audit_anchors.record_received(s, ctx, m, name, now)
             if state.max_stamp:
                 observe_stamp(s, state.max_stamp)
             result = state.result

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from posko_desktop.commands.common import open_context, print_json
+from posko_desktop.core import places
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import (
     FollowUpKind,
@@ -28,6 +29,7 @@ from posko_desktop.core.domain import (
     Status,
     ValidationError,
     ValidationErrors,
+    victims_text,
 )
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import Progress
@@ -56,7 +58,7 @@ LIST_LIMIT_MAX = 1_000_000
 ROW_FIELDS = (
     "id", "number", "occurred_at", "regency_code", "regency_name", "category_code", "severity",
     "status", "title", "location", "respond_by", "responded_at", "next_referral_due", "overdue",
-    "deleted",
+    "deleted", "victims_dead", "victims_injured",
 )
 
 
@@ -149,10 +151,21 @@ def _add_incident_fields(p: argparse.ArgumentParser, required: bool) -> None:
                    help=_("source type (default: laporan_lapangan)"))
     p.add_argument("--source-detail", help=_("source detail or URL"))
     p.add_argument("--description", help=_("description"))
-    p.add_argument("--kecamatan", help=_("district (kecamatan)"))
-    p.add_argument("--desa", help=_("village (desa/kelurahan)"))
+    p.add_argument("--kecamatan", help=_("district (kecamatan): its name or code (33.22.08)"))
+    p.add_argument("--desa", help=_("village (desa/kelurahan): its name or code "
+                                    "(33.22.08.2004)"))
+    p.add_argument("--lat", type=float, metavar="DEGREES",
+                   help=_("latitude, WGS 84 (e.g. -7.1306)"))
+    p.add_argument("--lon", type=float, metavar="DEGREES",
+                   help=_("longitude, WGS 84 (e.g. 110.4012)"))
     p.add_argument("--location", help=_("place"))
     p.add_argument("--people", type=int, metavar="N", help=_("number of people involved"))
+    p.add_argument("--dead", type=int, metavar="N", help=_("victims dead"))
+    p.add_argument("--injured", type=int, metavar="N", help=_("victims injured"))
+    p.add_argument("--material-loss", metavar="TEXT", help=_("material loss"))
+    p.add_argument("--condition", metavar="TEXT", help=_("current condition (kondisi mutakhir)"))
+    p.add_argument("--contact", metavar="NAME", help=_("contact person of the source"))
+    p.add_argument("--phone", metavar="NUMBER", help=_("phone number of the contact person"))
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
@@ -246,6 +259,7 @@ def row_json(row: IncidentRow, now: datetime) -> dict[str, Any]:
         "title": row.title, "location": row.location, "respond_by": iso(row.respond_by),
         "responded_at": iso(row.responded_at), "next_referral_due": iso(row.next_referral_due),
         "overdue": row.overdue(now), "deleted": row.deleted,
+        "victims_dead": row.victims_dead, "victims_injured": row.victims_injured,
     }
 
 
@@ -270,6 +284,11 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
         "source_type": d.source_type, "source_detail": d.source_detail, "title": d.title,
         "description": d.description, "category_code": d.category_code,
         "severity": d.severity, "status": d.status, "people_involved": d.people_involved,
+        "victims_dead": d.victims_dead, "victims_injured": d.victims_injured,
+        "material_loss": d.material_loss, "current_condition": d.current_condition,
+        "source_contact": d.source_contact, "source_phone": d.source_phone,
+        "kecamatan_code": d.kecamatan_code, "desa_code": d.desa_code,
+        "latitude": d.latitude, "longitude": d.longitude,
         "recorded_by": d.recorded_by, "created_at": iso(d.created_at),
         "updated_at": iso(d.updated_at), "updated_by": d.updated_by,
         "respond_by": iso(d.respond_by), "responded_at": iso(d.responded_at),
@@ -311,6 +330,11 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 def _print_detail(d: IncidentDetail, now: datetime) -> None:
     regency = reference.RegencyInfo(d.regency_code, d.regency_kind, d.regency_name)
     place = ", ".join(x for x in (d.location, d.desa, d.kecamatan) if x)
+    codes = " / ".join(x for x in (d.kecamatan_code, d.desa_code) if x)
+    if codes:
+        place += " ({codes})".format(codes=codes)
+    if d.latitude is not None and d.longitude is not None:
+        place += " [{lat:.6f}, {lon:.6f}]".format(lat=d.latitude, lon=d.longitude)
     lines = [
         (_("Number"), d.number), (_("Id"), str(d.id)), (_("Title"), d.title),
         (_("Regency"), "{code} {name}".format(code=d.regency_code, name=regency.full_name)),
@@ -321,6 +345,10 @@ def _print_detail(d: IncidentDetail, now: datetime) -> None:
         (_("Source"), "{kind} {detail}".format(kind=SourceType(d.source_type).label,
                                                detail=d.source_detail).strip()),
         (_("People involved"), "" if d.people_involved is None else str(d.people_involved)),
+        (_("Victims"), victims_text(d.victims_dead, d.victims_injured)),
+        (_("Material loss"), d.material_loss),
+        (_("Current condition"), d.current_condition),
+        (_("Source contact"), " ".join(x for x in (d.source_contact, d.source_phone) if x)),
         (_("Respond by (WIB)"), wib_text(d.respond_by)),
         (_("Recorded by"), d.recorded_by),
     ]
@@ -368,11 +396,20 @@ def _values_from_args(args: argparse.Namespace) -> dict[str, Any]:
                "severity": "severity", "source": "source_type",
                "source_detail": "source_detail", "description": "description",
                "kecamatan": "kecamatan", "desa": "desa", "location": "location",
-               "people": "people_involved"}
+               "people": "people_involved", "dead": "victims_dead",
+               "injured": "victims_injured", "material_loss": "material_loss",
+               "condition": "current_condition", "contact": "source_contact",
+               "phone": "source_phone"}
     for arg, field in mapping.items():
         value = getattr(args, arg)
         if value is not None:
             values[field] = value
+    for name, pattern in (("kecamatan", places.KECAMATAN_RE), ("desa", places.DESA_RE)):
+        given = values.get(name)
+        if given is not None and pattern.match(given.strip()):  # a code, not a name
+            values[name + "_code"], values[name] = given.strip(), ""
+    if args.lat is not None or args.lon is not None:
+        values["latitude"], values["longitude"] = args.lat, args.lon
     if args.occurred is not None:
         values["occurred_at"] = parse_time(args.occurred, "occurred")
     if args.reported is not None:
@@ -409,7 +446,12 @@ _OPTION = {"regency_code": "--regency", "title": "--title", "category_code": "--
            "severity": "--severity", "occurred_at": "--occurred", "reported_at": "--reported",
            "source_type": "--source", "source_detail": "--source-detail",
            "description": "--description", "kecamatan": "--kecamatan", "desa": "--desa",
-           "location": "--location", "people_involved": "--people"}
+           "location": "--location", "people_involved": "--people",
+           "victims_dead": "--dead", "victims_injured": "--injured",
+           "material_loss": "--material-loss", "current_condition": "--condition",
+           "source_contact": "--contact", "source_phone": "--phone",
+           "kecamatan_code": "--kecamatan", "desa_code": "--desa", "latitude": "--lat",
+           "longitude": "--lon"}
 
 
 def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,

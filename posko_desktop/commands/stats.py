@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--by", required=True, choices=stats.dimensions(),
                    help=_("what to count by"))
     add_filter_arguments(p)
+    p.add_argument("--victims", action="store_true",
+                   help=_("add the victims dead and injured of the counted incidents"))
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help=_("output format (default: table)"))
     p.set_defaults(handler=cmd_stats)
@@ -35,21 +37,46 @@ def cmd_stats(args: argparse.Namespace) -> int:
     flt = filter_from_args(ctx, args)
     rows = stats.counts_by(ctx, args.by, flt.date_from, flt.date_to, flt)
     total = stats.total(rows)
+    victims = (stats.victims_by(ctx, args.by, flt.date_from, flt.date_to, flt)
+               if args.victims else None)
+    none = stats.Victims(0, 0)
+
+    def extra(key: str) -> list[int]:
+        if victims is None:
+            return []
+        v = victims.get(key, none)
+        return [v.dead, v.injured]
+
+    sums = [sum(v.dead for v in victims.values()),
+            sum(v.injured for v in victims.values())] if victims is not None else []
     if args.format == "json":
-        print_json({
+        doc = {
             "by": args.by,
             "from": flt.date_from.isoformat() if flt.date_from else None,
             "to": flt.date_to.isoformat() if flt.date_to else None,
             "total": total,
-            "rows": [{"key": r.key, "label": r.label, "count": r.count} for r in rows],
-        })
+            "rows": [{"key": r.key, "label": r.label, "count": r.count,
+                      **({"dead": extra(r.key)[0], "injured": extra(r.key)[1]}
+                         if victims is not None else {})}
+                     for r in rows],
+        }
+        if victims is not None:
+            doc["victims"] = {"dead": sums[0], "injured": sums[1]}
+        print_json(doc)
     elif args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(("key", "label", "count"))
+        heads = ("dead", "injured") if victims is not None else ()
+        writer.writerow(("key", "label", "count", *heads))
         for r in rows:
-            writer.writerow((neutralise_cell(r.key), neutralise_cell(r.label), r.count))
+            writer.writerow((neutralise_cell(r.key), neutralise_cell(r.label), r.count,
+                             *extra(r.key)))
     else:
-        print_table([_("Code"), _("Name"), _("Incidents")],
-                    [[r.key, r.label, format_int(r.count)] for r in rows])
+        titles = [_("Dead"), _("Injured")] if victims is not None else []
+        print_table([_("Code"), _("Name"), _("Incidents"), *titles],
+                    [[r.key, r.label, format_int(r.count), *map(format_int, extra(r.key))]
+                     for r in rows])
         print(_("Total: {total}").format(total=format_int(total)))
+        if victims is not None:
+            print(_("Victims: {dead} dead, {injured} injured").format(
+                dead=format_int(sums[0]), injured=format_int(sums[1])))
     return 0

@@ -149,6 +149,14 @@ _REFERRAL_LABELS = {
 }
 
 
+def victims_text(dead: int | None, injured: int | None) -> str:
+    """The victims of an incident as a person reads them; "" when neither is known."""
+    if dead is None and injured is None:
+        return ""
+    return _("{dead} dead, {injured} injured").format(
+        dead="?" if dead is None else dead, injured="?" if injured is None else injured)
+
+
 class RegencyKind(enum.StrEnum):
     KABUPATEN = "kabupaten"
     KOTA = "kota"

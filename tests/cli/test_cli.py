@@ -127,7 +127,8 @@ def test_list_json_matches_sql_counts(demo_db, capsys):
     row = data["rows"][0]
     assert list(row) == ["id", "number", "occurred_at", "regency_code", "regency_name",
                          "category_code", "severity", "status", "title", "location",
-                         "respond_by", "responded_at", "next_referral_due", "overdue", "deleted"]
+                         "respond_by", "responded_at", "next_referral_due", "overdue", "deleted",
+                         "victims_dead", "victims_injured"]
     assert row["occurred_at"].endswith("+07:00")
     assert datetime.fromisoformat(row["occurred_at"]).utcoffset().total_seconds() == 7 * 3600
     code, out, _ = run(capsys, "--db", str(demo_db), "incident", "list", "--regency", "33.74",

@@ -24,11 +24,15 @@ from posko_desktop.core.db.migrate import current_revision, head_revision, migra
 from posko_desktop.core.db.models import FollowUp, Incident, Regency
 from posko_desktop.core.db.search import PG_SEARCH_INDEX
 from posko_desktop.core.db.session import open_database
+from posko_desktop.core.db.stamps import FIELDS
 from posko_desktop.core.domain import Actor, DatabaseVersionError
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentFilter
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+FIELDS_0006 = ("regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
+               "source_type", "source_detail", "title", "description", "category_code",
+               "severity", "people_involved", "status", "deleted")
 OLD_DB = DATA / "posko-0001.sqlite3"
 
 
@@ -383,12 +387,13 @@ def test_0007_packs_field_stamps_and_going_back_unpacks_them(any_ctx):
     inc.change_status(ctx, made.id, "diverifikasi")
     with ctx.db.read() as s:
         stamps = s.scalars(select(Incident.field_stamps)).one()
-    assert len(stamps) == 15 and stamps["status"] != stamps["title"]
+    assert len(stamps) == len(FIELDS) and stamps["status"] != stamps["title"]
     packed = _stored_stamps(ctx.db)
     assert packed == [{"*": stamps["title"], "status": stamps["status"]}]
 
     _to_revision(ctx.db, "0006", down=True)
-    assert _stored_stamps(ctx.db) == [stamps]  # in full again
+    # in full again, the 15 fields of 0006 (0011 added the flash report's)
+    assert _stored_stamps(ctx.db) == [{name: stamps[name] for name in FIELDS_0006}]
     _to_revision(ctx.db, "0007", down=False)
     assert _stored_stamps(ctx.db) == packed
     with ctx.db.read() as s:
@@ -408,6 +413,6 @@ def test_stamps_naming_other_fields_are_kept_as_they_are(old_copy: Path):
     finally:
         db.dispose()
     for seq, stored in before.items():
-        assert len(read[seq]) == 15
+        assert len(read[seq]) == len(FIELDS)
         assert read[seq] == {name: stored.get(name, min(stored.values())) for name in read[seq]}
     assert _raw_stamps(old_copy) == before

@@ -32,7 +32,8 @@ SEED = 20241127
 WRITERS = 4
 ROUNDS = 25
 INCIDENTS = 3
-FIELDS = ("title", "description", "severity", "location", "kecamatan", "desa",
+# free-text fields (kecamatan and desa are checked against the place list since 0011)
+FIELDS = ("title", "description", "severity", "location", "material_loss", "current_condition",
           "source_detail", "people_involved")
 
 

@@ -218,7 +218,7 @@ def test_500_notable_incidents_paginate(ctx):
     for i in range(500):
         add(ctx, codes[i % 35], "D1", "tinggi" if i % 3 else "kritis",
             wib(2024, 11, 26, 7) + timedelta(minutes=2 * i), title=f"Intimidasi saksi nomor {i}",
-            description=long_text, kecamatan="Kecamatan Contoh", desa="Desa Contoh")
+            description=long_text, kecamatan="", desa="")
     pdf, reader = render(ctx)
     text = text_of(reader)
     data = sitrep.gather(ctx, SitrepOptions(VOTING_DAY))

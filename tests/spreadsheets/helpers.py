@@ -21,7 +21,9 @@ def row(**values: Any) -> dict[str, Any]:
         "reported_at": None, "category": "A1 Hoaks/disinformasi", "severity": "Tinggi",
         "status": None, "source_type": "Media sosial", "source_detail": None,
         "title": "Hoaks surat suara tercoblos", "description": None, "kecamatan": None,
-        "desa": None, "location": None, "people_involved": None,
+        "desa": None, "location": None, "people_involved": None, "victims_dead": None,
+        "victims_injured": None, "material_loss": None, "current_condition": None,
+        "source_contact": None, "source_phone": None, "latitude": None, "longitude": None,
     }
     base.update(values)
     return base

@@ -95,6 +95,8 @@ def sample(**overrides) -> IncidentInput:
         description="Beredar video", kecamatan="Ungaran Barat", desa="Lerep",
         location="Balai desa", people_involved=3,
     )
+    if overrides.get("regency_code", "33.22") not in ("33.22", "3322"):
+        values.update(kecamatan="", desa="")  # Ungaran Barat and Lerep lie in Kab. Semarang
     values.update(overrides)
     return IncidentInput(**values)
 

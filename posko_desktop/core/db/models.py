@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -31,6 +32,27 @@ class Regency(Base):
     code: Mapped[str] = mapped_column(String(5), primary_key=True)  # "33.74"
     kind: Mapped[str] = mapped_column(String(10))  # kabupaten | kota
     name: Mapped[str] = mapped_column(String(60))
+
+
+class Kecamatan(Base):
+    """Reference list (migration 0011 loads `resources/data/wilayah-33.csv`)."""
+
+    __tablename__ = "kecamatan"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)  # "33.22.08"
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+
+
+class Desa(Base):
+    """Reference list of desa and kelurahan (`kind`), as `Kecamatan`."""
+
+    __tablename__ = "desa"
+
+    code: Mapped[str] = mapped_column(String(13), primary_key=True)  # "33.22.08.2004"
+    kecamatan_code: Mapped[str] = mapped_column(ForeignKey("kecamatan.code"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(10))  # desa | kelurahan
 
 
 class Category(Base):
@@ -106,6 +128,18 @@ class Incident(Base):
     severity_rank: Mapped[int] = mapped_column(SmallInteger)  # 0 rendah .. 3 kritis
     status: Mapped[str] = mapped_column(String(30))
     people_involved: Mapped[int | None] = mapped_column(Integer)
+    # the flash report's fields (migration 0011): victims, loss, condition, source contact
+    victims_dead: Mapped[int | None] = mapped_column(Integer)
+    victims_injured: Mapped[int | None] = mapped_column(Integer)
+    material_loss: Mapped[str] = mapped_column(String(1000), default="")
+    current_condition: Mapped[str] = mapped_column(Text, default="")
+    source_contact: Mapped[str] = mapped_column(String(120), default="")
+    source_phone: Mapped[str] = mapped_column(String(30), default="")
+    # the place by code (migration 0011; the names above stay as shown) and coordinates
+    kecamatan_code: Mapped[str | None] = mapped_column(String(8))
+    desa_code: Mapped[str | None] = mapped_column(String(13))
+    latitude: Mapped[float | None] = mapped_column(Float)  # WGS 84, degrees
+    longitude: Mapped[float | None] = mapped_column(Float)
     recorded_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

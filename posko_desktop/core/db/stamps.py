@@ -1,7 +1,7 @@
 """Field stamps as stored: the stamp most fields share once, the others by name.
 
 An incident's `field_stamps` (and a sync base's `stamps` and `bases`) name one stamp for
-each synced field (`FIELDS`). Mostly 13 or more of the 15 share one stamp, the one of the
+each synced field (`FIELDS`). Mostly all but one or two share one stamp, the one of the
 incident's creation. Written out in full they took ~560 bytes, 40 % of an incident row, and
 every index build and every import read and wrote them. Stored packed instead:
 `{"*": shared stamp, field: stamp, ...}` with only the fields whose stamp differs, in
@@ -24,7 +24,11 @@ from sqlalchemy.engine import Dialect
 FIELDS = (
     "regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
     "source_type", "source_detail", "title", "description", "category_code", "severity",
-    "people_involved", "status", "deleted",
+    "people_involved",
+    # format 2's optional fields (migration 0011): the flash report's, the place by code
+    "victims_dead", "victims_injured", "material_loss", "current_condition", "source_contact",
+    "source_phone", "kecamatan_code", "desa_code", "latitude", "longitude",
+    "status", "deleted",
 )
 SHARED = "*"
 _FIELD_SET = frozenset(FIELDS)
@@ -34,19 +38,24 @@ def pack(stamps: Mapping[str, str]) -> dict[str, str]:
     """The stored form of full stamps; anything else (already packed, other fields) as is."""
     if len(stamps) != len(FIELDS) or not _FIELD_SET.issuperset(stamps):
         return dict(stamps)
-    values = list(stamps.values())
-    shared = values[0]
-    if values.count(shared) * 2 <= len(values):  # else it is the most frequent (the usual)
-        counts: dict[str, int] = {}
-        for value in values:
-            counts[value] = counts.get(value, 0) + 1
-        shared = max(counts, key=lambda v: (counts[v], v))  # the most frequent; a tie: the latest
+    shared = shared_stamp(list(stamps.values()))
     out = {SHARED: shared}
     for name in FIELDS:
         value = stamps[name]
         if value != shared:
             out[name] = value
     return out
+
+
+def shared_stamp(values: list[str]) -> str:
+    """The stamp `pack` stores once: the most frequent; a tie: the latest."""
+    shared = values[0]
+    if values.count(shared) * 2 <= len(values):  # else it is the most frequent (the usual)
+        counts: dict[str, int] = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        shared = max(counts, key=lambda v: (counts[v], v))
+    return shared
 
 
 def unpack(stored: Mapping[str, str]) -> dict[str, str]:

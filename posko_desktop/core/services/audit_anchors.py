@@ -101,7 +101,7 @@ def own_head(s: Session) -> tuple[int, str, datetime | None]:
     return (row[0], row[1], row[2]) if row is not None else (0, audit.GENESIS, None)
 
 
-def _reads_anchors(s: Session, recipient: str) -> bool:
+def reads_format_2(s: Session, recipient: str) -> bool:
     """False while the recipient (for a broadcast: any trusted site) last sent a package of
     format 1: it runs an older version, which refuses format 2 ("update Posko Desk")."""
     if recipient == BROADCAST:
@@ -124,7 +124,7 @@ def manifest_fields(s: Session, site_code: str, recipient: str, package_id: uuid
     """The manifest's `format_version` and `audit_anchor` for a package being exported in
     `s`; the anchor sent is kept (`out`). Format 1 without an anchor for a recipient still
     on an older version."""
-    if not _reads_anchors(s, recipient):
+    if not reads_format_2(s, recipient):
         logger.info("Package %s for %s without an audit anchor (format 1: the recipient runs "
                     "an older version)", package_id, recipient)
         return {"format_version": 1}

@@ -47,7 +47,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
-from posko_desktop.core import settings
+from posko_desktop.core import places, settings
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.bulk import DroppedIndexes
 from posko_desktop.core.db.models import (
@@ -145,11 +145,6 @@ HOUR_WEIGHTS = (1, 0.6, 0.4, 0.4, 0.8, 1.5, 2.5, 4, 5.5, 6.5, 7, 7, 6.5, 6.5, 6.
 
 # --- words -----------------------------------------------------------------------------
 
-_PREFIX = ("Karang", "Sido", "Sumber", "Tegal", "Wono", "Banyu", "Kali", "Candi", "Mulyo",
-           "Suko", "Jati", "Gunung", "Rejo", "Pandan", "Ngemplak", "Bulu", "Gedong", "Sari",
-           "Tanjung", "Purwo", "Krajan", "Pringa", "Bojong", "Jambu")
-_SUFFIX = ("rejo", "mulyo", "sari", "harjo", "agung", "asri", "kerto", "makmur", "jaya",
-           "wetan", "kulon", "lor", "kidul", "anom", "utomo", "sobo", "legi", "rahayu")
 _PLACES = ("Balai Desa {desa}", "TPS {tps:02d} Desa {desa}", "Pasar {desa}",
            "Kantor Kecamatan {kec}", "Jalan Raya {kec}", "Alun-alun {kec}",
            "Simpang tiga {desa}", "Lapangan {desa}", "SD Negeri {tps} {desa}",
@@ -168,6 +163,15 @@ _MEDIA = ("Suara Merdeka", "Tribun Jateng", "Radar Semarang", "Kompas.com", "det
           "Solopos", "Radar Banyumas", "Jateng Pos")
 _CANDIDATES = ("paslon 01", "paslon 02", "paslon 03", "salah satu paslon", "tim pemenangan")
 _OPERATORS = ("rina", "budi", "sari", "agus", "dewi", "yusuf", "wulan", "hendra")
+# the flash report's fields, for security incidents (D) and damage (D5, E1)
+_CONTACTS = ("Bripka Sugeng (Polsek)", "Serka Wahyudi (Koramil)", "Pak Slamet, Kades",
+             "Ibu Endang, Panwascam", "Mas Joko, PPK", "Pak Darmaji, Linmas")
+_LOSSES = ("Kaca jendela pecah", "1 sepeda motor rusak", "Spanduk dan baliho rusak",
+           "Pintu kantor rusak", "2 unit APK roboh", "Tenda dan kursi rusak")
+_CONDITIONS = ("Situasi kondusif, aparat berjaga di lokasi.",
+               "Massa sudah membubarkan diri; patroli dilanjutkan.",
+               "Korban dirawat di puskesmas; pelaku dalam pencarian.",
+               "Kedua pihak sudah dimediasi di kantor kecamatan.")
 _SUPERVISORS = ("kabid.kesbang", "supervisor.anik", "supervisor.bambang")
 
 _TITLES: dict[str, tuple[str, ...]] = {
@@ -255,7 +259,9 @@ INCIDENT_COLUMNS = (
     "occurred_at", "occurred_date", "reported_at", "source_type", "source_detail", "title",
     "description", "category_code", "severity", "severity_rank", "status", "people_involved",
     "recorded_by", "created_at", "updated_at", "updated_by", "respond_by", "responded_at",
-    "next_referral_due", "mod_stamp", "field_stamps", "deleted",
+    "next_referral_due", "mod_stamp", "field_stamps", "deleted", "victims_dead",
+    "victims_injured", "material_loss", "current_condition", "source_contact", "source_phone",
+    "kecamatan_code", "desa_code", "latitude", "longitude",
 )
 FOLLOWUP_COLUMNS = (
     "id", "incident_id", "created_at", "author", "origin_site", "kind", "text", "status_from",
@@ -291,17 +297,6 @@ def _uuid7_int(ms: int, bits: int) -> int:
     return (ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
 
 
-def _place_names(seed_text: str, count: int) -> list[str]:
-    """Deterministic pseudo-Javanese place names (independent of the seeded stream)."""
-    r = random.Random(seed_text)
-    names: list[str] = []
-    while len(names) < count:
-        name = r.choice(_PREFIX) + r.choice(_SUFFIX)
-        if name not in names:
-            names.append(name)
-    return names
-
-
 def _day_weight(day: date) -> float:
     """Activity rising toward voting day, peaking 26–28 November, then decaying."""
     t = (day - VOTING_DAY).days
@@ -331,6 +326,23 @@ def _category_factor(code: str, day: date) -> float:
     if code[0] == "E" and -3 <= t <= 0:  # no campaigning in the quiet period
         return 0.5 if code == "E1" else 0.3
     return 1.0
+
+
+def _report_fields(category: str, rank: int, bits: int) -> tuple[Any, ...]:
+    """Victims, loss, condition and contact of a security incident (group D) or damage
+    to props (E1), else nothing known. Taken from the incident id's random bits, so the
+    seeded stream (every other value) stays as it was."""
+    if category[0] != "D" and category != "E1":
+        return (None, None, "", "", "", "")
+    pick = [(bits >> shift) & 0xFF for shift in range(0, 48, 8)]
+    violent = category in ("D2", "D3", "D6")
+    dead = 1 if violent and rank == 3 and pick[0] < 20 else (0 if violent else None)
+    injured = pick[1] % (3 + 4 * rank) if violent else None
+    loss = _LOSSES[pick[2] % len(_LOSSES)] if category in ("D3", "D5", "E1") else ""
+    phone = "+62 81{a}-{b:04d}-{c:04d}".format(a=pick[3] % 10, b=pick[4] * 37 % 10_000,
+                                               c=pick[5] * 91 % 10_000)
+    return (dead, injured, loss, _CONDITIONS[pick[3] % len(_CONDITIONS)],
+            _CONTACTS[pick[4] % len(_CONTACTS)], phone)
 
 
 class _Writer:
@@ -635,7 +647,8 @@ class _Generator:
         self.response_ms = {sev: int(h * _MS_HOUR) for sev, h in plan.response_hours.items()}
         regencies = plan.regencies
         self.regencies = _Picker(regencies, [REGENCY_WEIGHTS.get(c, 8) for c in regencies])
-        self.places = {c: (_place_names("kec" + c, 12), _place_names("desa" + c, 40))
+        index = places.shipped_index()  # real kecamatan and desa, with their codes
+        self.places = {c: [(k, index.desa_of_kec[k.code]) for k in index.kec_of_regency[c]]
                        for c in regencies}
         self.categories = plan.categories
         agencies = set(plan.agencies)
@@ -741,9 +754,9 @@ class _Generator:
         group = category[0]
         severity, rank = self.severities.get(group, self.severities["G"]).pick(rnd)
         source: str = self.sources.get(group, self.sources["G"]).pick(rnd)
-        kecs, desas = self.places[regency]
-        kec = kecs[int(rnd() * len(kecs))]
-        desa = desas[int(rnd() * len(desas))]
+        kec_place, desas = (kec_list := self.places[regency])[int(rnd() * len(kec_list))]
+        desa_place = desas[int(rnd() * len(desas))]
+        kec, desa = kec_place.name, desa_place.name
         tps = 1 + int(rnd() * 25)
         loc = _PLACES[int(rnd() * len(_PLACES))].format(desa=desa, kec=kec, tps=tps)
         platform = _PLATFORMS[int(rnd() * len(_PLATFORMS))]
@@ -791,7 +804,8 @@ class _Generator:
             desc, category, severity, rank, status, people, recorder,
             reported_text, w.dt(updated_at), updated_by, w.dt(respond_by), w.dt(responded),
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
-            w.flag(deleted),
+            w.flag(deleted), *_report_fields(category, rank, inc_int), kec_place.code,
+            desa_place.code, None, None,
         )
         return row, followups
 

@@ -51,6 +51,8 @@ class IncidentRow:
     responded_at: datetime | None
     next_referral_due: datetime | None
     deleted: bool
+    victims_dead: int | None = None
+    victims_injured: int | None = None
 
     def overdue(self, now: datetime) -> bool:
         """No response by the respond-by time, or an open referral past its due time."""
@@ -258,7 +260,8 @@ def query_incidents(ctx: AppContext, flt: IncidentFilter, sort: SortKey = SortKe
         cols = (Incident.id, Incident.number, Incident.occurred_at, Incident.regency_code,
                 Regency.name, Regency.kind, Incident.category_code, Incident.severity,
                 Incident.status, Incident.title, Incident.location, Incident.respond_by,
-                Incident.responded_at, Incident.next_referral_due, Incident.deleted)
+                Incident.responded_at, Incident.next_referral_due, Incident.deleted,
+                Incident.victims_dead, Incident.victims_injured)
         # The page's keys first (an index-only walk past `offset` rows), then their columns.
         page = _page_seqs(s, flt, sort, descending, start_key, max(0, offset), max(1, limit))
         stmt = (select(*cols).join(Regency, Regency.code == Incident.regency_code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -51,6 +52,7 @@ from posko_desktop.core.evidence import safe_filename, sniff_mime
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
+from posko_desktop.core.services import places as place_rules
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import last_audited, person
 from posko_desktop.core.services.incident_log import (  # noqa: F401 - the log, importable from here
@@ -62,18 +64,31 @@ from posko_desktop.core.services.incident_log import (  # noqa: F401 - the log, 
     page_keys,
     query_incidents,
 )
-from posko_desktop.core.services.reference import normalize_regency_code
+from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code
 from posko_desktop.core.timeutil import ensure_utc, wib_date
 
 logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 TEXT_MAX = 20_000
+VICTIMS_MAX = 1_000_000
+# the flash report's fields (laporan cepat): victims, loss, current condition, source contact
+REPORT_FIELDS = ("victims_dead", "victims_injured", "material_loss", "current_condition",
+                 "source_contact", "source_phone")
+# the place by code (the names stay) and coordinates (issue 17)
+PLACE_FIELDS = ("kecamatan_code", "desa_code", "latitude", "longitude")
+# text fields: (limit, multi-line)
+_TEXT_LIMITS = {"kecamatan": (100, False), "desa": (100, False), "location": (200, False),
+                "source_detail": (500, False), "description": (TEXT_MAX, True),
+                "material_loss": (1000, True), "current_condition": (TEXT_MAX, True),
+                "source_contact": (120, False), "source_phone": (30, False)}
+_PHONE = re.compile(r"[0-9 +\-]*")
 EDITABLE_FIELDS = (
     "regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
     "source_type", "source_detail", "title", "description", "category_code", "severity",
-    "people_involved",
+    "people_involved", *REPORT_FIELDS, *PLACE_FIELDS,
 )
+_PLACE_INPUTS = frozenset({"regency_code", "kecamatan", "desa", "kecamatan_code", "desa_code"})
 
 # --- DTOs ------------------------------------------------------------------------------
 
@@ -95,6 +110,16 @@ class IncidentInput:
     location: str = ""
     reported_at: datetime | None = None
     people_involved: int | None = None
+    victims_dead: int | None = None
+    victims_injured: int | None = None
+    material_loss: str = ""
+    current_condition: str = ""
+    source_contact: str = ""
+    source_phone: str = ""
+    kecamatan_code: str | None = None
+    desa_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +184,16 @@ class IncidentDetail:
     severity: str
     status: str
     people_involved: int | None
+    victims_dead: int | None
+    victims_injured: int | None
+    material_loss: str
+    current_condition: str
+    source_contact: str
+    source_phone: str
+    kecamatan_code: str | None
+    desa_code: str | None
+    latitude: float | None
+    longitude: float | None
     recorded_by: str
     created_at: datetime
     updated_at: datetime
@@ -191,13 +226,17 @@ def editable_values(record: Any) -> dict[str, Any]:
 # --- validation ------------------------------------------------------------------------
 
 
-def validate_input(session: Session, data: IncidentInput, now: datetime) -> dict[str, Any]:
-    """Check every field; raise ValidationErrors with one message per bad field."""
+def validate_input(session: Session, data: IncidentInput, now: datetime,
+                   check_places: bool = True) -> dict[str, Any]:
+    """Check every field; raise ValidationErrors with one message per bad field.
+    `check_places` False keeps the kecamatan/desa names and codes as they are (an edit
+    that does not touch them: names stored before the list keep their free text)."""
     errors: list[ValidationError] = []
     values: dict[str, Any] = {}
 
     code = normalize_regency_code(data.regency_code or "")
-    if code is None or session.get(Regency, code) is None:
+    regency = session.get(Regency, code) if code else None
+    if regency is None:
         errors.append(ValidationError(
             N_("Unknown regency code {code}"), field="regency_code", code=data.regency_code))
     values["regency_code"] = code
@@ -250,22 +289,41 @@ def validate_input(session: Session, data: IncidentInput, now: datetime) -> dict
     values["occurred_at"] = occurred
     values["reported_at"] = reported
 
-    for name, limit in (("kecamatan", 100), ("desa", 100), ("location", 200),
-                        ("source_detail", 500), ("description", TEXT_MAX)):
+    for name, (limit, multiline) in _TEXT_LIMITS.items():
         text = (getattr(data, name) or "").strip()
-        control = text_problem(text, name, multiline=name == "description")
+        control = text_problem(text, name, multiline=multiline)
         if control is not None:
             errors.append(control)
         elif len(text) > limit:
             errors.append(ValidationError(
                 N_("At most {max} characters"), field=name, max=limit))
         values[name] = text
+    if values["source_phone"] and (not _PHONE.fullmatch(values["source_phone"])
+                                   or not any(c.isdigit() for c in values["source_phone"])):
+        errors.append(ValidationError(
+            N_("A phone number has digits, spaces, + and - only, not {value}"),
+            field="source_phone", value=values["source_phone"]))
+
+    values["latitude"], values["longitude"] = place_rules.check_coordinates(
+        data.latitude, data.longitude, errors)
+    values["kecamatan_code"], values["desa_code"] = data.kecamatan_code, data.desa_code
+    if check_places and regency is not None and not any(
+            e.field in ("kecamatan", "desa") for e in errors):
+        values.update(place_rules.check_place(
+            regency.code, RegencyInfo(regency.code, regency.kind, regency.name).full_name,
+            values["kecamatan"], values["desa"], data.kecamatan_code, data.desa_code, errors))
 
     people = data.people_involved
     if people is not None and (not isinstance(people, int) or people < 0 or people > 1_000_000):
         errors.append(ValidationError(
             N_("Number of people must be between 0 and 1,000,000"), field="people_involved"))
     values["people_involved"] = people
+    for name in ("victims_dead", "victims_injured"):
+        count = getattr(data, name)
+        if count is not None and (type(count) is not int or not 0 <= count <= VICTIMS_MAX):
+            errors.append(ValidationError(
+                N_("Number of victims must be between 0 and 1,000,000"), field=name))
+        values[name] = count
 
     if errors:
         raise ValidationErrors(errors)
@@ -368,7 +426,11 @@ def _sent_fields(data: IncidentInput | Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValidationError(N_("{name} is not an editable field"), field=unknown[0],
                               name=unknown[0])
-    return dict(data)
+    sent = dict(data)
+    for name in ("kecamatan", "desa"):  # a name sent alone is looked up, not the old code
+        if name in sent:
+            sent.setdefault(name + "_code", None)
+    return sent
 
 
 # --- commands --------------------------------------------------------------------------
@@ -433,8 +495,10 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
                 raise _stale(s, inc, version)
             raise TransitionError(N_("Incident {number} is deleted; restore it first"),
                                   number=inc.number)
+        moved = any(sent[f] != getattr(inc, f) for f in _PLACE_INPUTS & sent.keys())
         try:
-            values = validate_input(s, IncidentInput(**{**editable_values(inc), **sent}), now)
+            values = validate_input(s, IncidentInput(**{**editable_values(inc), **sent}), now,
+                                    check_places=moved)
         except ValidationErrors:
             if since & sent.keys():  # judged against values the user never saw
                 raise _stale(s, inc, version, tuple(sorted(since & sent.keys()))) from None
@@ -770,7 +834,12 @@ def _detail(s: Session, inc: Incident) -> IncidentDetail:
         occurred_at=inc.occurred_at, reported_at=inc.reported_at, source_type=inc.source_type,
         source_detail=inc.source_detail, title=inc.title, description=inc.description,
         category_code=inc.category_code, severity=inc.severity, status=inc.status,
-        people_involved=inc.people_involved, recorded_by=inc.recorded_by,
+        people_involved=inc.people_involved, victims_dead=inc.victims_dead,
+        victims_injured=inc.victims_injured, material_loss=inc.material_loss,
+        current_condition=inc.current_condition, source_contact=inc.source_contact,
+        source_phone=inc.source_phone, kecamatan_code=inc.kecamatan_code,
+        desa_code=inc.desa_code, latitude=inc.latitude, longitude=inc.longitude,
+        recorded_by=inc.recorded_by,
         created_at=inc.created_at, updated_at=inc.updated_at, updated_by=inc.updated_by,
         respond_by=inc.respond_by, responded_at=inc.responded_at,
         next_referral_due=inc.next_referral_due, mod_stamp=inc.mod_stamp,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
@@ -198,6 +198,50 @@ def _by_day(s: Session, date_from: date | None, date_to: date | None,
                               days=MAX_DAYS)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     return [StatRow(d.isoformat(), d.isoformat(), counts.get(d, 0)) for d in days]
+
+
+# --- victims (the flash report's counts) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Victims:
+    dead: int
+    injured: int
+
+
+_VICTIM_KEYS: dict[str, Any] = {
+    "regency": Incident.regency_code, "category": Incident.category_code,
+    "group": func.substr(Incident.category_code, 1, 1), "severity": Incident.severity,
+    "status": Incident.status, "day": Incident.occurred_date,
+}
+
+
+def victims_by(ctx: AppContext, by: str, date_from: date | None = None,
+               date_to: date | None = None,
+               flt: IncidentFilter | None = None) -> dict[str, Victims]:
+    """Victims dead and injured summed per `by` key (the keys of `counts_by`'s rows) over
+    the same incidents (non-deleted, WIB days, filter); keys without victims are absent.
+    An unknown number counts as none."""
+    key = _VICTIM_KEYS.get(by)
+    if key is None:
+        raise ValidationError(N_("Victims cannot be counted by {by}; choose one of {choices}"),
+                              field="by", by=by, choices=", ".join(_VICTIM_KEYS))
+    conds: list[ColumnElement[bool]] = [Incident.deleted.is_(False), or_(
+        Incident.victims_dead.is_not(None), Incident.victims_injured.is_not(None))]
+    if date_from is not None:
+        conds.append(Incident.occurred_date >= date_from)
+    if date_to is not None:
+        conds.append(Incident.occurred_date <= date_to)
+    stmt = select(key, func.sum(func.coalesce(Incident.victims_dead, 0)),
+                  func.sum(func.coalesce(Incident.victims_injured, 0))).where(*conds)
+    with ctx.db.read() as s:
+        if flt is not None:
+            stmt = apply_filter(stmt, flt, s.get_bind().dialect.name)
+        out = {}
+        for value, dead, injured in s.execute(stmt.group_by(key)):
+            text = value.isoformat() if isinstance(value, date) else str(value)
+            out[text] = Victims(int(dead or 0), int(injured or 0))
+    return out
 
 
 register_dimension("regency", _by_regency)

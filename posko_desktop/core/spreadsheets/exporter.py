@@ -78,12 +78,15 @@ _EXPORT_COLUMNS: tuple[tuple[str, int], ...] = (
     (COLUMN_BY_KEY["desa"].header, 16),
     (COLUMN_BY_KEY["location"].header, 20),
     (COLUMN_BY_KEY["people_involved"].header, 10),
+    *((COLUMN_BY_KEY[key].header, COLUMN_BY_KEY[key].width)
+      for key in (*incident_service.REPORT_FIELDS, "latitude", "longitude")),
     (N_("Respond by (WIB)"), 18),
     (N_("Recorded by"), 14),
     (N_("Origin site"), 10),
     (N_("Incident ID"), 38),
 )
-_TIME_COLUMNS = {2, 3, 15}  # 0-based positions of WIB times
+# 0-based positions of WIB times
+_TIME_COLUMNS = {2, 3, [m for m, _w in _EXPORT_COLUMNS].index(N_("Respond by (WIB)"))}
 
 
 def export_headers() -> list[str]:
@@ -138,7 +141,10 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, No
                    label_col, Incident.severity, Incident.status, Incident.source_type,
                    Incident.source_detail, Incident.title, Incident.description,
                    Incident.kecamatan, Incident.desa, Incident.location,
-                   Incident.people_involved, Incident.respond_by, Incident.recorded_by,
+                   Incident.people_involved,
+                   *(getattr(Incident, name) for name in incident_service.REPORT_FIELDS),
+                   Incident.latitude, Incident.longitude,
+                   Incident.respond_by, Incident.recorded_by,
                    Incident.origin_site, Incident.id)
             .join(Regency, Regency.code == Incident.regency_code)
             .join(Category, Category.code == Incident.category_code)
@@ -153,7 +159,10 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, No
                 _wib(r.reported_at), f"{r.category_code} {r[7]}", severity_label(r.severity, lang),
                 status_label(r.status, lang), source_label(r.source_type, lang),
                 r.source_detail, r.title, r.description, r.kecamatan, r.desa, r.location,
-                r.people_involved, _wib(r.respond_by), r.recorded_by, r.origin_site, str(r.id),
+                r.people_involved,
+                *(getattr(r, name) for name in incident_service.REPORT_FIELDS),
+                r.latitude, r.longitude,
+                _wib(r.respond_by), r.recorded_by, r.origin_site, str(r.id),
             ]
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from posko_desktop.core import places
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.domain import (
@@ -48,6 +49,7 @@ from posko_desktop.core.spreadsheets.values import (
     match_severity,
     match_source,
     match_status,
+    parse_degrees,
     parse_people,
     parse_wib_cell,
 )
@@ -60,6 +62,7 @@ KEY_LENGTH = 16
 _KEY_RE = re.compile(r"^xlsx:[0-9a-f]{16}(?: |$)")
 SOURCE_DETAIL_MAX = 500 - len(KEY_PREFIX) - KEY_LENGTH - 1  # room for "xlsx:<key> "
 _TEXT_FIELDS = ("title", "description", "kecamatan", "desa", "location")
+_REPORT_TEXTS = ("material_loss", "current_condition", "source_contact", "source_phone")
 _COLUMN_ORDER = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
@@ -212,18 +215,30 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
     status = parse("status", match_status, default=Status.BARU.value)
     source = parse("source_type", match_source, default=SourceType.LAPANGAN.value)
     people = parse("people_involved", parse_people)
+    dead = parse("victims_dead", parse_people)
+    injured = parse("victims_injured", parse_people)
     detail = _KEY_RE.sub("", cell_text(row.values.get("source_detail")), count=1)
     if len(detail) > SOURCE_DETAIL_MAX:
         problem("source_detail", N_("At most {max} characters"), max=SOURCE_DETAIL_MAX)
     if status != Status.BARU.value and not may_set_status:
         problem("status", N_("Only a supervisor may import a status other than {status}"),
                 status=gettext_in("id", "New"))
-    texts = {name: cell_text(row.values.get(name)) for name in _TEXT_FIELDS}
+    latitude = parse("latitude", parse_degrees)
+    longitude = parse("longitude", parse_degrees)
+    texts = {name: cell_text(row.values.get(name)) for name in (*_TEXT_FIELDS, *_REPORT_TEXTS)}
+    codes: dict[str, str | None] = {}
+    for name, pattern in (("kecamatan", places.KECAMATAN_RE), ("desa", places.DESA_RE)):
+        codes[name] = texts[name] if pattern.match(texts[name]) else None  # a code, not a name
+        texts[name] = "" if codes[name] else texts[name]
     data = IncidentInput(
         regency_code=regency, title=texts["title"], category_code=category,
         severity=severity, occurred_at=occurred, source_type=source, source_detail=detail,
         description=texts["description"], kecamatan=texts["kecamatan"], desa=texts["desa"],
         location=texts["location"], reported_at=reported, people_involved=people,
+        victims_dead=dead, victims_injured=injured, material_loss=texts["material_loss"],
+        current_condition=texts["current_condition"], source_contact=texts["source_contact"],
+        source_phone=texts["source_phone"], kecamatan_code=codes["kecamatan"],
+        desa_code=codes["desa"], latitude=latitude, longitude=longitude,
     )
     values: dict[str, Any] | None = None
     try:
@@ -262,6 +277,11 @@ def row_key(ref: str, values: dict[str, Any], reported: datetime | None, status:
         status, values["source_type"], norm(values["source_detail"]),
         *(norm(values[name]) for name in _TEXT_FIELDS), values["people_involved"],
     ]
+    report = [values["victims_dead"], values["victims_injured"],
+              *(norm(values[name]) for name in _REPORT_TEXTS), values["latitude"],
+              values["longitude"]]
+    if any(v not in (None, "") for v in report):  # rows without them keep their old keys
+        parts += report
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
     return digest[:KEY_LENGTH]
 

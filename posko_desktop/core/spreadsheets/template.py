@@ -136,11 +136,13 @@ def _write_data_sheet(ws: Worksheet, ranges: dict[str, str], lang: str) -> None:
                                 error=gettext_in(lang, N_("Enter a date and time in WIB, e.g. "
                                                           "27-11-2024 08:15.")))
             ws.column_dimensions[letter].number_format = DATE_FORMAT
-        elif col.key == "people_involved":
+        elif col.key in ("people_involved", "victims_dead", "victims_injured"):
             dv = DataValidation(type="whole", operator="between", formula1="0",
                                 formula2="1000000", allow_blank=True, showErrorMessage=True,
                                 errorStyle="stop", errorTitle=title,
                                 error=gettext_in(lang, N_("A whole number (optional).")))
+        elif col.key == "source_phone":  # text: Excel would drop a phone's leading 0
+            ws.column_dimensions[letter].number_format = "@"
         elif col.key == "title":
             dv = DataValidation(type="textLength", operator="between", formula1="3",
                                 formula2="200", allow_blank=True, showErrorMessage=True,

@@ -268,6 +268,19 @@ def parse_wib_cell(value: Any, required: bool) -> datetime | None:
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")  # Indonesian "1.250"
 
 
+def parse_degrees(value: Any) -> float | None:
+    """A coordinate in degrees: a number cell, or text with a decimal point or comma."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(cell_text(value).replace(",", "."))
+    except ValueError:
+        raise CellProblem(N_("\"{value}\" is not a number of degrees, e.g. -7.1306"),
+                          value=cell_text(value)) from None
+
+
 def parse_people(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

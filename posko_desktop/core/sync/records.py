@@ -2,8 +2,9 @@
 
 `jsonschema` validates the manifest. Records are many (hundreds of thousands per package),
 so they are checked by `compile_schema`, which turns the same JSON Schema files (the subset
-used there: type, enum, const, pattern, minLength/maxLength, minimum/maximum, properties,
-required, additionalProperties: false) into one straight-line Python function per schema,
+used there: type (number: an int or a float), enum, const, pattern, minLength/maxLength,
+minimum/maximum, properties, required, additionalProperties: false) into one straight-line
+Python function per schema,
 ~50x faster than a generic validator; tests/sync/test_merge.py shows both agree.
 """
 
@@ -17,13 +18,19 @@ from functools import cache
 from operator import contains, ge, itemgetter, le
 from typing import Any
 
-from posko_desktop.core.db.stamps import FIELDS
+from posko_desktop.core.db.stamps import FIELDS, shared_stamp
 from posko_desktop.core.resources import load_json
 
 Check = Callable[[Any], str | None]  # None when valid, else a short English reason
 
 SYNC_FIELDS = FIELDS  # the fields with a stamp of their own
 DATETIME_FIELDS = ("occurred_at", "reported_at")
+# Format 2's optional incident fields (they and their stamps may be absent: a package of an
+# older version) and what an absent one means: not known, or empty.
+OPTIONAL_INCIDENT = {"victims_dead": None, "victims_injured": None, "material_loss": "",
+                     "current_condition": "", "source_contact": "", "source_phone": "",
+                     "kecamatan_code": None, "desa_code": None, "latitude": None,
+                     "longitude": None}
 
 _PY_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "null": "NoneType",
              "object": "dict", "array": "list"}
@@ -35,7 +42,7 @@ class _Gen:
     def __init__(self, fast: bool = False) -> None:
         self.lines: list[str] = []
         self.env: dict[str, Any] = {"NoneType": type(None), "le": le, "ge": ge,
-                                    "contains": contains}
+                                    "contains": contains, "NUMBERS": (int, float)}
         self.n = 0
         # fast: in an object whose fields are all required and no others allowed, the
         # plain-string fields with a pattern are checked together (see `_joined_field`)
@@ -51,7 +58,9 @@ class _Gen:
         out = self.lines.append
         if "type" in sch:
             names = sch["type"] if isinstance(sch["type"], list) else [sch["type"]]
-            types = " or ".join("type({v}) is {t}".format(v=var, t=_PY_TYPES[n]) for n in names)
+            types = " or ".join("type({v}) in NUMBERS".format(v=var) if n == "number"
+                                else "type({v}) is {t}".format(v=var, t=_PY_TYPES[n])
+                                for n in names)
             out("{i}if not ({types}): return {m!r}".format(i=ind, types=types,
                                                           m=label + "wrong type"))
         if "const" in sch:
@@ -74,7 +83,7 @@ class _Gen:
             r = self.name("R", re.compile(sch["pattern"]).search)
             out("{i}if {s} and not {r}({v}): return {m!r}".format(
                 i=ind, s=is_str, r=r, v=var, m=label + "does not match the pattern"))
-        is_int = "type(" + var + ") is int"
+        is_int = "type(" + var + ") in NUMBERS"  # an integer or a number (not a bool)
         if self.fast and sch.get("type") == "integer":
             is_int = "True"
         if "minimum" in sch:
@@ -87,7 +96,7 @@ class _Gen:
             props = sch["properties"]
             required = list(sch.get("required", ()))
             closed = sch.get("additionalProperties") is False
-            if self.fast and closed and set(required) == set(props):
+            if self.fast and closed:  # optional fields absent: the exact variant decides
                 self.fast_object(props, var, label, ind)
                 return
             allowed = self.name("A", frozenset(props))
@@ -256,6 +265,29 @@ def schema(name: str) -> dict[str, Any]:
 @cache
 def checker(name: str) -> Check:
     return compile_schema(schema(name))
+
+
+def complete_incident(rec: dict[str, Any]) -> dict[str, Any]:
+    """A checked incident record with every optional field (`OPTIONAL_INCIDENT`) present:
+    an absent value is not known (None or empty), stamped (and based) with the stamp most
+    of its fields share, as a stored stamp set of an older version reads here
+    (`stamps.unpack`): the same record held here unchanged stays unchanged, and a value set
+    here since is kept by the merge (its stamp is newer)."""
+    stamps, bases = dict(rec["field_stamps"]), dict(rec["field_bases"])
+    shared = shared_stamp(list(stamps.values()))
+    for name in OPTIONAL_INCIDENT:
+        stamps.setdefault(name, shared)
+        bases.setdefault(name, stamps[name])
+    return {**OPTIONAL_INCIDENT, **rec, "field_stamps": stamps, "field_bases": bases}
+
+
+def without_optional(rec: dict[str, Any]) -> dict[str, Any]:
+    """A record as format 1 has it (for a site still on an older version): no optional
+    field, no stamp or base of one."""
+    out = {k: v for k, v in rec.items() if k not in OPTIONAL_INCIDENT}
+    for key in ("field_stamps", "field_bases"):
+        out[key] = {k: v for k, v in rec[key].items() if k not in OPTIONAL_INCIDENT}
+    return out
 
 
 def iso(value: datetime | None) -> str | None:

@@ -53,7 +53,7 @@ INCIDENT_COLUMNS = (
     "occurred_at", "reported_at", "source_type", "source_detail", "title", "description",
     "category_code", "severity", "status", "people_involved", "recorded_by", "created_at",
     "updated_at", "updated_by", "respond_by", "responded_at", "next_referral_due", "mod_stamp",
-    "deleted", "field_stamps",
+    "deleted", *records.OPTIONAL_INCIDENT, "field_stamps",
 )
 INCIDENT_ROW = (*INCIDENT_COLUMNS, "occurred_date", "severity_rank")  # + derived columns
 FOLLOWUP_COLUMNS = ("id", "incident_id", "created_at", "author", "origin_site", "kind", "text",
@@ -139,6 +139,9 @@ class Scanner:
         problem = self.check_incident(rec)
         if problem:
             raise self.bad(member, line, problem)
+        if (len(rec) != _RECORD_SIZE or len(rec["field_stamps"]) != _STAMPS_SIZE
+                or len(rec["field_bases"]) != _STAMPS_SIZE):  # optional fields absent
+            rec = records.complete_incident(rec)
         rules = self.rules
         if rec["deleted"] != (kind == "tombstones"):
             raise self.bad(member, line, "deleted flag does not fit the file")
@@ -149,6 +152,10 @@ class Scanner:
         origin = rec["origin_site"]
         if origin != PROVINCE_CODE and origin not in rules.regencies:
             raise self.unknown("regency", member, line, origin)
+        kec, desa = rec["kecamatan_code"], rec["desa_code"]
+        if (kec is not None and kec[:5] != rec["regency_code"]) or (
+                desa is not None and desa[:8] != kec):
+            raise self.bad(member, line, "the kecamatan/desa code is not in the regency")
         # times stay text when they are in the exporter's form; each is parsed once to
         # check it (the schema pattern admits e.g. month 13)
         texts = _GET_DT(rec)
@@ -242,6 +249,8 @@ _GET_DT = itemgetter(*INCIDENT_DT)
 _GET_INCIDENT = itemgetter(*INCIDENT_COLUMNS)
 _GET_FOLLOWUP = itemgetter(*FOLLOWUP_COLUMNS)
 _DELETED_AT = INCIDENT_COLUMNS.index("deleted")
+_RECORD_SIZE = len(records.schema("incident")["properties"])
+_STAMPS_SIZE = len(records.SYNC_FIELDS)
 _STAMPS_AT = INCIDENT_COLUMNS.index("field_stamps")
 
 

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -41,6 +43,7 @@ from posko_desktop.core.timeutil import WIB, to_wib
 from posko_desktop.ui.dialogs.merge_dialog import MergeDialog, field_label
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.widgets.pickers import CategoryCombo, EnumCombo, RegencyCombo
+from posko_desktop.ui.widgets.place_completion import PlaceCompletion
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,31 @@ def from_qdatetime(value: QDateTime) -> datetime:
     """The WIB wall time shown in an editor, as an aware datetime."""
     d, t = value.date(), value.time()
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=WIB)
+
+
+def _count_box(parent: QWidget) -> QSpinBox:
+    """A count that may be unknown ("—", stored as None)."""
+    box = QSpinBox(parent)
+    box.setRange(-1, 1_000_000)
+    box.setSpecialValueText("—")
+    box.setValue(-1)
+    return box
+
+
+def _count(box: QSpinBox) -> int | None:
+    return None if box.value() < 0 else box.value()
+
+
+def _degrees(text: str) -> Any:
+    """A typed coordinate as a number; text that is not one goes to the service as it is
+    (its message names the field)."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 class WibDateTimeEdit(QDateTimeEdit):
@@ -76,9 +104,12 @@ class IncidentFormDialog(QDialog):
     saved = Signal(object)  # IncidentDetail
     merged = Signal(str)  # after a merged save: what was taken from the other change
 
-    FIELDS = ("regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
-              "source_type", "source_detail", "title", "description", "category_code",
-              "severity", "people_involved")
+    FIELDS = incidents.EDITABLE_FIELDS
+    # the rows of the left column, in order (the flash report's go to the right)
+    LAYOUT = ("regency_code", "kecamatan", "desa", "location", "latitude", "longitude",
+              "occurred_at", "reported_at", "source_type", "source_detail", "title",
+              "description", "category_code", "severity", "people_involved",
+              *incidents.REPORT_FIELDS)
 
     def __init__(self, ctx: AppContext, detail: IncidentDetail | None = None,
                  parent: QWidget | None = None) -> None:
@@ -94,7 +125,7 @@ class IncidentFormDialog(QDialog):
         self.merge_dialog: MergeDialog | None = None
         self.merge_note = ""
         self.setObjectName("incident_form")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(900)
 
         self.regency = RegencyCombo(reference.list_regencies(ctx), parent=self)
         self.kecamatan = QLineEdit(self)
@@ -110,10 +141,21 @@ class IncidentFormDialog(QDialog):
         self.description.setMinimumHeight(90)
         self.category = CategoryCombo(reference.list_categories(ctx), leaves_only=True, parent=self)
         self.severity = EnumCombo(list(Severity), parent=self)
-        self.people = QSpinBox(self)
-        self.people.setRange(-1, 1_000_000)
-        self.people.setSpecialValueText("—")
-        self.people.setValue(-1)
+        self.people = _count_box(self)
+        self.victims_dead = _count_box(self)
+        self.victims_injured = _count_box(self)
+        self.material_loss = QPlainTextEdit(self)
+        self.current_condition = QPlainTextEdit(self)
+        for text_box, height in ((self.material_loss, 60), (self.current_condition, 110)):
+            text_box.setTabChangesFocus(True)
+            text_box.setMinimumHeight(height)
+        self.source_contact = QLineEdit(self)
+        self.source_phone = QLineEdit(self)
+        self.latitude = QLineEdit(self)
+        self.longitude = QLineEdit(self)
+        self.places = PlaceCompletion(self.kecamatan, self.desa, self)
+        self.regency.currentIndexChanged.connect(
+            lambda _i: self.places.set_regency(self.regency.code()))
         self.editors: dict[str, QWidget] = {
             "regency_code": self.regency, "kecamatan": self.kecamatan, "desa": self.desa,
             "location": self.location, "occurred_at": self.occurred_at,
@@ -121,12 +163,22 @@ class IncidentFormDialog(QDialog):
             "source_detail": self.source_detail, "title": self.title,
             "description": self.description, "category_code": self.category,
             "severity": self.severity, "people_involved": self.people,
+            "victims_dead": self.victims_dead, "victims_injured": self.victims_injured,
+            "material_loss": self.material_loss, "current_condition": self.current_condition,
+            "source_contact": self.source_contact, "source_phone": self.source_phone,
+            "latitude": self.latitude, "longitude": self.longitude,
         }
         self.labels: dict[str, QLabel] = {}
         self.errors: dict[str, QLabel] = {}
+        # two columns: the incident on the left, the flash report's fields on the right
         self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for name in self.FIELDS:
+        self.report_form = QFormLayout()
+        self.report_box = QGroupBox(self)
+        self.report_box.setLayout(self.report_form)
+        for form in (self.form, self.report_form):
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.report_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # narrow
+        for name in self.LAYOUT:
             holder = QWidget(self)
             box = QVBoxLayout(holder)
             box.setContentsMargins(0, 0, 0, 0)
@@ -142,7 +194,8 @@ class IncidentFormDialog(QDialog):
             label.setBuddy(self.editors[name])
             self.labels[name] = label
             self.errors[name] = err
-            self.form.addRow(label, holder)
+            (self.report_form if name in incidents.REPORT_FIELDS else self.form).addRow(
+                label, holder)
         self.general_error = QLabel(self)
         self.general_error.setStyleSheet("color: #b2182b;")
         self.general_error.setWordWrap(True)
@@ -156,7 +209,10 @@ class IncidentFormDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.save)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        columns = QHBoxLayout()
+        columns.addLayout(self.form, 3)
+        columns.addWidget(self.report_box, 2, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(columns)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
 
@@ -185,7 +241,14 @@ class IncidentFormDialog(QDialog):
             "title": _("&Title:"), "description": _("&Description:"),
             "category_code": _("&Category:"), "severity": _("Se&verity:"),
             "people_involved": _("People involved:"),
+            "victims_dead": _("Victims dead:"), "victims_injured": _("Victims injured:"),
+            "material_loss": _("Material loss:"), "current_condition": _("Current condition:"),
+            "source_contact": _("Contact person:"), "source_phone": _("Contact phone:"),
+            "latitude": _("Latitude (WGS 84):"), "longitude": _("Longitude (WGS 84):"),
         }
+        self.latitude.setPlaceholderText(_("e.g. -7.1306 (optional)"))
+        self.longitude.setPlaceholderText(_("e.g. 110.4012 (optional)"))
+        self.report_box.setTitle(_("For the flash report"))
         for name, text in texts.items():
             self.labels[name].setText(text)
         for combo in (self.regency, self.category, self.severity, self.source_type):
@@ -207,9 +270,19 @@ class IncidentFormDialog(QDialog):
         self.category.set_values((data.category_code,))
         self.severity.set_values((data.severity,))
         self.people.setValue(-1 if data.people_involved is None else data.people_involved)
+        self.victims_dead.setValue(-1 if data.victims_dead is None else data.victims_dead)
+        self.victims_injured.setValue(
+            -1 if data.victims_injured is None else data.victims_injured)
+        self.material_loss.setPlainText(data.material_loss)
+        self.current_condition.setPlainText(data.current_condition)
+        self.source_contact.setText(data.source_contact)
+        self.source_phone.setText(data.source_phone)
+        self.places.set_regency(data.regency_code)
+        self.places.set_codes(data.kecamatan, data.kecamatan_code, data.desa, data.desa_code)
+        for box, degrees in ((self.latitude, data.latitude), (self.longitude, data.longitude)):
+            box.setText("" if degrees is None else "{:.6f}".format(degrees).rstrip("0").rstrip("."))
 
     def input(self) -> IncidentInput:
-        people = self.people.value()
         regency = self.regency.code()
         if not regency:  # typed but not resolved yet (Enter pressed in the combo)
             i = self.regency.match(self.regency.currentText())
@@ -227,7 +300,17 @@ class IncidentFormDialog(QDialog):
             desa=self.desa.text(),
             location=self.location.text(),
             reported_at=self.reported_at.value(),
-            people_involved=None if people < 0 else people,
+            people_involved=_count(self.people),
+            victims_dead=_count(self.victims_dead),
+            victims_injured=_count(self.victims_injured),
+            material_loss=self.material_loss.toPlainText(),
+            current_condition=self.current_condition.toPlainText(),
+            source_contact=self.source_contact.text(),
+            source_phone=self.source_phone.text(),
+            kecamatan_code=self.places.code("kecamatan"),
+            desa_code=self.places.code("desa"),
+            latitude=_degrees(self.latitude.text()),
+            longitude=_degrees(self.longitude.text()),
         )
 
     def editor_values(self) -> dict[str, Any]:
@@ -320,7 +403,8 @@ class IncidentFormDialog(QDialog):
         # Enter inside the regency editor first resolves the typed text, then saves.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
                 event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            if self.description.hasFocus():
+            if any(box.hasFocus() for box in (self.description, self.material_loss,
+                                               self.current_condition)):
                 return super().keyPressEvent(event)
             self.save()
             return

@@ -38,6 +38,11 @@ FIELD_LABELS = {
     "source_detail": N_("Source detail"), "title": N_("Title"),
     "description": N_("Description"), "category_code": N_("Category"),
     "severity": N_("Severity"), "people_involved": N_("People involved"),
+    "victims_dead": N_("Victims dead"), "victims_injured": N_("Victims injured"),
+    "material_loss": N_("Material loss"), "current_condition": N_("Current condition"),
+    "source_contact": N_("Contact person"), "source_phone": N_("Contact phone"),
+    "kecamatan_code": N_("Kecamatan code"), "desa_code": N_("Desa/kelurahan code"),
+    "latitude": N_("Latitude"), "longitude": N_("Longitude"),
 }
 TEXT_PREVIEW = 400
 SIDES: tuple[Side, Side] = ("mine", "theirs")

@@ -44,6 +44,7 @@ from posko_desktop.core.domain import (
     SourceType,
     Status,
     Transition,
+    victims_text,
 )
 from posko_desktop.core.evidence import open_name, sniff_mime
 from posko_desktop.core.i18n import N_, _
@@ -69,6 +70,11 @@ def _human_size(size: int) -> str:
         return "{n:.0f} KB".format(n=size / 1024)
     return "{n:.1f} MB".format(n=size / 1048576)
 
+
+
+def _coded(name: str, code: str | None) -> str:
+    """"Lerep (33.22.18.2004)"; a name without a code as it was entered."""
+    return "{name} ({code})".format(name=name, code=code) if code else name
 
 class DetailPane(QWidget):
     edit_requested = Signal(object)  # IncidentDetail
@@ -287,9 +293,11 @@ class DetailPane(QWidget):
                 code=d.category_code, label=cat.label if cat else ""))),
             (_("Regency/city"), html.escape("{code} {name}".format(code=d.regency_code,
                                                                     name=regency.full_name))),
-            (_("Sub-district"), html.escape(d.kecamatan)),
-            (_("Village"), html.escape(d.desa)),
+            (_("Sub-district"), html.escape(_coded(d.kecamatan, d.kecamatan_code))),
+            (_("Village"), html.escape(_coded(d.desa, d.desa_code))),
             (_("Location"), html.escape(d.location)),
+            (_("Coordinates"), "" if d.latitude is None or d.longitude is None else
+             "{lat:.6f}, {lon:.6f}".format(lat=d.latitude, lon=d.longitude)),
             (_("Occurred"), html.escape(format_datetime_wib(d.occurred_at))),
             (_("Reported"), html.escape(format_datetime_wib(d.reported_at))),
             (_("Respond by"), html.escape(format_datetime_wib(d.respond_by)) + (
@@ -298,6 +306,11 @@ class DetailPane(QWidget):
             (_("Source"), html.escape(SourceType(d.source_type).label)),
             (_("Source detail"), html.escape(d.source_detail)),
             (_("People involved"), "" if d.people_involved is None else str(d.people_involved)),
+            (_("Victims"), html.escape(victims_text(d.victims_dead, d.victims_injured))),
+            (_("Material loss"), html.escape(d.material_loss).replace("\n", "<br>")),
+            (_("Current condition"), html.escape(d.current_condition).replace("\n", "<br>")),
+            (_("Source contact"), html.escape(" · ".join(
+                x for x in (d.source_contact, d.source_phone) if x))),
             (_("Recorded by"), html.escape("{who}, {when}".format(
                 who=d.recorded_by, when=format_datetime_wib(d.created_at)))),
             (_("Last change"), html.escape("{who}, {when}".format(

@@ -101,7 +101,8 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                   "blobs": 0, "provenance": 0}
         total = s.scalar(select(func.count()).select_from(Incident).where(
             *([cond] if cond is not None else []))) or 0
-        scope = RecordScope(s.connection(), cond, site.code, progress, int(total))
+        scope = RecordScope(s.connection(), cond, site.code, progress, int(total),
+                            legacy=not audit_anchors.reads_format_2(s, code))
 
         with PackageWriter(out) as writer:
             if ctx.db.is_sqlite:  # the fast path: records built by SQLite

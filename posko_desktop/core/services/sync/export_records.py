@@ -19,7 +19,7 @@ from posko_desktop.core.db.models import Attachment, FollowUp, Incident
 from posko_desktop.core.db.models_sync import SyncBase
 from posko_desktop.core.db.stamps import unpack_stored
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.sync import merge, scan
+from posko_desktop.core.sync import merge, records, scan
 
 INCIDENT_COLUMNS = scan.INCIDENT_COLUMNS
 assert INCIDENT_COLUMNS[-1] == "field_stamps"  # the SQLite export adds it in Python
@@ -42,6 +42,7 @@ class RecordScope:
     site_code: str
     progress: Progress
     total: int  # incidents going out; progress runs to twice that (incidents, follow-ups)
+    legacy: bool = False  # format 1 (the recipient runs an older version): no optional field
     done: int = 0
     vias: set[uuid.UUID] = field(default_factory=set)
     shas: set[str] = field(default_factory=set)
@@ -147,7 +148,7 @@ def incident_records(scope: RecordScope, deleted: bool) -> Iterator[dict[str, An
         scope.done += 1
         if scope.done % 5000 == 0:
             scope.report()
-        yield rec
+        yield records.without_optional(rec) if scope.legacy else rec
 
 
 def child_records(scope: RecordScope, model: Any,

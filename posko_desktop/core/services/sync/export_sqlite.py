@@ -33,6 +33,7 @@ from posko_desktop.core.services.sync.export_records import (
     uuid_text,
 )
 from posko_desktop.core.sync import merge
+from posko_desktop.core.sync.records import OPTIONAL_INCIDENT
 
 
 def _sql_value(table: str, name: str) -> str:
@@ -71,7 +72,10 @@ def _driver_batches(conn: Connection, stmt: Any, size: int) -> Iterator[Sequence
 
 def incident_lines(scope: RecordScope, deleted: bool) -> Iterator[list[bytes]]:
     """The lines of `export_records.incident_records`, in batches."""
-    stmt = (select(_sql_record("incident", INCIDENT_COLUMNS[:-1]), Incident.field_stamps,
+    columns = INCIDENT_COLUMNS[:-1]
+    if scope.legacy:  # format 1: without the optional fields and their stamps
+        columns = tuple(c for c in columns if c not in OPTIONAL_INCIDENT)
+    stmt = (select(_sql_record("incident", columns), Incident.field_stamps,
                    Incident.origin_site, SyncBase.stamps, SyncBase.bases,
                    SyncBase.package_id).select_from(Incident)
             .outerjoin(SyncBase, SyncBase.incident_id == Incident.id)
@@ -84,6 +88,8 @@ def incident_lines(scope: RecordScope, deleted: bool) -> Iterator[list[bytes]]:
         lines = []
         for text, stored_stamps, origin, synced, synced_bases, via in rows:
             stamps = unpack_stored(stored_stamps)
+            if scope.legacy:
+                stamps = {k: v for k, v in stamps.items() if k not in OPTIONAL_INCIDENT}
             if synced is None:  # never imported: every value is based on its creation
                 creation = min(stamps.values())
                 bases = dict.fromkeys(stamps, creation)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from posko_desktop.core import places
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.engine import Database
 from posko_desktop.core.db.session import open_database
@@ -85,9 +86,13 @@ def test_upgrading_0007_keeps_every_row(old_0007):
     # and 0009's anchors, 0011's place list
     assert set(after) == set(before) | NEW_TABLES | {"audit_anchor", "kecamatan", "desa"}
     for table, rows in before.items():
-        if table == "incident":  # 0011 added the flash report's fields, not known / empty
-            assert [r[len(r) - 6:] for r in after[table]] == [(None, None, "", "", "", "")] * 3
-            after[table] = [r[:len(r) - 6] for r in after[table]]
+        if table == "incident":  # 0011 added ten columns: not known / empty, and the codes
+            index = places.shipped_index()  # of the names that match one place
+            for old, new in zip(rows, after[table], strict=True):
+                match = index.match(old[4], old[5], old[6])  # regency, kecamatan, desa
+                assert new[len(old):] == (None, None, match.kecamatan_code, match.desa_code,
+                                          None, None, "", "", "", "")
+            after[table] = [r[:len(r) - 10] for r in after[table]]
         assert after[table] == rows, table
     assert after["site_key"] == [(1, "awaiting_import", None, None, "", "", None, "")]
     assert after["user_key"] == after["site_key_grant"] == after["site_key_other"] == []

@@ -48,6 +48,7 @@ from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.core.textrules import format_int
 from posko_desktop.ui import backup as backup_ui
 from posko_desktop.ui import spreadsheets, tabs
+from posko_desktop.ui.dialogs.about import AboutDialog
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
 from posko_desktop.ui.errors import show_error
@@ -315,6 +316,11 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[lang] = action
 
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self.show_about)
+        self.help_menu.addAction(self.about_action)
+
     def retranslate_ui(self) -> None:
         # Qt's own month and day names (calendar pop-ups) follow the chosen language too.
         locale = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia) \
@@ -332,6 +338,8 @@ class MainWindow(QMainWindow):
         self.find_action.setText(_("&Search the log"))
         self.refresh_action.setText(_("&Refresh"))
         self.language_menu.setTitle(_("&Language"))
+        self.help_menu.setTitle(_("&Help"))
+        self.about_action.setText(_("&About Posko Desk"))
         self.language_actions[i18n.current_language()].setChecked(True)
         self.tabs.setTabText(0, _("Incident log"))
         self.log.retranslate_ui()
@@ -348,6 +356,12 @@ class MainWindow(QMainWindow):
             self.form.retranslate_ui()
         if self.demo_dialog is not None:
             self.demo_dialog.retranslate_ui()
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def set_language(self, lang: str) -> None:
         """Apply at once (typed text and selections stay) and remember it in the database."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from posko_desktop.core import i18n, settings
+from posko_desktop.core import appinfo, i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
 from posko_desktop.core.db.session import open_database, sqlite_file_of
@@ -20,6 +20,7 @@ from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.services import backup as backups
 from posko_desktop.core.services import reference, settings_service
 from posko_desktop.paths import AppPaths
+from posko_desktop.ui.dialogs.about import app_icon
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
 from posko_desktop.ui.errors import install_exception_hook
 from posko_desktop.ui.fonts import setup_fonts
@@ -30,12 +31,16 @@ from posko_desktop.ui.tasks import TaskRunner
 logger = logging.getLogger(__name__)
 
 _translator: CatalogueTranslator | None = None
+DESKTOP_FILE = "posko-desk"  # installer/debian: /usr/share/applications/posko-desk.desktop
 
 
 def setup_application(app: QApplication, log_file: Path) -> None:
-    """Fonts, Qt's own strings through our catalogue, the exception hook."""
+    """Fonts, the icon, Qt's own strings through our catalogue, the exception hook."""
     global _translator
     setup_fonts(app)
+    app.setWindowIcon(app_icon())
+    app.setApplicationVersion(appinfo.app_info().version)
+    app.setDesktopFileName(DESKTOP_FILE)  # Wayland/X11 match the window to its .desktop entry
     if _translator is None:
         _translator = CatalogueTranslator(app)
         QCoreApplication.installTranslator(_translator)

@@ -24,8 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from posko_desktop import __version__
-from posko_desktop.core import settings
+from posko_desktop.core import appinfo, settings
 from posko_desktop.core.backup import manifest as mf
 from posko_desktop.core.backup import pg_tools, retention, sqlite_copy
 from posko_desktop.core.backup.manifest import Manifest
@@ -225,7 +224,7 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
         site_code=facts.site_code or site, site_name=facts.site_name, schema=facts.schema,
         incidents=facts.incidents, audit_anchor=facts.audit_anchor,
         last_change=facts.last_change, made_by=ctx.actor.username,
-        source=ctx.db.display_location, app_version=__version__)
+        source=ctx.db.display_location, app_version=appinfo.app_info().version)
     mf.write_manifest(target, manifest)
     record(ctx, "backup.create", target, {"kind": kind, "sha256": sha, "size": size}, now)
     if kind in mf.PRUNABLE and out is None:

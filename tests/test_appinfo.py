@@ -80,7 +80,7 @@ def test_a_bundle_reports_the_versions_recorded_at_build(tmp_path, monkeypatch):
         assert frozen.frozen and frozen.version == PROJECT["version"]
         assert appinfo.packages() == recorded
         lines = appinfo.verbose_lines()
-        assert "bundle: PyInstaller" in lines and "commit: abc123" in lines
+        assert "bundle: PyInstaller" in lines and "build commit: abc123" in lines
         assert "  pyside6==6.11.3" in lines
     finally:
         appinfo.app_info.cache_clear()

@@ -137,7 +137,7 @@ def verbose_lines() -> list[str]:
     lines = [f"{info.product} {info.version}", f"publisher: {info.publisher}",
              f"python: {platform.python_version()} ({sys.platform}, {platform.machine()})",
              "bundle: {kind}".format(kind="PyInstaller" if info.frozen else "no (source)")]
-    lines += [f"{key}: {value}" for key, value in sorted(info.build.items())]
+    lines += [f"build {key}: {value}" for key, value in sorted(info.build.items())]
     lines.append("packages ({how}):".format(
         how="recorded at build" if info.frozen else "installed"))
     lines += [f"  {name}=={version}" for name, version in packages().items()]

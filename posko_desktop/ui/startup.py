@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from posko_desktop.core import appinfo, i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
-from posko_desktop.core.db.session import open_database, sqlite_file_of
+from posko_desktop.core.db.session import sqlite_file_of
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.keyring import Keyring
@@ -27,6 +27,7 @@ from posko_desktop.ui.fonts import setup_fonts
 from posko_desktop.ui.main_window import MainWindow
 from posko_desktop.ui.qt_translate import CatalogueTranslator
 from posko_desktop.ui.tasks import TaskRunner
+from posko_desktop.ui.upgrade import DatabaseOpener
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,10 @@ def setup_application(app: QApplication, log_file: Path) -> None:
 def open_context(location: str, create: bool = False) -> AppContext:
     """Open (migrate) the database. A newer schema raises DatabaseVersionError untouched;
     a missing, empty or damaged file raises the `health` error (see `open_or_rescue`).
-    Until accounts exist the app acts as the operating-system user with the admin role."""
-    db = open_database(location, create=create)
+    Until accounts exist the app acts as the operating-system user with the admin role.
+    The opening (backup and migration after an upgrade) runs off the GUI thread with a
+    progress dialog when it takes more than a second (`ui/upgrade.py`)."""
+    db = DatabaseOpener().open(location, create=create)
     name = getpass.getuser()
     # the site key unwrapped at login stays in this keyring for the window's session
     keyring = Keyring(legacy_dir=AppPaths.default().keys_dir)

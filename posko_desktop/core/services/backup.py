@@ -18,7 +18,7 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -49,7 +49,6 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
 
@@ -166,18 +165,8 @@ def last_change(ctx: AppContext) -> str:
 # --- making a backup -----------------------------------------------------------------------
 
 
-def backup_name(site_code: str, when: datetime, kind: str, suffix: str) -> str:
-    stamp = to_wib(when).strftime("%Y%m%d-%H%M%S")
-    site = site_code.replace(".", "") or "tanpa-situs"
-    return f"posko-{site}-{stamp}-{kind}{suffix}"
-
-
-def _unique(target: Path) -> Path:
-    candidate, n = target, 1
-    while candidate.exists() or mf.manifest_path(candidate).exists():
-        n += 1
-        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
-    return candidate
+backup_name = mf.backup_name
+utc_text = mf.utc_text
 
 
 def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None = None,
@@ -197,7 +186,7 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
     else:
         suffix = SQLITE_SUFFIX if ctx.db.is_sqlite else PG_SUFFIX
         base = Path(folder).expanduser() if folder is not None else _required(conf.folder)
-        target = _unique(base / backup_name(site, now, kind, suffix))
+        target = mf.unique_target(base / backup_name(site, now, kind, suffix))
     _refuse_live_target(ctx, target)
     _make_folder(target.parent)
     _remove_stale_partials(target.parent, now)
@@ -291,11 +280,6 @@ def record(ctx: AppContext, action: str, target: Path, after: dict[str, object],
                          after={**after, "file": str(target)}, at=now)
     except PoskoError as err:
         logger.warning("%s %s not audited: %s", action, target.name, err.text_in("en"))
-
-
-def utc_text(when: datetime) -> str:
-    """ISO 8601 UTC with microseconds: backups made within one second still sort."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -356,6 +358,30 @@ class MainWindow(QMainWindow):
             self.form.retranslate_ui()
         if self.demo_dialog is not None:
             self.demo_dialog.retranslate_ui()
+
+    def offer_package_import(self, path: Path) -> QMessageBox:
+        """A .posko file opened with the app (double-click, `posko-desktop FILE.posko`):
+        ask first; on Yes the sync tab imports it as its Import button does."""
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, _("Import package"),
+                          _("Import the package {file} into this database?").format(file=path),
+                          yes | no, self)
+        box.setObjectName("package_import_confirm")
+        box.setDefaultButton(no)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: self._import_package(path)
+                             if box.clickedButton() is box.button(yes) else None)
+        box.open()
+        return box
+
+    def _import_package(self, path: Path) -> None:
+        self.build_feature_tabs()
+        importer = next((w for w in self.feature_tabs if isinstance(w, tabs.PackageImporter)), None)
+        if importer is None or not isinstance(importer, QWidget):
+            logger.error("No tab imports packages; %s not imported", path)
+            return
+        self.tabs.setCurrentWidget(importer)
+        importer.import_paths([path])
 
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self.ctx, self)

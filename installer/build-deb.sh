@@ -14,6 +14,7 @@ DIST=$(cd "${1:-$ROOT/dist/posko-desk}" && pwd)
 OUT=$(mkdir -p "${2:-$ROOT/dist}" && cd "${2:-$ROOT/dist}" && pwd)
 PYTHON=${PYTHON:-python3}
 PKG=posko-desk
+command -v patchelf >/dev/null || { echo "build-deb: install patchelf first" >&2; exit 1; }
 [ -x "$DIST/posko" ] && [ -x "$DIST/posko-desktop" ] || {
   echo "build-deb: $DIST has no posko and posko-desktop (build the bundle first)" >&2; exit 1; }
 
@@ -39,6 +40,15 @@ mkdir -p "$P/DEBIAN" "$P/opt" "$P/usr/bin" "$P/usr/share/applications" \
          "$P/usr/share/mime/packages" "$P/usr/share/doc/$PKG" "$P/usr/share/lintian/overrides" \
          "$P/usr/share/icons/hicolor/scalable/apps"
 cp -a "$DIST" "$P/opt/$PKG"
+# Shared libraries need no execute bit; and those of a Python built with pyenv keep its
+# lib folder as RUNPATH: removed, so an office machine never loads a library from a path
+# of the build machine (everything resolves inside _internal).
+find "$P/opt/$PKG" -type f \( -name '*.so' -o -name '*.so.*' \) -exec chmod 0644 {} +
+find "$P/opt/$PKG" -type f \( -name '*.so' -o -name '*.so.*' \) -print0 |
+  while IFS= read -r -d '' lib; do
+    runpath=$(patchelf --print-rpath "$lib" 2>/dev/null) || continue
+    case "$runpath" in ""|'$ORIGIN'*) ;; *) patchelf --remove-rpath "$lib" ;; esac
+  done
 ln -s "/opt/$PKG/posko" "$P/usr/bin/posko"
 ln -s "/opt/$PKG/posko-desktop" "$P/usr/bin/posko-desktop"
 install -m 0644 "$ROOT/installer/debian/posko-desk.desktop" "$P/usr/share/applications/$PKG.desktop"

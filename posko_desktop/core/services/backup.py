@@ -165,10 +165,6 @@ def last_change(ctx: AppContext) -> str:
 # --- making a backup -----------------------------------------------------------------------
 
 
-backup_name = mf.backup_name
-utc_text = mf.utc_text
-
-
 def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None = None,
                   out: Path | None = None, progress: Progress = NO_PROGRESS) -> BackupInfo:
     """Back up the database into `folder` (default: the setting `backup.folder`) or to the
@@ -186,7 +182,7 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
     else:
         suffix = SQLITE_SUFFIX if ctx.db.is_sqlite else PG_SUFFIX
         base = Path(folder).expanduser() if folder is not None else _required(conf.folder)
-        target = mf.unique_target(base / backup_name(site, now, kind, suffix))
+        target = mf.unique_target(base / mf.backup_name(site, now, kind, suffix))
     _refuse_live_target(ctx, target)
     _make_folder(target.parent)
     _remove_stale_partials(target.parent, now)
@@ -209,7 +205,7 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
     fsync_dir(target.parent)
     manifest = Manifest(
         file=target.name, kind=kind, backend="sqlite" if ctx.db.is_sqlite else "postgresql",
-        created_at=utc_text(now), sha256=sha, size=size, check="ok",
+        created_at=mf.utc_text(now), sha256=sha, size=size, check="ok",
         site_code=facts.site_code or site, site_name=facts.site_name, schema=facts.schema,
         incidents=facts.incidents, audit_anchor=facts.audit_anchor,
         last_change=facts.last_change, made_by=ctx.actor.username,

@@ -320,7 +320,7 @@ def _raw_pre_restore_copy(prepared: PreparedRestore, live: Path | None,
     """A damaged SQLite file is kept byte for byte (no connection to it is open here)."""
     if live is None:
         return None
-    target = prepared.folder / backups.backup_name(prepared.live_site or "", now,
+    target = prepared.folder / mf.backup_name(prepared.live_site or "", now,
                                                    mf.PRE_RESTORE + "-rusak",
                                                    backups.SQLITE_SUFFIX)
     copy_private(live, target)

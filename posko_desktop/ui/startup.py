@@ -39,13 +39,18 @@ def setup_application(app: QApplication, log_file: Path) -> None:
     """Fonts, the icon, Qt's own strings through our catalogue, the exception hook."""
     global _translator
     setup_fonts(app)
-    app.setWindowIcon(app_icon())
-    app.setApplicationVersion(appinfo.app_info().version)
-    app.setDesktopFileName(DESKTOP_FILE)  # Wayland/X11 match the window to its .desktop entry
+    apply_identity(app)
     if _translator is None:
         _translator = CatalogueTranslator(app)
         QCoreApplication.installTranslator(_translator)
     install_exception_hook(log_file)
+
+
+def apply_identity(app: QApplication) -> None:
+    """The icon of every window, the version, and the desktop entry's name."""
+    app.setWindowIcon(app_icon())
+    app.setApplicationVersion(appinfo.app_info().version)
+    app.setDesktopFileName(DESKTOP_FILE)  # Wayland/X11 match the window to its .desktop entry
 
 
 def open_context(location: str, create: bool = False) -> AppContext:

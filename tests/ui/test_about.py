@@ -41,8 +41,8 @@ def test_about_speaks_english_when_the_window_does(window):
         window.set_language(i18n.DEFAULT_LANGUAGE)
 
 
-def test_application_and_windows_carry_the_icon(qapp, tmp_path):
-    startup.setup_application(qapp, tmp_path / "posko.log")
+def test_application_and_windows_carry_the_icon(qapp):
+    startup.apply_identity(qapp)
     icon = QApplication.windowIcon()
     assert not icon.isNull()
     sizes = {(s.width(), s.height()) for s in icon.availableSizes()}

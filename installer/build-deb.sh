@@ -7,7 +7,8 @@
 # pyproject.toml. No maintainer scripts: dpkg's file triggers (desktop-file-utils,
 # shared-mime-info, hicolor-icon-theme) refresh the menus, MIME and icon caches, and the
 # users' data folders (~/.local/share/PoskoDesk) are never touched by install or removal.
-# DEB_COMPRESS=gzip|xz|none (default xz) trades size for build time.
+# DEB_COMPRESS=xz|gzip (default xz) trades size for build time (none: local trials only, lintian
+# rejects an uncompressed package).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIST=$(cd "${1:-$ROOT/dist/posko-desk}" && pwd)

@@ -13,6 +13,7 @@ it (a tab missing a method is logged and left out). Feature areas append their f
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -57,6 +58,15 @@ class FeatureTab(Protocol):
 
     def retranslate_ui(self) -> None:
         """Show every text in the current language again."""
+        ...
+
+
+@runtime_checkable
+class PackageImporter(Protocol):
+    """The feature tab that imports sync packages (a .posko opened with the app goes there)."""
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import these packages in the background, showing the outcome."""
         ...
 
 

@@ -82,7 +82,7 @@ def test_upgrade_keeps_every_row_and_the_audit_trail(name, tmp_path, capsys, mon
     finally:
         db.dispose()
     if revision != head_revision():  # a backup was made before the upgrade
-        assert list(tmp_path.glob(path.stem + ".before-*.bak"))
+        assert list((tmp_path / "backups").glob("posko-*-pre-upgrade.sqlite3"))
     after = _read(path, _rows)
     assert {t: after[t] for t in before} == {**before}  # every table, row for row
     assert _read(path, _stamps) == stamps

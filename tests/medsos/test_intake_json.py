@@ -42,13 +42,18 @@ def test_telegram_full_export_and_local_dates(options, tmp_path):
         {"id": 8, "type": "message", "date": "kemarin", "from": "Ani", "text": "jam berapa?"},
     ]}
     path = tmp_path / "result.json"
-    path.write_text(json.dumps({"about": "export", "chats": {"list": [chat]}}), "utf-8")
+    path.write_text(json.dumps({"about": "export", "chats": {"list": [{"name": "x"}, chat]}}),
+                    "utf-8")
     result = read_posts(path, options)
     assert [d.post_id for d in result.drafts] == ["chat42/7", "chat42/8"]
     assert result.drafts[0].url == ""  # a private group has no link
     assert result.drafts[0].posted_at == datetime(2024, 7, 21, 3, 0, tzinfo=UTC)  # WIB
     assert result.drafts[1].posted_at is None
-    assert [(p.line, p.skipped) for p in result.problems] == [(2, True), (3, True), (4, False)]
+    # chat 1 has no messages; messages 2 and 3 are broken, message 4 has no valid date
+    assert [(p.line, p.skipped) for p in result.problems] == [
+        (1, True), (2, True), (3, True), (4, False)]
+    assert result.problems[0].message.startswith("Chat {number}")
+    assert result.problems[0].params == {"number": 1}
 
 
 def test_x_api_response(options):

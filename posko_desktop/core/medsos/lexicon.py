@@ -30,7 +30,6 @@ from posko_desktop.core.resources import resource_path
 logger = logging.getLogger(__name__)
 
 DEFAULT_FILE = ("medsos", "lexicon-v1.json")
-PLACE_PREFIXES = ("kecamatan", "kec", "kabupaten", "kab", "kota", "kotamadya")
 CATEGORY_LABELS = {  # built-in categories, translated; an admin's new one shows its key
     "sara": N_("SARA (ethnicity, religion, race, inter-group)"),
     "ujaran_kebencian": N_("Hate speech and insults"),

@@ -17,6 +17,7 @@ index over words, candidates = posts sharing the query's rarest words.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ CANDIDATES = 200  # texts the index hands over for re-ranking
 RARE_WORDS = 4  # the query's rarest words that pick candidates
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownPost:
     """A post already linked to a case, as the service hands it over."""
 
@@ -111,12 +112,13 @@ def suggest_cases(draft: PostDraft, index: CaseIndex, *,
 
 
 class MemoryIndex:
-    """`CaseIndex` over posts held in memory."""
+    """`CaseIndex` over posts held in memory (1,000,000 posts: bench/bench_medsos.py)."""
 
     def __init__(self, posts: Iterable[KnownPost] = ()) -> None:
         self.posts: list[KnownPost] = []
         self._by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._by_text: dict[int, array[int]] = {}  # first 8 bytes of the text hash
+        self._postings: dict[str, array[int]] = {}
         self._with_images: list[int] = []
         for post in posts:
             self.add(post)
@@ -129,16 +131,23 @@ class MemoryIndex:
         if post.canonical_url:
             self._by_key[("url", post.canonical_url)].append(i)
         if post.text_normalised:
-            self._by_key[("text", text_hash(post.text_normalised))].append(i)
+            short = int(text_hash(post.text_normalised)[:16], 16)
+            self._by_text.setdefault(short, array("I")).append(i)
             for word in set(post.text_normalised.split()):
-                self._postings[word].append(i)
+                postings = self._postings.get(word)
+                if postings is None:
+                    postings = self._postings[word] = array("I")
+                postings.append(i)
         if post.fingerprints:
             self._with_images.append(i)
 
     def same_post(self, platform: str, post_id: str, canonical_url: str,
-                  text_hash: str) -> list[KnownPost]:
-        keys = [(platform, post_id), ("url", canonical_url), ("text", text_hash)]
+                  text_hash_: str) -> list[KnownPost]:
+        keys = [(platform, post_id), ("url", canonical_url)]
         found = {i for key in keys if key[1] for i in self._by_key.get(key, ())}
+        if text_hash_:
+            found |= {i for i in self._by_text.get(int(text_hash_[:16], 16), ())
+                      if text_hash(self.posts[i].text_normalised) == text_hash_}
         return [self.posts[i] for i in sorted(found)]
 
     def image_candidates(self, fingerprint: ImageFingerprint) -> list[KnownPost]:
@@ -146,8 +155,8 @@ class MemoryIndex:
                 if any(fingerprint.same_as(k) for k in self.posts[i].fingerprints)]
 
     def text_candidates(self, text_normalised: str, limit: int) -> list[KnownPost]:
-        words = [w for w in set(text_normalised.split()) if w in self._postings]
-        words.sort(key=lambda w: (len(self._postings[w]), w))
+        words = sorted((w for w in set(text_normalised.split()) if w in self._postings),
+                       key=lambda w: (len(self._postings[w]), w))
         hits: Counter[int] = Counter()
         for word in words[:RARE_WORDS]:
             hits.update(self._postings[word])

@@ -74,6 +74,7 @@ _TRACKING_BY_PLATFORM: dict[Platform, set[str]] = {
 # Facebook's path-less posts: only these parameters name the post.
 _FACEBOOK_KEEP = {"story_fbid", "id", "fbid", "v", "set", "multi_permalinks", "comment_id"}
 
+_SPACE = re.compile(r"\s")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _HOST_OK = re.compile(r"^[a-z0-9.-]+\.(?:[a-z]{2,}|xn--[a-z0-9-]+)$")
 _URL_IN_TEXT = re.compile(
@@ -101,7 +102,7 @@ def not_a_url(text: str) -> MedsosError:
 def _split(text: str) -> tuple[str, str, str, str]:
     """(host, path, query, scheme) of `text`; a missing scheme means https."""
     raw = text.strip()
-    if not raw or len(raw) > MAX_URL_LENGTH or any(c.isspace() for c in raw):
+    if not raw or len(raw) > MAX_URL_LENGTH or _SPACE.search(raw):
         raise not_a_url(text)
     if not _SCHEME.match(raw):
         raw = "https://" + raw.lstrip("/")
@@ -114,7 +115,7 @@ def _split(text: str) -> tuple[str, str, str, str]:
     if parts.scheme.lower() not in ("http", "https") or not host:
         raise not_a_url(text)
     try:
-        host = host.encode("idna").decode("ascii").lower()
+        host = host.lower() if host.isascii() else host.encode("idna").decode("ascii").lower()
     except UnicodeError as err:
         raise not_a_url(text) from err
     if not _HOST_OK.match(host):

@@ -54,10 +54,10 @@ def parse_telegram(data: Any, name: str, options: IntakeOptions) -> IntakeResult
     pseudo = Pseudonymiser(options.pseudonym_key)
     drafts: list[PostDraft] = []
     number = 0
-    for chat in chats:
+    for chat_number, chat in enumerate(chats, start=1):
         if not isinstance(chat, dict) or not isinstance(chat.get("messages"), list):
-            result.problem(number, N_("Chat {number}: no message list; it is left out"),
-                           number=number)
+            result.problem(chat_number, N_("Chat {number}: no message list; it is left out"),
+                           number=chat_number)
             continue
         for message in chat["messages"]:
             number += 1

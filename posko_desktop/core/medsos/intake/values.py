@@ -10,6 +10,7 @@ from posko_desktop.core.medsos.intake.common import as_utc
 
 _COUNT = re.compile(r"^(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(k|rb|ribu|jt|juta|m|b|miliar)?$",
                     re.IGNORECASE)
+_GROUPED = re.compile(r"\d{1,3}(?:[.,\s]\d{3})+")
 _FACTOR = {"k": 1_000, "rb": 1_000, "ribu": 1_000, "m": 1_000_000, "jt": 1_000_000,
            "juta": 1_000_000, "b": 1_000_000_000, "miliar": 1_000_000_000}
 _ZONES = {"wib": "+07:00", "wita": "+08:00", "wit": "+09:00", "utc": "+00:00",
@@ -39,6 +40,8 @@ def parse_count(value: Any) -> int | None:
             raise BadValue(str(value))
         return round(value)
     text = str(value).strip().replace("\u00a0", " ")
+    if text.isdigit() and text.isascii():
+        return int(text)
     if not text or text in ("-", "—"):
         return None
     m = _COUNT.match(text)
@@ -47,9 +50,9 @@ def parse_count(value: Any) -> int | None:
     number, unit = m.group(1), (m.group(2) or "").lower()
     if unit:
         return round(float(number.replace(",", ".").replace(" ", "")) * _FACTOR[unit])
-    if re.fullmatch(r"\d{1,3}(?:[.,\s]\d{3})+", number):
+    if _GROUPED.fullmatch(number):
         return int(re.sub(r"\D", "", number))
-    if re.fullmatch(r"\d+", number):
+    if number.isdigit():
         return int(number)
     raise BadValue(text)  # "12,5" without a unit is not a count
 

@@ -75,6 +75,7 @@ _TRACKING_BY_PLATFORM: dict[Platform, set[str]] = {
 _FACEBOOK_KEEP = {"story_fbid", "id", "fbid", "v", "set", "multi_permalinks", "comment_id"}
 
 _SPACE = re.compile(r"\s")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/@:+!$&'()*,;=._~-]*")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _HOST_OK = re.compile(r"^[a-z0-9.-]+\.(?:[a-z]{2,}|xn--[a-z0-9-]+)$")
 _URL_IN_TEXT = re.compile(
@@ -155,8 +156,10 @@ def _clean_query(platform: Platform, query: str) -> list[tuple[str, str]]:
 
 
 def _clean_path(path: str) -> str:
-    path = quote(unquote(path), safe="/@:+!$&'()*,;=-._~%")
-    path = re.sub(r"/{2,}", "/", path)
+    if not _PLAIN_PATH.fullmatch(path):  # escapes written two ways become one
+        path = quote(unquote(path), safe="/@:+!$&'()*,;=-._~%")
+    if "//" in path:
+        path = re.sub(r"/{2,}", "/", path)
     return path.rstrip("/")
 
 

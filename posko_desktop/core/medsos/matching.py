@@ -17,12 +17,14 @@ index over words, candidates = posts sharing the query's rarest words.
 from __future__ import annotations
 
 import hashlib
+import math
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from posko_desktop.core.medsos.drafts import PostDraft
@@ -155,12 +157,25 @@ class MemoryIndex:
                 if any(fingerprint.same_as(k) for k in self.posts[i].fingerprints)]
 
     def text_candidates(self, text_normalised: str, limit: int) -> list[KnownPost]:
+        """Posts sharing the query's `RARE_WORDS` rarest words, most shared (weighted by
+        rarity: log N/df) first; counted with numpy over the posting arrays."""
         words = sorted((w for w in set(text_normalised.split()) if w in self._postings),
-                       key=lambda w: (len(self._postings[w]), w))
-        hits: Counter[int] = Counter()
-        for word in words[:RARE_WORDS]:
-            hits.update(self._postings[word])
-        return [self.posts[i] for i, _n in hits.most_common(limit)]
+                       key=lambda w: (len(self._postings[w]), w))[:RARE_WORDS]
+        if not words:
+            return []
+        total = len(self.posts)
+        ids = np.concatenate([np.frombuffer(self._postings[w], dtype=np.uint32) for w in words])
+        weights = np.concatenate([np.full(len(self._postings[w]),
+                                          math.log(total / len(self._postings[w])) + 1.0)
+                                  for w in words])
+        unique, inverse = np.unique(ids, return_inverse=True)
+        scores = np.bincount(inverse, weights=weights)
+        if len(unique) > limit:
+            top = np.argpartition(-scores, limit)[:limit]
+            top = top[np.argsort(-scores[top], kind="stable")]
+        else:
+            top = np.argsort(-scores, kind="stable")
+        return [self.posts[int(unique[i])] for i in top]
 
 
 def cluster(drafts: Sequence[PostDraft], *, min_score: float = CLUSTER_SCORE,

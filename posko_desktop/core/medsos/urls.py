@@ -83,7 +83,7 @@ _URL_IN_TEXT = re.compile(
     r"\b(?:[a-z0-9-]+\.)*(?:tiktok\.com|facebook\.com|fb\.watch|instagram\.com|x\.com|"
     r"twitter\.com|youtu\.be|youtube\.com|t\.me|wa\.me|chat\.whatsapp\.com)/[^\s<>\"']*",
     re.IGNORECASE)
-_TRAILING_PUNCT = ".,;:!?)]}>\"'…"
+TRAILING_PUNCTUATION = ".,;:!?)]}>\"'…"
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def links_in(text: str) -> list[str]:
     """The web addresses quoted in a message, in order, trailing punctuation removed."""
     found = []
     for m in _URL_IN_TEXT.finditer(text):
-        link = m.group(0).rstrip(_TRAILING_PUNCT)
+        link = m.group(0).rstrip(TRAILING_PUNCTUATION)
         if link.count("(") < link.count(")"):
             link = link.rstrip(")")
         if link:

@@ -35,7 +35,7 @@ from posko_desktop.core.medsos.intake.table import read_table, table_headers
 from posko_desktop.core.medsos.intake.telegram import is_telegram, parse_telegram
 from posko_desktop.core.medsos.intake.whatsapp import looks_like_whatsapp, parse_whatsapp
 from posko_desktop.core.medsos.intake.xapi import is_x_api, parse_x_api
-from posko_desktop.core.medsos.urls import parse_url
+from posko_desktop.core.medsos.urls import TRAILING_PUNCTUATION, parse_url
 
 __all__ = [
     "FIELDS", "PRESETS", "TEMPLATE_COLUMNS", "ColumnMapping", "IntakeOptions",
@@ -85,7 +85,7 @@ def read_links(texts: Iterable[str], options: IntakeOptions) -> IntakeResult:
     result = IntakeResult("links", "")
     drafts = []
     for number, line in enumerate(texts, start=1):
-        for word in line.split():
+        for word in (w.strip(TRAILING_PUNCTUATION + "(<[") for w in line.split()):
             try:
                 parsed = parse_url(word)
             except MedsosError:

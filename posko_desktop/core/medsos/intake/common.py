@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TEXT = 20_000  # characters of one post's text kept
+MAX_NAME = 200  # account name, handle, id
 
 # Indonesian mobile and landline numbers as people write them: +62 812-3456-7890,
 # 0812 3456 7890, 62812345678, (024) 3546xxx; 9 to 13 digits after the prefix.
@@ -118,6 +119,9 @@ def finish(result: IntakeResult, drafts: Iterable[PostDraft], lexicon: Lexicon |
     seen: set[tuple[str, str]] = set()
     for draft in drafts:
         draft.text = clean_text(draft.text)
+        draft.account_name = clean_text(draft.account_name)[:MAX_NAME]
+        draft.account_handle = clean_text(draft.account_handle)[:MAX_NAME]
+        draft.account_id = clean_text(draft.account_id)[:MAX_NAME]
         if not draft.text_normalised:
             draft.text_normalised = normalise(draft.text)
         if lexicon is not None and draft.text_normalised:

@@ -17,7 +17,6 @@ from posko_desktop.core.i18n import N_
 from posko_desktop.core.medsos.drafts import IntakeResult, MedsosError, PostDraft
 from posko_desktop.core.medsos.intake.common import (
     Pseudonymiser,
-    decode_utf8,
     finish,
     read_limited,
     truncated,
@@ -59,6 +58,8 @@ def read_posts(path: str | Path, options: IntakeOptions) -> IntakeResult:
             return parse_telegram(data, path.name, options)
         if is_x_api(data):
             return parse_x_api(data, path.name, options)
+        logger.warning("JSON file %s is neither a Telegram export nor an X API response",
+                       path.name)
         raise MedsosError(N_("{name} is JSON but neither a Telegram Desktop export nor an X API "
                              "response"), name=path.name)
     if path.suffix.lower() == ".txt":
@@ -72,10 +73,10 @@ def _utf8_or_none(raw: bytes, name: str) -> str | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     try:
-        return decode_utf8(raw, name)
-    except MedsosError as err:
-        if err.message == truncated(name).message:
-            raise
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data":
+            raise truncated(name) from err
         return None
 
 

@@ -109,7 +109,7 @@ def parse_whatsapp(text: str, name: str, options: IntakeOptions) -> IntakeResult
                            line=number, value=f"{m.group('date')} {m.group('time')}")
             current, skipping = None, True
             continue
-        current = _start(number, stamp, m.group("rest"), line.startswith("\u200e"))
+        current = _start(number, stamp, m.group("rest"))
         messages.append(current)
     drafts = []
     for msg in messages:
@@ -132,7 +132,7 @@ def _header(line: str) -> re.Match[str] | None:
     return IOS.match(line) or ANDROID.match(line)
 
 
-def _start(number: int, stamp: datetime, rest: str, marked: bool) -> _Message:
+def _start(number: int, stamp: datetime, rest: str) -> _Message:
     sender, sep, body = rest.partition(": ")
     if not sep:
         if rest.endswith(":"):  # "Budi:" followed by an empty first line
@@ -142,7 +142,7 @@ def _start(number: int, stamp: datetime, rest: str, marked: bool) -> _Message:
     # iOS writes system lines as "Group: \u200e...", media as "Name: \u200eimage omitted"
     system = body != body_clean and MEDIA.match(body_clean.strip()) is None
     return _Message(number, stamp, sender.strip().strip(_DIRECTION), [body_clean],
-                    system=system or (marked and not sender.strip()))
+                    system=system)
 
 
 def _day_first(lines: list[str]) -> bool:

@@ -4,6 +4,7 @@ table for long lists. No database access, no matplotlib (pdf_charts.py draws the
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -263,79 +264,85 @@ def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
 class WrapTable(Flowable):
     """A long list (appendix, referrals): plain text that wraps inside its column (never
     cut), zebra rows, the header repeated on every page; a row never splits. Each cell's
-    lines are written one after the other in a single text object per page, so thousands
-    of rows lay out in a fraction of the time a platypus Table takes, and a cell's text
-    stays in one piece in the PDF's text (copy, search, pypdf)."""
+    lines are written one after the other in a single text object per page, so tens of
+    thousands of rows lay out in a fraction of the time a platypus Table takes, and a
+    cell's text stays in one piece in the PDF's text (copy, search, pypdf).
+
+    The rows are wrapped once; the pieces a page split makes share those lists and know
+    their range (`lo`, `hi`) and the running heights, so splitting a 60,000-row list over
+    1,000 pages stays linear."""
 
     def __init__(self, head: Sequence[Paragraph], rows: Sequence[Sequence[str]],
                  widths: Sequence[float], *, align: str, head_h: float = 24.0,
-                 red: frozenset[tuple[int, int]] = frozenset(), first_index: int = 0,
-                 _lines: list[list[list[str]]] | None = None) -> None:
+                 red: frozenset[tuple[int, int]] = frozenset()) -> None:
         super().__init__()
-        self.head, self.rows, self.widths = list(head), list(rows), list(widths)
+        self.head, self.widths = list(head), list(widths)
         self.align = align  # one letter per column: l, r, c
         self.head_h = head_h
         self.red = red  # (row, column) cells drawn in red, row index into the whole list
-        self.first_index = first_index
-        self.lines = _lines if _lines is not None else [
-            [wrap_lines(value, w - 2 * 2.5) for value, w in zip(row, self.widths, strict=True)]
-            for row in self.rows]
-        self.heights = [max(len(c) for c in cells) * LIST_LEADING + 2 * LIST_PAD
-                        for cells in self.lines]
+        self.lines = [[wrap_lines(value, w - 2 * 2.5) for value, w in zip(row, self.widths,
+                                                                           strict=True)]
+                      for row in rows]
+        self.cum = [0.0]  # cum[i]: height of rows [0, i)
+        for cells in self.lines:
+            self.cum.append(self.cum[-1] + max(len(c) for c in cells) * LIST_LEADING
+                            + 2 * LIST_PAD)
+        self.lo, self.hi = 0, len(self.lines)
+
+    def _piece(self, lo: int, hi: int) -> WrapTable:
+        """Rows [lo, hi) sharing the wrapped lines (a fresh flowable: platypus marks the
+        ones it has already tried on a page)."""
+        piece = WrapTable.__new__(WrapTable)
+        Flowable.__init__(piece)
+        for name in ("head", "widths", "align", "head_h", "red", "lines", "cum"):
+            setattr(piece, name, getattr(self, name))
+        piece.lo, piece.hi = lo, hi
+        return piece
 
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         self.width = sum(self.widths)
-        self.height = self.head_h + sum(self.heights)
+        self.height = self.head_h + self.cum[self.hi] - self.cum[self.lo]
         return self.width, self.height
 
     def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
-        room, fits = avail_h - self.head_h, 0
-        for h in self.heights:
-            if h > room:
-                break
-            room -= h
-            fits += 1
-        if fits == 0:
+        limit = self.cum[self.lo] + avail_h - self.head_h
+        end = bisect_right(self.cum, limit, self.lo, self.hi + 1) - 1  # rows [lo, end) fit
+        if end <= self.lo:
             return []
-        if fits >= len(self.rows):
+        if end >= self.hi:
             return [self]
-        kw: dict[str, Any] = {"align": self.align, "head_h": self.head_h, "red": self.red}
-        return [WrapTable(self.head, self.rows[:fits], self.widths, **kw,
-                          first_index=self.first_index, _lines=self.lines[:fits]),
-                WrapTable(self.head, self.rows[fits:], self.widths, **kw,
-                          first_index=self.first_index + fits, _lines=self.lines[fits:])]
+        return [self._piece(self.lo, end), self._piece(end, self.hi)]
 
     def draw(self) -> None:
         c = self.canv
-        width, top = sum(self.widths), self.head_h + sum(self.heights)
+        lo, hi, cum = self.lo, self.hi, self.cum
+        width, top = sum(self.widths), self.head_h + cum[hi] - cum[lo]
         xs = [0.0]
         for w in self.widths:
             xs.append(xs[-1] + w)
-        tops = [top - self.head_h]
-        for h in self.heights:
-            tops.append(tops[-1] - h)
+        base = top - self.head_h + cum[lo]  # y of row i's top: base - cum[i]
         c.saveState()
         c.setFillColor(HEAD_BG)
         c.rect(0, top - self.head_h, width, self.head_h, stroke=0, fill=1)
         c.setFillColor(ZEBRA)
-        for i in range(1, len(self.rows), 2):
-            c.rect(0, tops[i + 1], width, self.heights[i], stroke=0, fill=1)
+        for i in range(lo + 1, hi, 2):
+            c.rect(0, base - cum[i + 1], width, cum[i + 1] - cum[i], stroke=0, fill=1)
         for i, para in enumerate(self.head):
             _pw, ph = para.wrap(self.widths[i] - 4, self.head_h)
             para.drawOn(c, xs[i] + 2, top - self.head_h + (self.head_h - ph) / 2)
         text = c.beginText()
         text.setFont(SANS, LIST_SIZE)
         text.setFillColor(INK)
-        for r, cells in enumerate(self.lines):
-            first = tops[r] - LIST_PAD - LIST_SIZE + 0.6
-            for col, lines in enumerate(cells):
-                is_red = (self.first_index + r, col) in self.red
+        for r in range(lo, hi):
+            first = base - cum[r] - LIST_PAD - LIST_SIZE + 0.6
+            for col, lines in enumerate(self.lines[r]):
+                is_red = (r, col) in self.red
                 if is_red:
                     text.setFillColor(ALERT)
+                kind = self.align[col]
                 for k, line in enumerate(lines):
                     if not line:
                         continue
-                    kind = self.align[col]
                     if kind == "l":
                         x = xs[col] + 2.5
                     else:
@@ -349,6 +356,6 @@ class WrapTable(Flowable):
         c.drawText(text)
         c.setStrokeColor(GRID)
         c.setLineWidth(0.4)
-        c.lines([(0, y, width, y) for y in [top, *tops]])
-        c.lines([(x, tops[-1], x, top) for x in xs])
+        c.lines([(0, y, width, y) for y in [top] + [base - cum[i] for i in range(lo, hi + 1)]])
+        c.lines([(x, base - cum[hi], x, top) for x in xs])
         c.restoreState()

@@ -323,6 +323,11 @@ class LetterRenderer:
                 logger.warning("Letterhead logo %s cannot be used (%s)", path, err)
         return None
 
+    def place_and_date(self) -> str:
+        """'Semarang, 27 November 2024' (a letter's date carries no weekday)."""
+        day = format_date_long(self.signed_on, self.lang).split(", ", 1)[-1]
+        return "{place}, {day}".format(place=self.letter.signer.place, day=day)
+
     # -- Nomor, Sifat, Lampiran, Hal, Yth.
     def sifat_label(self) -> str:
         try:
@@ -345,15 +350,14 @@ class LetterRenderer:
              self.p("<b>{}</b>".format(esc(self.subject_text())), label)],
         ]
         left_w = self.width * 0.60
-        block = Table(rows, colWidths=[20 * mm, 3 * mm, left_w - 23 * mm])
+        block = Table(rows, colWidths=[23 * mm, 3 * mm, left_w - 26 * mm])
         block.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), SERIF, 10), ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
         ]))
         place = ParagraphStyle("idplace", parent=label)
-        to = [self.p(esc("{place}, {day}".format(
-            place=d.signer.place, day=format_date_long(self.signed_on, self.lang))), place),
+        to = [self.p(esc(self.place_and_date()), place),
             Spacer(1, 3 * mm), self.p(esc(_("To")), place),
             self.p(esc(_("Dear {recipient}").format(recipient=ident.recipient)), place)]
         if ident.recipient_place:
@@ -379,10 +383,7 @@ class LetterRenderer:
         out: list[Flowable] = [Spacer(1, 4 * mm),
                                self.p(esc(_("Thus this report is submitted for your attention.")),
                                       st.body_j)]
-        lines: list[Flowable] = [
-            self.p(esc("{place}, {day}".format(place=s.place,
-                                                day=format_date_long(self.signed_on, self.lang))),
-                   st.sign)]
+        lines: list[Flowable] = [self.p(esc(self.place_and_date()), st.sign)]
         if s.on_behalf:
             lines.append(self.p(esc(s.on_behalf), st.sign))
         lines += [self.p("<b>{}</b>".format(esc(s.position or "." * 40)), st.sign),

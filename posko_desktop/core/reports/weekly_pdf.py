@@ -87,7 +87,9 @@ class WeeklyRenderer(LetterRenderer):
         return [self.p(_("WEEKLY REPORT"), st.title),
                 self.p(esc("{e} – {s}".format(e=d.election_name.upper(), s=d.scope_name.upper())),
                        st.subtitle),
-                self.p(esc(self.week_text().capitalize() + " (WIB)"), st.subtitle),
+                self.p(esc(_("Week {week}: {monday} to {sunday} (WIB)").format(
+                    week=d.options.week, monday=format_date_long(d.options.monday, self.lang),
+                    sunday=format_date_long(d.options.sunday, self.lang))), st.subtitle),
                 Spacer(1, 2 * mm)]
 
     def table(self, rows: list[list[Any]], widths: list[float], extra: list[Any]) -> Table:

@@ -64,6 +64,34 @@ class IssuedInfo:
     kind: str = ReportKind.DAILY.value
 
 
+@dataclass(frozen=True)
+class Checklist:
+    """What the window shows before "Terbitkan" (and what `issue()` enforces)."""
+
+    signer_missing: tuple[str, ...]  # setting keys still empty (name, position, NIP)
+    period_text: str
+    new: int
+    critical: int
+    notable: int
+    nihil_sections: tuple[str, ...]  # letters of the sections that would print "Nihil"
+    confirm_sections: tuple[str, ...] = ("F", "H")  # a Nihil here needs a confirmation
+
+    @property
+    def signer_ok(self) -> bool:
+        return not self.signer_missing
+
+    @property
+    def unconfirmed(self) -> tuple[str, ...]:
+        """Sections that print Nihil although the period has critical incidents."""
+        if not self.critical:
+            return ()
+        return tuple(x for x in self.nihil_sections if x in self.confirm_sections)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.unconfirmed)
+
+
 def kind_of(options: dict[str, Any] | None) -> str:
     return str((options or {}).get("kind") or ReportKind.DAILY.value)
 

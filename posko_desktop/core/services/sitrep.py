@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -51,6 +51,7 @@ from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
 from posko_desktop.core.services.report_archive import (  # noqa: F401 - the sitrep API
+    Checklist,
     IssuedInfo,
     IssueRefused,
     SitrepError,
@@ -290,23 +291,6 @@ def generate(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None 
     return pdf, data, pages
 
 
-@dataclass(frozen=True)
-class Checklist:
-    """What the window shows before "Terbitkan" (and what `issue()` enforces)."""
-
-    signer_missing: tuple[str, ...]  # setting keys still empty (name, position, NIP)
-    period_text: str
-    new: int
-    critical: int
-    notable: int
-    nihil_sections: tuple[str, ...]  # letters of the sections that would print "Nihil"
-
-    @property
-    def needs_confirmation(self) -> bool:
-        """F or H would print Nihil although the period has critical incidents."""
-        return self.critical > 0 and any(x in ("F", "H") for x in self.nihil_sections)
-
-
 def checklist(data: SitrepData) -> Checklist:
     nihil = list(data.nihil_sections())
     if not data.notable_total:
@@ -320,6 +304,12 @@ def checklist(data: SitrepData) -> Checklist:
                      data.critical, data.notable_total, tuple(sorted(nihil)))
 
 
+def issue_checklist(ctx: AppContext, options: SitrepOptions,
+                    texts: SitrepTexts | None = None) -> Checklist:
+    """The checklist the window shows before "Terbitkan" (reads the data like a draft)."""
+    return checklist(gather(ctx, options, texts))
+
+
 def check_issuable(data: SitrepData, confirm_nihil: bool) -> None:
     """Refuse (IssueRefused, nothing stored) without a signer, or when F/H would print
     Nihil on a day with critical incidents and the user has not confirmed it."""
@@ -329,7 +319,7 @@ def check_issuable(data: SitrepData, confirm_nihil: bool) -> None:
         raise IssueRefused(N_("Section(s) {sections} would print \"Nihil\" although the period "
                               "has {critical} critical incident(s): write them, or confirm "
                               "(--confirm-nihil) that Nihil is right"),
-                           sections=", ".join(x for x in check.nihil_sections if x in "FH"),
+                           sections=", ".join(check.unconfirmed),
                            critical=check.critical)
 
 

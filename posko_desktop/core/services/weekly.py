@@ -19,7 +19,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Category, Incident
 from posko_desktop.core.domain import PROVINCE_CODE, Severity, Status, ValidationError
-from posko_desktop.core.i18n import LANGUAGES, N_, _
+from posko_desktop.core.i18n import LANGUAGES, N_, _, language
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import weekly_pdf
 from posko_desktop.core.reports.calendar import load_calendar
@@ -43,8 +43,9 @@ from posko_desktop.core.services import dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
-from posko_desktop.core.services.report_archive import IssuedInfo
+from posko_desktop.core.services.report_archive import Checklist, IssuedInfo
 from posko_desktop.core.services.sitrep import activities_of, audit_anchor
+from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.core.timeutil import WIB
 
 logger = logging.getLogger(__name__)
@@ -167,6 +168,22 @@ def generate(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None 
     pdf, pages = weekly_pdf.render_bytes(data, progress)
     progress.report(100, 100, _("Done"))
     return pdf, data, pages
+
+
+def checklist(data: WeeklyData) -> Checklist:
+    nihil = [letter for letter, empty in (
+        ("5", not data.open_critical), ("6", not data.activities), ("7", not data.takedowns),
+        ("9", not data.texts.conclusions.strip())) if empty]
+    with language(data.options.lang):
+        period = "{} – {}".format(format_datetime_wib(data.start), format_datetime_wib(data.end))
+    return Checklist(tuple(data.signer.missing()), period, data.week.new,
+                     data.week.by_severity.get("kritis", 0), len(data.open_critical),
+                     tuple(nihil), confirm_sections=())
+
+
+def issue_checklist(ctx: AppContext, options: WeeklyOptions,
+                    texts: SitrepTexts | None = None) -> Checklist:
+    return checklist(gather(ctx, options, texts))
 
 
 def issue(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = None, *,

@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from common import CACHE, Row, measure, summary  # noqa: E402
+import common
+from common import CACHE, Row, measure, summary
 
-from posko_desktop.core.context import AppContext  # noqa: E402
-from posko_desktop.core.db.session import open_database  # noqa: E402
-from posko_desktop.core.domain import Actor  # noqa: E402
-from posko_desktop.core.services import accounts, audit, reference  # noqa: E402
-from posko_desktop.core.services.audit import AuditFilter  # noqa: E402
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor
+from posko_desktop.core.services import accounts, audit, reference
+from posko_desktop.core.services.audit import AuditFilter
 
 AREA = "accounts"
 PASSWORD = "Bench-Sandi-Kuat-1"
@@ -71,7 +71,7 @@ def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
     times = measure(lambda: accounts.hash_password(PASSWORD), repeat)
     med, p95 = summary(times)
     rows.append(Row(AREA, "Argon2id hash (m=19456 KiB, t=2, p=1)", med, p95,
-                    target="≈ 18 ms (TECH-NOTES)", note="per login / password change",
+                    target="≈ 18 ms (docs/roles.md)", note="per login / password change",
                     cpu_median=_cpu()))
 
     start = time.perf_counter()

@@ -40,24 +40,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import openpyxl  # noqa: E402
-from common import CACHE, demo_db  # noqa: E402
+import openpyxl
+from common import CACHE, demo_db
 
-from posko_desktop.core.backup import manifest as mf  # noqa: E402
-from posko_desktop.core.context import AppContext  # noqa: E402
-from posko_desktop.core.db import health  # noqa: E402
-from posko_desktop.core.db.files import sha256_of  # noqa: E402
-from posko_desktop.core.db.session import open_database  # noqa: E402
-from posko_desktop.core.domain import Actor  # noqa: E402
-from posko_desktop.core.services import accounts, demo, reference, site_key  # noqa: E402  # noqa: E402
-from posko_desktop.core.services import backup as backups  # noqa: E402
-from posko_desktop.core.services import incidents as inc  # noqa: E402
-from posko_desktop.core.services import restore as restore_svc  # noqa: E402
-from posko_desktop.core.services import sync as sync_svc  # noqa: E402
-from posko_desktop.core.services.incidents import IncidentInput  # noqa: E402
-from posko_desktop.core.spreadsheets import import_spreadsheet, write_template  # noqa: E402
-from posko_desktop.core.sync import keys  # noqa: E402
-from posko_desktop.core.timeutil import parse_wib  # noqa: E402
+from posko_desktop.core.backup import manifest as mf
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db import health
+from posko_desktop.core.db.files import sha256_of
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor
+from posko_desktop.core.services import accounts, demo, reference, site_key
+from posko_desktop.core.services import backup as backups
+from posko_desktop.core.services import incidents as inc
+from posko_desktop.core.services import restore as restore_svc
+from posko_desktop.core.services import sync as sync_svc
+from posko_desktop.core.services.incidents import IncidentInput
+from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
+from posko_desktop.core.spreadsheets import write_template
+from posko_desktop.core.sync import keys
+from posko_desktop.core.timeutil import parse_wib
 
 ADMIN = Actor("bench", "admin", "Bench")
 OPERATIONS = ("add", "import-xlsx", "import-posko", "demo-data", "backup", "restore")
@@ -123,14 +124,14 @@ def reopen(path: Path) -> str | None:
     """The app's own open after a kill: None when all is well, else why it locks out."""
     try:
         db = open_database(path)
-    except Exception as err:  # noqa: BLE001 - any refusal is a lock-out
+    except Exception as err:  # any refusal is a lock-out
         return f"open: {err}"
     try:
         if not health.check_database(db).ok:
             return "quick_check failed"
         with db.write():
             pass  # the write lock can be taken: nothing holds it
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         return f"write: {err}"
     finally:
         db.dispose()
@@ -167,7 +168,7 @@ def run_child(fn: Callable[[Callable[[str], None]], None]) -> tuple[int, int]:
                 os.write(write_fd, (line + "\n").encode())
 
             fn(say)
-        except BaseException as err:  # noqa: BLE001 - reported, never raised in the child
+        except BaseException as err:  # reported, never raised in the child
             os.write(write_fd, f"error {type(err).__name__}: {err}\n".encode())
             code = 1
         os._exit(code)

@@ -24,15 +24,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from common import Row, demo_db, measure, summary  # noqa: E402
+import common
+from common import Row, demo_db, measure, summary
 
-from posko_desktop.core.context import AppContext  # noqa: E402
-from posko_desktop.core.db.session import open_database  # noqa: E402
-from posko_desktop.core.domain import Actor  # noqa: E402
-from posko_desktop.core.periods import report_period  # noqa: E402
-from posko_desktop.core.services import dashboard as dash  # noqa: E402
-from posko_desktop.core.timeutil import wib_day_start  # noqa: E402
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor
+from posko_desktop.core.periods import report_period
+from posko_desktop.core.services import dashboard as dash
+from posko_desktop.core.timeutil import wib_day_start
 
 AREA = "dashboard"
 AS_OF = date(2024, 11, 30)

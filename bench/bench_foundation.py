@@ -328,10 +328,10 @@ def bench_stats(ctx: AppContext, conn: sqlite3.Connection, args: argparse.Namesp
 
 def _model_in_qt(ctx: AppContext) -> tuple[Any, Any, Callable[[Callable[[], bool]], None]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415 - Qt only for these rows
+    from PySide6.QtWidgets import QApplication  # Qt only for these rows
 
-    from posko_desktop.ui.models.incident_table import IncidentTableModel  # noqa: PLC0415
-    from posko_desktop.ui.tasks import TaskRunner  # noqa: PLC0415
+    from posko_desktop.ui.models.incident_table import IncidentTableModel
+    from posko_desktop.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([])
 
@@ -385,7 +385,7 @@ def bench_scroll(ctx: AppContext, conn: sqlite3.Connection, args: argparse.Names
 def memory_probe(db: str) -> None:
     """Child process: open the database, build the table model, scroll it end to end,
     print the resident memory as JSON."""
-    import psutil  # noqa: PLC0415
+    import psutil
 
     database = open_database(db)
     ctx = AppContext(database, Actor("bench", "admin", "Bench"))

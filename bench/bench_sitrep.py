@@ -28,15 +28,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, PYTHON, Row, measure, summary  # noqa: E402
+from common import CACHE, PYTHON, Row, measure, summary
 
-from posko_desktop.core.context import AppContext  # noqa: E402
-from posko_desktop.core.db.session import open_database  # noqa: E402
-from posko_desktop.core.domain import Actor  # noqa: E402
-from posko_desktop.core.periods import report_period  # noqa: E402
-from posko_desktop.core.reports import sitrep_pdf  # noqa: E402
-from posko_desktop.core.reports.data import SitrepOptions  # noqa: E402
-from posko_desktop.core.services import demo, reference, sitrep  # noqa: E402
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor
+from posko_desktop.core.periods import report_period
+from posko_desktop.core.reports import sitrep_pdf
+from posko_desktop.core.reports.data import SitrepOptions
+from posko_desktop.core.services import demo, reference, sitrep
 
 AREA = "sitrep"
 VOTING_DAY = date(2024, 11, 27)

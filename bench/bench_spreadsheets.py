@@ -26,7 +26,8 @@ from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.core.spreadsheets import export_log, import_spreadsheet, write_template
+from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
+from posko_desktop.core.spreadsheets import export_log, write_template
 
 ADMIN = Actor("bench", "admin", "Bench")
 

@@ -28,12 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from posko_desktop.core.context import AppContext  # noqa: E402
-from posko_desktop.core.db.session import open_database  # noqa: E402
-from posko_desktop.core.domain import Actor  # noqa: E402
-from posko_desktop.core.services import accounts, demo, reference, site_key  # noqa: E402
-from posko_desktop.core.services import sync as svc  # noqa: E402
-from posko_desktop.core.sync import keys  # noqa: E402
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor
+from posko_desktop.core.services import accounts, demo, reference, site_key
+from posko_desktop.core.services import sync as svc
+from posko_desktop.core.sync import keys
 
 ADMIN = Actor("bench", "admin", "Bench")
 PASSWORD = "Bangku-Uji-Sinkron-1"  # the exporting office's administrator (made the site key)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Row, demo_db  # noqa: E402
+from common import Row, demo_db
 
 # Benchmark modules, one per area (bench/bench_<area>.py with run(db_path, args)).
 MODULES: list[str] = ["bench_foundation"]

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up Posko Desk on a fresh Debian 12 machine (or update an existing checkout).
 #   bash installer/setup-debian.sh          system packages, .venv, the app, compiled catalogue
-#   bash installer/setup-debian.sh --test   the same plus test tools, then ruff, the whole suite and
-#                                           the time-sensitive tests at two shifted clocks
+#   bash installer/setup-debian.sh --test   the same plus test tools, then ruff, mypy, the whole
+#                                           suite and the time-sensitive tests at two shifted clocks
 # Runs apt-get through sudo when not root. Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +42,7 @@ fi
 
 if [ "$mode" = "--test" ]; then
   .venv/bin/ruff check .
+  .venv/bin/mypy  # files and strictness: [tool.mypy] in pyproject.toml
   # The whole suite on every core, then the time-sensitive tests again with the clock at
   # 23:30 UTC (TZ=UTC) and 00:00 UTC (TZ=Asia/Jakarta), where UTC and WIB days differ
   # (tests/any_hour.py; the full 7-hour x 2-zone matrix: python tests/any_hour.py).

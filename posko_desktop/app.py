@@ -21,7 +21,7 @@ import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 
 from posko_desktop.core import i18n  # noqa: E402
-from posko_desktop.core.domain import DatabaseVersionError, PoskoError  # noqa: E402
+from posko_desktop.core.domain import PoskoError  # noqa: E402
 from posko_desktop.core.i18n import _  # noqa: E402
 from posko_desktop.logsetup import setup_logging  # noqa: E402
 from posko_desktop.paths import AppPaths, resolve_db  # noqa: E402
@@ -59,8 +59,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("interface language (id or en)"))
     parser.add_argument("--exit-after-first-paint", action="store_true",
                         help=_("print the start-up time as JSON and quit (benchmark)"))
-    args, _qt_args = parser.parse_known_args(list(argv))
-    return args
+    return parser.parse_known_args(list(argv))[0]  # Qt's own options pass: `_qt_args`
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,10 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.info("Posko Desk starting (db=%s)", args.db or "default")
 
     # Qt after the cheap parts, so `--help` and a bad --lang stay fast.
-    from PySide6.QtCore import QCoreApplication, QTimer  # noqa: PLC0415 - keep CLI-free import light
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+    from PySide6.QtCore import QCoreApplication, QTimer  # keep CLI-free import light
+    from PySide6.QtWidgets import QApplication
 
-    from posko_desktop.ui import startup  # noqa: PLC0415
+    from posko_desktop.ui import startup
 
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
@@ -88,15 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     location = resolve_db(args.db, paths)
     try:
         opened = startup.open_or_rescue(location, paths.data_dir / "backups")
-    except DatabaseVersionError as err:
+    except PoskoError as err:  # newer schema, foreign file, missing or damaged …
         logger.error("Database refused: %s", err.text_in("en"))
         startup.fatal_dialog(_("Database not opened"), err)
         return 2
-    except PoskoError as err:
-        logger.error("Database refused: %s", err.text_in("en"))
-        startup.fatal_dialog(_("Database not opened"), err)
-        return 2
-    except Exception as err:  # noqa: BLE001 - unreadable file, bad URL, permissions
+    except Exception as err:  # unreadable file, bad URL, permissions
         logger.exception("Cannot open database %s", location)
         startup.fatal_dialog(_("Database not opened"), err, location=location)
         return 1
@@ -110,9 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Accounts (docs/roles.md): the set-up wizard while the database has no account, else
     # the login dialog; the benchmark's --exit-after-first-paint quits before any input.
-    from posko_desktop.ui import backup as backup_ui  # noqa: PLC0415
-    from posko_desktop.ui.accounts.flow import sign_in  # noqa: PLC0415
-    from posko_desktop.ui.accounts.idle_lock import install_idle_lock  # noqa: PLC0415
+    from posko_desktop.ui.accounts.flow import sign_in
+    from posko_desktop.ui.accounts.idle_lock import install_idle_lock
 
     signed = None
     if not args.exit_after_first_paint:
@@ -128,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if signed.wants_demo:
             window.load_demo_data()
         install_idle_lock(ctx, window)
-        backup_ui.start_automatic(window)  # start-up check, interval and close backups
+        window.start_automatic_backups()  # start-up check, interval and close backups
     _stage("window built")
     if args.exit_after_first_paint:
         def report() -> None:

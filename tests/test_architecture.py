@@ -1,4 +1,4 @@
-"""core and cli never import Qt (DESIGN.md: the rule that keeps it simple)."""
+"""core and cli never import Qt (docs/architecture.md: the rule that keeps it simple)."""
 
 from __future__ import annotations
 

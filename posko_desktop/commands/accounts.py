@@ -12,6 +12,7 @@ import sys
 from datetime import date
 from typing import Any
 
+from posko_desktop.commands import audit_trail
 from posko_desktop.commands.common import (
     CliError,
     identify,
@@ -75,11 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     aud = sub.add_parser("audit", help=_("the audit trail: verify, list, export"))
     asub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    p = asub.add_parser("verify", help=_("check the whole hash chain; exit code 1 when broken"))
-    p.add_argument("--anchor", action="append", default=[],
-                   help=_("an anchor printed on a sitrep (ID:HASH); must be in the trail"))
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(handler=cmd_audit_verify)
+    audit_trail.register(asub)  # verify, anchors
 
     p = asub.add_parser("anchor", help=_("print the newest entry's id and hash"))
     p.set_defaults(handler=cmd_audit_anchor)
@@ -250,23 +247,6 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     accounts.change_password(ctx.as_actor(actor), old, new)
     print(_("Password of {user} changed").format(user=actor.username))
     return 0
-
-
-def cmd_audit_verify(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    result = audit.verify_chain(ctx, anchors=args.anchor)
-    if args.format == "json":
-        print_json({"ok": result.ok, "checked": result.checked,
-                    "first_bad_id": result.first_bad_id, "message": result.message(),
-                    "last_hash": result.last_hash if result.ok else None})
-    elif result.ok:
-        print(result.message())
-    else:
-        print(_("AUDIT TRAIL BROKEN: {message}").format(message=result.message()),
-              file=sys.stderr)
-        print(_("{count} entries before it are intact").format(count=format_int(result.checked)),
-              file=sys.stderr)
-    return 0 if result.ok else 1
 
 
 def cmd_audit_anchor(args: argparse.Namespace) -> int:

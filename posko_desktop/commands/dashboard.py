@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.commands.incidents import (
@@ -38,9 +36,8 @@ from posko_desktop.core.dashboard_data import (
 from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import dashboard as dash
-from posko_desktop.core.services import stats
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.core.services.reference import regencies
+from posko_desktop.core.services.reference import list_regencies
 from posko_desktop.core.textrules import format_datetime_wib, format_number
 from posko_desktop.core.timeutil import parse_wib, wib_day_start
 
@@ -111,14 +108,15 @@ def _size(text: str) -> tuple[float, float]:
     return w, h
 
 
-def _moment(args: argparse.Namespace, date_to: date) -> datetime:
+def _moment(args: argparse.Namespace, date_to: date | None, now: datetime) -> datetime:
+    """`--at` if given, else the end of `date_to` (WIB), else `now`."""
     if getattr(args, "at", None):
         try:
             return parse_wib(args.at)
         except ValueError:
             raise ValidationError(N_("Cannot read the time {value}; use YYYY-MM-DD HH:MM"),
                                   field="at", value=args.at) from None
-    return wib_day_start(date_to + timedelta(days=1))
+    return wib_day_start(date_to + timedelta(days=1)) if date_to else now
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
@@ -142,9 +140,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
         fig = charts.heatmap_figure(hm, title=args.title, figsize=figsize)
         rows = hm.csv_rows()
     elif args.kind == "tilemap":
-        levels = dash.situation_levels(ctx, _moment(args, date_to))
-        with ctx.db.read() as s:
-            names = _names(s)
+        levels = dash.situation_levels(ctx, _moment(args, date_to, ctx.now()))
+        names = _names(ctx)
         fig = charts.tile_map_figure(levels, title=args.title, figsize=figsize, names=names)
         rows = levels_csv_rows(levels, names)
     elif args.kind == "categories":
@@ -163,8 +160,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
-def _names(s: Session) -> dict[str, str]:
-    return {r.code: r.full_name for r in regencies(s)}
+def _names(ctx: AppContext) -> dict[str, str]:
+    return {r.code: r.full_name for r in list_regencies(ctx)}
 
 
 # --- posko nihil / watch / warnings ------------------------------------------------------
@@ -233,28 +230,14 @@ def cmd_warnings(args: argparse.Namespace) -> int:
 # --- posko stats --by level ----------------------------------------------------------------
 
 
-def _level_counts(s: Session, date_from: date | None, date_to: date | None,
-                  flt: IncidentFilter | None) -> list[stats.StatRow]:
-    """`stats.counts_by(ctx, "level")`: regencies per situation level at the end of
-    `date_to` (default: now)."""
-    at = wib_day_start(date_to + timedelta(days=1)) if date_to else datetime.now(UTC)
-    levels = dash.levels_in(s, at)
-    return [stats.StatRow(lv.value, lv.label, sum(1 for x in levels.values() if x.level is lv))
-            for lv in Level]
-
-
-stats.register_dimension("level", _level_counts)
-
-
 def cmd_stats_level(args: argparse.Namespace) -> int:
     """`posko stats --by level`: the situation level of every regency (documented JSON)."""
     ctx = open_context(args)
     flt = filter_from_args(ctx, args)
-    at = _moment(args, flt.date_to) if (getattr(args, "at", None) or flt.date_to) else ctx.now()
+    at = _moment(args, flt.date_to, ctx.now())
     levels = dash.situation_levels(ctx, at)
-    with ctx.db.read() as s:
-        names = _names(s)
-        rule = dash.LevelRule.from_settings(s)
+    names = _names(ctx)
+    rule = dash.level_rule(ctx)
     items = [levels[c] for c in sorted(levels)]
     if args.format == "json":
         print_json({

@@ -104,9 +104,8 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
 
 def filter_from_args(ctx: AppContext, args: argparse.Namespace) -> IncidentFilter:
     """Build the filter; unknown regency or category codes are refused (exit code 2)."""
-    with ctx.db.read() as s:
-        known_regencies = {r.code for r in reference.regencies(s)}
-        known_categories = {c.code for c in reference.categories(s, include_inactive=True)}
+    known_regencies = {r.code for r in reference.list_regencies(ctx)}
+    known_categories = {c.code for c in reference.list_categories(ctx, include_inactive=True)}
     regencies = []
     for code in args.regency:
         normal = reference.normalize_regency_code(code)

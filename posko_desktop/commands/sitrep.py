@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from posko_desktop.commands.common import CliError, open_context, print_json
+from posko_desktop.commands.incidents import iso
 from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.progress import Progress
 from posko_desktop.core.reports.data import Paper, ReportKind, Sifat, SitrepOptions, SitrepTexts
@@ -174,11 +175,11 @@ def list_reports(ctx: Any, args: argparse.Namespace, kind: str | None = None) ->
     items = sitrep.list_issued(ctx, kind=kind)
     if args.format == "json":
         print_json([{
-            "number": i.number, "kind": i.kind, "report_date": i.report_date.isoformat(), "scope": i.scope,
-            "paper": i.paper, "lang": i.lang, "pages": i.pages, "size": i.size,
-            "sha256": i.sha256, "issued_by": i.issued_by, "issued_at": i.issued_at.isoformat(),
-            "corrects": i.corrects, "period_start": i.period_start.isoformat(),
-            "period_end": i.period_end.isoformat(),
+            "number": i.number, "kind": i.kind, "report_date": i.report_date.isoformat(),
+            "scope": i.scope, "paper": i.paper, "lang": i.lang, "pages": i.pages,
+            "size": i.size, "sha256": i.sha256, "issued_by": i.issued_by,
+            "issued_at": iso(i.issued_at), "corrects": i.corrects,
+            "period_start": iso(i.period_start), "period_end": iso(i.period_end),
         } for i in items])
         return 0
     if not items:

@@ -11,13 +11,8 @@ from posko_desktop.commands.common import open_context
 from posko_desktop.commands.incidents import add_filter_arguments, filter_from_args
 from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.spreadsheets import (
-    ImportReport,
-    check_spreadsheet,
-    export_log,
-    import_spreadsheet,
-    write_template,
-)
+from posko_desktop.core.services.spreadsheet_import import check_spreadsheet, import_spreadsheet
+from posko_desktop.core.spreadsheets import ImportReport, export_log, write_template
 from posko_desktop.core.textrules import format_int
 
 
@@ -65,6 +60,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print_report(report)
+    if report.has_errors:  # scripts see the refusal (and which file) on stderr too
+        print(_("{file}: {count} row(s) with problems").format(
+            file=report.file_name, count=format_int(len(report.error_rows))), file=sys.stderr)
     return 2 if report.has_errors else 0
 
 

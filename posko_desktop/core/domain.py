@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from posko_desktop.core.i18n import N_, _, current_language, gettext_in
-from posko_desktop.core.textrules import format_datetime_wib
+from posko_desktop.core.textrules import control_character, format_datetime_wib
 
 PROVINCE_CODE = "33"
 
@@ -281,3 +281,22 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# --- text coming in (the rule itself: textrules.control_character) ----------------------
+
+
+def text_problem(text: str, field: str, *, multiline: bool = False) -> ValidationError | None:
+    """The ValidationError naming the control character `text` holds, or None."""
+    bad = control_character(text, multiline=multiline)
+    if bad is None:
+        return None
+    return ValidationError(N_("The text contains the control character {char}, which cannot "
+                              "be stored"), field=field, char=bad)
+
+
+def check_text(text: str, field: str, *, multiline: bool = False) -> str:
+    """`text`, or raise `text_problem` (every service that stores text people typed or
+    imported calls this)."""
+    problem = text_problem(text, field, multiline=multiline)
+    if problem is not None:
+        raise problem
+    return text

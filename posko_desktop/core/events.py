@@ -5,15 +5,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 logger = logging.getLogger(__name__)
 
 
+class ChangeKind(Enum):
+    """What changed. A service publishes the kind of every record it changed (an import of
+    incidents publishes INCIDENT, whatever brought them in); listeners compare kinds, never
+    strings. `ids` in the comment: what `Change.ids` holds (empty: "many, reload all")."""
+
+    INCIDENT = "incident"  # incidents and their timeline; ids: incident ids
+    NIHIL_REPORT = "nihil_report"  # reporting watch; ids: nihil report ids
+    SETTINGS = "settings"  # ids: setting keys
+    USER = "user"  # accounts; ids: user names
+    SITREP = "sitrep"  # issued reports; ids: sitrep ids
+    BACKUP = "backup"  # a backup written; ids: file names
+    SYNC = "sync"  # packages exported or imported, conflicts resolved; ids: package ids
+    SYNC_KEY = "sync_key"  # trusted keys; ids: fingerprints
+    SITE_KEY = "site_key"  # this site's signing key; ids: user names or fingerprints
+
+
 @dataclass(frozen=True)
 class Change:
-    """What changed: `kind` is a table-ish name ("incident", "followup", "settings"...)."""
-
-    kind: str
+    kind: ChangeKind
     ids: tuple[str, ...] = field(default_factory=tuple)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.db.models import Setting
-from posko_desktop.core.domain import ValidationError
+from posko_desktop.core.domain import ValidationError, check_text
 from posko_desktop.core.i18n import N_
 
 
@@ -275,6 +275,9 @@ def get_all(session: Session) -> dict[str, Any]:
 
 def put(session: Session, var: SettingVar, value: Any, actor_name: str, now: datetime) -> Any:
     value = _coerce(var, value)
+    for text in (value if isinstance(value, list) else [value]):
+        if isinstance(text, str):
+            check_text(text, var.key)
     row = session.get(Setting, var.key)
     if row is None:
         session.add(Setting(key=var.key, value=value, updated_at=now, updated_by=actor_name))

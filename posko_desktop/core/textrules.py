@@ -8,6 +8,7 @@ Stdlib and `core.i18n` only: no Qt, no database.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import TypeVar, overload
 
@@ -15,6 +16,22 @@ from posko_desktop.core.i18n import N_, _, current_language, gettext_in
 from posko_desktop.core.timeutil import to_wib
 
 T = TypeVar("T")
+
+# --- text coming in ----------------------------------------------------------------------
+
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def control_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first character no stored text may hold, as "U+XXXX": NUL and the other C0/C1
+    control characters (tab and line breaks too, unless `multiline`), U+FFFE/U+FFFF."""
+    for ch in text:
+        if multiline and ch in _LINE_BREAKS:
+            continue
+        if unicodedata.category(ch) == "Cc" or ch in "\ufffe\uffff":
+            return "U+{:04X}".format(ord(ch))
+    return None
+
 
 # --- spreadsheet cells -------------------------------------------------------------------
 
@@ -48,11 +65,14 @@ def _lang(lang: str | None) -> str:
     return lang or current_language()
 
 
+_SWAP = str.maketrans(",.", ".,")
+
+
 def _swap_separators(text: str, lang: str | None) -> str:
     """Python writes 1,234.5; Indonesian writes 1.234,5."""
     if _lang(lang) != "id":
         return text
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(_SWAP)
 
 
 def format_int(value: int, lang: str | None = None) -> str:

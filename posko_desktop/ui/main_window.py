@@ -1,5 +1,7 @@
 """The main window: incident log (filter bar, lazily paged table, detail pane) first, then
-the feature tabs from `ui.tabs.tab_factories()`. See `ui/tabs.py` for what tabs may use."""
+the feature tabs from `ui.tabs.tab_factories()`. The window is the tabs' `TabHost` and checks
+each tab against `FeatureTab` (both in `ui/tabs.py`); it owns the File menu's spreadsheet
+and backup entries."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -38,7 +41,7 @@ from shiboken6 import isValid
 from posko_desktop.core import i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.services import incidents, reference, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
@@ -81,24 +84,25 @@ class MainTabs(QTabWidget):
         self._holders[widget] = holder
         return self.addTab(holder, title)
 
-    def _outer(self, widget: QWidget | None) -> QWidget | None:
-        return self._holders.get(widget, widget) if widget is not None else None
+    def _outer(self, widget: QWidget) -> QWidget:
+        return self._holders.get(widget, widget)
 
     def _inner(self, widget: QWidget | None) -> QWidget | None:
         if isinstance(widget, QScrollArea) and widget in self._holders.values():
             return widget.widget()
         return widget
 
-    def indexOf(self, widget: QWidget) -> int:  # noqa: N802 - Qt name
+    def indexOf(self, widget: QWidget) -> int:
         return super().indexOf(self._outer(widget))
 
     def widget(self, index: int) -> QWidget | None:
         return self._inner(super().widget(index))
 
-    def currentWidget(self) -> QWidget | None:  # noqa: N802 - Qt name
+    # None when there is no tab, whatever PySide's stub says
+    def currentWidget(self) -> QWidget | None:  # type: ignore[override]
         return self._inner(super().currentWidget())
 
-    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt name
+    def setCurrentWidget(self, widget: QWidget) -> None:
         super().setCurrentWidget(self._outer(widget))
 
 
@@ -119,7 +123,7 @@ class IncidentLogTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         vheader = self.table.verticalHeader()
         vheader.hide()
-        # Fixed row height: never ResizeToContents on a million rows (TECH-NOTES).
+        # Fixed row height: ResizeToContents on the rows took 66 s over 100k rows.
         vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vheader.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
@@ -176,12 +180,11 @@ class MainWindow(QMainWindow):
         self.demo_dialog: DemoDataDialog | None = None
 
         self.tabs = MainTabs(self)
-        # Older callers used window._holders[tab]; prefer window.tabs.setCurrentWidget(tab).
-        self._holders = self.tabs._holders
         self.tabs.setObjectName("main_tabs")
         self.log = IncidentLogTab(self)
         self.tabs.addTab(self.log, "")
-        self.feature_tabs: list[QWidget] = []
+        self.feature_tabs: list[QWidget] = []  # each one a FeatureTab
+        self.automatic_backups: backup_ui.AutomaticBackups | None = None
         self.feature_tabs_ready = False
         self.setCentralWidget(self.tabs)
 
@@ -237,14 +240,23 @@ class MainWindow(QMainWindow):
         for factory in tabs.tab_factories():
             try:
                 widget = factory(self)
+                if not isinstance(widget, tabs.FeatureTab):
+                    raise TypeError("{w!r} lacks tab_title() or retranslate_ui()".format(w=widget))
+                self.tabs.add_scrolled(widget, widget.tab_title())
             except Exception:  # one broken feature tab must not take the log down
                 logger.exception("Tab factory %s failed", factory)
                 continue
             self.feature_tabs.append(widget)
-            self.tabs.add_scrolled(widget, widget.tab_title())  # type: ignore[attr-defined]
         self.feature_tabs_built.emit()
 
-    # --- contract used by feature tabs -------------------------------------------------
+    def start_automatic_backups(self) -> backup_ui.AutomaticBackups:
+        """The start-up check, interval backups and the backup at close (app start only)."""
+        if self.automatic_backups is None:
+            self.automatic_backups = backup_ui.AutomaticBackups(self, self.backup_controls)
+            self.automatic_backups.start()
+        return self.automatic_backups
+
+    # --- TabHost (ui/tabs.py): what tabs and menu parts use ------------------------------
 
     def show_incident_log(self, flt: IncidentFilter) -> None:
         self.tabs.setCurrentWidget(self.log)
@@ -271,8 +283,15 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.demo_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
-        spreadsheets.install_menu(self)  # Impor lembar kerja / Ekspor log / Simpan templat
-        backup_ui.install_menu(self)  # Cadangkan sekarang / Pulihkan… / Periksa; status bar
+        # Impor lembar kerja / Ekspor log / Simpan templat
+        self.spreadsheet_actions = spreadsheets.SpreadsheetActions(
+            self, lambda: self.log.filter_bar.filter())
+        _insert_group(self.file_menu, self.spreadsheet_actions.actions)
+        # Cadangkan sekarang / Pulihkan… / Periksa; the backup's age and the database state
+        self.backup_controls = backup_ui.BackupControls(self)
+        _insert_group(self.file_menu, self.backup_controls.actions)
+        for label in self.backup_controls.labels:
+            self.statusBar().addPermanentWidget(label)
 
         self.view_menu = bar.addMenu("")
         self.find_action = QAction(self)
@@ -318,9 +337,9 @@ class MainWindow(QMainWindow):
         self.log.retranslate_ui()
         for widget in self.feature_tabs:
             try:
-                widget.retranslate_ui()  # type: ignore[attr-defined]
-                self.tabs.setTabText(self.tabs.indexOf(widget),
-                                     widget.tab_title())  # type: ignore[attr-defined]
+                if isinstance(widget, tabs.FeatureTab):  # always (checked when mounted)
+                    widget.retranslate_ui()
+                    self.tabs.setTabText(self.tabs.indexOf(widget), widget.tab_title())
             except Exception:
                 logger.exception("Tab %s failed to retranslate", widget)
         self.db_label.setText(_("Database: {location}").format(location=self.ctx.db.display_location))
@@ -370,7 +389,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "incident":
+        if change.kind is ChangeKind.INCIDENT:
             self._refresh_timer.start()
             if self._current_id is not None and (
                     not change.ids or str(self._current_id) in change.ids):
@@ -492,7 +511,7 @@ class MainWindow(QMainWindow):
 
     # --- first paint, geometry, close --------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (not self._painted and event.type() == QEvent.Type.Paint
                 and watched is self.log.table.viewport() and self.log.model.first_page_ready):
             model = self.log.model
@@ -506,7 +525,18 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray | bytes):
             self.restoreGeometry(QByteArray(state))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+    def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.events.close()
         super().closeEvent(event)
+
+
+def _insert_group(menu: QMenu, actions: list[QAction]) -> None:
+    """Add `actions` to `menu` as a group (separated) before its last group (e.g. "Quit")."""
+    before = next((a for a in reversed(menu.actions()) if a.isSeparator()), None)
+    if before is None:
+        menu.addSeparator()
+        menu.addActions(actions)
+    else:
+        menu.insertActions(before, actions)
+        menu.insertSeparator(actions[0])

@@ -51,7 +51,7 @@ QT_STRINGS: dict[str, str] = {
 
 class CatalogueTranslator(QTranslator):
     def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str | None:  # noqa: ARG002 - Qt's signature
+                  n: int = -1) -> str | None:  # Qt's signature
         # None is a null QString: Qt then keeps its own English text ("" would blank it).
         if current_language() == "en":
             return None
@@ -63,5 +63,5 @@ class CatalogueTranslator(QTranslator):
             text = "&" + text
         return text
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+    def isEmpty(self) -> bool:
         return False

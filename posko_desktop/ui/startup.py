@@ -60,7 +60,7 @@ def open_or_rescue(location: str, backup_folder: Path,
     silently: a missing file with no backups around is a first start (the set-up wizard
     follows and creates it); otherwise the rescue dialog offers the newest verified
     backup, another backup or (missing/empty) a new database. None: the user quits."""
-    from posko_desktop.ui.backup.restore import start_up_rescue  # noqa: PLC0415 - rare path
+    from posko_desktop.ui.backup.restore import start_up_rescue  # rare path
 
     rescue = rescue or start_up_rescue
     folder = backup_folder

@@ -1,23 +1,66 @@
-"""The main window's tabs besides the incident log, in display order.
+"""The main window's tabs besides the incident log, in display order, and the two contracts
+between the window and the parts inside it.
 
-Each factory takes the `MainWindow` and returns a QWidget that has `tab_title() -> str`
-(translated) and `retranslate_ui()` (called after a language switch). The window gives
-tabs: `window.ctx` (AppContext), `window.runner` (TaskRunner), `window.events` (Qt signal
-`changed(object)` carrying core `Change`s), `window.show_incident_log(filter)`.
-Feature areas append their factory here (one line each).
+`TabHost` is what the window gives a tab (and the window's menu parts, e.g. the spreadsheet
+actions): the context, the task runner, core change events as a Qt signal, the incident log
+and the status bar. `FeatureTab` is what a tab gives the window: its translated title and
+a `retranslate_ui()` called after a language switch. A tab is a QWidget built by a factory
+`make_tab(host: TabHost)`; the window checks the widget against `FeatureTab` when it mounts
+it (a tab missing a method is logged and left out). Feature areas append their factory in
+`tab_factories` (one line each).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from posko_desktop.ui.main_window import MainWindow
+    from posko_desktop.core.context import AppContext
+    from posko_desktop.core.services.incidents import IncidentFilter
+    from posko_desktop.ui.events import QtEvents
+    from posko_desktop.ui.tasks import TaskRunner
 
-TabFactory = Callable[["MainWindow"], "QWidget"]
+
+class TabHost(Protocol):
+    """What the main window offers its tabs and menu parts."""
+
+    @property
+    def ctx(self) -> AppContext: ...
+
+    @property
+    def runner(self) -> TaskRunner: ...
+
+    @property
+    def events(self) -> QtEvents:
+        """`changed(Change)`: core change events, delivered on the GUI thread."""
+        ...
+
+    def show_incident_log(self, flt: IncidentFilter) -> None:
+        """Switch to the incident log, filtered."""
+        ...
+
+    def status_message(self, text: str) -> None:
+        """A short message in the status bar."""
+        ...
+
+
+@runtime_checkable
+class FeatureTab(Protocol):
+    """What a feature tab offers the window (besides being a QWidget)."""
+
+    def tab_title(self) -> str:
+        """The tab's title in the current language."""
+        ...
+
+    def retranslate_ui(self) -> None:
+        """Show every text in the current language again."""
+        ...
+
+
+TabFactory = Callable[[TabHost], "QWidget"]
 
 
 def tab_factories() -> list[TabFactory]:

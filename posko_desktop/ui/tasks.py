@@ -46,7 +46,7 @@ class Task(QRunnable):
             if self._with_progress:
                 kwargs["progress"] = self.progress
             result = self._fn(*self._args, **kwargs)
-        except BaseException as err:  # noqa: BLE001 - every failure must reach the GUI
+        except BaseException as err:  # every failure must reach the GUI
             if not isinstance(err, Cancelled):
                 logger.exception("Background task %s failed", getattr(self._fn, "__name__", self._fn))
             self.signals.failed.emit(err)
@@ -66,15 +66,15 @@ class TaskRunner(QObject):
         self._active: set[Task] = set()
 
     def run(self, fn: Callable[..., Any], *args: Any,
-            on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None,
+            on_done: Callable[[Any], object] | None = None,
+            on_error: Callable[[BaseException], object] | None = None,
             on_progress: Callable[[int, int, str], None] | None = None,
             with_progress: bool = False, **kwargs: Any) -> Task:
         task = Task(fn, args, kwargs, with_progress or on_progress is not None)
         if on_progress is not None:
             task.signals.progress.connect(on_progress)
 
-        def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
+        def finish(callback: Callable[[Any], object] | None, value: Any) -> None:
             self._active.discard(task)
             task.finished = True
             if not self._active:

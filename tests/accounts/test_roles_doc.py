@@ -21,9 +21,18 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import NotFoundError, PermissionDenied
-from posko_desktop.core.services import accounts, audit, settings_service, site_key, sync
+from posko_desktop.core.services import (
+    accounts,
+    audit,
+    audit_anchors,
+    audit_verify,
+    settings_service,
+    site_key,
+    sync,
+)
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Permission, Role, can
@@ -97,6 +106,10 @@ class World:
                           must_change_password=False)
         accounts.add_user(admin, "nonaktif", "Tidak-Aktif-Akun-1", "operator")
         accounts.disable_user(admin, "nonaktif")
+        with admin.db.write() as s:  # a report is not issued without its signer
+            for key, value in ((settings.SITREP_SIGNER_NAME, "Dr. Siti Aminah, M.Si."),
+                               (settings.SITREP_SIGNER_NIP, "19700101 199503 2 001")):
+                settings.put(s, key, value, "admin", admin.now())
 
 
 def _pending(name: str) -> Callable[[World, AppContext], Any] | None:
@@ -116,7 +129,8 @@ def _export_log(w: World, c: AppContext) -> Any:
 
 def _import_sheet(w: World, c: AppContext) -> Any:
     """An empty template: the permission check passes before the file is found empty."""
-    from posko_desktop.core.spreadsheets import import_spreadsheet, write_template
+    from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
+    from posko_desktop.core.spreadsheets import write_template
     from posko_desktop.core.spreadsheets.reader import SpreadsheetError
 
     path = write_template(w.admin, w.tmp / f"tpl-{uuid.uuid4().hex}.xlsx")
@@ -142,7 +156,8 @@ def _nihil(w: World, c: AppContext) -> Any:
 def _sitrep_issue(w: World, c: AppContext) -> Any:
     from posko_desktop.core.services import sitrep
 
-    return sitrep.issue(c, sitrep.default_options(w.admin, date(2024, 11, 27)))
+    return sitrep.issue(c, sitrep.default_options(w.admin, date(2024, 11, 27)),
+                        confirm_nihil=True)
 
 
 def _backup(w: World, c: AppContext) -> Any:
@@ -216,7 +231,10 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "settings.set": lambda w, c: settings_service.set(c, "accounts.max_failed_logins", 7),
     "settings.set_language": lambda w, c: settings_service.set(c, "ui.language", "en"),
     "audit.view": lambda w, c: audit.query(c, AuditFilter()),
-    "audit.verify": lambda w, c: audit.verify_chain(c),
+    "audit.verify": lambda w, c: (audit.verify_chain(c), audit_verify.verify(c, deep=True)),
+    "audit.anchors": lambda w, c: audit_anchors.held_anchors(c),
+    "audit.anchors_export": lambda w, c: audit_anchors.export_anchors(
+        c, "33.74", w.tmp / f"jangkar-{uuid.uuid4().hex}.json"),
     "audit.export": lambda w, c: audit.export(c, AuditFilter(), w.tmp / f"a-{uuid.uuid4().hex}.csv"),
     "data.export": _export_log,
     "data.export.sync": _sync_export,

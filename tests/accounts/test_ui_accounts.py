@@ -4,6 +4,7 @@ audit panels, idle lock that keeps the typed text of an open form."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
@@ -12,9 +13,10 @@ from sqlalchemy import select
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
 from posko_desktop.core.services import accounts, reference, settings_service, site_key
+from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.sync import keys
 from posko_desktop.paths import AppPaths
-from posko_desktop.ui.accounts import Permission, apply_permission, can
+from posko_desktop.ui.accounts import Permission, apply_permission, can, panels
 from posko_desktop.ui.accounts.dialogs import ChangePasswordDialog, LoginDialog
 from posko_desktop.ui.accounts.idle_lock import install_idle_lock
 from posko_desktop.ui.accounts.wizard import SetupWizard
@@ -229,8 +231,35 @@ def test_audit_panel_filters_verifies_and_exports(accounts_ctx, open_window, qtb
     conn.close()
     panel.verify()
     qtbot.waitUntil(lambda: panel.verify_result is not None, timeout=10_000)
-    assert not panel.verify_result.ok and panel.verify_result.first_bad_id == 3
+    assert not panel.verify_result.ok and panel.verify_result.chain.first_bad_id == 3
     assert "#3" in panel.status.text()
+
+
+def test_audit_panel_verify_shows_the_deep_check_and_partner_anchors(accounts_ctx, open_window,
+                                                                     qtbot, db_path, tmp_path,
+                                                                     monkeypatch):
+    """The window's Verify runs what `posko audit verify --deep [--anchors FILE]` runs."""
+    d = inc.create_incident(accounts_ctx, inc.IncidentInput(
+        regency_code="33.74", title="Hoaks logistik", category_code="A1", severity="sedang",
+        occurred_at=datetime(2024, 11, 26, 9, 0)))
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE incident SET title = 'Diubah di SQL' WHERE number = ?", (d.number,))
+    conn.commit()
+    conn.close()
+    window = open_window(accounts_ctx)
+    panel = accounts_tab(window).audit
+    qtbot.waitUntil(lambda: not panel.loading)
+    panel.verify()
+    qtbot.waitUntil(lambda: panel.verify_result is not None, timeout=10_000)
+    assert not panel.verify_result.ok and panel.verify_result.chain.ok
+    assert d.number in panel.status.text() and "title" in panel.status.text()
+    junk = tmp_path / "bukan-jangkar.json"
+    junk.write_text("{}")
+    shown: list[BaseException] = []
+    monkeypatch.setattr(panels, "show_error", lambda parent, err: shown.append(err))
+    panel.verify((str(junk),))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert "bukan-jangkar.json" in str(shown[0].text()) and panel.verify_button.isEnabled()
 
 
 def test_idle_lock_keeps_the_typed_text_and_unlocks_with_the_password(accounts_ctx, open_window,

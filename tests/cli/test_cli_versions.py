@@ -94,7 +94,7 @@ def test_update_without_if_version_keeps_what_changed_meanwhile(recorded, db_pat
     meanwhile: dict[str, object] = {"title": "Judul dari workstation A", "location": "Tembalang"}
     after_a: list[list[tuple]] = []
 
-    def read_then_other_saves(ctx, incident_id):  # noqa: ANN001, ANN202
+    def read_then_other_saves(ctx, incident_id):
         seen = real_get(ctx, incident_id)
         inc.update_incident(ani, incident_id, meanwhile, expected_version=seen.version)
         after_a.append(table(db_path))

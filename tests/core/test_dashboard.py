@@ -19,6 +19,7 @@ from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.periods import report_period
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import incidents as inc
+from posko_desktop.core.services import stats
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput
 from posko_desktop.core.timeutil import WIB
 
@@ -213,6 +214,22 @@ def test_admin_thresholds_change_the_level(ctx):
     with ctx.db.write() as s:
         settings.put(s, settings.LEVEL_THRESHOLDS["waspada"], 5, "admin", ctx.now())
     assert dash.situation_levels(ctx, at)["33.09"].level is Level.WASPADA
+
+
+def test_level_statistic_takes_the_context_clock(ctx):
+    """`stats.counts_by(ctx, "level")` (posko stats --by level) counts at the context's
+    "now" when no end day is given, never at the wall clock."""
+    for _ in range(13):
+        add(ctx, "33.01", datetime(2024, 11, 26, 12, 0), "tinggi")  # score 52 -> Rawan
+
+    def counts(moment: datetime) -> dict[str, int]:
+        return {r.key: r.count for r in stats.counts_by(at_clock(ctx, moment), "level")}
+
+    assert counts(datetime(2024, 11, 27, 7, 0, tzinfo=WIB)) == {
+        "kondusif": 34, "waspada": 0, "siaga": 0, "rawan": 1}
+    assert counts(datetime(2024, 12, 10, 7, 0, tzinfo=WIB))["kondusif"] == 35  # long after
+    rows = stats.counts_by(ctx, "level", date_to=date(2024, 11, 26))  # end of the 26th
+    assert {r.key: r.count for r in rows}["rawan"] == 1
 
 
 # --- early warning -------------------------------------------------------------------

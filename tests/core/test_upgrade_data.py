@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from posko_desktop.core.db.migrate import current_revision, head_revision
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.db.stamps import unpack
 from posko_desktop.core.domain import Actor
-from posko_desktop.core.services import sync
+from posko_desktop.core.services import audit_anchors, sync
 from posko_desktop.core.sync.package import PackageError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -31,6 +32,14 @@ DATABASES = {
     "posko-0007.sqlite3": ("0007", {"incident": 122, "followup": 316, "sync_base": 51,
                                     "sync_conflict": 1, "sync_package": 3, "user_account": 3,
                                     "audit_log": 25, "attachment": 1}),
+    "posko-0008.sqlite3": ("0008", {"incident": 122, "followup": 316, "sync_base": 51,
+                                    "sync_conflict": 1, "sync_package": 3, "user_account": 3,
+                                    "audit_log": 28, "attachment": 1, "site_key": 1,
+                                    "site_key_grant": 3, "user_key": 3}),
+    "posko-0009.sqlite3": ("0009", {"incident": 122, "followup": 316, "sync_base": 51,
+                                    "sync_conflict": 1, "sync_package": 3, "user_account": 3,
+                                    "audit_log": 28, "attachment": 1, "site_key": 1,
+                                    "site_key_grant": 3, "user_key": 3, "audit_anchor": 3}),
 }
 
 
@@ -50,7 +59,7 @@ def _stamps(conn: sqlite3.Connection) -> dict[str, list[dict[str, str]]]:
     }
 
 
-def _read(path: Path, what):  # noqa: ANN001, ANN202
+def _read(path: Path, what):
     conn = sqlite3.connect(path)
     try:
         return what(conn)
@@ -88,17 +97,20 @@ def test_upgrade_keeps_every_row_and_the_audit_trail(name, tmp_path, capsys, mon
     assert out["checked"] == after["audit_log"] + 1  # the old chain and this login, appended
 
 
-def test_package_of_the_current_format_imports_into_the_newest_schema(tmp_path):
+@pytest.mark.parametrize(("version", "province"), [(1, "posko-0007"), (2, "posko-0009")])
+def test_package_of_every_format_imports_into_the_newest_schema(tmp_path, version, province):
     """The package the regency office 33.22 made (tests/data/README.md) into the province
     database of the same run, upgraded to the newest schema: every record is recognised
-    (the province holds them all; its own records come back as it holds them), once."""
+    (the province holds them all; its own records come back as it holds them), once;
+    format 2's audit anchor is kept."""
     path = tmp_path / "province.sqlite3"
-    shutil.copy(DATA / "posko-0007.sqlite3", path)
+    shutil.copy(DATA / "{}.sqlite3".format(province), path)
+    package = DATA / "sync-format-{}.posko".format(version)
     db = open_database(path)
     try:
         ctx = AppContext(db, Actor("admin", "admin", "Admin"))
         before = sync.canonical_dump(ctx)
-        r = sync.import_package(ctx, DATA / "sync-format-1.posko")
+        r = sync.import_package(ctx, package)
         totals = r.totals()
         assert (totals.new, totals.conflicts) == (0, 0)
         assert totals.new + totals.updated + totals.unchanged == 122  # 121 + a tombstone
@@ -106,16 +118,44 @@ def test_package_of_the_current_format_imports_into_the_newest_schema(tmp_path):
         assert r.source_site == "33.22" and not r.already_imported
         dump = sync.canonical_dump(ctx)
         assert len(dump["incidents"]) == 122 and len(dump["followups"]) == 316
+        assert sum(i["deleted"] for i in dump["incidents"]) == 1
+        assert 'Baliho "paslon 02" dirusak \\ dicoret' in {i["title"] for i in dump["incidents"]}
         assert dump["followups"] == before["followups"]
-        assert sync.import_package(ctx, DATA / "sync-format-1.posko").already_imported
+        assert sync.import_package(ctx, package).already_imported
+        held = [(a.entry_id, a.entry_at is not None) for a in audit_anchors.held_anchors(ctx)]
+        assert held == ([] if version == 1 else [(31, True)])
     finally:
         db.dispose()
 
 
-def test_package_of_the_current_format_is_refused_by_a_province_without_its_records(ctx):
+@pytest.mark.parametrize("version", [1, 2])
+def test_package_of_every_format_is_refused_by_a_province_without_its_records(ctx, version):
     """A province that does not hold its own records the package relays back (a new
     database) refuses it: nobody may put records in a site's name."""
-    key = DATA / "sync-format-1.poskokey"
+    key = DATA / "sync-format-{}.poskokey".format(version)
     sync.trust_key(ctx, key, sync.inspect_key_file(key).short_fingerprint)
     with pytest.raises(PackageError, match="never sent|does not hold"):
-        sync.import_package(ctx, DATA / "sync-format-1.posko")
+        sync.import_package(ctx, DATA / "sync-format-{}.posko".format(version))
+
+
+def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, capsys,
+                                                                     monkeypatch):
+    """0008 -> 0009 (audit anchors): the new table is there and empty, nothing else moved;
+    the old trail verifies, with --deep too, and the upgraded site exports format 2."""
+    path = tmp_path / "posko-0008.sqlite3"
+    shutil.copy(DATA / "posko-0008.sqlite3", path)
+    before = _read(path, _rows)
+    assert "audit_anchor" not in before
+    open_database(path).dispose()
+    after = _read(path, _rows)
+    assert after == {**before, "audit_anchor": 0}
+    monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")
+    base = ["--db", str(path), "--lang", "en", "--user", "admin"]
+    assert main([*base, "audit", "verify", "--deep"]) == 0
+    assert "Records compared with the values the trail recorded: 3" in capsys.readouterr().out
+    out = tmp_path / "to-3322.posko"
+    assert main([*base, "export", "--to", "33.22", "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    # 33.22 last sent format 1 (it ran the 0008 version): it still gets format 1
+    assert manifest["format_version"] == 1 and "audit_anchor" not in manifest

@@ -130,7 +130,7 @@ class Forge:
                             return False
                     elif data != self.members[name]:
                         return False
-        except Exception:  # noqa: BLE001 - any failure to read means "must be refused"
+        except Exception:
             return False
         return True
 

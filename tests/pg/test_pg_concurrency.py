@@ -39,7 +39,7 @@ def _run_all(target, count: int) -> list[BaseException]:
         try:
             barrier.wait()
             target(k)
-        except BaseException as err:  # noqa: BLE001 - reported by the test
+        except BaseException as err:  # reported by the test
             errors.append(err)
 
     threads = [threading.Thread(target=run, args=(k,)) for k in range(count)]

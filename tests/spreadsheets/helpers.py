@@ -56,7 +56,7 @@ def dump(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables an import could touch, for 'unchanged' comparisons."""
     con = sqlite3.connect(db_path)
     try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()  # noqa: S608
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
                 for t in ("incident", "followup", "number_sequence", "local_site", "audit_log",
                           "audit_head")}
     finally:

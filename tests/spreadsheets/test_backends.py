@@ -7,14 +7,15 @@ import csv
 from sqlalchemy import text
 
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.core.spreadsheets import export_log, import_spreadsheet
+from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
+from posko_desktop.core.spreadsheets import export_log
 
 from .helpers import fill_template, row
 
 
 def _count(ctx, where: str = "TRUE") -> int:
     with ctx.db.engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT count(*) FROM incident WHERE {where}")).scalar())  # noqa: S608
+        return int(conn.execute(text(f"SELECT count(*) FROM incident WHERE {where}")).scalar())
 
 
 def test_import_export_round_trip_on_each_backend(any_ctx, tmp_path):

@@ -18,7 +18,8 @@ from posko_desktop.core.progress import Cancelled, Progress
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput
-from posko_desktop.core.spreadsheets import export_log, exporter, import_spreadsheet
+from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
+from posko_desktop.core.spreadsheets import export_log, exporter
 from posko_desktop.core.spreadsheets.exporter import ExportError
 from posko_desktop.core.spreadsheets.files import FileWriteError
 

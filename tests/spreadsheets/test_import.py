@@ -9,16 +9,14 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from posko_desktop.cli import main
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.progress import Cancelled, Progress
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import list_regencies
-from posko_desktop.core.spreadsheets import (
-    SpreadsheetError,
-    check_spreadsheet,
-    import_spreadsheet,
-)
+from posko_desktop.core.services.spreadsheet_import import check_spreadsheet, import_spreadsheet
+from posko_desktop.core.spreadsheets import SpreadsheetError, untrusted
 from posko_desktop.core.spreadsheets import reader as reader_module
 from posko_desktop.core.spreadsheets.values import CellProblem, RegencyMatcher, parse_wib_cell
 
@@ -329,7 +327,7 @@ def test_huge_file_is_refused_before_reading(ctx, tmp_path, db_path, monkeypatch
 
 
 def test_zip_bomb_is_refused(ctx, tmp_path, db_path, monkeypatch):
-    monkeypatch.setattr(reader_module, "MAX_UNZIPPED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(untrusted, "MAX_UNZIPPED_BYTES", 1024 * 1024)
     bomb = tmp_path / "bom.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/worksheets/sheet1.xml", b"\x00" * (4 * 1024 * 1024))
@@ -399,3 +397,100 @@ def test_cancel_rolls_back_the_whole_import(ctx, tmp_path, db_path):
     assert "Mengimpor baris" in seen
     assert dump(db_path) == before
     assert inc.count_incidents(ctx, IncidentFilter()) == 0
+
+
+# --- issue #14.6: hostile spreadsheets are refused with a clear message (exit 2) ---------
+
+
+def _xlsx_with_doctype(ctx, tmp_path, doctype: str, ref: str):
+    good = fill_template(ctx, tmp_path / "baik.xlsx", [row(title="Judul asli")])
+    bad = tmp_path / "entitas.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if b"Judul asli" in data:
+                text = data.decode()
+                end = text.index("?>") + 2 if text.startswith("<?xml") else 0
+                data = (text[:end] + doctype + text[end:]).replace(
+                    "Judul asli", ref + " Judul asli").encode()
+            dst.writestr(info, data)
+    return bad
+
+
+def test_xml_entity_bomb_and_external_entity_are_refused(ctx, tmp_path, db_path, capsys):
+    laughs = ('<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+              + "".join('<!ENTITY a{} "{}">'.format(i, ("&a{};".format(i - 1) if i else "&a;")
+                                                    * 10) for i in range(9)) + "]>")
+    bomb = _xlsx_with_doctype(ctx, tmp_path, laughs, "&a8;")
+    err = _refused(ctx, db_path, bomb, "document type declaration")
+    assert "xl/worksheets/sheet" in err.text_in("en")
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("KATA-SANDI-RAHASIA")
+    xxe = _xlsx_with_doctype(ctx, tmp_path, '<!DOCTYPE x [<!ENTITY e SYSTEM "{}">]>'.format(
+        secret.as_uri()), "&e;")
+    _refused(ctx, db_path, xxe, "document type declaration")
+    # The CLI: exit 2 and the translated message, no traceback
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "import-xlsx", str(bomb)]) == 2
+    assert "deklarasi tipe dokumen" in capsys.readouterr().err
+
+
+def test_zip_member_with_a_bomb_ratio_is_refused(ctx, tmp_path, db_path):
+    good = fill_template(ctx, tmp_path / "baik.xlsx", [row()])
+    bomb = tmp_path / "rasio.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data += b" " * (8 * 1024 * 1024)
+            dst.writestr(info, data)
+    _refused(ctx, db_path, bomb, "compressed bomb")
+
+
+def test_shift_jis_and_other_encodings_are_refused_not_imported_as_mojibake(ctx, tmp_path,
+                                                                               db_path):
+    for encoding, title in (("shift_jis", "選挙のデマ投票所"), ("euc_jp", "投票所のデマ"),
+                            ("cp1251", "Новости выборы")):
+        path = write_csv(tmp_path / "{}.csv".format(encoding), [row(title=title)], ";",
+                         encoding=encoding)
+        _refused(ctx, db_path, path, 'save it as "CSV UTF-8" and import it again')
+    mixed = tmp_path / "campur.csv"
+    mixed.write_bytes(write_csv(tmp_path / "a.csv", [row(title="Kafé baru")], ";",
+                                encoding="cp1252").read_bytes()
+                      + "33.74;27-11-2024 08.15;A1;Tinggi;Berita café – résumé;\r\n".encode())
+    _refused(ctx, db_path, mixed, "mixes UTF-8 with another encoding")
+
+
+def test_windows_1252_and_utf16_csv_still_import(ctx, tmp_path):
+    cp = write_csv(tmp_path / "excel.csv", [row(title="Hoaks “café” – tércoblos")], ";",
+                   encoding="cp1252")
+    utf16 = write_csv(tmp_path / "unicode.csv", [row(title="Hoaks 🗳️ TPS 5")], "\t",
+                      encoding="utf-16")
+    assert len(import_spreadsheet(ctx, cp).imported) == 1
+    assert len(import_spreadsheet(ctx, utf16).imported) == 1
+    titles = {d.title for d in inc.query_incidents(ctx, IncidentFilter()).rows}
+    assert titles == {"Hoaks “café” – tércoblos", "Hoaks 🗳️ TPS 5"}
+
+
+def test_unclosed_quote_is_refused_by_row_number(ctx, tmp_path, db_path):
+    path = write_csv(tmp_path / "kutip.csv", [row(title="Baris {}".format(i)) for i in range(5)],
+                     ",")
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace(",", ',"', 1)  # record 4 opens a quote nobody closes
+    path.write_text("\n".join(lines) + "\n")
+    err = _refused(ctx, db_path, path, "row 4 (line 4) opens a quote that is never closed")
+    assert err.params["row"] == 4
+    lines[5] = lines[5] + '"'  # closed two rows later: rows 5 would vanish into one cell
+    path.write_text("\n".join(lines) + "\n")
+    _refused(ctx, db_path, path, "row 4 (line 4) opens a quote that is never closed")
+    lines[5] = lines[5][:-1]
+    lines[3] = lines[3].replace(',"', ',"33.22" x', 1)
+    path.write_text("\n".join(lines) + "\n")
+    _refused(ctx, db_path, path, "row 4 (line 4) is not valid CSV")
+
+
+def test_nul_and_control_characters_in_a_csv_are_refused_by_row(ctx, tmp_path, db_path):
+    for char in ("\x00", "\x1b", "\x85"):
+        path = write_csv(tmp_path / "kendali.csv", [row(), row(title="Hoaks" + char + "x")], ";")
+        err = _refused(ctx, db_path, path, "row 3 (line 3) contains the control character")
+        assert err.params["char"] == "U+{:04X}".format(ord(char))

@@ -8,7 +8,8 @@ import openpyxl
 
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentFilter, SortKey
-from posko_desktop.core.spreadsheets import import_spreadsheet, write_template
+from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
+from posko_desktop.core.spreadsheets import write_template
 
 from .helpers import fill_template, row, sql
 

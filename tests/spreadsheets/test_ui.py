@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from posko_desktop.core import i18n
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.core.spreadsheets import check_spreadsheet
+from posko_desktop.core.services.spreadsheet_import import check_spreadsheet
 from posko_desktop.ui.main_window import MainWindow
 from posko_desktop.ui.spreadsheets import (
+    SpreadsheetActions,
     export_log,
-    install_menu,
     open_import_dialog,
     save_template,
 )
@@ -28,7 +28,7 @@ from .helpers import dump, fill_template, row, sql
 
 
 class Host(QMainWindow):
-    """What the spreadsheet UI needs from the main window."""
+    """What the spreadsheet UI needs from the main window (`SpreadsheetHost`)."""
 
     def __init__(self, ctx, runner):
         super().__init__()
@@ -117,8 +117,7 @@ def test_dialog_with_a_bad_file_shows_the_error_and_writes_nothing(host, qtbot, 
 def test_export_action_writes_the_filtered_log(host, qtbot, tmp_path, db_path):
     fill = fill_template(host.ctx, tmp_path / "ok.xlsx",
                          [row(), row(regency="Kota Semarang", title="Di kota")])
-    open_import_dialog(host, fill)
-    dialog = host.spreadsheet_import_dialog
+    dialog = open_import_dialog(host, fill)
     _wait_idle(qtbot, dialog)
     with qtbot.waitSignal(dialog.imported, timeout=10_000):
         dialog.import_all_button.click()
@@ -141,13 +140,10 @@ def test_save_template_runs_off_the_gui_thread(host, qtbot, tmp_path):
     assert openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames[1] == "Data Insiden"
 
 
-def test_menu_entries_go_into_the_file_menu_and_follow_the_language(host):
-    actions = install_menu(host)
-    texts = [a.text() for a in host.file_menu.actions()]
-    assert texts[:2] == ["Baru", ""]
-    assert texts[2:5] == ["&Impor lembar kerja (Excel/CSV)…", "E&kspor log (Excel/CSV)…",
-                          "Simpan &templat Excel…"]
-    assert texts[-1] == "Keluar"
+def test_menu_entries_follow_the_language(host):
+    actions = SpreadsheetActions(host, IncidentFilter)
+    assert [a.text() for a in actions.actions] == [
+        "&Impor lembar kerja (Excel/CSV)…", "E&kspor log (Excel/CSV)…", "Simpan &templat Excel…"]
     i18n.set_language("en")
     assert actions.import_action.text() == "&Import spreadsheet (Excel/CSV)…"
 
@@ -170,6 +166,7 @@ def test_menu_in_the_real_main_window(ctx, runner, qtbot, tmp_path):
     ours = ["action_import_spreadsheet", "action_export_log", "action_save_template"]
     start = names.index(ours[0])
     assert names[start:start + 3] == ours
+    assert window.file_menu.actions()[start - 1].isSeparator()  # a group of their own
     assert window.file_menu.actions()[-1] is window.quit_action
     assert window.spreadsheet_actions.import_action.text() == "&Impor lembar kerja (Excel/CSV)…"
     runner.wait(10_000)
@@ -191,7 +188,7 @@ def test_file_menu_import_and_filtered_export_in_the_real_window(ctx, runner, qt
     window = MainWindow(ctx, runner)
     qtbot.addWidget(window)
     window.spreadsheet_actions.import_action.trigger()
-    dialog = window.spreadsheet_import_dialog
+    dialog = window.spreadsheet_actions.import_dialog
     _wait_idle(qtbot, dialog)
     with qtbot.waitSignal(dialog.imported, timeout=10_000):
         dialog.import_all_button.click()

@@ -10,7 +10,7 @@ import zipfile
 from datetime import UTC, datetime
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from posko_desktop.core.db.models import FollowUp, Incident
 from posko_desktop.core.db.models_sync import SyncBase
@@ -33,6 +33,24 @@ TRICKY = ('Kutip "ganda" \\ garis\\miring /slash\ttab\nbaris\r\x01\x08\x0c\x1f\x
           "\u2028\u2029 é ü Ñ 中文 🗳️ </script> {\"json\": [1]}")
 
 
+def _older(site, model, record_id, **values):
+    """Text with control characters, as an older version stored it (the services refuse
+    them since #14.7; databases and packages from before may hold them)."""
+    with site.ctx.db.write() as s:
+        s.execute(update(model).where(model.id == record_id).values(**values))
+
+
+def _tricky_incident(site, **overrides):
+    d = add_incident(site, **{**overrides, "description": "x"})
+    _older(site, Incident, d.id, description=overrides.get("description", TRICKY))
+    return d
+
+
+def _tricky_note(site, incident_id, text_value):
+    note = inc.add_followup(site.ctx, incident_id, "x")
+    _older(site, FollowUp, note.id, text=text_value)
+
+
 def _lines(path, member):
     with zipfile.ZipFile(path) as z:
         return z.read(member).splitlines()
@@ -48,13 +66,13 @@ def _stored_time(value):
 
 def test_sqlite_export_records_are_the_stored_values(sites, tmp_path):
     prov, kab, kota = sites
-    a = add_incident(kab, description=TRICKY, location="Balai \"desa\" \\ Lerep")
-    inc.add_followup(kab.ctx, a.id, TRICKY)
+    a = _tricky_incident(kab, location="Balai \"desa\" \\ Lerep")
+    _tricky_note(kab, a.id, TRICKY)
     first = send(kab, prov, tmp_path)
     svc.import_package(prov.ctx, first)  # prov holds `a` with its sync base, via `first`
-    inc.add_followup(prov.ctx, a.id, "catatan provinsi \x02")
-    local = add_incident(prov, regency_code="33.74", description="lokal " + TRICKY,
-                         people_involved=None)
+    _tricky_note(prov, a.id, "catatan provinsi \x02")
+    local = _tricky_incident(prov, regency_code="33.74", description="lokal " + TRICKY,
+                             people_involved=None)
     gone = add_incident(prov, regency_code="33.74", title="Duplikat laporan")
     inc.set_deleted(prov.ctx, gone.id, True, "duplikat")
     pkg = send(prov, kota, tmp_path, full=True)
@@ -118,11 +136,12 @@ def test_sqlite_fast_path_gives_the_plain_paths_lines(sites, tmp_path):
     PostgreSQL) encodes, for every incident (live, tombstone, relayed, local) and
     follow-up, in the same order; and so for an incremental selection."""
     prov, kab, _ = sites
-    a = add_incident(kab, description=TRICKY, location="Balai \"desa\" \\ Lerep")
-    inc.add_followup(kab.ctx, a.id, TRICKY)
+    a = _tricky_incident(kab, location="Balai \"desa\" \\ Lerep")
+    _tricky_note(kab, a.id, TRICKY)
     svc.import_package(prov.ctx, send(kab, prov, tmp_path))
-    inc.add_followup(prov.ctx, a.id, "catatan provinsi \x02 🗳️")
-    add_incident(prov, regency_code="33.74", description="lokal " + TRICKY, people_involved=None)
+    _tricky_note(prov, a.id, "catatan provinsi \x02 🗳️")
+    _tricky_incident(prov, regency_code="33.74", description="lokal " + TRICKY,
+                     people_involved=None)
     gone = add_incident(prov, regency_code="33.74", title="Duplikat laporan")
     inc.set_deleted(prov.ctx, gone.id, True, "duplikat")
     with prov.ctx.db.read() as s:

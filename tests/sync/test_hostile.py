@@ -33,7 +33,7 @@ from .forge import jsonl, lines, resign
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def _edit(kind: str, change):  # noqa: ANN001, ANN202
+def _edit(kind: str, change):
     def members(m):
         rows = lines(m["records/" + kind + ".jsonl"])
         for r in rows:
@@ -49,7 +49,7 @@ def _stamp(millis: int, site: str = "33.22", counter: int = 0) -> str:
 # --- 1. future stamps ---------------------------------------------------------------------
 
 
-def _all_stamps(value: str):  # noqa: ANN202
+def _all_stamps(value: str):
     def change(r):
         r["field_stamps"] = dict.fromkeys(r["field_stamps"], value)
         r["mod_stamp"] = value
@@ -254,7 +254,7 @@ def _point_header(src: Path, out: Path, member: str, offset: int) -> Path:
     return out
 
 
-def _cli_import(site, path: Path, capsys) -> tuple[int, str]:  # noqa: ANN001
+def _cli_import(site, path: Path, capsys) -> tuple[int, str]:
     site.ctx.db.dispose()
     code = main(["--db", str(site.path), "--lang", "en", "--user", site.ctx.actor.username,
                  "import", str(path)])

@@ -120,10 +120,10 @@ def test_too_many_members(sites, package):
 
 def test_newer_format_version(sites, package, tmp_path):
     kab = sites[1]
-    path = resign(package, tmp_path / "v2.posko", kab.key,
-                  manifest=lambda d: d.update(format_version=2))
+    path = resign(package, tmp_path / "v3.posko", kab.key,
+                  manifest=lambda d: d.update(format_version=3))
     err = refused(sites[0], path)
-    assert "format paket 2" in err.text()
+    assert "format paket 3" in err.text()
 
 
 def test_malformed_json_record(sites, package, tmp_path):

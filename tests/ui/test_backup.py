@@ -16,7 +16,6 @@ from posko_desktop.core.backup import manifest as mf
 from posko_desktop.core.services import backup as backups
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.ui import backup as backup_ui
 from posko_desktop.ui import startup
 from posko_desktop.ui.backup.restore import restore_flow, start_up_rescue
 from tests.conftest import ADMIN
@@ -79,7 +78,7 @@ def test_the_status_bar_warns_when_the_newest_backup_is_older_than_the_interval(
 def test_automatic_backup_every_interval_and_at_close(ctx, make_window, qtbot, db_path):
     window = make_window()
     add(ctx, "Perlu dicadangkan")
-    auto = backup_ui.start_automatic(window)
+    auto = window.start_automatic_backups()
     auto.timer.stop()
     auto.scheduled()  # what the interval timer does
     qtbot.waitUntil(lambda: len(backups.list_backups(folder_of(db_path))) == 1, timeout=20_000)
@@ -93,7 +92,7 @@ def test_automatic_backup_every_interval_and_at_close(ctx, make_window, qtbot, d
 def test_nothing_changed_means_no_backup_at_close(ctx, make_window, qtbot, db_path):
     window = make_window()
     backups.create_backup(ctx)
-    auto = backup_ui.start_automatic(window)
+    auto = window.start_automatic_backups()
     window.close()
     qtbot.waitUntil(lambda: auto.close_done and not window.isVisible(), timeout=20_000)
     assert [b.manifest.kind for b in backups.list_backups(folder_of(db_path))] == [mf.MANUAL]

@@ -127,7 +127,7 @@ def test_a_new_incident_updates_the_counts(ctx, make_window, qtbot):
         hours_ago=0.5)
     # a refresh already running when the incident was saved reports the old counts first;
     # the tab then refreshes once more by itself
-    qtbot.waitUntil(lambda: tab.result.snapshot.series.total[-1] == before + 1, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.result.snapshot.series.total[-1] == before + 1, timeout=60_000)
     snap = tab.result.snapshot
     assert snap.series.total[-1] == before + 1
     assert any(t.code == "33.29" for t in snap.top)

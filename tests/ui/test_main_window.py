@@ -6,14 +6,21 @@ import uuid
 from datetime import date, datetime
 
 from PySide6.QtCore import QLocale, QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from posko_desktop.core import i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Actor, Status, allowed_transitions
-from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput, create_incident
+from posko_desktop.core.services.incidents import (
+    IncidentFilter,
+    IncidentInput,
+    count_incidents,
+    create_incident,
+)
 from posko_desktop.core.timeutil import WIB
+from posko_desktop.ui import tabs
 from posko_desktop.ui.models.incident_table import ROW_ROLE, Column
+from posko_desktop.ui.tabs import TabHost
 
 from .conftest import add, sql, wait_loaded
 
@@ -374,6 +381,42 @@ def test_feature_tabs_follow_the_tab_contract(window, qtbot):
         assert window.tabs.tabText(index) == widget.tab_title()
     window.show_incident_log(IncidentFilter())
     assert window.tabs.currentWidget() is window.log
+
+
+class CountTab(QWidget):
+    """A minimal feature tab: built from the TabHost alone."""
+
+    def __init__(self, host: TabHost) -> None:
+        super().__init__()
+        self.host = host
+        self.label = QLabel(self)
+        host.events.changed.connect(lambda _change: self.retranslate_ui())
+        self.retranslate_ui()
+
+    def tab_title(self) -> str:
+        return "Hitung"
+
+    def retranslate_ui(self) -> None:
+        self.label.setText(str(count_incidents(self.host.ctx, IncidentFilter())))
+
+
+def test_a_tab_breaking_the_contract_is_left_out_and_the_rest_work(ctx, make_window,
+                                                                  monkeypatch, qtbot):
+    """Tabs are mounted when they are `FeatureTab`s; a factory that fails or gives a widget
+    without `tab_title()`/`retranslate_ui()` is logged and left out, the log and the other
+    tabs stay."""
+
+    def broken(host: TabHost) -> QWidget:
+        raise RuntimeError("tab bug")
+
+    monkeypatch.setattr(tabs, "tab_factories", lambda: [broken, lambda host: QWidget(), CountTab])
+    window = make_window()
+    assert [type(t) for t in window.feature_tabs] == [CountTab]
+    assert window.tabs.count() == 2 and window.tabs.widget(0) is window.log
+    count_tab = window.feature_tabs[0]
+    assert window.tabs.tabText(1) == "Hitung" and count_tab.label.text() == "0"
+    add(ctx, "Dihitung oleh tab")
+    qtbot.waitUntil(lambda: count_tab.label.text() == "1", timeout=5_000)  # host.events
 
 
 def test_enter_on_a_row_opens_it_in_the_form(ctx, make_window, qtbot):

@@ -1,4 +1,4 @@
-"""TECH-NOTES, first section: PySide6 6.12.0 on Python 3.11 leaks a reference to None on
+"""docs/decisions.md, Platform: PySide6 6.12.0 on Python 3.11 leaks a reference to None on
 every void Qt call and aborts after ~200,000 calls. A desk app is open all day: a million
 void calls must leave None's reference count where it was."""
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -22,6 +22,9 @@ from posko_desktop.core.dashboard_data import SEVERITIES, Level
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.textrules import short_date
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ AVERAGE_COLOR = "#D55E00"
 REGENCY_LINE_COLORS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999")
 
 FONT_FAMILY = "DejaVu Sans"
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT_FAMILY],
     "font.size": 9,

@@ -7,9 +7,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -57,6 +57,11 @@ def sqlite_uri(file: Path, *, read_only: bool = False, immutable: bool = False) 
     silently re-created empty; `immutable` for a read-only medium without -wal/-shm."""
     uri = file.as_uri() + ("?mode=ro" if read_only else "?mode=rw")
     return uri + ("&immutable=1" if immutable else "")
+
+
+def sqlite_driver(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under an SQLAlchemy connection to an SQLite file."""
+    return cast(sqlite3.Connection, conn.connection.dbapi_connection)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIMEOUT_MS,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from posko_desktop.core.db.engine import BUSY_TIMEOUT_MS, PG_MIGRATE_LOCK, Datab
 from posko_desktop.core.db.files import create_private_file
 from posko_desktop.core.domain import DatabaseVersionError
 from posko_desktop.core.i18n import N_
+from posko_desktop.core.timeutil import to_wib, utcnow
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration. Opening a database already at this revision skips Alembic entirely
 # (importing it costs ~0.4 s of cold start); a test keeps this equal to the scripts' head.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 
 
 def alembic_config() -> Config:
@@ -173,8 +173,9 @@ def check_sqlite_file(path: Path, *, read_only: bool = False, immutable: bool = 
 
 
 def backup_sqlite(path: Path, suffix: str) -> Path:
-    """Consistent copy through SQLite's online backup API, next to the file (mode 0600)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    """Consistent copy through SQLite's online backup API, next to the file (mode 0600),
+    named with the WIB time (the backup before a migration: no context, so no ctx clock)."""
+    stamp = to_wib(utcnow()).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{suffix}.{stamp}.bak")
     create_private_file(target)
     src = sqlite3.connect(path)

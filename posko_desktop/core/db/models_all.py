@@ -3,6 +3,7 @@
 from posko_desktop.core.db import (
     models,  # noqa: F401
     models_accounts,  # noqa: F401
+    models_audit,  # noqa: F401
     models_dashboard,  # noqa: F401
     models_site_key,  # noqa: F401
     models_sitrep,  # noqa: F401

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal_column, or_, text
+from sqlalchemy import ColumnClause, ColumnElement, and_, false, literal_column, or_, text
 from sqlalchemy.exc import DBAPIError
 
 logger = logging.getLogger(__name__)
@@ -155,6 +156,22 @@ def _terms(query: str) -> list[str]:
     return [t for t in re.findall(r"\w+", query, flags=re.UNICODE) if t]
 
 
+def _literal(query: str) -> str | None:
+    """The text to find as it is, for a query without a single word (punctuation, emoji,
+    quotes, a dash …): the word index has no entry for those, and searching for no word
+    must not match every incident. "" for a query of only blanks and invisible characters
+    (spaces, zero-width space, direction marks): that matches nothing. None: a word query."""
+    if _terms(query):
+        return None
+    if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in query):
+        return ""
+    return query.strip()
+
+
+def _like_escaped(value: str) -> str:
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 # SQLite: a search with at least this many matches is only a membership test while the
 # query walks the index of its sort order (a page of 200 is found after a few thousand
 # index entries); a rarer one drives the query (its matches are looked up, then sorted).
@@ -172,7 +189,7 @@ def search_drives(session: Any, query: str) -> bool:
     when it matches fewer than DRIVE_BELOW incidents (counted up to that, < 10 ms)."""
     terms = _terms(query)
     if not terms or session.bind.dialect.name != "sqlite":
-        return True
+        return True  # a literal search (no words) is a scan either way
     found = session.execute(
         text("SELECT count(*) FROM (SELECT 1 FROM incident_fts WHERE incident_fts MATCH :q "
              "LIMIT :n)"), {"q": _fts_match(terms), "n": DRIVE_BELOW}).scalar_one()
@@ -181,22 +198,37 @@ def search_drives(session: Any, query: str) -> bool:
 
 def search_condition(dialect_name: str, query: str, incident: Any,
                      drive: bool = True) -> ColumnElement[bool] | None:
-    """A WHERE condition: all words of `query` (prefix match) somewhere in the text.
+    """A WHERE condition: all words of `query` (prefix match) somewhere in the text; a
+    query without words matches its literal text (`_literal`). None only for "" (no search).
     `drive=False` (SQLite): test membership only, so the query keeps its sort index."""
-    terms = _terms(query)
-    if not terms:
+    if not query:
         return None
+    literal = _literal(query)
+    if literal is not None:
+        return _literal_condition(dialect_name, literal, incident)
+    terms = _terms(query)
     if dialect_name == "sqlite":
         # `seq + 0` is not indexable: SQLite then builds the match set once and checks
         # each row of the walked index against it, instead of fetching every match.
-        key = incident.seq if drive else incident.seq + 0
+        key: ColumnElement[int] = incident.seq if drive else incident.seq + 0
         return key.in_(
             text("SELECT rowid FROM incident_fts WHERE incident_fts MATCH :fts_query").bindparams(
                 fts_query=_fts_match(terms)
             )
         )
     if dialect_name == "postgresql":
-        joined = literal_column(_PG_TEXT)
-        return and_(*(joined.ilike(f"%{t}%") for t in terms))
+        joined: ColumnClause[str] = literal_column(_PG_TEXT)
+        return and_(*(joined.ilike(_like_escaped(t), escape="\\") for t in terms))
     columns = [getattr(incident, c) for c in FTS_COLUMNS]
-    return and_(*(or_(*(c.ilike(f"%{t}%") for c in columns)) for t in terms))
+    return and_(*(or_(*(c.ilike(_like_escaped(t), escape="\\") for c in columns))
+                  for t in terms))
+
+
+def _literal_condition(dialect_name: str, literal: str, incident: Any) -> ColumnElement[bool]:
+    """The literal text anywhere in a searched column (a scan: such searches are rare)."""
+    if not literal:
+        return false()
+    pattern = _like_escaped(literal)
+    if dialect_name == "postgresql":
+        return literal_column(_PG_TEXT).ilike(pattern, escape="\\")
+    return or_(*(getattr(incident, c).ilike(pattern, escape="\\") for c in FTS_COLUMNS))

@@ -15,7 +15,7 @@ code that reads or writes the stored text itself uses `pack_text` / `unpack`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import orjson
 from sqlalchemy import JSON, TypeDecorator
@@ -67,6 +67,10 @@ def pack_text(stamps: Mapping[str, str]) -> str:
     return orjson.dumps(pack(stamps)).decode()
 
 
+@overload
+def unpack_stored(value: None) -> None: ...
+@overload
+def unpack_stored(value: str | bytes | Mapping[str, str]) -> dict[str, str]: ...
 def unpack_stored(value: Any) -> dict[str, str] | None:
     """Full stamps from a value read past the ORM (JSON text, or already decoded)."""
     if value is None:

@@ -5,7 +5,7 @@ table for long lists. No database access, no matplotlib (pdf_charts.py draws the
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +22,7 @@ from reportlab.platypus import Flowable, Paragraph
 from posko_desktop.core import palette
 from posko_desktop.core.dashboard_data import Level, ReportStatus
 from posko_desktop.core.domain import ReferralState, Severity, SourceType, Status
-from posko_desktop.core.reports.data import Paper
+from posko_desktop.core.reports.data import Counts, Paper
 from posko_desktop.core.reports.fonts import SANS, SERIF
 from posko_desktop.core.textrules import format_datetime, format_time
 from posko_desktop.core.timeutil import to_wib
@@ -105,6 +105,12 @@ def wrap_lines(text: str, width: float, font: str = SANS, size: float = LIST_SIZ
     if current:
         lines.append(current)
     return lines
+
+
+def count_of(part: str, key: str) -> Callable[[Counts], int]:
+    """Reads one key of a Counts mapping (`by_severity`, `by_group`): `count_of("by_severity",
+    "kritis")(counts)`."""
+    return lambda c: int(getattr(c, part).get(key, 0))
 
 
 def when(moment: datetime | None, lang: str) -> str:

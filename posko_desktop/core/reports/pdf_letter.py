@@ -140,9 +140,9 @@ def canvas_class(footer: Footer, sink: list[int], late: _Late,
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab API)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's own reset
 
         def save(self) -> None:
             total = len(self._pages)
@@ -159,7 +159,7 @@ def canvas_class(footer: Footer, sink: list[int], late: _Late,
             Canvas.save(self)
 
         def _furniture(self, page: int, total: int) -> None:
-            width, height = self._pagesize
+            width, height = self._pagesize  # type: ignore[attr-defined]
             left, right = 25 * mm, width - 20 * mm
             self.saveState()
             self.setStrokeColor(GRID)
@@ -319,7 +319,7 @@ class LetterRenderer:
                     raise ValueError("logo file too large")
                 ImageReader(io.BytesIO(data)).getSize()
                 return Image(io.BytesIO(data), width=size, height=size, kind="proportional")
-            except Exception as err:  # noqa: BLE001 - a bad logo must not stop the report
+            except Exception as err:  # a bad logo must not stop the report
                 logger.warning("Letterhead logo %s cannot be used (%s)", path, err)
         return None
 
@@ -400,7 +400,7 @@ class LetterRenderer:
         out.append(Spacer(1, 3 * mm))
         out.append(block)
         if d.tembusan:
-            items = [self.p("<u>{}</u>".format(esc(_("Copies to:"))), st.body)]
+            items: list[Flowable] = [self.p("<u>{}</u>".format(esc(_("Copies to:"))), st.body)]
             for i, t in enumerate(d.tembusan, start=1):
                 items.append(Paragraph(esc(t), ParagraphStyle(
                     "temb", parent=st.body, leftIndent=16, bulletIndent=0, spaceAfter=0),

@@ -54,6 +54,7 @@ from posko_desktop.core.reports.pdf_common import (
     SUB_BG,
     TOTAL_BG,
     WrapTable,
+    count_of,
     countdown_text,
     esc,
     grid_style,
@@ -249,12 +250,12 @@ class SitrepRenderer(LetterRenderer):
         rows.append([self.p(_("By severity"), st.cell_b), "", "", "", ""])
         for sev in SEVERITIES:
             sev_rows[len(rows)] = sev
-            add(severity_label(sev), lambda c, s=sev: c.by_severity.get(s, 0), indent=True)
+            add(severity_label(sev), count_of("by_severity", sev), indent=True)
         subheads.append(len(rows))
         rows.append([self.p(_("By category group"), st.cell_b), "", "", "", ""])
         for g in self.d.groups:
             add("{code}. {label}".format(code=g.code, label=g.label(self.lang)),
-                lambda c, code=g.code: c.by_group.get(code, 0), indent=True)
+                count_of("by_group", g.code), indent=True)
         w = self.width
         table = Table(rows, colWidths=[w * 0.40, w * 0.14, w * 0.15, w * 0.12, w * 0.19],
                       repeatRows=1)
@@ -338,9 +339,9 @@ class SitrepRenderer(LetterRenderer):
                     + [self.num(sum(totals.values())), "", ""])
         style += [("BACKGROUND", (0, r), (-1, r), TOTAL_BG),
                   ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.8)]
-        fixed = 8 * mm + 7 * 8 * mm + 12 * mm + 23 * mm + 25 * mm
+        fixed = 8 * mm + 7 * 8 * mm + 14 * mm + 22 * mm + 24 * mm
         table = Table(rows, repeatRows=1, colWidths=[8 * mm, self.width - fixed]
-                      + [8 * mm] * 7 + [12 * mm, 23 * mm, 25 * mm])
+                      + [8 * mm] * 7 + [14 * mm, 22 * mm, 24 * mm])
         table.setStyle(TableStyle(style))
         out.append(table)
         legend = "; ".join("<b>{c}</b> = {l}".format(c=g.code, l=esc(g.label(self.lang)))
@@ -546,7 +547,7 @@ class SitrepRenderer(LetterRenderer):
                 _("Severity"), _("Status"), _("Title"))]
             sev = {s: severity_label(s) for s in SEVERITIES}
             statuses: dict[str, str] = {}
-            fixed = [9 * mm, 26 * mm, 16 * mm, 26 * mm, 8 * mm, 15 * mm, 21 * mm]
+            fixed = [9 * mm, 25 * mm, 18 * mm, 25 * mm, 8 * mm, 17 * mm, 21 * mm]
             title_w = self.width - sum(fixed)
             body: list[list[str]] = []
             for i, r in enumerate(d.appendix, start=1):
@@ -575,7 +576,7 @@ class SitrepRenderer(LetterRenderer):
             _("Due (WIB)"), _("State"), _("Note"))]
         rows: list[list[str]] = []
         red: set[tuple[int, int]] = set()
-        fixed = [9 * mm, 24 * mm, 24 * mm, 24 * mm, 16 * mm, 16 * mm, 22 * mm]
+        fixed = [9 * mm, 24 * mm, 22 * mm, 22 * mm, 18 * mm, 18 * mm, 22 * mm]
         for i, ref in enumerate(d.referrals, start=1):
             state = referral_label(ref.state)
             if ref.overdue:

@@ -25,6 +25,7 @@ from posko_desktop.core.reports.fonts import SANS, register_fonts
 from posko_desktop.core.reports.pdf_common import (
     TOTAL_BG,
     WrapTable,
+    count_of,
     esc,
     grid_style,
     level_colors,
@@ -113,7 +114,7 @@ class WeeklyRenderer(LetterRenderer):
         add(_("of which resolved"), lambda c: c.resolved)
         add(_("of which rejected or not verifiable"), lambda c: c.closed_other)
         for sev in SEVERITIES:
-            add(severity_label(sev), lambda c, s=sev: c.by_severity.get(s, 0))
+            add(severity_label(sev), count_of("by_severity", sev))
         w = self.width
         return [self.p(_("1. Totals and change against the previous week"), st.section),
                 self.table(rows, [w * 0.46, w * 0.18, w * 0.18, w * 0.18],
@@ -166,9 +167,9 @@ class WeeklyRenderer(LetterRenderer):
                     + [self.num(d.week.new), ""])
         extra += [("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG),
                   ("FONT", (2, -1), (-1, -1), f"{SANS}-Bold", 7.8)]
-        fixed = 8 * mm + 7 * 8 * mm + 12 * mm + 28 * mm
+        fixed = 8 * mm + 7 * 8 * mm + 14 * mm + 28 * mm
         return [self.p(_("3. Regencies and cities"), st.section),
-                self.table(rows, [8 * mm, self.width - fixed] + [8 * mm] * 7 + [12 * mm, 28 * mm],
+                self.table(rows, [8 * mm, self.width - fixed] + [8 * mm] * 7 + [14 * mm, 28 * mm],
                            extra)]
 
     def categories(self) -> list[Flowable]:
@@ -176,7 +177,7 @@ class WeeklyRenderer(LetterRenderer):
         out: list[Flowable] = [self.p(_("4. Most frequent categories"), st.section)]
         if not d.top_categories:
             return out + [self.nihil()]
-        head = [self.p(h, st.head) for h in (_("Category"), _("Incidents"), _("Share"))]
+        head = [self.p(h, st.head) for h in (_("Category"), _("Total"), _("Share"))]
         rows: list[list[Any]] = [head]
         for c in d.top_categories:
             share = round(100 * c.n / d.week.new) if d.week.new else 0
@@ -194,7 +195,7 @@ class WeeklyRenderer(LetterRenderer):
             return out + [self.nihil()]
         head = [self.p(h, st.head_s) for h in (_("No."), _("Number"), _("Time (WIB)"),
                                                _("Regency/city"), _("Status"), _("Title"))]
-        fixed = [9 * mm, 26 * mm, 16 * mm, 28 * mm, 22 * mm]
+        fixed = [9 * mm, 26 * mm, 18 * mm, 27 * mm, 22 * mm]
         rows = [[str(i), r.number, when_short(r.occurred_at, self.lang), r.regency_name,
                  status_label(r.status), r.title] for i, r in enumerate(d.open_critical, start=1)]
         return out + [WrapTable(head, rows, fixed + [self.width - sum(fixed)], align="rlllll")]

@@ -25,8 +25,15 @@ from sqlalchemy.orm import Session
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
-from posko_desktop.core.domain import Actor, NotFoundError, PoskoError, StaleEdit, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.domain import (
+    Actor,
+    NotFoundError,
+    PoskoError,
+    StaleEdit,
+    ValidationError,
+    check_text,
+)
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.resources import resource_path
 from posko_desktop.core.services import audit, site_key
@@ -193,6 +200,10 @@ def generate_password() -> str:
 # --- helpers ---------------------------------------------------------------------------
 
 
+def _display_name(display_name: str) -> str:
+    return check_text((display_name or "").strip(), "display_name")[:120]
+
+
 def normalize_username(username: str) -> str:
     return (username or "").strip().lower()
 
@@ -291,7 +302,7 @@ def create_first_admin(ctx: AppContext, username: str, password: str,
         if (s.scalar(select(func.count()).select_from(UserAccount)) or 0) > 0:
             raise ValidationError(N_("User accounts already exist; log in as an administrator"),
                                   field="username")
-        user = UserAccount(username=name, display_name=(display_name or "").strip()[:120],
+        user = UserAccount(username=name, display_name=_display_name(display_name),
                            role=Role.ADMIN.value, password_hash=hashed,
                            must_change_password=False, active=True, failed_attempts=0,
                            locked=False, created_at=now, created_by=name, updated_at=now,
@@ -303,7 +314,7 @@ def create_first_admin(ctx: AppContext, username: str, password: str,
         site_key.on_first_admin(s, ctx, user, password, now)
         info = _info(user)
     logger.info("First administrator %s created", name)
-    ctx.bus.publish(Change("user", (name,)))
+    ctx.bus.publish(Change(ChangeKind.USER, (name,)))
     return info
 
 
@@ -321,7 +332,7 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
         if exists:
             raise ValidationError(N_("User {username} already exists"), field="username",
                                   username=name)
-        user = UserAccount(username=name, display_name=(display_name or "").strip()[:120],
+        user = UserAccount(username=name, display_name=_display_name(display_name),
                            role=role, password_hash=hashed,
                            must_change_password=must_change_password, active=True,
                            failed_attempts=0, locked=False, created_at=now,
@@ -334,7 +345,7 @@ def add_user(ctx: AppContext, username: str, password: str, role: str,
         site_key.on_user_added(s, ctx, user, password, now)
         info = _info(user)
     logger.info("User %s (%s) added by %s", name, role, ctx.actor.username)
-    ctx.bus.publish(Change("user", (name,)))
+    ctx.bus.publish(Change(ChangeKind.USER, (name,)))
     return info
 
 
@@ -365,7 +376,7 @@ def _update(ctx: AppContext, username: str, action: str, change: dict[str, objec
                      after=diff_after, at=now, detail=detail)
         info = _info(user)
     logger.info("%s: %s by %s", action, info.username, ctx.actor.username)
-    ctx.bus.publish(Change("user", (info.username,)))
+    ctx.bus.publish(Change(ChangeKind.USER, (info.username,)))
     return info
 
 
@@ -408,7 +419,7 @@ def set_role(ctx: AppContext, username: str, role: str, *,
 
 def set_display_name(ctx: AppContext, username: str, display_name: str, *,
                      expected_version: str | None = None) -> UserInfo:
-    return _update(ctx, username, "user.rename", {"display_name": (display_name or "").strip()[:120]},
+    return _update(ctx, username, "user.rename", {"display_name": _display_name(display_name)},
                    expected_version=expected_version)
 
 
@@ -457,7 +468,7 @@ def change_password(ctx: AppContext, old_password: str, new_password: str) -> Us
         site_key.on_password_change(s, ctx, user, old_password, new_password, now)
         info = _info(user)
     logger.info("User %s changed their password", name)
-    ctx.bus.publish(Change("user", (name,)))
+    ctx.bus.publish(Change(ChangeKind.USER, (name,)))
     return info
 
 

@@ -30,12 +30,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import LocalSite
-from posko_desktop.core.db.models_accounts import AuditEntry, AuditHead
+from posko_desktop.core.db.models_accounts import AuditEntry, AuditHead, UserAccount
 from posko_desktop.core.domain import Actor, Page, PoskoError, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -130,23 +130,51 @@ def _fields_of(entry: Any) -> dict[str, Any]:
 # --- writing -----------------------------------------------------------------------------
 
 
-def _head(session: Session) -> AuditHead:
+HEAD_MISSING = "audit.head_missing"  # written when the head row had been deleted
+
+
+def _head(session: Session, actor: Actor, at: datetime) -> AuditHead:
     """The head row, locked once per transaction (FOR UPDATE; SQLite's BEGIN IMMEDIATE
-    already holds the write lock), then kept in the session for the following entries."""
+    already holds the write lock), then kept in the session for the following entries.
+
+    Checked against the newest entry once per transaction, so that tampering never blocks
+    the writes (a login among them); `verify_chain` reports it: a head row deleted outside
+    the app is rebuilt and the rebuild is itself an entry (`HEAD_MISSING`); a row added at
+    the end outside the app is chained onto, not collided with."""
     cached = session.info.get("posko_audit_head")
     if cached is not None and cached[0] is session.get_transaction() and cached[1] in session:
         return cached[1]
     lock = session.get_bind().dialect.name != "sqlite"
     head = session.get(AuditHead, 1, with_for_update=lock or None)
-    if head is None:  # the migration inserts it; rebuilt from the last entry if someone removed it
-        last = session.execute(
-            select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-        ).first()
+    # one statement: the newest entry, and any entry that already claims the head's hash
+    # as its predecessor (none in an intact trail)
+    newest = select(func.max(AuditEntry.id)).scalar_subquery()
+    claim = AuditEntry.prev_hash == (head.last_hash if head is not None else GENESIS)
+    rows = session.execute(select(AuditEntry.id, AuditEntry.hash)
+                           .where(or_(AuditEntry.id == newest, claim))).all()
+    last = max(rows) if rows else None
+    missing = head is None
+    suspect = head is None or len(rows) > 1 or (
+        last is not None and (last[0], last[1]) != (head.last_id, head.last_hash))
+    if head is None:
         head = AuditHead(id=1, last_id=last[0] if last else 0,
                          last_hash=last[1] if last else GENESIS)
         session.add(head)
         logger.warning("audit_head row was missing; rebuilt at entry %s", head.last_id)
+    elif last is not None and last[0] > head.last_id:
+        logger.warning("Audit entries after the head (#%s) were added outside the app; the "
+                       "trail goes on after #%s", head.last_id, last[0])
+        head.last_id, head.last_hash = last[0], last[1]
+    if suspect and head.last_id and session.scalar(select(AuditEntry.id).where(
+            AuditEntry.prev_hash == head.last_hash).limit(1)) is not None:
+        # a forged row already claims that predecessor: link to a value no row claims,
+        # so the write goes through and the break stays visible to `verify_chain`
+        head.last_hash = hashlib.sha256(("relinked:" + head.last_hash).encode()).hexdigest()
     session.info["posko_audit_head"] = (session.get_transaction(), head)
+    if missing and last is not None:
+        record(session, actor, HEAD_MISSING, "audit", str(head.last_id), before=None,
+               after={"rebuilt_at": head.last_id}, at=at,
+               detail="the audit_head row was missing (deleted outside the app)")
     return head
 
 
@@ -159,7 +187,7 @@ def record(session: Session, actor: Actor, action: str, record_type: str, record
     package id in `detail`). `before`/`after` hold only the changed values; keys that look
     like passwords or secrets are replaced by "***".
     """
-    head = _head(session)
+    head = _head(session, actor, at)
     cached = session.info.get("posko_audit_site")
     if cached is not None and cached[0] is session.get_transaction():
         site = cached[1]
@@ -273,6 +301,10 @@ def verify_chain(ctx: AppContext, *, anchors: Iterable[str] = (),
                 fields = dict(zip(_FIELDS, row, strict=False))
                 entry_id, stored = fields["id"], row[-1]
                 bad = _check_entry(fields, stored, expected_id, expected_prev)
+                if bad is None and fields["action"] == HEAD_MISSING:
+                    bad = (N_("Audit entry #{id}: the trail's head row had been deleted outside "
+                              "the app (it was rebuilt at entry #{last}); entries at the end may "
+                              "have been removed before"), {"id": entry_id, "last": entry_id - 1})
                 if bad is not None:
                     reason, params = bad
                     return _fail(checked, entry_id, reason, **params)
@@ -284,7 +316,14 @@ def verify_chain(ctx: AppContext, *, anchors: Iterable[str] = (),
                 expected_id = entry_id + 1
             last_id = rows[-1][0]
             progress.report(checked, total, _("Checking the audit trail"))
-    if head is not None and (head.last_id != expected_id - 1 or head.last_hash != expected_prev):
+        if head is None:
+            return _fail(checked, None, N_("The audit trail's head row is missing (deleted "
+                                           "outside the app): entries at the end may have been "
+                                           "removed"))
+        if checked == 0 and _holds_records(s):
+            return _fail(0, None, N_("The audit trail is empty although the database holds "
+                                     "user accounts: it was wiped"))
+    if head.last_id != expected_id - 1 or head.last_hash != expected_prev:
         return _fail(checked, head.last_id,
                      N_("Entries at the end of the audit trail were removed: the trail stops at "
                         "#{last} but entry #{head} was written"),
@@ -295,6 +334,12 @@ def verify_chain(ctx: AppContext, *, anchors: Iterable[str] = (),
                          N_("Anchor {anchor} is not in the audit trail: the trail was rewritten "
                             "after it was printed"), anchor=prefix[:16])
     return VerifyResult(True, checked, last_hash=expected_prev)
+
+
+def _holds_records(s: Session) -> bool:
+    """A user account: accounts came with the trail (0005), and making one is audited
+    (incidents and packages may predate the trail in an upgraded database)."""
+    return bool(s.scalar(select(exists().where(UserAccount.id.is_not(None)))))
 
 
 def _check_entry(fields: dict[str, Any], stored_hash: str, expected_id: int,

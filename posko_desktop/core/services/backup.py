@@ -31,6 +31,7 @@ from posko_desktop.core.backup import pg_tools, retention, sqlite_copy
 from posko_desktop.core.backup.manifest import Manifest
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
+from posko_desktop.core.db.engine import sqlite_driver
 from posko_desktop.core.db.files import (
     create_private_file,
     fsync_dir,
@@ -44,7 +45,7 @@ from posko_desktop.core.db.files import (
 from posko_desktop.core.db.models import Incident, LocalSite
 from posko_desktop.core.db.models_accounts import AuditEntry
 from posko_desktop.core.domain import PoskoError, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
@@ -232,7 +233,7 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
     progress.report(100, 100, _("Done"))
     logger.info("Backup %s (%s, %d bytes, sha256 %s) of %s", target, kind, size, sha,
                 ctx.db.display_location)
-    ctx.bus.publish(Change("backup", (target.name,)))
+    ctx.bus.publish(Change(ChangeKind.BACKUP, (target.name,)))
     return BackupInfo(target, manifest)
 
 
@@ -316,7 +317,7 @@ def _snapshot(ctx: AppContext, tmp: Path,
 
     try:
         with ctx.db.engine.connect() as conn:
-            return sqlite_copy.copy_to_new_file(conn.connection.dbapi_connection, tmp, pages)
+            return sqlite_copy.copy_to_new_file(sqlite_driver(conn), tmp, pages)
     except (DBAPIError, sqlite3.Error) as err:
         if health.sqlite_error_name(err).startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
             damage = health.damaged(ctx.db.display_location, str(err))
@@ -326,7 +327,7 @@ def _snapshot(ctx: AppContext, tmp: Path,
 
 
 def _server_facts(ctx: AppContext) -> sqlite_copy.Facts:
-    from posko_desktop.core.db.migrate import current_revision  # noqa: PLC0415 - alembic is heavy
+    from posko_desktop.core.db.migrate import current_revision  # alembic is heavy
 
     with ctx.db.read() as s:
         site = s.execute(select(LocalSite.code, LocalSite.name)).first()

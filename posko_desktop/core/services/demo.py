@@ -12,8 +12,8 @@ from the simulated time and the seeded generator, stamps come from the simulated
 The simulated "now" is the end of `end_date` (00:00 WIB the day after), or the real clock
 when that is earlier (no incident is ever in the future).
 
-Speed (1,000,000 incidents in about 50 s on two cores; README, docs/decisions.md): a helper
-process generates while this one writes; rows are plain tuples inserted in chunks inside one
+Speed (1,000,000 incidents in about 50 s on two cores; README, docs/decisions.md): on
+SQLite a helper process generates while this one writes; rows are plain tuples inserted in chunks inside one
 write transaction (`Database.bulk_write`: bigger page cache, memory-mapped reads and, from
 the CLI with nobody else on the file, a rollback journal instead of WAL so the pages are
 written once). The full-text triggers are dropped and each chunk's rows are added to the
@@ -69,7 +69,7 @@ from posko_desktop.core.domain import (
     Status,
     ValidationError,
 )
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
@@ -463,7 +463,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                 *(x for a, b in zip(times, times[1:], strict=False)
                   for x in (b[0] - a[0], b[1] - a[1])))
     progress.report(written, incidents, _("Done"))
-    ctx.bus.publish(Change("incident", ()))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
     return written
 
 
@@ -542,9 +542,11 @@ def _produce(plan: _Plan, progress: Progress) -> Iterator[tuple[Any, ...]]:
     (the database writes overlap the generation), in this process otherwise. Same data."""
     # Only with fork (Linux) and only from a single-threaded process (the CLI): spawn would
     # re-run the caller's main module (main.py, a frozen app) in the helper, and forking a
-    # process with other threads (the GUI) is unsafe. Otherwise the generation runs here;
-    # the data is the same either way.
-    if (plan.incidents < PROCESS_THRESHOLD or (os.cpu_count() or 1) < 2
+    # process with other threads (the GUI) is unsafe. Only on SQLite: the rows for other
+    # databases hold UUID, datetime and dict values that marshal cannot carry, and with
+    # pickle the helper made PostgreSQL loads slower (docs/decisions.md). Otherwise the
+    # generation runs here; the data is the same either way.
+    if (plan.incidents < PROCESS_THRESHOLD or not plan.raw or (os.cpu_count() or 1) < 2
             or not sys.platform.startswith("linux") or threading.active_count() > 1):
         logger.info("Demo data: generated in this process")
         yield from _chunks(plan)
@@ -951,7 +953,7 @@ _STATUS = FollowUpKind.STATUS.value
 _REFERRAL = FollowUpKind.REFERRAL.value
 _REFERRAL_UPDATE = FollowUpKind.REFERRAL_UPDATE.value
 
-_SOURCE_TEXT = {
+_SOURCE_TEXT: dict[str, str] = {  # by SourceType (a str enum)
     SourceType.MEDIA_SOSIAL: "media sosial",
     SourceType.LAPANGAN: "petugas lapangan",
     SourceType.BAWASLU: "Panwascam",

@@ -7,9 +7,10 @@ import enum
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     Select,
     and_,
@@ -106,8 +107,11 @@ def _not_deleted(inc: Any = Incident) -> ColumnElement[bool]:
     return inc.seq.not_in(select(gone.seq).where(gone.deleted == true()))
 
 
-def apply_filter(stmt: Select[Any], flt: IncidentFilter, dialect: str,
-                 search_drives: bool = True, inc: Any = Incident) -> Select[Any]:
+AnySelect = TypeVar("AnySelect", bound=Select)  # a select of any columns
+
+
+def apply_filter(stmt: AnySelect, flt: IncidentFilter, dialect: str,
+                 search_drives: bool = True, inc: Any = Incident) -> AnySelect:
     """`flt` as WHERE conditions on `inc` (the incident table or an alias of a subquery
     over it); `search_drives`: see `search.search_condition`."""
     conds: list[Any] = []
@@ -139,7 +143,7 @@ def apply_filter(stmt: Select[Any], flt: IncidentFilter, dialect: str,
         conds.append(inc.occurred_at >= start)
     if end is not None:
         conds.append(inc.occurred_at < end)
-    if flt.text.strip():
+    if flt.text:  # blanks only are a search too: they match nothing (db/search.py)
         cond = search_condition(dialect, flt.text, inc, drive=search_drives)
         if cond is not None:
             conds.append(cond)
@@ -155,7 +159,7 @@ def apply_filter(stmt: Select[Any], flt: IncidentFilter, dialect: str,
 
 def count_incidents(ctx: AppContext, flt: IncidentFilter) -> int:
     with ctx.db.read() as s:
-        stmt = apply_filter(select(func.count()).select_from(Incident), flt, s.bind.dialect.name)
+        stmt = apply_filter(select(func.count()).select_from(Incident), flt, s.get_bind().dialect.name)
         return int(s.scalar(stmt) or 0)
 
 
@@ -186,7 +190,7 @@ WALK_BUDGET = 50_000
 def _sort_index_decides(s: Session, flt: IncidentFilter, sort: SortKey) -> bool:
     """SQLite, a sort key with its own index, and a filter that index can check by itself
     (regency, category, severity, status, dates; search text as well)."""
-    return (sort in _SORT_INDEXED and s.bind.dialect.name == "sqlite"
+    return (sort in _SORT_INDEXED and s.get_bind().dialect.name == "sqlite"
             and bool(flt.regencies or flt.categories or flt.severities or flt.statuses
                      or flt.date_from or flt.date_to)
             and not (flt.overdue_at or flt.deleted_only or flt.include_deleted))
@@ -216,8 +220,8 @@ def _page_seqs(s: Session, flt: IncidentFilter, sort: SortKey, descending: bool,
     keys = _order_keys(sort)
     drive = search.search_drives(s, flt.text)
     if not _sort_index_decides(s, flt, sort):
-        stmt = apply_filter(select(Incident.seq), flt, s.bind.dialect.name, drive)
-        if s.bind.dialect.name == "sqlite" and sort in _SORT_BY_TIME_WITHIN and (
+        stmt = apply_filter(select(Incident.seq), flt, s.get_bind().dialect.name, drive)
+        if s.get_bind().dialect.name == "sqlite" and sort in _SORT_BY_TIME_WITHIN and (
                 flt.date_from or flt.date_to):
             # Dates sorted by regency/category/severity/status: listing every value lets
             # SQLite read the (column, occurred_at) index one date range per value, in
@@ -238,7 +242,7 @@ def _page_seqs(s: Session, flt: IncidentFilter, sort: SortKey, descending: bool,
     matches = apply_filter(select(Incident.seq), flt, "sqlite", drive)
     if sort is not SortKey.NUMBER:
         matches = select(Incident.seq).where(Incident.seq.in_(matches))
-    by_value = [literal_column(f"+incident.{k.key}") for k in keys]
+    by_value: list[ColumnClause[Any]] = [literal_column(f"+incident.{k.key}") for k in keys]
     stmt = _ordered(matches, keys, descending, start_key).order_by(None)
     return stmt.order_by(*(k.desc() if descending else k.asc() for k in by_value)) \
         .offset(offset).limit(limit)
@@ -260,11 +264,11 @@ def query_incidents(ctx: AppContext, flt: IncidentFilter, sort: SortKey = SortKe
         stmt = (select(*cols).join(Regency, Regency.code == Incident.regency_code)
                 .where(Incident.seq.in_(page))
                 .order_by(*(k.desc() if descending else k.asc() for k in _order_keys(sort))))
-        rows = [IncidentRow(*r) for r in s.execute(stmt).all()]
+        rows = [IncidentRow(*tuple(r)) for r in s.execute(stmt).all()]
         total = -1
         if with_total:
             count = apply_filter(select(func.count()).select_from(Incident), flt,
-                                 s.bind.dialect.name)
+                                 s.get_bind().dialect.name)
             total = int(s.scalar(count) or 0)
         return Page(rows=rows, total=total, offset=offset)
 
@@ -278,7 +282,7 @@ def page_keys(ctx: AppContext, flt: IncidentFilter, sort: SortKey, descending: b
         keys = _order_keys(sort)
         number = func.row_number().over(
             order_by=[k.desc() if descending else k.asc() for k in keys]).label("row_number")
-        rows = apply_filter(select(*keys, number), flt, s.bind.dialect.name,
+        rows = apply_filter(select(*keys, number), flt, s.get_bind().dialect.name,
                             search.search_drives(s, flt.text)).subquery()
         stmt = (select(*(rows.c[k.key] for k in keys))
                 .where((rows.c.row_number - 1) % every == 0).order_by(rows.c.row_number))

@@ -42,9 +42,11 @@ from posko_desktop.core.domain import (
     ValidationError,
     ValidationErrors,
     allowed_transitions,
+    check_text,
     find_transition,
+    text_problem,
 )
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename, sniff_mime
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
@@ -201,7 +203,10 @@ def validate_input(session: Session, data: IncidentInput, now: datetime) -> dict
     values["regency_code"] = code
 
     title = (data.title or "").strip()
-    if len(title) < 3:
+    control = text_problem(title, "title")
+    if control is not None:
+        errors.append(control)
+    elif len(title) < 3:
         errors.append(ValidationError(N_("The title needs at least 3 characters"), field="title"))
     elif len(title) > TITLE_MAX:
         errors.append(ValidationError(
@@ -248,7 +253,10 @@ def validate_input(session: Session, data: IncidentInput, now: datetime) -> dict
     for name, limit in (("kecamatan", 100), ("desa", 100), ("location", 200),
                         ("source_detail", 500), ("description", TEXT_MAX)):
         text = (getattr(data, name) or "").strip()
-        if len(text) > limit:
+        control = text_problem(text, name, multiline=name == "description")
+        if control is not None:
+            errors.append(control)
+        elif len(text) > limit:
             errors.append(ValidationError(
                 N_("At most {max} characters"), field=name, max=limit))
         values[name] = text
@@ -398,7 +406,7 @@ def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
                      before=None, after=_snapshot(inc), at=now)
         detail = _detail(s, inc)
     logger.info("Incident %s created by %s", detail.number, ctx.actor.username)
-    ctx.bus.publish(Change("incident", (str(detail.id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(detail.id),)))
     return detail
 
 
@@ -455,7 +463,7 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
                      before={k: before[k] for k in changed}, after=changed, at=now,
                      detail="base {v}".format(v=expected_version) if expected_version else "")
         detail = _detail(s, inc)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return detail
 
 
@@ -480,7 +488,7 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
                 number=inc.number, source=source.value, target=target_status.value)
         if not may_transition(ctx.actor, transition):
             require(ctx.actor, Permission.INCIDENT_VERIFY)
-        reason = (reason or "").strip()
+        reason = check_text((reason or "").strip(), "reason", multiline=True)
         if transition.needs_reason and not reason:
             raise ValidationError(N_("Give a reason for this change"), field="reason")
         if len(reason) > TEXT_MAX:
@@ -501,7 +509,7 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
         audit.record(s, ctx.actor, "incident.status", "incident", str(inc.id),
                      before={"status": source.value}, after={"status": target_status.value}, at=now)
         detail = _detail(s, inc)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return detail
 
 
@@ -580,6 +588,7 @@ def _referral_entries(s: Session, referral_id: uuid.UUID) -> list[FollowUp]:
 
 def _append(ctx: AppContext, incident_id: uuid.UUID, kind: FollowUpKind,
             check: Callable[[Session], None] | None = None, **values: Any) -> FollowUpEntry:
+    check_text(values.get("text") or "", "text", multiline=True)
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
@@ -601,7 +610,7 @@ def _append(ctx: AppContext, incident_id: uuid.UUID, kind: FollowUpKind,
                      before=None, after={"text": entry.text, "agency": entry.agency_code,
                                          "state": entry.referral_state}, at=now)
         result = _entry(entry)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return result
 
 
@@ -637,6 +646,7 @@ def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: 
     """Soft delete (a tombstone that syncs like any edit) or restore. With
     `expected_version`, refused (StaleEdit) when the incident changed since."""
     require(ctx.actor, Permission.INCIDENT_DELETE)
+    check_text(reason or "", "reason", multiline=True)
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
@@ -659,7 +669,7 @@ def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: 
                      "incident", str(inc.id), before={"deleted": not deleted},
                      after={"deleted": deleted, "reason": reason}, at=now)
         detail = _detail(s, inc)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return detail
 
 
@@ -693,7 +703,7 @@ def attach(ctx: AppContext, incident_id: uuid.UUID, filename: str, data: bytes) 
         audit.record(s, ctx.actor, "attachment.add", "incident", str(inc.id), before=None,
                      after={"filename": safe_name, "sha256": digest, "size": len(data)}, at=now)
         info = _attachment(att)
-    ctx.bus.publish(Change("incident", (str(incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
     return info
 
 

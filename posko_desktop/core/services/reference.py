@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models import Agency, Category, LocalSite, Regency
-from posko_desktop.core.domain import PROVINCE_CODE, RegencyKind, ValidationError
+from posko_desktop.core.domain import PROVINCE_CODE, RegencyKind, ValidationError, check_text
 from posko_desktop.core.i18n import N_, current_language
 
 
@@ -125,18 +125,24 @@ def site_or_none(ctx: AppContext) -> SiteInfo | None:
         return SiteInfo(site.code, site.name) if site else None
 
 
+def normalize_site_code(text: str) -> str:
+    """`33` or a regency code `33.xx` (also written `3374`); ValidationError otherwise."""
+    code = text.strip()
+    if code == PROVINCE_CODE:
+        return code
+    normal = normalize_regency_code(code)
+    if normal is None:
+        raise ValidationError(
+            N_("Site code {code} is neither the province (33) nor a regency code (33.xx)"),
+            field="site", code=code,
+        )
+    return normal
+
+
 def init_site(ctx: AppContext, code: str, name: str) -> SiteInfo:
     """Make this installation the province (`33`) or a regency office (`33.xx`)."""
-    code = code.strip()
-    if code != PROVINCE_CODE:
-        normal = normalize_regency_code(code)
-        if normal is None:
-            raise ValidationError(
-                N_("Site code {code} is neither the province (33) nor a regency code (33.xx)"),
-                field="site", code=code,
-            )
-        code = normal
-    name = name.strip()
+    code = normalize_site_code(code)
+    name = check_text(name.strip(), "site_name")
     if not name:
         raise ValidationError(N_("The site needs a name"), field="site_name")
     with ctx.db.write() as s:

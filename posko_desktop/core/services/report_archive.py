@@ -24,11 +24,18 @@ from uuid6 import uuid7
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models_sitrep import IssuedSitrep
-from posko_desktop.core.domain import NotFoundError, PoskoError, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.domain import NotFoundError, PoskoError, ValidationError, check_text
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.reports.data import Identity, Letterhead, ReportKind, Sifat, Signer
+from posko_desktop.core.reports.data import (
+    Identity,
+    Letterhead,
+    ReportKind,
+    Sifat,
+    Signer,
+    SitrepTexts,
+)
 from posko_desktop.core.services import audit
 from posko_desktop.core.timeutil import month_roman
 
@@ -123,6 +130,18 @@ def letter_parts(conf: dict[str, Any], sifat: str, subject: str
         str(conf[settings.REPORT_CLASSIFICATION_CODE.key]))
     tembusan = tuple(str(x) for x in conf[settings.SITREP_TEMBUSAN.key] if str(x).strip())
     return letterhead, signer, identity, tembusan
+
+
+def check_texts(texts: SitrepTexts | None) -> None:
+    """The edited texts hold no control characters (ValidationError; nothing is written)."""
+    if texts is None:
+        return
+    for line in texts.highlights or ():
+        check_text(line, "highlights", multiline=True)
+    for name in ("obstacles", "outlook", "conclusions"):
+        check_text(getattr(texts, name), name, multiline=True)
+    check_text(texts.sifat, "sifat")
+    check_text(texts.subject, "subject")
 
 
 def check_sifat(value: str) -> str:
@@ -230,7 +249,7 @@ def store(ctx: AppContext, job: Issuing, render: Callable[[str, datetime], tuple
             info = _info(row)
         logger.info("Report %s (%s) issued by %s (%s, %d pages)", number, job.kind,
                     ctx.actor.username, digest[:12], pages)
-        ctx.bus.publish(Change("sitrep", (str(info.id),)))
+        ctx.bus.publish(Change(ChangeKind.SITREP, (str(info.id),)))
         return info
     raise SitrepError(N_("Could not assign a sitrep number; try again"))
 
@@ -248,13 +267,17 @@ _INFO_COLUMNS = (IssuedSitrep.id, IssuedSitrep.number, IssuedSitrep.report_date,
                  IssuedSitrep.issued_at, IssuedSitrep.corrects, IssuedSitrep.options)
 
 
+def _info_of(row: tuple[Any, ...]) -> IssuedInfo:
+    return IssuedInfo(*row[:-1], kind_of(row[-1]))  # type: ignore[call-arg]  # 14 + kind
+
+
 def list_issued(ctx: AppContext, limit: int = 500, kind: str | None = None) -> list[IssuedInfo]:
     """Issued reports, newest first (without the PDF bytes); `kind` None: every kind."""
     with ctx.db.read() as s:
         rows = s.execute(select(*_INFO_COLUMNS)
                          .order_by(IssuedSitrep.issued_at.desc(), IssuedSitrep.seq.desc())
                          .limit(limit)).all()
-    out = [IssuedInfo(*r[:-1], kind=kind_of(r[-1])) for r in rows]
+    out = [_info_of(tuple(r)) for r in rows]
     return [i for i in out if kind is None or i.kind == kind]
 
 

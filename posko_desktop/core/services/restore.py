@@ -162,7 +162,7 @@ def _prepare_server(location: str, backup_file: Path, manifest: Manifest | None,
             live_site = backups.site_code_of(AppContext(db, Actor("", "", "")))
         finally:
             db.dispose()
-    except Exception as err:  # noqa: BLE001 - an unreachable or empty server has no site
+    except Exception as err:  # an unreachable or empty server has no site
         logger.info("Current site of %s unknown: %s", location, str(err))
     m = manifest
     progress.report(100, 100, _("Backup verified"))
@@ -186,7 +186,7 @@ def _check_schema(schema: str, backup_file: Path) -> None:
         raise RestoreError(N_("{path} is not a Posko Desk backup"), path=str(backup_file))
     if schema == SCHEMA_HEAD:
         return
-    from alembic.script import ScriptDirectory  # noqa: PLC0415 - deferred, heavy
+    from alembic.script import ScriptDirectory  # deferred, heavy
 
     known = {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if schema not in known:
@@ -304,7 +304,7 @@ def _pre_restore_copy(prepared: PreparedRestore, actor: Actor, now: datetime) ->
         return None
     try:
         db = Database(prepared.location, create=False)
-    except Exception as err:  # noqa: BLE001 - nothing to keep when it cannot even be opened
+    except Exception as err:  # nothing to keep when it cannot even be opened
         logger.warning("No pre-restore copy of %s: %s", prepared.location, str(err))
         return None
     try:

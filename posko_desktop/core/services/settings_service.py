@@ -20,7 +20,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Setting
 from posko_desktop.core.domain import StaleEdit, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
@@ -64,7 +64,7 @@ def get(ctx: AppContext, key: str) -> Any:
         return settings.get(s, var)
 
 
-def set(ctx: AppContext, key: str, value: Any, *,  # noqa: A001 - the brief's name
+def set(ctx: AppContext, key: str, value: Any, *,  # called as settings_service.set
         expected_version: str | None = None) -> Any:
     """Store one setting (validated against its declared type); returns the stored value.
     With `expected_version`, refused (StaleEdit, nothing written) when the stored value
@@ -83,7 +83,7 @@ def set(ctx: AppContext, key: str, value: Any, *,  # noqa: A001 - the brief's na
                          before={key: old}, after={key: new}, at=now)
     if old != new:
         logger.info("Setting %s changed by %s", key, ctx.actor.username)
-        ctx.bus.publish(Change("settings", (key,)))
+        ctx.bus.publish(Change(ChangeKind.SETTINGS, (key,)))
     return new
 
 

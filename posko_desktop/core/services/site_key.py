@@ -48,7 +48,7 @@ from posko_desktop.core.db.models_site_key import (
     UserKey,
 )
 from posko_desktop.core.domain import Actor, NotFoundError, PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, can, require
@@ -281,7 +281,7 @@ def after_password_reset(ctx: AppContext, username: str, new_password: str) -> N
         _new_user_key(s, user, new_password, now)
         _withdraw(s, user, ctx.actor, now)
         _grant_from_session(s, ctx, now)
-    ctx.bus.publish(Change("site_key", (username,)))
+    ctx.bus.publish(Change(ChangeKind.SITE_KEY, (username,)))
 
 
 def after_access_change(ctx: AppContext, username: str) -> None:
@@ -293,7 +293,7 @@ def after_access_change(ctx: AppContext, username: str) -> None:
             _withdraw(s, user, ctx.actor, now)
         else:
             _grant_from_session(s, ctx, now)
-    ctx.bus.publish(Change("site_key", (username,)))
+    ctx.bus.publish(Change(ChangeKind.SITE_KEY, (username,)))
 
 
 def _user(s: Session, username: str) -> UserAccount:
@@ -327,7 +327,7 @@ def create_new(ctx: AppContext) -> keys.PublicKeyInfo:
         _complete_grants(s, key, ctx.actor, now)
         info = keys.public_info(key, site.code, site.name)
     ctx.keyring.put(ctx.actor.username, key)
-    ctx.bus.publish(Change("site_key", (info.fingerprint,)))
+    ctx.bus.publish(Change(ChangeKind.SITE_KEY, (info.fingerprint,)))
     return info
 
 

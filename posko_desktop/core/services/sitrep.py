@@ -245,12 +245,12 @@ def _highlights(d: SitrepData) -> list[str]:
     levels = Counter(r.level for r in d.regency_rows)
     if d.is_province and levels:
         hot = [r.name for r in d.regency_rows if r.level == "rawan"]
-        text = _("Situation level: {rawan} Rawan, {siaga} Siaga, {waspada} Waspada, "
-                 "{kondusif} Kondusif.").format(
-            rawan=levels.get("rawan", 0), siaga=levels.get("siaga", 0),
-            waspada=levels.get("waspada", 0), kondusif=levels.get("kondusif", 0))
+        text = _("Situation level: {list}.").format(list=", ".join(
+            "{n} {label}".format(n=levels.get(lv.value, 0), label=lv.label)
+            for lv in reversed(Level)))
         if hot and len(hot) <= 8:
-            text += " " + _("Rawan: {names}.").format(names=", ".join(hot))
+            text += " " + _("{level}: {names}.").format(level=Level.RAWAN.label,
+                                                       names=", ".join(hot))
         out.append(text)
     if not d.is_province and d.regency_rows:
         row = d.regency_rows[0]
@@ -331,6 +331,7 @@ def issue(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = N
     Refused without a signer, or with an unconfirmed Nihil in F/H on a critical day."""
     require(ctx.actor, Permission.SITREP_ISSUE)
     options = check_options(options)
+    report_archive.check_texts(texts)
     corrects = report_archive.check_corrects(ctx, corrects)
     data = gather(ctx, options, texts, progress)
     check_issuable(data, confirm_nihil)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, true
@@ -50,13 +50,15 @@ class StatRow:
     count: int
 
 
-CountFn = Callable[[Session, "date | None", "date | None", "IncidentFilter | None"],
+# (session, first day, last day, filter, now): the rows of one dimension
+CountFn = Callable[[Session, "date | None", "date | None", "IncidentFilter | None", datetime],
                    list[StatRow]]
 DIMENSIONS: dict[str, CountFn] = {}
 
 
 def register_dimension(name: str, fn: CountFn) -> None:
-    """Add a `--by` dimension (e.g. the dashboard's situation level)."""
+    """Add a `--by` dimension (e.g. the dashboard's situation level,
+    `services/dashboard/levels.py`)."""
     DIMENSIONS[name] = fn
 
 
@@ -82,8 +84,9 @@ def counts_by(ctx: AppContext, by: str, date_from: date | None = None,
         flt = replace(flt, date_from=None, date_to=None)
         if flt.is_empty():
             flt = None
+    now = ctx.now()
     with ctx.db.read() as s:
-        return fn(s, date_from, date_to, flt)
+        return fn(s, date_from, date_to, flt, now)
 
 
 def total(rows: list[StatRow]) -> int:
@@ -131,7 +134,7 @@ def _count(s: Session, key: Any, values: list[Any] | None, date_from: date | Non
 
 
 def _by_regency(s: Session, date_from: date | None, date_to: date | None,
-                flt: IncidentFilter | None) -> list[StatRow]:
+                flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
     regs = regencies(s)
     counts = _count(s, Incident.regency_code, [r.code for r in regs], date_from, date_to, flt)
     return [StatRow(r.code, r.full_name, counts.get(r.code, 0)) for r in regs]
@@ -158,30 +161,30 @@ def _category_rows(s: Session, groups: bool, date_from: date | None, date_to: da
 
 
 def _by_category(s: Session, date_from: date | None, date_to: date | None,
-                 flt: IncidentFilter | None) -> list[StatRow]:
+                 flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
     return _category_rows(s, False, date_from, date_to, flt)
 
 
 def _by_group(s: Session, date_from: date | None, date_to: date | None,
-              flt: IncidentFilter | None) -> list[StatRow]:
+              flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
     return _category_rows(s, True, date_from, date_to, flt)
 
 
 def _by_severity(s: Session, date_from: date | None, date_to: date | None,
-                 flt: IncidentFilter | None) -> list[StatRow]:
+                 flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
     counts = _count(s, Incident.severity_rank, [sev.rank for sev in Severity], date_from,
                     date_to, flt)
     return [StatRow(sev.value, sev.label, counts.get(sev.rank, 0)) for sev in Severity]
 
 
 def _by_status(s: Session, date_from: date | None, date_to: date | None,
-               flt: IncidentFilter | None) -> list[StatRow]:
+               flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
     counts = _count(s, Incident.status, [st.value for st in Status], date_from, date_to, flt)
     return [StatRow(st.value, st.label, counts.get(st.value, 0)) for st in Status]
 
 
 def _by_day(s: Session, date_from: date | None, date_to: date | None,
-            flt: IncidentFilter | None) -> list[StatRow]:
+            flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
     counts = {(d if isinstance(d, date) else date.fromisoformat(str(d))): n
               for d, n in _count(s, Incident.occurred_date, None, date_from, date_to,
                                  flt).items()}

@@ -192,6 +192,7 @@ def issue(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = N
     Refused while the signer's name, position or NIP is empty."""
     require(ctx.actor, Permission.SITREP_ISSUE)
     options = check_options(options)
+    report_archive.check_texts(texts)
     corrects = report_archive.check_corrects(ctx, corrects)
     data = gather(ctx, options, texts, progress)
     report_archive.check_signer(data.signer)

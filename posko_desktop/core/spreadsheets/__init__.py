@@ -1,13 +1,13 @@
-"""Spreadsheets for offices without the app: the Excel template, import (.xlsx/CSV) with a
-row-level report, and export of the (filtered) log to XLSX/CSV. See docs/spreadsheets.md."""
+"""Spreadsheets for offices without the app: the Excel template, reading and checking an
+import (.xlsx/CSV) with a row-level report (the import itself:
+`core/services/spreadsheet_import.py`), and export of the (filtered) log to XLSX/CSV.
+See docs/spreadsheets.md."""
 
 from posko_desktop.core.spreadsheets.exporter import ExportResult, export_log
 from posko_desktop.core.spreadsheets.importer import (
     ImportedRow,
     ImportReport,
     RowProblem,
-    check_spreadsheet,
-    import_spreadsheet,
 )
 from posko_desktop.core.spreadsheets.reader import SpreadsheetError
 from posko_desktop.core.spreadsheets.template import write_template
@@ -18,8 +18,6 @@ __all__ = [
     "ImportedRow",
     "RowProblem",
     "SpreadsheetError",
-    "check_spreadsheet",
     "export_log",
-    "import_spreadsheet",
     "write_template",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import enum
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -126,7 +126,7 @@ def export_log(ctx: AppContext, flt: IncidentFilter, out: str | Path, fmt: str,
     return ExportResult(out, kind.value, count)
 
 
-def _rows(ctx: AppContext, flt: IncidentFilter) -> Iterator[list[Any]]:
+def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, None]:
     """Stream the matching incidents in one read transaction (a consistent snapshot),
     `BATCH` rows at a time: memory stays flat whatever the size of the log."""
     lang = current_language()
@@ -143,7 +143,7 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Iterator[list[Any]]:
             .join(Regency, Regency.code == Incident.regency_code)
             .join(Category, Category.code == Incident.category_code)
         )
-        stmt = incident_service.apply_filter(stmt, flt, s.bind.dialect.name)
+        stmt = incident_service.apply_filter(stmt, flt, s.get_bind().dialect.name)
         stmt = stmt.order_by(Incident.occurred_at.desc(), Incident.seq.desc())
         result = s.execute(stmt.execution_options(yield_per=BATCH))
         for r in result:
@@ -189,7 +189,7 @@ def _discard(ws: Any) -> None:
         try:
             if closer is not None:
                 closer()
-        except Exception:  # noqa: BLE001 - the stream is broken by design here
+        except Exception:  # the stream is broken by design here
             logger.debug("Discarding an unfinished sheet", exc_info=True)
 
 

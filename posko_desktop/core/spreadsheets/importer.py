@@ -1,9 +1,8 @@
-"""Import incidents from a filled-in template (.xlsx) or a CSV file.
+"""Read incidents from a filled-in template (.xlsx) or a CSV file and check them; the
+import itself (one write transaction) is `core/services/spreadsheet_import.py`.
 
 Every row is parsed and checked with the incident service's own validation; the report
 lists each problem by row (as Excel numbers it), column (as headed in the file) and text.
-By default nothing is written while any row is wrong; with `valid_rows_only` the valid rows
-are written and the others reported. The whole import is one transaction.
 
 Re-import: each row gets a key (SHA-256 of its normalised content and the file's own
 reference number) kept in the incident's source detail as ``xlsx:<key>``; a row whose key
@@ -18,33 +17,26 @@ import logging
 import re
 import uuid
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from uuid6 import uuid7
 
-from posko_desktop.core.context import AppContext, local_site
-from posko_desktop.core.db.models import Category, FollowUp, Incident, NumberSequence, Regency
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.models import Incident
 from posko_desktop.core.domain import (
-    FollowUpKind,
-    Severity,
     SourceType,
     Status,
     ValidationErrors,
 )
-from posko_desktop.core.events import Change
-from posko_desktop.core.hlc import next_stamp
 from posko_desktop.core.i18n import N_, _, gettext_in
-from posko_desktop.core.progress import NO_PROGRESS, Progress
-from posko_desktop.core.services import audit
+from posko_desktop.core.progress import Progress
 from posko_desktop.core.services import incidents as incident_service
-from posko_desktop.core.services.authz import Permission, can, require
-from posko_desktop.core.services.incidents import EDITABLE_FIELDS, IncidentInput
+from posko_desktop.core.services.authz import Permission, can
+from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.services.reference import categories, regencies
 from posko_desktop.core.spreadsheets.columns import COLUMN_BY_KEY, COLUMNS, FIELD_TO_COLUMN
 from posko_desktop.core.spreadsheets.reader import Sheet, SheetRow, SpreadsheetError, read_sheet
@@ -60,7 +52,6 @@ from posko_desktop.core.spreadsheets.values import (
     parse_wib_cell,
 )
 from posko_desktop.core.textrules import format_int
-from posko_desktop.core.timeutil import wib_date
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +136,9 @@ class ImportReport:
 
 
 @dataclass
-class _Prepared:
+class PreparedRow:
+    """A checked row, ready to be written: the incident's values, status and row key."""
+
     row: int
     values: dict[str, Any]
     status: str
@@ -153,23 +146,8 @@ class _Prepared:
     incident_id: uuid.UUID | None = None  # from an export's "Incident ID" column
 
 
-def check_spreadsheet(ctx: AppContext, path: str | Path,
-                      progress: Progress = NO_PROGRESS) -> ImportReport:
-    """Read and validate without writing anything (the import dialog shows this report)."""
-    return _run(ctx, Path(path), valid_rows_only=False, dry_run=True, progress=progress)
-
-
-def import_spreadsheet(ctx: AppContext, path: str | Path, *, valid_rows_only: bool = False,
-                       progress: Progress = NO_PROGRESS) -> ImportReport:
-    """Import the rows; see the module docstring. Returns the report (also when blocked)."""
-    return _run(ctx, Path(path), valid_rows_only=valid_rows_only, dry_run=False,
-                progress=progress)
-
-
-def _run(ctx: AppContext, path: Path, *, valid_rows_only: bool, dry_run: bool,
-         progress: Progress) -> ImportReport:
-    require(ctx.actor, Permission.IMPORT)
-    require(ctx.actor, Permission.INCIDENT_CREATE)
+def read_rows(path: Path, progress: Progress) -> Sheet:
+    """The file's incident rows; an unreadable file or a sheet without rows is refused."""
     progress.report(0, 0, _("Reading {name}").format(name=path.name))
     try:
         sheet = read_sheet(path, progress)
@@ -179,45 +157,23 @@ def _run(ctx: AppContext, path: Path, *, valid_rows_only: bool, dry_run: bool,
     if not sheet.rows:
         raise SpreadsheetError(N_("Sheet \"{sheet}\" in {name} has no incident rows"),
                                sheet=sheet.sheet_name, name=sheet.file_name)
-    report = ImportReport(path.name, sheet.sheet_name, rows_total=len(sheet.rows),
-                          valid_rows_only=valid_rows_only, dry_run=dry_run)
-    now = ctx.now()
-    session_cm: AbstractContextManager[Session] = ctx.db.read() if dry_run else ctx.db.write()
-    with session_cm as s:
-        local_site(s)  # a database without a site is refused before any work
-        # Keep the reference rows alive: the session's identity map holds objects weakly,
-        # and the service's validation looks each one up per row.
-        pinned = [*s.scalars(select(Regency)), *s.scalars(select(Category))]
-        prepared = list(_evaluate(ctx, s, sheet, now, report, progress))
-        report.problems.sort(key=lambda p: (p.row, _COLUMN_ORDER.get(p.key, 99)))
-        new = _drop_known(s, prepared, report)
-        report.new_rows = len(new)
-        if dry_run or report.blocked:
-            logger.info("Spreadsheet %s checked: %d rows, %d with problems, %d new",
-                        path.name, report.rows_total, len(report.error_rows), len(new))
-            return report
-        total = len(new)
-        writer = _Writer(ctx, s, now, path.name)
-        with s.no_autoflush:  # one flush per batch, not one per row
-            for i, item in enumerate(new, 1):
-                inc = writer.insert(item)
-                report.imported.append(ImportedRow(item.row, inc.number, inc.id))
-                if i % 500 == 0:
-                    writer.flush()
-                    progress.report(i, total, _("Importing rows"))
-            writer.flush()
-        progress.check()  # a cancel at the very end still rolls everything back
-        del pinned
-    logger.info("Spreadsheet %s imported by %s: %d new, %d skipped, %d rows with problems",
-                path.name, ctx.actor.username, len(report.imported),
-                len(report.already_imported) + len(report.duplicates), len(report.error_rows))
-    if report.imported:
-        ctx.bus.publish(Change("incident", tuple(str(r.id) for r in report.imported)))
-    return report
+    return sheet
+
+
+def check_rows(ctx: AppContext, s: Session, sheet: Sheet, now: datetime,
+               report: ImportReport, progress: Progress) -> list[PreparedRow]:
+    """Parse and check every row inside the caller's transaction: fills the report's
+    problems (sorted by row and column), rows already imported and duplicates, and returns
+    the new rows to write."""
+    prepared = list(_evaluate(ctx, s, sheet, now, report, progress))
+    report.problems.sort(key=lambda p: (p.row, _COLUMN_ORDER.get(p.key, 99)))
+    new = _drop_known(s, prepared, report)
+    report.new_rows = len(new)
+    return new
 
 
 def _evaluate(ctx: AppContext, s: Session, sheet: Sheet, now: datetime, report: ImportReport,
-              progress: Progress) -> Iterator[_Prepared]:
+              progress: Progress) -> Iterator[PreparedRow]:
     regency_matcher = RegencyMatcher(regencies(s))
     category_matcher = CategoryMatcher(categories(s))
     may_set_status = can(ctx.actor, Permission.INCIDENT_VERIFY)
@@ -233,7 +189,7 @@ def _evaluate(ctx: AppContext, s: Session, sheet: Sheet, now: datetime, report: 
 
 def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
                   regency_matcher: RegencyMatcher, category_matcher: CategoryMatcher,
-                  may_set_status: bool, report: ImportReport) -> _Prepared | None:
+                  may_set_status: bool, report: ImportReport) -> PreparedRow | None:
     failed: set[str] = set()
 
     def problem(key: str, message: str, **params: Any) -> None:
@@ -285,7 +241,7 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
         incident_id: uuid.UUID | None = uuid.UUID(cell_text(row.values.get("incident_id")))
     except ValueError:
         incident_id = None
-    return _Prepared(row.number, values, status, row_key(ref, values, reported, status),
+    return PreparedRow(row.number, values, status, row_key(ref, values, reported, status),
                      incident_id)
 
 
@@ -317,7 +273,7 @@ def known_keys(s: Session) -> set[str]:
     return {detail[start:end] for detail in s.scalars(stmt)}
 
 
-def _known_ids(s: Session, prepared: list[_Prepared]) -> set[uuid.UUID]:
+def _known_ids(s: Session, prepared: list[PreparedRow]) -> set[uuid.UUID]:
     ids = [p.incident_id for p in prepared if p.incident_id is not None]
     found: set[uuid.UUID] = set()
     for i in range(0, len(ids), 500):
@@ -325,11 +281,11 @@ def _known_ids(s: Session, prepared: list[_Prepared]) -> set[uuid.UUID]:
     return found
 
 
-def _drop_known(s: Session, prepared: list[_Prepared], report: ImportReport) -> list[_Prepared]:
+def _drop_known(s: Session, prepared: list[PreparedRow], report: ImportReport) -> list[PreparedRow]:
     known = known_keys(s)
     known_ids = _known_ids(s, prepared)
     first_row: dict[str, int] = {}
-    new: list[_Prepared] = []
+    new: list[PreparedRow] = []
     for item in prepared:
         if item.key in known or item.incident_id in known_ids:
             report.already_imported.append(item.row)
@@ -339,81 +295,3 @@ def _drop_known(s: Session, prepared: list[_Prepared], report: ImportReport) -> 
             first_row[item.key] = item.row
             new.append(item)
     return new
-
-
-class _Writer:
-    """Writes the same record `incidents.create_incident` makes, inside the import's one
-    transaction (site, stamps and response hours looked up once, not per row)."""
-
-    def __init__(self, ctx: AppContext, s: Session, now: datetime, file_name: str) -> None:
-        self.ctx, self.s, self.now, self.file_name = ctx, s, now, file_name
-        self.site = local_site(s)
-        self.millis = int(now.timestamp() * 1000)
-        self.hours: dict[str, timedelta] = {}
-        self.followups: list[FollowUp] = []  # added after their incidents are flushed
-        # The number sequence must be a persistent row before the loop: a pending (unflushed)
-        # one is invisible to session.get under no_autoflush, and every row would start at 1.
-        sequence = s.get(NumberSequence, (self.site.code, now.year))
-        if sequence is None:
-            sequence = NumberSequence(site=self.site.code, year=now.year, last=0)
-            s.add(sequence)
-            s.flush()
-        self.sequence = sequence  # a strong reference: the identity map holds it weakly
-
-    def flush(self) -> None:
-        self.s.flush()
-        if self.followups:
-            self.s.add_all(self.followups)
-            self.followups.clear()
-            self.s.flush()
-
-    def stamp(self) -> str:
-        # as context.new_stamp, without re-reading the site row for every incident
-        stamp = next_stamp(self.site.last_stamp or None, self.millis, self.site.code)
-        self.site.last_stamp = stamp
-        return stamp
-
-    def respond_by(self, reported_at: datetime, severity: str) -> datetime:
-        if severity not in self.hours:
-            base = datetime(2024, 1, 1, tzinfo=UTC)
-            self.hours[severity] = incident_service.respond_by_time(self.s, base, severity) - base
-        return reported_at + self.hours[severity]
-
-    def insert(self, item: _Prepared) -> Incident:
-        ctx, s, now, site_code = self.ctx, self.s, self.now, self.site.code
-        values = dict(item.values)
-        detail = values["source_detail"]
-        values["source_detail"] = KEY_PREFIX + item.key + (" " + detail if detail else "")
-        stamp = self.stamp()
-        inc = Incident(
-            id=uuid7(),
-            number=incident_service.next_number(s, site_code, now.year),
-            origin_site=site_code,
-            occurred_date=wib_date(values["occurred_at"]),
-            severity_rank=Severity(values["severity"]).rank,
-            status=item.status,
-            recorded_by=ctx.actor.username,
-            created_at=now,
-            updated_at=now,
-            updated_by=ctx.actor.username,
-            respond_by=self.respond_by(values["reported_at"], values["severity"]),
-            responded_at=None if item.status == Status.BARU.value else now,
-            next_referral_due=None,
-            mod_stamp=stamp,
-            field_stamps={name: stamp for name in (*EDITABLE_FIELDS, "status", "deleted")},
-            deleted=False,
-            **values,
-        )
-        s.add(inc)
-        if item.status != Status.BARU.value:
-            text = gettext_in("id", N_("Status taken from spreadsheet {file}, row {row}")).format(
-                file=self.file_name, row=item.row)
-            self.followups.append(FollowUp(
-                id=uuid7(), incident_id=inc.id, created_at=now, author=ctx.actor.username,
-                origin_site=site_code, kind=FollowUpKind.STATUS.value, text=text,
-                status_from=Status.BARU.value, status_to=item.status, mod_stamp=self.stamp(),
-            ))
-        audit.record(s, ctx.actor, "incident.import", "incident", str(inc.id), before=None,
-                     after={name: getattr(inc, name) for name in (*EDITABLE_FIELDS, "status")},
-                     at=now, detail="{file}:{row}".format(file=self.file_name, row=item.row))
-        return inc

@@ -6,8 +6,6 @@ raise `SpreadsheetError`; row-level problems are the importer's business.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -27,21 +25,23 @@ from posko_desktop.core.spreadsheets.columns import (
     data_sheet_names,
     match_header,
 )
+from posko_desktop.core.spreadsheets.untrusted import (
+    CsvRecords,
+    SpreadsheetError,
+    check_xlsx,
+    damaged,
+    decode_csv,
+    not_a_spreadsheet,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the file as it is on disk
-MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # all members of an .xlsx together
-MAX_ZIP_MEMBERS = 2_000
 MAX_ROWS = 20_000  # data rows per import
 HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 
 
 _NOT_CONTENT = frozenset({"ref", "incident_id"})  # a row with only these is an empty row
-
-
-class SpreadsheetError(PoskoError):
-    code = "spreadsheet"
 
 
 @dataclass
@@ -82,36 +82,23 @@ def read_sheet(path: str | Path, progress: Progress = NO_PROGRESS) -> Sheet:
             N_("{name} is an old Excel 97-2003 file (.xls); save it as .xlsx or CSV first"),
             name=name)
     if suffix in (".xlsx", ".xlsm"):
-        raise SpreadsheetError(N_("{name} is not an Excel workbook (.xlsx) or a CSV file"), name=name)
+        raise not_a_spreadsheet(name)
     return _read_csv(path, progress)
 
 
 # --- xlsx -------------------------------------------------------------------------------
 
 
-def _check_zip(path: Path) -> None:
-    """Refuse zip bombs before openpyxl inflates anything (headers checked, rows limited)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as err:
-        raise SpreadsheetError(N_("{name} is not an Excel workbook (.xlsx) or a CSV file"),
-                               name=path.name) from err
-    total = sum(i.file_size for i in infos)
-    if len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNZIPPED_BYTES:
-        raise SpreadsheetError(
-            N_("{name} unpacks to more than {limit:.0f} MB; split it into smaller files"),
-            name=path.name, limit=MAX_UNZIPPED_BYTES / 1048576)
-
-
 def _read_xlsx(path: Path, progress: Progress) -> Sheet:
-    _check_zip(path)
+    check_xlsx(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         logger.warning("Cannot read %s as a workbook: %s", path, err)
-        raise SpreadsheetError(N_("{name} is not an Excel workbook (.xlsx) or a CSV file"),
-                               name=path.name) from err
+        raise not_a_spreadsheet(path.name) from err
+    except Exception as err:
+        logger.warning("Cannot read %s as a workbook", path, exc_info=True)
+        raise damaged(path.name) from err
     try:
         names = data_sheet_names()
         candidates = [ws for ws in wb.worksheets if ws.title in names]
@@ -130,11 +117,11 @@ def _read_xlsx(path: Path, progress: Progress) -> Sheet:
         raise SpreadsheetError(
             N_("{name} has no sheet with the template's header row (e.g. \"{header}\")"),
             name=path.name, header=gettext_in("id", COLUMN_BY_KEY["title"].header))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        if isinstance(err, PoskoError):
-            raise
-        logger.warning("Damaged workbook %s: %s", path, err)
-        raise SpreadsheetError(N_("{name} is damaged and cannot be read"), name=path.name) from err
+    except PoskoError:
+        raise
+    except Exception as err:
+        logger.warning("Damaged workbook %s", path, exc_info=True)
+        raise damaged(path.name) from err
     finally:
         wb.close()
 
@@ -143,14 +130,7 @@ def _read_xlsx(path: Path, progress: Progress) -> Sheet:
 
 
 def _read_csv(path: Path, progress: Progress) -> Sheet:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:65536]:
-        raise SpreadsheetError(N_("{name} is not an Excel workbook (.xlsx) or a CSV file"),
-                               name=path.name)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # "CSV" saved by Excel on Windows
+    text = decode_csv(path.read_bytes(), path.name)
     first_line = text.split("\n", 1)[0].strip()
     if first_line.lower().startswith("sep=") and len(first_line) == 5:
         # Excel's "sep=;" hint line: Excel hides it, so the header is still row 1
@@ -158,12 +138,9 @@ def _read_csv(path: Path, progress: Progress) -> Sheet:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     else:
         delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = iter([tuple(r) for r in reader])
-    except csv.Error as err:
-        raise SpreadsheetError(N_("{name} is not a valid CSV file: {error}"),
-                               name=path.name, error=str(err)) from err
+    records = CsvRecords(text, delimiter, path.name)
+    records.width = first_line.count(delimiter) + 1
+    rows = iter(records)
     found = _find_header(path.name, path.stem, rows)
     if found is None:
         raise SpreadsheetError(
@@ -171,6 +148,7 @@ def _read_csv(path: Path, progress: Progress) -> Sheet:
             name=path.name, header=gettext_in("id", COLUMN_BY_KEY["title"].header))
     if _missing(found[0]):
         _raise_missing(found[0])
+    records.width = max(found[1]) + 1  # the header's cells: what a swallowed row looks like
     return _collect(found[0], rows, found[1], progress)
 
 

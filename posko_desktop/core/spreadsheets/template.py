@@ -183,6 +183,7 @@ def _write_instructions(ws: Worksheet, lang: str, data_title: str, made_on: str)
         ws.cell(row=row, column=1, value=header_text(col, lang))
         ws.cell(row=row, column=2,
                 value=gettext_in(lang, N_("yes") if col.required else N_("no")))
-        hint = ws.cell(row=row, column=3, value=gettext_in(lang, col.hint))
+        hint_text = gettext_in(lang, col.hint)
+        hint = ws.cell(row=row, column=3, value=hint_text)
         hint.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row].height = 45 if len(hint.value or "") > 100 else 18
+        ws.row_dimensions[row].height = 45 if len(hint_text) > 100 else 18

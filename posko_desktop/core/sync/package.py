@@ -40,7 +40,7 @@ from posko_desktop.core.sync import keys, records
 logger = logging.getLogger(__name__)
 
 FORMAT = "posko-sync"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the manifest may carry `audit_anchor`
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 RECORD_FILES = {
@@ -291,7 +291,7 @@ class PackageReader:
         """In a forked helper process: read the very file opened (and checked) here through
         a handle of its own, so the parent's read position is never moved (Linux)."""
         self._inherited = self.zip  # kept open: closing it here must not touch the parent's
-        fh = open("/proc/self/fd/{fd}".format(fd=self.zip.fp.fileno()), "rb")  # type: ignore[union-attr]  # noqa: SIM115
+        fh = open("/proc/self/fd/{fd}".format(fd=self.zip.fp.fileno()), "rb")  # type: ignore[union-attr]
         self.zip = zipfile.ZipFile(fh)
         self.infos = {i.filename: i for i in self.zip.infolist()}
 
@@ -386,7 +386,7 @@ class PackageReader:
                                 "manifest"), member=missing[0][:120])
         self.member_entries = entries
         self._check_member_facts(doc)
-        return doc  # type: ignore[no-any-return]
+        return doc
 
     def _check_member_facts(self, doc: dict[str, Any]) -> None:
         """What the manifest says about the members: every record file is there (even

@@ -33,7 +33,7 @@ import marshal
 import multiprocessing
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -276,7 +276,7 @@ def scan_lines(scanner: Scanner, kind: str, first: int,
 
 
 def scan(reader: PackageReader, rules: Rules, kinds: Iterable[str],
-         share: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
+         share: dict[str, int] | None = None) -> Generator[tuple[Any, ...], None, None]:
     """The messages for the record files `kinds` (in this order; see the module doc).
     With `share` {kind: n}, every n-th batch of that kind comes unchecked as
     `("lines", kind, first line number, lines)` for the receiver to check itself
@@ -331,7 +331,7 @@ def _helper(reader: PackageReader, rules: Rules, kinds: list[str], share: dict[s
 
 
 def scan_in_helper(reader: PackageReader, rules: Rules, kinds: list[str],
-                   share: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
+                   share: dict[str, int] | None = None) -> Generator[tuple[Any, ...], None, None]:
     """`scan` in a forked helper process; the caller must have checked `helper_allowed`.
     A thread takes the helper's messages off the pipe as they come (up to `AHEAD_BYTES`
     waiting), so the helper keeps checking while the caller is busy elsewhere (building

@@ -3,8 +3,8 @@
 Other tabs hide or disable what the current role cannot do with `can()`:
 
     from posko_desktop.ui.accounts import can, Permission
-    button.setEnabled(can(window.ctx.actor, Permission.INCIDENT_VERIFY))
-    # or: apply_permission(button, window.ctx.actor, Permission.SITREP_ISSUE, hide=True)
+    button.setEnabled(can(host.ctx.actor, Permission.INCIDENT_VERIFY))
+    # or: apply_permission(button, host.ctx.actor, Permission.SITREP_ISSUE, hide=True)
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from posko_desktop.core.i18n import _
 from posko_desktop.core.services.authz import Permission, can
 
 if TYPE_CHECKING:
-    from posko_desktop.ui.main_window import MainWindow
+    from posko_desktop.ui.accounts.tab import AccountsTab
+    from posko_desktop.ui.tabs import TabHost
 
 __all__ = ["Permission", "apply_permission", "can", "make_tab"]
 
@@ -36,7 +37,7 @@ def apply_permission(widget: QWidget, actor: Actor, permission: Permission,
     return allowed
 
 
-def make_tab(window: MainWindow) -> QWidget:
-    from posko_desktop.ui.accounts.tab import AccountsTab  # noqa: PLC0415 - keeps Qt widgets lazy
+def make_tab(host: TabHost) -> AccountsTab:
+    from posko_desktop.ui.accounts.tab import AccountsTab  # keeps the panels' imports lazy
 
-    return AccountsTab(window)
+    return AccountsTab(host)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import accounts, settings_service
 from posko_desktop.ui.accounts.dialogs import error_label, password_edit
@@ -101,9 +101,10 @@ class LockCover(QFrame):
             self.password.clear()
             self.password.setFocus()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if watched is self.parent() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        parent = self.parentWidget()
+        if watched is parent and parent is not None and event.type() == QEvent.Type.Resize:
+            self.setGeometry(parent.rect())
             self.raise_()
         return False
 
@@ -147,7 +148,7 @@ class IdleLock(QObject):
             self.timer.stop()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "settings" and settings.IDLE_LOCK_MINUTES.key in change.ids:
+        if change.kind is ChangeKind.SETTINGS and settings.IDLE_LOCK_MINUTES.key in change.ids:
             QTimer.singleShot(0, self.apply_setting)  # the bus may call from a worker thread
 
     def _detach(self) -> None:
@@ -199,7 +200,9 @@ class IdleLock(QObject):
                 cover.show_error(err)
             return False
         for c in self.covers:
-            c.parentWidget().removeEventFilter(c)
+            parent = c.parentWidget()
+            if parent is not None:
+                parent.removeEventFilter(c)
             c.hide()
             c.deleteLater()
         self.covers = []
@@ -219,7 +222,7 @@ class IdleLock(QObject):
             node = node.parent()
         return False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if self.covers:
             if kind in _BLOCKED and not self._inside_cover(watched):

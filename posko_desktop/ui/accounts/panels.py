@@ -37,9 +37,10 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError, StaleEdit
 from posko_desktop.core.events import Change
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services import accounts, audit, settings_service
+from posko_desktop.core.services import accounts, audit, audit_verify, settings_service
 from posko_desktop.core.services.accounts import UserInfo
-from posko_desktop.core.services.audit import AuditFilter, AuditRow, VerifyResult
+from posko_desktop.core.services.audit import AuditFilter, AuditRow
+from posko_desktop.core.services.audit_verify import TrailReport
 from posko_desktop.core.services.authz import Permission, Role, can
 from posko_desktop.core.textrules import format_datetime, format_int
 from posko_desktop.ui.accounts.dialogs import (
@@ -284,13 +285,13 @@ class AuditModel(QAbstractTableModel):
         self.rows, self.total = list(rows), total
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.HEADERS
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -322,7 +323,7 @@ class AuditPanel(QWidget):
         self.ctx = ctx
         self.runner = runner
         self.loading = False
-        self.verify_result: VerifyResult | None = None
+        self.verify_result: TrailReport | None = None
         self.exported: int | None = None
         self.user = QComboBox(self)
         self.user.setObjectName("audit_user")
@@ -346,7 +347,10 @@ class AuditPanel(QWidget):
         self.record.returnPressed.connect(self.reload)
         self.verify_button = QPushButton(self)
         self.verify_button.setObjectName("audit_verify")
-        self.verify_button.clicked.connect(self.verify)
+        self.verify_button.clicked.connect(lambda: self.verify())
+        self.anchors_button = QPushButton(self)
+        self.anchors_button.setObjectName("audit_verify_anchors")
+        self.anchors_button.clicked.connect(self.ask_anchor_files)
         self.export_button = QPushButton(self)
         self.export_button.setObjectName("audit_export")
         self.export_button.clicked.connect(self.ask_export)
@@ -381,6 +385,7 @@ class AuditPanel(QWidget):
         filters.addWidget(self.search)
         actions = QHBoxLayout()
         actions.addWidget(self.verify_button)
+        actions.addWidget(self.anchors_button)
         actions.addWidget(self.export_button)
         actions.addWidget(self.progress)
         actions.addWidget(self.status, 1)
@@ -401,6 +406,7 @@ class AuditPanel(QWidget):
         self.use_period.setText(_("Period (WIB):"))
         self.search.setText(_("&Show"))
         self.verify_button.setText(_("&Verify the chain"))
+        self.anchors_button.setText(_("Verify against &partner anchors…"))
         self.export_button.setText(_("E&xport…"))
         self.more.setText(_("Show more"))
         self.record.setPlaceholderText(_("incident id, user name, setting…"))
@@ -475,25 +481,37 @@ class AuditPanel(QWidget):
         self.progress.setValue(done)
         self.status.setText(message)
 
-    def verify(self) -> None:
+    def verify(self, anchor_files: tuple[str, ...] = ()) -> None:
+        """`posko audit verify --deep [--anchors FILE …]`: the same checks, the same report."""
         self.verify_result = None
         self.verify_button.setEnabled(False)
+        self.anchors_button.setEnabled(False)
         self.status.setText(_("Checking the audit trail"))
-        self.runner.run(audit.verify_chain, self.ctx, on_progress=self._progress,
-                        on_done=self._verified, on_error=self._verify_failed)
+        self.runner.run(audit_verify.verify, self.ctx, anchor_files=anchor_files, deep=True,
+                        on_progress=self._progress, on_done=self._verified,
+                        on_error=self._verify_failed)
+
+    def ask_anchor_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, _("Anchors exported by a partner site"), "",
+            _("Audit anchors (*.json);;All files (*)"))
+        if paths:
+            self.verify(tuple(paths))
 
     def _verify_failed(self, err: BaseException) -> None:
         self.verify_button.setEnabled(True)
+        self.anchors_button.setEnabled(True)
         self._failed(err)
 
-    def _verified(self, result: VerifyResult) -> None:
+    def _verified(self, report: TrailReport) -> None:
         self.verify_button.setEnabled(True)
+        self.anchors_button.setEnabled(True)
         self.progress.hide()
-        self.verify_result = result
-        self.status.setStyleSheet("color: #1a7f37;" if result.ok else "color: #b2182b; "
+        self.verify_result = report
+        self.status.setStyleSheet("color: #1a7f37;" if report.ok else "color: #b2182b; "
                                   "font-weight: bold;")
-        self.status.setText(result.message())
-        if not result.ok and result.first_bad_id is not None:
+        self.status.setText("\n".join(report.lines()))
+        if not report.chain.ok and report.chain.first_bad_id is not None:
             self.record.clear()
             self.user.setCurrentText("")
             self.action.setCurrentText("")
@@ -576,8 +594,13 @@ class SettingsPanel(QWidget):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, col, item)
 
+    def _value_cell(self, row: int) -> QTableWidgetItem:
+        item = self.table.item(row, 1)
+        assert item is not None  # every row has its value cell (`refresh`)
+        return item
+
     def set_value_text(self, key: str, text: str) -> None:
-        self.table.item(self.keys.index(key), 1).setText(text)
+        self._value_cell(self.keys.index(key)).setText(text)
 
     def save_changes(self) -> int:
         """Store every value edited here (compared with what the table showed); returns how
@@ -586,7 +609,7 @@ class SettingsPanel(QWidget):
         shown is refused and the table reloads the current values."""
         changed = 0
         for row, key in enumerate(self.keys):
-            text = self.table.item(row, 1).text()
+            text = self._value_cell(row).text()
             shown = self.shown[key]
             if text == self._text(shown.value):
                 continue

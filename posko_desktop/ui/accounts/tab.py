@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
 from posko_desktop.ui.accounts.panels import (
     AuditPanel,
@@ -18,21 +18,21 @@ from posko_desktop.ui.accounts.panels import (
 )
 
 if TYPE_CHECKING:
-    from posko_desktop.ui.main_window import MainWindow
+    from posko_desktop.ui.tabs import TabHost
 
 
 class AccountsTab(QWidget):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, host: TabHost) -> None:
+        super().__init__()  # the main window's tab widget becomes the parent
         self.setObjectName("accounts_tab")
-        ctx = window.ctx
+        ctx = host.ctx
         self.inner = QTabWidget(self)
         self.inner.setObjectName("accounts_inner_tabs")
         self.me = MyAccountPanel(ctx, self)
         self.inner.addTab(self.me, "")
         shown = visible_panels(ctx)
         self.users: UsersPanel | None = UsersPanel(ctx, self) if shown["users"] else None
-        self.audit: AuditPanel | None = (AuditPanel(ctx, window.runner, self)
+        self.audit: AuditPanel | None = (AuditPanel(ctx, host.runner, self)
                                          if shown["audit"] else None)
         self.settings: SettingsPanel | None = (SettingsPanel(ctx, self)
                                                if shown["settings"] else None)
@@ -42,7 +42,7 @@ class AccountsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.inner)
-        window.events.changed.connect(self._on_change)
+        host.events.changed.connect(self._on_change)
         self.retranslate_ui()
 
     def tab_title(self) -> str:
@@ -63,9 +63,9 @@ class AccountsTab(QWidget):
             self.inner.setTabText(self.inner.indexOf(self.settings), _("Settings"))
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "user" and self.users is not None:
+        if change.kind is ChangeKind.USER and self.users is not None:
             self.users.refresh()
-        if change.kind == "settings" and self.settings is not None:
+        if change.kind is ChangeKind.SETTINGS and self.settings is not None:
             self.settings.refresh()
         if self.audit is not None:
             self.audit.on_change(change)

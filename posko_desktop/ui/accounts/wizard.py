@@ -83,7 +83,7 @@ class SitePage(QWizardPage):
         values = self.site_combo.values()
         return values[0] if values else ""
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt name
+    def validatePage(self) -> bool:
         if not self.name.text().strip():
             show_message(self.message, ValidationError(N_("The site needs a name")))
             return False
@@ -129,7 +129,7 @@ class AdminPage(QWizardPage):
             label.setText(text)
         self.demo.setText(_("Then load demo data (Muat data contoh) to try the app"))
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt name
+    def validatePage(self) -> bool:
         try:
             name = accounts.check_username(self.username.text())
             if self.password.text() != self.repeat.text():

@@ -1,21 +1,22 @@
 """Backups and the database's health in the window.
 
-`install_menu(window)` (one line in the main window): File → *Cadangkan sekarang* (back up
-now), *Pulihkan…* (restore), *Periksa basis data* (full check), and two status-bar labels:
-the age of the newest backup (a warning when it is older than the interval, or there is
-none) and the database's state when writes are refused (read-only, damaged).
+`BackupControls` (the main window owns one and puts its `actions` into its File menu):
+File → *Cadangkan sekarang* (back up now), *Pulihkan…* (restore), *Periksa basis data*
+(full check), and two status-bar labels: the age of the newest backup (a warning when it is
+older than the interval, or there is none) and the database's state when writes are
+refused (read-only, damaged).
 
-`start_automatic(window)` (app start-up only, so window tests do not back up on close):
-the quick check in the background after the log has painted, the full check or a backup
-every `backup.interval_minutes`, and a backup when the window closes (if anything
-changed). All work runs on the window's TaskRunner.
+`AutomaticBackups` (`MainWindow.start_automatic_backups()`, called by `app.py` only, so
+window tests do not back up on close): the quick check in the background after the log has
+painted, the full check or a backup every `backup.interval_minutes`, and a backup when the
+window closes (if anything changed). All work runs on the window's TaskRunner.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
@@ -24,16 +25,21 @@ from shiboken6 import isValid
 
 from posko_desktop.core import i18n
 from posko_desktop.core.backup.manifest import AUTO, CLOSE, MANUAL
+from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _, ngettext
-from posko_desktop.core.progress import Cancelled
+from posko_desktop.core.progress import Cancelled, Progress
 from posko_desktop.core.services import backup as backups
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.backup.progress import run_with_progress
 from posko_desktop.ui.backup.restore import restore_flow
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.tasks import Task
+
+if TYPE_CHECKING:
+    from posko_desktop.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +63,14 @@ def age_text(minutes: int) -> str:
 
 
 class BackupControls(QObject):
-    """The File menu entries and the status-bar labels."""
+    """The File menu entries (`actions`) and the status-bar labels (`labels`)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.status: backups.BackupStatus | None = None
         self.restored = False
+        self.damage_box: QMessageBox | None = None
         self.backup_action = QAction(window)
         self.backup_action.setObjectName("action_backup_now")
         self.backup_action.triggered.connect(self.backup_now)
@@ -78,9 +85,8 @@ class BackupControls(QObject):
         self.state_label = QLabel(window)
         self.state_label.setObjectName("status_db_state")
         self.state_label.setStyleSheet(WARNING_STYLE)
-        for label in (self.state_label, self.age_label):
+        for label in self.labels:
             label.setContentsMargins(8, 0, 8, 0)
-            window.statusBar().addPermanentWidget(label)
         self._tick = QTimer(self)
         self._tick.setInterval(60_000)
         self._tick.timeout.connect(self.show_age)
@@ -95,7 +101,11 @@ class BackupControls(QObject):
         return [self.backup_action, self.restore_action, self.check_action]
 
     @property
-    def ctx(self) -> Any:
+    def labels(self) -> list[QLabel]:
+        return [self.state_label, self.age_label]
+
+    @property
+    def ctx(self) -> AppContext:
         return self.window.ctx
 
     def retranslate_ui(self) -> None:
@@ -155,7 +165,7 @@ class BackupControls(QObject):
         self.state_label.show()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "backup":
+        if change.kind is ChangeKind.BACKUP:
             self.refresh()
 
     # --- commands ------------------------------------------------------------------------
@@ -221,35 +231,19 @@ class BackupControls(QObject):
         self.window.close()
 
 
-def _full_check(ctx: Any, progress: Any = None) -> health.CheckResult:
+def _full_check(ctx: AppContext, progress: Progress | None = None) -> health.CheckResult:
     return backups.check_integrity(ctx, full=True)
-
-
-def install_menu(window: Any) -> BackupControls:
-    """Add the backup entries to `window.file_menu` as a group before its last group."""
-    controls = BackupControls(window)
-    menu = getattr(window, "file_menu", None)
-    if menu is not None:
-        before = next((a for a in reversed(menu.actions()) if a.isSeparator()), None)
-        if before is None:
-            menu.addSeparator()
-            menu.addActions(controls.actions)
-        else:
-            menu.insertActions(before, controls.actions)
-            menu.insertSeparator(controls.actions[0])
-    window.backup_controls = controls
-    return controls
 
 
 class AutomaticBackups(QObject):
     """The start-up check, the interval backups and the backup at close."""
 
-    def __init__(self, window: Any, controls: BackupControls) -> None:
+    def __init__(self, window: MainWindow, controls: BackupControls) -> None:
         super().__init__(window)
         self.window = window
         self.controls = controls
         self.close_done = False
-        self.close_task: Any = None
+        self.close_task: Task | None = None
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.scheduled)
         window.installEventFilter(self)
@@ -297,7 +291,7 @@ class AutomaticBackups(QObject):
             self.window.status_message(_("Automatic backup failed: {error}").format(
                 error=err.text()))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             return self._before_close(event)
         return False
@@ -326,10 +320,3 @@ class AutomaticBackups(QObject):
         self.close_task = None
         if isValid(self.window):
             QTimer.singleShot(0, self.window, self.window.close)
-
-
-def start_automatic(window: Any) -> AutomaticBackups:
-    auto = AutomaticBackups(window, window.backup_controls)
-    auto.start()
-    window.automatic_backups = auto
-    return auto

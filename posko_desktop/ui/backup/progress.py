@@ -32,8 +32,8 @@ def progress_dialog(parent: QWidget | None, title: str, label: str,
 
 def run_with_progress(parent: QWidget | None, runner: TaskRunner, title: str, label: str,
                       fn: Callable[..., Any], *args: Any,
-                      on_done: Callable[[Any], None],
-                      on_error: Callable[[BaseException], None] | None = None,
+                      on_done: Callable[[Any], object],
+                      on_error: Callable[[BaseException], object] | None = None,
                       cancellable: bool = True, min_duration_ms: int = 0,
                       **kwargs: Any) -> Task:
     """Run `fn(*args, progress=…, **kwargs)` on the runner; the dialog follows its progress

@@ -43,7 +43,7 @@ from posko_desktop.ui.errors import show_error
 
 logger = logging.getLogger(__name__)
 
-# Tests answer the dialogs through these hooks (modal dialogs are stubbed, STYLE.md 10).
+# Tests answer the dialogs through these hooks (modal dialogs are stubbed in tests).
 Ask = Callable[[QMessageBox], int]
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from posko_desktop.ui.dashboard.tab import DashboardTab
+from posko_desktop.ui.tabs import TabHost
 
 
-def make_tab(window: Any) -> DashboardTab:
-    return DashboardTab(window)
+def make_tab(host: TabHost) -> DashboardTab:
+    return DashboardTab(host)
 
 
 __all__ = ["DashboardTab", "make_tab"]

@@ -68,7 +68,7 @@ class ChartPanel(QFrame):
         self.export_csv = self.export_menu.addAction("", lambda: self.export_dialog("csv"))
         self.export_button.setMenu(self.export_menu)
         self.export_button.raise_()
-        self.on_error: Callable[[BaseException], None] | None = None
+        self.on_error: Callable[[BaseException], object] | None = None
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -79,7 +79,7 @@ class ChartPanel(QFrame):
         self.export_svg.setText(_("Save chart as SVG…"))
         self.export_csv.setText(_("Save data as CSV…"))
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+    def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self.export_button.move(self.width() - self.export_button.sizeHint().width() - 4, 4)
 
@@ -162,7 +162,7 @@ class ChartPanel(QFrame):
                 write_csv(self.csv_rows, path)
             else:
                 save_figure(self.figure, path)
-        except Exception as err:  # noqa: BLE001 - shown to the user, logged by the core
+        except Exception as err:  # shown to the user, logged by the core
             logger.warning("Export of %s to %s failed: %s", self.kind, path, err)
             if self.on_error is not None:
                 self.on_error(err)
@@ -179,7 +179,7 @@ def make_canvas(figure: Any, renderer: Any) -> Any:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from PySide6.QtGui import QImage, QPainter
 
-        class PrerenderedCanvas(FigureCanvasQTAgg):  # type: ignore[misc, valid-type]
+        class PrerenderedCanvas(FigureCanvasQTAgg):
             needs_render: Any = None
             _stale = False
 
@@ -192,7 +192,7 @@ def make_canvas(figure: Any, renderer: Any) -> Any:
                 key = getattr(self, "_lastKey", None)
                 return key is not None and (key[0], key[1]) == (width, height)
 
-            def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+            def resizeEvent(self, event: Any) -> None:
                 ratio = self.device_pixel_ratio
                 width = round(event.size().width() * ratio)
                 height = round(event.size().height() * ratio)
@@ -207,7 +207,7 @@ def make_canvas(figure: Any, renderer: Any) -> Any:
                 if self.needs_render is not None:
                     self.needs_render.emit()
 
-            def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+            def paintEvent(self, event: Any) -> None:
                 if not self._stale:
                     super().paintEvent(event)
                     return

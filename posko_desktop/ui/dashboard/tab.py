@@ -1,5 +1,5 @@
 """The dashboard tab: filters, five charts, the early-warning / top / silent / reporting
-tables. Data and figures are built off the GUI thread (window.runner); only the canvases
+tables. Data and figures are built off the GUI thread (host.runner); only the canvases
 draw on the GUI thread. Refreshes when incidents change (debounced) while visible."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from posko_desktop.core.dashboard_data import (
     preset_range,
 )
 from posko_desktop.core.domain import Severity
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import reference
@@ -56,10 +56,14 @@ from posko_desktop.core.textrules import (
 )
 from posko_desktop.ui.dashboard.charts_panel import ChartPanel
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
 
 REFRESH_DEBOUNCE_MS = 800
+# What the dashboard shows is made of incidents (typed in, imported from a spreadsheet or a
+# sync package, demo data: all publish INCIDENT), Nihil reports and the level settings.
+REFRESH_ON = frozenset({ChangeKind.INCIDENT, ChangeKind.NIHIL_REPORT, ChangeKind.SETTINGS})
 KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
 SEVERITY_CHOICES = (
     ("", ()),
@@ -131,12 +135,12 @@ def rerender_dashboard(result: DashboardResult, sizes: dict[str, tuple[int, int]
 class DashboardTab(QWidget):
     refreshed = Signal(object)  # DashboardResult, after the canvases got their figures
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, host: TabHost) -> None:
+        super().__init__()  # the main window's tab widget becomes the parent
         self.setObjectName("dashboard_tab")
-        self.window_ = window
-        self.ctx: AppContext = window.ctx
-        self.runner = window.runner
+        self.host = host
+        self.ctx: AppContext = host.ctx
+        self.runner = host.runner
         self.result: DashboardResult | None = None
         self._dirty = True
         self._running = False
@@ -190,6 +194,7 @@ class DashboardTab(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(chars)
         bar = QHBoxLayout()
+        w: QWidget
         for w in (self.period_label, self.period, self.from_label, self.date_from, self.to_label,
                   self.date_to, self.category, self.severity, self.refresh_button):
             bar.addWidget(w)
@@ -282,7 +287,7 @@ class DashboardTab(QWidget):
             combo.currentIndexChanged.connect(self._schedule)
         self.weighted.toggled.connect(self._schedule)
         self.refresh_button.clicked.connect(self.refresh)
-        window.events.changed.connect(self._on_change)
+        host.events.changed.connect(self._on_change)
 
     # --- construction helpers ---------------------------------------------------------
 
@@ -366,7 +371,7 @@ class DashboardTab(QWidget):
 
     # --- refresh --------------------------------------------------------------------------
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self._as_of_set:
             self._as_of_set = True
@@ -383,7 +388,7 @@ class DashboardTab(QWidget):
         self.refresh()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("incident", "nihil_report", "settings", "import", "sync"):
+        if change.kind in REFRESH_ON:
             self._dirty = True
             if self.isVisible():
                 self._timer.start()
@@ -518,7 +523,7 @@ class DashboardTab(QWidget):
         snap = self.result.snapshot
         day = snap.series.days[-1] if snap.series.days else None
         flt = self._log_filter(code, day if today else None, None, None)
-        self.window_.show_incident_log(flt)
+        self.host.show_incident_log(flt)
 
     # --- clicks ---------------------------------------------------------------------------
 
@@ -534,7 +539,7 @@ class DashboardTab(QWidget):
         )
 
     def _on_chart_clicked(self, hit: Any) -> None:
-        self.window_.show_incident_log(
+        self.host.show_incident_log(
             self._log_filter(hit.regency, hit.day, hit.category, hit.severity))
 
     # --- Nihil ------------------------------------------------------------------------------
@@ -542,8 +547,8 @@ class DashboardTab(QWidget):
     def record_nihil_for_selection(self) -> NihilDialog | None:
         row = self.report_table.currentRow()
         item = self.report_table.item(row, 0) if row >= 0 else None
-        code = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if not code:
+        code = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if item is None or not code:
             return None
         dialog = NihilDialog(self.ctx, self.runner, code, item.text(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from posko_desktop.ui.sitrep.tab import SitrepTab, print_pdf
+from posko_desktop.ui.tabs import TabHost
 
 
-def make_tab(window: Any) -> SitrepTab:
-    return SitrepTab(window)
+def make_tab(host: TabHost) -> SitrepTab:
+    return SitrepTab(host)
 
 
 __all__ = ["SitrepTab", "make_tab", "print_pdf"]

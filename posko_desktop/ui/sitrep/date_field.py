@@ -46,7 +46,7 @@ def parse_date(text: str) -> date | None:
 class DateField(QWidget):
     """QDateEdit's small API (`date()`, `setDate()`, `dateChanged`) over a line edit."""
 
-    dateChanged = Signal(QDate)  # noqa: N815 - the Qt name, so callers need no change
+    dateChanged = Signal(QDate)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,7 +77,7 @@ class DateField(QWidget):
     def date(self) -> QDate:
         return QDate(self._date)
 
-    def setDate(self, value: QDate) -> None:  # noqa: N802 - the Qt name
+    def setDate(self, value: QDate) -> None:
         if not value.isValid():
             return
         changed = value != self._date

@@ -1,6 +1,6 @@
 """The report tab: daily sitrep or weekly report; options, editable texts, live PDF
 preview (QtPdf), print, save, issue (after a checklist), and the archive of issued reports. PDF generation and printing run off the GUI thread
-(window.runner); the widgets only show the results."""
+(host.runner); the widgets only show the results."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
 from posko_desktop.core.periods import period_for_time
 from posko_desktop.core.progress import Progress
@@ -48,6 +48,7 @@ from posko_desktop.core.textrules import format_date, format_datetime_wib
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.sitrep.date_field import DateField
 from posko_desktop.ui.sitrep.issue_dialog import IssueDialog
+from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +95,11 @@ class SitrepTab(QWidget):
     issued = Signal(object)  # sitrep.IssuedInfo
     archive_loaded = Signal(int)
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, host: TabHost) -> None:
+        super().__init__()  # the main window's tab widget becomes the parent
         self.setObjectName("sitrep_tab")
-        self.window_ = window
-        self.ctx: AppContext = window.ctx
-        self.runner = window.runner
+        self.ctx: AppContext = host.ctx
+        self.runner = host.runner
         self.pdf: bytes = b""
         self.shown_number: str | None = None  # an issued report is in the preview
         self.corrects: str | None = None
@@ -266,7 +266,7 @@ class SitrepTab(QWidget):
         for combo in (self.scope, self.paper, self.lang):
             combo.currentIndexChanged.connect(self._options_changed)
         self.date.dateChanged.connect(self._options_changed)
-        window.events.changed.connect(self._on_change)
+        host.events.changed.connect(self._on_change)
 
         self._load_scopes()
         self._set_defaults()
@@ -400,7 +400,7 @@ class SitrepTab(QWidget):
         if self.pdf:  # a preview is shown: keep it live
             self._auto.start()
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: Any) -> None:
         """The first time the tab is opened, the report of the chosen day appears by itself."""
         super().showEvent(event)
         if not self.pdf and self._task is None and not self._auto.isActive():
@@ -437,7 +437,7 @@ class SitrepTab(QWidget):
         self.correct_button.setEnabled(selected and allowed and not busy)
 
     # --- background work -------------------------------------------------------------
-    def _run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
+    def _run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], object],
              message: str, progress: bool = True, **kwargs: Any) -> None:
         """Run `fn` on the worker pool; it gets `progress=` when `progress` is True. Any job
         asked for replaces a pending automatic preview (which would otherwise replace an
@@ -662,7 +662,7 @@ class SitrepTab(QWidget):
             else:
                 opts = SitrepOptions.from_json(raw_options)
             texts = SitrepTexts.from_json(raw_texts)
-        except Exception as err:  # noqa: BLE001 - shown to the user
+        except Exception as err:  # shown to the user
             show_error(self, err)
             return
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
@@ -672,7 +672,7 @@ class SitrepTab(QWidget):
         self.refresh_preview()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "sitrep":
+        if change.kind is ChangeKind.SITREP:
             self.load_archive()
-        elif change.kind == "incident" and self.pdf and self.shown_number is None:
+        elif change.kind is ChangeKind.INCIDENT and self.pdf and self.shown_number is None:
             self.status.setText(_("Incidents changed: press Preview to update the draft."))

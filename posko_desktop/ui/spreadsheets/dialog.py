@@ -35,17 +35,12 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Cancelled
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.core.spreadsheets import (
-    ExportResult,
-    ImportReport,
-    RowProblem,
-    check_spreadsheet,
-    import_spreadsheet,
-    write_template,
-)
+from posko_desktop.core.services.spreadsheet_import import check_spreadsheet, import_spreadsheet
+from posko_desktop.core.spreadsheets import ExportResult, ImportReport, RowProblem, write_template
 from posko_desktop.core.spreadsheets import export_log as core_export_log
 from posko_desktop.core.textrules import format_int
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.spreadsheets import SpreadsheetHost
 from posko_desktop.ui.tasks import Task, TaskRunner
 
 logger = logging.getLogger(__name__)
@@ -65,10 +60,10 @@ class ProblemModel(QAbstractTableModel):
         self.problems = list(problems)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self.problems)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else 3
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -85,7 +80,7 @@ class ProblemModel(QAbstractTableModel):
             return (p.row, p.column, p.text())[index.column()]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return (_("Row"), _("Column"), _("Problem"))[section]
@@ -241,29 +236,31 @@ class ImportDialog(QDialog):
 # --- entry points for the main window --------------------------------------------------------
 
 
-def open_import_dialog(window: Any, path: str | Path | None = None) -> ImportDialog | None:
+def open_import_dialog(host: SpreadsheetHost,
+                       path: str | Path | None = None) -> ImportDialog | None:
     """Ask for a file (unless given), open the import dialog and start checking it."""
+    parent = host.window()
     if path is None:
         path, _filter = QFileDialog.getOpenFileName(
-            window, _("Import spreadsheet"), "",
+            parent, _("Import spreadsheet"), "",
             _("Spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"))
         if not path:
             return None
-    dialog = ImportDialog(window.ctx, window.runner, path, window)
+    dialog = ImportDialog(host.ctx, host.runner, path, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.imported.connect(lambda report: _status(window, report.summary()))
-    window.spreadsheet_import_dialog = dialog
+    dialog.imported.connect(lambda report: host.status_message(report.summary()))
     dialog.open()
     dialog.start_check()
     return dialog
 
 
-def export_log(window: Any, flt: IncidentFilter, path: str | Path | None = None,
+def export_log(host: SpreadsheetHost, flt: IncidentFilter, path: str | Path | None = None,
                fmt: str | None = None) -> Task | None:
     """Export the (filtered) log to XLSX or CSV with a progress dialog and cancel."""
+    parent = host.window()
     if path is None:
         path, chosen = QFileDialog.getSaveFileName(
-            window, _("Export the incident log"), "log-insiden.xlsx",
+            parent, _("Export the incident log"), "log-insiden.xlsx",
             _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if not path:
             return None
@@ -274,7 +271,7 @@ def export_log(window: Any, flt: IncidentFilter, path: str | Path | None = None,
         fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
     if path.suffix.lower() != "." + fmt:
         path = path.with_name(path.name + "." + fmt)
-    dialog = QProgressDialog(_("Exporting incidents"), _("Cancel"), 0, 0, window)
+    dialog = QProgressDialog(_("Exporting incidents"), _("Cancel"), 0, 0, parent)
     dialog.setObjectName("export_progress")
     dialog.setWindowTitle(_("Export the incident log"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -290,39 +287,32 @@ def export_log(window: Any, flt: IncidentFilter, path: str | Path | None = None,
 
     def finished(result: ExportResult) -> None:
         dialog.close()
-        _status(window, _("{count} incidents exported to {path}").format(
+        host.status_message(_("{count} incidents exported to {path}").format(
             count=format_int(result.rows), path=result.path))
 
     def failed(err: BaseException) -> None:
         dialog.close()
         if not isinstance(err, Cancelled):
-            show_error(window, err)
+            show_error(parent, err)
 
-    task = window.runner.run(core_export_log, window.ctx, flt, path, fmt,
-                             on_progress=progress, on_done=finished, on_error=failed)
+    task = host.runner.run(core_export_log, host.ctx, flt, path, fmt,
+                           on_progress=progress, on_done=finished, on_error=failed)
     dialog.canceled.connect(task.cancel)
-    window.spreadsheet_export_dialog = dialog
     return task
 
 
-def save_template(window: Any, path: str | Path | None = None) -> Task | None:
+def save_template(host: SpreadsheetHost, path: str | Path | None = None) -> Task | None:
     """Write the Excel template (drop-downs, instructions in Indonesian) off the GUI thread."""
+    parent = host.window()
     if path is None:
         path, _filter = QFileDialog.getSaveFileName(
-            window, _("Save the Excel template"), "templat-insiden.xlsx",
+            parent, _("Save the Excel template"), "templat-insiden.xlsx",
             _("Excel workbook (*.xlsx)"))
         if not path:
             return None
 
     def finished(result: Path) -> None:
-        _status(window, _("Template written to {path}").format(path=result))
+        host.status_message(_("Template written to {path}").format(path=result))
 
-    return window.runner.run(write_template, window.ctx, path, on_done=finished,
-                             on_error=lambda err: show_error(window, err))
-
-
-def _status(window: Any, text: str) -> None:
-    if hasattr(window, "status_message"):
-        window.status_message(text)
-
-
+    return host.runner.run(write_template, host.ctx, path, on_done=finished,
+                           on_error=lambda err: show_error(parent, err))

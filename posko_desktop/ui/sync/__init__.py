@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from posko_desktop.ui.sync.tab import SyncTab
+from posko_desktop.ui.tabs import TabHost
 
 
-def make_tab(window: Any) -> SyncTab:
-    return SyncTab(window)
+def make_tab(host: TabHost) -> SyncTab:
+    return SyncTab(host)
 
 
 __all__ = ["SyncTab", "make_tab"]

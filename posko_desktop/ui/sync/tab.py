@@ -1,7 +1,7 @@
 """The sync tab: per site the last package received and sent, records pending for it and
 the trust status of its key; export a package for a recipient; import packages (buttons or
 drag and drop); review and resolve conflicts; import a site key after confirming its
-fingerprint. Export and import run off the GUI thread (window.runner) with progress."""
+fingerprint. Export and import run off the GUI thread (host.runner) with progress."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Cancelled, Progress
 from posko_desktop.core.services import reference
@@ -46,6 +46,7 @@ from posko_desktop.core.sync.keys import PublicKeyInfo
 from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
 
@@ -125,12 +126,11 @@ class KeyConfirmDialog(QDialog):
 class SyncTab(QWidget):
     COLUMNS = 6
 
-    def __init__(self, window: Any, keys_dir: Path | None = None) -> None:
+    def __init__(self, host: TabHost, keys_dir: Path | None = None) -> None:
         super().__init__()  # the main window's tab widget becomes the parent
         self.setObjectName("sync_tab")
-        self.window_ = window
-        self.ctx: AppContext = window.ctx
-        self.runner = window.runner
+        self.ctx: AppContext = host.ctx
+        self.runner = host.runner
         self.keys_dir = keys_dir or AppPaths.default().keys_dir
         self.task: Any = None
         self.last_results: list[str] = []
@@ -219,7 +219,7 @@ class SyncTab(QWidget):
         layout.addWidget(split, 1)
 
         self.conflict_rows: list[svc.ConflictInfo] = []
-        window.events.changed.connect(self._on_change)
+        host.events.changed.connect(self._on_change)
         self.retranslate_ui()
         self.refresh()
 
@@ -317,7 +317,7 @@ class SyncTab(QWidget):
             show_error(self, err)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("sync", "sync_key") and self.task is None:
+        if change.kind in (ChangeKind.SYNC, ChangeKind.SYNC_KEY) and self.task is None:
             self.refresh()
 
     # -- export --
@@ -371,12 +371,12 @@ class SyncTab(QWidget):
             show_error(self, refused[0], _("Package refused"))
         self.refresh()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         if any(u.isLocalFile() and u.toLocalFile().endswith(".posko") for u in urls):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls()
                  if u.isLocalFile() and u.toLocalFile().endswith(".posko")]
         if paths:

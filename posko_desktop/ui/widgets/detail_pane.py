@@ -328,7 +328,7 @@ class DetailPane(QWidget):
     def _render_status_buttons(self, d: IncidentDetail) -> None:
         while self.status_row.count():
             item = self.status_row.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None and widget is not self.status_label:
                 widget.deleteLater()
         self.status_buttons.clear()
@@ -392,8 +392,9 @@ class DetailPane(QWidget):
                 item.setToolTip(0, _("Overdue: the answer was due at {time}").format(
                     time=format_datetime_wib(r.due_at)))
             self.referrals.addTopLevelItem(item)
-        if d.referrals:
-            self.referrals.setCurrentItem(self.referrals.topLevelItem(0))
+        first = self.referrals.topLevelItem(0)
+        if first is not None:
+            self.referrals.setCurrentItem(first)
         for col in range(3):
             self.referrals.resizeColumnToContents(col)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.services.reference import (
@@ -83,8 +83,8 @@ class RegencyCombo(ValueCombo):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
-        self.lineEdit().editingFinished.connect(self._resolve_text)
-        self.lineEdit().setClearButtonEnabled(all_label is not None)
+        self.editor().editingFinished.connect(self._resolve_text)
+        self.editor().setClearButtonEnabled(all_label is not None)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -93,7 +93,13 @@ class RegencyCombo(ValueCombo):
             items.append((self._all_label(), ()))
         items.extend((regency_label(r), (r.code,)) for r in self._regencies)
         self.set_items(items)
-        self.lineEdit().setPlaceholderText(_("Type a name or code"))
+        self.editor().setPlaceholderText(_("Type a name or code"))
+
+    def editor(self) -> QLineEdit:
+        """The line edit of this (always editable) combo box."""
+        edit = self.lineEdit()
+        assert edit is not None
+        return edit
 
     def code(self) -> str:
         values = self.values()
@@ -158,7 +164,7 @@ class CategoryCombo(ValueCombo):
             model = self.model()
             assert isinstance(model, QStandardItemModel)
             for i in range(self.count()):
-                codes = self.itemData(i) or ()
+                codes: tuple[str, ...] = self.itemData(i) or ()
                 if len(codes) == 1 and len(codes[0]) == 1:
                     item = model.item(i)
                     item.setEnabled(False)

@@ -13,20 +13,21 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, case, func, select, true, type_coerce
+from sqlalchemy import String, case, func, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.dashboard_data import SEVERITIES
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.i18n import N_
+from posko_desktop.core.services.incident_log import AnySelect
 from posko_desktop.core.services.incidents import IncidentFilter, apply_filter
 from posko_desktop.core.services.reference import regencies
 
 Rows = dict[tuple[Any, ...], list[int]]  # (day, regency) -> [count, rendah..kritis?]
 
 
-def filter_conditions(stmt: Select[Any], flt: IncidentFilter | None, dialect: str) -> Select[Any]:
+def filter_conditions(stmt: AnySelect, flt: IncidentFilter | None, dialect: str) -> AnySelect:
     """The filter's regency/category/severity/status/text conditions; dates and deletion
     are handled by the callers (`occurred_date` range; all rows minus deleted rows)."""
     base = replace(flt or IncidentFilter(), date_from=None, date_to=None,

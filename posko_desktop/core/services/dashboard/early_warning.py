@@ -83,7 +83,7 @@ def top_in(s: Session, day: date, flt: IncidentFilter | None, n: int,
     if rows is None:
         rows = day_regency(s, day, day, flt, by_severity=True)
     names = regency_names(s)
-    items = [TopRegency(code, names.get(code, code), v[0], (v[1], v[2], v[3], v[4]))
+    items = [TopRegency(code, names.get(code, str(code)), v[0], (v[1], v[2], v[3], v[4]))
              for (d, code), v in rows.items() if d == day and v[0] > 0]
     items.sort(key=lambda t: (-t.count, t.code))
     return items[:n]

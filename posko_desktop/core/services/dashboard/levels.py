@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,7 +21,9 @@ from posko_desktop.core.dashboard_data import SEVERITIES, Level, RegencyLevel
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.domain import OPEN_STATUSES, Severity, Status
 from posko_desktop.core.i18n import _
+from posko_desktop.core.services import stats
 from posko_desktop.core.services.dashboard.counting import counts, severity_sums
+from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import regencies
 from posko_desktop.core.textrules import format_int, format_number
 from posko_desktop.core.timeutil import ensure_utc, wib_date, wib_day_start
@@ -45,7 +47,7 @@ class LevelRule:
     def from_settings(cls, s: Session) -> LevelRule:
         return cls(
             window_hours=settings.get(s, settings.LEVEL_WINDOW_HOURS),
-            weights=tuple(settings.get(s, settings.LEVEL_WEIGHTS[sev.value]) for sev in SEVERITIES),  # type: ignore[arg-type]
+            weights=tuple(settings.get(s, settings.LEVEL_WEIGHTS[sev.value]) for sev in SEVERITIES),
             waspada=settings.get(s, settings.LEVEL_THRESHOLDS["waspada"]),
             siaga=settings.get(s, settings.LEVEL_THRESHOLDS["siaga"]),
             rawan=settings.get(s, settings.LEVEL_THRESHOLDS["rawan"]),
@@ -64,6 +66,11 @@ class LevelRule:
         if self.critical_floor and open_critical and level.rank < Level.SIAGA.rank:
             level = Level.SIAGA
         return level
+
+
+def level_rule(ctx: AppContext) -> LevelRule:
+    with ctx.db.read() as s:
+        return LevelRule.from_settings(s)
 
 
 def situation_levels(ctx: AppContext, at: datetime) -> dict[str, RegencyLevel]:
@@ -138,3 +145,16 @@ def _level_reason(score: float, by_sev: Sequence[int], crit: int, rule: LevelRul
     if crit and rule.critical_floor:
         text += "; " + _("{count} critical incident(s) still open").format(count=crit)
     return text
+
+
+def _level_counts(s: Session, date_from: date | None, date_to: date | None,
+                  flt: IncidentFilter | None, now: datetime) -> list[stats.StatRow]:
+    """`stats.counts_by(ctx, "level")`: regencies per situation level at the end of
+    `date_to` (default: now); levels are per regency, so the filter does not apply."""
+    at = wib_day_start(date_to + timedelta(days=1)) if date_to else now
+    levels = levels_in(s, at)
+    return [stats.StatRow(lv.value, lv.label, sum(1 for x in levels.values() if x.level is lv))
+            for lv in Level]
+
+
+stats.register_dimension("level", _level_counts)

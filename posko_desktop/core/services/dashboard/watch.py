@@ -23,8 +23,8 @@ from posko_desktop.core.dashboard_data import (
 )
 from posko_desktop.core.db.models import Incident, Regency
 from posko_desktop.core.db.models_dashboard import NihilReport
-from posko_desktop.core.domain import ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.domain import ValidationError, check_text
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.periods import ReportPeriod, period_for_time, report_period
 from posko_desktop.core.services import audit
@@ -144,7 +144,7 @@ def record_nihil(ctx: AppContext, regency_code: str, report_date: date | None = 
     except ValueError:
         raise ValidationError(N_("Unknown way of reporting {value} (telepon or paket)"),
                               field="via", value=via) from None
-    note = (note or "").strip()
+    note = check_text((note or "").strip(), "note", multiline=True)
     if len(note) > 500:
         raise ValidationError(N_("At most {max} characters"), field="note", max=500)
     with ctx.db.write() as s:
@@ -184,7 +184,7 @@ def record_nihil(ctx: AppContext, regency_code: str, report_date: date | None = 
                      after={"regency": reg.code, "report_date": day.isoformat(), "via": via_value}, at=now)
         result = NihilInfo(rec.id, rec.regency_code, day, via_value, note, now, rec.recorded_by)
     logger.info("Nihil recorded for %s, period %s, by %s", code, day, ctx.actor.username)
-    ctx.bus.publish(Change("nihil_report", (str(result.id),)))
+    ctx.bus.publish(Change(ChangeKind.NIHIL_REPORT, (str(result.id),)))
     return result
 
 

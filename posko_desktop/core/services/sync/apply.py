@@ -132,7 +132,7 @@ def driver_rows(conn: Any, sql: str, params: list[Any], many: bool = False) -> l
         if many:
             cur.executemany(sql, params)
             return []
-        return cur.execute(sql, params).fetchall()  # type: ignore[no-any-return]
+        return cur.execute(sql, params).fetchall()
     except sqlite3.Error as err:
         raise DBAPIError.instance(sql, None, err, sqlite3.Error) from err
     finally:
@@ -312,12 +312,12 @@ def _merge_changed(s: Session, ctx: AppContext, state: ImportState,
     if updates:
         _bulk_update_incidents(s, updates)
     _store_bases(s, bases_upd)
-    for c in conflicts:
+    for row in conflicts:
         dup = s.scalar(select(SyncConflict.id).where(
-            SyncConflict.incident_id == c["incident_id"], SyncConflict.field == c["field"],
-            SyncConflict.lost_stamp == c["lost_stamp"]))
+            SyncConflict.incident_id == row["incident_id"], SyncConflict.field == row["field"],
+            SyncConflict.lost_stamp == row["lost_stamp"]))
         if dup is None:
-            s.execute(insert(SyncConflict).values(**c))
+            s.execute(insert(SyncConflict).values(**row))
     _settle_conflicts(s, state, settled)
 
 

@@ -4,6 +4,7 @@ resolved by a new edit of the field that syncs like any other."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from posko_desktop.core.context import AppContext, new_stamp
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.db.models_sync import SyncConflict
 from posko_desktop.core.domain import NotFoundError, Severity, Status, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
@@ -52,7 +53,7 @@ def resolve_conflict(ctx: AppContext, conflict_id: int, choice: str) -> Conflict
         inc = s.scalars(select(Incident).where(Incident.id == c.incident_id)).one()
         before = jsonable(getattr(inc, c.field))
         raw = c.kept_value if choice == "keep" else c.lost_value
-        value = datetime.fromisoformat(raw) if c.field in records.DATETIME_FIELDS and raw else raw
+        value: Any = datetime.fromisoformat(raw) if c.field in records.DATETIME_FIELDS and raw else raw
         if c.field == "status":
             Status(value)
         stamp = new_stamp(s, now)
@@ -74,6 +75,6 @@ def resolve_conflict(ctx: AppContext, conflict_id: int, choice: str) -> Conflict
                             c.kept_value, c.kept_stamp, c.lost_value, c.lost_stamp,
                             c.lost_stamp.split("-", 2)[-1], str(c.package_id), c.detected_at,
                             True, choice)
-    ctx.bus.publish(Change("incident", (str(info.incident_id),)))
-    ctx.bus.publish(Change("sync", ()))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(info.incident_id),)))
+    ctx.bus.publish(Change(ChangeKind.SYNC, ()))
     return info

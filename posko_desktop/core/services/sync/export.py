@@ -19,10 +19,10 @@ from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import Attachment, Blob, FollowUp, Incident, Regency
 from posko_desktop.core.db.models_sync import SyncKey, SyncLog, SyncPackage, SyncWatermark
 from posko_desktop.core.domain import PROVINCE_CODE, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import NO_PROGRESS, Progress
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, audit_anchors
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.services.sync import export_sqlite
@@ -138,6 +138,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                              "upto_stamp": upto, "occurred_from": None, "occurred_to": None,
                              "regencies": []},
                 "counts": counts, "relayed": relayed, "acks": _acks(s),
+                **audit_anchors.manifest_fields(s, site.code, code, package_id, now),
             }
             manifest_bytes = writer.finish(manifest, private)
         mode = "incremental" if since else "full"
@@ -155,7 +156,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
     progress.report(1, 1, "")
     logger.info("Exported package %s (#%d, %s) for %s to %s: %s", package_id, seq, mode, code,
                 out, counts)
-    ctx.bus.publish(Change("sync", (str(package_id),)))
+    ctx.bus.publish(Change(ChangeKind.SYNC, (str(package_id),)))
     return ExportResult(out, str(package_id), code, seq, mode, counts)
 
 

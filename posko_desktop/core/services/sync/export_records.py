@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, Text, or_, select, type_coerce
 
@@ -62,6 +62,10 @@ def changed_incidents(since: str) -> Any:
     )
 
 
+@overload
+def uuid_text(value: None) -> None: ...
+@overload
+def uuid_text(value: str | uuid.UUID) -> str: ...
 def uuid_text(value: Any) -> str | None:
     if value is None:
         return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import orjson
@@ -53,7 +53,7 @@ def _sql_record(table: str, columns: tuple[str, ...]) -> Any:
     return literal_column("CAST(json_object({p}) AS BLOB)".format(p=pairs))
 
 
-def _driver_batches(conn: Connection, stmt: Any, size: int) -> Iterator[list[Any]]:
+def _driver_batches(conn: Connection, stmt: Any, size: int) -> Iterator[Sequence[Any]]:
     """The rows of `stmt` in batches, read on the driver's cursor (same transaction),
     without SQLAlchemy's per-row processing."""
     compiled = stmt.compile(dialect=conn.dialect)

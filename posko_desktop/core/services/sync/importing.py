@@ -29,12 +29,12 @@ from posko_desktop.core.db.models_sync import SyncKey, SyncLog, SyncPackage, Syn
 from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import drop_triggers, rebuild_search_index
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import sniff_mime
 from posko_desktop.core.hlc import latest_text
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import NO_PROGRESS, Progress
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, audit_anchors
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import next_referral_due
 from posko_desktop.core.services.sync import apply, checks
@@ -169,6 +169,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
                     next_referral_due=next_referral_due(s, inc_id)))
             _store_provenance(s, state, relayed)
             _record_ack(s, source, m["acks"], site.code)
+            audit_anchors.record_received(s, ctx, m, name, now)
             if state.max_stamp:
                 observe_stamp(s, state.max_stamp)
             result = state.result
@@ -198,8 +199,8 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
         logger.warning("Database error while importing %s: %s", name, err)
         raise
     logger.info("Imported %s (%s from %s): %s", name, package_id, source, result.totals())
-    ctx.bus.publish(Change("incident", ()))
-    ctx.bus.publish(Change("sync", (str(package_id),)))
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
+    ctx.bus.publish(Change(ChangeKind.SYNC, (str(package_id),)))
     return result
 
 

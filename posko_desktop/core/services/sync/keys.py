@@ -14,7 +14,7 @@ from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models import LocalSite, Regency
 from posko_desktop.core.db.models_sync import SyncKey
 from posko_desktop.core.domain import PROVINCE_CODE, NotFoundError, ValidationError
-from posko_desktop.core.events import Change
+from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit, site_key
 from posko_desktop.core.services.authz import Permission, require
@@ -92,7 +92,7 @@ def trust_key(ctx: AppContext, path: Path, confirmed_fingerprint: str) -> KeySta
             logger.info("Key %s of site %s trusted by %s", info.short_fingerprint,
                         info.site_code, ctx.actor.username)
         result = _key_status(row)
-    ctx.bus.publish(Change("sync_key", (info.fingerprint,)))
+    ctx.bus.publish(Change(ChangeKind.SYNC_KEY, (info.fingerprint,)))
     return result
 
 
@@ -122,7 +122,7 @@ def revoke_key(ctx: AppContext, fingerprint: str) -> KeyStatus:
             logger.info("Key %s of site %s revoked by %s", row.fingerprint[:20], row.site_code,
                         ctx.actor.username)
         result = _key_status(row)
-    ctx.bus.publish(Change("sync_key", (result.fingerprint,)))
+    ctx.bus.publish(Change(ChangeKind.SYNC_KEY, (result.fingerprint,)))
     return result
 
 

@@ -65,7 +65,7 @@ def _on_text(fn: Callable[[dict[str, str]], dict[str, str]]) -> Callable[[Any], 
 def _rewrite(fn: Callable[[dict[str, str]], dict[str, str]]) -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        raw = bind.connection.dbapi_connection
+        raw: Any = bind.connection.dbapi_connection  # sqlite3.Connection
         raw.create_function("posko_stamps_0007", 1, _on_text(fn), deterministic=True)
         for table, _key, column in COLUMNS:
             op.execute("UPDATE {t} SET {c} = posko_stamps_0007({c})".format(t=table, c=column))

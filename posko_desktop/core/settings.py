@@ -94,6 +94,11 @@ WEEKLY_NUMBER_FORMAT = declare(
     N_("Issued weekly report number format ({code}, {seq}, {month}, {month_roman}, {year}, "
        "{site})"),
 )
+FLASH_NUMBER_FORMAT = declare(
+    "flash.number_format", str, "{code}/{seq:03d}/LAPCEP/{year}",
+    N_("Issued flash report number format ({code}, {seq}, {month}, {month_roman}, {year}, "
+       "{site})"),
+)
 REPORT_SIFAT = declare(
     "report.sifat", str, "terbatas",
     N_("Default security marking of reports (biasa, segera, terbatas, rahasia)"),

@@ -51,6 +51,7 @@ _SIFAT_LABELS = {
 class ReportKind(enum.StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
+    FLASH = "flash"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.i18n import _
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.periods import period_for_time
 from posko_desktop.core.progress import Progress
 from posko_desktop.core.reports.data import Paper, ReportKind, SitrepOptions, SitrepTexts
@@ -603,7 +603,8 @@ class SitrepTab(QWidget):
         self.archive.setRowCount(len(items))
         for row, i in enumerate(items):
             scope = _("Province") if i.scope == "33" else i.scope
-            kind = _("Weekly") if i.kind == ReportKind.WEEKLY.value else _("Daily")
+            kind = {ReportKind.WEEKLY.value: _("Weekly"),
+                    ReportKind.FLASH.value: _("Flash report")}.get(i.kind, _("Daily"))
             values = (i.number, format_date(i.report_date), scope, i.paper.upper(), str(i.pages),
                       i.issued_by, format_datetime_wib(i.issued_at), i.corrects or "", kind)
             for col, value in enumerate(values):
@@ -656,6 +657,10 @@ class SitrepTab(QWidget):
             return
         try:
             kind, raw_options, raw_texts = report_archive.issued_raw_inputs(self.ctx, number)
+            if kind == ReportKind.FLASH.value:
+                raise sitrep.SitrepError(N_("A flash report is corrected from the incident: "
+                                            "`posko flash INCIDENT --issue --corrects {number}`"),
+                                         number=number)
             if kind == ReportKind.WEEKLY.value:
                 w = WeeklyOptions.from_json(raw_options)
                 opts = SitrepOptions(w.monday, w.regency, w.paper, w.lang)

@@ -30,6 +30,7 @@ MODULES.append("bench_dashboard")
 MODULES.append("bench_sync")
 MODULES.append("bench_sitrep")
 MODULES.append("bench_accounts")
+MODULES.append("bench_reports")
 
 
 def fmt(value: float | None, unit: str) -> str:

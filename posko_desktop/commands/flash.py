@@ -11,7 +11,8 @@ from posko_desktop.commands.sitrep import (
     cli_progress,
     list_reports,
     read_texts,
-    write_file,
+    write_draft,
+    write_issued,
 )
 from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.reports.data import Paper, ReportKind
@@ -63,13 +64,8 @@ def cmd_flash(args: argparse.Namespace) -> int:
         info = flash.issue(ctx, options, texts, corrects=args.corrects, progress=cli_progress())
         print(_("Issued flash report {number} ({pages} pages, SHA-256 {sha})").format(
             number=info.number, pages=info.pages, sha=info.sha256))
-        if args.out:
-            _info, pdf = sitrep.issued_pdf(ctx, info.number)
-            print(_("Wrote {path}").format(path=write_file(args.out, pdf)))
-        return 0
+        return write_issued(ctx, args, info.number)
     if not args.out:
         raise CliError(_("Give --out FILE.pdf (or --list)"))
     pdf, _data, pages = flash.generate(ctx, options, texts, progress=cli_progress())
-    target = write_file(args.out, pdf)
-    print(_("Wrote {path} ({pages} pages, draft without number)").format(path=target, pages=pages))
-    return 0
+    return write_draft(args, pdf, pages)

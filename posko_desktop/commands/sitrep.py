@@ -141,13 +141,7 @@ def cmd_sitrep(args: argparse.Namespace) -> int:
     if args.list:
         return list_reports(ctx, args, ReportKind.DAILY.value)
     if args.export:
-        if not args.out:
-            raise CliError(_("--export needs --out FILE.pdf"))
-        info, pdf = sitrep.issued_pdf(ctx, args.export)
-        target = write_file(args.out, pdf)
-        print(_("Wrote {path}: sitrep {number} ({pages} pages, SHA-256 {sha})").format(
-            path=target, number=info.number, pages=info.pages, sha=info.sha256))
-        return 0
+        return export_issued(ctx, args)
     if args.corrects and not args.issue:
         raise CliError(_("--corrects is only used with --issue"))
     if args.confirm_nihil and not args.issue:
@@ -159,13 +153,33 @@ def cmd_sitrep(args: argparse.Namespace) -> int:
                             confirm_nihil=args.confirm_nihil, progress=cli_progress())
         print(_("Issued sitrep {number} ({pages} pages, SHA-256 {sha})").format(
             number=info.number, pages=info.pages, sha=info.sha256))
-        if args.out:
-            _info, pdf = sitrep.issued_pdf(ctx, info.number)
-            print(_("Wrote {path}").format(path=write_file(args.out, pdf)))
-        return 0
+        return write_issued(ctx, args, info.number)
     if not args.out:
         raise CliError(_("Give --out FILE.pdf (or --list, --export NUMBER)"))
     pdf, _data, pages = sitrep.generate(ctx, options, texts, progress=cli_progress())
+    return write_draft(args, pdf, pages)
+
+
+def export_issued(ctx: Any, args: argparse.Namespace) -> int:
+    """--export NUMBER --out FILE.pdf: the stored PDF of an issued report, checked."""
+    if not args.out:
+        raise CliError(_("--export needs --out FILE.pdf"))
+    info, pdf = sitrep.issued_pdf(ctx, args.export)
+    target = write_file(args.out, pdf)
+    print(_("Wrote {path}: sitrep {number} ({pages} pages, SHA-256 {sha})").format(
+        path=target, number=info.number, pages=info.pages, sha=info.sha256))
+    return 0
+
+
+def write_issued(ctx: Any, args: argparse.Namespace, number: str) -> int:
+    """After --issue: the stored PDF to --out, when given."""
+    if args.out:
+        _info, pdf = sitrep.issued_pdf(ctx, number)
+        print(_("Wrote {path}").format(path=write_file(args.out, pdf)))
+    return 0
+
+
+def write_draft(args: argparse.Namespace, pdf: bytes, pages: int) -> int:
     target = write_file(args.out, pdf)
     print(_("Wrote {path} ({pages} pages, draft without number)").format(path=target, pages=pages))
     return 0

@@ -9,9 +9,11 @@ from posko_desktop.commands.common import CliError, open_context
 from posko_desktop.commands.sitrep import (
     add_letter_arguments,
     cli_progress,
+    export_issued,
     list_reports,
     read_texts,
-    write_file,
+    write_draft,
+    write_issued,
 )
 from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.reports.data import Paper, ReportKind
@@ -57,13 +59,7 @@ def cmd_weekly(args: argparse.Namespace) -> int:
     if args.list:
         return list_reports(ctx, args, ReportKind.WEEKLY.value)
     if args.export:
-        if not args.out:
-            raise CliError(_("--export needs --out FILE.pdf"))
-        info, pdf = sitrep.issued_pdf(ctx, args.export)
-        target = write_file(args.out, pdf)
-        print(_("Wrote {path}: sitrep {number} ({pages} pages, SHA-256 {sha})").format(
-            path=target, number=info.number, pages=info.pages, sha=info.sha256))
-        return 0
+        return export_issued(ctx, args)
     if args.corrects and not args.issue:
         raise CliError(_("--corrects is only used with --issue"))
     defaults = sitrep.default_options(ctx, wib_date(ctx.now()))
@@ -75,13 +71,8 @@ def cmd_weekly(args: argparse.Namespace) -> int:
         info = weekly.issue(ctx, options, texts, corrects=args.corrects, progress=cli_progress())
         print(_("Issued weekly report {number} ({pages} pages, SHA-256 {sha})").format(
             number=info.number, pages=info.pages, sha=info.sha256))
-        if args.out:
-            _info, pdf = sitrep.issued_pdf(ctx, info.number)
-            print(_("Wrote {path}").format(path=write_file(args.out, pdf)))
-        return 0
+        return write_issued(ctx, args, info.number)
     if not args.out:
         raise CliError(_("Give --out FILE.pdf (or --list, --export NUMBER)"))
     pdf, _data, pages = weekly.generate(ctx, options, texts, progress=cli_progress())
-    target = write_file(args.out, pdf)
-    print(_("Wrote {path} ({pages} pages, draft without number)").format(path=target, pages=pages))
-    return 0
+    return write_draft(args, pdf, pages)

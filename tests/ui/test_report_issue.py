@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, Qt
 from posko_desktop.core.reports.data import ReportKind
 from posko_desktop.ui.sitrep.date_field import parse_date
 
-from .conftest import sql
+from .conftest import add, sql
 from .test_sitrep import open_tab, seed, sign, wait_idle
 
 
@@ -114,3 +114,25 @@ def test_a_typed_date_is_taken_as_written_and_past_days_are_selectable(ctx, make
     assert field.date() == QDate(2024, 9, 25)  # not a date: kept, the field is marked
     assert parse_date("2024-11-27") == parse_date("27/11/2024") == parse_date("27112024")
     wait_idle(qtbot, tab)
+
+
+def test_the_detail_pane_saves_a_flash_report_of_the_incident(ctx, make_window, qtbot,
+                                                             tmp_path):
+    from pypdf import PdfReader
+
+    from .test_main_window import select
+
+    inc = add(ctx, "Bentrok pendukung di Bojongrahayu")
+    window = make_window()
+    select(qtbot, window, inc.id)
+    pane = window.log.detail
+    target = tmp_path / "laporan-cepat.pdf"
+    asked: list[str] = []
+    pane.pick_report_path = lambda suggested: asked.append(suggested) or str(target)
+    with qtbot.waitSignal(pane.action_done, timeout=60_000):
+        pane.flash_button.click()
+    assert asked == ["laporan-cepat-{n}.pdf".format(n=inc.number)]
+    text = " ".join(p.extract_text() for p in PdfReader(str(target)).pages)
+    assert "LAPORAN CEPAT" in text and inc.number in text
+    assert "Bentrok pendukung di Bojongrahayu" in text
+    assert not list(tmp_path.glob("*.part"))

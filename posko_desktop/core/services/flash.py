@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
 
 from sqlalchemy import select
 
@@ -18,28 +17,22 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Category
 from posko_desktop.core.db.models_sitrep import IssuedSitrep
 from posko_desktop.core.domain import FollowUpKind, ReferralState, Status, ValidationError
-from posko_desktop.core.i18n import LANGUAGES, N_, _
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import flash_pdf
-from posko_desktop.core.reports.data import Paper, ReportKind, SitrepTexts
+from posko_desktop.core.reports.data import ReportKind, SitrepTexts
 from posko_desktop.core.reports.flash_pdf import FlashAction, FlashData, FlashOptions
 from posko_desktop.core.services import incidents, report_archive
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import regencies
 from posko_desktop.core.services.report_archive import IssuedInfo
-from posko_desktop.core.services.sitrep import audit_anchor
 from posko_desktop.core.timeutil import wib_date
 
 logger = logging.getLogger(__name__)
 
 
 def check_options(options: FlashOptions) -> FlashOptions:
-    if options.paper not in {p.value for p in Paper}:
-        raise ValidationError(N_("Unknown paper size {value} (a4 or f4)"), field="paper",
-                              value=options.paper)
-    if options.lang not in LANGUAGES:
-        raise ValidationError(N_("Unknown language {value} (id or en)"), field="lang",
-                              value=options.lang)
+    report_archive.check_paper_lang(options.paper, options.lang)
     return replace(options, incident=options.incident.strip())
 
 
@@ -131,11 +124,6 @@ def issue(ctx: AppContext, options: FlashOptions, texts: SitrepTexts | None = No
     data = gather(ctx, options, texts, progress)
     report_archive.check_signer(data.signer)
 
-    def render(number: str, now: datetime) -> tuple[bytes, int]:
-        data.number, data.generated_at, data.corrects = number, now, corrects
-        data.audit_anchor = audit_anchor(ctx)
-        return flash_pdf.render_bytes(data, progress)
-
     now = ctx.now()
     job = report_archive.Issuing(
         ReportKind.FLASH.value, settings.FLASH_NUMBER_FORMAT, wib_date(now), data.occurred_at,
@@ -143,6 +131,4 @@ def issue(ctx: AppContext, options: FlashOptions, texts: SitrepTexts | None = No
         {**data.options.to_json(), "incident_id": data.incident_id},
         SitrepTexts(sifat=data.identity.sifat, subject=data.identity.subject).to_json(),
         corrects)
-    info = report_archive.store(ctx, job, render, progress)
-    progress.report(100, 100, _("Done"))
-    return info
+    return report_archive.issue_letter(ctx, job, data, flash_pdf.render_bytes, progress)

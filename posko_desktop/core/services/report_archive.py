@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,11 +26,12 @@ from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models_sitrep import IssuedSitrep
 from posko_desktop.core.domain import NotFoundError, PoskoError, ValidationError, check_text
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.i18n import N_
+from posko_desktop.core.i18n import LANGUAGES, N_, _
 from posko_desktop.core.progress import Progress
 from posko_desktop.core.reports.data import (
     Identity,
     Letterhead,
+    Paper,
     ReportKind,
     Sifat,
     Signer,
@@ -130,6 +131,16 @@ def letter_parts(conf: dict[str, Any], sifat: str, subject: str
         str(conf[settings.REPORT_CLASSIFICATION_CODE.key]))
     tembusan = tuple(str(x) for x in conf[settings.SITREP_TEMBUSAN.key] if str(x).strip())
     return letterhead, signer, identity, tembusan
+
+
+def check_paper_lang(paper: str, lang: str) -> None:
+    """ValidationError unless `paper` is a4/f4 and `lang` id/en (nothing is written)."""
+    if paper not in {p.value for p in Paper}:
+        raise ValidationError(N_("Unknown paper size {value} (a4 or f4)"), field="paper",
+                              value=paper)
+    if lang not in LANGUAGES:
+        raise ValidationError(N_("Unknown language {value} (id or en)"), field="lang",
+                              value=lang)
 
 
 def check_texts(texts: SitrepTexts | None) -> None:
@@ -252,6 +263,32 @@ def store(ctx: AppContext, job: Issuing, render: Callable[[str, datetime], tuple
         ctx.bus.publish(Change(ChangeKind.SITREP, (str(info.id),)))
         return info
     raise SitrepError(N_("Could not assign a sitrep number; try again"))
+
+
+class IssuableData(Protocol):
+    number: str | None
+    generated_at: datetime | None
+    corrects: str | None
+    audit_anchor: str | None
+
+
+D = TypeVar("D", bound=IssuableData)
+
+
+def issue_letter(ctx: AppContext, job: Issuing, data: D,
+                 render_pdf: Callable[[D, Progress], tuple[bytes, int]],
+                 progress: Progress) -> IssuedInfo:
+    """Store `data` rendered with its number, issue time and the audit trail's anchor as
+    it stands before this issue (a paper copy can later prove the trail unchanged)."""
+
+    def render(number: str, now: datetime) -> tuple[bytes, int]:
+        data.number, data.generated_at, data.corrects = number, now, job.corrects
+        data.audit_anchor = audit.latest_anchor(ctx).text
+        return render_pdf(data, progress)
+
+    info = store(ctx, job, render, progress)
+    progress.report(100, 100, _("Done"))
+    return info
 
 
 def _info(row: IssuedSitrep) -> IssuedInfo:

@@ -69,12 +69,7 @@ logger = logging.getLogger(__name__)
 
 def check_options(options: SitrepOptions) -> SitrepOptions:
     """Normalise and validate; raises ValidationError (nothing is written)."""
-    if options.paper not in {p.value for p in Paper}:
-        raise ValidationError(N_("Unknown paper size {value} (a4 or f4)"), field="paper",
-                              value=options.paper)
-    if options.lang not in LANGUAGES:
-        raise ValidationError(N_("Unknown language {value} (id or en)"), field="lang",
-                              value=options.lang)
+    report_archive.check_paper_lang(options.paper, options.lang)
     if not 2020 <= options.report_date.year <= 2100:
         raise ValidationError(N_("The report date {value} is out of range"), field="date",
                               value=options.report_date.isoformat())
@@ -336,26 +331,11 @@ def issue(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = N
     data = gather(ctx, options, texts, progress)
     check_issuable(data, confirm_nihil)
 
-    def render(number: str, now: datetime) -> tuple[bytes, int]:
-        data.number, data.generated_at, data.corrects = number, now, corrects
-        # the trail as it stands before this issue: a paper copy can later prove it unchanged
-        data.audit_anchor = audit_anchor(ctx)
-        return sitrep_pdf.render_bytes(data, progress)
-
     job = report_archive.Issuing(
         ReportKind.DAILY.value, settings.SITREP_NUMBER_FORMAT, options.report_date,
         data.period.start, data.period.end, options.regency or PROVINCE_CODE, options.paper,
         options.lang, options.to_json(), data.texts.to_json(), corrects)
-    info = report_archive.store(ctx, job, render, progress)
-    progress.report(100, 100, _("Done"))
-    return info
-
-
-def audit_anchor(ctx: AppContext) -> str:
-    # Deferred: audit imports the sync stamps; only issuing needs it.
-    from posko_desktop.core.services import audit
-
-    return audit.latest_anchor(ctx).text
+    return report_archive.issue_letter(ctx, job, data, sitrep_pdf.render_bytes, progress)
 
 
 def issued_inputs(ctx: AppContext, ref: str) -> tuple[SitrepOptions, SitrepTexts]:

@@ -19,7 +19,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Category, Incident
 from posko_desktop.core.domain import PROVINCE_CODE, Severity, Status, ValidationError
-from posko_desktop.core.i18n import LANGUAGES, N_, _, language
+from posko_desktop.core.i18n import N_, _, language
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import weekly_pdf
 from posko_desktop.core.reports.calendar import load_calendar
@@ -27,7 +27,6 @@ from posko_desktop.core.reports.data import (
     GROUPS,
     AppendixRow,
     GroupInfo,
-    Paper,
     ReportKind,
     SitrepTexts,
 )
@@ -44,7 +43,7 @@ from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
 from posko_desktop.core.services.report_archive import Checklist, IssuedInfo
-from posko_desktop.core.services.sitrep import activities_of, audit_anchor
+from posko_desktop.core.services.sitrep import activities_of
 from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.core.timeutil import WIB
 
@@ -64,12 +63,7 @@ def check_options(options: WeeklyOptions) -> WeeklyOptions:
     if not 2020 <= monday.year <= 2100:
         raise ValidationError(N_("The report date {value} is out of range"), field="week",
                               value=options.week)
-    if options.paper not in {p.value for p in Paper}:
-        raise ValidationError(N_("Unknown paper size {value} (a4 or f4)"), field="paper",
-                              value=options.paper)
-    if options.lang not in LANGUAGES:
-        raise ValidationError(N_("Unknown language {value} (id or en)"), field="lang",
-                              value=options.lang)
+    report_archive.check_paper_lang(options.paper, options.lang)
     regency = options.regency
     if regency in (None, "", PROVINCE_CODE):
         regency = None
@@ -197,15 +191,8 @@ def issue(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = N
     data = gather(ctx, options, texts, progress)
     report_archive.check_signer(data.signer)
 
-    def render(number: str, now: datetime) -> tuple[bytes, int]:
-        data.number, data.generated_at, data.corrects = number, now, corrects
-        data.audit_anchor = audit_anchor(ctx)
-        return weekly_pdf.render_bytes(data, progress)
-
     job = report_archive.Issuing(
         ReportKind.WEEKLY.value, settings.WEEKLY_NUMBER_FORMAT, options.monday, data.start,
         data.end, options.regency or PROVINCE_CODE, options.paper, options.lang,
         options.to_json(), data.texts.to_json(), corrects)
-    info = report_archive.store(ctx, job, render, progress)
-    progress.report(100, 100, _("Done"))
-    return info
+    return report_archive.issue_letter(ctx, job, data, weekly_pdf.render_bytes, progress)

@@ -135,6 +135,8 @@ def run(db_path: Path | None, args: argparse.Namespace) -> list[Row]:
                             note=f"CPU {cpu:.1f} s; raw = reportlab Tables of the same rows; "
                                  f"load average {os.getloadavg()[0]:.1f} on "
                                  f"{os.cpu_count()} cores"))
+            for row in rows[-3:]:  # as soon as measured: a long run keeps what it has
+                print(row, file=sys.stderr, flush=True)
         week = WeeklyOptions("2024-W48")
         w_med, w_p95 = summary(measure(lambda: weekly.generate(ctx, week), repeat, warmup=0))
         rows.append(Row(AREA, "weekly report 2024-W48", w_med / 1000, w_p95 / 1000, unit="s"))

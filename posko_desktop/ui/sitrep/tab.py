@@ -1,6 +1,7 @@
 """The report tab: daily sitrep or weekly report; options, editable texts, live PDF
-preview (QtPdf), print, save, issue (after a checklist), and the archive of issued reports. PDF generation and printing run off the GUI thread
-(host.runner); the widgets only show the results."""
+preview (QtPdf), print, save, issue (after a checklist), and the archive of issued
+reports. PDF generation and printing run off the GUI thread (host.runner); the widgets
+only show the results."""
 
 from __future__ import annotations
 

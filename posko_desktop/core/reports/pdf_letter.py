@@ -350,7 +350,7 @@ class LetterRenderer:
              self.p("<b>{}</b>".format(esc(self.subject_text())), label)],
         ]
         left_w = self.width * 0.60
-        block = Table(rows, colWidths=[23 * mm, 3 * mm, left_w - 26 * mm])
+        block = Table(rows, colWidths=[23 * mm, 3 * mm, left_w - 30 * mm])  # 4 mm gap
         block.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), SERIF, 10), ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),

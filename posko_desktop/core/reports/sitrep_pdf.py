@@ -311,6 +311,8 @@ class SitrepRenderer(LetterRenderer):
             ("ALIGN", (2, 1), (9, -1), "RIGHT"),
             ("ALIGN", (10, 1), (-1, -1), "CENTER"),
             ("TOPPADDING", (0, 1), (-1, -1), 1.0), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.4),
+            # counts: narrow padding, so a five-digit total fits the 9 mm group columns
+            ("LEFTPADDING", (2, 1), (9, -1), 2), ("RIGHTPADDING", (2, 1), (9, -1), 3),
         ]
         colors_by_level = level_colors()
         level_styles = {code: ParagraphStyle(f"lv_{code}", parent=st.cell_c, textColor=fg,
@@ -338,10 +340,10 @@ class SitrepRenderer(LetterRenderer):
                     + [self.num(totals[g]) for g in GROUPS]
                     + [self.num(sum(totals.values())), "", ""])
         style += [("BACKGROUND", (0, r), (-1, r), TOTAL_BG),
-                  ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.8)]
-        fixed = 8 * mm + 7 * 8 * mm + 14 * mm + 22 * mm + 24 * mm
+                  ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
+        fixed = 8 * mm + 7 * 9 * mm + 15 * mm + 22 * mm + 24 * mm
         table = Table(rows, repeatRows=1, colWidths=[8 * mm, self.width - fixed]
-                      + [8 * mm] * 7 + [14 * mm, 22 * mm, 24 * mm])
+                      + [9 * mm] * 7 + [15 * mm, 22 * mm, 24 * mm])
         table.setStyle(TableStyle(style))
         out.append(table)
         legend = "; ".join("<b>{c}</b> = {l}".format(c=g.code, l=esc(g.label(self.lang)))

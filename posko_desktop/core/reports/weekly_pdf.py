@@ -147,9 +147,13 @@ class WeeklyRenderer(LetterRenderer):
                 + [self.p(g, st.head) for g in GROUPS]
                 + [self.p(_("Total"), st.head), self.p(_("Level at the end of the week"), st.head)])
         rows: list[list[Any]] = [head]
-        extra: list[Any] = [("ALIGN", (2, 1), (9, -1), "RIGHT"), ("ALIGN", (10, 1), (-1, -1), "CENTER"),
+        extra: list[Any] = [("ALIGN", (2, 1), (9, -1), "RIGHT"),
+                            ("ALIGN", (10, 1), (-1, -1), "CENTER"),
                             ("TOPPADDING", (0, 1), (-1, -1), 1.0),
-                            ("BOTTOMPADDING", (0, 1), (-1, -1), 1.4)]
+                            ("BOTTOMPADDING", (0, 1), (-1, -1), 1.4),
+                            # narrow padding: a five-digit total fits the 9 mm columns
+                            ("LEFTPADDING", (2, 1), (9, -1), 2),
+                            ("RIGHTPADDING", (2, 1), (9, -1), 3)]
         fills = level_colors()
         for i, row in enumerate(d.regency_rows, start=1):
             fill = fills.get(row.level)
@@ -166,10 +170,10 @@ class WeeklyRenderer(LetterRenderer):
                     + [self.num(d.week.by_group.get(g, 0)) for g in GROUPS]
                     + [self.num(d.week.new), ""])
         extra += [("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG),
-                  ("FONT", (2, -1), (-1, -1), f"{SANS}-Bold", 7.8)]
-        fixed = 8 * mm + 7 * 8 * mm + 14 * mm + 28 * mm
+                  ("FONT", (2, -1), (-1, -1), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
+        fixed = 8 * mm + 7 * 9 * mm + 15 * mm + 28 * mm
         return [self.p(_("3. Regencies and cities"), st.section),
-                self.table(rows, [8 * mm, self.width - fixed] + [8 * mm] * 7 + [14 * mm, 28 * mm],
+                self.table(rows, [8 * mm, self.width - fixed] + [9 * mm] * 7 + [15 * mm, 28 * mm],
                            extra)]
 
     def categories(self) -> list[Flowable]:

@@ -31,6 +31,7 @@ MODULES.append("bench_sync")
 MODULES.append("bench_sitrep")
 MODULES.append("bench_accounts")
 MODULES.append("bench_medsos")
+MODULES.append("bench_reports")
 
 
 def fmt(value: float | None, unit: str) -> str:

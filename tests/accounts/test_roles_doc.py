@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import NotFoundError, PermissionDenied
 from posko_desktop.core.services import (
@@ -105,6 +106,10 @@ class World:
                           must_change_password=False)
         accounts.add_user(admin, "nonaktif", "Tidak-Aktif-Akun-1", "operator")
         accounts.disable_user(admin, "nonaktif")
+        with admin.db.write() as s:  # a report is not issued without its signer
+            for key, value in ((settings.SITREP_SIGNER_NAME, "Dr. Siti Aminah, M.Si."),
+                               (settings.SITREP_SIGNER_NIP, "19700101 199503 2 001")):
+                settings.put(s, key, value, "admin", admin.now())
 
 
 def _pending(name: str) -> Callable[[World, AppContext], Any] | None:
@@ -151,7 +156,8 @@ def _nihil(w: World, c: AppContext) -> Any:
 def _sitrep_issue(w: World, c: AppContext) -> Any:
     from posko_desktop.core.services import sitrep
 
-    return sitrep.issue(c, sitrep.default_options(w.admin, date(2024, 11, 27)))
+    return sitrep.issue(c, sitrep.default_options(w.admin, date(2024, 11, 27)),
+                        confirm_nihil=True)
 
 
 def _backup(w: World, c: AppContext) -> Any:

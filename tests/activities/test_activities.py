@@ -3,14 +3,16 @@ the period query of the sitrep's section D, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import AuditEntry
+from posko_desktop.core.db.models_records import Activity
 from posko_desktop.core.domain import (
+    ActivityKind,
     Actor,
     AttachmentError,
     PermissionDenied,
@@ -20,6 +22,7 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.events import ChangeKind
 from posko_desktop.core.services import activities as act
+from posko_desktop.core.services import demo
 from posko_desktop.core.services.activities import ActivityFilter, ActivityInput
 from posko_desktop.core.timeutil import wib_range
 
@@ -37,8 +40,6 @@ def patroli(**kw) -> ActivityInput:
 
 def dump(ctx: AppContext) -> list:
     with ctx.db.read() as s:
-        from posko_desktop.core.db.models_records import Activity  # the table under test
-
         rows = [(a.id, a.title, a.result, a.mod_stamp, a.deleted, dict(a.field_stamps))
                 for a in s.scalars(select(Activity).order_by(Activity.id))]
         audit = list(s.scalars(select(AuditEntry.id)))
@@ -152,12 +153,22 @@ def test_in_period_gives_the_activities_of_the_report_day(any_ctx):
 
 def test_another_sites_activity_needs_a_supervisor_here(any_ctx):
     a = act.add_activity(any_ctx, patroli())
-    with any_ctx.db.write() as s:
-        from posko_desktop.core.db.models_records import Activity  # as if it came by sync
-
+    with any_ctx.db.write() as s:  # as if it came by sync
         s.get(Activity, a.id).origin_site = "33.22"
     before = dump(any_ctx)
     with pytest.raises(PermissionDenied):
         act.update_activity(as_role(any_ctx, "operator"), a.id, {"result": "x"})
     assert dump(any_ctx) == before
     act.update_activity(as_role(any_ctx, "supervisor"), a.id, {"result": "x"})
+
+
+def test_demo_data_brings_activities_of_every_kind_in_indonesian(ctx):
+    demo.generate(ctx, incidents=200, days=30, end_date=date(2024, 11, 30), seed=3)
+    rows = act.list_activities(ctx)
+    assert 60 <= len(rows) <= 120
+    assert {a.kind for a in rows} == {k.value for k in ActivityKind}
+    assert all(datetime(2024, 10, 31, 17, tzinfo=UTC) <= a.started_at
+               <= datetime(2024, 11, 30, 17, tzinfo=UTC) for a in rows)
+    assert any("Pilkada" in a.title for a in rows) and all(a.partners for a in rows)
+    added = act.add_activity(ctx, patroli())  # numbering continues after the demo's
+    assert added.number not in {a.number for a in rows}

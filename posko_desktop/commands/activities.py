@@ -1,4 +1,5 @@
-"""posko activity add|list|show|update|delete|attach|export: the desk's own activities.
+"""posko activity add|list|show|update|delete|conflicts|resolve|export: the desk's own
+activities.
 
 Times are entered in WIB as "YYYY-MM-DD HH:MM"; JSON output (docs/cli-json.md) gives them
 in ISO 8601 with the WIB offset, like the incident commands.
@@ -16,7 +17,10 @@ from posko_desktop.core.domain import ActivityKind, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import activities as svc
 from posko_desktop.core.services.activities import ActivityFilter, ActivityInfo, ActivityInput
+from posko_desktop.core.services.sync import records as sync_records
+from posko_desktop.core.services.sync.results import RecordConflictInfo
 from posko_desktop.core.spreadsheets.activities import export_activities
+from posko_desktop.core.sync.kinds import ACTIVITIES
 from posko_desktop.core.timeutil import wib_range
 
 KINDS = [k.value for k in ActivityKind]
@@ -88,6 +92,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                           "code 2) if the activity was changed since"))
     _add_output(p)
     p.set_defaults(handler=cmd_delete)
+
+    p = asub.add_parser("conflicts", help=_("list conflicts of activities from sync"))
+    p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
+    _add_output(p)
+    p.set_defaults(handler=cmd_conflicts)
+
+    p = asub.add_parser("resolve", help=_("resolve a conflict (supervisors): keep the value "
+                                          "in effect, or take the one that lost"))
+    p.add_argument("conflict", type=int, metavar="ID", help=_("conflict number"))
+    p.add_argument("choice", choices=("keep", "take"), help=_("keep or take"))
+    _add_output(p)
+    p.set_defaults(handler=cmd_resolve)
 
     p = asub.add_parser("export", help=_("write the activities to an Excel file (XLSX)"))
     p.add_argument("out", type=Path, metavar="FILE.xlsx", help=_("file to write"))
@@ -226,6 +242,37 @@ def cmd_delete(args: argparse.Namespace) -> int:
     message = (_("Activity {number} restored") if args.restore
                else _("Activity {number} deleted"))
     _emit(args, a, message.format(number=a.number))
+    return 0
+
+
+def conflict_json(c: RecordConflictInfo) -> dict[str, Any]:
+    return {"id": c.id, "record_id": str(c.record_id), "record": c.label, "field": c.field,
+            "kept_value": c.kept_value, "kept_stamp": c.kept_stamp,
+            "lost_value": c.lost_value, "lost_stamp": c.lost_stamp, "lost_site": c.lost_site,
+            "package_id": c.package_id, "detected_at": iso(c.detected_at),
+            "resolved": c.resolved, "resolution": c.resolution}
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    found = sync_records.list_conflicts(ctx, ACTIVITIES.name, include_resolved=args.all)
+    if args.format == "json":
+        print_json({"count": len(found), "conflicts": [conflict_json(c) for c in found]})
+        return 0
+    print_table(["#", _("Activity"), _("Field"), _("Current value"), _("Other value"),
+                 _("From site")],
+                [[str(c.id), c.label, c.field, str(c.kept_value), str(c.lost_value),
+                  c.lost_site] for c in found])
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    c = sync_records.resolve_conflict(ctx, args.conflict, args.choice)
+    if args.format == "json":
+        print_json(conflict_json(c))
+    else:
+        print(_("Conflict {id} resolved ({choice})").format(id=c.id, choice=args.choice))
     return 0
 
 

@@ -4,16 +4,18 @@ hostile records refused with the database unchanged."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
 
+from posko_desktop.cli import main
 from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.activities import ActivityInput
 from posko_desktop.core.services.sync import records
 
-from .conftest import PNG, refused, send
+from .conftest import ADMIN_PASSWORD, PNG, refused, send
 from .forge import jsonl, lines, resign
 
 MEMBER = "records/activities.jsonl"
@@ -155,3 +157,26 @@ def test_a_package_without_the_activity_file_still_imports(sites, tmp_path):
         del m[MEMBER]
     forged = resign(path, tmp_path / "old.posko", kab.key, members=drop)
     assert svc.import_package(prov.ctx, forged).totals().new == 1
+
+
+def test_the_cli_lists_an_activity_conflict_and_a_supervisor_resolves_it(sites, tmp_path,
+                                                                         capsys, monkeypatch):
+    prov, kab, _kota = sites
+    a = act.add_activity(kab.ctx, rakor())
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    act.update_activity(kab.ctx, a.id, {"result": "Versi kabupaten"})
+    act.update_activity(prov.ctx, a.id, {"result": "Versi provinsi"})
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    monkeypatch.setenv("POSKO_PASSWORD", ADMIN_PASSWORD)
+    base = ["--db", str(prov.path), "--user", "admin-33"]
+    assert main([*base, "activity", "conflicts", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["count"] == 1
+    c = listed["conflicts"][0]
+    assert c["field"] == "result" and {c["kept_value"], c["lost_value"]} == {
+        "Versi kabupaten", "Versi provinsi"}
+    assert main([*base, "activity", "resolve", str(c["id"]), "take", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["resolved"] is True
+    assert act.get_activity(prov.ctx, a.id).result == c["lost_value"]
+    svc.import_package(kab.ctx, send(prov, kab, tmp_path))  # the decision syncs
+    assert act.get_activity(kab.ctx, a.id).result == c["lost_value"]

@@ -124,7 +124,7 @@ def import_kind(s: Session, ctx: AppContext, state: ImportState, table: SyncedTa
     """Check and merge the record file of `table` (inside the import's transaction)."""
     kind = table.kind
     rules = KindRules(frozenset(state.regencies), state.now, stamp_limit)
-    counts = state.result.records.setdefault(kind.name, RegencyCounts())
+    counts = RegencyCounts()
     seen: set[str] = set()
     batch: list[tuple[int, dict[str, Any]]] = []
     count = 0
@@ -137,6 +137,8 @@ def import_kind(s: Session, ctx: AppContext, state: ImportState, table: SyncedTa
             batch = []
     _merge_batch(s, ctx, state, table, batch, counts)
     state.counted[kind.name] = count
+    if count:
+        state.result.records[kind.name] = counts
 
 
 def _check(s: Session, state: ImportState, kind: SyncedKind, rules: KindRules,

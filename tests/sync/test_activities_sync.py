@@ -8,8 +8,12 @@ import json
 from datetime import datetime
 
 import pytest
+from sqlalchemy import text
 
 from posko_desktop.cli import main
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.domain import Actor, PoskoError
+from posko_desktop.core.services import accounts, reference
 from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.activities import ActivityInput
@@ -180,3 +184,44 @@ def test_the_cli_lists_an_activity_conflict_and_a_supervisor_resolves_it(sites, 
     assert act.get_activity(prov.ctx, a.id).result == c["lost_value"]
     svc.import_package(kab.ctx, send(prov, kab, tmp_path))  # the decision syncs
     assert act.get_activity(kab.ctx, a.id).result == c["lost_value"]
+
+
+def pg_dump(ctx) -> dict[str, list]:
+    """Every row of every table of a PostgreSQL database (row-for-row comparison)."""
+    with ctx.db.engine.connect() as conn:
+        names = [n for (n,) in conn.execute(text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"))]
+        return {n: sorted(map(repr, conn.execute(text(f'SELECT * FROM "{n}"')))) for n in names}
+
+
+@pytest.mark.postgres
+def test_activities_sync_with_a_server_mode_site(pg_db, sites, tmp_path):
+    """Server mode (PostgreSQL) imports, merges and exports activities like a file site,
+    and refuses a forged record with every row as it was."""
+    office = sites[1]  # 33.22 on SQLite
+    setup = AppContext(pg_db, Actor("admin-33", "admin"))
+    reference.init_site(setup, "33", "Provinsi (server)")
+    admin = accounts.create_first_admin(setup, "admin-33", ADMIN_PASSWORD, "Admin 33")
+    server = setup.as_actor(admin.actor)
+    key_file = tmp_path / "server.poskokey"
+    svc.export_public_key(server, tmp_path / "keys", key_file)
+    svc.trust_key(office.ctx, key_file, svc.inspect_key_file(key_file).short_fingerprint)
+    svc.trust_key(server, office.key_file, svc.inspect_key_file(office.key_file).short_fingerprint)
+    a = act.add_activity(office.ctx, rakor())
+    act.attach(office.ctx, a.id, "notulen.png", PNG)
+    good = send(office, sites[0], tmp_path)  # addressed to 33: the server is site 33 too
+    forged = resign(good, tmp_path / "forged.posko", office.key,
+                    members=_edit(lambda r: r.update(origin_site="33")))
+    before = pg_dump(server)
+    with pytest.raises(PoskoError, match="does not hold it"):
+        svc.import_package(server, forged)
+    assert pg_dump(server) == before
+    assert svc.import_package(server, good).records["activities"].new == 1
+    act.update_activity(server, a.id, {"title": "Rakor di server"})
+    package = tmp_path / "server-to-3322.posko"
+    svc.export_package(server, tmp_path / "keys", "33.22", package)
+    svc.import_package(office.ctx, package)
+    assert act.get_activity(office.ctx, a.id).title == "Rakor di server"
+    assert svc.canonical_dump(server)["activities"] == svc.canonical_dump(
+        office.ctx)["activities"]

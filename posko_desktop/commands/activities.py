@@ -41,6 +41,21 @@ def _add_fields(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--result", help=_("short result"))
 
 
+def _add_filter(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                   help=_("first day (WIB) of the activities"))
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                   help=_("last day (WIB) of the activities"))
+    p.add_argument("--kind", choices=KINDS, help=_("kind of activity"))
+    p.add_argument("--regency", metavar="CODE", help=_("only activities naming this regency"))
+
+
+def _add_if_version(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--if-version", metavar="VERSION",
+                   help=_("the version you read (show --format json: version); refused (exit "
+                          "code 2) if the activity was changed since"))
+
+
 def _add_output(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("output format (default: text)"))
@@ -58,12 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_add)
 
     p = asub.add_parser("list", help=_("list activities"))
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
-                   help=_("first day (WIB) of the activities"))
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
-                   help=_("last day (WIB) of the activities"))
-    p.add_argument("--kind", choices=KINDS, help=_("kind of activity"))
-    p.add_argument("--regency", metavar="CODE", help=_("only activities naming this regency"))
+    _add_filter(p)
     p.add_argument("--deleted", action="store_true", help=_("include deleted activities"))
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help=_("output format (default: table)"))
@@ -77,9 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = asub.add_parser("update", help=_("change the fields of an activity"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("activity number or id"))
     _add_fields(p, required=False)
-    p.add_argument("--if-version", metavar="VERSION",
-                   help=_("the version you read (show --format json: version); refused (exit "
-                          "code 2) if the activity was changed since"))
+    _add_if_version(p)
     _add_output(p)
     p.set_defaults(handler=cmd_update)
 
@@ -87,9 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("activity number or id"))
     p.add_argument("--reason", default="", help=_("reason"))
     p.add_argument("--restore", action="store_true", help=_("restore a deleted activity"))
-    p.add_argument("--if-version", metavar="VERSION",
-                   help=_("the version you read (show --format json: version); refused (exit "
-                          "code 2) if the activity was changed since"))
+    _add_if_version(p)
     _add_output(p)
     p.set_defaults(handler=cmd_delete)
 
@@ -107,12 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = asub.add_parser("export", help=_("write the activities to an Excel file (XLSX)"))
     p.add_argument("out", type=Path, metavar="FILE.xlsx", help=_("file to write"))
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
-                   help=_("first day (WIB) of the activities"))
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
-                   help=_("last day (WIB) of the activities"))
-    p.add_argument("--kind", choices=KINDS, help=_("kind of activity"))
-    p.add_argument("--regency", metavar="CODE", help=_("only activities naming this regency"))
+    _add_filter(p)
     p.set_defaults(handler=cmd_export)
 
 

@@ -8,7 +8,6 @@ that syncs"): the incident service's shape, one stamp per synced field
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
@@ -20,7 +19,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
-from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import Agency, Blob, Regency
 from posko_desktop.core.db.models_records import Activity
@@ -35,10 +33,10 @@ from posko_desktop.core.domain import (
     check_text,
 )
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.evidence import safe_filename, sniff_mime
+from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, evidence_store
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import person
 from posko_desktop.core.services.reference import normalize_regency_code
@@ -317,23 +315,11 @@ def attach(ctx: AppContext, activity_id: uuid.UUID, filename: str, data: bytes, 
         a = _get(s, activity_id)
         _check_version(s, a, expected_version)
         _require_editable(ctx, s, a)
-        limit_mb = settings.get(s, settings.ATTACHMENT_MAX_MB)
-        if len(data) > limit_mb * 1024 * 1024:
-            raise AttachmentError(
-                N_("{name} is too large ({size:.1f} MB); the limit is {limit:.0f} MB"),
-                name=filename, size=len(data) / 1048576, limit=limit_mb)
-        if not data:
-            raise AttachmentError(N_("{name} is empty"), name=filename)
-        mime = sniff_mime(data)
-        if mime is None:
-            raise AttachmentError(
-                N_("{name} is not an image (PNG, JPEG, GIF, WebP) or a PDF"), name=filename)
+        mime = evidence_store.check_file(s, filename, data)
         if len(a.attachments) >= ATTACHMENTS_MAX:
             raise AttachmentError(N_("{name}: at most {max} attachments per activity"),
                                   name=filename, max=ATTACHMENTS_MAX)
-        digest = hashlib.sha256(data).hexdigest()
-        if s.get(Blob, digest) is None:
-            s.add(Blob(sha256=digest, size=len(data), data=data))
+        digest = evidence_store.store_blob(s, data)
         entry = {"sha256": digest, "filename": safe_filename(filename, digest[:12]),
                  "mime": mime, "size": len(data)}
         a.attachments = [*a.attachments, entry]

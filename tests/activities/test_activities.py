@@ -73,6 +73,8 @@ def test_an_activity_is_stored_in_utc_audited_and_announced(any_ctx):
     ({"partners": ["FKUB\x1b"]}, "partners"),
     ({"ended_at": datetime(2024, 11, 26, 8, 0)}, "ended_at"),
     ({"result": "x" * 20_001}, "result"),
+    ({"started_at": datetime(2019, 12, 31, 9, 0)}, "started_at"),
+    ({"started_at": datetime(2099, 1, 1, 9, 0)}, "started_at"),
 ])
 def test_bad_input_is_refused_with_the_field_named_and_nothing_written(any_ctx, change, field):
     a = act.add_activity(any_ctx, patroli())

@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -50,6 +50,7 @@ RESULT_MAX = 20_000
 PARTNER_MAX = 120
 PARTNERS_MAX = 40
 ATTACHMENTS_MAX = 50
+START_AHEAD = timedelta(days=1)
 EDITABLE_FIELDS = ("started_at", "ended_at", "kind", "title", "regencies", "partners", "result")
 assert set(EDITABLE_FIELDS) | {"attachments", "deleted"} == set(ACTIVITIES.fields)
 
@@ -158,8 +159,10 @@ def _check_version(s: Session, a: Activity, expected: str | None) -> None:
 # --- validation ----------------------------------------------------------------------------
 
 
-def _validate(s: Session, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The editable fields in their stored form, or ValidationError naming the field."""
+def _validate(s: Session, values: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """The editable fields in their stored form, or ValidationError naming the field. The
+    start lies between 2020 and a day from now (a meeting later today may be entered in the
+    morning; every partner accepts times up to two days ahead of its clock)."""
     try:
         kind = ActivityKind(values["kind"]).value
     except ValueError:
@@ -171,6 +174,10 @@ def _validate(s: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     if len(title) > TITLE_MAX:
         raise ValidationError(N_("At most {max} characters"), field="title", max=TITLE_MAX)
     started = ensure_utc(values["started_at"])
+    if started > now + START_AHEAD:
+        raise ValidationError(N_("The start lies more than a day ahead"), field="started_at")
+    if started.year < 2020:
+        raise ValidationError(N_("The start lies before 2020"), field="started_at")
     ended = ensure_utc(values["ended_at"]) if values["ended_at"] is not None else None
     if ended is not None and ended < started:
         raise ValidationError(N_("The end lies before the start"), field="ended_at")
@@ -254,7 +261,7 @@ def add_activity(ctx: AppContext, data: ActivityInput) -> ActivityInfo:
     require(ctx.actor, Permission.ACTIVITY_RECORD)
     now = ctx.now()
     with ctx.db.write() as s:
-        values = _validate(s, {name: getattr(data, name) for name in EDITABLE_FIELDS})
+        values = _validate(s, {name: getattr(data, name) for name in EDITABLE_FIELDS}, now)
         site = local_site(s)
         stamp = new_stamp(s, now)
         a = Activity(id=uuid7(), number=_next_number(s, site.code, now.year),
@@ -289,7 +296,7 @@ def update_activity(ctx: AppContext, activity_id: uuid.UUID,
         a = _get(s, activity_id)
         _check_version(s, a, expected_version)
         _require_editable(ctx, s, a)
-        values = _validate(s, {**{f: getattr(a, f) for f in EDITABLE_FIELDS}, **sent})
+        values = _validate(s, {**{f: getattr(a, f) for f in EDITABLE_FIELDS}, **sent}, now)
         changed = {k: values[k] for k in sent if getattr(a, k) != values[k]}
         if not changed:
             return _info(a)

@@ -1,6 +1,6 @@
 """The fuzzer at scale: 10,000 hostile cases (tests/fuzz/README.md) imported through the
 CLI into copies of a prepared province database; prints the table of docs/performance.md
-("Hostile packages"). Exit code 1 when any case was accepted although it must be refused,
+("Fuzzing hostile packages"). Exit code 1 when any case was accepted although it must be refused,
 ended in exit 1, or changed the database while refused.
 
     .venv/bin/python bench/bench_fuzz.py [--cases 10000] [--seed 14]

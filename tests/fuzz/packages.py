@@ -217,7 +217,7 @@ def _manifest_edits(forge: Forge) -> list[tuple[str, Callable[[dict[str, Any]], 
     far = "9999-12-31T23:59:59+00:00"
     edits: list[tuple[str, Callable[[dict[str, Any]], None], bool]] = [
         ("format", _setter(["format"], "zip"), True),
-        ("format_version 2", _setter(["format_version"], 2), True),
+        ("format_version 3", _setter(["format_version"], 3), True),
         ("format_version 0", _setter(["format_version"], 0), True),
         ("format_version '1'", _setter(["format_version"], "1"), True),
         ("package_id new", _setter(["package_id"], str(uuid.uuid4())), False),
@@ -226,6 +226,7 @@ def _manifest_edits(forge: Forge) -> list[tuple[str, Callable[[dict[str, Any]], 
         ("sequence 0", _setter(["sequence"], 0), True),
         ("sequence 2^70", _setter(["sequence"], 2**70), True),
         ("sequence 2^53", _setter(["sequence"], 2**53), True),
+        ("sequence 2^31", _setter(["sequence"], 2**31), True),
         ("sequence 1.5", _setter(["sequence"], 1.5), True),
         ("sequence 10^6", _setter(["sequence"], 10**6), False),
         ("source_site 33.74", _setter(["source_site"], "33.74"), True),
@@ -244,6 +245,7 @@ def _manifest_edits(forge: Forge) -> list[tuple[str, Callable[[dict[str, Any]], 
         ("coverage since long", _setter(["coverage", "since_stamp"], "x" * 41), True),
         ("acks 10^12", _setter(["acks"], {"33": 10**12}), True),
         ("acks 2^70", _setter(["acks"], {"33": 2**70}), True),
+        ("acks 2^31", _setter(["acks"], {"33": 2**31}), True),
         ("acks not issued", _setter(["acks"], {"33": 3}), True),
         ("acks 0", _setter(["acks"], {"33": 0}), True),
         ("acks issued", _setter(["acks"], {"33": 1}), False),
@@ -252,6 +254,11 @@ def _manifest_edits(forge: Forge) -> list[tuple[str, Callable[[dict[str, Any]], 
         ("relayed extra", lambda d: d["relayed"].append(
             {"package_id": str(uuid.uuid4()), "source_site": "33.74", "signer": "a" * 64}), True),
         ("extra field", _setter(["evil"], 1), True),
+        ("audit_anchor impossible", _setter(["audit_anchor"], {
+            "entry_id": 0, "hash": "ab" * 32, "at": None}), True),
+        ("audit_anchor hash short", _setter(["audit_anchor", "hash"], "ab"), True),
+        ("audit_anchor entry -1", _setter(["audit_anchor", "entry_id"], -1), True),
+        ("audit_anchor entry 2^31", _setter(["audit_anchor", "entry_id"], 2**31), True),
     ]
     for kind in ("incidents", "tombstones", "followups", "attachments", "blobs", "provenance"):
         count = m["counts"][kind]
@@ -259,8 +266,8 @@ def _manifest_edits(forge: Forge) -> list[tuple[str, Callable[[dict[str, Any]], 
             edits.append(("counts.{k} {v}".format(k=kind, v=value),
                           _setter(["counts", kind], value), True))
     for name in m:
-        if name != "members":
-            edits.append(("delete " + name, _setter([name], _DELETE), True))
+        if name != "members":  # audit_anchor is optional (format 2, docs/sync-format.md)
+            edits.append(("delete " + name, _setter([name], _DELETE), name != "audit_anchor"))
     return edits
 
 

@@ -23,14 +23,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sync.conftest import LOGIN_AUDIT, LOGIN_TABLES
+
 from posko_desktop.cli import main
 from posko_desktop.core.sync import package as package_mod
 
 from .world import World
 
 Case = tuple[str, Path, bool, list[str]]  # name, file, must be refused, CLI arguments
-# the login of each command writes these; nothing else may change on a refusal
-_LOGIN_TABLES = ("audit_head", "user_account")
 # package limits while fuzzing, scaled down so that bombs of every kind stay small files
 FUZZ_LIMITS = package_mod.Limits(max_file_bytes=64 << 20, max_members=2_000,
                                  max_member_bytes=4 << 20, max_total_bytes=16 << 20,
@@ -45,9 +45,9 @@ def digest(db: Path) -> str:
     try:
         tables = [t for (t,) in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name") if t not in _LOGIN_TABLES]
+            "ORDER BY name") if t not in LOGIN_TABLES]
         for table in tables:
-            where = " WHERE action NOT LIKE 'auth.%'" if table == "audit_log" else ""
+            where = " WHERE " + LOGIN_AUDIT if table == "audit_log" else ""
             sha.update(table.encode())
             for row in con.execute('SELECT * FROM "{t}"{w} ORDER BY 1'.format(t=table, w=where)):
                 sha.update(repr(row).encode())

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 # tests/ is on sys.path (pytest's rootdir-less layout; bench_fuzz.py adds it)
-from sync.conftest import ADMIN_PASSWORD, add_incident, make_site, send, trust_all
+from sync.conftest import ADMIN_PASSWORD, PNG, add_incident, make_site, send, trust_all
 
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.services import accounts
@@ -28,7 +28,6 @@ from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.sync import keywrap
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 PNG_2 = b"\x89PNG\r\n\x1a\n" + bytes(range(255, -1, -1)) * 2
 PROVINCE_USER = "admin-33"
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher, Type
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.engine import Database
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.services import accounts, reference
@@ -41,7 +42,7 @@ class Site:
     code: str
     ctx: AppContext
     keys_dir: Path
-    path: Path
+    path: Path | str  # the SQLite file, or the server database's URL (server mode)
     key_file: Path
 
     @property
@@ -57,7 +58,12 @@ def make_site(template: Path, base: Path, code: str, name: str) -> Site:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "posko.sqlite3"
     shutil.copy(template, path)
-    db = open_database(path)
+    return start_site(open_database(path), folder, code, name, path)
+
+
+def start_site(db: Database, folder: Path, code: str, name: str, where: Path | str) -> Site:
+    """A new site on `db` (a file, or a database on the server: `where` is its URL) with its
+    first administrator, logged in, and its public key file exported."""
     setup = AppContext(db, Actor("admin-" + code, "admin", "Admin " + code))
     reference.init_site(setup, code, name)
     admin = accounts.create_first_admin(setup, "admin-" + code, ADMIN_PASSWORD, "Admin " + code)
@@ -65,7 +71,7 @@ def make_site(template: Path, base: Path, code: str, name: str) -> Site:
     keys_dir = folder / "keys"
     key_file = folder / "site.poskokey"
     svc.export_public_key(ctx, keys_dir, key_file)
-    return Site(code, ctx, keys_dir, path, key_file)
+    return Site(code, ctx, keys_dir, where, key_file)
 
 
 def trust_all(sites: list[Site]) -> None:
@@ -76,15 +82,36 @@ def trust_all(sites: list[Site]) -> None:
                 svc.trust_key(a.ctx, b.key_file, info.short_fingerprint)
 
 
+def with_offices(province: Site, template: Path, base: Path) -> list[Site]:
+    """The province and the two regency offices 33.22 and 33.74, all trusting each other."""
+    made = [province, make_site(template, base, "33.22", "Kab. Semarang"),
+            make_site(template, base, "33.74", "Kota Semarang")]
+    trust_all(made)
+    return made
+
+
 @pytest.fixture
 def sites(template_db: Path, tmp_path: Path):
-    made = [make_site(template_db, tmp_path, "33", "Provinsi"),
-            make_site(template_db, tmp_path, "33.22", "Kab. Semarang"),
-            make_site(template_db, tmp_path, "33.74", "Kota Semarang")]
-    trust_all(made)
+    made = with_offices(make_site(template_db, tmp_path, "33", "Provinsi"), template_db, tmp_path)
     yield made
     for s in made:
         s.ctx.db.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_sites(request, template_db: Path, tmp_path: Path):
+    """Like `sites`, with the province on SQLite or in server mode (its database on the
+    real test server, tests/pgserver.py); the regency offices are files."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sites")
+    url = request.getfixturevalue("pg_url")
+    folder = tmp_path / "site-33-server"
+    folder.mkdir()
+    server = start_site(open_database(url), folder, "33", "Provinsi (server)", url)
+    made = with_offices(server, template_db, tmp_path)
+    for s in made:
+        request.addfinalizer(s.ctx.db.dispose)
+    return made
 
 
 def sample(**overrides) -> IncidentInput:
@@ -103,15 +130,23 @@ def add_incident(site: Site, **overrides):
     return inc.create_incident(site.ctx, sample(**overrides))
 
 
-def table_dump(site: Site) -> dict[str, list[tuple]]:
-    """Every row of every table (row-for-row comparison after a refused import)."""
+# what the login of each CLI command writes (its `auth.*` audit entries, the audit head,
+# the account row): a refused command may change nothing else
+LOGIN_TABLES = ("audit_head", "user_account")
+LOGIN_AUDIT = "action NOT LIKE 'auth.%'"
+
+
+def table_dump(site: Site, with_login: bool = True) -> dict[str, list[tuple]]:
+    """Every row of every table, on SQLite or PostgreSQL (row-for-row comparison after a
+    refused import); `with_login=False` leaves out what a command's own login writes."""
     out = {}
     with site.ctx.db.engine.connect() as conn:
-        names = [r[0] for r in conn.execute(text(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'incident_fts%' ORDER BY name"))]
+        names = [n for n in inspect(conn).get_table_names()
+                 if not n.startswith("incident_fts") and (with_login or n not in LOGIN_TABLES)]
         for name in names:
-            out[name] = sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"'))), key=repr)
+            where = "" if with_login or name != "audit_log" else " WHERE " + LOGIN_AUDIT
+            rows = conn.execute(text(f'SELECT * FROM "{name}"{where}'))
+            out[name] = sorted(map(tuple, rows), key=repr)
     return out
 
 
@@ -125,8 +160,7 @@ def send(src: Site, dst: Site, tmp: Path, full: bool = False, name: str | None =
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
-@pytest.fixture
-def package(sites, tmp_path):
+def office_package(sites: list[Site], tmp_path: Path) -> Path:
     """A real package from the Kab. Semarang office to the province, with a follow-up,
     a deleted incident and an attachment."""
     prov, kab, _kota = sites
@@ -136,6 +170,17 @@ def package(sites, tmp_path):
     b = add_incident(kab, title="Perusakan APK", category_code="E1")
     inc.set_deleted(kab.ctx, b.id, True, "dobel")
     return send(kab, prov, tmp_path)
+
+
+@pytest.fixture
+def package(sites, tmp_path):
+    return office_package(sites, tmp_path)
+
+
+@pytest.fixture
+def any_package(any_sites, tmp_path):
+    """`package`, for the province of `any_sites` (SQLite or server mode)."""
+    return office_package(any_sites, tmp_path)
 
 
 def refused(site, path, **kwargs) -> PackageError | PoskoError:

@@ -7,7 +7,6 @@ reported; the head row gone is a broken trail; a row slipped in never blocks a l
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -27,7 +26,7 @@ from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.audit_anchors import AnchorError
 
 from . import forge
-from .conftest import ADMIN_PASSWORD, add_incident, make_site, send, table_dump
+from .conftest import ADMIN_PASSWORD, add_incident, send, table_dump
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -271,16 +270,19 @@ def test_deep_verify_names_records_changed_outside_the_app(sites, tmp_path, monk
     assert "changed outside the app" in out["findings"][0]["message"]
 
 
-def test_a_partner_on_format_1_gets_format_1_without_an_anchor(template_db, tmp_path,
-                                                               monkeypatch):
+def test_a_partner_on_format_1_gets_format_1_without_an_anchor(sites, tmp_path):
     """Offices run mixed versions: a site that sent format 1 runs an older version, which
     refuses format 2, so packages to it stay format 1; everyone else gets format 2."""
-    province = make_site(template_db, tmp_path, "33", "Provinsi")
-    key = tmp_path / "office.poskokey"
-    shutil.copy(DATA / "sync-format-1.poskokey", key)
-    svc.trust_key(province.ctx, key, svc.inspect_key_file(key).short_fingerprint)
-    old = tmp_path / "office.posko"
-    shutil.copy(DATA / "sync-format-1.posko", old)
+    province, office = sites[0], sites[1]
+    _work(office, 1)
+    (tmp_path / "out").mkdir()
+    made = tmp_path / "out" / "office.posko"
+    svc.export_package(office.ctx, office.keys_dir, "33", made)
+
+    def as_format_1(doc):  # what the office's older version writes
+        doc["format_version"] = 1
+        del doc["audit_anchor"]
+    old = forge.resign(made, tmp_path / "office-format-1.posko", office.key, manifest=as_format_1)
     svc.import_package(province.ctx, old)
     assert audit_anchors.held_anchors(province.ctx, "33.22") == []
     to_old = tmp_path / "to-3322.posko"

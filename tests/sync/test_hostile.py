@@ -1,6 +1,7 @@
 """Packages from a trusted site are still checked (issue 14, findings 1-5): the attacker
 holds 33.22's real key, so every forged package here is re-signed and passes the
-signature check. Each refusal leaves the database row for row as it was."""
+signature check. Each refusal leaves the database row for row as it was. The tests on
+`any_sites` run twice: the province on SQLite and in server mode (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fuzz.runner import digest
 from sqlalchemy import delete, select
 
 from posko_desktop.cli import main
@@ -27,7 +27,7 @@ from posko_desktop.core.services import accounts, site_key
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 
-from .conftest import ADMIN_PASSWORD, PNG, add_incident, refused, send, trust_all
+from .conftest import ADMIN_PASSWORD, PNG, add_incident, refused, send, table_dump, trust_all
 from .forge import jsonl, lines, resign
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -56,11 +56,12 @@ def _all_stamps(value: str):
     return change
 
 
-def test_a_stamp_from_the_year_2286_is_refused_and_the_clock_stays(sites, package, tmp_path):
-    prov, kab, _kota = sites
+def test_a_stamp_from_the_year_2286_is_refused_and_the_clock_stays(any_sites, any_package,
+                                                                   tmp_path):
+    prov, kab, _kota = any_sites
     with prov.ctx.db.read() as s:
         clock = local_site(s).last_stamp
-    path = resign(package, tmp_path / "2286.posko", kab.key,
+    path = resign(any_package, tmp_path / "2286.posko", kab.key,
                   members=_edit("incidents", _all_stamps("9999999999999-99999-33.22")))
     err = refused(prov, path)
     assert "9999999999999-99999-33.22" in err.text_in("en")
@@ -85,9 +86,9 @@ def test_the_tolerance_is_a_setting(sites, package, tmp_path):
 # --- 2. origin spoofing -----------------------------------------------------------------
 
 
-def test_records_claiming_the_receivers_origin_are_refused(sites, package, tmp_path):
-    prov, kab, _kota = sites
-    path = resign(package, tmp_path / "spoof.posko", kab.key,
+def test_records_claiming_the_receivers_origin_are_refused(any_sites, any_package, tmp_path):
+    prov, kab, _kota = any_sites
+    path = resign(any_package, tmp_path / "spoof.posko", kab.key,
                   members=_edit("incidents", lambda r: r.update(origin_site="33")))
     assert "originate at this site" in refused(prov, path).text_in("en")
 
@@ -199,22 +200,38 @@ def test_every_record_file_is_required_even_empty(sites, package, tmp_path, memb
     assert "the format requires it" in refused(prov, path).text_in("en")
 
 
-def test_an_ack_of_a_package_never_sent_is_refused(sites, package, tmp_path):
-    prov, kab, _kota = sites
-    path = resign(package, tmp_path / "ack.posko", kab.key,
-                  manifest=lambda d: d.update(acks={"33": 10**12}))
+def test_an_ack_of_a_package_never_sent_is_refused(any_sites, any_package, tmp_path):
+    prov, kab, _kota = any_sites
+    path = resign(any_package, tmp_path / "ack.posko", kab.key,
+                  manifest=lambda d: d.update(acks={"33": 7}))
     assert "never sent" in refused(prov, path).text_in("en")
 
 
-def test_unreferenced_blobs_are_refused(sites, package, tmp_path):
-    prov, kab, _kota = sites
+@pytest.mark.parametrize("field, value", [
+    ("acks", {"33": 10**12}), ("acks", {"33": 2**31}), ("sequence", 2**31),
+    ("audit_anchor", {"entry_id": 2**31, "hash": "ab" * 32, "at": None})])
+def test_package_numbers_beyond_what_the_server_stores_are_refused(any_sites, any_package,
+                                                                   tmp_path, field, value):
+    """Package numbers (a sequence, an ack) and audit entry numbers above 2^31 - 1, the
+    INTEGER of PostgreSQL, are
+    refused by the manifest's schema on every backend; in server mode they ended in a
+    database error ("integer out of range")."""
+    prov, kab, _kota = any_sites
+    path = resign(any_package, tmp_path / "numbers.posko", kab.key,
+                  manifest=lambda d: d.update({field: value}))
+    err = refused(prov, path).text_in("en")
+    assert "the manifest is not valid ({f}".format(f=field) in err
+
+
+def test_unreferenced_blobs_are_refused(any_sites, any_package, tmp_path):
+    prov, kab, _kota = any_sites
     extra = [PNG + n.to_bytes(2, "big") for n in range(300)]
 
     def add(m):
         for data in extra:
             m["blobs/" + hashlib.sha256(data).hexdigest()] = data
 
-    path = resign(package, tmp_path / "blobs.posko", kab.key, members=add,
+    path = resign(any_package, tmp_path / "blobs.posko", kab.key, members=add,
                   manifest=lambda d: d["counts"].update(blobs=301))
     assert "belongs to no attachment" in refused(prov, path).text_in("en")
 
@@ -263,9 +280,10 @@ def _cli_import(site, path: Path, capsys) -> tuple[int, str]:
 
 @pytest.mark.parametrize("how", ["deflate", "header name", "magic", "truncated header",
                                  "sequence 2^70"])
-def test_damage_is_a_refusal_with_exit_code_2(sites, package, tmp_path, capsys, monkeypatch,
-                                              how):
-    prov, kab, _kota = sites
+def test_damage_is_a_refusal_with_exit_code_2(any_sites, any_package, tmp_path, capsys,
+                                              monkeypatch, how):
+    prov, kab, _kota = any_sites
+    package = any_package
     out = tmp_path / "damaged.posko"
     if how == "deflate":
         _flip_compressed(package, out, "records/followups.jsonl")
@@ -282,12 +300,11 @@ def test_damage_is_a_refusal_with_exit_code_2(sites, package, tmp_path, capsys, 
     else:
         resign(package, out, kab.key, manifest=lambda d: d.update(sequence=2**70))
     monkeypatch.setenv("POSKO_PASSWORD", ADMIN_PASSWORD)
-    prov.ctx.db.dispose()
-    before = digest(prov.path)  # every table but the rows of the command's own login
+    before = table_dump(prov, with_login=False)  # the command's own login left out
     code, err = _cli_import(prov, out, capsys)
     assert code == 2, err
     assert "damaged.posko" in err and "Unexpected" not in err
-    assert digest(prov.path) == before
+    assert table_dump(prov, with_login=False) == before
 
 
 # --- the 0001-era database ----------------------------------------------------------------

@@ -22,10 +22,8 @@ from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import reference
 from posko_desktop.core.services import sync as svc
 
-from .conftest import Site, add_incident, send, table_dump
+from .conftest import PNG, Site, add_incident, send, table_dump
 from .forge import jsonl, lines, read_members, resign
-
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 IMPORT_SCRIPT = """
 import json, logging, sqlite3, sys

@@ -40,8 +40,8 @@ class SyncedKind:
     2 days; `regency_lists` are lists of regency codes known here; `attachments` names a
     field holding [{sha256, filename, mime, size}] whose content travels in `blobs/`."""
 
-    name: str  # key in the manifest's counts, record file records/<name>.jsonl
-    record_type: str  # audit entries, conflicts, schema resources/schemas/sync-<type>.schema.json
+    name: str  # manifest count, record file records/<name>.jsonl, record_conflict.record_kind
+    record_type: str  # audit entries; schema resources/schemas/sync-<type>.schema.json
     fields: tuple[str, ...]
     datetime_fields: tuple[str, ...] = ()
     in_range: tuple[str, ...] = ()

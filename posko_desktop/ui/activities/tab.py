@@ -53,7 +53,8 @@ class ActivitiesTab(QWidget):
         self.host = host
         self.ctx = host.ctx
         self.rows: list[ActivityInfo] = []
-        self.loads = 0  # finished loads (tests wait on it)
+        self.loads = 0  # loads shown (tests wait on it)
+        self._generation = 0  # of the newest reload asked for
         today = wib_date(self.ctx.now())
         self.first = QDateEdit(_qdate(today - timedelta(days=6)), self)
         self.last = QDateEdit(_qdate(today), self)
@@ -136,10 +137,15 @@ class ActivitiesTab(QWidget):
         return ActivityFilter(start, end, self.kind.currentData(), self.regency.currentData())
 
     def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
         self.host.runner.run(activities.list_activities, self.ctx, self.current_filter(),
-                             on_done=self._loaded, on_error=lambda e: show_error(self, e))
+                             on_done=lambda rows: self._loaded(rows, generation),
+                             on_error=lambda e: show_error(self, e))
 
-    def _loaded(self, rows: list[ActivityInfo]) -> None:
+    def _loaded(self, rows: list[ActivityInfo], generation: int) -> None:
+        if generation != self._generation:  # an older filter's answer came late: dropped
+            return
         self.rows = rows
         self._fill()
         self.loads += 1

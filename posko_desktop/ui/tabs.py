@@ -88,4 +88,7 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.sync import make_tab as sync_tab
 
     factories.append(sync_tab)
+    from posko_desktop.ui.activities import make_tab as activities_tab
+
+    factories.append(activities_tab)
     return factories

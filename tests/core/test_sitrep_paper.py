@@ -19,9 +19,10 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.reports import sitrep_pdf
-from posko_desktop.core.reports.data import ActivityLine, SitrepData, SitrepOptions
+from posko_desktop.core.reports.data import SitrepData, SitrepOptions
 from posko_desktop.core.reports.pdf_common import severity_label, status_label
-from posko_desktop.core.services import demo, incidents, reference, sitrep
+from posko_desktop.core.services import activities, demo, incidents, reference, sitrep
+from posko_desktop.core.services.activities import ActivityInput
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.timeutil import WIB
 
@@ -216,19 +217,29 @@ def test_english_reads_right_one_incident_and_translated_level_names(ctx):
     assert "Tingkat situasi: 0 Rawan" in text
 
 
-def test_section_d_prints_the_activities_it_is_given(ctx):
-    """Section D holds what the activity service gathers (none yet: "Nihil")."""
+def test_section_d_prints_the_activities_of_the_period(ctx):
+    """Section D holds the activities recorded for the period (activity service): the one
+    of the period with its kind, regencies, partners and result; not the one of the day
+    before nor a deleted one; and "Nihil" before any was recorded."""
     data = sitrep.gather(ctx, SitrepOptions(VOTING_DAY))
     assert data.activities == ()
-    data.activities = (ActivityLine(
-        datetime(2024, 11, 26, 10, tzinfo=WIB), "rakor", "Rapat koordinasi",
-        "Coordination meeting", ("Kota Semarang", "Kab. Demak"), ("FKUB", "Bawaslu"),
-        "Sepakat patroli gabungan di 12 TPS rawan."),)
+    in_period = datetime(2024, 11, 26, 10, tzinfo=WIB)
+    activities.add_activity(ctx, ActivityInput(
+        "rakor", "Rakor Forkopimda", in_period, regencies=["33.74", "33.21"],
+        partners=["FKUB", "Bawaslu"], result="Sepakat patroli gabungan di 12 TPS rawan."))
+    activities.add_activity(ctx, ActivityInput(
+        "imbauan", "Imbauan hari kemarin", in_period - timedelta(days=1)))
+    gone = activities.add_activity(ctx, ActivityInput(
+        "patroli_siber", "Patroli yang dihapus", in_period))
+    activities.set_deleted(ctx, gone.id, True, "salah input")
+    data = sitrep.gather(ctx, SitrepOptions(VOTING_DAY))
+    assert [a.result for a in data.activities] == [
+        "Rakor Forkopimda: Sepakat patroli gabungan di 12 TPS rawan."]
     data.generated_at = GENERATED
     pdf, _pages = sitrep_pdf.render_bytes(data)
     text = " ".join(" ".join(page_texts(PdfReader(io.BytesIO(pdf)))).split())
     section = text[text.index("D. KEGIATAN POSKO"):text.index("E. TINDAK LANJUT")]
-    for part in ("Rapat koordinasi", "Kota Semarang, Kab. Demak", "FKUB, Bawaslu",
-                 "Sepakat patroli gabungan di 12 TPS rawan.", "26-11-2024 10.00"):
+    for part in ("26-11-2024 10.00 Rakor Kab. Demak, Kota Semarang FKUB, BAWASLU",
+                 "Rakor Forkopimda: Sepakat patroli gabungan di 12 TPS rawan."):
         assert part in section, part
-    assert "Nihil" not in section
+    assert "Nihil" not in section and "kemarin" not in section and "dihapus" not in section

@@ -138,8 +138,8 @@ class Identity:
 @dataclass(frozen=True)
 class ActivityLine:
     """One activity of the desk itself (Kegiatan Posko: rakor, patroli siber, imbauan …),
-    filled by the activity service (not yet written: the list stays empty and section D
-    prints "Nihil"). Daily section D and the weekly report print the same lines."""
+    from the activity service (`services/sitrep.activities_of`; none: section D prints
+    "Nihil"). Daily section D and the weekly report print the same lines."""
 
     at: datetime
     kind: str  # code, e.g. "rakor"

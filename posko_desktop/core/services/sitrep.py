@@ -28,7 +28,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.dashboard_data import Level, ReportStatus
 from posko_desktop.core.db.models import Category
-from posko_desktop.core.domain import PROVINCE_CODE, ValidationError
+from posko_desktop.core.domain import PROVINCE_CODE, ActivityKind, ValidationError
 from posko_desktop.core.i18n import LANGUAGES, N_, _, language, ngettext
 from posko_desktop.core.periods import report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -45,7 +45,7 @@ from posko_desktop.core.reports.data import (
     SitrepOptions,
     SitrepTexts,
 )
-from posko_desktop.core.services import dashboard, report_archive
+from posko_desktop.core.services import activities, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
@@ -95,10 +95,16 @@ def default_options(ctx: AppContext, report_date: date) -> SitrepOptions:
 
 def activities_of(ctx: AppContext, start: datetime, end: datetime,
                   regency: str | None) -> tuple[ActivityLine, ...]:
-    """Kegiatan Posko of [start, end) for the scope, oldest first (section D, weekly).
-    Hook for the activity service (not written yet): until it exists there are none and
-    section D prints "Nihil"."""
-    return ()
+    """Kegiatan Posko of [start, end) for the scope, oldest first (section D, weekly):
+    the title, and its result when one was written."""
+    with ctx.db.read() as s:
+        names = {r.code: r.full_name for r in regencies(s)}
+    return tuple(
+        ActivityLine(a.started_at, a.kind, ActivityKind(a.kind).label_in("id"),
+                     ActivityKind(a.kind).label_in("en"),
+                     tuple(names.get(c, c) for c in a.regencies), a.partners,
+                     "{t}: {r}".format(t=a.title, r=a.result) if a.result else a.title)
+        for a in activities.in_period(ctx, start, end, regency))
 
 
 # --- gathering --------------------------------------------------------------------------

@@ -31,6 +31,8 @@ MODULES.append("bench_sync")
 MODULES.append("bench_sitrep")
 MODULES.append("bench_accounts")
 MODULES.append("bench_places")
+MODULES.append("bench_medsos")
+MODULES.append("bench_reports")
 
 
 def fmt(value: float | None, unit: str) -> str:
@@ -76,6 +78,8 @@ def main() -> int:
                         help="measure the raw load baseline even for a cached database")
     parser.add_argument("--repeat", type=int, default=20, help="repetitions per measurement")
     parser.add_argument("--starts", type=int, default=5, help="cold starts to measure")
+    parser.add_argument("--bundle", help="also time this PyInstaller folder's cold start "
+                                         "against the source tree (e.g. dist/posko-desk)")
     parser.add_argument("--verbose", action="store_true", help="one row per query too")
     parser.add_argument("--json", help="also write the rows to this JSON file")
     args = parser.parse_args()

@@ -1,6 +1,9 @@
 """Composition root of the desktop app: args → paths → logging → database → Qt → window.
 
-    posko-desktop [--db PATH_OR_URL] [--lang id|en] [--exit-after-first-paint]
+    posko-desktop [--db PATH_OR_URL] [--lang id|en] [--exit-after-first-paint] [FILE.posko]
+
+A `.posko` sync package on the command line (double-click in the file manager, the
+Windows file association) opens the import confirmation once the window is up.
 
 `--exit-after-first-paint` prints one JSON line `{"first_paint_ms": N}` (time since the
 process started) once the log table has painted its first rows, then quits (bench/).
@@ -19,6 +22,7 @@ import logging  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from posko_desktop.core import i18n  # noqa: E402
 from posko_desktop.core.domain import PoskoError  # noqa: E402
@@ -123,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.load_demo_data()
         install_idle_lock(ctx, window)
         window.start_automatic_backups()  # start-up check, interval and close backups
+        package = package_arg(argv)
+        if package is not None:
+            QTimer.singleShot(0, window, lambda: window.offer_package_import(package))
     _stage("window built")
     if args.exit_after_first_paint:
         def report() -> None:
@@ -139,6 +146,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(code)
 
 
+def package_arg(argv: Sequence[str]) -> Path | None:
+    """The first `.posko` file named on the command line (not an option's value)."""
+    for i, arg in enumerate(argv):
+        if i > 0 and argv[i - 1] in ("--db", "--lang"):
+            continue
+        if not arg.startswith("-") and arg.lower().endswith(".posko"):
+            return Path(arg).expanduser().resolve()
+    return None
+
+
 def _qt_args(argv: Sequence[str]) -> list[str]:
     """Qt's own options (e.g. -platform) pass through; ours are removed."""
     ours = {"--exit-after-first-paint"}
@@ -151,7 +168,7 @@ def _qt_args(argv: Sequence[str]) -> list[str]:
         if arg in ("--db", "--lang"):
             skip = True
             continue
-        if arg.startswith(("--db=", "--lang=")) or arg in ours:
+        if arg.startswith(("--db=", "--lang=")) or arg in ours or arg.lower().endswith(".posko"):
             continue
         out.append(arg)
     return out

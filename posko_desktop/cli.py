@@ -12,10 +12,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from posko_desktop import __version__
 from posko_desktop.commands import COMMAND_MODULES
 from posko_desktop.commands.common import CliError
-from posko_desktop.core import i18n
+from posko_desktop.core import appinfo, i18n
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import _
 from posko_desktop.logsetup import setup_logging
@@ -28,7 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posko", description=_("Posko Desk Pilkada command line")
     )
-    parser.add_argument("--version", action="version", version=f"posko {__version__}")
+    # handled in main() before parsing, so no subcommand is needed
+    parser.add_argument("--version", action="store_true",
+                        help=_("print the version and exit (with --verbose: the Python and "
+                               "the exact version of every package)"))
+    parser.add_argument("--verbose", action="store_true", help=_("more detail (with --version)"))
     parser.add_argument("--db", help=_("database file path or SQLAlchemy URL (default: POSKO_DB, "
                                        "then the file in the user data folder)"))
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of messages (id or en)"))
@@ -46,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         i18n.set_language(lang)
     paths = AppPaths.default().ensure()
     setup_logging(paths.log_file, console=False)
+    if "--version" in argv:
+        print_version(verbose="--verbose" in argv)
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -68,6 +74,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("Unexpected error: {error}. Details are in {log}").format(
             error=err, log=paths.log_file), file=sys.stderr)
         return 1
+
+
+def print_version(*, verbose: bool) -> None:
+    """`posko --version`: one line; with --verbose also the Python and every package
+    (in a bundle: the versions recorded when it was built, installer/bundle-lock.txt)."""
+    if verbose:
+        print("\n".join(appinfo.verbose_lines()))
+    else:
+        print("posko {version}".format(version=appinfo.app_info().version))
 
 
 def _language_from(argv: list[str]) -> str | None:

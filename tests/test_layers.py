@@ -26,7 +26,9 @@ LAYER_OF: dict[str, str] = {
     "posko_desktop.paths": "domain",  # stdlib-only helpers of the entry points
     "posko_desktop.logsetup": "domain",
     "posko_desktop.core": "domain",  # domain, i18n, time, periods, stamps, events, progress,
-    # resources, textrules, dashboard_data, keyring: stdlib and each other only
+    # resources, textrules, dashboard_data, keyring: stdlib and each other only;
+    # untrusted (file checks before parsing: spreadsheets, medsos intake)
+    "posko_desktop.core.medsos": "domain",  # social-media logic: no database, no Qt
     "posko_desktop.core.db": "db",
     "posko_desktop.core.backup": "db",  # backup files, manifests, copies: database files
     "posko_desktop.core.context": "db",  # AppContext holds the Database

@@ -1,13 +1,17 @@
 """CLI subcommands, one module per area. Each module has `register(subparsers)`."""
 
-from posko_desktop.commands import accounts, incidents, site, spreadsheets, stats, sync
+from posko_desktop.commands import accounts, activities, incidents, site, spreadsheets, stats, sync
 from posko_desktop.commands import backup as backup_cmd
 from posko_desktop.commands import dashboard as dashboard_cmd
+from posko_desktop.commands import flash as flash_cmd
 from posko_desktop.commands import places as places_cmd
 from posko_desktop.commands import sitrep as sitrep_cmd
+from posko_desktop.commands import weekly as weekly_cmd
 
-COMMAND_MODULES = [site, spreadsheets, sync, accounts, incidents, stats]
+COMMAND_MODULES = [site, spreadsheets, sync, accounts, incidents, activities, stats]
 COMMAND_MODULES.append(sitrep_cmd)
+COMMAND_MODULES.append(weekly_cmd)
+COMMAND_MODULES.append(flash_cmd)
 COMMAND_MODULES.append(dashboard_cmd)
 COMMAND_MODULES.append(backup_cmd)
 COMMAND_MODULES.append(places_cmd)

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import time
 from typing import Any
 
 from posko_desktop.core.context import AppContext
@@ -16,6 +17,7 @@ from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.keyring import Keyring
+from posko_desktop.core.progress import Progress
 from posko_desktop.core.services import accounts
 from posko_desktop.paths import AppPaths, resolve_db
 
@@ -53,7 +55,7 @@ def open_context(args: argparse.Namespace, *, login: bool = True,
     paths = AppPaths.default().ensure()
     db = open_database(resolve_db(args.db, paths), create=create,
                        quick_check_max_bytes=health.CLI_QUICK_CHECK_MAX_BYTES if quick_check
-                       else 0)
+                       else 0, progress=Progress(UpgradeProgressLine()))
     # the site key unwrapped at login stays in this keyring for the command's run
     ctx = AppContext(db, setup_actor(args), keyring=Keyring(legacy_dir=paths.keys_dir))
     if not login:
@@ -64,6 +66,30 @@ def open_context(args: argparse.Namespace, *, login: bool = True,
         db.dispose()
         raise
     return ctx.as_actor(actor)
+
+
+UPGRADE_LINE_AFTER_S = 1.0
+
+
+class UpgradeProgressLine:
+    """The first run after an upgrade backs up and migrates the database: a progress line
+    on stderr once that has taken more than `UPGRADE_LINE_AFTER_S` (silent otherwise)."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+        self.shown = False
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        now = time.monotonic()  # elapsed time only, never a date
+        if self.started is None:
+            self.started = now
+        if not self.shown and now - self.started < UPGRADE_LINE_AFTER_S:
+            return
+        self.shown = True
+        pct = done * 100 // total if total else 0
+        end = "\n" if total and done >= total else ""
+        print("\r{message} {pct}%".format(message=message, pct=pct).ljust(70), end=end,
+              file=sys.stderr, flush=True)
 
 
 def setup_actor(args: argparse.Namespace) -> Actor:

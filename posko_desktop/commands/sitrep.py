@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from posko_desktop.commands.common import CliError, open_context, print_json
+from posko_desktop.commands.incidents import iso
 from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.reports.data import Paper, SitrepOptions, SitrepTexts
+from posko_desktop.core.reports.data import Paper, ReportKind, Sifat, SitrepOptions, SitrepTexts
 from posko_desktop.core.services import sitrep
 from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.core.timeutil import wib_date
@@ -40,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--obstacles", help=_("text of section F (obstacles)"))
     p.add_argument("--outlook", help=_("text of section G after the calendar milestones"))
     p.add_argument("--conclusions", help=_("text of section H (conclusions and recommendations)"))
+    add_letter_arguments(p)
+    p.add_argument("--confirm-nihil", action="store_true",
+                   help=_("with --issue: confirm that F or H may print \"Nihil\" although the "
+                          "period has critical incidents"))
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--issue", action="store_true",
                       help=_("issue the report: next number, PDF stored in the archive"))
@@ -53,7 +58,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_sitrep)
 
 
-def _write(path: str, data: bytes) -> Path:
+def add_letter_arguments(p: argparse.ArgumentParser) -> None:
+    """Identity block options shared by the report commands."""
+    p.add_argument("--sifat", choices=[x.value for x in Sifat],
+                   help=_("security marking (default: the setting report.sifat)"))
+    p.add_argument("--subject", help=_("subject line (Hal); default: generated"))
+
+
+def write_file(path: str, data: bytes) -> Path:
     """Write next to the target then move in place: never a half-written PDF."""
     target = Path(path).expanduser()
     tmp = target.with_name(target.name + ".part")
@@ -67,7 +79,7 @@ def _write(path: str, data: bytes) -> Path:
     return target
 
 
-def _texts(args: argparse.Namespace) -> SitrepTexts | None:
+def read_texts(args: argparse.Namespace) -> SitrepTexts | None:
     texts = SitrepTexts()
     given = False
     if args.texts:
@@ -78,7 +90,7 @@ def _texts(args: argparse.Namespace) -> SitrepTexts | None:
             hl = raw.get("highlights")
             if hl is not None and not (isinstance(hl, list) and all(isinstance(x, str) for x in hl)):
                 raise ValueError("highlights must be a list of strings")
-            for key in ("obstacles", "outlook", "conclusions"):
+            for key in ("obstacles", "outlook", "conclusions", "sifat", "subject"):
                 if not isinstance(raw.get(key, ""), str):
                     raise ValueError(f"{key} must be text")
             texts = SitrepTexts.from_json(raw)
@@ -93,6 +105,11 @@ def _texts(args: argparse.Namespace) -> SitrepTexts | None:
         value = getattr(args, key)
         if value is not None:
             setattr(texts, key, value.replace("\\n", "\n"))
+            given = True
+    for key in ("sifat", "subject"):
+        value = getattr(args, key, None)
+        if value:
+            setattr(texts, key, value)
             given = True
     return texts if given else None
 
@@ -114,7 +131,7 @@ def _options(ctx: Any, args: argparse.Namespace) -> SitrepOptions:
     )
 
 
-def _cli_progress() -> Progress:
+def cli_progress() -> Progress:
     return Progress(lambda done, total, message: logger.debug("sitrep %s/%s %s", done, total,
                                                               message))
 
@@ -122,44 +139,61 @@ def _cli_progress() -> Progress:
 def cmd_sitrep(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     if args.list:
-        return _list(ctx, args)
+        return list_reports(ctx, args, ReportKind.DAILY.value)
     if args.export:
-        if not args.out:
-            raise CliError(_("--export needs --out FILE.pdf"))
-        info, pdf = sitrep.issued_pdf(ctx, args.export)
-        target = _write(args.out, pdf)
-        print(_("Wrote {path}: sitrep {number} ({pages} pages, SHA-256 {sha})").format(
-            path=target, number=info.number, pages=info.pages, sha=info.sha256))
-        return 0
+        return export_issued(ctx, args)
     if args.corrects and not args.issue:
         raise CliError(_("--corrects is only used with --issue"))
+    if args.confirm_nihil and not args.issue:
+        raise CliError(_("--confirm-nihil is only used with --issue"))
     options = _options(ctx, args)
-    texts = _texts(args)
+    texts = read_texts(args)
     if args.issue:
-        info = sitrep.issue(ctx, options, texts, corrects=args.corrects, progress=_cli_progress())
+        info = sitrep.issue(ctx, options, texts, corrects=args.corrects,
+                            confirm_nihil=args.confirm_nihil, progress=cli_progress())
         print(_("Issued sitrep {number} ({pages} pages, SHA-256 {sha})").format(
             number=info.number, pages=info.pages, sha=info.sha256))
-        if args.out:
-            _info, pdf = sitrep.issued_pdf(ctx, info.number)
-            print(_("Wrote {path}").format(path=_write(args.out, pdf)))
-        return 0
+        return write_issued(ctx, args, info.number)
     if not args.out:
         raise CliError(_("Give --out FILE.pdf (or --list, --export NUMBER)"))
-    pdf, _data, pages = sitrep.generate(ctx, options, texts, progress=_cli_progress())
-    target = _write(args.out, pdf)
+    pdf, _data, pages = sitrep.generate(ctx, options, texts, progress=cli_progress())
+    return write_draft(args, pdf, pages)
+
+
+def export_issued(ctx: Any, args: argparse.Namespace) -> int:
+    """--export NUMBER --out FILE.pdf: the stored PDF of an issued report, checked."""
+    if not args.out:
+        raise CliError(_("--export needs --out FILE.pdf"))
+    info, pdf = sitrep.issued_pdf(ctx, args.export)
+    target = write_file(args.out, pdf)
+    print(_("Wrote {path}: sitrep {number} ({pages} pages, SHA-256 {sha})").format(
+        path=target, number=info.number, pages=info.pages, sha=info.sha256))
+    return 0
+
+
+def write_issued(ctx: Any, args: argparse.Namespace, number: str) -> int:
+    """After --issue: the stored PDF to --out, when given."""
+    if args.out:
+        _info, pdf = sitrep.issued_pdf(ctx, number)
+        print(_("Wrote {path}").format(path=write_file(args.out, pdf)))
+    return 0
+
+
+def write_draft(args: argparse.Namespace, pdf: bytes, pages: int) -> int:
+    target = write_file(args.out, pdf)
     print(_("Wrote {path} ({pages} pages, draft without number)").format(path=target, pages=pages))
     return 0
 
 
-def _list(ctx: Any, args: argparse.Namespace) -> int:
-    items = sitrep.list_issued(ctx)
+def list_reports(ctx: Any, args: argparse.Namespace, kind: str | None = None) -> int:
+    items = sitrep.list_issued(ctx, kind=kind)
     if args.format == "json":
         print_json([{
-            "number": i.number, "report_date": i.report_date.isoformat(), "scope": i.scope,
-            "paper": i.paper, "lang": i.lang, "pages": i.pages, "size": i.size,
-            "sha256": i.sha256, "issued_by": i.issued_by, "issued_at": i.issued_at.isoformat(),
-            "corrects": i.corrects, "period_start": i.period_start.isoformat(),
-            "period_end": i.period_end.isoformat(),
+            "number": i.number, "kind": i.kind, "report_date": i.report_date.isoformat(),
+            "scope": i.scope, "paper": i.paper, "lang": i.lang, "pages": i.pages,
+            "size": i.size, "sha256": i.sha256, "issued_by": i.issued_by,
+            "issued_at": iso(i.issued_at), "corrects": i.corrects,
+            "period_start": iso(i.period_start), "period_end": iso(i.period_end),
         } for i in items])
         return 0
     if not items:

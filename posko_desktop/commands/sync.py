@@ -220,6 +220,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         for code, c in sorted(r.per_regency.items()):
             print("  {code}: {new} / {updated} / {unchanged} / {conflicts}".format(
                 code=code, **c.as_dict()))
+        for kind, c in sorted(r.records.items()):  # activities and later record types
+            print("  {kind}: {new} / {updated} / {unchanged} / {conflicts}".format(
+                kind=kind, **c.as_dict()))
     if args.format == "json":
         print_json(results)
     return 2 if rejected else 0

@@ -157,6 +157,37 @@ def victims_text(dead: int | None, injured: int | None) -> str:
         dead="?" if dead is None else dead, injured="?" if injured is None else injured)
 
 
+class ActivityKind(enum.StrEnum):
+    """What the desk itself did (issue 15, "Kegiatan Posko"). Codes are stable (they travel
+    in packages); labels are translated."""
+
+    RAKOR = "rakor"
+    PATROLI_SIBER = "patroli_siber"
+    IMBAUAN = "imbauan"
+    KLARIFIKASI = "klarifikasi_publik"
+    SOSIALISASI = "sosialisasi_edukasi"
+    KUNJUNGAN_TOKOH = "kunjungan_tokoh"
+    LAINNYA = "lainnya"
+
+    @property
+    def label(self) -> str:
+        return _(_ACTIVITY_LABELS[self])
+
+    def label_in(self, lang: str) -> str:
+        return gettext_in(lang, _ACTIVITY_LABELS[self])
+
+
+_ACTIVITY_LABELS = {
+    ActivityKind.RAKOR: N_("Coordination meeting"),
+    ActivityKind.PATROLI_SIBER: N_("Cyber patrol"),
+    ActivityKind.IMBAUAN: N_("Public appeal"),
+    ActivityKind.KLARIFIKASI: N_("Public clarification"),
+    ActivityKind.SOSIALISASI: N_("Outreach and education"),
+    ActivityKind.KUNJUNGAN_TOKOH: N_("Visit to community leaders"),
+    ActivityKind.LAINNYA: N_("Other"),
+}
+
+
 class RegencyKind(enum.StrEnum):
     KABUPATEN = "kabupaten"
     KOTA = "kota"

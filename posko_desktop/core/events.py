@@ -16,6 +16,7 @@ class ChangeKind(Enum):
     strings. `ids` in the comment: what `Change.ids` holds (empty: "many, reload all")."""
 
     INCIDENT = "incident"  # incidents and their timeline; ids: incident ids
+    ACTIVITY = "activity"  # the desk's activity log; ids: activity ids
     NIHIL_REPORT = "nihil_report"  # reporting watch; ids: nihil report ids
     SETTINGS = "settings"  # ids: setting keys
     USER = "user"  # accounts; ids: user names

@@ -46,34 +46,77 @@ REPORT_CUTOFF_HOUR = declare(
 )
 
 # --- daily situation report (sitrep, issue 4) ---
+# Letterhead defaults: the unit that ran the 2024 desk. Telephone, e-mail and website are
+# plausible placeholders TO BE CHECKED by the office (docs/sitrep.md, "Settings").
 SITREP_LETTERHEAD_LINES = declare(
     "sitrep.letterhead_lines", list,
-    ["PEMERINTAH PROVINSI JAWA TENGAH", "BADAN KESATUAN BANGSA DAN POLITIK"],
+    ["PEMERINTAH PROVINSI JAWA TENGAH", "SEKRETARIAT DAERAH"],
     N_("Sitrep letterhead: government and agency lines (top of the kop)"),
 )
 SITREP_ISSUING_UNIT = declare(
-    "sitrep.issuing_unit", str, "POSKO DESK PILKADA SERENTAK 2024",
+    "sitrep.issuing_unit", str, "BIRO PEMERINTAHAN, OTONOMI DAN KERJA SAMA",
     N_("Sitrep letterhead: issuing unit"),
 )
 SITREP_LETTERHEAD_ADDRESS = declare(
     "sitrep.letterhead_address", str,
-    "Kompleks Kantor Gubernur Jawa Tengah, Jalan Pahlawan Nomor 9, Semarang 50243",
+    "Jalan Pahlawan Nomor 9, Semarang 50243",
     N_("Sitrep letterhead: address line"),
+)
+SITREP_LETTERHEAD_PHONE = declare(
+    "sitrep.letterhead_phone", str, "(024) 8311174",
+    N_("Sitrep letterhead: telephone (to be checked by the office)"),
+)
+SITREP_LETTERHEAD_EMAIL = declare(
+    "sitrep.letterhead_email", str, "biropemotda@jatengprov.go.id",
+    N_("Sitrep letterhead: e-mail (to be checked by the office)"),
+)
+SITREP_LETTERHEAD_WEBSITE = declare(
+    "sitrep.letterhead_website", str, "biropemotda.jatengprov.go.id",
+    N_("Sitrep letterhead: website (to be checked by the office)"),
 )
 SITREP_LOGO_PATH = declare(
     "sitrep.logo_path", str, "",
     N_("Sitrep letterhead logo (PNG/JPEG file; empty: the neutral default)"),
 )
+# Archive classification code (Permendagri 83/2022): 100.1.4.1 "Penyelenggaraan Pemilihan
+# Umum Kepala Daerah" under 100.1.4 "Pemilihan Kepala Daerah, DPRD, dan Hubungan
+# Antarlembaga" (docs/sitrep.md, "Nomor").
+REPORT_CLASSIFICATION_CODE = declare(
+    "report.classification_code", str, "100.1.4.1",
+    N_("Archive classification code in report numbers (Permendagri 83/2022)"),
+)
 SITREP_NUMBER_FORMAT = declare(
-    "sitrep.number_format", str, "{seq:03d}/SITREP/POSKO-PILKADA/{month_roman}/{year}",
-    N_("Issued sitrep number format ({seq}, {month}, {month_roman}, {year}, {site})"),
+    "sitrep.number_format", str, "{code}/{seq:03d}/LAPSIT/{year}",
+    N_("Issued sitrep number format ({code}, {seq}, {month}, {month_roman}, {year}, {site})"),
+)
+WEEKLY_NUMBER_FORMAT = declare(
+    "weekly.number_format", str, "{code}/{seq:03d}/LAPMING/{year}",
+    N_("Issued weekly report number format ({code}, {seq}, {month}, {month_roman}, {year}, "
+       "{site})"),
+)
+FLASH_NUMBER_FORMAT = declare(
+    "flash.number_format", str, "{code}/{seq:03d}/LAPCEP/{year}",
+    N_("Issued flash report number format ({code}, {seq}, {month}, {month_roman}, {year}, "
+       "{site})"),
+)
+REPORT_SIFAT = declare(
+    "report.sifat", str, "terbatas",
+    N_("Default security marking of reports (biasa, segera, terbatas, rahasia)"),
 )
 SITREP_RECIPIENT = declare(
-    "sitrep.recipient", str, "Gubernur Jawa Tengah", N_("Sitrep addressed to"),
+    "sitrep.recipient", str, "Penjabat Gubernur Jawa Tengah", N_("Sitrep addressed to"),
+)
+SITREP_RECIPIENT_PLACE = declare(
+    "sitrep.recipient_place", str, "Semarang", N_("Sitrep addressed to: place (di …)"),
 )
 SITREP_SIGNER_PLACE = declare("sitrep.signer_place", str, "Semarang", N_("Sitrep signed at (place)"))
+SITREP_SIGNER_ON_BEHALF = declare(
+    "sitrep.signer_on_behalf", str, "",
+    N_("Sitrep signer: optional line above the position (a.n. / Plh. / Plt.)"),
+)
 SITREP_SIGNER_POSITION = declare(
-    "sitrep.signer_position", str, "Koordinator Posko Desk Pilkada Provinsi Jawa Tengah",
+    "sitrep.signer_position", str,
+    "Kepala Biro Pemerintahan, Otonomi dan Kerja Sama Setda Provinsi Jawa Tengah",
     N_("Sitrep signer: position"),
 )
 SITREP_SIGNER_NAME = declare("sitrep.signer_name", str, "", N_("Sitrep signer: name"))
@@ -84,7 +127,7 @@ SITREP_SIGNER_NIP = declare("sitrep.signer_nip", str, "", N_("Sitrep signer: NIP
 SITREP_TEMBUSAN = declare(
     "sitrep.tembusan", list,
     [
-        "Wakil Gubernur Jawa Tengah",
+        "Menteri Dalam Negeri c.q. Direktur Jenderal Otonomi Daerah",
         "Sekretaris Daerah Provinsi Jawa Tengah",
         "Ketua KPU Provinsi Jawa Tengah",
         "Ketua Bawaslu Provinsi Jawa Tengah",
@@ -121,8 +164,12 @@ SITREP_TREND_DAYS = declare(
     "sitrep.trend_days", int, 14, N_("Days shown in the sitrep trend chart"),
 )
 SITREP_NOTABLE_DETAIL_MAX = declare(
-    "sitrep.notable_detail_max", int, 100,
-    N_("Notable incidents described in full in the sitrep (0: all); the others are marked in the appendix"),
+    "sitrep.notable_detail_max", int, 10,
+    N_("Notable incidents described in sitrep section C (0: all); the others are marked in the appendix"),
+)
+WEEKLY_START_HOUR = declare(
+    "weekly.start_hour", int, 0,
+    N_("Hour (WIB) on Monday at which the weekly report's week starts"),
 )
 SITREP_REFERRAL_LIST_MAX = declare(
     "sitrep.referral_list_max", int, 100,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -48,6 +50,7 @@ from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.core.textrules import format_int
 from posko_desktop.ui import backup as backup_ui
 from posko_desktop.ui import spreadsheets, tabs
+from posko_desktop.ui.dialogs.about import AboutDialog
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
 from posko_desktop.ui.errors import show_error
@@ -315,6 +318,11 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[lang] = action
 
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self.show_about)
+        self.help_menu.addAction(self.about_action)
+
     def retranslate_ui(self) -> None:
         # Qt's own month and day names (calendar pop-ups) follow the chosen language too.
         locale = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia) \
@@ -332,6 +340,8 @@ class MainWindow(QMainWindow):
         self.find_action.setText(_("&Search the log"))
         self.refresh_action.setText(_("&Refresh"))
         self.language_menu.setTitle(_("&Language"))
+        self.help_menu.setTitle(_("&Help"))
+        self.about_action.setText(_("&About Posko Desk"))
         self.language_actions[i18n.current_language()].setChecked(True)
         self.tabs.setTabText(0, _("Incident log"))
         self.log.retranslate_ui()
@@ -348,6 +358,36 @@ class MainWindow(QMainWindow):
             self.form.retranslate_ui()
         if self.demo_dialog is not None:
             self.demo_dialog.retranslate_ui()
+
+    def offer_package_import(self, path: Path) -> QMessageBox:
+        """A .posko file opened with the app (double-click, `posko-desktop FILE.posko`):
+        ask first; on Yes the sync tab imports it as its Import button does."""
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, _("Import package"),
+                          _("Import the package {file} into this database?").format(file=path),
+                          yes | no, self)
+        box.setObjectName("package_import_confirm")
+        box.setDefaultButton(no)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: self._import_package(path)
+                             if box.clickedButton() is box.button(yes) else None)
+        box.open()
+        return box
+
+    def _import_package(self, path: Path) -> None:
+        self.build_feature_tabs()
+        importer = next((w for w in self.feature_tabs if isinstance(w, tabs.PackageImporter)), None)
+        if importer is None or not isinstance(importer, QWidget):
+            logger.error("No tab imports packages; %s not imported", path)
+            return
+        self.tabs.setCurrentWidget(importer)
+        importer.import_paths([path])
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def set_language(self, lang: str) -> None:
         """Apply at once (typed text and selections stay) and remember it in the database."""

@@ -10,43 +10,56 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from posko_desktop.core import i18n, settings
+from posko_desktop.core import appinfo, i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
-from posko_desktop.core.db.session import open_database, sqlite_file_of
+from posko_desktop.core.db.session import sqlite_file_of
 from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.services import backup as backups
 from posko_desktop.core.services import reference, settings_service
 from posko_desktop.paths import AppPaths
+from posko_desktop.ui.dialogs.about import app_icon
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
 from posko_desktop.ui.errors import install_exception_hook
 from posko_desktop.ui.fonts import setup_fonts
 from posko_desktop.ui.main_window import MainWindow
 from posko_desktop.ui.qt_translate import CatalogueTranslator
 from posko_desktop.ui.tasks import TaskRunner
+from posko_desktop.ui.upgrade import DatabaseOpener
 
 logger = logging.getLogger(__name__)
 
 _translator: CatalogueTranslator | None = None
+DESKTOP_FILE = "posko-desk"  # installer/debian: /usr/share/applications/posko-desk.desktop
 
 
 def setup_application(app: QApplication, log_file: Path) -> None:
-    """Fonts, Qt's own strings through our catalogue, the exception hook."""
+    """Fonts, the icon, Qt's own strings through our catalogue, the exception hook."""
     global _translator
     setup_fonts(app)
+    apply_identity(app)
     if _translator is None:
         _translator = CatalogueTranslator(app)
         QCoreApplication.installTranslator(_translator)
     install_exception_hook(log_file)
 
 
+def apply_identity(app: QApplication) -> None:
+    """The icon of every window, the version, and the desktop entry's name."""
+    app.setWindowIcon(app_icon())
+    app.setApplicationVersion(appinfo.app_info().version)
+    app.setDesktopFileName(DESKTOP_FILE)  # Wayland/X11 match the window to its .desktop entry
+
+
 def open_context(location: str, create: bool = False) -> AppContext:
     """Open (migrate) the database. A newer schema raises DatabaseVersionError untouched;
     a missing, empty or damaged file raises the `health` error (see `open_or_rescue`).
-    Until accounts exist the app acts as the operating-system user with the admin role."""
-    db = open_database(location, create=create)
+    Until accounts exist the app acts as the operating-system user with the admin role.
+    The opening (backup and migration after an upgrade) runs off the GUI thread with a
+    progress dialog when it takes more than a second (`ui/upgrade.py`)."""
+    db = DatabaseOpener().open(location, create=create)
     name = getpass.getuser()
     # the site key unwrapped at login stays in this keyring for the window's session
     keyring = Keyring(legacy_dir=AppPaths.default().keys_dir)

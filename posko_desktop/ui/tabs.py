@@ -13,6 +13,7 @@ it (a tab missing a method is logged and left out). Feature areas append their f
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -60,6 +61,15 @@ class FeatureTab(Protocol):
         ...
 
 
+@runtime_checkable
+class PackageImporter(Protocol):
+    """The feature tab that imports sync packages (a .posko opened with the app goes there)."""
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import these packages in the background, showing the outcome."""
+        ...
+
+
 TabFactory = Callable[[TabHost], "QWidget"]
 
 
@@ -78,4 +88,7 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.sync import make_tab as sync_tab
 
     factories.append(sync_tab)
+    from posko_desktop.ui.activities import make_tab as activities_tab
+
+    factories.append(activities_tab)
     return factories

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import NotFoundError, PermissionDenied
 from posko_desktop.core.services import (
@@ -32,10 +33,13 @@ from posko_desktop.core.services import (
     site_key,
     sync,
 )
+from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import incidents as inc
+from posko_desktop.core.services.activities import ActivityInput
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Permission, Role, can
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput
+from posko_desktop.core.services.sync import records as sync_records
 
 from .conftest import PASSWORDS, ROLES
 
@@ -105,6 +109,18 @@ class World:
                           must_change_password=False)
         accounts.add_user(admin, "nonaktif", "Tidak-Aktif-Akun-1", "operator")
         accounts.disable_user(admin, "nonaktif")
+        self.activity = act.add_activity(admin, _activity())
+        self.gone = act.add_activity(admin, _activity())
+        act.set_deleted(admin, self.gone.id, True)
+        with admin.db.write() as s:  # a report is not issued without its signer
+            for key, value in ((settings.SITREP_SIGNER_NAME, "Dr. Siti Aminah, M.Si."),
+                               (settings.SITREP_SIGNER_NIP, "19700101 199503 2 001")):
+                settings.put(s, key, value, "admin", admin.now())
+
+
+def _activity() -> ActivityInput:
+    return ActivityInput("rakor", "Rakor Forkopimda", datetime(2024, 11, 25, 9, 0),
+                         regencies=["33.10"], partners=["POLRI"])
 
 
 def _pending(name: str) -> Callable[[World, AppContext], Any] | None:
@@ -151,7 +167,8 @@ def _nihil(w: World, c: AppContext) -> Any:
 def _sitrep_issue(w: World, c: AppContext) -> Any:
     from posko_desktop.core.services import sitrep
 
-    return sitrep.issue(c, sitrep.default_options(w.admin, date(2024, 11, 27)))
+    return sitrep.issue(c, sitrep.default_options(w.admin, date(2024, 11, 27)),
+                        confirm_nihil=True)
 
 
 def _backup(w: World, c: AppContext) -> Any:
@@ -212,6 +229,13 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
         lambda w, c: inc.change_status(c, w.resolved.id, "ditindaklanjuti", "muncul lagi"),
     "incident.delete": lambda w, c: inc.set_deleted(c, w.new.id, True, "duplikat"),
     "incident.restore": lambda w, c: inc.set_deleted(c, w.deleted.id, False, "bukan duplikat"),
+    "activity.create": lambda w, c: act.add_activity(c, _activity()),
+    "activity.update": lambda w, c: act.update_activity(c, w.activity.id, {"result": "Selesai"}),
+    "activity.attach": lambda w, c: act.attach(c, w.activity.id, "notulen.png", PNG),
+    "activity.delete": lambda w, c: act.set_deleted(c, w.activity.id, True, "dobel"),
+    "activity.restore": lambda w, c: act.set_deleted(c, w.gone.id, False),
+    "activity.conflict_resolve":
+        _past_the_check(lambda c: sync_records.resolve_conflict(c, 987654, "keep")),
     "user.add": lambda w, c: accounts.add_user(c, "baru", "Pengguna-Anyar-123", "operator"),
     "user.list": lambda w, c: accounts.list_users(c),
     "user.disable": lambda w, c: accounts.disable_user(c, "target"),

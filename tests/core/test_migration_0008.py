@@ -83,8 +83,9 @@ def test_upgrading_0007_keeps_every_row(old_0007):
     assert len(before["incident"]) == 3 and len(before["sync_key"]) == 1
     open_database(path).dispose()
     after = rows_of(path)
-    # and 0009's anchors, 0011's place list
-    assert set(after) == set(before) | NEW_TABLES | {"audit_anchor", "kecamatan", "desa"}
+    # the tables of 0009 (anchors), 0011 (place list) and 0012 (activities)
+    later = {"audit_anchor", "kecamatan", "desa", "activity", "record_conflict"}
+    assert set(after) == set(before) | NEW_TABLES | later
     for table, rows in before.items():
         if table == "incident":  # 0011 added ten columns: not known / empty, and the codes
             index = places.shipped_index()  # of the names that match one place

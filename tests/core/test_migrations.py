@@ -122,7 +122,7 @@ def test_empty_sqlite_file_migrates_to_head(tmp_path: Path):
         assert migrate(db) is False  # a second open has nothing to do
     finally:
         db.dispose()
-    assert not list(tmp_path.glob("*.bak"))  # nothing to back up in a new file
+    assert not (tmp_path / "backups").exists()  # nothing to back up in a new file
 
 
 @pytest.mark.postgres
@@ -248,7 +248,7 @@ def test_the_committed_old_file_is_at_revision_0001():
 def test_upgrading_an_old_file_backs_it_up_first(old_copy: Path):
     db = open_database(old_copy)
     db.dispose()
-    backups = list(old_copy.parent.glob("posko-lama.*.bak"))
+    backups = list((old_copy.parent / "backups").glob("posko-*-pre-upgrade.sqlite3"))
     assert len(backups) == 1
     bak = sqlite3.connect(backups[0])
     try:

@@ -105,3 +105,18 @@ def test_control_characters_are_refused_where_text_enters(any_ctx, char):
     # tab and line breaks stay allowed where the text has several lines
     note = inc.add_followup(ctx, first.id, "Baris satu\n\tBaris dua\r\n")
     assert note.text.startswith("Baris satu\n\tBaris dua")
+
+
+def test_control_character_is_exactly_unicode_category_cc_and_the_non_characters():
+    """The regex behind `control_character` agrees with `unicodedata` on every code point
+    of the Basic Multilingual Plane, in both modes."""
+    import unicodedata
+
+    from posko_desktop.core.textrules import control_character
+
+    for code in range(0x10000):
+        ch = chr(code)
+        bad = unicodedata.category(ch) == "Cc" or ch in "\ufffe\uffff"
+        assert (control_character("ab" + ch) is not None) == bad, hex(code)
+        assert (control_character(ch, multiline=True) is not None) == (bad and ch not in "\t\n\r")
+    assert control_character("teks\x00\x07", multiline=True) == "U+0000"

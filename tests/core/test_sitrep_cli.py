@@ -62,23 +62,28 @@ def test_issue_list_and_export(demo_db, capsys, tmp_path):
     texts = tmp_path / "texts.json"
     texts.write_text(json.dumps({"highlights": ["Situasi aman terkendali."],
                                  "conclusions": "Perkuat patroli siber."}), encoding="utf-8")
+    for key, value in (("sitrep.signer_name", "Dr. Siti Aminah, M.Si."),
+                       ("sitrep.signer_nip", "19700101 199503 2 001")):
+        assert run(capsys, "--db", str(demo_db), "settings", "set", key, value)[0] == 0
     code, out, err = run(capsys, "--db", str(demo_db), "sitrep", "--date", "2024-11-27",
-                         "--texts", str(texts), "--issue", "--out", str(tmp_path / "a.pdf"))
+                         "--texts", str(texts), "--issue", "--confirm-nihil",
+                         "--out", str(tmp_path / "a.pdf"))
     assert code == 0, err
-    assert "001/SITREP/POSKO-PILKADA/XI/2024" in out
+    assert "100.1.4.1/001/LAPSIT/2024" in out
     code, out, err = run(capsys, "--db", str(demo_db), "sitrep", "--date", "2024-11-27",
-                         "--issue", "--corrects", "001/SITREP/POSKO-PILKADA/XI/2024")
+                         "--issue", "--confirm-nihil", "--corrects",
+                         "100.1.4.1/001/LAPSIT/2024")
     assert code == 0, err
     rows = issued_rows(demo_db)
-    assert [r[0] for r in rows] == ["001/SITREP/POSKO-PILKADA/XI/2024",
-                                    "002/SITREP/POSKO-PILKADA/XI/2024"]
+    assert [r[0] for r in rows] == ["100.1.4.1/001/LAPSIT/2024",
+                                    "100.1.4.1/002/LAPSIT/2024"]
     assert rows[1][2] == rows[0][0]
     code, out, _err = run(capsys, "--db", str(demo_db), "sitrep", "--list", "--format", "json")
     listed = json.loads(out)
     assert {i["number"]: i["sha256"] for i in listed} == {r[0]: r[1] for r in rows}
     target = tmp_path / "copy.pdf"
     code, out, err = run(capsys, "--db", str(demo_db), "sitrep", "--export",
-                         "001/SITREP/POSKO-PILKADA/XI/2024", "--out", str(target))
+                         "100.1.4.1/001/LAPSIT/2024", "--out", str(target))
     assert code == 0, err
     assert hashlib.sha256(target.read_bytes()).hexdigest() == rows[0][1]
     assert target.read_bytes() == (tmp_path / "a.pdf").read_bytes()

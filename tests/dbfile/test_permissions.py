@@ -80,5 +80,6 @@ def test_the_backup_before_a_migration_is_owner_only(tmp_path: Path):
     path.write_bytes(OLD_DB.read_bytes())
     path.chmod(0o644)
     open_database(path).dispose()
-    backups = list(tmp_path.glob("*.bak"))
+    backups = list((tmp_path / "backups").glob("*-pre-upgrade.sqlite3"))
     assert len(backups) == 1 and mode(backups[0]) == 0o600
+    assert mode(tmp_path / "backups") == 0o700

@@ -10,13 +10,14 @@ import openpyxl
 import pytest
 
 from posko_desktop.cli import main
+from posko_desktop.core import untrusted
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.progress import Cancelled, Progress
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import list_regencies
 from posko_desktop.core.services.spreadsheet_import import check_spreadsheet, import_spreadsheet
-from posko_desktop.core.spreadsheets import SpreadsheetError, untrusted
+from posko_desktop.core.spreadsheets import SpreadsheetError
 from posko_desktop.core.spreadsheets import reader as reader_module
 from posko_desktop.core.spreadsheets.values import CellProblem, RegencyMatcher, parse_wib_cell
 

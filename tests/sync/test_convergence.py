@@ -1,9 +1,10 @@
-"""Property: sites that make random changes and exchange packages in any order, with
-duplicates, replays and relays through the province, end identical once everyone has
-exchanged, and no follow-up is ever lost."""
+"""Property: sites that make random changes (incidents and activities) and exchange
+packages in any order, with duplicates, replays and relays through the province, end
+identical once everyone has exchanged, and no follow-up is ever lost."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from posko_desktop.core.db.models import FollowUp
-from posko_desktop.core.domain import PoskoError, TransitionError, ValidationErrors
+from posko_desktop.core.domain import ActivityKind, PoskoError, TransitionError, ValidationErrors
+from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.incidents import IncidentFilter
@@ -33,7 +35,38 @@ OPS = st.one_of(
     st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
     st.tuples(st.just("import"), pick),
     st.tuples(st.just("import"), pick),
+    st.tuples(st.just("activity"), site_i, st.integers(0, len(REGENCIES) - 1)),
+    st.tuples(st.just("activity_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("activity_delete"), site_i, pick),
 )
+KINDS = [k.value for k in ActivityKind]
+
+
+def activity_op(op: tuple, site: Site) -> None:
+    """Record, edit (title, kind, regencies or result) or delete/restore an activity."""
+    kind = op[0]
+    if kind == "activity":
+        act.add_activity(site.ctx, act.ActivityInput(
+            KINDS[op[2] % len(KINDS)], "Kegiatan {c}".format(c=site.code),
+            datetime(2024, 11, 26, 9, 0), regencies=[REGENCIES[op[2]]], partners=["FKUB"]))
+        return
+    ids = sorted(a.id for a in act.list_activities(site.ctx, act.ActivityFilter(
+        include_deleted=True)))
+    if not ids:
+        return
+    target = ids[op[2] % len(ids)]
+    current = act.get_activity(site.ctx, target)
+    if kind == "activity_delete":
+        act.set_deleted(site.ctx, target, not current.deleted, "uji")
+        return
+    if current.deleted:
+        return
+    n = op[3]
+    change = [{"title": "Judul {n} dari {s}".format(n=n, s=site.code)},
+              {"kind": KINDS[n % len(KINDS)]},
+              {"regencies": REGENCIES[: 1 + n % len(REGENCIES)]},
+              {"result": "Hasil {n}".format(n=n)}][n % 4]
+    act.update_activity(site.ctx, target, change)
 
 
 def known_ids(site: Site) -> list:
@@ -48,6 +81,9 @@ def followup_ids(site: Site) -> set:
 
 def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: Path) -> None:
     kind = op[0]
+    if kind.startswith("activity"):
+        activity_op(op, sites[op[1]])
+        return
     if kind == "create":
         add_incident(sites[op[1]], regency_code=REGENCIES[op[2]], title="Insiden {n}".format(
             n=len(pool)))
@@ -96,10 +132,34 @@ def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: P
         pass  # e.g. editing a deleted incident: refused locally, nothing to sync
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# activities alone, with the exchanges: their edits meet held copies far more often
+ACTIVITY_OPS = st.one_of(
+    st.tuples(st.just("activity"), site_i, st.integers(0, len(REGENCIES) - 1)),
+    st.tuples(st.just("activity_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("activity_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("activity_delete"), site_i, pick),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
+PROPERTY = settings(max_examples=25, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+
+@PROPERTY
 @given(ops=st.lists(OPS, min_size=4, max_size=28))
 def test_three_sites_converge(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
+@PROPERTY
+@given(ops=st.lists(ACTIVITY_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_activities(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
+def converge(template_db: Path, tmp_path_factory, ops: list[tuple]) -> None:
     base = tmp_path_factory.mktemp("converge")
     sites = [make_site(template_db, base, "33", "Provinsi"),
              make_site(template_db, base, "33.22", "Kab. Semarang"),

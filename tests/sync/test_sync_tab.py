@@ -4,10 +4,12 @@ thread, a refused file reported, conflicts resolved from the table, key trust.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 from posko_desktop.ui.events import QtEvents
@@ -99,6 +101,25 @@ def test_conflict_resolved_from_the_table(sites, tmp_path, qtbot, tab_for):
     tab.take_btn.click()
     qtbot.waitUntil(lambda: tab.conflicts.rowCount() == 0, timeout=10_000)
     assert inc.get_incident(prov.ctx, d.id).title == lost
+
+
+def test_an_activity_conflict_is_listed_and_resolved_from_the_same_table(sites, tmp_path, qtbot,
+                                                                         tab_for):
+    prov, kab, _ = sites
+    a = act.add_activity(kab.ctx, act.ActivityInput(
+        "rakor", "Rakor Forkopimda", datetime(2024, 11, 25, 9, 0), regencies=["33.22"]))
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    act.update_activity(kab.ctx, a.id, {"result": "Versi kabupaten"})
+    act.update_activity(prov.ctx, a.id, {"result": "Versi provinsi"})
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    tab = tab_for(prov)
+    qtbot.waitUntil(lambda: tab.conflicts.rowCount() == 1, timeout=10_000)
+    assert tab.conflicts.item(0, 1).text() == a.number + " Rakor Forkopimda"
+    lost = tab.conflicts.item(0, 4).text()
+    tab.conflicts.selectRow(0)
+    tab.take_btn.click()
+    qtbot.waitUntil(lambda: tab.conflicts.rowCount() == 0, timeout=10_000)
+    assert act.get_activity(prov.ctx, a.id).result == lost
 
 
 def test_key_import_needs_the_spoken_fingerprint(sites, template_db, tmp_path, qtbot, tab_for):

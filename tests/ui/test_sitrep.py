@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate
 from PySide6.QtPrintSupport import QPrinter
 
+from posko_desktop.core import settings
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import incidents
 from posko_desktop.core.services.incidents import IncidentInput
@@ -25,6 +26,12 @@ def seed(ctx) -> None:
         incidents.create_incident(ctx, IncidentInput(
             regency_code=regency, title="Kejadian uji {i}".format(i=i), category_code="A1",
             severity=sev, occurred_at=when, reported_at=when))
+
+
+def sign(ctx) -> None:
+    with ctx.db.write() as s:
+        settings.put(s, settings.SITREP_SIGNER_NAME, "Dr. Siti Aminah, M.Si.", "admin", ctx.now())
+        settings.put(s, settings.SITREP_SIGNER_NIP, "19700101 199503 2 001", "admin", ctx.now())
 
 
 def open_tab(window, qtbot) -> SitrepTab:
@@ -75,13 +82,14 @@ def test_edited_texts_go_into_the_pdf(ctx, make_window, qtbot):
 
 def test_issue_stores_the_report_and_lists_it(ctx, db_path, make_window, qtbot, tmp_path):
     seed(ctx)
+    sign(ctx)
     tab = open_tab(make_window(), qtbot)
     with qtbot.waitSignal(tab.issued, timeout=60_000) as signal:
-        tab.issue_now()
+        tab.issue_now(confirm_nihil=True)
     info = signal.args[0]
     qtbot.waitUntil(lambda: tab.archive.rowCount() == 1, timeout=30_000)
     wait_idle(qtbot, tab)
-    assert tab.archive.item(0, 0).text() == info.number == "001/SITREP/POSKO-PILKADA/XI/2024"
+    assert tab.archive.item(0, 0).text() == info.number == "100.1.4.1/001/LAPSIT/2024"
     assert tab.shown_number == info.number
     stored = sql(db_path, "SELECT sha256, number FROM sitrep_issued")
     assert stored == [(info.sha256, info.number)]
@@ -99,19 +107,20 @@ def test_issue_stores_the_report_and_lists_it(ctx, db_path, make_window, qtbot, 
 
 def test_a_correction_refers_to_the_old_number(ctx, make_window, qtbot):
     seed(ctx)
+    sign(ctx)
     tab = open_tab(make_window(), qtbot)
     with qtbot.waitSignal(tab.issued, timeout=60_000):
-        tab.issue_now()
+        tab.issue_now(confirm_nihil=True)
     qtbot.waitUntil(lambda: tab.archive.rowCount() == 1, timeout=30_000)
     wait_idle(qtbot, tab)
     tab.archive.selectRow(0)
     tab.prepare_correction()
     wait_idle(qtbot, tab)
-    assert tab.corrects == "001/SITREP/POSKO-PILKADA/XI/2024"
+    assert tab.corrects == "100.1.4.1/001/LAPSIT/2024"
     with qtbot.waitSignal(tab.issued, timeout=60_000) as signal:
-        tab.issue_now()
-    assert signal.args[0].corrects == "001/SITREP/POSKO-PILKADA/XI/2024"
-    assert signal.args[0].number == "002/SITREP/POSKO-PILKADA/XI/2024"
+        tab.issue_now(confirm_nihil=True)
+    assert signal.args[0].corrects == "100.1.4.1/001/LAPSIT/2024"
+    assert signal.args[0].number == "100.1.4.1/002/LAPSIT/2024"
     qtbot.waitUntil(lambda: tab.archive.rowCount() == 2, timeout=30_000)
     wait_idle(qtbot, tab)
 

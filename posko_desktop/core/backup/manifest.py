@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from posko_desktop.core.db.files import write_private_bytes
+from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ MANUAL = "manual"
 AUTO = "auto"
 CLOSE = "close"
 PRE_RESTORE = "pre-restore"
+PRE_UPGRADE = "pre-upgrade"  # made by the first start of a new version, before migrating
 PRUNABLE = frozenset({AUTO, CLOSE})
 
 
@@ -62,6 +64,26 @@ class Manifest:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def backup_name(site_code: str, when: datetime, kind: str, suffix: str) -> str:
+    stamp = to_wib(when).strftime("%Y%m%d-%H%M%S")
+    site = site_code.replace(".", "") or "tanpa-situs"
+    return f"posko-{site}-{stamp}-{kind}{suffix}"
+
+
+def unique_target(target: Path) -> Path:
+    """`target`, or `target-2`, `-3` … when a backup or manifest of that name exists."""
+    candidate, n = target, 1
+    while candidate.exists() or manifest_path(candidate).exists():
+        n += 1
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+    return candidate
+
+
+def utc_text(when: datetime) -> str:
+    """ISO 8601 UTC with microseconds: backups made within one second still sort."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def manifest_path(backup_file: Path) -> Path:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 from matplotlib.figure import Figure
 
+from posko_desktop.core import palette
 from posko_desktop.core.dashboard_data import SEVERITIES, Level
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
@@ -27,23 +28,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Situation levels: ColorBrewer RdYlBu (colour-blind safe), chosen so the four levels
-# also differ in lightness (readable in greyscale and by people with any colour vision
-# deficiency). The PDF sitrep uses the same mapping. Text on a tile: LEVEL_TEXT_COLORS.
-LEVEL_COLORS: dict[Level, str] = {
-    Level.KONDUSIF: "#2C7BB6",
-    Level.WASPADA: "#FEE08B",
-    Level.SIAGA: "#F46D43",
-    Level.RAWAN: "#A50026",
-}
-LEVEL_TEXT_COLORS: dict[Level, str] = {
-    Level.KONDUSIF: "#FFFFFF",
-    Level.WASPADA: "#000000",
-    Level.SIAGA: "#000000",
-    Level.RAWAN: "#FFFFFF",
-}
-# Severity rendah .. kritis: ColorBrewer YlOrBr (sequential, colour-blind safe).
-SEVERITY_COLORS: tuple[str, str, str, str] = ("#FED98E", "#FE9929", "#D95F0E", "#993404")
+# Situation levels and severities: the one palette (core/palette.py), shared with the
+# incident log table and the PDF reports; lightness falls monotonically (greyscale safe).
+LEVEL_COLORS: dict[Level, str] = {level: palette.LEVEL_FILL[level.value] for level in Level}
+LEVEL_TEXT_COLORS: dict[Level, str] = {level: palette.LEVEL_INK[level.value] for level in Level}
+SEVERITY_COLORS: tuple[str, str, str, str] = tuple(  # type: ignore[assignment]
+    palette.SEVERITY_FILL[s] for s in SEVERITIES)
 # Category groups A..G: Okabe-Ito (colour-blind safe qualitative palette).
 GROUP_COLORS: dict[str, str] = {
     "A": "#E69F00", "B": "#56B4E9", "C": "#009E73", "D": "#D55E00",

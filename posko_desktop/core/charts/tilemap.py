@@ -35,6 +35,11 @@ class Tile:
     short: str
 
 
+def level_letter(level: Level) -> str:
+    """K, W, S, R: the initial of the level's Indonesian name, printed on every tile."""
+    return level.value[0].upper()
+
+
 def tile_layout() -> list[Tile]:
     data = load_json("tilemap.json")
     return [Tile(t["code"], int(t["x"]), int(t["y"]), t["short"]) for t in data["tiles"]]
@@ -71,13 +76,18 @@ def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None
             if show_names:
                 ax.text(cx, cy - 0.24, t.short, ha="center", va="center", color=ink,
                         fontsize=name_size)
+            if info:  # the level's letter: readable without colour (greyscale print)
+                ax.text(t.x + 1 - (1 - TILE) / 2 - 0.06, -t.y - (1 - TILE) / 2 - 0.06,
+                        level_letter(level), ha="right", va="top", color=ink,
+                        fontsize=max(4.5, size * 0.55), fontweight="bold")
         ax.set_xlim(-0.1, cols + 0.1)
         ax.set_ylim(-rows - 0.1, 0.1)
         ax.set_aspect("equal")
         ax.axis("off")
         counts = {lv: sum(1 for x in levels.values() if x.level is lv) for lv in Level}
         handles = [Patch(facecolor=LEVEL_COLORS[lv], edgecolor="#333333",
-                         label="{label} ({n})".format(label=lv.label, n=counts[lv]))
+                         label="{letter} = {label} ({n})".format(
+                             letter=level_letter(lv), label=lv.label, n=counts[lv]))
                    for lv in Level]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), ncols=1,
                   fontsize=max(6.0, min(9.0, size * 0.75)), handlelength=1.2, borderaxespad=0.0)

@@ -1,4 +1,10 @@
-"""Open a database: refuse one made by a newer version, back up, then migrate to head."""
+"""Open a database: refuse one made by a newer version, back up, then migrate to head.
+
+Upgrade in place (the first start after installing a new version): an SQLite file gets a
+verified backup first (`core/backup/pre_upgrade.py`, in `backups/` next to it), then the
+migrations run one revision at a time in one transaction, reporting progress per step so
+the window and the CLI can show it when the upgrade takes more than a second.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from posko_desktop.core.backup.pre_upgrade import backup_before_upgrade
 from posko_desktop.core.db import health
 from posko_desktop.core.db.engine import BUSY_TIMEOUT_MS, PG_MIGRATE_LOCK, Database, sqlite_uri
-from posko_desktop.core.db.files import create_private_file
 from posko_desktop.core.domain import DatabaseVersionError
-from posko_desktop.core.i18n import N_
-from posko_desktop.core.timeutil import to_wib, utcnow
+from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -25,7 +31,7 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration. Opening a database already at this revision skips Alembic entirely
 # (importing it costs ~0.4 s of cold start); a test keeps this equal to the scripts' head.
-SCHEMA_HEAD = "0011"
+SCHEMA_HEAD = "0012"
 
 
 def alembic_config() -> Config:
@@ -51,11 +57,12 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def migrate(db: Database) -> bool:
+def migrate(db: Database, *, progress: Progress = NO_PROGRESS, backup: bool = True) -> bool:
     """Bring `db` to the newest schema. Returns True when something was upgraded.
 
     A revision this program does not know means a newer Posko Desk made the file:
-    it is refused and left untouched.
+    it is refused and left untouched. An SQLite file is backed up and the backup verified
+    before anything changes (`backup=False`: a private copy that is itself a backup).
     """
     if _stored_revision(db) == SCHEMA_HEAD:
         return False
@@ -66,10 +73,10 @@ def migrate(db: Database) -> bool:
         with db.engine.connect() as lock_conn:
             lock_conn.exec_driver_sql(f"SELECT pg_advisory_lock({PG_MIGRATE_LOCK})")
             try:
-                return _migrate(db)
+                return _migrate(db, progress, backup)
             finally:
                 lock_conn.exec_driver_sql(f"SELECT pg_advisory_unlock({PG_MIGRATE_LOCK})")
-    return _migrate(db)
+    return _migrate(db, progress, backup)
 
 
 def _stored_revision(db: Database) -> str | None:
@@ -82,7 +89,7 @@ def _stored_revision(db: Database) -> str | None:
     return rows[0][0] if len(rows) == 1 else None
 
 
-def _migrate(db: Database) -> bool:
+def _migrate(db: Database, progress: Progress, backup: bool) -> bool:
     from alembic import command  # deferred, see SCHEMA_HEAD
     from alembic.script import ScriptDirectory
 
@@ -99,8 +106,6 @@ def _migrate(db: Database) -> bool:
                "Update the application; the database was not changed."),
             revision=current,
         )
-    if current is not None and db.file is not None:
-        backup_sqlite(db.file, suffix=f"before-{head}")
     if current is None:
         with db.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
@@ -108,10 +113,22 @@ def _migrate(db: Database) -> bool:
             raise DatabaseVersionError(
                 N_("This file is not a Posko Desk database; it was not changed."),
             )
-    logger.info("Migrating %s from %s to %s", db.display_location, current, head)
+    assert head is not None
+    steps = [rev.revision for rev in script.iterate_revisions(head, current or "base")][::-1]
+    backup_share = 0
+    if current is not None and db.file is not None and backup:
+        backup_share = 30
+        backup_before_upgrade(db.file, to_schema=head, progress=progress, share=backup_share)
+    logger.info("Migrating %s from %s to %s (%d steps)", db.display_location, current, head,
+                len(steps))
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        for done, revision in enumerate(steps):
+            progress.report(backup_share + (100 - backup_share) * done // len(steps), 100,
+                            _("Upgrading the database to schema {revision}…").format(
+                                revision=revision))
+            command.upgrade(cfg, revision)
+    progress.report(100, 100, _("Database upgraded to schema {revision}").format(revision=head))
     return True
 
 
@@ -170,22 +187,3 @@ def check_sqlite_file(path: Path, *, read_only: bool = False, immutable: bool = 
             revision=current,
         )
     return current
-
-
-def backup_sqlite(path: Path, suffix: str) -> Path:
-    """Consistent copy through SQLite's online backup API, next to the file (mode 0600),
-    named with the WIB time (the backup before a migration: no context, so no ctx clock)."""
-    stamp = to_wib(utcnow()).strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.{suffix}.{stamp}.bak")
-    create_private_file(target)
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    logger.info("Backed up %s to %s", path, target)
-    return target

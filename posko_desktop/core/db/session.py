@@ -27,6 +27,7 @@ from posko_desktop.core.db.files import create_private_file, restrict_to_owner, 
 from posko_desktop.core.db.migrate import SCHEMA_HEAD, check_sqlite_file, migrate
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
+from posko_desktop.core.progress import NO_PROGRESS, Progress
 
 logger = logging.getLogger(__name__)
 
@@ -46,18 +47,21 @@ def sqlite_file_of(path_or_url: str | Path) -> Path | None:
 
 
 def open_database(path_or_url: str | Path, *, create: bool = False,
-                  quick_check_max_bytes: int = 0) -> Database:
+                  quick_check_max_bytes: int = 0, progress: Progress = NO_PROGRESS,
+                  upgrade_backup: bool = True) -> Database:
     """Open (and migrate) a database. `create`: a missing or empty SQLite file becomes a
     new database; without it such a file is refused and left as it is. An SQLite file of
     at most `quick_check_max_bytes` gets SQLite's quick check before anything writes to
-    it (the CLI: `health.CLI_QUICK_CHECK_MAX_BYTES`); damage raises DatabaseDamaged."""
+    it (the CLI: `health.CLI_QUICK_CHECK_MAX_BYTES`); damage raises DatabaseDamaged.
+    An upgrade reports to `progress` (backup, then each migration step); an SQLite file is
+    backed up first unless `upgrade_backup` is False (a private copy of a backup)."""
     file = sqlite_file_of(path_or_url)
     if file is not None:
         db = _open_sqlite(path_or_url, file, create, quick_check_max_bytes)
     else:
         db = Database(path_or_url)
     try:
-        migrate(db)
+        migrate(db, progress=progress, backup=upgrade_backup)
     except OperationalError as err:
         db.dispose()
         if db.is_sqlite:

@@ -1,5 +1,6 @@
-"""What the daily situation report shows: plain dataclasses filled by
-`services.sitrep.gather()` and rendered by `reports.sitrep_pdf.render()`.
+"""What the reports show: plain dataclasses filled by `services.sitrep.gather()` (daily)
+and `services.weekly.gather()` (weekly), rendered by `reports.sitrep_pdf` and
+`reports.weekly_pdf`.
 
 Everything here is language-neutral data (codes, numbers, both labels where a label comes
 from the database); the renderer translates while it writes, so the same data renders
@@ -14,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from posko_desktop.core.dashboard_data import DailySeries, RegencyLevel
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.periods import ReportPeriod
 
 SEVERITIES = ("rendah", "sedang", "tinggi", "kritis")
@@ -23,6 +25,33 @@ GROUPS = ("A", "B", "C", "D", "E", "F", "G")
 class Paper(enum.StrEnum):
     A4 = "a4"
     F4 = "f4"
+
+
+class Sifat(enum.StrEnum):
+    """Security marking of an official letter (tata naskah dinas)."""
+
+    BIASA = "biasa"
+    SEGERA = "segera"
+    TERBATAS = "terbatas"  # the default: reports name suspects
+    RAHASIA = "rahasia"
+
+    @property
+    def label(self) -> str:
+        return _(_SIFAT_LABELS[self])
+
+
+_SIFAT_LABELS = {
+    Sifat.BIASA: N_("Ordinary (Biasa)"),
+    Sifat.SEGERA: N_("Urgent (Segera)"),
+    Sifat.TERBATAS: N_("Restricted (Terbatas)"),
+    Sifat.RAHASIA: N_("Confidential (Rahasia)"),
+}
+
+
+class ReportKind(enum.StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    FLASH = "flash"
 
 
 @dataclass(frozen=True)
@@ -44,23 +73,28 @@ class SitrepOptions:
 
 @dataclass
 class SitrepTexts:
-    """Texts a person may edit before issuing. `highlights` None: generated from the data."""
+    """Texts a person may edit before issuing. `highlights` None: generated from the data;
+    `sifat`/`subject` empty: the setting / the generated subject line."""
 
     highlights: list[str] | None = None
     obstacles: str = ""  # F. Kendala/hambatan
     outlook: str = ""  # G. Prakiraan dan agenda (free text after the calendar milestones)
     conclusions: str = ""  # H. Simpulan dan saran/rekomendasi
+    sifat: str = ""  # Biasa / Segera / Terbatas / Rahasia (Sifat value)
+    subject: str = ""  # Hal/Perihal
 
     def to_json(self) -> dict[str, Any]:
         return {"highlights": self.highlights, "obstacles": self.obstacles,
-                "outlook": self.outlook, "conclusions": self.conclusions}
+                "outlook": self.outlook, "conclusions": self.conclusions,
+                "sifat": self.sifat, "subject": self.subject}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> SitrepTexts:
         data = data or {}
         hl = data.get("highlights")
         return cls(list(hl) if hl is not None else None, data.get("obstacles", ""),
-                   data.get("outlook", ""), data.get("conclusions", ""))
+                   data.get("outlook", ""), data.get("conclusions", ""),
+                   data.get("sifat", ""), data.get("subject", ""))
 
 
 @dataclass(frozen=True)
@@ -69,15 +103,54 @@ class Letterhead:
     unit: str
     address: str
     logo_path: str | None
+    phone: str = ""
+    email: str = ""
+    website: str = ""
 
 
 @dataclass(frozen=True)
 class Signer:
     place: str
-    position: str
+    position: str  # jabatan
     name: str
-    rank: str
+    rank: str  # pangkat/golongan
     nip: str
+    on_behalf: str = ""  # optional line above the position: "a.n. …", "Plh. …", "Plt. …"
+
+    def missing(self) -> list[str]:
+        """Setting keys that must be filled before a report may be issued."""
+        need = (("sitrep.signer_name", self.name), ("sitrep.signer_position", self.position),
+                ("sitrep.signer_nip", self.nip))
+        return [key for key, value in need if not value.strip()]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The tata naskah dinas block under the kop: Nomor, Sifat, Lampiran, Hal, Yth."""
+
+    sifat: str
+    subject: str  # Hal/Perihal
+    recipient: str  # (Penjabat) Gubernur …
+    recipient_place: str  # "di Semarang"
+    classification: str  # archive classification code (Permendagri 83/2022)
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    """One activity of the desk itself (Kegiatan Posko: rakor, patroli siber, imbauan …),
+    from the activity service (`services/sitrep.activities_of`; none: section D prints
+    "Nihil"). Daily section D and the weekly report print the same lines."""
+
+    at: datetime
+    kind: str  # code, e.g. "rakor"
+    kind_label_id: str
+    kind_label_en: str
+    regencies: tuple[str, ...]  # regency names ("Kota Semarang"), empty: the province
+    partners: tuple[str, ...]  # agencies and forums involved (FKUB, FKDM, Bawaslu …)
+    result: str
+
+    def kind_label(self, lang: str) -> str:
+        return self.kind_label_en if lang == "en" else self.kind_label_id
 
 
 @dataclass(frozen=True)
@@ -222,7 +295,7 @@ class SitrepData:
     is_province: bool
     letterhead: Letterhead
     signer: Signer
-    recipient: str
+    identity: Identity
     tembusan: tuple[str, ...]
     introduction: str
     election_name: str
@@ -238,6 +311,7 @@ class SitrepData:
     agency_rows: tuple[AgencyRow, ...]
     notable_total: int  # notable incidents; `notable` holds those described in full
     actions: ActionSummary
+    activities: tuple[ActivityLine, ...]  # section D (the activity service fills it)
     appendix: tuple[AppendixRow, ...]
     trend: DailySeries  # drawn by charts.trend_figure
     levels: dict[str, RegencyLevel]  # drawn by charts.tile_map_figure
@@ -251,6 +325,16 @@ class SitrepData:
     def countdown(self) -> int:
         """Days from the report date to voting day: 3 means H-3, -1 means H+1."""
         return (self.voting_day - self.options.report_date).days
+
+    @property
+    def critical(self) -> int:
+        """Incidents of severity kritis in the period (issuing asks to confirm a Nihil F/H)."""
+        return self.figures.period.by_severity.get("kritis", 0)
+
+    def nihil_sections(self) -> list[str]:
+        """Letters of the free-text sections (F, H) that would print "Nihil"."""
+        return [letter for letter, text in (("F", self.texts.obstacles),
+                                            ("H", self.texts.conclusions)) if not text.strip()]
 
     def status_counts(self) -> dict[str, int]:
         counts = {"masuk": 0, "nihil": 0, "belum": 0}

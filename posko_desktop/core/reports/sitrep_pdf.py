@@ -4,6 +4,12 @@
 and returns the page count. No database access: `services.sitrep.gather()` collects the
 data. Text is translated in the report's own language (`data.options.lang`).
 
+Reader order (issue 15): kop, identity block (pdf_letter.py), title, A Pendahuluan,
+B Ringkasan (highlights, key figures, reporting, the 35-regency recap, trend chart and
+tile map), C Kejadian menonjol, D Kegiatan Posko, E Tindak lanjut dan koordinasi,
+F Kendala, G Perkiraan dan agenda, H Simpulan dan saran, signature, tembusan, Lampiran
+(I: every incident of the period, II: the referrals).
+
 Determinism: the PDF is written with reportlab's `invariant` flag (no creation date or
 random document id), so the same data gives the same bytes; the only varying text is the
 generation time in the footer (`data.generated_at`).
@@ -14,433 +20,72 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
-    HRFlowable,
-    Image,
     KeepTogether,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from posko_desktop.core.dashboard_data import Level, ReportStatus
-from posko_desktop.core.domain import ReferralState, Severity, SourceType, Status
-from posko_desktop.core.i18n import _, language
+from posko_desktop.core.i18n import _, language, ngettext
 from posko_desktop.core.progress import NO_PROGRESS, Progress
+from posko_desktop.core.reports import pdf_charts
 from posko_desktop.core.reports.data import (
     GROUPS,
     SEVERITIES,
+    ActivityLine,
     Counts,
     NotableIncident,
-    Paper,
     SitrepData,
 )
-from posko_desktop.core.reports.fonts import SANS, SERIF, register_fonts
-from posko_desktop.core.resources import resource_path
-from posko_desktop.core.textrules import (
-    format_date,
-    format_date_long,
-    format_datetime,
-    format_int,
-    format_signed,
-    format_time,
+from posko_desktop.core.reports.fonts import SANS, register_fonts
+from posko_desktop.core.reports.pdf_common import (
+    ALERT,
+    NOTABLE_MARK,
+    SUB_BG,
+    TOTAL_BG,
+    WrapTable,
+    count_of,
+    countdown_text,
+    esc,
+    grid_style,
+    level_colors,
+    level_label,
+    referral_label,
+    report_status_label,
+    severity_colors,
+    severity_label,
+    shorten,
+    source_label,
+    status_label,
+    when,
+    when_short,
 )
+from posko_desktop.core.reports.pdf_letter import LetterRenderer
+from posko_desktop.core.textrules import format_date, format_date_long, format_signed, format_time
 from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
 
-F4 = (215 * mm, 330 * mm)
-PAGE_SIZES = {Paper.A4.value: A4, Paper.F4.value: F4}
-CHART_DPI = 200
-NOTABLE_MARK = "●"  # appendix rows of notable incidents (section C)
-APPENDIX_HEAD = 24.0  # points: the two-line header row of the appendix
-LOGO_MAX_BYTES = 5 * 1024 * 1024
-COMPACT_ROW = 10.5  # points: one line of 6.8 pt type in the long lists
-DESCRIPTION_MAX = 1500  # characters of a chronology printed in section C
-ACTION_MAX = 600
-
-INK = colors.HexColor("#1a1a1a")
-GRID = colors.HexColor("#7a7a7a")
-HEAD_BG = colors.HexColor("#dfe5ee")
-SUB_BG = colors.HexColor("#f0f2f5")
-TOTAL_BG = colors.HexColor("#e8e8e8")
-ZEBRA = colors.HexColor("#f6f7f9")
-ALERT = colors.HexColor("#a01010")
-
-
-
-def default_logo() -> Path:
-    return resource_path("letterhead", "logo.png")
-
-
-# --- small text helpers -----------------------------------------------------------------
-
-
-def esc(text: str | None) -> str:
-    """User text made safe for a Paragraph (markup escaped, line breaks kept)."""
-    if not text:
-        return ""
-    clean = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32)
-    return escape(clean.strip()).replace("\n", "<br/>")
-
-
-def clip(text: str, limit: int) -> str:
-    text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def fit(text: str, width: float, font: str = SANS, size: float = 6.8) -> str:
-    """One line of plain text no wider than `width` points ("…" when clipped): long lists
-    stay compact and fast to lay out (no paragraph wrapping)."""
-    text = " ".join((text or "").split())
-    if stringWidth(text, font, size) <= width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if stringWidth(text[:mid] + "…", font, size) <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip() + "…"
-
-
-def when(moment: datetime | None, lang: str) -> str:
-    """'26-11-2024 14.05' (WIB implied by the column header or text)."""
-    return format_datetime(moment, lang) if moment is not None else "–"
-
-
-def when_short(moment: datetime | None, lang: str) -> str:
-    """'26-11 14.05' for the compact lists (the year is the report's)."""
-    if moment is None:
-        return "–"
-    return "{d} {t}".format(d=to_wib(moment).strftime("%d-%m"), t=format_time(moment, lang))
-
-
-def countdown_text(days: int) -> str:
-    return f"H-{days}" if days >= 0 else f"H+{-days}"
-
-
-def report_status_label(code: str) -> str:
-    """Masuk / Nihil / Belum: the dashboard's labels, so both show the same words."""
-    try:
-        return ReportStatus(code).label
-    except ValueError:
-        return code or "–"
-
-
-def level_label(code: str) -> str:
-    """Kondusif / Waspada / Siaga / Rawan, as on the dashboard."""
-    try:
-        return Level(code).label
-    except ValueError:
-        return code or "–"
-
-
-def _status_label(code: str) -> str:
-    try:
-        return Status(code).label
-    except ValueError:
-        return code
-
-
-def _severity_label(code: str) -> str:
-    try:
-        return Severity(code).label
-    except ValueError:
-        return code
-
-
-def _source_label(code: str) -> str:
-    try:
-        return SourceType(code).label
-    except ValueError:
-        return code
-
-
-def _referral_label(code: str) -> str:
-    try:
-        return ReferralState(code).label
-    except ValueError:
-        return code
-
-
-# --- styles ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Styles:
-    body: ParagraphStyle
-    body_j: ParagraphStyle
-    kop_gov: ParagraphStyle
-    kop_unit: ParagraphStyle
-    kop_addr: ParagraphStyle
-    title: ParagraphStyle
-    subtitle: ParagraphStyle
-    section: ParagraphStyle
-    subsection: ParagraphStyle
-    item: ParagraphStyle
-    cell: ParagraphStyle
-    cell_b: ParagraphStyle
-    cell_c: ParagraphStyle
-    cell_r: ParagraphStyle
-    head: ParagraphStyle
-    small: ParagraphStyle
-    caption: ParagraphStyle
-    tiny: ParagraphStyle
-    tiny_c: ParagraphStyle
-    sign: ParagraphStyle
-    ctitle: ParagraphStyle
-    head_s: ParagraphStyle
-
-
-def make_styles() -> Styles:
-    styles = _make_styles()
-    for name in Styles.__dataclass_fields__:
-        getattr(styles, name).bulletFontName = getattr(styles, name).fontName  # no Helvetica
-    return styles
-
-
-def _make_styles() -> Styles:
-    body = ParagraphStyle("body", fontName=SERIF, fontSize=10, leading=13.5, textColor=INK,
-                          spaceAfter=3)
-    cell = ParagraphStyle("cell", fontName=SANS, fontSize=7.8, leading=9.6, textColor=INK)
-    tiny = ParagraphStyle("tiny", parent=cell, fontSize=6.8, leading=8.2)
-    return Styles(
-        body=body,
-        body_j=ParagraphStyle("body_j", parent=body, alignment=TA_JUSTIFY),
-        kop_gov=ParagraphStyle("kop_gov", fontName=f"{SERIF}-Bold", fontSize=11.5, leading=14,
-                               alignment=TA_CENTER, textColor=INK),
-        kop_unit=ParagraphStyle("kop_unit", fontName=f"{SERIF}-Bold", fontSize=13, leading=16.5,
-                                alignment=TA_CENTER, textColor=INK),
-        kop_addr=ParagraphStyle("kop_addr", fontName=SERIF, fontSize=8.5, leading=11,
-                                alignment=TA_CENTER, textColor=INK),
-        title=ParagraphStyle("title", fontName=f"{SERIF}-Bold", fontSize=12.5, leading=16,
-                             alignment=TA_CENTER, textColor=INK, spaceBefore=4),
-        subtitle=ParagraphStyle("subtitle", fontName=SERIF, fontSize=10, leading=13,
-                                alignment=TA_CENTER, textColor=INK),
-        section=ParagraphStyle("section", fontName=f"{SERIF}-Bold", fontSize=10.5, leading=14,
-                               textColor=INK, spaceBefore=9, spaceAfter=4, keepWithNext=1),
-        subsection=ParagraphStyle("subsection", fontName=f"{SERIF}-Bold", fontSize=10,
-                                  leading=13.5, textColor=INK, spaceBefore=5, spaceAfter=3,
-                                  leftIndent=14, keepWithNext=1),
-        item=ParagraphStyle("item", parent=body, alignment=TA_JUSTIFY, leftIndent=28,
-                            bulletIndent=14, spaceAfter=2),
-        cell=cell,
-        cell_b=ParagraphStyle("cell_b", parent=cell, fontName=f"{SANS}-Bold"),
-        cell_c=ParagraphStyle("cell_c", parent=cell, alignment=TA_CENTER),
-        cell_r=ParagraphStyle("cell_r", parent=cell, alignment=TA_RIGHT),
-        head=ParagraphStyle("head", parent=cell, fontName=f"{SANS}-Bold", alignment=TA_CENTER),
-        small=ParagraphStyle("small", fontName=SANS, fontSize=7.3, leading=9.2, textColor=INK),
-        caption=ParagraphStyle("caption", fontName=f"{SERIF}-Italic", fontSize=8.8,
-                               leading=11.5, alignment=TA_CENTER, textColor=INK,
-                               spaceBefore=2, spaceAfter=8),
-        tiny=tiny,
-        tiny_c=ParagraphStyle("tiny_c", parent=tiny, alignment=TA_CENTER),
-        sign=ParagraphStyle("sign", fontName=SERIF, fontSize=10, leading=13,
-                            alignment=TA_CENTER, textColor=INK),
-        ctitle=ParagraphStyle("ctitle", parent=body, leftIndent=14, spaceBefore=4,
-                              spaceAfter=2, keepWithNext=1),
-        head_s=ParagraphStyle("head_s", parent=tiny, fontName=f"{SANS}-Bold",
-                              alignment=TA_CENTER),
-    )
-
-
-def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
-    return [
-        ("FONT", (0, 0), (-1, -1), SANS, 7.8),
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-
-
-class CompactTable(Flowable):
-    """A long list with one line per row (appendix, referrals): fixed row height, plain
-    text, zebra rows, the header repeated on every page. Drawn with one text object per
-    page instead of one per cell, so thousands of rows lay out in a fraction of the time
-    a platypus Table takes."""
-
-    def __init__(self, head: list[Paragraph], rows: list[list[str]], widths: list[float], *,
-                 align: str, row_h: float = 10.5, head_h: float = 22.0, size: float = 6.8,
-                 red: frozenset[tuple[int, int]] = frozenset(), first_index: int = 0) -> None:
-        super().__init__()
-        self.head, self.rows, self.widths = head, rows, widths
-        self.align = align  # one letter per column: l, r, c
-        self.row_h, self.head_h, self.size = row_h, head_h, size
-        self.red = red  # (row, column) cells drawn in red, row index into the whole list
-        self.first_index = first_index
-
-    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
-        self.width = sum(self.widths)
-        self.height = self.head_h + len(self.rows) * self.row_h
-        return self.width, self.height
-
-    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
-        fits = int((avail_h - self.head_h) // self.row_h)
-        if fits <= 0:
-            return []
-        if fits >= len(self.rows):
-            return [self]
-        kw: dict[str, Any] = {"align": self.align, "row_h": self.row_h, "head_h": self.head_h,
-                              "size": self.size, "red": self.red}
-        return [CompactTable(self.head, self.rows[:fits], self.widths, **kw,
-                             first_index=self.first_index),
-                CompactTable(self.head, self.rows[fits:], self.widths, **kw,
-                             first_index=self.first_index + fits)]
-
-    def draw(self) -> None:
-        c = self.canv
-        width, top = sum(self.widths), self.head_h + len(self.rows) * self.row_h
-        xs = [0.0]
-        for w in self.widths:
-            xs.append(xs[-1] + w)
-        c.saveState()
-        c.setFillColor(HEAD_BG)
-        c.rect(0, top - self.head_h, width, self.head_h, stroke=0, fill=1)
-        c.setFillColor(ZEBRA)
-        for i in range(1, len(self.rows), 2):
-            c.rect(0, top - self.head_h - (i + 1) * self.row_h, width, self.row_h,
-                   stroke=0, fill=1)
-        for i, para in enumerate(self.head):
-            w = self.widths[i] - 4
-            _pw, ph = para.wrap(w, self.head_h)
-            para.drawOn(c, xs[i] + 2, top - self.head_h + (self.head_h - ph) / 2)
-        text = c.beginText()
-        text.setFont(SANS, self.size)
-        text.setFillColor(INK)
-        base = top - self.head_h - self.row_h + (self.row_h - self.size) / 2 + 1
-        for r, row in enumerate(self.rows):
-            y = base - r * self.row_h
-            for col, value in enumerate(row):
-                if not value:
-                    continue
-                kind = self.align[col]
-                if kind == "l":
-                    x = xs[col] + 2.5
-                else:
-                    sw = stringWidth(value, SANS, self.size)
-                    x = (xs[col + 1] - 2.5 - sw) if kind == "r" else (
-                        (xs[col] + xs[col + 1] - sw) / 2)
-                is_red = (self.first_index + r, col) in self.red
-                if is_red:
-                    text.setFillColor(ALERT)
-                text.setTextOrigin(x, y)
-                text.textOut(value)
-                if is_red:
-                    text.setFillColor(INK)
-        c.drawText(text)
-        c.setStrokeColor(GRID)
-        c.setLineWidth(0.4)
-        c.lines([(0, y, width, y) for y in
-                 [top, top - self.head_h] + [top - self.head_h - (i + 1) * self.row_h
-                                             for i in range(len(self.rows))]])
-        c.lines([(x, 0, x, top) for x in xs])
-        c.restoreState()
-
-
-# --- page furniture -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Footer:
-    left: str
-    center: str  # "Halaman {page} dari {total}" (already translated)
-    right: str
-    anchor: str
-    running: str  # running header on pages after the first
-    watermark: str  # drafts: a faint diagonal word on every page ("" when issued)
-
-
-def _canvas_class(footer: _Footer, sink: list[int]) -> type[Canvas]:
-    """A canvas that knows the page count when it saves ("Halaman X dari Y")."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["initialFontName"] = SANS
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()  # type: ignore[attr-defined]  # reportlab's own reset
-
-        def save(self) -> None:
-            total = len(self._pages)
-            sink.append(total)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._furniture(number, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-        def _furniture(self, page: int, total: int) -> None:
-            width, height = self._pagesize  # type: ignore[attr-defined]
-            left, right = 25 * mm, width - 20 * mm
-            self.saveState()
-            self.setStrokeColor(GRID)
-            self.setLineWidth(0.5)
-            self.line(left, 14 * mm, right, 14 * mm)
-            self.setFillColor(INK)
-            self.setFont(SANS, 7)
-            self.drawString(left, 10.5 * mm, footer.left)
-            self.drawCentredString((left + right) / 2, 10.5 * mm,
-                                   footer.center.format(page=page, total=total))
-            self.drawRightString(right, 10.5 * mm, footer.right)
-            if footer.anchor:
-                self.setFont(SANS, 6)
-                self.drawString(left, 7.2 * mm, footer.anchor)
-            if footer.watermark:
-                self.saveState()
-                self.setFillColor(colors.HexColor("#9a9a9a"))
-                self.setFillAlpha(0.12)
-                self.setFont(f"{SANS}-Bold", 110)
-                self.translate(width / 2, height / 2)
-                self.rotate(45)
-                self.drawCentredString(0, -40, footer.watermark)
-                self.restoreState()
-            if page > 1:
-                self.setFont(f"{SANS}-Italic", 7)
-                self.drawRightString(right, height - 10 * mm, footer.running)
-                self.line(left, height - 11.5 * mm, right, height - 11.5 * mm)
-            self.restoreState()
-
-    return NumberedCanvas
-
-
-# --- the document ---------------------------------------------------------------------
+CHRONOLOGY_MAX = 260  # characters of a chronology in a section C block (about 3 lines)
+ACTION_MAX = 150
+SOURCE_MAX = 80
 
 
 def render(data: SitrepData, stream: IO[bytes], progress: Progress = NO_PROGRESS) -> int:
     """Write the report as PDF into `stream`; returns the number of pages."""
     register_fonts()
     with language(data.options.lang):
-        return _Renderer(data, progress).write(stream)
+        return SitrepRenderer(data, progress).write(stream)
 
 
 def render_bytes(data: SitrepData, progress: Progress = NO_PROGRESS) -> tuple[bytes, int]:
@@ -449,54 +94,38 @@ def render_bytes(data: SitrepData, progress: Progress = NO_PROGRESS) -> tuple[by
     return buf.getvalue(), pages
 
 
-class _Renderer:
+def activity_table(r: LetterRenderer, lines: tuple[ActivityLine, ...]) -> Table:
+    """Kegiatan Posko: one row per activity (the daily section D and the weekly report)."""
+    st = r.st
+    head = [r.p(h, st.head) for h in (_("Time (WIB)"), _("Activity"), _("Regency/city"),
+                                      _("Partners"), _("Result"))]
+    rows: list[list[Any]] = [head]
+    for a in lines:
+        rows.append([r.p(esc(when(a.at, r.lang)), st.cell), r.p(esc(a.kind_label(r.lang)), st.cell),
+                     r.p(esc(", ".join(a.regencies) or _("Province")), st.cell),
+                     r.p(esc(", ".join(a.partners) or "–"), st.cell), r.p(esc(a.result), st.cell)])
+    w = r.width - 14
+    table = Table(rows, repeatRows=1, hAlign="RIGHT",
+                  colWidths=[w * 0.15, w * 0.15, w * 0.18, w * 0.20, w * 0.32])
+    table.setStyle(TableStyle(grid_style() + [("VALIGN", (0, 1), (-1, -1), "TOP")]))
+    return table
+
+
+class SitrepRenderer(LetterRenderer):
     def __init__(self, data: SitrepData, progress: Progress) -> None:
+        super().__init__(data, lang=data.options.lang, paper=data.options.paper,
+                         signed_on=data.options.report_date, progress=progress)
         self.d = data
-        self.lang = data.options.lang
-        self.progress = progress
-        self.st = make_styles()
-        self.pagesize = PAGE_SIZES.get(data.options.paper, A4)
-        self.width = self.pagesize[0] - 45 * mm  # frame width (25 mm left, 20 mm right)
-        self.height = self.pagesize[1] - 35 * mm
-
-    def num(self, n: int) -> str:
-        """A count in the report's language: 1.234 (id) / 1,234 (en)."""
-        return format_int(n, self.lang)
-
-    # -- plumbing
-    def write(self, stream: IO[bytes]) -> int:
-        d = self.d
-        doc = BaseDocTemplate(
-            stream, pagesize=self.pagesize, leftMargin=25 * mm, rightMargin=20 * mm,
-            topMargin=15 * mm, bottomMargin=20 * mm, invariant=1,
-            title=self.title_text(), author=d.letterhead.unit, subject=self.period_text(),
-            creator="Posko Desk", lang=self.lang, initialFontName=SANS,
-        )
-        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        story = self.story()
-        self.progress.report(80, 100, _("Laying out pages"))
-        sink: list[int] = []
-        doc.build(story, canvasmaker=_canvas_class(self.footer(), sink))
-        return sink[-1] if sink else 0
-
-    def footer(self) -> _Footer:
-        d = self.d
-        generated = (_("Generated {when} WIB").format(when=when(d.generated_at, self.lang))
-                     if d.generated_at else "")
-        anchor = (_("Audit anchor: {anchor}").format(anchor=d.audit_anchor)
-                  if d.audit_anchor else "")
-        left = (_("No. {number}").format(number=d.number) if d.number
-                else _("DRAFT – not issued"))
-        running = "{title} – {date}".format(title=_("Daily situation report"),
-                                              date=format_date_long(d.options.report_date, self.lang))
-        return _Footer(left, _("Page {page} of {total}"), generated, anchor, running,
-                       "" if d.number else _("DRAFT"))
 
     def title_text(self) -> str:
         return "{t} – {d}".format(t=_("Daily situation report"),
                                   d=format_date_long(self.d.options.report_date, self.lang))
+
+    def subject_text(self) -> str:
+        return self.d.identity.subject or _("Daily situation report of the {election}, "
+                                            "{day}").format(
+            election=self.d.election_name,
+            day=format_date_long(self.d.options.report_date, self.lang))
 
     def period_text(self) -> str:
         p = self.d.period
@@ -507,11 +136,11 @@ class _Renderer:
             end_time=format_time(p.end, self.lang),
         )
 
-    def story(self) -> list[Flowable]:
+    def body(self) -> list[Flowable]:
         steps: list[Callable[[], list[Flowable]]] = [
-            self.letterhead, self.heading, self.section_a, self.section_b, self.section_c,
-            self.section_d, self.section_e, self.section_f, self.section_g, self.section_h,
-            self.closing, self.appendix,
+            self.heading, self.section_a, self.section_b, self.recap, self.charts,
+            self.section_c, self.section_d, self.section_e, self.section_f, self.section_g,
+            self.section_h,
         ]
         story: list[Flowable] = []
         for i, step in enumerate(steps):
@@ -519,82 +148,28 @@ class _Renderer:
             story.extend(step())
         return story
 
-    def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(text, style or self.st.body)
-
-    def nihil(self) -> Paragraph:
-        return Paragraph(_("Nil"), ParagraphStyle("nihil", parent=self.st.body, leftIndent=14))
-
-    def free_text(self, text: str) -> list[Flowable]:
-        paras = [t for t in (text or "").split("\n") if t.strip()]
-        style = ParagraphStyle("free", parent=self.st.body_j, leftIndent=14)
-        return [Paragraph(esc(t), style) for t in paras]
-
-    # -- kop and heading
-    def letterhead(self) -> list[Flowable]:
-        st, lh = self.st, self.d.letterhead
-        lines: list[Flowable] = [Paragraph(esc(line), st.kop_gov) for line in lh.lines]
-        if lh.unit:
-            lines.append(Paragraph(esc(lh.unit), st.kop_unit))
-        if lh.address:
-            lines.append(Paragraph(esc(lh.address), st.kop_addr))
-        logo = self._logo(22 * mm)
-        side = 23 * mm
-        kop = Table([[logo or "", lines, ""]], colWidths=[side, self.width - 2 * side, side])
-        kop.setStyle(TableStyle([
-            ("FONT", (0, 0), (-1, -1), SANS, 8),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ]))
-        return [
-            kop, Spacer(1, 2.5 * mm),
-            HRFlowable(width="100%", thickness=2.2, color=INK, spaceBefore=0, spaceAfter=1.2),
-            HRFlowable(width="100%", thickness=0.6, color=INK, spaceBefore=0, spaceAfter=5 * mm),
-        ]
-
-    def _logo(self, size: float) -> Image | None:
-        """The configured logo, checked now (reportlab would only fail while drawing);
-        a missing, huge or unreadable file falls back to the neutral default."""
-        for path in (self.d.letterhead.logo_path, str(default_logo())):
-            if not path:
-                continue
-            try:
-                data = Path(path).read_bytes()
-                if len(data) > LOGO_MAX_BYTES:
-                    raise ValueError("logo file too large")
-                ImageReader(io.BytesIO(data)).getSize()
-                return Image(io.BytesIO(data), width=size, height=size, kind="proportional")
-            except Exception as err:  # a bad logo must not stop the report
-                logger.warning("Letterhead logo %s cannot be used (%s)", path, err)
-        return None
-
+    # -- title
     def heading(self) -> list[Flowable]:
         st, d = self.st, self.d
-        scope = d.scope_name.upper()
         out: list[Flowable] = [
             self.p(_("DAILY SITUATION REPORT"), st.title),
-            self.p(esc("{e} – {s}".format(e=d.election_name.upper(), s=scope)), st.subtitle),
+            self.p(esc("{e} – {s}".format(e=d.election_name.upper(), s=d.scope_name.upper())),
+                   st.subtitle),
+            Spacer(1, 2.5 * mm),
         ]
-        number = d.number or _("(draft – no number until issued)")
-        out.append(self.p(esc(_("Number: {number}").format(number=number)), st.subtitle))
-        if d.corrects:
-            out.append(self.p("<i>{}</i>".format(esc(
-                _("Correction of report number {number}").format(number=d.corrects))),
-                st.subtitle))
-        out.append(Spacer(1, 4 * mm))
         stages = "; ".join(s.label(self.lang) for s in d.stages_now) or "–"
         cd = d.countdown
         if cd > 0:
-            cd_text = _("{h}: {n} day(s) before voting day ({day})")
+            cd_text = ngettext("{h}: {n} day before voting day ({day})",
+                               "{h}: {n} days before voting day ({day})", cd)
         elif cd == 0:
             cd_text = _("{h}: voting day ({day})")
         else:
-            cd_text = _("{h}: {n} day(s) after voting day ({day})")
+            cd_text = ngettext("{h}: {n} day after voting day ({day})",
+                               "{h}: {n} days after voting day ({day})", -cd)
         cd_text = cd_text.format(h=countdown_text(cd), n=abs(cd),
                                  day=format_date_long(d.voting_day, self.lang))
         rows = [
-            (_("To"), d.recipient),
             (_("Day, date"), format_date_long(d.options.report_date, self.lang)),
             (_("Period covered"), self.period_text()),
             (_("Scope"), self.scope_text()),
@@ -634,10 +209,10 @@ class _Renderer:
         st, d = self.st, self.d
         out: list[Flowable] = [self.p(_("B. SITUATION SUMMARY"), st.section),
                                self.p(_("1. Highlights"), st.subsection)]
-        highlights = [h for h in (d.texts.highlights or []) if h.strip()]
+        highlights = [h for h in (d.texts.highlights or []) if h.strip()][:5]
         if highlights:
             for i, line in enumerate(highlights):
-                out.append(Paragraph(esc(line), st.item, bulletText=f"{chr(97 + i % 26)}."))
+                out.append(Paragraph(esc(line), st.item, bulletText=f"{chr(97 + i)}."))
         else:
             out.append(Paragraph(_("Nil"), st.item))
         out.append(self.p(_("2. Key figures"), st.subsection))
@@ -650,26 +225,22 @@ class _Renderer:
         st, f = self.st, self.d.figures
         head = [self.p(_("Item"), st.head), self.p(_("This period"), st.head),
                 self.p(_("Previous period"), st.head), self.p(_("Change"), st.head),
-                self.p(_("Cumulative since {day}").format(day=format_date(f.cumulative_from, self.lang)),
-                       st.head)]
+                self.p(_("Cumulative since {day}").format(
+                    day=format_date(f.cumulative_from, self.lang)), st.head)]
         rows: list[list[Any]] = [head]
         subheads: list[int] = []
         bold_rows: list[int] = []
+        sev_rows: dict[int, str] = {}
 
         def add(label: str, getter: Callable[[Counts], int], bold: bool = False,
                 indent: bool = False) -> None:
             a, b, c = getter(f.period), getter(f.previous), getter(f.cumulative)
-            text = esc(label)
-            cell = self.p(("&nbsp;&nbsp;&nbsp;&nbsp;" if indent else "") + text,
+            cell = self.p(("&nbsp;&nbsp;&nbsp;&nbsp;" if indent else "") + esc(label),
                           st.cell_b if bold else st.cell)
             if bold:
                 bold_rows.append(len(rows))
             rows.append([cell, self.num(a), self.num(b), format_signed(a - b, self.lang),
                          self.num(c)])
-
-        def add_count(label: str, counts_of: Callable[[Counts], dict[str, int]],
-                      key: str) -> None:
-            add(label, lambda c: counts_of(c).get(key, 0), indent=True)
 
         add(_("New incidents"), lambda c: c.new, bold=True)
         add(_("of which still open"), lambda c: c.open, indent=True)
@@ -678,12 +249,13 @@ class _Renderer:
         subheads.append(len(rows))
         rows.append([self.p(_("By severity"), st.cell_b), "", "", "", ""])
         for sev in SEVERITIES:
-            add_count(_severity_label(sev), lambda c: c.by_severity, sev)
+            sev_rows[len(rows)] = sev
+            add(severity_label(sev), count_of("by_severity", sev), indent=True)
         subheads.append(len(rows))
         rows.append([self.p(_("By category group"), st.cell_b), "", "", "", ""])
         for g in self.d.groups:
-            add_count("{code}. {label}".format(code=g.code, label=g.label(self.lang)),
-                      lambda c: c.by_group, g.code)
+            add("{code}. {label}".format(code=g.code, label=g.label(self.lang)),
+                count_of("by_group", g.code), indent=True)
         w = self.width
         table = Table(rows, colWidths=[w * 0.40, w * 0.14, w * 0.15, w * 0.12, w * 0.19],
                       repeatRows=1)
@@ -691,11 +263,15 @@ class _Renderer:
             ("FONT", (1, 1), (-1, -1), SANS, 7.8),
             ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
             ("RIGHTPADDING", (1, 1), (-1, -1), 6),
+            ("TOPPADDING", (0, 1), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.6),
         ]
         for r in subheads:
             style += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), SUB_BG)]
         for r in bold_rows:
             style.append(("FONT", (1, r), (-1, r), f"{SANS}-Bold", 7.8))
+        sev_fill = severity_colors()
+        for r, sev in sev_rows.items():  # a swatch of the one severity palette
+            style += [("LINEBEFORE", (0, r), (0, r), 5, sev_fill[sev][0])]
         table.setStyle(TableStyle(style))
         return table
 
@@ -712,86 +288,18 @@ class _Renderer:
         )
         for code, label in labels:
             names = by.get(code, [])
-            text = "<b>{label}</b>: {n}".format(
-                label=esc(label), n=_("{count} regencies/cities").format(count=len(names)))
+            text = "<b>{label}</b>: {n}".format(label=esc(label), n=ngettext(
+                "{count} regency/city", "{count} regencies/cities", len(names)).format(
+                count=len(names)))
             if names and code != "masuk":
                 text += " – " + esc(", ".join(names))
             out.append(Paragraph(text, st.item, bulletText="–"))
         return out
 
-    # -- C
-    def section_c(self) -> list[Flowable]:
+    # -- the 35-regency recap (B.4)
+    def recap(self) -> list[Flowable]:
         st, d = self.st, self.d
-        out: list[Flowable] = [self.p(_("C. NOTABLE INCIDENTS"), st.section)]
-        if not d.notable_total:
-            return out + [self.nihil()]
-        intro = _("Incidents of high or critical severity in the period, and incidents verified "
-                  "or taken into follow-up in the period: {count}, the most severe first."
-                  ).format(count=self.num(d.notable_total))
-        rest = d.notable_total - len(d.notable)
-        if rest > 0:
-            intro += " " + _("The first {n} are described in full; the other {m} are marked "
-                             "with {mark} in the appendix.").format(
-                n=self.num(len(d.notable)), m=self.num(rest), mark=NOTABLE_MARK)
-        out.append(self.p(esc(intro), ParagraphStyle("cintro", parent=st.body_j, leftIndent=14)))
-        for i, inc in enumerate(d.notable, start=1):
-            if i % 50 == 0:
-                self.progress.report(50, 100, _("Writing the report"))
-            out.append(self.notable_block(i, inc))
-        return out
-
-    def notable_block(self, i: int, inc: NotableIncident) -> Flowable:
-        st = self.st
-        place = " – ".join(x for x in (inc.regency_name, inc.kecamatan, inc.desa) if x)
-        if inc.location:
-            place += " ({})".format(inc.location)
-        people = (_("{n} person(s)").format(n=self.num(inc.people_involved))
-                  if inc.people_involved is not None else "–")
-        action = "–"
-        if inc.latest_action:
-            action = "{t} ({w} WIB)".format(t=clip(inc.latest_action, ACTION_MAX),
-                                            w=when(inc.latest_action_at, self.lang))
-        if inc.referrals:
-            action += "\n" + _("Referrals: {list}").format(list="; ".join(
-                "{a} ({s})".format(a=a, s=_referral_label(s).lower()) for a, s in inc.referrals))
-        status = _status_label(inc.status)
-        if inc.moved_to:
-            status += " – " + _("became {status} in the period").format(
-                status=_status_label(inc.moved_to).lower())
-        source = _source_label(inc.source_type)
-        if inc.source_detail:
-            source += " – " + clip(inc.source_detail, 200)
-        cat_label = inc.category_label_en if self.lang == "en" else inc.category_label_id
-        fields = [
-            (_("Time"), "{w} WIB".format(w=when(inc.occurred_at, self.lang))),
-            (_("Location"), place),
-            (_("Category"), "{c} {l}".format(c=inc.category_code, l=cat_label)),
-            (_("Chronology"), clip(inc.description, DESCRIPTION_MAX) or inc.title),
-            (_("Parties involved"), people),
-            (_("Impact (severity)"), _severity_label(inc.severity)),
-            (_("Action / latest follow-up"), action),
-            (_("Verification status"), status),
-            (_("Source"), source),
-        ]
-        label_w = 36 * mm
-        rows = [[self.p(esc(k), st.cell_b), self.p(esc(v), st.cell)] for k, v in fields]
-        table = Table(rows, colWidths=[label_w, self.width - 14 - label_w], hAlign="RIGHT")
-        table.setStyle(TableStyle([
-            ("FONT", (0, 0), (-1, -1), SANS, 8),
-            ("GRID", (0, 0), (-1, -1), 0.3, GRID),
-            ("BACKGROUND", (0, 0), (0, -1), SUB_BG),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ]))
-        title = Paragraph("{i}. <b>{n}</b> – {t}".format(i=i, n=esc(inc.number), t=esc(inc.title)),
-                          self.st.ctitle)
-        return KeepTogether([title, table])
-
-    # -- D
-    def section_d(self) -> list[Flowable]:
-        st, d = self.st, self.d
-        out: list[Flowable] = [self.p(_("D. RECAPITULATION BY REGENCY AND CITY"), st.section)]
+        out: list[Flowable] = [self.p(_("4. Recapitulation by regency and city"), st.subsection)]
         head = ([self.p(_("No."), st.head), self.p(_("Regency/city"), st.head)]
                 + [self.p(g, st.head) for g in GROUPS]
                 + [self.p(_("Total"), st.head), self.p(_("Report"), st.head),
@@ -802,11 +310,15 @@ class _Renderer:
             ("ALIGN", (0, 1), (0, -1), "CENTER"),
             ("ALIGN", (2, 1), (9, -1), "RIGHT"),
             ("ALIGN", (10, 1), (-1, -1), "CENTER"),
+            ("TOPPADDING", (0, 1), (-1, -1), 1.0), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.4),
+            # counts: narrow padding, so a five-digit total fits the 9 mm group columns
+            ("LEFTPADDING", (2, 1), (9, -1), 2), ("RIGHTPADDING", (2, 1), (9, -1), 3),
         ]
-        colors_by_level = _level_colors()
-        level_styles = {code: ParagraphStyle(f"lv_{code}", parent=st.cell_c, textColor=fg)
+        colors_by_level = level_colors()
+        level_styles = {code: ParagraphStyle(f"lv_{code}", parent=st.cell_c, textColor=fg,
+                                             fontName=f"{SANS}-Bold")
                         for code, (_bg, fg) in colors_by_level.items()}
-        missing = ParagraphStyle("belum", parent=st.cell_c, textColor=colors.HexColor("#a01010"))
+        missing = ParagraphStyle("belum", parent=st.cell_c, textColor=ALERT)
         totals = dict.fromkeys(GROUPS, 0)
         for i, row in enumerate(d.regency_rows, start=1):
             r = len(rows)
@@ -828,11 +340,10 @@ class _Renderer:
                     + [self.num(totals[g]) for g in GROUPS]
                     + [self.num(sum(totals.values())), "", ""])
         style += [("BACKGROUND", (0, r), (-1, r), TOTAL_BG),
-                  ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.8)]
-        fixed = 8 * mm + 7 * 8 * mm + 13 * mm + 20 * mm + 20 * mm
-        name_w = self.width - fixed
-        table = Table(rows, repeatRows=1,
-                      colWidths=[8 * mm, name_w] + [8 * mm] * 7 + [13 * mm, 20 * mm, 20 * mm])
+                  ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
+        fixed = 8 * mm + 7 * 9 * mm + 15 * mm + 22 * mm + 24 * mm
+        table = Table(rows, repeatRows=1, colWidths=[8 * mm, self.width - fixed]
+                      + [9 * mm] * 7 + [15 * mm, 22 * mm, 24 * mm])
         table.setStyle(TableStyle(style))
         out.append(table)
         legend = "; ".join("<b>{c}</b> = {l}".format(c=g.code, l=esc(g.label(self.lang)))
@@ -843,25 +354,112 @@ class _Renderer:
                 "Report: Reported = incidents arrived from or were entered for the regency in "
                 "the period; Nil = it reported that nothing happened; Not yet = no report."))),
             st.small))
-        out.extend(self.charts())
         return out
 
     def charts(self) -> list[Flowable]:
         d, st = self.d, self.st
         out: list[Flowable] = []
-        trend, tiles = _chart_images(d, self.width)
+        trend = pdf_charts.trend_image(d.trend, self.width, figsize=(8.0, 3.2))
+        tiles = pdf_charts.tile_image(d.levels, self.width * 0.85)
         self.progress.report(70, 100, _("Drawing the charts"))
         if trend is not None:
-            out.append(CondPageBreak(trend.drawHeight + 16 * mm))
-            out.append(Spacer(1, 4 * mm))
+            out.append(CondPageBreak(trend.drawHeight + 14 * mm))
+            out.append(Spacer(1, 3 * mm))
             out.append(KeepTogether([trend, self.p(esc(_(
                 "Figure 1. Incidents per day (WIB calendar day) with the 7-day moving "
                 "average and the election milestones")), st.caption)]))
         if tiles is not None:
             out.append(KeepTogether([tiles, self.p(esc(_(
                 "Figure 2. Situation level of the 35 regencies and cities at the end of the "
-                "period")), st.caption)]))
+                "period (K, W, S, R: the level's letter on each tile)")), st.caption)]))
         return out
+
+    # -- C
+    def section_c(self) -> list[Flowable]:
+        st, d = self.st, self.d
+        out: list[Flowable] = [self.p(_("C. NOTABLE INCIDENTS"), st.section)]
+        if not d.notable_total:
+            return out + [self.nihil()]
+        intro = ngettext(
+            "{count} incident of the period is notable (high or critical severity, or "
+            "verified or taken into follow-up in the period).",
+            "{count} incidents of the period are notable (high or critical severity, or "
+            "verified or taken into follow-up in the period).", d.notable_total,
+        ).format(count=self.num(d.notable_total))
+        rest = d.notable_total - len(d.notable)
+        if rest > 0:
+            intro += " " + ngettext(
+                "The {n} that matter most are described here; the other {m} is marked "
+                "with {mark} in Appendix I.",
+                "The {n} that matter most are described here; the other {m} are marked "
+                "with {mark} in Appendix I.", rest).format(
+                n=self.num(len(d.notable)), m=self.num(rest), mark=NOTABLE_MARK)
+        out.append(self.p(esc(intro), ParagraphStyle("cintro", parent=st.body_j, leftIndent=14)))
+        for i, inc in enumerate(d.notable, start=1):
+            out.append(self.notable_block(i, inc))
+        return out
+
+    def notable_block(self, i: int, inc: NotableIncident) -> Flowable:
+        """At most about 8 lines: title, facts, chronology, follow-up; a shortened text
+        says so and where the whole is (never an ellipsis)."""
+        st = self.st
+        place = " – ".join(x for x in (inc.regency_name, inc.kecamatan, inc.desa) if x)
+        if inc.location:
+            place += " ({})".format(inc.location)
+        status = status_label(inc.status)
+        if inc.moved_to:
+            status += " – " + _("became {status} in the period").format(
+                status=status_label(inc.moved_to).lower())
+        cat_label = inc.category_label_en if self.lang == "en" else inc.category_label_id
+        facts = [(_("Time"), "{w} WIB".format(w=when(inc.occurred_at, self.lang))),
+                 (_("Location"), place),
+                 (_("Category"), "{c} {l}".format(c=inc.category_code, l=cat_label)),
+                 (_("Severity"), severity_label(inc.severity)),
+                 (_("Status"), status)]
+        if inc.people_involved is not None:
+            facts.append((_("Parties involved"), ngettext(
+                "{n} person", "{n} people", inc.people_involved).format(
+                n=self.num(inc.people_involved))))
+        shortened = _("(shortened; the full text is in the incident log)")
+        chronology, cut = shorten(inc.description or inc.title, CHRONOLOGY_MAX)
+        follow = "–"
+        if inc.latest_action:
+            text, cut_a = shorten(inc.latest_action, ACTION_MAX)
+            follow = "{t}{s} ({w} WIB)".format(t=text, s=" " + shortened if cut_a else "",
+                                               w=when(inc.latest_action_at, self.lang))
+        if inc.referrals:
+            follow += "; " + _("referred to {list}").format(list=", ".join(
+                "{a} ({s})".format(a=a, s=referral_label(s).lower()) for a, s in inc.referrals))
+        source = source_label(inc.source_type)
+        if inc.source_detail:
+            detail, cut_s = shorten(inc.source_detail, SOURCE_MAX)
+            source += " – " + detail + (" " + shortened if cut_s else "")
+        style = ParagraphStyle("cblock", parent=st.small, fontSize=8.4, leading=10.4,
+                               leftIndent=14, spaceAfter=0)
+        parts = [
+            "<b>{i}. {n} – {t}</b>".format(i=i, n=esc(inc.number), t=esc(inc.title)),
+            "; ".join("<b>{k}</b>: {v}".format(k=esc(k), v=esc(v)) for k, v in facts),
+            "<b>{k}</b>: {v}".format(k=esc(_("Chronology")), v=esc(chronology)
+                                      + (" <i>{}</i>".format(esc(shortened)) if cut else "")),
+            "<b>{k}</b>: {v}. <b>{s}</b>: {src}".format(
+                k=esc(_("Latest follow-up")), v=esc(follow), s=esc(_("Source")),
+                src=esc(source)),
+        ]
+        sev_fill = severity_colors().get(inc.severity, (colors.white, colors.black))[0]
+        block = Table([[[Paragraph(x, style) for x in parts]]], colWidths=[self.width])
+        block.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), SANS, 8), ("LINEBEFORE", (0, 0), (0, 0), 4, sev_fill),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        return block
+
+    # -- D
+    def section_d(self) -> list[Flowable]:
+        out: list[Flowable] = [self.p(_("D. ACTIVITIES OF THE POSKO"), self.st.section)]
+        if not self.d.activities:
+            return out + [self.nihil()]
+        return out + [activity_table(self, self.d.activities)]
 
     # -- E
     def section_e(self) -> list[Flowable]:
@@ -876,37 +474,13 @@ class _Renderer:
             ParagraphStyle("eintro", parent=st.body_j, leftIndent=14)))
         if not d.referrals_total:
             return out + [self.nihil()]
-        out.append(self.p(_("1. Referrals per agency"), st.subsection))
         out.append(self.agency_table())
-        out.append(CondPageBreak(45 * mm))
-        out.append(self.p(_("2. Referrals, overdue first"),
-                          ParagraphStyle("sub_free", parent=st.subsection, keepWithNext=0)))
-        head = [self.p(h, st.head_s) for h in (
-            _("No."), _("Incident"), _("Regency/city"), _("Agency"), _("Sent (WIB)"),
-            _("Due (WIB)"), _("State"), _("Note"))]
-        rows: list[list[str]] = []
-        red: set[tuple[int, int]] = set()
-        fixed = [9 * mm, 22 * mm, 25 * mm, 24 * mm, 17 * mm, 17 * mm, 26 * mm]
-        note_w = self.width - sum(fixed)
-        for i, ref in enumerate(d.referrals, start=1):
-            state = _referral_label(ref.state)
-            if ref.overdue:
-                state += " – " + _("overdue")
-                red.add((i - 1, 6))
-            rows.append([str(i), ref.incident_number, fit(ref.regency_name, fixed[2] - 5),
-                         fit(ref.agency_name, fixed[3] - 5), when_short(ref.created_at, self.lang),
-                         when_short(ref.due_at, self.lang), fit(state, fixed[6] - 5),
-                         fit(ref.text, note_w - 5)])
-        out.append(CompactTable(head, rows, fixed + [note_w], align="rlllllll",
-                                head_h=APPENDIX_HEAD, row_h=COMPACT_ROW, red=frozenset(red)))
-        note = _("Listed: referrals sent in the period, and referrals of the 7 days before "
-                 "that are still open at its end.")
-        if d.referrals_total > len(d.referrals):
-            note += " " + _("The first {n} of {total} are listed; the table per agency counts "
-                            "all of them.").format(n=self.num(len(d.referrals)),
-                                                   total=self.num(d.referrals_total))
         out.append(Spacer(1, 1.5 * mm))
-        out.append(self.p(esc(note), st.small))
+        out.append(self.p(esc(ngettext(
+            "The referral is listed in Appendix II, overdue first.",
+            "The {n} referrals are listed in Appendix II, overdue first.",
+            d.referrals_total).format(n=self.num(d.referrals_total))),
+            ParagraphStyle("eref", parent=st.small, leftIndent=14)))
         return out
 
     def agency_table(self) -> Table:
@@ -943,13 +517,13 @@ class _Renderer:
                                       st.section)]
         body: list[Flowable] = []
         for m in d.milestones:
-            days = (m.day - d.options.report_date).days
+            days = max((m.day - d.options.report_date).days, 1)
             what = (_("{stage} begins") if m.starts else _("{stage} ends")).format(
                 stage=m.stage.label(self.lang))
-            body.append(Paragraph("{day} ({h} {hours}): {what}".format(
-                day=esc(format_date_long(m.day, self.lang)), h=_("within"),
-                hours=_("{n} hours").format(n=24 * max(days, 1)), what=esc(what)),
-                st.item, bulletText="–"))
+            body.append(Paragraph("{day} ({within}): {what}".format(
+                day=esc(format_date_long(m.day, self.lang)),
+                within=esc(ngettext("within {n} hour", "within {n} hours", 24 * days).format(
+                    n=24 * days)), what=esc(what)), st.item, bulletText="–"))
         body.extend(self.free_text(d.texts.outlook))
         return out + (body or [self.nihil()])
 
@@ -957,123 +531,70 @@ class _Renderer:
         out: list[Flowable] = [self.p(_("H. CONCLUSIONS AND RECOMMENDATIONS"), self.st.section)]
         return out + (self.free_text(self.d.texts.conclusions) or [self.nihil()])
 
-    # -- signature, tembusan
-    def closing(self) -> list[Flowable]:
-        st, d = self.st, self.d
-        s = d.signer
-        out: list[Flowable] = [Spacer(1, 6 * mm),
-                               self.p(esc(_("Thus this report is submitted for your attention.")),
-                                      st.body_j)]
-        lines: list[Flowable] = [
-            self.p(esc("{place}, {day}".format(place=s.place,
-                                                day=format_date(d.options.report_date, self.lang))), st.sign),
-            self.p(esc(s.position), st.sign),
-            Spacer(1, 20 * mm),
-        ]
-        name = esc(s.name) if s.name else "(" + "." * 44 + ")"
-        lines.append(self.p("<b><u>{}</u></b>".format(name) if s.name else name, st.sign))
-        if s.rank:
-            lines.append(self.p(esc(s.rank), st.sign))
-        lines.append(self.p(esc("NIP. {nip}".format(nip=s.nip or "." * 30)), st.sign))
-        sign_w = 80 * mm
-        block = Table([[lines]], colWidths=[sign_w], hAlign="RIGHT")
-        block.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), SANS, 8),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-        out.append(Spacer(1, 4 * mm))
-        out.append(block)
-        if d.tembusan:
-            items: list[Flowable] = [self.p("<u>{}</u>".format(esc(_("Copies to:"))), st.body)]
-            for i, t in enumerate(d.tembusan, start=1):
-                items.append(Paragraph(esc(t), ParagraphStyle(
-                    "temb", parent=st.body, leftIndent=16, bulletIndent=0, spaceAfter=0),
-                    bulletText=f"{i}."))
-            out.append(Spacer(1, 6 * mm))
-            out.append(KeepTogether(items))
-        return out
-
-    # -- appendix
+    # -- Lampiran
     def appendix(self) -> list[Flowable]:
         st, d = self.st, self.d
         out: list[Flowable] = [
             PageBreak(),
-            self.p(_("APPENDIX"), st.title),
+            self.p(_("APPENDIX I"), st.title),
             self.p(esc(_("Incidents in the period {period}").format(period=self.period_text())),
                    st.subtitle),
-            Spacer(1, 4 * mm),
+            Spacer(1, 3 * mm),
         ]
         if not d.appendix:
-            return out + [self.p(_("Nil"), st.subtitle)]
-        head = [self.p(h, st.head_s) for h in (
-            _("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Cat."),
-            _("Severity"), _("Status"), _("Title"))]
-        sev = {s: _severity_label(s) for s in SEVERITIES}
-        status_cache: dict[str, str] = {}
-        fixed = [9 * mm, 25 * mm, 17 * mm, 27 * mm, 9 * mm, 16 * mm, 21 * mm]
-        title_w = self.width - sum(fixed)
-        body: list[list[Any]] = []
-        for i, r in enumerate(d.appendix, start=1):
-            status = status_cache.get(r.status)
-            if status is None:
-                status = status_cache[r.status] = _status_label(r.status)
-            number = f"{NOTABLE_MARK} {r.number}" if r.notable else r.number
-            body.append([str(i), number, when_short(r.occurred_at, self.lang),
-                         fit(r.regency_name, fixed[3] - 5), r.category_code,
-                         sev.get(r.severity, r.severity), fit(status, fixed[6] - 5),
-                         fit(r.title, title_w - 5)])
-        out.append(CompactTable(head, body, fixed + [title_w], align="rlllclll",
-                                head_h=APPENDIX_HEAD, row_h=COMPACT_ROW))
-        legend = _("{mark} = notable incident (section C).").format(mark=NOTABLE_MARK)
-        out.append(Spacer(1, 1.5 * mm))
-        out.append(self.p(esc(legend), st.small))
+            out.append(self.p(_("Nil"), st.subtitle))
+        else:
+            head = [self.p(h, st.head_s) for h in (
+                _("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Cat."),
+                _("Severity"), _("Status"), _("Title"))]
+            sev = {s: severity_label(s) for s in SEVERITIES}
+            statuses: dict[str, str] = {}
+            fixed = [9 * mm, 25 * mm, 18 * mm, 25 * mm, 8 * mm, 17 * mm, 21 * mm]
+            title_w = self.width - sum(fixed)
+            body: list[list[str]] = []
+            for i, r in enumerate(d.appendix, start=1):
+                status = statuses.get(r.status)
+                if status is None:
+                    status = statuses[r.status] = status_label(r.status)
+                number = f"{NOTABLE_MARK} {r.number}" if r.notable else r.number
+                body.append([str(i), number, when_short(r.occurred_at, self.lang),
+                             r.regency_name, r.category_code, sev.get(r.severity, r.severity),
+                             status, r.title])
+            out.append(WrapTable(head, body, fixed + [title_w], align="rlllclll"))
+            out.append(Spacer(1, 1.5 * mm))
+            out.append(self.p(esc(_("{mark} = notable incident (section C).").format(
+                mark=NOTABLE_MARK)), st.small))
+        if d.referrals:
+            out += self.referral_appendix()
         return out
 
-
-# --- charts ---------------------------------------------------------------------------
-
-
-def _level_colors() -> dict[str, tuple[colors.Color, colors.Color]]:
-    """Situation level -> (fill, text) colours, the same as the dashboard's tile map."""
-    # Deferred: charts imports matplotlib (≈0.5 s to import); only the PDF needs it.
-    from posko_desktop.core.charts import style
-
-    return {
-        str(level.value): (colors.HexColor(fill),
-                           colors.HexColor(style.LEVEL_TEXT_COLORS.get(level, "#000000")))
-        for level, fill in style.LEVEL_COLORS.items()
-    }
-
-
-def _figure_image(fig: Any, width: float, max_height: float) -> Image:
-    """A matplotlib Figure as a PNG of CHART_DPI dots per inch *on paper*, scaled to
-    `width` points (at most `max_height`)."""
-    # Deferred: matplotlib is slow to import (≈0.5 s).
-    from posko_desktop.core.charts.style import chart_style
-
-    w_in, h_in = fig.get_size_inches()
-    height = width * h_in / w_in
-    if height > max_height:
-        width, height = width * max_height / height, max_height
-    dpi = CHART_DPI * (width / 72.0) / w_in  # pixels per inch of the figure
-    buf = io.BytesIO()
-    with chart_style():
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white",
-                    metadata={"Software": None}, pil_kwargs={"compress_level": 1})
-    buf.seek(0)
-    return Image(buf, width=width, height=height)
-
-
-def _chart_images(d: SitrepData, width: float) -> tuple[Image | None, Image | None]:
-    if d.trend is None and d.levels is None:
-        return None, None
-    # Deferred: matplotlib (pulled in by charts) is slow to import (≈0.5 s).
-    from posko_desktop.core import charts
-
-    trend = tiles = None
-    if d.trend is not None:
-        fig = charts.trend_figure(d.trend, milestones=True, title=None)
-        trend = _figure_image(fig, width, 80 * mm)
-    if d.levels is not None:
-        fig = charts.tile_map_figure(d.levels, title=None)
-        tiles = _figure_image(fig, width * 0.9, 115 * mm)
-    return trend, tiles
+    def referral_appendix(self) -> list[Flowable]:
+        st, d = self.st, self.d
+        out: list[Flowable] = [PageBreak(), self.p(_("APPENDIX II"), st.title),
+                               self.p(esc(_("Referrals, overdue first")), st.subtitle),
+                               Spacer(1, 3 * mm)]
+        head = [self.p(h, st.head_s) for h in (
+            _("No."), _("Incident"), _("Regency/city"), _("Agency"), _("Sent (WIB)"),
+            _("Due (WIB)"), _("State"), _("Note"))]
+        rows: list[list[str]] = []
+        red: set[tuple[int, int]] = set()
+        fixed = [9 * mm, 24 * mm, 22 * mm, 22 * mm, 18 * mm, 18 * mm, 22 * mm]
+        for i, ref in enumerate(d.referrals, start=1):
+            state = referral_label(ref.state)
+            if ref.overdue:
+                state += " – " + _("overdue")
+                red.add((i - 1, 6))
+            rows.append([str(i), ref.incident_number, ref.regency_name, ref.agency_name,
+                         when_short(ref.created_at, self.lang), when_short(ref.due_at, self.lang),
+                         state, ref.text])
+        out.append(WrapTable(head, rows, fixed + [self.width - sum(fixed)], align="rlllllll",
+                             red=frozenset(red)))
+        note = _("Listed: referrals sent in the period, and referrals of the 7 days before "
+                 "that are still open at its end.")
+        if d.referrals_total > len(d.referrals):
+            note += " " + _("The first {n} of {total} are listed; the table per agency counts "
+                            "all of them.").format(n=self.num(len(d.referrals)),
+                                                   total=self.num(d.referrals_total))
+        out.append(Spacer(1, 1.5 * mm))
+        out.append(self.p(esc(note), st.small))
+        return out

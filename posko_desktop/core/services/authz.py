@@ -15,6 +15,8 @@ class Permission(enum.StrEnum):
     INCIDENT_ATTACH = "incident.attach"
     INCIDENT_VERIFY = "incident.verify"  # verify, resolve, reject, reopen
     INCIDENT_DELETE = "incident.delete"
+    ACTIVITY_RECORD = "activity.record"  # add, and update this site's activities
+    ACTIVITY_MANAGE = "activity.manage"  # update any site's, delete, restore
     REPORT_NIHIL = "report.nihil"
     EXPORT = "data.export"
     IMPORT = "data.import"
@@ -39,6 +41,7 @@ _OPERATOR = {
     Permission.INCIDENT_EDIT,
     Permission.INCIDENT_FOLLOWUP,
     Permission.INCIDENT_ATTACH,
+    Permission.ACTIVITY_RECORD,
     Permission.REPORT_NIHIL,
     Permission.EXPORT,
     Permission.IMPORT,
@@ -46,6 +49,7 @@ _OPERATOR = {
 _SUPERVISOR = _OPERATOR | {
     Permission.INCIDENT_VERIFY,
     Permission.INCIDENT_DELETE,
+    Permission.ACTIVITY_MANAGE,
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,

@@ -18,14 +18,13 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from posko_desktop import __version__
-from posko_desktop.core import settings
+from posko_desktop.core import appinfo, settings
 from posko_desktop.core.backup import manifest as mf
 from posko_desktop.core.backup import pg_tools, retention, sqlite_copy
 from posko_desktop.core.backup.manifest import Manifest
@@ -50,7 +49,6 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
 
@@ -167,20 +165,6 @@ def last_change(ctx: AppContext) -> str:
 # --- making a backup -----------------------------------------------------------------------
 
 
-def backup_name(site_code: str, when: datetime, kind: str, suffix: str) -> str:
-    stamp = to_wib(when).strftime("%Y%m%d-%H%M%S")
-    site = site_code.replace(".", "") or "tanpa-situs"
-    return f"posko-{site}-{stamp}-{kind}{suffix}"
-
-
-def _unique(target: Path) -> Path:
-    candidate, n = target, 1
-    while candidate.exists() or mf.manifest_path(candidate).exists():
-        n += 1
-        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
-    return candidate
-
-
 def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None = None,
                   out: Path | None = None, progress: Progress = NO_PROGRESS) -> BackupInfo:
     """Back up the database into `folder` (default: the setting `backup.folder`) or to the
@@ -198,7 +182,7 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
     else:
         suffix = SQLITE_SUFFIX if ctx.db.is_sqlite else PG_SUFFIX
         base = Path(folder).expanduser() if folder is not None else _required(conf.folder)
-        target = _unique(base / backup_name(site, now, kind, suffix))
+        target = mf.unique_target(base / mf.backup_name(site, now, kind, suffix))
     _refuse_live_target(ctx, target)
     _make_folder(target.parent)
     _remove_stale_partials(target.parent, now)
@@ -221,11 +205,11 @@ def create_backup(ctx: AppContext, *, kind: str = mf.MANUAL, folder: Path | None
     fsync_dir(target.parent)
     manifest = Manifest(
         file=target.name, kind=kind, backend="sqlite" if ctx.db.is_sqlite else "postgresql",
-        created_at=utc_text(now), sha256=sha, size=size, check="ok",
+        created_at=mf.utc_text(now), sha256=sha, size=size, check="ok",
         site_code=facts.site_code or site, site_name=facts.site_name, schema=facts.schema,
         incidents=facts.incidents, audit_anchor=facts.audit_anchor,
         last_change=facts.last_change, made_by=ctx.actor.username,
-        source=ctx.db.display_location, app_version=__version__)
+        source=ctx.db.display_location, app_version=appinfo.app_info().version)
     mf.write_manifest(target, manifest)
     record(ctx, "backup.create", target, {"kind": kind, "sha256": sha, "size": size}, now)
     if kind in mf.PRUNABLE and out is None:
@@ -292,11 +276,6 @@ def record(ctx: AppContext, action: str, target: Path, after: dict[str, object],
                          after={**after, "file": str(target)}, at=now)
     except PoskoError as err:
         logger.warning("%s %s not audited: %s", action, target.name, err.text_in("en"))
-
-
-def utc_text(when: datetime) -> str:
-    """ISO 8601 UTC with microseconds: backups made within one second still sort."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- helpers -------------------------------------------------------------------------------

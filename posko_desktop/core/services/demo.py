@@ -74,6 +74,7 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.services.demo_activities import add_demo_activities
 from posko_desktop.core.services.incidents import EDITABLE_FIELDS
 from posko_desktop.core.timeutil import WIB
 
@@ -465,9 +466,12 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
         times.append((time_module.perf_counter(), time_module.process_time()))
         progress.check()
         _finish(s, plan.site_code, numbers, max_stamp)
+        activities = add_demo_activities(s, site_code=plan.site_code,
+                                         username=ctx.actor.username, first_day=first_day,
+                                         days=days, seed=seed, now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
-                            "seed": seed}, at=ctx.now())
+                            "seed": seed, "activities": activities}, at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
@@ -476,6 +480,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                   for x in (b[0] - a[0], b[1] - a[1])))
     progress.report(written, incidents, _("Done"))
     ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
+    ctx.bus.publish(Change(ChangeKind.ACTIVITY, ()))
     return written
 
 

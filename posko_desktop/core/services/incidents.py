@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import uuid
@@ -30,7 +29,6 @@ from posko_desktop.core.db.models import (
 from posko_desktop.core.db.models_sync import SyncBase
 from posko_desktop.core.domain import (
     Actor,
-    AttachmentError,
     FollowUpKind,
     NotFoundError,
     ReferralState,
@@ -48,10 +46,10 @@ from posko_desktop.core.domain import (
     text_problem,
 )
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.evidence import safe_filename, sniff_mime
+from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, evidence_store
 from posko_desktop.core.services import places as place_rules
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import last_audited, person
@@ -742,21 +740,9 @@ def attach(ctx: AppContext, incident_id: uuid.UUID, filename: str, data: bytes) 
     require(ctx.actor, Permission.INCIDENT_ATTACH)
     now = ctx.now()
     with ctx.db.write() as s:
-        limit_mb = settings.get(s, settings.ATTACHMENT_MAX_MB)
-        if len(data) > limit_mb * 1024 * 1024:
-            raise AttachmentError(
-                N_("{name} is too large ({size:.1f} MB); the limit is {limit:.0f} MB"),
-                name=filename, size=len(data) / 1048576, limit=limit_mb)
-        if not data:
-            raise AttachmentError(N_("{name} is empty"), name=filename)
-        mime = sniff_mime(data)
-        if mime is None:
-            raise AttachmentError(
-                N_("{name} is not an image (PNG, JPEG, GIF, WebP) or a PDF"), name=filename)
+        mime = evidence_store.check_file(s, filename, data)
         inc = _get(s, incident_id)
-        digest = hashlib.sha256(data).hexdigest()
-        if s.get(Blob, digest) is None:
-            s.add(Blob(sha256=digest, size=len(data), data=data))
+        digest = evidence_store.store_blob(s, data)
         safe_name = safe_filename(filename, digest[:12])
         att = Attachment(
             id=uuid7(), incident_id=inc.id, sha256=digest, filename=safe_name, mime=mime,

@@ -217,8 +217,7 @@ def login_context(prepared: PreparedRestore) -> AppContext | None:
     backup's own copy (its accounts). None for server mode (log in to the server)."""
     if prepared.copy is None:
         return None
-    db = open_database(prepared.copy)
-    _note_migration_leftovers(prepared)
+    db = open_database(prepared.copy, upgrade_backup=False)  # the copy is a backup
     return AppContext(db, Actor("", "", ""))
 
 
@@ -243,7 +242,7 @@ def _record_restore(location: str | Path, prepared: PreparedRestore, actor: Acto
                     pre: Path | None, force: bool, now: datetime) -> None:
     """The audit entry of the restore, in the database at `location` (opened, so an older
     backup is migrated to the newest schema first)."""
-    db = open_database(location)
+    db = open_database(location, upgrade_backup=False)  # the restored copy (or the server)
     try:
         with db.write() as s:
             audit.record(s, actor, "backup.restore", "backup", prepared.backup_file.name,
@@ -264,7 +263,6 @@ def _apply_sqlite(prepared: PreparedRestore, actor: Actor, now: datetime, force:
     pre = _pre_restore_copy(prepared, actor, now)
     progress.report(40, 100, _("Preparing the backup…"))
     _record_restore(prepared.copy, prepared, actor, pre, force, now)  # into the copy
-    _note_migration_leftovers(prepared)
     progress.report(50, 100, _("Restoring…"))
     if not live.exists():
         create_private_file(live)
@@ -322,7 +320,7 @@ def _raw_pre_restore_copy(prepared: PreparedRestore, live: Path | None,
     """A damaged SQLite file is kept byte for byte (no connection to it is open here)."""
     if live is None:
         return None
-    target = prepared.folder / backups.backup_name(prepared.live_site or "", now,
+    target = prepared.folder / mf.backup_name(prepared.live_site or "", now,
                                                    mf.PRE_RESTORE + "-rusak",
                                                    backups.SQLITE_SUFFIX)
     copy_private(live, target)
@@ -340,9 +338,3 @@ def _apply_server(prepared: PreparedRestore, actor: Actor, now: datetime, force:
     logger.info("Restored %s into %s by %s", prepared.backup_file, prepared.location,
                 actor.username)
     return RestoreResult(prepared.backup_file, pre, prepared.site_code, prepared.incidents, force)
-
-
-def _note_migration_leftovers(prepared: PreparedRestore) -> None:
-    """Migrating the private copy leaves its `.bak` next to it: remove it with the copy."""
-    if prepared.copy is not None:
-        prepared.extra.extend(prepared.copy.parent.glob(prepared.copy.stem + ".*.bak"))

@@ -25,7 +25,7 @@ from posko_desktop.core.spreadsheets.columns import (
     data_sheet_names,
     match_header,
 )
-from posko_desktop.core.spreadsheets.untrusted import (
+from posko_desktop.core.untrusted import (
     CsvRecords,
     SpreadsheetError,
     check_xlsx,

@@ -1,4 +1,4 @@
-"""Field-by-field merge of an incident seen at two sites. Pure functions, no database.
+"""Field-by-field merge of a record (an incident, or a `sync.kinds` type) seen at two sites. Pure functions, no database.
 
 Every synced field has a stamp (core/hlc.py); the greater stamp wins, so any order of the
 same packages gives the same values. Each value also carries a *base*: the stamp of the
@@ -10,7 +10,7 @@ for a supervisor (docs/sync-format.md, "Conflicts").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,12 +70,15 @@ def concurrent(a_stamp: str, a_base: str, b_stamp: str, b_base: str) -> bool:
 
 def merge_fields(local: Mapping[str, Any], local_stamps: Mapping[str, str],
                  local_bases: Mapping[str, str], incoming: Mapping[str, Any],
-                 in_stamps: Mapping[str, str], in_bases: Mapping[str, str]) -> MergeResult:
+                 in_stamps: Mapping[str, str], in_bases: Mapping[str, str],
+                 fields: Sequence[str] = SYNC_FIELDS) -> MergeResult:
+    """The merge of `fields` (an incident's by default; a `sync.kinds` type passes its
+    own)."""
     values: dict[str, Any] = {}
     stamps = dict(local_stamps)
     bases = dict(local_bases)
     conflicts: list[FieldConflict] = []
-    for f in SYNC_FIELDS:
+    for f in fields:
         ls, ins = local_stamps[f], in_stamps[f]
         if ls == ins:
             continue

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.sync import keys, records
+from posko_desktop.core.sync import keys, kinds, records
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +43,16 @@ FORMAT = "posko-sync"
 FORMAT_VERSION = 2  # 2: the manifest may carry `audit_anchor`
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
-RECORD_FILES = {
+# the record files every package holds (even empty)
+CORE_RECORD_FILES = {
     "incidents": "records/incidents.jsonl",
     "tombstones": "records/tombstones.jsonl",
     "followups": "records/followups.jsonl",
     "attachments": "records/attachments.jsonl",
 }
+# ... and those of the record types of `sync.kinds`: written by every exporter of this
+# format, optional on reading (a package made before the type was added has none)
+RECORD_FILES = {**CORE_RECORD_FILES, **{k.name: k.record_file for k in kinds.KINDS.values()}}
 _BLOB_RE = re.compile(r"^blobs/([0-9a-f]{64})$")
 _PROV_RE = re.compile(r"^provenance/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$")
 _CHUNK = 1 << 16
@@ -391,8 +395,9 @@ class PackageReader:
     def _check_member_facts(self, doc: dict[str, Any]) -> None:
         """What the manifest says about the members: every record file is there (even
         empty), and the counts of blobs and provenance entries and the `relayed` list fit
-        the members. The record counts are checked while the records are read."""
-        for name in RECORD_FILES.values():
+        the members. The record counts are checked while the records are read (a record
+        file of `sync.kinds` without its count holds no record)."""
+        for name in CORE_RECORD_FILES.values():
             if name not in self.member_entries:
                 raise self.error(N_("{file}: member {member} is missing (the format requires "
                                     "it, even empty)"), member=name)
@@ -411,7 +416,7 @@ class PackageReader:
     def check_counts(self, counted: dict[str, int]) -> None:
         """After reading: the records of each record file, as many as the manifest says."""
         for kind, found in counted.items():
-            count = self.manifest["counts"][kind]
+            count = self.manifest["counts"].get(kind, 0)
             if count != found:
                 raise self.error(N_("{file}: the manifest's counts.{what} is {count}, the "
                                     "package holds {found}"), count=count, what=kind, found=found)

@@ -29,6 +29,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 from shiboken6 import isValid
 
+from posko_desktop.core import palette
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Page, Severity, Status
 from posko_desktop.core.i18n import N_, _
@@ -82,13 +83,10 @@ SORT_KEYS: dict[Column, SortKey] = {
     Column.TITLE: SortKey.TITLE,
 }
 
-# Colour-blind-safe: lightness rises monotonically with severity (readable in greyscale,
-# blue/yellow/orange/purple rather than green/red), and the label is always written too.
+# The one severity palette (core/palette.py): colour-blind safe, lightness falls
+# monotonically with severity (readable in greyscale), and the label is always written too.
 SEVERITY_COLOURS: dict[str, tuple[str, str]] = {
-    Severity.RENDAH: ("#deebf7", "#000000"),
-    Severity.SEDANG: ("#fff2ae", "#000000"),
-    Severity.TINGGI: ("#f4a259", "#000000"),
-    Severity.KRITIS: ("#762a83", "#ffffff"),
+    s: (palette.SEVERITY_FILL[s.value], palette.SEVERITY_INK[s.value]) for s in Severity
 }
 
 

@@ -1,6 +1,7 @@
-"""The sitrep tab: options, editable texts, live PDF preview (QtPdf), print, save, issue,
-and the archive of issued reports. PDF generation and printing run off the GUI thread
-(host.runner); the widgets only show the results."""
+"""The report tab: daily sitrep or weekly report; options, editable texts, live PDF
+preview (QtPdf), print, save, issue (after a checklist), and the archive of issued
+reports. PDF generation and printing run off the GUI thread (host.runner); the widgets
+only show the results."""
 
 from __future__ import annotations
 
@@ -18,14 +19,12 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -39,14 +38,17 @@ from PySide6.QtWidgets import (
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.i18n import _
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.periods import period_for_time
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.reports.data import Paper, SitrepOptions, SitrepTexts
-from posko_desktop.core.services import reference, sitrep
+from posko_desktop.core.reports.data import Paper, ReportKind, SitrepOptions, SitrepTexts
+from posko_desktop.core.reports.weekly_data import WeeklyOptions, week_of
+from posko_desktop.core.services import reference, report_archive, sitrep, weekly
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.textrules import format_date, format_datetime_wib
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.sitrep.date_field import DateField
+from posko_desktop.ui.sitrep.issue_dialog import IssueDialog
 from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
@@ -115,12 +117,16 @@ class SitrepTab(QWidget):
 
         # --- options ------------------------------------------------------------------
         self.options_box = QGroupBox(self)
+        self.kind_label = QLabel(self)
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("sitrep_kind")
+        self.kind.addItem("", ReportKind.DAILY.value)
+        self.kind.addItem("", ReportKind.WEEKLY.value)
+        self.issue_dialog: IssueDialog | None = None
         self.date_label, self.scope_label = QLabel(self), QLabel(self)
         self.paper_label, self.lang_label = QLabel(self), QLabel(self)
-        self.date = QDateEdit(self)
+        self.date = DateField(self)
         self.date.setObjectName("sitrep_date")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd-MM-yyyy")
         self.scope = QComboBox(self)
         self.scope.setObjectName("sitrep_scope")
         self.paper = QComboBox(self)
@@ -132,6 +138,7 @@ class SitrepTab(QWidget):
         self.lang.addItem("Bahasa Indonesia", "id")
         self.lang.addItem("English", "en")
         form = QFormLayout(self.options_box)
+        form.addRow(self.kind_label, self.kind)
         form.addRow(self.date_label, self.date)
         form.addRow(self.scope_label, self.scope)
         form.addRow(self.paper_label, self.paper)
@@ -211,7 +218,7 @@ class SitrepTab(QWidget):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.archive_box = QGroupBox(self)
-        self.archive = QTableWidget(0, 8, self)
+        self.archive = QTableWidget(0, 9, self)
         self.archive.setObjectName("sitrep_archive")
         self.archive.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.archive.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -256,6 +263,7 @@ class SitrepTab(QWidget):
         self.export_button.clicked.connect(self.export_selected)
         self.correct_button.clicked.connect(self.prepare_correction)
         self.cancel_correction.clicked.connect(lambda: self.set_correction(None))
+        self.kind.currentIndexChanged.connect(self._kind_changed)
         for combo in (self.scope, self.paper, self.lang):
             combo.currentIndexChanged.connect(self._options_changed)
         self.date.dateChanged.connect(self._options_changed)
@@ -274,7 +282,11 @@ class SitrepTab(QWidget):
 
     def retranslate_ui(self) -> None:
         self.options_box.setTitle(_("Report"))
-        self.date_label.setText(_("Report date:"))
+        self.kind_label.setText(_("Kind:"))
+        self.kind.setItemText(0, _("Daily situation report"))
+        self.kind.setItemText(1, _("Weekly report (Monday to Sunday)"))
+        self.date_label.setText(_("Report date:") if not self.is_weekly()
+                                else _("A day of the week:"))
         self.scope_label.setText(_("Scope:"))
         self.paper_label.setText(_("Paper:"))
         self.lang_label.setText(_("Language:"))
@@ -295,7 +307,7 @@ class SitrepTab(QWidget):
         self.archive_box.setTitle(_("Issued reports"))
         self.archive.setHorizontalHeaderLabels([
             _("Number"), _("Date"), _("Scope"), _("Paper"), _("Pages"), _("Issued by"),
-            _("Issued at"), _("Corrects")])
+            _("Issued at"), _("Corrects"), _("Kind")])
         self.open_button.setText(_("Open"))
         self.reprint_button.setText(_("Print again…"))
         self.export_button.setText(_("Save as…"))
@@ -326,6 +338,21 @@ class SitrepTab(QWidget):
         self.paper.setCurrentIndex(max(0, self.paper.findData(opts.paper)))
         self.lang.setCurrentIndex(max(0, self.lang.findData(opts.lang)))
         self._filling = False
+
+    def is_weekly(self) -> bool:
+        return self.kind.currentData() == ReportKind.WEEKLY.value
+
+    def weekly_options(self) -> WeeklyOptions:
+        o = self.options()
+        return WeeklyOptions(week_of(o.report_date), o.regency, o.paper, o.lang)
+
+    def _kind_changed(self, *_args: Any) -> None:
+        weekly_kind = self.is_weekly()
+        for w in (self.highlights_label, self.highlights, self.regenerate_button,
+                  self.obstacles_label, self.obstacles):
+            w.setVisible(not weekly_kind)
+        self.date_label.setText(_("A day of the week:") if weekly_kind else _("Report date:"))
+        self._options_changed()
 
     def options(self) -> SitrepOptions:
         qd = self.date.date()
@@ -448,12 +475,16 @@ class SitrepTab(QWidget):
 
     def refresh_preview(self) -> None:
         """Generate a draft with the current options and texts (worker thread)."""
+        if self.is_weekly():
+            self._run(weekly.generate, self.ctx, self.weekly_options(), self.texts(),
+                      on_done=self._preview_done, message=_("Generating the report…"))
+            return
         self._run(sitrep.generate, self.ctx, self.options(), self.texts(),
                   on_done=self._preview_done, message=_("Generating the report…"))
 
     def _preview_done(self, result: tuple[bytes, Any, int]) -> None:
         pdf, data, pages = result
-        if self._auto_highlights:
+        if self._auto_highlights and not self.is_weekly():
             self._filling = True
             self.highlights.setPlainText("\n".join(data.texts.highlights or []))
             self._filling = False
@@ -496,7 +527,8 @@ class SitrepTab(QWidget):
         if not self.pdf:
             return
         opts = self.options()
-        default = "sitrep-{d}.pdf".format(d=opts.report_date.isoformat())
+        default = ("weekly-{w}.pdf".format(w=week_of(opts.report_date)) if self.is_weekly()
+                   else "sitrep-{d}.pdf".format(d=opts.report_date.isoformat()))
         if self.shown_number:
             default = "sitrep-{n}.pdf".format(n=self.shown_number.replace("/", "-"))
         path, _filter = QFileDialog.getSaveFileName(self, _("Save the report as"), default,
@@ -521,20 +553,38 @@ class SitrepTab(QWidget):
 
     # --- issuing and the archive -----------------------------------------------------
     def confirm_issue(self) -> None:
-        text = _("Issue the report of {date} with the next number? An issued report is "
-                 "archived and never changed; a mistake needs a correction (a new number).") \
-            .format(date=format_date(self.options().report_date))
-        box = QMessageBox(QMessageBox.Icon.Question, _("Issue the report"), text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("sitrep_confirm")
-        box.button(QMessageBox.StandardButton.Yes).setText(_("Issue"))
-        box.button(QMessageBox.StandardButton.No).setText(_("Cancel"))
-        if box.exec() == QMessageBox.StandardButton.Yes:
-            self.issue_now()
+        """Read the checklist (worker thread), then show it; "Terbitkan" issues."""
+        if self.is_weekly():
+            self._run(weekly.issue_checklist, self.ctx, self.weekly_options(), self.texts(),
+                      on_done=self.show_checklist, message=_("Checking the report…"),
+                      progress=False)
+            return
+        self._run(sitrep.issue_checklist, self.ctx, self.options(), self.texts(),
+                  on_done=self.show_checklist, message=_("Checking the report…"),
+                  progress=False)
 
-    def issue_now(self) -> None:
+    def show_checklist(self, check: report_archive.Checklist) -> None:
+        opts = self.options()
+        title = (_("Weekly report, week {week}").format(week=week_of(opts.report_date))
+                 if self.is_weekly() else
+                 _("Daily situation report of {date}").format(date=format_date(opts.report_date)))
+        self.status.setText("" if check.signer_ok else _(
+            "Not issued: fill in the signer ({fields}) in the settings.").format(
+            fields=", ".join(check.signer_missing)))
+        dialog = IssueDialog(check, title, self)
+        dialog.accepted.connect(lambda: self.issue_now(confirm_nihil=dialog.confirmed_nihil()))
+        self.issue_dialog = dialog
+        dialog.open()
+
+    def issue_now(self, confirm_nihil: bool = False) -> None:
+        if self.is_weekly():
+            self._run(weekly.issue, self.ctx, self.weekly_options(), self.texts(),
+                      corrects=self.corrects, on_done=self._issued,
+                      message=_("Issuing the report…"))
+            return
         self._run(sitrep.issue, self.ctx, self.options(), self.texts(), corrects=self.corrects,
-                  on_done=self._issued, message=_("Issuing the report…"))
+                  confirm_nihil=confirm_nihil, on_done=self._issued,
+                  message=_("Issuing the report…"))
 
     def _issued(self, info: sitrep.IssuedInfo) -> None:
         self.set_correction(None)
@@ -554,8 +604,10 @@ class SitrepTab(QWidget):
         self.archive.setRowCount(len(items))
         for row, i in enumerate(items):
             scope = _("Province") if i.scope == "33" else i.scope
+            kind = {ReportKind.WEEKLY.value: _("Weekly"),
+                    ReportKind.FLASH.value: _("Flash report")}.get(i.kind, _("Daily"))
             values = (i.number, format_date(i.report_date), scope, i.paper.upper(), str(i.pages),
-                      i.issued_by, format_datetime_wib(i.issued_at), i.corrects or "")
+                      i.issued_by, format_datetime_wib(i.issued_at), i.corrects or "", kind)
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, i.number)
@@ -605,10 +657,21 @@ class SitrepTab(QWidget):
         if not number:
             return
         try:
-            opts, texts = sitrep.issued_inputs(self.ctx, number)
+            kind, raw_options, raw_texts = report_archive.issued_raw_inputs(self.ctx, number)
+            if kind == ReportKind.FLASH.value:
+                raise sitrep.SitrepError(N_("A flash report is corrected from the incident: "
+                                            "`posko flash INCIDENT --issue --corrects {number}`"),
+                                         number=number)
+            if kind == ReportKind.WEEKLY.value:
+                w = WeeklyOptions.from_json(raw_options)
+                opts = SitrepOptions(w.monday, w.regency, w.paper, w.lang)
+            else:
+                opts = SitrepOptions.from_json(raw_options)
+            texts = SitrepTexts.from_json(raw_texts)
         except Exception as err:  # shown to the user
             show_error(self, err)
             return
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.set_options(opts)
         self.set_texts(texts)
         self.set_correction(number)

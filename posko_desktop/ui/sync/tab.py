@@ -42,6 +42,8 @@ from posko_desktop.core.progress import Cancelled, Progress
 from posko_desktop.core.services import reference
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.authz import Permission, can
+from posko_desktop.core.services.sync import records as sync_records
+from posko_desktop.core.services.sync.results import RecordConflictInfo
 from posko_desktop.core.sync.keys import PublicKeyInfo
 from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.paths import AppPaths
@@ -218,7 +220,8 @@ class SyncTab(QWidget):
         split.addWidget(self.log)
         layout.addWidget(split, 1)
 
-        self.conflict_rows: list[svc.ConflictInfo] = []
+        # incidents' conflicts, then those of the record types of sync.kinds (activities …)
+        self.conflict_rows: list[svc.ConflictInfo | RecordConflictInfo] = []
         host.events.changed.connect(self._on_change)
         self.retranslate_ui()
         self.refresh()
@@ -244,7 +247,8 @@ class SyncTab(QWidget):
             _("Site"), _("Name"), _("Key"), _("Last package received"), _("Last package sent"),
             _("Pending records")])
         self.conflicts.setHorizontalHeaderLabels([
-            "#", _("Incident"), _("Field"), _("Current value"), _("Other value"), _("From site")])
+            "#", _("Incident or activity"), _("Field"), _("Current value"), _("Other value"),
+            _("From site")])
         self.log.setPlaceholderText(_("Drop .posko files here to import them"))
         allowed = can(self.ctx.actor, Permission.CONFLICT_RESOLVE)
         self.keep_btn.setEnabled(allowed)
@@ -265,7 +269,7 @@ class SyncTab(QWidget):
         except PoskoError as err:  # no key yet: say how the site gets one
             key_note = err.text()
         return {"site": site, "key": own, "key_note": key_note, "overview": svc.overview(self.ctx),
-                "conflicts": svc.list_conflicts(self.ctx),
+                "conflicts": [*svc.list_conflicts(self.ctx), *sync_records.list_conflicts(self.ctx)],
                 "log": svc.sync_log(self.ctx, limit=50)}
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -301,7 +305,8 @@ class SyncTab(QWidget):
         self.conflict_rows = data["conflicts"]
         self.conflicts.setRowCount(len(self.conflict_rows))
         for i, c in enumerate(self.conflict_rows):
-            for col, value in enumerate([c.id, c.number, c.field, c.kept_value, c.lost_value,
+            record = c.label if isinstance(c, RecordConflictInfo) else c.number
+            for col, value in enumerate([c.id, record, c.field, c.kept_value, c.lost_value,
                                          c.lost_site]):
                 self.conflicts.setItem(i, col, QTableWidgetItem("" if value is None else str(value)))
         if not self.last_results and data["log"]:
@@ -390,7 +395,9 @@ class SyncTab(QWidget):
         if row < 0 or row >= len(self.conflict_rows):
             return
         conflict = self.conflict_rows[row]
-        self.runner.run(svc.resolve_conflict, self.ctx, conflict.id, choice,
+        resolve = (sync_records.resolve_conflict if isinstance(conflict, RecordConflictInfo)
+                   else svc.resolve_conflict)
+        self.runner.run(resolve, self.ctx, conflict.id, choice,
                         on_done=lambda _c: self.refresh(), on_error=self._failed)
 
     # -- keys --

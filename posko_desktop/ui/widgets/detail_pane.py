@@ -47,8 +47,9 @@ from posko_desktop.core.domain import (
     victims_text,
 )
 from posko_desktop.core.evidence import open_name, sniff_mime
-from posko_desktop.core.i18n import N_, _
-from posko_desktop.core.services import incidents, reference
+from posko_desktop.core.i18n import N_, _, current_language
+from posko_desktop.core.reports.flash_pdf import FlashOptions
+from posko_desktop.core.services import flash, incidents, reference
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
 from posko_desktop.core.textrules import format_datetime_wib
@@ -92,6 +93,7 @@ class DetailPane(QWidget):
         # Hooks for the file dialogs (tests replace them; the product asks the user).
         self.pick_files: Callable[[], list[str]] = self._ask_files
         self.pick_save_path: Callable[[str], str] = self._ask_save_path
+        self.pick_report_path: Callable[[str], str] = self._ask_report_path
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
 
         self.placeholder = QLabel(self)
@@ -113,6 +115,9 @@ class DetailPane(QWidget):
         self.edit_button.clicked.connect(self._edit)
         self.delete_button = QPushButton(self)
         self.delete_button.clicked.connect(self._delete_or_restore)
+        self.flash_button = QPushButton(self)
+        self.flash_button.setObjectName("flash_report_button")
+        self.flash_button.clicked.connect(self.save_flash_report)
 
         # timeline
         self.timeline = QListWidget(self)
@@ -200,6 +205,7 @@ class DetailPane(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.edit_button)
         actions.addWidget(self.delete_button)
+        actions.addWidget(self.flash_button)
         actions.addStretch(1)
         body.addLayout(actions)
         body.addWidget(self.sections, 2)
@@ -237,6 +243,7 @@ class DetailPane(QWidget):
         self.placeholder.setText(_("Choose an incident in the log to see its details."))
         self.status_label.setText(_("Status:"))
         self.edit_button.setText(_("&Edit…"))
+        self.flash_button.setText(_("Flash report…"))
         self.followup_text.setPlaceholderText(_("What was done, who was contacted, what is next…"))
         self.followup_button.setText(_("Add follow-up"))
         self.referral_update_button.setText(_("Update referral"))
@@ -332,7 +339,7 @@ class DetailPane(QWidget):
             self.attachments.addItem(item)
         editable = not d.deleted
         for w in (self.edit_button, self.followup_button, self.refer_button,
-                  self.referral_update_button, self.attach_button):
+                  self.referral_update_button, self.attach_button, self.flash_button):
             w.setEnabled(editable)
         self.delete_button.setVisible(can(self.ctx.actor, Permission.INCIDENT_DELETE))
         self.due_at.set_value(now + timedelta(hours=24))
@@ -587,6 +594,42 @@ class DetailPane(QWidget):
         path.write_bytes(data)
         self.open_url(QUrl.fromLocalFile(str(path)))
         return path
+
+    def _ask_report_path(self, suggested: str) -> str:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the flash report as"),
+                                                    suggested, _("PDF files (*.pdf)"))
+        return path
+
+    def save_flash_report(self) -> None:
+        """A draft flash report of the shown incident (worker thread), saved as PDF;
+        issuing is `posko flash INCIDENT --issue` (docs/sitrep.md)."""
+        d = self.detail
+        if d is None:
+            return
+        target = self.pick_report_path("laporan-cepat-{n}.pdf".format(n=d.number))
+        if not target:
+            return
+        options = FlashOptions(d.number, lang=current_language())
+
+        def work() -> str:
+            pdf, _data, _pages = flash.generate(self.ctx, options)
+            part = Path(target + ".part")  # never a half-written PDF under the real name
+            try:
+                part.write_bytes(pdf)
+                part.replace(target)
+            finally:
+                part.unlink(missing_ok=True)
+            return target
+
+        def done(path: str) -> None:
+            if isValid(self):
+                self.action_done.emit(_("Saved {path}").format(path=path))
+
+        def failed(err: BaseException) -> None:
+            if isValid(self):
+                show_error(self, _os_error(err) if isinstance(err, OSError) else err)
+
+        self.runner.run(work, on_done=done, on_error=failed)
 
     def save_attachment(self) -> Path | None:
         selected = self._selected_attachment()

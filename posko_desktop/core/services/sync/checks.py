@@ -138,15 +138,20 @@ class Origins:
         self.own_in_text = "-" + own + '"'  # ... and so inside packed JSON text
         self.vias = {h: r.source_site for h, r in relayed.items()}
 
-    def check_relayed(self, hex_id: str, origin: str, via: str | None) -> None:
-        """An incident of a third site: its `via_package` is a package made by that site,
-        in this package's provenance or held here."""
+    def relayed_from(self, origin: str, via: str | None) -> bool:
+        """`via` (hex) is a package made by `origin`, in this package's provenance or held
+        here."""
         if via is not None and via not in self.vias:
             held = self.s.scalar(select(SyncPackage.source_site).where(
                 SyncPackage.package_id == uuid.UUID(via),
                 SyncPackage.direction.in_(("in", "via"))))
             self.vias[via] = held or ""
-        if via is None or self.vias[via] != origin:
+        return via is not None and self.vias[via] == origin
+
+    def check_relayed(self, hex_id: str, origin: str, via: str | None) -> None:
+        """An incident of a third site: its `via_package` is a package made by that site,
+        in this package's provenance or held here."""
+        if not self.relayed_from(origin, via):
             raise PackageError(N_("{file}: incident {id} of site {origin} comes without the "
                                   "signed manifest of {origin} (records of another site are "
                                   "accepted only as relayed data)"), file=self.file,
@@ -167,6 +172,26 @@ class Origins:
                              "({code}), which does not hold it"),
         }
         return PackageError(messages[what], file=self.file, id=_dashed(hex_id), code=self.own)
+
+    def check_record(self, member: str, hex_id: str, origin: str, via: str | None,
+                     held: bool, new_own_stamps: bool) -> None:
+        """The origin rules for a record of a `sync.kinds` type (the same as for incidents):
+        a third site's record comes relayed; a record or a change said to be made by this
+        site must be one it holds (`new_own_stamps`: it carries a stamp of this site newer
+        than what this site holds)."""
+        if origin not in (self.sender, self.own) and not self.relayed_from(origin, via):
+            raise PackageError(N_("{file}: record {id} of {member} of site {origin} comes "
+                                  "without the signed manifest of {origin} (records of "
+                                  "another site are accepted only as relayed data)"),
+                               file=self.file, member=member, id=_dashed(hex_id), origin=origin)
+        if origin == self.own and not held:
+            raise PackageError(N_("{file}: record {id} of {member} claims to originate at "
+                                  "this site ({code}), which does not hold it"),
+                               file=self.file, member=member, id=_dashed(hex_id), code=self.own)
+        if new_own_stamps:
+            raise PackageError(N_("{file}: record {id} of {member} carries a change said to "
+                                  "be made by this site ({code}) that this site never made"),
+                               file=self.file, member=member, id=_dashed(hex_id), code=self.own)
 
 
 def _dashed(hex_id: str) -> str:

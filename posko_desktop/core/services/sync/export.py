@@ -25,7 +25,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit, audit_anchors
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code
-from posko_desktop.core.services.sync import export_sqlite
+from posko_desktop.core.services.sync import export_sqlite, records
 from posko_desktop.core.services.sync.export_records import (
     ATTACHMENT_COLUMNS,
     FOLLOWUP_COLUMNS,
@@ -97,8 +97,11 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
             SyncPackage.direction == "out")) or 0) + 1
         package_id = uuid7()
         cond = changed_incidents(since)
+        format_fields = audit_anchors.manifest_fields(s, site.code, code, package_id, now)
+        # a recipient still on format 1 runs a version that refuses unknown record files
+        tables = records.TABLES if format_fields["format_version"] > 1 else {}
         counts = {"incidents": 0, "tombstones": 0, "followups": 0, "attachments": 0,
-                  "blobs": 0, "provenance": 0}
+                  **dict.fromkeys(tables, 0), "blobs": 0, "provenance": 0}
         total = s.scalar(select(func.count()).select_from(Incident).where(
             *([cond] if cond is not None else []))) or 0
         scope = RecordScope(s.connection(), cond, site.code, progress, int(total),
@@ -121,6 +124,9 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                     "followups", child_records(scope, FollowUp, FOLLOWUP_COLUMNS))
             counts["attachments"] = writer.write_records(
                 "attachments", child_records(scope, Attachment, ATTACHMENT_COLUMNS))
+            for name, table in tables.items():  # the record types of sync.kinds
+                counts[name] = writer.write_records(name, records.export_records(
+                    s, table, since, site.code, scope.vias, scope.shas))
             for sha in sorted(scope.shas):
                 blob = s.get(Blob, sha)
                 if blob is not None:
@@ -139,7 +145,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                              "upto_stamp": upto, "occurred_from": None, "occurred_to": None,
                              "regencies": []},
                 "counts": counts, "relayed": relayed, "acks": _acks(s),
-                **audit_anchors.manifest_fields(s, site.code, code, package_id, now),
+                **format_fields,
             }
             manifest_bytes = writer.finish(manifest, private)
         mode = "incremental" if since else "full"

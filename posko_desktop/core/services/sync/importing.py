@@ -37,7 +37,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit, audit_anchors
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import next_referral_due
-from posko_desktop.core.services.sync import apply, checks
+from posko_desktop.core.services.sync import apply, checks, records
 from posko_desktop.core.services.sync.apply import ImportState
 from posko_desktop.core.services.sync.results import BROADCAST, ImportResult, RegencyCounts
 from posko_desktop.core.sync import keys as keymod
@@ -160,6 +160,9 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
                 Incident)) or 0))
             bulk_load = _BulkLoad(s) if bulk else None
             _merge_records(s, ctx, state, present, identical, progress, bulk_load, stamp_limit)
+            for table in records.TABLES.values():  # the record types of sync.kinds
+                if reader.has(table.kind.record_file):
+                    records.import_kind(s, ctx, state, table, stamp_limit)
             reader.check_counts(state.counted)
             _check_blobs_referenced(state)
             if bulk_load is not None:
@@ -200,6 +203,9 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
         raise
     logger.info("Imported %s (%s from %s): %s", name, package_id, source, result.totals())
     ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
+    for name, counted in result.records.items():
+        if counted.new or counted.updated:
+            ctx.bus.publish(Change(records.TABLES[name].change, ()))
     ctx.bus.publish(Change(ChangeKind.SYNC, (str(package_id),)))
     return result
 

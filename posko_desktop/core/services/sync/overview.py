@@ -12,6 +12,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Attachment, FollowUp, Incident, LocalSite, Regency
 from posko_desktop.core.db.models_sync import SyncKey, SyncLog, SyncPackage, SyncWatermark
 from posko_desktop.core.domain import PROVINCE_CODE
+from posko_desktop.core.services.sync import records
 from posko_desktop.core.services.sync.export_records import changed_incidents
 from posko_desktop.core.services.sync.results import LogEntry, PeerStatus, jsonable
 from posko_desktop.core.sync.records import SYNC_FIELDS
@@ -67,7 +68,8 @@ def overview(ctx: AppContext) -> list[PeerStatus]:
 
 def canonical_dump(ctx: AppContext) -> dict[str, Any]:
     """Everything that sync must make identical on every site, in a fixed order
-    (incidents with their synced fields and stamps, follow-ups, attachments)."""
+    (incidents with their synced fields and stamps, follow-ups, attachments, the records
+    of every type of `sync.kinds`)."""
     with ctx.db.read() as s:
         incs = []
         for inc in s.scalars(select(Incident).order_by(Incident.id)):
@@ -80,4 +82,7 @@ def canonical_dump(ctx: AppContext) -> dict[str, Any]:
                for f in s.scalars(select(FollowUp).order_by(FollowUp.id))]
         atts = [[str(a.id), str(a.incident_id), a.sha256, a.deleted, a.mod_stamp]
                 for a in s.scalars(select(Attachment).order_by(Attachment.id))]
-        return {"incidents": incs, "followups": fus, "attachments": atts}
+        out: dict[str, Any] = {"incidents": incs, "followups": fus, "attachments": atts}
+        for name, table in records.TABLES.items():
+            out[name] = records.canonical_rows(s, table)
+        return out

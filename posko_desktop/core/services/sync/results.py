@@ -54,6 +54,8 @@ class ImportResult:
     followups_new: int = 0
     attachments_new: int = 0
     relayed_from: list[str] = field(default_factory=list)
+    # per record type of `sync.kinds` (e.g. "activities") with records in the package
+    records: dict[str, RegencyCounts] = field(default_factory=dict)
     # How the import ran (not part of the summary that is logged and audited): records
     # checked in a helper process rather than in this one; the transaction written with a
     # rollback journal rather than WAL (SQLite, `Database.bulk_write`).
@@ -70,9 +72,12 @@ class ImportResult:
         return t
 
     def summary(self) -> dict[str, Any]:
-        return {"per_regency": {k: v.as_dict() for k, v in sorted(self.per_regency.items())},
-                "totals": self.totals().as_dict(), "followups_new": self.followups_new,
-                "attachments_new": self.attachments_new, "relayed_from": self.relayed_from}
+        out = {"per_regency": {k: v.as_dict() for k, v in sorted(self.per_regency.items())},
+               "totals": self.totals().as_dict(), "followups_new": self.followups_new,
+               "attachments_new": self.attachments_new, "relayed_from": self.relayed_from}
+        if self.records:  # only then: the summary of an incidents-only import is as before
+            out["records"] = {k: v.as_dict() for k, v in sorted(self.records.items())}
+        return out
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,27 @@ class ConflictInfo:
     number: str
     regency_code: str
     title: str
+    field: str
+    kept_value: Any
+    kept_stamp: str
+    lost_value: Any
+    lost_stamp: str
+    lost_site: str
+    package_id: str
+    detected_at: datetime
+    resolved: bool
+    resolution: str | None
+
+
+@dataclass(frozen=True)
+class RecordConflictInfo:
+    """A conflict of a record type of `sync.kinds` (`record_kind`: its name, e.g.
+    "activities"); `label` names the record for people (its number and title)."""
+
+    id: int
+    record_kind: str
+    record_id: uuid.UUID
+    label: str
     field: str
     kept_value: Any
     kept_stamp: str

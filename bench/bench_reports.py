@@ -1,0 +1,161 @@
+"""Issue 15 report targets on the shared 1,000,000-incident demo database.
+
+    .venv/bin/python bench/bench_reports.py [--db COPY.sqlite3] [--repeat 3]
+    (or through bench/run.py, which lists this module)
+
+Works on a *copy* of the shared demo database (`bench/.cache/demo-1000000.sqlite3`, 90
+days, tens of thousands of incidents per voting-day period): `copy_db` makes
+`reports-copy.sqlite3` once, and it migrates on first open. The original is never opened.
+
+Rows, for the province sitrep of 27 and 28 November 2024 on A4:
+- the page of the 35-regency recap (target ≤ 3) and the pages of the body before the
+  Lampiran (target ≤ 8), read from the PDF's own text;
+- generation end to end (gather + PDF with charts and the whole Lampiran), median of 3
+  (target ≤ 3 s), with the raw reportlab baseline beside it: the same recap and Lampiran
+  rows as plain `Table`s of strings (no wrapping, no letter, no charts);
+- the weekly report of 2024-W48.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import CACHE, Row, copy_db, measure, summary
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import LongTable, SimpleDocTemplate, TableStyle
+
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor
+from posko_desktop.core.reports.data import SitrepData, SitrepOptions
+from posko_desktop.core.reports.fonts import SANS, register_fonts
+from posko_desktop.core.reports.weekly_data import WeeklyOptions
+from posko_desktop.core.services import sitrep, weekly
+
+AREA = "reports"
+DAYS = (date(2024, 11, 27), date(2024, 11, 28))
+TARGET_S = 3.0
+RECAP_PAGE_MAX = 3
+BODY_PAGES_MAX = 8
+
+
+def raw_tables(data: SitrepData) -> int:
+    """Baseline: the recap and Lampiran rows as plain reportlab tables (strings only)."""
+    register_fonts()
+    recap = [["No.", "Kabupaten/Kota", *"ABCDEFG", "Jumlah", "Laporan", "Situasi"]]
+    recap += [[str(i), r.name, *(str(r.by_group.get(g, 0)) for g in "ABCDEFG"), str(r.total),
+               r.report_status, r.level] for i, r in enumerate(data.regency_rows, start=1)]
+    appendix = [["No.", "Nomor", "Waktu", "Kabupaten/Kota", "Kat.", "Keparahan", "Status",
+                 "Judul"]]
+    appendix += [[str(i), r.number, r.occurred_at.strftime("%d-%m %H.%M"), r.regency_name,
+                  r.category_code, r.severity, r.status, r.title]
+                 for i, r in enumerate(data.appendix, start=1)]
+    style = TableStyle([("FONT", (0, 0), (-1, -1), SANS, 6.8),
+                        ("GRID", (0, 0), (-1, -1), 0.3, "#7a7a7a")])
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=25 * mm, rightMargin=20 * mm)
+    story = []
+    for rows in (recap, appendix):
+        table = LongTable(rows, repeatRows=1)
+        table.setStyle(style)
+        story.append(table)
+    doc.build(story)
+    return len(buf.getvalue())
+
+
+def layout(pdf: bytes) -> tuple[int, int, int]:
+    """(page of the recap, pages before the Lampiran, all pages) from the PDF's text."""
+    reader = PdfReader(io.BytesIO(pdf))
+    recap = body = 0
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        if not recap and "Rekapitulasi per kabupaten/kota" in text:
+            recap = number
+        if "LAMPIRAN I" in text:
+            body = number - 1
+            break
+    return recap, body, len(reader.pages)
+
+
+def working_copy(db_path: Path | None, given: str | None) -> Path:
+    if given:
+        return Path(given)
+    source = db_path or CACHE / "demo-1000000.sqlite3"
+    target = CACHE / "reports-copy.sqlite3"
+    if not target.exists():
+        copy_db(source, target)
+    return target
+
+
+def run(db_path: Path | None, args: argparse.Namespace) -> list[Row]:
+    repeat = max(3, min(getattr(args, "repeat", 3), 7))
+    path = working_copy(db_path, getattr(args, "reports_db", None))
+    db = open_database(path)  # migrates an older copy on first open
+    ctx = AppContext(db, Actor("bench", "admin", "Bench"),
+                     clock=lambda: datetime(2024, 11, 28, 2, tzinfo=UTC))
+    rows: list[Row] = []
+    try:
+        for day in DAYS:
+            options = SitrepOptions(day)
+            holder: dict[str, object] = {}
+
+            def end_to_end(options: SitrepOptions = options,
+                           holder: dict[str, object] = holder) -> None:
+                holder["pdf"], holder["data"], holder["pages"] = sitrep.generate(ctx, options)
+
+            cpu0 = time.process_time()
+            e_med, e_p95 = summary(measure(end_to_end, repeat, warmup=0))
+            cpu = (time.process_time() - cpu0) / repeat
+            data: SitrepData = holder["data"]  # type: ignore[assignment]
+            raw_med, raw_p95 = summary(measure(lambda data=data: raw_tables(data), repeat,
+                                               warmup=0))
+            recap, body, pages = layout(holder["pdf"])  # type: ignore[arg-type]
+            what = (f"{len(data.appendix):,} incidents in the period, "
+                    f"{data.notable_total:,} notable, {pages} pages")
+            rows.append(Row(AREA, f"sitrep {day:%d %b}: recap page", recap, unit="page",
+                            target=f"≤ {RECAP_PAGE_MAX}", ok=0 < recap <= RECAP_PAGE_MAX,
+                            note=what))
+            rows.append(Row(AREA, f"sitrep {day:%d %b}: body before the Lampiran", body,
+                            unit="pages", target=f"≤ {BODY_PAGES_MAX}",
+                            ok=0 < body <= BODY_PAGES_MAX))
+            rows.append(Row(AREA, f"sitrep {day:%d %b}: generation end to end", e_med / 1000,
+                            e_p95 / 1000, unit="s", raw_median=raw_med / 1000,
+                            raw_p95=raw_p95 / 1000, target=f"≤ {TARGET_S:.0f} s",
+                            ok=e_med / 1000 <= TARGET_S,
+                            note=f"CPU {cpu:.1f} s; raw = reportlab Tables of the same rows; "
+                                 f"load average {os.getloadavg()[0]:.1f} on "
+                                 f"{os.cpu_count()} cores"))
+            for row in rows[-3:]:  # as soon as measured: a long run keeps what it has
+                print(row, file=sys.stderr, flush=True)
+        week = WeeklyOptions("2024-W48")
+        w_med, w_p95 = summary(measure(lambda: weekly.generate(ctx, week), repeat, warmup=0))
+        rows.append(Row(AREA, "weekly report 2024-W48", w_med / 1000, w_p95 / 1000, unit="s"))
+    finally:
+        db.dispose()
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", dest="reports_db",
+                        help="a copy of the 1M demo database (never the original)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    from run import print_table  # the shared table printer
+
+    print_table(run(None, args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""The registry of record types that sync through the generic path (docs/sync-format.md,
+"Record types"). Incidents, their follow-ups and attachments keep their tuned path
+(`scan.py`, `services/sync/apply.py`); every later record type (activities, social posts,
+hoax cases, take-down requests, TPS ...) is one `SyncedKind` here, one schema file in
+resources/schemas/ and one `services/sync/records.SyncedTable`.
+
+A record of such a type is one JSON line in `records/<name>.jsonl`: its id, number,
+origin, authorship columns, every synced field, the tombstone `deleted` (a synced field
+like the others, so a deleted record stays in the same file), `field_stamps` and
+`field_bases` (one stamp per synced field) and `via_package` for a relayed record.
+`check_record` makes every check that needs no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from posko_desktop.core.domain import PROVINCE_CODE
+from posko_desktop.core.sync import records
+from posko_desktop.core.textrules import control_character
+
+# travel with every record besides the synced fields (not merged: set by the origin site,
+# `mod_stamp`/`updated_*` follow the newest change)
+HEADER_COLUMNS = ("id", "number", "origin_site", "recorded_by", "created_at", "updated_at",
+                  "updated_by", "mod_stamp")
+EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(days=2)  # a time in a record may lie this far ahead of the receiver's clock
+
+
+@dataclass(frozen=True)
+class SyncedKind:
+    """A record type that syncs. `fields` are the synced fields, each with a stamp of its
+    own, ending with the tombstone `deleted`; `datetime_fields` of them travel as ISO text
+    (UTC); `in_range` (and `created_at`) must lie between 2020 and the receiver's clock +
+    2 days; `regency_lists` are lists of regency codes known here; `attachments` names a
+    field holding [{sha256, filename, mime, size}] whose content travels in `blobs/`."""
+
+    name: str  # manifest count, record file records/<name>.jsonl, record_conflict.record_kind
+    record_type: str  # audit entries; schema resources/schemas/sync-<type>.schema.json
+    fields: tuple[str, ...]
+    datetime_fields: tuple[str, ...] = ()
+    in_range: tuple[str, ...] = ()
+    regency_lists: tuple[str, ...] = ()
+    attachments: str | None = None
+    texts: tuple[str, ...] = ()  # one-line text fields (or lists of them): no control characters
+    multiline_texts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        assert self.fields[-1] == "deleted", "the tombstone is the last synced field"
+
+    @property
+    def record_file(self) -> str:
+        return "records/{name}.jsonl".format(name=self.name)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The keys of a record line, in the order the exporter writes them."""
+        return (*HEADER_COLUMNS, *self.fields, "field_stamps", "field_bases", "via_package")
+
+
+KINDS: dict[str, SyncedKind] = {}
+
+
+def register(kind: SyncedKind) -> SyncedKind:
+    assert kind.name not in KINDS and kind.name not in ("incidents", "tombstones",
+                                                        "followups", "attachments")
+    KINDS[kind.name] = kind
+    return kind
+
+
+ACTIVITIES = register(SyncedKind(
+    name="activities", record_type="activity",
+    fields=("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
+            "attachments", "deleted"),
+    datetime_fields=("started_at", "ended_at"), in_range=("started_at",),
+    regency_lists=("regencies",), attachments="attachments",
+    texts=("number", "title", "partners", "recorded_by", "updated_by"),
+    multiline_texts=("result",),
+))
+
+
+@cache
+def _validator(record_type: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(records.schema(record_type))
+
+
+def _schema_problem(kind: SyncedKind, rec: Any) -> str | None:
+    """The full JSON Schema (arrays and their items too; these record types are few per
+    package, so the generic validator's cost does not matter, unlike `records.checker`)."""
+    error = jsonschema.exceptions.best_match(_validator(kind.record_type).iter_errors(rec))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path)
+    return "{w}{m}".format(w=where + ": " if where else "", m=error.message[:160])
+
+
+def _text_problem(kind: SyncedKind, rec: dict[str, Any]) -> str | None:
+    for names, multiline in ((kind.texts, False), (kind.multiline_texts, True)):
+        for name in names:
+            values = rec[name] if isinstance(rec[name], list) else [rec[name]]
+            for value in values:
+                bad = control_character(value, multiline=multiline)
+                if bad is not None:
+                    return "{name}: control character {ch}".format(name=name, ch=bad)
+    if kind.attachments:
+        for att in rec[kind.attachments]:
+            if control_character(att["filename"]) is not None:
+                return "{name}: control character in a file name".format(name=kind.attachments)
+    return None
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What the records are checked against (taken from the database before reading)."""
+
+    regencies: frozenset[str]
+    now: datetime
+    stamp_limit: str  # no stamp may be greater (receiver's clock + tolerance)
+
+
+def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
+    """None when `rec` passes every check that needs no database, else a short English
+    reason (the import names file and line): the schema, control characters in texts,
+    the times, the regency codes, the origin and the stamps ("ahead": a stamp beyond
+    `stamp_limit`, for which the import has a message of its own)."""
+    problem = _schema_problem(kind, rec) or _text_problem(kind, rec)
+    if problem:
+        return problem
+    try:
+        times = {name: datetime.fromisoformat(rec[name]) for name in
+                 (*kind.datetime_fields, "created_at", "updated_at") if rec[name] is not None}
+    except ValueError:
+        return "bad date"
+    latest = rules.now + AHEAD
+    for name in (*kind.in_range, "created_at"):
+        value = times.get(name)
+        if value is None or not EARLIEST <= value <= latest:
+            return "{name} is out of range".format(name=name)
+    origin = rec["origin_site"]
+    if origin != PROVINCE_CODE and origin not in rules.regencies:
+        return "unknown regency code {code}".format(code=origin)
+    for name in kind.regency_lists:
+        unknown = [c for c in rec[name] if c not in rules.regencies]
+        if unknown:
+            return "unknown regency code {code}".format(code=unknown[0])
+        if len(set(rec[name])) != len(rec[name]):
+            return "{name} names a regency twice".format(name=name)
+    if set(rec["field_stamps"]) != set(kind.fields) or set(rec["field_bases"]) != set(kind.fields):
+        return "field_stamps and field_bases must name every synced field"
+    if rec["mod_stamp"] != max(rec["field_stamps"].values()):
+        return "mod_stamp is not the newest field stamp"
+    if rec["mod_stamp"] > rules.stamp_limit:
+        return "ahead"
+    return None
+
+
+def python_values(kind: SyncedKind, rec: dict[str, Any]) -> dict[str, Any]:
+    """The synced fields of a checked record as Python values (datetimes aware UTC)."""
+    out = {name: rec[name] for name in kind.fields}
+    for name in kind.datetime_fields:
+        if out[name] is not None:
+            out[name] = datetime.fromisoformat(out[name]).astimezone(UTC)
+    return out

@@ -65,6 +65,7 @@ from posko_desktop.core.textrules import (
     format_int,
     format_signed,
     format_time,
+    training_marking,
 )
 from posko_desktop.core.timeutil import to_wib
 
@@ -375,6 +376,7 @@ class _Footer:
     anchor: str
     running: str  # running header on pages after the first
     watermark: str  # drafts: a faint diagonal word on every page ("" when issued)
+    training: str = ""  # a training database: a band across the top of every page
 
 
 def _canvas_class(footer: _Footer, sink: list[int]) -> type[Canvas]:
@@ -424,6 +426,13 @@ def _canvas_class(footer: _Footer, sink: list[int]) -> type[Canvas]:
                 self.rotate(45)
                 self.drawCentredString(0, -40, footer.watermark)
                 self.restoreState()
+            if footer.training:
+                self.setFillColor(ALERT)
+                self.rect(0, height - 7 * mm, width, 7 * mm, stroke=0, fill=1)
+                self.setFillColor(colors.white)
+                self.setFont(f"{SANS}-Bold", 10)
+                self.drawCentredString(width / 2, height - 4.8 * mm, footer.training)
+                self.setFillColor(INK)
             if page > 1:
                 self.setFont(f"{SANS}-Italic", 7)
                 self.drawRightString(right, height - 10 * mm, footer.running)
@@ -492,7 +501,8 @@ class _Renderer:
         running = "{title} – {date}".format(title=_("Daily situation report"),
                                               date=format_date_long(d.options.report_date, self.lang))
         return _Footer(left, _("Page {page} of {total}"), generated, anchor, running,
-                       "" if d.number else _("DRAFT"))
+                       "" if d.number else _("DRAFT"),
+                       training_marking() if d.training else "")
 
     def title_text(self) -> str:
         return "{t} – {d}".format(t=_("Daily situation report"),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
-from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 
@@ -28,11 +28,6 @@ MARK_ID = "LATIHAN"
 
 class TrainingModeError(PoskoError):
     code = "training_mode"
-
-
-def marking() -> str:
-    """The marking every output of a training database carries, in the current language."""
-    return _("LATIHAN — not official data")
 
 
 def is_training(ctx: AppContext) -> bool:
@@ -86,9 +81,10 @@ def record_live_demo_data(ctx: AppContext, incidents: int) -> None:
                    ctx.db.display_location, ctx.actor.username)
 
 
-def check_package_mode(ctx: AppContext, package_training: bool) -> None:
-    """A live database refuses a training package and a training database a live one."""
-    training = is_training(ctx)
+def check_package_mode(s: Session, package_training: bool) -> None:
+    """A live database refuses a package made by a training database and a training
+    database one made by a live database (the importer's transaction; nothing written)."""
+    training = bool(settings.get(s, settings.SITE_TRAINING))
     if package_training == training:
         return
     logger.info("Package refused: package training=%s, database training=%s",

@@ -81,16 +81,16 @@ def record_live_demo_data(ctx: AppContext, incidents: int) -> None:
                    ctx.db.display_location, ctx.actor.username)
 
 
-def check_package_mode(s: Session, package_training: bool) -> None:
+def check_package_mode(s: Session, package_training: bool, file: str) -> None:
     """A live database refuses a package made by a training database and a training
     database one made by a live database (the importer's transaction; nothing written)."""
     training = bool(settings.get(s, settings.SITE_TRAINING))
     if package_training == training:
         return
-    logger.info("Package refused: package training=%s, database training=%s",
+    logger.info("Package %s refused: package training=%s, database training=%s", file,
                 package_training, training)
     if package_training:
-        raise TrainingModeError(N_("This package comes from a training database; a live "
-                                   "database does not import it"))
-    raise TrainingModeError(N_("This package comes from a live database; a training "
-                               "database does not import it"))
+        raise TrainingModeError(N_("{file} comes from a training database (LATIHAN); a live "
+                                   "database does not import it"), file=file)
+    raise TrainingModeError(N_("{file} comes from a live database; a training database "
+                               "does not import it"), file=file)

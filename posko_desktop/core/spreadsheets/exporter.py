@@ -229,8 +229,8 @@ def _write_csv(path: Path, rows: Iterator[list[Any]], total: int, progress: Prog
     # UTF-8 with BOM so that Excel recognises the encoding.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter)
-        if marking:
-            writer.writerow([marking])
+        if marking:  # padded to the header's width: the reader guesses the separator from it
+            writer.writerow([marking] + [""] * (len(export_headers()) - 1))
         writer.writerow(export_headers())
         for row in rows:
             writer.writerow([_csv_cell(i, v) for i, v in enumerate(row)])

@@ -109,7 +109,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
         with _transaction(ctx, reader, exclusive) as s:
             site = local_site(s)
             _check_signature(s, reader, site.code)
-            training.check_package_mode(s, bool(m.get("training")))
+            training.check_package_mode(s, bool(m.get("training")), name)
             if not m["broadcast"] and site.code not in m["recipients"]:
                 raise PackageError(N_("{file} is addressed to {recipients}, not to this site "
                                       "({code})"), file=name, recipients=", ".join(m["recipients"]),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.models import LocalSite
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
@@ -58,6 +59,9 @@ def allow_demo_data(ctx: AppContext, *, allow_live_database: bool) -> bool:
     """Demo data goes into a training database. A live database refuses it unless an admin
     gives `allow_live_database`. Returns True when the load goes into a live database: the
     caller then calls `record_live_demo_data` after the load (audited, logged)."""
+    with ctx.db.read() as s:
+        if s.get(LocalSite, 1) is None:  # not set up: demo.generate says "posko init"
+            return False
     if is_training(ctx):
         return False
     if not allow_live_database:

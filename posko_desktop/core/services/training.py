@@ -37,11 +37,14 @@ def is_training(ctx: AppContext) -> bool:
 
 
 def write_mark(s: Session, ctx: AppContext, training: bool) -> None:
-    """Write the mark of a database that is just becoming a site (caller's transaction)."""
+    """Mark a database that is just becoming a site as a training one (caller's
+    transaction). A live database writes nothing: the missing row reads as live."""
+    if not training:
+        return
     now = ctx.now()
-    settings.put(s, settings.SITE_TRAINING, training, ctx.actor.username, now)
+    settings.put(s, settings.SITE_TRAINING, True, ctx.actor.username, now)
     audit.record(s, ctx.actor, "setting.change", "setting", settings.SITE_TRAINING.key,
-                 before=None, after={settings.SITE_TRAINING.key: training}, at=now)
+                 before=None, after={settings.SITE_TRAINING.key: True}, at=now)
 
 
 def check_mark(s: Session, training: bool) -> None:

@@ -24,7 +24,6 @@ from posko_desktop.core.services.authz import Permission, require
 logger = logging.getLogger(__name__)
 
 TRAINING_FILE_NAME = "posko-latihan.sqlite3"
-MARK_ID = "LATIHAN"
 
 
 class TrainingModeError(PoskoError):

@@ -10,7 +10,7 @@ export LANG=C.UTF-8 POSKO_DATA_DIR="$WORK/data" QT_QPA_PLATFORM=offscreen
 DB="$WORK/posko.sqlite3"
 cd "$WORK"   # nothing from the source tree is on the path
 "$DIST/posko" --version
-"$DIST/posko" --db "$DB" init --site 33 --site-name "Posko Desk Pilkada Provinsi Jawa Tengah"
+"$DIST/posko" --db "$DB" init --site 33 --site-name "Posko Desk Pilkada Provinsi Jawa Tengah" --training
 "$DIST/posko" --db "$DB" incident add --regency 33.74 --title "Uji paket" --category A1 \
   --severity tinggi --occurred "2024-11-27 08:00"
 "$DIST/posko" --db "$DB" demo-data --incidents 2000 --days 30 --end-date 2024-11-30 --seed 1

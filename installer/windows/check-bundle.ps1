@@ -21,7 +21,8 @@ function Step([string]$Exe, [string[]]$Arguments) {
 Push-Location $Work   # nothing from the source tree is on the path
 try {
   Step $Posko @("--version")
-  Step $Posko @("--db", $Db, "init", "--site", "33", "--site-name", "Posko Desk Pilkada Provinsi Jawa Tengah")
+  Step $Posko @("--db", $Db, "init", "--site", "33", "--site-name", "Posko Desk Pilkada Provinsi Jawa Tengah",
+                "--training")
   Step $Posko @("--db", $Db, "incident", "add", "--regency", "33.74", "--title", "Uji paket",
                 "--category", "A1", "--severity", "tinggi", "--occurred", "2024-11-27 08:00")
   Step $Posko @("--db", $Db, "demo-data", "--incidents", "2000", "--days", "30",

@@ -33,7 +33,7 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.services import demo, reference
+from posko_desktop.core.services import demo, reference, training
 from posko_desktop.core.services import incidents as svc
 from posko_desktop.core.services.incidents import (
     FollowUpEntry,
@@ -243,6 +243,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=_("last day, WIB (default: 2024-11-30)"))
     p.add_argument("--seed", type=int, default=2024,
                    help=_("random seed; the same seed gives the same data (default: 2024)"))
+    p.add_argument("--allow-live-database", action="store_true",
+                   help=_("admin only: add demo data to a live (non-training) database; "
+                          "audited"))
     p.set_defaults(handler=cmd_demo)
 
 
@@ -587,9 +590,12 @@ class StderrProgress:
 def cmd_demo(args: argparse.Namespace) -> int:
     end = parse_day(args.end_date, "end_date")
     ctx = open_context(args)
+    live = training.allow_demo_data(ctx, allow_live_database=args.allow_live_database)
     written = demo.generate(ctx, incidents=args.incidents, days=args.days, end_date=end,
                             seed=args.seed, progress=Progress(StderrProgress()),
                             exclusive=True)  # a one-shot command: nothing else here uses the db
+    if live:
+        training.record_live_demo_data(ctx, written)
     print(_("{count} demo incidents added to {location}").format(
         count=format_int(written), location=ctx.db.display_location))
     return 0

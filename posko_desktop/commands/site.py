@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--admin-password", help=_("password of the first administrator "
                                               "(default: asked on a terminal)"))
     p.add_argument("--admin-name", default="", help=_("full name of the first administrator"))
+    p.add_argument("--training", action="store_true",
+                   help=_("make a training database (Mode latihan): demo data allowed, every "
+                          "output marked LATIHAN; set once, at creation"))
     p.set_defaults(handler=cmd_init)
 
 
@@ -35,12 +38,12 @@ def cmd_init(args: argparse.Namespace) -> int:
             actor, _password = identify(ctx, args)
             require(actor, Permission.SETTINGS_MANAGE)
             ctx = ctx.as_actor(actor)
-        site = reference.init_site(ctx, args.site, args.site_name)
+        site = reference.init_site(ctx, args.site, args.site_name, training=args.training)
         _print_site(ctx, site)
         _print_key(ctx)
         return 0
     admin_user, admin_password = _first_admin(args)
-    site = reference.init_site(ctx, args.site, args.site_name)
+    site = reference.init_site(ctx, args.site, args.site_name, training=args.training)
     _print_site(ctx, site)
     if admin_user and admin_password is not None:
         info = accounts.create_first_admin(ctx, admin_user, admin_password, args.admin_name)

@@ -241,6 +241,14 @@ BACKUP_KEEP_DAILY = declare(
     "backup.keep_daily", int, 14, N_("Automatic backups kept: the newest of this many days"),
 )
 
+# --- training mode (issue 19; docs/operator-guide.md "Mode latihan") ---
+# Written once when the database is created (posko init --training); never changed after.
+SITE_TRAINING = declare(
+    "site.training", bool, False,
+    N_("Training database (set when the database is created; demo data only goes here)"),
+)
+FIXED_AT_CREATION = frozenset({SITE_TRAINING.key})
+
 # --- sync (issue 14) ---
 SYNC_CLOCK_AHEAD_HOURS = declare(
     "sync.clock_ahead_hours", float, 24.0,

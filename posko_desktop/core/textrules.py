@@ -148,3 +148,12 @@ def format_datetime_wib(moment: datetime | None, lang: str | None = None) -> str
     if moment is None:
         return ""
     return format_datetime(moment, lang) + " WIB"
+
+
+# --- training mode (issue 19): the marking every output of a training database carries ---
+TRAINING_MARKING = N_("LATIHAN (training) — not official data")
+
+
+def training_marking() -> str:
+    """The LATIHAN marking in the current language (LATIHAN appears in every language)."""
+    return _(TRAINING_MARKING)

@@ -57,6 +57,7 @@ from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.events import QtEvents
 from posko_desktop.ui.models.incident_table import ID_ROLE, Column, IncidentTableModel
 from posko_desktop.ui.tasks import TaskRunner
+from posko_desktop.ui.training_mode import TrainingControls
 from posko_desktop.ui.widgets.detail_pane import DetailPane
 from posko_desktop.ui.widgets.filter_bar import FilterBar
 
@@ -284,6 +285,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.new_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.demo_action)
+        # Mode latihan / Kembali ke data asli; the LATIHAN badge; demo data only in training
+        self.training = TrainingControls(self)
+        self.file_menu.addAction(self.training.switch_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         # Impor lembar kerja / Ekspor log / Simpan templat
@@ -331,11 +335,13 @@ class MainWindow(QMainWindow):
         self.setLocale(locale)
         site = reference.site_or_none(self.ctx)
         title = _("Posko Desk Pilkada — Central Java")
-        self.setWindowTitle("{title} — {site}".format(title=title, site=site.name) if site else title)
+        self.setWindowTitle(self.training.window_title(
+            "{title} — {site}".format(title=title, site=site.name) if site else title))
         self.file_menu.setTitle(_("&File"))
         self.new_action.setText(_("&New incident…"))
         self.demo_action.setText(_("Load demo data (Muat data contoh)…"))
         self.quit_action.setText(_("&Quit"))
+        self.training.retranslate_ui()
         self.view_menu.setTitle(_("&View"))
         self.find_action.setText(_("&Search the log"))
         self.refresh_action.setText(_("&Refresh"))
@@ -531,7 +537,11 @@ class MainWindow(QMainWindow):
         self._refresh_timer.stop()
         self.refresh()
 
-    def load_demo_data(self) -> DemoDataDialog:
+    def load_demo_data(self) -> DemoDataDialog | None:
+        if not self.training.training:  # the menu item is disabled; the first run's offer too
+            self.status_message(_("Demo data only goes into a training database: File → "
+                                  "Training mode"))
+            return None
         if self.demo_dialog is not None:
             self.demo_dialog.raise_()
             return self.demo_dialog

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_accounts import UserAccount
-from posko_desktop.core.services import accounts, reference, settings_service, site_key
+from posko_desktop.core.services import accounts, reference, settings_service, site_key, training
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.sync import keys
 from posko_desktop.paths import AppPaths
@@ -351,8 +351,42 @@ def test_start_up_without_accounts_runs_the_wizard(db, qtbot):
 
     _when_modal(qtbot, fill)
     signed = sign_in(AppContext(db, Actor("os-user", "admin", "os-user")))
-    assert signed is not None and signed.wants_demo
+    # a live database: no demo data offered (issue 19), not a training database
+    assert signed is not None and not signed.wants_demo
     assert signed.ctx.actor.username == "kepala" and signed.ctx.actor.role == "admin"
+    assert not training.is_training(signed.ctx)
+
+
+def test_wizard_on_the_training_file_makes_a_training_database(template_db, tmp_path, qtbot):
+    """File → Mode latihan starts the app on posko-latihan.sqlite3: the set-up wizard makes
+    it a training database and offers demo data."""
+    import shutil
+
+    from posko_desktop.core.db.session import open_database
+    from posko_desktop.core.domain import Actor
+    from posko_desktop.ui.accounts.flow import sign_in
+
+    path = tmp_path / training.TRAINING_FILE_NAME
+    shutil.copy(template_db, path)
+    shown = []
+
+    def fill(wizard):
+        wizard.next()
+        page = wizard.admin_page
+        shown.append(page.demo.isVisible() and page.demo.isChecked())
+        page.username.setText("kepala")
+        page.password.setText("Satu-Komando-33")
+        page.repeat.setText("Satu-Komando-33")
+        wizard.accept()
+
+    database = open_database(path)
+    try:
+        _when_modal(qtbot, fill)
+        signed = sign_in(AppContext(database, Actor("os-user", "admin", "os-user")))
+        assert signed is not None and signed.wants_demo and shown == [True]
+        assert training.is_training(signed.ctx)
+    finally:
+        database.dispose()
 
 
 def test_start_up_with_accounts_logs_in_and_forces_the_change(accounts_ctx, qtbot):

@@ -51,7 +51,7 @@ def site_db(db_path, capsys) -> Path:
 
 @pytest.fixture
 def demo_db(site_db, capsys) -> Path:
-    code, out, err = run(capsys, "--db", str(site_db), "demo-data", "--incidents", "1500",
+    code, out, err = run(capsys, "--db", str(site_db), "demo-data", "--allow-live-database", "--incidents", "1500",
                          "--days", "60", "--end-date", "2024-11-30", "--seed", "3")
     assert code == 0, err
     assert "1.500" in out and "%" in err  # progress went to stderr
@@ -72,7 +72,8 @@ def add(capsys, db: Path, *extra: str) -> dict:
 
 def test_init_demo_data_and_stats_equal_the_database(site_db, capsys):
     """The issue's acceptance check: init, demo-data 20,000, stats by regency as JSON."""
-    code, _out, err = run(capsys, "--db", str(site_db), "demo-data", "--incidents", "20000")
+    code, _out, err = run(capsys, "--db", str(site_db), "demo-data", "--incidents", "20000",
+                         "--allow-live-database")
     assert code == 0, err
     code, out, err = run(capsys, "--db", str(site_db), "stats", "--by", "regency",
                          "--format", "json")
@@ -260,7 +261,8 @@ def test_real_subprocess(site_db, tmp_path):
     env = {**os.environ, "POSKO_DATA_DIR": str(tmp_path / "data"), "POSKO_DB": str(site_db)}
     exe = ROOT / ".venv" / "bin" / "posko"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "posko_desktop"]
-    done = subprocess.run([*cmd, "demo-data", "--incidents", "300", "--days", "10"],
+    done = subprocess.run([*cmd, "demo-data", "--incidents", "300", "--days", "10",
+                           "--allow-live-database"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     done = subprocess.run([*cmd, "stats", "--by", "severity", "--format", "json"],

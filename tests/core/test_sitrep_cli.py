@@ -23,7 +23,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def demo_db(db_path, capsys) -> Path:
     assert run(capsys, "--db", str(db_path), "init", "--site", "33",
                "--site-name", "Posko Provinsi")[0] == 0
-    code, _out, err = run(capsys, "--db", str(db_path), "demo-data", "--incidents", "1200",
+    code, _out, err = run(capsys, "--db", str(db_path), "demo-data", "--allow-live-database", "--incidents", "1200",
                           "--days", "30", "--end-date", "2024-11-28", "--seed", "5")
     assert code == 0, err
     return db_path

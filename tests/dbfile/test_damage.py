@@ -44,7 +44,7 @@ def sound(tmp_path_factory, template_db: Path) -> Path:
 
     assert main(["--db", str(path), "init", "--site", "33", "--site-name", "P"]) == 0
     gc.collect()  # the load runs with a rollback journal only when it has the file alone
-    assert main(["--db", str(path), "demo-data", "--incidents", "300", "--days", "30",
+    assert main(["--db", str(path), "demo-data", "--allow-live-database", "--incidents", "300", "--days", "30",
                  "--end-date", "2024-11-30", "--seed", "7"]) == 0
     gc.collect()
     checkpoint(path)

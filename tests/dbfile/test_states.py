@@ -135,7 +135,7 @@ def test_disk_full_is_refused_with_its_own_message_and_nothing_written(site: Pat
 
 def test_disk_full_during_demo_data_is_a_clear_message_not_sql(site: Path, capsys, small_disk):
     before = dump(site)
-    code, _out, err = run(capsys, "--db", str(site), "demo-data", "--incidents", "2000",
+    code, _out, err = run(capsys, "--db", str(site), "demo-data", "--allow-live-database", "--incidents", "2000",
                           "--days", "30", "--end-date", "2024-11-30", "--seed", "1")
     assert code == 2
     assert "is full" in err and "Free some space" in err

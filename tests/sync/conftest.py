@@ -53,19 +53,20 @@ class Site:
         return key
 
 
-def make_site(template: Path, base: Path, code: str, name: str) -> Site:
+def make_site(template: Path, base: Path, code: str, name: str, training: bool = False) -> Site:
     folder = base / ("site-" + code.replace(".", ""))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "posko.sqlite3"
     shutil.copy(template, path)
-    return start_site(open_database(path), folder, code, name, path)
+    return start_site(open_database(path), folder, code, name, path, training)
 
 
-def start_site(db: Database, folder: Path, code: str, name: str, where: Path | str) -> Site:
+def start_site(db: Database, folder: Path, code: str, name: str, where: Path | str,
+               training: bool = False) -> Site:
     """A new site on `db` (a file, or a database on the server: `where` is its URL) with its
     first administrator, logged in, and its public key file exported."""
     setup = AppContext(db, Actor("admin-" + code, "admin", "Admin " + code))
-    reference.init_site(setup, code, name)
+    reference.init_site(setup, code, name, training=training)
     admin = accounts.create_first_admin(setup, "admin-" + code, ADMIN_PASSWORD, "Admin " + code)
     ctx = setup.as_actor(admin.actor)
     keys_dir = folder / "keys"

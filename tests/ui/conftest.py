@@ -57,6 +57,30 @@ def window(make_window):
     return make_window()
 
 
+@pytest.fixture
+def training_ctx(template_db, tmp_path):
+    """A training database (posko-latihan.sqlite3, site 33) acting as an admin."""
+    import shutil
+
+    from posko_desktop.core.context import AppContext
+    from posko_desktop.core.db.session import open_database
+    from posko_desktop.core.services import reference, training
+    from tests.conftest import ADMIN
+
+    path = tmp_path / training.TRAINING_FILE_NAME
+    shutil.copy(template_db, path)
+    database = open_database(path)
+    context = AppContext(database, ADMIN)
+    reference.init_site(context, "33", "Posko Latihan", training=True)
+    yield context
+    database.dispose()
+
+
+@pytest.fixture
+def training_window(make_window, training_ctx):
+    return make_window(training_ctx)
+
+
 def wait_loaded(qtbot, window) -> None:
     """Until the log model has no refresh pending (the runner delivers on the GUI thread).
     Queued core events are delivered first, so a change just made is waited for too."""

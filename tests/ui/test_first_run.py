@@ -72,7 +72,8 @@ def test_cancelled_demo_data_leaves_the_database_as_it_was(ctx, qtbot, runner, d
     assert sql(db_path, "SELECT count(*) FROM incident") == [(0,)]
 
 
-def test_window_menu_opens_the_demo_dialog(window, qtbot):
+def test_window_menu_opens_the_demo_dialog(training_window, qtbot):
+    window = training_window
     window.demo_action.trigger()
     assert window.demo_dialog is not None and window.demo_dialog.isVisible()
     window.demo_dialog.reject()

@@ -320,6 +320,7 @@ class SitrepData:
     number: str | None = None  # None: a draft (not issued)
     corrects: str | None = None  # number of the report this one corrects
     audit_anchor: str | None = None  # printed in the footer when set (accounts/audit)
+    training: bool = False  # a training database: a LATIHAN band on every page (issue 19)
 
     @property
     def countdown(self) -> int:

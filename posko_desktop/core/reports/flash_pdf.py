@@ -92,6 +92,7 @@ class FlashData:
     generated_at: datetime | None = None
     corrects: str | None = None
     audit_anchor: str | None = None
+    training: bool = False  # a training database: a LATIHAN band on every page
 
 
 def render(data: FlashData, stream: IO[bytes], progress: Progress = NO_PROGRESS) -> int:

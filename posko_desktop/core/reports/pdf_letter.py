@@ -44,6 +44,7 @@ from posko_desktop.core.progress import Progress
 from posko_desktop.core.reports.data import Identity, Letterhead, Sifat, Signer
 from posko_desktop.core.reports.fonts import SANS, SERIF
 from posko_desktop.core.reports.pdf_common import (
+    ALERT,
     GRID,
     INK,
     PAGE_SIZES,
@@ -53,7 +54,7 @@ from posko_desktop.core.reports.pdf_common import (
     when,
 )
 from posko_desktop.core.resources import resource_path
-from posko_desktop.core.textrules import format_date_long, format_int
+from posko_desktop.core.textrules import format_date_long, format_int, training_marking
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class LetterData(Protocol):
     corrects: str | None
     generated_at: datetime | None
     audit_anchor: str | None
+    training: bool  # a training database: a LATIHAN band on every page (issue 19)
 
 
 # --- late text and page marks -----------------------------------------------------------
@@ -128,6 +130,7 @@ class Footer:
     anchor: str
     running: str  # running header on pages after the first
     watermark: str  # drafts: a faint diagonal word on every page ("" when issued)
+    training: str = ""  # a training database: a band across the top of every page
 
 
 def canvas_class(footer: Footer, sink: list[int], late: _Late,
@@ -183,6 +186,13 @@ def canvas_class(footer: Footer, sink: list[int], late: _Late,
                 self.rotate(45)
                 self.drawCentredString(0, -40, footer.watermark)
                 self.restoreState()
+            if footer.training:
+                self.setFillColor(ALERT)
+                self.rect(0, height - 7 * mm, width, 7 * mm, stroke=0, fill=1)
+                self.setFillColor(colors.white)
+                self.setFont(f"{SANS}-Bold", 10)
+                self.drawCentredString(width / 2, height - 4.8 * mm, footer.training)
+                self.setFillColor(INK)
             if page > 1:
                 self.setFont(f"{SANS}-Italic", 7)
                 self.drawRightString(right, height - 10 * mm, footer.running)
@@ -276,7 +286,8 @@ class LetterRenderer:
         left = (_("No. {number}").format(number=d.number) if d.number
                 else _("DRAFT – not issued"))
         return Footer(left, _("Page {page} of {total}"), generated, anchor, self.title_text(),
-                      "" if d.number else _("DRAFT"))
+                      "" if d.number else _("DRAFT"),
+                      training_marking() if d.training else "")
 
     # -- kop
     def letterhead(self) -> list[Flowable]:

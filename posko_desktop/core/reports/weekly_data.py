@@ -123,3 +123,4 @@ class WeeklyData:
     number: str | None = None
     corrects: str | None = None
     audit_anchor: str | None = None
+    training: bool = False  # a training database: a LATIHAN band on every page

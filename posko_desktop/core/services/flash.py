@@ -86,6 +86,7 @@ def gather(ctx: AppContext, options: FlashOptions, texts: SitrepTexts | None = N
     letterhead, signer, identity, tembusan = report_archive.letter_parts(
         conf, texts.sifat, texts.subject)
     return FlashData(
+        training=bool(conf[settings.SITE_TRAINING.key]),
         options=replace(options, incident=detail.number), incident_id=str(detail.id),
         number=None, incident_number=detail.number, title=detail.title,
         occurred_at=detail.occurred_at, reported_at=detail.reported_at,

@@ -12,6 +12,7 @@ from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models import Agency, Category, LocalSite, Regency
 from posko_desktop.core.domain import PROVINCE_CODE, RegencyKind, ValidationError, check_text
 from posko_desktop.core.i18n import N_, current_language
+from posko_desktop.core.services import training as training_mode
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,9 @@ def normalize_site_code(text: str) -> str:
     return normal
 
 
-def init_site(ctx: AppContext, code: str, name: str) -> SiteInfo:
-    """Make this installation the province (`33`) or a regency office (`33.xx`)."""
+def init_site(ctx: AppContext, code: str, name: str, *, training: bool = False) -> SiteInfo:
+    """Make this installation the province (`33`) or a regency office (`33.xx`); a new
+    site with `training` is a training database (services/training.py), for good."""
     code = normalize_site_code(code)
     name = check_text(name.strip(), "site_name")
     if not name:
@@ -155,7 +157,9 @@ def init_site(ctx: AppContext, code: str, name: str) -> SiteInfo:
                     N_("This database already belongs to site {existing}; it cannot become {code}"),
                     field="site", existing=existing.code, code=code,
                 )
+            training_mode.check_mark(s, training)
             existing.name = name
         else:
             s.add(LocalSite(id=1, code=code, name=name, created_at=ctx.now(), last_stamp=""))
+            training_mode.write_mark(s, ctx, training)
     return SiteInfo(code, name)

@@ -72,6 +72,9 @@ def set(ctx: AppContext, key: str, value: Any, *,  # called as settings_service.
     var = settings.lookup(key)
     if key not in PERSONAL_KEYS:
         require(ctx.actor, Permission.SETTINGS_MANAGE)
+    if key in settings.FIXED_AT_CREATION:
+        raise ValidationError(N_("Setting {key} is fixed when the database is created"),
+                              field=key, key=key)
     now = ctx.now()
     with ctx.db.write() as s:
         if expected_version is not None:

@@ -168,6 +168,7 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         conf, texts.sifat, texts.subject)
     data = SitrepData(
         options=options, period=period, previous_period=previous, cutoff_hour=cutoff,
+        training=bool(conf[settings.SITE_TRAINING.key]),
         scope_name=(scope[0].full_name if scope_code else "Provinsi Jawa Tengah"),
         is_province=scope_code is None,
         letterhead=letterhead, signer=signer, identity=identity, tembusan=tembusan,

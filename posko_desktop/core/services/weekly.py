@@ -151,6 +151,7 @@ def gather(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = 
         activities=activities_of(ctx, start, end, scope_code),
         takedowns=takedowns_of(ctx, start, end, scope_code),
         milestones=cal.milestones(options.sunday, OUTLOOK_DAYS), texts=texts,
+        training=bool(conf[settings.SITE_TRAINING.key]),
     )
 
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Category, Incident, Regency
 from posko_desktop.core.domain import PoskoError, RegencyKind
@@ -35,7 +36,7 @@ from posko_desktop.core.spreadsheets.values import (
     source_label,
     status_label,
 )
-from posko_desktop.core.textrules import neutralise_cell
+from posko_desktop.core.textrules import neutralise_cell, training_marking
 from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
@@ -111,13 +112,15 @@ def export_log(ctx: AppContext, flt: IncidentFilter, out: str | Path, fmt: str,
     if kind is ExportFormat.XLSX and total > XLSX_MAX_ROWS:
         raise ExportError(N_("{count} incidents do not fit in one Excel sheet ({limit} rows); "
                              "export to CSV or narrow the filter"), count=total, limit=XLSX_MAX_ROWS)
+    with ctx.db.read() as s:
+        marking = training_marking() if settings.get(s, settings.SITE_TRAINING) else ""
     rows = _rows(ctx, flt)
 
     def write(tmp: Path) -> int:
         if kind is ExportFormat.XLSX:
-            count = _write_xlsx(tmp, rows, total, progress)
+            count = _write_xlsx(tmp, rows, total, progress, marking)
         else:
-            count = _write_csv(tmp, rows, total, progress, csv_delimiter)
+            count = _write_csv(tmp, rows, total, progress, csv_delimiter, marking)
         progress.check()
         return count
 
@@ -170,13 +173,20 @@ def _wib(value: datetime | None) -> datetime | None:
     return to_wib(value).replace(tzinfo=None) if value is not None else None
 
 
-def _write_xlsx(path: Path, rows: Iterator[list[Any]], total: int, progress: Progress) -> int:
+def _write_xlsx(path: Path, rows: Iterator[list[Any]], total: int, progress: Progress,
+                marking: str) -> int:
+    """`marking`: a training database's LATIHAN line, above the header and in the sheet name."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Incident log"))
+    title = _("Incident log")
+    ws = wb.create_sheet("LATIHAN {title}".format(title=title)[:31] if marking else title)
     for i, (_msgid, width) in enumerate(_EXPORT_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = "A3" if marking else "A2"
     bold = Font(bold=True)
+    if marking:  # the reader finds the header below title rows (reader.HEADER_SEARCH_ROWS)
+        cell = WriteOnlyCell(ws, value=marking)
+        cell.font = Font(bold=True, color="A01010")
+        ws.append([cell])
     header = []
     for text in export_headers():
         cell = WriteOnlyCell(ws, value=text)
@@ -223,11 +233,13 @@ def _append_rows(ws: Any, rows: Iterator[list[Any]], total: int, progress: Progr
 
 
 def _write_csv(path: Path, rows: Iterator[list[Any]], total: int, progress: Progress,
-               delimiter: str) -> int:
+               delimiter: str, marking: str) -> int:
     count = 0
     # UTF-8 with BOM so that Excel recognises the encoding.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter)
+        if marking:  # padded to the header's width: the reader guesses the separator from it
+            writer.writerow([marking] + [""] * (len(export_headers()) - 1))
         writer.writerow(export_headers())
         for row in rows:
             writer.writerow([_csv_cell(i, v) for i, v in enumerate(row)])

@@ -22,6 +22,7 @@ from posko_desktop.core.services import accounts, reference, site_key
 from posko_desktop.core.services.accounts import UserInfo
 from posko_desktop.ui.accounts.dialogs import error_label, password_edit, show_message
 from posko_desktop.ui.dialogs.first_run import default_site_name
+from posko_desktop.ui.training_mode import creates_training
 from posko_desktop.ui.widgets.pickers import ValueCombo, regency_label
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,11 @@ class SetupWizard(QWizard):
         self.setMinimumWidth(600)
         self.site_page = SitePage(ctx, self)
         self.admin_page = AdminPage(self)
+        # a new training file (File → Mode latihan) becomes a training database; demo data
+        # is offered only there (ui/training_mode.py)
+        self.training = creates_training(ctx.db.file)
+        self.admin_page.demo.setVisible(self.training)
+        self.admin_page.demo.setChecked(self.training)
         self.addPage(self.site_page)
         self.addPage(self.admin_page)
         self.retranslate_ui()
@@ -169,12 +175,13 @@ class SetupWizard(QWizard):
 
     @property
     def wants_demo(self) -> bool:
-        return self.admin_page.demo.isChecked()
+        return self.training and self.admin_page.demo.isChecked()
 
     def accept(self) -> None:
         page = self.admin_page
         try:
-            reference.init_site(self.ctx, self.site_page.site_code(), self.site_page.name.text())
+            reference.init_site(self.ctx, self.site_page.site_code(), self.site_page.name.text(),
+                                training=self.training)
             self.admin = accounts.create_first_admin(
                 self.ctx, page.username.text(), page.password.text(), page.display_name.text())
         except PoskoError as err:

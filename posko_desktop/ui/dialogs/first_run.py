@@ -20,6 +20,7 @@ from posko_desktop.core.domain import PROVINCE_CODE, PoskoError
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.reference import SiteInfo
+from posko_desktop.ui.training_mode import creates_training
 from posko_desktop.ui.widgets.pickers import ValueCombo, regency_label
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ class FirstRunDialog(QDialog):
         self.name.textEdited.connect(lambda _t: setattr(self, "_name_touched", True))
         self.site_combo.currentIndexChanged.connect(self._suggest_name)
         self.demo = QCheckBox(self)
-        self.demo.setChecked(True)
+        self.training = creates_training(ctx.db.file)  # as the set-up wizard
+        self.demo.setVisible(self.training)
+        self.demo.setChecked(self.training)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b2182b;")
         self.error.setWordWrap(True)
@@ -95,12 +98,13 @@ class FirstRunDialog(QDialog):
 
     @property
     def wants_demo(self) -> bool:
-        return self.demo.isChecked()
+        return self.training and self.demo.isChecked()
 
     def accept(self) -> None:
         values = self.site_combo.values()
         try:
-            self.site = reference.init_site(self.ctx, values[0] if values else "", self.name.text())
+            self.site = reference.init_site(self.ctx, values[0] if values else "",
+                                            self.name.text(), training=self.training)
         except PoskoError as err:
             logger.info("First run refused: %s", err.text_in("en"))
             self.error.setText(err.text())

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Cancelled
+from posko_desktop.core.services import training
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.spreadsheet_import import check_spreadsheet, import_spreadsheet
 from posko_desktop.core.spreadsheets import ExportResult, ImportReport, RowProblem, write_template
@@ -260,7 +261,8 @@ def export_log(host: SpreadsheetHost, flt: IncidentFilter, path: str | Path | No
     parent = host.window()
     if path is None:
         path, chosen = QFileDialog.getSaveFileName(
-            parent, _("Export the incident log"), "log-insiden.xlsx",
+            parent, _("Export the incident log"),
+            "LATIHAN-log-insiden.xlsx" if training.is_training(host.ctx) else "log-insiden.xlsx",
             _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if not path:
             return None

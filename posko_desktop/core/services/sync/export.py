@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
+from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import Attachment, Blob, FollowUp, Incident, Regency
 from posko_desktop.core.db.models_sync import SyncKey, SyncLog, SyncPackage, SyncWatermark
@@ -146,6 +147,7 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                              "regencies": []},
                 "counts": counts, "relayed": relayed, "acks": _acks(s),
                 **format_fields,
+                **({"training": True} if settings.get(s, settings.SITE_TRAINING) else {}),
             }
             manifest_bytes = writer.finish(manifest, private)
         mode = "incremental" if since else "full"

@@ -34,7 +34,7 @@ from posko_desktop.core.evidence import sniff_mime
 from posko_desktop.core.hlc import latest_text
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import NO_PROGRESS, Progress
-from posko_desktop.core.services import audit, audit_anchors
+from posko_desktop.core.services import audit, audit_anchors, training
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import next_referral_due
 from posko_desktop.core.services.sync import apply, checks, records
@@ -109,6 +109,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
         with _transaction(ctx, reader, exclusive) as s:
             site = local_site(s)
             _check_signature(s, reader, site.code)
+            training.check_package_mode(s, bool(m.get("training")), name)
             if not m["broadcast"] and site.code not in m["recipients"]:
                 raise PackageError(N_("{file} is addressed to {recipients}, not to this site "
                                       "({code})"), file=name, recipients=", ".join(m["recipients"]),

@@ -36,7 +36,7 @@ def dump(db: Path) -> list[str]:
 def demo_db(db_path, capsys) -> Path:
     assert run(capsys, "--db", str(db_path), "init", "--site", "33",
                "--site-name", "Posko Provinsi")[0] == 0
-    code, _out, err = run(capsys, "--db", str(db_path), "demo-data", "--incidents", "1500",
+    code, _out, err = run(capsys, "--db", str(db_path), "demo-data", "--allow-live-database", "--incidents", "1500",
                           "--days", "30", "--end-date", "2024-11-28", "--seed", "11")
     assert code == 0, err
     return db_path

@@ -75,6 +75,34 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
+from posko_desktop.core.services.demo_words import (
+    ACCOUNTS,
+    AGENCIES_BY_GROUP,
+    ANSWER_TEXT,
+    CANDIDATES,
+    CATEGORY_WEIGHTS,
+    CONDITIONS,
+    CONTACTS,
+    DESCRIPTIONS,
+    DONE_TEXT,
+    HOUR_WEIGHTS,
+    LOSSES,
+    MEDIA,
+    NOTES,
+    OPERATORS,
+    PLACES,
+    PLATFORM_URL,
+    PLATFORMS,
+    REFERRAL_TEXT,
+    REGENCY_WEIGHTS,
+    REJECT_REASONS,
+    RESOLVE_TEXT,
+    SEVERITY_WEIGHTS,
+    SOURCE_WEIGHTS,
+    SUPERVISORS,
+    TITLES,
+    UNVERIFIABLE_REASONS,
+)
 from posko_desktop.core.services.incidents import EDITABLE_FIELDS
 from posko_desktop.core.timeutil import WIB
 
@@ -92,167 +120,6 @@ PROCESS_THRESHOLD = 100_000
 _EPOCH = datetime(1970, 1, 1)
 _MS_HOUR = 3_600_000
 _MS_DAY = 86_400_000
-
-# --- weights ---------------------------------------------------------------------------
-
-# Roughly population (×100k) with extra weight for the busy cities.
-REGENCY_WEIGHTS: dict[str, float] = {
-    "33.01": 20, "33.02": 18, "33.03": 10, "33.04": 10, "33.05": 14, "33.06": 8,
-    "33.07": 9, "33.08": 13, "33.09": 11, "33.10": 13, "33.11": 9, "33.12": 10,
-    "33.13": 9, "33.14": 10, "33.15": 15, "33.16": 9, "33.17": 6, "33.18": 13,
-    "33.19": 9, "33.20": 12, "33.21": 12, "33.22": 11, "33.23": 8, "33.24": 10,
-    "33.25": 8, "33.26": 10, "33.27": 13, "33.28": 15, "33.29": 20,
-    "33.71": 2, "33.72": 9, "33.73": 2, "33.74": 26, "33.75": 3, "33.76": 3,
-}
-
-CATEGORY_WEIGHTS: dict[str, float] = {
-    "A1": 18, "A2": 8, "A3": 4, "A4": 6, "A5": 7, "A6": 3,
-    "B1": 7, "B2": 3, "B3": 1,
-    "C1": 5, "C2": 0.5, "C3": 0.7, "C4": 3, "C5": 1.5, "C6": 1.5,
-    "D1": 3, "D2": 1.5, "D3": 1, "D4": 2, "D5": 0.5, "D6": 0.2,
-    "E1": 7, "E2": 5, "E3": 2, "E4": 2, "E5": 1,
-    "F1": 3, "F2": 2.5, "F3": 1.5, "F4": 1, "F5": 0.3, "F6": 1,
-    "G1": 2, "G2": 1, "G9": 2,
-}
-
-# Severity weights (rendah, sedang, tinggi, kritis) per category group.
-SEVERITY_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
-    "A": (40, 35, 20, 5), "B": (25, 40, 28, 7), "C": (35, 40, 20, 5),
-    "D": (15, 30, 35, 20), "E": (55, 32, 11, 2), "F": (30, 38, 24, 8), "G": (35, 35, 22, 8),
-}
-
-SOURCE_WEIGHTS: dict[str, tuple[tuple[SourceType, float], ...]] = {
-    "A": ((SourceType.MEDIA_SOSIAL, 80), (SourceType.MEDIA_MASSA, 8), (SourceType.MASYARAKAT, 8),
-          (SourceType.OPD, 4)),
-    "B": ((SourceType.MASYARAKAT, 40), (SourceType.BAWASLU, 35), (SourceType.LAPANGAN, 15),
-          (SourceType.MEDIA_SOSIAL, 10)),
-    "C": ((SourceType.BAWASLU, 40), (SourceType.MASYARAKAT, 25), (SourceType.MEDIA_MASSA, 20),
-          (SourceType.MEDIA_SOSIAL, 15)),
-    "D": ((SourceType.POLRI_TNI, 45), (SourceType.LAPANGAN, 35), (SourceType.MEDIA_MASSA, 20)),
-    "E": ((SourceType.LAPANGAN, 50), (SourceType.OPD, 25), (SourceType.BAWASLU, 25)),
-    "F": ((SourceType.LAPANGAN, 45), (SourceType.BAWASLU, 35), (SourceType.MEDIA_MASSA, 20)),
-    "G": ((SourceType.OPD, 45), (SourceType.LAPANGAN, 45), (SourceType.MEDIA_MASSA, 10)),
-}
-
-AGENCIES_BY_GROUP: dict[str, tuple[str, ...]] = {
-    "A": ("KOMDIGI", "POLRI", "BAWASLU"), "B": ("BAWASLU", "GAKKUMDU"),
-    "C": ("BAWASLU", "BKN", "KODIM", "POLRI"), "D": ("POLRI", "KODIM", "SATPOLPP"),
-    "E": ("SATPOLPP", "BAWASLU"), "F": ("KPU", "BAWASLU"), "G": ("BPBD", "OPD"),
-}
-
-# Activity over the day (WIB hour 0..23).
-HOUR_WEIGHTS = (1, 0.6, 0.4, 0.4, 0.8, 1.5, 2.5, 4, 5.5, 6.5, 7, 7, 6.5, 6.5, 6.5, 6, 6, 6,
-                6.5, 7, 6.5, 5, 3.5, 2)
-
-# --- words -----------------------------------------------------------------------------
-
-_PLACES = ("Balai Desa {desa}", "TPS {tps:02d} Desa {desa}", "Pasar {desa}",
-           "Kantor Kecamatan {kec}", "Jalan Raya {kec}", "Alun-alun {kec}",
-           "Simpang tiga {desa}", "Lapangan {desa}", "SD Negeri {tps} {desa}",
-           "Pos kamling RT {tps:02d} {desa}", "Gudang logistik PPK {kec}",
-           "Kantor PPS {desa}", "Masjid Jami {desa}", "Terminal {kec}")
-_PLATFORMS = ("Facebook", "TikTok", "Instagram", "X", "WhatsApp", "YouTube")
-_PLATFORM_URL = {"Facebook": "https://facebook.com/{acct}/posts/{n}",
-                 "TikTok": "https://tiktok.com/@{acct}/video/{n}",
-                 "Instagram": "https://instagram.com/p/{n}",
-                 "X": "https://x.com/{acct}/status/{n}",
-                 "WhatsApp": "Grup WhatsApp warga {desa}",
-                 "YouTube": "https://youtube.com/watch?v={n}"}
-_ACCOUNTS = ("infowarga", "suarajateng", "kabarterkini", "rakyatbicara", "beritadesa",
-             "jatengviral", "wargapeduli", "netizen_kritis", "fakta_lokal", "kabar_tps")
-_MEDIA = ("Suara Merdeka", "Tribun Jateng", "Radar Semarang", "Kompas.com", "detikJateng",
-          "Solopos", "Radar Banyumas", "Jateng Pos")
-_CANDIDATES = ("paslon 01", "paslon 02", "paslon 03", "salah satu paslon", "tim pemenangan")
-_OPERATORS = ("rina", "budi", "sari", "agus", "dewi", "yusuf", "wulan", "hendra")
-# the flash report's fields, for security incidents (D) and damage (D5, E1)
-_CONTACTS = ("Bripka Sugeng (Polsek)", "Serka Wahyudi (Koramil)", "Pak Slamet, Kades",
-             "Ibu Endang, Panwascam", "Mas Joko, PPK", "Pak Darmaji, Linmas")
-_LOSSES = ("Kaca jendela pecah", "1 sepeda motor rusak", "Spanduk dan baliho rusak",
-           "Pintu kantor rusak", "2 unit APK roboh", "Tenda dan kursi rusak")
-_CONDITIONS = ("Situasi kondusif, aparat berjaga di lokasi.",
-               "Massa sudah membubarkan diri; patroli dilanjutkan.",
-               "Korban dirawat di puskesmas; pelaku dalam pencarian.",
-               "Kedua pihak sudah dimediasi di kantor kecamatan.")
-_SUPERVISORS = ("kabid.kesbang", "supervisor.anik", "supervisor.bambang")
-
-_TITLES: dict[str, tuple[str, ...]] = {
-    "A1": ("Hoaks surat suara sudah dicoblos beredar di {platform}",
-           "Disinformasi jadwal pemungutan suara diundur di {platform}",
-           "Video lama kericuhan disebar ulang sebagai kejadian di {kec}",
-           "Hoaks {cand} mundur dari pencalonan beredar di {platform}"),
-    "A2": ("Ujaran kebencian terhadap {cand} di {platform}",
-           "Komentar bernada kebencian di grup warga {desa}"),
-    "A3": ("Konten bernuansa SARA menyudutkan {cand}", "Unggahan politisasi agama di {platform}"),
-    "A4": ("Ajakan menolak hasil pemilihan di {platform}",
-           "Provokasi mengerahkan massa ke kantor PPK {kec}"),
-    "A5": ("Kampanye hitam terhadap {cand} di {platform}", "Selebaran fitnah di {desa}"),
-    "A6": ("Konten kampanye {cand} diunggah pada masa tenang",
-           "Iklan berbayar {cand} tayang saat masa tenang"),
-    "B1": ("Dugaan pembagian sembako oleh tim {cand} di {desa}",
-           "Dugaan bagi-bagi uang di {desa}"),
-    "B2": ("Dugaan serangan fajar di {desa}", "Amplop berisi uang ditemukan warga {desa}"),
-    "B3": ("Dugaan mahar politik dalam pencalonan di {kec}",),
-    "C1": ("ASN ikut kampanye {cand} di {kec}", "Kepala sekolah unggah dukungan kepada {cand}"),
-    "C2": ("Dugaan keterlibatan oknum TNI dalam kegiatan kampanye di {kec}",),
-    "C3": ("Dugaan oknum Polri tidak netral di {kec}",),
-    "C4": ("Kepala Desa {desa} diduga mengarahkan warga memilih {cand}",
-           "Perangkat desa {desa} hadir di kampanye {cand}"),
-    "C5": ("Anggota KPPS {desa} diduga berpihak", "PPS {desa} diduga membantu tim {cand}"),
-    "C6": ("Mobil dinas dipakai untuk kampanye di {kec}",
-           "Gedung pemerintah dipakai rapat tim {cand}"),
-    "D1": ("Intimidasi terhadap saksi di {desa}", "Ancaman kepada penyelenggara di {kec}"),
-    "D2": ("Penganiayaan relawan {cand} di {desa}",),
-    "D3": ("Bentrok pendukung di {kec}", "Gesekan massa pendukung di jalan raya {kec}"),
-    "D4": ("Unjuk rasa di kantor KPU", "Aksi massa di kantor Panwaslu {kec}"),
-    "D5": ("Perusakan kantor PPS {desa}", "Pelemparan batu ke kantor PPK {kec}"),
-    "D6": ("Teror di rumah penyelenggara di {desa}",),
-    "E1": ("Perusakan APK {cand} di {desa}", "Baliho {cand} dicopot orang tak dikenal di {kec}"),
-    "E2": ("APK dipasang di pohon dan tiang listrik di {kec}",
-           "Baliho di zona terlarang jalan protokol {kec}"),
-    "E3": ("Kampanye di tempat ibadah di {desa}", "Kampanye di sekolah di {kec}"),
-    "E4": ("Kampanye di luar jadwal di {desa}", "Pawai kendaraan di luar jadwal di {kec}"),
-    "E5": ("Pelibatan anak dalam kampanye {cand} di {desa}",),
-    "F1": ("Warga tidak terdaftar di DPT di {desa}", "Nama ganda di DPT {desa}"),
-    "F2": ("Distribusi logistik terlambat ke {kec}", "Surat suara rusak di gudang PPK {kec}",
-           "Kekurangan surat suara di TPS {desa}"),
-    "F3": ("Antrean panjang di TPS {desa}", "Pemilih tanpa C6 ditolak di TPS {desa}",
-           "Keberatan saksi saat penghitungan di TPS {desa}"),
-    "F4": ("Keberatan saksi saat rekapitulasi di PPK {kec}",
-           "Rekapitulasi di PPK {kec} tertunda"),
-    "F5": ("Rekomendasi PSU di TPS {desa}",),
-    "F6": ("Gangguan aplikasi Sirekap di {kec}", "Listrik padam saat penghitungan di {desa}"),
-    "G1": ("Banjir mengganggu TPS di {desa}", "Tanah longsor menutup akses ke {desa}",
-           "Angin kencang merobohkan tenda TPS di {desa}"),
-    "G2": ("Petugas KPPS {desa} kelelahan dan dirawat", "Petugas pengamanan TPS {desa} sakit"),
-    "G9": ("Laporan warga tentang situasi di {kec}", "Informasi lain terkait Pilkada di {kec}"),
-}
-_DESCRIPTIONS = (
-    "Laporan diterima posko dan sedang dicek kebenarannya.",
-    "Informasi awal dari {source}; perlu konfirmasi ke Panwascam {kec}.",
-    "Kejadian diketahui warga sekitar {loc}.",
-    "Sudah dikoordinasikan dengan Forkopimcam {kec}.",
-    "Beberapa warga menyampaikan keresahan terkait kejadian ini.",
-    "Bukti berupa foto dan tangkapan layar disimpan pelapor.",
-    "Situasi di lokasi kondusif, dipantau aparat setempat.",
-    "Pelapor meminta identitasnya dirahasiakan.",
-)
-_NOTES = (
-    "Sudah dikonfirmasi ke camat {kec}.", "Menunggu laporan dari Panwascam.",
-    "Tim turun ke lokasi.", "Situasi kondusif.", "Koordinasi dengan Babinsa dan Bhabinkamtibmas.",
-    "Pelapor dihubungi kembali, informasi tambahan diterima.",
-    "Dipantau terus perkembangannya.", "Bukti tambahan diterima dari pelapor.",
-)
-_REJECT_REASONS = ("Bukan kejadian terkait Pilkada.", "Laporan ganda.",
-                   "Informasi terbukti tidak benar.", "Di luar wilayah Jawa Tengah.")
-_UNVERIFIABLE_REASONS = ("Pelapor tidak dapat dihubungi.", "Tidak ada bukti pendukung.",
-                         "Lokasi tidak dapat dipastikan.")
-_RESOLVE_TEXT = ("Sudah ditangani, situasi kondusif.", "Ditindaklanjuti oleh instansi terkait.",
-                 "APK sudah ditertibkan.", "Konten sudah diturunkan platform.",
-                 "Selesai dengan mediasi di tingkat desa.", "")
-_REFERRAL_TEXT = "Diteruskan ke {agency} untuk ditindaklanjuti."
-_ANSWER_TEXT = ("Sudah diterima dan sedang ditangani.", "Tim sudah diterjunkan.",
-                "Dalam proses klarifikasi.")
-_DONE_TEXT = ("Selesai ditangani.", "Sudah ditindak sesuai ketentuan.", "Kasus ditutup.")
 
 # Column order of the generated tuples (a test checks they cover the tables).
 INCIDENT_COLUMNS = (
@@ -339,11 +206,11 @@ def _report_fields(category: str, rank: int, bits: int) -> tuple[Any, ...]:
     violent = category in ("D2", "D3", "D6")
     dead = 1 if violent and rank == 3 and pick[0] < 20 else (0 if violent else None)
     injured = pick[1] % (3 + 4 * rank) if violent else None
-    loss = _LOSSES[pick[2] % len(_LOSSES)] if category in ("D3", "D5", "E1") else ""
+    loss = LOSSES[pick[2] % len(LOSSES)] if category in ("D3", "D5", "E1") else ""
     phone = "+62 81{a}-{b:04d}-{c:04d}".format(a=pick[3] % 10, b=pick[4] * 37 % 10_000,
                                                c=pick[5] * 91 % 10_000)
-    return (dead, injured, loss, _CONDITIONS[pick[3] % len(_CONDITIONS)],
-            _CONTACTS[pick[4] % len(_CONTACTS)], phone)
+    return (dead, injured, loss, CONDITIONS[pick[3] % len(CONDITIONS)],
+            CONTACTS[pick[4] % len(CONTACTS)], phone)
 
 
 class _Writer:
@@ -763,14 +630,14 @@ class _Generator:
         desa_place = desas[int(rnd() * len(desas))]
         kec, desa = kec_place.name, desa_place.name
         tps = 1 + int(rnd() * 25)
-        loc = _PLACES[int(rnd() * len(_PLACES))].format(desa=desa, kec=kec, tps=tps)
-        platform = _PLATFORMS[int(rnd() * len(_PLATFORMS))]
-        cand = _CANDIDATES[int(rnd() * len(_CANDIDATES))]
-        titles = _TITLES.get(category, _TITLES["G9"])
+        loc = PLACES[int(rnd() * len(PLACES))].format(desa=desa, kec=kec, tps=tps)
+        platform = PLATFORMS[int(rnd() * len(PLATFORMS))]
+        cand = CANDIDATES[int(rnd() * len(CANDIDATES))]
+        titles = TITLES.get(category, TITLES["G9"])
         title = titles[int(rnd() * len(titles))].format(platform=platform, kec=kec, desa=desa,
                                                        cand=cand)
         detail = self._source_detail(source, platform, desa, kec)
-        desc = _DESCRIPTIONS[int(rnd() * len(_DESCRIPTIONS))].format(
+        desc = DESCRIPTIONS[int(rnd() * len(DESCRIPTIONS))].format(
             source=_SOURCE_TEXT[source], kec=kec, loc=loc)
         # occurred before it was reported (minutes to a day), on whole minutes
         lag = int(rng.expovariate(1 / (90 * 60_000)))
@@ -780,7 +647,7 @@ class _Generator:
         people = None
         if group in "BCDEF" and rnd() < 0.6:
             people = 1 + int(rng.expovariate(1 / (40 if category == "D3" else 4)))
-        recorder = _OPERATORS[int(rnd() * len(_OPERATORS))]
+        recorder = OPERATORS[int(rnd() * len(OPERATORS))]
         respond_by = reported + self.response_ms[severity]
 
         inc_int = _uuid7_int(reported, rng.getrandbits(74))
@@ -797,7 +664,7 @@ class _Generator:
             t = min(now - 1, last_change + 10 * 60_000)
             deleted_stamp = mod_stamp = self._stamp(t)
             updated_at = t
-            updated_by = _SUPERVISORS[0]
+            updated_by = SUPERVISORS[0]
             followups += self._followups(inc_int, [(t, _NOTE, updated_by,
                                                     "[dihapus] Laporan ganda", None, None, None,
                                                     None, None, None, None)])
@@ -817,11 +684,11 @@ class _Generator:
     def _source_detail(self, source: str, platform: str, desa: str, kec: str) -> str:
         rng = self.rng
         if source == SourceType.MEDIA_SOSIAL:
-            acct = _ACCOUNTS[int(rng.random() * len(_ACCOUNTS))]
-            return _PLATFORM_URL[platform].format(acct=acct, n=rng.randrange(10**9, 10**10),
+            acct = ACCOUNTS[int(rng.random() * len(ACCOUNTS))]
+            return PLATFORM_URL[platform].format(acct=acct, n=rng.randrange(10**9, 10**10),
                                                   desa=desa)
         if source == SourceType.MEDIA_MASSA:
-            return _MEDIA[int(rng.random() * len(_MEDIA))]
+            return MEDIA[int(rng.random() * len(MEDIA))]
         if source == SourceType.BAWASLU:
             return "Panwascam " + kec
         if source == SourceType.POLRI_TNI:
@@ -871,15 +738,15 @@ class _Generator:
         t_decide = t + int(expo(1 / (fast * _MS_HOUR))) + 5 * 60_000
         outcome = rnd()
         if t_decide < now:
-            sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
+            sup = SUPERVISORS[int(rnd() * len(SUPERVISORS))]
             if outcome < 0.06:
                 events.append((t_decide, _STATUS, sup,
-                               _REJECT_REASONS[int(rnd() * len(_REJECT_REASONS))], status,
+                               REJECT_REASONS[int(rnd() * len(REJECT_REASONS))], status,
                                _DITOLAK, None, None, None, None, None))
                 status, last_change, last_by = _DITOLAK, t_decide, sup
             elif outcome < 0.10:
                 events.append((t_decide, _STATUS, sup,
-                               _UNVERIFIABLE_REASONS[int(rnd() * len(_UNVERIFIABLE_REASONS))],
+                               UNVERIFIABLE_REASONS[int(rnd() * len(UNVERIFIABLE_REASONS))],
                                status, _UNVERIFIABLE, None, None, None, None, None))
                 status, last_change, last_by = _UNVERIFIABLE, t_decide, sup
             else:
@@ -892,7 +759,7 @@ class _Generator:
             if rnd() < 0.3:  # follow-up with a referral to an agency
                 t_follow = last_change + int(expo(1 / (fast * 2 * _MS_HOUR))) + 60_000
                 if t_follow < now:
-                    op = _OPERATORS[int(rnd() * len(_OPERATORS))]
+                    op = OPERATORS[int(rnd() * len(OPERATORS))]
                     events.append((t_follow, _STATUS, op, "", status, _DITINDAKLANJUTI, None,
                                    None, None, None, None))
                     status, last_change, last_by = _DITINDAKLANJUTI, t_follow, op
@@ -902,33 +769,33 @@ class _Generator:
                     due = t_ref + (12 if rank >= 2 else 48) * _MS_HOUR
                     ref_id = _uuid7_int(t_ref, rng.getrandbits(74))
                     referral = (ref_id, due, agency)
-                    events.append((t_ref, _REFERRAL, op, _REFERRAL_TEXT.format(agency=agency),
+                    events.append((t_ref, _REFERRAL, op, REFERRAL_TEXT.format(agency=agency),
                                    None, None, agency, due, None, _TERKIRIM, ref_id))
                     t_answer = t_ref + int(expo(1 / (fast * 6 * _MS_HOUR)))
                     if t_answer < now and rnd() < 0.7:
                         events.append((t_answer, _REFERRAL_UPDATE, op,
-                                       _ANSWER_TEXT[int(rnd() * len(_ANSWER_TEXT))], None, None,
+                                       ANSWER_TEXT[int(rnd() * len(ANSWER_TEXT))], None, None,
                                        agency, None, ref_id, _DIJAWAB, None))
                         referral_state = _DIJAWAB
                     t_done = t_ref + int(expo(1 / (fast * 16 * _MS_HOUR))) + _MS_HOUR
                     if referral_state == _DIJAWAB and t_done > t_answer and t_done < now:
                         events.append((t_done, _REFERRAL_UPDATE, op,
-                                       _DONE_TEXT[int(rnd() * len(_DONE_TEXT))], None, None,
+                                       DONE_TEXT[int(rnd() * len(DONE_TEXT))], None, None,
                                        agency, None, ref_id, _SELESAI_REF, None))
                         referral_state = _SELESAI_REF
                         t_res = t_done + int(expo(1 / (2 * _MS_HOUR))) + 60_000
                         if t_res < now:
-                            sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
+                            sup = SUPERVISORS[int(rnd() * len(SUPERVISORS))]
                             events.append((t_res, _STATUS, sup,
-                                           _RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))],
+                                           RESOLVE_TEXT[int(rnd() * len(RESOLVE_TEXT))],
                                            status, _SELESAI, None, None, None, None, None))
                             status, last_change, last_by = _SELESAI, t_res, sup
             else:  # resolved directly after verification
                 t_res = last_change + int(expo(1 / (fast * 8 * _MS_HOUR))) + 60_000
                 if t_res < now and rnd() < 0.9:
-                    sup = _SUPERVISORS[int(rnd() * len(_SUPERVISORS))]
+                    sup = SUPERVISORS[int(rnd() * len(SUPERVISORS))]
                     events.append((t_res, _STATUS, sup,
-                                   _RESOLVE_TEXT[int(rnd() * len(_RESOLVE_TEXT))], status,
+                                   RESOLVE_TEXT[int(rnd() * len(RESOLVE_TEXT))], status,
                                    _SELESAI, None, None, None, None, None))
                     status, last_change, last_by = _SELESAI, t_res, sup
         # notes between the report and the last change (or now, while open)
@@ -944,8 +811,8 @@ class _Generator:
             at = reported + 60_000 + int(rnd() * span)
             if at >= now:
                 continue
-            text = _NOTES[int(rnd() * len(_NOTES))].format(kec=kec)
-            events.append((at, _NOTE, _OPERATORS[int(rnd() * len(_OPERATORS))], text, None,
+            text = NOTES[int(rnd() * len(NOTES))].format(kec=kec)
+            events.append((at, _NOTE, OPERATORS[int(rnd() * len(OPERATORS))], text, None,
                            None, None, None, None, None, None))
         events.sort(key=_first)
         rows = self._followups(inc_int, events)

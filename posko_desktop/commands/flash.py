@@ -8,13 +8,14 @@ import logging
 from posko_desktop.commands.common import CliError, open_context
 from posko_desktop.commands.sitrep import (
     add_letter_arguments,
+    add_output_arguments,
     cli_progress,
     list_reports,
     read_texts,
     write_draft,
     write_issued,
 )
-from posko_desktop.core.i18n import LANGUAGES, _
+from posko_desktop.core.i18n import _
 from posko_desktop.core.reports.data import Paper, ReportKind
 from posko_desktop.core.reports.flash_pdf import FlashOptions
 from posko_desktop.core.services import flash, sitrep
@@ -31,11 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                       "the PDF; a later one of the same incident names the previous one."),
     )
     p.add_argument("incident", nargs="?", help=_("incident number or id"))
-    p.add_argument("--paper", choices=[x.value for x in Paper], default=Paper.A4.value,
-                   help=_("paper size (a4 or f4)"))
-    p.add_argument("--lang", dest="report_lang", choices=LANGUAGES,
-                   help=_("language of the report (id or en)"))
-    p.add_argument("--out", help=_("PDF file to write"))
+    add_output_arguments(p, paper_default=Paper.A4.value)
     add_letter_arguments(p)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--issue", action="store_true",

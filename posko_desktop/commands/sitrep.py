@@ -30,10 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--date", help=_("report date YYYY-MM-DD (default: today, WIB)"))
     p.add_argument("--regency", help=_("one regency code (33.xx) instead of the province"))
-    p.add_argument("--paper", choices=[x.value for x in Paper], help=_("paper size (a4 or f4)"))
-    p.add_argument("--lang", dest="report_lang", choices=LANGUAGES,
-                   help=_("language of the report (id or en)"))
-    p.add_argument("--out", help=_("PDF file to write"))
+    add_output_arguments(p, paper_default=None)  # the sitrep's paper comes from the settings
     p.add_argument("--texts", help=_("JSON file with highlights (list), obstacles, outlook, "
                                      "conclusions"))
     p.add_argument("--highlight", action="append", help=_("a highlight line (repeatable; "
@@ -56,6 +53,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help=_("output of --list"))
     p.set_defaults(handler=cmd_sitrep)
+
+
+def add_output_arguments(p: argparse.ArgumentParser, paper_default: str | None) -> None:
+    """Paper, language and output file, shared by the report commands."""
+    p.add_argument("--paper", choices=[x.value for x in Paper], default=paper_default,
+                   help=_("paper size (a4 or f4)"))
+    p.add_argument("--lang", dest="report_lang", choices=LANGUAGES,
+                   help=_("language of the report (id or en)"))
+    p.add_argument("--out", help=_("PDF file to write"))
 
 
 def add_letter_arguments(p: argparse.ArgumentParser) -> None:

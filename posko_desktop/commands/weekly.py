@@ -8,6 +8,7 @@ import logging
 from posko_desktop.commands.common import CliError, open_context
 from posko_desktop.commands.sitrep import (
     add_letter_arguments,
+    add_output_arguments,
     cli_progress,
     export_issued,
     list_reports,
@@ -15,7 +16,7 @@ from posko_desktop.commands.sitrep import (
     write_draft,
     write_issued,
 )
-from posko_desktop.core.i18n import LANGUAGES, _
+from posko_desktop.core.i18n import _
 from posko_desktop.core.reports.data import Paper, ReportKind
 from posko_desktop.core.reports.weekly_data import WeeklyOptions, week_of
 from posko_desktop.core.services import sitrep, weekly
@@ -32,11 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--week", help=_("ISO week YYYY-Www, e.g. 2024-W48 (default: this week)"))
     p.add_argument("--regency", help=_("one regency code (33.xx) instead of the province"))
-    p.add_argument("--paper", choices=[x.value for x in Paper], default=Paper.A4.value,
-                   help=_("paper size (a4 or f4)"))
-    p.add_argument("--lang", dest="report_lang", choices=LANGUAGES,
-                   help=_("language of the report (id or en)"))
-    p.add_argument("--out", help=_("PDF file to write"))
+    add_output_arguments(p, paper_default=Paper.A4.value)
     p.add_argument("--texts", help=_("JSON file with outlook and conclusions"))
     p.add_argument("--outlook", help=_("outlook text after the calendar milestones"))
     p.add_argument("--conclusions", help=_("conclusions and recommendations"))

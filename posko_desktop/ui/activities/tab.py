@@ -110,7 +110,7 @@ class ActivitiesTab(QWidget):
         return _("Activities")
 
     def retranslate_ui(self) -> None:
-        for label, text in zip(self.labels, (_("From"), _("To"), _("Kind"), _("Regency")),
+        for label, text in zip(self.labels, (_("From"), _("Until"), _("Kind"), _("Regency")),
                                strict=True):
             label.setText(text)
         current = self.kind.currentData()

@@ -200,6 +200,11 @@ class BackupControls(QObject):
     def on_damage(self, err: PoskoError) -> QMessageBox:
         """Writes are refused already (`Database.refuse_writes`): say so, offer a restore."""
         self.show_state()
+        if self.status is None:  # the check finished before the status bar's first read
+            try:
+                self.status = backups.backup_status(self.ctx, fallback_folder())
+            except (PoskoError, OSError) as status_err:
+                logger.warning("Backup status unknown at damage: %s", status_err)
         newest = self.status.newest if self.status else None
         text = "{id}\n\n{en}".format(id=err.text_in("id"), en=err.text_in("en"))
         if newest is not None:

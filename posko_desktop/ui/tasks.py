@@ -79,8 +79,16 @@ class TaskRunner(QObject):
             task.finished = True
             if not self._active:
                 self.busy_changed.emit(False)
-            if callback is not None:
+            if callback is None:
+                return
+            try:
                 callback(value)
+            except RuntimeError as err:
+                # A late result for a widget that was closed while the work ran: drop it.
+                if "already deleted" not in str(err):
+                    raise
+                logger.info("Result of %s dropped: its window is closed",
+                            getattr(task._fn, "__name__", task._fn))
 
         task.signals.done.connect(lambda value: finish(on_done, value))
         task.signals.failed.connect(lambda err: finish(on_error or _log_error, err))

@@ -49,3 +49,30 @@ def test_cancel_stops_the_work_with_cancelled(qtbot, runner):
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert isinstance(errors[0], Cancelled)
     assert runner.active == 0
+
+
+def test_a_result_for_a_closed_widget_is_dropped_with_a_log_line(qtbot, runner, caplog):
+    """The window closed while its work ran: the late result must not raise in the event loop."""
+    from PySide6.QtWidgets import QLabel
+    from shiboken6 import delete
+
+    label = QLabel()
+    release, delivered = threading.Event(), []
+    runner.run(lambda: release.wait(5) and "late",
+               on_done=lambda v: (delivered.append(v), label.setText(v)))
+    delete(label)  # the C++ widget is gone, the Python wrapper stays
+    release.set()
+    with caplog.at_level("INFO", logger="posko_desktop.ui.tasks"):
+        qtbot.waitUntil(lambda: runner.active == 0, timeout=5_000)
+    assert delivered == ["late"]
+    assert any("dropped" in r.getMessage() for r in caplog.records)
+
+
+def test_other_runtime_errors_in_a_callback_still_surface(qtbot, runner):
+    def boom(_value: object) -> None:
+        raise RuntimeError("a real bug")
+
+    runner.run(lambda: 1, on_done=boom)
+    with qtbot.capture_exceptions() as caught:
+        qtbot.waitUntil(lambda: runner.active == 0, timeout=5_000)
+    assert [str(e[1]) for e in caught] == ["a real bug"]

@@ -174,7 +174,7 @@ def test_the_four_level_swatches_differ_clearly_in_greyscale(sample_levels, tmp_
     order = ["kondusif", "waspada", "siaga", "rawan"]
     greys = [levels[c] for c in order]
     assert all(a - b >= 30 for a, b in zip(greys, greys[1:], strict=False)), greys
-    assert "(K, W, S, R: huruf tingkat pada setiap" in texts[page - 1]  # the letters' key
+    assert "(K, W, S, R: huruf status pada setiap" in texts[page - 1]  # the letters' key
     assert "Siaga" in "".join(texts) and "Rawan" in "".join(texts)  # names in the recap
 
 
@@ -214,7 +214,7 @@ def test_english_reads_right_one_incident_and_translated_level_names(ctx):
     assert "Calm (Kondusif)" in text and "Situation level: 0 Danger (Rawan)" in text
     _data, reader = render(ctx, "a4", "id")
     text = " ".join(" ".join(page_texts(reader)).split())
-    assert "Tingkat situasi: 0 Rawan" in text
+    assert "Status situasi: 0 Rawan" in text
 
 
 def test_section_d_prints_the_activities_of_the_period(ctx):

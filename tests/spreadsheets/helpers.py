@@ -33,7 +33,7 @@ def fill_template(ctx: Any, path: Path, rows: list[dict[str, Any]]) -> Path:
     """Write the app's template, then fill its data sheet as an office would."""
     template = write_template(ctx, path.with_name("template-" + path.name))
     wb = openpyxl.load_workbook(template)
-    ws = wb["Data Insiden"]
+    ws = wb["Data Kejadian"]
     for r, values in enumerate(rows, 2):
         for c, key in enumerate(KEYS, 1):
             ws.cell(row=r, column=c, value=values.get(key))

@@ -53,7 +53,7 @@ COLUMNS: tuple[Column, ...] = (
            N_("Choose from the list. Empty means Laporan lapangan."), ("sumber", "jenis sumber")),
     Column("source_detail", N_("Source detail / URL"), False, 30,
            N_("Link, account name, name of the reporting officer (optional)."),
-           ("detail sumber", "url", "link")),
+           ("detail sumber", "detail sumber / url", "url", "link")),
     Column("title", N_("Title"), True, 40,
            N_("A short title, 3 to 200 characters."), ("judul",)),
     Column("description", N_("Description"), False, 50,
@@ -98,13 +98,15 @@ COLUMNS: tuple[Column, ...] = (
 # Read on import but not in the template: an export's incident id (rows whose incident is
 # already in the database are skipped, so importing an export adds nothing twice).
 EXTRA_COLUMNS: tuple[Column, ...] = (
-    Column("incident_id", N_("Incident ID"), False, 38, N_("Optional."), ("id",)),
+    Column("incident_id", N_("Incident ID"), False, 38, N_("Optional."), ("id", "id insiden")),
 )
 
 # Sheet names (msgids) of the template; the import looks for the data sheet in either language.
 DATA_SHEET = N_("Incident data")
 INSTRUCTIONS_SHEET = N_("Instructions")
 LISTS_SHEET = N_("Lists")
+# Names that templates handed out before docs/glosarium.md (Dec 2026) still carry.
+LEGACY_DATA_SHEETS = ("Data Insiden",)
 
 COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *EXTRA_COLUMNS)}
 REQUIRED_KEYS = tuple(c.key for c in COLUMNS if c.required)
@@ -167,7 +169,8 @@ def match_header(text: str) -> str | None:
 
 
 def data_sheet_names() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(gettext_in(lang, DATA_SHEET) for lang in LANGUAGES))
+    return tuple(dict.fromkeys([*(gettext_in(lang, DATA_SHEET) for lang in LANGUAGES),
+                                *LEGACY_DATA_SHEETS]))
 
 
 def header_text(col: Column, lang: str, mark_required: bool = True) -> str:

@@ -242,7 +242,7 @@ def cmd_stats_level(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({
             "by": "level", "at": at.isoformat(), "window_hours": rule.window_hours,
-            "thresholds": {"waspada": rule.waspada, "siaga": rule.siaga, "rawan": rule.rawan},
+            "thresholds": {"waspada": rule.waspada, "siaga": rule.siaga, "awas": rule.awas},
             "counts": {lv.value: sum(1 for i in items if i.level is lv) for lv in Level},
             "rows": [{"key": i.code, "label": names.get(i.code, i.code), "count": i.incidents,
                       "level": i.level.value, "level_label": i.level.label,

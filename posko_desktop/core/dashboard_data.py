@@ -43,7 +43,7 @@ class Level(enum.StrEnum):
     KONDUSIF = "kondusif"
     WASPADA = "waspada"
     SIAGA = "siaga"
-    RAWAN = "rawan"
+    AWAS = "awas"
 
     @property
     def rank(self) -> int:
@@ -54,12 +54,12 @@ class Level(enum.StrEnum):
         return _(_LEVEL_LABELS[self])
 
 
-_LEVEL_ORDER = [Level.KONDUSIF, Level.WASPADA, Level.SIAGA, Level.RAWAN]
+_LEVEL_ORDER = [Level.KONDUSIF, Level.WASPADA, Level.SIAGA, Level.AWAS]
 _LEVEL_LABELS = {
     Level.KONDUSIF: N_("Calm (Kondusif)"),
     Level.WASPADA: N_("Watch (Waspada)"),
     Level.SIAGA: N_("Alert (Siaga)"),
-    Level.RAWAN: N_("Danger (Rawan)"),
+    Level.AWAS: N_("Warning (Awas)"),
 }
 
 

@@ -191,7 +191,7 @@ LEVEL_WEIGHTS = {
 LEVEL_THRESHOLDS = {
     "waspada": declare("level.threshold.waspada", float, 10.0, N_("Situation level: score from which a regency is Waspada")),
     "siaga": declare("level.threshold.siaga", float, 25.0, N_("Situation level: score from which a regency is Siaga")),
-    "rawan": declare("level.threshold.rawan", float, 50.0, N_("Situation level: score from which a regency is Rawan")),
+    "awas": declare("level.threshold.awas", float, 50.0, N_("Situation level: score from which a regency is Awas")),
 }
 LEVEL_CRITICAL_FLOOR = declare(
     "level.critical_floor", bool, True,

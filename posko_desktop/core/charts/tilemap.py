@@ -36,7 +36,7 @@ class Tile:
 
 
 def level_letter(level: Level) -> str:
-    """K, W, S, R: the initial of the level's Indonesian name, printed on every tile."""
+    """K, W, S, A: the initial of the level's Indonesian name, printed on every tile."""
     return level.value[0].upper()
 
 

@@ -212,7 +212,7 @@ class RegencyRow:
     total: int
     report_status: str  # masuk | nihil | belum
     last_report_at: datetime | None
-    level: str  # kondusif | waspada | siaga | rawan
+    level: str  # kondusif | waspada | siaga | awas
     level_reason: str
 
 

@@ -371,7 +371,7 @@ class SitrepRenderer(LetterRenderer):
         if tiles is not None:
             out.append(KeepTogether([tiles, self.p(esc(_(
                 "Figure 2. Situation level of the 35 regencies and cities at the end of the "
-                "period (K, W, S, R: the level's letter on each tile)")), st.caption)]))
+                "period (K, W, S, A: the level's letter on each tile)")), st.caption)]))
         return out
 
     # -- C

@@ -246,12 +246,12 @@ def _highlights(d: SitrepData) -> list[str]:
                               n=format_int(n), pct=round(100 * n / p.new)))
     levels = Counter(r.level for r in d.regency_rows)
     if d.is_province and levels:
-        hot = [r.name for r in d.regency_rows if r.level == "rawan"]
+        hot = [r.name for r in d.regency_rows if r.level == "awas"]
         text = _("Situation level: {list}.").format(list=", ".join(
             "{n} {label}".format(n=levels.get(lv.value, 0), label=lv.label)
             for lv in reversed(Level)))
         if hot and len(hot) <= 8:
-            text += " " + _("{level}: {names}.").format(level=Level.RAWAN.label,
+            text += " " + _("{level}: {names}.").format(level=Level.AWAS.label,
                                                        names=", ".join(hot))
         out.append(text)
     if not d.is_province and d.regency_rows:

@@ -1,4 +1,4 @@
-"""The situation level of every regency (Kondusif / Waspada / Siaga / Rawan): a
+"""The situation level of every regency (Kondusif / Waspada / Siaga / Awas): a
 severity-weighted score over the last hours, with a floor for open critical incidents.
 
 Rejected / unverifiable reports do not raise a level (they were not incidents).
@@ -40,7 +40,7 @@ class LevelRule:
     weights: tuple[float, float, float, float] = (1.0, 2.0, 4.0, 8.0)
     waspada: float = 10.0
     siaga: float = 25.0
-    rawan: float = 50.0
+    awas: float = 50.0
     critical_floor: bool = True
 
     @classmethod
@@ -50,13 +50,13 @@ class LevelRule:
             weights=tuple(settings.get(s, settings.LEVEL_WEIGHTS[sev.value]) for sev in SEVERITIES),
             waspada=settings.get(s, settings.LEVEL_THRESHOLDS["waspada"]),
             siaga=settings.get(s, settings.LEVEL_THRESHOLDS["siaga"]),
-            rawan=settings.get(s, settings.LEVEL_THRESHOLDS["rawan"]),
+            awas=settings.get(s, settings.LEVEL_THRESHOLDS["awas"]),
             critical_floor=settings.get(s, settings.LEVEL_CRITICAL_FLOOR),
         )
 
     def level_for(self, score: float, open_critical: int) -> Level:
-        if score >= self.rawan:
-            level = Level.RAWAN
+        if score >= self.awas:
+            level = Level.AWAS
         elif score >= self.siaga:
             level = Level.SIAGA
         elif score >= self.waspada:

@@ -192,6 +192,7 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         trend=trend,
         levels=levels,
         texts=texts,
+        appendix_pdf_max=max(0, int(conf.get(settings.SITREP_APPENDIX_PDF_MAX.key, 1000))),
     )
     if texts.highlights is None:
         data.texts.highlights = default_highlights(data)

@@ -23,8 +23,6 @@ import zipfile
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import get_column_letter
-
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FIXED_DATE = (2000, 1, 1, 0, 0, 0)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -84,23 +82,34 @@ def _workbook(sheet_name: str) -> str:
             ).format(escape(sheet_name[:31], {'"': "&quot;"}))
 
 
-def _row(number: int, letters: Sequence[str], values: Sequence[Cell], style: str) -> str:
-    cells = []
-    for letter, value in zip(letters, values, strict=False):
-        ref = f"{letter}{number}"
-        if isinstance(value, int):
-            cells.append(f'<c r="{ref}"{style}><v>{value}</v></c>')
-        elif value:
-            cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                         f'{_text(value)}</t></is></c>')
-    return '<row r="{}">{}</row>'.format(number, "".join(cells))
+def _column_cells(values: Sequence[Cell]) -> list[str]:
+    """The XML of one column's cells (no `r` attribute: each row writes all its cells, so
+    the position is the order). Text is checked for markup once per column, not per cell."""
+    if all(v.__class__ is int for v in values):
+        return [f"<c><v>{v}</v></c>" for v in values]
+    texts = [str(v) for v in values]
+    if _SPECIAL.search("\n".join(texts)) is not None:
+        texts = [_text(v) for v in texts]
+    return [f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>' for v in texts]
+
+
+def _rows(first: int, rows: Sequence[Sequence[Cell]], width: int, style: str = "") -> list[str]:
+    """`<row>` elements numbered from `first`, built column by column (one list per column,
+    then one join per row: ~10x faster than a function call per cell)."""
+    if not rows:
+        return []
+    columns = [_column_cells([row[i] if i < len(row) else "" for row in rows])
+               for i in range(width)]
+    if style:
+        columns = [[cell.replace("<c", "<c" + style, 1) for cell in col] for col in columns]
+    return ["<row r=\"{}\">{}</row>".format(n, "".join(cells))
+            for n, cells in enumerate(zip(*columns, strict=True), start=first)]
 
 
 def write_xlsx(sheet_name: str, title_rows: Sequence[str], header: Sequence[str],
                rows: Sequence[Sequence[Cell]], widths: Sequence[float]) -> bytes:
     """One sheet: bold title lines (column A), a bold frozen header, then `rows` (text or
     int cells, one value per header column). Deterministic bytes."""
-    letters = [get_column_letter(i) for i in range(1, len(header) + 1)]
     header_at = len(title_rows) + 1
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -110,9 +119,9 @@ def write_xlsx(sheet_name: str, title_rows: Sequence[str], header: Sequence[str]
     parts += ['<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'.format(i=i, w=w)
               for i, w in enumerate(widths, start=1)]
     parts.append("</cols><sheetData>")
-    parts += [_row(i, letters, [line], ' s="1"') for i, line in enumerate(title_rows, start=1)]
-    parts.append(_row(header_at, letters, list(header), ' s="1"'))
-    parts += [_row(i, letters, row, "") for i, row in enumerate(rows, start=header_at + 1)]
+    parts += _rows(1, [[line] for line in title_rows], 1, ' s="1"')
+    parts += _rows(header_at, [list(header)], len(header), ' s="1"')
+    parts += _rows(header_at + 1, rows, len(header))
     parts.append("</sheetData></worksheet>")
     members = (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _ROOT_RELS),
                ("xl/workbook.xml", _workbook(sheet_name)),

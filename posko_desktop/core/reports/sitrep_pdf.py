@@ -597,7 +597,7 @@ class SitrepRenderer(LetterRenderer):
             "list of all {total} incidents is the spreadsheet {name} ({total} rows, SHA-256 "
             "{sha}), attached to this PDF file and delivered with it.").format(
             total=self.num(len(self.d.appendix)), n=self.num(shown), name=a.name,
-            sha=a.sha256)), self.st.body_j)
+            sha=a.sha256)), self.st.body)
 
     def attachments(self) -> list[Annex]:
         return [self.annex] if self.annex is not None else []

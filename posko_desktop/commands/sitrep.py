@@ -14,7 +14,7 @@ from posko_desktop.commands.common import CliError, open_context, print_json
 from posko_desktop.commands.incidents import iso
 from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.reports.annex import embedded_files
+from posko_desktop.core.reports.annex import save_pdf
 from posko_desktop.core.reports.data import Paper, ReportKind, Sifat, SitrepOptions, SitrepTexts
 from posko_desktop.core.services import sitrep
 from posko_desktop.core.textrules import format_datetime_wib
@@ -89,11 +89,14 @@ def write_file(path: str, data: bytes) -> Path:
 def write_pdf(path: str, pdf: bytes) -> Path:
     """The PDF, then each file attached to it (the electronic Lampiran) beside it under
     its own name, so the annex travels with every copy (docs/sitrep.md)."""
-    target = write_file(path, pdf)
-    for name, content in embedded_files(pdf):
-        beside = write_file(str(target.with_name(name)), content)
+    try:
+        target, *beside = save_pdf(path, pdf)
+    except OSError as err:
+        raise CliError(_("Cannot write {path}: {error}").format(
+            path=path, error=err.strerror or err)) from None
+    for extra in beside:
         print(_("Wrote {path} (attached to the PDF: the full list of the appendix)").format(
-            path=beside))
+            path=extra))
     return target
 
 

@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
@@ -116,3 +117,21 @@ def embedded_files(pdf: bytes) -> list[tuple[str, bytes]]:
         begin = start + len(b"stream\n")
         out.append((match.group(2).decode("ascii"), pdf[begin:begin + int(length.group(1))]))
     return out
+
+
+def save_pdf(path: str | Path, pdf: bytes) -> list[Path]:
+    """Write the PDF and, beside it, every file attached to it (the electronic Lampiran),
+    each under a `.part` name moved in place: never a half-written file. Returns the paths
+    written, the PDF first; raises OSError."""
+    target = Path(path).expanduser()
+    written = []
+    for name, content in [(target.name, pdf), *embedded_files(pdf)]:
+        final = target.with_name(name)
+        part = final.with_name(name + ".part")
+        try:
+            part.write_bytes(content)
+            part.replace(final)
+        finally:
+            part.unlink(missing_ok=True)
+        written.append(final)
+    return written

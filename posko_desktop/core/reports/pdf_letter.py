@@ -162,7 +162,7 @@ def canvas_class(footer: Footer, sink: list[int], late: _Late,
                         self.drawString(x, y, resolve(key, total))
                 self._furniture(number, total)
                 Canvas.showPage(self)
-            embed(self._doc, attachments())
+            embed(self._doc, attachments())  # type: ignore[attr-defined]  # reportlab's
             Canvas.save(self)
 
         def _furniture(self, page: int, total: int) -> None:

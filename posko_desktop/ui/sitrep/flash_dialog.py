@@ -6,6 +6,7 @@ listed in the report tab. Every step runs off the GUI thread (services.flash).""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ class FlashDialog(QDialog):
         self.issued_number: str | None = None
         self.issue_dialog: IssueDialog | None = None
         self._busy = False
+        self.pick_path: Callable[[str], str] = self._ask_path  # tests answer it
         self.setWindowTitle(_("Flash report – {number}").format(number=incident_number))
         self.heading = QLabel("{n} – {t}".format(n=incident_number, t=title), self)
         self.heading.setWordWrap(True)
@@ -144,14 +146,14 @@ class FlashDialog(QDialog):
         self._update_buttons()
         self.preview_ready.emit(pdf)
 
-    def pick_path(self, suggested: str) -> str:
+    def _ask_path(self, suggested: str) -> str:
         path, _filter = QFileDialog.getSaveFileName(self, _("Save the flash report as"),
                                                     suggested, _("PDF files (*.pdf)"))
         return path
 
     def save(self) -> None:
         name = (self.issued_number or "laporan-cepat-" + self.incident_number).replace("/", "-")
-        path = self.pick_path(name + ".pdf" if self.issued_number else name + ".pdf")
+        path = self.pick_path(name + ".pdf")
         if not path:
             return
         self._run(save_pdf, path, self.pdf, on_done=self._saved,

@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import sqlite3
 
+from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 
+from posko_desktop.core import settings
 from posko_desktop.core.reports.data import ReportKind
 from posko_desktop.ui.sitrep.date_field import parse_date
 
@@ -203,3 +205,20 @@ def test_a_flash_report_is_issued_from_the_window_archived_and_listed(ctx, db_pa
     assert tab.archive.item(0, 0).text() == info.number
     assert tab.archive.item(0, 8).text() == "Laporan cepat"
     dialog.reject()
+
+
+def test_saving_a_long_sitrep_writes_its_attached_lampiran_beside(ctx, db_path, make_window,
+                                                                   qtbot, tmp_path):
+    seed(ctx)  # 3 incidents in the period of 27 Nov
+    with ctx.db.write() as s:
+        settings.put(s, settings.SITREP_APPENDIX_PDF_MAX, 2, "admin", ctx.now())
+    tab = open_tab(make_window(), qtbot)
+    with qtbot.waitSignal(tab.preview_ready, timeout=60_000):
+        tab.preview_button.click()
+    wait_idle(qtbot, tab)
+    assert tab.save_to(str(tmp_path / "sitrep.pdf"), tab.pdf)
+    annex = tmp_path / "lampiran-i-sitrep-2024-11-27-33.xlsx"
+    rows = list(load_workbook(annex, read_only=True).active.iter_rows(values_only=True))
+    assert sorted(r[1] for r in rows[3:]) == sorted(n for (n,) in sql(
+        db_path, "SELECT number FROM incident WHERE deleted = 0"))
+    assert not list(tmp_path.glob("*.part"))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import String, case, func, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.db.models import Agency, Category, FollowUp, Incident
@@ -114,7 +114,8 @@ def totals(s: Session, start: datetime, end: datetime, scope_code: str | None) -
         return counts(s, start, end, scope_code)[0]
     out = Counts()
     in_window = (Incident.occurred_at >= start, Incident.occurred_at < end)
-    deleted = (Incident.deleted.is_(True),  # these two let the partial index serve
+    deleted = (Incident.deleted == true(),  # "= 1" (not "IS 1") and the day range let the
+               # partial index serve
                Incident.occurred_date >= wib_date(start) - timedelta(days=1),
                Incident.occurred_date <= wib_date(end) + timedelta(days=1))
     open_states = {st.value for st in Status if st.is_open}
@@ -175,17 +176,17 @@ def notable(s: Session, period: ReportPeriod, scope_code: str | None, names: dic
                             Incident.occurred_at < period.end,
                             Incident.severity_rank >= NOTABLE_SEVERITY_RANK),
         scope_code))}
-    moved = set(s.scalars(
-        select(raw(FollowUp.incident_id)).where(
-            FollowUp.mod_stamp >= stamp_floor(period.start),
-            FollowUp.kind == FollowUpKind.STATUS.value,
-            FollowUp.status_to.in_(NOTABLE_MOVES),
-            FollowUp.created_at >= period.start, FollowUp.created_at < period.end)))
-    # (no DISTINCT in SQL: SQLite would then walk the incident_id index over the whole table)
-    extra = [as_uuid(i) for i in moved if i not in keys]
-    for chunk in chunks(extra):
-        for r in s.execute(scoped(select(*cols).where(Incident.id.in_(chunk)), scope_code)):
-            keys[r[0]] = r
+    # incidents whose status moved to verified/follow-up in the period (wherever they
+    # occurred): one query with the follow-ups as a subquery, not tens of chunked IN lists
+    moved_ids = select(FollowUp.incident_id).where(
+        FollowUp.mod_stamp >= stamp_floor(period.start),
+        FollowUp.kind == FollowUpKind.STATUS.value,
+        FollowUp.status_to.in_(NOTABLE_MOVES),
+        FollowUp.created_at >= period.start, FollowUp.created_at < period.end)
+    moved: set[Any] = set()
+    for r in s.execute(scoped(select(*cols).where(Incident.id.in_(moved_ids)), scope_code)):
+        moved.add(r[0])
+        keys.setdefault(r[0], r)
     # the most severe first; among equals, those whose status moved in the period
     ordered = sorted(keys.values(), key=lambda r: (-r[1], r[0] not in moved, r[2], r[3]))
     all_ids = {r[0] for r in ordered}
@@ -268,15 +269,25 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
     still open at its end, per agency (exact) and as a list (overdue first, at most
     `limit` lines, 0: all)."""
     kinds: Counter[str] = Counter()
-    stmt = scoped(
-        select(FollowUp.kind, func.count()).join(Incident, Incident.id == FollowUp.incident_id)
-        .where(FollowUp.mod_stamp >= stamp_floor(period.start),
-               FollowUp.created_at >= period.start, FollowUp.created_at < period.end)
-        .group_by(FollowUp.kind),
-        scope_code,
-    )
-    for kind, n in s.execute(stmt):
-        kinds[kind] = n
+    in_period = (FollowUp.mod_stamp >= stamp_floor(period.start),
+                 FollowUp.created_at >= period.start, FollowUp.created_at < period.end)
+    if scope_code is None:
+        # the province: every entry of the period minus those of deleted incidents (a few,
+        # found from the partial index), instead of a join per entry (0.49 -> 0.24 s CPU
+        # for the 150,000 entries of 26 Nov in the 1M demo database)
+        for kind, n in s.execute(select(FollowUp.kind, func.count()).where(*in_period)
+                                 .group_by(FollowUp.kind)):
+            kinds[kind] += n
+        deleted = select(Incident.id).where(Incident.deleted == true())  # the partial index
+        for kind, n in s.execute(select(FollowUp.kind, func.count()).where(
+                *in_period, FollowUp.incident_id.in_(deleted)).group_by(FollowUp.kind)):
+            kinds[kind] -= n
+    else:
+        for kind, n in s.execute(scoped(
+                select(FollowUp.kind, func.count())
+                .join(Incident, Incident.id == FollowUp.incident_id)
+                .where(*in_period).group_by(FollowUp.kind), scope_code)):
+            kinds[kind] += n
     actions = ActionSummary(kinds[FollowUpKind.NOTE.value], kinds[FollowUpKind.STATUS.value],
                             kinds[FollowUpKind.REFERRAL.value],
                             kinds[FollowUpKind.REFERRAL_UPDATE.value])

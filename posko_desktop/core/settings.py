@@ -171,6 +171,11 @@ WEEKLY_START_HOUR = declare(
     "weekly.start_hour", int, 0,
     N_("Hour (WIB) on Monday at which the weekly report's week starts"),
 )
+SITREP_APPENDIX_PDF_MAX = declare(
+    "sitrep.appendix_pdf_max", int, 1000,
+    N_("Incidents listed on paper in sitrep appendix I (0: all); beyond it the full list is "
+       "an XLSX file attached to the PDF"),
+)
 SITREP_REFERRAL_LIST_MAX = declare(
     "sitrep.referral_list_max", int, 100,
     N_("Referrals listed one by one in sitrep section E (0: all); the counts stay complete"),

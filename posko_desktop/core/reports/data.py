@@ -312,7 +312,7 @@ class SitrepData:
     notable_total: int  # notable incidents; `notable` holds those described in full
     actions: ActionSummary
     activities: tuple[ActivityLine, ...]  # section D (the activity service fills it)
-    appendix: tuple[AppendixRow, ...]
+    appendix: tuple[AppendixRow, ...]  # every incident of the period (Lampiran I)
     trend: DailySeries  # drawn by charts.trend_figure
     levels: dict[str, RegencyLevel]  # drawn by charts.tile_map_figure
     texts: SitrepTexts = field(default_factory=SitrepTexts)
@@ -321,6 +321,7 @@ class SitrepData:
     corrects: str | None = None  # number of the report this one corrects
     audit_anchor: str | None = None  # printed in the footer when set (accounts/audit)
     training: bool = False  # a training database: a LATIHAN band on every page (issue 19)
+    appendix_pdf_max: int = 0  # rows of Lampiran I on paper (0: all); the rest: XLSX annex
 
     @property
     def countdown(self) -> int:

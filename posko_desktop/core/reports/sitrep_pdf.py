@@ -39,10 +39,12 @@ from reportlab.platypus import (
 from posko_desktop.core.i18n import _, language, ngettext
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import pdf_charts
+from posko_desktop.core.reports.annex import Annex, sitrep_annex
 from posko_desktop.core.reports.data import (
     GROUPS,
     SEVERITIES,
     ActivityLine,
+    AppendixRow,
     Counts,
     NotableIncident,
     SitrepData,
@@ -116,6 +118,7 @@ class SitrepRenderer(LetterRenderer):
         super().__init__(data, lang=data.options.lang, paper=data.options.paper,
                          signed_on=data.options.report_date, progress=progress)
         self.d = data
+        self.annex: Annex | None = None  # Lampiran I in full, when paper shows only a part
 
     def title_text(self) -> str:
         return "{t} – {d}".format(t=_("Daily situation report"),
@@ -544,6 +547,10 @@ class SitrepRenderer(LetterRenderer):
         if not d.appendix:
             out.append(self.p(_("Nil"), st.subtitle))
         else:
+            shown = self.paper_rows()
+            if len(shown) < len(d.appendix):
+                out.append(self.annex_note(len(shown)))
+                out.append(Spacer(1, 2 * mm))
             head = [self.p(h, st.head_s) for h in (
                 _("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Cat."),
                 _("Severity"), _("Status"), _("Title"))]
@@ -552,7 +559,7 @@ class SitrepRenderer(LetterRenderer):
             fixed = [9 * mm, 25 * mm, 18 * mm, 25 * mm, 8 * mm, 17 * mm, 21 * mm]
             title_w = self.width - sum(fixed)
             body: list[list[str]] = []
-            for i, r in enumerate(d.appendix, start=1):
+            for i, r in shown:
                 status = statuses.get(r.status)
                 if status is None:
                     status = statuses[r.status] = status_label(r.status)
@@ -567,6 +574,33 @@ class SitrepRenderer(LetterRenderer):
         if d.referrals:
             out += self.referral_appendix()
         return out
+
+    def paper_rows(self) -> list[tuple[int, AppendixRow]]:
+        """The rows of Lampiran I on paper with their number in the full list: all of them,
+        or beyond `appendix_pdf_max` the most severe first (then the notable, then by time)
+        while the attached XLSX file holds every row (`attachments`)."""
+        d = self.d
+        rows = list(enumerate(d.appendix, start=1))
+        limit = d.appendix_pdf_max
+        if not limit or len(rows) <= limit:
+            return rows
+        self.annex = sitrep_annex(d)
+        rank = {s: i for i, s in enumerate(SEVERITIES)}
+        rows.sort(key=lambda x: (-rank.get(x[1].severity, 0), not x[1].notable, x[0]))
+        return rows[:limit]
+
+    def annex_note(self, shown: int) -> Flowable:
+        a = self.annex
+        assert a is not None
+        return self.p(esc(_(
+            "The period has {total} incidents; this table shows the {n} most severe. The full "
+            "list of all {total} incidents is the spreadsheet {name} ({total} rows, SHA-256 "
+            "{sha}), attached to this PDF file and delivered with it.").format(
+            total=self.num(len(self.d.appendix)), n=self.num(shown), name=a.name,
+            sha=a.sha256)), self.st.body)
+
+    def attachments(self) -> list[Annex]:
+        return [self.annex] if self.annex is not None else []
 
     def referral_appendix(self) -> list[Flowable]:
         st, d = self.st, self.d

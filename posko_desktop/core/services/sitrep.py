@@ -140,9 +140,9 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         cum_from = min(cal.campaign_start, options.report_date)
         cum_start = wib_day_start(cum_from)
         period_counts, per_regency = q.counts(s, period.start, period.end, scope_code)
-        previous_counts, _unused = q.counts(s, previous.start, previous.end, scope_code)
+        previous_counts = q.totals(s, previous.start, previous.end, scope_code)
         progress.report(10, 100, _("Counting incidents"))
-        cumulative, _unused = q.counts(s, min(cum_start, period.start), period.end, scope_code)
+        cumulative = q.totals(s, min(cum_start, period.start), period.end, scope_code)
         progress.report(18, 100, _("Reading notable incidents"))
         names = {r.code: r.full_name for r in all_regencies}
         notable_limit = max(0, int(conf.get(settings.SITREP_NOTABLE_DETAIL_MAX.key, 10)))
@@ -192,6 +192,7 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         trend=trend,
         levels=levels,
         texts=texts,
+        appendix_pdf_max=max(0, int(conf.get(settings.SITREP_APPENDIX_PDF_MAX.key, 1000))),
     )
     if texts.highlights is None:
         data.texts.highlights = default_highlights(data)

@@ -108,10 +108,10 @@ def gather(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = 
                                .order_by(Category.sort_order, Category.code))
             if c.code in GROUPS)
         week, per_regency = q.counts(s, start, end, scope_code)
-        previous, _unused = q.counts(s, start - timedelta(days=7), start, scope_code)
+        previous = q.totals(s, start - timedelta(days=7), start, scope_code)
         days = tuple(DayCount(options.monday + timedelta(days=i), start + timedelta(days=i),
-                              q.counts(s, start + timedelta(days=i),
-                                       start + timedelta(days=i + 1), scope_code)[0])
+                              q.totals(s, start + timedelta(days=i),
+                                       start + timedelta(days=i + 1), scope_code))
                      for i in range(7))
         progress.report(20, 100, _("Counting incidents"))
         labels = {c.code: c for c in s.scalars(select(Category))}

@@ -217,6 +217,16 @@ class RegencyRow:
 
 
 @dataclass(frozen=True)
+class UnitReportRow:
+    """An agency/OPD reporting unit in the reporting watch of the period (issue 18)."""
+
+    code: str
+    name: str
+    report_status: str  # masuk | nihil | belum
+    last_report_at: datetime | None
+
+
+@dataclass(frozen=True)
 class NotableIncident:
     number: str
     occurred_at: datetime
@@ -321,6 +331,7 @@ class SitrepData:
     corrects: str | None = None  # number of the report this one corrects
     audit_anchor: str | None = None  # printed in the footer when set (accounts/audit)
     training: bool = False  # a training database: a LATIHAN band on every page (issue 19)
+    unit_rows: tuple[UnitReportRow, ...] = ()  # agencies/OPD in the watch (province only)
 
     @property
     def countdown(self) -> int:

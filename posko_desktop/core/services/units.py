@@ -15,7 +15,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -28,17 +28,15 @@ from posko_desktop.core.domain import (
     PROVINCE_CODE,
     Cadence,
     NotFoundError,
-    StaleEdit,
     UnitType,
     ValidationError,
     check_text,
 )
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.services.edit_versions import person
+from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
 from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.sync.kinds import UNITS
 
@@ -77,7 +75,7 @@ class UnitInfo:
 
 
 def unit_version(u: ReportingUnit) -> str:
-    return max(u.mod_stamp, u.sync_mark or "")
+    return synced_version(u)
 
 
 def _info(u: ReportingUnit) -> UnitInfo:
@@ -168,27 +166,8 @@ def _validate(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check_version(s: Session, u: ReportingUnit, expected: str | None) -> None:
-    if expected is None:
-        return
-    version = unit_version(u)
-    try:
-        Stamp.parse(expected)
-        valid = expected <= version
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ValidationError(N_("{version} is not a version of {what}"), field="version",
-                              version=expected, what=u.number)
-    if expected == version:
-        return
-    by_import = version != u.mod_stamp
-    if by_import:
-        who, at = "", datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC)
-    else:
-        who, at = person(s, u.updated_by), u.updated_at
-    raise StaleEdit(_STALE, version=version,
-                    current={f: getattr(u, f) for f in EDITABLE_FIELDS}, changed_by=who,
-                    changed_at=at, by_import=by_import, code=u.number)
+    check_synced_version(s, u, expected, u.number, _STALE,
+                         {f: getattr(u, f) for f in EDITABLE_FIELDS}, code=u.number)
 
 
 # --- commands --------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_an_agency_reports_with_the_xlsx_template_and_turns_masuk(db_path, tmp_p
     wb = openpyxl.load_workbook(template)
     ws = wb.worksheets[1]
     headers = [ws.cell(row=1, column=c).value for c in range(1, len(KEYS) + 1)]
-    assert headers[KEYS.index("reporting_unit")] == "Reporting unit"
+    assert headers[KEYS.index("reporting_unit")] == "Unit pelapor"  # the sheet is Indonesian
     lists = wb.worksheets[2]
     last = lists.max_column
     choices = [c.value for c in next(lists.iter_cols(min_col=last, max_col=last)) if c.value]
@@ -90,7 +90,7 @@ def test_an_agency_reports_with_the_xlsx_template_and_turns_masuk(db_path, tmp_p
     capsys.readouterr()
     assert posko(db_path, "import-xlsx", str(filled), "--check", "--format", "json") == 2
     problems = out_json(capsys)["problems"]
-    assert [(p["row"], p["column"]) for p in problems] == [(2, "Reporting unit")]
+    assert [(p["row"], p["column"]) for p in problems] == [(2, "Unit pelapor")]
     # a Nihil for an agency through the CLI
     assert posko(db_path, "nihil", "--unit", "kejati", "--via", "telepon") == 0
     assert "Nihil recorded for KEJATI" in capsys.readouterr().out

@@ -183,6 +183,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = isub.add_parser("add", help=_("record a new incident"))
     _add_incident_fields(p, required=True)
+    p.add_argument("--unit", metavar="CODE",
+                   help=_("the agency/OPD that reported it, by its unit code (e.g. POLDA); "
+                          "default: the office of the regency/city"))
     _add_output(p)
     p.set_defaults(handler=cmd_add)
 
@@ -311,6 +314,7 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
             for a in d.attachments
         ],
         "version": d.version,
+        "reporting_unit": d.reporting_unit or d.regency_code,
     }
 
 
@@ -468,7 +472,8 @@ def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     with _field_errors():
-        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(args)))
+        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(args)),
+                                reporting_unit=args.unit)
     _emit_detail(args, ctx, d, _("Incident {number} recorded (id {id})").format(
         number=d.number, id=d.id))
     return 0

@@ -231,12 +231,13 @@ class ReportStatusInfo:
     recorded_by: str | None
     name: str = ""
     via: str | None = None  # for Nihil: telepon | paket
+    group: str = "regency"  # the unit's type: regency | agency (domain.UnitType)
 
 
 @dataclass(frozen=True)
 class NihilInfo:
     id: uuid.UUID
-    regency_code: str
+    unit_code: str  # a regency code (the regency's office) or an agency unit's code
     report_date: date
     via: str
     note: str

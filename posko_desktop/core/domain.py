@@ -188,6 +188,29 @@ _ACTIVITY_LABELS = {
 }
 
 
+class UnitType(enum.StrEnum):
+    """A reporting unit (issue 18): a regency/city office or an agency/OPD."""
+
+    REGENCY = "regency"
+    AGENCY = "agency"
+
+    @property
+    def label(self) -> str:
+        return _("Regency/city") if self is UnitType.REGENCY else _("Agency/OPD")
+
+
+class Cadence(enum.StrEnum):
+    """When a reporting unit is expected to report: every reporting period by the cut-off
+    (the reporting watch counts it as Belum until it does), or only when something happens."""
+
+    DAILY = "daily"
+    ON_EVENT = "on_event"
+
+    @property
+    def label(self) -> str:
+        return _("Daily by the cut-off") if self is Cadence.DAILY else _("Only when something happens")
+
+
 class RegencyKind(enum.StrEnum):
     KABUPATEN = "kabupaten"
     KOTA = "kota"

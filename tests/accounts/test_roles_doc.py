@@ -32,6 +32,7 @@ from posko_desktop.core.services import (
     settings_service,
     site_key,
     sync,
+    units,
 )
 from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import incidents as inc
@@ -258,6 +259,8 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "data.export.sync": _sync_export,
     "data.import": _import_sheet,
     "report.nihil": _nihil,
+    "unit.create": lambda w, c: units.add_unit(c, "U" + uuid.uuid4().hex[:8].upper(), "Dinas"),
+    "unit.update": lambda w, c: units.update_unit(c, "KODAM4", {"name": uuid.uuid4().hex}),
     "sitrep.issue": _sitrep_issue,
     "conflict.resolve": _past_the_check(lambda c: sync.resolve_conflict(c, 987654, "keep")),
     "keys.manage": _past_the_check(lambda c: sync.revoke_key(c, "0123456789abcdef")),

@@ -50,6 +50,13 @@ def test_0009_to_0012_keeps_every_row_and_adds_the_activity_log(tmp_path, capsys
     width = len(before["incident"][0])
     after["incident"] = sorted((r[:width] for r in after["incident"]), key=repr)
     assert (len(after.pop("kecamatan")), len(after.pop("desa"))) == (576, 8563)
+    # 0016 (after 0012 in the chain): the seeded reporting units, nihil_report.unit_code
+    assert len(after.pop("reporting_unit")) == 35 + 9
+    if before["nihil_report"]:
+        nihil_width = len(before["nihil_report"][0])
+        assert {r[nihil_width:] for r in after["nihil_report"]} == {(None,)}
+        after["nihil_report"] = sorted((r[:nihil_width] for r in after["nihil_report"]),
+                                       key=repr)
     moved = ("audit_log", "audit_head", "user_account")  # the login: appended, last login
     assert {t: r for t, r in after.items() if t not in moved} == {
         **{t: r for t, r in before.items() if t not in moved}, "activity": [],

@@ -159,7 +159,8 @@ def test_snapshot_gathers_the_same_numbers(filled):
     snap = dash.snapshot(filled, D0, D1, regencies=["33.01"])
     assert snap.series.total == dash.daily_counts(filled, D0, D1).total
     assert snap.heatmap.values == dash.heatmap(filled, D0, D1).values
-    assert set(snap.levels) == set(snap.report) and len(snap.levels) == 35
+    regency_offices = {code for code, r in snap.report.items() if r.group == "regency"}
+    assert set(snap.levels) == regency_offices and len(snap.levels) == 35
     assert snap.at == datetime(2024, 11, 27, 17, 0, tzinfo=UTC)  # 28 Nov 00.00 WIB
 
 
@@ -278,7 +279,9 @@ def test_report_status_masuk_nihil_belum(ctx):
     nihil = dash.record_nihil(during, "3302", via="telepon", note="Ditelepon, aman")
     assert nihil.report_date == date(2024, 11, 27)
     status = dash.report_status(ctx, period)
-    assert len(status) == 35
+    # the 35 regency offices and the 7 agencies that report daily (SATPOLPP, BPBD: on event)
+    assert [s.group for s in status.values()] == ["regency"] * 35 + ["agency"] * 7
+    status = {code: s for code, s in status.items() if s.group == "regency"}
     assert status["33.01"].status == "masuk"
     assert status["33.01"].last_report_at == datetime(2024, 11, 26, 8, 30, tzinfo=UTC)
     assert status["33.01"].recorded_by == "admin"
@@ -376,4 +379,4 @@ def test_dashboard_on_sqlite_and_postgresql(any_ctx):
     during = at_clock(ctx, datetime(2024, 11, 26, 15, 30, tzinfo=WIB))
     dash.record_nihil(during, "33.20", via="paket")
     status = dash.report_status(ctx, report_period(date(2024, 11, 27)))
-    assert status["33.20"].status == "nihil" and len(status) == 35
+    assert status["33.20"].status == "nihil" and len(status) == 35 + 7  # + daily agencies

@@ -1,4 +1,4 @@
-"""Property: sites that make random changes (incidents and activities) and exchange
+"""Property: sites that make random changes (incidents, activities, reporting units) and exchange
 packages in any order, with duplicates, replays and relays through the province, end
 identical once everyone has exchanged, and no follow-up is ever lost."""
 
@@ -16,6 +16,7 @@ from posko_desktop.core.domain import ActivityKind, PoskoError, TransitionError,
 from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
+from posko_desktop.core.services import units
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.sync.package import PackageError
 
@@ -38,8 +39,28 @@ OPS = st.one_of(
     st.tuples(st.just("activity"), site_i, st.integers(0, len(REGENCIES) - 1)),
     st.tuples(st.just("activity_edit"), site_i, pick, st.integers(0, 99)),
     st.tuples(st.just("activity_delete"), site_i, pick),
+    st.tuples(st.just("unit_edit"), site_i, pick, st.integers(0, 99)),
 )
 KINDS = [k.value for k in ActivityKind]
+UNIT_CODES = ["POLDA", "KPU-PROV", "33.22", "33.74"]  # seeded: held everywhere from the start
+
+
+def unit_op(op: tuple, site: Site) -> None:
+    """Add an agency unit (the province only) or change a unit's name, cadence or
+    `active` (any site's admin)."""
+    if op[0] == "unit_add":
+        held = {u.code for u in units.list_units(site.ctx, include_inactive=True)}
+        if site.code == "33" and "UNIT-{n}".format(n=op[2]) not in held:
+            units.add_unit(site.ctx, "UNIT-{n}".format(n=op[2]), "Dinas {n}".format(n=op[2]))
+        return
+    codes = [u.code for u in units.list_units(site.ctx, include_inactive=True)
+             if u.code in UNIT_CODES or u.code.startswith("UNIT-")]
+    target = codes[op[2] % len(codes)]
+    n = op[3]
+    change = [{"name": "Unit {n} dari {s}".format(n=n, s=site.code)},
+              {"cadence": ("daily", "on_event")[n % 2]},
+              {"active": bool(n % 2)}][n % 3]
+    units.update_unit(site.ctx, target, change)
 
 
 def activity_op(op: tuple, site: Site) -> None:
@@ -83,6 +104,9 @@ def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: P
     kind = op[0]
     if kind.startswith("activity"):
         activity_op(op, sites[op[1]])
+        return
+    if kind.startswith("unit"):
+        unit_op(op, sites[op[1]])
         return
     if kind == "create":
         add_incident(sites[op[1]], regency_code=REGENCIES[op[2]], title="Insiden {n}".format(
@@ -142,6 +166,15 @@ ACTIVITY_OPS = st.one_of(
     st.tuples(st.just("import"), pick),
     st.tuples(st.just("import"), pick),
 )
+# reporting units alone: the seeded ones are held by every site, so edits meet at once
+UNIT_OPS = st.one_of(
+    st.tuples(st.just("unit_add"), site_i, st.integers(0, 9)),
+    st.tuples(st.just("unit_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("unit_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
 PROPERTY = settings(max_examples=25, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
@@ -156,6 +189,12 @@ def test_three_sites_converge(template_db, tmp_path_factory, ops):
 @PROPERTY
 @given(ops=st.lists(ACTIVITY_OPS, min_size=4, max_size=28))
 def test_three_sites_converge_on_activities(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
+@PROPERTY
+@given(ops=st.lists(UNIT_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_reporting_units(template_db, tmp_path_factory, ops):
     converge(template_db, tmp_path_factory, ops)
 
 

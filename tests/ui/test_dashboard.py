@@ -52,7 +52,7 @@ def test_dashboard_renders_every_chart_with_the_database_numbers(ctx, db_path, m
     expected = sql(db_path, "SELECT count(*) FROM incident WHERE deleted = 0 AND occurred_date "
                             "BETWEEN ? AND ?", first, last)[0][0]
     assert sum(snap.series.total) == expected == 9
-    assert tab.report_table.rowCount() == 35
+    assert tab.report_table.rowCount() == 35 + 7  # regency offices and daily agencies
     shown = {tab.top_table.item(r, 0).data(Qt.ItemDataRole.UserRole): int(tab.top_table.item(r, 1).text())
              for r in range(tab.top_table.rowCount()) if tab.top_table.item(r, 1)}
     today = sql(db_path, "SELECT regency_code, count(*) FROM incident WHERE deleted = 0 AND "

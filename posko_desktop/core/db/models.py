@@ -147,6 +147,8 @@ class Incident(Base):
     respond_by: Mapped[datetime]
     responded_at: Mapped[datetime | None]
     next_referral_due: Mapped[datetime | None]  # earliest due time of an open referral
+    # the reporting unit (migration 0016) when not the office of `regency_code` (NULL)
+    reporting_unit: Mapped[str | None] = mapped_column(String(20))
     mod_stamp: Mapped[str] = mapped_column(String(40), index=True)
     field_stamps: Mapped[dict[str, Any]] = mapped_column(StampsJSON, default=dict)  # packed
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)

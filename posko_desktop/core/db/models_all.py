@@ -9,4 +9,5 @@ from posko_desktop.core.db import (
     models_site_key,  # noqa: F401
     models_sitrep,  # noqa: F401
     models_sync,  # noqa: F401
+    models_units,  # noqa: F401
 )

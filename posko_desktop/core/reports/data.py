@@ -217,6 +217,16 @@ class RegencyRow:
 
 
 @dataclass(frozen=True)
+class UnitReportRow:
+    """An agency/OPD reporting unit in the reporting watch of the period (issue 18)."""
+
+    code: str
+    name: str
+    report_status: str  # masuk | nihil | belum
+    last_report_at: datetime | None
+
+
+@dataclass(frozen=True)
 class NotableIncident:
     number: str
     occurred_at: datetime
@@ -322,6 +332,8 @@ class SitrepData:
     audit_anchor: str | None = None  # printed in the footer when set (accounts/audit)
     training: bool = False  # a training database: a LATIHAN band on every page (issue 19)
     appendix_pdf_max: int = 0  # rows of Lampiran I on paper (0: all); the rest: XLSX annex
+
+    unit_rows: tuple[UnitReportRow, ...] = ()  # agencies/OPD in the watch (province only)
 
     @property
     def countdown(self) -> int:

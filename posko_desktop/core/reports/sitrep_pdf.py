@@ -38,7 +38,7 @@ from reportlab.platypus import (
 
 from posko_desktop.core.i18n import _, language, ngettext
 from posko_desktop.core.progress import NO_PROGRESS, Progress
-from posko_desktop.core.reports import pdf_charts
+from posko_desktop.core.reports import pdf_charts, unit_report
 from posko_desktop.core.reports.annex import Annex, sitrep_annex
 from posko_desktop.core.reports.data import (
     GROUPS,
@@ -222,6 +222,7 @@ class SitrepRenderer(LetterRenderer):
         out.append(self.key_figures_table())
         out.append(self.p(_("3. Reporting by the regencies and cities"), st.subsection))
         out.extend(self.reporting_lines())
+        out.extend(unit_report.agency_lines(self, d.unit_rows))
         return out
 
     def key_figures_table(self) -> Table:
@@ -357,6 +358,7 @@ class SitrepRenderer(LetterRenderer):
                 "Report: Reported = incidents arrived from or were entered for the regency in "
                 "the period; Nil = it reported that nothing happened; Not yet = no report."))),
             st.small))
+        out.extend(unit_report.agency_recap(self, d.unit_rows))
         return out
 
     def charts(self) -> list[Flowable]:

@@ -18,6 +18,7 @@ class Permission(enum.StrEnum):
     ACTIVITY_RECORD = "activity.record"  # add, and update this site's activities
     ACTIVITY_MANAGE = "activity.manage"  # update any site's, delete, restore
     REPORT_NIHIL = "report.nihil"
+    UNITS_MANAGE = "units.manage"  # add and change reporting units
     EXPORT = "data.export"
     IMPORT = "data.import"
     CONFLICT_RESOLVE = "conflict.resolve"

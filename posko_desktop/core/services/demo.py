@@ -62,6 +62,7 @@ from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import BulkSearchIndex
 from posko_desktop.core.domain import (
     OPEN_STATUSES,
+    PROVINCE_CODE,
     FollowUpKind,
     ReferralState,
     Severity,
@@ -129,8 +130,10 @@ INCIDENT_COLUMNS = (
     "recorded_by", "created_at", "updated_at", "updated_by", "respond_by", "responded_at",
     "next_referral_due", "mod_stamp", "field_stamps", "deleted", "victims_dead",
     "victims_injured", "material_loss", "current_condition", "source_contact", "source_phone",
-    "kecamatan_code", "desa_code", "latitude", "longitude",
+    "kecamatan_code", "desa_code", "latitude", "longitude", "reporting_unit",
 )
+DEMO_OPD_UNITS = {"Satpol PP": "SATPOLPP", "Kesbangpol": "KESBANGPOL",
+                  "Diskominfo": "DISKOMINFO", "BPBD": "BPBD"}
 FOLLOWUP_COLUMNS = (
     "id", "incident_id", "created_at", "author", "origin_site", "kind", "text", "status_from",
     "status_to", "agency_code", "due_at", "referral_id", "referral_state", "mod_stamp",
@@ -677,9 +680,18 @@ class _Generator:
             reported_text, w.dt(updated_at), updated_by, w.dt(respond_by), w.dt(responded),
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
             w.flag(deleted), *_report_fields(category, rank, inc_int), kec_place.code,
-            desa_place.code, None, None,
+            desa_place.code, None, None, self._unit(source, detail),
         )
         return row, followups
+
+    def _unit(self, source: str, detail: str) -> str | None:
+        """At the province, what the police, the army and the OPD report comes through
+        their agencies' reporting units (issue 18); a regency office's are its own."""
+        if self.site_code != PROVINCE_CODE:
+            return None
+        if source == SourceType.POLRI_TNI:
+            return "POLDA" if detail.startswith("Polsek") else "KODAM4"
+        return DEMO_OPD_UNITS.get(detail) if source == SourceType.OPD else None
 
     def _source_detail(self, source: str, platform: str, desa: str, kec: str) -> str:
         rng = self.rng

@@ -49,7 +49,7 @@ from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit, evidence_store
+from posko_desktop.core.services import audit, evidence_store, units
 from posko_desktop.core.services import places as place_rules
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import last_audited, person
@@ -206,6 +206,7 @@ class IncidentDetail:
     referrals: list[Referral] = field(default_factory=list)
     attachments: list[AttachmentInfo] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
+    reporting_unit: str | None = None  # an agency's unit code; None: the regency's office
 
     def to_input(self) -> IncidentInput:
         names = {f.name for f in fields(IncidentInput)}
@@ -434,11 +435,15 @@ def _sent_fields(data: IncidentInput | Mapping[str, Any]) -> dict[str, Any]:
 # --- commands --------------------------------------------------------------------------
 
 
-def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
+def create_incident(ctx: AppContext, data: IncidentInput, *,
+                    reporting_unit: str | None = None) -> IncidentDetail:
+    """`reporting_unit`: the code of the agency/OPD that reported it (issue 18); None or a
+    regency office's code: the office of the incident's regency."""
     require(ctx.actor, Permission.INCIDENT_CREATE)
     now = ctx.now()
     with ctx.db.write() as s:
         values = validate_input(s, data, now)
+        values["reporting_unit"] = units.agency_unit_code(s, reporting_unit or "")
         site = local_site(s)
         stamp = new_stamp(s, now)
         inc = Incident(
@@ -462,8 +467,9 @@ def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
         )
         s.add(inc)
         s.flush()
+        unit = {"reporting_unit": inc.reporting_unit} if inc.reporting_unit else {}
         audit.record(s, ctx.actor, "incident.create", "incident", str(inc.id),
-                     before=None, after=_snapshot(inc), at=now)
+                     before=None, after={**_snapshot(inc), **unit}, at=now)
         detail = _detail(s, inc)
     logger.info("Incident %s created by %s", detail.number, ctx.actor.username)
     ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(detail.id),)))
@@ -834,4 +840,5 @@ def _detail(s: Session, inc: Incident) -> IncidentDetail:
         referrals=referrals_of(s, inc.id),
         attachments=[_attachment(a) for a in attachments],
         transitions=[] if inc.deleted else allowed_transitions(status),
+        reporting_unit=inc.reporting_unit,
     )

@@ -28,7 +28,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.dashboard_data import Level, ReportStatus
 from posko_desktop.core.db.models import Category
-from posko_desktop.core.domain import PROVINCE_CODE, ActivityKind, ValidationError
+from posko_desktop.core.domain import PROVINCE_CODE, ActivityKind, UnitType, ValidationError
 from posko_desktop.core.i18n import LANGUAGES, N_, _, language, ngettext
 from posko_desktop.core.periods import report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -44,6 +44,7 @@ from posko_desktop.core.reports.data import (
     SitrepData,
     SitrepOptions,
     SitrepTexts,
+    UnitReportRow,
 )
 from posko_desktop.core.services import activities, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
@@ -181,6 +182,9 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         groups=groups,
         figures=KeyFigures(period_counts, previous_counts, cumulative, cum_from),
         regency_rows=rows,
+        unit_rows=tuple(UnitReportRow(i.code, i.name, i.status, i.last_report_at)
+                        for i in status_info.values()
+                        if i.group == UnitType.AGENCY and scope_code is None),
         notable=notable,
         referrals=referrals,
         referrals_total=referrals_total,

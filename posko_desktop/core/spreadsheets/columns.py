@@ -93,6 +93,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("longitude", N_("Longitude"), False, 12,
            N_("WGS 84 degrees, e.g. 110.4012 (optional; with the latitude)."),
            ("bujur", "lon", "lng")),
+    # issue 18: an agency/OPD reporting with the template names itself (optional)
+    Column("reporting_unit", N_("Reporting unit"), False, 28,
+           N_("An agency/OPD reporting with this sheet: its unit code from the list, e.g. "
+              "\"POLDA Polda Jawa Tengah\". Empty: the office of the regency/city."),
+           ("unit pelapor", "unit", "kode unit", "instansi pelapor")),
 )
 
 # Read on import but not in the template: an export's incident id (rows whose incident is

@@ -13,6 +13,7 @@ like the others, so a deleted record stays in the same file), `field_stamps` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -37,7 +38,8 @@ class SyncedKind:
     """A record type that syncs. `fields` are the synced fields, each with a stamp of its
     own, ending with the tombstone `deleted`; `datetime_fields` of them travel as ISO text
     (UTC); `in_range` (and `created_at`) must lie between 2020 and the receiver's clock +
-    2 days; `regency_lists` are lists of regency codes known here; `attachments` names a
+    2 days; `regency_lists` are lists of regency codes known here, `regency_fields` one
+    such code or None; `attachments` names a
     field holding [{sha256, filename, mime, size}] whose content travels in `blobs/`."""
 
     name: str  # manifest count, record file records/<name>.jsonl, record_conflict.record_kind
@@ -46,9 +48,11 @@ class SyncedKind:
     datetime_fields: tuple[str, ...] = ()
     in_range: tuple[str, ...] = ()
     regency_lists: tuple[str, ...] = ()
+    regency_fields: tuple[str, ...] = ()
     attachments: str | None = None
     texts: tuple[str, ...] = ()  # one-line text fields (or lists of them): no control characters
     multiline_texts: tuple[str, ...] = ()
+    rule: Callable[[dict[str, Any]], str | None] | None = None  # the type's own check
 
     def __post_init__(self) -> None:
         assert self.fields[-1] == "deleted", "the tombstone is the last synced field"
@@ -84,6 +88,26 @@ ACTIVITIES = register(SyncedKind(
 ))
 
 
+
+def _unit_rule(rec: dict[str, Any]) -> str | None:
+    """A regency office's unit is coded as its regency; an agency's has no regency and a
+    code of capitals (the schema's pattern allows either)."""
+    if rec["unit_type"] == "regency":
+        if rec["regency_code"] is None or rec["number"] != rec["regency_code"]:
+            return "a regency unit's code is its regency code"
+    elif rec["regency_code"] is not None or rec["number"].startswith("33."):
+        return "an agency unit has no regency code"
+    return None
+
+
+UNITS = register(SyncedKind(
+    name="units", record_type="reporting_unit",
+    fields=("name", "unit_type", "regency_code", "cadence", "agency_code", "active", "deleted"),
+    regency_fields=("regency_code",), rule=_unit_rule,
+    texts=("number", "name", "agency_code", "recorded_by", "updated_by"),
+))
+
+
 @cache
 def _validator(record_type: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(records.schema(record_type))
@@ -103,7 +127,7 @@ def _text_problem(kind: SyncedKind, rec: dict[str, Any]) -> str | None:
     for names, multiline in ((kind.texts, False), (kind.multiline_texts, True)):
         for name in names:
             values = rec[name] if isinstance(rec[name], list) else [rec[name]]
-            for value in values:
+            for value in (v for v in values if v is not None):  # a nullable text
                 bad = control_character(value, multiline=multiline)
                 if bad is not None:
                     return "{name}: control character {ch}".format(name=name, ch=bad)
@@ -150,6 +174,12 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
             return "unknown regency code {code}".format(code=unknown[0])
         if len(set(rec[name])) != len(rec[name]):
             return "{name} names a regency twice".format(name=name)
+    for name in kind.regency_fields:
+        if rec[name] is not None and rec[name] not in rules.regencies:
+            return "unknown regency code {code}".format(code=rec[name])
+    problem = kind.rule(rec) if kind.rule is not None else None
+    if problem:
+        return problem
     if set(rec["field_stamps"]) != set(kind.fields) or set(rec["field_bases"]) != set(kind.fields):
         return "field_stamps and field_bases must name every synced field"
     if rec["mod_stamp"] != max(rec["field_stamps"].values()):

@@ -42,12 +42,13 @@ from posko_desktop.core.dashboard_data import (
     ReportStatus,
     preset_range,
 )
-from posko_desktop.core.domain import Severity
+from posko_desktop.core.domain import Severity, UnitType
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.textrules import (
     format_date,
     format_datetime_wib,
@@ -63,7 +64,8 @@ logger = logging.getLogger(__name__)
 REFRESH_DEBOUNCE_MS = 800
 # What the dashboard shows is made of incidents (typed in, imported from a spreadsheet or a
 # sync package, demo data: all publish INCIDENT), Nihil reports and the level settings.
-REFRESH_ON = frozenset({ChangeKind.INCIDENT, ChangeKind.NIHIL_REPORT, ChangeKind.SETTINGS})
+REFRESH_ON = frozenset({ChangeKind.INCIDENT, ChangeKind.NIHIL_REPORT, ChangeKind.SETTINGS,
+                        ChangeKind.REPORTING_UNIT})
 KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
 SEVERITY_CHOICES = (
     ("", ()),
@@ -235,7 +237,7 @@ class DashboardTab(QWidget):
         QVBoxLayout(self.top_box).addWidget(self.top_table)
         self.watch_tabs = QTabWidget(self)
         self.silent_table = self._table("dash_silent", 3)
-        self.report_table = self._table("dash_report", 4)
+        self.report_table = self._table("dash_report", 5)
         report_page = QWidget(self)
         report_layout = QVBoxLayout(report_page)
         report_layout.setContentsMargins(0, 0, 0, 0)
@@ -358,8 +360,9 @@ class DashboardTab(QWidget):
                                                   _("Situation level")])
         self.silent_table.setHorizontalHeaderLabels([_("Regency/city"), _("Last report"),
                                                      _("Silent (hours)")])
-        self.report_table.setHorizontalHeaderLabels([_("Regency/city"), _("Report status"),
-                                                     _("Last report"), _("Recorded by")])
+        self.report_table.setHorizontalHeaderLabels([_("Reporting unit"), _("Type"),
+                                                     _("Report status"), _("Last report"),
+                                                     _("Recorded by")])
         for panel in self.panels.values():
             panel.retranslate_ui()
         if self.category.count():
@@ -495,9 +498,12 @@ class DashboardTab(QWidget):
                       format_number(s.hours_silent) if s.hours_silent is not None else "—"])
             for s in snap.silent], empty=_("No silent regencies"))
         rows = []
-        for code in sorted(snap.report, key=lambda c: (_STATUS_ORDER[snap.report[c].status], c)):
+        # regency offices, then agencies; in each the ones still missing first
+        for code in sorted(snap.report, key=lambda c: (snap.report[c].group != UnitType.REGENCY,
+                                                       _STATUS_ORDER[snap.report[c].status], c)):
             info = snap.report[code]
-            rows.append((code, [names.get(code, code), ReportStatus(info.status).label,
+            rows.append((code, [names.get(code, code), UnitType(info.group).label,
+                                ReportStatus(info.status).label,
                                 format_datetime_wib(info.last_report_at), info.recorded_by or ""]))
         _fill(self.report_table, rows, empty="")
         period = snap.report_period
@@ -518,8 +524,8 @@ class DashboardTab(QWidget):
     def _open_row(self, table: QTableWidget, row: int, today: bool) -> None:
         item = table.item(row, 0)
         code = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if not code or self.result is None:
-            return
+        if not code or self.result is None or normalize_regency_code(code) is None:
+            return  # an agency's row: the log filters by regency
         snap = self.result.snapshot
         day = snap.series.days[-1] if snap.series.days else None
         flt = self._log_filter(code, day if today else None, None, None)
@@ -591,7 +597,7 @@ class NihilDialog(QDialog):
         self.ctx, self.runner, self.code = ctx, runner, code
         self.setWindowTitle(_("Record Nihil"))
         form = QFormLayout(self)
-        form.addRow(_("Regency/city"), QLabel(name, self))
+        form.addRow(_("Reporting unit"), QLabel(name, self))
         self.via = QComboBox(self)
         for via in NihilVia:
             self.via.addItem(via.label, via.value)

@@ -301,6 +301,7 @@ class DetailPane(QWidget):
                 code=d.category_code, label=cat.label if cat else ""))),
             (_("Regency/city"), html.escape("{code} {name}".format(code=d.regency_code,
                                                                     name=regency.full_name))),
+            (_("Reporting unit"), html.escape(d.reporting_unit or regency.full_name)),
             (_("Sub-district"), html.escape(_coded(d.kecamatan, d.kecamatan_code))),
             (_("Village"), html.escape(_coded(d.desa, d.desa_code))),
             (_("Location"), html.escape(d.location)),

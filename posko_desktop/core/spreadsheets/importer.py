@@ -225,6 +225,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
                 status=gettext_in("id", "New"))
     latitude = parse("latitude", parse_degrees)
     longitude = parse("longitude", parse_degrees)
+    pair = parse("pair_number", parse_people)
+    tps = parse("tps_number", parse_people)
     texts = {name: cell_text(row.values.get(name)) for name in (*_TEXT_FIELDS, *_REPORT_TEXTS)}
     codes: dict[str, str | None] = {}
     for name, pattern in (("kecamatan", places.KECAMATAN_RE), ("desa", places.DESA_RE)):
@@ -239,6 +241,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
         current_condition=texts["current_condition"], source_contact=texts["source_contact"],
         source_phone=texts["source_phone"], kecamatan_code=codes["kecamatan"],
         desa_code=codes["desa"], latitude=latitude, longitude=longitude,
+        contest_code=cell_text(row.values.get("contest_code")) or None, pair_number=pair,
+        tps_number=tps,
     )
     values: dict[str, Any] | None = None
     try:
@@ -282,6 +286,9 @@ def row_key(ref: str, values: dict[str, Any], reported: datetime | None, status:
               values["longitude"]]
     if any(v not in (None, "") for v in report):  # rows without them keep their old keys
         parts += report
+    named = [values["contest_code"], values["pair_number"], values["tps_number"]]
+    if any(v is not None for v in named):  # as the report's fields (issue 17)
+        parts += named
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
     return digest[:KEY_LENGTH]
 

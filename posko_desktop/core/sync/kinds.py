@@ -83,6 +83,12 @@ ACTIVITIES = register(SyncedKind(
     multiline_texts=("result",),
 ))
 
+CANDIDATE_PAIRS = register(SyncedKind(
+    name="candidate_pairs", record_type="candidate_pair",
+    fields=("contest_code", "ballot_number", "head", "deputy", "parties", "deleted"),
+    texts=("number", "head", "deputy", "parties", "recorded_by", "updated_by"),
+))
+
 
 @cache
 def _validator(record_type: str) -> jsonschema.Draft202012Validator:

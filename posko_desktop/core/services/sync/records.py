@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
+from posko_desktop.core.db.models_kerawanan import CandidatePair
 from posko_desktop.core.db.models_records import Activity, RecordConflict
 from posko_desktop.core.domain import NotFoundError, ValidationError
 from posko_desktop.core.events import Change, ChangeKind
@@ -62,6 +63,9 @@ def register(table: SyncedTable) -> SyncedTable:
 
 register(SyncedTable(kinds.ACTIVITIES, Activity, ChangeKind.ACTIVITY,
                      lambda a: "{n} {t}".format(n=a.number, t=a.title)))
+register(SyncedTable(kinds.CANDIDATE_PAIRS, CandidatePair, ChangeKind.CANDIDATE_PAIR,
+                     lambda p: "{c}/{b} {h} – {d}".format(c=p.contest_code, b=p.ballot_number,
+                                                          h=p.head, d=p.deputy)))
 
 
 def _iso(value: datetime | None) -> str | None:

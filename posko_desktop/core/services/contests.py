@@ -433,3 +433,9 @@ def incident_counts(s: Session, start: datetime | None = None,
         stmt = stmt.where(Incident.occurred_at < end)
     rows = [PairCount(c, p, n) for c, p, n in s.execute(stmt)]
     return sorted(rows, key=lambda r: (r.contest_code, r.pair_number or 0))
+
+
+def incident_counts_of(ctx: AppContext, start: datetime | None = None,
+                       end: datetime | None = None) -> list[PairCount]:
+    with ctx.db.read() as s:
+        return incident_counts(s, start, end)

@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_, gettext_in
+from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.untrusted import (
     CsvRecords,
     SpreadsheetError,
@@ -231,3 +234,27 @@ def float_cell(value: Any, low: float, high: float, required: bool = True) -> fl
         raise CellValueError(N_("{value} is not a number between {low} and {high}"),
                              value=text_cell(value), low=low, high=high)
     return number
+
+
+def write_template(out: str | Path, title: str, columns: Sequence[TableColumn],
+                   lang: str = "id") -> Path:
+    """An empty template of `columns`: the header row (bold) and a sheet saying what goes
+    in each column; written atomically."""
+    out = Path(out)
+
+    def write(tmp: Path) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = gettext_in(lang, title)[:31]
+        ws.append([header_of(c, lang) for c in columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        notes = wb.create_sheet(gettext_in(lang, N_("Instructions")))
+        for col in columns:
+            notes.append([header_of(col, lang), gettext_in(lang, col.note),
+                          gettext_in(lang, N_("required") if col.required else N_("optional"))])
+        wb.save(tmp)
+        return out
+
+    return write_atomically(out, write)

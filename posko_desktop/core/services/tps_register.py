@@ -175,8 +175,9 @@ def import_register(ctx: AppContext, path: str | Path) -> TpsImportResult:
         if added or changed or removed:
             for i in range(0, len(desas), 900):
                 s.execute(delete(Tps).where(Tps.desa_code.in_(desas[i:i + 900])))
+            conn, table = s.connection(), Tps.__table__  # Core: no ORM bookkeeping per row
             for i in range(0, len(rows), BATCH):
-                s.execute(insert(Tps), rows[i:i + BATCH])
+                conn.execute(insert(table), rows[i:i + BATCH])
             digest = hashlib.sha256(orjson.dumps(sorted(fresh.values()))).hexdigest()
             audit.record(s, ctx.actor, "tps.import", "tps_register", name, before=None,
                          after={"file": name, "rows": len(rows), "added": added,

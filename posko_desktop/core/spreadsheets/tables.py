@@ -191,9 +191,15 @@ class CellValueError(ValueError):
         self.message, self.params = message, params
 
 
+_UNTIDY = re.compile(r"^\s|\s$|\s\s|[^\S ]")
+
+
 def text_cell(value: Any) -> str:
+    """The cell as one line of text, runs of white space made one space."""
     if value is None:
         return ""
+    if type(value) is str and not _UNTIDY.search(value):
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())

@@ -23,7 +23,7 @@ from posko_desktop.core.domain import (
     ValidationError,
     ValidationErrors,
 )
-from posko_desktop.core.services import contests, incidents
+from posko_desktop.core.services import contests, incidents, stats
 from posko_desktop.core.services.contests import PairInput
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.spreadsheets import contests as pair_sheets
@@ -173,3 +173,20 @@ def test_template_import_is_idempotent_and_reports_bad_rows(any_ctx, tmp_path):
     assert [(p.row, p.column) for p in err.value.problems] == [
         (3, "Kode pemilihan"), (4, "Nomor urut"), (5, "Nomor urut")]
     assert dump(any_ctx.db) == before
+
+
+def test_stats_count_incidents_by_contest_and_pair(any_ctx):
+    contests.add_pair(any_ctx, semarang(1))
+    contests.add_pair(any_ctx, semarang(2))
+    for kw in (dict(contest_code="33.74", pair_number=1), dict(contest_code="33.74",
+               pair_number=1), dict(contest_code="33.74"), dict(contest_code="33"), {}):
+        incidents.create_incident(any_ctx, incident(**kw))
+    gone = incidents.create_incident(any_ctx, incident(contest_code="33.74", pair_number=2))
+    incidents.set_deleted(any_ctx, gone.id, True, "dobel")
+    by_contest = {r.key: r.count for r in stats.counts_by(any_ctx, "contest")}
+    assert len(by_contest) == 36 and by_contest["33.74"] == 3 and by_contest["33"] == 1
+    assert sum(by_contest.values()) == 4
+    by_pair = [(r.key, r.label, r.count) for r in stats.counts_by(any_ctx, "pair")]
+    assert by_pair == [("33/-", "—", 1), ("33.74/-", "—", 1),
+                       ("33.74/1", "Calon Kepala 1 – Calon Wakil 1", 2),
+                       ("33.74/2", "Calon Kepala 2 – Calon Wakil 2", 0)]

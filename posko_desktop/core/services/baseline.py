@@ -22,11 +22,19 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.db.models import Regency
+from posko_desktop.core.dashboard_data import (
+    BaselineView,
+    IkpLevel,
+    KecamatanRawan,
+    Level,
+    RegencyBaselineView,
+    worse_than_predicted,
+)
+from posko_desktop.core.db.models import Kecamatan, Regency
 from posko_desktop.core.db.models_kerawanan import BaselineImport, IkpScore, Tps, TpsMark
 from posko_desktop.core.domain import NotFoundError, ValidationError, check_text
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.i18n import N_, _, gettext_in
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code
@@ -60,27 +68,6 @@ _KIND_LABELS = {
     BaselineKind.TPS_RAWAN: N_("Bawaslu TPS-rawan mapping"),
     BaselineKind.POLDA: N_("Polda TPS classes"),
 }
-
-
-class IkpLevel(enum.StrEnum):
-    """Bawaslu's IKP classes; `rank` lines them up with the situation levels (rendah:
-    Kondusif, sedang: Waspada, tinggi: Siaga) for "worse than predicted"."""
-
-    RENDAH = "rendah"
-    SEDANG = "sedang"
-    TINGGI = "tinggi"
-
-    @property
-    def rank(self) -> int:
-        return list(IkpLevel).index(self)
-
-    @property
-    def label(self) -> str:
-        return _(_IKP_LABELS[self])
-
-
-_IKP_LABELS = {IkpLevel.RENDAH: N_("Low vulnerability"), IkpLevel.SEDANG: N_("Medium vulnerability"),
-               IkpLevel.TINGGI: N_("High vulnerability")}
 
 
 class PoldaLevel(enum.StrEnum):
@@ -409,5 +396,20 @@ def version_rows(ctx: AppContext, version_id: int) -> list[dict[str, Any]]:
             .order_by(TpsMark.desa_code, TpsMark.tps_number))]
 
 
-def ikp_label_in(level: str | None, lang: str) -> str:
-    return "" if level is None else gettext_in(lang, _IKP_LABELS[IkpLevel(level)])
+def view_in(s: Session, levels: dict[str, Level], kecamatan_top: int = 20) -> BaselineView:
+    """The baseline beside the current situation levels (regency code -> level)."""
+    b = summary_in(s)
+    regencies = {}
+    for code, r in b.regencies.items():
+        ikp = IkpLevel(r.ikp_level) if r.ikp_level else None
+        level = levels.get(code)
+        regencies[code] = RegencyBaselineView(
+            code, ikp, r.ikp_score, r.tps, r.tps_rawan, r.polda_rawan + r.polda_sangat_rawan,
+            level is not None and worse_than_predicted(level, ikp))
+    names = {k: n for k, n in s.execute(select(Kecamatan.code, Kecamatan.name))}
+    kec = sorted(b.kecamatan, key=lambda k: (-(k.tps_rawan + k.polda_rawan
+                                               + k.polda_sangat_rawan), k.code))
+    return BaselineView(regencies, [
+        KecamatanRawan(k.code, names.get(k.code, k.code), k.regency_code, k.tps_rawan,
+                       k.polda_rawan + k.polda_sangat_rawan) for k in kec[:kecamatan_top]],
+        bool(b.versions))

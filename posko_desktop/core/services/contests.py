@@ -92,7 +92,7 @@ class PairInfo:
         return "{head} – {deputy}".format(head=self.head, deputy=self.deputy)
 
 
-def _contests(s: Session) -> list[ContestInfo]:
+def contests_in(s: Session) -> list[ContestInfo]:
     out = [ContestInfo(PROVINCE_CODE, ContestKind.PILGUB.value, "Jawa Tengah")]
     for r in s.scalars(select(Regency).order_by(Regency.code)):
         kota = r.kind == RegencyKind.KOTA
@@ -104,7 +104,7 @@ def _contests(s: Session) -> list[ContestInfo]:
 def list_contests(ctx: AppContext) -> list[ContestInfo]:
     """The 36 contests: the Pilgub first, then by regency code."""
     with ctx.db.read() as s:
-        return _contests(s)
+        return contests_in(s)
 
 
 def normalize_contest_code(text: str) -> str:
@@ -169,7 +169,7 @@ def _clean_name(value: Any, name: str) -> str:
 
 def validate_pair(s: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     """The pair's fields in stored form, or ValidationError naming the field."""
-    codes = {c.code for c in _contests(s)}
+    codes = {c.code for c in contests_in(s)}
     contest = normalize_contest_code(values["contest_code"])
     if contest not in codes:
         raise ValidationError(N_("Unknown contest {code}: give 33 for the governor election or "

@@ -28,6 +28,7 @@ from posko_desktop.core.dashboard_data import (
     KecamatanRawan,
     Level,
     RegencyBaselineView,
+    RegencyLevel,
     worse_than_predicted,
 )
 from posko_desktop.core.db.models import Kecamatan, Regency
@@ -35,6 +36,7 @@ from posko_desktop.core.db.models_kerawanan import BaselineImport, IkpScore, Tps
 from posko_desktop.core.domain import NotFoundError, ValidationError, check_text
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.reports.data import KerawananRow, KerawananSummary
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code
@@ -413,3 +415,27 @@ def view_in(s: Session, levels: dict[str, Level], kecamatan_top: int = 20) -> Ba
         KecamatanRawan(k.code, names.get(k.code, k.code), k.regency_code, k.tps_rawan,
                        k.polda_rawan + k.polda_sangat_rawan) for k in kec[:kecamatan_top]],
         bool(b.versions))
+
+
+def kerawanan_of(ctx: AppContext, levels: dict[str, RegencyLevel], regency: str | None,
+                 names: dict[str, str], limit: int = 12) -> KerawananSummary:
+    """The reports' Kerawanan paragraph and table for the scope (a regency, or the
+    province) beside the situation `levels` of the report."""
+    with ctx.db.read() as s:
+        view = view_in(s, {c: v.level for c, v in levels.items()})
+        b = summary_in(s)
+    scope = [c for c in view.regencies if regency is None or c == regency]
+    regs = [view.regencies[c] for c in scope]
+    rows = sorted((r for r in regs if r.worse or r.ikp is IkpLevel.TINGGI),
+                  key=lambda r: (not r.worse, -r.tps_rawan, r.code))[:limit]
+    return KerawananSummary(
+        view.imported,
+        tuple(sum(1 for r in regs if r.ikp is lv) for lv in IkpLevel),  # type: ignore[arg-type]
+        sum(r.tps for r in regs), sum(r.tps_rawan for r in regs),
+        sum(b.regencies[c].polda_rawan for c in scope),
+        sum(b.regencies[c].polda_sangat_rawan for c in scope),
+        tuple(names.get(r.code, r.code) for r in regs if r.worse),
+        tuple(KerawananRow(names.get(r.code, r.code), r.ikp.value if r.ikp else None,
+                           r.tps_rawan, r.polda_rawan, levels[r.code].level.value
+                           if r.code in levels else Level.KONDUSIF.value, r.worse)
+              for r in rows))

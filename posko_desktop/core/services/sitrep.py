@@ -45,7 +45,7 @@ from posko_desktop.core.reports.data import (
     SitrepOptions,
     SitrepTexts,
 )
-from posko_desktop.core.services import activities, dashboard, report_archive
+from posko_desktop.core.services import activities, baseline, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
@@ -191,6 +191,7 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         appendix=appendix,
         trend=trend,
         levels=levels,
+        kerawanan=baseline.kerawanan_of(ctx, levels, scope_code, names),
         texts=texts,
     )
     if texts.highlights is None:

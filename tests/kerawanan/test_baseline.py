@@ -6,16 +6,20 @@ the database unchanged (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import csv
+import json
 from typing import Any
 
+import jsonschema
 import pytest
 from sqlalchemy import select
 
 from posko_desktop.core.db.base import Base
 from posko_desktop.core.db.engine import Database
 from posko_desktop.core.domain import Actor, PermissionDenied
-from posko_desktop.core.services import baseline, tps_register
+from posko_desktop.core.services import baseline, geo, tps_register
+from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.spreadsheets.tables import TableRowsError
+from tests.core.test_places import _feature_schema
 
 from .samples import REGENCIES, independent_counts, write_samples
 
@@ -137,3 +141,21 @@ def test_only_an_administrator_imports(any_ctx, samples):
     with pytest.raises(PermissionDenied):
         baseline.import_baseline(supervisor, "ikp", samples["ikp"])
     assert dump(any_ctx.db) == before
+
+
+def test_export_geo_adds_the_tps_with_their_classes(any_ctx, samples, tmp_path):
+    import_all(any_ctx, samples)
+    want = independent_counts(samples)
+    code = max(want["tps"], key=lambda c: want["tps"][c])
+    result = geo.export_geojson(any_ctx, IncidentFilter(regencies=(code,)),
+                                tmp_path / "tps.geojson", with_tps=True)
+    doc = json.loads(result.path.read_text(encoding="utf-8"))
+    jsonschema.validate(doc, _feature_schema())
+    tps = [f for f in doc["features"] if f["properties"]["kind"] == "tps"]
+    assert result.tps == len(tps) == want["tps"][code]  # every sample TPS has coordinates
+    assert sum(bool(f["properties"]["rawan_variables"]) for f in tps) == \
+        want["rawan_regency"][code]
+    assert {f["properties"]["polda_class"] for f in tps} <= {None, "kurang_rawan", "rawan",
+                                                             "sangat_rawan"}
+    lon, lat = tps[0]["geometry"]["coordinates"]
+    assert 110 <= lon <= 111 and -8 <= lat <= -7

@@ -344,8 +344,8 @@ def summary_in(s: Session) -> BaselineSummary:
                 rawan[regency] += 1
                 kec_rawan[(kec, regency)] += 1
                 variables.setdefault(regency, Counter()).update(vars_)
-    polda: Counter[tuple[str, str]] = Counter()
-    kec_polda: Counter[tuple[str, str, str]] = Counter()
+    polda: Counter[tuple[str, str | None]] = Counter()
+    kec_polda: Counter[tuple[str, str, str | None]] = Counter()
     if BaselineKind.POLDA in current:
         for regency, kec, level in s.execute(
                 select(TpsMark.regency_code, TpsMark.kecamatan_code, TpsMark.level)
@@ -426,11 +426,12 @@ def kerawanan_of(ctx: AppContext, levels: dict[str, RegencyLevel], regency: str 
         b = summary_in(s)
     scope = [c for c in view.regencies if regency is None or c == regency]
     regs = [view.regencies[c] for c in scope]
+    by_class = Counter(r.ikp for r in regs)
     rows = sorted((r for r in regs if r.worse or r.ikp is IkpLevel.TINGGI),
                   key=lambda r: (not r.worse, -r.tps_rawan, r.code))[:limit]
     return KerawananSummary(
         view.imported,
-        tuple(sum(1 for r in regs if r.ikp is lv) for lv in IkpLevel),  # type: ignore[arg-type]
+        (by_class[IkpLevel.RENDAH], by_class[IkpLevel.SEDANG], by_class[IkpLevel.TINGGI]),
         sum(r.tps for r in regs), sum(r.tps_rawan for r in regs),
         sum(b.regencies[c].polda_rawan for c in scope),
         sum(b.regencies[c].polda_sangat_rawan for c in scope),

@@ -431,7 +431,7 @@ def incident_counts(s: Session, start: datetime | None = None,
         stmt = stmt.where(Incident.occurred_at >= start)
     if end is not None:
         stmt = stmt.where(Incident.occurred_at < end)
-    rows = [PairCount(c, p, n) for c, p, n in s.execute(stmt)]
+    rows = [PairCount(c or "", p, n) for c, p, n in s.execute(stmt)]  # not None: filtered
     return sorted(rows, key=lambda r: (r.contest_code, r.pair_number or 0))
 
 

@@ -151,7 +151,7 @@ class KerawananTab(QWidget):
 
     def _loaded(self, result: tuple[list[ContestInfo], list[PairInfo], list[ImportInfo]]) -> None:
         rows, pairs, self.versions = result
-        by_contest: dict[str, list[PairInfo]] = {}
+        by_contest: dict[str, list[PairInfo | None]] = {}
         for p in pairs:
             by_contest.setdefault(p.contest_code, []).append(p)
         self.rows = [(c, p) for c in rows for p in (by_contest.get(c.code) or [None])]

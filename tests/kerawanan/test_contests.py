@@ -23,6 +23,7 @@ from posko_desktop.core.domain import (
     ValidationError,
     ValidationErrors,
 )
+from posko_desktop.core.resources import resource_path
 from posko_desktop.core.services import contests, incidents, stats
 from posko_desktop.core.services.contests import PairInput
 from posko_desktop.core.services.incidents import IncidentInput
@@ -190,3 +191,16 @@ def test_stats_count_incidents_by_contest_and_pair(any_ctx):
     assert by_pair == [("33/-", "—", 1), ("33.74/-", "—", 1),
                        ("33.74/1", "Calon Kepala 1 – Calon Wakil 1", 2),
                        ("33.74/2", "Calon Kepala 2 – Calon Wakil 2", 0)]
+
+
+def test_the_shipped_pilgub_pairs_import(any_ctx):
+    """resources/data/paslon-pilgub-jateng-2024.csv (KPU Jateng's draw of 23 Sep 2024,
+    sources in docs/kerawanan.md) imports into the template's columns, twice unchanged."""
+    path = resource_path("data", "paslon-pilgub-jateng-2024.csv")
+    assert pair_sheets.import_pairs(any_ctx, path).added == 2
+    assert pair_sheets.import_pairs(any_ctx, path).unchanged == 2
+    one, two = contests.list_pairs(any_ctx, "33")
+    assert (one.ballot_number, one.head, one.deputy, one.parties) == (
+        1, "Andika Perkasa", "Hendrar Prihadi", ("PDI-P",))
+    assert (two.ballot_number, two.head, two.deputy) == (2, "Ahmad Luthfi", "Taj Yasin Maimoen")
+    assert len(two.parties) == 9

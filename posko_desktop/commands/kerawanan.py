@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.commands.incidents import iso, print_table
@@ -17,6 +18,8 @@ from posko_desktop.core.services.baseline import BaselineKind, ImportInfo
 from posko_desktop.core.services.contests import PairInfo, PairInput
 from posko_desktop.core.spreadsheets import contests as pair_sheets
 from posko_desktop.core.spreadsheets.tables import TableRowsError, write_template
+
+T = TypeVar("T")
 
 
 def _output(p: argparse.ArgumentParser) -> None:
@@ -201,13 +204,19 @@ def _row_report(args: argparse.Namespace, err: TableRowsError) -> None:
             file=sys.stderr)
 
 
-def cmd_pair_import(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+def _reported(args: argparse.Namespace, job: Callable[..., T], *job_args: Any) -> T:
+    """Run an import; a file with bad rows prints its row-level report, then the refusal
+    (exit code 2)."""
     try:
-        r = pair_sheets.import_pairs(ctx, args.file)
+        return job(*job_args)
     except TableRowsError as err:
         _row_report(args, err)
         raise
+
+
+def cmd_pair_import(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    r = _reported(args, pair_sheets.import_pairs, ctx, args.file)
     if args.format == "json":
         print_json({"imported": True, "added": r.added, "updated": r.updated,
                     "unchanged": r.unchanged})
@@ -222,11 +231,7 @@ def cmd_pair_import(args: argparse.Namespace) -> int:
 
 def cmd_tps_import(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    try:
-        r = tps_register.import_register(ctx, args.file)
-    except TableRowsError as err:
-        _row_report(args, err)
-        raise
+    r = _reported(args, tps_register.import_register, ctx, args.file)
     if args.format == "json":
         print_json({"imported": True, "rows": r.rows, "added": r.added, "changed": r.changed,
                     "removed": r.removed, "unchanged": r.unchanged})
@@ -267,11 +272,7 @@ def version_json(v: ImportInfo) -> dict[str, Any]:
 
 def cmd_baseline_import(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    try:
-        r = baseline.import_baseline(ctx, args.kind, args.file, args.label)
-    except TableRowsError as err:
-        _row_report(args, err)
-        raise
+    r = _reported(args, baseline.import_baseline, ctx, args.kind, args.file, args.label)
     if args.format == "json":
         print_json({"imported": r.new, "version": version_json(r.version)})
     elif r.new:

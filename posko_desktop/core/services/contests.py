@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,17 +29,15 @@ from posko_desktop.core.domain import (
     ContestKind,
     NotFoundError,
     RegencyKind,
-    StaleEdit,
     TransitionError,
     ValidationError,
     check_text,
 )
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.services.edit_versions import person
+from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
 from posko_desktop.core.sync.kinds import CANDIDATE_PAIRS
 
 logger = logging.getLogger(__name__)
@@ -125,7 +123,7 @@ _STALE = N_("Candidate pair {number} was changed by {name} at {time} since you o
 
 
 def pair_version(p: CandidatePair) -> str:
-    return max(p.mod_stamp, p.sync_mark or "")
+    return synced_version(p)
 
 
 def _info(p: CandidatePair) -> PairInfo:
@@ -135,27 +133,8 @@ def _info(p: CandidatePair) -> PairInfo:
 
 
 def _check_version(s: Session, p: CandidatePair, expected: str | None) -> None:
-    if expected is None:
-        return
-    version = pair_version(p)
-    try:
-        Stamp.parse(expected)
-        valid = expected <= version
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ValidationError(N_("{version} is not a version of {what}"), field="version",
-                              version=expected, what=p.number)
-    if expected == version:
-        return
-    by_import = version != p.mod_stamp
-    if by_import:
-        who, at = "", datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC)
-    else:
-        who, at = person(s, p.updated_by), p.updated_at
-    raise StaleEdit(_STALE, version=version,
-                    current={**{f: getattr(p, f) for f in EDITABLE_FIELDS}, "deleted": p.deleted},
-                    changed_by=who, changed_at=at, by_import=by_import, number=p.number)
+    check_synced_version(s, p, expected, _STALE, {
+        **{f: getattr(p, f) for f in EDITABLE_FIELDS}, "deleted": p.deleted})
 
 
 def _clean_name(value: Any, name: str) -> str:

@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_, gettext_in
+from posko_desktop.core.spreadsheets import xlsx_rows
 from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.untrusted import (
     CsvRecords,
@@ -132,6 +133,14 @@ def _raw_rows(path: Path) -> Iterator[Sequence[Any]]:
 
 def _xlsx_rows(path: Path) -> Iterator[Sequence[Any]]:
     check_xlsx(path)
+    try:  # the fast path (xlsx_rows.py); anything it does not know: openpyxl's reader
+        rows = list(xlsx_rows.sheet_rows(path))
+    except Exception:
+        logger.info("%s: streamed reading failed, reading with openpyxl", path.name,
+                    exc_info=True)
+    else:
+        yield from rows
+        return
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:

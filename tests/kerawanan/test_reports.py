@@ -27,7 +27,7 @@ def test_the_sitrep_and_the_weekly_report_print_the_baseline(ctx, tmp_path):
     paths = write_samples(tmp_path)
     data = sitrep.gather(ctx, SitrepOptions(date(2024, 11, 28)))
     assert data.kerawanan is not None and not data.kerawanan.imported
-    assert "Bawaslu IKP" in text_of(sitrep_pdf.render_bytes(data)[0])  # "not imported"
+    assert "IKP Bawaslu, pemetaan TPS rawan" in text_of(sitrep_pdf.render_bytes(data)[0])
     import_all(ctx, paths)
     want = independent_counts(paths)
     before = sitrep.gather(ctx, SitrepOptions(date(2024, 11, 28))).kerawanan

@@ -63,6 +63,86 @@ _LEVEL_LABELS = {
 }
 
 
+
+# --- the vulnerability baseline (issue 17, docs/kerawanan.md) -----------------------------
+
+
+class IkpLevel(enum.StrEnum):
+    """Bawaslu's IKP classes. `expected` is the situation level the class predicts (rendah:
+    Kondusif, sedang: Waspada, tinggi: Siaga): a regency whose level is above it is "worse
+    than the baseline predicted"."""
+
+    RENDAH = "rendah"
+    SEDANG = "sedang"
+    TINGGI = "tinggi"
+
+    @property
+    def rank(self) -> int:
+        return list(IkpLevel).index(self)
+
+    @property
+    def expected(self) -> Level:
+        return _LEVEL_ORDER[self.rank]
+
+    @property
+    def label(self) -> str:
+        return _(_IKP_LABELS[self])
+
+
+_IKP_LABELS = {IkpLevel.RENDAH: N_("Low vulnerability"),
+               IkpLevel.SEDANG: N_("Medium vulnerability"),
+               IkpLevel.TINGGI: N_("High vulnerability")}
+
+
+@dataclass(frozen=True)
+class RegencyBaselineView:
+    code: str
+    ikp: IkpLevel | None  # None: not in the current IKP import
+    ikp_score: float | None
+    tps: int
+    tps_rawan: int  # Bawaslu: TPS with at least one of the 8 variables
+    polda_rawan: int  # Polda: rawan and sangat rawan
+    worse: bool  # the current situation level is above what the IKP class predicts
+
+
+@dataclass(frozen=True)
+class KecamatanRawan:
+    code: str
+    name: str
+    regency_code: str
+    tps_rawan: int
+    polda_rawan: int
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    """The baseline beside the incident-driven levels (all 35 regencies)."""
+
+    regencies: dict[str, RegencyBaselineView]
+    kecamatan: list[KecamatanRawan]  # the most rawan first
+    imported: bool  # any baseline imported at all
+
+    @property
+    def worse(self) -> list[str]:
+        return [code for code, r in self.regencies.items() if r.worse]
+
+
+def worse_than_predicted(level: Level, ikp: IkpLevel | None) -> bool:
+    return ikp is not None and level.rank > ikp.expected.rank
+
+
+def baseline_csv_rows(view: BaselineView, names: dict[str, str] | None = None,
+                      ) -> list[list[Any]]:
+    rows: list[list[Any]] = [[_("Code"), _("Regency/city"), _("IKP class"), _("IKP score"),
+                              _("TPS"), _("TPS rawan (Bawaslu)"), _("TPS rawan (Polda)"),
+                              _("Worse than predicted")]]
+    for code, r in view.regencies.items():
+        rows.append([code, (names or {}).get(code, code), r.ikp.label if r.ikp else "",
+                     r.ikp_score, r.tps, r.tps_rawan, r.polda_rawan,
+                     _("yes") if r.worse else ""])
+    return rows
+
+
 @dataclass(frozen=True)
 class RegencyLevel:
     code: str
@@ -335,6 +415,7 @@ class DashboardSnapshot:
     report_period: ReportPeriod
     report: dict[str, ReportStatusInfo]
     silent: list[SilentRegency]
+    baseline: BaselineView | None = None
 
 
 # --- CSV export --------------------------------------------------------------------------

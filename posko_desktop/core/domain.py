@@ -210,6 +210,25 @@ class Cadence(enum.StrEnum):
     def label(self) -> str:
         return _("Daily by the cut-off") if self is Cadence.DAILY else _("Only when something happens")
 
+class ContestKind(enum.StrEnum):
+    """The contests of the Pilkada 2024 in Jawa Tengah: the governor's (contest code "33")
+    and one per regency (its code), bupati or wali kota by the regency's kind."""
+
+    PILGUB = "pilgub"
+    PILBUP = "pilbup"
+    PILWALKOT = "pilwalkot"
+
+    @property
+    def label(self) -> str:
+        return _(_CONTEST_LABELS[self])
+
+
+_CONTEST_LABELS = {
+    ContestKind.PILGUB: N_("Governor election"),
+    ContestKind.PILBUP: N_("Regent election"),
+    ContestKind.PILWALKOT: N_("Mayor election"),
+}
+
 
 class RegencyKind(enum.StrEnum):
     KABUPATEN = "kabupaten"

@@ -202,6 +202,10 @@ LEVEL_CRITICAL_FLOOR = declare(
     "level.critical_floor", bool, True,
     N_("Situation level: an open critical incident makes a regency at least Siaga"),
 )
+LEVEL_IKP_FLOOR = declare(
+    "level.ikp_floor", bool, False,
+    N_("Situation level: a regency whose IKP class is high (Bawaslu) is at least Waspada"),
+)
 WARNING_BASELINE_DAYS = declare(
     "warning.baseline_days", int, 14, N_("Early warning: days of history for the baseline mean")
 )

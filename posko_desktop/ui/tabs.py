@@ -94,4 +94,8 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.units import make_tab as units_tab
 
     factories.append(units_tab)
+
+    from posko_desktop.ui.kerawanan import make_tab as kerawanan_tab
+
+    factories.append(kerawanan_tab)
     return factories

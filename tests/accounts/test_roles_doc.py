@@ -29,9 +29,12 @@ from posko_desktop.core.services import (
     audit,
     audit_anchors,
     audit_verify,
+    baseline,
+    contests,
     settings_service,
     site_key,
     sync,
+    tps_register,
     units,
 )
 from posko_desktop.core.services import activities as act
@@ -39,8 +42,11 @@ from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.activities import ActivityInput
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Permission, Role, can
+from posko_desktop.core.services.contests import PairInput
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput
 from posko_desktop.core.services.sync import records as sync_records
+from posko_desktop.core.spreadsheets import contests as pair_sheets
+from tests.kerawanan.samples import write_samples
 
 from .conftest import PASSWORDS, ROLES
 
@@ -113,6 +119,10 @@ class World:
         self.activity = act.add_activity(admin, _activity())
         self.gone = act.add_activity(admin, _activity())
         act.set_deleted(admin, self.gone.id, True)
+        self.pair = contests.add_pair(admin, PairInput("33", 1, "Calon A", "Wakil A"))
+        self.files = write_samples(tmp_path, desa_count=5)
+        (tmp_path / "pairs.csv").write_text("Kode pemilihan;Nomor urut;Calon;Calon wakil\n"
+                                            "33;2;Calon B;Wakil B\n", encoding="utf-8")
         with admin.db.write() as s:  # a report is not issued without its signer
             for key, value in ((settings.SITREP_SIGNER_NAME, "Dr. Siti Aminah, M.Si."),
                                (settings.SITREP_SIGNER_NIP, "19700101 199503 2 001")):
@@ -237,6 +247,12 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "activity.restore": lambda w, c: act.set_deleted(c, w.gone.id, False),
     "activity.conflict_resolve":
         _past_the_check(lambda c: sync_records.resolve_conflict(c, 987654, "keep")),
+    "candidate_pair.create": lambda w, c: contests.add_pair(c, PairInput("33.10", 1, "A", "B")),
+    "candidate_pair.update": lambda w, c: contests.update_pair(c, w.pair.id, {"head": "C"}),
+    "candidate_pair.delete": lambda w, c: contests.set_deleted(c, w.pair.id, True),
+    "candidate_pair.import": lambda w, c: pair_sheets.import_pairs(c, w.tmp / "pairs.csv"),
+    "tps.import": lambda w, c: tps_register.import_register(c, w.files["tps"]),
+    "baseline.import": lambda w, c: baseline.import_baseline(c, "ikp", w.files["ikp"]),
     "user.add": lambda w, c: accounts.add_user(c, "baru", "Pengguna-Anyar-123", "operator"),
     "user.list": lambda w, c: accounts.list_users(c),
     "user.disable": lambda w, c: accounts.disable_user(c, "target"),

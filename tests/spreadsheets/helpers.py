@@ -25,6 +25,8 @@ def row(**values: Any) -> dict[str, Any]:
         "victims_injured": None, "material_loss": None, "current_condition": None,
         "source_contact": None, "source_phone": None, "latitude": None, "longitude": None,
         "reporting_unit": None,
+
+        "contest_code": None, "pair_number": None, "tps_number": None,
     }
     base.update(values)
     return base

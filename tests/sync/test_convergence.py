@@ -1,4 +1,5 @@
-"""Property: sites that make random changes (incidents, activities, reporting units) and exchange
+"""Property: sites that make random changes (incidents, activities, reporting units,
+candidate pairs) and exchange
 packages in any order, with duplicates, replays and relays through the province, end
 identical once everyone has exchanged, and no follow-up is ever lost."""
 
@@ -12,11 +13,17 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from posko_desktop.core.db.models import FollowUp
-from posko_desktop.core.domain import ActivityKind, PoskoError, TransitionError, ValidationErrors
+from posko_desktop.core.domain import (
+    ActivityKind,
+    PoskoError,
+    TransitionError,
+    ValidationError,
+    ValidationErrors,
+)
 from posko_desktop.core.services import activities as act
+from posko_desktop.core.services import contests, units
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
-from posko_desktop.core.services import units
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.sync.package import PackageError
 
@@ -40,6 +47,9 @@ OPS = st.one_of(
     st.tuples(st.just("activity_edit"), site_i, pick, st.integers(0, 99)),
     st.tuples(st.just("activity_delete"), site_i, pick),
     st.tuples(st.just("unit_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("pair"), site_i, st.integers(0, 99)),
+    st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("pair_delete"), site_i, pick),
 )
 KINDS = [k.value for k in ActivityKind]
 UNIT_CODES = ["POLDA", "KPU-PROV", "33.22", "33.74"]  # seeded: held everywhere from the start
@@ -90,6 +100,39 @@ def activity_op(op: tuple, site: Site) -> None:
     act.update_activity(site.ctx, target, change)
 
 
+CONTESTS = ["33", "33.22", "33.74"]
+
+
+def pair_op(op: tuple, site: Site) -> None:
+    """Add a pair, edit one field of a pair (names, parties, ballot number) or delete or
+    restore one; a ballot number taken in its contest here is refused locally."""
+    kind = op[0]
+    try:
+        if kind == "pair":
+            n = op[2]
+            contests.add_pair(site.ctx, contests.PairInput(
+                CONTESTS[n % 3], 1 + n % 4, "Calon {n} {s}".format(n=n, s=site.code),
+                "Wakil {n}".format(n=n), ["Partai {p}".format(p=n % 5)]))
+            return
+        held = sorted(p.id for p in contests.list_pairs(site.ctx, include_deleted=True))
+        if not held:
+            return
+        target = contests.get_pair(site.ctx, held[op[2] % len(held)])
+        if kind == "pair_delete":
+            contests.set_deleted(site.ctx, target.id, not target.deleted)
+            return
+        if target.deleted:
+            return
+        n = op[3]
+        change = [{"head": "Calon {n} dari {s}".format(n=n, s=site.code)},
+                  {"deputy": "Wakil {n}".format(n=n)},
+                  {"parties": ["Partai {p}".format(p=p) for p in range(n % 3)]},
+                  {"ballot_number": 1 + n % 5}][n % 4]
+        contests.update_pair(site.ctx, target.id, change)
+    except ValidationError:
+        pass  # the ballot number is taken here: refused locally, nothing to sync
+
+
 def known_ids(site: Site) -> list:
     page = inc.query_incidents(site.ctx, IncidentFilter(include_deleted=True), limit=1000)
     return sorted(r.id for r in page.rows)
@@ -107,6 +150,9 @@ def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: P
         return
     if kind.startswith("unit"):
         unit_op(op, sites[op[1]])
+        return
+    if kind.startswith("pair"):
+        pair_op(op, sites[op[1]])
         return
     if kind == "create":
         add_incident(sites[op[1]], regency_code=REGENCIES[op[2]], title="Insiden {n}".format(
@@ -195,6 +241,24 @@ def test_three_sites_converge_on_activities(template_db, tmp_path_factory, ops):
 @PROPERTY
 @given(ops=st.lists(UNIT_OPS, min_size=4, max_size=28))
 def test_three_sites_converge_on_reporting_units(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
+# candidate pairs alone, with the exchanges
+PAIR_OPS = st.one_of(
+    st.tuples(st.just("pair"), site_i, st.integers(0, 99)),
+    st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("pair_delete"), site_i, pick),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
+
+
+@PROPERTY
+@given(ops=st.lists(PAIR_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_candidate_pairs(template_db, tmp_path_factory, ops):
     converge(template_db, tmp_path_factory, ops)
 
 

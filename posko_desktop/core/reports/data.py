@@ -325,6 +325,7 @@ class SitrepData:
     appendix: tuple[AppendixRow, ...]  # every incident of the period (Lampiran I)
     trend: DailySeries  # drawn by charts.trend_figure
     levels: dict[str, RegencyLevel]  # drawn by charts.tile_map_figure
+    kerawanan: KerawananSummary | None = None  # section B.4 (`services.baseline.kerawanan_of`)
     texts: SitrepTexts = field(default_factory=SitrepTexts)
     generated_at: datetime | None = None
     number: str | None = None  # None: a draft (not issued)
@@ -355,3 +356,35 @@ class SitrepData:
         for row in self.regency_rows:
             counts[row.report_status] = counts.get(row.report_status, 0) + 1
         return counts
+
+
+# --- Kerawanan (issue 17): the baseline beside the situation --------------------------------
+
+
+@dataclass(frozen=True)
+class KerawananRow:
+    """A regency of the Kerawanan table: IKP class (`IkpLevel` value or None), rawan TPS
+    per Bawaslu and per Polda (rawan and sangat rawan), the situation level (`Level`
+    value) and whether it is worse than the IKP class predicted."""
+
+    name: str
+    ikp: str | None
+    tps_rawan: int
+    polda_rawan: int
+    level: str
+    worse: bool
+
+
+@dataclass(frozen=True)
+class KerawananSummary:
+    """The "Kerawanan" paragraph and table of the daily and weekly reports
+    (`services.baseline.kerawanan_of`)."""
+
+    imported: bool
+    ikp_counts: tuple[int, int, int]  # regencies of the scope: rendah, sedang, tinggi
+    tps: int
+    tps_rawan: int
+    polda_rawan: int
+    polda_sangat_rawan: int
+    worse: tuple[str, ...]  # names of the regencies worse than predicted
+    rows: tuple[KerawananRow, ...]  # worse first, then IKP tinggi; at most 12

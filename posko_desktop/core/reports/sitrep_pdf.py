@@ -50,6 +50,7 @@ from posko_desktop.core.reports.data import (
     SitrepData,
 )
 from posko_desktop.core.reports.fonts import SANS, register_fonts
+from posko_desktop.core.reports.kerawanan_pdf import kerawanan_block
 from posko_desktop.core.reports.pdf_common import (
     ALERT,
     NOTABLE_MARK,
@@ -223,6 +224,9 @@ class SitrepRenderer(LetterRenderer):
         out.append(self.p(_("3. Reporting by the regencies and cities"), st.subsection))
         out.extend(self.reporting_lines())
         out.extend(unit_report.agency_lines(self, d.unit_rows))
+
+        if d.kerawanan is not None:  # the baseline beside the situation (issue 17)
+            out.extend(kerawanan_block(self, d.kerawanan, _("4. Kerawanan")))
         return out
 
     def key_figures_table(self) -> Table:

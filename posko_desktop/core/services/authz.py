@@ -17,6 +17,7 @@ class Permission(enum.StrEnum):
     INCIDENT_DELETE = "incident.delete"
     ACTIVITY_RECORD = "activity.record"  # add, and update this site's activities
     ACTIVITY_MANAGE = "activity.manage"  # update any site's, delete, restore
+    REFERENCE_MANAGE = "reference.manage"  # candidate pairs, TPS register, baseline imports
     REPORT_NIHIL = "report.nihil"
     UNITS_MANAGE = "units.manage"  # add and change reporting units
     EXPORT = "data.export"

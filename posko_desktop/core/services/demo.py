@@ -76,6 +76,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
+from posko_desktop.core.services.demo_kerawanan import add_demo_pairs
 from posko_desktop.core.services.demo_words import (
     ACCOUNTS,
     AGENCIES_BY_GROUP,
@@ -130,7 +131,8 @@ INCIDENT_COLUMNS = (
     "recorded_by", "created_at", "updated_at", "updated_by", "respond_by", "responded_at",
     "next_referral_due", "mod_stamp", "field_stamps", "deleted", "victims_dead",
     "victims_injured", "material_loss", "current_condition", "source_contact", "source_phone",
-    "kecamatan_code", "desa_code", "latitude", "longitude", "reporting_unit",
+    "kecamatan_code", "desa_code", "latitude", "longitude", "reporting_unit", "contest_code",
+    "pair_number", "tps_number",
 )
 DEMO_OPD_UNITS = {"Satpol PP": "SATPOLPP", "Kesbangpol": "KESBANGPOL",
                   "Diskominfo": "DISKOMINFO", "BPBD": "BPBD"}
@@ -197,6 +199,21 @@ def _category_factor(code: str, day: date) -> float:
     if code[0] == "E" and -3 <= t <= 0:  # no campaigning in the quiet period
         return 0.5 if code == "E1" else 0.3
     return 1.0
+
+
+def _contest_fields(regency: str, category: str, bits: int) -> tuple[Any, ...]:
+    """The contest and pair (ballot 1 or 2: every demo contest has them,
+    `demo_kerawanan`) of a third of the incidents of groups A, B, E (hoaxes, money politics,
+    campaign props); the TPS of those at a TPS (F3). From the incident id's random bits,
+    so the seeded stream stays as it was."""
+    pick = [(bits >> shift) & 0xFF for shift in range(48, 72, 8)]
+    contest = pair = tps = None
+    if category[0] in "ABE" and pick[0] % 3 == 0:
+        contest = regency if pick[1] % 2 else "33"
+        pair = 1 + pick[2] % 2
+    if category == "F3":
+        tps = 1 + pick[2] % 15
+    return (contest, pair, tps)
 
 
 def _report_fields(category: str, rank: int, bits: int) -> tuple[Any, ...]:
@@ -339,9 +356,12 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
         activities = add_demo_activities(s, site_code=plan.site_code,
                                          username=ctx.actor.username, first_day=first_day,
                                          days=days, seed=seed, now=ctx.now())
+        pairs = add_demo_pairs(s, site_code=plan.site_code, username=ctx.actor.username,
+                               seed=seed, now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
-                            "seed": seed, "activities": activities}, at=ctx.now())
+                            "seed": seed, "activities": activities, "candidate_pairs": pairs},
+                     at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
@@ -351,6 +371,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
     progress.report(written, incidents, _("Done"))
     ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
     ctx.bus.publish(Change(ChangeKind.ACTIVITY, ()))
+    ctx.bus.publish(Change(ChangeKind.CANDIDATE_PAIR, ()))
     return written
 
 
@@ -681,6 +702,7 @@ class _Generator:
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
             w.flag(deleted), *_report_fields(category, rank, inc_int), kec_place.code,
             desa_place.code, None, None, self._unit(source, detail),
+            *_contest_fields(regency, category, inc_int),
         )
         return row, followups
 

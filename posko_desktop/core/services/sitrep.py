@@ -46,7 +46,7 @@ from posko_desktop.core.reports.data import (
     SitrepTexts,
     UnitReportRow,
 )
-from posko_desktop.core.services import activities, dashboard, report_archive
+from posko_desktop.core.services import activities, baseline, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
@@ -195,6 +195,7 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         appendix=appendix,
         trend=trend,
         levels=levels,
+        kerawanan=baseline.kerawanan_of(ctx, levels, scope_code, names),
         texts=texts,
         appendix_pdf_max=max(0, int(conf.get(settings.SITREP_APPENDIX_PDF_MAX.key, 1000))),
     )

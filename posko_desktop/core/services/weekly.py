@@ -38,7 +38,7 @@ from posko_desktop.core.reports.weekly_data import (
     WeeklyOptions,
     week_monday,
 )
-from posko_desktop.core.services import dashboard, report_archive
+from posko_desktop.core.services import baseline, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
@@ -151,6 +151,7 @@ def gather(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = 
         activities=activities_of(ctx, start, end, scope_code),
         takedowns=takedowns_of(ctx, start, end, scope_code),
         milestones=cal.milestones(options.sunday, OUTLOOK_DAYS), texts=texts,
+        kerawanan=baseline.kerawanan_of(ctx, levels, scope_code, names),
         training=bool(conf[settings.SITE_TRAINING.key]),
     )
 

@@ -98,6 +98,17 @@ COLUMNS: tuple[Column, ...] = (
            N_("An agency/OPD reporting with this sheet: its unit code from the list, e.g. "
               "\"POLDA Polda Jawa Tengah\". Empty: the office of the regency/city."),
            ("unit pelapor", "unit", "kode unit", "instansi pelapor")),
+
+    # the contest, pair and TPS concerned (issue 17; optional)
+    Column("contest_code", N_("Contest"), False, 10,
+           N_("33 for the governor election or the regency code, e.g. 33.74 (optional)."),
+           ("pemilihan", "kontestasi", "kode pemilihan")),
+    Column("pair_number", N_("Candidate pair"), False, 10,
+           N_("The pair's ballot number in the contest, e.g. 2 (optional)."),
+           ("paslon", "nomor paslon", "nomor urut paslon")),
+    Column("tps_number", N_("TPS number"), False, 8,
+           N_("The TPS's number in the desa/kelurahan, e.g. 5 (optional; with the desa)."),
+           ("tps", "no tps", "nomor tps")),
 )
 
 # Read on import but not in the template: an export's incident id (rows whose incident is
@@ -136,6 +147,7 @@ FIELD_TO_COLUMN = {
                                "latitude", "longitude")},
     "kecamatan_code": "kecamatan",
     "desa_code": "desa",
+    **{name: name for name in ("contest_code", "pair_number", "tps_number")},
 }
 
 _PAREN = re.compile(r"\([^)]*\)")

@@ -230,6 +230,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
                 status=gettext_in("id", "New"))
     latitude = parse("latitude", parse_degrees)
     longitude = parse("longitude", parse_degrees)
+    pair = parse("pair_number", parse_people)
+    tps = parse("tps_number", parse_people)
     texts = {name: cell_text(row.values.get(name)) for name in (*_TEXT_FIELDS, *_REPORT_TEXTS)}
     codes: dict[str, str | None] = {}
     for name, pattern in (("kecamatan", places.KECAMATAN_RE), ("desa", places.DESA_RE)):
@@ -244,6 +246,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
         current_condition=texts["current_condition"], source_contact=texts["source_contact"],
         source_phone=texts["source_phone"], kecamatan_code=codes["kecamatan"],
         desa_code=codes["desa"], latitude=latitude, longitude=longitude,
+        contest_code=cell_text(row.values.get("contest_code")) or None, pair_number=pair,
+        tps_number=tps,
     )
     values: dict[str, Any] | None = None
     try:
@@ -290,6 +294,10 @@ def row_key(ref: str, values: dict[str, Any], reported: datetime | None, status:
         parts += report
     if values.get("reporting_unit"):  # issue 18; rows without a unit keep their old keys
         parts.append(values["reporting_unit"])
+
+    named = [values["contest_code"], values["pair_number"], values["tps_number"]]
+    if any(v is not None for v in named):  # as the report's fields (issue 17)
+        parts += named
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
     return digest[:KEY_LENGTH]
 

@@ -87,6 +87,12 @@ ACTIVITIES = register(SyncedKind(
     multiline_texts=("result",),
 ))
 
+CANDIDATE_PAIRS = register(SyncedKind(
+    name="candidate_pairs", record_type="candidate_pair",
+    fields=("contest_code", "ballot_number", "head", "deputy", "parties", "deleted"),
+    texts=("number", "head", "deputy", "parties", "recorded_by", "updated_by"),
+))
+
 
 
 def _unit_rule(rec: dict[str, Any]) -> str | None:

@@ -65,7 +65,7 @@ REFRESH_DEBOUNCE_MS = 800
 # What the dashboard shows is made of incidents (typed in, imported from a spreadsheet or a
 # sync package, demo data: all publish INCIDENT), Nihil reports and the level settings.
 REFRESH_ON = frozenset({ChangeKind.INCIDENT, ChangeKind.NIHIL_REPORT, ChangeKind.SETTINGS,
-                        ChangeKind.REPORTING_UNIT})
+                        ChangeKind.REPORTING_UNIT, ChangeKind.BASELINE})
 KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
 SEVERITY_CHOICES = (
     ("", ()),
@@ -86,6 +86,7 @@ class DashboardQuery:
     weighted: bool = False
     heatmap_order: str = "code"
     category_mode: str = "regency"
+    map_mode: str = "level"  # or "ikp": the map mode "kerawanan awal"
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # logical pixels
     ratio: float = 1.0  # device pixel ratio of the screen
 
@@ -99,7 +100,8 @@ class DashboardResult:
 
 
 def render_figures(snap: DashboardSnapshot, sizes: dict[str, tuple[int, int]],
-                   ratio: float) -> dict[str, tuple[Any, list[list[Any]], Any]]:
+                   ratio: float, map_mode: str = "level",
+                   ) -> dict[str, tuple[Any, list[list[Any]], Any]]:
     """Worker thread: build every figure and draw it (Agg) at its canvas's pixel size."""
     # matplotlib loads here, off the GUI thread, the first time the dashboard is shown.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -107,7 +109,7 @@ def render_figures(snap: DashboardSnapshot, sizes: dict[str, tuple[int, int]],
     from posko_desktop.core.charts.board import DPI, dashboard_figures
 
     out = {}
-    for kind, (figure, rows) in dashboard_figures(snap, sizes).items():
+    for kind, (figure, rows) in dashboard_figures(snap, sizes, map_mode).items():
         figure.set_dpi(DPI * ratio)  # what the Qt canvas sets for this screen
         agg = FigureCanvasAgg(figure)
         agg.draw()
@@ -121,7 +123,7 @@ def build_dashboard(ctx: AppContext, query: DashboardQuery) -> DashboardResult:
     snap = dash.snapshot(ctx, query.date_from, query.date_to, query.flt,
                          regencies=query.regencies, heatmap_order=query.heatmap_order,
                          weighted=query.weighted, category_mode=query.category_mode)
-    figures = render_figures(snap, query.sizes, query.ratio)
+    figures = render_figures(snap, query.sizes, query.ratio, query.map_mode)
     return DashboardResult(query, snap, figures, time.perf_counter() - started)
 
 
@@ -130,7 +132,8 @@ def rerender_dashboard(result: DashboardResult, sizes: dict[str, tuple[int, int]
     """Worker thread: the same data drawn again at new canvas sizes (after a resize)."""
     started = time.perf_counter()
     query = replace(result.query, sizes=sizes, ratio=ratio)
-    return DashboardResult(query, result.snapshot, render_figures(result.snapshot, sizes, ratio),
+    return DashboardResult(query, result.snapshot,
+                           render_figures(result.snapshot, sizes, ratio, query.map_mode),
                            time.perf_counter() - started)
 
 
@@ -187,6 +190,10 @@ class DashboardTab(QWidget):
         self.mode = QComboBox(self)
         self.mode.addItem("", "regency")
         self.mode.addItem("", "day")
+        self.map_mode = QComboBox(self)
+        self.map_mode.setObjectName("dash_map_mode")
+        self.map_mode.addItem("", "level")
+        self.map_mode.addItem("", "ikp")
         self.refresh_button = QPushButton(self)
         self.status = QLabel(self)
         self.status.setObjectName("dash_status")
@@ -203,7 +210,7 @@ class DashboardTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.status)
         options = QHBoxLayout()
-        for w in (self.regency, self.weighted, self.order, self.mode):
+        for w in (self.regency, self.weighted, self.order, self.mode, self.map_mode):
             options.addWidget(w)
         options.addStretch(1)
 
@@ -251,6 +258,10 @@ class DashboardTab(QWidget):
         report_layout.addWidget(self.nihil_button)
         self.watch_tabs.addTab(report_page, "")
         self.watch_tabs.addTab(self.silent_table, "")
+        self.baseline_table = self._table("dash_baseline", 5)
+        self.kecamatan_table = self._table("dash_kecamatan_rawan", 4)
+        self.watch_tabs.addTab(self.baseline_table, "")
+        self.watch_tabs.addTab(self.kecamatan_table, "")
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.addWidget(self.warnings_box)
         side.addWidget(self.top_box)
@@ -285,7 +296,8 @@ class DashboardTab(QWidget):
         self.period.currentIndexChanged.connect(self._on_period)
         self.date_from.dateChanged.connect(self._schedule)
         self.date_to.dateChanged.connect(self._on_period)  # a preset ends on the "To" day
-        for combo in (self.category, self.severity, self.regency, self.order, self.mode):
+        for combo in (self.category, self.severity, self.regency, self.order, self.mode,
+                      self.map_mode):
             combo.currentIndexChanged.connect(self._schedule)
         self.weighted.toggled.connect(self._schedule)
         self.refresh_button.clicked.connect(self.refresh)
@@ -349,11 +361,20 @@ class DashboardTab(QWidget):
         self.order.setItemText(1, _("Rows by total"))
         self.mode.setItemText(0, _("Categories per regency"))
         self.mode.setItemText(1, _("Categories per day"))
+        self.map_mode.setItemText(0, _("Map: situation level"))
+        self.map_mode.setItemText(1, _("Map: baseline vulnerability (kerawanan awal)"))
         self.refresh_button.setText(_("Refresh"))
         self.warnings_box.setTitle(_("Early warning"))
         self.top_box.setTitle(_("Top regencies today"))
         self.watch_tabs.setTabText(0, _("Reporting watch"))
         self.watch_tabs.setTabText(1, _("Silent regencies"))
+        self.watch_tabs.setTabText(2, _("Kerawanan"))
+        self.watch_tabs.setTabText(3, _("Rawan kecamatan"))
+        self.baseline_table.setHorizontalHeaderLabels([
+            _("Regency/city"), _("IKP class"), _("TPS rawan (Bawaslu)"), _("TPS rawan (Polda)"),
+            _("Situation level")])
+        self.kecamatan_table.setHorizontalHeaderLabels([
+            _("Kecamatan"), _("Regency/city"), _("TPS rawan (Bawaslu)"), _("TPS rawan (Polda)")])
         self.nihil_button.setText(_("Record Nihil for the selected regency…"))
         self.warnings_table.setHorizontalHeaderLabels([_("Regency/city"), _("Today"), _("Reason")])
         self.top_table.setHorizontalHeaderLabels([_("Regency/city"), _("Incidents"),
@@ -428,7 +449,7 @@ class DashboardTab(QWidget):
             flt=IncidentFilter(categories=(cat,) if cat else (), severities=severities),
             regencies=(regency,) if regency else (), weighted=self.weighted.isChecked(),
             heatmap_order=self.order.currentData(), category_mode=self.mode.currentData(),
-            sizes=sizes, ratio=self.devicePixelRatioF(),
+            map_mode=self.map_mode.currentData(), sizes=sizes, ratio=self.devicePixelRatioF(),
         )
 
     def _sizes(self) -> dict[str, tuple[int, int]]:
@@ -506,6 +527,7 @@ class DashboardTab(QWidget):
                                 ReportStatus(info.status).label,
                                 format_datetime_wib(info.last_report_at), info.recorded_by or ""]))
         _fill(self.report_table, rows, empty="")
+        self._fill_baseline(snap, names)
         period = snap.report_period
         counts = {s: sum(1 for i in snap.report.values() if i.status == s.value)
                   for s in ReportStatus}
@@ -517,9 +539,27 @@ class DashboardTab(QWidget):
         warn_title = _("Early warning ({date})").format(date=format_date(snap.series.days[-1])) \
             if snap.series.days else _("Early warning")
         self.warnings_box.setTitle(warn_title)
-        for table in (self.warnings_table, self.top_table, self.silent_table, self.report_table):
+        for table in (self.warnings_table, self.top_table, self.silent_table, self.report_table,
+                      self.baseline_table, self.kecamatan_table):
             for col in range(table.columnCount() - 1):  # small tables (≤ 35 rows)
                 table.resizeColumnToContents(col)
+
+    def _fill_baseline(self, snap: DashboardSnapshot, names: dict[str, str]) -> None:
+        """The baseline beside the levels: the regencies worse than predicted first."""
+        view = snap.baseline
+        if view is None or not view.imported:
+            for table in (self.baseline_table, self.kecamatan_table):
+                _fill(table, [], empty=_("No baseline imported (posko baseline import)"))
+            return
+        order = sorted(view.regencies.values(), key=lambda r: (not r.worse, r.code))
+        _fill(self.baseline_table, [(r.code, [
+            names.get(r.code, r.code), r.ikp.label if r.ikp else "—", format_int(r.tps_rawan),
+            format_int(r.polda_rawan), snap.levels[r.code].level.label + (
+                " ▲ " + _("worse than predicted") if r.worse else "")]) for r in order],
+            empty="")
+        _fill(self.kecamatan_table, [(k.regency_code, [
+            k.name, names.get(k.regency_code, k.regency_code), format_int(k.tps_rawan),
+            format_int(k.polda_rawan)]) for k in view.kecamatan], empty=_("No rawan TPS"))
 
     def _open_row(self, table: QTableWidget, row: int, today: bool) -> None:
         item = table.item(row, 0)

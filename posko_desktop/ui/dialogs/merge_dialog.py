@@ -43,6 +43,8 @@ FIELD_LABELS = {
     "source_contact": N_("Contact person"), "source_phone": N_("Contact phone"),
     "kecamatan_code": N_("Kecamatan code"), "desa_code": N_("Desa/kelurahan code"),
     "latitude": N_("Latitude"), "longitude": N_("Longitude"),
+    "contest_code": N_("Contest"), "pair_number": N_("Candidate pair"),
+    "tps_number": N_("TPS number"),
 }
 TEXT_PREVIEW = 400
 SIDES: tuple[Side, Side] = ("mine", "theirs")

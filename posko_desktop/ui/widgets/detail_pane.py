@@ -307,6 +307,10 @@ class DetailPane(QWidget):
             (_("Location"), html.escape(d.location)),
             (_("Coordinates"), "" if d.latitude is None or d.longitude is None else
              "{lat:.6f}, {lon:.6f}".format(lat=d.latitude, lon=d.longitude)),
+            (_("TPS"), "" if d.tps_number is None else str(d.tps_number)),
+            (_("Contest"), "" if d.contest_code is None else html.escape(d.contest_code + (
+                "" if d.pair_number is None else " " + _("pair {number}").format(
+                    number=d.pair_number)))),
             (_("Occurred"), html.escape(format_datetime_wib(d.occurred_at))),
             (_("Reported"), html.escape(format_datetime_wib(d.reported_at))),
             (_("Respond by"), html.escape(format_datetime_wib(d.respond_by)) + (

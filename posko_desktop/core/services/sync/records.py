@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
+from posko_desktop.core.db.models_kerawanan import CandidatePair
 from posko_desktop.core.db.models_records import Activity, RecordConflict
 from posko_desktop.core.db.models_units import ReportingUnit
 from posko_desktop.core.db.seed_units import SEED_AT, SEED_BY, SEED_STAMP
@@ -68,6 +69,10 @@ register(SyncedTable(kinds.ACTIVITIES, Activity, ChangeKind.ACTIVITY,
                      lambda a: "{n} {t}".format(n=a.number, t=a.title)))
 register(SyncedTable(kinds.UNITS, ReportingUnit, ChangeKind.REPORTING_UNIT,
                      lambda u: "{n} {t}".format(n=u.number, t=u.name), seeded=SEED_STAMP))
+
+register(SyncedTable(kinds.CANDIDATE_PAIRS, CandidatePair, ChangeKind.CANDIDATE_PAIR,
+                     lambda p: "{c}/{b} {h} – {d}".format(c=p.contest_code, b=p.ballot_number,
+                                                          h=p.head, d=p.deputy)))
 
 
 def _iso(value: datetime | None) -> str | None:

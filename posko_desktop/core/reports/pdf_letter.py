@@ -233,6 +233,9 @@ class LetterRenderer:
     def appendix(self) -> list[Flowable]:
         return []
 
+    def closing_sentence(self) -> str:
+        return _("Thus this report is submitted for your attention.")
+
     # -- plumbing
     def num(self, n: int) -> str:
         """A count in the report's language: 1.234 (id) / 1,234 (en)."""
@@ -392,8 +395,7 @@ class LetterRenderer:
         st, d = self.st, self.letter
         s = d.signer
         out: list[Flowable] = [Spacer(1, 4 * mm),
-                               self.p(esc(_("Thus this report is submitted for your attention.")),
-                                      st.body_j)]
+                               self.p(esc(self.closing_sentence()), st.body_j)]
         lines: list[Flowable] = [self.p(esc(self.place_and_date()), st.sign)]
         if s.on_behalf:
             lines.append(self.p(esc(s.on_behalf), st.sign))

@@ -154,6 +154,36 @@ class ActivityLine:
 
 
 @dataclass(frozen=True)
+class MedsosCaseLine:
+    """A hoax case opened (or given its verdict) in the period (Pemantauan media sosial)."""
+
+    number: str
+    opened_at: datetime
+    claim: str
+    status: str
+    verdict_id: str  # the approved verdict's label ("" none yet)
+    verdict_en: str
+
+    def verdict(self, lang: str) -> str:
+        return self.verdict_en if lang == "en" else self.verdict_id
+
+
+@dataclass(frozen=True)
+class MedsosSummary:
+    """Section D's "Pemantauan media sosial" (filled by `services.medsos.reporting`; the
+    rules of each count are there)."""
+
+    posts: int = 0
+    new_cases: int = 0
+    verdicts: int = 0
+    clarifications: int = 0
+    takedowns_sent: int = 0
+    takedowns_down: int = 0
+    takedowns_up: int = 0
+    cases: tuple[MedsosCaseLine, ...] = ()
+
+
+@dataclass(frozen=True)
 class Stage:
     code: str
     label_id: str
@@ -321,6 +351,7 @@ class SitrepData:
     corrects: str | None = None  # number of the report this one corrects
     audit_anchor: str | None = None  # printed in the footer when set (accounts/audit)
     training: bool = False  # a training database: a LATIHAN band on every page (issue 19)
+    medsos: MedsosSummary | None = None  # section D, social media (None: not printed)
 
     @property
     def countdown(self) -> int:

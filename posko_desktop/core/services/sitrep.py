@@ -45,6 +45,7 @@ from posko_desktop.core.reports.data import (
     SitrepOptions,
     SitrepTexts,
 )
+from posko_desktop.core.services.medsos import reporting as medsos_reporting
 from posko_desktop.core.services import activities, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
@@ -188,6 +189,7 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         notable_total=len(notable_ids),
         actions=actions,
         activities=activities_of(ctx, period.start, period.end, scope_code),
+        medsos=medsos_reporting.summary(ctx, period.start, period.end, scope_code),
         appendix=appendix,
         trend=trend,
         levels=levels,

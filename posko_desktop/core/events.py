@@ -17,6 +17,10 @@ class ChangeKind(Enum):
 
     INCIDENT = "incident"  # incidents and their timeline; ids: incident ids
     ACTIVITY = "activity"  # the desk's activity log; ids: activity ids
+    SOCIAL_POST = "social_post"  # Pantau Medsos posts; ids: post ids
+    HOAX_CASE = "hoax_case"  # hoax cases (verdict, clarification); ids: case ids
+    TAKEDOWN = "takedown"  # take-down requests and re-checks; ids: request ids
+    LEXICON = "lexicon"  # the desk's lexicon changes; ids: entry ids
     NIHIL_REPORT = "nihil_report"  # reporting watch; ids: nihil report ids
     SETTINGS = "settings"  # ids: setting keys
     USER = "user"  # accounts; ids: user names

@@ -17,6 +17,9 @@ class Permission(enum.StrEnum):
     INCIDENT_DELETE = "incident.delete"
     ACTIVITY_RECORD = "activity.record"  # add, and update this site's activities
     ACTIVITY_MANAGE = "activity.manage"  # update any site's, delete, restore
+    MEDSOS_COLLECT = "medsos.collect"  # posts in, evidence, triage, cases opened, re-checks
+    MEDSOS_DECIDE = "medsos.decide"  # verdicts, approval, publishing, take-downs sent, delete
+    LEXICON_EDIT = "lexicon.edit"  # the desk's additions to and removals from the lexicon
     REPORT_NIHIL = "report.nihil"
     EXPORT = "data.export"
     IMPORT = "data.import"
@@ -42,6 +45,7 @@ _OPERATOR = {
     Permission.INCIDENT_FOLLOWUP,
     Permission.INCIDENT_ATTACH,
     Permission.ACTIVITY_RECORD,
+    Permission.MEDSOS_COLLECT,
     Permission.REPORT_NIHIL,
     Permission.EXPORT,
     Permission.IMPORT,
@@ -50,6 +54,7 @@ _SUPERVISOR = _OPERATOR | {
     Permission.INCIDENT_VERIFY,
     Permission.INCIDENT_DELETE,
     Permission.ACTIVITY_MANAGE,
+    Permission.MEDSOS_DECIDE,
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,

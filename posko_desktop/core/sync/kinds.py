@@ -13,6 +13,7 @@ like the others, so a deleted record stays in the same file), `field_stamps` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -21,7 +22,7 @@ from typing import Any
 import jsonschema
 
 from posko_desktop.core.domain import PROVINCE_CODE
-from posko_desktop.core.sync import records
+from posko_desktop.core.sync import medsos_checks, records
 from posko_desktop.core.textrules import control_character
 
 # travel with every record besides the synced fields (not merged: set by the origin site,
@@ -49,6 +50,7 @@ class SyncedKind:
     attachments: str | None = None
     texts: tuple[str, ...] = ()  # one-line text fields (or lists of them): no control characters
     multiline_texts: tuple[str, ...] = ()
+    check: Callable[[dict[str, Any]], str | None] | None = None  # the type's own rules
 
     def __post_init__(self) -> None:
         assert self.fields[-1] == "deleted", "the tombstone is the last synced field"
@@ -81,6 +83,40 @@ ACTIVITIES = register(SyncedKind(
     regency_lists=("regencies",), attachments="attachments",
     texts=("number", "title", "partners", "recorded_by", "updated_by"),
     multiline_texts=("result",),
+))
+
+
+# Pantau Medsos (issue 16; the nested texts and values: sync/medsos_checks.py)
+SOCIAL_POSTS = register(SyncedKind(
+    name="social_posts", record_type="social-post",
+    fields=("platform", "url", "canonical_url", "post_id", "account_name", "account_handle",
+            "account_id", "posted_at", "text", "engagement", "regencies", "contest",
+            "flags", "lexicon_version", "case_id", "dismissed", "evidence", "deleted"),
+    datetime_fields=("posted_at",), regency_lists=("regencies",), attachments="evidence",
+    texts=("number", "url", "canonical_url", "post_id", "account_name", "account_handle",
+           "account_id", "contest", "lexicon_version", "recorded_by", "updated_by"),
+    multiline_texts=("text",), check=medsos_checks.check_post,
+))
+HOAX_CASES = register(SyncedKind(
+    name="hoax_cases", record_type="hoax-case",
+    fields=("claim", "category", "priority", "status", "regencies", "verdict", "fact_checks",
+            "clarification", "incidents", "evidence", "note", "deleted"),
+    regency_lists=("regencies",), attachments="evidence",
+    texts=("number", "claim", "recorded_by", "updated_by"), multiline_texts=("note",),
+    check=medsos_checks.check_case,
+))
+TAKEDOWNS = register(SyncedKind(
+    name="takedowns", record_type="takedown",
+    fields=("case_id", "addressee", "platform", "posts", "channel", "reference", "legal_basis",
+            "status", "submitted_at", "closed_at", "rechecks", "note", "deleted"),
+    datetime_fields=("submitted_at", "closed_at"),
+    texts=("number", "channel", "reference", "legal_basis", "recorded_by", "updated_by"),
+    multiline_texts=("note",), check=medsos_checks.check_takedown,
+))
+LEXICON_ENTRIES = register(SyncedKind(
+    name="lexicon_entries", record_type="lexicon-entry",
+    fields=("term", "category", "action", "deleted"),
+    texts=("number", "term", "category", "recorded_by", "updated_by"),
 ))
 
 
@@ -129,6 +165,8 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
     the times, the regency codes, the origin and the stamps ("ahead": a stamp beyond
     `stamp_limit`, for which the import has a message of its own)."""
     problem = _schema_problem(kind, rec) or _text_problem(kind, rec)
+    if problem is None and kind.check is not None:
+        problem = kind.check(rec)
     if problem:
         return problem
     try:

@@ -22,6 +22,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
+from posko_desktop.core.db.models_medsos import (
+    HoaxCase,
+    LexiconEntry,
+    SocialPost,
+    TakedownRequest,
+)
 from posko_desktop.core.db.models_records import Activity, RecordConflict
 from posko_desktop.core.domain import NotFoundError, ValidationError
 from posko_desktop.core.events import Change, ChangeKind
@@ -62,6 +68,14 @@ def register(table: SyncedTable) -> SyncedTable:
 
 register(SyncedTable(kinds.ACTIVITIES, Activity, ChangeKind.ACTIVITY,
                      lambda a: "{n} {t}".format(n=a.number, t=a.title)))
+register(SyncedTable(kinds.SOCIAL_POSTS, SocialPost, ChangeKind.SOCIAL_POST,
+                     lambda p: "{n} {u}".format(n=p.number, u=p.canonical_url or p.text[:60])))
+register(SyncedTable(kinds.HOAX_CASES, HoaxCase, ChangeKind.HOAX_CASE,
+                     lambda c: "{n} {t}".format(n=c.number, t=c.claim[:80])))
+register(SyncedTable(kinds.TAKEDOWNS, TakedownRequest, ChangeKind.TAKEDOWN,
+                     lambda t: "{n} {a}".format(n=t.number, a=t.addressee)))
+register(SyncedTable(kinds.LEXICON_ENTRIES, LexiconEntry, ChangeKind.LEXICON,
+                     lambda e: "{n} {a} {t}".format(n=e.number, a=e.action, t=e.term)))
 
 
 def _iso(value: datetime | None) -> str | None:

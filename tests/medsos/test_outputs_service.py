@@ -11,23 +11,34 @@ from datetime import UTC, date, datetime, timedelta
 
 import jsonschema
 import pytest
-from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import text
 
 from posko_desktop.core.domain import Actor, PermissionDenied, TransitionError
 from posko_desktop.core.medsos import claimreview
+from posko_desktop.core.reports.data import SitrepOptions
 from posko_desktop.core.reports.takedown_pdf import TakedownLetterOptions
-from posko_desktop.core.services import report_archive, settings_service
+from posko_desktop.core.services import report_archive, settings_service, sitrep
 from posko_desktop.core.services.medsos import cases, outputs, posts, reporting, takedowns
 from posko_desktop.core.services.medsos.cases import CaseInput
 from posko_desktop.core.services.medsos.posts import PostInput
 from posko_desktop.core.services.medsos.takedowns import TakedownFilter, TakedownInput
 from posko_desktop.core.services.weekly import takedowns_of
 from posko_desktop.core.timeutil import wib_date, wib_range
-from tests.medsos_records.conftest import PNG, dump
+from tests.core.test_search_literal import dump
 
+
+def screenshot() -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", (360, 640), "#f4f4f4")
+    for i in range(0, 640, 40):
+        image.paste((30 + i % 200, 60, 120), (20, i + 8, 340, i + 28))
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = screenshot()
 NOW = datetime(2024, 11, 27, 3, 0, tzinfo=UTC)  # Rabu 27 November 2024, 10.00 WIB
 CLAIM = "Surat suara sudah tercoblos sebelum hari pemungutan di TPS 05 Tembalang"
 
@@ -124,14 +135,14 @@ def test_issuing_the_letter_needs_a_signer_and_a_supervisor(desk):
     options = TakedownLetterOptions(t.number)
     with pytest.raises(PermissionDenied):
         outputs.issue_letter(op, options)
-    before = dump(ctx)
+    before = dump(ctx.db)
     with pytest.raises(report_archive.IssueRefused):
         outputs.issue_letter(ani, options)  # no signer in the settings yet
-    assert dump(ctx) == before
+    assert dump(ctx.db) == before
     for key, value in (("sitrep.signer_name", "Drs. Budi Santoso, M.Si."),
                        ("sitrep.signer_position", "Kepala Biro Pemerintahan"),
                        ("sitrep.signer_nip", "197001011990031001")):
-        settings_service.set_value(ctx, key, value)
+        settings_service.set(ctx, key, value)
     info = outputs.issue_letter(ani, options)
     assert info.kind == outputs.LETTER_KIND and info.number.endswith("/PPK/2024")
     _info, pdf = report_archive.issued_pdf(ctx, info.number)
@@ -208,3 +219,14 @@ def test_posts_and_cases_per_platform_and_day(desk):
     assert sum(n for d in per_post.values() for n in d.values()) == _sql_count(
         ctx, "select count(*) from social_post")
     assert per_case == {"facebook": {day: 1}} or per_case == {"tiktok": {day: 1}}
+
+
+def test_daily_sitrep_prints_the_social_media_section(desk):
+    ctx, op, ani, budi, clock = desk
+    c, a, b = published_case(desk)
+    clock.now = datetime(2024, 11, 28, 0, 30, tzinfo=UTC)  # 07.30 WIB: the report of the 28th
+    pdf, data, _pages = sitrep.generate(ctx, SitrepOptions(date(2024, 11, 28)))
+    assert data.medsos is not None and data.medsos.new_cases == 1
+    flat = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Pemantauan media sosial" in flat and "Kasus hoaks baru" in flat
+    assert c.number in flat.replace(" ", "")

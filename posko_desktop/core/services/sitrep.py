@@ -45,11 +45,11 @@ from posko_desktop.core.reports.data import (
     SitrepOptions,
     SitrepTexts,
 )
-from posko_desktop.core.services.medsos import reporting as medsos_reporting
 from posko_desktop.core.services import activities, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.services.medsos import reporting as medsos_reporting
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
 from posko_desktop.core.services.report_archive import (  # noqa: F401 - the sitrep API
     Checklist,

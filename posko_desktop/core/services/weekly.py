@@ -41,9 +41,9 @@ from posko_desktop.core.reports.weekly_data import (
 from posko_desktop.core.services import dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.services.medsos import reporting as medsos_reporting
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
 from posko_desktop.core.services.report_archive import Checklist, IssuedInfo
-from posko_desktop.core.services.medsos import reporting as medsos_reporting
 from posko_desktop.core.services.sitrep import activities_of
 from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.core.timeutil import WIB

@@ -28,10 +28,16 @@ from posko_desktop.core.services import reference
 from posko_desktop.core.services.medsos import cases, posts, triage
 from posko_desktop.core.services.medsos.cases import CaseFilter
 from posko_desktop.core.services.medsos.outputs import platform_name
-from posko_desktop.core.services.medsos.triage import QueuePage, QueueRow
+from posko_desktop.core.services.medsos.triage import QueueRow
 from posko_desktop.core.textrules import format_datetime, format_int
 from posko_desktop.core.timeutil import wib_date, wib_range
-from posko_desktop.ui.medsos.common import MedsosPage, fill_table, make_table, one_line, selected_rows
+from posko_desktop.ui.medsos.common import (
+    MedsosPage,
+    fill_table,
+    make_table,
+    one_line,
+    selected_rows,
+)
 from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog
 from posko_desktop.ui.tabs import TabHost
 
@@ -151,7 +157,7 @@ class QueuePage(MedsosPage):
                   self.regency.currentData(), self.flag.currentData(), start, end,
                   done=lambda page: self._loaded(page, generation))
 
-    def _loaded(self, page: QueuePage, generation: int) -> None:
+    def _loaded(self, page: triage.QueuePage, generation: int) -> None:
         if generation != self._generation:
             return
         self.rows, self.total = page.rows, page.total

@@ -229,10 +229,10 @@ def issue_letter(ctx: AppContext, options: TakedownLetterOptions,
 # --- the register ------------------------------------------------------------------------
 
 
-def register_rows(ctx: AppContext, flt: TakedownFilter = TakedownFilter(),
+def register_rows(ctx: AppContext, flt: TakedownFilter | None = None,
                   lang: str | None = None) -> list[RegisterRow]:
     """The register's rows (oldest first), labels in `lang` (None: the current one)."""
-    requests = takedowns.list_takedowns(ctx, flt)
+    requests = takedowns.list_takedowns(ctx, flt or TakedownFilter())
     case_ids = {t.case_id for t in requests if t.case_id}
     post_ids = {p for t in requests for p in t.posts}
     with ctx.db.read() as s:
@@ -264,7 +264,7 @@ def _register_row(t: TakedownInfo, numbers: dict[Any, str], urls: dict[Any, str]
         open=status not in takedowns.CLOSED)
 
 
-def export_register(ctx: AppContext, out: str | Path, flt: TakedownFilter = TakedownFilter()
+def export_register(ctx: AppContext, out: str | Path, flt: TakedownFilter | None = None
                     ) -> int:
     """The take-down register as XLSX (`out`); the number of rows."""
     require(ctx.actor, Permission.EXPORT)

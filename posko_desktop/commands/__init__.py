@@ -1,6 +1,16 @@
 """CLI subcommands, one module per area. Each module has `register(subparsers)`."""
 
-from posko_desktop.commands import accounts, activities, incidents, site, spreadsheets, stats, sync
+from posko_desktop.commands import (
+    accounts,
+    activities,
+    incidents,
+    medsos_cases,
+    medsos_posts,
+    site,
+    spreadsheets,
+    stats,
+    sync,
+)
 from posko_desktop.commands import backup as backup_cmd
 from posko_desktop.commands import dashboard as dashboard_cmd
 from posko_desktop.commands import flash as flash_cmd
@@ -15,3 +25,4 @@ COMMAND_MODULES.append(flash_cmd)
 COMMAND_MODULES.append(dashboard_cmd)
 COMMAND_MODULES.append(backup_cmd)
 COMMAND_MODULES.append(places_cmd)
+COMMAND_MODULES += [medsos_posts, medsos_cases]

@@ -180,3 +180,23 @@ def test_a_takedown_is_sent_rechecked_and_closed(any_ctx):
     assert [r.result for r in t.rechecks] == ["up", "up", "down"]
     assert takedowns.list_takedowns(op, TakedownFilter(open_only=True)) == []
     assert [x.id for x in takedowns.list_takedowns(op, TakedownFilter(case_id=c.id))] == [t.id]
+
+
+def test_a_near_duplicate_post_is_suggested_for_its_case(any_ctx):
+    from posko_desktop.core.services.medsos import suggest
+
+    op = as_role(any_ctx, "operator")
+    a, b = two_posts(any_ctx)
+    c = cases.new_case(op, CaseInput(CLAIM, "hoaks"), [a.id])
+    variant = posts.add_post(op, PostInput(
+        "instagram", "https://www.instagram.com/p/C9zzzzzzzzz/",
+        "SURAT SUARA SUDAH TERCOBLOS!!! di TPS 05 kec. Tembalang, sebarkan"))
+    other = posts.add_post(op, PostInput("x", "https://x.com/u/status/42",
+                                         "Jadwal debat publik calon gubernur malam ini di TV"))
+    found = suggest.suggest_for_post(op, variant.id)
+    assert [(s.case_number, s.reason) for s in found] == [(c.number, "text")]
+    assert found[0].score >= 70 and found[0].post_number == a.number
+    assert suggest.suggest_for_post(op, other.id) == []
+    assert suggest.suggest_for_post(op, a.id) == []  # its own case is not suggested
+    cases.attach_posts(op, c.id, [variant.id])  # the index follows the change
+    assert [s.case_number for s in suggest.suggest_for_post(op, b.id)] == [c.number]

@@ -5,6 +5,7 @@ from posko_desktop.commands import (
     activities,
     incidents,
     medsos_cases,
+    medsos_outputs,
     medsos_posts,
     site,
     spreadsheets,
@@ -26,3 +27,4 @@ COMMAND_MODULES.append(dashboard_cmd)
 COMMAND_MODULES.append(backup_cmd)
 COMMAND_MODULES.append(places_cmd)
 COMMAND_MODULES += [medsos_posts, medsos_cases]
+medsos_outputs.hook_into(medsos_cases)

@@ -36,6 +36,7 @@ from posko_desktop.core.services.medsos.takedowns import (
 )
 
 TAKEDOWN_EXTRA: list[Callable[[argparse._SubParsersAction], None]] = []
+CASE_EXTRA: list[Callable[[argparse._SubParsersAction], None]] = []  # `case card|claimreview`
 
 
 def _values(enum: Any) -> list[str]:
@@ -133,6 +134,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unlink", action="store_true", help=_("remove the link"))
     add_output(p)
     p.set_defaults(handler=cmd_incident)
+
+    for extra in CASE_EXTRA:  # `case card|claimreview` (outputs)
+        extra(csub)
 
     top = sub.add_parser("takedown", help=_("take-down requests and their re-checks"))
     tsub = top.add_subparsers(dest="action", metavar="ACTION", required=True)

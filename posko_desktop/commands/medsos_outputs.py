@@ -3,7 +3,7 @@
 
     posko case card CASE --out FILE.png [--lang id|en]
     posko case claimreview CASE [--out FILE.json] [--html] [--lang id|en]
-    posko takedown letter REQUEST --out FILE.pdf [--issue] [--to TEXT --to-place PLACE]
+    posko takedown letter REQUEST --out FILE.pdf [--issue] [--recipient TEXT --recipient-place PLACE]
           [--paper a4|f4 --lang id|en --sifat S --subject TEXT]
     posko takedown register --out FILE.xlsx [--all] [--addressee A] [--format json]
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 from datetime import datetime
+from types import ModuleType
 
 from posko_desktop.commands.common import CliError, open_context, print_json
 from posko_desktop.commands.sitrep import (
@@ -37,6 +38,14 @@ logger = logging.getLogger(__name__)
 
 def _lang(args: argparse.Namespace) -> str:
     return str(args.report_lang or args.lang or "id")
+
+
+def hook_into(cases_module: ModuleType) -> None:
+    """Register `case card|claimreview` and `takedown letter|register` on the case
+    commands' seams (once)."""
+    if add_case_outputs not in cases_module.CASE_EXTRA:
+        cases_module.CASE_EXTRA.append(add_case_outputs)
+        cases_module.TAKEDOWN_EXTRA.append(add_takedown_outputs)
 
 
 def add_case_outputs(sub: argparse._SubParsersAction) -> None:
@@ -71,8 +80,9 @@ def add_takedown_outputs(sub: argparse._SubParsersAction) -> None:
     add_letter_arguments(p)
     p.add_argument("--issue", action="store_true",
                    help=_("issue the letter: next number, PDF stored in the archive"))
-    p.add_argument("--to", default="", help=_("recipient (default: by the addressee)"))
-    p.add_argument("--to-place", default="", help=_("the recipient's place"))
+    p.add_argument("--recipient", default="",
+                   help=_("recipient (default: by the addressee)"))
+    p.add_argument("--recipient-place", default="", help=_("the recipient's place"))
     p.set_defaults(handler=cmd_letter)
     p = sub.add_parser("register", help=_("the take-down register as XLSX"))
     p.add_argument("--out", help=_("XLSX file to write"))
@@ -107,14 +117,14 @@ def cmd_letter(args: argparse.Namespace) -> int:
     options = TakedownLetterOptions(args.request, args.paper, _lang(args))
     texts = SitrepTexts(sifat=args.sifat or "", subject=args.subject or "")
     if args.issue:
-        info = outputs.issue_letter(ctx, options, texts, args.to, args.to_place,
+        info = outputs.issue_letter(ctx, options, texts, args.recipient, args.recipient_place,
                                     progress=cli_progress())
         print(_("Issued take-down letter {number} ({pages} pages, SHA-256 {sha})").format(
             number=info.number, pages=info.pages, sha=info.sha256))
         return write_issued(ctx, args, info.number)
     if not args.out:
         raise CliError(_("Give --out FILE.pdf"))
-    pdf, _data, pages = outputs.letter_draft(ctx, options, texts, args.to, args.to_place,
+    pdf, _data, pages = outputs.letter_draft(ctx, options, texts, args.recipient, args.recipient_place,
                                              progress=cli_progress())
     return write_draft(args, pdf, pages)
 

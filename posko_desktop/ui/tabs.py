@@ -91,4 +91,7 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.activities import make_tab as activities_tab
 
     factories.append(activities_tab)
+    from posko_desktop.ui.medsos import make_tab as medsos_tab
+
+    factories.append(medsos_tab)
     return factories

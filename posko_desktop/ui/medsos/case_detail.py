@@ -32,9 +32,11 @@ from posko_desktop.core.medsos.vocab import (
     CaseCategory,
     CaseStatus,
     Priority,
+    RecheckResult,
     TakedownStatus,
     Verdict,
 )
+from posko_desktop.core.services import reference
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.medsos import cases, outputs, posts, takedowns
 from posko_desktop.core.services.medsos.cases import CaseDetail
@@ -90,6 +92,7 @@ class CaseDetailPane(MedsosPage):
         self.view: CaseView | None = None
         self.case_id: uuid.UUID | None = None
         self._generation = 0
+        self.regency_names = {r.code: r.full_name for r in reference.list_regencies(self.ctx)}
         self.title = QLabel(self)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.claim = QLabel(self)
@@ -100,7 +103,7 @@ class CaseDetailPane(MedsosPage):
         self.pages = QTabWidget(self)
         # posts
         self.posts_table = make_table(self, 6, stretch=4)
-        for column, width in ((0, 130), (1, 80), (2, 120), (3, 115), (5, 70)):
+        for column, width in ((0, 160), (1, 80), (2, 110), (3, 115), (5, 75)):
             self.posts_table.setColumnWidth(column, width)
         # evidence
         self.gallery = QListWidget(self)
@@ -171,17 +174,17 @@ class CaseDetailPane(MedsosPage):
         for i, text in enumerate((_("Posts"), _("Evidence"), _("Verdict"), _("Clarification"),
                                   _("Take-downs"), _("Timeline"))):
             self.pages.setTabText(i, text)
-        self.posts_table.setHorizontalHeaderLabels([_(c) for c in (
-            "Number", "Platform", "Account", "Posted (WIB)", "Text", "Reach")])
-        self.takedown_table.setHorizontalHeaderLabels([_(c) for c in (
-            "Request", "Addressee", "Status", "Submitted (WIB)", "Ticket or letter number",
-            "Last result")])
-        self.timeline_table.setHorizontalHeaderLabels([_(c) for c in ("Time (WIB)", "Event",
-                                                                       "By")])
+        self.posts_table.setHorizontalHeaderLabels([
+            _("Number"), _("Platform"), _("Account"), _("Posted (WIB)"), _("Text"), _("Reach")])
+        self.takedown_table.setHorizontalHeaderLabels([
+            _("Request"), _("Addressee"), _("Status"), _("Submitted (WIB)"),
+            _("Ticket or letter number"), _("Last result")])
+        self.timeline_table.setHorizontalHeaderLabels([_("Time (WIB)"), _("What happened"),
+                                                       _("By")])
         self.decide_button.setText(_("Decide verdict…"))
         self.approve_button.setText(_("Approve verdict"))
         self.save_text_button.setText(_("Save draft"))
-        self.publish_button.setText(_("Published…"))
+        self.publish_button.setText(_("Record publication…"))
         self.card_button.setText(_("Save card (PNG)…"))
         self.claimreview_button.setText(_("Save ClaimReview (JSON-LD)…"))
         self.new_takedown_button.setText(_("New take-down request…"))
@@ -236,7 +239,7 @@ class CaseDetailPane(MedsosPage):
         self.meta.setText(" · ".join(x for x in (
             CaseCategory(c.category).label, _("priority {p}").format(
                 p=Priority(c.priority).label.lower()),
-            ", ".join(c.regencies), _("{n} posts, reach {reach}").format(
+            ", ".join(self.regency_names.get(x, x) for x in c.regencies), _("{n} posts, reach {reach}").format(
                 n=format_int(reach.posts), reach=format_int(reach.reach)), seen) if x))
         fill_table(self.posts_table, [
             (p.number, platform_name(p.platform), p.account_handle or p.account_name,
@@ -260,7 +263,8 @@ class CaseDetailPane(MedsosPage):
         fill_table(self.takedown_table, [
             (t.number, Addressee(t.addressee).label, TakedownStatus(t.status).label,
              format_datetime(t.submitted_at) if t.submitted_at else "", t.reference,
-             t.rechecks[-1].result if t.rechecks else "") for t in view.takedowns],
+             RecheckResult(t.rechecks[-1].result).label if t.rechecks else "")
+            for t in view.takedowns],
             [str(t.id) for t in view.takedowns])
         fill_table(self.timeline_table, [(format_datetime(e.at), e.text, e.by)
                                          for e in view.timeline], [None] * len(view.timeline))

@@ -12,18 +12,18 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.i18n import _
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.vocab import CaseCategory, CaseStatus, Verdict
 from posko_desktop.core.services.medsos import cases
 from posko_desktop.core.services.medsos.cases import CaseFilter, CaseInfo, CaseReach
-from posko_desktop.core.textrules import format_datetime, format_int
+from posko_desktop.core.textrules import format_int
 from posko_desktop.ui.medsos.case_detail import CaseDetailPane
 from posko_desktop.ui.medsos.common import ID_ROLE, MedsosPage, fill_table, make_table, one_line
 from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ("Number", "Claim", "Status", "Verdict", "Posts", "Reach", "Opened (WIB)")
+COLUMNS = (N_("Number"), N_("Claim"), N_("Status"), N_("Verdict"), N_("Posts"))
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class CasesPage(MedsosPage):
         self.category.currentIndexChanged.connect(self.reload)
         self.labels = [QLabel(self) for _i in range(2)]
         self.table = make_table(self, len(COLUMNS), stretch=1)
-        for column, width in ((0, 150), (2, 120), (3, 120), (4, 50), (5, 70), (6, 115)):
+        for column, width in ((0, 150), (2, 115), (3, 105), (4, 70)):
             self.table.setColumnWidth(column, width)
         self.table.itemSelectionChanged.connect(self._chosen)
         self.detail = CaseDetailPane(host, self)
@@ -68,7 +68,7 @@ class CasesPage(MedsosPage):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([560, 760])
+        self.splitter.setSizes([600, 740])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self.retranslate_ui()
@@ -113,8 +113,7 @@ class CasesPage(MedsosPage):
         fill_table(self.table, [
             (r.case.number, one_line(r.case.claim), CaseStatus(r.case.status).label,
              Verdict(r.case.verdict.verdict).label if r.case.verdict else "",
-             format_int(r.reach.posts), format_int(r.reach.reach),
-             format_datetime(r.case.created_at)) for r in self.rows],
+             format_int(r.reach.posts)) for r in self.rows],
             [str(r.case.id) for r in self.rows])
         for i, r in enumerate(self.rows):
             if r.case.id == chosen:

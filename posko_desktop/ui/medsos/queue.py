@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.i18n import _
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Platform
 from posko_desktop.core.medsos.lexicon import Lexicon
 from posko_desktop.core.services import reference
@@ -43,8 +43,8 @@ from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ("Number", "Score", "Platform", "Account", "Posted (WIB)", "Text", "Reach", "Flags",
-           "Level")
+COLUMNS = (N_("Number"), N_("Score"), N_("Platform"), N_("Account"), N_("Posted (WIB)"),
+           N_("Text"), N_("Reach"), N_("Flags"), N_("Situation level"))
 TEXT_COLUMN = 5
 
 
@@ -66,7 +66,8 @@ class QueuePage(MedsosPage):
             self.regency.addItem("{c} {n}".format(c=r.code, n=r.full_name), r.code)
         self.flag = QComboBox(self)
         self.flag.addItem("", None)
-        for code, label in Lexicon.default().categories.items():
+        self.flag_labels = dict(Lexicon.default().categories)
+        for code, label in self.flag_labels.items():
             self.flag.addItem(label, code)
         self.use_dates = QCheckBox(self)
         today = wib_date(self.ctx.now())
@@ -83,8 +84,8 @@ class QueuePage(MedsosPage):
         for box in (self.platform, self.regency, self.flag):
             box.currentIndexChanged.connect(self.reload)
         self.table = make_table(self, len(COLUMNS), stretch=TEXT_COLUMN, multi=True)
-        for column, width in ((0, 130), (1, 70), (2, 80), (3, 130), (4, 115), (6, 70), (7, 150),
-                              (8, 80)):
+        for column, width in ((0, 160), (1, 70), (2, 80), (3, 120), (4, 115), (6, 75), (7, 170),
+                              (8, 110)):
             self.table.setColumnWidth(column, width)
         self.count = QLabel(self)
         self.links_button = QPushButton(self)
@@ -172,7 +173,8 @@ class QueuePage(MedsosPage):
                           p.account_handle or p.account_name,
                           format_datetime(p.posted_at) if p.posted_at else "",
                           one_line(p.text or p.url), format_int(p.reach),
-                          ", ".join(sorted({f.category for f in p.flags})),
+                          ", ".join(sorted({self.flag_labels.get(f.category, f.category)
+                                            for f in p.flags})),
                           r.level.label if r.level else ""))
         fill_table(self.table, texts, [str(r.post.id) for r in self.rows])
         if self.total > len(self.rows):

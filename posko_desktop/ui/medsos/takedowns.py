@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.i18n import _
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.outputs import RegisterRow
 from posko_desktop.core.medsos.vocab import Addressee, TakedownStatus
 from posko_desktop.core.reports.takedown_pdf import TakedownLetterOptions
@@ -41,8 +41,9 @@ from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ("Request", "Case", "Addressee", "Platform", "Status", "Submitted (WIB)",
-           "Age (days)", "Re-check due (WIB)", "Last result", "Ticket or letter number")
+COLUMNS = (N_("Request"), N_("Case"), N_("Addressee"), N_("Platform"), N_("Status"),
+           N_("Submitted (WIB)"), N_("Age (days)"), N_("Re-check due (WIB)"), N_("Last result"),
+           N_("Ticket or letter number"))
 
 
 def load_register(ctx: AppContext, flt: TakedownFilter) -> list[RegisterRow]:
@@ -69,8 +70,8 @@ class TakedownPage(MedsosPage):
         self.open_only.toggled.connect(self.reload)
         self.addressee.currentIndexChanged.connect(self.reload)
         self.table = make_table(self, len(COLUMNS), stretch=9)
-        for column, width in ((0, 130), (1, 150), (2, 160), (3, 80), (4, 100), (5, 115),
-                              (6, 70), (7, 130), (8, 90)):
+        for column, width in ((0, 130), (1, 150), (2, 160), (3, 90), (4, 100), (5, 120),
+                              (6, 85), (7, 160), (8, 110)):
             self.table.setColumnWidth(column, width)
         self.submit_button = QPushButton(self)
         self.up_button = QPushButton(self)

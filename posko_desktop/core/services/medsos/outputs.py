@@ -239,28 +239,33 @@ def register_rows(ctx: AppContext, flt: TakedownFilter | None = None,
         numbers = dict(s.execute(select(HoaxCase.id, HoaxCase.number)
                                  .where(HoaxCase.id.in_(list(case_ids)))).all()) \
             if case_ids else {}
-        urls = dict(s.execute(select(SocialPost.id, SocialPost.url)
-                              .where(SocialPost.id.in_(list(post_ids)))).all()) \
-            if post_ids else {}
-    return [_register_row(t, numbers, urls, lang) for t in requests]
+        found = {row.id: row for row in s.execute(
+            select(SocialPost.id, SocialPost.url, SocialPost.canonical_url, SocialPost.platform)
+            .where(SocialPost.id.in_(list(post_ids)))).all()} if post_ids else {}
+    return [_register_row(t, numbers, found, lang) for t in requests]
 
 
 def _label(value: Any, lang: str | None) -> str:
     return value.label_in(lang) if lang else value.label  # type: ignore[no-any-return]
 
 
-def _register_row(t: TakedownInfo, numbers: dict[Any, str], urls: dict[Any, str],
+def _register_row(t: TakedownInfo, numbers: dict[Any, str], found: dict[Any, Any],
                   lang: str | None) -> RegisterRow:
+    """`found`: the request's posts (id, url, canonical_url, platform); the platform shown
+    is the request's, else those of its posts."""
     last = t.rechecks[-1] if t.rechecks else None
     status = TakedownStatus(t.status)
+    rows = [found[p] for p in t.posts if p in found]
+    platforms = [t.platform] if t.platform else sorted({r.platform for r in rows})
     return RegisterRow(
         number=t.number, case_number=numbers.get(t.case_id, "") if t.case_id else "",
-        addressee=_label(Addressee(t.addressee), lang), platform=platform_name(t.platform)
-        if t.platform else "", channel=t.channel, reference=t.reference,
+        addressee=_label(Addressee(t.addressee), lang),
+        platform=", ".join(platform_name(p) for p in platforms), channel=t.channel,
+        reference=t.reference,
         status=_label(status, lang), submitted_at=t.submitted_at,
         last_recheck_at=last.at if last else None,
         last_result=_label(RecheckResult(last.result), lang) if last else "",
-        urls=tuple(urls.get(p, "") for p in t.posts if urls.get(p)),
+        urls=tuple(r.url or r.canonical_url for r in rows),
         open=status not in takedowns.CLOSED)
 
 

@@ -230,3 +230,31 @@ def test_daily_sitrep_prints_the_social_media_section(desk):
     flat = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Pemantauan media sosial" in flat and "Kasus hoaks baru" in flat
     assert c.number in flat.replace(" ", "")
+
+
+def test_dashboard_chart_shows_every_post_of_the_period(desk):
+    """The dashboard's series has every day of the range; the chart's bars add up to the
+    posts collected in it (counted in SQL), its diamonds to the cases opened."""
+    from matplotlib.patches import Rectangle
+
+    from posko_desktop.core.charts import medsos_figure
+
+    ctx, op, ani, budi, clock = desk
+    published_case(desk)
+    clock.now = NOW + timedelta(days=2)
+    posts.add_post(op, PostInput("youtube", "https://youtu.be/dQw4w9WgXcQ", "KPU curang"))
+    first, last = date(2024, 11, 25), date(2024, 11, 30)
+    daily = reporting.medsos_daily(op, first, last)
+    assert daily.days[0] == first and daily.days[-1] == last and len(daily.days) == 6
+    assert list(daily.posts) == ["tiktok", "facebook", "youtube"]  # the platforms' order
+    start, end = wib_range(first, last)
+    fig = medsos_figure(daily)
+    ax = fig.axes[0]
+    bars = sum(p.get_height() for p in ax.patches if isinstance(p, Rectangle))
+    assert bars == _sql_count(ctx, "select count(*) from social_post where created_at >= :s "
+                              "and created_at < :e", s=start, e=end) == 3
+    diamonds = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    assert sum(diamonds[0].get_ydata()) == _sql_count(
+        ctx, "select count(*) from hoax_case where created_at >= :s and created_at < :e",
+        s=start, e=end) == 1
+    assert daily.csv_rows()[0][:2] == ["Tanggal", "Unggahan TikTok"]

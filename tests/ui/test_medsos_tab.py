@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 import jsonschema
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QMessageBox
-from pypdf import PdfReader
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Actor

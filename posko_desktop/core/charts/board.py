@@ -8,11 +8,12 @@ from matplotlib.figure import Figure
 
 from posko_desktop.core.charts.categories import category_figure, severity_figure
 from posko_desktop.core.charts.heatmap import heatmap_figure
+from posko_desktop.core.charts.medsos import medsos_figure
 from posko_desktop.core.charts.tilemap import tile_map_figure
 from posko_desktop.core.charts.trend import trend_figure
-from posko_desktop.core.dashboard_data import DashboardSnapshot, levels_csv_rows
+from posko_desktop.core.dashboard_data import DashboardSnapshot, MedsosDaily, levels_csv_rows
 
-KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
+KINDS = ("tilemap", "trend", "heatmap", "categories", "severity", "medsos")
 DPI = 100
 
 
@@ -25,10 +26,11 @@ def dashboard_figures(snap: DashboardSnapshot,
     def inches(kind: str, default: tuple[float, float]) -> tuple[float, float]:
         if kind in sizes:
             w, h = sizes[kind]
-            return max(2.0, w / DPI), max(1.5, h / DPI)
+            return max(1.2, w / DPI), max(1.0, h / DPI)  # the canvas is at least 120 x 100
         return default
 
     names = {code: info.name for code, info in snap.report.items()}
+    medsos = snap.medsos or MedsosDaily(snap.series.days)
     return {
         "tilemap": (tile_map_figure(snap.levels, figsize=inches("tilemap", (6.0, 4.0)), names=names),
                     levels_csv_rows(snap.levels, names)),
@@ -40,4 +42,6 @@ def dashboard_figures(snap: DashboardSnapshot,
                        snap.categories.csv_rows()),
         "severity": (severity_figure(snap.severity, figsize=inches("severity", (8.0, 3.0))),
                      snap.severity.csv_rows()),
+        "medsos": (medsos_figure(medsos, figsize=inches("medsos", (8.0, 3.0))),
+                   medsos.csv_rows()),
     }

@@ -77,7 +77,7 @@ def load_case(ctx: AppContext, case_id: uuid.UUID) -> CaseView:
     requests = takedowns.list_takedowns(ctx, TakedownFilter(case_id=case_id))
     files = [*detail.case.evidence, *(e for p in detail.posts for e in p.evidence)]
     seen: set[str] = set()
-    gallery = []
+    gallery: list[tuple[Evidence, bytes]] = []
     for e in files:
         if e.mime in _IMAGES and e.sha256 not in seen and len(gallery) < GALLERY_MAX:
             seen.add(e.sha256)
@@ -222,8 +222,8 @@ class CaseDetailPane(MedsosPage):
         self.pages.setEnabled(view is not None)
         if view is None:
             self.title.setText(_("Choose a case in the list"))
-            for w in (self.claim, self.meta, self.verdict_text, self.published):
-                w.setText("")
+            for label in (self.claim, self.meta, self.verdict_text, self.published):
+                label.setText("")
             self.clarification.setPlainText("")
             for t in (self.posts_table, self.takedown_table, self.timeline_table):
                 t.setRowCount(0)

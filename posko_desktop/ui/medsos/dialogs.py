@@ -4,7 +4,7 @@ values only; the page calls the service (off the GUI thread) when the form is ac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -54,8 +54,8 @@ def _combo(parent: QWidget, items: Iterable[tuple[str, str]]) -> QComboBox:
     return box
 
 
-def _checklist(parent: QWidget, items: Iterable[tuple[str, object]], checked: set[object]
-               ) -> QListWidget:
+def _checklist(parent: QWidget, items: Iterable[tuple[str, object]],
+               checked: Collection[object]) -> QListWidget:
     box = QListWidget(parent)
     for label, value in items:
         item = QListWidgetItem(label, box)

@@ -6,6 +6,7 @@ made a new case, or dismissed."""
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
@@ -101,9 +102,10 @@ class QueuePage(MedsosPage):
         self.labels = [QLabel(self) for _i in range(3)]
 
         filters = QHBoxLayout()
-        for label, box in zip(self.labels, (self.platform, self.regency, self.flag), strict=True):
-            filters.addWidget(label)
-            filters.addWidget(box, 1)
+        for caption, combo in zip(self.labels, (self.platform, self.regency, self.flag),
+                                  strict=True):
+            filters.addWidget(caption)
+            filters.addWidget(combo, 1)
         filters.addWidget(self.use_dates)
         filters.addWidget(self.first)
         filters.addWidget(self.last)
@@ -232,7 +234,7 @@ class QueuePage(MedsosPage):
             self.call(cases.list_cases, self.ctx, CaseFilter(),
                       done=lambda found: self._pick_case(found, chosen))
 
-    def _pick_case(self, found: list[cases.CaseInfo], chosen: list[object]) -> None:
+    def _pick_case(self, found: list[cases.CaseInfo], chosen: list[uuid.UUID]) -> None:
         open_cases = [c for c in found if c.status not in ("selesai", "ditolak")]
         if not open_cases:
             self.host.status_message(_("No open case to attach to"))

@@ -246,7 +246,7 @@ def register_rows(ctx: AppContext, flt: TakedownFilter | None = None,
 
 
 def _label(value: Any, lang: str | None) -> str:
-    return value.label_in(lang) if lang else value.label  # type: ignore[no-any-return]
+    return str(value.label_in(lang) if lang else value.label)
 
 
 def _register_row(t: TakedownInfo, numbers: dict[Any, str], found: dict[Any, Any],

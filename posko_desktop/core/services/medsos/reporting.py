@@ -18,13 +18,15 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.dashboard_data import MedsosDaily
 from posko_desktop.core.db.models_medsos import HoaxCase, SocialPost
+from posko_desktop.core.medsos.drafts import Platform
 from posko_desktop.core.medsos.vocab import TakedownStatus, Verdict
 from posko_desktop.core.reports.data import MedsosCaseLine, MedsosSummary
 from posko_desktop.core.reports.weekly_data import TakedownLine
@@ -150,6 +152,20 @@ def per_platform_and_day(ctx: AppContext, first: date, last: date, regency: str 
     return ({k: dict(v) for k, v in posts.items()}, {k: dict(v) for k, v in per_case.items()})
 
 
+def medsos_daily(ctx: AppContext, first: date, last: date, regency: str | None = None
+                 ) -> MedsosDaily:
+    """The dashboard's series: every day of [first, last], platforms in a fixed order."""
+    posts, opened = per_platform_and_day(ctx, first, last, regency)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    order = [p.value for p in Platform]
+
+    def series(counts: dict[str, dict[date, int]]) -> dict[str, list[int]]:
+        return {p: [counts[p].get(d, 0) for d in days] for p in order if p in counts}
+
+    return MedsosDaily(days, series(posts), series(opened),
+                       {p: platform_name(p) for p in order})
+
+
 def _main_platforms(s: Session, case_ids: Iterable[str]) -> dict[str, str]:
     ids = list(case_ids)
     if not ids:
@@ -159,5 +175,6 @@ def _main_platforms(s: Session, case_ids: Iterable[str]) -> dict[str, str]:
             select(SocialPost.case_id, SocialPost.platform, func.count())
             .where(SocialPost.case_id.in_(ids), SocialPost.deleted.is_(False))
             .group_by(SocialPost.case_id, SocialPost.platform)):
-        counts.setdefault(case_id, Counter())[platform] += n
+        if case_id is not None:
+            counts.setdefault(case_id, Counter())[platform] += n
     return {k: min(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, v in counts.items()}

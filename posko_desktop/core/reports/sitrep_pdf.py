@@ -104,9 +104,12 @@ def medsos_block(r: LetterRenderer, m: MedsosSummary) -> list[Flowable]:
         (_("Take-down requests sent"), m.takedowns_sent),
         (_("Taken down"), m.takedowns_down), (_("Requests still up"), m.takedowns_up)]
     out: list[Flowable] = [r.p(_("Social media monitoring"), st.subsection)]
-    rows = [[r.p(esc(label), st.cell), r.p(r.num(n), st.cell_r)] for label, n in figures]
+    cells = [[r.p(esc(label), st.cell), r.p(r.num(n), st.cell_r)] for label, n in figures]
+    cells.append([r.p("", st.cell), r.p("", st.cell)])
+    half = (len(cells) + 1) // 2
+    rows = [left + right for left, right in zip(cells[:half], cells[half:], strict=False)]
     w = r.width - 14
-    table = Table(rows, hAlign="RIGHT", colWidths=[w * 0.45, w * 0.12])
+    table = Table(rows, hAlign="RIGHT", colWidths=[w * 0.38, w * 0.12, w * 0.38, w * 0.12])
     table.setStyle(TableStyle(grid_style()))
     out.append(table)
     if m.cases:
@@ -117,7 +120,7 @@ def medsos_block(r: LetterRenderer, m: MedsosSummary) -> list[Flowable]:
             r.p(esc(c.claim), st.cell), r.p(esc(c.verdict(r.lang) or "–"), st.cell)]
             for c in m.cases]
         cases = Table(lines, repeatRows=1, hAlign="RIGHT",
-                      colWidths=[w * 0.2, w * 0.15, w * 0.45, w * 0.2])
+                      colWidths=[w * 0.25, w * 0.14, w * 0.41, w * 0.2])
         cases.setStyle(TableStyle(grid_style() + [("VALIGN", (0, 1), (-1, -1), "TOP")]))
         out += [Spacer(1, 2 * mm), cases]
     return out

@@ -256,7 +256,7 @@ def add_post(ctx: AppContext, data: PostInput) -> PostInfo:
             raise ValidationError(N_("This post is held already as {number}"), field="url",
                                   number=held)
         site = local_site(s)
-        row = _row(draft, regencies, data.contest, version, site.code, ctx.actor.username,
+        row = post_row(draft, regencies, data.contest, version, site.code, ctx.actor.username,
                    new_stamp(s, now), now,
                    next_number(s, SocialPost, _prefix(site.code, now), 7))
         s.execute(insert(SocialPost), [row])
@@ -309,7 +309,7 @@ def _prefix(site_code: str, now: datetime) -> str:
     return "MDS-{tag}-{yy:02d}-".format(tag=site_tag(site_code), yy=now.year % 100)
 
 
-def _row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_version: str,
+def post_row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_version: str,
          site_code: str, who: str, stamp: str, now: datetime, number: str) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id": uuid7(), "number": number, "origin_site": site_code, "recorded_by": who,
@@ -354,7 +354,7 @@ def _store(ctx: AppContext, s: Session, intake: IntakeResult, lexicon_version: s
                 continue
             number = "{p}{n:07d}".format(p=prefix, n=counter)
             counter += 1
-            rows.append(_row(d, list(d.regencies), "", lexicon_version, site.code,
+            rows.append(post_row(d, list(d.regencies), "", lexicon_version, site.code,
                              ctx.actor.username, stamp, now, number))
             held[key] = number
             result.added.append(number)

@@ -188,3 +188,29 @@ def test_a_package_without_the_medsos_files_still_imports(sites, tmp_path):
             m.pop(member, None)
     forged = resign(path, tmp_path / "old.posko", kab.key, members=drop)
     assert svc.import_package(prov.ctx, forged).totals().new == 1
+
+
+def test_the_cli_lists_a_case_conflict_and_a_supervisor_resolves_it(sites, tmp_path, capsys,
+                                                                    monkeypatch):
+    import json
+
+    from posko_desktop.cli import main
+
+    from .conftest import ADMIN_PASSWORD
+
+    prov, kab, _kota = sites
+    c = cases.new_case(kab.ctx, CaseInput(CLAIM, "hoaks"))
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    cases.update_case(kab.ctx, c.id, {"note": "Versi kabupaten"})
+    cases.update_case(prov.ctx, c.id, {"note": "Versi provinsi"})
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    monkeypatch.setenv("POSKO_PASSWORD", ADMIN_PASSWORD)
+    base = ["--db", str(prov.path), "--user", "admin-33"]
+    capsys.readouterr()
+    assert main([*base, "case", "conflicts", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["count"] == 1 and listed["conflicts"][0]["kind"] == "hoax_cases"
+    x = listed["conflicts"][0]
+    assert main([*base, "case", "resolve", str(x["id"]), "take"]) == 0
+    assert cases.get_case(prov.ctx, c.id).note == x["lost_value"]
+    assert main([*base, "case", "resolve", "999", "keep"]) == 2

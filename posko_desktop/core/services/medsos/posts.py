@@ -57,6 +57,7 @@ from posko_desktop.core.timeutil import WIB, ensure_utc
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+COUNT_CAP = 10_000  # list_posts counts at most this many (Page.extra["total_capped"])
 PSEUDONYM_SETTING = "medsos.pseudonym_key"  # not declared: never listed with the settings
 EDITABLE_FIELDS = ("account_name", "account_handle", "text", "posted_at", "engagement",
                    "regencies", "contest")
@@ -323,7 +324,7 @@ def post_row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_versi
         "flags": _flags_json(d.flags), "lexicon_version": lexicon_version, "case_id": None,
         "dismissed": False, "evidence": [],
     }
-    values.update(derive_post(values))
+    values.update(derive_post(values, d.text_normalised if d.text else None))
     return values
 
 
@@ -533,8 +534,12 @@ class PostFilter:
 
 
 def list_posts(ctx: AppContext, flt: PostFilter = PostFilter(), *, offset: int = 0,
-               limit: int = 100) -> Page:
-    """A page of `PostInfo` and the total matching."""
+               limit: int = 100, count: bool = True) -> Page:
+    """A page of `PostInfo` and the total matching, counted up to `COUNT_CAP` (a queue of a
+    million posts is not counted on every page: `extra["total_capped"]` says "10,000+").
+    `count=False`: no count at all (a filter that matches few of a million posts would read
+    them all to count them); `total` is then what was seen, `extra["more"]` whether more
+    rows follow — the queue's first page."""
     m = SocialPost
     conds: list[Any] = []
     if not flt.include_deleted:
@@ -559,9 +564,16 @@ def list_posts(ctx: AppContext, flt: PostFilter = PostFilter(), *, offset: int =
              else (m.created_at.desc(), m.number.desc()))
     with ctx.db.read() as s:
         rows = [post_info(p) for p in s.scalars(
-            select(m).where(*conds).order_by(*order).offset(offset).limit(limit))]
-        total = s.scalar(select(func.count()).select_from(m).where(*conds)) or 0
-    return Page(rows, total, offset)
+            select(m).where(*conds).order_by(*order).offset(offset).limit(limit + 1))]
+        more = len(rows) > limit
+        del rows[limit:]
+        if not count:
+            return Page(rows, offset + len(rows) + int(more), offset,
+                        {"total_capped": more, "more": more})
+        counted = select(m.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+        total = s.scalar(select(func.count()).select_from(counted)) or 0
+    return Page(rows, min(total, COUNT_CAP), offset,
+                {"total_capped": total > COUNT_CAP, "more": more})
 
 
 def get_post(ctx: AppContext, post_id: uuid.UUID) -> PostInfo:

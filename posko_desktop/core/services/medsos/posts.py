@@ -169,26 +169,11 @@ class PostImportResult:
     dry_run: bool = False
 
 
-def _pseudonym_key(s: Session, now: datetime, who: str) -> bytes:
+def _stored_key(s: Session) -> bytes | None:
     """The site's secret for phone-number pseudonyms (docs/decisions.md: created at the
-    first import, kept in the database, never exported or shown)."""
+    first import that needs it, kept in the database, never exported or shown)."""
     row = s.get(Setting, PSEUDONYM_SETTING)
-    if row is None:
-        row = Setting(key=PSEUDONYM_SETTING, value=secrets.token_hex(32), updated_at=now,
-                      updated_by=who)
-        s.add(row)
-        s.flush()
-    return bytes.fromhex(str(row.value))
-
-
-def _options(s: Session, ctx: AppContext, now: datetime, *, tz: tzinfo = WIB,
-             mapping: ColumnMapping | None = None, day_first: bool | None = None,
-             keep_numbers: bool = False) -> tuple[IntakeOptions, str]:
-    lexicon, version = lexicon_in(s)
-    key = None if keep_numbers else _pseudonym_key(s, now, ctx.actor.username)
-    return IntakeOptions(read_at=now, tz=tz, pseudonym_key=key, lexicon=lexicon,
-                         day_first=day_first, mapping=mapping,
-                         keep_numbers=keep_numbers), version
+    return None if row is None else bytes.fromhex(str(row.value))
 
 
 def import_file(ctx: AppContext, path: str | Path, *, tz: tzinfo = WIB,
@@ -196,13 +181,29 @@ def import_file(ctx: AppContext, path: str | Path, *, tz: tzinfo = WIB,
                 keep_numbers: bool = False, dry_run: bool = False) -> PostImportResult:
     """Posts from a WhatsApp chat export, a Telegram Desktop `result.json`, an X API v2
     response or a CSV/XLSX table (format recognised from the content). A file refused as a
-    whole raises `MedsosError` and nothing is written; bad rows are in `problems`."""
+    whole raises `MedsosError` and nothing is written; bad rows are in `problems`. The file
+    is read before the write transaction (other writers wait only for the inserts)."""
     require(ctx.actor, Permission.MEDSOS_COLLECT)
     now = ctx.now()
-    with ctx.db.write() as s:  # the pseudonym key is created in the same transaction
-        options, version = _options(s, ctx, now, tz=tz, mapping=mapping, day_first=day_first,
-                                    keep_numbers=keep_numbers)
-        intake = read_posts(path, options)
+    with ctx.db.read() as s:
+        lexicon, version = lexicon_in(s)
+        key = None if keep_numbers else _stored_key(s)
+    new_key = secrets.token_bytes(32) if key is None and not keep_numbers else None
+
+    def read(with_key: bytes | None) -> IntakeResult:
+        return read_posts(path, IntakeOptions(read_at=now, tz=tz, pseudonym_key=with_key,
+                                              lexicon=lexicon, day_first=day_first,
+                                              mapping=mapping, keep_numbers=keep_numbers))
+
+    intake = read(key or new_key)
+    with ctx.db.write() as s:
+        if new_key is not None:
+            stored = _stored_key(s)
+            if stored is not None:  # another import made the key meanwhile: use it
+                intake = read(stored)
+            elif not dry_run:
+                s.add(Setting(key=PSEUDONYM_SETTING, value=new_key.hex(), updated_at=now,
+                              updated_by=ctx.actor.username))
         result = _store(ctx, s, intake, version, now, dry_run)
     _published(ctx, result)
     return result
@@ -216,7 +217,8 @@ def add_links(ctx: AppContext, texts: Sequence[str], *, dry_run: bool = False
         long_text(text, "links[{i}]".format(i=i), 200_000)
     now = ctx.now()
     with ctx.db.write() as s:
-        options, version = _options(s, ctx, now, keep_numbers=True)
+        lexicon, version = lexicon_in(s)
+        options = IntakeOptions(read_at=now, lexicon=lexicon, keep_numbers=True)
         result = _store(ctx, s, read_links(texts, options), version, now, dry_run)
     _published(ctx, result)
     return result

@@ -214,3 +214,15 @@ def test_the_cli_lists_a_case_conflict_and_a_supervisor_resolves_it(sites, tmp_p
     assert main([*base, "case", "resolve", str(x["id"]), "take"]) == 0
     assert cases.get_case(prov.ctx, c.id).note == x["lost_value"]
     assert main([*base, "case", "resolve", "999", "keep"]) == 2
+
+
+def test_each_schema_requires_exactly_the_columns_of_its_kind():
+    from posko_desktop.core.sync import kinds
+    from posko_desktop.core.sync import records as line_records
+
+    for kind in (kinds.SOCIAL_POSTS, kinds.HOAX_CASES, kinds.TAKEDOWNS, kinds.LEXICON_ENTRIES):
+        schema = line_records.schema(kind.record_type)
+        assert schema["required"] == list(kind.columns) == list(schema["properties"])
+        assert schema["additionalProperties"] is False
+        for name in ("field_stamps", "field_bases"):
+            assert schema["properties"][name]["required"] == list(kind.fields)

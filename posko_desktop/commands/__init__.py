@@ -1,20 +1,12 @@
 """CLI subcommands, one module per area. Each module has `register(subparsers)`."""
 
-from posko_desktop.commands import (
-    accounts,
-    activities,
-    incidents,
-    medsos_cases,
-    medsos_outputs,
-    medsos_posts,
-    site,
-    spreadsheets,
-    stats,
-    sync,
-)
+from posko_desktop.commands import accounts, activities, incidents, site, spreadsheets, stats, sync
 from posko_desktop.commands import backup as backup_cmd
 from posko_desktop.commands import dashboard as dashboard_cmd
 from posko_desktop.commands import flash as flash_cmd
+from posko_desktop.commands import medsos_cases as medsos_cases_cmd
+from posko_desktop.commands import medsos_outputs as medsos_outputs_cmd
+from posko_desktop.commands import medsos_posts as medsos_posts_cmd
 from posko_desktop.commands import places as places_cmd
 from posko_desktop.commands import sitrep as sitrep_cmd
 from posko_desktop.commands import weekly as weekly_cmd
@@ -26,5 +18,5 @@ COMMAND_MODULES.append(flash_cmd)
 COMMAND_MODULES.append(dashboard_cmd)
 COMMAND_MODULES.append(backup_cmd)
 COMMAND_MODULES.append(places_cmd)
-COMMAND_MODULES += [medsos_posts, medsos_cases]
-medsos_outputs.hook_into(medsos_cases)
+COMMAND_MODULES += [medsos_posts_cmd, medsos_cases_cmd]
+medsos_outputs_cmd.hook_into(medsos_cases_cmd)  # case card|claimreview, takedown letter|register

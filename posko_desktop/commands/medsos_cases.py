@@ -1,4 +1,5 @@
-"""posko case new|list|show|attach|verdict|approve|clarify|publish|status|incident and
+"""posko case new|list|show|attach|verdict|approve|clarify|publish|status|incident|
+conflicts|resolve and
 posko takedown new|list|show|update: hoax cases and take-down requests (issue 16).
 
 `posko takedown letter` (the request letter as PDF) belongs to the outputs: it registers
@@ -13,10 +14,12 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from posko_desktop.commands.activities import conflict_json
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.commands.incidents import iso, parse_time, print_table, wib_text
 from posko_desktop.commands.medsos_posts import add_output, evidence_json, post_json
-from posko_desktop.core.i18n import _
+from posko_desktop.core.domain import NotFoundError
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.vocab import (
     Addressee,
     CaseCategory,
@@ -34,6 +37,8 @@ from posko_desktop.core.services.medsos.takedowns import (
     TakedownInfo,
     TakedownInput,
 )
+from posko_desktop.core.services.sync import records as sync_records
+from posko_desktop.core.sync.kinds import HOAX_CASES, LEXICON_ENTRIES, SOCIAL_POSTS, TAKEDOWNS
 
 TAKEDOWN_EXTRA: list[Callable[[argparse._SubParsersAction], None]] = []
 CASE_EXTRA: list[Callable[[argparse._SubParsersAction], None]] = []  # `case card|claimreview`
@@ -134,6 +139,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unlink", action="store_true", help=_("remove the link"))
     add_output(p)
     p.set_defaults(handler=cmd_incident)
+
+    p = csub.add_parser("conflicts", help=_("list conflicts of posts, cases, take-downs and "
+                                            "lexicon changes from sync"))
+    p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
+    add_output(p)
+    p.set_defaults(handler=cmd_conflicts)
+
+    p = csub.add_parser("resolve", help=_("resolve a conflict (supervisors): keep the value "
+                                          "in effect, or take the one that lost"))
+    p.add_argument("conflict", type=int, metavar="ID", help=_("conflict number"))
+    p.add_argument("choice", choices=("keep", "take"), help=_("keep or take"))
+    add_output(p)
+    p.set_defaults(handler=cmd_resolve)
 
     for extra in CASE_EXTRA:  # `case card|claimreview` (outputs)
         extra(csub)
@@ -356,6 +374,37 @@ def cmd_incident(args: argparse.Namespace) -> int:
     c = cases.link_incident(ctx, cases.resolve_ref(ctx, args.ref), incident_id,
                             linked=not args.unlink)
     return _emit(args, c, _("Case {number}: incidents updated"))
+
+
+MEDSOS_KINDS = (SOCIAL_POSTS.name, HOAX_CASES.name, TAKEDOWNS.name, LEXICON_ENTRIES.name)
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    found = [c for kind in MEDSOS_KINDS
+             for c in sync_records.list_conflicts(ctx, kind, include_resolved=args.all)]
+    if args.format == "json":
+        print_json({"count": len(found), "conflicts": [
+            {**conflict_json(c), "kind": c.record_kind} for c in found]})
+        return 0
+    print_table(["#", _("Record"), _("Field"), _("Current value"), _("Other value")],
+                [[str(c.id), c.label[:40], c.field, str(c.kept_value)[:30],
+                  str(c.lost_value)[:30]] for c in found])
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    kinds = {c.id: c.record_kind for kind in MEDSOS_KINDS
+             for c in sync_records.list_conflicts(ctx, kind, include_resolved=True)}
+    if args.conflict not in kinds:
+        raise NotFoundError(N_("Conflict {id} not found"), id=args.conflict)
+    c = sync_records.resolve_conflict(ctx, args.conflict, args.choice)
+    if args.format == "json":
+        print_json({**conflict_json(c), "kind": c.record_kind})
+    else:
+        print(_("Conflict {id} resolved ({choice})").format(id=c.id, choice=args.choice))
+    return 0
 
 
 # --- take-downs ------------------------------------------------------------------------

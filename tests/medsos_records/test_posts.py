@@ -166,5 +166,7 @@ def test_the_queue_ranks_by_reach_and_flags_and_filters(any_ctx):
         == [small.id]
     assert [r.id for r in posts.list_posts(op, PostFilter(queue=True, flag="politik_uang"))
             .rows] == [loud.id]
+    first = posts.list_posts(op, PostFilter(queue=True), limit=2, count=False)
+    assert [r.id for r in first.rows] == [loud.id, quiet.id] and first.extra["more"]
     posts.set_dismissed(op, [quiet.id])
     assert posts.list_posts(op, PostFilter(queue=True)).total == 2

@@ -86,9 +86,11 @@ class SocialPost(SyncedColumns, Base):
     )
 
 
-def derive_post(values: dict[str, Any]) -> dict[str, Any]:
-    """The derived columns of a post from its synced values (a dict of column values)."""
-    text_normalised = normalise(values.get("text") or "")
+def derive_post(values: dict[str, Any], text_normalised: str | None = None) -> dict[str, Any]:
+    """The derived columns of a post from its synced values (a dict of column values);
+    `text_normalised`: `normalise(values["text"])` when the caller has it already."""
+    if text_normalised is None:
+        text_normalised = normalise(values.get("text") or "")
     categories = sorted({f["category"] for f in values.get("flags") or ()})
     flag_score = len(categories)
     counts = values.get("engagement") or {}

@@ -75,6 +75,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
+from posko_desktop.core.services.demo_medsos import add_demo_medsos
 from posko_desktop.core.services.demo_words import (
     ACCOUNTS,
     AGENCIES_BY_GROUP,
@@ -336,9 +337,12 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
         activities = add_demo_activities(s, site_code=plan.site_code,
                                          username=ctx.actor.username, first_day=first_day,
                                          days=days, seed=seed, now=ctx.now())
+        medsos = add_demo_medsos(s, site_code=plan.site_code, username=ctx.actor.username,
+                                 first_day=first_day, days=days, seed=seed, now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
-                            "seed": seed, "activities": activities}, at=ctx.now())
+                            "seed": seed, "activities": activities, "medsos": medsos},
+                     at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
@@ -348,6 +352,8 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
     progress.report(written, incidents, _("Done"))
     ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
     ctx.bus.publish(Change(ChangeKind.ACTIVITY, ()))
+    for kind in (ChangeKind.SOCIAL_POST, ChangeKind.HOAX_CASE, ChangeKind.TAKEDOWN):
+        ctx.bus.publish(Change(kind, ()))
     return written
 
 

@@ -57,6 +57,7 @@ from posko_desktop.core.timeutil import WIB, ensure_utc
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+COUNT_CAP = 10_000  # list_posts counts at most this many (Page.extra["total_capped"])
 PSEUDONYM_SETTING = "medsos.pseudonym_key"  # not declared: never listed with the settings
 EDITABLE_FIELDS = ("account_name", "account_handle", "text", "posted_at", "engagement",
                    "regencies", "contest")
@@ -168,26 +169,11 @@ class PostImportResult:
     dry_run: bool = False
 
 
-def _pseudonym_key(s: Session, now: datetime, who: str) -> bytes:
+def _stored_key(s: Session) -> bytes | None:
     """The site's secret for phone-number pseudonyms (docs/decisions.md: created at the
-    first import, kept in the database, never exported or shown)."""
+    first import that needs it, kept in the database, never exported or shown)."""
     row = s.get(Setting, PSEUDONYM_SETTING)
-    if row is None:
-        row = Setting(key=PSEUDONYM_SETTING, value=secrets.token_hex(32), updated_at=now,
-                      updated_by=who)
-        s.add(row)
-        s.flush()
-    return bytes.fromhex(str(row.value))
-
-
-def _options(s: Session, ctx: AppContext, now: datetime, *, tz: tzinfo = WIB,
-             mapping: ColumnMapping | None = None, day_first: bool | None = None,
-             keep_numbers: bool = False) -> tuple[IntakeOptions, str]:
-    lexicon, version = lexicon_in(s)
-    key = None if keep_numbers else _pseudonym_key(s, now, ctx.actor.username)
-    return IntakeOptions(read_at=now, tz=tz, pseudonym_key=key, lexicon=lexicon,
-                         day_first=day_first, mapping=mapping,
-                         keep_numbers=keep_numbers), version
+    return None if row is None else bytes.fromhex(str(row.value))
 
 
 def import_file(ctx: AppContext, path: str | Path, *, tz: tzinfo = WIB,
@@ -195,13 +181,29 @@ def import_file(ctx: AppContext, path: str | Path, *, tz: tzinfo = WIB,
                 keep_numbers: bool = False, dry_run: bool = False) -> PostImportResult:
     """Posts from a WhatsApp chat export, a Telegram Desktop `result.json`, an X API v2
     response or a CSV/XLSX table (format recognised from the content). A file refused as a
-    whole raises `MedsosError` and nothing is written; bad rows are in `problems`."""
+    whole raises `MedsosError` and nothing is written; bad rows are in `problems`. The file
+    is read before the write transaction (other writers wait only for the inserts)."""
     require(ctx.actor, Permission.MEDSOS_COLLECT)
     now = ctx.now()
-    with ctx.db.write() as s:  # the pseudonym key is created in the same transaction
-        options, version = _options(s, ctx, now, tz=tz, mapping=mapping, day_first=day_first,
-                                    keep_numbers=keep_numbers)
-        intake = read_posts(path, options)
+    with ctx.db.read() as s:
+        lexicon, version = lexicon_in(s)
+        key = None if keep_numbers else _stored_key(s)
+    new_key = secrets.token_bytes(32) if key is None and not keep_numbers else None
+
+    def read(with_key: bytes | None) -> IntakeResult:
+        return read_posts(path, IntakeOptions(read_at=now, tz=tz, pseudonym_key=with_key,
+                                              lexicon=lexicon, day_first=day_first,
+                                              mapping=mapping, keep_numbers=keep_numbers))
+
+    intake = read(key or new_key)
+    with ctx.db.write() as s:
+        if new_key is not None:
+            stored = _stored_key(s)
+            if stored is not None:  # another import made the key meanwhile: use it
+                intake = read(stored)
+            elif not dry_run:
+                s.add(Setting(key=PSEUDONYM_SETTING, value=new_key.hex(), updated_at=now,
+                              updated_by=ctx.actor.username))
         result = _store(ctx, s, intake, version, now, dry_run)
     _published(ctx, result)
     return result
@@ -215,7 +217,8 @@ def add_links(ctx: AppContext, texts: Sequence[str], *, dry_run: bool = False
         long_text(text, "links[{i}]".format(i=i), 200_000)
     now = ctx.now()
     with ctx.db.write() as s:
-        options, version = _options(s, ctx, now, keep_numbers=True)
+        lexicon, version = lexicon_in(s)
+        options = IntakeOptions(read_at=now, lexicon=lexicon, keep_numbers=True)
         result = _store(ctx, s, read_links(texts, options), version, now, dry_run)
     _published(ctx, result)
     return result
@@ -256,7 +259,7 @@ def add_post(ctx: AppContext, data: PostInput) -> PostInfo:
             raise ValidationError(N_("This post is held already as {number}"), field="url",
                                   number=held)
         site = local_site(s)
-        row = _row(draft, regencies, data.contest, version, site.code, ctx.actor.username,
+        row = post_row(draft, regencies, data.contest, version, site.code, ctx.actor.username,
                    new_stamp(s, now), now,
                    next_number(s, SocialPost, _prefix(site.code, now), 7))
         s.execute(insert(SocialPost), [row])
@@ -309,7 +312,7 @@ def _prefix(site_code: str, now: datetime) -> str:
     return "MDS-{tag}-{yy:02d}-".format(tag=site_tag(site_code), yy=now.year % 100)
 
 
-def _row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_version: str,
+def post_row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_version: str,
          site_code: str, who: str, stamp: str, now: datetime, number: str) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id": uuid7(), "number": number, "origin_site": site_code, "recorded_by": who,
@@ -323,7 +326,7 @@ def _row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_version: 
         "flags": _flags_json(d.flags), "lexicon_version": lexicon_version, "case_id": None,
         "dismissed": False, "evidence": [],
     }
-    values.update(derive_post(values))
+    values.update(derive_post(values, d.text_normalised if d.text else None))
     return values
 
 
@@ -354,7 +357,7 @@ def _store(ctx: AppContext, s: Session, intake: IntakeResult, lexicon_version: s
                 continue
             number = "{p}{n:07d}".format(p=prefix, n=counter)
             counter += 1
-            rows.append(_row(d, list(d.regencies), "", lexicon_version, site.code,
+            rows.append(post_row(d, list(d.regencies), "", lexicon_version, site.code,
                              ctx.actor.username, stamp, now, number))
             held[key] = number
             result.added.append(number)
@@ -533,8 +536,12 @@ class PostFilter:
 
 
 def list_posts(ctx: AppContext, flt: PostFilter = PostFilter(), *, offset: int = 0,
-               limit: int = 100) -> Page:
-    """A page of `PostInfo` and the total matching."""
+               limit: int = 100, count: bool = True) -> Page:
+    """A page of `PostInfo` and the total matching, counted up to `COUNT_CAP` (a queue of a
+    million posts is not counted on every page: `extra["total_capped"]` says "10,000+").
+    `count=False`: no count at all (a filter that matches few of a million posts would read
+    them all to count them); `total` is then what was seen, `extra["more"]` whether more
+    rows follow — the queue's first page."""
     m = SocialPost
     conds: list[Any] = []
     if not flt.include_deleted:
@@ -559,9 +566,16 @@ def list_posts(ctx: AppContext, flt: PostFilter = PostFilter(), *, offset: int =
              else (m.created_at.desc(), m.number.desc()))
     with ctx.db.read() as s:
         rows = [post_info(p) for p in s.scalars(
-            select(m).where(*conds).order_by(*order).offset(offset).limit(limit))]
-        total = s.scalar(select(func.count()).select_from(m).where(*conds)) or 0
-    return Page(rows, total, offset)
+            select(m).where(*conds).order_by(*order).offset(offset).limit(limit + 1))]
+        more = len(rows) > limit
+        del rows[limit:]
+        if not count:
+            return Page(rows, offset + len(rows) + int(more), offset,
+                        {"total_capped": more, "more": more})
+        counted = select(m.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+        total = s.scalar(select(func.count()).select_from(counted)) or 0
+    return Page(rows, min(total, COUNT_CAP), offset,
+                {"total_capped": total > COUNT_CAP, "more": more})
 
 
 def get_post(ctx: AppContext, post_id: uuid.UUID) -> PostInfo:

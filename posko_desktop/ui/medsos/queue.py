@@ -59,6 +59,7 @@ class QueuePage(MedsosPage):
         self.setObjectName("medsos_queue")
         self.rows: list[QueueRow] = []
         self.total = 0
+        self.capped = False
         self._generation = 0
         self.platform = QComboBox(self)
         self.regency = QComboBox(self)
@@ -163,7 +164,7 @@ class QueuePage(MedsosPage):
     def _loaded(self, page: triage.QueuePage, generation: int) -> None:
         if generation != self._generation:
             return
-        self.rows, self.total = page.rows, page.total
+        self.rows, self.total, self.capped = page.rows, page.total, page.capped
         self._fill()
         self.loads += 1
 
@@ -179,13 +180,12 @@ class QueuePage(MedsosPage):
                                             for f in p.flags})),
                           r.level.label if r.level else ""))
         fill_table(self.table, texts, [str(r.post.id) for r in self.rows])
+        total = format_int(self.total) + ("+" if self.capped else "")
         if self.total > len(self.rows):
             self.count.setText(_("{total} posts in the queue; the first {shown} are shown")
-                               .format(total=format_int(self.total),
-                                       shown=format_int(len(self.rows))))
+                               .format(total=total, shown=format_int(len(self.rows))))
         else:
-            self.count.setText(_("{total} posts in the queue").format(
-                total=format_int(self.total)))
+            self.count.setText(_("{total} posts in the queue").format(total=total))
 
     def _on_change(self, change: Change) -> None:
         if change.kind in (ChangeKind.SOCIAL_POST, ChangeKind.HOAX_CASE, ChangeKind.INCIDENT):

@@ -36,6 +36,7 @@ class QueueRow:
 class QueuePage:
     rows: list[QueueRow]
     total: int  # posts in the queue matching the filter (may exceed the rows shown)
+    capped: bool = False  # counted up to `posts.COUNT_CAP` only: there are more
 
 
 def level_weight(level: Level | None) -> int:
@@ -55,4 +56,4 @@ def queue(ctx: AppContext, platform: str | None = None, regency: str | None = No
         level = max(named, key=lambda lv: lv.rank) if named else None
         rows.append(QueueRow(p, level, p.queue_rank * level_weight(level)))
     rows.sort(key=lambda r: (-r.score, r.post.number))
-    return QueuePage(rows, page.total)
+    return QueuePage(rows, page.total, bool(page.extra.get("total_capped")))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import jsonschema
@@ -18,7 +17,6 @@ from pypdf import PdfReader
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QMessageBox
 
-from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.medsos import claimreview
 from posko_desktop.core.services import settings_service
@@ -26,25 +24,12 @@ from posko_desktop.core.services.medsos import cases, posts
 from posko_desktop.ui.events import QtEvents
 from posko_desktop.ui.medsos import MedsosTab, make_tab
 from posko_desktop.ui.tabs import FeatureTab
+from tests.ui.test_activities_tab import Host
 
 NOW = datetime(2024, 11, 27, 3, 0, tzinfo=UTC)  # 10.00 WIB
 LINKS = ["https://www.tiktok.com/@jateng.viral/video/7394000000000000001",
          "https://www.facebook.com/100012345/posts/99",
          "https://x.com/akun_a/status/1861234567890"]
-
-
-@dataclass
-class Host:
-    ctx: AppContext
-    runner: object
-    events: QtEvents
-    messages: list[str] = field(default_factory=list)
-
-    def show_incident_log(self, flt) -> None:
-        raise AssertionError("not used")
-
-    def status_message(self, text: str) -> None:
-        self.messages.append(text)
 
 
 @pytest.fixture

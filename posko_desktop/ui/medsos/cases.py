@@ -18,7 +18,14 @@ from posko_desktop.core.services.medsos import cases
 from posko_desktop.core.services.medsos.cases import CaseFilter, CaseInfo, CaseReach
 from posko_desktop.core.textrules import format_int
 from posko_desktop.ui.medsos.case_detail import CaseDetailPane
-from posko_desktop.ui.medsos.common import ID_ROLE, MedsosPage, fill_table, make_table, one_line
+from posko_desktop.ui.medsos.common import (
+    ID_ROLE,
+    MedsosPage,
+    fill_table,
+    make_table,
+    one_line,
+    refill_choices,
+)
 from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
@@ -78,16 +85,9 @@ class CasesPage(MedsosPage):
     def retranslate_ui(self) -> None:
         self.labels[0].setText(_("Status"))
         self.labels[1].setText(_("Category"))
-        for box, values, everything in ((self.status, CaseStatus, _("All statuses")),
-                                        (self.category, CaseCategory, _("All categories"))):
-            current = box.currentData()
-            box.blockSignals(True)
-            box.clear()
-            box.addItem(everything, None)
-            for v in values:
-                box.addItem(v.label, v.value)
-            box.setCurrentIndex(max(0, box.findData(current)))
-            box.blockSignals(False)
+        refill_choices(self.status, _("All statuses"), ((v.label, v.value) for v in CaseStatus))
+        refill_choices(self.category, _("All categories"),
+                       ((v.label, v.value) for v in CaseCategory))
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.detail.retranslate_ui()
         self._fill()

@@ -4,7 +4,7 @@ the file-save question (one method the tests replace)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHeaderView,
     QTableWidget,
@@ -63,6 +64,19 @@ class MedsosPage(QWidget):
     def ask_open_paths(self, title: str, pattern: str) -> list[str]:
         names, _filter = QFileDialog.getOpenFileNames(self, title, "", pattern)
         return names
+
+
+def refill_choices(box: QComboBox, everything: str, items: Iterable[tuple[str, Any]]) -> None:
+    """A filter's choices in the current language ("all" first, data None), keeping the
+    chosen one and without announcing a change."""
+    current = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    box.addItem(everything, None)
+    for label, value in items:
+        box.addItem(label, value)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    box.blockSignals(False)
 
 
 def make_table(parent: QWidget, columns: int, stretch: int | None = None,

@@ -37,6 +37,7 @@ from posko_desktop.ui.medsos.common import (
     fill_table,
     make_table,
     one_line,
+    refill_choices,
     selected_rows,
 )
 from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog
@@ -129,14 +130,8 @@ class QueuePage(MedsosPage):
         for label, text in zip(self.labels, (_("Platform"), _("Regency"), _("Flag")),
                                strict=True):
             label.setText(text)
-        current = self.platform.currentData()
-        self.platform.blockSignals(True)
-        self.platform.clear()
-        self.platform.addItem(_("All platforms"), None)
-        for p in Platform:
-            self.platform.addItem(platform_name(p.value), p.value)
-        self.platform.setCurrentIndex(max(0, self.platform.findData(current)))
-        self.platform.blockSignals(False)
+        refill_choices(self.platform, _("All platforms"),
+                       ((platform_name(p.value), p.value) for p in Platform))
         self.regency.setItemText(0, _("All regencies"))
         self.flag.setItemText(0, _("All flags"))
         self.use_dates.setText(_("Collected from"))

@@ -34,6 +34,7 @@ from posko_desktop.ui.medsos.common import (
     MedsosPage,
     fill_table,
     make_table,
+    refill_choices,
     saved_message,
     write_file,
 )
@@ -110,14 +111,8 @@ class TakedownPage(MedsosPage):
     def retranslate_ui(self) -> None:
         self.open_only.setText(_("Open requests only"))
         self.addressee_label.setText(_("Addressee"))
-        current = self.addressee.currentData()
-        self.addressee.blockSignals(True)
-        self.addressee.clear()
-        self.addressee.addItem(_("All addressees"), None)
-        for a in Addressee:
-            self.addressee.addItem(a.label, a.value)
-        self.addressee.setCurrentIndex(max(0, self.addressee.findData(current)))
-        self.addressee.blockSignals(False)
+        refill_choices(self.addressee, _("All addressees"),
+                       ((a.label, a.value) for a in Addressee))
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.submit_button.setText(_("Mark submitted"))
         self.up_button.setText(_("Re-check: still up"))

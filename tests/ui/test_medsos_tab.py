@@ -79,10 +79,17 @@ def test_a_case_from_the_queue_to_the_take_down_letter(desk, qtbot, tmp_path, mo
     ani, budi = desk
     # --- the queue: links pasted, ranked, made a case
     dialog = ani.queue.add_links()
-    dialog.links.setPlainText("\n".join(LINKS))
+    dialog.links.setPlainText("\n".join([*LINKS, "https://youtu.be/dQw4w9WgXcQ"]))
     dialog.accept()
+    qtbot.waitUntil(lambda: ani.queue.table.rowCount() == 4, timeout=10_000)
+    assert "4 unggahan di antrean" in ani.queue.count.text()
+    ani.queue.platform.setCurrentIndex(ani.queue.platform.findData("youtube"))
+    qtbot.waitUntil(lambda: ani.queue.table.rowCount() == 1, timeout=10_000)
+    select_all(ani.queue.table)
+    ani.queue.dismiss()  # triaged as nothing to do: leaves the queue
+    qtbot.waitUntil(lambda: ani.queue.table.rowCount() == 0, timeout=10_000)
+    ani.queue.platform.setCurrentIndex(0)
     qtbot.waitUntil(lambda: ani.queue.table.rowCount() == 3, timeout=10_000)
-    assert "3 unggahan di antrean" in ani.queue.count.text()
     ani.queue.platform.setCurrentIndex(ani.queue.platform.findData("tiktok"))
     qtbot.waitUntil(lambda: ani.queue.table.rowCount() == 1, timeout=10_000)
     ani.queue.platform.setCurrentIndex(0)
@@ -96,11 +103,21 @@ def test_a_case_from_the_queue_to_the_take_down_letter(desk, qtbot, tmp_path, mo
                     and ani.cases.table.rowCount() == 1, timeout=10_000)
     number = ani.cases.rows[0].case.number
     assert ani.cases.table.item(0, 4).text() == "3"  # posts
+    dialog = ani.queue.add_links()  # one more post of the same claim: attached to the case
+    dialog.links.setPlainText("https://www.instagram.com/reel/C9abcDEF12x/")
+    dialog.accept()
+    qtbot.waitUntil(lambda: ani.queue.table.rowCount() == 1, timeout=10_000)
+    select_all(ani.queue.table)
+    ani.queue.attach()
+    qtbot.waitUntil(lambda: getattr(ani.queue, "pick_dialog", None) is not None, timeout=10_000)
+    ani.queue.pick_dialog.accept()
+    qtbot.waitUntil(lambda: ani.queue.table.rowCount() == 0
+                    and ani.cases.table.item(0, 4).text() == "4", timeout=10_000)
 
     # --- the verdict: Ani decides, cannot approve her own; Budi approves
     ani.cases.choose(number)
     qtbot.waitUntil(lambda: ani.cases.detail.view is not None, timeout=10_000)
-    assert ani.cases.detail.posts_table.rowCount() == 3
+    assert ani.cases.detail.posts_table.rowCount() == 4
     verdict = ani.cases.detail.decide()
     verdict.verdict.setCurrentIndex(verdict.verdict.findData("salah"))
     verdict.reasoning.setPlainText("KPU Kota Semarang: surat suara masih disegel di gudang.")
@@ -177,4 +194,5 @@ def test_a_case_from_the_queue_to_the_take_down_letter(desk, qtbot, tmp_path, mo
                     and register.table.item(0, 4).text() == "Diturunkan", timeout=10_000)
     stored = cases.get_case(ani.cases.ctx, cases.resolve_ref(ani.cases.ctx, number))
     assert stored.verdict.approved_by == "budi" and stored.verdict.decided_by == "ani"
-    assert posts.list_posts(ani.cases.ctx).total == 3
+    assert posts.list_posts(ani.cases.ctx).total == 5
+    assert posts.list_posts(ani.cases.ctx, posts.PostFilter(queue=True)).total == 0

@@ -61,7 +61,7 @@ logger = logging.getLogger(__name__)
 LETTER_KIND = "takedown"  # the report archive's kind of an issued take-down letter
 
 # Who a letter goes to, per addressee (name of the office, its place); the letter's
-# recipient can be given instead (window, `--to`).
+# recipient can be given instead (`posko takedown letter --recipient`).
 RECIPIENTS: dict[str, tuple[str, str]] = {
     Addressee.KOMDIGI.value: ("Menteri Komunikasi dan Digital Republik Indonesia c.q. "
                               "Direktur Jenderal Pengawasan Ruang Digital", "Jakarta"),

@@ -212,3 +212,15 @@ def test_a_near_duplicate_post_is_suggested_for_its_case(any_ctx):
     assert suggest.suggest_for_post(op, a.id) == []  # its own case is not suggested
     cases.attach_posts(op, c.id, [variant.id])  # the index follows the change
     assert [s.case_number for s in suggest.suggest_for_post(op, b.id)] == [c.number]
+
+
+def test_unassigned_look_alikes_are_grouped(ctx):
+    from posko_desktop.core.services.medsos import suggest
+
+    op = as_role(ctx, "operator")
+    a, b = two_posts(ctx)
+    posts.add_post(op, PostInput("x", "https://x.com/u/status/42",
+                                 "Jadwal debat publik calon gubernur malam ini di TV"))
+    found = suggest.clusters(op)
+    assert [{p.id for p in g.posts} for g in found] == [{a.id, b.id}]
+    assert found[0].reach == a.reach + b.reach

@@ -169,7 +169,7 @@ def queue_rows(count: int, queries: int) -> list[Row]:
                                            end=NOW - timedelta(days=1)),
     }
     raw_sql = ("SELECT id, number, platform, text, queue_rank FROM social_post WHERE deleted = 0 "
-               "AND dismissed = 0 AND case_id IS NULL ORDER BY queue_rank DESC, number LIMIT 50")
+               "AND dismissed = 0 AND case_id IS NULL ORDER BY queue_rank DESC, number DESC LIMIT 50")
     rows = []
     con = sqlite3.connect(path)
     raw = []

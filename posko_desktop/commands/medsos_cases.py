@@ -18,7 +18,7 @@ from posko_desktop.commands.activities import conflict_json
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.commands.incidents import iso, parse_time, print_table, wib_text
 from posko_desktop.commands.medsos_posts import add_output, evidence_json, post_json
-from posko_desktop.core.domain import NotFoundError
+from posko_desktop.core.domain import NotFoundError, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.vocab import (
     Addressee,
@@ -133,9 +133,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output(p)
     p.set_defaults(handler=cmd_status)
 
-    p = csub.add_parser("incident", help=_("link a case to an incident (or --unlink)"))
+    p = csub.add_parser("incident", help=_("link a case to an incident (or --unlink), or "
+                                           "--open one for it"))
     p.add_argument("ref", metavar="CASE", help=_("case number or id"))
-    p.add_argument("incident", metavar="INCIDENT", help=_("incident number or id"))
+    p.add_argument("incident", nargs="?", metavar="INCIDENT", help=_("incident number or id"))
+    p.add_argument("--open", metavar="REGENCY", help=_("open an incident in this regency "
+                                                       "for the case and link it"))
     p.add_argument("--unlink", action="store_true", help=_("remove the link"))
     add_output(p)
     p.set_defaults(handler=cmd_incident)
@@ -370,8 +373,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_incident(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    incident_id = incidents.resolve_ref(ctx, args.incident)
-    c = cases.link_incident(ctx, cases.resolve_ref(ctx, args.ref), incident_id,
+    case_id = cases.resolve_ref(ctx, args.ref)
+    if args.open:
+        c = cases.open_incident(ctx, case_id, args.open)
+        return _emit(args, c, _("Case {number}: incident opened and linked"))
+    if not args.incident:
+        raise ValidationError(N_("Name the incident, or --open one"), field="incident")
+    c = cases.link_incident(ctx, case_id, incidents.resolve_ref(ctx, args.incident),
                             linked=not args.unlink)
     return _emit(args, c, _("Case {number}: incidents updated"))
 

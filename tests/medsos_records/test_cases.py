@@ -149,6 +149,18 @@ def test_fact_checks_evidence_and_incidents_are_kept(ctx):
     assert cases.link_incident(op, c.id, incident_id, linked=False).incidents == ()
 
 
+def test_a_case_opens_an_incident_of_the_log(any_ctx):
+    from posko_desktop.core.services import incidents
+
+    op = as_role(any_ctx, "operator")
+    a, _b = two_posts(any_ctx)
+    c = cases.new_case(op, CaseInput(CLAIM, "hoaks"), [a.id])
+    c = cases.open_incident(op, c.id, "33.74")
+    made = incidents.get_incident(op, c.incidents[0])
+    assert made.title == CLAIM and made.source_type == "media_sosial"
+    assert c.number in made.source_detail and a.canonical_url in made.source_detail
+
+
 def test_a_takedown_is_sent_rechecked_and_closed(any_ctx):
     op, sup = as_role(any_ctx, "operator"), as_role(any_ctx, "supervisor")
     a, b = two_posts(any_ctx)
@@ -200,3 +212,15 @@ def test_a_near_duplicate_post_is_suggested_for_its_case(any_ctx):
     assert suggest.suggest_for_post(op, a.id) == []  # its own case is not suggested
     cases.attach_posts(op, c.id, [variant.id])  # the index follows the change
     assert [s.case_number for s in suggest.suggest_for_post(op, b.id)] == [c.number]
+
+
+def test_unassigned_look_alikes_are_grouped(ctx):
+    from posko_desktop.core.services.medsos import suggest
+
+    op = as_role(ctx, "operator")
+    a, b = two_posts(ctx)
+    posts.add_post(op, PostInput("x", "https://x.com/u/status/42",
+                                 "Jadwal debat publik calon gubernur malam ini di TV"))
+    found = suggest.clusters(op)
+    assert [{p.id for p in g.posts} for g in found] == [{a.id, b.id}]
+    assert found[0].reach == a.reach + b.reach

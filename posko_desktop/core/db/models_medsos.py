@@ -80,8 +80,10 @@ class SocialPost(SyncedColumns, Base):
         Index("ix_social_post_key", "post_key"),
         Index("ix_social_post_text_hash", "text_hash"),
         Index("ix_social_post_case", "case_id"),
-        Index("ix_social_post_rank", "queue_rank"),
-        Index("ix_social_post_platform_rank", "platform", "queue_rank"),
+        # the triage queue: unassigned, not dismissed, live, by rank (scanned backwards)
+        Index("ix_social_post_queue", "case_id", "dismissed", "deleted", "queue_rank", "number"),
+        Index("ix_social_post_platform_queue", "platform", "case_id", "dismissed", "deleted",
+              "queue_rank", "number"),
         Index("ix_social_post_created", "created_at"),
     )
 

@@ -29,7 +29,7 @@ from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.medsos.urls import parse_url
 from posko_desktop.core.medsos.vocab import CaseCategory, CaseStatus, Priority, Verdict
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, incidents
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.medsos.common import (
     Evidence,
@@ -407,6 +407,26 @@ def link_incident(ctx: AppContext, case_id: uuid.UUID, incident_id: uuid.UUID,
         info = case_info(c)
     _done(ctx, case_id)
     return info
+
+
+def open_incident(ctx: AppContext, case_id: uuid.UUID, regency_code: str, *,
+                  category_code: str = "A1", severity: str = "sedang") -> CaseInfo:
+    """Open an incident of the log for the case (source: social media, the claim as its
+    title, the first post's time and links as its source) and link it."""
+    with ctx.db.read() as s:
+        c = _get(s, case_id)
+        _require_open(c)
+        posts = list(s.scalars(select(SocialPost).where(SocialPost.case_id == str(c.id),
+                                                        SocialPost.deleted.is_(False))
+                               .order_by(SocialPost.created_at).limit(10)))
+        claim, number, opened = c.claim, c.number, c.created_at
+    first = min((p.posted_at or p.created_at for p in posts), default=opened)
+    links = " ".join(p.canonical_url for p in posts if p.canonical_url)
+    detail = incidents.create_incident(ctx, incidents.IncidentInput(
+        regency_code=regency_code, title=claim[:200], category_code=category_code,
+        severity=severity, occurred_at=min(first, ctx.now()), source_type="media_sosial",
+        source_detail="{n} {links}".format(n=number, links=links)[:500].strip()))
+    return link_incident(ctx, case_id, detail.id)
 
 
 def decide_verdict(ctx: AppContext, case_id: uuid.UUID, verdict: str, reasoning: str,

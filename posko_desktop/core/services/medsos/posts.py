@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, cast, func, insert, select
+from sqlalchemy import String, cast, false, func, insert, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
@@ -543,13 +543,13 @@ def list_posts(ctx: AppContext, flt: PostFilter = PostFilter(), *, offset: int =
     them all to count them); `total` is then what was seen, `extra["more"]` whether more
     rows follow — the queue's first page."""
     m = SocialPost
-    conds: list[Any] = []
-    if not flt.include_deleted:
-        conds.append(m.deleted.is_(False))
+    conds: list[Any] = []  # "= false", not "IS false": PostgreSQL's index takes only "="
     if flt.queue:
-        conds += [m.case_id.is_(None), m.dismissed.is_(False)]
+        conds += [m.case_id.is_(None), m.dismissed == false()]
     elif not flt.include_dismissed:
-        conds.append(m.dismissed.is_(False))
+        conds.append(m.dismissed == false())
+    if not flt.include_deleted:
+        conds.append(m.deleted == false())
     if flt.platform:
         conds.append(m.platform == flt.platform)
     if flt.regency:
@@ -562,7 +562,7 @@ def list_posts(ctx: AppContext, flt: PostFilter = PostFilter(), *, offset: int =
         conds.append(m.created_at < flt.end)
     if flt.case_id is not None:
         conds.append(m.case_id == str(flt.case_id))
-    order = ((m.queue_rank.desc(), m.number) if flt.queue
+    order = ((m.queue_rank.desc(), m.number.desc()) if flt.queue
              else (m.created_at.desc(), m.number.desc()))
     with ctx.db.read() as s:
         rows = [post_info(p) for p in s.scalars(

@@ -23,8 +23,10 @@ from posko_desktop.core.db.models_medsos import HoaxCase, SocialPost
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.medsos.drafts import Platform, PostDraft
 from posko_desktop.core.medsos.images import ImageFingerprint
-from posko_desktop.core.medsos.matching import KnownPost, MemoryIndex, suggest_cases
+from posko_desktop.core.medsos.matching import KnownPost, MemoryIndex, cluster, suggest_cases
+from posko_desktop.core.medsos.normalize import normalise
 from posko_desktop.core.services.medsos.common import get_row
+from posko_desktop.core.services.medsos.posts import PostFilter, PostInfo, list_posts
 
 logger = logging.getLogger(__name__)
 
@@ -123,3 +125,32 @@ def _described(s: Session, found: list[Any], numbers: dict[str, str]) -> list[Ca
         out.append(CaseSuggestion(cid, c.number, c.claim, c.status, round(f.score, 1),
                                   f.reason, numbers.get(f.post_ref, f.post_ref)))
     return out
+
+
+@dataclass(frozen=True)
+class PostCluster:
+    """Unassigned posts that look alike (the same post, a shared screenshot, or texts
+    scoring >= `matching.CLUSTER_SCORE`): candidates for one new case."""
+
+    posts: tuple[PostInfo, ...]  # highest queue rank first
+
+    @property
+    def reach(self) -> int:
+        return sum(p.reach for p in self.posts)
+
+
+QUEUE = PostFilter(queue=True)
+
+
+def clusters(ctx: AppContext, flt: PostFilter = QUEUE, *, limit: int = 1000
+             ) -> list[PostCluster]:
+    """Groups among the first `limit` posts of `flt` (the triage queue by default), largest
+    first. Nothing is merged: the operator opens a case from a group."""
+    rows = list_posts(ctx, flt, limit=limit, count=False).rows
+    drafts = [PostDraft(platform=Platform(p.platform), canonical_url=p.canonical_url,
+                        post_id=p.post_id, text=p.text, text_normalised=normalise(p.text))
+              for p in rows]
+    prints = {i: tuple(ImageFingerprint.from_text(e.phash) for e in p.evidence if e.phash)
+              for i, p in enumerate(rows) if p.evidence}
+    return [PostCluster(tuple(rows[i] for i in group))
+            for group in cluster(drafts, fingerprints=prints)]

@@ -89,8 +89,10 @@ def upgrade() -> None:
     op.create_index("ix_social_post_key", "social_post", ["post_key"], unique=False)
     op.create_index("ix_social_post_text_hash", "social_post", ["text_hash"], unique=False)
     op.create_index("ix_social_post_case", "social_post", ["case_id"], unique=False)
-    op.create_index("ix_social_post_rank", "social_post", ["queue_rank"], unique=False)
-    op.create_index("ix_social_post_platform_rank", "social_post", ["platform", "queue_rank"],
+    op.create_index("ix_social_post_queue", "social_post",
+                    ["case_id", "dismissed", "deleted", "queue_rank", "number"], unique=False)
+    op.create_index("ix_social_post_platform_queue", "social_post",
+                    ["platform", "case_id", "dismissed", "deleted", "queue_rank", "number"],
                     unique=False)
     op.create_index("ix_social_post_created", "social_post", ["created_at"], unique=False)
     _synced_indexes("social_post")

@@ -32,6 +32,7 @@ MODULES.append("bench_sitrep")
 MODULES.append("bench_accounts")
 MODULES.append("bench_places")
 MODULES.append("bench_medsos")
+MODULES.append("bench_medsos_db")
 MODULES.append("bench_reports")
 MODULES.append("bench_kerawanan")
 

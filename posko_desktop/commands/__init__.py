@@ -5,6 +5,9 @@ from posko_desktop.commands import backup as backup_cmd
 from posko_desktop.commands import dashboard as dashboard_cmd
 from posko_desktop.commands import flash as flash_cmd
 from posko_desktop.commands import kerawanan as kerawanan_cmd
+from posko_desktop.commands import medsos_cases as medsos_cases_cmd
+from posko_desktop.commands import medsos_outputs as medsos_outputs_cmd
+from posko_desktop.commands import medsos_posts as medsos_posts_cmd
 from posko_desktop.commands import places as places_cmd
 from posko_desktop.commands import sitrep as sitrep_cmd
 from posko_desktop.commands import units as units_cmd
@@ -20,3 +23,5 @@ COMMAND_MODULES.append(places_cmd)
 COMMAND_MODULES.append(units_cmd)
 
 COMMAND_MODULES.append(kerawanan_cmd)
+COMMAND_MODULES += [medsos_posts_cmd, medsos_cases_cmd]
+medsos_outputs_cmd.hook_into(medsos_cases_cmd)  # case card|claimreview, takedown letter|register

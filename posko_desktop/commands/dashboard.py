@@ -37,11 +37,12 @@ from posko_desktop.core.domain import UnitType, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.services.medsos.reporting import medsos_daily
 from posko_desktop.core.services.reference import list_regencies
 from posko_desktop.core.textrules import format_datetime_wib, format_number
 from posko_desktop.core.timeutil import parse_wib, wib_day_start
 
-CHART_KINDS = ("trend", "heatmap", "tilemap", "categories", "severity")
+CHART_KINDS = ("trend", "heatmap", "tilemap", "categories", "severity", "medsos")
 DEFAULT_DAYS = 14
 
 
@@ -152,6 +153,11 @@ def cmd_chart(args: argparse.Namespace) -> int:
         cat = dash.category_breakdown(ctx, date_from, date_to, flt, mode=args.mode, top=args.top)
         fig = charts.category_figure(cat, title=args.title, figsize=figsize)
         rows = cat.csv_rows()
+    elif args.kind == "medsos":
+        medsos = medsos_daily(ctx, date_from, date_to,
+                              flt.regencies[0] if len(flt.regencies) == 1 else None)
+        fig = charts.medsos_figure(medsos, title=args.title, figsize=figsize)
+        rows = medsos.csv_rows()
     else:
         sev = dash.severity_breakdown(ctx, date_from, date_to, flt)
         fig = charts.severity_figure(sev, title=args.title, figsize=figsize)

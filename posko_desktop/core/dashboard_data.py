@@ -186,6 +186,28 @@ class DailySeries:
         return rows
 
 
+@dataclass
+class MedsosDaily:
+    """Pantau Medsos on the dashboard: posts collected and hoax cases opened per platform
+    and WIB day (`services.medsos.reporting.per_platform_and_day`)."""
+
+    days: list[date]
+    posts: dict[str, list[int]] = field(default_factory=dict)  # platform -> count per day
+    cases: dict[str, list[int]] = field(default_factory=dict)
+    platform_names: dict[str, str] = field(default_factory=dict)
+
+    def csv_rows(self) -> list[list[Any]]:
+        header: list[Any] = [_("Date"), *(_("Posts {platform}").format(
+            platform=self.platform_names.get(p, p)) for p in self.posts), *(
+            _("Cases {platform}").format(platform=self.platform_names.get(p, p))
+            for p in self.cases)]
+        rows: list[list[Any]] = [header]
+        for i, day in enumerate(self.days):
+            rows.append([day.isoformat(), *(v[i] for v in self.posts.values()),
+                         *(v[i] for v in self.cases.values())])
+        return rows
+
+
 class HeatmapOrder(enum.StrEnum):
     CODE = "code"
     TOTAL = "total"
@@ -416,6 +438,7 @@ class DashboardSnapshot:
     report: dict[str, ReportStatusInfo]
     silent: list[SilentRegency]
     baseline: BaselineView | None = None
+    medsos: MedsosDaily | None = None  # posts and cases per platform and day
 
 
 # --- CSV export --------------------------------------------------------------------------

@@ -21,6 +21,11 @@ class ChangeKind(Enum):
 
     CANDIDATE_PAIR = "candidate_pair"  # the contests' candidate pairs; ids: pair ids
     BASELINE = "baseline"  # TPS register and vulnerability baseline imports; ids: import ids
+
+    SOCIAL_POST = "social_post"  # Pantau Medsos posts; ids: post ids
+    HOAX_CASE = "hoax_case"  # hoax cases (verdict, clarification); ids: case ids
+    TAKEDOWN = "takedown"  # take-down requests and re-checks; ids: request ids
+    LEXICON = "lexicon"  # the desk's lexicon changes; ids: entry ids
     NIHIL_REPORT = "nihil_report"  # reporting watch; ids: nihil report ids
     SETTINGS = "settings"  # ids: setting keys
     USER = "user"  # accounts; ids: user names

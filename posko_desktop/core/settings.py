@@ -99,6 +99,11 @@ FLASH_NUMBER_FORMAT = declare(
     N_("Issued flash report number format ({code}, {seq}, {month}, {month_roman}, {year}, "
        "{site})"),
 )
+TAKEDOWN_NUMBER_FORMAT = declare(
+    "takedown.number_format", str, "{code}/{seq:03d}/PPK/{year}",
+    N_("Issued take-down request letter number format ({code}, {seq}, {month}, "
+       "{month_roman}, {year}, {site})"),
+)
 REPORT_SIFAT = declare(
     "report.sifat", str, "terbatas",
     N_("Default security marking of reports (biasa, segera, terbatas, rahasia)"),

@@ -98,4 +98,8 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.kerawanan import make_tab as kerawanan_tab
 
     factories.append(kerawanan_tab)
+
+    from posko_desktop.ui.medsos import make_tab as medsos_tab
+
+    factories.append(medsos_tab)
     return factories

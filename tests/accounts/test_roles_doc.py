@@ -123,10 +123,50 @@ class World:
         self.files = write_samples(tmp_path, desa_count=5)
         (tmp_path / "pairs.csv").write_text("Kode pemilihan;Nomor urut;Calon;Calon wakil\n"
                                             "33;2;Calon B;Wakil B\n", encoding="utf-8")
+        self.medsos = _medsos_world(admin)
         with admin.db.write() as s:  # a report is not issued without its signer
             for key, value in ((settings.SITREP_SIGNER_NAME, "Dr. Siti Aminah, M.Si."),
                                (settings.SITREP_SIGNER_NIP, "19700101 199503 2 001")):
                 settings.put(s, key, value, "admin", admin.now())
+
+
+def _medsos_world(admin: AppContext) -> dict[str, Any]:
+    """A post, a case waiting for approval (decided by another supervisor), an approved
+    case with its clarification, a prepared take-down."""
+    from posko_desktop.core.domain import Actor
+    from posko_desktop.core.services.medsos import cases, posts, takedowns
+
+    chief = admin.as_actor(Actor("kepala", "supervisor", "Kepala"))
+    post = posts.add_post(admin, posts.PostInput("x", "https://x.com/a/status/123456"))
+    waiting = cases.new_case(admin, cases.CaseInput("Klaim surat suara tercoblos", "hoaks"))
+    cases.decide_verdict(chief, waiting.id, "salah", "KPU membantah")
+    approved = cases.new_case(admin, cases.CaseInput("Klaim kotak suara dibuka", "hoaks"))
+    cases.decide_verdict(chief, approved.id, "salah", "Bawaslu membantah")
+    cases.approve_verdict(admin, approved.id)
+    cases.set_clarification(admin, approved.id, "Tidak benar.")
+    request = takedowns.new_takedown(admin, takedowns.TakedownInput("komdigi", [post.id]))
+    return {"post": post, "waiting": waiting, "approved": approved, "takedown": request}
+
+
+def _medsos(name: str) -> Callable[[World, AppContext], Any]:
+    from posko_desktop.core.services.medsos import cases, lexicon, posts, takedowns
+
+    m = {
+        "post.collect": lambda w, c: posts.add_links(c, ["https://x.com/b/status/98765"]),
+        "post.delete": lambda w, c: posts.set_deleted(c, w.medsos["post"].id, True),
+        "case.create": lambda w, c: cases.new_case(c, cases.CaseInput("Klaim baru", "fitnah")),
+        "case.verdict": lambda w, c: cases.decide_verdict(c, w.medsos["waiting"].id,
+                                                          "menyesatkan", "alasan"),
+        "case.approve": lambda w, c: cases.approve_verdict(c, w.medsos["waiting"].id),
+        "case.publish": lambda w, c: cases.publish_clarification(
+            c, w.medsos["approved"].id, "Instagram @poskojateng"),
+        "takedown.create": lambda w, c: takedowns.new_takedown(
+            c, takedowns.TakedownInput("platform", [w.medsos["post"].id])),
+        "takedown.send": lambda w, c: takedowns.update_takedown(
+            c, w.medsos["takedown"].id, {}, status="diajukan"),
+        "lexicon.edit": lambda w, c: lexicon.add_term(c, "kotak suara dibakar", "ancaman"),
+    }
+    return m[name]
 
 
 def _activity() -> ActivityInput:
@@ -283,6 +323,9 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "backup.create": _backup,
     "backup.restore": _restore,
     "keys.status": lambda w, c: site_key.status(c),
+    **{name: _medsos(name) for name in ("post.collect", "post.delete", "case.create",
+                                        "case.verdict", "case.approve", "case.publish",
+                                        "takedown.create", "takedown.send", "lexicon.edit")},
 }
 # Rows of other areas whose service may not exist yet: checked by permission until it does.
 PENDING = {"categories.manage"}
@@ -316,6 +359,8 @@ def _fingerprint(ctx: AppContext) -> tuple[Any, ...]:
             "SELECT username, role, active, locked, must_change_password, password_hash "
             "FROM user_account ORDER BY username",
             "SELECT key, value FROM setting ORDER BY key",
+            *("SELECT count(*), max(mod_stamp) FROM {t}".format(t=t) for t in (
+                "social_post", "hoax_case", "takedown_request", "lexicon_entry")),
         ))
 
 

@@ -11,6 +11,7 @@ import sqlite3
 import zipfile
 
 from posko_desktop.cli import main
+from posko_desktop.core.db.migrate import SCHEMA_HEAD
 from tests.activities.test_migration_0012 import DATA, columns, rows_of
 
 
@@ -25,18 +26,27 @@ def test_0009_to_0014_keeps_every_row_and_adds_the_kerawanan_tables(tmp_path, ca
     assert json.loads(capsys.readouterr().out)["ok"]
     after = rows_of(path)
     width = len(before["incident"][0])
-    assert all(r[width:][-3:] == (None, None, None) for r in after["incident"])
-    assert columns(path, "incident")[-3:] == ["contest_code", "pair_number", "tps_number"]
+    # 0014's three columns, then 0016's reporting_unit: all empty on the old rows
+    assert all(r[-4:] == (None, None, None, None) for r in after["incident"])
+    assert columns(path, "incident")[-4:-1] == ["contest_code", "pair_number", "tps_number"]
     after["incident"] = sorted((r[:width] for r in after["incident"]), key=repr)
     after.pop("kecamatan"), after.pop("desa")
+    # 0016 (after 0014 in the chain): the seeded reporting units, nihil_report.unit_code
+    assert len(after.pop("reporting_unit")) == 35 + 9
+    if before["nihil_report"]:
+        nihil_width = len(before["nihil_report"][0])
+        after["nihil_report"] = sorted((r[:nihil_width] for r in after["nihil_report"]),
+                                       key=repr)
     moved = ("audit_log", "audit_head", "user_account")
     new = {"activity": [], "record_conflict": [], "candidate_pair": [], "tps": [],
-           "baseline_import": [], "ikp_score": [], "tps_mark": []}
+           "baseline_import": [], "ikp_score": [], "tps_mark": [],
+           "social_post": [], "hoax_case": [], "takedown_request": [],
+           "lexicon_entry": []}  # 0013 (before 0014): the Pantau Medsos tables, empty
     assert {t: r for t, r in after.items() if t not in moved} == {
         **{t: r for t, r in before.items() if t not in moved}, **new}
     assert set(before["audit_log"]) <= set(after["audit_log"])
     con = sqlite3.connect(path)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0014",)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
     con.close()
 
     assert main([*base, "contest", "add-pair", "--contest", "33", "--ballot", "1", "--head",

@@ -1,5 +1,5 @@
 """Property: sites that make random changes (incidents, activities, reporting units,
-candidate pairs) and exchange
+candidate pairs, Pantau Medsos posts, cases and take-downs) and exchange
 packages in any order, with duplicates, replays and relays through the province, end
 identical once everyone has exchanged, and no follow-up is ever lost."""
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from posko_desktop.core.db.models import FollowUp
 from posko_desktop.core.domain import (
     ActivityKind,
+    NotFoundError,
     PoskoError,
     TransitionError,
     ValidationError,
@@ -25,6 +26,10 @@ from posko_desktop.core.services import contests, units
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.services.medsos import cases, posts, takedowns
+from posko_desktop.core.services.medsos.cases import CaseFilter, CaseInput
+from posko_desktop.core.services.medsos.posts import PostFilter
+from posko_desktop.core.services.medsos.takedowns import TakedownInput
 from posko_desktop.core.sync.package import PackageError
 
 from .conftest import Site, add_incident, make_site, trust_all
@@ -50,6 +55,9 @@ OPS = st.one_of(
     st.tuples(st.just("pair"), site_i, st.integers(0, 99)),
     st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
     st.tuples(st.just("pair_delete"), site_i, pick),
+    st.tuples(st.sampled_from(["medsos_post", "medsos_case", "medsos_case_edit",
+                               "medsos_attach", "medsos_takedown", "medsos_recheck"]),
+              site_i, pick),
 )
 KINDS = [k.value for k in ActivityKind]
 UNIT_CODES = ["POLDA", "KPU-PROV", "33.22", "33.74"]  # seeded: held everywhere from the start
@@ -133,6 +141,49 @@ def pair_op(op: tuple, site: Site) -> None:
         pass  # the ballot number is taken here: refused locally, nothing to sync
 
 
+MEDSOS_URLS = ["https://x.com/u/status/{n}", "https://www.facebook.com/100012345/posts/{n}",
+               "https://www.tiktok.com/@a/video/{n:019d}"]
+
+
+def medsos_op(op: tuple, site: Site) -> None:
+    """Collect a post (the same link at two sites: two records), open a case, edit one (note,
+    priority, claim, deleted), attach a post, prepare a take-down, send or re-check one."""
+    kind, ctx, n = op[0], site.ctx, op[2]
+    if kind == "medsos_post":
+        posts.add_links(ctx, [MEDSOS_URLS[n % 3].format(n=n % 7 + 1)])
+        return
+    plist = sorted(p.id for p in posts.list_posts(ctx, PostFilter(include_deleted=True),
+                                                  limit=1000).rows)
+    clist = sorted(c.id for c in cases.list_cases(ctx, CaseFilter(include_deleted=True)))
+    try:
+        if kind == "medsos_case":
+            cases.new_case(ctx, CaseInput("Klaim {n} dari {s}".format(n=n, s=site.code),
+                                          "hoaks"), plist[n % len(plist):][:1] if plist else [])
+        elif kind == "medsos_case_edit" and clist:
+            target = clist[n % len(clist)]
+            if n % 4 == 3:
+                cases.set_deleted(ctx, target, not cases.get_case(ctx, target).deleted)
+            else:
+                cases.update_case(ctx, target, [
+                    {"note": "Catatan {n} dari {s}".format(n=n, s=site.code)},
+                    {"priority": ["tinggi", "sedang", "rendah"][n % 3]},
+                    {"claim": "Klaim diubah {n}".format(n=n)}][n % 4])
+        elif kind == "medsos_attach" and clist and plist:
+            cases.attach_posts(ctx, clist[n % len(clist)], [plist[n % len(plist)]])
+        elif kind == "medsos_takedown" and plist:
+            takedowns.new_takedown(ctx, TakedownInput("komdigi", [plist[n % len(plist)]]))
+        elif kind == "medsos_recheck":
+            tlist = takedowns.list_takedowns(ctx)
+            if tlist:
+                t = tlist[n % len(tlist)]
+                if t.status == "disiapkan":
+                    takedowns.update_takedown(ctx, t.id, {}, status="diajukan")
+                else:
+                    takedowns.add_recheck(ctx, t.id, ["up", "down"][n % 2])
+    except (TransitionError, NotFoundError, ValidationError):
+        pass  # e.g. a case deleted here: refused locally, nothing to sync
+
+
 def known_ids(site: Site) -> list:
     page = inc.query_incidents(site.ctx, IncidentFilter(include_deleted=True), limit=1000)
     return sorted(r.id for r in page.rows)
@@ -153,6 +204,9 @@ def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: P
         return
     if kind.startswith("pair"):
         pair_op(op, sites[op[1]])
+        return
+    if kind.startswith("medsos"):
+        medsos_op(op, sites[op[1]])
         return
     if kind == "create":
         add_incident(sites[op[1]], regency_code=REGENCIES[op[2]], title="Insiden {n}".format(
@@ -221,6 +275,15 @@ UNIT_OPS = st.one_of(
     st.tuples(st.just("import"), pick),
     st.tuples(st.just("import"), pick),
 )
+# Pantau Medsos alone (posts, cases, take-downs), with the exchanges
+MEDSOS_OPS = st.one_of(
+    st.tuples(st.sampled_from(["medsos_post", "medsos_case", "medsos_case_edit",
+                               "medsos_case_edit", "medsos_attach", "medsos_takedown",
+                               "medsos_recheck"]), site_i, pick),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
 PROPERTY = settings(max_examples=25, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
@@ -259,6 +322,12 @@ PAIR_OPS = st.one_of(
 @PROPERTY
 @given(ops=st.lists(PAIR_OPS, min_size=4, max_size=28))
 def test_three_sites_converge_on_candidate_pairs(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
+@PROPERTY
+@given(ops=st.lists(MEDSOS_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_medsos_records(template_db, tmp_path_factory, ops):
     converge(template_db, tmp_path_factory, ops)
 
 

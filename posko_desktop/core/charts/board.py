@@ -8,15 +8,17 @@ from matplotlib.figure import Figure
 
 from posko_desktop.core.charts.categories import category_figure, severity_figure
 from posko_desktop.core.charts.heatmap import heatmap_figure
+from posko_desktop.core.charts.medsos import medsos_figure
 from posko_desktop.core.charts.tilemap import ikp_map_figure, tile_map_figure
 from posko_desktop.core.charts.trend import trend_figure
 from posko_desktop.core.dashboard_data import (
     DashboardSnapshot,
+    MedsosDaily,
     baseline_csv_rows,
     levels_csv_rows,
 )
 
-KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
+KINDS = ("tilemap", "trend", "heatmap", "categories", "severity", "medsos")
 DPI = 100
 
 
@@ -30,7 +32,7 @@ def dashboard_figures(snap: DashboardSnapshot,
     def inches(kind: str, default: tuple[float, float]) -> tuple[float, float]:
         if kind in sizes:
             w, h = sizes[kind]
-            return max(2.0, w / DPI), max(1.5, h / DPI)
+            return max(1.2, w / DPI), max(1.0, h / DPI)  # the canvas is at least 120 x 100
         return default
 
     names = {code: info.name for code, info in snap.report.items()}
@@ -40,6 +42,7 @@ def dashboard_figures(snap: DashboardSnapshot,
     else:
         tilemap = (tile_map_figure(snap.levels, figsize=inches("tilemap", (6.0, 4.0)),
                                    names=names), levels_csv_rows(snap.levels, names))
+    medsos = snap.medsos or MedsosDaily(snap.series.days)
     return {
         "tilemap": tilemap,
         "trend": (trend_figure(snap.series, figsize=inches("trend", (8.0, 4.0))),
@@ -50,4 +53,6 @@ def dashboard_figures(snap: DashboardSnapshot,
                        snap.categories.csv_rows()),
         "severity": (severity_figure(snap.severity, figsize=inches("severity", (8.0, 3.0))),
                      snap.severity.csv_rows()),
+        "medsos": (medsos_figure(medsos, figsize=inches("medsos", (8.0, 3.0))),
+                   medsos.csv_rows()),
     }

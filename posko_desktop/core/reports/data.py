@@ -154,6 +154,36 @@ class ActivityLine:
 
 
 @dataclass(frozen=True)
+class MedsosCaseLine:
+    """A hoax case opened (or given its verdict) in the period (Pemantauan media sosial)."""
+
+    number: str
+    opened_at: datetime
+    claim: str
+    status: str
+    verdict_id: str  # the approved verdict's label ("" none yet)
+    verdict_en: str
+
+    def verdict(self, lang: str) -> str:
+        return self.verdict_en if lang == "en" else self.verdict_id
+
+
+@dataclass(frozen=True)
+class MedsosSummary:
+    """Section D's "Pemantauan media sosial" (filled by `services.medsos.reporting`; the
+    rules of each count are there)."""
+
+    posts: int = 0
+    new_cases: int = 0
+    verdicts: int = 0
+    clarifications: int = 0
+    takedowns_sent: int = 0
+    takedowns_down: int = 0
+    takedowns_up: int = 0
+    cases: tuple[MedsosCaseLine, ...] = ()
+
+
+@dataclass(frozen=True)
 class Stage:
     code: str
     label_id: str
@@ -335,6 +365,7 @@ class SitrepData:
     appendix_pdf_max: int = 0  # rows of Lampiran I on paper (0: all); the rest: XLSX annex
 
     unit_rows: tuple[UnitReportRow, ...] = ()  # agencies/OPD in the watch (province only)
+    medsos: MedsosSummary | None = None  # section D, social media (None: not printed)
 
     @property
     def countdown(self) -> int:

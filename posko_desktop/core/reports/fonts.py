@@ -12,6 +12,7 @@ from posko_desktop.core.resources import font_path
 
 SANS = "DejaVuSans"
 SERIF = "DejaVuSerif"
+MONO = "DejaVuSansMono"  # checksums and addresses that must read character by character
 
 _FAMILIES = {
     SANS: ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
@@ -34,4 +35,5 @@ def register_fonts() -> None:
                 pdfmetrics.registerFont(TTFont(name, str(font_path(file))))
             pdfmetrics.registerFontFamily(family, normal=names[0], bold=names[1],
                                           italic=names[2], boldItalic=names[3])
+        pdfmetrics.registerFont(TTFont(MONO, str(font_path("DejaVuSansMono.ttf"))))
         _done = True

@@ -241,6 +241,9 @@ class LetterRenderer:
         """Files embedded in the PDF (known once `appendix()` has run)."""
         return []
 
+    def closing_sentence(self) -> str:
+        return _("Thus this report is submitted for your attention.")
+
     # -- plumbing
     def num(self, n: int) -> str:
         """A count in the report's language: 1.234 (id) / 1,234 (en)."""
@@ -403,8 +406,7 @@ class LetterRenderer:
         st, d = self.st, self.letter
         s = d.signer
         out: list[Flowable] = [Spacer(1, 4 * mm),
-                               self.p(esc(_("Thus this report is submitted for your attention.")),
-                                      st.body_j)]
+                               self.p(esc(self.closing_sentence()), st.body_j)]
         lines: list[Flowable] = [self.p(esc(self.place_and_date()), st.sign)]
         if s.on_behalf:
             lines.append(self.p(esc(s.on_behalf), st.sign))

@@ -46,6 +46,7 @@ from posko_desktop.core.reports.data import (
     ActivityLine,
     AppendixRow,
     Counts,
+    MedsosSummary,
     NotableIncident,
     SitrepData,
 )
@@ -95,6 +96,37 @@ def render_bytes(data: SitrepData, progress: Progress = NO_PROGRESS) -> tuple[by
     buf = io.BytesIO()
     pages = render(data, buf, progress)
     return buf.getvalue(), pages
+
+
+def medsos_block(r: LetterRenderer, m: MedsosSummary) -> list[Flowable]:
+    """Pemantauan media sosial: the period's figures, then the cases opened or decided."""
+    st = r.st
+    figures = [
+        (_("Posts collected"), m.posts), (_("New hoax cases"), m.new_cases),
+        (_("Verdicts approved"), m.verdicts), (_("Clarifications published"), m.clarifications),
+        (_("Take-down requests sent"), m.takedowns_sent),
+        (_("Taken down"), m.takedowns_down), (_("Requests still up"), m.takedowns_up)]
+    out: list[Flowable] = [r.p(_("Social media monitoring"), st.subsection)]
+    cells = [[r.p(esc(label), st.cell), r.p(r.num(n), st.cell_r)] for label, n in figures]
+    cells.append([r.p("", st.cell), r.p("", st.cell)])
+    half = (len(cells) + 1) // 2
+    rows = [left + right for left, right in zip(cells[:half], cells[half:], strict=False)]
+    w = r.width - 14
+    table = Table(rows, hAlign="RIGHT", colWidths=[w * 0.38, w * 0.12, w * 0.38, w * 0.12])
+    table.setStyle(TableStyle(grid_style()))
+    out.append(table)
+    if m.cases:
+        head = [r.p(h, st.head) for h in (_("Case"), _("Opened (WIB)"), _("Claim"),
+                                          _("Verdict"))]
+        lines: list[list[Any]] = [head] + [[
+            r.p(esc(c.number), st.cell), r.p(esc(when(c.opened_at, r.lang)), st.cell),
+            r.p(esc(c.claim), st.cell), r.p(esc(c.verdict(r.lang) or "–"), st.cell)]
+            for c in m.cases]
+        cases = Table(lines, repeatRows=1, hAlign="RIGHT",
+                      colWidths=[w * 0.25, w * 0.14, w * 0.41, w * 0.2])
+        cases.setStyle(TableStyle(grid_style() + [("VALIGN", (0, 1), (-1, -1), "TOP")]))
+        out += [Spacer(1, 2 * mm), cases]
+    return out
 
 
 def activity_table(r: LetterRenderer, lines: tuple[ActivityLine, ...]) -> Table:
@@ -466,9 +498,11 @@ class SitrepRenderer(LetterRenderer):
     # -- D
     def section_d(self) -> list[Flowable]:
         out: list[Flowable] = [self.p(_("D. ACTIVITIES OF THE POSKO"), self.st.section)]
-        if not self.d.activities:
-            return out + [self.nihil()]
-        return out + [activity_table(self, self.d.activities)]
+        out.append(activity_table(self, self.d.activities) if self.d.activities
+                   else self.nihil())
+        if self.d.medsos is not None:
+            out += medsos_block(self, self.d.medsos)
+        return out
 
     # -- E
     def section_e(self) -> list[Flowable]:

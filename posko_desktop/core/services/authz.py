@@ -18,6 +18,9 @@ class Permission(enum.StrEnum):
     ACTIVITY_RECORD = "activity.record"  # add, and update this site's activities
     ACTIVITY_MANAGE = "activity.manage"  # update any site's, delete, restore
     REFERENCE_MANAGE = "reference.manage"  # candidate pairs, TPS register, baseline imports
+    MEDSOS_COLLECT = "medsos.collect"  # posts in, evidence, triage, cases opened, re-checks
+    MEDSOS_DECIDE = "medsos.decide"  # verdicts, approval, publishing, take-downs sent, delete
+    LEXICON_EDIT = "lexicon.edit"  # the desk's additions to and removals from the lexicon
     REPORT_NIHIL = "report.nihil"
     UNITS_MANAGE = "units.manage"  # add and change reporting units
     EXPORT = "data.export"
@@ -44,6 +47,7 @@ _OPERATOR = {
     Permission.INCIDENT_FOLLOWUP,
     Permission.INCIDENT_ATTACH,
     Permission.ACTIVITY_RECORD,
+    Permission.MEDSOS_COLLECT,
     Permission.REPORT_NIHIL,
     Permission.EXPORT,
     Permission.IMPORT,
@@ -52,6 +56,7 @@ _SUPERVISOR = _OPERATOR | {
     Permission.INCIDENT_VERIFY,
     Permission.INCIDENT_DELETE,
     Permission.ACTIVITY_MANAGE,
+    Permission.MEDSOS_DECIDE,
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,

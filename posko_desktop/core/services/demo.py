@@ -77,6 +77,7 @@ from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
 from posko_desktop.core.services.demo_kerawanan import add_demo_pairs
+from posko_desktop.core.services.demo_medsos import add_demo_medsos
 from posko_desktop.core.services.demo_words import (
     ACCOUNTS,
     AGENCIES_BY_GROUP,
@@ -358,9 +359,12 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                                          days=days, seed=seed, now=ctx.now())
         pairs = add_demo_pairs(s, site_code=plan.site_code, username=ctx.actor.username,
                                seed=seed, now=ctx.now())
+        medsos = add_demo_medsos(s, site_code=plan.site_code, username=ctx.actor.username,
+                                 first_day=first_day, days=days, seed=seed, now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
-                            "seed": seed, "activities": activities, "candidate_pairs": pairs},
+                            "seed": seed, "activities": activities, "candidate_pairs": pairs,
+                            "medsos": medsos},
                      at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
@@ -372,6 +376,8 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
     ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
     ctx.bus.publish(Change(ChangeKind.ACTIVITY, ()))
     ctx.bus.publish(Change(ChangeKind.CANDIDATE_PAIR, ()))
+    for kind in (ChangeKind.SOCIAL_POST, ChangeKind.HOAX_CASE, ChangeKind.TAKEDOWN):
+        ctx.bus.publish(Change(kind, ()))
     return written
 
 

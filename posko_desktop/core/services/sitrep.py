@@ -50,6 +50,7 @@ from posko_desktop.core.services import activities, baseline, dashboard, report_
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.services.medsos import reporting as medsos_reporting
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
 from posko_desktop.core.services.report_archive import (  # noqa: F401 - the sitrep API
     Checklist,
@@ -192,6 +193,7 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         notable_total=len(notable_ids),
         actions=actions,
         activities=activities_of(ctx, period.start, period.end, scope_code),
+        medsos=medsos_reporting.summary(ctx, period.start, period.end, scope_code),
         appendix=appendix,
         trend=trend,
         levels=levels,

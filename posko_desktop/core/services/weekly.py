@@ -41,6 +41,7 @@ from posko_desktop.core.reports.weekly_data import (
 from posko_desktop.core.services import baseline, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.services.medsos import reporting as medsos_reporting
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
 from posko_desktop.core.services.report_archive import Checklist, IssuedInfo
 from posko_desktop.core.services.sitrep import activities_of
@@ -81,10 +82,10 @@ def week_start(monday: date, hour: int) -> datetime:
 
 
 def takedowns_of(ctx: AppContext, start: datetime, end: datetime,
-                 regency: str | None) -> tuple[TakedownLine, ...]:
-    """Take-down requests of [start, end). Hook for the take-down service (not written
-    yet): until it exists there are none and the weekly report prints "Nihil"."""
-    return ()
+                 regency: str | None, lang: str = "id") -> tuple[TakedownLine, ...]:
+    """Take-down requests submitted in [start, end): one line per post, its state in
+    `lang` (`services.medsos.reporting.takedown_lines`; none: "Nihil")."""
+    return medsos_reporting.takedown_lines(ctx, start, end, regency, lang)
 
 
 def gather(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = None,
@@ -149,7 +150,7 @@ def gather(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = 
         regency_rows=rows, levels=levels, top_categories=top_categories,
         open_critical=open_critical,
         activities=activities_of(ctx, start, end, scope_code),
-        takedowns=takedowns_of(ctx, start, end, scope_code),
+        takedowns=takedowns_of(ctx, start, end, scope_code, options.lang),
         milestones=cal.milestones(options.sunday, OUTLOOK_DAYS), texts=texts,
         kerawanan=baseline.kerawanan_of(ctx, levels, scope_code, names),
         training=bool(conf[settings.SITE_TRAINING.key]),

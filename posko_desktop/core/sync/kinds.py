@@ -22,7 +22,7 @@ from typing import Any
 import jsonschema
 
 from posko_desktop.core.domain import PROVINCE_CODE
-from posko_desktop.core.sync import records
+from posko_desktop.core.sync import medsos_checks, records
 from posko_desktop.core.textrules import control_character
 
 # travel with every record besides the synced fields (not merged: set by the origin site,
@@ -52,7 +52,7 @@ class SyncedKind:
     attachments: str | None = None
     texts: tuple[str, ...] = ()  # one-line text fields (or lists of them): no control characters
     multiline_texts: tuple[str, ...] = ()
-    rule: Callable[[dict[str, Any]], str | None] | None = None  # the type's own check
+    check: Callable[[dict[str, Any]], str | None] | None = None  # the type's own rules
 
     def __post_init__(self) -> None:
         assert self.fields[-1] == "deleted", "the tombstone is the last synced field"
@@ -94,7 +94,6 @@ CANDIDATE_PAIRS = register(SyncedKind(
 ))
 
 
-
 def _unit_rule(rec: dict[str, Any]) -> str | None:
     """A regency office's unit is coded as its regency; an agency's has no regency and a
     code of capitals (the schema's pattern allows either)."""
@@ -109,8 +108,42 @@ def _unit_rule(rec: dict[str, Any]) -> str | None:
 UNITS = register(SyncedKind(
     name="units", record_type="reporting_unit",
     fields=("name", "unit_type", "regency_code", "cadence", "agency_code", "active", "deleted"),
-    regency_fields=("regency_code",), rule=_unit_rule,
+    regency_fields=("regency_code",), check=_unit_rule,
     texts=("number", "name", "agency_code", "recorded_by", "updated_by"),
+))
+
+
+# Pantau Medsos (issue 16; the nested texts and values: sync/medsos_checks.py)
+SOCIAL_POSTS = register(SyncedKind(
+    name="social_posts", record_type="social-post",
+    fields=("platform", "url", "canonical_url", "post_id", "account_name", "account_handle",
+            "account_id", "posted_at", "text", "engagement", "regencies", "contest",
+            "flags", "lexicon_version", "case_id", "dismissed", "evidence", "deleted"),
+    datetime_fields=("posted_at",), regency_lists=("regencies",), attachments="evidence",
+    texts=("number", "url", "canonical_url", "post_id", "account_name", "account_handle",
+           "account_id", "contest", "lexicon_version", "recorded_by", "updated_by"),
+    multiline_texts=("text",), check=medsos_checks.check_post,
+))
+HOAX_CASES = register(SyncedKind(
+    name="hoax_cases", record_type="hoax-case",
+    fields=("claim", "category", "priority", "status", "regencies", "verdict", "fact_checks",
+            "clarification", "incidents", "evidence", "note", "deleted"),
+    regency_lists=("regencies",), attachments="evidence",
+    texts=("number", "claim", "recorded_by", "updated_by"), multiline_texts=("note",),
+    check=medsos_checks.check_case,
+))
+TAKEDOWNS = register(SyncedKind(
+    name="takedowns", record_type="takedown",
+    fields=("case_id", "addressee", "platform", "posts", "channel", "reference", "legal_basis",
+            "status", "submitted_at", "closed_at", "rechecks", "note", "deleted"),
+    datetime_fields=("submitted_at", "closed_at"),
+    texts=("number", "channel", "reference", "legal_basis", "recorded_by", "updated_by"),
+    multiline_texts=("note",), check=medsos_checks.check_takedown,
+))
+LEXICON_ENTRIES = register(SyncedKind(
+    name="lexicon_entries", record_type="lexicon-entry",
+    fields=("term", "category", "action", "deleted"),
+    texts=("number", "term", "category", "recorded_by", "updated_by"),
 ))
 
 
@@ -159,6 +192,8 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
     the times, the regency codes, the origin and the stamps ("ahead": a stamp beyond
     `stamp_limit`, for which the import has a message of its own)."""
     problem = _schema_problem(kind, rec) or _text_problem(kind, rec)
+    if problem is None and kind.check is not None:
+        problem = kind.check(rec)
     if problem:
         return problem
     try:
@@ -183,9 +218,6 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
     for name in kind.regency_fields:
         if rec[name] is not None and rec[name] not in rules.regencies:
             return "unknown regency code {code}".format(code=rec[name])
-    problem = kind.rule(rec) if kind.rule is not None else None
-    if problem:
-        return problem
     if set(rec["field_stamps"]) != set(kind.fields) or set(rec["field_bases"]) != set(kind.fields):
         return "field_stamps and field_bases must name every synced field"
     if rec["mod_stamp"] != max(rec["field_stamps"].values()):

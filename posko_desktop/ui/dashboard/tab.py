@@ -65,8 +65,9 @@ REFRESH_DEBOUNCE_MS = 800
 # What the dashboard shows is made of incidents (typed in, imported from a spreadsheet or a
 # sync package, demo data: all publish INCIDENT), Nihil reports and the level settings.
 REFRESH_ON = frozenset({ChangeKind.INCIDENT, ChangeKind.NIHIL_REPORT, ChangeKind.SETTINGS,
-                        ChangeKind.REPORTING_UNIT, ChangeKind.BASELINE})
-KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
+                        ChangeKind.REPORTING_UNIT, ChangeKind.BASELINE,
+                        ChangeKind.SOCIAL_POST, ChangeKind.HOAX_CASE})
+KINDS = ("tilemap", "trend", "heatmap", "categories", "severity", "medsos")
 SEVERITY_CHOICES = (
     ("", ()),
     ("sedang+", ("sedang", "tinggi", "kritis")),
@@ -223,15 +224,17 @@ class DashboardTab(QWidget):
         grid = QGridLayout()
         grid.setSpacing(4)
         grid.addWidget(self.panels["tilemap"], 0, 0)
-        grid.addWidget(self.panels["heatmap"], 1, 0, 2, 1)
+        grid.addWidget(self.panels["heatmap"], 1, 0, 3, 1)
         grid.addWidget(self.panels["trend"], 0, 1)
         grid.addWidget(self.panels["categories"], 1, 1)
         grid.addWidget(self.panels["severity"], 2, 1)
+        grid.addWidget(self.panels["medsos"], 3, 1)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 6)
         grid.setRowStretch(0, 5)
         grid.setRowStretch(1, 4)
         grid.setRowStretch(2, 3)
+        grid.setRowStretch(3, 3)
         charts = QWidget(self)
         charts.setLayout(grid)
 

@@ -29,6 +29,7 @@ from posko_desktop.core.services.dashboard.series import (
 )
 from posko_desktop.core.services.dashboard.watch import cutoff_hour, report_status_in, silent_in
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.services.medsos.reporting import medsos_daily
 from posko_desktop.core.timeutil import ensure_utc, wib_date
 
 ARCHIVE_AFTER_DAYS = 30
@@ -81,4 +82,6 @@ def snapshot(ctx: AppContext, date_from: date, date_to: date, flt: IncidentFilte
             report=report_status_in(s, period),
             silent=silent_in(s, moment, None),
             baseline=vulnerability.view_in(s, {c: v.level for c, v in levels.items()}),
+            medsos=medsos_daily(ctx, date_from, date_to,
+                                flt.regencies[0] if flt and len(flt.regencies) == 1 else None),
         )

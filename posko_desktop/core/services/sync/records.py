@@ -23,6 +23,12 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
 from posko_desktop.core.db.models_kerawanan import CandidatePair
+from posko_desktop.core.db.models_medsos import (
+    HoaxCase,
+    LexiconEntry,
+    SocialPost,
+    TakedownRequest,
+)
 from posko_desktop.core.db.models_records import Activity, RecordConflict
 from posko_desktop.core.db.models_units import ReportingUnit
 from posko_desktop.core.db.seed_units import SEED_AT, SEED_BY, SEED_STAMP
@@ -73,6 +79,15 @@ register(SyncedTable(kinds.UNITS, ReportingUnit, ChangeKind.REPORTING_UNIT,
 register(SyncedTable(kinds.CANDIDATE_PAIRS, CandidatePair, ChangeKind.CANDIDATE_PAIR,
                      lambda p: "{c}/{b} {h} – {d}".format(c=p.contest_code, b=p.ballot_number,
                                                           h=p.head, d=p.deputy)))
+
+register(SyncedTable(kinds.SOCIAL_POSTS, SocialPost, ChangeKind.SOCIAL_POST,
+                     lambda p: "{n} {u}".format(n=p.number, u=p.canonical_url or p.text[:60])))
+register(SyncedTable(kinds.HOAX_CASES, HoaxCase, ChangeKind.HOAX_CASE,
+                     lambda c: "{n} {t}".format(n=c.number, t=c.claim[:80])))
+register(SyncedTable(kinds.TAKEDOWNS, TakedownRequest, ChangeKind.TAKEDOWN,
+                     lambda t: "{n} {a}".format(n=t.number, a=t.addressee)))
+register(SyncedTable(kinds.LEXICON_ENTRIES, LexiconEntry, ChangeKind.LEXICON,
+                     lambda e: "{n} {a} {t}".format(n=e.number, a=e.action, t=e.term)))
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -8,7 +8,7 @@ those imports), and to `incident` the contest, pair and TPS concerned (`contest_
 `pair_number`, `tps_number`: NULL, not named). No existing row changes.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

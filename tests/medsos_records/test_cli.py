@@ -1,0 +1,143 @@
+"""`posko post|case|takedown|lexicon`: a case from links to an approved verdict, a published
+clarification and a take-down re-checked until down, all with the CLI and two supervisors;
+JSON as docs/cli-json.md says; exit code 2 with nothing written on refusal, in Indonesian
+and English."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import run
+
+from .conftest import DATA
+
+PW = "Rahasia-Posko-2024"
+TABLES = ("social_post", "hoax_case", "takedown_request", "lexicon_entry", "audit_log")
+
+
+def state(db: Path) -> list:
+    con = sqlite3.connect(db)
+    try:
+        return [con.execute(f"SELECT * FROM {t} WHERE {'action != ' + repr('auth.login') if t == 'audit_log' else '1'}").fetchall()
+                for t in TABLES]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def site(db_path, capsys, monkeypatch) -> Path:
+    monkeypatch.setenv("POSKO_PASSWORD", PW)
+    assert run(capsys, "--db", str(db_path), "init", "--site", "33", "--site-name", "Posko",
+               "--admin-user", "admin", "--admin-password", PW)[0] == 0
+    for name, role in (("opr", "operator"), ("ani", "supervisor"), ("budi", "supervisor")):
+        code, _o, err = run(capsys, "--db", str(db_path), "--user", "admin", "user", "add", name,
+                            "--role", role, "--password", PW, "--no-forced-change")
+        assert code == 0, err
+    return db_path
+
+
+def cli(capsys, db: Path, user: str, *argv: str, lang: str = "en") -> tuple[int, object, str]:
+    code, out, err = run(capsys, "--db", str(db), "--lang", lang, "--user", user, *argv)
+    try:
+        return code, json.loads(out), err
+    except ValueError:
+        return code, out, err
+
+
+def test_a_case_from_links_to_clarification_and_takedown(site, capsys):
+    code, added, err = cli(capsys, site, "opr", "post", "add", "--format", "json",
+                           "https://vt.tiktok.com/ZS2abcd/",
+                           "https://www.facebook.com/100012345/posts/77?mibextid=x")
+    assert code == 0, err
+    assert len(added["added"]) == 2 and added["problems"] == []
+    code, again, _ = cli(capsys, site, "opr", "post", "add", "--format", "json",
+                         "https://m.facebook.com/100012345/posts/77")
+    assert again["added"] == [] and again["already"] == [added["added"][1]]
+    code, queue, _ = cli(capsys, site, "opr", "post", "list", "--queue", "--format", "json")
+    assert queue["total"] == 2 and {p["number"] for p in queue["posts"]} == set(added["added"])
+
+    code, case, err = cli(capsys, site, "opr", "case", "new", "--claim",
+                          "Surat suara tercoblos di TPS 05", "--category", "hoaks",
+                          "--post", added["added"][0], "--format", "json")
+    assert code == 0, err
+    number = case["number"]
+    assert cli(capsys, site, "opr", "case", "attach", number, added["added"][1])[0] == 0
+    code, _o, err = cli(capsys, site, "opr", "case", "verdict", number, "--verdict", "salah",
+                        "--reasoning", "KPU membantah")
+    assert code == 2 and "medsos.decide" in err
+    assert cli(capsys, site, "ani", "case", "verdict", number, "--verdict", "salah",
+               "--reasoning", "KPU: surat suara belum didistribusikan", "--source",
+               "https://jateng.kpu.go.id/berita/1")[0] == 0
+    before = state(site)
+    code, _o, err = cli(capsys, site, "ani", "case", "approve", number, lang="id")
+    assert code == 2 and "supervisor lain" in err
+    code, _o, err = cli(capsys, site, "budi", "case", "publish", number, "--channel", "IG")
+    assert code == 2 and "not approved" in err
+    assert state(site) == before
+    assert cli(capsys, site, "budi", "case", "approve", number)[0] == 0
+    code, published, err = cli(capsys, site, "budi", "case", "publish", number, "--channel",
+                               "Instagram @poskojateng", "--text", "Tidak benar.",
+                               "--format", "json")
+    assert code == 0, err
+    assert published["status"] == "klarifikasi_terbit"
+    assert published["verdict"]["approved_by"] == "budi"
+    assert published["clarification"]["published"][0]["channel"] == "Instagram @poskojateng"
+
+    code, td, err = cli(capsys, site, "opr", "takedown", "new", "--to", "komdigi", "--case",
+                        number, "--post", added["added"][0], "--post", added["added"][1],
+                        "--legal-basis", "UU ITE Pasal 28", "--format", "json")
+    assert code == 0, err
+    assert cli(capsys, site, "ani", "takedown", "update", td["number"], "--status", "diajukan",
+               "--reference", "ADU-000123")[0] == 0
+    code, td, _ = cli(capsys, site, "opr", "takedown", "update", td["number"], "--recheck",
+                      "down", "--recheck-note", "sudah hilang", "--format", "json")
+    assert td["status"] == "diturunkan" and td["rechecks"][0]["note"] == "sudah hilang"
+    code, shown, _ = cli(capsys, site, "opr", "case", "show", number, "--format", "json")
+    assert shown["reach"]["posts"] == 2 and shown["takedowns"][0]["reference"] == "ADU-000123"
+    code, listed, _ = cli(capsys, site, "opr", "takedown", "list", "--open", "--format", "json")
+    assert listed["count"] == 0
+
+
+def test_import_reports_rows_and_refuses_a_bad_file_with_nothing_written(site, capsys):
+    code, result, err = cli(capsys, site, "opr", "post", "import",
+                            str(DATA / "posts-template.csv"), "--format", "json")
+    assert code == 0, err
+    assert result["format"] == "table" and result["added"]
+    assert all(p["line"] > 1 and p["message"] for p in result["problems"])
+    before = state(site)
+    code, again, _ = cli(capsys, site, "opr", "post", "import", str(DATA / "posts-template.csv"),
+                         "--format", "json")
+    assert again["added"] == [] and state(site) == before
+    code, _o, err = cli(capsys, site, "opr", "post", "import", str(DATA / "x-api-broken.json"))
+    assert code == 2 and err
+    code, _o, err = cli(capsys, site, "opr", "post", "import", str(DATA / "x-api-broken.json"),
+                        lang="id")
+    assert code == 2
+    assert state(site) == before
+    number = result["added"][0]
+    code, post, _ = cli(capsys, site, "opr", "post", "show", number, "--format", "json")
+    assert post["number"] == number and post["version"]
+
+
+def test_only_an_admin_edits_the_lexicon(site, capsys):
+    before = state(site)
+    code, _o, err = cli(capsys, site, "ani", "lexicon", "add", "kotak suara dibakar",
+                        "--category", "ancaman")
+    assert code == 2 and state(site) == before
+    code, view, err = cli(capsys, site, "admin", "lexicon", "add", "kotak suara dibakar",
+                          "--category", "ancaman", "--format", "json")
+    assert code == 0, err
+    assert view["version"].startswith("1+")
+    assert {"term": "kotak suara dibakar", "category": "ancaman", "source": "added"} in view["terms"]
+    code, view2, _ = cli(capsys, site, "admin", "lexicon", "remove", "amplop", "--category",
+                         "politik_uang", "--format", "json")
+    assert not any(t["term"] == "amplop" for t in view2["terms"])
+    code, _o, _e = cli(capsys, site, "opr", "post", "add",
+                       "https://x.com/a/status/5")  # flagged with the new version
+    code, shown, _ = cli(capsys, site, "opr", "lexicon", "list", "--category", "ancaman",
+                         "--format", "json")
+    assert shown["version"] == view2["version"] and len(shown["changes"]) == 2

@@ -27,7 +27,7 @@ from posko_desktop.core.medsos.normalize import normalise
 from posko_desktop.core.medsos.urls import parse_url
 from posko_desktop.core.services.demo_activities import _uuid7
 from posko_desktop.core.services.demo_words import SUPERVISORS
-from posko_desktop.core.services.medsos.common import next_number, site_tag
+from posko_desktop.core.services.medsos.common import iso, next_number, site_tag
 from posko_desktop.core.services.medsos.lexicon import lexicon_in
 from posko_desktop.core.services.medsos.posts import post_row
 from posko_desktop.core.sync.kinds import HOAX_CASES, TAKEDOWNS
@@ -259,20 +259,20 @@ def _cases(s: Session, rng: random.Random,
         published = approved + timedelta(hours=rng.randint(1, 4))
         if stage >= 1 and decided <= now:
             c.verdict = {"verdict": claim.verdict, "reasoning": claim.reasoning, "sources": [],
-                         "decided_by": SUPERVISORS[0], "decided_at": decided.isoformat(),
+                         "decided_by": SUPERVISORS[0], "decided_at": iso(decided),
                          "approved_by": None, "approved_at": None}
             c.status = "diverifikasi"
             if stage >= 2 and approved <= now:
                 c.verdict = {**c.verdict, "approved_by": SUPERVISORS[1],
-                             "approved_at": approved.isoformat()}
+                             "approved_at": iso(approved)}
                 c.status = "terverifikasi"
                 c.clarification = {"text": claim.clarification, "published": [],
                                    "published_by": None, "published_at": None}
                 if stage >= 3 and published <= now:
                     c.clarification = {**c.clarification, "published": [
                         {"channel": rng.choice(CHANNELS), "url": "",
-                         "at": published.isoformat()}],
-                        "published_by": SUPERVISORS[1], "published_at": published.isoformat()}
+                         "at": iso(published)}],
+                        "published_by": SUPERVISORS[1], "published_at": iso(published)}
                     c.status = "klarifikasi_terbit" if stage == 3 else "dipantau"
         s.add(c)
         s.flush()
@@ -311,7 +311,7 @@ def _takedowns(s: Session, rng: random.Random, cases: dict[int, HoaxCase],
                 if at > now:
                     break
                 result = "down" if rng.random() < 0.45 * k else "up"
-                rechecks.append({"at": at.isoformat(), "result": result, "by": username,
+                rechecks.append({"at": iso(at), "result": result, "by": username,
                                  "note": "" if result == "up" else "Konten tidak tersedia lagi."})
                 if result == "down":
                     status, closed = "diturunkan", at

@@ -53,3 +53,28 @@ def test_demo_medsos_is_realistic_and_reproducible(template_db, tmp_path):
     two = fresh_site(tmp_path / "b.sqlite3", template_db)
     demo.generate(two, incidents=200, days=30, end_date=END, seed=5)
     assert rows(tmp_path / "a.sqlite3") == rows(tmp_path / "b.sqlite3")
+
+
+def test_demo_medsos_records_pass_the_checks_of_an_import(template_db, tmp_path):
+    """What demo-data writes, another site accepts (times in UTC, known regencies ...)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from posko_desktop.core.db.models import Regency
+    from posko_desktop.core.services.sync import records as sync_records
+    from posko_desktop.core.sync import kinds
+
+    ctx = fresh_site(tmp_path / "a.sqlite3", template_db)
+    demo.generate(ctx, incidents=100, days=20, end_date=END, seed=9)
+    with ctx.db.read() as s:
+        rules = kinds.KindRules(frozenset(s.scalars(select(Regency.code))), datetime.now(UTC),
+                                "9" * 40)
+        checked = 0
+        for name in ("social_posts", "hoax_cases", "takedowns"):
+            table = sync_records.TABLES[name]
+            for obj in s.scalars(select(table.model)):
+                rec = sync_records.record_of(table.kind, obj, "33", set(), set())
+                assert kinds.check_record(table.kind, rec, rules) is None, (name, obj.number)
+                checked += 1
+    assert checked > 100

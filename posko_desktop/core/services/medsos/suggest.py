@@ -47,11 +47,12 @@ def _fingerprints(evidence: list[dict[str, Any]]) -> tuple[ImageFingerprint, ...
 
 
 def _state(s: Session) -> tuple[Any, ...]:
+    """What changes when a post or case changes (one aggregate per query: SQLite reads the
+    max of an indexed column from the index only when it is alone)."""
     linked = s.scalar(select(func.count()).select_from(SocialPost)
                       .where(SocialPost.case_id.is_not(None)))
-    return (linked, *s.execute(select(func.max(SocialPost.mod_stamp),
-                                      func.max(SocialPost.sync_mark))).one(),
-            *s.execute(select(func.max(HoaxCase.mod_stamp), func.max(HoaxCase.sync_mark))).one())
+    return (linked, *(s.scalar(select(func.max(column))) for column in (
+        SocialPost.mod_stamp, SocialPost.sync_mark, HoaxCase.mod_stamp, HoaxCase.sync_mark)))
 
 
 class _Cache:

@@ -1,7 +1,7 @@
 """The triage queue as the Antrean window shows it: unassigned posts ranked by reach ×
 lexicon flags (`queue_rank`, in SQL) × the situation level of the regencies they name.
 
-The level weight (kondusif 1, waspada 2, siaga 3, rawan 4; the highest of the post's
+The level weight (kondusif 1, waspada 2, siaga 3, awas 4; the highest of the post's
 regencies, 1 without one) changes with every incident, so it is not stored: the top
 `QUEUE_WINDOW` posts by `queue_rank` are read (one indexed query) and re-ranked here. A post
 outside that window cannot climb into it by its level alone (docs/decisions.md).

@@ -192,8 +192,6 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
     the times, the regency codes, the origin and the stamps ("ahead": a stamp beyond
     `stamp_limit`, for which the import has a message of its own)."""
     problem = _schema_problem(kind, rec) or _text_problem(kind, rec)
-    if problem is None and kind.check is not None:
-        problem = kind.check(rec)
     if problem:
         return problem
     try:
@@ -218,6 +216,9 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
     for name in kind.regency_fields:
         if rec[name] is not None and rec[name] not in rules.regencies:
             return "unknown regency code {code}".format(code=rec[name])
+    problem = kind.check(rec) if kind.check is not None else None
+    if problem:
+        return problem
     if set(rec["field_stamps"]) != set(kind.fields) or set(rec["field_bases"]) != set(kind.fields):
         return "field_stamps and field_bases must name every synced field"
     if rec["mod_stamp"] != max(rec["field_stamps"].values()):

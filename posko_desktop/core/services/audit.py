@@ -369,6 +369,9 @@ def _fail(checked: int, entry_id: int | None, reason: str, **params: Any) -> Ver
 # --- querying ----------------------------------------------------------------------------
 
 
+SESSION_ACTIONS = ("auth.login", "auth.screen_unlock")  # failures and lockouts are not
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     username: str | None = None
@@ -377,6 +380,7 @@ class AuditFilter:
     action: str | None = None  # exact action, or a prefix ending in "." (e.g. "incident.")
     first_day: date | None = None  # WIB, inclusive
     last_day: date | None = None  # WIB, inclusive
+    hide_sessions: bool = False  # successful logins and screen unlocks left out
 
 
 @dataclass(frozen=True)
@@ -435,6 +439,8 @@ def _apply(stmt: Select[Any], flt: AuditFilter, sqlite: bool = True) -> Select[A
             stmt = stmt.where(_starts_with(AuditEntry.action, flt.action, sqlite))
         else:
             stmt = stmt.where(AuditEntry.action == flt.action)
+    if flt.hide_sessions:
+        stmt = stmt.where(AuditEntry.action.not_in(SESSION_ACTIONS))
     start, end = wib_range(flt.first_day, flt.last_day)
     if start is not None:
         stmt = stmt.where(AuditEntry.at >= start)
@@ -530,7 +536,7 @@ def export(ctx: AppContext, flt: AuditFilter, path: str | Path, fmt: str | None 
 
 
 def _filter_dict(flt: AuditFilter) -> dict[str, Any]:
-    return {k: v for k, v in flt.__dict__.items() if v not in (None, "")}
+    return {k: v for k, v in flt.__dict__.items() if v not in (None, "", False)}
 
 
 def _iter_rows(ctx: AppContext, flt: AuditFilter, progress: Progress) -> Iterable[AuditRow]:

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
+from posko_desktop.ui.accounts.audit_panel import AuditPanel
 from posko_desktop.ui.accounts.panels import (
-    AuditPanel,
     MyAccountPanel,
     SettingsPanel,
     UsersPanel,

@@ -306,8 +306,10 @@ def test_settings_panel_admin_only_and_audited(accounts_ctx, open_window):
     from posko_desktop.core.services.audit import AuditFilter
 
     assert accounts_tab(open_window(as_user(accounts_ctx, "spv"))).settings is None
-    panel = accounts_tab(open_window(accounts_ctx)).settings
-    assert panel is not None and "ui.idle_lock_minutes" in panel.keys
+    editor = accounts_tab(open_window(accounts_ctx)).settings
+    assert editor is not None
+    panel = editor.advanced  # the raw grid, "Advanced"
+    assert "ui.idle_lock_minutes" in panel.keys
     panel.set_value_text("ui.idle_lock_minutes", "3")
     panel.set_value_text("sitrep.tembusan", '["Arsip"]')
     assert panel.save_changes() == 2

@@ -174,8 +174,11 @@ class AuditPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((60, 120, 110, 150, 200, 360)):
-            self.table.setColumnWidth(col, width)
+        metrics = self.table.fontMetrics()
+        for col, sample in enumerate(("000000", "00-00-0000 00.00 WIB__", "administrator",
+                                      "Kejadian diimpor dari lembar", "Kejadian 3300-24-000000_",
+                                      "x" * 48)):
+            self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 12)
         self.labels = [QLabel(self) for _i in range(3)]
         filters = QHBoxLayout()
         for label, field in zip(self.labels, (self.user, self.record, self.action), strict=True):

@@ -45,7 +45,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _, ngettext
-from posko_desktop.core.services import incidents, reference, settings_service
+from posko_desktop.core.services import incident_log, incidents, reference, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.core.textrules import format_int
 from posko_desktop.ui import backup as backup_ui
@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self._current_id: uuid.UUID | None = None
         self._select_after_refresh: uuid.UUID | None = None
+        self._filter_seen = IncidentFilter()  # the pane is checked against a new filter only
         self._painted = False
         self._total_all = -1
         self._total_all_stale = True
@@ -454,7 +455,17 @@ class MainWindow(QMainWindow):
             row = self.log.model.row_of_id(wanted)
             if row is not None:
                 self.select_row(row)
+            elif wanted == self._current_id and self.log.model.filter != self._filter_seen:
+                # a new filter: the incident may be on a later page, or filtered out
+                self.runner.run(incident_log.matches_filter, self.ctx, self.log.model.filter,
+                                wanted, on_done=lambda listed: self._still_listed(wanted, listed))
+        self._filter_seen = self.log.model.filter
         self.log.table.viewport().update()
+
+    def _still_listed(self, incident_id: uuid.UUID, listed: bool) -> None:
+        if not listed and self._current_id == incident_id:
+            self._current_id = None
+            self.log.detail.show_hidden_by_filter()
 
     def _update_counts(self) -> None:
         shown = self.log.model.total

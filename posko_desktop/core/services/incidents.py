@@ -328,6 +328,17 @@ def validate_input(session: Session, data: IncidentInput, now: datetime,
     return values
 
 
+def check_input(ctx: AppContext, data: IncidentInput) -> dict[str, str]:
+    """The message per field that saving `data` now would give ({} when it would pass);
+    the form uses it to take a message away as soon as its field is valid."""
+    with ctx.db.read() as s:
+        try:
+            validate_input(s, data, ctx.now())
+        except ValidationErrors as errs:
+            return errs.by_field()
+    return {}
+
+
 def respond_by_time(session: Session, reported_at: datetime, severity: str) -> datetime:
     hours = settings.get(session, settings.RESPONSE_HOURS[severity])
     return reported_at + timedelta(hours=hours)

@@ -12,6 +12,7 @@ merged values are then saved against the newer version (checked again).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -85,6 +87,19 @@ def _degrees(text: str) -> Any:
         return float(text)
     except ValueError:
         return text
+
+
+def _on_edit(editor: QWidget, slot: Callable[[], None]) -> None:
+    """Call `slot` whenever the value shown by `editor` changes."""
+    if isinstance(editor, QLineEdit | QPlainTextEdit):
+        editor.textChanged.connect(lambda *_a: slot())
+    elif isinstance(editor, QComboBox):
+        editor.currentIndexChanged.connect(lambda *_a: slot())
+        editor.editTextChanged.connect(lambda *_a: slot())
+    elif isinstance(editor, QSpinBox):
+        editor.valueChanged.connect(lambda *_a: slot())
+    elif isinstance(editor, QDateTimeEdit):
+        editor.dateTimeChanged.connect(lambda *_a: slot())
 
 
 class WibDateTimeEdit(QDateTimeEdit):
@@ -170,6 +185,8 @@ class IncidentFormDialog(QDialog):
         }
         self.labels: dict[str, QLabel] = {}
         self.errors: dict[str, QLabel] = {}
+        for editor in self.editors.values():
+            _on_edit(editor, self._recheck)
         # two columns: the incident on the left, the flash report's fields on the right
         self.form = QFormLayout()
         self.report_form = QFormLayout()
@@ -335,6 +352,32 @@ class IncidentFormDialog(QDialog):
         if first:
             self.editors[first].setFocus()
 
+    @staticmethod
+    def _friendly(by_field: dict[str, str], data: IncidentInput) -> dict[str, str]:
+        """Nothing chosen yet reads better than "unknown code ''"."""
+        if "regency_code" in by_field and not data.regency_code.strip():
+            by_field["regency_code"] = _("Choose a regency or city (type a name or code)")
+        if "category_code" in by_field and not data.category_code:
+            by_field["category_code"] = _("Choose a category")
+        return by_field
+
+    def _recheck(self) -> None:
+        """After a refused save: a field's message goes as soon as its value is valid (and
+        a still-refused one shows its current reason); no new messages while typing."""
+        shown = [name for name, label in self.errors.items() if not label.isHidden()]
+        if not shown:
+            return
+        data = self.input()
+        try:
+            by_field = self._friendly(incidents.check_input(self.ctx, data), data)
+        except PoskoError as err:
+            logger.info("Form recheck failed: %s", err.text_in("en"))
+            return
+        for name in shown:
+            text = by_field.get(name, "")
+            self.errors[name].setText(text)
+            self.errors[name].setVisible(bool(text))
+
     def save(self) -> None:
         data = self.input()
         mine: dict[str, Any] = {}
@@ -347,13 +390,7 @@ class IncidentFormDialog(QDialog):
                                                    expected_version=self.base_version)
         except ValidationErrors as errs:
             logger.info("Incident form refused: %s", errs.text_in("en"))
-            by_field = errs.by_field()
-            # Nothing chosen yet reads better than "unknown code ''".
-            if "regency_code" in by_field and not data.regency_code.strip():
-                by_field["regency_code"] = _("Choose a regency or city (type a name or code)")
-            if "category_code" in by_field and not data.category_code:
-                by_field["category_code"] = _("Choose a category")
-            self.show_errors(by_field)
+            self.show_errors(self._friendly(errs.by_field(), data))
             return
         except StaleEdit as err:
             self.merge(mine, err)

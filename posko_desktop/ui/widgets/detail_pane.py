@@ -235,6 +235,15 @@ class DetailPane(QWidget):
             return
         self._render()
 
+    def show_hidden_by_filter(self) -> None:
+        """The log's filter no longer lists the incident shown: clear the pane (so no
+        action can reach it) and say why."""
+        number = self.detail.number if self.detail is not None else ""
+        self.show_incident(None)
+        self.placeholder.setText(_("Incident {number} is not in the current filter. Choose an "
+                                   "incident in the log to see its details.").format(
+                                       number=number))
+
     def reload(self) -> None:
         if self.detail is not None:
             self.show_incident(self.detail.id)

@@ -50,6 +50,7 @@ from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.core.textrules import format_int
 from posko_desktop.ui import backup as backup_ui
 from posko_desktop.ui import spreadsheets, tabs
+from posko_desktop.ui.accounts.session import SessionControls
 from posko_desktop.ui.dialogs.about import AboutDialog
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
@@ -168,6 +169,7 @@ class IncidentLogTab(QWidget):
 class MainWindow(QMainWindow):
     first_rows_painted = Signal()  # once: the log table painted with its rows (or empty)
     feature_tabs_built = Signal()
+    logged_out = Signal()  # Account → Log out (ui/accounts/session.py)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,6 +325,7 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[lang] = action
 
+        self.session_controls = SessionControls(self, bar)  # Account: lock now, log out
         self.help_menu = bar.addMenu("")
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.show_about)
@@ -343,6 +346,7 @@ class MainWindow(QMainWindow):
         self.demo_action.setText(_("Load demo data (Muat data contoh)…"))
         self.quit_action.setText(_("&Quit"))
         self.training.retranslate_ui()
+        self.session_controls.retranslate_ui()
         self.view_menu.setTitle(_("&View"))
         self.find_action.setText(_("&Search the log"))
         self.refresh_action.setText(_("&Refresh"))

@@ -543,6 +543,19 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
     return result
 
 
+def log_out(ctx: AppContext) -> None:
+    """The window's "Keluar": audited as auth.logout, and the site key unwrapped at this
+    user's login is forgotten (the next user must log in to sign)."""
+    ctx.keyring.drop(ctx.actor.username)
+    if ctx.db.read_only or not has_accounts(ctx):
+        return
+    now = ctx.now()
+    with ctx.db.write() as s:
+        audit.record(s, ctx.actor, "auth.logout", "user", ctx.actor.username, before=None,
+                     after=None, at=now)
+    logger.info("auth.logout: %s", ctx.actor.username)
+
+
 def login_read_only(ctx: AppContext, username: str, password: str) -> LoginResult:
     """Login to a database that cannot be written (read-only file, folder or medium;
     damage found): the password, the lock and the disabled flag are checked as usual, but

@@ -369,7 +369,8 @@ def _fail(checked: int, entry_id: int | None, reason: str, **params: Any) -> Ver
 # --- querying ----------------------------------------------------------------------------
 
 
-SESSION_ACTIONS = ("auth.login", "auth.screen_unlock")  # failures and lockouts are not
+# successful logins, unlocks and logouts (failures and lockouts are not)
+SESSION_ACTIONS = ("auth.login", "auth.screen_unlock", "auth.logout")
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "user.password_change": N_("Password changed"),
     "auth.login": N_("Logged in"),
     "auth.screen_unlock": N_("Screen unlocked"),
+    "auth.logout": N_("Logged out"),
     "auth.login_failed": N_("Failed login"),
     "auth.lockout": N_("Account locked"),
     "setting.change": N_("Setting changed"),
@@ -187,7 +188,7 @@ class AuditReader:
         return [self._line(r, numbers) for r in rows]
 
     def _line(self, r: AuditRow, numbers: dict[tuple[str, str], str]) -> AuditLine:
-        session = r.action in ("auth.login", "auth.screen_unlock")
+        session = r.action in audit.SESSION_ACTIONS
         user = r.username if not r.display_name or r.display_name == r.username else \
             "{name} ({user})".format(name=r.display_name, user=r.username)
         return AuditLine(entry=r, when=format_datetime_wib(r.at), user=user,

@@ -57,9 +57,20 @@ class MyAccountPanel(QWidget):
         self.change.setObjectName("change_password_button")
         self.change.clicked.connect(self.open_change_password)
         self.dialog: ChangePasswordDialog | None = None
+        # the window's Account menu, also here: "Kunci layar" and "Keluar"
+        self.lock_button = QPushButton(self)
+        self.lock_button.setObjectName("lock_now_button")
+        self.lock_button.clicked.connect(lambda: self._session_action("lock_action"))
+        self.logout_button = QPushButton(self)
+        self.logout_button.setObjectName("log_out_button")
+        self.logout_button.clicked.connect(lambda: self._session_action("logout_action"))
+        buttons = QHBoxLayout()
+        for b in (self.change, self.lock_button, self.logout_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
-        layout.addWidget(self.change, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(buttons)
         layout.addStretch(1)
         self.retranslate_ui()
 
@@ -75,6 +86,15 @@ class MyAccountPanel(QWidget):
                                 "with the administrator role.").format(user=actor.username))
         self.change.setText(_("Change my password…"))
         self.change.setEnabled(has)
+        self.lock_button.setText(_("Lock screen"))
+        self.logout_button.setText(_("Log out"))
+        self.lock_button.setEnabled(has)
+        self.logout_button.setEnabled(has)
+
+    def _session_action(self, name: str) -> None:
+        controls = getattr(self.window(), "session_controls", None)
+        if controls is not None:
+            getattr(controls, name).trigger()
 
     def open_change_password(self) -> ChangePasswordDialog:
         self.dialog = ChangePasswordDialog(self.ctx, self)

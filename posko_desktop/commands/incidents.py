@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from posko_desktop.commands import incident_print
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.core import places
 from posko_desktop.core.context import AppContext
@@ -208,6 +209,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
     _add_output(p)
     p.set_defaults(handler=cmd_show)
+    incident_print.register(isub)  # posko incident print NUMBER --out FILE.pdf
 
     p = isub.add_parser("update", help=_("change the fields of an incident"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))

@@ -58,6 +58,7 @@ from posko_desktop.ui.dialogs.reason import ReasonDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.models.incident_table import SEVERITY_COLOURS
 from posko_desktop.ui.tasks import TaskRunner
+from posko_desktop.ui.widgets.incident_printing import IncidentPrinting
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,11 @@ class DetailPane(QWidget):
         self.flash_button = QPushButton(self)
         self.flash_button.setObjectName("flash_report_button")
         self.flash_button.clicked.connect(self.save_flash_report)
+        self.print_button = QPushButton(self)
+        self.print_button.setObjectName("print_incident_button")
+        self.printing = IncidentPrinting(ctx, runner, self, lambda where: self.action_done.emit(
+            _("Incident printed: {where}").format(where=where)))
+        self.print_button.clicked.connect(self.print_incident)
 
         # timeline
         self.timeline = QListWidget(self)
@@ -206,6 +212,7 @@ class DetailPane(QWidget):
         actions.addWidget(self.edit_button)
         actions.addWidget(self.delete_button)
         actions.addWidget(self.flash_button)
+        actions.addWidget(self.print_button)
         actions.addStretch(1)
         body.addLayout(actions)
         body.addWidget(self.sections, 2)
@@ -244,6 +251,11 @@ class DetailPane(QWidget):
                                    "incident in the log to see its details.").format(
                                        number=number))
 
+    def print_incident(self) -> None:
+        """The print dialog, then the A4 sheet (`posko incident print`)."""
+        if self.detail is not None:
+            self.printing.ask(self.detail.id, self.detail.number)
+
     def reload(self) -> None:
         if self.detail is not None:
             self.show_incident(self.detail.id)
@@ -253,6 +265,7 @@ class DetailPane(QWidget):
         self.status_label.setText(_("Status:"))
         self.edit_button.setText(_("&Edit…"))
         self.flash_button.setText(_("Flash report…"))
+        self.print_button.setText(_("&Print…"))
         self.followup_text.setPlaceholderText(_("What was done, who was contacted, what is next…"))
         self.followup_button.setText(_("Add follow-up"))
         self.referral_update_button.setText(_("Update referral"))

@@ -575,6 +575,8 @@ def _write_xlsx(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progres
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from posko_desktop.core.spreadsheets import print_setup
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Audit trail"))
     bold = Font(bold=True)
@@ -583,11 +585,13 @@ def _write_xlsx(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progres
         cell = WriteOnlyCell(ws, value=text)
         cell.font = bold
         header.append(cell)
+    head, rows = print_setup.sample(_export_cells(r) for r in _iter_rows(ctx, flt, progress))
+    print_setup.table_layout(ws, 1, print_setup.widths_from(_export_header(), head, 50))
     ws.append(header)
     count = 0
-    for r in _iter_rows(ctx, flt, progress):
+    for row in rows:
         cells = []
-        for value in _export_cells(r):
+        for value in row:
             cell = WriteOnlyCell(ws, value=neutralise_cell(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with

@@ -16,7 +16,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from posko_desktop.core import settings
@@ -28,6 +27,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import incidents as incident_service
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.spreadsheets import print_setup
 from posko_desktop.core.spreadsheets.columns import COLUMN_BY_KEY
 from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.spreadsheets.template import DATE_FORMAT
@@ -179,9 +179,12 @@ def _write_xlsx(path: Path, rows: Iterator[list[Any]], total: int, progress: Pro
     wb = Workbook(write_only=True)
     title = _("Incident log")
     ws = wb.create_sheet("LATIHAN {title}".format(title=title)[:31] if marking else title)
-    for i, (_msgid, width) in enumerate(_EXPORT_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A3" if marking else "A2"
+    head, rows = print_setup.sample(rows)
+    widths = print_setup.widths_from(export_headers(), head)
+    # the declared width is the most a column takes (long texts wrap)
+    widths = [min(w, float(declared)) if declared > 20 else w
+              for w, (_msgid, declared) in zip(widths, _EXPORT_COLUMNS, strict=False)]
+    print_setup.table_layout(ws, 2 if marking else 1, widths)
     bold = Font(bold=True)
     if marking:  # the reader finds the header below title rows (reader.HEADER_SEARCH_ROWS)
         cell = WriteOnlyCell(ws, value=marking)

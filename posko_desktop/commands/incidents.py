@@ -44,6 +44,7 @@ from posko_desktop.core.services.incidents import (
     IncidentRow,
     SortKey,
 )
+from posko_desktop.core.spreadsheets.values import CellProblem, RegencyMatcher
 from posko_desktop.core.textrules import format_int, neutralise_cell
 from posko_desktop.core.timeutil import parse_wib, to_wib
 
@@ -90,8 +91,8 @@ def iso(value: datetime | None) -> str | None:
 
 def add_filter_arguments(p: argparse.ArgumentParser) -> None:
     """The incident log filters (the same as the window's filter bar)."""
-    p.add_argument("--regency", action="append", default=[], metavar="CODE",
-                   help=_("regency code, e.g. 33.74 (repeatable)"))
+    p.add_argument("--regency", action="append", default=[], metavar="CODE_OR_NAME",
+                   help=_("regency: code or name, e.g. 33.74 or Banyumas (repeatable)"))
     p.add_argument("--category", action="append", default=[], metavar="CODE",
                    help=_("category code, a leaf (A1) or a group (A) (repeatable)"))
     p.add_argument("--severity", action="append", default=[], choices=[s.value for s in Severity],
@@ -106,15 +107,9 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def filter_from_args(ctx: AppContext, args: argparse.Namespace) -> IncidentFilter:
-    """Build the filter; unknown regency or category codes are refused (exit code 2)."""
-    known_regencies = {r.code for r in reference.list_regencies(ctx)}
+    """Build the filter; unknown regencies or category codes are refused (exit code 2)."""
     known_categories = {c.code for c in reference.list_categories(ctx, include_inactive=True)}
-    regencies = []
-    for code in args.regency:
-        normal = reference.normalize_regency_code(code)
-        if normal is None or normal not in known_regencies:
-            raise ValidationError(N_("Unknown regency code {code}"), field="regency", code=code)
-        regencies.append(normal)
+    regencies = [regency_code(ctx, text) for text in args.regency]
     cats = []
     for code in args.category:
         normal = code.strip().upper()
@@ -133,12 +128,21 @@ def filter_from_args(ctx: AppContext, args: argparse.Namespace) -> IncidentFilte
     )
 
 
+def regency_code(ctx: AppContext, text: str) -> str:
+    """A regency given as the window takes it: code (33.02, 3302) or name (Banyumas, Kota
+    Semarang, Semarang Regency); an ambiguous name is refused with the candidates."""
+    try:
+        return RegencyMatcher(reference.list_regencies(ctx)).match(text)
+    except CellProblem as err:
+        raise ValidationError(err.message, field="regency", **err.params) from None
+
+
 # --- registration ---------------------------------------------------------------------
 
 
 def _add_incident_fields(p: argparse.ArgumentParser, required: bool) -> None:
-    p.add_argument("--regency", required=required, metavar="CODE",
-                   help=_("regency code, e.g. 33.74"))
+    p.add_argument("--regency", required=required, metavar="CODE_OR_NAME",
+                   help=_("regency: code or name, e.g. 33.74 or \"Kota Semarang\""))
     p.add_argument("--title", required=required, help=_("short title"))
     p.add_argument("--category", required=required, metavar="CODE",
                    help=_("category code, e.g. A1"))
@@ -332,7 +336,7 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
         print(line.format(*row).rstrip())
 
 
-def _print_detail(d: IncidentDetail, now: datetime) -> None:
+def _print_detail(d: IncidentDetail, now: datetime, category_label: str) -> None:
     regency = reference.RegencyInfo(d.regency_code, d.regency_kind, d.regency_name)
     place = ", ".join(x for x in (d.location, d.desa, d.kecamatan) if x)
     codes = " / ".join(x for x in (d.kecamatan_code, d.desa_code) if x)
@@ -345,7 +349,9 @@ def _print_detail(d: IncidentDetail, now: datetime) -> None:
         (_("Regency"), "{code} {name}".format(code=d.regency_code, name=regency.full_name)),
         (_("Place"), place), (_("Occurred (WIB)"), wib_text(d.occurred_at)),
         (_("Reported (WIB)"), wib_text(d.reported_at)),
-        (_("Category"), d.category_code), (_("Severity"), Severity(d.severity).label),
+        (_("Category"), "{code} {label}".format(code=d.category_code,
+                                                 label=category_label).strip()),
+        (_("Severity"), Severity(d.severity).label),
         (_("Status"), Status(d.status).label),
         (_("Source"), "{kind} {detail}".format(kind=SourceType(d.source_type).label,
                                                detail=d.source_detail).strip()),
@@ -394,8 +400,9 @@ def _entry_text(e: FollowUpEntry) -> str:
 # --- commands ---------------------------------------------------------------------------
 
 
-def _values_from_args(args: argparse.Namespace) -> dict[str, Any]:
-    """The fields given on the command line, by service field name."""
+def _values_from_args(ctx: AppContext, args: argparse.Namespace) -> dict[str, Any]:
+    """The fields given on the command line, by service field name (a regency by name or
+    code)."""
     values: dict[str, Any] = {}
     mapping = {"regency": "regency_code", "title": "title", "category": "category_code",
                "severity": "severity", "source": "source_type",
@@ -409,6 +416,8 @@ def _values_from_args(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, arg)
         if value is not None:
             values[field] = value
+    if "regency_code" in values:
+        values["regency_code"] = regency_code(ctx, values["regency_code"])
     for name, pattern in (("kecamatan", places.KECAMATAN_RE), ("desa", places.DESA_RE)):
         given = values.get(name)
         if given is not None and pattern.match(given.strip()):  # a code, not a name
@@ -470,7 +479,7 @@ def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     with _field_errors():
-        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(args)))
+        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(ctx, args)))
     _emit_detail(args, ctx, d, _("Incident {number} recorded (id {id})").format(
         number=d.number, id=d.id))
     return 0
@@ -487,7 +496,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     incident_id = _resolve(ctx, args.ref)
     base = _base_version(ctx, incident_id, args)
     with _field_errors():
-        d = svc.update_incident(ctx, incident_id, _values_from_args(args),
+        d = svc.update_incident(ctx, incident_id, _values_from_args(ctx, args),
                                 expected_version=base)
     _emit_detail(args, ctx, d, _("Incident {number} updated").format(number=d.number))
     return 0
@@ -528,7 +537,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(detail_json(d, ctx.now()))
     else:
-        _print_detail(d, ctx.now())
+        labels = {c.code: c.label for c in reference.list_categories(ctx, include_inactive=True)}
+        _print_detail(d, ctx.now(), labels.get(d.category_code, ""))
     return 0
 
 
@@ -559,7 +569,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         headers = [_("Number"), _("Occurred (WIB)"), _("Regency"), _("Cat."), _("Severity"),
                    _("Status"), _("Title")]
-        table = [[r.number, wib_text(r.occurred_at), r.regency_code, r.category_code,
+        table = [[r.number, wib_text(r.occurred_at), "{code} {name}".format(
+                      code=r.regency_code, name=reference.RegencyInfo(
+                          r.regency_code, r.regency_kind, r.regency_name).full_name),
+                  r.category_code,
                   Severity(r.severity).label, Status(r.status).label,
                   (("! " if r.overdue(now) else "") + r.title)[:60]] for r in page.rows]
         print_table(headers, table)

@@ -73,4 +73,4 @@ def test_cli_prints_and_refuses_an_unknown_number(ctx, db_path, tmp_path, capsys
     code = cli.main(["--db", str(db_path), "incident", "print", "3300-24-999999",
                      "--out", str(missing)])
     assert code == 2 and not missing.exists()
-    assert not list(tmp_path.glob("*.part"))
+    assert not list(tmp_path.glob("*tidak-ada.pdf*"))  # no temporary file left either

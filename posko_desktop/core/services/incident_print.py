@@ -5,17 +5,18 @@ attachments, on A4 (core/reports/incident_sheet.py lays it out)."""
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.domain import FollowUpKind, PoskoError, ReferralState, Status
+from posko_desktop.core.domain import FollowUpKind
 from posko_desktop.core.i18n import N_, _, current_language, language
 from posko_desktop.core.reports.incident_sheet import IncidentSheet, SheetTable, render_bytes
+from posko_desktop.core.reports.pdf_common import referral_label, status_label
 from posko_desktop.core.services import incidents, reference, settings_service
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
 from posko_desktop.core.services.value_texts import ValueTexts, field_label
+from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.textrules import format_datetime_wib, format_int, training_marking
 
 logger = logging.getLogger(__name__)
@@ -29,10 +30,6 @@ SHEET_FIELDS = ("status", "severity", "category_code", "regency_code", "kecamata
 _KIND_LABELS = {FollowUpKind.NOTE.value: N_("Note"), FollowUpKind.STATUS.value: N_("Status"),
                 FollowUpKind.REFERRAL.value: N_("Referral"),
                 FollowUpKind.REFERRAL_UPDATE.value: N_("Referral update")}
-
-
-class PrintError(PoskoError):
-    code = "print"
 
 
 def gather(ctx: AppContext, ref: str, lang: str | None = None) -> IncidentSheet:
@@ -66,7 +63,7 @@ def _sheet(ctx: AppContext, d: IncidentDetail, values: ValueTexts, agencies: dic
         (0.2, 0.14, 0.14, 0.52), _("No follow-up yet."))
     referrals = SheetTable(
         _("Referrals"), (_("Agency"), _("State"), _("Due"), _("Note")),
-        tuple((agencies.get(r.agency_code, r.agency_code), _state(r.state),
+        tuple((agencies.get(r.agency_code, r.agency_code), referral_label(r.state),
                format_datetime_wib(r.due_at) or "—", r.text) for r in d.referrals),
         (0.28, 0.14, 0.2, 0.38), _("No referral."))
     attachments = SheetTable(
@@ -85,28 +82,14 @@ def _sheet(ctx: AppContext, d: IncidentDetail, values: ValueTexts, agencies: dic
 
 def _entry_text(e: FollowUpEntry, agencies: dict[str, str]) -> str:
     if e.kind == FollowUpKind.STATUS.value and e.status_to:
-        moved = "{a} → {b}".format(a=_status(e.status_from), b=_status(e.status_to))
+        moved = "{a} → {b}".format(a=status_label(e.status_from or '—'), b=status_label(e.status_to))
         return moved + (": " + e.text if e.text else "")
     if e.agency_code:
         head = agencies.get(e.agency_code, e.agency_code)
         if e.referral_state:
-            head += " ({s})".format(s=_state(e.referral_state))
+            head += " ({s})".format(s=referral_label(e.referral_state))
         return head + (": " + e.text if e.text else "")
     return e.text
-
-
-def _status(code: str | None) -> str:
-    try:
-        return Status(code or "").label
-    except ValueError:
-        return code or "—"
-
-
-def _state(code: str) -> str:
-    try:
-        return ReferralState(code).label
-    except ValueError:
-        return code
 
 
 def _size(size: int) -> str:
@@ -117,19 +100,10 @@ def _size(size: int) -> str:
 
 def print_pdf(ctx: AppContext, ref: str, path: str | Path, lang: str | None = None) -> int:
     """Write the sheet as a PDF file (written beside it, then moved in place: never half a
-    file); returns the page count."""
+    file; FileWriteError when it cannot be written); returns the page count."""
     sheet = gather(ctx, ref, lang)
     pdf, pages = render_bytes(sheet)
     target = Path(path).expanduser()
-    tmp = target.with_name(target.name + ".part")
-    try:
-        tmp.write_bytes(pdf)
-        os.replace(tmp, target)
-    except OSError as err:
-        raise PrintError(N_("Cannot write {path}: {error}"), path=str(target),
-                         error=err.strerror or str(err)) from err
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_atomically(target, lambda tmp: tmp.write_bytes(pdf))
     logger.info("Incident %s printed to %s (%s pages)", sheet.heading, target, pages)
     return pages

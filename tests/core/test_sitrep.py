@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.models import Setting
 from posko_desktop.core.domain import Actor, PermissionDenied, ValidationError
 from posko_desktop.core.reports import sitrep_pdf
 from posko_desktop.core.reports.data import SitrepOptions, SitrepTexts
@@ -384,8 +385,11 @@ def test_correction_of_an_unknown_number_is_refused(sample):
 
 
 def test_bad_number_format_is_refused_and_nothing_stored(sample):
-    with sample.db.write() as s:
+    with pytest.raises(ValidationError), sample.db.write() as s:  # refused as a setting …
         settings.put(s, settings.SITREP_NUMBER_FORMAT, "{nomor}/SITREP", "admin", sample.now())
+    with sample.db.write() as s:  # … and, stored by an older version, refused at issue
+        s.merge(Setting(key=settings.SITREP_NUMBER_FORMAT.key, value="{nomor}/SITREP",
+                        updated_at=sample.now(), updated_by="admin"))
     sign(sample)
     with pytest.raises(ValidationError):
         sitrep.issue(sample, SitrepOptions(VOTING_DAY), confirm_nihil=True)

@@ -5,13 +5,13 @@ in (its role decides the tabs); both buttons also sit on the "Akun saya" panel."
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 from sqlalchemy import select
 
 from posko_desktop.core.db.models_accounts import AuditEntry
-from posko_desktop.core.services import accounts
+from posko_desktop.core.services import accounts, settings_service
 from posko_desktop.ui.accounts.dialogs import LoginDialog
 from posko_desktop.ui.accounts.flow import open_user_window, signed_in_context
 from posko_desktop.ui.accounts.session import WindowSessions
@@ -29,6 +29,7 @@ def qsettings_in_tmp(tmp_path, qapp):
 @pytest.fixture
 def user_window(accounts_ctx, qtbot):
     """The window as app.py opens it for opr (idle lock installed, backups started)."""
+    settings_service.set(accounts_ctx, "backup.on_close", False)  # closing at once
     ctx = accounts_ctx.as_actor(accounts.login(accounts_ctx, "opr", PASSWORDS["opr"]).actor)
     windows = []
 
@@ -41,10 +42,17 @@ def user_window(accounts_ctx, qtbot):
     window.build_feature_tabs()
     QCoreApplication.processEvents()
     yield window, track
-    for w in windows:
+    for w in windows:  # an idle lock filters the whole app's input until its window goes
         if isValid(w):
             w.runner.wait(10_000)
+            lock = w.session_controls.idle_lock()
+            if lock is not None and lock.locked:
+                lock.try_unlock(PASSWORDS[w.ctx.actor.username])
             w.close()
+            qtbot.waitUntil(lambda w=w: not w.isVisible(), timeout=10_000)
+            w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not [w for w in windows if isValid(w)]
 
 
 def actions(accounts_ctx, username: str) -> list[str]:
@@ -75,7 +83,9 @@ def test_lock_button_on_my_account_panel(user_window, qtbot):
     window, _track = user_window
     tab = window.findChild(AccountsTab, "accounts_tab")
     tab.me.lock_button.click()
-    assert window.session_controls.idle_lock().locked
+    lock = window.session_controls.idle_lock()
+    assert lock.locked
+    assert lock.try_unlock(PASSWORDS["opr"]) and not lock.locked
 
 
 def test_log_out_shows_the_login_dialog_then_the_new_users_window(user_window, accounts_ctx,

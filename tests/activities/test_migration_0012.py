@@ -51,7 +51,8 @@ def test_0009_to_0012_keeps_every_row_and_adds_the_activity_log(tmp_path, capsys
     after["incident"] = sorted((r[:width] for r in after["incident"]), key=repr)
     assert (len(after.pop("kecamatan")), len(after.pop("desa"))) == (576, 8563)
     moved = ("audit_log", "audit_head", "user_account")  # the login: appended, last login
-    assert {t: r for t, r in after.items() if t not in moved} == {
+    later = ("stage_report",)  # tables of later migrations (their own tests)
+    assert {t: r for t, r in after.items() if t not in moved + later} == {
         **{t: r for t, r in before.items() if t not in moved}, "activity": [],
         "record_conflict": []}
     assert set(before["audit_log"]) <= set(after["audit_log"])

@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,18 +27,16 @@ from posko_desktop.core.domain import (
     AttachmentError,
     NotFoundError,
     PermissionDenied,
-    StaleEdit,
     TransitionError,
     ValidationError,
     check_text,
 )
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
-from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit, evidence_store
 from posko_desktop.core.services.authz import Permission, can, require
-from posko_desktop.core.services.edit_versions import person
+from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
 from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.sync.kinds import ACTIVITIES
 from posko_desktop.core.timeutil import ensure_utc
@@ -113,9 +111,7 @@ _STALE = N_("Activity {number} was changed by {name} at {time} since you opened 
 
 
 def activity_version(a: Activity) -> str:
-    """The newest of the record's modification stamp and the mark of the last import that
-    touched it (an import may bring an older edit and leave `mod_stamp` as it was)."""
-    return max(a.mod_stamp, a.sync_mark or "")
+    return synced_version(a)
 
 
 def _info(a: Activity) -> ActivityInfo:
@@ -133,27 +129,7 @@ def _snapshot(a: Activity) -> dict[str, Any]:
 
 def _check_version(s: Session, a: Activity, expected: str | None) -> None:
     """Refuse (StaleEdit, nothing written) when the activity changed since `expected`."""
-    if expected is None:
-        return
-    version = activity_version(a)
-    try:
-        Stamp.parse(expected)
-        valid = expected <= version
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ValidationError(N_("{version} is not a version of {what}"), field="version",
-                              version=expected, what=a.number)
-    if expected == version:
-        return
-    by_import = version != a.mod_stamp
-    if by_import:
-        who, at = "", datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC)
-    else:
-        who, at = person(s, a.updated_by), a.updated_at
-    logger.info("Stale save of activity %s refused (now version %s)", a.number, version)
-    raise StaleEdit(_STALE, version=version, current=_snapshot(a), changed_by=who,
-                    changed_at=at, by_import=by_import, number=a.number)
+    check_synced_version(s, a, expected, _STALE, _snapshot(a))
 
 
 # --- validation ----------------------------------------------------------------------------

@@ -17,6 +17,8 @@ class Permission(enum.StrEnum):
     INCIDENT_DELETE = "incident.delete"
     ACTIVITY_RECORD = "activity.record"  # add, and update this site's activities
     ACTIVITY_MANAGE = "activity.manage"  # update any site's, delete, restore
+    PROGRESS_RECORD = "progress.record"  # report a stage, correct this site's reports
+    PROGRESS_MANAGE = "progress.manage"  # correct any site's reports, delete, restore
     REPORT_NIHIL = "report.nihil"
     EXPORT = "data.export"
     IMPORT = "data.import"
@@ -42,6 +44,7 @@ _OPERATOR = {
     Permission.INCIDENT_FOLLOWUP,
     Permission.INCIDENT_ATTACH,
     Permission.ACTIVITY_RECORD,
+    Permission.PROGRESS_RECORD,
     Permission.REPORT_NIHIL,
     Permission.EXPORT,
     Permission.IMPORT,
@@ -50,6 +53,7 @@ _SUPERVISOR = _OPERATOR | {
     Permission.INCIDENT_VERIFY,
     Permission.INCIDENT_DELETE,
     Permission.ACTIVITY_MANAGE,
+    Permission.PROGRESS_MANAGE,
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection
-from datetime import datetime
+import logging
+from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.db.models_accounts import AuditEntry, UserAccount
-from posko_desktop.core.domain import ValidationError
+from posko_desktop.core.domain import StaleEdit, ValidationError
+from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services.audit import canonical_json
+
+logger = logging.getLogger(__name__)
 
 
 def digest(*parts: Any) -> str:
@@ -67,3 +71,37 @@ def last_audited(s: Session, record_type: str, record_id: str, action_prefixes: 
         if not fields or (isinstance(after, dict) and not after.keys().isdisjoint(fields)):
             return person(s, username), at
     return None
+
+
+def synced_version(obj: Any) -> str:
+    """The version of a record of `core/sync/kinds.py`: the newest of its modification
+    stamp and the mark of the last import that touched it (an import may bring an older
+    edit and leave `mod_stamp` as it was)."""
+    return max(obj.mod_stamp, obj.sync_mark or "")
+
+
+def check_synced_version(s: Session, obj: Any, expected: str | None, stale_msgid: str,
+                         current: Mapping[str, Any]) -> None:
+    """Refuse (StaleEdit, nothing written) when the synced record `obj` changed since
+    `expected`; `stale_msgid` names the record by `{number}`, `current` its stored values."""
+    if expected is None:
+        return
+    version = synced_version(obj)
+    try:
+        Stamp.parse(expected)
+        valid = expected <= version
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValidationError(N_("{version} is not a version of {what}"), field="version",
+                              version=expected, what=obj.number)
+    if expected == version:
+        return
+    by_import = version != obj.mod_stamp
+    if by_import:
+        who, at = "", datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC)
+    else:
+        who, at = person(s, obj.updated_by), obj.updated_at
+    logger.info("Stale save of %s refused (now version %s)", obj.number, version)
+    raise StaleEdit(stale_msgid, version=version, current=dict(current), changed_by=who,
+                    changed_at=at, by_import=by_import, number=obj.number)

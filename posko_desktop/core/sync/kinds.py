@@ -13,6 +13,7 @@ like the others, so a deleted record stays in the same file), `field_stamps` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -20,7 +21,7 @@ from typing import Any
 
 import jsonschema
 
-from posko_desktop.core.domain import PROVINCE_CODE
+from posko_desktop.core.domain import PROVINCE_CODE, ProgressStage
 from posko_desktop.core.sync import records
 from posko_desktop.core.textrules import control_character
 
@@ -37,8 +38,10 @@ class SyncedKind:
     """A record type that syncs. `fields` are the synced fields, each with a stamp of its
     own, ending with the tombstone `deleted`; `datetime_fields` of them travel as ISO text
     (UTC); `in_range` (and `created_at`) must lie between 2020 and the receiver's clock +
-    2 days; `regency_lists` are lists of regency codes known here; `attachments` names a
-    field holding [{sha256, filename, mime, size}] whose content travels in `blobs/`."""
+    2 days; `regency_lists` are lists of regency codes known here, `regency_codes` single
+    ones; `attachments` names a field holding [{sha256, filename, mime, size}] whose
+    content travels in `blobs/`; `check` a rule between fields the schema cannot say
+    (a short English reason, or None)."""
 
     name: str  # manifest count, record file records/<name>.jsonl, record_conflict.record_kind
     record_type: str  # audit entries; schema resources/schemas/sync-<type>.schema.json
@@ -46,9 +49,11 @@ class SyncedKind:
     datetime_fields: tuple[str, ...] = ()
     in_range: tuple[str, ...] = ()
     regency_lists: tuple[str, ...] = ()
+    regency_codes: tuple[str, ...] = ()
     attachments: str | None = None
     texts: tuple[str, ...] = ()  # one-line text fields (or lists of them): no control characters
     multiline_texts: tuple[str, ...] = ()
+    check: Callable[[dict[str, Any]], str | None] | None = None
 
     def __post_init__(self) -> None:
         assert self.fields[-1] == "deleted", "the tombstone is the last synced field"
@@ -81,6 +86,24 @@ ACTIVITIES = register(SyncedKind(
     regency_lists=("regencies",), attachments="attachments",
     texts=("number", "title", "partners", "recorded_by", "updated_by"),
     multiline_texts=("result",),
+))
+
+
+def _counts_problem(rec: dict[str, Any]) -> str | None:
+    done, total = rec["counts"]
+    if done > total:
+        return "counts: done is greater than total"
+    if ProgressStage(rec["stage"]).yes_no and total != 1:
+        return "counts: a yes/no stage counts of 1"
+    return None
+
+
+STAGE_REPORTS = register(SyncedKind(
+    name="stage_reports", record_type="stage_report",
+    fields=("regency", "stage", "as_of", "counts", "note", "deleted"),
+    datetime_fields=("as_of",), in_range=("as_of",), regency_codes=("regency",),
+    texts=("number", "recorded_by", "updated_by"), multiline_texts=("note",),
+    check=_counts_problem,
 ))
 
 
@@ -150,6 +173,11 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
             return "unknown regency code {code}".format(code=unknown[0])
         if len(set(rec[name])) != len(rec[name]):
             return "{name} names a regency twice".format(name=name)
+    for name in kind.regency_codes:
+        if rec[name] not in rules.regencies:
+            return "unknown regency code {code}".format(code=rec[name])
+    if kind.check is not None and (problem := kind.check(rec)) is not None:
+        return problem
     if set(rec["field_stamps"]) != set(kind.fields) or set(rec["field_bases"]) != set(kind.fields):
         return "field_stamps and field_bases must name every synced field"
     if rec["mod_stamp"] != max(rec["field_stamps"].values()):

@@ -22,7 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
-from posko_desktop.core.db.models_records import Activity, RecordConflict
+from posko_desktop.core.db.models_records import Activity, RecordConflict, StageReport
 from posko_desktop.core.domain import NotFoundError, ValidationError
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
@@ -62,6 +62,8 @@ def register(table: SyncedTable) -> SyncedTable:
 
 register(SyncedTable(kinds.ACTIVITIES, Activity, ChangeKind.ACTIVITY,
                      lambda a: "{n} {t}".format(n=a.number, t=a.title)))
+register(SyncedTable(kinds.STAGE_REPORTS, StageReport, ChangeKind.STAGE_PROGRESS,
+                     lambda r: "{n} {g} {s}".format(n=r.number, g=r.regency, s=r.stage)))
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +28,7 @@ from posko_desktop.core.db.models_records import StageReport
 from posko_desktop.core.domain import (
     NotFoundError,
     PermissionDenied,
+    PoskoError,
     ProgressStage,
     TransitionError,
     ValidationError,
@@ -202,28 +203,38 @@ def _stamp(r: StageReport, names: list[str], ctx: AppContext, s: Session, now: d
 # --- commands ------------------------------------------------------------------------------
 
 
+def _insert(ctx: AppContext, s: Session, regency: str, stage: ProgressStage,
+            values: dict[str, Any], now: datetime, **audit_extra: Any) -> StageReportInfo:
+    site = local_site(s)
+    stamp = new_stamp(s, now)
+    r = StageReport(id=uuid7(), number=_next_number(s, site.code, now.year),
+                    origin_site=site.code, recorded_by=ctx.actor.username, created_at=now,
+                    updated_at=now, updated_by=ctx.actor.username, mod_stamp=stamp,
+                    field_stamps=dict.fromkeys(STAGE_REPORTS.fields, stamp), deleted=False,
+                    regency=regency, stage=stage.value, **values)
+    s.add(r)
+    s.flush()
+    audit.record(s, ctx.actor, "progress.report", "stage_report", str(r.id), before=None,
+                 after={"number": r.number, "regency": regency, "stage": stage.value,
+                        **audit_extra, **_audit_values(values)}, at=now)
+    return _info(r)
+
+
+def _checked(s: Session, data: StageReportInput,
+             now: datetime) -> tuple[str, ProgressStage, dict[str, Any]]:
+    stage = _stage(data.stage)
+    regency = _regency(s, data.regency)
+    values = _validate(s, stage, {"as_of": data.as_of, "done": data.done, "total": data.total,
+                                  "note": data.note}, now, regency)
+    return regency, stage, values
+
+
 def report_stage(ctx: AppContext, data: StageReportInput) -> StageReportInfo:
     """Record where a regency's stage stands (`posko progress set`)."""
     require(ctx.actor, Permission.PROGRESS_RECORD)
     now = ctx.now()
-    stage = _stage(data.stage)
     with ctx.db.write() as s:
-        regency = _regency(s, data.regency)
-        values = _validate(s, stage, {"as_of": data.as_of, "done": data.done,
-                                      "total": data.total, "note": data.note}, now, regency)
-        site = local_site(s)
-        stamp = new_stamp(s, now)
-        r = StageReport(id=uuid7(), number=_next_number(s, site.code, now.year),
-                        origin_site=site.code, recorded_by=ctx.actor.username, created_at=now,
-                        updated_at=now, updated_by=ctx.actor.username, mod_stamp=stamp,
-                        field_stamps=dict.fromkeys(STAGE_REPORTS.fields, stamp), deleted=False,
-                        regency=regency, stage=stage.value, **values)
-        s.add(r)
-        s.flush()
-        audit.record(s, ctx.actor, "progress.report", "stage_report", str(r.id), before=None,
-                     after={"number": r.number, "regency": regency, "stage": stage.value,
-                            **_audit_values(values)}, at=now)
-        info = _info(r)
+        info = _insert(ctx, s, *_checked(s, data, now), now)
     logger.info("Stage report %s: %s %s %d/%d", info.number, info.regency, info.stage,
                 info.done, info.total)
     ctx.bus.publish(Change(ChangeKind.STAGE_PROGRESS, (str(info.id),)))
@@ -286,6 +297,70 @@ def set_deleted(ctx: AppContext, report_id: uuid.UUID, deleted: bool, reason: st
         info = _info(r)
     ctx.bus.publish(Change(ChangeKind.STAGE_PROGRESS, (str(report_id),)))
     return info
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A refused row of a batch (the XLSX import): its number in the file and why."""
+
+    row: int
+    error: PoskoError
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    recorded: tuple[StageReportInfo, ...]
+    known_rows: tuple[int, ...]  # rows equal to a report held already: skipped
+    errors: tuple[RowError, ...]  # not empty: nothing was written
+
+
+def _held(s: Session, regency: str, stage: ProgressStage, values: dict[str, Any]) -> bool:
+    """A live report with the same time and counts is held already."""
+    return any(counts == values["counts"] for counts in s.scalars(
+        select(StageReport.counts).where(
+            StageReport.regency == regency, StageReport.stage == stage.value,
+            StageReport.as_of == values["as_of"], StageReport.deleted.is_(False))))
+
+
+class _Refused(Exception):
+    """Rolls the batch's transaction back."""
+
+
+def report_many(ctx: AppContext, rows: Sequence[tuple[int, StageReportInput]], *,
+                dry_run: bool = False) -> BatchResult:
+    """Record many reports at once, all or nothing (one transaction): every row is checked
+    and each refused row listed; a row equal to a live report held already (regency, stage,
+    time, done and total) is skipped, so the same file may be imported again."""
+    require(ctx.actor, Permission.PROGRESS_RECORD)
+    now = ctx.now()
+    errors: list[RowError] = []
+    recorded: list[StageReportInfo] = []
+    known: list[int] = []
+    try:
+        with ctx.db.write() as s:
+            for row, data in rows:
+                try:
+                    regency, stage, values = _checked(s, data, now)
+                except PoskoError as err:
+                    errors.append(RowError(row, err))
+                    continue
+                if errors:
+                    continue
+                if _held(s, regency, stage, values):
+                    known.append(row)
+                    continue
+                recorded.append(_insert(ctx, s, regency, stage, values, now, row=row))
+            if errors or dry_run:
+                raise _Refused
+    except _Refused:
+        if errors:
+            logger.info("Stage report batch refused: %d row(s) not valid", len(errors))
+            return BatchResult((), tuple(known), tuple(errors))
+        return BatchResult(tuple(recorded), tuple(known), ())
+    logger.info("Stage report batch: %d recorded, %d known", len(recorded), len(known))
+    if recorded:
+        ctx.bus.publish(Change(ChangeKind.STAGE_PROGRESS, tuple(str(r.id) for r in recorded)))
+    return BatchResult(tuple(recorded), tuple(known), ())
 
 
 # --- queries -------------------------------------------------------------------------------

@@ -154,6 +154,28 @@ class ActivityLine:
 
 
 @dataclass(frozen=True)
+class StageCell:
+    """The newest report of one regency's stage as of the period's end (issue 17)."""
+
+    stage: str  # domain.ProgressStage code
+    done: int
+    total: int
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class StageProgressLine:
+    """One regency's row of the stage table (`services/sitrep.stage_progress_of`)."""
+
+    regency_code: str
+    regency_name: str
+    cells: tuple[StageCell, ...]  # only the stages reported
+
+    def cell(self, stage: str) -> StageCell | None:
+        return next((c for c in self.cells if c.stage == stage), None)
+
+
+@dataclass(frozen=True)
 class Stage:
     code: str
     label_id: str
@@ -321,6 +343,8 @@ class SitrepData:
     corrects: str | None = None  # number of the report this one corrects
     audit_anchor: str | None = None  # printed in the footer when set (accounts/audit)
     training: bool = False  # a training database: a LATIHAN band on every page (issue 19)
+    stage_progress: tuple[StageProgressLine, ...] = ()  # section B.4; empty: not printed
+    regency_count: int = 35  # regencies in scope (the stage table's "complete n of N")
 
     @property
     def countdown(self) -> int:

@@ -71,6 +71,7 @@ from posko_desktop.core.reports.pdf_common import (
     when_short,
 )
 from posko_desktop.core.reports.pdf_letter import LetterRenderer
+from posko_desktop.core.reports.stage_table import stage_progress_table
 from posko_desktop.core.textrules import format_date, format_date_long, format_signed, format_time
 from posko_desktop.core.timeutil import to_wib
 
@@ -219,6 +220,10 @@ class SitrepRenderer(LetterRenderer):
         out.append(self.key_figures_table())
         out.append(self.p(_("3. Reporting by the regencies and cities"), st.subsection))
         out.extend(self.reporting_lines())
+        if d.stage_progress:
+            out.append(self.p(_("4. Voting, the tally and disputes (as of the period's end)"),
+                              st.subsection))
+            out.append(stage_progress_table(self, d.stage_progress, d.regency_count))
         return out
 
     def key_figures_table(self) -> Table:

@@ -10,7 +10,6 @@ import shutil
 import zipfile
 
 from posko_desktop.cli import main
-
 from tests.activities.test_migration_0012 import DATA, columns, rows_of
 
 

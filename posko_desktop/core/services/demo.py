@@ -75,6 +75,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
+from posko_desktop.core.services.demo_progress import add_demo_stage_reports
 from posko_desktop.core.services.demo_words import (
     ACCOUNTS,
     AGENCIES_BY_GROUP,
@@ -336,9 +337,14 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
         activities = add_demo_activities(s, site_code=plan.site_code,
                                          username=ctx.actor.username, first_day=first_day,
                                          days=days, seed=seed, now=ctx.now())
+        stage_reports = add_demo_stage_reports(s, site_code=plan.site_code,
+                                               username=ctx.actor.username,
+                                               first_day=first_day, days=days, seed=seed,
+                                               now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
-                            "seed": seed, "activities": activities}, at=ctx.now())
+                            "seed": seed, "activities": activities,
+                            "stage_reports": stage_reports}, at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
@@ -348,6 +354,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
     progress.report(written, incidents, _("Done"))
     ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
     ctx.bus.publish(Change(ChangeKind.ACTIVITY, ()))
+    ctx.bus.publish(Change(ChangeKind.STAGE_PROGRESS, ()))
     return written
 
 

@@ -193,8 +193,8 @@ class ProgressTab(QWidget):
     # --- reporting -------------------------------------------------------------------------
 
     def _set_now(self) -> None:
-        now = to_wib(self.ctx.now()).replace(second=0, microsecond=0, tzinfo=None)
-        self.when.setDateTime(QDateTime(now))
+        now = to_wib(self.ctx.now())
+        self.when.setDateTime(QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0))
 
     def pick(self, row: int, column: int) -> None:
         """A cell clicked: the form takes its regency and stage, and the numbers shown."""

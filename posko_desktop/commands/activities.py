@@ -39,6 +39,12 @@ def _add_fields(p: argparse.ArgumentParser, required: bool) -> None:
                    help=_("partner involved: an agency code (POLRI, BAWASLU ...) or a name "
                           "such as FKUB (repeatable)"))
     p.add_argument("--result", help=_("short result"))
+    p.add_argument("--kecamatan", metavar="CODE",
+                   help=_("kecamatan code, e.g. 33.22.08: a kecamatan of a regency named with "
+                          "--regency (\"\" clears it)"))
+    p.add_argument("--desa", metavar="CODE",
+                   help=_("desa/kelurahan code, e.g. 33.22.08.2004: a desa of the kecamatan "
+                          "(\"\" clears it)"))
 
 
 def _add_filter(p: argparse.ArgumentParser) -> None:
@@ -123,6 +129,7 @@ def activity_json(a: ActivityInfo) -> dict[str, Any]:
         "kind_label": a.kind_label, "title": a.title, "started_at": iso(a.started_at),
         "ended_at": iso(a.ended_at), "regencies": list(a.regencies),
         "partners": list(a.partners), "result": a.result,
+        "kecamatan_code": a.kecamatan_code, "desa_code": a.desa_code, "place": a.place_text,
         "attachments": [{"sha256": x.sha256, "filename": x.filename, "mime": x.mime,
                          "size": x.size} for x in a.attachments],
         "recorded_by": a.recorded_by, "created_at": iso(a.created_at),
@@ -148,6 +155,11 @@ def _values(args: argparse.Namespace) -> dict[str, Any]:
         out["partners"] = args.partner
     if args.result is not None:
         out["result"] = args.result
+    if args.kecamatan is not None:
+        out["kecamatan_code"] = args.kecamatan.strip() or None
+        out.setdefault("desa_code", None)  # a new kecamatan: the desa given with it, or none
+    if args.desa is not None:
+        out["desa_code"] = args.desa.strip() or None
     return out
 
 
@@ -214,6 +226,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         "{k}: {v}{e} WIB".format(k=_("Time"), v=wib_text(a.started_at), e=end),
         "{k}: {v}".format(k=_("Regencies"), v=", ".join(a.regencies) or "—"),
         "{k}: {v}".format(k=_("Partners"), v=", ".join(a.partners) or "—"),
+        "{k}: {v}".format(k=_("Place"), v=a.place_text or "—"),
         "{k}: {v}".format(k=_("Result"), v=a.result or "—"),
     ]
     lines += ["{k}: {f} ({m}, {s} B)".format(k=_("Attachment"), f=x.filename, m=x.mime, s=x.size)

@@ -1,4 +1,4 @@
-"""Migration 0015 (stage progress) on a copy of the newest database of record
+"""Migration 0015 (stage progress; the activity's place by code) on a copy of the newest database of record
 (tests/data/posko-0009.sqlite3, through 0011 and 0012): every old row kept, the trail
 verifies, the new table is there and empty, and the upgraded site reports a stage and
 exports it (format 2, the new record file)."""
@@ -33,6 +33,7 @@ def test_0009_to_0015_keeps_every_row_and_adds_the_stage_reports(tmp_path, capsy
     assert set(before["audit_log"]) <= set(after["audit_log"])
     assert {"id", "number", "regency", "stage", "as_of", "counts", "note", "field_stamps",
             "deleted", "sync_mark", "via_package"} <= set(columns(path, "stage_report"))
+    assert {"kecamatan_code", "desa_code"} <= set(columns(path, "activity"))
 
     assert main([*base, "progress", "set", "33.74", "pemungutan", "--done", "3012", "--of",
                  "3012", "--at", "2024-11-27 16:00"]) == 0

@@ -40,7 +40,8 @@ class SyncedColumns:
 class Activity(SyncedColumns, Base):
     """One thing the desk did: a coordination meeting, a cyber patrol, an appeal ...
     Times in UTC; `regencies` and `partners` are lists of text; `attachments` a list of
-    {sha256, filename, mime, size} whose content is in `blob`."""
+    {sha256, filename, mime, size} whose content is in `blob`; the place by Kemendagri
+    code (a kecamatan of one of `regencies`, a desa of that kecamatan), or none."""
 
     __tablename__ = "activity"
 
@@ -53,6 +54,8 @@ class Activity(SyncedColumns, Base):
     partners: Mapped[list[str]] = mapped_column(JSON, default=list)
     result: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    kecamatan_code: Mapped[str | None] = mapped_column(String(8))  # migration 0015
+    desa_code: Mapped[str | None] = mapped_column(String(13))
 
     __table_args__ = (Index("ix_activity_started", "started_at"),)
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
+from posko_desktop.core import places
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import Agency, Blob, Regency
 from posko_desktop.core.db.models_records import Activity
@@ -37,6 +38,7 @@ from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit, evidence_store
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
+from posko_desktop.core.services.places import check_activity_place
 from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.sync.kinds import ACTIVITIES
 from posko_desktop.core.timeutil import ensure_utc
@@ -49,7 +51,8 @@ PARTNER_MAX = 120
 PARTNERS_MAX = 40
 ATTACHMENTS_MAX = 50
 START_AHEAD = timedelta(days=1)
-EDITABLE_FIELDS = ("started_at", "ended_at", "kind", "title", "regencies", "partners", "result")
+EDITABLE_FIELDS = ("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
+                   "kecamatan_code", "desa_code")
 assert set(EDITABLE_FIELDS) | {"attachments", "deleted"} == set(ACTIVITIES.fields)
 
 
@@ -65,6 +68,8 @@ class ActivityInput:
     regencies: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     result: str = ""
+    kecamatan_code: str | None = None  # a kecamatan of one of `regencies` (issue 17)
+    desa_code: str | None = None  # a desa of that kecamatan
 
 
 @dataclass(frozen=True)
@@ -94,14 +99,33 @@ class ActivityInfo:
     updated_by: str
     deleted: bool
     version: str  # docs/contributing.md, "Optimistic version check on update"
+    kecamatan_code: str | None = None
+    desa_code: str | None = None
 
     @property
     def kind_label(self) -> str:
         return ActivityKind(self.kind).label
 
+    @property
+    def place_text(self) -> str:
+        """'Kec. Bergas, Desa Lerep' by the shipped list; '' without a place."""
+        return place_text(self.kecamatan_code, self.desa_code)
+
     def to_input(self) -> ActivityInput:
         return ActivityInput(self.kind, self.title, self.started_at, self.ended_at,
-                             list(self.regencies), list(self.partners), self.result)
+                             list(self.regencies), list(self.partners), self.result,
+                             self.kecamatan_code, self.desa_code)
+
+
+def place_text(kecamatan_code: str | None, desa_code: str | None) -> str:
+    index = places.shipped_index()
+    parts = []
+    if kecamatan_code and (k := index.kecamatan.get(kecamatan_code)) is not None:
+        parts.append("Kec. {n}".format(n=k.name))
+    if desa_code and (d := index.desa.get(desa_code)) is not None:
+        parts.append("{kind} {n}".format(kind="Kel." if d.kind == "kelurahan" else "Desa",
+                                         n=d.name))
+    return ", ".join(parts)
 
 
 # --- versions, DTOs ------------------------------------------------------------------------
@@ -120,7 +144,8 @@ def _info(a: Activity) -> ActivityInfo:
         tuple(a.regencies), tuple(a.partners), a.result,
         tuple(ActivityAttachment(x["sha256"], x["filename"], x["mime"], x["size"])
               for x in a.attachments),
-        a.recorded_by, a.created_at, a.updated_at, a.updated_by, a.deleted, activity_version(a))
+        a.recorded_by, a.created_at, a.updated_at, a.updated_by, a.deleted, activity_version(a),
+        a.kecamatan_code, a.desa_code)
 
 
 def _snapshot(a: Activity) -> dict[str, Any]:
@@ -183,8 +208,11 @@ def _validate(s: Session, values: Mapping[str, Any], now: datetime) -> dict[str,
     result = check_text(str(values["result"]).strip(), "result", multiline=True)
     if len(result) > RESULT_MAX:
         raise ValidationError(N_("At most {max} characters"), field="result", max=RESULT_MAX)
+    kecamatan_code, desa_code = check_activity_place(
+        regencies, values["kecamatan_code"], values["desa_code"])
     return {"kind": kind, "title": title, "started_at": started, "ended_at": ended,
-            "regencies": sorted(regencies), "partners": partners, "result": result}
+            "regencies": sorted(regencies), "partners": partners, "result": result,
+            "kecamatan_code": kecamatan_code, "desa_code": desa_code}
 
 
 def _sent_fields(data: ActivityInput | Mapping[str, Any]) -> dict[str, Any]:

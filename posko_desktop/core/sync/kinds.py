@@ -21,6 +21,7 @@ from typing import Any
 
 import jsonschema
 
+from posko_desktop.core import places
 from posko_desktop.core.domain import PROVINCE_CODE, ProgressStage
 from posko_desktop.core.sync import records
 from posko_desktop.core.textrules import control_character
@@ -78,14 +79,30 @@ def register(kind: SyncedKind) -> SyncedKind:
     return kind
 
 
+def _place_problem(rec: dict[str, Any], regencies: list[str]) -> str | None:
+    """A kecamatan of one of the record's regencies, a desa of that kecamatan (the shipped
+    Kemendagri list, `core/places.py`)."""
+    kec, desa = rec["kecamatan_code"], rec["desa_code"]
+    if kec is None and desa is None:
+        return None
+    index = places.shipped_index()
+    k = index.kecamatan.get(kec) if kec is not None else None
+    if k is None or k.parent not in regencies:
+        return "the kecamatan code is not in the record's regencies"
+    if desa is not None and (index.desa.get(desa) is None or index.desa[desa].parent != kec):
+        return "the desa code is not in the kecamatan"
+    return None
+
+
 ACTIVITIES = register(SyncedKind(
     name="activities", record_type="activity",
     fields=("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
-            "attachments", "deleted"),
+            "kecamatan_code", "desa_code", "attachments", "deleted"),
     datetime_fields=("started_at", "ended_at"), in_range=("started_at",),
     regency_lists=("regencies",), attachments="attachments",
     texts=("number", "title", "partners", "recorded_by", "updated_by"),
     multiline_texts=("result",),
+    check=lambda rec: _place_problem(rec, rec["regencies"]),
 ))
 
 

@@ -1,8 +1,9 @@
 """stage progress: reports of the stages of voting day and after, a record type that syncs
 
 Adds `stage_report` (per regency and stage: done of total as of a time, a note; the
-columns of the generic synced record, `db/models_records.SyncedColumns`). No existing row
-changes.
+columns of the generic synced record, `db/models_records.SyncedColumns`), and the place of
+an activity by code: `activity.kecamatan_code`, `activity.desa_code` (null: none named;
+plain ALTER TABLE). No existing row changes.
 
 Revision ID: 0015
 Revises: 0012
@@ -21,6 +22,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("activity", sa.Column("kecamatan_code", sa.String(length=8), nullable=True))
+    op.add_column("activity", sa.Column("desa_code", sa.String(length=13), nullable=True))
     op.create_table(
         "stage_report",
         sa.Column("number", sa.String(length=20), nullable=False),
@@ -58,3 +61,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_stage_report_mod_stamp"), table_name="stage_report")
     op.drop_index("ix_stage_report_regency_stage", table_name="stage_report")
     op.drop_table("stage_report")
+    op.drop_column("activity", "desa_code")
+    op.drop_column("activity", "kecamatan_code")

@@ -62,7 +62,7 @@ def _add_if_version(p: argparse.ArgumentParser) -> None:
                           "code 2) if the activity was changed since"))
 
 
-def _add_output(p: argparse.ArgumentParser) -> None:
+def add_output(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("output format (default: text)"))
 
@@ -75,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_fields(p, required=True)
     p.add_argument("--attach", action="append", metavar="FILE", type=Path,
                    help=_("attach a photo or document (PNG, JPEG, GIF, WebP, PDF; repeatable)"))
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_add)
 
     p = asub.add_parser("list", help=_("list activities"))
@@ -87,14 +87,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = asub.add_parser("show", help=_("show one activity"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("activity number or id"))
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_show)
 
     p = asub.add_parser("update", help=_("change the fields of an activity"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("activity number or id"))
     _add_fields(p, required=False)
     _add_if_version(p)
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_update)
 
     p = asub.add_parser("delete", help=_("delete an activity (supervisors), or --restore it"))
@@ -102,20 +102,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", default="", help=_("reason"))
     p.add_argument("--restore", action="store_true", help=_("restore a deleted activity"))
     _add_if_version(p)
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_delete)
 
-    p = asub.add_parser("conflicts", help=_("list conflicts of activities from sync"))
-    p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
-    _add_output(p)
-    p.set_defaults(handler=cmd_conflicts)
-
-    p = asub.add_parser("resolve", help=_("resolve a conflict (supervisors): keep the value "
-                                          "in effect, or take the one that lost"))
-    p.add_argument("conflict", type=int, metavar="ID", help=_("conflict number"))
-    p.add_argument("choice", choices=("keep", "take"), help=_("keep or take"))
-    _add_output(p)
-    p.set_defaults(handler=cmd_resolve)
+    add_conflict_commands(asub, ACTIVITIES.name, _("list conflicts of activities from sync"),
+                          N_("Activity"))
 
     p = asub.add_parser("export", help=_("write the activities to an Excel file (XLSX)"))
     p.add_argument("out", type=Path, metavar="FILE.xlsx", help=_("file to write"))
@@ -267,13 +258,30 @@ def conflict_json(c: RecordConflictInfo) -> dict[str, Any]:
             "resolved": c.resolved, "resolution": c.resolution}
 
 
+def add_conflict_commands(sub: argparse._SubParsersAction, kind: str, list_help: str,
+                          record_header: str) -> None:
+    """`conflicts` and `resolve` of a record type of `sync.kinds` (activities, stage
+    reports ...); `record_header` is the msgid of the table's record column."""
+    p = sub.add_parser("conflicts", help=list_help)
+    p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
+    add_output(p)
+    p.set_defaults(handler=cmd_conflicts, conflict_kind=kind, record_header=record_header)
+
+    p = sub.add_parser("resolve", help=_("resolve a conflict (supervisors): keep the value "
+                                         "in effect, or take the one that lost"))
+    p.add_argument("conflict", type=int, metavar="ID", help=_("conflict number"))
+    p.add_argument("choice", choices=("keep", "take"), help=_("keep or take"))
+    add_output(p)
+    p.set_defaults(handler=cmd_resolve)
+
+
 def cmd_conflicts(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    found = sync_records.list_conflicts(ctx, ACTIVITIES.name, include_resolved=args.all)
+    found = sync_records.list_conflicts(ctx, args.conflict_kind, include_resolved=args.all)
     if args.format == "json":
         print_json({"count": len(found), "conflicts": [conflict_json(c) for c in found]})
         return 0
-    print_table(["#", _("Activity"), _("Field"), _("Current value"), _("Other value"),
+    print_table(["#", _(args.record_header), _("Field"), _("Current value"), _("Other value"),
                  _("From site")],
                 [[str(c.id), c.label, c.field, str(c.kept_value), str(c.lost_value),
                   c.lost_site] for c in found])

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from posko_desktop.commands.activities import conflict_json
+from posko_desktop.commands.activities import add_conflict_commands, add_output
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.commands.incidents import iso, parse_time, print_table, wib_text
 from posko_desktop.core.domain import ProgressStage, ValidationError
@@ -24,16 +24,10 @@ from posko_desktop.core.services.stage_progress import (
     StageReportInfo,
     StageReportInput,
 )
-from posko_desktop.core.services.sync import records as sync_records
 from posko_desktop.core.spreadsheets import stage_progress as workbook
 from posko_desktop.core.sync.kinds import STAGE_REPORTS
 
 STAGES = [st.value for st in ProgressStage]
-
-
-def _add_output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help=_("output format (default: text)"))
 
 
 def _add_if_version(p: argparse.ArgumentParser) -> None:
@@ -66,28 +60,28 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help=_("a yes/no stage is complete (done 1 of 1)"))
     yes_no.add_argument("--no", action="store_true",
                         help=_("a yes/no stage is not complete (done 0 of 1)"))
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_set)
 
     p = psub.add_parser("show", help=_("the board: every regency and stage, or one regency"))
     p.add_argument("--regency", metavar="CODE", help=_("one regency: its reports, newest first"))
     p.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'",
                    help=_("as it stood then (WIB; default: now)"))
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_show)
 
     p = psub.add_parser("list", help=_("list stage reports, newest first"))
     p.add_argument("--regency", metavar="CODE", help=_("only this regency"))
     p.add_argument("--stage", choices=STAGES, help=_("only this stage"))
     p.add_argument("--deleted", action="store_true", help=_("include deleted reports"))
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_list)
 
     p = psub.add_parser("update", help=_("correct a stage report"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("report number or id"))
     _add_counts(p)
     _add_if_version(p)
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_update)
 
     p = psub.add_parser("delete", help=_("delete a stage report (supervisors), or --restore it"))
@@ -95,20 +89,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", default="", help=_("reason"))
     p.add_argument("--restore", action="store_true", help=_("restore a deleted report"))
     _add_if_version(p)
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_delete)
 
-    p = psub.add_parser("conflicts", help=_("list conflicts of stage reports from sync"))
-    p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
-    _add_output(p)
-    p.set_defaults(handler=cmd_conflicts)
-
-    p = psub.add_parser("resolve", help=_("resolve a conflict (supervisors): keep the value "
-                                          "in effect, or take the one that lost"))
-    p.add_argument("conflict", type=int, metavar="ID", help=_("conflict number"))
-    p.add_argument("choice", choices=("keep", "take"), help=_("keep or take"))
-    _add_output(p)
-    p.set_defaults(handler=cmd_resolve)
+    add_conflict_commands(psub, STAGE_REPORTS.name,
+                          _("list conflicts of stage reports from sync"), N_("Report"))
 
     p = psub.add_parser("template", help=_("write the Excel workbook the regencies fill in"))
     p.add_argument("out", type=Path, metavar="FILE.xlsx", help=_("file to write"))
@@ -118,7 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = psub.add_parser("import", help=_("import a filled-in stage progress workbook"))
     p.add_argument("file", type=Path, metavar="FILE.xlsx", help=_("file to read"))
     p.add_argument("--dry-run", action="store_true", help=_("check only, import nothing"))
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_import)
 
 
@@ -249,29 +234,6 @@ def cmd_delete(args: argparse.Namespace) -> int:
     message = (_("Stage report {number} restored") if args.restore
                else _("Stage report {number} deleted"))
     _emit(args, r, message.format(number=r.number))
-    return 0
-
-
-def cmd_conflicts(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    found = sync_records.list_conflicts(ctx, STAGE_REPORTS.name, include_resolved=args.all)
-    if args.format == "json":
-        print_json({"count": len(found), "conflicts": [conflict_json(c) for c in found]})
-        return 0
-    print_table(["#", _("Report"), _("Field"), _("Current value"), _("Other value"),
-                 _("From site")],
-                [[str(c.id), c.label, c.field, str(c.kept_value), str(c.lost_value),
-                  c.lost_site] for c in found])
-    return 0
-
-
-def cmd_resolve(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    c = sync_records.resolve_conflict(ctx, args.conflict, args.choice)
-    if args.format == "json":
-        print_json(conflict_json(c))
-    else:
-        print(_("Conflict {id} resolved ({choice})").format(id=c.id, choice=args.choice))
     return 0
 
 

@@ -5,35 +5,19 @@ workbook imports with its row report; hosted by a stand-in for the window."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QDateTime
 
-from posko_desktop.core.context import AppContext
 from posko_desktop.core.services import stage_progress as prog
 from posko_desktop.core.services.stage_progress import StageReportInput
 from posko_desktop.core.timeutil import ensure_utc
 from posko_desktop.ui.events import QtEvents
 from posko_desktop.ui.progress import ProgressTab, make_tab
 from posko_desktop.ui.tabs import FeatureTab, tab_factories
-from posko_desktop.ui.tasks import TaskRunner
-
-
-@dataclass
-class Host:
-    ctx: AppContext
-    runner: TaskRunner
-    events: QtEvents
-    messages: list[str] = field(default_factory=list)
-
-    def show_incident_log(self, flt) -> None:
-        raise AssertionError("not used")
-
-    def status_message(self, text: str) -> None:
-        self.messages.append(text)
+from tests.ui.test_activities_tab import Host
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
@@ -35,11 +35,12 @@ from posko_desktop.core.domain import (
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit, evidence_store
+from posko_desktop.core.services import audit, evidence_store, synced_records
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
 from posko_desktop.core.services.places import check_activity_place
 from posko_desktop.core.services.reference import normalize_regency_code
+from posko_desktop.core.services.synced_records import next_number
 from posko_desktop.core.sync.kinds import ACTIVITIES
 from posko_desktop.core.timeutil import ensure_utc
 
@@ -225,15 +226,6 @@ def _sent_fields(data: ActivityInput | Mapping[str, Any]) -> dict[str, Any]:
     return dict(data)
 
 
-def _next_number(s: Session, site_code: str, year: int) -> str:
-    """KEG-SSSS-YY-NNNN per site and year (fixed width: the greatest is the last)."""
-    prefix = "KEG-{site}-{yy:02d}-".format(site=site_code.replace(".", "").ljust(4, "0"),
-                                           yy=year % 100)
-    last = s.scalar(select(func.max(Activity.number)).where(Activity.number.like(prefix + "%")))
-    n = int(last[len(prefix):]) + 1 if last else 1
-    return "{p}{n:04d}".format(p=prefix, n=n)
-
-
 def _get(s: Session, activity_id: uuid.UUID) -> Activity:
     a = s.get(Activity, activity_id)
     if a is None:
@@ -268,7 +260,7 @@ def add_activity(ctx: AppContext, data: ActivityInput) -> ActivityInfo:
         values = _validate(s, {name: getattr(data, name) for name in EDITABLE_FIELDS}, now)
         site = local_site(s)
         stamp = new_stamp(s, now)
-        a = Activity(id=uuid7(), number=_next_number(s, site.code, now.year),
+        a = Activity(id=uuid7(), number=next_number(s, Activity, "KEG", site.code, now.year),
                      origin_site=site.code, recorded_by=ctx.actor.username, created_at=now,
                      updated_at=now, updated_by=ctx.actor.username, mod_stamp=stamp,
                      field_stamps=dict.fromkeys(ACTIVITIES.fields, stamp), deleted=False,
@@ -424,12 +416,4 @@ def get_activity(ctx: AppContext, activity_id: uuid.UUID) -> ActivityInfo:
 
 def resolve_ref(ctx: AppContext, ref: str) -> uuid.UUID:
     """An activity given as UUID or number (CLI)."""
-    try:
-        return uuid.UUID(ref)
-    except ValueError:
-        pass
-    with ctx.db.read() as s:
-        found = s.scalar(select(Activity.id).where(Activity.number == ref.strip()))
-    if found is None:
-        raise NotFoundError(N_("Activity {id} not found"), id=ref)
-    return found
+    return synced_records.resolve_ref(ctx, Activity, ref, N_("Activity {id} not found"))

@@ -36,10 +36,11 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, synced_records
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
 from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code, regencies
+from posko_desktop.core.services.synced_records import next_number
 from posko_desktop.core.sync.kinds import STAGE_REPORTS
 from posko_desktop.core.timeutil import ensure_utc
 
@@ -173,16 +174,6 @@ def _validate(s: Session, stage: ProgressStage, values: Mapping[str, Any], now: 
     return {"as_of": as_of, "counts": [done, total], "note": note}
 
 
-def _next_number(s: Session, site_code: str, year: int) -> str:
-    """TAH-SSSS-YY-NNNN per site and year (fixed width: the greatest is the last)."""
-    prefix = "TAH-{site}-{yy:02d}-".format(site=site_code.replace(".", "").ljust(4, "0"),
-                                           yy=year % 100)
-    last = s.scalar(select(func.max(StageReport.number))
-                    .where(StageReport.number.like(prefix + "%")))
-    n = int(last[len(prefix):]) + 1 if last else 1
-    return "{p}{n:04d}".format(p=prefix, n=n)
-
-
 def _get(s: Session, report_id: uuid.UUID) -> StageReport:
     r = s.get(StageReport, report_id)
     if r is None:
@@ -207,7 +198,7 @@ def _insert(ctx: AppContext, s: Session, regency: str, stage: ProgressStage,
             values: dict[str, Any], now: datetime, **audit_extra: Any) -> StageReportInfo:
     site = local_site(s)
     stamp = new_stamp(s, now)
-    r = StageReport(id=uuid7(), number=_next_number(s, site.code, now.year),
+    r = StageReport(id=uuid7(), number=next_number(s, StageReport, "TAH", site.code, now.year),
                     origin_site=site.code, recorded_by=ctx.actor.username, created_at=now,
                     updated_at=now, updated_by=ctx.actor.username, mod_stamp=stamp,
                     field_stamps=dict.fromkeys(STAGE_REPORTS.fields, stamp), deleted=False,
@@ -390,15 +381,7 @@ def get_report(ctx: AppContext, report_id: uuid.UUID) -> StageReportInfo:
 
 def resolve_ref(ctx: AppContext, ref: str) -> uuid.UUID:
     """A report given as UUID or number (CLI)."""
-    try:
-        return uuid.UUID(ref)
-    except ValueError:
-        pass
-    with ctx.db.read() as s:
-        found = s.scalar(select(StageReport.id).where(StageReport.number == ref.strip()))
-    if found is None:
-        raise NotFoundError(N_("Stage report {id} not found"), id=ref)
-    return found
+    return synced_records.resolve_ref(ctx, StageReport, ref, N_("Stage report {id} not found"))
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,10 @@ def test_the_pdf_prints_the_table_and_a_regency_sees_its_own_row(ctx):
     pdf, _pages = sitrep_pdf.render_bytes(data)
     words = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
                      .split())
-    assert "4. Pemungutan, rekapitulasi dan sengketa" in words
-    assert "2.640/2.640" in words and "0/2" in words and "Lengkap (dari 35)" in words
+    assert "5. Pemungutan, rekapitulasi dan sengketa" in words
+    assert "Logistik 1/35; Pemungutan 1/35; PSU 0/35; Rekap kec. 0/35" in words
+    appendix = words[words.index("LAMPIRAN III"):]
+    assert "2.640/2.640" in appendix and "0/2" in appendix and "Lengkap (dari 35)" in appendix
     own = sitrep.gather(ctx, SitrepOptions(DAY, regency="33.74"))
     assert [line.regency_code for line in own.stage_progress] == ["33.74"]
     assert own.regency_count == 1

@@ -71,7 +71,7 @@ from posko_desktop.core.reports.pdf_common import (
     when_short,
 )
 from posko_desktop.core.reports.pdf_letter import LetterRenderer
-from posko_desktop.core.reports.stage_table import stage_progress_table
+from posko_desktop.core.reports.stage_table import stage_progress_table, stage_summary
 from posko_desktop.core.textrules import format_date, format_date_long, format_signed, format_time
 from posko_desktop.core.timeutil import to_wib
 
@@ -139,7 +139,8 @@ class SitrepRenderer(LetterRenderer):
 
     def body(self) -> list[Flowable]:
         steps: list[Callable[[], list[Flowable]]] = [
-            self.heading, self.section_a, self.section_b, self.recap, self.charts,
+            self.heading, self.section_a, self.section_b, self.recap, self.stage_progress,
+            self.charts,
             self.section_c, self.section_d, self.section_e, self.section_f, self.section_g,
             self.section_h,
         ]
@@ -220,10 +221,6 @@ class SitrepRenderer(LetterRenderer):
         out.append(self.key_figures_table())
         out.append(self.p(_("3. Reporting by the regencies and cities"), st.subsection))
         out.extend(self.reporting_lines())
-        if d.stage_progress:
-            out.append(self.p(_("4. Voting, the tally and disputes (as of the period's end)"),
-                              st.subsection))
-            out.append(stage_progress_table(self, d.stage_progress, d.regency_count))
         return out
 
     def key_figures_table(self) -> Table:
@@ -360,6 +357,16 @@ class SitrepRenderer(LetterRenderer):
                 "the period; Nil = it reported that nothing happened; Not yet = no report."))),
             st.small))
         return out
+
+    def stage_progress(self) -> list[Flowable]:
+        """B.5 (issue 17): a summary; the table per regency is Appendix III."""
+        d = self.d
+        if not d.stage_progress:
+            return []
+        return [self.p(_("5. Voting, the tally and disputes (as of the period's end)"),
+                       self.st.subsection),
+                Paragraph(esc(stage_summary(d.stage_progress, d.regency_count, self.lang)),
+                          self.st.item)]
 
     def charts(self) -> list[Flowable]:
         d, st = self.d, self.st
@@ -571,6 +578,12 @@ class SitrepRenderer(LetterRenderer):
                 mark=NOTABLE_MARK)), st.small))
         if d.referrals:
             out += self.referral_appendix()
+        if d.stage_progress:
+            out += [PageBreak(), self.p(_("APPENDIX III"), st.title),
+                    self.p(esc(_("Voting, the tally and disputes per regency/city (as of the "
+                                 "period's end)")), st.subtitle),
+                    Spacer(1, 3 * mm),
+                    stage_progress_table(self, d.stage_progress, d.regency_count)]
         return out
 
     def referral_appendix(self) -> list[Flowable]:

@@ -1,4 +1,5 @@
-"""The stage table of the daily report (section B.4, issue 17): per regency, where
+"""The stage table of the daily report (Appendix III, summed up in section B.4; issue 17):
+per regency, where
 logistics, voting, PSU/PSL/PSS, the tally and the disputes stood at the period's end; the
 last row counts the regencies whose stage is complete. `stage_cell_text` is also how the
 CLI and the window's board write a cell."""
@@ -61,6 +62,16 @@ def complete_counts(lines: tuple[StageProgressLine, ...]) -> dict[str, int]:
             if complete(c.done, c.total):
                 out[c.stage] += 1
     return out
+
+
+def stage_summary(lines: tuple[StageProgressLine, ...], regency_count: int, lang: str) -> str:
+    """Section B.4: per stage reported, the regencies complete ("Logistik 35/35; …")."""
+    done = complete_counts(lines)
+    reported = {c.stage for line in lines for c in line.cells}
+    parts = ["{s} {n}/{t}".format(s=st.short_in(lang), n=done[st.value], t=regency_count)
+             for st in ProgressStage if st.value in reported]
+    return gettext_in(lang, N_("Regencies/cities complete: {list}. Per regency/city: "
+                               "Appendix III.")).format(list="; ".join(parts))
 
 
 def stage_progress_table(r: Any, lines: tuple[StageProgressLine, ...],

@@ -130,15 +130,6 @@ def board_json(b: ProgressBoard) -> dict[str, Any]:
             "complete": {st.value: b.complete_count(st) for st in ProgressStage}}
 
 
-def cell_text(r: StageReportInfo | None, stage: ProgressStage) -> str:
-    """How the board and the sitrep write a cell: "✓ 27/11 14.00", "2.410/2.640", "—"."""
-    if r is None:
-        return "—"
-    if stage.yes_no:
-        return ("✓ " if r.done else "✗ ") + wib_text(r.as_of)[5:].replace("-", "/")
-    return "{d}/{t}".format(d=r.done, t=r.total)
-
-
 def _counts(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if getattr(args, "yes", False) or getattr(args, "no", False):
@@ -194,7 +185,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     lang = current_lang()
     print_table([_("Regency/city"), *(st.short_in(lang) for st in ProgressStage)],
-                [[g.full_name, *(cell_text(b.cell(g.code, st), st) for st in ProgressStage)]
+                [[g.full_name, *(svc.cell_text(b.cell(g.code, st), st, lang) for st in ProgressStage)]
                  for g in b.regencies])
     return 0
 

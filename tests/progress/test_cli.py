@@ -56,7 +56,7 @@ def test_set_show_list_update_delete_in_json(site, capsys):
     assert semarang["stages"]["pemungutan"]["done"] == 1800
     assert semarang["stages"]["psu"] is None
     code, out, _err = run(capsys, site, "progress", "show")
-    assert "1800/2640" in out and "Kota Semarang" in out
+    assert "1,800/2,640" in out and "Kota Semarang" in out
     code, out, _err = run(capsys, site, "progress", "update", r["number"], "--done", "2640",
                           "--format", "json")
     assert code == 0 and json.loads(out)["complete"] is True

@@ -36,6 +36,7 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
+from posko_desktop.core.reports.stage_table import stage_cell_text
 from posko_desktop.core.services import audit, synced_records
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
@@ -411,3 +412,10 @@ def board(ctx: AppContext, at: datetime | None = None) -> ProgressBoard:
     with ctx.db.read() as s:
         listed = tuple(regencies(s))
     return ProgressBoard(ensure_utc(at) if at is not None else None, listed, newest)
+
+
+def cell_text(r: StageReportInfo | None, stage: ProgressStage, lang: str) -> str:
+    """How the board (window, `posko progress show`) writes a cell; '–' not reported."""
+    if r is None:
+        return "–"
+    return stage_cell_text(stage, r.done, r.total, r.as_of, lang)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from posko_desktop.core.domain import ProgressStage
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _, current_language
-from posko_desktop.core.reports.stage_table import stage_cell_text
 from posko_desktop.core.services import stage_progress
 from posko_desktop.core.services.stage_progress import (
     ProgressBoard,
@@ -169,7 +168,7 @@ class ProgressTab(QWidget):
         for i, g in enumerate(b.regencies):
             for j, st in enumerate(STAGES):
                 r = b.cell(g.code, st)
-                item = QTableWidgetItem(self._text(r, st, lang))
+                item = QTableWidgetItem(stage_progress.cell_text(r, st, lang))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if r is not None:
                     item.setBackground(QBrush(COMPLETE if r.complete else UNDER_WAY))
@@ -179,12 +178,6 @@ class ProgressTab(QWidget):
                 self.table.setItem(i, j, item)
         self.summary.setText(" · ".join("{s} {n}/{t}".format(
             s=st.short_in(lang), n=b.complete_count(st), t=len(b.regencies)) for st in STAGES))
-
-    @staticmethod
-    def _text(r: StageReportInfo | None, stage: ProgressStage, lang: str) -> str:
-        if r is None:
-            return "–"
-        return stage_cell_text(stage, r.done, r.total, r.as_of, lang)
 
     def _on_change(self, change: Change) -> None:
         if change.kind is ChangeKind.STAGE_PROGRESS:

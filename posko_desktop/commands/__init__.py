@@ -7,6 +7,7 @@ from posko_desktop.commands import flash as flash_cmd
 from posko_desktop.commands import kerawanan as kerawanan_cmd
 from posko_desktop.commands import places as places_cmd
 from posko_desktop.commands import sitrep as sitrep_cmd
+from posko_desktop.commands import stage_progress as progress_cmd
 from posko_desktop.commands import units as units_cmd
 from posko_desktop.commands import weekly as weekly_cmd
 
@@ -20,3 +21,5 @@ COMMAND_MODULES.append(places_cmd)
 COMMAND_MODULES.append(units_cmd)
 
 COMMAND_MODULES.append(kerawanan_cmd)
+
+COMMAND_MODULES.append(progress_cmd)

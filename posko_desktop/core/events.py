@@ -21,6 +21,8 @@ class ChangeKind(Enum):
 
     CANDIDATE_PAIR = "candidate_pair"  # the contests' candidate pairs; ids: pair ids
     BASELINE = "baseline"  # TPS register and vulnerability baseline imports; ids: import ids
+
+    STAGE_PROGRESS = "stage_progress"  # stage reports of voting day and after; ids: report ids
     NIHIL_REPORT = "nihil_report"  # reporting watch; ids: nihil report ids
     SETTINGS = "settings"  # ids: setting keys
     USER = "user"  # accounts; ids: user names

@@ -98,4 +98,7 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.kerawanan import make_tab as kerawanan_tab
 
     factories.append(kerawanan_tab)
+
+    from posko_desktop.ui.progress import make_tab as progress_tab
+    factories.append(progress_tab)
     return factories

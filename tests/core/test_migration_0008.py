@@ -83,11 +83,11 @@ def test_upgrading_0007_keeps_every_row(old_0007):
     assert len(before["incident"]) == 3 and len(before["sync_key"]) == 1
     open_database(path).dispose()
     after = rows_of(path)
-    # the tables of 0009 (anchors), 0011 (place list), 0012 (activities), 0014 (kerawanan)
-    # and 0016 (units)
+    # the tables of 0009 (anchors), 0011 (place list), 0012 (activities), 0014 (kerawanan),
+    # 0015 (stages) and 0016 (units)
     later = {"audit_anchor", "kecamatan", "desa", "activity", "record_conflict",
              "candidate_pair", "tps", "baseline_import", "ikp_score", "tps_mark",
-             "reporting_unit"}
+             "stage_report", "reporting_unit"}
     assert set(after) == set(before) | NEW_TABLES | later
     for table, rows in before.items():
         if table == "incident":  # 0011 added ten columns: not known / empty, and the codes

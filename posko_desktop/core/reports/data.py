@@ -154,6 +154,28 @@ class ActivityLine:
 
 
 @dataclass(frozen=True)
+class StageCell:
+    """The newest report of one regency's stage as of the period's end (issue 17)."""
+
+    stage: str  # domain.ProgressStage code
+    done: int
+    total: int
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class StageProgressLine:
+    """One regency's row of the stage table (`services/sitrep.stage_progress_of`)."""
+
+    regency_code: str
+    regency_name: str
+    cells: tuple[StageCell, ...]  # only the stages reported
+
+    def cell(self, stage: str) -> StageCell | None:
+        return next((c for c in self.cells if c.stage == stage), None)
+
+
+@dataclass(frozen=True)
 class Stage:
     code: str
     label_id: str
@@ -335,6 +357,8 @@ class SitrepData:
     appendix_pdf_max: int = 0  # rows of Lampiran I on paper (0: all); the rest: XLSX annex
 
     unit_rows: tuple[UnitReportRow, ...] = ()  # agencies/OPD in the watch (province only)
+    stage_progress: tuple[StageProgressLine, ...] = ()  # section B.4; empty: not printed
+    regency_count: int = 35  # regencies in scope (the stage table's "complete n of N")
 
     @property
     def countdown(self) -> int:

@@ -74,6 +74,7 @@ from posko_desktop.core.reports.pdf_common import (
     when_short,
 )
 from posko_desktop.core.reports.pdf_letter import LetterRenderer
+from posko_desktop.core.reports.stage_table import stage_progress_table, stage_summary
 from posko_desktop.core.textrules import format_date, format_date_long, format_signed, format_time
 from posko_desktop.core.timeutil import to_wib
 
@@ -142,7 +143,8 @@ class SitrepRenderer(LetterRenderer):
 
     def body(self) -> list[Flowable]:
         steps: list[Callable[[], list[Flowable]]] = [
-            self.heading, self.section_a, self.section_b, self.recap, self.charts,
+            self.heading, self.section_a, self.section_b, self.recap, self.stage_progress,
+            self.charts,
             self.section_c, self.section_d, self.section_e, self.section_f, self.section_g,
             self.section_h,
         ]
@@ -365,6 +367,16 @@ class SitrepRenderer(LetterRenderer):
         out.extend(unit_report.agency_recap(self, d.unit_rows))
         return out
 
+    def stage_progress(self) -> list[Flowable]:
+        """B.5 (issue 17): a summary; the table per regency is Appendix III."""
+        d = self.d
+        if not d.stage_progress:
+            return []
+        return [self.p(_("5. Voting, the tally and disputes (as of the period's end)"),
+                       self.st.subsection),
+                Paragraph(esc(stage_summary(d.stage_progress, d.regency_count, self.lang)),
+                          self.st.item)]
+
     def charts(self) -> list[Flowable]:
         d, st = self.d, self.st
         out: list[Flowable] = []
@@ -579,6 +591,12 @@ class SitrepRenderer(LetterRenderer):
                 mark=NOTABLE_MARK)), st.small))
         if d.referrals:
             out += self.referral_appendix()
+        if d.stage_progress:
+            out += [PageBreak(), self.p(_("APPENDIX III"), st.title),
+                    self.p(esc(_("Voting, the tally and disputes per regency/city (as of the "
+                                 "period's end)")), st.subtitle),
+                    Spacer(1, 3 * mm),
+                    stage_progress_table(self, d.stage_progress, d.regency_count)]
         return out
 
     def paper_rows(self) -> list[tuple[int, AppendixRow]]:

@@ -77,6 +77,7 @@ from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
 from posko_desktop.core.services.demo_kerawanan import add_demo_pairs
+from posko_desktop.core.services.demo_progress import add_demo_stage_reports
 from posko_desktop.core.services.demo_words import (
     ACCOUNTS,
     AGENCIES_BY_GROUP,
@@ -358,10 +359,14 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                                          days=days, seed=seed, now=ctx.now())
         pairs = add_demo_pairs(s, site_code=plan.site_code, username=ctx.actor.username,
                                seed=seed, now=ctx.now())
+        stage_reports = add_demo_stage_reports(s, site_code=plan.site_code,
+                                               username=ctx.actor.username,
+                                               first_day=first_day, days=days, seed=seed,
+                                               now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
-                            "seed": seed, "activities": activities, "candidate_pairs": pairs},
-                     at=ctx.now())
+                            "seed": seed, "activities": activities, "candidate_pairs": pairs,
+                            "stage_reports": stage_reports}, at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
@@ -372,6 +377,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
     ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
     ctx.bus.publish(Change(ChangeKind.ACTIVITY, ()))
     ctx.bus.publish(Change(ChangeKind.CANDIDATE_PAIR, ()))
+    ctx.bus.publish(Change(ChangeKind.STAGE_PROGRESS, ()))
     return written
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
 from posko_desktop.core.db.models_kerawanan import CandidatePair
-from posko_desktop.core.db.models_records import Activity, RecordConflict
+from posko_desktop.core.db.models_records import Activity, RecordConflict, StageReport
 from posko_desktop.core.db.models_units import ReportingUnit
 from posko_desktop.core.db.seed_units import SEED_AT, SEED_BY, SEED_STAMP
 from posko_desktop.core.domain import NotFoundError, ValidationError
@@ -73,6 +73,9 @@ register(SyncedTable(kinds.UNITS, ReportingUnit, ChangeKind.REPORTING_UNIT,
 register(SyncedTable(kinds.CANDIDATE_PAIRS, CandidatePair, ChangeKind.CANDIDATE_PAIR,
                      lambda p: "{c}/{b} {h} – {d}".format(c=p.contest_code, b=p.ballot_number,
                                                           h=p.head, d=p.deputy)))
+
+register(SyncedTable(kinds.STAGE_REPORTS, StageReport, ChangeKind.STAGE_PROGRESS,
+                     lambda r: "{n} {g} {s}".format(n=r.number, g=r.regency, s=r.stage)))
 
 
 def _iso(value: datetime | None) -> str | None:

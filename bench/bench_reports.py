@@ -13,7 +13,14 @@ Rows, for the province sitrep of 27 and 28 November 2024 on A4:
 - generation end to end (gather + PDF with charts and the whole Lampiran), median of 3
   (target ≤ 3 s), with the raw reportlab baseline beside it: the same recap and Lampiran
   rows as plain `Table`s of strings (no wrapping, no letter, no charts);
-- the weekly report of 2024-W48.
+- the weekly report of 2024-W48, beside a raw baseline of its tables (the 35 regencies,
+  the 7 days, the top categories and the open critical incidents as plain `Table`s);
+- the flash report of the most recent critical incident (target ≤ 2 s), beside a raw
+  baseline (the same lines as plain Paragraphs in a SimpleDocTemplate).
+
+The Lampiran of the daily sitrep holds at most `sitrep.appendix_pdf_max` (1,000) rows on
+paper; every incident of the period is in the XLSX file attached to the PDF, which the
+end-to-end time includes (docs/decisions.md, "The Lampiran beyond the paper").
 """
 
 from __future__ import annotations
@@ -31,45 +38,85 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CACHE, Row, copy_db, measure, summary
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, SimpleDocTemplate, TableStyle
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
+from sqlalchemy import select
 
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.models import Incident
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.reports.data import SitrepData, SitrepOptions
+from posko_desktop.core.reports.flash_pdf import FlashData, FlashOptions
 from posko_desktop.core.reports.fonts import SANS, register_fonts
-from posko_desktop.core.reports.weekly_data import WeeklyOptions
-from posko_desktop.core.services import sitrep, weekly
+from posko_desktop.core.reports.weekly_data import WeeklyData, WeeklyOptions
+from posko_desktop.core.services import flash, sitrep, weekly
 
 AREA = "reports"
 DAYS = (date(2024, 11, 27), date(2024, 11, 28))
 TARGET_S = 3.0
+FLASH_TARGET_S = 2.0
 RECAP_PAGE_MAX = 3
 BODY_PAGES_MAX = 8
 
 
 def raw_tables(data: SitrepData) -> int:
-    """Baseline: the recap and Lampiran rows as plain reportlab tables (strings only)."""
-    register_fonts()
+    """Baseline: the recap and the Lampiran rows on paper as plain reportlab tables of
+    strings (the same rows the PDF lists: at most `appendix_pdf_max`)."""
     recap = [["No.", "Kabupaten/Kota", *"ABCDEFG", "Jumlah", "Laporan", "Situasi"]]
     recap += [[str(i), r.name, *(str(r.by_group.get(g, 0)) for g in "ABCDEFG"), str(r.total),
                r.report_status, r.level] for i, r in enumerate(data.regency_rows, start=1)]
     appendix = [["No.", "Nomor", "Waktu", "Kabupaten/Kota", "Kat.", "Keparahan", "Status",
                  "Judul"]]
+    limit = data.appendix_pdf_max or len(data.appendix)
+    paper = data.appendix[:limit]
     appendix += [[str(i), r.number, r.occurred_at.strftime("%d-%m %H.%M"), r.regency_name,
                   r.category_code, r.severity, r.status, r.title]
-                 for i, r in enumerate(data.appendix, start=1)]
+                 for i, r in enumerate(paper, start=1)]
+    return _tables(recap, appendix)
+
+
+def _tables(*tables: list[list[str]]) -> int:
+    register_fonts()
     style = TableStyle([("FONT", (0, 0), (-1, -1), SANS, 6.8),
                         ("GRID", (0, 0), (-1, -1), 0.3, "#7a7a7a")])
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=25 * mm, rightMargin=20 * mm)
     story = []
-    for rows in (recap, appendix):
+    for rows in tables:
         table = LongTable(rows, repeatRows=1)
         table.setStyle(style)
         story.append(table)
     doc.build(story)
+    return len(buf.getvalue())
+
+
+def raw_weekly(data: WeeklyData) -> int:
+    """Baseline: the weekly report's tables as plain reportlab tables of strings."""
+    regencies = [["No.", "Kabupaten/Kota", *"ABCDEFG", "Jumlah", "Situasi"]]
+    regencies += [[str(i), r.name, *(str(r.by_group.get(g, 0)) for g in "ABCDEFG"),
+                   str(r.total), r.level] for i, r in enumerate(data.regency_rows, start=1)]
+    days = [["Hari", "Jumlah"]] + [[d.day.isoformat(), str(d.counts.new)] for d in data.days]
+    top = [["Kategori", "Jumlah"]] + [[c.code, str(c.n)] for c in data.top_categories]
+    critical = [["No.", "Nomor", "Waktu", "Kabupaten/Kota", "Kat.", "Status", "Judul"]]
+    critical += [[str(i), r.number, r.occurred_at.strftime("%d-%m %H.%M"), r.regency_name,
+                  r.category_code, r.status, r.title]
+                 for i, r in enumerate(data.open_critical, start=1)]
+    return _tables(regencies, days, top, critical)
+
+
+def raw_flash(data: FlashData) -> int:
+    """Baseline: the flash report's lines as plain Paragraphs (no letter, no escaping)."""
+    register_fonts()
+    style = ParagraphStyle("raw", fontName=SANS, fontSize=10, leading=13)
+    lines = [data.title, data.incident_number, data.occurred_at.isoformat(),
+             " – ".join((data.regency_name, data.kecamatan, data.desa)), data.category_code,
+             data.severity, data.description, str(data.dead), str(data.injured),
+             data.material_loss or "", data.current_condition or "", data.source_detail,
+             *(a.text for a in data.actions)]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build([Paragraph(line, style) for line in lines])
     return len(buf.getvalue())
 
 
@@ -138,8 +185,41 @@ def run(db_path: Path | None, args: argparse.Namespace) -> list[Row]:
             for row in rows[-3:]:  # as soon as measured: a long run keeps what it has
                 print(row, file=sys.stderr, flush=True)
         week = WeeklyOptions("2024-W48")
-        w_med, w_p95 = summary(measure(lambda: weekly.generate(ctx, week), repeat, warmup=0))
-        rows.append(Row(AREA, "weekly report 2024-W48", w_med / 1000, w_p95 / 1000, unit="s"))
+        held: dict[str, object] = {}
+
+        def weekly_report() -> None:
+            held["pdf"], held["data"], held["pages"] = weekly.generate(ctx, week)
+
+        cpu0 = time.process_time()
+        w_med, w_p95 = summary(measure(weekly_report, repeat, warmup=0))
+        cpu = (time.process_time() - cpu0) / repeat
+        wdata: WeeklyData = held["data"]  # type: ignore[assignment]
+        raw_med, raw_p95 = summary(measure(lambda: raw_weekly(wdata), repeat, warmup=0))
+        rows.append(Row(AREA, "weekly report 2024-W48: generation end to end", w_med / 1000,
+                        w_p95 / 1000, unit="s", raw_median=raw_med / 1000,
+                        raw_p95=raw_p95 / 1000,
+                        note=f"CPU {cpu:.1f} s; {wdata.week.new:,} incidents in the week, "
+                             f"{len(wdata.open_critical):,} open critical, "
+                             f"{held['pages']} pages"))
+        print(rows[-1], file=sys.stderr, flush=True)
+        with ctx.db.read() as s:
+            number = s.scalar(select(Incident.number).where(
+                Incident.severity == "kritis", Incident.deleted.is_(False))
+                .order_by(Incident.occurred_at.desc()).limit(1))
+        options = FlashOptions(str(number))
+        cpu0 = time.process_time()
+        f_med, f_p95 = summary(measure(lambda: held.update(
+            flash=flash.generate(ctx, options)), repeat, warmup=0))
+        cpu = (time.process_time() - cpu0) / repeat
+        fdata: FlashData = held["flash"][1]  # type: ignore[index]
+        raw_med, raw_p95 = summary(measure(lambda: raw_flash(fdata), repeat, warmup=0))
+        rows.append(Row(AREA, "flash report: generation end to end", f_med / 1000,
+                        f_p95 / 1000, unit="s", raw_median=raw_med / 1000,
+                        raw_p95=raw_p95 / 1000, target=f"≤ {FLASH_TARGET_S:.0f} s",
+                        ok=f_med / 1000 <= FLASH_TARGET_S,
+                        note=f"CPU {cpu:.2f} s; incident {number}, "
+                             f"{held['flash'][2]} page(s)"))  # type: ignore[index]
+        print(rows[-1], file=sys.stderr, flush=True)
     finally:
         db.dispose()
     return rows

@@ -33,6 +33,7 @@ MODULES.append("bench_accounts")
 MODULES.append("bench_places")
 MODULES.append("bench_medsos")
 MODULES.append("bench_reports")
+MODULES.append("bench_kerawanan")
 
 
 def fmt(value: float | None, unit: str) -> str:

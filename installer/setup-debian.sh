@@ -17,8 +17,9 @@ packages=(python3 python3-venv libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 l
           libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
           libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 if [ "$mode" = "--test" ]; then
-  # lintian, patchelf, nsis: tests/installer builds the .deb and compiles the Windows installer
-  packages+=(postgresql xvfb xauth poppler-utils lintian patchelf nsis)
+  # lintian, patchelf, nsis: tests/installer builds the .deb and compiles the Windows installer;
+  # icu-devtools, gcc: the bundle's trimmed ICU data (installer/icu_trim.py) and its test
+  packages+=(postgresql xvfb xauth poppler-utils lintian patchelf nsis icu-devtools gcc)
 fi
 missing=()
 for p in "${packages[@]}"; do

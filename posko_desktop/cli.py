@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from posko_desktop.commands import COMMAND_MODULES
+from posko_desktop.commands import COMMAND_MODULES, argparse_texts
 from posko_desktop.commands.common import CliError
 from posko_desktop.core import appinfo, i18n
 from posko_desktop.core.domain import PoskoError
@@ -47,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = _language_from(argv)
     if lang:
         i18n.set_language(lang)
+    argparse_texts.install()
     paths = AppPaths.default().ensure()
     setup_logging(paths.log_file, console=False)
     if "--version" in argv:

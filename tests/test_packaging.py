@@ -4,7 +4,9 @@ for the suite; installer/README.md says how to build and check a bundle)."""
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -56,3 +58,23 @@ def test_resources_are_found_inside_a_bundle(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resources.resources_dir() == tmp_path / "resources"
     assert resources.resource_path("locale", "id") == tmp_path / "resources" / "locale" / "id"
+
+
+def test_the_app_loads_none_of_the_numpy_parts_the_bundle_leaves_out():
+    """numpy.random and numpy.fft are left out of the bundle (3.8 MB): the desktop app with
+    its charts, reports and social-media matching must not import them."""
+    left_out = ["numpy.random", "numpy.fft"]
+    assert set(left_out) <= set(spec_constant("PY_EXCLUDED"))
+    probe = (
+        "import importlib, pkgutil, sys\n"
+        "import posko_desktop\n"
+        "for m in pkgutil.walk_packages(posko_desktop.__path__, 'posko_desktop.'):\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "import matplotlib.backends.backend_agg, matplotlib.backends.backend_qtagg\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0:2] in {[m.split('.') for m in left_out]}))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                         text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

@@ -4,8 +4,11 @@ from posko_desktop.commands import accounts, activities, incidents, site, spread
 from posko_desktop.commands import backup as backup_cmd
 from posko_desktop.commands import dashboard as dashboard_cmd
 from posko_desktop.commands import flash as flash_cmd
+from posko_desktop.commands import kerawanan as kerawanan_cmd
 from posko_desktop.commands import places as places_cmd
 from posko_desktop.commands import sitrep as sitrep_cmd
+from posko_desktop.commands import stage_progress as progress_cmd
+from posko_desktop.commands import units as units_cmd
 from posko_desktop.commands import weekly as weekly_cmd
 
 COMMAND_MODULES = [site, spreadsheets, sync, accounts, incidents, activities, stats]
@@ -15,3 +18,8 @@ COMMAND_MODULES.append(flash_cmd)
 COMMAND_MODULES.append(dashboard_cmd)
 COMMAND_MODULES.append(backup_cmd)
 COMMAND_MODULES.append(places_cmd)
+COMMAND_MODULES.append(units_cmd)
+
+COMMAND_MODULES.append(kerawanan_cmd)
+
+COMMAND_MODULES.append(progress_cmd)

@@ -2,7 +2,7 @@
 
     posko chart trend --from 2024-11-14 --to 2024-11-28 --out tren.png [--data tren.csv]
     posko chart tilemap --to 2024-11-27 --out peta.svg
-    posko nihil --regency 33.01 [--date 2024-11-27] [--via telepon|paket] [--note TEXT]
+    posko nihil --unit 33.01|POLDA [--date 2024-11-27] [--via telepon|paket] [--note TEXT]
     posko watch [--date 2024-11-27] [--format table|csv|json]
     posko warnings [--date 2024-11-27] [--format table|json]
     posko stats --by level [--to DATE | --at "YYYY-MM-DD HH:MM"] --format json
@@ -33,7 +33,7 @@ from posko_desktop.core.dashboard_data import (
     levels_csv_rows,
     write_csv,
 )
-from posko_desktop.core.domain import ValidationError
+from posko_desktop.core.domain import UnitType, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services.incidents import IncidentFilter
@@ -66,8 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dpi", type=int, default=150, help=_("PNG resolution (default 150)"))
     p.set_defaults(handler=cmd_chart)
 
-    p = sub.add_parser("nihil", help=_("record that a regency had nothing to report (Nihil)"))
-    p.add_argument("--regency", required=True, metavar="CODE", help=_("regency code, e.g. 33.74"))
+    p = sub.add_parser("nihil", help=_("record that a reporting unit had nothing to report "
+                                       "(Nihil)"))
+    p.add_argument("--unit", "--regency", dest="unit", required=True, metavar="CODE",
+                   help=_("reporting unit: a regency code (33.74) or an agency's unit code "
+                          "(POLDA)"))
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help=_("report date of the period (default: the current period)"))
     p.add_argument("--via", choices=[v.value for v in NihilVia], default="telepon",
@@ -75,7 +78,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--note", default="", help=_("note"))
     p.set_defaults(handler=cmd_nihil)
 
-    p = sub.add_parser("watch", help=_("reporting watch: Masuk / Nihil / Belum per regency"))
+    p = sub.add_parser("watch", help=_("reporting watch: Masuk / Nihil / Belum per reporting "
+                                       "unit"))
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help=_("report date of the period (default: the current period)"))
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
@@ -170,9 +174,9 @@ def _names(ctx: AppContext) -> dict[str, str]:
 def cmd_nihil(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     day = parse_day(args.date, "date") if args.date else None
-    info = dash.record_nihil(ctx, args.regency, day, args.via, args.note)
+    info = dash.record_nihil(ctx, args.unit, day, args.via, args.note)
     print(_("Nihil recorded for {code}, period {date}").format(
-        code=info.regency_code, date=info.report_date.isoformat()))
+        code=info.unit_code, date=info.report_date.isoformat()))
     return 0
 
 
@@ -186,7 +190,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     period = _period(ctx, args)
     status = dash.report_status(ctx, period)
-    items = [status[c] for c in sorted(status)]
+    items = list(status.values())  # regency offices by code, then agencies by code
     if args.format == "json":
         print_json({
             "report_date": period.report_date.isoformat(),
@@ -195,12 +199,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
                        for s in ReportStatus},
             "rows": [{"code": i.code, "name": i.name, "status": i.status,
                       "last_report_at": i.last_report_at.isoformat() if i.last_report_at else None,
-                      "recorded_by": i.recorded_by, "via": i.via} for i in items],
+                      "recorded_by": i.recorded_by, "via": i.via, "group": i.group}
+                     for i in items],
         })
         return 0
-    table = [[i.code, i.name, ReportStatus(i.status).label,
+    table = [[i.code, i.name, UnitType(i.group).label, ReportStatus(i.status).label,
               format_datetime_wib(i.last_report_at), i.recorded_by or ""] for i in items]
-    headers = [_("Code"), _("Regency/city"), _("Report status"), _("Last report"), _("Recorded by")]
+    headers = [_("Code"), _("Reporting unit"), _("Type"), _("Report status"), _("Last report"),
+               _("Recorded by")]
     if args.format == "csv":
         sys.stdout.write(csv_text([headers, *table]))
         return 0
@@ -242,7 +248,7 @@ def cmd_stats_level(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({
             "by": "level", "at": at.isoformat(), "window_hours": rule.window_hours,
-            "thresholds": {"waspada": rule.waspada, "siaga": rule.siaga, "rawan": rule.rawan},
+            "thresholds": {"waspada": rule.waspada, "siaga": rule.siaga, "awas": rule.awas},
             "counts": {lv.value: sum(1 for i in items if i.level is lv) for lv in Level},
             "rows": [{"key": i.code, "label": names.get(i.code, i.code), "count": i.incidents,
                       "level": i.level.value, "level_label": i.level.label,

@@ -164,6 +164,12 @@ def _add_incident_fields(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--lon", type=float, metavar="DEGREES",
                    help=_("longitude, WGS 84 (e.g. 110.4012)"))
     p.add_argument("--location", help=_("place"))
+    p.add_argument("--contest", metavar="CODE",
+                   help=_("contest concerned: 33 (governor election) or the regency code"))
+    p.add_argument("--pair", type=int, metavar="N",
+                   help=_("candidate pair concerned: its ballot number in the contest"))
+    p.add_argument("--tps", type=int, metavar="N",
+                   help=_("TPS concerned: its number in the desa/kelurahan"))
     p.add_argument("--people", type=int, metavar="N", help=_("number of people involved"))
     p.add_argument("--dead", type=int, metavar="N", help=_("victims dead"))
     p.add_argument("--injured", type=int, metavar="N", help=_("victims injured"))
@@ -188,6 +194,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = isub.add_parser("add", help=_("record a new incident"))
     _add_incident_fields(p, required=True)
+    p.add_argument("--unit", metavar="CODE",
+                   help=_("the agency/OPD that reported it, by its unit code (e.g. POLDA); "
+                          "default: the office of the regency/city"))
     _add_output(p)
     p.set_defaults(handler=cmd_add)
 
@@ -298,6 +307,7 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
         "source_contact": d.source_contact, "source_phone": d.source_phone,
         "kecamatan_code": d.kecamatan_code, "desa_code": d.desa_code,
         "latitude": d.latitude, "longitude": d.longitude,
+        "contest_code": d.contest_code, "pair_number": d.pair_number, "tps_number": d.tps_number,
         "recorded_by": d.recorded_by, "created_at": iso(d.created_at),
         "updated_at": iso(d.updated_at), "updated_by": d.updated_by,
         "respond_by": iso(d.respond_by), "responded_at": iso(d.responded_at),
@@ -317,6 +327,7 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
             for a in d.attachments
         ],
         "version": d.version,
+        "reporting_unit": d.reporting_unit or d.regency_code,
     }
 
 
@@ -344,6 +355,8 @@ def _print_detail(d: IncidentDetail, now: datetime, category_label: str) -> None
         place += " ({codes})".format(codes=codes)
     if d.latitude is not None and d.longitude is not None:
         place += " [{lat:.6f}, {lon:.6f}]".format(lat=d.latitude, lon=d.longitude)
+    if d.tps_number is not None:
+        place += " " + _("TPS {number}").format(number=d.tps_number)
     lines = [
         (_("Number"), d.number), (_("Id"), str(d.id)), (_("Title"), d.title),
         (_("Regency"), "{code} {name}".format(code=d.regency_code, name=regency.full_name)),
@@ -355,6 +368,9 @@ def _print_detail(d: IncidentDetail, now: datetime, category_label: str) -> None
         (_("Status"), Status(d.status).label),
         (_("Source"), "{kind} {detail}".format(kind=SourceType(d.source_type).label,
                                                detail=d.source_detail).strip()),
+        (_("Contest"), "" if d.contest_code is None else d.contest_code + (
+            "" if d.pair_number is None else " " + _("pair {number}").format(
+                number=d.pair_number))),
         (_("People involved"), "" if d.people_involved is None else str(d.people_involved)),
         (_("Victims"), victims_text(d.victims_dead, d.victims_injured)),
         (_("Material loss"), d.material_loss),
@@ -411,7 +427,8 @@ def _values_from_args(ctx: AppContext, args: argparse.Namespace) -> dict[str, An
                "people": "people_involved", "dead": "victims_dead",
                "injured": "victims_injured", "material_loss": "material_loss",
                "condition": "current_condition", "contact": "source_contact",
-               "phone": "source_phone"}
+               "phone": "source_phone", "contest": "contest_code", "pair": "pair_number",
+               "tps": "tps_number"}
     for arg, field in mapping.items():
         value = getattr(args, arg)
         if value is not None:
@@ -465,7 +482,8 @@ _OPTION = {"regency_code": "--regency", "title": "--title", "category_code": "--
            "material_loss": "--material-loss", "current_condition": "--condition",
            "source_contact": "--contact", "source_phone": "--phone",
            "kecamatan_code": "--kecamatan", "desa_code": "--desa", "latitude": "--lat",
-           "longitude": "--lon"}
+           "longitude": "--lon", "contest_code": "--contest", "pair_number": "--pair",
+           "tps_number": "--tps"}
 
 
 def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,
@@ -479,7 +497,8 @@ def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     with _field_errors():
-        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(ctx, args)))
+        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(ctx, args)),
+                                reporting_unit=args.unit)
     _emit_detail(args, ctx, d, _("Incident {number} recorded (id {id})").format(
         number=d.number, id=d.id))
     return 0

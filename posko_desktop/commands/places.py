@@ -30,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--format", choices=("geojson",), default="geojson",
                    help=_("file format (GeoJSON, RFC 7946)"))
     g.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
+    g.add_argument("--tps", action="store_true",
+                   help=_("add the TPS of the register with coordinates (of the --regency "
+                          "given), with the current baseline's classes"))
     g.set_defaults(handler=cmd_export_geo)
 
 
@@ -68,8 +71,10 @@ def cmd_export_geo(args: argparse.Namespace) -> int:
     flt = filter_from_args(ctx, args)
     if args.deleted:
         flt = replace(flt, deleted_only=True)
-    result = geo.export_geojson(ctx, flt, args.out)
+    result = geo.export_geojson(ctx, flt, args.out, with_tps=args.tps)
     print(_("{n} incidents with coordinates written to {path} ({m} without coordinates "
             "left out)").format(n=format_int(result.features), path=result.path,
                                 m=format_int(result.without_coordinates)))
+    if args.tps:
+        print(_("{n} TPS with coordinates written").format(n=format_int(result.tps)))
     return 0

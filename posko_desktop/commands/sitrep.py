@@ -14,6 +14,7 @@ from posko_desktop.commands.common import CliError, open_context, print_json
 from posko_desktop.commands.incidents import iso
 from posko_desktop.core.i18n import LANGUAGES, _
 from posko_desktop.core.progress import Progress
+from posko_desktop.core.reports.annex import save_pdf
 from posko_desktop.core.reports.data import Paper, ReportKind, Sifat, SitrepOptions, SitrepTexts
 from posko_desktop.core.services import sitrep
 from posko_desktop.core.textrules import format_datetime_wib
@@ -82,6 +83,20 @@ def write_file(path: str, data: bytes) -> Path:
         tmp.unlink(missing_ok=True)
         raise CliError(_("Cannot write {path}: {error}").format(
             path=target, error=err.strerror or err)) from None
+    return target
+
+
+def write_pdf(path: str, pdf: bytes) -> Path:
+    """The PDF, then each file attached to it (the electronic Lampiran) beside it under
+    its own name, so the annex travels with every copy (docs/sitrep.md)."""
+    try:
+        target, *beside = save_pdf(path, pdf)
+    except OSError as err:
+        raise CliError(_("Cannot write {path}: {error}").format(
+            path=path, error=err.strerror or err)) from None
+    for extra in beside:
+        print(_("Wrote {path} (attached to the PDF: the full list of the appendix)").format(
+            path=extra))
     return target
 
 
@@ -171,7 +186,7 @@ def export_issued(ctx: Any, args: argparse.Namespace) -> int:
     if not args.out:
         raise CliError(_("--export needs --out FILE.pdf"))
     info, pdf = sitrep.issued_pdf(ctx, args.export)
-    target = write_file(args.out, pdf)
+    target = write_pdf(args.out, pdf)
     print(_("Wrote {path}: sitrep {number} ({pages} pages, SHA-256 {sha})").format(
         path=target, number=info.number, pages=info.pages, sha=info.sha256))
     return 0
@@ -181,12 +196,12 @@ def write_issued(ctx: Any, args: argparse.Namespace, number: str) -> int:
     """After --issue: the stored PDF to --out, when given."""
     if args.out:
         _info, pdf = sitrep.issued_pdf(ctx, number)
-        print(_("Wrote {path}").format(path=write_file(args.out, pdf)))
+        print(_("Wrote {path}").format(path=write_pdf(args.out, pdf)))
     return 0
 
 
 def write_draft(args: argparse.Namespace, pdf: bytes, pages: int) -> int:
-    target = write_file(args.out, pdf)
+    target = write_pdf(args.out, pdf)
     print(_("Wrote {path} ({pages} pages, draft without number)").format(path=target, pages=pages))
     return 0
 

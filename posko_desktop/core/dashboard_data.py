@@ -43,7 +43,7 @@ class Level(enum.StrEnum):
     KONDUSIF = "kondusif"
     WASPADA = "waspada"
     SIAGA = "siaga"
-    RAWAN = "rawan"
+    AWAS = "awas"
 
     @property
     def rank(self) -> int:
@@ -54,13 +54,93 @@ class Level(enum.StrEnum):
         return _(_LEVEL_LABELS[self])
 
 
-_LEVEL_ORDER = [Level.KONDUSIF, Level.WASPADA, Level.SIAGA, Level.RAWAN]
+_LEVEL_ORDER = [Level.KONDUSIF, Level.WASPADA, Level.SIAGA, Level.AWAS]
 _LEVEL_LABELS = {
     Level.KONDUSIF: N_("Calm (Kondusif)"),
     Level.WASPADA: N_("Watch (Waspada)"),
     Level.SIAGA: N_("Alert (Siaga)"),
-    Level.RAWAN: N_("Danger (Rawan)"),
+    Level.AWAS: N_("Warning (Awas)"),
 }
+
+
+
+# --- the vulnerability baseline (issue 17, docs/kerawanan.md) -----------------------------
+
+
+class IkpLevel(enum.StrEnum):
+    """Bawaslu's IKP classes. `expected` is the situation level the class predicts (rendah:
+    Kondusif, sedang: Waspada, tinggi: Siaga): a regency whose level is above it is "worse
+    than the baseline predicted"."""
+
+    RENDAH = "rendah"
+    SEDANG = "sedang"
+    TINGGI = "tinggi"
+
+    @property
+    def rank(self) -> int:
+        return list(IkpLevel).index(self)
+
+    @property
+    def expected(self) -> Level:
+        return _LEVEL_ORDER[self.rank]
+
+    @property
+    def label(self) -> str:
+        return _(_IKP_LABELS[self])
+
+
+_IKP_LABELS = {IkpLevel.RENDAH: N_("Low vulnerability"),
+               IkpLevel.SEDANG: N_("Medium vulnerability"),
+               IkpLevel.TINGGI: N_("High vulnerability")}
+
+
+@dataclass(frozen=True)
+class RegencyBaselineView:
+    code: str
+    ikp: IkpLevel | None  # None: not in the current IKP import
+    ikp_score: float | None
+    tps: int
+    tps_rawan: int  # Bawaslu: TPS with at least one of the 8 variables
+    polda_rawan: int  # Polda: rawan and sangat rawan
+    worse: bool  # the current situation level is above what the IKP class predicts
+
+
+@dataclass(frozen=True)
+class KecamatanRawan:
+    code: str
+    name: str
+    regency_code: str
+    tps_rawan: int
+    polda_rawan: int
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    """The baseline beside the incident-driven levels (all 35 regencies)."""
+
+    regencies: dict[str, RegencyBaselineView]
+    kecamatan: list[KecamatanRawan]  # the most rawan first
+    imported: bool  # any baseline imported at all
+
+    @property
+    def worse(self) -> list[str]:
+        return [code for code, r in self.regencies.items() if r.worse]
+
+
+def worse_than_predicted(level: Level, ikp: IkpLevel | None) -> bool:
+    return ikp is not None and level.rank > ikp.expected.rank
+
+
+def baseline_csv_rows(view: BaselineView, names: dict[str, str] | None = None,
+                      ) -> list[list[Any]]:
+    rows: list[list[Any]] = [[_("Code"), _("Regency/city"), _("IKP class"), _("IKP score"),
+                              _("TPS"), _("TPS rawan (Bawaslu)"), _("TPS rawan (Polda)"),
+                              _("Worse than predicted")]]
+    for code, r in view.regencies.items():
+        rows.append([code, (names or {}).get(code, code), r.ikp.label if r.ikp else "",
+                     r.ikp_score, r.tps, r.tps_rawan, r.polda_rawan,
+                     _("yes") if r.worse else ""])
+    return rows
 
 
 @dataclass(frozen=True)
@@ -231,12 +311,13 @@ class ReportStatusInfo:
     recorded_by: str | None
     name: str = ""
     via: str | None = None  # for Nihil: telepon | paket
+    group: str = "regency"  # the unit's type: regency | agency (domain.UnitType)
 
 
 @dataclass(frozen=True)
 class NihilInfo:
     id: uuid.UUID
-    regency_code: str
+    unit_code: str  # a regency code (the regency's office) or an agency unit's code
     report_date: date
     via: str
     note: str
@@ -334,6 +415,7 @@ class DashboardSnapshot:
     report_period: ReportPeriod
     report: dict[str, ReportStatusInfo]
     silent: list[SilentRegency]
+    baseline: BaselineView | None = None
 
 
 # --- CSV export --------------------------------------------------------------------------

@@ -17,6 +17,12 @@ class ChangeKind(Enum):
 
     INCIDENT = "incident"  # incidents and their timeline; ids: incident ids
     ACTIVITY = "activity"  # the desk's activity log; ids: activity ids
+    REPORTING_UNIT = "reporting_unit"  # reporting units; ids: unit ids
+
+    CANDIDATE_PAIR = "candidate_pair"  # the contests' candidate pairs; ids: pair ids
+    BASELINE = "baseline"  # TPS register and vulnerability baseline imports; ids: import ids
+
+    STAGE_PROGRESS = "stage_progress"  # stage reports of voting day and after; ids: report ids
     NIHIL_REPORT = "nihil_report"  # reporting watch; ids: nihil report ids
     SETTINGS = "settings"  # ids: setting keys
     USER = "user"  # accounts; ids: user names

@@ -23,19 +23,19 @@ SEVERITY_INK: dict[str, str] = {
     "kritis": "#FFFFFF",
 }
 
-# Situation level kondusif .. rawan: pale blue, amber, orange, dark red (Kondusif and
-# Rawan printed the same grey with the former diverging RdYlBu colours).
+# Situation level kondusif .. awas: pale blue, amber, orange, dark red (Kondusif and
+# the top level printed the same grey with the former diverging RdYlBu colours).
 LEVEL_FILL: dict[str, str] = {
     "kondusif": "#DCEBF5",
     "waspada": "#EDB120",
     "siaga": "#D9661F",
-    "rawan": "#7F0E0E",
+    "awas": "#7F0E0E",
 }
 LEVEL_INK: dict[str, str] = {
     "kondusif": "#000000",
     "waspada": "#000000",
     "siaga": "#000000",
-    "rawan": "#FFFFFF",
+    "awas": "#FFFFFF",
 }
 NO_DATA_FILL = "#FFFFFF"
 

@@ -219,6 +219,11 @@ WEEKLY_START_HOUR = declare(
     "weekly.start_hour", int, 0,
     N_("Hour (WIB) on Monday at which the weekly report's week starts"),
     minimum=0, maximum=23, unit=HOUR_OF_DAY)
+SITREP_APPENDIX_PDF_MAX = declare(
+    "sitrep.appendix_pdf_max", int, 1000,
+    N_("Incidents listed on paper in sitrep appendix I (0: all); beyond it the full list is "
+       "an XLSX file attached to the PDF"),
+    minimum=0, maximum=1_000_000)
 SITREP_REFERRAL_LIST_MAX = declare(
     "sitrep.referral_list_max", int, 100,
     N_("Referrals listed one by one in sitrep section E (0: all); the counts stay complete"),
@@ -245,12 +250,16 @@ LEVEL_THRESHOLDS = {
                        minimum=0, maximum=10000),
     "siaga": declare("level.threshold.siaga", float, 25.0, N_("Situation level: score from which a regency is Siaga"),
                      minimum=0, maximum=10000),
-    "rawan": declare("level.threshold.rawan", float, 50.0, N_("Situation level: score from which a regency is Rawan"),
+    "awas": declare("level.threshold.awas", float, 50.0, N_("Situation level: score from which a regency is Awas"),
                      minimum=0, maximum=10000),
 }
 LEVEL_CRITICAL_FLOOR = declare(
     "level.critical_floor", bool, True,
     N_("Situation level: an open critical incident makes a regency at least Siaga"),
+)
+LEVEL_IKP_FLOOR = declare(
+    "level.ikp_floor", bool, False,
+    N_("Situation level: a regency whose IKP class is high (Bawaslu) is at least Waspada"),
 )
 WARNING_BASELINE_DAYS = declare(
     "warning.baseline_days", int, 14, N_("Early warning: days of history for the baseline mean"),

@@ -91,4 +91,14 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.activities import make_tab as activities_tab
 
     factories.append(activities_tab)
+    from posko_desktop.ui.units import make_tab as units_tab
+
+    factories.append(units_tab)
+
+    from posko_desktop.ui.kerawanan import make_tab as kerawanan_tab
+
+    factories.append(kerawanan_tab)
+
+    from posko_desktop.ui.progress import make_tab as progress_tab
+    factories.append(progress_tab)
     return factories

@@ -236,7 +236,7 @@ def test_refused_input_exits_2_and_changes_nothing(site_db, capsys, argv):
     before = snapshot(site_db)
     code, out, err = run(capsys, "--db", str(site_db), *argv)
     assert code == 2
-    assert err.startswith("Galat: ") or "Galat: " in err
+    assert err.startswith("Kesalahan: ") or "Kesalahan: " in err
     assert out == ""
     assert snapshot(site_db) == before
 
@@ -275,3 +275,21 @@ def test_real_subprocess(site_db, tmp_path):
     done = subprocess.run([*cmd, "incident", "list", "--regency", "33.99"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == "" and "33.99" in done.stderr
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("id", ["penggunaan: posko", "kesalahan: argumen ACTION: pilihan tidak sah: 'lst' "
+                                 "(pilih dari 'add', 'list'"]),
+    ("en", ["usage: posko", "error: argument ACTION: invalid choice: 'lst' "
+                            "(choose from 'add', 'list'"]),
+])
+def test_argparse_speaks_the_chosen_language(capsys, lang, expected):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", lang, "incident", "lst"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    for text in expected:
+        assert text in err
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "stats", "--help"])
+    assert ("opsi:" if lang == "id" else "options:") in capsys.readouterr().out

@@ -123,11 +123,11 @@ def test_hits_give_the_numbers_and_the_log_filter(sample):
     with sample.db.engine.connect() as conn:
         n = conn.execute(text("SELECT count(*) FROM incident WHERE regency_code = '33.74' "
                               "AND occurred_date = :d"), {"d": hit.day.isoformat()}).scalar()
-    assert "{} insiden".format(n) in hit.text
+    assert "{} kejadian".format(n) in hit.text
 
     label_hit = charts.hit_test(fig, ax, -4.0, row)  # the row's label: the whole period
     assert label_hit.regency == "33.74" and label_hit.day is None
-    assert "{} insiden".format(int(snap.heatmap.row_total(row))) in label_hit.text
+    assert "{} kejadian".format(int(snap.heatmap.row_total(row))) in label_hit.text
 
     tiles = charts.tile_map_figure(snap.levels)
     x, y = next((t.x, t.y) for t in charts.tile_layout() if t.code == "33.01")

@@ -159,7 +159,8 @@ def test_snapshot_gathers_the_same_numbers(filled):
     snap = dash.snapshot(filled, D0, D1, regencies=["33.01"])
     assert snap.series.total == dash.daily_counts(filled, D0, D1).total
     assert snap.heatmap.values == dash.heatmap(filled, D0, D1).values
-    assert set(snap.levels) == set(snap.report) and len(snap.levels) == 35
+    regency_offices = {code for code, r in snap.report.items() if r.group == "regency"}
+    assert set(snap.levels) == regency_offices and len(snap.levels) == 35
     assert snap.at == datetime(2024, 11, 27, 17, 0, tzinfo=UTC)  # 28 Nov 00.00 WIB
 
 
@@ -175,7 +176,7 @@ def test_level_rule_on_constructed_data(ctx):
     at = datetime(2024, 11, 27, 7, 0, tzinfo=WIB)
     recent = datetime(2024, 11, 26, 12, 0)  # 19 hours before `at`, WIB
     for _ in range(13):
-        add(ctx, "33.01", recent, "tinggi")  # 13 x 4 = 52 -> Rawan
+        add(ctx, "33.01", recent, "tinggi")  # 13 x 4 = 52 -> Awas
     for _ in range(5):
         add(ctx, "33.02", recent, "rendah")
     for _ in range(3):
@@ -193,7 +194,7 @@ def test_level_rule_on_constructed_data(ctx):
     levels = dash.situation_levels(ctx, at)
     assert len(levels) == 35
     assert levels["33.06"].by_severity == (0, 2, 0, 0) and levels["33.06"].open_critical == 0
-    assert levels["33.01"].level is Level.RAWAN and levels["33.01"].score == 52
+    assert levels["33.01"].level is Level.AWAS and levels["33.01"].score == 52
     assert levels["33.02"].level is Level.WASPADA and levels["33.02"].score == 11
     assert levels["33.03"].level is Level.SIAGA and levels["33.03"].open_critical == 1
     assert levels["33.04"].level is Level.KONDUSIF and levels["33.04"].score == 0
@@ -202,8 +203,8 @@ def test_level_rule_on_constructed_data(ctx):
     inc.change_status(ctx, crit.id, "diverifikasi")
     inc.change_status(ctx, crit.id, "selesai")
     assert dash.situation_levels(ctx, at)["33.03"].level is Level.KONDUSIF
-    assert Level.RAWAN.rank > Level.SIAGA.rank > Level.WASPADA.rank > Level.KONDUSIF.rank
-    assert Level.RAWAN.label == "Rawan" or "Rawan" in Level.RAWAN.label
+    assert Level.AWAS.rank > Level.SIAGA.rank > Level.WASPADA.rank > Level.KONDUSIF.rank
+    assert Level.AWAS.label == "Awas" or "Awas" in Level.AWAS.label
 
 
 def test_admin_thresholds_change_the_level(ctx):
@@ -220,16 +221,16 @@ def test_level_statistic_takes_the_context_clock(ctx):
     """`stats.counts_by(ctx, "level")` (posko stats --by level) counts at the context's
     "now" when no end day is given, never at the wall clock."""
     for _ in range(13):
-        add(ctx, "33.01", datetime(2024, 11, 26, 12, 0), "tinggi")  # score 52 -> Rawan
+        add(ctx, "33.01", datetime(2024, 11, 26, 12, 0), "tinggi")  # score 52 -> Awas
 
     def counts(moment: datetime) -> dict[str, int]:
         return {r.key: r.count for r in stats.counts_by(at_clock(ctx, moment), "level")}
 
     assert counts(datetime(2024, 11, 27, 7, 0, tzinfo=WIB)) == {
-        "kondusif": 34, "waspada": 0, "siaga": 0, "rawan": 1}
+        "kondusif": 34, "waspada": 0, "siaga": 0, "awas": 1}
     assert counts(datetime(2024, 12, 10, 7, 0, tzinfo=WIB))["kondusif"] == 35  # long after
     rows = stats.counts_by(ctx, "level", date_to=date(2024, 11, 26))  # end of the 26th
-    assert {r.key: r.count for r in rows}["rawan"] == 1
+    assert {r.key: r.count for r in rows}["awas"] == 1
 
 
 # --- early warning -------------------------------------------------------------------
@@ -278,7 +279,9 @@ def test_report_status_masuk_nihil_belum(ctx):
     nihil = dash.record_nihil(during, "3302", via="telepon", note="Ditelepon, aman")
     assert nihil.report_date == date(2024, 11, 27)
     status = dash.report_status(ctx, period)
-    assert len(status) == 35
+    # the 35 regency offices and the 7 agencies that report daily (SATPOLPP, BPBD: on event)
+    assert [s.group for s in status.values()] == ["regency"] * 35 + ["agency"] * 7
+    status = {code: s for code, s in status.items() if s.group == "regency"}
     assert status["33.01"].status == "masuk"
     assert status["33.01"].last_report_at == datetime(2024, 11, 26, 8, 30, tzinfo=UTC)
     assert status["33.01"].recorded_by == "admin"
@@ -376,4 +379,4 @@ def test_dashboard_on_sqlite_and_postgresql(any_ctx):
     during = at_clock(ctx, datetime(2024, 11, 26, 15, 30, tzinfo=WIB))
     dash.record_nihil(during, "33.20", via="paket")
     status = dash.report_status(ctx, report_period(date(2024, 11, 27)))
-    assert status["33.20"].status == "nihil" and len(status) == 35
+    assert status["33.20"].status == "nihil" and len(status) == 35 + 7  # + daily agencies

@@ -49,6 +49,10 @@ def dump(path: Path) -> list[tuple]:
         rows += conn.execute("SELECT site, year, last FROM number_sequence ORDER BY 1, 2").fetchall()
         rows += conn.execute("SELECT id, number, started_at, kind, title, regencies, partners, "
                              "result, field_stamps FROM activity ORDER BY id").fetchall()
+        rows += conn.execute("SELECT id, number, contest_code, ballot_number, head, deputy, "
+                             "parties, field_stamps FROM candidate_pair ORDER BY id").fetchall()
+        rows += conn.execute("SELECT id, number, regency, stage, as_of, counts, note, "
+                             "field_stamps FROM stage_report ORDER BY id").fetchall()
         rows += conn.execute("SELECT last_stamp FROM local_site").fetchall()
         return rows
     finally:

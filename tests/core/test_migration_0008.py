@@ -83,17 +83,23 @@ def test_upgrading_0007_keeps_every_row(old_0007):
     assert len(before["incident"]) == 3 and len(before["sync_key"]) == 1
     open_database(path).dispose()
     after = rows_of(path)
-    # the tables of 0009 (anchors), 0011 (place list) and 0012 (activities)
-    later = {"audit_anchor", "kecamatan", "desa", "activity", "record_conflict"}
+    # the tables of 0009 (anchors), 0011 (place list), 0012 (activities), 0014 (kerawanan),
+    # 0015 (stages) and 0016 (units)
+    later = {"audit_anchor", "kecamatan", "desa", "activity", "record_conflict",
+             "candidate_pair", "tps", "baseline_import", "ikp_score", "tps_mark",
+             "stage_report", "reporting_unit"}
     assert set(after) == set(before) | NEW_TABLES | later
     for table, rows in before.items():
         if table == "incident":  # 0011 added ten columns: not known / empty, and the codes
-            index = places.shipped_index()  # of the names that match one place
-            for old, new in zip(rows, after[table], strict=True):
-                match = index.match(old[4], old[5], old[6])  # regency, kecamatan, desa
+            index = places.shipped_index()  # of the names that match one place; 0014
+            for old, new in zip(rows, after[table], strict=True):  # three more and 0016
+                match = index.match(old[4], old[5], old[6])  # the unit: not named
                 assert new[len(old):] == (None, None, match.kecamatan_code, match.desa_code,
-                                          None, None, "", "", "", "")
-            after[table] = [r[:len(r) - 10] for r in after[table]]
+                                          None, None, "", "", "", "", None, None, None, None)
+            after[table] = [r[:len(r) - 14] for r in after[table]]
+        if table == "nihil_report":  # 0016: unit_code NULL (the regency's office)
+            assert {r[len(rows[0]):] for r in after[table]} <= {(None,)}
+            after[table] = [r[:len(rows[0])] for r in after[table]]
         assert after[table] == rows, table
     assert after["site_key"] == [(1, "awaiting_import", None, None, "", "", None, "")]
     assert after["user_key"] == after["site_key_grant"] == after["site_key_other"] == []

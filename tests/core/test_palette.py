@@ -7,7 +7,7 @@ from posko_desktop.core.charts import style
 from posko_desktop.core.reports.pdf_common import level_colors, severity_colors
 
 SEVERITIES = ["rendah", "sedang", "tinggi", "kritis"]
-LEVELS = ["kondusif", "waspada", "siaga", "rawan"]
+LEVELS = ["kondusif", "waspada", "siaga", "awas"]
 
 
 def test_lightness_falls_by_at_least_40_grey_levels_per_step():

@@ -195,3 +195,48 @@ def test_flash_report_is_refused_without_a_signer_then_issued_and_updated(demo_d
     code, out, _err = run(capsys, "--db", str(demo_db), "flash", "--list", "--format", "json")
     assert [(i["number"], i["kind"]) for i in json.loads(out)] == [
         (first_number.replace("/001/", "/002/"), "flash"), (first_number, "flash")]
+
+
+PAGE_SIZES = {"a4": (595, 842), "f4": (609, 935)}  # points, rounded
+HEADINGS = {"id": ("LAPORAN CEPAT", "LAPORAN MINGGUAN", "meninggal", "luka"),
+            "en": ("FLASH REPORT", "WEEKLY REPORT", "dead", "injured")}
+
+
+@pytest.mark.parametrize(("paper", "lang"), [("a4", "id"), ("a4", "en"), ("f4", "id"),
+                                             ("f4", "en")])
+def test_flash_and_weekly_on_a4_and_f4_in_both_languages(demo_db, capsys, tmp_path, paper,
+                                                         lang):
+    """The flash report stays within 2 pages and its numbers are the incident's as
+    `posko incident list --format json` gives them; the weekly report's total is the
+    list's count for the week; both on the chosen paper, in the chosen language."""
+    db = str(demo_db)
+    code, out, err = run(capsys, "--db", db, "incident", "list", "--from", "2024-11-25",
+                         "--to", "2024-12-01", "--severity", "kritis", "--format", "json",
+                         "--limit", "100000")
+    assert code == 0, err
+    row = max(json.loads(out)["rows"], key=lambda r: (r["occurred_at"], r["number"]))
+    number = row["number"]
+    assert run(capsys, "--db", db, "incident", "update", number, "--dead", "3", "--injured",
+               "12")[0] == 0
+    code, out, _err = run(capsys, "--db", db, "incident", "list", "--from", "2024-11-25",
+                          "--to", "2024-12-01", "--format", "json", "--limit", "100000")
+    week_rows = json.loads(out)["rows"]
+    listed = next(r for r in week_rows if r["number"] == number)
+    title, weekly_title, dead, injured = HEADINGS[lang]
+    flash_pdf, week_pdf = tmp_path / "flash.pdf", tmp_path / "week.pdf"
+    assert run(capsys, "--db", db, "flash", number, "--paper", paper, "--lang", lang,
+               "--out", str(flash_pdf))[0] == 0
+    assert run(capsys, "--db", db, "weekly", "--week", WEEK, "--paper", paper, "--lang", lang,
+               "--out", str(week_pdf))[0] == 0
+    flash = PdfReader(str(flash_pdf))
+    assert len(flash.pages) <= 2
+    for reader in (flash, PdfReader(str(week_pdf))):
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == PAGE_SIZES[paper]
+    text = " ".join(" ".join(p.extract_text() for p in flash.pages).split())
+    assert title in text and number in text and listed["title"] in text
+    assert f"{listed['victims_dead']} {dead}, {listed['victims_injured']} {injured}" in text
+    week = "\n".join(p.extract_text() for p in PdfReader(str(week_pdf)).pages)
+    assert weekly_title in week
+    label = "Kejadian baru" if lang == "id" else "New incidents"
+    assert numbers_after(week.replace(",", "."), label, 1) == [len(week_rows)]

@@ -155,7 +155,7 @@ def _pixels(pdf: bytes, page: int, gray: bool, tmp: Path) -> Image.Image:
 def test_the_four_level_swatches_differ_clearly_in_greyscale(sample_levels, tmp_path):
     """The tile map's page printed in black and white: the four level colours (legend and
     tiles) come out as four clearly different greys (at least 30 of 255 apart, lightest
-    Kondusif to darkest Rawan)."""
+    Kondusif to darkest Awas)."""
     data = sitrep.gather(sample_levels, SitrepOptions(VOTING_DAY))
     data.generated_at = GENERATED
     pdf, _n = sitrep_pdf.render_bytes(data)
@@ -171,11 +171,11 @@ def test_the_four_level_swatches_differ_clearly_in_greyscale(sample_levels, tmp_
         assert len(found) > 20, code  # the swatch (and tiles) of every level are on the page
         values = sorted(grey.getpixel(xy) for xy in found)
         levels[code] = values[len(values) // 2]
-    order = ["kondusif", "waspada", "siaga", "rawan"]
+    order = ["kondusif", "waspada", "siaga", "awas"]
     greys = [levels[c] for c in order]
     assert all(a - b >= 30 for a, b in zip(greys, greys[1:], strict=False)), greys
-    assert "(K, W, S, R: huruf tingkat pada setiap" in texts[page - 1]  # the letters' key
-    assert "Siaga" in "".join(texts) and "Rawan" in "".join(texts)  # names in the recap
+    assert "(K, W, S, A: huruf status pada setiap" in texts[page - 1]  # the letters' key
+    assert "Siaga" in "".join(texts) and "Awas" in "".join(texts)  # names in the recap
 
 
 def _scan(image: Image.Image, step: int = 2):
@@ -211,10 +211,10 @@ def test_english_reads_right_one_incident_and_translated_level_names(ctx):
     assert "1 incident was recorded in the period" in text
     assert "Needs attention: 1 critical incident in the period" in text
     assert "1 incidents" not in text
-    assert "Calm (Kondusif)" in text and "Situation level: 0 Danger (Rawan)" in text
+    assert "Calm (Kondusif)" in text and "Situation level: 0 Warning (Awas)" in text
     _data, reader = render(ctx, "a4", "id")
     text = " ".join(" ".join(page_texts(reader)).split())
-    assert "Tingkat situasi: 0 Rawan" in text
+    assert "Status situasi: 0 Awas" in text
 
 
 def test_section_d_prints_the_activities_of_the_period(ctx):

@@ -157,9 +157,13 @@ def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, 
     assert "audit_anchor" not in before
     open_database(path).dispose()
     after = _read(path, _rows)
-    # and the tables of the later migrations: 0011's place list, 0012's activities
+    # and the tables of the later migrations: 0011's place list, 0012's activities, 0014's
+    # candidate pairs, TPS register and baseline, 0015's stage reports, 0016's reporting
+    # units (the 35 regency offices and 9 agencies)
     assert after == {**before, "audit_anchor": 0, "kecamatan": 576, "desa": 8563,
-                     "activity": 0, "record_conflict": 0}
+                     "activity": 0, "record_conflict": 0, "candidate_pair": 0, "tps": 0,
+                     "baseline_import": 0, "ikp_score": 0, "tps_mark": 0,
+                     "stage_report": 0, "reporting_unit": 44}
     monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")
     base = ["--db", str(path), "--lang", "en", "--user", "admin"]
     assert main([*base, "audit", "verify", "--deep"]) == 0

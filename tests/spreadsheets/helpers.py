@@ -24,6 +24,9 @@ def row(**values: Any) -> dict[str, Any]:
         "desa": None, "location": None, "people_involved": None, "victims_dead": None,
         "victims_injured": None, "material_loss": None, "current_condition": None,
         "source_contact": None, "source_phone": None, "latitude": None, "longitude": None,
+        "reporting_unit": None,
+
+        "contest_code": None, "pair_number": None, "tps_number": None,
     }
     base.update(values)
     return base
@@ -33,7 +36,7 @@ def fill_template(ctx: Any, path: Path, rows: list[dict[str, Any]]) -> Path:
     """Write the app's template, then fill its data sheet as an office would."""
     template = write_template(ctx, path.with_name("template-" + path.name))
     wb = openpyxl.load_workbook(template)
-    ws = wb["Data Insiden"]
+    ws = wb["Data Kejadian"]
     for r, values in enumerate(rows, 2):
         for c, key in enumerate(KEYS, 1):
             ws.cell(row=r, column=c, value=values.get(key))

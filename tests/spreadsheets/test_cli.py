@@ -24,7 +24,7 @@ def test_template_fill_import_reimport_export(db_path, tmp_path, capsys):
     template = tmp_path / "templat.xlsx"
     assert _posko(db_path, "xlsx-template", "--out", str(template)) == 0
     wb = openpyxl.load_workbook(template)
-    ws = wb["Data Insiden"]
+    ws = wb["Data Kejadian"]
     for r, values in enumerate([row(ref="1"), row(ref="2", regency="Kota Semarang",
                                                   title="+62 812 3456 lapor warga")], 2):
         for c, key in enumerate(KEYS, 1):
@@ -35,7 +35,7 @@ def test_template_fill_import_reimport_export(db_path, tmp_path, capsys):
 
     assert _posko(db_path, "import-xlsx", str(filled)) == 0
     out = capsys.readouterr().out
-    assert "insiden diimpor: 2" in out
+    assert "kejadian diimpor: 2" in out
     assert sql(db_path, "SELECT count(*) FROM incident") == 2
 
     assert _posko(db_path, "import-xlsx", str(filled), "--format", "json") == 0
@@ -48,7 +48,7 @@ def test_template_fill_import_reimport_export(db_path, tmp_path, capsys):
                   "--regency", "33.74") == 0
     lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 2 and ",'+62 812 3456 lapor warga," in lines[1]
-    assert "1 insiden diekspor" in capsys.readouterr().out
+    assert "1 kejadian diekspor" in capsys.readouterr().out
 
     out_xlsx = tmp_path / "log.xlsx"
     assert _posko(db_path, "export-log", "--format", "xlsx", "--out", str(out_xlsx),

@@ -83,7 +83,7 @@ def test_csv_export_has_bom_wib_times_and_neutralised_cells(log, tmp_path):
     assert len(rows) == 3
     hostile = next(r for r in rows if "HYPERLINK" in r["Judul"])
     assert hostile["Judul"] == "'" + HOSTILE and hostile["Lokasi"].startswith("'+62")
-    assert hostile["Detail sumber / URL"] == "'@akun_provokator"
+    assert hostile["Rincian sumber / URL"] == "'@akun_provokator"
     assert hostile["Waktu kejadian (WIB)"] == "2024-11-26 20:30"
     dawn = next(r for r in rows if r["Judul"] == "Serangan fajar")
     assert dawn["Waktu kejadian (WIB)"] == "2024-11-27 00:15"  # still 26 Nov in UTC

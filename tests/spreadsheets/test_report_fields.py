@@ -30,7 +30,7 @@ def _values(ctx, incident_id) -> dict:
 
 
 def test_the_template_has_the_columns_in_indonesian(ctx, tmp_path):
-    ws = openpyxl.load_workbook(write_template(ctx, tmp_path / "t.xlsx"))["Data Insiden"]
+    ws = openpyxl.load_workbook(write_template(ctx, tmp_path / "t.xlsx"))["Data Kejadian"]
     headers = [c.value for c in ws[1]]
     for header in ("Korban meninggal", "Korban luka", "Kerugian materiil",
                    "Kondisi mutakhir", "Narahubung", "Telepon narahubung"):
@@ -60,13 +60,14 @@ def test_rows_with_the_fields_import_and_a_bad_phone_is_reported(ctx, tmp_path, 
 
 
 def test_an_older_template_without_the_columns_still_imports(ctx, tmp_path):
-    """A sheet made from the template before the fields (15 columns) imports as before:
-    the fields are not known; importing it again adds nothing (its rows keep their keys)."""
+    """A sheet made from the template before the fields (15 columns) and before the
+    glossary ("Data Insiden", "Detail sumber / URL") imports as before: the fields are not
+    known; importing it again adds nothing (its rows keep their keys)."""
     path = tmp_path / "lama.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Data Insiden"
-    old = row()
+    old = row(source_detail="@akun_lama")
     ws.append(["No. referensi", "Kabupaten/Kota *", "Waktu kejadian (WIB) *",
                "Waktu laporan (WIB)", "Kategori *", "Tingkat keparahan *", "Status",
                "Jenis sumber", "Detail sumber / URL", "Judul *", "Uraian", "Kecamatan",
@@ -79,6 +80,7 @@ def test_an_older_template_without_the_columns_still_imports(ctx, tmp_path):
     report = import_spreadsheet(ctx, path)
     assert report.problems == [] and len(report.imported) == 1
     assert _values(ctx, report.imported[0].id)["victims_dead"] is None
+    assert inc.get_incident(ctx, report.imported[0].id).source_detail.endswith(" @akun_lama")
     again = import_spreadsheet(ctx, path)
     assert again.imported == [] and len(again.already_imported) == 1
 

@@ -26,8 +26,8 @@ def _validations(ws) -> dict[str, str]:
 def test_template_has_instructions_data_sheet_and_hidden_protected_lists(ctx, tmp_path):
     path = write_template(ctx, tmp_path / "templat.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Petunjuk", "Data Insiden", "Daftar"]
-    assert wb.active.title == "Data Insiden"
+    assert wb.sheetnames == ["Petunjuk", "Data Kejadian", "Daftar"]
+    assert wb.active.title == "Data Kejadian"
     lists = wb["Daftar"]
     assert lists.sheet_state == "hidden" and lists.protection.sheet
     regencies = [c.value for c in lists["A"][1:] if c.value]
@@ -40,7 +40,7 @@ def test_template_has_instructions_data_sheet_and_hidden_protected_lists(ctx, tm
     assert "Tidak dapat diverifikasi" in [c.value for c in lists["D"][1:]]
     assert "Media sosial" in [c.value for c in lists["E"][1:]]
 
-    data = wb["Data Insiden"]
+    data = wb["Data Kejadian"]
     headers = [c.value for c in data[1]]
     assert headers[:3] == ["No. referensi", "Kabupaten/Kota *", "Waktu kejadian (WIB) *"]
     assert "Judul *" in headers and "Uraian" in headers
@@ -53,7 +53,7 @@ def test_template_has_instructions_data_sheet_and_hidden_protected_lists(ctx, tm
     assert data.column_dimensions["C"].number_format == "dd-mm-yyyy hh:mm"
 
     text = " ".join(str(c.value) for r in wb["Petunjuk"].iter_rows() for c in r if c.value)
-    assert "Isi satu insiden per baris" in text and "WIB" in text
+    assert "Isi satu kejadian per baris" in text and "WIB" in text
     assert "Kab. atau Kota" in text
 
 

@@ -81,8 +81,8 @@ def test_dialog_with_errors_offers_only_the_valid_rows(host, qtbot, tmp_path, db
     assert [r.row for r in report.imported] == [2]
     assert sql(db_path, "SELECT count(*) FROM incident") == 1
     assert not dialog.import_valid_button.isEnabled() and not dialog.import_all_button.isEnabled()
-    assert "insiden diimpor: 1" in dialog.summary.text()
-    assert host.messages and "insiden diimpor: 1" in host.messages[-1]
+    assert "kejadian diimpor: 1" in dialog.summary.text()
+    assert host.messages and "kejadian diimpor: 1" in host.messages[-1]
     dialog.close_button.click()  # "Tutup" closes (and deletes) the dialog
     qtbot.waitUntil(lambda: host.findChild(ImportDialog) is None, timeout=5_000)
 
@@ -127,7 +127,7 @@ def test_export_action_writes_the_filtered_log(host, qtbot, tmp_path, db_path):
     ws = openpyxl.load_workbook(out).active
     assert ws.max_row - 1 == sql(db_path, "SELECT count(*) FROM incident WHERE regency_code='33.74'") == 1
     assert ws["J2"].value == "Di kota"
-    assert "1 insiden diekspor" in host.messages[-1]
+    assert "1 kejadian diekspor" in host.messages[-1]
 
     csv_task = export_log(host, IncidentFilter(), tmp_path / "semua", fmt="csv")
     qtbot.waitUntil(lambda: csv_task.finished, timeout=10_000)
@@ -137,7 +137,7 @@ def test_export_action_writes_the_filtered_log(host, qtbot, tmp_path, db_path):
 def test_save_template_runs_off_the_gui_thread(host, qtbot, tmp_path):
     task = save_template(host, tmp_path / "t.xlsx")
     qtbot.waitUntil(lambda: task.finished, timeout=10_000)
-    assert openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames[1] == "Data Insiden"
+    assert openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames[1] == "Data Kejadian"
 
 
 def test_menu_entries_follow_the_language(host):

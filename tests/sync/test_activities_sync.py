@@ -4,16 +4,19 @@ hostile records refused with the database unchanged."""
 
 from __future__ import annotations
 
+import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from posko_desktop.cli import main
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Actor, PoskoError
-from posko_desktop.core.services import accounts, reference
+from posko_desktop.core.reports.data import SitrepOptions
+from posko_desktop.core.services import accounts, reference, sitrep
 from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.activities import ActivityInput
@@ -29,6 +32,7 @@ def rakor(**kw) -> ActivityInput:
     values = dict(kind="rakor", title="Rakor pengamanan TPS bersama Forkopimda",
                   started_at=datetime(2024, 11, 25, 9, 0), ended_at=datetime(2024, 11, 25, 11, 0),
                   regencies=["33.22"], partners=["POLRI", "FKUB Kab. Semarang"],
+                  kecamatan_code="33.22.08", desa_code="33.22.08.1006",
                   result="Disepakati patroli gabungan H-1 sampai H+1.")
     values.update(kw)
     return ActivityInput(**values)
@@ -48,11 +52,26 @@ def test_an_activity_with_its_attachment_reaches_the_province(sites, tmp_path):
     assert result.records["activities"].new == 1
     got = activities_of(prov)[a.id]
     assert got.title == a.title and got.partners == ("POLRI", "FKUB Kab. Semarang")
+    assert (got.kecamatan_code, got.desa_code) == ("33.22.08", "33.22.08.1006")
     assert got.attachments[0].filename == "notulen.png"
     assert act.attachment_data(prov.ctx, a.id, got.attachments[0].sha256) == PNG
     assert svc.import_package(prov.ctx, path).already_imported
     assert records.canonical_rows  # the dump holds activities:
     assert svc.canonical_dump(prov.ctx)["activities"] == svc.canonical_dump(kab.ctx)["activities"]
+
+
+def test_a_received_activity_appears_in_section_d_of_the_province_sitrep(sites, tmp_path):
+    """Issue 15, "Done when": activities sync between two sites and appear in section D."""
+    prov, kab, _kota = sites
+    act.add_activity(kab.ctx, rakor())
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    pdf, data, _pages = sitrep.generate(prov.ctx, SitrepOptions(date(2024, 11, 26)))
+    assert [a.result for a in data.activities] == [
+        "Rakor pengamanan TPS bersama Forkopimda: Disepakati patroli gabungan H-1 sampai H+1."]
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    section_d = text[text.index("D. KEGIATAN POSKO"):text.index("E. TINDAK LANJUT")]
+    assert "Rakor pengamanan TPS bersama Forkopimda" in section_d
+    assert "FKUB Kab. Semarang" in section_d and "Kab. Semarang" in section_d
 
 
 def test_edits_merge_per_field_and_a_true_conflict_is_listed(sites, tmp_path):
@@ -121,6 +140,8 @@ def act_package(sites, tmp_path):
     (lambda r: r.update(origin_site="33"), "which does not hold it"),
     (lambda r: r.update(kind="pesta"), "kind"),
     (lambda r: r.update(regencies=["33.99"]), "unknown regency code 33.99"),
+    (lambda r: r.update(kecamatan_code="33.22.99"), "unknown kecamatan code 33.22.99"),
+    (lambda r: r.update(desa_code="33.22.08.2999"), "unknown desa code 33.22.08.2999"),
     (lambda r: r.update(title="Rakor\x1b[31m"), "control character"),
     (lambda r: r.update(started_at="2019-01-01T00:00:00+00:00"), "started_at is out of range"),
     (lambda r: r.update(extra=1), "extra"),

@@ -1,4 +1,6 @@
-"""Property: sites that make random changes (incidents and activities) and exchange
+"""Property: sites that make random changes (incidents, activities, reporting units,
+candidate pairs,
+stage reports) and exchange
 packages in any order, with duplicates, replays and relays through the province, end
 identical once everyone has exchanged, and no follow-up is ever lost."""
 
@@ -12,9 +14,17 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from posko_desktop.core.db.models import FollowUp
-from posko_desktop.core.domain import ActivityKind, PoskoError, TransitionError, ValidationErrors
+from posko_desktop.core.domain import (
+    ActivityKind,
+    PoskoError,
+    TransitionError,
+    ValidationError,
+    ValidationErrors,
+)
 from posko_desktop.core.services import activities as act
+from posko_desktop.core.services import contests, units
 from posko_desktop.core.services import incidents as inc
+from posko_desktop.core.services import stage_progress as prog
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.sync.package import PackageError
@@ -38,8 +48,57 @@ OPS = st.one_of(
     st.tuples(st.just("activity"), site_i, st.integers(0, len(REGENCIES) - 1)),
     st.tuples(st.just("activity_edit"), site_i, pick, st.integers(0, 99)),
     st.tuples(st.just("activity_delete"), site_i, pick),
+    st.tuples(st.just("unit_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("pair"), site_i, st.integers(0, 99)),
+    st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("pair_delete"), site_i, pick),
+    st.tuples(st.just("stage"), site_i, st.integers(0, 99)),
+    st.tuples(st.just("stage_edit"), site_i, pick, st.integers(0, 99)),
 )
 KINDS = [k.value for k in ActivityKind]
+STAGES = ["pemungutan", "psu", "rekap_kecamatan", "sengketa_mk"]
+UNIT_CODES = ["POLDA", "KPU-PROV", "33.22", "33.74"]  # seeded: held everywhere from the start
+
+
+def unit_op(op: tuple, site: Site) -> None:
+    """Add an agency unit (the province only) or change a unit's name, cadence or
+    `active` (any site's admin)."""
+    if op[0] == "unit_add":
+        held = {u.code for u in units.list_units(site.ctx, include_inactive=True)}
+        if site.code == "33" and "UNIT-{n}".format(n=op[2]) not in held:
+            units.add_unit(site.ctx, "UNIT-{n}".format(n=op[2]), "Dinas {n}".format(n=op[2]))
+        return
+    codes = [u.code for u in units.list_units(site.ctx, include_inactive=True)
+             if u.code in UNIT_CODES or u.code.startswith("UNIT-")]
+    target = codes[op[2] % len(codes)]
+    n = op[3]
+    change = [{"name": "Unit {n} dari {s}".format(n=n, s=site.code)},
+              {"cadence": ("daily", "on_event")[n % 2]},
+              {"active": bool(n % 2)}][n % 3]
+    units.update_unit(site.ctx, target, change)
+
+
+def stage_op(op: tuple, site: Site) -> None:
+    """Report a stage, correct a report (counts, time or note) or delete/restore one."""
+    kind, n = op[0], op[-1]
+    if kind == "stage":
+        prog.report_stage(site.ctx, prog.StageReportInput(
+            REGENCIES[n % len(REGENCIES)], STAGES[n % len(STAGES)],
+            datetime(2024, 11, 27, 8 + n % 12, 0), n % 5, 4, "Dari {s}".format(s=site.code)))
+        return
+    ids = sorted(r.id for r in prog.list_reports(site.ctx, include_deleted=True))
+    if not ids:
+        return
+    target = prog.get_report(site.ctx, ids[op[2] % len(ids)])
+    if n % 5 == 4:
+        prog.set_deleted(site.ctx, target.id, not target.deleted, "uji")
+        return
+    if target.deleted:
+        return
+    change = [{"done": n % 5}, {"as_of": datetime(2024, 11, 28, n % 24, 0)},
+              {"note": "Koreksi {n} dari {s}".format(n=n, s=site.code)},
+              {"done": 0, "total": n % 7}][n % 4]
+    prog.update_report(site.ctx, target.id, change)
 
 
 def activity_op(op: tuple, site: Site) -> None:
@@ -69,6 +128,39 @@ def activity_op(op: tuple, site: Site) -> None:
     act.update_activity(site.ctx, target, change)
 
 
+CONTESTS = ["33", "33.22", "33.74"]
+
+
+def pair_op(op: tuple, site: Site) -> None:
+    """Add a pair, edit one field of a pair (names, parties, ballot number) or delete or
+    restore one; a ballot number taken in its contest here is refused locally."""
+    kind = op[0]
+    try:
+        if kind == "pair":
+            n = op[2]
+            contests.add_pair(site.ctx, contests.PairInput(
+                CONTESTS[n % 3], 1 + n % 4, "Calon {n} {s}".format(n=n, s=site.code),
+                "Wakil {n}".format(n=n), ["Partai {p}".format(p=n % 5)]))
+            return
+        held = sorted(p.id for p in contests.list_pairs(site.ctx, include_deleted=True))
+        if not held:
+            return
+        target = contests.get_pair(site.ctx, held[op[2] % len(held)])
+        if kind == "pair_delete":
+            contests.set_deleted(site.ctx, target.id, not target.deleted)
+            return
+        if target.deleted:
+            return
+        n = op[3]
+        change = [{"head": "Calon {n} dari {s}".format(n=n, s=site.code)},
+                  {"deputy": "Wakil {n}".format(n=n)},
+                  {"parties": ["Partai {p}".format(p=p) for p in range(n % 3)]},
+                  {"ballot_number": 1 + n % 5}][n % 4]
+        contests.update_pair(site.ctx, target.id, change)
+    except ValidationError:
+        pass  # the ballot number is taken here: refused locally, nothing to sync
+
+
 def known_ids(site: Site) -> list:
     page = inc.query_incidents(site.ctx, IncidentFilter(include_deleted=True), limit=1000)
     return sorted(r.id for r in page.rows)
@@ -83,6 +175,15 @@ def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: P
     kind = op[0]
     if kind.startswith("activity"):
         activity_op(op, sites[op[1]])
+        return
+    if kind.startswith("unit"):
+        unit_op(op, sites[op[1]])
+        return
+    if kind.startswith("pair"):
+        pair_op(op, sites[op[1]])
+        return
+    if kind.startswith("stage"):
+        stage_op(op, sites[op[1]])
         return
     if kind == "create":
         add_incident(sites[op[1]], regency_code=REGENCIES[op[2]], title="Insiden {n}".format(
@@ -142,6 +243,15 @@ ACTIVITY_OPS = st.one_of(
     st.tuples(st.just("import"), pick),
     st.tuples(st.just("import"), pick),
 )
+# reporting units alone: the seeded ones are held by every site, so edits meet at once
+UNIT_OPS = st.one_of(
+    st.tuples(st.just("unit_add"), site_i, st.integers(0, 9)),
+    st.tuples(st.just("unit_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("unit_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
 PROPERTY = settings(max_examples=25, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
@@ -156,6 +266,30 @@ def test_three_sites_converge(template_db, tmp_path_factory, ops):
 @PROPERTY
 @given(ops=st.lists(ACTIVITY_OPS, min_size=4, max_size=28))
 def test_three_sites_converge_on_activities(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
+@PROPERTY
+@given(ops=st.lists(UNIT_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_reporting_units(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
+# candidate pairs alone, with the exchanges
+PAIR_OPS = st.one_of(
+    st.tuples(st.just("pair"), site_i, st.integers(0, 99)),
+    st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("pair_delete"), site_i, pick),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
+
+
+@PROPERTY
+@given(ops=st.lists(PAIR_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_candidate_pairs(template_db, tmp_path_factory, ops):
     converge(template_db, tmp_path_factory, ops)
 
 
@@ -191,8 +325,28 @@ def converge(template_db: Path, tmp_path_factory, ops: list[tuple]) -> None:
                 assert "replay" in err.text_in("en")
         dumps = [svc.canonical_dump(s.ctx) for s in sites]
         assert dumps[0] == dumps[1] == dumps[2]
+        boards = [{k: (r.number, r.as_of, r.done, r.total) for k, r in
+                   prog.board(s.ctx).cells.items()} for s in sites]
+        assert boards[0] == boards[1] == boards[2]
         for s in sites:
             assert followup_ids(s) >= every_followup
     finally:
         for s in sites:
             s.ctx.db.dispose()
+
+
+# stage reports alone: corrections of held copies, tombstones
+STAGE_OPS = st.one_of(
+    st.tuples(st.just("stage"), site_i, st.integers(0, 99)),
+    st.tuples(st.just("stage_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("stage_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
+
+
+@PROPERTY
+@given(ops=st.lists(STAGE_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_stage_reports(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)

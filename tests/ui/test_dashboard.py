@@ -52,7 +52,7 @@ def test_dashboard_renders_every_chart_with_the_database_numbers(ctx, db_path, m
     expected = sql(db_path, "SELECT count(*) FROM incident WHERE deleted = 0 AND occurred_date "
                             "BETWEEN ? AND ?", first, last)[0][0]
     assert sum(snap.series.total) == expected == 9
-    assert tab.report_table.rowCount() == 35
+    assert tab.report_table.rowCount() == 35 + 7  # regency offices and daily agencies
     shown = {tab.top_table.item(r, 0).data(Qt.ItemDataRole.UserRole): int(tab.top_table.item(r, 1).text())
              for r in range(tab.top_table.rowCount()) if tab.top_table.item(r, 1)}
     today = sql(db_path, "SELECT regency_code, count(*) FROM incident WHERE deleted = 0 AND "
@@ -62,7 +62,7 @@ def test_dashboard_renders_every_chart_with_the_database_numbers(ctx, db_path, m
     tile = tab.panels["heatmap"]
     row = snap.heatmap.codes.index("33.74")
     hit = tile.hit_at(len(snap.heatmap.days) - 1, row, tile.figure.axes[0])
-    assert hit.regency == "33.74" and "insiden" in hit.text
+    assert hit.regency == "33.74" and "kejadian" in hit.text
     tile.export(str(tmp_path / "heat.png"))
     tile.export(str(tmp_path / "heat.csv"))
     assert (tmp_path / "heat.png").read_bytes()[:4] == b"\x89PNG"
@@ -170,7 +170,7 @@ def test_language_switch_redraws_the_charts_in_english(ctx, make_window, qtbot):
     window = make_window()
     tab = open_dashboard(qtbot, window)
     titles = [t.get_text() for t in tab.panels["trend"].figure.texts]
-    assert "Insiden per hari" in titles
+    assert "Kejadian per hari" in titles
     with qtbot.waitSignal(tab.refreshed, timeout=30_000):
         window.set_language("en")
     titles = [t.get_text() for t in tab.panels["trend"].figure.texts]

@@ -44,8 +44,8 @@ def test_window_lists_the_incidents_of_the_database_newest_first(ctx, db_path, m
     expected = [r[0] for r in sql(db_path, "SELECT number FROM incident WHERE deleted = 0 "
                                            "ORDER BY occurred_at DESC, seq DESC")]
     assert numbers_shown(window) == expected
-    assert window.log.filter_bar.count_label.text() == "3 insiden ditampilkan"
-    assert "3 insiden" in window.count_label.text()
+    assert window.log.filter_bar.count_label.text() == "3 kejadian ditampilkan"
+    assert "3 kejadian" in window.count_label.text()
     assert str(db_path) in window.db_label.text()
 
 
@@ -129,7 +129,7 @@ def test_filter_by_regency_typed_by_name_and_by_search_text(ctx, make_window, qt
     wait_loaded(qtbot, window)
     assert [window.log.model.row_at(0).title] == ["Hoaks kotak suara"]
     assert window.log.model.total == 1
-    assert bar.count_label.text() == "1 insiden ditampilkan"
+    assert bar.count_label.text() == "1 kejadian ditampilkan"
 
     bar.reset_button.click()
     wait_loaded(qtbot, window)
@@ -327,7 +327,7 @@ def test_switch_language_changes_labels_and_keeps_typed_text(ctx, window, qtbot,
     with db.read() as s:
         assert settings.get(s, settings.UI_LANGUAGE) == "en"
     window.set_language("id")
-    assert window.tabs.tabText(0) == "Log insiden"
+    assert window.tabs.tabText(0) == "Log kejadian"
     assert bar.search.text() == "hoaks tps"
 
 

@@ -1,13 +1,18 @@
 """The report tab before "Terbitkan" (issue 15): the checklist refuses without a signer,
 asks to confirm a "Nihil" on a critical day, then issues; the weekly report is issued and
-listed in the same archive; the date field takes typed dates and past days."""
+listed in the same archive; the date field takes typed dates and past days; the flash
+report ("Laporan cepat…" in the detail pane) is saved, refused without a signer, issued,
+archived and listed in the report tab."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 
+from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 
+from posko_desktop.core import settings
 from posko_desktop.core.reports.data import ReportKind
 from posko_desktop.ui.sitrep.date_field import parse_date
 
@@ -116,23 +121,104 @@ def test_a_typed_date_is_taken_as_written_and_past_days_are_selectable(ctx, make
     wait_idle(qtbot, tab)
 
 
+def open_flash(qtbot, window, inc):
+    from .test_main_window import select
+
+    select(qtbot, window, inc.id)
+    pane = window.log.detail
+    pane.flash_button.click()
+    dialog = pane.flash_dialog
+    qtbot.waitUntil(lambda: bool(dialog.pdf) and dialog.runner.active == 0, timeout=60_000)
+    return pane, dialog
+
+
 def test_the_detail_pane_saves_a_flash_report_of_the_incident(ctx, make_window, qtbot,
                                                              tmp_path):
     from pypdf import PdfReader
 
-    from .test_main_window import select
-
     inc = add(ctx, "Bentrok pendukung di Bojongrahayu")
     window = make_window()
-    select(qtbot, window, inc.id)
-    pane = window.log.detail
     target = tmp_path / "laporan-cepat.pdf"
     asked: list[str] = []
-    pane.pick_report_path = lambda suggested: asked.append(suggested) or str(target)
+    window.log.detail.pick_report_path = lambda suggested: asked.append(suggested) or str(target)
+    pane, dialog = open_flash(qtbot, window, inc)
+    assert "DRAF" in " ".join(p.extract_text() for p in PdfReader(
+        io.BytesIO(dialog.pdf)).pages)
     with qtbot.waitSignal(pane.action_done, timeout=60_000):
-        pane.flash_button.click()
+        dialog.save_button.click()
     assert asked == ["laporan-cepat-{n}.pdf".format(n=inc.number)]
     text = " ".join(p.extract_text() for p in PdfReader(str(target)).pages)
     assert "LAPORAN CEPAT" in text and inc.number in text
     assert "Bentrok pendukung di Bojongrahayu" in text
+    assert not list(tmp_path.glob("*.part"))
+    dialog.reject()
+
+
+def test_a_flash_report_without_a_signer_is_refused_in_the_window(ctx, db_path, make_window,
+                                                                 qtbot):
+    inc = add(ctx, "Intimidasi terhadap saksi")
+    _pane, dialog = open_flash(qtbot, make_window(), inc)
+    before = dump(db_path)
+    dialog.issue_button.click()
+    qtbot.waitUntil(lambda: dialog.issue_dialog is not None, timeout=60_000)
+    checklist = dialog.issue_dialog
+    assert "sitrep.signer_name" in checklist.text.text()
+    assert not checklist.issue_button.isEnabled()
+    assert "sitrep.signer_nip" in dialog.status.text()
+    checklist.reject()
+    assert dump(db_path) == before
+    dialog.reject()
+
+
+def test_a_flash_report_is_issued_from_the_window_archived_and_listed(ctx, db_path,
+                                                                     make_window, qtbot):
+    from pypdf import PdfReader
+
+    from posko_desktop.core.services import report_archive
+
+    inc = add(ctx, "Pembakaran alat peraga kampanye")
+    sign(ctx)
+    window = make_window()
+    _pane, dialog = open_flash(qtbot, window, inc)
+    dialog.issue_button.click()
+    qtbot.waitUntil(lambda: dialog.issue_dialog is not None, timeout=60_000)
+    checklist = dialog.issue_dialog
+    assert checklist.issue_button.isEnabled()  # signer filled; no Nihil to confirm
+    assert inc.number in checklist.text.text()
+    with qtbot.waitSignal(dialog.issued, timeout=60_000) as signal:
+        checklist.issue_button.click()
+    info = signal.args[0]
+    assert info.kind == ReportKind.FLASH.value and "/001/LAPCEP/" in info.number
+    qtbot.waitUntil(lambda: dialog.issued_number == info.number and dialog.runner.active == 0
+                    and "DRAF" not in PdfReader(io.BytesIO(dialog.pdf))
+                    .pages[0].extract_text(), timeout=60_000)
+    assert not dialog.issue_button.isEnabled()  # one issue per dialog; an update is a new one
+    [archived] = report_archive.list_issued(ctx, kind=ReportKind.FLASH.value)
+    assert archived.number == info.number
+    stored_info, stored = report_archive.issued_pdf(ctx, info.number)
+    assert stored == dialog.pdf and stored_info.sha256 == info.sha256
+    assert sql(db_path, "SELECT count(*) FROM sitrep_issued") == [(1,)]
+    # listed in the report tab's archive, kind "Laporan cepat"
+    tab = open_tab(window, qtbot)
+    qtbot.waitUntil(lambda: tab.archive.rowCount() == 1, timeout=30_000)
+    wait_idle(qtbot, tab)
+    assert tab.archive.item(0, 0).text() == info.number
+    assert tab.archive.item(0, 8).text() == "Laporan cepat"
+    dialog.reject()
+
+
+def test_saving_a_long_sitrep_writes_its_attached_lampiran_beside(ctx, db_path, make_window,
+                                                                   qtbot, tmp_path):
+    seed(ctx)  # 3 incidents in the period of 27 Nov
+    with ctx.db.write() as s:
+        settings.put(s, settings.SITREP_APPENDIX_PDF_MAX, 2, "admin", ctx.now())
+    tab = open_tab(make_window(), qtbot)
+    with qtbot.waitSignal(tab.preview_ready, timeout=60_000):
+        tab.preview_button.click()
+    wait_idle(qtbot, tab)
+    assert tab.save_to(str(tmp_path / "sitrep.pdf"), tab.pdf)
+    annex = tmp_path / "lampiran-i-sitrep-2024-11-27-33.xlsx"
+    rows = list(load_workbook(annex, read_only=True).active.iter_rows(values_only=True))
+    assert sorted(r[1] for r in rows[3:]) == sorted(n for (n,) in sql(
+        db_path, "SELECT number FROM incident WHERE deleted = 0"))
     assert not list(tmp_path.glob("*.part"))

@@ -68,7 +68,7 @@ class Manifest:
 
 def backup_name(site_code: str, when: datetime, kind: str, suffix: str) -> str:
     stamp = to_wib(when).strftime("%Y%m%d-%H%M%S")
-    site = site_code.replace(".", "") or "tanpa-situs"
+    site = site_code.replace(".", "") or "tanpa-simpul"
     return f"posko-{site}-{stamp}-{kind}{suffix}"
 
 

@@ -8,18 +8,23 @@ from matplotlib.figure import Figure
 
 from posko_desktop.core.charts.categories import category_figure, severity_figure
 from posko_desktop.core.charts.heatmap import heatmap_figure
-from posko_desktop.core.charts.tilemap import tile_map_figure
+from posko_desktop.core.charts.tilemap import ikp_map_figure, tile_map_figure
 from posko_desktop.core.charts.trend import trend_figure
-from posko_desktop.core.dashboard_data import DashboardSnapshot, levels_csv_rows
+from posko_desktop.core.dashboard_data import (
+    DashboardSnapshot,
+    baseline_csv_rows,
+    levels_csv_rows,
+)
 
 KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
 DPI = 100
 
 
 def dashboard_figures(snap: DashboardSnapshot,
-                      sizes: dict[str, tuple[int, int]] | None = None,
+                      sizes: dict[str, tuple[int, int]] | None = None, map_mode: str = "level",
                       ) -> dict[str, tuple[Figure, list[list[Any]]]]:
-    """kind -> (figure, CSV rows of its data). `sizes`: kind -> (width, height) in pixels."""
+    """kind -> (figure, CSV rows of its data). `sizes`: kind -> (width, height) in pixels;
+    `map_mode` "level" (situation level) or "ikp" (kerawanan awal: the baseline's IKP)."""
     sizes = sizes or {}
 
     def inches(kind: str, default: tuple[float, float]) -> tuple[float, float]:
@@ -29,9 +34,14 @@ def dashboard_figures(snap: DashboardSnapshot,
         return default
 
     names = {code: info.name for code, info in snap.report.items()}
+    if map_mode == "ikp" and snap.baseline is not None:
+        tilemap = (ikp_map_figure(snap.baseline, figsize=inches("tilemap", (6.0, 4.0)),
+                                  names=names), baseline_csv_rows(snap.baseline, names))
+    else:
+        tilemap = (tile_map_figure(snap.levels, figsize=inches("tilemap", (6.0, 4.0)),
+                                   names=names), levels_csv_rows(snap.levels, names))
     return {
-        "tilemap": (tile_map_figure(snap.levels, figsize=inches("tilemap", (6.0, 4.0)), names=names),
-                    levels_csv_rows(snap.levels, names)),
+        "tilemap": tilemap,
         "trend": (trend_figure(snap.series, figsize=inches("trend", (8.0, 4.0))),
                   snap.series.csv_rows()),
         "heatmap": (heatmap_figure(snap.heatmap, figsize=inches("heatmap", (6.0, 7.0))),

@@ -140,6 +140,10 @@ class Incident(Base):
     desa_code: Mapped[str | None] = mapped_column(String(13))
     latitude: Mapped[float | None] = mapped_column(Float)  # WGS 84, degrees
     longitude: Mapped[float | None] = mapped_column(Float)
+    # the contest and candidate pair concerned, the TPS (its number in `desa_code`): 0014
+    contest_code: Mapped[str | None] = mapped_column(String(5))
+    pair_number: Mapped[int | None] = mapped_column(Integer)
+    tps_number: Mapped[int | None] = mapped_column(Integer)
     recorded_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -147,6 +151,8 @@ class Incident(Base):
     respond_by: Mapped[datetime]
     responded_at: Mapped[datetime | None]
     next_referral_due: Mapped[datetime | None]  # earliest due time of an open referral
+    # the reporting unit (migration 0016) when not the office of `regency_code` (NULL)
+    reporting_unit: Mapped[str | None] = mapped_column(String(20))
     mod_stamp: Mapped[str] = mapped_column(String(40), index=True)
     field_stamps: Mapped[dict[str, Any]] = mapped_column(StampsJSON, default=dict)  # packed
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -5,8 +5,10 @@ from posko_desktop.core.db import (
     models_accounts,  # noqa: F401
     models_audit,  # noqa: F401
     models_dashboard,  # noqa: F401
+    models_kerawanan,  # noqa: F401
     models_records,  # noqa: F401
     models_site_key,  # noqa: F401
     models_sitrep,  # noqa: F401
     models_sync,  # noqa: F401
+    models_units,  # noqa: F401
 )

@@ -23,7 +23,9 @@ class NihilReport(Base):
     __tablename__ = "nihil_report"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # UUIDv7, made where recorded
-    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"))
+    # the regency's office (unit_code NULL), or an agency's unit (regency_code NULL; 0016)
+    regency_code: Mapped[str | None] = mapped_column(ForeignKey("regency.code"))
+    unit_code: Mapped[str | None] = mapped_column(String(20))
     report_date: Mapped[date] = mapped_column(Date)  # the reporting period (core.periods)
     via: Mapped[str] = mapped_column(String(20))  # "telepon" | "paket"
     note: Mapped[str] = mapped_column(String(500), default="")
@@ -44,6 +46,12 @@ INCIDENT_DELETED_DAY = Index(
     Incident.occurred_date, Incident.regency_code, Incident.category_code, Incident.severity_rank,
     sqlite_where=Incident.deleted == true(),
     postgresql_where=Incident.deleted == true(),
+)
+# Reporting watch: when did a unit other than a regency's office last report (0016)
+INCIDENT_UNIT_CREATED = Index(
+    "ix_incident_unit_created", Incident.reporting_unit, Incident.created_at,
+    sqlite_where=Incident.reporting_unit.is_not(None),
+    postgresql_where=Incident.reporting_unit.is_not(None),
 )
 # Reporting watch: "when did regency X last report (an incident arrived/was entered)".
 INCIDENT_REGENCY_CREATED = Index(

@@ -28,6 +28,8 @@ FIELDS = (
     # format 2's optional fields (migration 0011): the flash report's, the place by code
     "victims_dead", "victims_injured", "material_loss", "current_condition", "source_contact",
     "source_phone", "kecamatan_code", "desa_code", "latitude", "longitude",
+    # the contest, pair and TPS concerned (migration 0014)
+    "contest_code", "pair_number", "tps_number",
     "status", "deleted",
 )
 SHARED = "*"

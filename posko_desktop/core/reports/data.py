@@ -154,6 +154,28 @@ class ActivityLine:
 
 
 @dataclass(frozen=True)
+class StageCell:
+    """The newest report of one regency's stage as of the period's end (issue 17)."""
+
+    stage: str  # domain.ProgressStage code
+    done: int
+    total: int
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class StageProgressLine:
+    """One regency's row of the stage table (`services/sitrep.stage_progress_of`)."""
+
+    regency_code: str
+    regency_name: str
+    cells: tuple[StageCell, ...]  # only the stages reported
+
+    def cell(self, stage: str) -> StageCell | None:
+        return next((c for c in self.cells if c.stage == stage), None)
+
+
+@dataclass(frozen=True)
 class Stage:
     code: str
     label_id: str
@@ -212,8 +234,18 @@ class RegencyRow:
     total: int
     report_status: str  # masuk | nihil | belum
     last_report_at: datetime | None
-    level: str  # kondusif | waspada | siaga | rawan
+    level: str  # kondusif | waspada | siaga | awas
     level_reason: str
+
+
+@dataclass(frozen=True)
+class UnitReportRow:
+    """An agency/OPD reporting unit in the reporting watch of the period (issue 18)."""
+
+    code: str
+    name: str
+    report_status: str  # masuk | nihil | belum
+    last_report_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -312,15 +344,21 @@ class SitrepData:
     notable_total: int  # notable incidents; `notable` holds those described in full
     actions: ActionSummary
     activities: tuple[ActivityLine, ...]  # section D (the activity service fills it)
-    appendix: tuple[AppendixRow, ...]
+    appendix: tuple[AppendixRow, ...]  # every incident of the period (Lampiran I)
     trend: DailySeries  # drawn by charts.trend_figure
     levels: dict[str, RegencyLevel]  # drawn by charts.tile_map_figure
+    kerawanan: KerawananSummary | None = None  # section B.4 (`services.baseline.kerawanan_of`)
     texts: SitrepTexts = field(default_factory=SitrepTexts)
     generated_at: datetime | None = None
     number: str | None = None  # None: a draft (not issued)
     corrects: str | None = None  # number of the report this one corrects
     audit_anchor: str | None = None  # printed in the footer when set (accounts/audit)
     training: bool = False  # a training database: a LATIHAN band on every page (issue 19)
+    appendix_pdf_max: int = 0  # rows of Lampiran I on paper (0: all); the rest: XLSX annex
+
+    unit_rows: tuple[UnitReportRow, ...] = ()  # agencies/OPD in the watch (province only)
+    stage_progress: tuple[StageProgressLine, ...] = ()  # section B.4; empty: not printed
+    regency_count: int = 35  # regencies in scope (the stage table's "complete n of N")
 
     @property
     def countdown(self) -> int:
@@ -342,3 +380,35 @@ class SitrepData:
         for row in self.regency_rows:
             counts[row.report_status] = counts.get(row.report_status, 0) + 1
         return counts
+
+
+# --- Kerawanan (issue 17): the baseline beside the situation --------------------------------
+
+
+@dataclass(frozen=True)
+class KerawananRow:
+    """A regency of the Kerawanan table: IKP class (`IkpLevel` value or None), rawan TPS
+    per Bawaslu and per Polda (rawan and sangat rawan), the situation level (`Level`
+    value) and whether it is worse than the IKP class predicted."""
+
+    name: str
+    ikp: str | None
+    tps_rawan: int
+    polda_rawan: int
+    level: str
+    worse: bool
+
+
+@dataclass(frozen=True)
+class KerawananSummary:
+    """The "Kerawanan" paragraph and table of the daily and weekly reports
+    (`services.baseline.kerawanan_of`)."""
+
+    imported: bool
+    ikp_counts: tuple[int, int, int]  # regencies of the scope: rendah, sedang, tinggi
+    tps: int
+    tps_rawan: int
+    polda_rawan: int
+    polda_sangat_rawan: int
+    worse: tuple[str, ...]  # names of the regencies worse than predicted
+    rows: tuple[KerawananRow, ...]  # worse first, then IKP tinggi; at most 12

@@ -138,7 +138,7 @@ def report_status_label(code: str) -> str:
 
 
 def level_label(code: str) -> str:
-    """Kondusif / Waspada / Siaga / Rawan, as on the dashboard."""
+    """Kondusif / Waspada / Siaga / Awas, as on the dashboard."""
     try:
         return Level(code).label
     except ValueError:

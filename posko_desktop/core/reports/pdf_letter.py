@@ -41,6 +41,7 @@ from reportlab.platypus import (
 
 from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.progress import Progress
+from posko_desktop.core.reports.annex import Annex, embed
 from posko_desktop.core.reports.data import Identity, Letterhead, Sifat, Signer
 from posko_desktop.core.reports.fonts import SANS, SERIF
 from posko_desktop.core.reports.pdf_common import (
@@ -134,8 +135,10 @@ class Footer:
 
 
 def canvas_class(footer: Footer, sink: list[int], late: _Late,
-                 resolve: Callable[[str, int], str]) -> type[Canvas]:
-    """A canvas that knows the page count when it saves ("Halaman X dari Y")."""
+                 resolve: Callable[[str, int], str],
+                 attachments: Callable[[], list[Annex]] = list) -> type[Canvas]:
+    """A canvas that knows the page count when it saves ("Halaman X dari Y") and attaches
+    the electronic Lampiran files (annex.py)."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -159,6 +162,7 @@ def canvas_class(footer: Footer, sink: list[int], late: _Late,
                         self.drawString(x, y, resolve(key, total))
                 self._furniture(number, total)
                 Canvas.showPage(self)
+            embed(self._doc, attachments())  # type: ignore[attr-defined]  # reportlab's
             Canvas.save(self)
 
         def _furniture(self, page: int, total: int) -> None:
@@ -233,6 +237,10 @@ class LetterRenderer:
     def appendix(self) -> list[Flowable]:
         return []
 
+    def attachments(self) -> list[Annex]:
+        """Files embedded in the PDF (known once `appendix()` has run)."""
+        return []
+
     # -- plumbing
     def num(self, n: int) -> str:
         """A count in the report's language: 1.234 (id) / 1,234 (en)."""
@@ -267,7 +275,7 @@ class LetterRenderer:
         self.progress.report(80, 100, _("Laying out pages"))
         sink: list[int] = []
         doc.build(story, canvasmaker=canvas_class(self.footer(), sink, self.late,
-                                                  self.resolve_late))
+                                                  self.resolve_late, self.attachments))
         return sink[-1] if sink else 0
 
     def resolve_late(self, key: str, total: int) -> str:
@@ -275,7 +283,10 @@ class LetterRenderer:
         if key != APPENDIX_MARK or start is None:
             return "—"
         pages = total - start + 1
-        return ngettext("{n} page", "{n} pages", pages).format(n=self.num(pages))
+        text = ngettext("{n} page", "{n} pages", pages).format(n=self.num(pages))
+        if self.attachments():
+            text = _("{pages} and 1 XLSX file").format(pages=text)
+        return text
 
     def footer(self) -> Footer:
         d = self.letter

@@ -38,16 +38,19 @@ from reportlab.platypus import (
 
 from posko_desktop.core.i18n import _, language, ngettext
 from posko_desktop.core.progress import NO_PROGRESS, Progress
-from posko_desktop.core.reports import pdf_charts
+from posko_desktop.core.reports import pdf_charts, unit_report
+from posko_desktop.core.reports.annex import Annex, sitrep_annex
 from posko_desktop.core.reports.data import (
     GROUPS,
     SEVERITIES,
     ActivityLine,
+    AppendixRow,
     Counts,
     NotableIncident,
     SitrepData,
 )
 from posko_desktop.core.reports.fonts import SANS, register_fonts
+from posko_desktop.core.reports.kerawanan_pdf import kerawanan_block
 from posko_desktop.core.reports.pdf_common import (
     ALERT,
     NOTABLE_MARK,
@@ -71,6 +74,7 @@ from posko_desktop.core.reports.pdf_common import (
     when_short,
 )
 from posko_desktop.core.reports.pdf_letter import LetterRenderer
+from posko_desktop.core.reports.stage_table import stage_progress_table, stage_summary
 from posko_desktop.core.textrules import format_date, format_date_long, format_signed, format_time
 from posko_desktop.core.timeutil import to_wib
 
@@ -116,6 +120,7 @@ class SitrepRenderer(LetterRenderer):
         super().__init__(data, lang=data.options.lang, paper=data.options.paper,
                          signed_on=data.options.report_date, progress=progress)
         self.d = data
+        self.annex: Annex | None = None  # Lampiran I in full, when paper shows only a part
 
     def title_text(self) -> str:
         return "{t} – {d}".format(t=_("Daily situation report"),
@@ -138,7 +143,8 @@ class SitrepRenderer(LetterRenderer):
 
     def body(self) -> list[Flowable]:
         steps: list[Callable[[], list[Flowable]]] = [
-            self.heading, self.section_a, self.section_b, self.recap, self.charts,
+            self.heading, self.section_a, self.section_b, self.recap, self.stage_progress,
+            self.charts,
             self.section_c, self.section_d, self.section_e, self.section_f, self.section_g,
             self.section_h,
         ]
@@ -219,6 +225,10 @@ class SitrepRenderer(LetterRenderer):
         out.append(self.key_figures_table())
         out.append(self.p(_("3. Reporting by the regencies and cities"), st.subsection))
         out.extend(self.reporting_lines())
+        out.extend(unit_report.agency_lines(self, d.unit_rows))
+
+        if d.kerawanan is not None:  # the baseline beside the situation (issue 17)
+            out.extend(kerawanan_block(self, d.kerawanan, _("4. Kerawanan")))
         return out
 
     def key_figures_table(self) -> Table:
@@ -354,7 +364,18 @@ class SitrepRenderer(LetterRenderer):
                 "Report: Reported = incidents arrived from or were entered for the regency in "
                 "the period; Nil = it reported that nothing happened; Not yet = no report."))),
             st.small))
+        out.extend(unit_report.agency_recap(self, d.unit_rows))
         return out
+
+    def stage_progress(self) -> list[Flowable]:
+        """B.5 (issue 17): a summary; the table per regency is Appendix III."""
+        d = self.d
+        if not d.stage_progress:
+            return []
+        return [self.p(_("5. Voting, the tally and disputes (as of the period's end)"),
+                       self.st.subsection),
+                Paragraph(esc(stage_summary(d.stage_progress, d.regency_count, self.lang)),
+                          self.st.item)]
 
     def charts(self) -> list[Flowable]:
         d, st = self.d, self.st
@@ -371,7 +392,7 @@ class SitrepRenderer(LetterRenderer):
         if tiles is not None:
             out.append(KeepTogether([tiles, self.p(esc(_(
                 "Figure 2. Situation level of the 35 regencies and cities at the end of the "
-                "period (K, W, S, R: the level's letter on each tile)")), st.caption)]))
+                "period (K, W, S, A: the level's letter on each tile)")), st.caption)]))
         return out
 
     # -- C
@@ -544,6 +565,10 @@ class SitrepRenderer(LetterRenderer):
         if not d.appendix:
             out.append(self.p(_("Nil"), st.subtitle))
         else:
+            shown = self.paper_rows()
+            if len(shown) < len(d.appendix):
+                out.append(self.annex_note(len(shown)))
+                out.append(Spacer(1, 2 * mm))
             head = [self.p(h, st.head_s) for h in (
                 _("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Cat."),
                 _("Severity"), _("Status"), _("Title"))]
@@ -552,7 +577,7 @@ class SitrepRenderer(LetterRenderer):
             fixed = [9 * mm, 25 * mm, 18 * mm, 25 * mm, 8 * mm, 17 * mm, 21 * mm]
             title_w = self.width - sum(fixed)
             body: list[list[str]] = []
-            for i, r in enumerate(d.appendix, start=1):
+            for i, r in shown:
                 status = statuses.get(r.status)
                 if status is None:
                     status = statuses[r.status] = status_label(r.status)
@@ -566,7 +591,40 @@ class SitrepRenderer(LetterRenderer):
                 mark=NOTABLE_MARK)), st.small))
         if d.referrals:
             out += self.referral_appendix()
+        if d.stage_progress:
+            out += [PageBreak(), self.p(_("APPENDIX III"), st.title),
+                    self.p(esc(_("Voting, the tally and disputes per regency/city (as of the "
+                                 "period's end)")), st.subtitle),
+                    Spacer(1, 3 * mm),
+                    stage_progress_table(self, d.stage_progress, d.regency_count)]
         return out
+
+    def paper_rows(self) -> list[tuple[int, AppendixRow]]:
+        """The rows of Lampiran I on paper with their number in the full list: all of them,
+        or beyond `appendix_pdf_max` the most severe first (then the notable, then by time)
+        while the attached XLSX file holds every row (`attachments`)."""
+        d = self.d
+        rows = list(enumerate(d.appendix, start=1))
+        limit = d.appendix_pdf_max
+        if not limit or len(rows) <= limit:
+            return rows
+        self.annex = sitrep_annex(d)
+        rank = {s: i for i, s in enumerate(SEVERITIES)}
+        rows.sort(key=lambda x: (-rank.get(x[1].severity, 0), not x[1].notable, x[0]))
+        return rows[:limit]
+
+    def annex_note(self, shown: int) -> Flowable:
+        a = self.annex
+        assert a is not None
+        return self.p(esc(_(
+            "The period has {total} incidents; this table shows the {n} most severe. The full "
+            "list of all {total} incidents is the spreadsheet {name} ({total} rows, SHA-256 "
+            "{sha}), attached to this PDF file and delivered with it.").format(
+            total=self.num(len(self.d.appendix)), n=self.num(shown), name=a.name,
+            sha=a.sha256)), self.st.body)
+
+    def attachments(self) -> list[Annex]:
+        return [self.annex] if self.annex is not None else []
 
     def referral_appendix(self) -> list[Flowable]:
         st, d = self.st, self.d

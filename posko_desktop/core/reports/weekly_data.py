@@ -15,6 +15,7 @@ from posko_desktop.core.reports.data import (
     Counts,
     GroupInfo,
     Identity,
+    KerawananSummary,
     Letterhead,
     Milestone,
     Paper,
@@ -118,6 +119,7 @@ class WeeklyData:
     activities: tuple[ActivityLine, ...]
     takedowns: tuple[TakedownLine, ...]
     milestones: tuple[Milestone, ...]  # the coming week, from the stage calendar
+    kerawanan: KerawananSummary | None = None  # issue 17 (`services.baseline.kerawanan_of`)
     texts: SitrepTexts = field(default_factory=SitrepTexts)
     generated_at: datetime | None = None
     number: str | None = None

@@ -22,6 +22,7 @@ from posko_desktop.core.i18n import _, language, ngettext
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports.data import GROUPS, SEVERITIES, Counts
 from posko_desktop.core.reports.fonts import SANS, register_fonts
+from posko_desktop.core.reports.kerawanan_pdf import kerawanan_block
 from posko_desktop.core.reports.pdf_common import (
     TOTAL_BG,
     WrapTable,
@@ -172,9 +173,13 @@ class WeeklyRenderer(LetterRenderer):
         extra += [("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG),
                   ("FONT", (2, -1), (-1, -1), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
         fixed = 8 * mm + 7 * 9 * mm + 15 * mm + 28 * mm
-        return [self.p(_("3. Regencies and cities"), st.section),
-                self.table(rows, [8 * mm, self.width - fixed] + [9 * mm] * 7 + [15 * mm, 28 * mm],
-                           extra)]
+        out: list[Flowable] = [
+            self.p(_("3. Regencies and cities"), st.section),
+            self.table(rows, [8 * mm, self.width - fixed] + [9 * mm] * 7 + [15 * mm, 28 * mm],
+                       extra)]
+        if d.kerawanan is not None:  # the baseline beside the situation (issue 17)
+            out += kerawanan_block(self, d.kerawanan, _("Kerawanan"))
+        return out
 
     def categories(self) -> list[Flowable]:
         st, d = self.st, self.d

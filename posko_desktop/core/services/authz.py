@@ -17,7 +17,11 @@ class Permission(enum.StrEnum):
     INCIDENT_DELETE = "incident.delete"
     ACTIVITY_RECORD = "activity.record"  # add, and update this site's activities
     ACTIVITY_MANAGE = "activity.manage"  # update any site's, delete, restore
+    REFERENCE_MANAGE = "reference.manage"  # candidate pairs, TPS register, baseline imports
+    PROGRESS_RECORD = "progress.record"  # report a stage, correct this site's reports
+    PROGRESS_MANAGE = "progress.manage"  # correct any site's reports, delete, restore
     REPORT_NIHIL = "report.nihil"
+    UNITS_MANAGE = "units.manage"  # add and change reporting units
     EXPORT = "data.export"
     IMPORT = "data.import"
     CONFLICT_RESOLVE = "conflict.resolve"
@@ -42,6 +46,7 @@ _OPERATOR = {
     Permission.INCIDENT_FOLLOWUP,
     Permission.INCIDENT_ATTACH,
     Permission.ACTIVITY_RECORD,
+    Permission.PROGRESS_RECORD,
     Permission.REPORT_NIHIL,
     Permission.EXPORT,
     Permission.IMPORT,
@@ -50,6 +55,7 @@ _SUPERVISOR = _OPERATOR | {
     Permission.INCIDENT_VERIFY,
     Permission.INCIDENT_DELETE,
     Permission.ACTIVITY_MANAGE,
+    Permission.PROGRESS_MANAGE,
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,

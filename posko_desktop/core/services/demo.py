@@ -62,6 +62,7 @@ from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import BulkSearchIndex
 from posko_desktop.core.domain import (
     OPEN_STATUSES,
+    PROVINCE_CODE,
     FollowUpKind,
     ReferralState,
     Severity,
@@ -75,6 +76,8 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
+from posko_desktop.core.services.demo_kerawanan import add_demo_pairs
+from posko_desktop.core.services.demo_progress import add_demo_stage_reports
 from posko_desktop.core.services.demo_words import (
     ACCOUNTS,
     AGENCIES_BY_GROUP,
@@ -129,8 +132,11 @@ INCIDENT_COLUMNS = (
     "recorded_by", "created_at", "updated_at", "updated_by", "respond_by", "responded_at",
     "next_referral_due", "mod_stamp", "field_stamps", "deleted", "victims_dead",
     "victims_injured", "material_loss", "current_condition", "source_contact", "source_phone",
-    "kecamatan_code", "desa_code", "latitude", "longitude",
+    "kecamatan_code", "desa_code", "latitude", "longitude", "reporting_unit", "contest_code",
+    "pair_number", "tps_number",
 )
+DEMO_OPD_UNITS = {"Satpol PP": "SATPOLPP", "Kesbangpol": "KESBANGPOL",
+                  "Diskominfo": "DISKOMINFO", "BPBD": "BPBD"}
 FOLLOWUP_COLUMNS = (
     "id", "incident_id", "created_at", "author", "origin_site", "kind", "text", "status_from",
     "status_to", "agency_code", "due_at", "referral_id", "referral_state", "mod_stamp",
@@ -194,6 +200,21 @@ def _category_factor(code: str, day: date) -> float:
     if code[0] == "E" and -3 <= t <= 0:  # no campaigning in the quiet period
         return 0.5 if code == "E1" else 0.3
     return 1.0
+
+
+def _contest_fields(regency: str, category: str, bits: int) -> tuple[Any, ...]:
+    """The contest and pair (ballot 1 or 2: every demo contest has them,
+    `demo_kerawanan`) of a third of the incidents of groups A, B, E (hoaxes, money politics,
+    campaign props); the TPS of those at a TPS (F3). From the incident id's random bits,
+    so the seeded stream stays as it was."""
+    pick = [(bits >> shift) & 0xFF for shift in range(48, 72, 8)]
+    contest = pair = tps = None
+    if category[0] in "ABE" and pick[0] % 3 == 0:
+        contest = regency if pick[1] % 2 else "33"
+        pair = 1 + pick[2] % 2
+    if category == "F3":
+        tps = 1 + pick[2] % 15
+    return (contest, pair, tps)
 
 
 def _report_fields(category: str, rank: int, bits: int) -> tuple[Any, ...]:
@@ -336,9 +357,16 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
         activities = add_demo_activities(s, site_code=plan.site_code,
                                          username=ctx.actor.username, first_day=first_day,
                                          days=days, seed=seed, now=ctx.now())
+        pairs = add_demo_pairs(s, site_code=plan.site_code, username=ctx.actor.username,
+                               seed=seed, now=ctx.now())
+        stage_reports = add_demo_stage_reports(s, site_code=plan.site_code,
+                                               username=ctx.actor.username,
+                                               first_day=first_day, days=days, seed=seed,
+                                               now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
-                            "seed": seed, "activities": activities}, at=ctx.now())
+                            "seed": seed, "activities": activities, "candidate_pairs": pairs,
+                            "stage_reports": stage_reports}, at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
@@ -348,6 +376,8 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
     progress.report(written, incidents, _("Done"))
     ctx.bus.publish(Change(ChangeKind.INCIDENT, ()))
     ctx.bus.publish(Change(ChangeKind.ACTIVITY, ()))
+    ctx.bus.publish(Change(ChangeKind.CANDIDATE_PAIR, ()))
+    ctx.bus.publish(Change(ChangeKind.STAGE_PROGRESS, ()))
     return written
 
 
@@ -677,9 +707,19 @@ class _Generator:
             reported_text, w.dt(updated_at), updated_by, w.dt(respond_by), w.dt(responded),
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
             w.flag(deleted), *_report_fields(category, rank, inc_int), kec_place.code,
-            desa_place.code, None, None,
+            desa_place.code, None, None, self._unit(source, detail),
+            *_contest_fields(regency, category, inc_int),
         )
         return row, followups
+
+    def _unit(self, source: str, detail: str) -> str | None:
+        """At the province, what the police, the army and the OPD report comes through
+        their agencies' reporting units (issue 18); a regency office's are its own."""
+        if self.site_code != PROVINCE_CODE:
+            return None
+        if source == SourceType.POLRI_TNI:
+            return "POLDA" if detail.startswith("Polsek") else "KODAM4"
+        return DEMO_OPD_UNITS.get(detail) if source == SourceType.OPD else None
 
     def _source_detail(self, source: str, platform: str, desa: str, kec: str) -> str:
         rng = self.rng

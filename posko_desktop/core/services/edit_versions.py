@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.db.models_accounts import AuditEntry, UserAccount
-from posko_desktop.core.domain import ValidationError
+from posko_desktop.core.domain import StaleEdit, ValidationError
+from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services.audit import canonical_json
+
+logger = logging.getLogger(__name__)
 
 
 def digest(*parts: Any) -> str:
@@ -67,3 +71,38 @@ def last_audited(s: Session, record_type: str, record_id: str, action_prefixes: 
         if not fields or (isinstance(after, dict) and not after.keys().isdisjoint(fields)):
             return person(s, username), at
     return None
+
+
+def synced_version(record: Any) -> str:
+    """The version of a record of a generic synced type (`models_records.SyncedColumns`):
+    the newest of its modification stamp and the mark of the last import that touched it
+    (an import may bring an older edit and leave `mod_stamp` as it was)."""
+    return str(max(record.mod_stamp, record.sync_mark or ""))
+
+
+def check_synced_version(s: Session, record: Any, expected: str | None, what: str,
+                         message: str, current: dict[str, Any], **params: Any) -> None:
+    """Refuse (StaleEdit with `message`, nothing written) when a generic synced record
+    changed since `expected` (None: no check); `what` names it in the ValidationError of a
+    token that cannot be a version of it."""
+    if expected is None:
+        return
+    version = synced_version(record)
+    try:
+        Stamp.parse(expected)
+        valid = expected <= version
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValidationError(N_("{version} is not a version of {what}"), field="version",
+                              version=expected, what=what)
+    if expected == version:
+        return
+    by_import = version != record.mod_stamp
+    if by_import:
+        who, at = "", datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC)
+    else:
+        who, at = person(s, record.updated_by), record.updated_at
+    logger.info("Stale save of %s refused (now version %s)", what, version)
+    raise StaleEdit(message, version=version, current=current, changed_by=who, changed_at=at,
+                    by_import=by_import, **params)

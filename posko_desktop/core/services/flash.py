@@ -16,8 +16,14 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Category
 from posko_desktop.core.db.models_sitrep import IssuedSitrep
-from posko_desktop.core.domain import FollowUpKind, ReferralState, Status, ValidationError
-from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.domain import (
+    FollowUpKind,
+    ReferralState,
+    Severity,
+    Status,
+    ValidationError,
+)
+from posko_desktop.core.i18n import N_, _, language
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import flash_pdf
 from posko_desktop.core.reports.data import ReportKind, SitrepTexts
@@ -25,7 +31,8 @@ from posko_desktop.core.reports.flash_pdf import FlashAction, FlashData, FlashOp
 from posko_desktop.core.services import incidents, report_archive
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import regencies
-from posko_desktop.core.services.report_archive import IssuedInfo
+from posko_desktop.core.services.report_archive import Checklist, IssuedInfo
+from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.core.timeutil import wib_date
 
 logger = logging.getLogger(__name__)
@@ -115,6 +122,17 @@ def generate(ctx: AppContext, options: FlashOptions, texts: SitrepTexts | None =
     pdf, pages = flash_pdf.render_bytes(data, progress)
     progress.report(100, 100, _("Done"))
     return pdf, data, pages
+
+
+def issue_checklist(ctx: AppContext, options: FlashOptions,
+                    texts: SitrepTexts | None = None) -> Checklist:
+    """What the window shows before "Terbitkan": the signer (refused while empty, as for
+    every report) and the incident; a flash report has no free text that could print Nihil."""
+    data = gather(ctx, options, texts)
+    with language(data.options.lang):
+        when = format_datetime_wib(data.occurred_at)
+    return Checklist(tuple(data.signer.missing()), when, 1,
+                     int(data.severity == Severity.KRITIS.value), 0, (), confirm_sections=())
 
 
 def issue(ctx: AppContext, options: FlashOptions, texts: SitrepTexts | None = None, *,

@@ -49,7 +49,7 @@ from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit, evidence_store
+from posko_desktop.core.services import audit, contests, evidence_store, units
 from posko_desktop.core.services import places as place_rules
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import last_audited, person
@@ -75,6 +75,8 @@ REPORT_FIELDS = ("victims_dead", "victims_injured", "material_loss", "current_co
                  "source_contact", "source_phone")
 # the place by code (the names stay) and coordinates (issue 17)
 PLACE_FIELDS = ("kecamatan_code", "desa_code", "latitude", "longitude")
+# the contest, candidate pair (ballot number) and TPS concerned (issue 17, `contests`)
+CONTEST_FIELDS = ("contest_code", "pair_number", "tps_number")
 # text fields: (limit, multi-line)
 _TEXT_LIMITS = {"kecamatan": (100, False), "desa": (100, False), "location": (200, False),
                 "source_detail": (500, False), "description": (TEXT_MAX, True),
@@ -84,9 +86,10 @@ _PHONE = re.compile(r"[0-9 +\-]*")
 EDITABLE_FIELDS = (
     "regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
     "source_type", "source_detail", "title", "description", "category_code", "severity",
-    "people_involved", *REPORT_FIELDS, *PLACE_FIELDS,
+    "people_involved", *REPORT_FIELDS, *PLACE_FIELDS, *CONTEST_FIELDS,
 )
 _PLACE_INPUTS = frozenset({"regency_code", "kecamatan", "desa", "kecamatan_code", "desa_code"})
+_CONTEST_INPUTS = frozenset(CONTEST_FIELDS)
 
 # --- DTOs ------------------------------------------------------------------------------
 
@@ -118,6 +121,9 @@ class IncidentInput:
     desa_code: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    contest_code: str | None = None
+    pair_number: int | None = None
+    tps_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,9 @@ class IncidentDetail:
     desa_code: str | None
     latitude: float | None
     longitude: float | None
+    contest_code: str | None
+    pair_number: int | None
+    tps_number: int | None
     recorded_by: str
     created_at: datetime
     updated_at: datetime
@@ -206,6 +215,7 @@ class IncidentDetail:
     referrals: list[Referral] = field(default_factory=list)
     attachments: list[AttachmentInfo] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
+    reporting_unit: str | None = None  # an agency's unit code; None: the regency's office
 
     def to_input(self) -> IncidentInput:
         names = {f.name for f in fields(IncidentInput)}
@@ -225,10 +235,11 @@ def editable_values(record: Any) -> dict[str, Any]:
 
 
 def validate_input(session: Session, data: IncidentInput, now: datetime,
-                   check_places: bool = True) -> dict[str, Any]:
+                   check_places: bool = True, check_contest: bool = True) -> dict[str, Any]:
     """Check every field; raise ValidationErrors with one message per bad field.
     `check_places` False keeps the kecamatan/desa names and codes as they are (an edit
-    that does not touch them: names stored before the list keep their free text)."""
+    that does not touch them: names stored before the list keep their free text);
+    `check_contest` False keeps contest, pair and TPS (a pair deleted since stays named)."""
     errors: list[ValidationError] = []
     values: dict[str, Any] = {}
 
@@ -310,6 +321,12 @@ def validate_input(session: Session, data: IncidentInput, now: datetime,
         values.update(place_rules.check_place(
             regency.code, RegencyInfo(regency.code, regency.kind, regency.name).full_name,
             values["kecamatan"], values["desa"], data.kecamatan_code, data.desa_code, errors))
+
+    contest = {"contest_code": data.contest_code, "pair_number": data.pair_number,
+               "tps_number": data.tps_number}
+    values.update(contests.check_incident_fields(
+        session, values.get("regency_code"), {**contest, "desa_code": values["desa_code"]},
+        errors) if check_contest else contest)
 
     people = data.people_involved
     if people is not None and (not isinstance(people, int) or people < 0 or people > 1_000_000):
@@ -445,11 +462,15 @@ def _sent_fields(data: IncidentInput | Mapping[str, Any]) -> dict[str, Any]:
 # --- commands --------------------------------------------------------------------------
 
 
-def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
+def create_incident(ctx: AppContext, data: IncidentInput, *,
+                    reporting_unit: str | None = None) -> IncidentDetail:
+    """`reporting_unit`: the code of the agency/OPD that reported it (issue 18); None or a
+    regency office's code: the office of the incident's regency."""
     require(ctx.actor, Permission.INCIDENT_CREATE)
     now = ctx.now()
     with ctx.db.write() as s:
         values = validate_input(s, data, now)
+        values["reporting_unit"] = units.agency_unit_code(s, reporting_unit or "")
         site = local_site(s)
         stamp = new_stamp(s, now)
         inc = Incident(
@@ -473,8 +494,9 @@ def create_incident(ctx: AppContext, data: IncidentInput) -> IncidentDetail:
         )
         s.add(inc)
         s.flush()
+        unit = {"reporting_unit": inc.reporting_unit} if inc.reporting_unit else {}
         audit.record(s, ctx.actor, "incident.create", "incident", str(inc.id),
-                     before=None, after=_snapshot(inc), at=now)
+                     before=None, after={**_snapshot(inc), **unit}, at=now)
         detail = _detail(s, inc)
     logger.info("Incident %s created by %s", detail.number, ctx.actor.username)
     ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(detail.id),)))
@@ -505,9 +527,10 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
             raise TransitionError(N_("Incident {number} is deleted; restore it first"),
                                   number=inc.number)
         moved = any(sent[f] != getattr(inc, f) for f in _PLACE_INPUTS & sent.keys())
+        named = moved or any(sent[f] != getattr(inc, f) for f in _CONTEST_INPUTS & sent.keys())
         try:
             values = validate_input(s, IncidentInput(**{**editable_values(inc), **sent}), now,
-                                    check_places=moved)
+                                    check_places=moved, check_contest=named)
         except ValidationErrors:
             if since & sent.keys():  # judged against values the user never saw
                 raise _stale(s, inc, version, tuple(sorted(since & sent.keys()))) from None
@@ -836,6 +859,7 @@ def _detail(s: Session, inc: Incident) -> IncidentDetail:
         current_condition=inc.current_condition, source_contact=inc.source_contact,
         source_phone=inc.source_phone, kecamatan_code=inc.kecamatan_code,
         desa_code=inc.desa_code, latitude=inc.latitude, longitude=inc.longitude,
+        contest_code=inc.contest_code, pair_number=inc.pair_number, tps_number=inc.tps_number,
         recorded_by=inc.recorded_by,
         created_at=inc.created_at, updated_at=inc.updated_at, updated_by=inc.updated_by,
         respond_by=inc.respond_by, responded_at=inc.responded_at,
@@ -845,4 +869,5 @@ def _detail(s: Session, inc: Incident) -> IncidentDetail:
         referrals=referrals_of(s, inc.id),
         attachments=[_attachment(a) for a in attachments],
         transitions=[] if inc.deleted else allowed_transitions(status),
+        reporting_unit=inc.reporting_unit,
     )

@@ -28,7 +28,13 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.dashboard_data import Level, ReportStatus
 from posko_desktop.core.db.models import Category
-from posko_desktop.core.domain import PROVINCE_CODE, ActivityKind, ValidationError
+from posko_desktop.core.domain import (
+    PROVINCE_CODE,
+    ActivityKind,
+    ProgressStage,
+    UnitType,
+    ValidationError,
+)
 from posko_desktop.core.i18n import LANGUAGES, N_, _, language, ngettext
 from posko_desktop.core.periods import report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -44,8 +50,17 @@ from posko_desktop.core.reports.data import (
     SitrepData,
     SitrepOptions,
     SitrepTexts,
+    StageCell,
+    StageProgressLine,
+    UnitReportRow,
 )
-from posko_desktop.core.services import activities, dashboard, report_archive
+from posko_desktop.core.services import (
+    activities,
+    baseline,
+    dashboard,
+    report_archive,
+    stage_progress,
+)
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
@@ -107,6 +122,22 @@ def activities_of(ctx: AppContext, start: datetime, end: datetime,
         for a in activities.in_period(ctx, start, end, regency))
 
 
+def stage_progress_of(ctx: AppContext, end: datetime,
+                      regency: str | None) -> tuple[StageProgressLine, ...]:
+    """The stage table (section B.4): per regency in scope with any report, the newest
+    report of each stage made before `end` (the period's end, exclusive)."""
+    board = stage_progress.board(ctx, end - timedelta(microseconds=1))
+    lines = []
+    for g in board.regencies:
+        if regency is not None and g.code != regency:
+            continue
+        cells = tuple(StageCell(st.value, r.done, r.total, r.as_of) for st in ProgressStage
+                      if (r := board.cell(g.code, st)) is not None)
+        if cells:
+            lines.append(StageProgressLine(g.code, g.full_name, cells))
+    return tuple(lines)
+
+
 # --- gathering --------------------------------------------------------------------------
 
 
@@ -140,9 +171,9 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         cum_from = min(cal.campaign_start, options.report_date)
         cum_start = wib_day_start(cum_from)
         period_counts, per_regency = q.counts(s, period.start, period.end, scope_code)
-        previous_counts, _unused = q.counts(s, previous.start, previous.end, scope_code)
+        previous_counts = q.totals(s, previous.start, previous.end, scope_code)
         progress.report(10, 100, _("Counting incidents"))
-        cumulative, _unused = q.counts(s, min(cum_start, period.start), period.end, scope_code)
+        cumulative = q.totals(s, min(cum_start, period.start), period.end, scope_code)
         progress.report(18, 100, _("Reading notable incidents"))
         names = {r.code: r.full_name for r in all_regencies}
         notable_limit = max(0, int(conf.get(settings.SITREP_NOTABLE_DETAIL_MAX.key, 10)))
@@ -181,6 +212,9 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         groups=groups,
         figures=KeyFigures(period_counts, previous_counts, cumulative, cum_from),
         regency_rows=rows,
+        unit_rows=tuple(UnitReportRow(i.code, i.name, i.status, i.last_report_at)
+                        for i in status_info.values()
+                        if i.group == UnitType.AGENCY and scope_code is None),
         notable=notable,
         referrals=referrals,
         referrals_total=referrals_total,
@@ -188,10 +222,14 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         notable_total=len(notable_ids),
         actions=actions,
         activities=activities_of(ctx, period.start, period.end, scope_code),
+        stage_progress=stage_progress_of(ctx, period.end, scope_code),
+        regency_count=1 if scope_code else len(all_regencies),
         appendix=appendix,
         trend=trend,
         levels=levels,
+        kerawanan=baseline.kerawanan_of(ctx, levels, scope_code, names),
         texts=texts,
+        appendix_pdf_max=max(0, int(conf.get(settings.SITREP_APPENDIX_PDF_MAX.key, 1000))),
     )
     if texts.highlights is None:
         data.texts.highlights = default_highlights(data)
@@ -246,12 +284,12 @@ def _highlights(d: SitrepData) -> list[str]:
                               n=format_int(n), pct=round(100 * n / p.new)))
     levels = Counter(r.level for r in d.regency_rows)
     if d.is_province and levels:
-        hot = [r.name for r in d.regency_rows if r.level == "rawan"]
+        hot = [r.name for r in d.regency_rows if r.level == "awas"]
         text = _("Situation level: {list}.").format(list=", ".join(
             "{n} {label}".format(n=levels.get(lv.value, 0), label=lv.label)
             for lv in reversed(Level)))
         if hot and len(hot) <= 8:
-            text += " " + _("{level}: {names}.").format(level=Level.RAWAN.label,
+            text += " " + _("{level}: {names}.").format(level=Level.AWAS.label,
                                                        names=", ".join(hot))
         out.append(text)
     if not d.is_province and d.regency_rows:

@@ -24,13 +24,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Incident
+from posko_desktop.core.db.models_kerawanan import CandidatePair
 from posko_desktop.core.domain import Severity, Status, ValidationError
 from posko_desktop.core.i18n import N_, current_language
+from posko_desktop.core.services import contests
 from posko_desktop.core.services.incidents import IncidentFilter, apply_filter
 from posko_desktop.core.services.reference import categories, regencies
 from posko_desktop.core.timeutil import wib_range
@@ -244,9 +246,38 @@ def victims_by(ctx: AppContext, by: str, date_from: date | None = None,
     return out
 
 
+# --- contests and candidate pairs (issue 17) ------------------------------------------------
+
+
+def _by_contest(s: Session, date_from: date | None, date_to: date | None,
+                flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
+    """The 36 contests (the Pilgub first): incidents naming each."""
+    rows = contests.contests_in(s)
+    counts = _count(s, Incident.contest_code, [c.code for c in rows], date_from, date_to, flt)
+    return [StatRow(c.code, c.name, counts.get(c.code, 0)) for c in rows]
+
+
+def _by_pair(s: Session, date_from: date | None, date_to: date | None,
+             flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
+    """Every candidate pair held ("CONTEST/BALLOT", e.g. 33.74/2), then what incidents name
+    besides (a contest without a pair: "CONTEST/-"; a pair deleted since)."""
+    key = Incident.contest_code + "/" + func.coalesce(cast(Incident.pair_number, String), "-")
+    counts = {k: n for k, n in _count(s, key, None, date_from, date_to, flt).items()
+              if k is not None}
+    labels = {"{c}/{b}".format(c=p.contest_code, b=p.ballot_number):
+              "{h} – {d}".format(h=p.head, d=p.deputy)
+              for p in s.scalars(select(CandidatePair).where(CandidatePair.deleted.is_(False)))}
+    keys = sorted(set(labels) | {k for k, n in counts.items() if n},
+                  key=lambda k: (k.split("/")[0], int(k.split("/")[1])
+                                 if k.split("/")[1].isdigit() else 0))
+    return [StatRow(k, labels.get(k, "—"), counts.get(k, 0)) for k in keys]
+
+
 register_dimension("regency", _by_regency)
 register_dimension("category", _by_category)
 register_dimension("group", _by_group)
 register_dimension("severity", _by_severity)
 register_dimension("status", _by_status)
 register_dimension("day", _by_day)
+register_dimension("contest", _by_contest)
+register_dimension("pair", _by_pair)

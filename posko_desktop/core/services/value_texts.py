@@ -26,6 +26,8 @@ FIELD_LABELS = {
     "source_contact": N_("Contact person"), "source_phone": N_("Contact phone"),
     "kecamatan_code": N_("Kecamatan code"), "desa_code": N_("Desa/kelurahan code"),
     "latitude": N_("Latitude"), "longitude": N_("Longitude"),
+    "contest_code": N_("Contest"), "pair_number": N_("Candidate pair"),
+    "tps_number": N_("TPS number"), "reporting_unit": N_("Reporting unit"),
     # fields of other records the audit trail names
     "status": N_("Status"), "number": N_("Number"), "deleted": N_("Deleted"),
     "reason": N_("Reason"), "text": N_("Text"), "agency": N_("Agency"), "state": N_("State"),

@@ -38,7 +38,7 @@ from posko_desktop.core.reports.weekly_data import (
     WeeklyOptions,
     week_monday,
 )
-from posko_desktop.core.services import dashboard, report_archive
+from posko_desktop.core.services import baseline, dashboard, report_archive
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code, regencies
@@ -108,10 +108,10 @@ def gather(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = 
                                .order_by(Category.sort_order, Category.code))
             if c.code in GROUPS)
         week, per_regency = q.counts(s, start, end, scope_code)
-        previous, _unused = q.counts(s, start - timedelta(days=7), start, scope_code)
+        previous = q.totals(s, start - timedelta(days=7), start, scope_code)
         days = tuple(DayCount(options.monday + timedelta(days=i), start + timedelta(days=i),
-                              q.counts(s, start + timedelta(days=i),
-                                       start + timedelta(days=i + 1), scope_code)[0])
+                              q.totals(s, start + timedelta(days=i),
+                                       start + timedelta(days=i + 1), scope_code))
                      for i in range(7))
         progress.report(20, 100, _("Counting incidents"))
         labels = {c.code: c for c in s.scalars(select(Category))}
@@ -151,6 +151,7 @@ def gather(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = 
         activities=activities_of(ctx, start, end, scope_code),
         takedowns=takedowns_of(ctx, start, end, scope_code),
         milestones=cal.milestones(options.sunday, OUTLOOK_DAYS), texts=texts,
+        kerawanan=baseline.kerawanan_of(ctx, levels, scope_code, names),
         training=bool(conf[settings.SITE_TRAINING.key]),
     )
 

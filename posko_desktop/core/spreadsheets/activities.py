@@ -28,7 +28,8 @@ logger = logging.getLogger(__name__)
 # (header msgid, width); the two time columns hold dates
 COLUMNS = (
     (N_("Number"), 20), (N_("Start (WIB)"), 17), (N_("End (WIB)"), 17), (N_("Kind"), 24),
-    (N_("Title"), 50), (N_("Regencies"), 24), (N_("Partners"), 36), (N_("Result"), 60),
+    (N_("Title"), 50), (N_("Regencies"), 24), (N_("Place"), 30), (N_("Partners"), 36),
+    (N_("Result"), 60),
     (N_("Attachments"), 30), (N_("Site"), 7), (N_("Recorded by"), 16),
 )
 _TIMES = (1, 2)
@@ -37,7 +38,7 @@ _TIMES = (1, 2)
 def _row(a: ActivityInfo) -> list[Any]:
     return [a.number, to_wib(a.started_at).replace(tzinfo=None),
             to_wib(a.ended_at).replace(tzinfo=None) if a.ended_at else None, a.kind_label,
-            a.title, ", ".join(a.regencies), ", ".join(a.partners), a.result,
+            a.title, ", ".join(a.regencies), a.place_text, ", ".join(a.partners), a.result,
             ", ".join(x.filename for x in a.attachments), a.origin_site, a.recorded_by]
 
 

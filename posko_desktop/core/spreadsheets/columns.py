@@ -53,7 +53,7 @@ COLUMNS: tuple[Column, ...] = (
            N_("Choose from the list. Empty means Laporan lapangan."), ("sumber", "jenis sumber")),
     Column("source_detail", N_("Source detail / URL"), False, 30,
            N_("Link, account name, name of the reporting officer (optional)."),
-           ("detail sumber", "url", "link")),
+           ("detail sumber", "detail sumber / url", "url", "link")),
     Column("title", N_("Title"), True, 40,
            N_("A short title, 3 to 200 characters."), ("judul",)),
     Column("description", N_("Description"), False, 50,
@@ -93,18 +93,36 @@ COLUMNS: tuple[Column, ...] = (
     Column("longitude", N_("Longitude"), False, 12,
            N_("WGS 84 degrees, e.g. 110.4012 (optional; with the latitude)."),
            ("bujur", "lon", "lng")),
+    # issue 18: an agency/OPD reporting with the template names itself (optional)
+    Column("reporting_unit", N_("Reporting unit"), False, 28,
+           N_("An agency/OPD reporting with this sheet: its unit code from the list, e.g. "
+              "\"POLDA Polda Jawa Tengah\". Empty: the office of the regency/city."),
+           ("unit pelapor", "unit", "kode unit", "instansi pelapor")),
+
+    # the contest, pair and TPS concerned (issue 17; optional)
+    Column("contest_code", N_("Contest"), False, 10,
+           N_("33 for the governor election or the regency code, e.g. 33.74 (optional)."),
+           ("pemilihan", "kontestasi", "kode pemilihan")),
+    Column("pair_number", N_("Candidate pair"), False, 10,
+           N_("The pair's ballot number in the contest, e.g. 2 (optional)."),
+           ("paslon", "nomor paslon", "nomor urut paslon")),
+    Column("tps_number", N_("TPS number"), False, 8,
+           N_("The TPS's number in the desa/kelurahan, e.g. 5 (optional; with the desa)."),
+           ("tps", "no tps", "nomor tps")),
 )
 
 # Read on import but not in the template: an export's incident id (rows whose incident is
 # already in the database are skipped, so importing an export adds nothing twice).
 EXTRA_COLUMNS: tuple[Column, ...] = (
-    Column("incident_id", N_("Incident ID"), False, 38, N_("Optional."), ("id",)),
+    Column("incident_id", N_("Incident ID"), False, 38, N_("Optional."), ("id", "id insiden")),
 )
 
 # Sheet names (msgids) of the template; the import looks for the data sheet in either language.
 DATA_SHEET = N_("Incident data")
 INSTRUCTIONS_SHEET = N_("Instructions")
 LISTS_SHEET = N_("Lists")
+# Names that templates handed out before docs/glosarium.md (Dec 2026) still carry.
+LEGACY_DATA_SHEETS = ("Data Insiden",)
 
 COLUMN_BY_KEY = {c.key: c for c in (*COLUMNS, *EXTRA_COLUMNS)}
 REQUIRED_KEYS = tuple(c.key for c in COLUMNS if c.required)
@@ -129,6 +147,7 @@ FIELD_TO_COLUMN = {
                                "latitude", "longitude")},
     "kecamatan_code": "kecamatan",
     "desa_code": "desa",
+    **{name: name for name in ("contest_code", "pair_number", "tps_number")},
 }
 
 _PAREN = re.compile(r"\([^)]*\)")
@@ -167,7 +186,8 @@ def match_header(text: str) -> str | None:
 
 
 def data_sheet_names() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(gettext_in(lang, DATA_SHEET) for lang in LANGUAGES))
+    return tuple(dict.fromkeys([*(gettext_in(lang, DATA_SHEET) for lang in LANGUAGES),
+                                *LEGACY_DATA_SHEETS]))
 
 
 def header_text(col: Column, lang: str, mark_required: bool = True) -> str:

@@ -80,7 +80,8 @@ _EXPORT_COLUMNS: tuple[tuple[str, int], ...] = (
     (COLUMN_BY_KEY["location"].header, 20),
     (COLUMN_BY_KEY["people_involved"].header, 10),
     *((COLUMN_BY_KEY[key].header, COLUMN_BY_KEY[key].width)
-      for key in (*incident_service.REPORT_FIELDS, "latitude", "longitude")),
+      for key in (*incident_service.REPORT_FIELDS, "latitude", "longitude",
+                  *incident_service.CONTEST_FIELDS)),
     (N_("Respond by (WIB)"), 18),
     (N_("Recorded by"), 14),
     (N_("Origin site"), 10),
@@ -147,6 +148,7 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, No
                    Incident.people_involved,
                    *(getattr(Incident, name) for name in incident_service.REPORT_FIELDS),
                    Incident.latitude, Incident.longitude,
+                   *(getattr(Incident, name) for name in incident_service.CONTEST_FIELDS),
                    Incident.respond_by, Incident.recorded_by,
                    Incident.origin_site, Incident.id)
             .join(Regency, Regency.code == Incident.regency_code)
@@ -165,6 +167,7 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, No
                 r.people_involved,
                 *(getattr(r, name) for name in incident_service.REPORT_FIELDS),
                 r.latitude, r.longitude,
+                *(getattr(r, name) for name in incident_service.CONTEST_FIELDS),
                 _wib(r.respond_by), r.recorded_by, r.origin_site, str(r.id),
             ]
 

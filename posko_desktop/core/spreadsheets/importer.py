@@ -39,12 +39,14 @@ from posko_desktop.core.services import incidents as incident_service
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.services.reference import categories, regencies
+from posko_desktop.core.services.units import units_in
 from posko_desktop.core.spreadsheets.columns import COLUMN_BY_KEY, COLUMNS, FIELD_TO_COLUMN
 from posko_desktop.core.spreadsheets.reader import Sheet, SheetRow, SpreadsheetError, read_sheet
 from posko_desktop.core.spreadsheets.values import (
     CategoryMatcher,
     CellProblem,
     RegencyMatcher,
+    UnitMatcher,
     cell_text,
     match_severity,
     match_source,
@@ -178,20 +180,22 @@ def check_rows(ctx: AppContext, s: Session, sheet: Sheet, now: datetime,
 def _evaluate(ctx: AppContext, s: Session, sheet: Sheet, now: datetime, report: ImportReport,
               progress: Progress) -> Iterator[PreparedRow]:
     regency_matcher = RegencyMatcher(regencies(s))
+    unit_matcher = UnitMatcher({u.code: (u.unit_type, u.name) for u in units_in(s)})
     category_matcher = CategoryMatcher(categories(s))
     may_set_status = can(ctx.actor, Permission.INCIDENT_VERIFY)
     total = len(sheet.rows)
     for i, row in enumerate(sheet.rows, 1):
         if i % 200 == 0:
             progress.report(i, total, _("Checking rows"))
-        item = _evaluate_row(s, sheet, row, now, regency_matcher, category_matcher,
+        item = _evaluate_row(s, sheet, row, now, regency_matcher, unit_matcher, category_matcher,
                              may_set_status, report)
         if item is not None:
             yield item
 
 
 def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
-                  regency_matcher: RegencyMatcher, category_matcher: CategoryMatcher,
+                  regency_matcher: RegencyMatcher, unit_matcher: UnitMatcher,
+                  category_matcher: CategoryMatcher,
                   may_set_status: bool, report: ImportReport) -> PreparedRow | None:
     failed: set[str] = set()
 
@@ -208,6 +212,7 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
             return default
 
     regency = parse("regency", regency_matcher.match, default="")
+    unit = parse("reporting_unit", unit_matcher.match)
     occurred = parse("occurred_at", parse_wib_cell, True)
     reported = parse("reported_at", parse_wib_cell, False)
     category = parse("category", category_matcher.match, default="")
@@ -225,6 +230,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
                 status=gettext_in("id", "New"))
     latitude = parse("latitude", parse_degrees)
     longitude = parse("longitude", parse_degrees)
+    pair = parse("pair_number", parse_people)
+    tps = parse("tps_number", parse_people)
     texts = {name: cell_text(row.values.get(name)) for name in (*_TEXT_FIELDS, *_REPORT_TEXTS)}
     codes: dict[str, str | None] = {}
     for name, pattern in (("kecamatan", places.KECAMATAN_RE), ("desa", places.DESA_RE)):
@@ -239,6 +246,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
         current_condition=texts["current_condition"], source_contact=texts["source_contact"],
         source_phone=texts["source_phone"], kecamatan_code=codes["kecamatan"],
         desa_code=codes["desa"], latitude=latitude, longitude=longitude,
+        contest_code=cell_text(row.values.get("contest_code")) or None, pair_number=pair,
+        tps_number=tps,
     )
     values: dict[str, Any] | None = None
     try:
@@ -251,6 +260,7 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
                 problem(key, err.message, **err.params)
     if failed or values is None:
         return None
+    values["reporting_unit"] = unit
     ref = cell_text(row.values.get("ref"))
     try:
         incident_id: uuid.UUID | None = uuid.UUID(cell_text(row.values.get("incident_id")))
@@ -282,6 +292,12 @@ def row_key(ref: str, values: dict[str, Any], reported: datetime | None, status:
               values["longitude"]]
     if any(v not in (None, "") for v in report):  # rows without them keep their old keys
         parts += report
+    if values.get("reporting_unit"):  # issue 18; rows without a unit keep their old keys
+        parts.append(values["reporting_unit"])
+
+    named = [values["contest_code"], values["pair_number"], values["tps_number"]]
+    if any(v is not None for v in named):  # as the report's fields (issue 17)
+        parts += named
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
     return digest[:KEY_LENGTH]
 

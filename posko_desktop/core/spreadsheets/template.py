@@ -15,6 +15,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Severity, SourceType, Status
 from posko_desktop.core.i18n import N_, gettext_in
 from posko_desktop.core.services.reference import categories, regencies
+from posko_desktop.core.services.units import units_in
 from posko_desktop.core.spreadsheets import print_setup
 from posko_desktop.core.spreadsheets.columns import (
     COLUMNS,
@@ -24,7 +25,12 @@ from posko_desktop.core.spreadsheets.columns import (
     header_text,
 )
 from posko_desktop.core.spreadsheets.files import write_atomically
-from posko_desktop.core.spreadsheets.values import severity_label, source_label, status_label
+from posko_desktop.core.spreadsheets.values import (
+    severity_label,
+    source_label,
+    status_label,
+    unit_choice,
+)
 from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
@@ -64,6 +70,7 @@ def write_template(ctx: AppContext, out: str | Path, lang: str = "id") -> Path:
     with ctx.db.read() as s:
         regency_list = regencies(s)
         category_list = [c for c in categories(s) if not c.is_group]
+        unit_list = units_in(s)
     wb = Workbook()
     info = wb.active
     assert info is not None
@@ -78,7 +85,9 @@ def write_template(ctx: AppContext, out: str | Path, lang: str = "id") -> Path:
         "severity": [severity_label(v.value, lang) for v in Severity],
         "status": [status_label(v.value, lang) for v in Status],
         "source_type": [source_label(v.value, lang) for v in SourceType],
+        "reporting_unit": [unit_choice(u.code, u.name) for u in unit_list if u.is_agency],
     }
+    columns = {key: values for key, values in columns.items() if values}
     ranges = _write_lists(lists, columns, lang)
     _write_data_sheet(data, ranges, lang)
     _write_instructions(info, lang, data.title, to_wib(ctx.now()).strftime("%d-%m-%Y"))

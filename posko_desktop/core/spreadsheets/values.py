@@ -57,6 +57,30 @@ _EN_SUFFIX = re.compile(r"^(.+?)\s+(regency|city)$")
 
 
 @dataclass
+class UnitMatcher:
+    """An agency's reporting unit by its code, as the template's list writes it ("POLDA
+    Polda Jawa Tengah") or the code alone (any case). Empty: the regency's own office
+    (None); a regency office's code means the same."""
+
+    units: dict[str, tuple[str, str]]  # code -> (unit_type, name), active units only
+
+    def match(self, value: Any) -> str | None:
+        text = " ".join(cell_text(value).split())
+        if not text:
+            return None
+        code = text.split(" ", 1)[0]
+        code = normalize_regency_code(code) or code.upper()
+        found = self.units.get(code)
+        if found is None:
+            raise CellProblem(N_("Unknown reporting unit {code}"), code=text)
+        return code if found[0] == "agency" else None
+
+
+def unit_choice(code: str, name: str) -> str:
+    return "{code} {name}".format(code=code, name=name)
+
+
+@dataclass
 class RegencyMatcher:
     """Regency by code or by name, strictly: an ambiguous bare name is refused."""
 

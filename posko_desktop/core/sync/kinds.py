@@ -13,6 +13,7 @@ like the others, so a deleted record stays in the same file), `field_stamps` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -20,7 +21,8 @@ from typing import Any
 
 import jsonschema
 
-from posko_desktop.core.domain import PROVINCE_CODE
+from posko_desktop.core import places
+from posko_desktop.core.domain import PROVINCE_CODE, ProgressStage
 from posko_desktop.core.sync import records
 from posko_desktop.core.textrules import control_character
 
@@ -37,7 +39,8 @@ class SyncedKind:
     """A record type that syncs. `fields` are the synced fields, each with a stamp of its
     own, ending with the tombstone `deleted`; `datetime_fields` of them travel as ISO text
     (UTC); `in_range` (and `created_at`) must lie between 2020 and the receiver's clock +
-    2 days; `regency_lists` are lists of regency codes known here; `attachments` names a
+    2 days; `regency_lists` are lists of regency codes known here, `regency_fields` one
+    such code or None; `attachments` names a
     field holding [{sha256, filename, mime, size}] whose content travels in `blobs/`."""
 
     name: str  # manifest count, record file records/<name>.jsonl, record_conflict.record_kind
@@ -46,9 +49,11 @@ class SyncedKind:
     datetime_fields: tuple[str, ...] = ()
     in_range: tuple[str, ...] = ()
     regency_lists: tuple[str, ...] = ()
+    regency_fields: tuple[str, ...] = ()
     attachments: str | None = None
     texts: tuple[str, ...] = ()  # one-line text fields (or lists of them): no control characters
     multiline_texts: tuple[str, ...] = ()
+    rule: Callable[[dict[str, Any]], str | None] | None = None  # the type's own check
 
     def __post_init__(self) -> None:
         assert self.fields[-1] == "deleted", "the tombstone is the last synced field"
@@ -73,14 +78,72 @@ def register(kind: SyncedKind) -> SyncedKind:
     return kind
 
 
+def _place_problem(rec: dict[str, Any]) -> str | None:
+    """Place codes of the shipped Kemendagri list (`core/places.py`). Not how they relate to
+    each other and to the regencies: the services check that at entry, and a field merge of
+    two concurrent edits (regencies here, the desa there) may join values that no one
+    entered together; refusing such a record would block every later package."""
+    index = places.shipped_index()
+    if rec["kecamatan_code"] is not None and rec["kecamatan_code"] not in index.kecamatan:
+        return "unknown kecamatan code {code}".format(code=rec["kecamatan_code"])
+    if rec["desa_code"] is not None and rec["desa_code"] not in index.desa:
+        return "unknown desa code {code}".format(code=rec["desa_code"])
+    return None
+
+
 ACTIVITIES = register(SyncedKind(
     name="activities", record_type="activity",
     fields=("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
-            "attachments", "deleted"),
+            "kecamatan_code", "desa_code", "attachments", "deleted"),
     datetime_fields=("started_at", "ended_at"), in_range=("started_at",),
     regency_lists=("regencies",), attachments="attachments",
     texts=("number", "title", "partners", "recorded_by", "updated_by"),
     multiline_texts=("result",),
+    rule=_place_problem,
+))
+
+
+def _counts_problem(rec: dict[str, Any]) -> str | None:
+    done, total = rec["counts"]
+    if done > total:
+        return "counts: done is greater than total"
+    if ProgressStage(rec["stage"]).yes_no and total != 1:
+        return "counts: a yes/no stage counts of 1"
+    return None
+
+
+STAGE_REPORTS = register(SyncedKind(
+    name="stage_reports", record_type="stage_report",
+    fields=("regency", "stage", "as_of", "counts", "note", "deleted"),
+    datetime_fields=("as_of",), in_range=("as_of",), regency_fields=("regency",),
+    texts=("number", "recorded_by", "updated_by"), multiline_texts=("note",),
+    rule=_counts_problem,
+))
+
+CANDIDATE_PAIRS = register(SyncedKind(
+    name="candidate_pairs", record_type="candidate_pair",
+    fields=("contest_code", "ballot_number", "head", "deputy", "parties", "deleted"),
+    texts=("number", "head", "deputy", "parties", "recorded_by", "updated_by"),
+))
+
+
+
+def _unit_rule(rec: dict[str, Any]) -> str | None:
+    """A regency office's unit is coded as its regency; an agency's has no regency and a
+    code of capitals (the schema's pattern allows either)."""
+    if rec["unit_type"] == "regency":
+        if rec["regency_code"] is None or rec["number"] != rec["regency_code"]:
+            return "a regency unit's code is its regency code"
+    elif rec["regency_code"] is not None or rec["number"].startswith("33."):
+        return "an agency unit has no regency code"
+    return None
+
+
+UNITS = register(SyncedKind(
+    name="units", record_type="reporting_unit",
+    fields=("name", "unit_type", "regency_code", "cadence", "agency_code", "active", "deleted"),
+    regency_fields=("regency_code",), rule=_unit_rule,
+    texts=("number", "name", "agency_code", "recorded_by", "updated_by"),
 ))
 
 
@@ -103,7 +166,7 @@ def _text_problem(kind: SyncedKind, rec: dict[str, Any]) -> str | None:
     for names, multiline in ((kind.texts, False), (kind.multiline_texts, True)):
         for name in names:
             values = rec[name] if isinstance(rec[name], list) else [rec[name]]
-            for value in values:
+            for value in (v for v in values if v is not None):  # a nullable text
                 bad = control_character(value, multiline=multiline)
                 if bad is not None:
                     return "{name}: control character {ch}".format(name=name, ch=bad)
@@ -150,6 +213,12 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
             return "unknown regency code {code}".format(code=unknown[0])
         if len(set(rec[name])) != len(rec[name]):
             return "{name} names a regency twice".format(name=name)
+    for name in kind.regency_fields:
+        if rec[name] is not None and rec[name] not in rules.regencies:
+            return "unknown regency code {code}".format(code=rec[name])
+    problem = kind.rule(rec) if kind.rule is not None else None
+    if problem:
+        return problem
     if set(rec["field_stamps"]) != set(kind.fields) or set(rec["field_bases"]) != set(kind.fields):
         return "field_stamps and field_bases must name every synced field"
     if rec["mod_stamp"] != max(rec["field_stamps"].values()):

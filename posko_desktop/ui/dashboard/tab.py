@@ -42,12 +42,13 @@ from posko_desktop.core.dashboard_data import (
     ReportStatus,
     preset_range,
 )
-from posko_desktop.core.domain import Severity
+from posko_desktop.core.domain import Severity, UnitType
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.textrules import (
     format_date,
     format_datetime_wib,
@@ -63,7 +64,8 @@ logger = logging.getLogger(__name__)
 REFRESH_DEBOUNCE_MS = 800
 # What the dashboard shows is made of incidents (typed in, imported from a spreadsheet or a
 # sync package, demo data: all publish INCIDENT), Nihil reports and the level settings.
-REFRESH_ON = frozenset({ChangeKind.INCIDENT, ChangeKind.NIHIL_REPORT, ChangeKind.SETTINGS})
+REFRESH_ON = frozenset({ChangeKind.INCIDENT, ChangeKind.NIHIL_REPORT, ChangeKind.SETTINGS,
+                        ChangeKind.REPORTING_UNIT, ChangeKind.BASELINE})
 KINDS = ("tilemap", "trend", "heatmap", "categories", "severity")
 SEVERITY_CHOICES = (
     ("", ()),
@@ -84,6 +86,7 @@ class DashboardQuery:
     weighted: bool = False
     heatmap_order: str = "code"
     category_mode: str = "regency"
+    map_mode: str = "level"  # or "ikp": the map mode "kerawanan awal"
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # logical pixels
     ratio: float = 1.0  # device pixel ratio of the screen
 
@@ -97,7 +100,8 @@ class DashboardResult:
 
 
 def render_figures(snap: DashboardSnapshot, sizes: dict[str, tuple[int, int]],
-                   ratio: float) -> dict[str, tuple[Any, list[list[Any]], Any]]:
+                   ratio: float, map_mode: str = "level",
+                   ) -> dict[str, tuple[Any, list[list[Any]], Any]]:
     """Worker thread: build every figure and draw it (Agg) at its canvas's pixel size."""
     # matplotlib loads here, off the GUI thread, the first time the dashboard is shown.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -105,7 +109,7 @@ def render_figures(snap: DashboardSnapshot, sizes: dict[str, tuple[int, int]],
     from posko_desktop.core.charts.board import DPI, dashboard_figures
 
     out = {}
-    for kind, (figure, rows) in dashboard_figures(snap, sizes).items():
+    for kind, (figure, rows) in dashboard_figures(snap, sizes, map_mode).items():
         figure.set_dpi(DPI * ratio)  # what the Qt canvas sets for this screen
         agg = FigureCanvasAgg(figure)
         agg.draw()
@@ -119,7 +123,7 @@ def build_dashboard(ctx: AppContext, query: DashboardQuery) -> DashboardResult:
     snap = dash.snapshot(ctx, query.date_from, query.date_to, query.flt,
                          regencies=query.regencies, heatmap_order=query.heatmap_order,
                          weighted=query.weighted, category_mode=query.category_mode)
-    figures = render_figures(snap, query.sizes, query.ratio)
+    figures = render_figures(snap, query.sizes, query.ratio, query.map_mode)
     return DashboardResult(query, snap, figures, time.perf_counter() - started)
 
 
@@ -128,7 +132,8 @@ def rerender_dashboard(result: DashboardResult, sizes: dict[str, tuple[int, int]
     """Worker thread: the same data drawn again at new canvas sizes (after a resize)."""
     started = time.perf_counter()
     query = replace(result.query, sizes=sizes, ratio=ratio)
-    return DashboardResult(query, result.snapshot, render_figures(result.snapshot, sizes, ratio),
+    return DashboardResult(query, result.snapshot,
+                           render_figures(result.snapshot, sizes, ratio, query.map_mode),
                            time.perf_counter() - started)
 
 
@@ -185,6 +190,10 @@ class DashboardTab(QWidget):
         self.mode = QComboBox(self)
         self.mode.addItem("", "regency")
         self.mode.addItem("", "day")
+        self.map_mode = QComboBox(self)
+        self.map_mode.setObjectName("dash_map_mode")
+        self.map_mode.addItem("", "level")
+        self.map_mode.addItem("", "ikp")
         self.refresh_button = QPushButton(self)
         self.status = QLabel(self)
         self.status.setObjectName("dash_status")
@@ -201,7 +210,7 @@ class DashboardTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.status)
         options = QHBoxLayout()
-        for w in (self.regency, self.weighted, self.order, self.mode):
+        for w in (self.regency, self.weighted, self.order, self.mode, self.map_mode):
             options.addWidget(w)
         options.addStretch(1)
 
@@ -235,7 +244,7 @@ class DashboardTab(QWidget):
         QVBoxLayout(self.top_box).addWidget(self.top_table)
         self.watch_tabs = QTabWidget(self)
         self.silent_table = self._table("dash_silent", 3)
-        self.report_table = self._table("dash_report", 4)
+        self.report_table = self._table("dash_report", 5)
         report_page = QWidget(self)
         report_layout = QVBoxLayout(report_page)
         report_layout.setContentsMargins(0, 0, 0, 0)
@@ -249,6 +258,10 @@ class DashboardTab(QWidget):
         report_layout.addWidget(self.nihil_button)
         self.watch_tabs.addTab(report_page, "")
         self.watch_tabs.addTab(self.silent_table, "")
+        self.baseline_table = self._table("dash_baseline", 5)
+        self.kecamatan_table = self._table("dash_kecamatan_rawan", 4)
+        self.watch_tabs.addTab(self.baseline_table, "")
+        self.watch_tabs.addTab(self.kecamatan_table, "")
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.addWidget(self.warnings_box)
         side.addWidget(self.top_box)
@@ -283,7 +296,8 @@ class DashboardTab(QWidget):
         self.period.currentIndexChanged.connect(self._on_period)
         self.date_from.dateChanged.connect(self._schedule)
         self.date_to.dateChanged.connect(self._on_period)  # a preset ends on the "To" day
-        for combo in (self.category, self.severity, self.regency, self.order, self.mode):
+        for combo in (self.category, self.severity, self.regency, self.order, self.mode,
+                      self.map_mode):
             combo.currentIndexChanged.connect(self._schedule)
         self.weighted.toggled.connect(self._schedule)
         self.refresh_button.clicked.connect(self.refresh)
@@ -347,19 +361,29 @@ class DashboardTab(QWidget):
         self.order.setItemText(1, _("Rows by total"))
         self.mode.setItemText(0, _("Categories per regency"))
         self.mode.setItemText(1, _("Categories per day"))
+        self.map_mode.setItemText(0, _("Map: situation level"))
+        self.map_mode.setItemText(1, _("Map: baseline vulnerability (kerawanan awal)"))
         self.refresh_button.setText(_("Refresh"))
         self.warnings_box.setTitle(_("Early warning"))
         self.top_box.setTitle(_("Top regencies today"))
         self.watch_tabs.setTabText(0, _("Reporting watch"))
         self.watch_tabs.setTabText(1, _("Silent regencies"))
+        self.watch_tabs.setTabText(2, _("Kerawanan"))
+        self.watch_tabs.setTabText(3, _("Rawan kecamatan"))
+        self.baseline_table.setHorizontalHeaderLabels([
+            _("Regency/city"), _("IKP class"), _("TPS rawan (Bawaslu)"), _("TPS rawan (Polda)"),
+            _("Situation level")])
+        self.kecamatan_table.setHorizontalHeaderLabels([
+            _("Kecamatan"), _("Regency/city"), _("TPS rawan (Bawaslu)"), _("TPS rawan (Polda)")])
         self.nihil_button.setText(_("Record Nihil for the selected regency…"))
         self.warnings_table.setHorizontalHeaderLabels([_("Regency/city"), _("Today"), _("Reason")])
         self.top_table.setHorizontalHeaderLabels([_("Regency/city"), _("Incidents"),
                                                   _("Situation level")])
         self.silent_table.setHorizontalHeaderLabels([_("Regency/city"), _("Last report"),
                                                      _("Silent (hours)")])
-        self.report_table.setHorizontalHeaderLabels([_("Regency/city"), _("Report status"),
-                                                     _("Last report"), _("Recorded by")])
+        self.report_table.setHorizontalHeaderLabels([_("Reporting unit"), _("Type"),
+                                                     _("Report status"), _("Last report"),
+                                                     _("Recorded by")])
         for panel in self.panels.values():
             panel.retranslate_ui()
         if self.category.count():
@@ -425,7 +449,7 @@ class DashboardTab(QWidget):
             flt=IncidentFilter(categories=(cat,) if cat else (), severities=severities),
             regencies=(regency,) if regency else (), weighted=self.weighted.isChecked(),
             heatmap_order=self.order.currentData(), category_mode=self.mode.currentData(),
-            sizes=sizes, ratio=self.devicePixelRatioF(),
+            map_mode=self.map_mode.currentData(), sizes=sizes, ratio=self.devicePixelRatioF(),
         )
 
     def _sizes(self) -> dict[str, tuple[int, int]]:
@@ -495,11 +519,15 @@ class DashboardTab(QWidget):
                       format_number(s.hours_silent) if s.hours_silent is not None else "—"])
             for s in snap.silent], empty=_("No silent regencies"))
         rows = []
-        for code in sorted(snap.report, key=lambda c: (_STATUS_ORDER[snap.report[c].status], c)):
+        # regency offices, then agencies; in each the ones still missing first
+        for code in sorted(snap.report, key=lambda c: (snap.report[c].group != UnitType.REGENCY,
+                                                       _STATUS_ORDER[snap.report[c].status], c)):
             info = snap.report[code]
-            rows.append((code, [names.get(code, code), ReportStatus(info.status).label,
+            rows.append((code, [names.get(code, code), UnitType(info.group).label,
+                                ReportStatus(info.status).label,
                                 format_datetime_wib(info.last_report_at), info.recorded_by or ""]))
         _fill(self.report_table, rows, empty="")
+        self._fill_baseline(snap, names)
         period = snap.report_period
         counts = {s: sum(1 for i in snap.report.values() if i.status == s.value)
                   for s in ReportStatus}
@@ -511,15 +539,33 @@ class DashboardTab(QWidget):
         warn_title = _("Early warning ({date})").format(date=format_date(snap.series.days[-1])) \
             if snap.series.days else _("Early warning")
         self.warnings_box.setTitle(warn_title)
-        for table in (self.warnings_table, self.top_table, self.silent_table, self.report_table):
+        for table in (self.warnings_table, self.top_table, self.silent_table, self.report_table,
+                      self.baseline_table, self.kecamatan_table):
             for col in range(table.columnCount() - 1):  # small tables (≤ 35 rows)
                 table.resizeColumnToContents(col)
+
+    def _fill_baseline(self, snap: DashboardSnapshot, names: dict[str, str]) -> None:
+        """The baseline beside the levels: the regencies worse than predicted first."""
+        view = snap.baseline
+        if view is None or not view.imported:
+            for table in (self.baseline_table, self.kecamatan_table):
+                _fill(table, [], empty=_("No baseline imported (posko baseline import)"))
+            return
+        order = sorted(view.regencies.values(), key=lambda r: (not r.worse, r.code))
+        _fill(self.baseline_table, [(r.code, [
+            names.get(r.code, r.code), r.ikp.label if r.ikp else "—", format_int(r.tps_rawan),
+            format_int(r.polda_rawan), snap.levels[r.code].level.label + (
+                " ▲ " + _("worse than predicted") if r.worse else "")]) for r in order],
+            empty="")
+        _fill(self.kecamatan_table, [(k.regency_code, [
+            k.name, names.get(k.regency_code, k.regency_code), format_int(k.tps_rawan),
+            format_int(k.polda_rawan)]) for k in view.kecamatan], empty=_("No rawan TPS"))
 
     def _open_row(self, table: QTableWidget, row: int, today: bool) -> None:
         item = table.item(row, 0)
         code = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if not code or self.result is None:
-            return
+        if not code or self.result is None or normalize_regency_code(code) is None:
+            return  # an agency's row: the log filters by regency
         snap = self.result.snapshot
         day = snap.series.days[-1] if snap.series.days else None
         flt = self._log_filter(code, day if today else None, None, None)
@@ -591,7 +637,7 @@ class NihilDialog(QDialog):
         self.ctx, self.runner, self.code = ctx, runner, code
         self.setWindowTitle(_("Record Nihil"))
         form = QFormLayout(self)
-        form.addRow(_("Regency/city"), QLabel(name, self))
+        form.addRow(_("Reporting unit"), QLabel(name, self))
         self.via = QComboBox(self)
         for via in NihilVia:
             self.via.addItem(via.label, via.value)

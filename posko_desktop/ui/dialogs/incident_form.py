@@ -39,7 +39,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError, Severity, SourceType, StaleEdit, ValidationErrors
 from posko_desktop.core.edit_merge import three_way
 from posko_desktop.core.i18n import _, current_language
-from posko_desktop.core.services import incidents, reference
+from posko_desktop.core.services import contests, incidents, reference
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentInput
 from posko_desktop.core.timeutil import WIB, to_wib
 from posko_desktop.ui.dialogs.merge_dialog import MergeDialog, field_label
@@ -124,7 +124,7 @@ class IncidentFormDialog(QDialog):
     LAYOUT = ("regency_code", "kecamatan", "desa", "location", "latitude", "longitude",
               "occurred_at", "reported_at", "source_type", "source_detail", "title",
               "description", "category_code", "severity", "people_involved",
-              *incidents.REPORT_FIELDS)
+              *incidents.CONTEST_FIELDS, *incidents.REPORT_FIELDS)
 
     def __init__(self, ctx: AppContext, detail: IncidentDetail | None = None,
                  parent: QWidget | None = None) -> None:
@@ -168,6 +168,14 @@ class IncidentFormDialog(QDialog):
         self.source_phone = QLineEdit(self)
         self.latitude = QLineEdit(self)
         self.longitude = QLineEdit(self)
+        self.contest = QComboBox(self)
+        self.contest.addItem("—", None)
+        for c in contests.list_contests(ctx):
+            self.contest.addItem("{code} {name}".format(code=c.code, name=c.name), c.code)
+        self.pair_number = _count_box(self)
+        self.pair_number.setRange(-1, contests.BALLOT_MAX)
+        self.tps_number = _count_box(self)
+        self.tps_number.setRange(-1, 9999)
         self.places = PlaceCompletion(self.kecamatan, self.desa, self)
         self.regency.currentIndexChanged.connect(
             lambda _i: self.places.set_regency(self.regency.code()))
@@ -182,6 +190,8 @@ class IncidentFormDialog(QDialog):
             "material_loss": self.material_loss, "current_condition": self.current_condition,
             "source_contact": self.source_contact, "source_phone": self.source_phone,
             "latitude": self.latitude, "longitude": self.longitude,
+            "contest_code": self.contest, "pair_number": self.pair_number,
+            "tps_number": self.tps_number,
         }
         self.labels: dict[str, QLabel] = {}
         self.errors: dict[str, QLabel] = {}
@@ -262,6 +272,8 @@ class IncidentFormDialog(QDialog):
             "material_loss": _("Material loss:"), "current_condition": _("Current condition:"),
             "source_contact": _("Contact person:"), "source_phone": _("Contact phone:"),
             "latitude": _("Latitude (WGS 84):"), "longitude": _("Longitude (WGS 84):"),
+            "contest_code": _("Contest:"), "pair_number": _("Candidate pair (ballot number):"),
+            "tps_number": _("TPS number:"),
         }
         self.latitude.setPlaceholderText(_("e.g. -7.1306 (optional)"))
         self.longitude.setPlaceholderText(_("e.g. 110.4012 (optional)"))
@@ -298,6 +310,9 @@ class IncidentFormDialog(QDialog):
         self.places.set_codes(data.kecamatan, data.kecamatan_code, data.desa, data.desa_code)
         for box, degrees in ((self.latitude, data.latitude), (self.longitude, data.longitude)):
             box.setText("" if degrees is None else "{:.6f}".format(degrees).rstrip("0").rstrip("."))
+        self.contest.setCurrentIndex(max(0, self.contest.findData(data.contest_code)))
+        self.pair_number.setValue(-1 if data.pair_number is None else data.pair_number)
+        self.tps_number.setValue(-1 if data.tps_number is None else data.tps_number)
 
     def input(self) -> IncidentInput:
         regency = self.regency.code()
@@ -328,6 +343,9 @@ class IncidentFormDialog(QDialog):
             desa_code=self.places.code("desa"),
             latitude=_degrees(self.latitude.text()),
             longitude=_degrees(self.longitude.text()),
+            contest_code=self.contest.currentData(),
+            pair_number=_count(self.pair_number),
+            tps_number=_count(self.tps_number),
         )
 
     def editor_values(self) -> dict[str, Any]:

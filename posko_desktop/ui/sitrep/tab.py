@@ -41,6 +41,7 @@ from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.periods import period_for_time
 from posko_desktop.core.progress import Progress
+from posko_desktop.core.reports.annex import save_pdf
 from posko_desktop.core.reports.data import Paper, ReportKind, SitrepOptions, SitrepTexts
 from posko_desktop.core.reports.weekly_data import WeeklyOptions, week_of
 from posko_desktop.core.services import reference, report_archive, sitrep, weekly
@@ -537,13 +538,11 @@ class SitrepTab(QWidget):
             self.save_to(path, self.pdf)
 
     def save_to(self, path: str, pdf: bytes) -> bool:
+        """The PDF, and beside it the files attached to it (the electronic Lampiran)."""
         target = Path(path)
-        tmp = target.with_name(target.name + ".part")
         try:
-            tmp.write_bytes(pdf)
-            tmp.replace(target)
+            save_pdf(target, pdf)
         except OSError as err:
-            tmp.unlink(missing_ok=True)
             logger.warning("Cannot save sitrep to %s: %s", target, err)
             show_error(self, sitrep.SitrepError(_("Cannot write {path}: {error}"),
                                                 path=str(target), error=err.strerror or str(err)))

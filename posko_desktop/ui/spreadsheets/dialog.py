@@ -262,7 +262,7 @@ def export_log(host: SpreadsheetHost, flt: IncidentFilter, path: str | Path | No
     if path is None:
         path, chosen = QFileDialog.getSaveFileName(
             parent, _("Export the incident log"),
-            "LATIHAN-log-insiden.xlsx" if training.is_training(host.ctx) else "log-insiden.xlsx",
+            "LATIHAN-log-kejadian.xlsx" if training.is_training(host.ctx) else "log-kejadian.xlsx",
             _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if not path:
             return None
@@ -308,7 +308,7 @@ def save_template(host: SpreadsheetHost, path: str | Path | None = None) -> Task
     parent = host.window()
     if path is None:
         path, _filter = QFileDialog.getSaveFileName(
-            parent, _("Save the Excel template"), "templat-insiden.xlsx",
+            parent, _("Save the Excel template"), "templat-kejadian.xlsx",
             _("Excel workbook (*.xlsx)"))
         if not path:
             return None

@@ -47,9 +47,8 @@ from posko_desktop.core.domain import (
     victims_text,
 )
 from posko_desktop.core.evidence import open_name, sniff_mime
-from posko_desktop.core.i18n import N_, _, current_language
-from posko_desktop.core.reports.flash_pdf import FlashOptions
-from posko_desktop.core.services import flash, incidents, reference
+from posko_desktop.core.i18n import N_, _
+from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
 from posko_desktop.core.textrules import format_datetime_wib
@@ -57,6 +56,7 @@ from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
 from posko_desktop.ui.dialogs.reason import ReasonDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.models.incident_table import SEVERITY_COLOURS
+from posko_desktop.ui.sitrep.flash_dialog import FlashDialog
 from posko_desktop.ui.tasks import TaskRunner
 from posko_desktop.ui.widgets.incident_printing import IncidentPrinting
 
@@ -95,6 +95,7 @@ class DetailPane(QWidget):
         self.pick_files: Callable[[], list[str]] = self._ask_files
         self.pick_save_path: Callable[[str], str] = self._ask_save_path
         self.pick_report_path: Callable[[str], str] = self._ask_report_path
+        self.flash_dialog: FlashDialog | None = None
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
 
         self.placeholder = QLabel(self)
@@ -118,7 +119,7 @@ class DetailPane(QWidget):
         self.delete_button.clicked.connect(self._delete_or_restore)
         self.flash_button = QPushButton(self)
         self.flash_button.setObjectName("flash_report_button")
-        self.flash_button.clicked.connect(self.save_flash_report)
+        self.flash_button.clicked.connect(self.open_flash_report)
         self.print_button = QPushButton(self)
         self.print_button.setObjectName("print_incident_button")
         self.printing = IncidentPrinting(ctx, runner, self, lambda where: self.action_done.emit(
@@ -322,11 +323,16 @@ class DetailPane(QWidget):
                 code=d.category_code, label=cat.label if cat else ""))),
             (_("Regency/city"), html.escape("{code} {name}".format(code=d.regency_code,
                                                                     name=regency.full_name))),
+            (_("Reporting unit"), html.escape(d.reporting_unit or regency.full_name)),
             (_("Sub-district"), html.escape(_coded(d.kecamatan, d.kecamatan_code))),
             (_("Village"), html.escape(_coded(d.desa, d.desa_code))),
             (_("Location"), html.escape(d.location)),
             (_("Coordinates"), "" if d.latitude is None or d.longitude is None else
              "{lat:.6f}, {lon:.6f}".format(lat=d.latitude, lon=d.longitude)),
+            (_("TPS"), "" if d.tps_number is None else str(d.tps_number)),
+            (_("Contest"), "" if d.contest_code is None else html.escape(d.contest_code + (
+                "" if d.pair_number is None else " " + _("pair {number}").format(
+                    number=d.pair_number)))),
             (_("Occurred"), html.escape(format_datetime_wib(d.occurred_at))),
             (_("Reported"), html.escape(format_datetime_wib(d.reported_at))),
             (_("Respond by"), html.escape(format_datetime_wib(d.respond_by)) + (
@@ -622,36 +628,19 @@ class DetailPane(QWidget):
                                                     suggested, _("PDF files (*.pdf)"))
         return path
 
-    def save_flash_report(self) -> None:
-        """A draft flash report of the shown incident (worker thread), saved as PDF;
-        issuing is `posko flash INCIDENT --issue` (docs/sitrep.md)."""
+    def open_flash_report(self) -> FlashDialog | None:
+        """"Laporan cepat…": the draft of the shown incident's flash report in a dialog that
+        saves it and issues it (ui/sitrep/flash_dialog.py)."""
         d = self.detail
         if d is None:
-            return
-        target = self.pick_report_path("laporan-cepat-{n}.pdf".format(n=d.number))
-        if not target:
-            return
-        options = FlashOptions(d.number, lang=current_language())
-
-        def work() -> str:
-            pdf, _data, _pages = flash.generate(self.ctx, options)
-            part = Path(target + ".part")  # never a half-written PDF under the real name
-            try:
-                part.write_bytes(pdf)
-                part.replace(target)
-            finally:
-                part.unlink(missing_ok=True)
-            return target
-
-        def done(path: str) -> None:
-            if isValid(self):
-                self.action_done.emit(_("Saved {path}").format(path=path))
-
-        def failed(err: BaseException) -> None:
-            if isValid(self):
-                show_error(self, _os_error(err) if isinstance(err, OSError) else err)
-
-        self.runner.run(work, on_done=done, on_error=failed)
+            return None
+        dialog = FlashDialog(self.ctx, self.runner, d.number, d.title, self)
+        dialog.pick_path = self.pick_report_path
+        dialog.saved.connect(lambda path: self.action_done.emit(
+            _("Saved {path}").format(path=path)))
+        self.flash_dialog = dialog
+        dialog.show()
+        return dialog
 
     def save_attachment(self) -> Path | None:
         selected = self._selected_attachment()

@@ -1,4 +1,4 @@
-"""The situation level of every regency (Kondusif / Waspada / Siaga / Rawan): a
+"""The situation level of every regency (Kondusif / Waspada / Siaga / Awas): a
 severity-weighted score over the last hours, with a floor for open critical incidents.
 
 Rejected / unverifiable reports do not raise a level (they were not incidents).
@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.dashboard_data import SEVERITIES, Level, RegencyLevel
+from posko_desktop.core.dashboard_data import SEVERITIES, IkpLevel, Level, RegencyLevel
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.domain import OPEN_STATUSES, Severity, Status
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services import stats
+from posko_desktop.core.services import baseline, stats
 from posko_desktop.core.services.dashboard.counting import counts, severity_sums
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import regencies
@@ -40,8 +40,9 @@ class LevelRule:
     weights: tuple[float, float, float, float] = (1.0, 2.0, 4.0, 8.0)
     waspada: float = 10.0
     siaga: float = 25.0
-    rawan: float = 50.0
+    awas: float = 50.0
     critical_floor: bool = True
+    ikp_floor: bool = False  # IKP class tinggi: at least Waspada (docs/dashboard.md)
 
     @classmethod
     def from_settings(cls, s: Session) -> LevelRule:
@@ -50,13 +51,14 @@ class LevelRule:
             weights=tuple(settings.get(s, settings.LEVEL_WEIGHTS[sev.value]) for sev in SEVERITIES),
             waspada=settings.get(s, settings.LEVEL_THRESHOLDS["waspada"]),
             siaga=settings.get(s, settings.LEVEL_THRESHOLDS["siaga"]),
-            rawan=settings.get(s, settings.LEVEL_THRESHOLDS["rawan"]),
+            awas=settings.get(s, settings.LEVEL_THRESHOLDS["awas"]),
             critical_floor=settings.get(s, settings.LEVEL_CRITICAL_FLOOR),
+            ikp_floor=settings.get(s, settings.LEVEL_IKP_FLOOR),
         )
 
-    def level_for(self, score: float, open_critical: int) -> Level:
-        if score >= self.rawan:
-            level = Level.RAWAN
+    def level_for(self, score: float, open_critical: int, ikp: str | None = None) -> Level:
+        if score >= self.awas:
+            level = Level.AWAS
         elif score >= self.siaga:
             level = Level.SIAGA
         elif score >= self.waspada:
@@ -65,6 +67,8 @@ class LevelRule:
             level = Level.KONDUSIF
         if self.critical_floor and open_critical and level.rank < Level.SIAGA.rank:
             level = Level.SIAGA
+        if self.ikp_floor and ikp == IkpLevel.TINGGI and level.rank < Level.WASPADA.rank:
+            level = Level.WASPADA
         return level
 
 
@@ -122,14 +126,18 @@ def levels_in(s: Session, at: datetime, rule: LevelRule | None = None) -> dict[s
                Incident.occurred_at < at, Incident.deleted.is_(False),
                Incident.status.in_([st.value for st in OPEN_STATUSES]))
         .group_by(Incident.regency_code)).all())
+    ikp = baseline.ikp_levels(s) if rule.ikp_floor else {}
     result: dict[str, RegencyLevel] = {}
     for reg in regencies(s):
         by_sev = by_regency.get(reg.code, [0, 0, 0, 0])
         score = sum(w * n for w, n in zip(rule.weights, by_sev, strict=True))
         crit = int(open_critical.get(reg.code, 0))
-        level = rule.level_for(score, crit)
+        level = rule.level_for(score, crit, ikp.get(reg.code))
+        reason = _level_reason(score, by_sev, crit, rule)
+        if ikp.get(reg.code) == IkpLevel.TINGGI:
+            reason += "; " + _("IKP class high (baseline)")
         result[reg.code] = RegencyLevel(
-            reg.code, level, score, _level_reason(score, by_sev, crit, rule),
+            reg.code, level, score, reason,
             sum(by_sev), crit, (by_sev[0], by_sev[1], by_sev[2], by_sev[3]),
         )
     return result

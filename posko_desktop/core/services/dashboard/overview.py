@@ -17,6 +17,7 @@ from posko_desktop.core.dashboard_data import (
 )
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.periods import period_for_time
+from posko_desktop.core.services import baseline as vulnerability
 from posko_desktop.core.services.dashboard.counting import check_range, day_regency
 from posko_desktop.core.services.dashboard.early_warning import top_in, warnings_in
 from posko_desktop.core.services.dashboard.levels import levels_in
@@ -60,10 +61,11 @@ def snapshot(ctx: AppContext, date_from: date, date_to: date, flt: IncidentFilte
         period = period_for_time(moment, cutoff_hour(s))
         # One index-only scan (day x regency, with severity sums) feeds the trend, heat map,
         # severity chart, early warning and top table.
-        baseline = max(1, settings.get(s, settings.WARNING_BASELINE_DAYS))
+        history = max(1, settings.get(s, settings.WARNING_BASELINE_DAYS))
         first = min(date_from - timedelta(days=MOVING_AVERAGE_DAYS - 1),
-                    day - timedelta(days=baseline))
+                    day - timedelta(days=history))
         rows = day_regency(s, first, max(date_to, day), flt, by_severity=True)
+        levels = levels_in(s, moment)
         return DashboardSnapshot(
             date_from=date_from, date_to=date_to, at=moment,
             series=daily_in(s, date_from, date_to, flt, regencies, rows),
@@ -72,10 +74,11 @@ def snapshot(ctx: AppContext, date_from: date, date_to: date, flt: IncidentFilte
             categories=categories_in(s, date_from, date_to, flt, CategoryMode(category_mode),
                                      top),
             severity=severity_in(s, date_from, date_to, flt, rows),
-            levels=levels_in(s, moment),
+            levels=levels,
             warnings=warnings_in(s, day, flt, today=wib_date(ctx.now()), rows=rows),
             top=top_in(s, day, flt, top, rows),
             report_period=period,
             report=report_status_in(s, period),
             silent=silent_in(s, moment, None),
+            baseline=vulnerability.view_in(s, {c: v.level for c, v in levels.items()}),
         )

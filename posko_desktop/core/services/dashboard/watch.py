@@ -1,4 +1,4 @@
-"""The reporting watch: Masuk / Nihil / Belum of every regency per reporting period,
+"""The reporting watch: Masuk / Nihil / Belum of every reporting unit per reporting period,
 regencies gone silent, and the one write of the dashboard, recording a Nihil report."""
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from posko_desktop.core.dashboard_data import (
 )
 from posko_desktop.core.db.models import Incident, Regency
 from posko_desktop.core.db.models_dashboard import NihilReport
-from posko_desktop.core.domain import ValidationError, check_text
+from posko_desktop.core.domain import UnitType, ValidationError, check_text
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.periods import ReportPeriod, period_for_time, report_period
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code, regencies
+from posko_desktop.core.services.reference import regencies
+from posko_desktop.core.services.units import unit_by_code, units_in
 from posko_desktop.core.textrules import format_date
 from posko_desktop.core.timeutil import ensure_utc
 
@@ -51,58 +52,87 @@ def period_of(ctx: AppContext, report_date: date) -> ReportPeriod:
 
 
 def report_status(ctx: AppContext, period: ReportPeriod) -> dict[str, ReportStatusInfo]:
-    """Masuk / Nihil / Belum of every regency (all 35 codes) for a reporting period.
+    """Masuk / Nihil / Belum of every reporting unit that must report (issue 18: the 35
+    regency and city offices and the agencies with a daily cadence), by unit code, regency
+    offices first; an agency reporting only when something happens is listed when it did.
 
-    Masuk: an incident of the regency was entered (or arrived by sync) in the period
-    (`created_at`); Nihil: a stored Nihil record for the period; Belum: neither.
-    `last_report_at`: the latest report (incident or Nihil) before the period's end."""
+    Masuk: an incident the unit reported was entered (or arrived by sync or spreadsheet)
+    in the period (`created_at`): a regency office reports the incidents of its regency
+    that name no other unit, an agency those that name it (`incident.reporting_unit`);
+    Nihil: a stored Nihil record for the period; Belum: neither. `last_report_at`: the
+    latest report (incident or Nihil) before the period's end."""
     with ctx.db.read() as s:
         return report_status_in(s, period)
 
 
 def _latest_incident(s: Session, end: datetime) -> dict[str, tuple[datetime, str]]:
-    """Per regency: (created_at, recorded_by) of the latest incident entered before `end`
-    (one index seek per regency on ix_incident_regency_created)."""
+    """Per regency office: (created_at, recorded_by) of the latest incident of its regency
+    that names no other reporting unit, entered before `end` (one index seek per regency on
+    ix_incident_regency_created)."""
     def latest(col: Any) -> Any:
         return (select(col).where(Incident.regency_code == Regency.code,
-                                  Incident.created_at < end, Incident.deleted.is_(False))
+                                  Incident.created_at < end, Incident.deleted.is_(False),
+                                  Incident.reporting_unit.is_(None))
                 .order_by(Incident.created_at.desc()).limit(1).scalar_subquery())
 
     stmt = select(Regency.code, latest(Incident.created_at), latest(Incident.recorded_by))
     return {code: (created, who) for code, created, who in s.execute(stmt) if created is not None}
 
 
+def _latest_agency_incident(s: Session, codes: list[str],
+                            end: datetime) -> dict[str, tuple[datetime, str]]:
+    """The same for agency units (ix_incident_unit_created: a few index seeks)."""
+    out = {}
+    for code in codes:
+        row = s.execute(select(Incident.created_at, Incident.recorded_by).where(
+            Incident.reporting_unit == code, Incident.created_at < end,
+            Incident.deleted.is_(False)).order_by(Incident.created_at.desc()).limit(1)).first()
+        if row is not None:
+            out[code] = (row[0], row[1])
+    return out
+
+
+def _nihil_key(rec: NihilReport) -> str:
+    return rec.unit_code or rec.regency_code or ""
+
+
 def report_status_in(s: Session, period: ReportPeriod) -> dict[str, ReportStatusInfo]:
-    incidents = _latest_incident(s, period.end)
+    units = units_in(s)
+    agency_codes = [u.code for u in units if u.is_agency]
+    incidents = {**_latest_incident(s, period.end),
+                 **_latest_agency_incident(s, agency_codes, period.end)}
     nihil_now: dict[str, NihilReport] = {}
     for rec in s.scalars(select(NihilReport).where(NihilReport.report_date == period.report_date,
                                                    NihilReport.deleted.is_(False))
                          .order_by(NihilReport.recorded_at)):
-        nihil_now[rec.regency_code] = rec  # latest wins
-    nihil_before = dict(
-        s.execute(select(NihilReport.regency_code, func.max(NihilReport.recorded_at))
-                  .where(NihilReport.report_date <= period.report_date,
-                         NihilReport.deleted.is_(False))
-                  .group_by(NihilReport.regency_code)).all()
-    )
+        nihil_now[_nihil_key(rec)] = rec  # latest wins
+    nihil_before: dict[str, datetime] = {}
+    for regency, unit_code, at in s.execute(
+            select(NihilReport.regency_code, NihilReport.unit_code,
+                   func.max(NihilReport.recorded_at))
+            .where(NihilReport.report_date <= period.report_date, NihilReport.deleted.is_(False))
+            .group_by(NihilReport.regency_code, NihilReport.unit_code)):
+        nihil_before[unit_code or regency or ""] = at
     result: dict[str, ReportStatusInfo] = {}
-    for reg in regencies(s):
-        inc = incidents.get(reg.code)
+    for unit in units:
+        code, group = unit.code, unit.unit_type
+        inc = incidents.get(code)
         if inc is not None and inc[0] >= period.start:
-            result[reg.code] = ReportStatusInfo(reg.code, ReportStatus.MASUK.value, inc[0], inc[1],
-                                                reg.full_name)
+            result[code] = ReportStatusInfo(code, ReportStatus.MASUK.value, inc[0], inc[1],
+                                            unit.name, group=group)
             continue
-        nihil = nihil_now.get(reg.code)
+        nihil = nihil_now.get(code)
         if nihil is not None:
-            result[reg.code] = ReportStatusInfo(reg.code, ReportStatus.NIHIL.value,
-                                                nihil.recorded_at, nihil.recorded_by,
-                                                reg.full_name, nihil.via)
+            result[code] = ReportStatusInfo(code, ReportStatus.NIHIL.value, nihil.recorded_at,
+                                            nihil.recorded_by, unit.name, nihil.via, group)
             continue
-        candidates = [t for t in (inc[0] if inc else None, nihil_before.get(reg.code))
+        if not unit.must_report:
+            continue
+        candidates = [t for t in (inc[0] if inc else None, nihil_before.get(code))
                       if t is not None]
-        result[reg.code] = ReportStatusInfo(reg.code, ReportStatus.BELUM.value,
-                                            max(candidates) if candidates else None, None,
-                                            reg.full_name)
+        result[code] = ReportStatusInfo(code, ReportStatus.BELUM.value,
+                                        max(candidates) if candidates else None, None,
+                                        unit.name, group=group)
     return result
 
 
@@ -119,7 +149,8 @@ def silent_in(s: Session, at: datetime, hours: float | None) -> list[SilentRegen
     incidents = _latest_incident(s, at)
     nihil = dict(s.execute(
         select(NihilReport.regency_code, func.max(NihilReport.recorded_at))
-        .where(NihilReport.recorded_at < at, NihilReport.deleted.is_(False))
+        .where(NihilReport.recorded_at < at, NihilReport.deleted.is_(False),
+               NihilReport.unit_code.is_(None))
         .group_by(NihilReport.regency_code)).all())
     out = []
     for reg in regencies(s):
@@ -133,12 +164,12 @@ def silent_in(s: Session, at: datetime, hours: float | None) -> list[SilentRegen
     return out
 
 
-def record_nihil(ctx: AppContext, regency_code: str, report_date: date | None = None,
+def record_nihil(ctx: AppContext, unit_code: str, report_date: date | None = None,
                  via: str = NihilVia.TELEPON.value, note: str = "") -> NihilInfo:
-    """Record that a regency reported nothing for a period (default: the current one)."""
+    """Record that a reporting unit (a regency office by its regency code, or an agency
+    unit by its code) reported nothing for a period (default: the current one)."""
     require(ctx.actor, Permission.REPORT_NIHIL)
     now = ctx.now()
-    code = normalize_regency_code(regency_code or "")
     try:
         via_value = NihilVia((via or "").strip().lower()).value
     except ValueError:
@@ -148,50 +179,57 @@ def record_nihil(ctx: AppContext, regency_code: str, report_date: date | None = 
     if len(note) > 500:
         raise ValidationError(N_("At most {max} characters"), field="note", max=500)
     with ctx.db.write() as s:
-        reg = s.get(Regency, code) if code else None
-        if reg is None:
-            raise ValidationError(N_("Unknown regency code {code}"), field="regency_code",
-                                  code=regency_code)
+        unit = unit_by_code(s, unit_code or "")
+        if unit is None or not unit.active:
+            raise ValidationError(N_("Unknown reporting unit {code}"), field="regency_code",
+                                  code=unit_code)
+        agency = unit.unit_type == UnitType.AGENCY
         current = period_for_time(now, cutoff_hour(s))
         day = report_date or current.report_date
         if day > current.report_date:
             raise ValidationError(N_("The reporting period {date} has not started yet"),
                                   field="report_date", date=format_date(day))
         period = report_period(day, cutoff_hour(s))
-        info = RegencyInfo(reg.code, reg.kind, reg.name)
+        same_unit = (NihilReport.unit_code == unit.number if agency else
+                     (NihilReport.regency_code == unit.regency_code)
+                     & NihilReport.unit_code.is_(None))
         existing = s.scalars(select(NihilReport).where(
-            NihilReport.regency_code == reg.code, NihilReport.report_date == day,
-            NihilReport.deleted.is_(False))).first()
+            same_unit, NihilReport.report_date == day, NihilReport.deleted.is_(False))).first()
         if existing is not None:
             raise ValidationError(
                 N_("{regency} already has a Nihil report for {date} (recorded by {user})"),
-                field="regency_code", regency=info.full_name, date=format_date(day),
+                field="regency_code", regency=unit.name, date=format_date(day),
                 user=existing.recorded_by)
+        reported = (Incident.reporting_unit == unit.number if agency else
+                    (Incident.regency_code == unit.regency_code)
+                    & Incident.reporting_unit.is_(None))
         arrived = s.scalar(select(func.count()).select_from(Incident).where(
-            Incident.regency_code == reg.code, Incident.created_at >= period.start,
+            reported, Incident.created_at >= period.start,
             Incident.created_at < period.end, Incident.deleted.is_(False)))
         if arrived:
             raise ValidationError(
                 N_("{regency} already reported {count} incident(s) for {date}; it cannot be Nihil"),
-                field="regency_code", regency=info.full_name, count=arrived, date=format_date(day))
+                field="regency_code", regency=unit.name, count=arrived, date=format_date(day))
         rec = NihilReport(
-            id=uuid7(), regency_code=reg.code, report_date=day, via=via_value, note=note,
-            recorded_at=now, recorded_by=ctx.actor.username, origin_site=local_site(s).code,
-            mod_stamp=new_stamp(s, now), deleted=False,
+            id=uuid7(), regency_code=None if agency else unit.regency_code,
+            unit_code=unit.number if agency else None, report_date=day, via=via_value,
+            note=note, recorded_at=now, recorded_by=ctx.actor.username,
+            origin_site=local_site(s).code, mod_stamp=new_stamp(s, now), deleted=False,
         )
         s.add(rec)
         audit.record(s, ctx.actor, "nihil.record", "nihil_report", str(rec.id), before=None,
-                     after={"regency": reg.code, "report_date": day.isoformat(), "via": via_value}, at=now)
-        result = NihilInfo(rec.id, rec.regency_code, day, via_value, note, now, rec.recorded_by)
-    logger.info("Nihil recorded for %s, period %s, by %s", code, day, ctx.actor.username)
+                     after={"regency" if not agency else "unit": unit.number,
+                            "report_date": day.isoformat(), "via": via_value}, at=now)
+        result = NihilInfo(rec.id, unit.number, day, via_value, note, now, rec.recorded_by)
+    logger.info("Nihil recorded for %s, period %s, by %s", unit.number, day, ctx.actor.username)
     ctx.bus.publish(Change(ChangeKind.NIHIL_REPORT, (str(result.id),)))
     return result
 
 
 def list_nihil(ctx: AppContext, report_date: date) -> list[NihilInfo]:
     with ctx.db.read() as s:
-        return [NihilInfo(r.id, r.regency_code, r.report_date, r.via, r.note, r.recorded_at,
+        return [NihilInfo(r.id, _nihil_key(r), r.report_date, r.via, r.note, r.recorded_at,
                           r.recorded_by)
                 for r in s.scalars(select(NihilReport).where(
                     NihilReport.report_date == report_date, NihilReport.deleted.is_(False))
-                    .order_by(NihilReport.regency_code))]
+                    .order_by(NihilReport.regency_code, NihilReport.unit_code))]

@@ -22,7 +22,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
-from posko_desktop.core.db.models_records import Activity, RecordConflict
+from posko_desktop.core.db.models_kerawanan import CandidatePair
+from posko_desktop.core.db.models_records import Activity, RecordConflict, StageReport
+from posko_desktop.core.db.models_units import ReportingUnit
+from posko_desktop.core.db.seed_units import SEED_AT, SEED_BY, SEED_STAMP
 from posko_desktop.core.domain import NotFoundError, ValidationError
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
@@ -43,12 +46,14 @@ BATCH = 500
 class SyncedTable:
     """A `SyncedKind` bound to its table (a model with `models_records.SyncedColumns`),
     the change kind published when an import touched it, and how people name a record
-    (conflict lists)."""
+    (conflict lists). `seeded`: the stamp of rows every database starts with (the same
+    on every site): a record not changed since stays out of packages."""
 
     kind: SyncedKind
     model: Any
     change: ChangeKind
     label: Callable[[Any], str]
+    seeded: str = ""
 
 
 TABLES: dict[str, SyncedTable] = {}
@@ -62,6 +67,15 @@ def register(table: SyncedTable) -> SyncedTable:
 
 register(SyncedTable(kinds.ACTIVITIES, Activity, ChangeKind.ACTIVITY,
                      lambda a: "{n} {t}".format(n=a.number, t=a.title)))
+register(SyncedTable(kinds.UNITS, ReportingUnit, ChangeKind.REPORTING_UNIT,
+                     lambda u: "{n} {t}".format(n=u.number, t=u.name), seeded=SEED_STAMP))
+
+register(SyncedTable(kinds.CANDIDATE_PAIRS, CandidatePair, ChangeKind.CANDIDATE_PAIR,
+                     lambda p: "{c}/{b} {h} – {d}".format(c=p.contest_code, b=p.ballot_number,
+                                                          h=p.head, d=p.deputy)))
+
+register(SyncedTable(kinds.STAGE_REPORTS, StageReport, ChangeKind.STAGE_PROGRESS,
+                     lambda r: "{n} {g} {s}".format(n=r.number, g=r.regency, s=r.stage)))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -88,6 +102,8 @@ def export_records(s: Session, table: SyncedTable, since: str, site_code: str,
     cond = changed(model, since)
     if cond is not None:
         stmt = stmt.where(cond)
+    if table.seeded:
+        stmt = stmt.where(model.mod_stamp > table.seeded)
     for obj in s.scalars(stmt):
         yield record_of(kind, obj, site_code, vias, shas)
 
@@ -207,8 +223,16 @@ def _merge_batch(s: Session, ctx: AppContext, state: ImportState, table: SyncedT
                                   "site {origin}, this site holds it from site {held}"),
                                file=state.reader.name, member=kind.record_file, id=rec["id"],
                                origin=rec["origin_site"], held=obj.origin_site)
-        origins.check_record(kind.record_file, rid.hex, rec["origin_site"],
-                             via.hex if via else None, obj is not None, own_new)
+        if table.seeded and obj is not None and obj.created_at == SEED_AT \
+                and obj.recorded_by == SEED_BY:
+            # a seeded record: every site holds its creation from the start, so an edit of
+            # it needs no relay of the province's manifest (changes of this site's own
+            # still are refused)
+            origins.check_record(kind.record_file, rid.hex, origins.sender, None, True,
+                                 own_new)
+        else:
+            origins.check_record(kind.record_file, rid.hex, rec["origin_site"],
+                                 via.hex if via else None, obj is not None, own_new)
         values = kinds.python_values(kind, rec)
         if obj is None:
             s.add(model(

@@ -1,0 +1,115 @@
+"""TPS register import (issue 17): ~58,000 rows of our CSV template (and the same rows as
+XLSX) into an empty register, through `tps_register.import_register` (file checks, header,
+every cell checked, one transaction, Core inserts), against the raw baseline (csv.reader and
+sqlite3 `executemany` of the same rows into the same table, no checks). Target: ≤ 5 s.
+
+    .venv/bin/python bench/run.py --only kerawanan
+    .venv/bin/python bench/bench_kerawanan.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import openpyxl
+from common import Row, measure, summary
+
+from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.session import open_database
+from posko_desktop.core.domain import Actor
+from posko_desktop.core.resources import resource_path
+from posko_desktop.core.services import reference, tps_register
+
+AREA = "kerawanan"
+ROWS = 58_000
+
+
+def _write_files(folder: Path) -> tuple[Path, Path]:
+    with resource_path("data", "wilayah-33.csv").open(encoding="utf-8", newline="") as fh:
+        desa = [r["kode"] for r in csv.DictReader(fh) if r["tingkat"] == "desa/kelurahan"]
+    rows = [(d, n, 200 + (i * 37) % 400, "Balai dusun {n}".format(n=n), -7.0 - (i % 997) / 1000,
+             110.0 + (i % 991) / 1000)
+            for i, (d, n) in enumerate((d, n) for n in range(1, 8) for d in desa)][:ROWS]
+    header = ["Kode desa", "Nomor TPS", "DPT", "Alamat", "Lintang", "Bujur"]
+    path = folder / "tps.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(header)
+        w.writerows(rows)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("TPS")
+    ws.append(header)
+    for r in rows:
+        ws.append(list(r))
+    xlsx = folder / "tps.xlsx"
+    wb.save(xlsx)
+    return path, xlsx
+
+
+def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
+    repeat = getattr(args, "repeat", 3)
+    work = Path(tempfile.mkdtemp(prefix="bench-kerawanan-"))
+    try:
+        empty = work / "empty.sqlite3"
+        db = open_database(empty, create=True)
+        reference.init_site(AppContext(db, Actor("bench", "admin", "Bench")), "33", "Bench")
+        db.dispose()
+        csv_path, xlsx_path = _write_files(work)
+        target = work / "target.sqlite3"
+        out = []
+        for label, path in (("CSV", csv_path), ("XLSX", xlsx_path)):
+            def fresh() -> AppContext:
+                for p in work.glob("target.sqlite3*"):
+                    p.unlink()
+                shutil.copy(empty, target)
+                return AppContext(open_database(target), Actor("bench", "admin", "Bench"))
+
+            def app_import(path: Path = path) -> None:
+                ctx = fresh()
+                assert tps_register.import_register(ctx, path).added == ROWS
+                ctx.db.dispose()
+
+            def raw(path: Path = csv_path) -> None:
+                for p in work.glob("target.sqlite3*"):
+                    p.unlink()
+                shutil.copy(empty, target)
+                con = sqlite3.connect(target)
+                with path.open(encoding="utf-8", newline="") as fh:
+                    rows = list(csv.reader(fh, delimiter=";"))[1:]
+                con.executemany(
+                    "INSERT INTO tps (desa_code, number, kecamatan_code, regency_code, dpt, "
+                    "address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(r[0], int(r[1]), r[0][:8], r[0][:5], int(r[2]), r[3], float(r[4]),
+                      float(r[5])) for r in rows])
+                con.commit()
+                con.close()
+
+            med, p95 = summary(measure(app_import, repeat, warmup=0))
+            rmed, rp95 = summary(measure(raw, repeat, warmup=0))
+            out.append(Row(AREA, "TPS register import, {n} rows ({f})".format(n=ROWS, f=label),
+                           med, p95, raw_median=rmed, raw_p95=rp95, target="≤ 5000",
+                           ok=p95 <= 5000))
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    for r in run(None, args):
+        print(r)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

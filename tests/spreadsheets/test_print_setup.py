@@ -46,7 +46,7 @@ def test_incident_export_prints_landscape_fitted_with_the_header_repeated(ctx, t
     prints_landscape_with_repeated_header(ws)
     header = [c.value for c in ws[1]]
     title_col = openpyxl.utils.get_column_letter(header.index("Judul") + 1)
-    number_col = openpyxl.utils.get_column_letter(header.index("Nomor insiden") + 1)
+    number_col = openpyxl.utils.get_column_letter(header.index("Nomor kejadian") + 1)
     assert width(ws, title_col) >= 40  # a long title: wide (up to the column's limit, then
     assert width(ws, number_col) < width(ws, title_col)  # it wraps); a number is narrower
     assert width(ws, number_col) >= len("3300-24-000001")

@@ -41,7 +41,7 @@ def sample(ctx: AppContext) -> AppContext:
     """Incidents around the voting-day period (26 Nov 07.00 – 27 Nov 07.00 WIB)."""
     spec = [
         ("33.74", "A1", "rendah", wib(2024, 11, 26, 8)),
-        ("33.74", "A2", "tinggi", wib(2024, 11, 26, 9, 30)),
+        ("33.74", "A5", "tinggi", wib(2024, 11, 26, 9, 30)),
         ("33.74", "B2", "kritis", wib(2024, 11, 27, 6, 59)),
         ("33.22", "C1", "sedang", wib(2024, 11, 26, 7, 0)),   # first second of the period
         ("33.22", "D3", "tinggi", wib(2024, 11, 26, 23)),
@@ -321,7 +321,7 @@ def test_notable_includes_severe_and_verified_in_the_period(sample):
     numbers = {n.number: n for n in data.notable}
     assert low.number in numbers and numbers[low.number].moved_to == "diverifikasi"
     severe = [n for n in data.notable if n.severity in ("tinggi", "kritis")]
-    assert len(severe) == 3  # A2 tinggi, B2 kritis, D3 tinggi; the deleted one never counts
+    assert len(severe) == 3  # A5 tinggi, B2 kritis, D3 tinggi; the deleted one never counts
     assert "Dihapus" not in {n.title for n in data.notable}
 
 

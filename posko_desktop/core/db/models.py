@@ -140,6 +140,9 @@ class Incident(Base):
     desa_code: Mapped[str | None] = mapped_column(String(13))
     latitude: Mapped[float | None] = mapped_column(Float)  # WGS 84, degrees
     longitude: Mapped[float | None] = mapped_column(Float)
+    # the taxonomy's other axes (migration 0017, core/taxonomy.py): "" = not stated
+    channel: Mapped[str] = mapped_column(String(10), default="")
+    legal_type: Mapped[str] = mapped_column(String(20), default="")
     recorded_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

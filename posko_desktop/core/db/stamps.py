@@ -28,6 +28,7 @@ FIELDS = (
     # format 2's optional fields (migration 0011): the flash report's, the place by code
     "victims_dead", "victims_injured", "material_loss", "current_condition", "source_contact",
     "source_phone", "kecamatan_code", "desa_code", "latitude", "longitude",
+    "channel", "legal_type",  # migration 0017: the taxonomy's channel and legal type
     "status", "deleted",
 )
 SHARED = "*"

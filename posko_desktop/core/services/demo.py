@@ -104,6 +104,7 @@ from posko_desktop.core.services.demo_words import (
     UNVERIFIABLE_REASONS,
 )
 from posko_desktop.core.services.incidents import EDITABLE_FIELDS
+from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import WIB
 
 logger = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ INCIDENT_COLUMNS = (
     "recorded_by", "created_at", "updated_at", "updated_by", "respond_by", "responded_at",
     "next_referral_due", "mod_stamp", "field_stamps", "deleted", "victims_dead",
     "victims_injured", "material_loss", "current_condition", "source_contact", "source_phone",
-    "kecamatan_code", "desa_code", "latitude", "longitude",
+    "kecamatan_code", "desa_code", "latitude", "longitude", "channel", "legal_type",
 )
 FOLLOWUP_COLUMNS = (
     "id", "incident_id", "created_at", "author", "origin_site", "kind", "text", "status_from",
@@ -194,6 +195,20 @@ def _category_factor(code: str, day: date) -> float:
     if code[0] == "E" and -3 <= t <= 0:  # no campaigning in the quiet period
         return 0.5 if code == "E1" else 0.3
     return 1.0
+
+
+# the legal type a demo incident gets by category group (docs/taxonomy.md)
+_DEMO_LEGAL = {"B": LegalType.PIDANA, "C": LegalType.KODE_ETIK, "E": LegalType.ADMINISTRASI,
+               "F": LegalType.ADMINISTRASI, "H": LegalType.PIDANA}
+
+
+def _taxonomy_fields(category: str, source: str) -> tuple[str, str]:
+    """Channel and legal type, from the category and the source (no random draw: the
+    demo of a seed stays as it was)."""
+    online = category[0] == "A" or source == SourceType.MEDIA_SOSIAL
+    channel = Channel.DARING if online else Channel.LURING
+    legal = _DEMO_LEGAL.get(category[0])
+    return channel.value, legal.value if legal is not None else ""
 
 
 def _report_fields(category: str, rank: int, bits: int) -> tuple[Any, ...]:
@@ -677,7 +692,7 @@ class _Generator:
             reported_text, w.dt(updated_at), updated_by, w.dt(respond_by), w.dt(responded),
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
             w.flag(deleted), *_report_fields(category, rank, inc_int), kec_place.code,
-            desa_place.code, None, None,
+            desa_place.code, None, None, *_taxonomy_fields(category, source),
         )
         return row, followups
 

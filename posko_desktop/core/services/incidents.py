@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
-from posko_desktop.core import settings
+from posko_desktop.core import settings, taxonomy
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import (
     Agency,
@@ -63,6 +63,7 @@ from posko_desktop.core.services.incident_log import (  # noqa: F401 - the log, 
     query_incidents,
 )
 from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code
+from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import ensure_utc, wib_date
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ REPORT_FIELDS = ("victims_dead", "victims_injured", "material_loss", "current_co
                  "source_contact", "source_phone")
 # the place by code (the names stay) and coordinates (issue 17)
 PLACE_FIELDS = ("kecamatan_code", "desa_code", "latitude", "longitude")
+# the taxonomy's other axes (issue 18, core/taxonomy.py): "" = not stated
+TAXONOMY_FIELDS = ("channel", "legal_type")
 # text fields: (limit, multi-line)
 _TEXT_LIMITS = {"kecamatan": (100, False), "desa": (100, False), "location": (200, False),
                 "source_detail": (500, False), "description": (TEXT_MAX, True),
@@ -84,7 +87,7 @@ _PHONE = re.compile(r"[0-9 +\-]*")
 EDITABLE_FIELDS = (
     "regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
     "source_type", "source_detail", "title", "description", "category_code", "severity",
-    "people_involved", *REPORT_FIELDS, *PLACE_FIELDS,
+    "people_involved", *REPORT_FIELDS, *PLACE_FIELDS, *TAXONOMY_FIELDS,
 )
 _PLACE_INPUTS = frozenset({"regency_code", "kecamatan", "desa", "kecamatan_code", "desa_code"})
 
@@ -118,6 +121,8 @@ class IncidentInput:
     desa_code: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    channel: str = ""
+    legal_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,8 @@ class IncidentDetail:
     desa_code: str | None
     latitude: float | None
     longitude: float | None
+    channel: str
+    legal_type: str
     recorded_by: str
     created_at: datetime
     updated_at: datetime
@@ -225,10 +232,13 @@ def editable_values(record: Any) -> dict[str, Any]:
 
 
 def validate_input(session: Session, data: IncidentInput, now: datetime,
-                   check_places: bool = True) -> dict[str, Any]:
+                   check_places: bool = True, stored_category: str | None = None,
+                   ) -> dict[str, Any]:
     """Check every field; raise ValidationErrors with one message per bad field.
     `check_places` False keeps the kecamatan/desa names and codes as they are (an edit
-    that does not touch them: names stored before the list keep their free text)."""
+    that does not touch them: names stored before the list keep their free text).
+    `stored_category`: the category of the incident edited; it stays valid when it has
+    been retired since (docs/taxonomy.md), and a kept category keeps an unstated channel."""
     errors: list[ValidationError] = []
     values: dict[str, Any] = {}
 
@@ -255,10 +265,11 @@ def validate_input(session: Session, data: IncidentInput, now: datetime,
         errors.append(ValidationError(
             N_("Choose a category (for example A1), not {code}"), field="category_code",
             code=data.category_code))
-    elif not cat.active:
+    elif not cat.active and cat.code != stored_category:
         errors.append(ValidationError(
             N_("Category {code} is no longer in use"), field="category_code", code=cat.code))
     values["category_code"] = cat.code if cat else None
+    _check_taxonomy(data, values, errors, keeps_category=values["category_code"] == stored_category)
 
     try:
         values["severity"] = Severity((data.severity or "").strip().lower()).value
@@ -431,6 +442,25 @@ def _sent_fields(data: IncidentInput | Mapping[str, Any]) -> dict[str, Any]:
     return sent
 
 
+def _check_taxonomy(data: IncidentInput, values: dict[str, Any], errors: list[ValidationError],
+                    keeps_category: bool) -> None:
+    """Channel and legal type: a code or "" (not stated). A new category digital by
+    nature makes an unstated channel online (`taxonomy.default_channel`)."""
+    channel = (data.channel or "").strip().lower()
+    if channel and channel not in Channel._value2member_map_:
+        errors.append(ValidationError(N_("Unknown channel {value} (daring or luring)"),
+                                      field="channel", value=data.channel))
+    elif values["category_code"] and not keeps_category:
+        channel = taxonomy.default_channel(values["category_code"], channel)
+    values["channel"] = channel
+    legal = (data.legal_type or "").strip().lower()
+    if legal and legal not in LegalType._value2member_map_:
+        errors.append(ValidationError(
+            N_("Unknown legal type {value} (administrasi, pidana, kode_etik, hukum_lainnya)"),
+            field="legal_type", value=data.legal_type))
+    values["legal_type"] = legal
+
+
 # --- commands --------------------------------------------------------------------------
 
 
@@ -496,7 +526,7 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
         moved = any(sent[f] != getattr(inc, f) for f in _PLACE_INPUTS & sent.keys())
         try:
             values = validate_input(s, IncidentInput(**{**editable_values(inc), **sent}), now,
-                                    check_places=moved)
+                                    check_places=moved, stored_category=inc.category_code)
         except ValidationErrors:
             if since & sent.keys():  # judged against values the user never saw
                 raise _stale(s, inc, version, tuple(sorted(since & sent.keys()))) from None
@@ -825,7 +855,7 @@ def _detail(s: Session, inc: Incident) -> IncidentDetail:
         current_condition=inc.current_condition, source_contact=inc.source_contact,
         source_phone=inc.source_phone, kecamatan_code=inc.kecamatan_code,
         desa_code=inc.desa_code, latitude=inc.latitude, longitude=inc.longitude,
-        recorded_by=inc.recorded_by,
+        channel=inc.channel, legal_type=inc.legal_type, recorded_by=inc.recorded_by,
         created_at=inc.created_at, updated_at=inc.updated_at, updated_by=inc.updated_by,
         respond_by=inc.respond_by, responded_at=inc.responded_at,
         next_referral_due=inc.next_referral_due, mod_stamp=inc.mod_stamp,

@@ -30,7 +30,7 @@ DATETIME_FIELDS = ("occurred_at", "reported_at")
 OPTIONAL_INCIDENT = {"victims_dead": None, "victims_injured": None, "material_loss": "",
                      "current_condition": "", "source_contact": "", "source_phone": "",
                      "kecamatan_code": None, "desa_code": None, "latitude": None,
-                     "longitude": None}
+                     "longitude": None, "channel": "", "legal_type": ""}
 
 _PY_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "null": "NoneType",
              "object": "dict", "array": "list"}

@@ -24,6 +24,7 @@ def row(**values: Any) -> dict[str, Any]:
         "desa": None, "location": None, "people_involved": None, "victims_dead": None,
         "victims_injured": None, "material_loss": None, "current_condition": None,
         "source_contact": None, "source_phone": None, "latitude": None, "longitude": None,
+        "channel": None, "legal_type": None,
     }
     base.update(values)
     return base

@@ -93,6 +93,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("longitude", N_("Longitude"), False, 12,
            N_("WGS 84 degrees, e.g. 110.4012 (optional; with the latitude)."),
            ("bujur", "lon", "lng")),
+    # the taxonomy's other axes (issue 18; optional, older templates without them import;
+    # last, so the older columns keep their places)
+    Column("channel", N_("Channel"), False, 12,
+           N_("Daring (online) or Luring (offline). Empty: online for group A, else not "
+              "stated."), ("saluran", "kanal", "daring/luring")),
+    Column("legal_type", N_("Legal type"), False, 26,
+           N_("Administrative, election crime, code of ethics or other law (optional); it "
+              "suggests where to refer the incident."),
+           ("jenis pelanggaran", "jenis hukum", "jenis dugaan pelanggaran")),
 )
 
 # Read on import but not in the template: an export's incident id (rows whose incident is
@@ -129,6 +138,8 @@ FIELD_TO_COLUMN = {
                                "latitude", "longitude")},
     "kecamatan_code": "kecamatan",
     "desa_code": "desa",
+    "channel": "channel",
+    "legal_type": "legal_type",
 }
 
 _PAREN = re.compile(r"\([^)]*\)")

@@ -46,6 +46,8 @@ from posko_desktop.core.spreadsheets.values import (
     CellProblem,
     RegencyMatcher,
     cell_text,
+    match_channel,
+    match_legal_type,
     match_severity,
     match_source,
     match_status,
@@ -212,6 +214,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
     reported = parse("reported_at", parse_wib_cell, False)
     category = parse("category", category_matcher.match, default="")
     severity = parse("severity", match_severity, default="")
+    channel = parse("channel", match_channel, default="")
+    legal_type = parse("legal_type", match_legal_type, default="")
     status = parse("status", match_status, default=Status.BARU.value)
     source = parse("source_type", match_source, default=SourceType.LAPANGAN.value)
     people = parse("people_involved", parse_people)
@@ -238,7 +242,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
         victims_dead=dead, victims_injured=injured, material_loss=texts["material_loss"],
         current_condition=texts["current_condition"], source_contact=texts["source_contact"],
         source_phone=texts["source_phone"], kecamatan_code=codes["kecamatan"],
-        desa_code=codes["desa"], latitude=latitude, longitude=longitude,
+        desa_code=codes["desa"], latitude=latitude, longitude=longitude, channel=channel,
+        legal_type=legal_type,
     )
     values: dict[str, Any] | None = None
     try:

@@ -23,7 +23,13 @@ from posko_desktop.core.spreadsheets.columns import (
     header_text,
 )
 from posko_desktop.core.spreadsheets.files import write_atomically
-from posko_desktop.core.spreadsheets.values import severity_label, source_label, status_label
+from posko_desktop.core.spreadsheets.values import (
+    severity_label,
+    source_label,
+    status_label,
+    taxonomy_label,
+)
+from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
@@ -77,6 +83,8 @@ def write_template(ctx: AppContext, out: str | Path, lang: str = "id") -> Path:
         "severity": [severity_label(v.value, lang) for v in Severity],
         "status": [status_label(v.value, lang) for v in Status],
         "source_type": [source_label(v.value, lang) for v in SourceType],
+        "channel": [taxonomy_label(v.value, lang) for v in Channel],
+        "legal_type": [taxonomy_label(v.value, lang) for v in LegalType],
     }
     ranges = _write_lists(lists, columns, lang)
     _write_data_sheet(data, ranges, lang)

@@ -42,6 +42,7 @@ class LevelRule:
     siaga: float = 25.0
     rawan: float = 50.0
     critical_floor: bool = True
+    uncounted: tuple[str, ...] = ("D7",)  # categories that are no disturbance (docs/taxonomy.md)
 
     @classmethod
     def from_settings(cls, s: Session) -> LevelRule:
@@ -52,6 +53,7 @@ class LevelRule:
             siaga=settings.get(s, settings.LEVEL_THRESHOLDS["siaga"]),
             rawan=settings.get(s, settings.LEVEL_THRESHOLDS["rawan"]),
             critical_floor=settings.get(s, settings.LEVEL_CRITICAL_FLOOR),
+            uncounted=tuple(settings.get(s, settings.LEVEL_UNCOUNTED_CATEGORIES)),
         )
 
     def level_for(self, score: float, open_critical: int) -> Level:
@@ -116,10 +118,21 @@ def levels_in(s: Session, at: datetime, rule: LevelRule | None = None) -> dict[s
                    Incident.occurred_at < at, Incident.deleted.is_(False))
             .group_by(Incident.regency_code, Incident.severity_rank)):
         by_regency[code][rank] -= n
+    # Nor do categories that are no disturbance (a lawful demonstration): few rows, found
+    # through the (category, occurred_at) index.
+    if rule.uncounted:
+        for code, rank, n in s.execute(
+                select(Incident.regency_code, Incident.severity_rank, func.count())
+                .where(Incident.category_code.in_(rule.uncounted),
+                       Incident.status.not_in(NOT_AN_INCIDENT), Incident.occurred_at >= start,
+                       Incident.occurred_at < at, Incident.deleted.is_(False))
+                .group_by(Incident.regency_code, Incident.severity_rank)):
+            by_regency[code][rank] -= n
     open_critical = dict(s.execute(
         select(Incident.regency_code, func.count())
         .where(Incident.severity_rank == Severity.KRITIS.rank, Incident.occurred_at >= start,
                Incident.occurred_at < at, Incident.deleted.is_(False),
+               Incident.category_code.not_in(rule.uncounted),
                Incident.status.in_([st.value for st in OPEN_STATUSES]))
         .group_by(Incident.regency_code)).all())
     result: dict[str, RegencyLevel] = {}

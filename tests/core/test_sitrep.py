@@ -21,7 +21,7 @@ from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.timeutil import WIB
 
 VOTING_DAY = date(2024, 11, 27)
-GROUPS = "ABCDEFG"
+GROUPS = "ABCDEFHG"
 GENERATED = datetime(2024, 11, 27, 1, 30, tzinfo=UTC)
 
 

@@ -30,6 +30,7 @@ from posko_desktop.core.services import (
     audit_anchors,
     audit_verify,
     settings_service,
+    shifts,
     site_key,
     sync,
 )
@@ -236,6 +237,9 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "activity.restore": lambda w, c: act.set_deleted(c, w.gone.id, False),
     "activity.conflict_resolve":
         _past_the_check(lambda c: sync_records.resolve_conflict(c, 987654, "keep")),
+    "shift.roster": lambda w, c: shifts.set_roster(c, date(2024, 11, 27), "pagi", []),
+    "shift.handover": lambda w, c: shifts.create_handover(c, "Situasi kondusif"),
+    "shift.handover_ack": _past_the_check(lambda c: shifts.acknowledge(c, uuid.uuid4())),
     "user.add": lambda w, c: accounts.add_user(c, "baru", "Pengguna-Anyar-123", "operator"),
     "user.list": lambda w, c: accounts.list_users(c),
     "user.disable": lambda w, c: accounts.disable_user(c, "target"),

@@ -6,6 +6,7 @@ from posko_desktop.core.db import (
     models_audit,  # noqa: F401
     models_dashboard,  # noqa: F401
     models_records,  # noqa: F401
+    models_shifts,  # noqa: F401
     models_site_key,  # noqa: F401
     models_sitrep,  # noqa: F401
     models_sync,  # noqa: F401

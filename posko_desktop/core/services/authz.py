@@ -18,6 +18,8 @@ class Permission(enum.StrEnum):
     ACTIVITY_RECORD = "activity.record"  # add, and update this site's activities
     ACTIVITY_MANAGE = "activity.manage"  # update any site's, delete, restore
     REPORT_NIHIL = "report.nihil"
+    SHIFT_HANDOVER = "shift.handover"  # write and acknowledge handover notes
+    SHIFT_ROSTER = "shift.roster"  # edit the duty roster (a supervisor)
     EXPORT = "data.export"
     IMPORT = "data.import"
     CONFLICT_RESOLVE = "conflict.resolve"
@@ -43,6 +45,7 @@ _OPERATOR = {
     Permission.INCIDENT_ATTACH,
     Permission.ACTIVITY_RECORD,
     Permission.REPORT_NIHIL,
+    Permission.SHIFT_HANDOVER,
     Permission.EXPORT,
     Permission.IMPORT,
 }
@@ -53,6 +56,7 @@ _SUPERVISOR = _OPERATOR | {
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,
+    Permission.SHIFT_ROSTER,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset(_OPERATOR),

@@ -164,7 +164,8 @@ def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, 
     # and the tables of the later migrations: 0011's place list, 0012's activities
     # and 0017's revised taxonomy: categories added, the agency DKPP
     assert after == {**before, "audit_anchor": 0, "kecamatan": 576, "desa": 8563,
-                     "activity": 0, "record_conflict": 0, "category": len(category_rows()),
+                     "activity": 0, "record_conflict": 0, "roster_entry": 0, "handover": 0,
+                     "category": len(category_rows()),
                      "agency": before["agency"] + 1}
     monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")
     base = ["--db", str(path), "--lang", "en", "--user", "admin"]

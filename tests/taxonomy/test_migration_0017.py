@@ -89,3 +89,11 @@ def test_an_incident_of_a_retired_category_stays_editable_and_keeps_its_code(upg
     base = ["--db", str(path), "--lang", "en", "--user", "admin"]
     assert main([*base, "audit", "verify", "--deep", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["ok"]
+
+
+def test_0018_adds_the_empty_roster_and_handover_tables(upgraded):
+    """Migration 0018 (shifts) on the same real 0009 database: two new empty tables."""
+    path, _categories, _old = upgraded
+    assert _query(path, "SELECT count(*) FROM roster_entry") == [(0,)]
+    assert _query(path, "SELECT count(*) FROM handover") == [(0,)]
+    assert _query(path, "SELECT version_num FROM alembic_version") == [("0018",)]

@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("assigned_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_roster_entry")),
         sa.UniqueConstraint("day", "shift", "username",
-                            name=op.f("uq_roster_entry_day_shift_username")))
+                            name=op.f("uq_roster_entry_day")))
     op.create_index("ix_roster_entry_day_shift", "roster_entry", ["day", "shift"])
     op.create_table(
         "handover",

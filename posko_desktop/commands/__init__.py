@@ -5,6 +5,7 @@ from posko_desktop.commands import backup as backup_cmd
 from posko_desktop.commands import dashboard as dashboard_cmd
 from posko_desktop.commands import flash as flash_cmd
 from posko_desktop.commands import places as places_cmd
+from posko_desktop.commands import shifts as shifts_cmd
 from posko_desktop.commands import sitrep as sitrep_cmd
 from posko_desktop.commands import taxonomy as taxonomy_cmd
 from posko_desktop.commands import weekly as weekly_cmd
@@ -17,3 +18,4 @@ COMMAND_MODULES.append(dashboard_cmd)
 COMMAND_MODULES.append(backup_cmd)
 COMMAND_MODULES.append(places_cmd)
 COMMAND_MODULES.append(taxonomy_cmd)
+COMMAND_MODULES.append(shifts_cmd)

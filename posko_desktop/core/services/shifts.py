@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -30,13 +31,15 @@ from posko_desktop.core.domain import (
     check_text,
 )
 from posko_desktop.core.events import Change, ChangeKind
-from posko_desktop.core.i18n import N_
+from posko_desktop.core.i18n import N_, _, current_language
 from posko_desktop.core.periods import period_for_time
+from posko_desktop.core.reports.roster_pdf import RosterRow, roster_pdf
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.dashboard.watch import cutoff_hour, report_status_in
 from posko_desktop.core.services.edit_versions import digest, person
 from posko_desktop.core.shifts import SHIFT_HOURS, Shift, shift_at
+from posko_desktop.core.spreadsheets.files import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -329,3 +332,15 @@ def _info(h: Handover) -> HandoverInfo:
                         [HandoverItem.from_json(i) for i in h.items], h.note, h.updated_at,
                         h.updated_by, h.acknowledged_by, h.acknowledged_at,
                         handover_version(h))
+
+
+def write_roster_pdf(ctx: AppContext, first: date, last: date, out: Path) -> Path:
+    """The roster of [first, last] as a PDF to print (written atomically)."""
+    lines = roster(ctx, first, last)
+    rows = [RosterRow(r.day, Shift(r.shift).label, r.name or r.username, r.duty)
+            for r in lines]
+    data = roster_pdf(_("Duty roster of the Posko Desk Pilkada"), rows, first, last,
+                      current_language())
+    write_atomically(out, lambda tmp: tmp.write_bytes(data))
+    logger.info("Roster %s..%s written to %s (%d lines)", first, last, out, len(rows))
+    return out

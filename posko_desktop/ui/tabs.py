@@ -91,4 +91,7 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.activities import make_tab as activities_tab
 
     factories.append(activities_tab)
+    from posko_desktop.ui.shifts import make_tab as shifts_tab
+
+    factories.append(shifts_tab)
     return factories

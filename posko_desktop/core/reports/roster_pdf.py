@@ -36,7 +36,7 @@ def roster_pdf(title: str, rows: list[RosterRow], first: date, last: date,
              Paragraph(esc(_("{first} to {last}").format(first=format_date(first, lang),
                                                          last=format_date(last, lang))),
                        st.subtitle), Spacer(1, 5 * mm)]
-    table = [[Paragraph(esc(h), st.head) for h in
+    table: list[list[Paragraph | str]] = [[Paragraph(esc(h), st.head) for h in
               (_("Day"), _("Shift"), _("Officer"), _("Duty"), _("Signature"))]]
     for r in rows:
         table.append([Paragraph(esc(format_date_long(r.day, lang)), st.cell),

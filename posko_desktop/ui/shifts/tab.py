@@ -133,7 +133,11 @@ class ShiftsTab(QWidget):
         self.host.runner.run(shifts.acknowledge, self.ctx, h.id, expected_version=h.version,
                              on_done=lambda _i: self.host.status_message(
                                  _("Handover acknowledged")),
-                             on_error=lambda e: (show_error(self, e), self.reload()))
+                             on_error=self._ack_refused)
+
+    def _ack_refused(self, err: BaseException) -> None:
+        show_error(self, err)
+        self.reload()
 
     def print_roster(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(self, _("Print the roster"),

@@ -4,7 +4,6 @@ stand-in for the window (the TabHost contract)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from posko_desktop.core.context import AppContext
@@ -15,21 +14,7 @@ from posko_desktop.ui.events import QtEvents
 from posko_desktop.ui.shifts import make_tab
 from posko_desktop.ui.shifts.dialog import show_after_login
 from posko_desktop.ui.tabs import FeatureTab
-from posko_desktop.ui.tasks import TaskRunner
-
-
-@dataclass
-class Host:
-    ctx: AppContext
-    runner: TaskRunner
-    events: QtEvents
-    messages: list[str] = field(default_factory=list)
-
-    def show_incident_log(self, flt) -> None:
-        raise AssertionError("not used")
-
-    def status_message(self, text: str) -> None:
-        self.messages.append(text)
+from tests.ui.test_activities_tab import Host
 
 
 def test_write_then_the_next_officer_sees_and_acknowledges_it(ctx, runner, qtbot):

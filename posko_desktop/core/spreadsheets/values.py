@@ -217,18 +217,20 @@ def match_source(value: Any) -> str:
 
 def match_channel(value: Any) -> str:
     """A channel code from its code or label in either language; "" when the cell is empty."""
-    text = cell_text(value)
-    found = _CHANNELS.get(_norm(text), "" if not text else None)
-    if found is None:
-        raise CellProblem(N_("Unknown channel {value}; choose one from the list"), value=text)
-    return found
+    return _match_optional(value, _CHANNELS,
+                           N_("Unknown channel {value}; choose one from the list"))
 
 
 def match_legal_type(value: Any) -> str:
+    return _match_optional(value, _LEGAL_TYPES,
+                           N_("Unknown legal type {value}; choose one from the list"))
+
+
+def _match_optional(value: Any, forms: dict[str, str], unknown: str) -> str:
     text = cell_text(value)
-    found = _LEGAL_TYPES.get(_norm(text), "" if not text else None)
+    found = forms.get(_norm(text), "" if not text else None)
     if found is None:
-        raise CellProblem(N_("Unknown legal type {value}; choose one from the list"), value=text)
+        raise CellProblem(unknown, value=text)
     return found
 
 

@@ -343,9 +343,11 @@ class SitrepRenderer(LetterRenderer):
                     + [self.num(sum(totals.values())), "", ""])
         style += [("BACKGROUND", (0, r), (-1, r), TOTAL_BG),
                   ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
-        fixed = 8 * mm + len(GROUPS) * 9 * mm + 15 * mm + 22 * mm + 24 * mm
+        # group H (issue 18) took its 9 mm from the report and situation columns: the
+        # regency names keep their width
+        fixed = 8 * mm + len(GROUPS) * 9 * mm + 15 * mm + 17 * mm + 20 * mm
         table = Table(rows, repeatRows=1, colWidths=[8 * mm, self.width - fixed]
-                      + [9 * mm] * len(GROUPS) + [15 * mm, 22 * mm, 24 * mm])
+                      + [9 * mm] * len(GROUPS) + [15 * mm, 17 * mm, 20 * mm])
         table.setStyle(TableStyle(style))
         out.append(table)
         legend = "; ".join("<b>{c}</b> = {l}".format(c=g.code, l=esc(g.label(self.lang)))

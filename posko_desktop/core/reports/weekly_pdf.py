@@ -173,10 +173,10 @@ class WeeklyRenderer(LetterRenderer):
                     + [self.num(d.week.new), ""])
         extra += [("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG),
                   ("FONT", (2, -1), (-1, -1), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
-        fixed = 8 * mm + len(GROUPS) * 9 * mm + 15 * mm + 28 * mm
+        fixed = 8 * mm + len(GROUPS) * 9 * mm + 15 * mm + 19 * mm  # H from the level column
         return [self.p(_("3. Regencies and cities"), st.section),
                 self.table(rows, [8 * mm, self.width - fixed] + [9 * mm] * len(GROUPS)
-                           + [15 * mm, 28 * mm], extra)]
+                           + [15 * mm, 19 * mm], extra)]
 
     def categories(self) -> list[Flowable]:
         st, d = self.st, self.d

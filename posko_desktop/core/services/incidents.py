@@ -238,7 +238,7 @@ def validate_input(session: Session, data: IncidentInput, now: datetime,
     `check_places` False keeps the kecamatan/desa names and codes as they are (an edit
     that does not touch them: names stored before the list keep their free text).
     `stored_category`: the category of the incident edited; it stays valid when it has
-    been retired since (docs/taxonomy.md), and a kept category keeps an unstated channel."""
+    been retired since (docs/taxonomy.md). None: a new incident."""
     errors: list[ValidationError] = []
     values: dict[str, Any] = {}
 
@@ -269,7 +269,7 @@ def validate_input(session: Session, data: IncidentInput, now: datetime,
         errors.append(ValidationError(
             N_("Category {code} is no longer in use"), field="category_code", code=cat.code))
     values["category_code"] = cat.code if cat else None
-    _check_taxonomy(data, values, errors, keeps_category=values["category_code"] == stored_category)
+    _check_taxonomy(data, values, errors, creating=stored_category is None)
 
     try:
         values["severity"] = Severity((data.severity or "").strip().lower()).value
@@ -443,14 +443,15 @@ def _sent_fields(data: IncidentInput | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check_taxonomy(data: IncidentInput, values: dict[str, Any], errors: list[ValidationError],
-                    keeps_category: bool) -> None:
-    """Channel and legal type: a code or "" (not stated). A new category digital by
-    nature makes an unstated channel online (`taxonomy.default_channel`)."""
+                    creating: bool) -> None:
+    """Channel and legal type: a code or "" (not stated). A new incident of a category
+    digital by nature is online when no channel is given (`taxonomy.default_channel`); an
+    edit never fills it by itself."""
     channel = (data.channel or "").strip().lower()
     if channel and channel not in Channel._value2member_map_:
         errors.append(ValidationError(N_("Unknown channel {value} (daring or luring)"),
                                       field="channel", value=data.channel))
-    elif values["category_code"] and not keeps_category:
+    elif values["category_code"] and creating:
         channel = taxonomy.default_channel(values["category_code"], channel)
     values["channel"] = channel
     legal = (data.legal_type or "").strip().lower()

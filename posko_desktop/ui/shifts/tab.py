@@ -130,7 +130,8 @@ class ShiftsTab(QWidget):
         h = self.latest
         if h is None:
             return
-        self.host.runner.run(shifts.acknowledge, self.ctx, h.id, expected_version=h.version,
+        self.host.runner.run(lambda: shifts.acknowledge(self.ctx, h.id,
+                                                        expected_version=h.version),
                              on_done=lambda _i: self.host.status_message(
                                  _("Handover acknowledged")),
                              on_error=self._ack_refused)

@@ -6,7 +6,9 @@ from posko_desktop.commands import dashboard as dashboard_cmd
 from posko_desktop.commands import flash as flash_cmd
 from posko_desktop.commands import kerawanan as kerawanan_cmd
 from posko_desktop.commands import places as places_cmd
+from posko_desktop.commands import shifts as shifts_cmd
 from posko_desktop.commands import sitrep as sitrep_cmd
+from posko_desktop.commands import taxonomy as taxonomy_cmd
 from posko_desktop.commands import units as units_cmd
 from posko_desktop.commands import weekly as weekly_cmd
 
@@ -20,3 +22,5 @@ COMMAND_MODULES.append(places_cmd)
 COMMAND_MODULES.append(units_cmd)
 
 COMMAND_MODULES.append(kerawanan_cmd)
+COMMAND_MODULES.append(taxonomy_cmd)
+COMMAND_MODULES.append(shifts_cmd)

@@ -98,4 +98,8 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.kerawanan import make_tab as kerawanan_tab
 
     factories.append(kerawanan_tab)
+
+    from posko_desktop.ui.shifts import make_tab as shifts_tab
+
+    factories.append(shifts_tab)
     return factories

@@ -20,6 +20,8 @@ class Permission(enum.StrEnum):
     REFERENCE_MANAGE = "reference.manage"  # candidate pairs, TPS register, baseline imports
     REPORT_NIHIL = "report.nihil"
     UNITS_MANAGE = "units.manage"  # add and change reporting units
+    SHIFT_HANDOVER = "shift.handover"  # write and acknowledge handover notes
+    SHIFT_ROSTER = "shift.roster"  # edit the duty roster (a supervisor)
     EXPORT = "data.export"
     IMPORT = "data.import"
     CONFLICT_RESOLVE = "conflict.resolve"
@@ -45,6 +47,7 @@ _OPERATOR = {
     Permission.INCIDENT_ATTACH,
     Permission.ACTIVITY_RECORD,
     Permission.REPORT_NIHIL,
+    Permission.SHIFT_HANDOVER,
     Permission.EXPORT,
     Permission.IMPORT,
 }
@@ -55,6 +58,7 @@ _SUPERVISOR = _OPERATOR | {
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,
+    Permission.SHIFT_ROSTER,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset(_OPERATOR),

@@ -28,6 +28,7 @@ from posko_desktop.core.domain import Severity, SourceType, StaleEdit
 from posko_desktop.core.edit_merge import EditMerge, Side
 from posko_desktop.core.i18n import N_, _, current_language
 from posko_desktop.core.services import reference
+from posko_desktop.core.taxonomy import channel_label, legal_type_label
 from posko_desktop.core.textrules import format_datetime_wib
 
 # Plain field labels (the same words as the detail pane).
@@ -45,6 +46,7 @@ FIELD_LABELS = {
     "latitude": N_("Latitude"), "longitude": N_("Longitude"),
     "contest_code": N_("Contest"), "pair_number": N_("Candidate pair"),
     "tps_number": N_("TPS number"),
+    "channel": N_("Channel"), "legal_type": N_("Legal type"),
 }
 TEXT_PREVIEW = 400
 SIDES: tuple[Side, Side] = ("mine", "theirs")
@@ -70,6 +72,10 @@ class ValueTexts:
             return Severity(value).label
         if name == "source_type":
             return SourceType(value).label
+        if name == "channel":
+            return channel_label(value) or str(value)
+        if name == "legal_type":
+            return legal_type_label(value) or str(value)
         if name == "regency_code":
             return "{code} {name}".format(code=value, name=self.regencies.get(value, ""))
         if name == "category_code":

@@ -25,18 +25,29 @@ def test_0009_to_0014_keeps_every_row_and_adds_the_kerawanan_tables(tmp_path, ca
     assert json.loads(capsys.readouterr().out)["ok"]
     after = rows_of(path)
     width = len(before["incident"][0])
-    assert all(r[width:][-3:] == (None, None, None) for r in after["incident"])
-    assert columns(path, "incident")[-3:] == ["contest_code", "pair_number", "tps_number"]
+    # 0014's three columns (NULL), then 0016's reporting unit (NULL) and 0017's channel
+    # and legal type ("": not stated)
+    assert all(r[width:][-6:] == (None, None, None, None, "", "") for r in after["incident"])
+    assert columns(path, "incident")[-6:-3] == ["contest_code", "pair_number", "tps_number"]
     after["incident"] = sorted((r[:width] for r in after["incident"]), key=repr)
     after.pop("kecamatan"), after.pop("desa")
-    moved = ("audit_log", "audit_head", "user_account")
+    # later in the chain: 0016's seeded reporting units and nihil_report.unit_code
+    assert len(after.pop("reporting_unit")) == 35 + 9
+    if before["nihil_report"]:
+        nihil_width = len(before["nihil_report"][0])
+        assert {r[nihil_width:] for r in after["nihil_report"]} == {(None,)}
+        after["nihil_report"] = sorted((r[:nihil_width] for r in after["nihil_report"]),
+                                       key=repr)
+    # the login moves these; 0017 revises the reference tables (tests/taxonomy)
+    moved = ("audit_log", "audit_head", "user_account", "category", "agency")
     new = {"activity": [], "record_conflict": [], "candidate_pair": [], "tps": [],
-           "baseline_import": [], "ikp_score": [], "tps_mark": []}
+           "baseline_import": [], "ikp_score": [], "tps_mark": [],
+           "roster_entry": [], "handover": []}  # 0018's shifts
     assert {t: r for t, r in after.items() if t not in moved} == {
         **{t: r for t, r in before.items() if t not in moved}, **new}
     assert set(before["audit_log"]) <= set(after["audit_log"])
     con = sqlite3.connect(path)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0014",)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0020",)
     con.close()
 
     assert main([*base, "contest", "add-pair", "--contest", "33", "--ballot", "1", "--head",

@@ -27,7 +27,7 @@ def test_handover_written_shown_and_acknowledged_once(db_path, capsys):
     made = json.loads(out)
     assert made["note"] == "Pantau TPS 05 Tembalang" and made["acknowledged_by"] is None
     assert {i["kind"] for i in made["items"]} == {"unit_not_reported"}  # a new site
-    assert len(made["items"]) == 35
+    assert len(made["items"]) == 35 + 7  # the regency offices and the daily agencies
     code, _out, err = run(capsys, *base, "--user", "sri", "shift", "ack")
     assert code == 2 and "incoming officer" in err  # not by its writer
     code, out, _err = run(capsys, *base, "--user", "budi", "shift", "handover", "--last",

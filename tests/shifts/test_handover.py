@@ -58,6 +58,7 @@ def make_incidents(ctx: AppContext) -> None:
     inc.change_status(sup, done.id, "ditindaklanjuti")
     inc.change_status(sup, done.id, "selesai", "Sudah kondusif")
     dashboard.record_nihil(at(ctx, NOW - timedelta(hours=1)), "33.29")
+    dashboard.record_nihil(at(ctx, NOW - timedelta(hours=1)), "POLDA")  # an agency's unit
     assert late.number
 
 
@@ -68,10 +69,14 @@ def independent(path, now: datetime) -> dict[str, list[str]]:
     open_ = "('baru', 'diverifikasi', 'ditindaklanjuti')"
     period_start = datetime(2024, 11, 27, 7, 0, tzinfo=WIB).astimezone(UTC).replace(
         tzinfo=None).isoformat(sep=" ")
-    reported = {r for (r,) in sql(path, "SELECT regency_code FROM incident WHERE deleted = 0 "
+    # a regency office reports its regency's incidents that name no unit, an agency those
+    # that name it (the reporting watch, issue 18)
+    reported = {r for (r,) in sql(path, "SELECT coalesce(reporting_unit, regency_code) FROM "
+                                        "incident WHERE deleted = 0 "
                                         f"AND created_at >= '{period_start}'")}
-    reported |= {r for (r,) in sql(path, "SELECT regency_code FROM nihil_report WHERE "
-                                         "deleted = 0 AND report_date = '2024-11-28'")}  # the period ending 28 Nov 07.00
+    reported |= {r for (r,) in sql(path, "SELECT coalesce(unit_code, regency_code) FROM "
+                                         "nihil_report WHERE deleted = 0 AND "
+                                         "report_date = '2024-11-28'")}  # the period ending 28 Nov 07.00
     return {
         "critical_open": [n for (n,) in sql(path, f"SELECT number FROM incident WHERE deleted = 0 "
                                                   f"AND status IN {open_} AND severity = 'kritis' "
@@ -82,8 +87,9 @@ def independent(path, now: datetime) -> dict[str, list[str]]:
         "referral_due": [n for (n,) in sql(
             path, "SELECT number FROM incident WHERE deleted = 0 AND next_referral_due IS NOT "
                   f"NULL AND next_referral_due < '{due}' ORDER BY next_referral_due, number")],
-        "unit_not_reported": [c for (c,) in sql(path, "SELECT code FROM regency ORDER BY code")
-                              if c not in reported],
+        "unit_not_reported": [c for (c,) in sql(
+            path, "SELECT number FROM reporting_unit WHERE deleted = 0 AND active = 1 AND "
+                  "cadence = 'daily' ORDER BY number") if c not in reported],
     }
 
 
@@ -97,7 +103,8 @@ def test_a_handover_lists_exactly_what_an_independent_query_finds(ctx, db_path):
     want = independent(db_path, NOW)
     assert found == {k: v for k, v in want.items() if v}
     assert len(want["critical_open"]) == 1 and len(want["response_overdue"]) == 1
-    assert len(want["referral_due"]) == 1 and len(want["unit_not_reported"]) == 30
+    # 30 regency offices and the 6 daily agencies besides POLDA
+    assert len(want["referral_due"]) == 1 and len(want["unit_not_reported"]) == 30 + 6
     assert h.note == "Pantau terus Tembalang." and shifts.latest_handover(ctx) == h
 
 

@@ -38,7 +38,8 @@ def test_write_then_the_next_officer_sees_and_acknowledges_it(ctx, runner, qtbot
     dialog = show_after_login(budi, tab)
     assert dialog is not None and dialog.isVisible()
     assert "Pantau TPS 05 Tembalang" in dialog.text.toPlainText()
-    assert "Unit yang belum melapor (35)" in dialog.text.toPlainText()
+    assert "Unit yang belum melapor (42)" in dialog.text.toPlainText()  # 35 + 7 agencies
+    assert "POLDA Polda Jawa Tengah" in dialog.text.toPlainText()
     assert dialog.ack_button.isVisible()
     dialog.ack_button.click()
     assert shifts.latest_handover(ctx).acknowledged_by == "budi"

@@ -144,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         window.first_rows_painted.connect(report)
     window.show()
+    if signed is not None:  # the last shift handover is the first thing shown (issue 18)
+        from posko_desktop.ui.shifts.dialog import show_after_login
+
+        QTimer.singleShot(0, window, lambda: show_after_login(ctx, window))
     code = app.exec()
     if sessions.window is not None:
         sessions.window.runner.wait(5000)

@@ -6,8 +6,10 @@ from posko_desktop.commands import dashboard as dashboard_cmd
 from posko_desktop.commands import flash as flash_cmd
 from posko_desktop.commands import kerawanan as kerawanan_cmd
 from posko_desktop.commands import places as places_cmd
+from posko_desktop.commands import shifts as shifts_cmd
 from posko_desktop.commands import sitrep as sitrep_cmd
 from posko_desktop.commands import stage_progress as progress_cmd
+from posko_desktop.commands import taxonomy as taxonomy_cmd
 from posko_desktop.commands import units as units_cmd
 from posko_desktop.commands import weekly as weekly_cmd
 
@@ -23,3 +25,6 @@ COMMAND_MODULES.append(units_cmd)
 COMMAND_MODULES.append(kerawanan_cmd)
 
 COMMAND_MODULES.append(progress_cmd)
+
+COMMAND_MODULES.append(taxonomy_cmd)
+COMMAND_MODULES.append(shifts_cmd)

@@ -45,6 +45,7 @@ from posko_desktop.core.services.incidents import (
     SortKey,
 )
 from posko_desktop.core.spreadsheets.values import CellProblem, RegencyMatcher
+from posko_desktop.core.taxonomy import channel_label, legal_type_label, suggested_agencies
 from posko_desktop.core.textrules import format_int, neutralise_cell
 from posko_desktop.core.timeutil import parse_wib, to_wib
 
@@ -177,6 +178,10 @@ def _add_incident_fields(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--condition", metavar="TEXT", help=_("current condition (kondisi mutakhir)"))
     p.add_argument("--contact", metavar="NAME", help=_("contact person of the source"))
     p.add_argument("--phone", metavar="NUMBER", help=_("phone number of the contact person"))
+    p.add_argument("--channel", metavar="CHANNEL",
+                   help=_("where it happened: daring (online) or luring (offline)"))
+    p.add_argument("--legal-type", metavar="TYPE",
+                   help=_("legal type: administrasi, pidana, kode_etik or hukum_lainnya"))
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
@@ -308,6 +313,8 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
         "kecamatan_code": d.kecamatan_code, "desa_code": d.desa_code,
         "latitude": d.latitude, "longitude": d.longitude,
         "contest_code": d.contest_code, "pair_number": d.pair_number, "tps_number": d.tps_number,
+        "channel": d.channel, "legal_type": d.legal_type,
+        "suggested_agencies": list(suggested_agencies(d.legal_type, d.category_code)),
         "recorded_by": d.recorded_by, "created_at": iso(d.created_at),
         "updated_at": iso(d.updated_at), "updated_by": d.updated_by,
         "respond_by": iso(d.respond_by), "responded_at": iso(d.responded_at),
@@ -364,6 +371,9 @@ def _print_detail(d: IncidentDetail, now: datetime, category_label: str) -> None
         (_("Reported (WIB)"), wib_text(d.reported_at)),
         (_("Category"), "{code} {label}".format(code=d.category_code,
                                                  label=category_label).strip()),
+        (_("Channel"), channel_label(d.channel)),
+        (_("Legal type"), legal_type_label(d.legal_type)),
+        (_("Suggested referral"), ", ".join(suggested_agencies(d.legal_type, d.category_code))),
         (_("Severity"), Severity(d.severity).label),
         (_("Status"), Status(d.status).label),
         (_("Source"), "{kind} {detail}".format(kind=SourceType(d.source_type).label,
@@ -428,7 +438,7 @@ def _values_from_args(ctx: AppContext, args: argparse.Namespace) -> dict[str, An
                "injured": "victims_injured", "material_loss": "material_loss",
                "condition": "current_condition", "contact": "source_contact",
                "phone": "source_phone", "contest": "contest_code", "pair": "pair_number",
-               "tps": "tps_number"}
+               "tps": "tps_number", "channel": "channel", "legal_type": "legal_type"}
     for arg, field in mapping.items():
         value = getattr(args, arg)
         if value is not None:
@@ -483,7 +493,7 @@ _OPTION = {"regency_code": "--regency", "title": "--title", "category_code": "--
            "source_contact": "--contact", "source_phone": "--phone",
            "kecamatan_code": "--kecamatan", "desa_code": "--desa", "latitude": "--lat",
            "longitude": "--lon", "contest_code": "--contest", "pair_number": "--pair",
-           "tps_number": "--tps"}
+           "tps_number": "--tps", "channel": "--channel", "legal_type": "--legal-type"}
 
 
 def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,

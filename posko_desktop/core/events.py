@@ -31,6 +31,7 @@ class ChangeKind(Enum):
     SYNC = "sync"  # packages exported or imported, conflicts resolved; ids: package ids
     SYNC_KEY = "sync_key"  # trusted keys; ids: fingerprints
     SITE_KEY = "site_key"  # this site's signing key; ids: user names or fingerprints
+    SHIFT = "shift"  # duty roster and handovers; ids: handover ids (empty: the roster)
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,10 @@ LEVEL_THRESHOLDS = {
     "awas": declare("level.threshold.awas", float, 50.0, N_("Situation level: score from which a regency is Awas"),
                      minimum=0, maximum=10000),
 }
+LEVEL_UNCOUNTED_CATEGORIES = declare(
+    "level.uncounted_categories", list, ["D7"],
+    N_("Situation level: categories recorded but not counted as a disturbance (D7: lawful demonstration)"),
+)
 LEVEL_CRITICAL_FLOOR = declare(
     "level.critical_floor", bool, True,
     N_("Situation level: an open critical incident makes a regency at least Siaga"),

@@ -101,4 +101,8 @@ def tab_factories() -> list[TabFactory]:
 
     from posko_desktop.ui.progress import make_tab as progress_tab
     factories.append(progress_tab)
+
+    from posko_desktop.ui.shifts import make_tab as shifts_tab
+
+    factories.append(shifts_tab)
     return factories

@@ -7,6 +7,7 @@ from posko_desktop.core.db import (
     models_dashboard,  # noqa: F401
     models_kerawanan,  # noqa: F401
     models_records,  # noqa: F401
+    models_shifts,  # noqa: F401
     models_site_key,  # noqa: F401
     models_sitrep,  # noqa: F401
     models_sync,  # noqa: F401

@@ -19,7 +19,9 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.periods import ReportPeriod
 
 SEVERITIES = ("rendah", "sedang", "tinggi", "kritis")
-GROUPS = ("A", "B", "C", "D", "E", "F", "G")
+# category groups in the order of the taxonomy (H, added by the revision of issue 18, before
+# G "other"; docs/taxonomy.md)
+GROUPS = ("A", "B", "C", "D", "E", "F", "H", "G")
 
 
 class Paper(enum.StrEnum):

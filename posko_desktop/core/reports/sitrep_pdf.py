@@ -315,14 +315,16 @@ class SitrepRenderer(LetterRenderer):
                 + [self.p(_("Total"), st.head), self.p(_("Report"), st.head),
                    self.p(_("Situation"), st.head)])
         rows: list[list[Any]] = [head]
+        total_col = 2 + len(GROUPS)  # No., name, the groups, then total, report, situation
         style = grid_style() + [
             ("FONT", (0, 1), (-1, -1), SANS, 7.8),
             ("ALIGN", (0, 1), (0, -1), "CENTER"),
-            ("ALIGN", (2, 1), (9, -1), "RIGHT"),
-            ("ALIGN", (10, 1), (-1, -1), "CENTER"),
+            ("ALIGN", (2, 1), (total_col, -1), "RIGHT"),
+            ("ALIGN", (total_col + 1, 1), (-1, -1), "CENTER"),
             ("TOPPADDING", (0, 1), (-1, -1), 1.0), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.4),
             # counts: narrow padding, so a five-digit total fits the 9 mm group columns
-            ("LEFTPADDING", (2, 1), (9, -1), 2), ("RIGHTPADDING", (2, 1), (9, -1), 3),
+            ("LEFTPADDING", (2, 1), (total_col, -1), 2),
+            ("RIGHTPADDING", (2, 1), (total_col, -1), 3),
         ]
         colors_by_level = level_colors()
         level_styles = {code: ParagraphStyle(f"lv_{code}", parent=st.cell_c, textColor=fg,
@@ -341,19 +343,21 @@ class SitrepRenderer(LetterRenderer):
                                   level_styles.get(row.level, st.cell_c))])
             for g in GROUPS:
                 totals[g] += row.by_group.get(g, 0)
-            style.append(("FONT", (9, r), (9, r), f"{SANS}-Bold", 7.8))  # total column
+            style.append(("FONT", (total_col, r), (total_col, r), f"{SANS}-Bold", 7.8))
             fill = colors_by_level.get(row.level)
             if fill is not None:
-                style.append(("BACKGROUND", (11, r), (11, r), fill[0]))
+                style.append(("BACKGROUND", (total_col + 2, r), (total_col + 2, r), fill[0]))
         r = len(rows)
         rows.append(["", self.p("<b>{}</b>".format(_("TOTAL")), st.cell)]
                     + [self.num(totals[g]) for g in GROUPS]
                     + [self.num(sum(totals.values())), "", ""])
         style += [("BACKGROUND", (0, r), (-1, r), TOTAL_BG),
                   ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
-        fixed = 8 * mm + 7 * 9 * mm + 15 * mm + 22 * mm + 24 * mm
+        # group H (issue 18) took its 9 mm from the report and situation columns: the
+        # regency names keep their width
+        fixed = 8 * mm + len(GROUPS) * 9 * mm + 15 * mm + 17 * mm + 20 * mm
         table = Table(rows, repeatRows=1, colWidths=[8 * mm, self.width - fixed]
-                      + [9 * mm] * 7 + [15 * mm, 22 * mm, 24 * mm])
+                      + [9 * mm] * len(GROUPS) + [15 * mm, 17 * mm, 20 * mm])
         table.setStyle(TableStyle(style))
         out.append(table)
         legend = "; ".join("<b>{c}</b> = {l}".format(c=g.code, l=esc(g.label(self.lang)))

@@ -22,6 +22,8 @@ class Permission(enum.StrEnum):
     PROGRESS_MANAGE = "progress.manage"  # correct any site's reports, delete, restore
     REPORT_NIHIL = "report.nihil"
     UNITS_MANAGE = "units.manage"  # add and change reporting units
+    SHIFT_HANDOVER = "shift.handover"  # write and acknowledge handover notes
+    SHIFT_ROSTER = "shift.roster"  # edit the duty roster (a supervisor)
     EXPORT = "data.export"
     IMPORT = "data.import"
     CONFLICT_RESOLVE = "conflict.resolve"
@@ -48,6 +50,7 @@ _OPERATOR = {
     Permission.ACTIVITY_RECORD,
     Permission.PROGRESS_RECORD,
     Permission.REPORT_NIHIL,
+    Permission.SHIFT_HANDOVER,
     Permission.EXPORT,
     Permission.IMPORT,
 }
@@ -59,6 +62,7 @@ _SUPERVISOR = _OPERATOR | {
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,
+    Permission.SHIFT_ROSTER,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset(_OPERATOR),

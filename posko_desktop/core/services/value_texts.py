@@ -11,6 +11,7 @@ from posko_desktop.core.domain import ReferralState, Severity, SourceType, Statu
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.authz import Role
+from posko_desktop.core.taxonomy import channel_label, legal_type_label
 from posko_desktop.core.textrules import format_datetime_wib, format_int, format_number
 
 # Plain field labels (the same words as the detail pane).
@@ -28,6 +29,7 @@ FIELD_LABELS = {
     "latitude": N_("Latitude"), "longitude": N_("Longitude"),
     "contest_code": N_("Contest"), "pair_number": N_("Candidate pair"),
     "tps_number": N_("TPS number"), "reporting_unit": N_("Reporting unit"),
+    "channel": N_("Channel"), "legal_type": N_("Legal type"),
     # fields of other records the audit trail names
     "status": N_("Status"), "number": N_("Number"), "deleted": N_("Deleted"),
     "reason": N_("Reason"), "text": N_("Text"), "agency": N_("Agency"), "state": N_("State"),
@@ -88,6 +90,10 @@ class ValueTexts:
             return format_number(value)
         if name == "role":
             return role_label(str(value))
+        if name == "channel":
+            return channel_label(value) or str(value)
+        if name == "legal_type":
+            return legal_type_label(value) or str(value)
         enum_text = self._enum_text(name, value)
         if enum_text is not None:
             return enum_text

@@ -35,6 +35,7 @@ from posko_desktop.core.spreadsheets.values import (
     severity_label,
     source_label,
     status_label,
+    taxonomy_label,
 )
 from posko_desktop.core.textrules import neutralise_cell, training_marking
 from posko_desktop.core.timeutil import to_wib
@@ -82,6 +83,8 @@ _EXPORT_COLUMNS: tuple[tuple[str, int], ...] = (
     *((COLUMN_BY_KEY[key].header, COLUMN_BY_KEY[key].width)
       for key in (*incident_service.REPORT_FIELDS, "latitude", "longitude",
                   *incident_service.CONTEST_FIELDS)),
+    (COLUMN_BY_KEY["channel"].header, 10),  # after the older columns: their places stay
+    (COLUMN_BY_KEY["legal_type"].header, 22),
     (N_("Respond by (WIB)"), 18),
     (N_("Recorded by"), 14),
     (N_("Origin site"), 10),
@@ -142,7 +145,8 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, No
         stmt = (
             select(Incident.number, Incident.regency_code, Regency.kind, Regency.name,
                    Incident.occurred_at, Incident.reported_at, Incident.category_code,
-                   label_col, Incident.severity, Incident.status, Incident.source_type,
+                   label_col, Incident.channel, Incident.legal_type,
+                   Incident.severity, Incident.status, Incident.source_type,
                    Incident.source_detail, Incident.title, Incident.description,
                    Incident.kecamatan, Incident.desa, Incident.location,
                    Incident.people_involved,
@@ -168,6 +172,7 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, No
                 *(getattr(r, name) for name in incident_service.REPORT_FIELDS),
                 r.latitude, r.longitude,
                 *(getattr(r, name) for name in incident_service.CONTEST_FIELDS),
+                taxonomy_label(r.channel, lang), taxonomy_label(r.legal_type, lang),
                 _wib(r.respond_by), r.recorded_by, r.origin_site, str(r.id),
             ]
 

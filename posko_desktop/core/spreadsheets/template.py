@@ -29,8 +29,10 @@ from posko_desktop.core.spreadsheets.values import (
     severity_label,
     source_label,
     status_label,
+    taxonomy_label,
     unit_choice,
 )
+from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
@@ -86,6 +88,8 @@ def write_template(ctx: AppContext, out: str | Path, lang: str = "id") -> Path:
         "status": [status_label(v.value, lang) for v in Status],
         "source_type": [source_label(v.value, lang) for v in SourceType],
         "reporting_unit": [unit_choice(u.code, u.name) for u in unit_list if u.is_agency],
+        "channel": [taxonomy_label(v.value, lang) for v in Channel],
+        "legal_type": [taxonomy_label(v.value, lang) for v in LegalType],
     }
     columns = {key: values for key, values in columns.items() if values}
     ranges = _write_lists(lists, columns, lang)

@@ -51,6 +51,7 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
+from posko_desktop.core.taxonomy import channel_label, legal_type_label, suggested_agencies
 from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
 from posko_desktop.ui.dialogs.reason import ReasonDialog
@@ -168,6 +169,10 @@ class DetailPane(QWidget):
         self.due_label = QLabel(self)
         self.referral_text_label = QLabel(self)
         self.new_referral_form.addRow(self.agency_label, self.agency)
+        self.suggestion = QLabel(self)  # the route the legal type suggests (core/taxonomy.py)
+        self.suggestion.setObjectName("referral_suggestion")
+        self.suggestion.setWordWrap(True)
+        self.new_referral_form.addRow("", self.suggestion)
         self.new_referral_form.addRow(self.due_label, self.due_at)
         self.new_referral_form.addRow(self.referral_text_label, self.referral_text)
         rl.addLayout(self.new_referral_form)
@@ -290,6 +295,18 @@ class DetailPane(QWidget):
         else:
             self._retranslate_sections(None)
 
+    def _suggest_agency(self, d: IncidentDetail) -> None:
+        """Preselect the referral the legal type suggests and say so (issue 18)."""
+        route = [c for c in suggested_agencies(d.legal_type, d.category_code)
+                 if c in self._agencies]
+        if route:
+            self.agency.setCurrentIndex(self.agency.findData(route[0]))
+            self.suggestion.setText(_("Suggested: {agencies}").format(
+                agencies=", ".join(self._agencies[c] for c in route)))
+        else:
+            self.suggestion.setText("")
+        self.suggestion.setVisible(bool(route))
+
     def _retranslate_sections(self, d: IncidentDetail | None) -> None:
         n_t = len(d.timeline) if d else 0
         n_r = len(d.referrals) if d else 0
@@ -321,6 +338,8 @@ class DetailPane(QWidget):
                 bg=bg, fg=fg, s=html.escape(Severity(d.severity).label))),
             (_("Category"), html.escape("{code} {label}".format(
                 code=d.category_code, label=cat.label if cat else ""))),
+            (_("Channel"), html.escape(channel_label(d.channel))),
+            (_("Legal type"), html.escape(legal_type_label(d.legal_type))),
             (_("Regency/city"), html.escape("{code} {name}".format(code=d.regency_code,
                                                                     name=regency.full_name))),
             (_("Reporting unit"), html.escape(d.reporting_unit or regency.full_name)),
@@ -353,6 +372,7 @@ class DetailPane(QWidget):
             (_("Site"), html.escape(d.origin_site)),
             (_("Description"), html.escape(d.description).replace("\n", "<br>")),
         ]
+        self._suggest_agency(d)
         self.fields.setText("<table cellspacing='2'>" + "".join(
             "<tr><td style='color:#555;padding-right:8px' valign='top'>{k}</td><td>{v}</td></tr>".format(
                 k=html.escape(k), v=v) for k, v in rows) + "</table>")

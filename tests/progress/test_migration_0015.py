@@ -28,6 +28,8 @@ def test_0009_to_0015_keeps_every_row_and_adds_the_stage_reports(tmp_path, capsy
     for table, old_rows in before.items():
         if table in ("audit_log", "audit_head", "user_account"):  # the login wrote there
             continue
+        if table in ("category", "agency"):  # revised by 0017 (tests/taxonomy)
+            continue
         width = len(old_rows[0]) if old_rows else 0
         assert sorted((r[:width] for r in after[table]), key=repr) == old_rows, table
     assert set(before["audit_log"]) <= set(after["audit_log"])

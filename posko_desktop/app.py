@@ -109,8 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Accounts (docs/roles.md): the set-up wizard while the database has no account, else
     # the login dialog; the benchmark's --exit-after-first-paint quits before any input.
-    from posko_desktop.ui.accounts.flow import sign_in
+    from posko_desktop.ui.accounts.flow import open_user_window, sign_in, signed_in_context
     from posko_desktop.ui.accounts.idle_lock import install_idle_lock
+    from posko_desktop.ui.accounts.session import WindowSessions
+
+    base = ctx  # the login dialog after "Keluar" starts from here
 
     signed = None
     if not args.exit_after_first_paint:
@@ -130,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         package = package_arg(argv)
         if package is not None:
             QTimer.singleShot(0, window, lambda: window.offer_package_import(package))
+    sessions = WindowSessions(base, open_user_window, signed_in_context)
+    sessions.attach(window)
     _stage("window built")
     if args.exit_after_first_paint:
         def report() -> None:
@@ -139,8 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         window.first_rows_painted.connect(report)
     window.show()
+    if signed is not None:  # the last shift handover is the first thing shown (issue 18)
+        from posko_desktop.ui.shifts.dialog import show_after_login
+
+        QTimer.singleShot(0, window, lambda: show_after_login(ctx, window))
     code = app.exec()
-    window.runner.wait(5000)
+    if sessions.window is not None:
+        sessions.window.runner.wait(5000)
     ctx.db.dispose()
     logger.info("Posko Desk closed (%s)", code)
     return int(code)

@@ -24,7 +24,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.services import accounts, audit, settings_service
+from posko_desktop.core.services import accounts, audit, audit_text, settings_service
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Role
 from posko_desktop.core.textrules import format_datetime_wib, format_int, neutralise_cell
@@ -111,15 +111,20 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--by", dest="by_user", metavar="USER", help=_("entries of this user"))
     p.add_argument("--record", help=_("record id (or its beginning)"))
     p.add_argument("--record-type", help=_("incident, user, setting, …"))
-    p.add_argument("--action", help=_("exact action, or a prefix ending in a dot (incident.)"))
+    p.add_argument("--action", dest="action_filter",
+                   help=_("exact action, or a prefix ending in a dot (incident.)"))
     p.add_argument("--from", dest="first_day", type=date.fromisoformat, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="last_day", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    p.add_argument("--no-sessions", action="store_true",
+                   help=_("leave out successful logins and command-line sessions (failed "
+                          "logins and lockouts stay)"))
 
 
 def _filter(args: argparse.Namespace) -> AuditFilter:
     return AuditFilter(username=args.by_user, record_type=args.record_type,
-                       record_id=args.record, action=args.action,
-                       first_day=args.first_day, last_day=args.last_day)
+                       record_id=args.record, action=args.action_filter,
+                       first_day=args.first_day, last_day=args.last_day,
+                       hide_sessions=args.no_sessions)
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> None:
@@ -258,26 +263,29 @@ def cmd_audit_anchor(args: argparse.Namespace) -> int:
 
 def cmd_audit_list(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    page = audit.query(ctx, _filter(args), limit=max(1, args.limit))
+    page = audit_text.readable_page(ctx, _filter(args), limit=max(1, args.limit))
+    lines: list[audit_text.AuditLine] = list(page.rows)
     if args.format == "json":
         print_json({"total": page.total, "entries": [
             {"id": r.id, "at": r.at.isoformat(), "username": r.username, "role": r.role,
              "site": r.site_code, "action": r.action, "record_type": r.record_type,
              "record_id": r.record_id, "before": r.before, "after": r.after,
-             "detail": r.detail, "hash": r.hash} for r in page.rows]})
+             "detail": r.detail, "hash": r.hash, "action_text": line.action,
+             "record_text": line.record, "changes_text": line.changes,
+             "detail_text": line.detail}
+            for line in lines for r in (line.entry,)]})
         return 0
     headers = [_("No."), _("Time (WIB)"), _("User"), _("Action"), _("Record"), _("Changes"),
                _("Detail")]
-    rows = [[r.id, format_datetime_wib(r.at), r.username, r.action,
-             "{t}/{i}".format(t=r.record_type, i=r.record_id), r.changes(), r.detail]
-            for r in page.rows]
+    rows = [[line.entry.id, line.when, line.user, line.action, line.record,
+             _clip(line.changes, 120), line.detail] for line in lines]
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(headers)
         writer.writerows([[neutralise_cell(c) for c in row] for row in rows])
         return 0
     _table(headers, rows)
-    print(_("{shown} of {total} entries").format(shown=format_int(len(page.rows)),
+    print(_("{shown} of {total} entries").format(shown=format_int(len(lines)),
                                                    total=format_int(page.total)))
     return 0
 

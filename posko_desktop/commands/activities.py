@@ -39,6 +39,12 @@ def _add_fields(p: argparse.ArgumentParser, required: bool) -> None:
                    help=_("partner involved: an agency code (POLRI, BAWASLU ...) or a name "
                           "such as FKUB (repeatable)"))
     p.add_argument("--result", help=_("short result"))
+    p.add_argument("--kecamatan", metavar="CODE",
+                   help=_("kecamatan code, e.g. 33.22.08: a kecamatan of a regency named with "
+                          "--regency (\"\" clears it)"))
+    p.add_argument("--desa", metavar="CODE",
+                   help=_("desa/kelurahan code, e.g. 33.22.08.2004: a desa of the kecamatan "
+                          "(\"\" clears it)"))
 
 
 def _add_filter(p: argparse.ArgumentParser) -> None:
@@ -56,7 +62,7 @@ def _add_if_version(p: argparse.ArgumentParser) -> None:
                           "code 2) if the activity was changed since"))
 
 
-def _add_output(p: argparse.ArgumentParser) -> None:
+def add_output(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("output format (default: text)"))
 
@@ -69,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_fields(p, required=True)
     p.add_argument("--attach", action="append", metavar="FILE", type=Path,
                    help=_("attach a photo or document (PNG, JPEG, GIF, WebP, PDF; repeatable)"))
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_add)
 
     p = asub.add_parser("list", help=_("list activities"))
@@ -81,14 +87,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = asub.add_parser("show", help=_("show one activity"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("activity number or id"))
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_show)
 
     p = asub.add_parser("update", help=_("change the fields of an activity"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("activity number or id"))
     _add_fields(p, required=False)
     _add_if_version(p)
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_update)
 
     p = asub.add_parser("delete", help=_("delete an activity (supervisors), or --restore it"))
@@ -96,20 +102,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", default="", help=_("reason"))
     p.add_argument("--restore", action="store_true", help=_("restore a deleted activity"))
     _add_if_version(p)
-    _add_output(p)
+    add_output(p)
     p.set_defaults(handler=cmd_delete)
 
-    p = asub.add_parser("conflicts", help=_("list conflicts of activities from sync"))
-    p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
-    _add_output(p)
-    p.set_defaults(handler=cmd_conflicts)
-
-    p = asub.add_parser("resolve", help=_("resolve a conflict (supervisors): keep the value "
-                                          "in effect, or take the one that lost"))
-    p.add_argument("conflict", type=int, metavar="ID", help=_("conflict number"))
-    p.add_argument("choice", choices=("keep", "take"), help=_("keep or take"))
-    _add_output(p)
-    p.set_defaults(handler=cmd_resolve)
+    add_conflict_commands(asub, ACTIVITIES.name, _("list conflicts of activities from sync"),
+                          N_("Activity"))
 
     p = asub.add_parser("export", help=_("write the activities to an Excel file (XLSX)"))
     p.add_argument("out", type=Path, metavar="FILE.xlsx", help=_("file to write"))
@@ -123,6 +120,7 @@ def activity_json(a: ActivityInfo) -> dict[str, Any]:
         "kind_label": a.kind_label, "title": a.title, "started_at": iso(a.started_at),
         "ended_at": iso(a.ended_at), "regencies": list(a.regencies),
         "partners": list(a.partners), "result": a.result,
+        "kecamatan_code": a.kecamatan_code, "desa_code": a.desa_code, "place": a.place_text,
         "attachments": [{"sha256": x.sha256, "filename": x.filename, "mime": x.mime,
                          "size": x.size} for x in a.attachments],
         "recorded_by": a.recorded_by, "created_at": iso(a.created_at),
@@ -148,6 +146,11 @@ def _values(args: argparse.Namespace) -> dict[str, Any]:
         out["partners"] = args.partner
     if args.result is not None:
         out["result"] = args.result
+    if args.kecamatan is not None:
+        out["kecamatan_code"] = args.kecamatan.strip() or None
+        out.setdefault("desa_code", None)  # a new kecamatan: the desa given with it, or none
+    if args.desa is not None:
+        out["desa_code"] = args.desa.strip() or None
     return out
 
 
@@ -214,6 +217,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         "{k}: {v}{e} WIB".format(k=_("Time"), v=wib_text(a.started_at), e=end),
         "{k}: {v}".format(k=_("Regencies"), v=", ".join(a.regencies) or "—"),
         "{k}: {v}".format(k=_("Partners"), v=", ".join(a.partners) or "—"),
+        "{k}: {v}".format(k=_("Place"), v=a.place_text or "—"),
         "{k}: {v}".format(k=_("Result"), v=a.result or "—"),
     ]
     lines += ["{k}: {f} ({m}, {s} B)".format(k=_("Attachment"), f=x.filename, m=x.mime, s=x.size)
@@ -254,13 +258,30 @@ def conflict_json(c: RecordConflictInfo) -> dict[str, Any]:
             "resolved": c.resolved, "resolution": c.resolution}
 
 
+def add_conflict_commands(sub: argparse._SubParsersAction, kind: str, list_help: str,
+                          record_header: str) -> None:
+    """`conflicts` and `resolve` of a record type of `sync.kinds` (activities, stage
+    reports ...); `record_header` is the msgid of the table's record column."""
+    p = sub.add_parser("conflicts", help=list_help)
+    p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
+    add_output(p)
+    p.set_defaults(handler=cmd_conflicts, conflict_kind=kind, record_header=record_header)
+
+    p = sub.add_parser("resolve", help=_("resolve a conflict (supervisors): keep the value "
+                                         "in effect, or take the one that lost"))
+    p.add_argument("conflict", type=int, metavar="ID", help=_("conflict number"))
+    p.add_argument("choice", choices=("keep", "take"), help=_("keep or take"))
+    add_output(p)
+    p.set_defaults(handler=cmd_resolve)
+
+
 def cmd_conflicts(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    found = sync_records.list_conflicts(ctx, ACTIVITIES.name, include_resolved=args.all)
+    found = sync_records.list_conflicts(ctx, args.conflict_kind, include_resolved=args.all)
     if args.format == "json":
         print_json({"count": len(found), "conflicts": [conflict_json(c) for c in found]})
         return 0
-    print_table(["#", _("Activity"), _("Field"), _("Current value"), _("Other value"),
+    print_table(["#", _(args.record_header), _("Field"), _("Current value"), _("Other value"),
                  _("From site")],
                 [[str(c.id), c.label, c.field, str(c.kept_value), str(c.lost_value),
                   c.lost_site] for c in found])

@@ -110,12 +110,20 @@ def identify(ctx: AppContext, args: argparse.Namespace, *,
         raise LoginRequired(N_("This database has user accounts: give --user NAME (the password "
                                "comes from the prompt or POSKO_PASSWORD)"))
     password = read_password(_("Password for {user}: ").format(user=username))
-    result = accounts.login(ctx, username, password)
+    result = accounts.login(ctx, username, password, channel=cli_channel(args))
     if result.must_change_password and not allow_password_change:
         raise accounts.PasswordChangeRequired(
             N_("The password of {user} was reset: change it first with: posko --user {user} passwd"),
             user=result.actor.username)
     return result.actor, password
+
+
+def cli_channel(args: argparse.Namespace) -> str:
+    """'cli:incident list': the command words, for the audit trail's session line."""
+    words = [getattr(args, "command", None) or ""]
+    words += [str(value) for name, value in vars(args).items()
+              if (name.endswith("_command") or name == "action") and isinstance(value, str)]
+    return "cli:" + " ".join(w for w in words if w)
 
 
 def read_password(prompt: str, env: str = PASSWORD_ENV) -> str:

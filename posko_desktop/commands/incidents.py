@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from posko_desktop.commands import incident_print
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.core import places
 from posko_desktop.core.context import AppContext
@@ -43,6 +44,8 @@ from posko_desktop.core.services.incidents import (
     IncidentRow,
     SortKey,
 )
+from posko_desktop.core.spreadsheets.values import CellProblem, RegencyMatcher
+from posko_desktop.core.taxonomy import channel_label, legal_type_label, suggested_agencies
 from posko_desktop.core.textrules import format_int, neutralise_cell
 from posko_desktop.core.timeutil import parse_wib, to_wib
 
@@ -89,8 +92,8 @@ def iso(value: datetime | None) -> str | None:
 
 def add_filter_arguments(p: argparse.ArgumentParser) -> None:
     """The incident log filters (the same as the window's filter bar)."""
-    p.add_argument("--regency", action="append", default=[], metavar="CODE",
-                   help=_("regency code, e.g. 33.74 (repeatable)"))
+    p.add_argument("--regency", action="append", default=[], metavar="CODE_OR_NAME",
+                   help=_("regency: code or name, e.g. 33.74 or Banyumas (repeatable)"))
     p.add_argument("--category", action="append", default=[], metavar="CODE",
                    help=_("category code, a leaf (A1) or a group (A) (repeatable)"))
     p.add_argument("--severity", action="append", default=[], choices=[s.value for s in Severity],
@@ -105,15 +108,9 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def filter_from_args(ctx: AppContext, args: argparse.Namespace) -> IncidentFilter:
-    """Build the filter; unknown regency or category codes are refused (exit code 2)."""
-    known_regencies = {r.code for r in reference.list_regencies(ctx)}
+    """Build the filter; unknown regencies or category codes are refused (exit code 2)."""
     known_categories = {c.code for c in reference.list_categories(ctx, include_inactive=True)}
-    regencies = []
-    for code in args.regency:
-        normal = reference.normalize_regency_code(code)
-        if normal is None or normal not in known_regencies:
-            raise ValidationError(N_("Unknown regency code {code}"), field="regency", code=code)
-        regencies.append(normal)
+    regencies = [regency_code(ctx, text) for text in args.regency]
     cats = []
     for code in args.category:
         normal = code.strip().upper()
@@ -132,12 +129,21 @@ def filter_from_args(ctx: AppContext, args: argparse.Namespace) -> IncidentFilte
     )
 
 
+def regency_code(ctx: AppContext, text: str) -> str:
+    """A regency given as the window takes it: code (33.02, 3302) or name (Banyumas, Kota
+    Semarang, Semarang Regency); an ambiguous name is refused with the candidates."""
+    try:
+        return RegencyMatcher(reference.list_regencies(ctx)).match(text)
+    except CellProblem as err:
+        raise ValidationError(err.message, field="regency", **err.params) from None
+
+
 # --- registration ---------------------------------------------------------------------
 
 
 def _add_incident_fields(p: argparse.ArgumentParser, required: bool) -> None:
-    p.add_argument("--regency", required=required, metavar="CODE",
-                   help=_("regency code, e.g. 33.74"))
+    p.add_argument("--regency", required=required, metavar="CODE_OR_NAME",
+                   help=_("regency: code or name, e.g. 33.74 or \"Kota Semarang\""))
     p.add_argument("--title", required=required, help=_("short title"))
     p.add_argument("--category", required=required, metavar="CODE",
                    help=_("category code, e.g. A1"))
@@ -172,6 +178,10 @@ def _add_incident_fields(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--condition", metavar="TEXT", help=_("current condition (kondisi mutakhir)"))
     p.add_argument("--contact", metavar="NAME", help=_("contact person of the source"))
     p.add_argument("--phone", metavar="NUMBER", help=_("phone number of the contact person"))
+    p.add_argument("--channel", metavar="CHANNEL",
+                   help=_("where it happened: daring (online) or luring (offline)"))
+    p.add_argument("--legal-type", metavar="TYPE",
+                   help=_("legal type: administrasi, pidana, kode_etik or hukum_lainnya"))
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
@@ -217,6 +227,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
     _add_output(p)
     p.set_defaults(handler=cmd_show)
+    incident_print.register(isub)  # posko incident print NUMBER --out FILE.pdf
 
     p = isub.add_parser("update", help=_("change the fields of an incident"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
@@ -302,6 +313,8 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
         "kecamatan_code": d.kecamatan_code, "desa_code": d.desa_code,
         "latitude": d.latitude, "longitude": d.longitude,
         "contest_code": d.contest_code, "pair_number": d.pair_number, "tps_number": d.tps_number,
+        "channel": d.channel, "legal_type": d.legal_type,
+        "suggested_agencies": list(suggested_agencies(d.legal_type, d.category_code)),
         "recorded_by": d.recorded_by, "created_at": iso(d.created_at),
         "updated_at": iso(d.updated_at), "updated_by": d.updated_by,
         "respond_by": iso(d.respond_by), "responded_at": iso(d.responded_at),
@@ -341,7 +354,7 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
         print(line.format(*row).rstrip())
 
 
-def _print_detail(d: IncidentDetail, now: datetime) -> None:
+def _print_detail(d: IncidentDetail, now: datetime, category_label: str) -> None:
     regency = reference.RegencyInfo(d.regency_code, d.regency_kind, d.regency_name)
     place = ", ".join(x for x in (d.location, d.desa, d.kecamatan) if x)
     codes = " / ".join(x for x in (d.kecamatan_code, d.desa_code) if x)
@@ -356,7 +369,12 @@ def _print_detail(d: IncidentDetail, now: datetime) -> None:
         (_("Regency"), "{code} {name}".format(code=d.regency_code, name=regency.full_name)),
         (_("Place"), place), (_("Occurred (WIB)"), wib_text(d.occurred_at)),
         (_("Reported (WIB)"), wib_text(d.reported_at)),
-        (_("Category"), d.category_code), (_("Severity"), Severity(d.severity).label),
+        (_("Category"), "{code} {label}".format(code=d.category_code,
+                                                 label=category_label).strip()),
+        (_("Channel"), channel_label(d.channel)),
+        (_("Legal type"), legal_type_label(d.legal_type)),
+        (_("Suggested referral"), ", ".join(suggested_agencies(d.legal_type, d.category_code))),
+        (_("Severity"), Severity(d.severity).label),
         (_("Status"), Status(d.status).label),
         (_("Source"), "{kind} {detail}".format(kind=SourceType(d.source_type).label,
                                                detail=d.source_detail).strip()),
@@ -408,8 +426,9 @@ def _entry_text(e: FollowUpEntry) -> str:
 # --- commands ---------------------------------------------------------------------------
 
 
-def _values_from_args(args: argparse.Namespace) -> dict[str, Any]:
-    """The fields given on the command line, by service field name."""
+def _values_from_args(ctx: AppContext, args: argparse.Namespace) -> dict[str, Any]:
+    """The fields given on the command line, by service field name (a regency by name or
+    code)."""
     values: dict[str, Any] = {}
     mapping = {"regency": "regency_code", "title": "title", "category": "category_code",
                "severity": "severity", "source": "source_type",
@@ -419,11 +438,13 @@ def _values_from_args(args: argparse.Namespace) -> dict[str, Any]:
                "injured": "victims_injured", "material_loss": "material_loss",
                "condition": "current_condition", "contact": "source_contact",
                "phone": "source_phone", "contest": "contest_code", "pair": "pair_number",
-               "tps": "tps_number"}
+               "tps": "tps_number", "channel": "channel", "legal_type": "legal_type"}
     for arg, field in mapping.items():
         value = getattr(args, arg)
         if value is not None:
             values[field] = value
+    if "regency_code" in values:
+        values["regency_code"] = regency_code(ctx, values["regency_code"])
     for name, pattern in (("kecamatan", places.KECAMATAN_RE), ("desa", places.DESA_RE)):
         given = values.get(name)
         if given is not None and pattern.match(given.strip()):  # a code, not a name
@@ -472,7 +493,7 @@ _OPTION = {"regency_code": "--regency", "title": "--title", "category_code": "--
            "source_contact": "--contact", "source_phone": "--phone",
            "kecamatan_code": "--kecamatan", "desa_code": "--desa", "latitude": "--lat",
            "longitude": "--lon", "contest_code": "--contest", "pair_number": "--pair",
-           "tps_number": "--tps"}
+           "tps_number": "--tps", "channel": "--channel", "legal_type": "--legal-type"}
 
 
 def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,
@@ -486,7 +507,7 @@ def _emit_detail(args: argparse.Namespace, ctx: AppContext, d: IncidentDetail,
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     with _field_errors():
-        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(args)),
+        d = svc.create_incident(ctx, IncidentInput(**_values_from_args(ctx, args)),
                                 reporting_unit=args.unit)
     _emit_detail(args, ctx, d, _("Incident {number} recorded (id {id})").format(
         number=d.number, id=d.id))
@@ -504,7 +525,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     incident_id = _resolve(ctx, args.ref)
     base = _base_version(ctx, incident_id, args)
     with _field_errors():
-        d = svc.update_incident(ctx, incident_id, _values_from_args(args),
+        d = svc.update_incident(ctx, incident_id, _values_from_args(ctx, args),
                                 expected_version=base)
     _emit_detail(args, ctx, d, _("Incident {number} updated").format(number=d.number))
     return 0
@@ -545,7 +566,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(detail_json(d, ctx.now()))
     else:
-        _print_detail(d, ctx.now())
+        labels = {c.code: c.label for c in reference.list_categories(ctx, include_inactive=True)}
+        _print_detail(d, ctx.now(), labels.get(d.category_code, ""))
     return 0
 
 
@@ -576,7 +598,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         headers = [_("Number"), _("Occurred (WIB)"), _("Regency"), _("Cat."), _("Severity"),
                    _("Status"), _("Title")]
-        table = [[r.number, wib_text(r.occurred_at), r.regency_code, r.category_code,
+        table = [[r.number, wib_text(r.occurred_at), "{code} {name}".format(
+                      code=r.regency_code, name=reference.RegencyInfo(
+                          r.regency_code, r.regency_kind, r.regency_name).full_name),
+                  r.category_code,
                   Severity(r.severity).label, Status(r.status).label,
                   (("! " if r.overdue(now) else "") + r.title)[:60]] for r in page.rows]
         print_table(headers, table)

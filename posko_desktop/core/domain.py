@@ -210,6 +210,7 @@ class Cadence(enum.StrEnum):
     def label(self) -> str:
         return _("Daily by the cut-off") if self is Cadence.DAILY else _("Only when something happens")
 
+
 class ContestKind(enum.StrEnum):
     """The contests of the Pilkada 2024 in Jawa Tengah: the governor's (contest code "33")
     and one per regency (its code), bupati or wali kota by the regency's kind."""
@@ -227,6 +228,56 @@ _CONTEST_LABELS = {
     ContestKind.PILGUB: N_("Governor election"),
     ContestKind.PILBUP: N_("Regent election"),
     ContestKind.PILWALKOT: N_("Mayor election"),
+}
+
+
+class ProgressStage(enum.StrEnum):
+    """A stage of voting day and after, tracked per regency (issue 17). Every report of a
+    stage is "done of total": yes/no stages are 0 or 1 of 1; voting: TPS reporting of all
+    TPS; PSU/PSL/PSS: held of needed; rekap kecamatan: kecamatan finished of all; the
+    Constitutional Court: disputes decided of registered. Codes are stable (packages)."""
+
+    LOGISTIK = "logistik"
+    PEMUNGUTAN = "pemungutan"
+    PSU = "psu"
+    PSL = "psl"
+    PSS = "pss"
+    REKAP_KECAMATAN = "rekap_kecamatan"
+    REKAP_KABKOTA = "rekap_kabkota"
+    REKAP_PROVINSI = "rekap_provinsi"
+    SENGKETA_MK = "sengketa_mk"
+
+    @property
+    def yes_no(self) -> bool:
+        return self in _YES_NO_STAGES
+
+    @property
+    def label(self) -> str:
+        return _(_STAGE_LABELS[self][0])
+
+    def label_in(self, lang: str) -> str:
+        return gettext_in(lang, _STAGE_LABELS[self][0])
+
+    def short_in(self, lang: str) -> str:
+        """The board's and the sitrep's column header."""
+        return gettext_in(lang, _STAGE_LABELS[self][1])
+
+
+_YES_NO_STAGES = frozenset({ProgressStage.LOGISTIK, ProgressStage.REKAP_KABKOTA,
+                            ProgressStage.REKAP_PROVINSI})
+_STAGE_LABELS = {
+    ProgressStage.LOGISTIK: (N_("Logistics at the TPS complete"), N_("Logistics")),
+    ProgressStage.PEMUNGUTAN: (N_("Voting held (TPS reporting of all TPS)"), N_("Voting")),
+    ProgressStage.PSU: (N_("Re-voting (PSU) held of needed"), N_("PSU")),
+    ProgressStage.PSL: (N_("Continued voting (PSL) held of needed"), N_("PSL")),
+    ProgressStage.PSS: (N_("Follow-up voting (PSS) held of needed"), N_("PSS")),
+    ProgressStage.REKAP_KECAMATAN: (N_("Tally at the kecamatan (finished of all)"),
+                                    N_("Tally kec.")),
+    ProgressStage.REKAP_KABKOTA: (N_("Tally at the regency/city complete"),
+                                  N_("Tally kab/kota")),
+    ProgressStage.REKAP_PROVINSI: (N_("Tally at the province complete"), N_("Tally prov.")),
+    ProgressStage.SENGKETA_MK: (N_("Constitutional Court disputes (decided of registered)"),
+                                N_("MK disputes")),
 }
 
 

@@ -26,6 +26,8 @@ class ChangeKind(Enum):
     HOAX_CASE = "hoax_case"  # hoax cases (verdict, clarification); ids: case ids
     TAKEDOWN = "takedown"  # take-down requests and re-checks; ids: request ids
     LEXICON = "lexicon"  # the desk's lexicon changes; ids: entry ids
+
+    STAGE_PROGRESS = "stage_progress"  # stage reports of voting day and after; ids: report ids
     NIHIL_REPORT = "nihil_report"  # reporting watch; ids: nihil report ids
     SETTINGS = "settings"  # ids: setting keys
     USER = "user"  # accounts; ids: user names
@@ -34,6 +36,7 @@ class ChangeKind(Enum):
     SYNC = "sync"  # packages exported or imported, conflicts resolved; ids: package ids
     SYNC_KEY = "sync_key"  # trusted keys; ids: fingerprints
     SITE_KEY = "site_key"  # this site's signing key; ids: user names or fingerprints
+    SHIFT = "shift"  # duty roster and handovers; ids: handover ids (empty: the roster)
 
 
 @dataclass(frozen=True)

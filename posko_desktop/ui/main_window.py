@@ -45,11 +45,12 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _, ngettext
-from posko_desktop.core.services import incidents, reference, settings_service
+from posko_desktop.core.services import incident_log, incidents, reference, settings_service
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.core.textrules import format_int
 from posko_desktop.ui import backup as backup_ui
 from posko_desktop.ui import spreadsheets, tabs
+from posko_desktop.ui.accounts.session import SessionControls
 from posko_desktop.ui.dialogs.about import AboutDialog
 from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
@@ -168,6 +169,7 @@ class IncidentLogTab(QWidget):
 class MainWindow(QMainWindow):
     first_rows_painted = Signal()  # once: the log table painted with its rows (or empty)
     feature_tabs_built = Signal()
+    logged_out = Signal()  # Account → Log out (ui/accounts/session.py)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,6 +179,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self._current_id: uuid.UUID | None = None
         self._select_after_refresh: uuid.UUID | None = None
+        self._filter_seen = IncidentFilter()  # the pane is checked against a new filter only
         self._painted = False
         self._total_all = -1
         self._total_all_stale = True
@@ -322,6 +325,7 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[lang] = action
 
+        self.session_controls = SessionControls(self, bar)  # Account: lock now, log out
         self.help_menu = bar.addMenu("")
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.show_about)
@@ -342,6 +346,7 @@ class MainWindow(QMainWindow):
         self.demo_action.setText(_("Load demo data (Muat data contoh)…"))
         self.quit_action.setText(_("&Quit"))
         self.training.retranslate_ui()
+        self.session_controls.retranslate_ui()
         self.view_menu.setTitle(_("&View"))
         self.find_action.setText(_("&Search the log"))
         self.refresh_action.setText(_("&Refresh"))
@@ -454,7 +459,17 @@ class MainWindow(QMainWindow):
             row = self.log.model.row_of_id(wanted)
             if row is not None:
                 self.select_row(row)
+            elif wanted == self._current_id and self.log.model.filter != self._filter_seen:
+                # a new filter: the incident may be on a later page, or filtered out
+                self.runner.run(incident_log.matches_filter, self.ctx, self.log.model.filter,
+                                wanted, on_done=lambda listed: self._still_listed(wanted, listed))
+        self._filter_seen = self.log.model.filter
         self.log.table.viewport().update()
+
+    def _still_listed(self, incident_id: uuid.UUID, listed: bool) -> None:
+        if not listed and self._current_id == incident_id:
+            self._current_id = None
+            self.log.detail.show_hidden_by_filter()
 
     def _update_counts(self) -> None:
         shown = self.log.model.total

@@ -102,4 +102,11 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.medsos import make_tab as medsos_tab
 
     factories.append(medsos_tab)
+
+    from posko_desktop.ui.progress import make_tab as progress_tab
+    factories.append(progress_tab)
+
+    from posko_desktop.ui.shifts import make_tab as shifts_tab
+
+    factories.append(shifts_tab)
     return factories

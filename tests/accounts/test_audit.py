@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -64,7 +65,8 @@ def entries(db: Database) -> int:
 
 def test_every_change_is_recorded_with_before_and_after(ctx):
     d = inc.create_incident(ctx, sample())
-    inc.update_incident(ctx, d.id, sample(severity="kritis"))
+    # the whole form as the window sends it: the stored values, severity changed
+    inc.update_incident(ctx, d.id, replace(d.to_input(), severity="kritis"))
     page = audit.query(ctx, AuditFilter(record_id=str(d.id)), newest_first=False)
     assert [r.action for r in page.rows] == ["incident.create", "incident.update"]
     update = page.rows[1]

@@ -32,6 +32,7 @@ from posko_desktop.core.services import (
     baseline,
     contests,
     settings_service,
+    shifts,
     site_key,
     sync,
     tps_register,
@@ -39,11 +40,13 @@ from posko_desktop.core.services import (
 )
 from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import incidents as inc
+from posko_desktop.core.services import stage_progress as prog
 from posko_desktop.core.services.activities import ActivityInput
 from posko_desktop.core.services.audit import AuditFilter
 from posko_desktop.core.services.authz import Permission, Role, can
 from posko_desktop.core.services.contests import PairInput
 from posko_desktop.core.services.incidents import IncidentFilter, IncidentInput
+from posko_desktop.core.services.stage_progress import StageReportInput
 from posko_desktop.core.services.sync import records as sync_records
 from posko_desktop.core.spreadsheets import contests as pair_sheets
 from tests.kerawanan.samples import write_samples
@@ -124,6 +127,10 @@ class World:
         (tmp_path / "pairs.csv").write_text("Kode pemilihan;Nomor urut;Calon;Calon wakil\n"
                                             "33;2;Calon B;Wakil B\n", encoding="utf-8")
         self.medsos = _medsos_world(admin)
+
+        self.stage = prog.report_stage(admin, _stage_report())
+        self.stage_gone = prog.report_stage(admin, _stage_report())
+        prog.set_deleted(admin, self.stage_gone.id, True)
         with admin.db.write() as s:  # a report is not issued without its signer
             for key, value in ((settings.SITREP_SIGNER_NAME, "Dr. Siti Aminah, M.Si."),
                                (settings.SITREP_SIGNER_NIP, "19700101 199503 2 001")):
@@ -172,6 +179,10 @@ def _medsos(name: str) -> Callable[[World, AppContext], Any]:
 def _activity() -> ActivityInput:
     return ActivityInput("rakor", "Rakor Forkopimda", datetime(2024, 11, 25, 9, 0),
                          regencies=["33.10"], partners=["POLRI"])
+
+
+def _stage_report() -> StageReportInput:
+    return StageReportInput("33.10", "pemungutan", datetime(2024, 11, 27, 13, 0), 900, 2_900)
 
 
 def _pending(name: str) -> Callable[[World, AppContext], Any] | None:
@@ -285,6 +296,10 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "activity.attach": lambda w, c: act.attach(c, w.activity.id, "notulen.png", PNG),
     "activity.delete": lambda w, c: act.set_deleted(c, w.activity.id, True, "dobel"),
     "activity.restore": lambda w, c: act.set_deleted(c, w.gone.id, False),
+    "progress.report": lambda w, c: prog.report_stage(c, _stage_report()),
+    "progress.update": lambda w, c: prog.update_report(c, w.stage.id, {"done": 950}),
+    "progress.delete": lambda w, c: prog.set_deleted(c, w.stage.id, True, "dobel"),
+    "progress.restore": lambda w, c: prog.set_deleted(c, w.stage_gone.id, False),
     "activity.conflict_resolve":
         _past_the_check(lambda c: sync_records.resolve_conflict(c, 987654, "keep")),
     "candidate_pair.create": lambda w, c: contests.add_pair(c, PairInput("33.10", 1, "A", "B")),
@@ -293,6 +308,9 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "candidate_pair.import": lambda w, c: pair_sheets.import_pairs(c, w.tmp / "pairs.csv"),
     "tps.import": lambda w, c: tps_register.import_register(c, w.files["tps"]),
     "baseline.import": lambda w, c: baseline.import_baseline(c, "ikp", w.files["ikp"]),
+    "shift.roster": lambda w, c: shifts.set_roster(c, date(2024, 11, 27), "pagi", []),
+    "shift.handover": lambda w, c: shifts.create_handover(c, "Situasi kondusif"),
+    "shift.handover_ack": _past_the_check(lambda c: shifts.acknowledge(c, uuid.uuid4())),
     "user.add": lambda w, c: accounts.add_user(c, "baru", "Pengguna-Anyar-123", "operator"),
     "user.list": lambda w, c: accounts.list_users(c),
     "user.disable": lambda w, c: accounts.disable_user(c, "target"),

@@ -16,7 +16,7 @@ from posko_desktop.core.services import accounts, reference, settings_service, s
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.sync import keys
 from posko_desktop.paths import AppPaths
-from posko_desktop.ui.accounts import Permission, apply_permission, can, panels
+from posko_desktop.ui.accounts import Permission, apply_permission, audit_panel, can
 from posko_desktop.ui.accounts.dialogs import ChangePasswordDialog, LoginDialog
 from posko_desktop.ui.accounts.idle_lock import install_idle_lock
 from posko_desktop.ui.accounts.wizard import SetupWizard
@@ -216,7 +216,7 @@ def test_audit_panel_filters_verifies_and_exports(accounts_ctx, open_window, qtb
     by_admin = sqlite3.connect(db_path).execute(
         "SELECT count(*) FROM audit_log WHERE username = 'admin'").fetchone()[0]
     assert panel.model.total == by_admin >= 1
-    assert {r.username for r in panel.model.rows} == {"admin"}
+    assert {r.entry.username for r in panel.model.rows} == {"admin"}
     panel.verify()
     qtbot.waitUntil(lambda: panel.verify_result is not None, timeout=10_000)
     assert panel.verify_result.ok
@@ -256,7 +256,7 @@ def test_audit_panel_verify_shows_the_deep_check_and_partner_anchors(accounts_ct
     junk = tmp_path / "bukan-jangkar.json"
     junk.write_text("{}")
     shown: list[BaseException] = []
-    monkeypatch.setattr(panels, "show_error", lambda parent, err: shown.append(err))
+    monkeypatch.setattr(audit_panel, "show_error", lambda parent, err: shown.append(err))
     panel.verify((str(junk),))
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "bukan-jangkar.json" in str(shown[0].text()) and panel.verify_button.isEnabled()
@@ -306,8 +306,10 @@ def test_settings_panel_admin_only_and_audited(accounts_ctx, open_window):
     from posko_desktop.core.services.audit import AuditFilter
 
     assert accounts_tab(open_window(as_user(accounts_ctx, "spv"))).settings is None
-    panel = accounts_tab(open_window(accounts_ctx)).settings
-    assert panel is not None and "ui.idle_lock_minutes" in panel.keys
+    editor = accounts_tab(open_window(accounts_ctx)).settings
+    assert editor is not None
+    panel = editor.advanced  # the raw grid, "Advanced"
+    assert "ui.idle_lock_minutes" in panel.keys
     panel.set_value_text("ui.idle_lock_minutes", "3")
     panel.set_value_text("sitrep.tembusan", '["Arsip"]')
     assert panel.save_changes() == 2

@@ -26,7 +26,7 @@ from posko_desktop.core.timeutil import WIB
 D0 = date(2024, 11, 18)
 D1 = date(2024, 11, 27)
 CODES = ("33.01", "33.22", "33.74", "33.71", "33.12", "33.29")
-CATS = ("A1", "A3", "B2", "C1", "D3", "E1", "F2", "G1")
+CATS = ("A1", "A5", "B2", "C1", "D3", "E1", "F2", "G1")
 SEVS = ("rendah", "sedang", "tinggi", "kritis")
 
 

@@ -51,6 +51,8 @@ def dump(path: Path) -> list[tuple]:
                              "result, field_stamps FROM activity ORDER BY id").fetchall()
         rows += conn.execute("SELECT id, number, contest_code, ballot_number, head, deputy, "
                              "parties, field_stamps FROM candidate_pair ORDER BY id").fetchall()
+        rows += conn.execute("SELECT id, number, regency, stage, as_of, counts, note, "
+                             "field_stamps FROM stage_report ORDER BY id").fetchall()
         rows += conn.execute("SELECT last_stamp FROM local_site").fetchall()
         return rows
     finally:

@@ -217,7 +217,7 @@ def test_attachments_are_content_addressed_and_checked(any_ctx):
 
 def test_filters_match_an_independent_count(any_ctx):
     base = datetime(2024, 11, 20, 10, 0)
-    specs = [("33.01", "A1", "rendah"), ("33.01", "B2", "kritis"), ("33.74", "A2", "tinggi"),
+    specs = [("33.01", "A1", "rendah"), ("33.01", "B2", "kritis"), ("33.74", "A5", "tinggi"),
              ("33.74", "D3", "sedang"), ("33.22", "A1", "tinggi")]
     for i in range(40):
         reg, cat, sev = specs[i % len(specs)]
@@ -229,8 +229,8 @@ def test_filters_match_an_independent_count(any_ctx):
         (IncidentFilter(regencies=("33.01",)), "regency_code = '33.01'"),
         (IncidentFilter(categories=("A",)), "category_code LIKE 'A%'"),
         (IncidentFilter(severities=("tinggi", "kritis")), "severity IN ('tinggi','kritis')"),
-        (IncidentFilter(regencies=("33.74",), categories=("A2",)),
-         "regency_code = '33.74' AND category_code = 'A2'"),
+        (IncidentFilter(regencies=("33.74",), categories=("A5",)),
+         "regency_code = '33.74' AND category_code = 'A5'"),
         (IncidentFilter(date_from=date(2024, 11, 22), date_to=date(2024, 11, 24)),
          "occurred_date BETWEEN '2024-11-22' AND '2024-11-24'"),
     ]

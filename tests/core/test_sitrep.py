@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.db.models import Setting
 from posko_desktop.core.domain import Actor, PermissionDenied, ValidationError
 from posko_desktop.core.reports import sitrep_pdf
 from posko_desktop.core.reports.data import SitrepOptions, SitrepTexts
@@ -21,7 +22,7 @@ from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.timeutil import WIB
 
 VOTING_DAY = date(2024, 11, 27)
-GROUPS = "ABCDEFG"
+GROUPS = "ABCDEFHG"
 GENERATED = datetime(2024, 11, 27, 1, 30, tzinfo=UTC)
 
 
@@ -41,7 +42,7 @@ def sample(ctx: AppContext) -> AppContext:
     """Incidents around the voting-day period (26 Nov 07.00 – 27 Nov 07.00 WIB)."""
     spec = [
         ("33.74", "A1", "rendah", wib(2024, 11, 26, 8)),
-        ("33.74", "A2", "tinggi", wib(2024, 11, 26, 9, 30)),
+        ("33.74", "A5", "tinggi", wib(2024, 11, 26, 9, 30)),
         ("33.74", "B2", "kritis", wib(2024, 11, 27, 6, 59)),
         ("33.22", "C1", "sedang", wib(2024, 11, 26, 7, 0)),   # first second of the period
         ("33.22", "D3", "tinggi", wib(2024, 11, 26, 23)),
@@ -102,14 +103,14 @@ def sign(ctx: AppContext) -> AppContext:
 
 
 def d_table_rows(text: str) -> dict[str, list[str]]:
-    """The recap (B.4) as {regency name: [A..G, total, report, level]} from the text."""
+    """The recap (B.4) as {regency name: [A..H, total, report, level]} from the text."""
     start = text.index("Rekapitulasi per kabupaten/kota")
     end = text.index("Keterangan", start)
     tokens = [t.strip() for t in text[start:end].split("\n") if t.strip()]
     rows: dict[str, list[str]] = {}
     for i, tok in enumerate(tokens):
         if tok.startswith(("Kab. ", "Kota ")) or tok == "JUMLAH":
-            rows[tok] = tokens[i + 1:i + 11]
+            rows[tok] = tokens[i + 1:i + 4 + len(GROUPS)]
     return rows
 
 
@@ -125,11 +126,11 @@ def test_every_regency_row_equals_an_independent_sql_count(sample, db_path):
     for reg in regs:
         want = expected.get(reg.code, dict.fromkeys(GROUPS, 0))
         got = rows[reg.full_name]
-        assert [int(x) for x in got[:7]] == [want[g] for g in GROUPS], reg.code
-        assert int(got[7]) == sum(want.values())
+        assert [int(x) for x in got[:len(GROUPS)]] == [want[g] for g in GROUPS], reg.code
+        assert int(got[len(GROUPS)]) == sum(want.values())
         for g in GROUPS:
             grand[g] += want[g]
-    assert [int(x) for x in rows["JUMLAH"][:8]] == [grand[g] for g in GROUPS] + [10]
+    assert [int(x) for x in rows["JUMLAH"][:len(GROUPS) + 1]] == [grand[g] for g in GROUPS] + [10]
     assert sum(grand.values()) == 10
 
 
@@ -152,7 +153,7 @@ def test_key_figures_equal_the_database(sample, db_path):
     assert f.period.by_severity["sedang"] == count(
         "severity = 'sedang' AND occurred_at >= ? AND occurred_at < ?",
         "2024-11-26 00:00:00", "2024-11-27 00:00:00")
-    assert f.period.by_group == {"A": 4, "B": 1, "C": 1, "D": 1, "E": 1, "F": 1, "G": 1}
+    assert f.period.by_group == {"A": 4, "B": 1, "C": 1, "D": 1, "E": 1, "F": 1, "G": 1, "H": 0}
     assert f.period.open == 10 and f.period.resolved == 0
     con.close()
 
@@ -211,7 +212,7 @@ def test_an_empty_day_gives_a_valid_report_with_nihil(ctx):
         block = text[text.index(here):text.index(nxt)]
         assert "Nihil" in block, here
     rows = d_table_rows(text)
-    assert len(rows) == 36 and all(r[7] == "0" for r in rows.values())
+    assert len(rows) == 36 and all(r[len(GROUPS)] == "0" for r in rows.values())
     appendix = text[text.index("LAMPIRAN"):]
     assert "Nihil" in appendix
 
@@ -277,7 +278,7 @@ def test_one_regency_scope(sample, db_path):
     rows = d_table_rows(text)
     assert list(rows) == ["Kota Semarang", "JUMLAH"]
     want = sql_counts(db_path, wib(2024, 11, 26, 7), wib(2024, 11, 27, 7))["33.74"]
-    assert [int(x) for x in rows["Kota Semarang"][:7]] == [want[g] for g in GROUPS]
+    assert [int(x) for x in rows["Kota Semarang"][:len(GROUPS)]] == [want[g] for g in GROUPS]
     assert "KOTA SEMARANG" in text
 
 
@@ -321,7 +322,7 @@ def test_notable_includes_severe_and_verified_in_the_period(sample):
     numbers = {n.number: n for n in data.notable}
     assert low.number in numbers and numbers[low.number].moved_to == "diverifikasi"
     severe = [n for n in data.notable if n.severity in ("tinggi", "kritis")]
-    assert len(severe) == 3  # A2 tinggi, B2 kritis, D3 tinggi; the deleted one never counts
+    assert len(severe) == 3  # A5 tinggi, B2 kritis, D3 tinggi; the deleted one never counts
     assert "Dihapus" not in {n.title for n in data.notable}
 
 
@@ -384,8 +385,11 @@ def test_correction_of_an_unknown_number_is_refused(sample):
 
 
 def test_bad_number_format_is_refused_and_nothing_stored(sample):
-    with sample.db.write() as s:
+    with pytest.raises(ValidationError), sample.db.write() as s:  # refused as a setting …
         settings.put(s, settings.SITREP_NUMBER_FORMAT, "{nomor}/SITREP", "admin", sample.now())
+    with sample.db.write() as s:  # … and, stored by an older version, refused at issue
+        s.merge(Setting(key=settings.SITREP_NUMBER_FORMAT.key, value="{nomor}/SITREP",
+                        updated_at=sample.now(), updated_by="admin"))
     sign(sample)
     with pytest.raises(ValidationError):
         sitrep.issue(sample, SitrepOptions(VOTING_DAY), confirm_nihil=True)

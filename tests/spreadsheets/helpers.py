@@ -27,6 +27,7 @@ def row(**values: Any) -> dict[str, Any]:
         "reporting_unit": None,
 
         "contest_code": None, "pair_number": None, "tps_number": None,
+        "channel": None, "legal_type": None,
     }
     base.update(values)
     return base

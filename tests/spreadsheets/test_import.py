@@ -215,7 +215,7 @@ def test_csv_from_excel_on_windows_cp1252_and_bom(ctx, tmp_path, db_path):
 
 
 def test_excel_sep_hint_line_in_csv(ctx, tmp_path, db_path):
-    plain = write_csv(tmp_path / "x.csv", [row(category="A1"), row(category="A2", regency="Tegal")],
+    plain = write_csv(tmp_path / "x.csv", [row(category="A1"), row(category="A5", regency="Tegal")],
                       ";")
     hinted = tmp_path / "sep.csv"
     hinted.write_text("sep=;\n" + plain.read_text(encoding="utf-8"), encoding="utf-8")

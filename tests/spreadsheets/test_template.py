@@ -110,7 +110,7 @@ def test_english_template_is_read_too(ctx, tmp_path):
     ws = wb["Incident data"]
     headers = [c.value for c in ws[1]]
     values = {"Regency/city *": "33.74 Kota Semarang", "Time of incident (WIB) *": "2024-11-27 08:00",
-              "Category *": "A2 Hate speech", "Severity *": "High", "Title *": "Spanduk provokatif",
+              "Category *": "H1 Hate speech", "Severity *": "High", "Title *": "Spanduk provokatif",
               "Status": "New", "Source type": "Public"}
     for c, header in enumerate(headers, 1):
         ws.cell(row=2, column=c, value=values.get(header))
@@ -119,4 +119,4 @@ def test_english_template_is_read_too(ctx, tmp_path):
     assert report.problems == [] and len(report.imported) == 1
     d = inc.get_incident(ctx, report.imported[0].id)
     assert (d.regency_code, d.category_code, d.severity, d.source_type) == (
-        "33.74", "A2", "tinggi", "masyarakat")
+        "33.74", "H1", "tinggi", "masyarakat")

@@ -32,6 +32,7 @@ def rakor(**kw) -> ActivityInput:
     values = dict(kind="rakor", title="Rakor pengamanan TPS bersama Forkopimda",
                   started_at=datetime(2024, 11, 25, 9, 0), ended_at=datetime(2024, 11, 25, 11, 0),
                   regencies=["33.22"], partners=["POLRI", "FKUB Kab. Semarang"],
+                  kecamatan_code="33.22.08", desa_code="33.22.08.1006",
                   result="Disepakati patroli gabungan H-1 sampai H+1.")
     values.update(kw)
     return ActivityInput(**values)
@@ -51,6 +52,7 @@ def test_an_activity_with_its_attachment_reaches_the_province(sites, tmp_path):
     assert result.records["activities"].new == 1
     got = activities_of(prov)[a.id]
     assert got.title == a.title and got.partners == ("POLRI", "FKUB Kab. Semarang")
+    assert (got.kecamatan_code, got.desa_code) == ("33.22.08", "33.22.08.1006")
     assert got.attachments[0].filename == "notulen.png"
     assert act.attachment_data(prov.ctx, a.id, got.attachments[0].sha256) == PNG
     assert svc.import_package(prov.ctx, path).already_imported
@@ -138,6 +140,8 @@ def act_package(sites, tmp_path):
     (lambda r: r.update(origin_site="33"), "which does not hold it"),
     (lambda r: r.update(kind="pesta"), "kind"),
     (lambda r: r.update(regencies=["33.99"]), "unknown regency code 33.99"),
+    (lambda r: r.update(kecamatan_code="33.22.99"), "unknown kecamatan code 33.22.99"),
+    (lambda r: r.update(desa_code="33.22.08.2999"), "unknown desa code 33.22.08.2999"),
     (lambda r: r.update(title="Rakor\x1b[31m"), "control character"),
     (lambda r: r.update(started_at="2019-01-01T00:00:00+00:00"), "started_at is out of range"),
     (lambda r: r.update(extra=1), "extra"),

@@ -1,5 +1,5 @@
 """Property: sites that make random changes (incidents, activities, reporting units,
-candidate pairs, Pantau Medsos posts, cases and take-downs) and exchange
+candidate pairs, Pantau Medsos posts, cases and take-downs, stage reports) and exchange
 packages in any order, with duplicates, replays and relays through the province, end
 identical once everyone has exchanged, and no follow-up is ever lost."""
 
@@ -24,6 +24,7 @@ from posko_desktop.core.domain import (
 from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import contests, units
 from posko_desktop.core.services import incidents as inc
+from posko_desktop.core.services import stage_progress as prog
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.medsos import cases, posts, takedowns
@@ -58,8 +59,11 @@ OPS = st.one_of(
     st.tuples(st.sampled_from(["medsos_post", "medsos_case", "medsos_case_edit",
                                "medsos_attach", "medsos_takedown", "medsos_recheck"]),
               site_i, pick),
+    st.tuples(st.just("stage"), site_i, st.integers(0, 99)),
+    st.tuples(st.just("stage_edit"), site_i, pick, st.integers(0, 99)),
 )
 KINDS = [k.value for k in ActivityKind]
+STAGES = ["pemungutan", "psu", "rekap_kecamatan", "sengketa_mk"]
 UNIT_CODES = ["POLDA", "KPU-PROV", "33.22", "33.74"]  # seeded: held everywhere from the start
 
 
@@ -79,6 +83,29 @@ def unit_op(op: tuple, site: Site) -> None:
               {"cadence": ("daily", "on_event")[n % 2]},
               {"active": bool(n % 2)}][n % 3]
     units.update_unit(site.ctx, target, change)
+
+
+def stage_op(op: tuple, site: Site) -> None:
+    """Report a stage, correct a report (counts, time or note) or delete/restore one."""
+    kind, n = op[0], op[-1]
+    if kind == "stage":
+        prog.report_stage(site.ctx, prog.StageReportInput(
+            REGENCIES[n % len(REGENCIES)], STAGES[n % len(STAGES)],
+            datetime(2024, 11, 27, 8 + n % 12, 0), n % 5, 4, "Dari {s}".format(s=site.code)))
+        return
+    ids = sorted(r.id for r in prog.list_reports(site.ctx, include_deleted=True))
+    if not ids:
+        return
+    target = prog.get_report(site.ctx, ids[op[2] % len(ids)])
+    if n % 5 == 4:
+        prog.set_deleted(site.ctx, target.id, not target.deleted, "uji")
+        return
+    if target.deleted:
+        return
+    change = [{"done": n % 5}, {"as_of": datetime(2024, 11, 28, n % 24, 0)},
+              {"note": "Koreksi {n} dari {s}".format(n=n, s=site.code)},
+              {"done": 0, "total": n % 7}][n % 4]
+    prog.update_report(site.ctx, target.id, change)
 
 
 def activity_op(op: tuple, site: Site) -> None:
@@ -207,6 +234,9 @@ def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: P
         return
     if kind.startswith("medsos"):
         medsos_op(op, sites[op[1]])
+        return
+    if kind.startswith("stage"):
+        stage_op(op, sites[op[1]])
         return
     if kind == "create":
         add_incident(sites[op[1]], regency_code=REGENCIES[op[2]], title="Insiden {n}".format(
@@ -363,8 +393,28 @@ def converge(template_db: Path, tmp_path_factory, ops: list[tuple]) -> None:
                 assert "replay" in err.text_in("en")
         dumps = [svc.canonical_dump(s.ctx) for s in sites]
         assert dumps[0] == dumps[1] == dumps[2]
+        boards = [{k: (r.number, r.as_of, r.done, r.total) for k, r in
+                   prog.board(s.ctx).cells.items()} for s in sites]
+        assert boards[0] == boards[1] == boards[2]
         for s in sites:
             assert followup_ids(s) >= every_followup
     finally:
         for s in sites:
             s.ctx.db.dispose()
+
+
+# stage reports alone: corrections of held copies, tombstones
+STAGE_OPS = st.one_of(
+    st.tuples(st.just("stage"), site_i, st.integers(0, 99)),
+    st.tuples(st.just("stage_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("stage_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
+
+
+@PROPERTY
+@given(ops=st.lists(STAGE_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_stage_reports(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)

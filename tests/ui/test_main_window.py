@@ -445,7 +445,7 @@ def test_date_range_is_in_wib_days_and_category_groups_include_their_children(ct
                                            severity=severity, occurred_at=when, reported_at=when))
 
     at("Malam sebelum", datetime(2024, 11, 26, 23, 30, tzinfo=WIB))
-    at("Dini hari pemungutan", datetime(2024, 11, 27, 0, 30, tzinfo=WIB), category="A2")
+    at("Dini hari pemungutan", datetime(2024, 11, 27, 0, 30, tzinfo=WIB), category="A5")
     at("Siang pemungutan", datetime(2024, 11, 27, 13, 0, tzinfo=WIB), category="B1", severity="kritis")
     window = make_window()
     bar = window.log.filter_bar

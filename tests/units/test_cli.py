@@ -59,8 +59,8 @@ def test_an_agency_reports_with_the_xlsx_template_and_turns_masuk(db_path, tmp_p
     headers = [ws.cell(row=1, column=c).value for c in range(1, len(KEYS) + 1)]
     assert headers[KEYS.index("reporting_unit")] == "Unit pelapor"  # the sheet is Indonesian
     lists = wb.worksheets[2]
-    last = lists.max_column
-    choices = [c.value for c in next(lists.iter_cols(min_col=last, max_col=last)) if c.value]
+    col = next(c[0].column for c in lists.iter_cols() if c[0].value == "Unit pelapor")
+    choices = [c.value for c in next(lists.iter_cols(min_col=col, max_col=col)) if c.value]
     assert "POLDA Polda Jawa Tengah" in choices and "KPU-PROV KPU Provinsi Jawa Tengah" in choices
     for r, values in enumerate([row(ref="P-1", reporting_unit="POLDA Polda Jawa Tengah",
                                     occurred_at="26-11-2024 14.00"),

@@ -144,6 +144,9 @@ class Incident(Base):
     contest_code: Mapped[str | None] = mapped_column(String(5))
     pair_number: Mapped[int | None] = mapped_column(Integer)
     tps_number: Mapped[int | None] = mapped_column(Integer)
+    # the taxonomy's other axes (migration 0017, core/taxonomy.py): "" = not stated
+    channel: Mapped[str] = mapped_column(String(10), default="")
+    legal_type: Mapped[str] = mapped_column(String(20), default="")
     recorded_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

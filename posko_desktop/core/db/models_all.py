@@ -8,6 +8,7 @@ from posko_desktop.core.db import (
     models_kerawanan,  # noqa: F401
     models_medsos,  # noqa: F401
     models_records,  # noqa: F401
+    models_shifts,  # noqa: F401
     models_site_key,  # noqa: F401
     models_sitrep,  # noqa: F401
     models_sync,  # noqa: F401

@@ -1,6 +1,7 @@
 """Record types that sync through the generic path (`core/sync/kinds.py`,
 `services/sync/records.py`): the columns every such table carries, the desk's activity log
-(migration 0012), and the conflicts of those record types."""
+(migration 0012), the stage reports of voting day and after (migration 0015), and the
+conflicts of those record types."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ class SyncedColumns:
 class Activity(SyncedColumns, Base):
     """One thing the desk did: a coordination meeting, a cyber patrol, an appeal ...
     Times in UTC; `regencies` and `partners` are lists of text; `attachments` a list of
-    {sha256, filename, mime, size} whose content is in `blob`."""
+    {sha256, filename, mime, size} whose content is in `blob`; the place by Kemendagri
+    code (a kecamatan of one of `regencies`, a desa of that kecamatan), or none."""
 
     __tablename__ = "activity"
 
@@ -52,8 +54,28 @@ class Activity(SyncedColumns, Base):
     partners: Mapped[list[str]] = mapped_column(JSON, default=list)
     result: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    kecamatan_code: Mapped[str | None] = mapped_column(String(8))  # migration 0015
+    desa_code: Mapped[str | None] = mapped_column(String(13))
 
     __table_args__ = (Index("ix_activity_started", "started_at"),)
+
+
+class StageReport(SyncedColumns, Base):
+    """One report of a regency's stage on voting day and after (issue 17; `domain.
+    ProgressStage`): `counts` is [done, total] (yes/no stages: [0|1, 1]) as of `as_of`
+    (UTC). Reports are kept, not overwritten: the board shows the newest per regency and
+    stage (`services/progress.py`)."""
+
+    __tablename__ = "stage_report"
+
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    regency: Mapped[str] = mapped_column(String(5))
+    stage: Mapped[str] = mapped_column(String(20))
+    as_of: Mapped[datetime]
+    counts: Mapped[list[int]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_stage_report_regency_stage", "regency", "stage", "as_of"),)
 
 
 class RecordConflict(Base):

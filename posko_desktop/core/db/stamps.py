@@ -30,6 +30,7 @@ FIELDS = (
     "source_phone", "kecamatan_code", "desa_code", "latitude", "longitude",
     # the contest, pair and TPS concerned (migration 0014)
     "contest_code", "pair_number", "tps_number",
+    "channel", "legal_type",  # migration 0017: the taxonomy's channel and legal type
     "status", "deleted",
 )
 SHARED = "*"

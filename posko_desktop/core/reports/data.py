@@ -19,7 +19,9 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.periods import ReportPeriod
 
 SEVERITIES = ("rendah", "sedang", "tinggi", "kritis")
-GROUPS = ("A", "B", "C", "D", "E", "F", "G")
+# category groups in the order of the taxonomy (H, added by the revision of issue 18, before
+# G "other"; docs/taxonomy.md)
+GROUPS = ("A", "B", "C", "D", "E", "F", "H", "G")
 
 
 class Paper(enum.StrEnum):
@@ -181,6 +183,28 @@ class MedsosSummary:
     takedowns_down: int = 0
     takedowns_up: int = 0
     cases: tuple[MedsosCaseLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageCell:
+    """The newest report of one regency's stage as of the period's end (issue 17)."""
+
+    stage: str  # domain.ProgressStage code
+    done: int
+    total: int
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class StageProgressLine:
+    """One regency's row of the stage table (`services/sitrep.stage_progress_of`)."""
+
+    regency_code: str
+    regency_name: str
+    cells: tuple[StageCell, ...]  # only the stages reported
+
+    def cell(self, stage: str) -> StageCell | None:
+        return next((c for c in self.cells if c.stage == stage), None)
 
 
 @dataclass(frozen=True)
@@ -366,6 +390,8 @@ class SitrepData:
 
     unit_rows: tuple[UnitReportRow, ...] = ()  # agencies/OPD in the watch (province only)
     medsos: MedsosSummary | None = None  # section D, social media (None: not printed)
+    stage_progress: tuple[StageProgressLine, ...] = ()  # section B.4; empty: not printed
+    regency_count: int = 35  # regencies in scope (the stage table's "complete n of N")
 
     @property
     def countdown(self) -> int:

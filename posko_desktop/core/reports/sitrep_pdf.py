@@ -75,6 +75,7 @@ from posko_desktop.core.reports.pdf_common import (
     when_short,
 )
 from posko_desktop.core.reports.pdf_letter import LetterRenderer
+from posko_desktop.core.reports.stage_table import stage_progress_table, stage_summary
 from posko_desktop.core.textrules import format_date, format_date_long, format_signed, format_time
 from posko_desktop.core.timeutil import to_wib
 
@@ -174,7 +175,8 @@ class SitrepRenderer(LetterRenderer):
 
     def body(self) -> list[Flowable]:
         steps: list[Callable[[], list[Flowable]]] = [
-            self.heading, self.section_a, self.section_b, self.recap, self.charts,
+            self.heading, self.section_a, self.section_b, self.recap, self.stage_progress,
+            self.charts,
             self.section_c, self.section_d, self.section_e, self.section_f, self.section_g,
             self.section_h,
         ]
@@ -345,14 +347,16 @@ class SitrepRenderer(LetterRenderer):
                 + [self.p(_("Total"), st.head), self.p(_("Report"), st.head),
                    self.p(_("Situation"), st.head)])
         rows: list[list[Any]] = [head]
+        total_col = 2 + len(GROUPS)  # No., name, the groups, then total, report, situation
         style = grid_style() + [
             ("FONT", (0, 1), (-1, -1), SANS, 7.8),
             ("ALIGN", (0, 1), (0, -1), "CENTER"),
-            ("ALIGN", (2, 1), (9, -1), "RIGHT"),
-            ("ALIGN", (10, 1), (-1, -1), "CENTER"),
+            ("ALIGN", (2, 1), (total_col, -1), "RIGHT"),
+            ("ALIGN", (total_col + 1, 1), (-1, -1), "CENTER"),
             ("TOPPADDING", (0, 1), (-1, -1), 1.0), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.4),
             # counts: narrow padding, so a five-digit total fits the 9 mm group columns
-            ("LEFTPADDING", (2, 1), (9, -1), 2), ("RIGHTPADDING", (2, 1), (9, -1), 3),
+            ("LEFTPADDING", (2, 1), (total_col, -1), 2),
+            ("RIGHTPADDING", (2, 1), (total_col, -1), 3),
         ]
         colors_by_level = level_colors()
         level_styles = {code: ParagraphStyle(f"lv_{code}", parent=st.cell_c, textColor=fg,
@@ -371,19 +375,21 @@ class SitrepRenderer(LetterRenderer):
                                   level_styles.get(row.level, st.cell_c))])
             for g in GROUPS:
                 totals[g] += row.by_group.get(g, 0)
-            style.append(("FONT", (9, r), (9, r), f"{SANS}-Bold", 7.8))  # total column
+            style.append(("FONT", (total_col, r), (total_col, r), f"{SANS}-Bold", 7.8))
             fill = colors_by_level.get(row.level)
             if fill is not None:
-                style.append(("BACKGROUND", (11, r), (11, r), fill[0]))
+                style.append(("BACKGROUND", (total_col + 2, r), (total_col + 2, r), fill[0]))
         r = len(rows)
         rows.append(["", self.p("<b>{}</b>".format(_("TOTAL")), st.cell)]
                     + [self.num(totals[g]) for g in GROUPS]
                     + [self.num(sum(totals.values())), "", ""])
         style += [("BACKGROUND", (0, r), (-1, r), TOTAL_BG),
                   ("FONT", (2, r), (-1, r), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
-        fixed = 8 * mm + 7 * 9 * mm + 15 * mm + 22 * mm + 24 * mm
+        # group H (issue 18) took its 9 mm from the report and situation columns: the
+        # regency names keep their width
+        fixed = 8 * mm + len(GROUPS) * 9 * mm + 15 * mm + 17 * mm + 20 * mm
         table = Table(rows, repeatRows=1, colWidths=[8 * mm, self.width - fixed]
-                      + [9 * mm] * 7 + [15 * mm, 22 * mm, 24 * mm])
+                      + [9 * mm] * len(GROUPS) + [15 * mm, 17 * mm, 20 * mm])
         table.setStyle(TableStyle(style))
         out.append(table)
         legend = "; ".join("<b>{c}</b> = {l}".format(c=g.code, l=esc(g.label(self.lang)))
@@ -396,6 +402,16 @@ class SitrepRenderer(LetterRenderer):
             st.small))
         out.extend(unit_report.agency_recap(self, d.unit_rows))
         return out
+
+    def stage_progress(self) -> list[Flowable]:
+        """B.5 (issue 17): a summary; the table per regency is Appendix III."""
+        d = self.d
+        if not d.stage_progress:
+            return []
+        return [self.p(_("5. Voting, the tally and disputes (as of the period's end)"),
+                       self.st.subsection),
+                Paragraph(esc(stage_summary(d.stage_progress, d.regency_count, self.lang)),
+                          self.st.item)]
 
     def charts(self) -> list[Flowable]:
         d, st = self.d, self.st
@@ -613,6 +629,12 @@ class SitrepRenderer(LetterRenderer):
                 mark=NOTABLE_MARK)), st.small))
         if d.referrals:
             out += self.referral_appendix()
+        if d.stage_progress:
+            out += [PageBreak(), self.p(_("APPENDIX III"), st.title),
+                    self.p(esc(_("Voting, the tally and disputes per regency/city (as of the "
+                                 "period's end)")), st.subtitle),
+                    Spacer(1, 3 * mm),
+                    stage_progress_table(self, d.stage_progress, d.regency_count)]
         return out
 
     def paper_rows(self) -> list[tuple[int, AppendixRow]]:

@@ -148,19 +148,21 @@ class WeeklyRenderer(LetterRenderer):
                 + [self.p(g, st.head) for g in GROUPS]
                 + [self.p(_("Total"), st.head), self.p(_("Level at the end of the week"), st.head)])
         rows: list[list[Any]] = [head]
-        extra: list[Any] = [("ALIGN", (2, 1), (9, -1), "RIGHT"),
-                            ("ALIGN", (10, 1), (-1, -1), "CENTER"),
+        total_col = 2 + len(GROUPS)  # No., name, the groups, then total and level
+        extra: list[Any] = [("ALIGN", (2, 1), (total_col, -1), "RIGHT"),
+                            ("ALIGN", (total_col + 1, 1), (-1, -1), "CENTER"),
                             ("TOPPADDING", (0, 1), (-1, -1), 1.0),
                             ("BOTTOMPADDING", (0, 1), (-1, -1), 1.4),
                             # narrow padding: a five-digit total fits the 9 mm columns
-                            ("LEFTPADDING", (2, 1), (9, -1), 2),
-                            ("RIGHTPADDING", (2, 1), (9, -1), 3)]
+                            ("LEFTPADDING", (2, 1), (total_col, -1), 2),
+                            ("RIGHTPADDING", (2, 1), (total_col, -1), 3)]
         fills = level_colors()
         for i, row in enumerate(d.regency_rows, start=1):
             fill = fills.get(row.level)
             ink = colors.black
             if fill is not None:
-                extra.append(("BACKGROUND", (10, len(rows)), (10, len(rows)), fill[0]))
+                extra.append(("BACKGROUND", (total_col + 1, len(rows)), (total_col + 1, len(rows)),
+                              fill[0]))
                 ink = fill[1]
             level = Paragraph("<b>{}</b>".format(esc(level_label(row.level))),
                               ParagraphStyle("wlevel", parent=st.cell_c, textColor=ink))
@@ -172,11 +174,11 @@ class WeeklyRenderer(LetterRenderer):
                     + [self.num(d.week.new), ""])
         extra += [("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG),
                   ("FONT", (2, -1), (-1, -1), f"{SANS}-Bold", 7.0)]  # totals: 5 digits in 9 mm
-        fixed = 8 * mm + 7 * 9 * mm + 15 * mm + 28 * mm
+        fixed = 8 * mm + len(GROUPS) * 9 * mm + 15 * mm + 19 * mm  # H from the level column
         out: list[Flowable] = [
             self.p(_("3. Regencies and cities"), st.section),
-            self.table(rows, [8 * mm, self.width - fixed] + [9 * mm] * 7 + [15 * mm, 28 * mm],
-                       extra)]
+            self.table(rows, [8 * mm, self.width - fixed] + [9 * mm] * len(GROUPS)
+                       + [15 * mm, 19 * mm], extra)]
         if d.kerawanan is not None:  # the baseline beside the situation (issue 17)
             out += kerawanan_block(self, d.kerawanan, _("Kerawanan"))
         return out

@@ -475,11 +475,14 @@ def change_password(ctx: AppContext, old_password: str, new_password: str) -> Us
 # --- login -----------------------------------------------------------------------------
 
 
-def login(ctx: AppContext, username: str, password: str, *, purpose: str = "login") -> LoginResult:
+def login(ctx: AppContext, username: str, password: str, *, purpose: str = "login",
+          channel: str = "") -> LoginResult:
     """Check a user name and password. Raises AuthError / LoginDelayed / AccountLocked.
 
-    `purpose` "unlock" is the idle screen lock (audited as auth.screen_unlock). Failures are
-    committed (counted and audited) before the error is raised.
+    `purpose` "unlock" is the idle screen lock (audited as auth.screen_unlock). `channel`
+    goes into the success line's detail ("cli:incident list": the audit view shows it as
+    one command-line session). Failures are committed (counted and audited) before the
+    error is raised.
     """
     if ctx.db.read_only:
         return login_read_only(ctx, username, password)
@@ -525,9 +528,11 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
             user.last_login_at = now
             if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
+            detail = [channel] if channel else []
+            if user.must_change_password:
+                detail.append("must_change_password")
             audit.record(s, _actor(user), success_action, "user", user.username, before=None,
-                         after=None, at=now, detail="must_change_password"
-                         if user.must_change_password else "")
+                         after=None, at=now, detail=";".join(detail))
             site_key.on_login(s, ctx, user, password, now)
             result = LoginResult(_info(user), user.must_change_password)
     if error is not None:
@@ -536,6 +541,19 @@ def login(ctx: AppContext, username: str, password: str, *, purpose: str = "logi
     assert result is not None
     logger.info("%s: %s", success_action, name)
     return result
+
+
+def log_out(ctx: AppContext) -> None:
+    """The window's "Keluar": audited as auth.logout, and the site key unwrapped at this
+    user's login is forgotten (the next user must log in to sign)."""
+    ctx.keyring.drop(ctx.actor.username)
+    if ctx.db.read_only or not has_accounts(ctx):
+        return
+    now = ctx.now()
+    with ctx.db.write() as s:
+        audit.record(s, ctx.actor, "auth.logout", "user", ctx.actor.username, before=None,
+                     after=None, at=now)
+    logger.info("auth.logout: %s", ctx.actor.username)
 
 
 def login_read_only(ctx: AppContext, username: str, password: str) -> LoginResult:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
+from posko_desktop.core import places
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import Agency, Blob, Regency
 from posko_desktop.core.db.models_records import Activity
@@ -34,10 +35,12 @@ from posko_desktop.core.domain import (
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit, evidence_store
+from posko_desktop.core.services import audit, evidence_store, synced_records
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
+from posko_desktop.core.services.places import check_activity_place
 from posko_desktop.core.services.reference import normalize_regency_code
+from posko_desktop.core.services.synced_records import next_number
 from posko_desktop.core.sync.kinds import ACTIVITIES
 from posko_desktop.core.timeutil import ensure_utc
 
@@ -49,7 +52,8 @@ PARTNER_MAX = 120
 PARTNERS_MAX = 40
 ATTACHMENTS_MAX = 50
 START_AHEAD = timedelta(days=1)
-EDITABLE_FIELDS = ("started_at", "ended_at", "kind", "title", "regencies", "partners", "result")
+EDITABLE_FIELDS = ("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
+                   "kecamatan_code", "desa_code")
 assert set(EDITABLE_FIELDS) | {"attachments", "deleted"} == set(ACTIVITIES.fields)
 
 
@@ -65,6 +69,8 @@ class ActivityInput:
     regencies: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     result: str = ""
+    kecamatan_code: str | None = None  # a kecamatan of one of `regencies` (issue 17)
+    desa_code: str | None = None  # a desa of that kecamatan
 
 
 @dataclass(frozen=True)
@@ -94,14 +100,33 @@ class ActivityInfo:
     updated_by: str
     deleted: bool
     version: str  # docs/contributing.md, "Optimistic version check on update"
+    kecamatan_code: str | None = None
+    desa_code: str | None = None
 
     @property
     def kind_label(self) -> str:
         return ActivityKind(self.kind).label
 
+    @property
+    def place_text(self) -> str:
+        """'Kec. Bergas, Desa Lerep' by the shipped list; '' without a place."""
+        return place_text(self.kecamatan_code, self.desa_code)
+
     def to_input(self) -> ActivityInput:
         return ActivityInput(self.kind, self.title, self.started_at, self.ended_at,
-                             list(self.regencies), list(self.partners), self.result)
+                             list(self.regencies), list(self.partners), self.result,
+                             self.kecamatan_code, self.desa_code)
+
+
+def place_text(kecamatan_code: str | None, desa_code: str | None) -> str:
+    index = places.shipped_index()
+    parts = []
+    if kecamatan_code and (k := index.kecamatan.get(kecamatan_code)) is not None:
+        parts.append("Kec. {n}".format(n=k.name))
+    if desa_code and (d := index.desa.get(desa_code)) is not None:
+        parts.append("{kind} {n}".format(kind="Kel." if d.kind == "kelurahan" else "Desa",
+                                         n=d.name))
+    return ", ".join(parts)
 
 
 # --- versions, DTOs ------------------------------------------------------------------------
@@ -122,7 +147,8 @@ def _info(a: Activity) -> ActivityInfo:
         tuple(a.regencies), tuple(a.partners), a.result,
         tuple(ActivityAttachment(x["sha256"], x["filename"], x["mime"], x["size"])
               for x in a.attachments),
-        a.recorded_by, a.created_at, a.updated_at, a.updated_by, a.deleted, activity_version(a))
+        a.recorded_by, a.created_at, a.updated_at, a.updated_by, a.deleted, activity_version(a),
+        a.kecamatan_code, a.desa_code)
 
 
 def _snapshot(a: Activity) -> dict[str, Any]:
@@ -185,8 +211,11 @@ def _validate(s: Session, values: Mapping[str, Any], now: datetime) -> dict[str,
     result = check_text(str(values["result"]).strip(), "result", multiline=True)
     if len(result) > RESULT_MAX:
         raise ValidationError(N_("At most {max} characters"), field="result", max=RESULT_MAX)
+    kecamatan_code, desa_code = check_activity_place(
+        regencies, values["kecamatan_code"], values["desa_code"])
     return {"kind": kind, "title": title, "started_at": started, "ended_at": ended,
-            "regencies": sorted(regencies), "partners": partners, "result": result}
+            "regencies": sorted(regencies), "partners": partners, "result": result,
+            "kecamatan_code": kecamatan_code, "desa_code": desa_code}
 
 
 def _sent_fields(data: ActivityInput | Mapping[str, Any]) -> dict[str, Any]:
@@ -197,15 +226,6 @@ def _sent_fields(data: ActivityInput | Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationError(N_("{name} is not an editable field"), field=unknown[0],
                               name=unknown[0])
     return dict(data)
-
-
-def _next_number(s: Session, site_code: str, year: int) -> str:
-    """KEG-SSSS-YY-NNNN per site and year (fixed width: the greatest is the last)."""
-    prefix = "KEG-{site}-{yy:02d}-".format(site=site_code.replace(".", "").ljust(4, "0"),
-                                           yy=year % 100)
-    last = s.scalar(select(func.max(Activity.number)).where(Activity.number.like(prefix + "%")))
-    n = int(last[len(prefix):]) + 1 if last else 1
-    return "{p}{n:04d}".format(p=prefix, n=n)
 
 
 def _get(s: Session, activity_id: uuid.UUID) -> Activity:
@@ -242,7 +262,7 @@ def add_activity(ctx: AppContext, data: ActivityInput) -> ActivityInfo:
         values = _validate(s, {name: getattr(data, name) for name in EDITABLE_FIELDS}, now)
         site = local_site(s)
         stamp = new_stamp(s, now)
-        a = Activity(id=uuid7(), number=_next_number(s, site.code, now.year),
+        a = Activity(id=uuid7(), number=next_number(s, Activity, "KEG", site.code, now.year),
                      origin_site=site.code, recorded_by=ctx.actor.username, created_at=now,
                      updated_at=now, updated_by=ctx.actor.username, mod_stamp=stamp,
                      field_stamps=dict.fromkeys(ACTIVITIES.fields, stamp), deleted=False,
@@ -398,12 +418,4 @@ def get_activity(ctx: AppContext, activity_id: uuid.UUID) -> ActivityInfo:
 
 def resolve_ref(ctx: AppContext, ref: str) -> uuid.UUID:
     """An activity given as UUID or number (CLI)."""
-    try:
-        return uuid.UUID(ref)
-    except ValueError:
-        pass
-    with ctx.db.read() as s:
-        found = s.scalar(select(Activity.id).where(Activity.number == ref.strip()))
-    if found is None:
-        raise NotFoundError(N_("Activity {id} not found"), id=ref)
-    return found
+    return synced_records.resolve_ref(ctx, Activity, ref, N_("Activity {id} not found"))

@@ -369,6 +369,10 @@ def _fail(checked: int, entry_id: int | None, reason: str, **params: Any) -> Ver
 # --- querying ----------------------------------------------------------------------------
 
 
+# successful logins, unlocks and logouts (failures and lockouts are not)
+SESSION_ACTIONS = ("auth.login", "auth.screen_unlock", "auth.logout")
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     username: str | None = None
@@ -377,6 +381,7 @@ class AuditFilter:
     action: str | None = None  # exact action, or a prefix ending in "." (e.g. "incident.")
     first_day: date | None = None  # WIB, inclusive
     last_day: date | None = None  # WIB, inclusive
+    hide_sessions: bool = False  # successful logins and screen unlocks left out
 
 
 @dataclass(frozen=True)
@@ -435,6 +440,8 @@ def _apply(stmt: Select[Any], flt: AuditFilter, sqlite: bool = True) -> Select[A
             stmt = stmt.where(_starts_with(AuditEntry.action, flt.action, sqlite))
         else:
             stmt = stmt.where(AuditEntry.action == flt.action)
+    if flt.hide_sessions:
+        stmt = stmt.where(AuditEntry.action.not_in(SESSION_ACTIONS))
     start, end = wib_range(flt.first_day, flt.last_day)
     if start is not None:
         stmt = stmt.where(AuditEntry.at >= start)
@@ -530,7 +537,7 @@ def export(ctx: AppContext, flt: AuditFilter, path: str | Path, fmt: str | None 
 
 
 def _filter_dict(flt: AuditFilter) -> dict[str, Any]:
-    return {k: v for k, v in flt.__dict__.items() if v not in (None, "")}
+    return {k: v for k, v in flt.__dict__.items() if v not in (None, "", False)}
 
 
 def _iter_rows(ctx: AppContext, flt: AuditFilter, progress: Progress) -> Iterable[AuditRow]:
@@ -568,6 +575,8 @@ def _write_xlsx(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progres
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from posko_desktop.core.spreadsheets import print_setup
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Audit trail"))
     bold = Font(bold=True)
@@ -576,11 +585,13 @@ def _write_xlsx(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progres
         cell = WriteOnlyCell(ws, value=text)
         cell.font = bold
         header.append(cell)
+    head, rows = print_setup.sample(_export_cells(r) for r in _iter_rows(ctx, flt, progress))
+    print_setup.table_layout(ws, 1, print_setup.widths_from(_export_header(), head, 50))
     ws.append(header)
     count = 0
-    for r in _iter_rows(ctx, flt, progress):
+    for row in rows:
         cells = []
-        for value in _export_cells(r):
+        for value in row:
             cell = WriteOnlyCell(ws, value=neutralise_cell(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with

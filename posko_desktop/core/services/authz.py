@@ -21,8 +21,13 @@ class Permission(enum.StrEnum):
     MEDSOS_COLLECT = "medsos.collect"  # posts in, evidence, triage, cases opened, re-checks
     MEDSOS_DECIDE = "medsos.decide"  # verdicts, approval, publishing, take-downs sent, delete
     LEXICON_EDIT = "lexicon.edit"  # the desk's additions to and removals from the lexicon
+
+    PROGRESS_RECORD = "progress.record"  # report a stage, correct this site's reports
+    PROGRESS_MANAGE = "progress.manage"  # correct any site's reports, delete, restore
     REPORT_NIHIL = "report.nihil"
     UNITS_MANAGE = "units.manage"  # add and change reporting units
+    SHIFT_HANDOVER = "shift.handover"  # write and acknowledge handover notes
+    SHIFT_ROSTER = "shift.roster"  # edit the duty roster (a supervisor)
     EXPORT = "data.export"
     IMPORT = "data.import"
     CONFLICT_RESOLVE = "conflict.resolve"
@@ -48,7 +53,10 @@ _OPERATOR = {
     Permission.INCIDENT_ATTACH,
     Permission.ACTIVITY_RECORD,
     Permission.MEDSOS_COLLECT,
+
+    Permission.PROGRESS_RECORD,
     Permission.REPORT_NIHIL,
+    Permission.SHIFT_HANDOVER,
     Permission.EXPORT,
     Permission.IMPORT,
 }
@@ -57,9 +65,12 @@ _SUPERVISOR = _OPERATOR | {
     Permission.INCIDENT_DELETE,
     Permission.ACTIVITY_MANAGE,
     Permission.MEDSOS_DECIDE,
+
+    Permission.PROGRESS_MANAGE,
     Permission.CONFLICT_RESOLVE,
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,
+    Permission.SHIFT_ROSTER,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset(_OPERATOR),

@@ -78,6 +78,7 @@ from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
 from posko_desktop.core.services.demo_kerawanan import add_demo_pairs
 from posko_desktop.core.services.demo_medsos import add_demo_medsos
+from posko_desktop.core.services.demo_progress import add_demo_stage_reports
 from posko_desktop.core.services.demo_words import (
     ACCOUNTS,
     AGENCIES_BY_GROUP,
@@ -107,6 +108,7 @@ from posko_desktop.core.services.demo_words import (
     UNVERIFIABLE_REASONS,
 )
 from posko_desktop.core.services.incidents import EDITABLE_FIELDS
+from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import WIB
 
 logger = logging.getLogger(__name__)
@@ -133,7 +135,7 @@ INCIDENT_COLUMNS = (
     "next_referral_due", "mod_stamp", "field_stamps", "deleted", "victims_dead",
     "victims_injured", "material_loss", "current_condition", "source_contact", "source_phone",
     "kecamatan_code", "desa_code", "latitude", "longitude", "reporting_unit", "contest_code",
-    "pair_number", "tps_number",
+    "pair_number", "tps_number", "channel", "legal_type",
 )
 DEMO_OPD_UNITS = {"Satpol PP": "SATPOLPP", "Kesbangpol": "KESBANGPOL",
                   "Diskominfo": "DISKOMINFO", "BPBD": "BPBD"}
@@ -215,6 +217,20 @@ def _contest_fields(regency: str, category: str, bits: int) -> tuple[Any, ...]:
     if category == "F3":
         tps = 1 + pick[2] % 15
     return (contest, pair, tps)
+
+
+# the legal type a demo incident gets by category group (docs/taxonomy.md)
+_DEMO_LEGAL = {"B": LegalType.PIDANA, "C": LegalType.KODE_ETIK, "E": LegalType.ADMINISTRASI,
+               "F": LegalType.ADMINISTRASI, "H": LegalType.PIDANA}
+
+
+def _taxonomy_fields(category: str, source: str) -> tuple[str, str]:
+    """Channel and legal type, from the category and the source (no random draw: the
+    demo of a seed stays as it was)."""
+    online = category[0] == "A" or source == SourceType.MEDIA_SOSIAL
+    channel = Channel.DARING if online else Channel.LURING
+    legal = _DEMO_LEGAL.get(category[0])
+    return channel.value, legal.value if legal is not None else ""
 
 
 def _report_fields(category: str, rank: int, bits: int) -> tuple[Any, ...]:
@@ -361,11 +377,14 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                                seed=seed, now=ctx.now())
         medsos = add_demo_medsos(s, site_code=plan.site_code, username=ctx.actor.username,
                                  first_day=first_day, days=days, seed=seed, now=ctx.now())
+        stage_reports = add_demo_stage_reports(s, site_code=plan.site_code,
+                                               username=ctx.actor.username,
+                                               first_day=first_day, days=days, seed=seed,
+                                               now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
                             "seed": seed, "activities": activities, "candidate_pairs": pairs,
-                            "medsos": medsos},
-                     at=ctx.now())
+                            "medsos": medsos, "stage_reports": stage_reports}, at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
@@ -378,6 +397,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
     ctx.bus.publish(Change(ChangeKind.CANDIDATE_PAIR, ()))
     for kind in (ChangeKind.SOCIAL_POST, ChangeKind.HOAX_CASE, ChangeKind.TAKEDOWN):
         ctx.bus.publish(Change(kind, ()))
+    ctx.bus.publish(Change(ChangeKind.STAGE_PROGRESS, ()))
     return written
 
 
@@ -708,7 +728,7 @@ class _Generator:
             w.dt(next_due), mod_stamp, w.stamps(created_stamp, status_stamp, deleted_stamp),
             w.flag(deleted), *_report_fields(category, rank, inc_int), kec_place.code,
             desa_place.code, None, None, self._unit(source, detail),
-            *_contest_fields(regency, category, inc_int),
+            *_contest_fields(regency, category, inc_int), *_taxonomy_fields(category, source),
         )
         return row, followups
 

@@ -75,7 +75,7 @@ TEMPLATES: dict[ActivityKind, tuple[tuple[str, ...], tuple[str, ...], tuple[str,
 WEIGHTS = (4, 4, 2, 2, 2, 2, 1)  # per kind, in TEMPLATES order
 
 
-def _uuid7(moment: datetime, rng: random.Random) -> uuid.UUID:
+def uuid7_at(moment: datetime, rng: random.Random) -> uuid.UUID:
     """A UUIDv7 for `moment` whose random bits come from `rng` (reproducible)."""
     ms = int(moment.timestamp() * 1000)
     value = (ms << 80) | (0x7 << 76) | (rng.getrandbits(12) << 64) | (0b10 << 62) \
@@ -113,7 +113,7 @@ def add_demo_activities(s: Session, *, site_code: str, username: str, first_day:
                     break
             stamp = new_stamp(s, started)  # from the activity's time: the same seed, the same data
             s.add(Activity(
-                id=_uuid7(started, rng), number=number, origin_site=site_code, recorded_by=username,
+                id=uuid7_at(started, rng), number=number, origin_site=site_code, recorded_by=username,
                 created_at=now, updated_at=now, updated_by=username, mod_stamp=stamp,
                 field_stamps=dict.fromkeys(ACTIVITIES.fields, stamp), deleted=False,
                 started_at=started,

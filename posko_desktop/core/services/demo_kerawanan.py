@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from posko_desktop.core.context import new_stamp
 from posko_desktop.core.db.models_kerawanan import CandidatePair
 from posko_desktop.core.services.contests import contests_in
-from posko_desktop.core.services.demo_activities import _uuid7
+from posko_desktop.core.services.demo_activities import uuid7_at
 from posko_desktop.core.sync.kinds import CANDIDATE_PAIRS
 
 GIVEN = ("Agus", "Bambang", "Dewi", "Eko", "Fitri", "Hadi", "Indah", "Joko", "Kartika",
@@ -49,7 +49,7 @@ def add_demo_pairs(s: Session, *, site_code: str, username: str, seed: int,
             stamp = new_stamp(s, DRAWN)  # from a fixed time: the same seed, the same data
             share, parties = parties[:3], parties[3:]
             s.add(CandidatePair(
-                id=_uuid7(DRAWN, rng), number="{p}{n:04d}".format(p=prefix, n=n),
+                id=uuid7_at(DRAWN, rng), number="{p}{n:04d}".format(p=prefix, n=n),
                 origin_site=site_code, recorded_by=username, created_at=now, updated_at=now,
                 updated_by=username, mod_stamp=stamp,
                 field_stamps=dict.fromkeys(CANDIDATE_PAIRS.fields, stamp), deleted=False,

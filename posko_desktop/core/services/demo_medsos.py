@@ -25,7 +25,7 @@ from posko_desktop.core.db.models_medsos import HoaxCase, SocialPost, TakedownRe
 from posko_desktop.core.medsos.drafts import Engagement, Platform, PostDraft
 from posko_desktop.core.medsos.normalize import normalise
 from posko_desktop.core.medsos.urls import parse_url
-from posko_desktop.core.services.demo_activities import _uuid7
+from posko_desktop.core.services.demo_activities import uuid7_at
 from posko_desktop.core.services.demo_words import SUPERVISORS
 from posko_desktop.core.services.medsos.common import iso, next_number, site_tag
 from posko_desktop.core.services.medsos.lexicon import lexicon_in
@@ -215,7 +215,7 @@ def add_demo_medsos(s: Session, *, site_code: str, username: str, first_day: dat
         scan = lexicon.scan(d.text_normalised)
         row = post_row(d, sorted(set(scan.regencies) | {code}), "", version, site_code,
                        username, new_stamp(s, collected), collected.astimezone(UTC), number)
-        row["id"] = _uuid7(collected, rng)
+        row["id"] = uuid7_at(collected, rng)
         rows.append(row)
         if claim_i is not None:
             by_claim.setdefault(claim_i, []).append((collected, row))
@@ -244,7 +244,7 @@ def _cases(s: Session, rng: random.Random,
             continue
         stamp = new_stamp(s, opened)
         prefix = "HOAKS-{t}-{y}-".format(t=site_tag(site_code), y=opened.year)
-        c = HoaxCase(id=_uuid7(opened, rng), number=next_number(s, HoaxCase, prefix, 4),
+        c = HoaxCase(id=uuid7_at(opened, rng), number=next_number(s, HoaxCase, prefix, 4),
                      origin_site=site_code, recorded_by=username, created_at=opened,
                      updated_at=opened, updated_by=username, mod_stamp=stamp,
                      field_stamps=dict.fromkeys(HOAX_CASES.fields, stamp), deleted=False,
@@ -321,7 +321,7 @@ def _takedowns(s: Session, rng: random.Random, cases: dict[int, HoaxCase],
         prefix = "TD-{t}-{y}-".format(t=site_tag(site_code), y=made.year)
         to_platform = rng.random() < 0.4
         s.add(TakedownRequest(
-            id=_uuid7(made, rng), number=next_number(s, TakedownRequest, prefix, 4),
+            id=uuid7_at(made, rng), number=next_number(s, TakedownRequest, prefix, 4),
             origin_site=site_code, recorded_by=username, created_at=made, updated_at=made,
             updated_by=username, mod_stamp=stamp,
             field_stamps=dict.fromkeys(TAKEDOWNS.fields, stamp), deleted=False,

@@ -18,12 +18,14 @@ REGENCY_WEIGHTS: dict[str, float] = {
 }
 
 CATEGORY_WEIGHTS: dict[str, float] = {
-    "A1": 18, "A2": 8, "A3": 4, "A4": 6, "A5": 7, "A6": 3,
-    "B1": 7, "B2": 3, "B3": 1,
-    "C1": 5, "C2": 0.5, "C3": 0.7, "C4": 3, "C5": 1.5, "C6": 1.5,
-    "D1": 3, "D2": 1.5, "D3": 1, "D4": 2, "D5": 0.5, "D6": 0.2,
+    "A1": 18, "A5": 7, "A6": 3, "A7": 1, "A8": 0.5,
+    "B1": 7, "B2": 3, "B3": 1, "B4": 0.3,
+    "C1": 5, "C2": 0.5, "C3": 0.7, "C4": 3, "C5": 1.5, "C6": 1.5, "C7": 1,
+    "D1": 3, "D2": 1.5, "D3": 1, "D4": 1, "D5": 0.5, "D6": 0.2, "D7": 1,
     "E1": 7, "E2": 5, "E3": 2, "E4": 2, "E5": 1,
-    "F1": 3, "F2": 2.5, "F3": 1.5, "F4": 1, "F5": 0.3, "F6": 1,
+    "F1": 3, "F2": 2.5, "F3": 1.5, "F4": 1, "F5": 0.3, "F6": 1, "F7": 0.2, "F8": 0.3,
+    "F9": 0.3, "F10": 0.4, "F11": 0.5, "F12": 0.6, "F13": 0.3,
+    "H1": 8, "H2": 4, "H3": 6, "H4": 1,
     "G1": 2, "G2": 1, "G9": 2,
 }
 
@@ -31,6 +33,7 @@ CATEGORY_WEIGHTS: dict[str, float] = {
 SEVERITY_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
     "A": (40, 35, 20, 5), "B": (25, 40, 28, 7), "C": (35, 40, 20, 5),
     "D": (15, 30, 35, 20), "E": (55, 32, 11, 2), "F": (30, 38, 24, 8), "G": (35, 35, 22, 8),
+    "H": (30, 35, 27, 8),
 }
 
 SOURCE_WEIGHTS: dict[str, tuple[tuple[SourceType, float], ...]] = {
@@ -44,12 +47,15 @@ SOURCE_WEIGHTS: dict[str, tuple[tuple[SourceType, float], ...]] = {
     "E": ((SourceType.LAPANGAN, 50), (SourceType.OPD, 25), (SourceType.BAWASLU, 25)),
     "F": ((SourceType.LAPANGAN, 45), (SourceType.BAWASLU, 35), (SourceType.MEDIA_MASSA, 20)),
     "G": ((SourceType.OPD, 45), (SourceType.LAPANGAN, 45), (SourceType.MEDIA_MASSA, 10)),
+    "H": ((SourceType.MEDIA_SOSIAL, 60), (SourceType.LAPANGAN, 20), (SourceType.POLRI_TNI, 10),
+          (SourceType.MASYARAKAT, 10)),
 }
 
 AGENCIES_BY_GROUP: dict[str, tuple[str, ...]] = {
     "A": ("KOMDIGI", "POLRI", "BAWASLU"), "B": ("BAWASLU", "GAKKUMDU"),
     "C": ("BAWASLU", "BKN", "KODIM", "POLRI"), "D": ("POLRI", "KODIM", "SATPOLPP"),
     "E": ("SATPOLPP", "BAWASLU"), "F": ("KPU", "BAWASLU"), "G": ("BPBD", "OPD"),
+    "H": ("POLRI", "BAWASLU", "KOMDIGI"),
 }
 
 # Activity over the day (WIB hour 0..23).
@@ -92,11 +98,14 @@ TITLES: dict[str, tuple[str, ...]] = {
            "Disinformasi jadwal pemungutan suara diundur di {platform}",
            "Video lama kericuhan disebar ulang sebagai kejadian di {kec}",
            "Hoaks {cand} mundur dari pencalonan beredar di {platform}"),
-    "A2": ("Ujaran kebencian terhadap {cand} di {platform}",
-           "Komentar bernada kebencian di grup warga {desa}"),
-    "A3": ("Konten bernuansa SARA menyudutkan {cand}", "Unggahan politisasi agama di {platform}"),
-    "A4": ("Ajakan menolak hasil pemilihan di {platform}",
+    "H1": ("Ujaran kebencian terhadap {cand} di {platform}",
+           "Orasi bernada kebencian saat kampanye di {desa}"),
+    "H2": ("Konten bernuansa SARA menyudutkan {cand}", "Ceramah politisasi agama di {desa}"),
+    "H3": ("Ajakan menolak hasil pemilihan di {platform}",
            "Provokasi mengerahkan massa ke kantor PPK {kec}"),
+    "H4": ("Ajakan golput beredar di {platform}", "Spanduk ajakan boikot Pilkada di {desa}"),
+    "A7": ("Video deepfake {cand} beredar di {platform}",),
+    "A8": ("Data pribadi anggota KPPS {desa} disebar di {platform}",),
     "A5": ("Kampanye hitam terhadap {cand} di {platform}", "Selebaran fitnah di {desa}"),
     "A6": ("Konten kampanye {cand} diunggah pada masa tenang",
            "Iklan berbayar {cand} tayang saat masa tenang"),
@@ -110,6 +119,9 @@ TITLES: dict[str, tuple[str, ...]] = {
     "C4": ("Kepala Desa {desa} diduga mengarahkan warga memilih {cand}",
            "Perangkat desa {desa} hadir di kampanye {cand}"),
     "C5": ("Anggota KPPS {desa} diduga berpihak", "PPS {desa} diduga membantu tim {cand}"),
+    "C7": ("Pj kepala daerah diduga menggerakkan ASN untuk {cand}",),
+    "B4": ("Dugaan suap kepada anggota PPK {kec}",),
+    "D7": ("Unjuk rasa damai di kantor KPU", "Aksi damai mahasiswa di alun-alun {kec}"),
     "C6": ("Mobil dinas dipakai untuk kampanye di {kec}",
            "Gedung pemerintah dipakai rapat tim {cand}"),
     "D1": ("Intimidasi terhadap saksi di {desa}", "Ancaman kepada penyelenggara di {kec}"),
@@ -132,7 +144,14 @@ TITLES: dict[str, tuple[str, ...]] = {
     "F4": ("Keberatan saksi saat rekapitulasi di PPK {kec}",
            "Rekapitulasi di PPK {kec} tertunda"),
     "F5": ("Rekomendasi PSU di TPS {desa}",),
-    "F6": ("Gangguan aplikasi Sirekap di {kec}", "Listrik padam saat penghitungan di {desa}"),
+    "F6": ("Gangguan aplikasi Sirekap di {kec}",),
+    "F7": ("Pemungutan suara susulan di TPS {desa}",),
+    "F8": ("Penghitungan suara ulang di TPS {desa}",),
+    "F9": ("Dugaan penggelembungan suara saat rekapitulasi di PPK {kec}",),
+    "F10": ("Pengawas TPS {desa} dihalangi saat penghitungan",),
+    "F11": ("TPS {desa} berada di lokasi rawan banjir",),
+    "F12": ("Listrik padam saat penghitungan di {desa}", "Jaringan internet hilang di TPS {desa}"),
+    "F13": ("Warga {desa} mendapati NIK-nya dicatut untuk dukungan calon perseorangan",),
     "G1": ("Banjir mengganggu TPS di {desa}", "Tanah longsor menutup akses ke {desa}",
            "Angin kencang merobohkan tenda TPS di {desa}"),
     "G2": ("Petugas KPPS {desa} kelelahan dan dirawat", "Petugas pengamanan TPS {desa} sakit"),

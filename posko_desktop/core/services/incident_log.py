@@ -159,6 +159,14 @@ def apply_filter(stmt: AnySelect, flt: IncidentFilter, dialect: str,
     return stmt.where(*conds) if conds else stmt
 
 
+def matches_filter(ctx: AppContext, flt: IncidentFilter, incident_id: uuid.UUID) -> bool:
+    """Whether the log under `flt` lists this incident (the detail pane clears when not)."""
+    with ctx.db.read() as s:
+        stmt = apply_filter(select(Incident.seq).where(Incident.id == incident_id), flt,
+                            s.get_bind().dialect.name)
+        return s.scalar(stmt.limit(1)) is not None
+
+
 def count_incidents(ctx: AppContext, flt: IncidentFilter) -> int:
     with ctx.db.read() as s:
         stmt = apply_filter(select(func.count()).select_from(Incident), flt, s.get_bind().dialect.name)

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
-from posko_desktop.core import settings
+from posko_desktop.core import settings, taxonomy
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import (
     Agency,
@@ -63,6 +63,7 @@ from posko_desktop.core.services.incident_log import (  # noqa: F401 - the log, 
     query_incidents,
 )
 from posko_desktop.core.services.reference import RegencyInfo, normalize_regency_code
+from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import ensure_utc, wib_date
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ REPORT_FIELDS = ("victims_dead", "victims_injured", "material_loss", "current_co
 PLACE_FIELDS = ("kecamatan_code", "desa_code", "latitude", "longitude")
 # the contest, candidate pair (ballot number) and TPS concerned (issue 17, `contests`)
 CONTEST_FIELDS = ("contest_code", "pair_number", "tps_number")
+# the taxonomy's other axes (issue 18, core/taxonomy.py): "" = not stated
+TAXONOMY_FIELDS = ("channel", "legal_type")
 # text fields: (limit, multi-line)
 _TEXT_LIMITS = {"kecamatan": (100, False), "desa": (100, False), "location": (200, False),
                 "source_detail": (500, False), "description": (TEXT_MAX, True),
@@ -86,7 +89,7 @@ _PHONE = re.compile(r"[0-9 +\-]*")
 EDITABLE_FIELDS = (
     "regency_code", "kecamatan", "desa", "location", "occurred_at", "reported_at",
     "source_type", "source_detail", "title", "description", "category_code", "severity",
-    "people_involved", *REPORT_FIELDS, *PLACE_FIELDS, *CONTEST_FIELDS,
+    "people_involved", *REPORT_FIELDS, *PLACE_FIELDS, *CONTEST_FIELDS, *TAXONOMY_FIELDS,
 )
 _PLACE_INPUTS = frozenset({"regency_code", "kecamatan", "desa", "kecamatan_code", "desa_code"})
 _CONTEST_INPUTS = frozenset(CONTEST_FIELDS)
@@ -124,6 +127,8 @@ class IncidentInput:
     contest_code: str | None = None
     pair_number: int | None = None
     tps_number: int | None = None
+    channel: str = ""
+    legal_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,8 @@ class IncidentDetail:
     contest_code: str | None
     pair_number: int | None
     tps_number: int | None
+    channel: str
+    legal_type: str
     recorded_by: str
     created_at: datetime
     updated_at: datetime
@@ -235,11 +242,14 @@ def editable_values(record: Any) -> dict[str, Any]:
 
 
 def validate_input(session: Session, data: IncidentInput, now: datetime,
-                   check_places: bool = True, check_contest: bool = True) -> dict[str, Any]:
+                   check_places: bool = True, check_contest: bool = True,
+                   stored_category: str | None = None) -> dict[str, Any]:
     """Check every field; raise ValidationErrors with one message per bad field.
     `check_places` False keeps the kecamatan/desa names and codes as they are (an edit
     that does not touch them: names stored before the list keep their free text);
-    `check_contest` False keeps contest, pair and TPS (a pair deleted since stays named)."""
+    `check_contest` False keeps contest, pair and TPS (a pair deleted since stays named).
+    `stored_category`: the category of the incident edited; it stays valid when it has
+    been retired since (docs/taxonomy.md). None: a new incident."""
     errors: list[ValidationError] = []
     values: dict[str, Any] = {}
 
@@ -266,10 +276,11 @@ def validate_input(session: Session, data: IncidentInput, now: datetime,
         errors.append(ValidationError(
             N_("Choose a category (for example A1), not {code}"), field="category_code",
             code=data.category_code))
-    elif not cat.active:
+    elif not cat.active and cat.code != stored_category:
         errors.append(ValidationError(
             N_("Category {code} is no longer in use"), field="category_code", code=cat.code))
     values["category_code"] = cat.code if cat else None
+    _check_taxonomy(data, values, errors, creating=stored_category is None)
 
     try:
         values["severity"] = Severity((data.severity or "").strip().lower()).value
@@ -343,6 +354,17 @@ def validate_input(session: Session, data: IncidentInput, now: datetime,
     if errors:
         raise ValidationErrors(errors)
     return values
+
+
+def check_input(ctx: AppContext, data: IncidentInput) -> dict[str, str]:
+    """The message per field that saving `data` now would give ({} when it would pass);
+    the form uses it to take a message away as soon as its field is valid."""
+    with ctx.db.read() as s:
+        try:
+            validate_input(s, data, ctx.now())
+        except ValidationErrors as errs:
+            return errs.by_field()
+    return {}
 
 
 def respond_by_time(session: Session, reported_at: datetime, severity: str) -> datetime:
@@ -448,6 +470,26 @@ def _sent_fields(data: IncidentInput | Mapping[str, Any]) -> dict[str, Any]:
     return sent
 
 
+def _check_taxonomy(data: IncidentInput, values: dict[str, Any], errors: list[ValidationError],
+                    creating: bool) -> None:
+    """Channel and legal type: a code or "" (not stated). A new incident of a category
+    digital by nature is online when no channel is given (`taxonomy.default_channel`); an
+    edit never fills it by itself."""
+    channel = (data.channel or "").strip().lower()
+    if channel and channel not in Channel._value2member_map_:
+        errors.append(ValidationError(N_("Unknown channel {value} (daring or luring)"),
+                                      field="channel", value=data.channel))
+    elif values["category_code"] and creating:
+        channel = taxonomy.default_channel(values["category_code"], channel)
+    values["channel"] = channel
+    legal = (data.legal_type or "").strip().lower()
+    if legal and legal not in LegalType._value2member_map_:
+        errors.append(ValidationError(
+            N_("Unknown legal type {value} (administrasi, pidana, kode_etik, hukum_lainnya)"),
+            field="legal_type", value=data.legal_type))
+    values["legal_type"] = legal
+
+
 # --- commands --------------------------------------------------------------------------
 
 
@@ -519,7 +561,8 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
         named = moved or any(sent[f] != getattr(inc, f) for f in _CONTEST_INPUTS & sent.keys())
         try:
             values = validate_input(s, IncidentInput(**{**editable_values(inc), **sent}), now,
-                                    check_places=moved, check_contest=named)
+                                    check_places=moved, check_contest=named,
+                                    stored_category=inc.category_code)
         except ValidationErrors:
             if since & sent.keys():  # judged against values the user never saw
                 raise _stale(s, inc, version, tuple(sorted(since & sent.keys()))) from None
@@ -849,7 +892,7 @@ def _detail(s: Session, inc: Incident) -> IncidentDetail:
         source_phone=inc.source_phone, kecamatan_code=inc.kecamatan_code,
         desa_code=inc.desa_code, latitude=inc.latitude, longitude=inc.longitude,
         contest_code=inc.contest_code, pair_number=inc.pair_number, tps_number=inc.tps_number,
-        recorded_by=inc.recorded_by,
+        channel=inc.channel, legal_type=inc.legal_type, recorded_by=inc.recorded_by,
         created_at=inc.created_at, updated_at=inc.updated_at, updated_by=inc.updated_by,
         respond_by=inc.respond_by, responded_at=inc.responded_at,
         next_referral_due=inc.next_referral_due, mod_stamp=inc.mod_stamp,

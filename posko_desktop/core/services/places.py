@@ -96,6 +96,37 @@ def check_place(regency_code: str, regency_name: str, kecamatan: str, desa: str,
     return out
 
 
+def check_activity_place(regencies: list[str], kecamatan_code: str | None,
+                         desa_code: str | None) -> tuple[str | None, str | None]:
+    """An activity's place by code (issue 17): a kecamatan of one of the activity's
+    regencies, a desa of that kecamatan (a desa alone names its kecamatan); else a
+    ValidationError naming the field and the candidates."""
+    index = places.shipped_index()
+    kec = (kecamatan_code or "").strip() or None
+    desa = (desa_code or "").strip() or None
+    d = index.desa.get(desa) if desa else None
+    if desa and d is None:
+        raise ValidationError(N_("Unknown desa/kelurahan code {code}"), field="desa_code",
+                              code=desa)
+    if kec is None and d is not None:
+        kec = d.parent
+    if kec is None:
+        return None, None
+    k = index.kecamatan.get(kec)
+    if k is None:
+        raise ValidationError(N_("Unknown kecamatan code {code}"), field="kecamatan_code",
+                              code=kec)
+    if k.parent not in regencies:
+        raise ValidationError(N_("Kecamatan {name} ({code}) is in regency {regency}, which the "
+                                 "activity does not name"), field="kecamatan_code",
+                              name=k.name, code=k.code, regency=k.parent)
+    if d is not None and d.parent != k.code:
+        err = _not_in_kecamatan(index, d.name, k)
+        err.field = "desa_code"
+        raise err
+    return k.code, d.code if d is not None else None
+
+
 def _not_in_kecamatan(index: places.PlaceIndex, desa_name: str, k: Place) -> ValidationError:
     """"Lerep is not in Kecamatan Bergas; …": the kecamatan that have it, or similar names."""
     elsewhere = [index.kecamatan[d.parent] for d in index.desa_in_regency.get(

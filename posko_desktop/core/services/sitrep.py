@@ -28,7 +28,13 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.dashboard_data import Level, ReportStatus
 from posko_desktop.core.db.models import Category
-from posko_desktop.core.domain import PROVINCE_CODE, ActivityKind, UnitType, ValidationError
+from posko_desktop.core.domain import (
+    PROVINCE_CODE,
+    ActivityKind,
+    ProgressStage,
+    UnitType,
+    ValidationError,
+)
 from posko_desktop.core.i18n import LANGUAGES, N_, _, language, ngettext
 from posko_desktop.core.periods import report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -44,9 +50,17 @@ from posko_desktop.core.reports.data import (
     SitrepData,
     SitrepOptions,
     SitrepTexts,
+    StageCell,
+    StageProgressLine,
     UnitReportRow,
 )
-from posko_desktop.core.services import activities, baseline, dashboard, report_archive
+from posko_desktop.core.services import (
+    activities,
+    baseline,
+    dashboard,
+    report_archive,
+    stage_progress,
+)
 from posko_desktop.core.services import sitrep_queries as q
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
@@ -107,6 +121,22 @@ def activities_of(ctx: AppContext, start: datetime, end: datetime,
                      tuple(names.get(c, c) for c in a.regencies), a.partners,
                      "{t}: {r}".format(t=a.title, r=a.result) if a.result else a.title)
         for a in activities.in_period(ctx, start, end, regency))
+
+
+def stage_progress_of(ctx: AppContext, end: datetime,
+                      regency: str | None) -> tuple[StageProgressLine, ...]:
+    """The stage table (section B.4): per regency in scope with any report, the newest
+    report of each stage made before `end` (the period's end, exclusive)."""
+    board = stage_progress.board(ctx, end - timedelta(microseconds=1))
+    lines = []
+    for g in board.regencies:
+        if regency is not None and g.code != regency:
+            continue
+        cells = tuple(StageCell(st.value, r.done, r.total, r.as_of) for st in ProgressStage
+                      if (r := board.cell(g.code, st)) is not None)
+        if cells:
+            lines.append(StageProgressLine(g.code, g.full_name, cells))
+    return tuple(lines)
 
 
 # --- gathering --------------------------------------------------------------------------
@@ -194,6 +224,8 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         actions=actions,
         activities=activities_of(ctx, period.start, period.end, scope_code),
         medsos=medsos_reporting.summary(ctx, period.start, period.end, scope_code),
+        stage_progress=stage_progress_of(ctx, period.end, scope_code),
+        regency_count=1 if scope_code else len(all_regencies),
         appendix=appendix,
         trend=trend,
         levels=levels,

@@ -10,13 +10,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import activities as activity_service
 from posko_desktop.core.services.activities import ActivityFilter, ActivityInfo
 from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.spreadsheets import print_setup
 from posko_desktop.core.spreadsheets.exporter import ExportError
 from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.spreadsheets.template import DATE_FORMAT
@@ -28,7 +28,8 @@ logger = logging.getLogger(__name__)
 # (header msgid, width); the two time columns hold dates
 COLUMNS = (
     (N_("Number"), 20), (N_("Start (WIB)"), 17), (N_("End (WIB)"), 17), (N_("Kind"), 24),
-    (N_("Title"), 50), (N_("Regencies"), 24), (N_("Partners"), 36), (N_("Result"), 60),
+    (N_("Title"), 50), (N_("Regencies"), 24), (N_("Place"), 30), (N_("Partners"), 36),
+    (N_("Result"), 60),
     (N_("Attachments"), 30), (N_("Site"), 7), (N_("Recorded by"), 16),
 )
 _TIMES = (1, 2)
@@ -37,7 +38,7 @@ _TIMES = (1, 2)
 def _row(a: ActivityInfo) -> list[Any]:
     return [a.number, to_wib(a.started_at).replace(tzinfo=None),
             to_wib(a.ended_at).replace(tzinfo=None) if a.ended_at else None, a.kind_label,
-            a.title, ", ".join(a.regencies), ", ".join(a.partners), a.result,
+            a.title, ", ".join(a.regencies), a.place_text, ", ".join(a.partners), a.result,
             ", ".join(x.filename for x in a.attachments), a.origin_site, a.recorded_by]
 
 
@@ -53,9 +54,9 @@ def export_activities(ctx: AppContext, flt: ActivityFilter, out: str | Path) -> 
     def write(tmp: Path) -> int:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(_("Activities"))
-        for i, (_msgid, width) in enumerate(COLUMNS, 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.freeze_panes = "A2"
+        widths = print_setup.widths_from([_(m) for m, _w in COLUMNS], map(_row, rows[:200]))
+        print_setup.table_layout(ws, 1, [min(w, float(declared)) for w, (_m, declared)
+                                         in zip(widths, COLUMNS, strict=True)])
         header = []
         for msgid, _width in COLUMNS:
             cell = WriteOnlyCell(ws, value=_(msgid))

@@ -109,6 +109,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("tps_number", N_("TPS number"), False, 8,
            N_("The TPS's number in the desa/kelurahan, e.g. 5 (optional; with the desa)."),
            ("tps", "no tps", "nomor tps")),
+
+    # the taxonomy's other axes (issue 18; optional, older templates without them import;
+    # last, so the older columns keep their places)
+    Column("channel", N_("Channel"), False, 12,
+           N_("Daring (online) or Luring (offline). Empty: online for group A, else not "
+              "stated."), ("saluran", "kanal", "daring/luring")),
+    Column("legal_type", N_("Legal type"), False, 26,
+           N_("Administrative, election crime, code of ethics or other law (optional); it "
+              "suggests where to refer the incident."),
+           ("jenis pelanggaran", "jenis hukum", "jenis dugaan pelanggaran")),
 )
 
 # Read on import but not in the template: an export's incident id (rows whose incident is
@@ -148,6 +158,8 @@ FIELD_TO_COLUMN = {
     "kecamatan_code": "kecamatan",
     "desa_code": "desa",
     **{name: name for name in ("contest_code", "pair_number", "tps_number")},
+    "channel": "channel",
+    "legal_type": "legal_type",
 }
 
 _PAREN = re.compile(r"\([^)]*\)")

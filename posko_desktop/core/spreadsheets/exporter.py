@@ -16,7 +16,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from posko_desktop.core import settings
@@ -28,6 +27,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import incidents as incident_service
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.core.spreadsheets import print_setup
 from posko_desktop.core.spreadsheets.columns import COLUMN_BY_KEY
 from posko_desktop.core.spreadsheets.files import write_atomically
 from posko_desktop.core.spreadsheets.template import DATE_FORMAT
@@ -35,6 +35,7 @@ from posko_desktop.core.spreadsheets.values import (
     severity_label,
     source_label,
     status_label,
+    taxonomy_label,
 )
 from posko_desktop.core.textrules import neutralise_cell, training_marking
 from posko_desktop.core.timeutil import to_wib
@@ -82,6 +83,8 @@ _EXPORT_COLUMNS: tuple[tuple[str, int], ...] = (
     *((COLUMN_BY_KEY[key].header, COLUMN_BY_KEY[key].width)
       for key in (*incident_service.REPORT_FIELDS, "latitude", "longitude",
                   *incident_service.CONTEST_FIELDS)),
+    (COLUMN_BY_KEY["channel"].header, 10),  # after the older columns: their places stay
+    (COLUMN_BY_KEY["legal_type"].header, 22),
     (N_("Respond by (WIB)"), 18),
     (N_("Recorded by"), 14),
     (N_("Origin site"), 10),
@@ -142,7 +145,8 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, No
         stmt = (
             select(Incident.number, Incident.regency_code, Regency.kind, Regency.name,
                    Incident.occurred_at, Incident.reported_at, Incident.category_code,
-                   label_col, Incident.severity, Incident.status, Incident.source_type,
+                   label_col, Incident.channel, Incident.legal_type,
+                   Incident.severity, Incident.status, Incident.source_type,
                    Incident.source_detail, Incident.title, Incident.description,
                    Incident.kecamatan, Incident.desa, Incident.location,
                    Incident.people_involved,
@@ -168,6 +172,7 @@ def _rows(ctx: AppContext, flt: IncidentFilter) -> Generator[list[Any], None, No
                 *(getattr(r, name) for name in incident_service.REPORT_FIELDS),
                 r.latitude, r.longitude,
                 *(getattr(r, name) for name in incident_service.CONTEST_FIELDS),
+                taxonomy_label(r.channel, lang), taxonomy_label(r.legal_type, lang),
                 _wib(r.respond_by), r.recorded_by, r.origin_site, str(r.id),
             ]
 
@@ -182,9 +187,12 @@ def _write_xlsx(path: Path, rows: Iterator[list[Any]], total: int, progress: Pro
     wb = Workbook(write_only=True)
     title = _("Incident log")
     ws = wb.create_sheet("LATIHAN {title}".format(title=title)[:31] if marking else title)
-    for i, (_msgid, width) in enumerate(_EXPORT_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A3" if marking else "A2"
+    head, rows = print_setup.sample(rows)
+    widths = print_setup.widths_from(export_headers(), head)
+    # the declared width is the most a column takes (long texts wrap)
+    widths = [min(w, float(declared)) if declared > 20 else w
+              for w, (_msgid, declared) in zip(widths, _EXPORT_COLUMNS, strict=False)]
+    print_setup.table_layout(ws, 2 if marking else 1, widths)
     bold = Font(bold=True)
     if marking:  # the reader finds the header below title rows (reader.HEADER_SEARCH_ROWS)
         cell = WriteOnlyCell(ws, value=marking)

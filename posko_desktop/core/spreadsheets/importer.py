@@ -48,6 +48,8 @@ from posko_desktop.core.spreadsheets.values import (
     RegencyMatcher,
     UnitMatcher,
     cell_text,
+    match_channel,
+    match_legal_type,
     match_severity,
     match_source,
     match_status,
@@ -217,6 +219,8 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
     reported = parse("reported_at", parse_wib_cell, False)
     category = parse("category", category_matcher.match, default="")
     severity = parse("severity", match_severity, default="")
+    channel = parse("channel", match_channel, default="")
+    legal_type = parse("legal_type", match_legal_type, default="")
     status = parse("status", match_status, default=Status.BARU.value)
     source = parse("source_type", match_source, default=SourceType.LAPANGAN.value)
     people = parse("people_involved", parse_people)
@@ -247,7 +251,7 @@ def _evaluate_row(s: Session, sheet: Sheet, row: SheetRow, now: datetime,
         source_phone=texts["source_phone"], kecamatan_code=codes["kecamatan"],
         desa_code=codes["desa"], latitude=latitude, longitude=longitude,
         contest_code=cell_text(row.values.get("contest_code")) or None, pair_number=pair,
-        tps_number=tps,
+        tps_number=tps, channel=channel, legal_type=legal_type,
     )
     values: dict[str, Any] | None = None
     try:

@@ -16,6 +16,7 @@ from posko_desktop.core.domain import Severity, SourceType, Status
 from posko_desktop.core.i18n import N_, gettext_in
 from posko_desktop.core.services.reference import categories, regencies
 from posko_desktop.core.services.units import units_in
+from posko_desktop.core.spreadsheets import print_setup
 from posko_desktop.core.spreadsheets.columns import (
     COLUMNS,
     DATA_SHEET,
@@ -28,8 +29,10 @@ from posko_desktop.core.spreadsheets.values import (
     severity_label,
     source_label,
     status_label,
+    taxonomy_label,
     unit_choice,
 )
+from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import to_wib
 
 logger = logging.getLogger(__name__)
@@ -85,6 +88,8 @@ def write_template(ctx: AppContext, out: str | Path, lang: str = "id") -> Path:
         "status": [status_label(v.value, lang) for v in Status],
         "source_type": [source_label(v.value, lang) for v in SourceType],
         "reporting_unit": [unit_choice(u.code, u.name) for u in unit_list if u.is_agency],
+        "channel": [taxonomy_label(v.value, lang) for v in Channel],
+        "legal_type": [taxonomy_label(v.value, lang) for v in LegalType],
     }
     columns = {key: values for key, values in columns.items() if values}
     ranges = _write_lists(lists, columns, lang)
@@ -165,13 +170,15 @@ def _write_data_sheet(ws: Worksheet, ranges: dict[str, str], lang: str) -> None:
         dv.add(area)
         ws.add_data_validation(dv)
     ws.row_dimensions[1].height = 32
-    ws.freeze_panes = "A2"
+    print_setup.table_layout(ws, 1, [c.width for c in COLUMNS])
 
 
 def _write_instructions(ws: Worksheet, lang: str, data_title: str, made_on: str) -> None:
+    """Printed whole: portrait A4 fitted to the width, every row (the text wraps)."""
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 12
-    ws.column_dimensions["C"].width = 100
+    ws.column_dimensions["C"].width = 80
+    print_setup.fit_to_width(ws, landscape=False)
     ws["A1"] = gettext_in(lang, N_("Posko Desk Pilkada incident template"))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = gettext_in(lang, N_("Provincial Government of Central Java — made on {date}")).format(
@@ -179,9 +186,10 @@ def _write_instructions(ws: Worksheet, lang: str, data_title: str, made_on: str)
     row = 4
     for line in _INSTRUCTIONS:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        ws.cell(row=row, column=1, value="• " + gettext_in(lang, line).format(data=data_title))
+        text = "• " + gettext_in(lang, line).format(data=data_title)
+        ws.cell(row=row, column=1, value=text)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row].height = 30
+        ws.row_dimensions[row].height = _wrapped_height(len(text), 30 + 12 + 80)
         row += 1
     row += 1
     heads = (N_("Column"), N_("Required"), N_("How to fill it in"))
@@ -197,4 +205,12 @@ def _write_instructions(ws: Worksheet, lang: str, data_title: str, made_on: str)
         hint_text = gettext_in(lang, col.hint)
         hint = ws.cell(row=row, column=3, value=hint_text)
         hint.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row].height = 45 if len(hint_text) > 100 else 18
+        ws.row_dimensions[row].height = _wrapped_height(len(hint_text), 80)
+    ws.print_area = "A1:C{last}".format(last=row)
+
+
+def _wrapped_height(chars: int, width: float) -> float:
+    """Row height (points) showing every line of a wrapped text in a column `width`
+    characters wide (a character is narrower than the width unit: 1.1 per unit)."""
+    lines = max(1, -(-chars // int(width * 1.1)))
+    return 15.0 * lines + 3

@@ -24,6 +24,7 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.i18n import LANGUAGES, N_, gettext_in
 from posko_desktop.core.services.reference import CategoryInfo, RegencyInfo, normalize_regency_code
+from posko_desktop.core.taxonomy import _CHANNEL_LABELS, _LEGAL_LABELS, Channel, LegalType
 from posko_desktop.core.textrules import restore_cell
 
 
@@ -191,13 +192,18 @@ def _label_msgid(v: Any) -> str:
     # The label msgids live next to the enums; `.label` would translate in the *current*
     # language, which a worker thread must not switch.
     tables: dict[type, dict[Any, str]] = {
-        Severity: _SEVERITY_LABELS, Status: _STATUS_LABELS, SourceType: _SOURCE_LABELS}
+        Severity: _SEVERITY_LABELS, Status: _STATUS_LABELS, SourceType: _SOURCE_LABELS,
+        Channel: _CHANNEL_LABELS, LegalType: _LEGAL_LABELS}
     return tables[type(v)][v]
 
 
 _SEVERITIES = _enum_forms(list(Severity))
 _STATUSES = _enum_forms(list(Status))
 _SOURCES = _enum_forms(list(SourceType))
+_CHANNELS = _enum_forms(list(Channel))
+_LEGAL_TYPES = _enum_forms(list(LegalType))
+_LEGAL_TYPES.update({"kode etik": LegalType.KODE_ETIK.value, "etik": LegalType.KODE_ETIK.value,
+                     "lainnya": LegalType.LAINNYA.value})
 _SOURCES.update({"bawaslu": SourceType.BAWASLU.value, "panwaslu": SourceType.BAWASLU.value,
                  "polri": SourceType.POLRI_TNI.value, "tni": SourceType.POLRI_TNI.value})
 
@@ -231,6 +237,33 @@ def match_source(value: Any) -> str:
     if found is None:
         raise CellProblem(N_("Unknown source type {value}; choose one from the list"), value=text)
     return found
+
+
+def match_channel(value: Any) -> str:
+    """A channel code from its code or label in either language; "" when the cell is empty."""
+    return _match_optional(value, _CHANNELS,
+                           N_("Unknown channel {value}; choose one from the list"))
+
+
+def match_legal_type(value: Any) -> str:
+    return _match_optional(value, _LEGAL_TYPES,
+                           N_("Unknown legal type {value}; choose one from the list"))
+
+
+def _match_optional(value: Any, forms: dict[str, str], unknown: str) -> str:
+    text = cell_text(value)
+    found = forms.get(_norm(text), "" if not text else None)
+    if found is None:
+        raise CellProblem(unknown, value=text)
+    return found
+
+
+def taxonomy_label(value: str, lang: str) -> str:
+    """The label of a channel or legal type code; "" for not stated."""
+    for kind in (Channel, LegalType):
+        if value in kind._value2member_map_:
+            return gettext_in(lang, _label_msgid(kind(value)))
+    return ""
 
 
 def severity_label(value: str, lang: str) -> str:

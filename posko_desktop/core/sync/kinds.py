@@ -21,7 +21,8 @@ from typing import Any
 
 import jsonschema
 
-from posko_desktop.core.domain import PROVINCE_CODE
+from posko_desktop.core import places
+from posko_desktop.core.domain import PROVINCE_CODE, ProgressStage
 from posko_desktop.core.sync import medsos_checks, records
 from posko_desktop.core.textrules import control_character
 
@@ -77,14 +78,46 @@ def register(kind: SyncedKind) -> SyncedKind:
     return kind
 
 
+def _place_problem(rec: dict[str, Any]) -> str | None:
+    """Place codes of the shipped Kemendagri list (`core/places.py`). Not how they relate to
+    each other and to the regencies: the services check that at entry, and a field merge of
+    two concurrent edits (regencies here, the desa there) may join values that no one
+    entered together; refusing such a record would block every later package."""
+    index = places.shipped_index()
+    if rec["kecamatan_code"] is not None and rec["kecamatan_code"] not in index.kecamatan:
+        return "unknown kecamatan code {code}".format(code=rec["kecamatan_code"])
+    if rec["desa_code"] is not None and rec["desa_code"] not in index.desa:
+        return "unknown desa code {code}".format(code=rec["desa_code"])
+    return None
+
+
 ACTIVITIES = register(SyncedKind(
     name="activities", record_type="activity",
     fields=("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
-            "attachments", "deleted"),
+            "kecamatan_code", "desa_code", "attachments", "deleted"),
     datetime_fields=("started_at", "ended_at"), in_range=("started_at",),
     regency_lists=("regencies",), attachments="attachments",
     texts=("number", "title", "partners", "recorded_by", "updated_by"),
     multiline_texts=("result",),
+    check=_place_problem,
+))
+
+
+def _counts_problem(rec: dict[str, Any]) -> str | None:
+    done, total = rec["counts"]
+    if done > total:
+        return "counts: done is greater than total"
+    if ProgressStage(rec["stage"]).yes_no and total != 1:
+        return "counts: a yes/no stage counts of 1"
+    return None
+
+
+STAGE_REPORTS = register(SyncedKind(
+    name="stage_reports", record_type="stage_report",
+    fields=("regency", "stage", "as_of", "counts", "note", "deleted"),
+    datetime_fields=("as_of",), in_range=("as_of",), regency_fields=("regency",),
+    texts=("number", "recorded_by", "updated_by"), multiline_texts=("note",),
+    check=_counts_problem,
 ))
 
 CANDIDATE_PAIRS = register(SyncedKind(

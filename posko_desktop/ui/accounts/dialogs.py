@@ -23,19 +23,9 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import accounts
 from posko_desktop.core.services.accounts import AccountLocked, LoginResult, UserInfo
 from posko_desktop.core.services.authz import Role
+from posko_desktop.core.services.value_texts import role_label
 
 logger = logging.getLogger(__name__)
-
-ROLE_LABELS = {
-    Role.OPERATOR.value: N_("Operator"),
-    Role.SUPERVISOR.value: N_("Supervisor"),
-    Role.ADMIN.value: N_("Administrator"),
-}
-
-
-def role_label(role: str) -> str:
-    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
-
 
 def password_edit(parent: QWidget, name: str) -> QLineEdit:
     edit = QLineEdit(parent)

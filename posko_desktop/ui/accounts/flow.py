@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.services import accounts
 from posko_desktop.ui.accounts.dialogs import ChangePasswordDialog, LoginDialog
+from posko_desktop.ui.accounts.idle_lock import install_idle_lock
 from posko_desktop.ui.accounts.wizard import SetupWizard
+
+if TYPE_CHECKING:
+    from posko_desktop.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +51,20 @@ def sign_in(ctx: AppContext, parent: QWidget | None = None) -> SignIn | None:
             logger.info("Forced password change cancelled: not logged in")
             return None
     return SignIn(user_ctx)
+
+
+def signed_in_context(ctx: AppContext) -> AppContext | None:
+    """The login again (after "Keluar"): the context of whoever logs in, or None."""
+    signed = sign_in(ctx)
+    return signed.ctx if signed is not None else None
+
+
+def open_user_window(ctx: AppContext) -> MainWindow:
+    """The window of a logged-in user: idle lock and automatic backups as at start-up."""
+    from posko_desktop.ui import startup  # the window module imports this package
+
+    window = startup.build_window(ctx, first_run=False)
+    assert window is not None  # the site exists: accounts are made after it
+    install_idle_lock(ctx, window)
+    window.start_automatic_backups()
+    return window

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
+from posko_desktop.ui.accounts.audit_panel import AuditPanel
 from posko_desktop.ui.accounts.panels import (
-    AuditPanel,
     MyAccountPanel,
-    SettingsPanel,
     UsersPanel,
     visible_panels,
 )
+from posko_desktop.ui.accounts.settings_form import SettingsEditor
 
 if TYPE_CHECKING:
     from posko_desktop.ui.tabs import TabHost
@@ -34,8 +34,8 @@ class AccountsTab(QWidget):
         self.users: UsersPanel | None = UsersPanel(ctx, self) if shown["users"] else None
         self.audit: AuditPanel | None = (AuditPanel(ctx, host.runner, self)
                                          if shown["audit"] else None)
-        self.settings: SettingsPanel | None = (SettingsPanel(ctx, self)
-                                               if shown["settings"] else None)
+        self.settings: SettingsEditor | None = (SettingsEditor(ctx, self)
+                                                if shown["settings"] else None)
         for panel in (self.users, self.audit, self.settings):
             if panel is not None:
                 self.inner.addTab(panel, "")

@@ -1,5 +1,7 @@
 """Add or edit one activity of the desk. Times are WIB; regencies are ticked in a list;
-partners are written one per line (agency codes such as POLRI or names such as FKUB).
+partners are written one per line (agency codes such as POLRI or names such as FKUB); the
+place is a kecamatan of a ticked regency and a desa of it, chosen from the shipped list
+(the service refuses any other, e.g. a desa outside its kecamatan).
 
 An edit saves against the version it was opened from. When someone else changed the
 activity since (StaleEdit), the two edits are merged field by field (`edit_merge`): what
@@ -36,7 +38,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import ActivityKind, PoskoError, StaleEdit
 from posko_desktop.core.edit_merge import three_way
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services import activities, reference
+from posko_desktop.core.services import activities, places, reference
 from posko_desktop.core.services.activities import EDITABLE_FIELDS, ActivityInfo, ActivityInput
 from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
 from posko_desktop.ui.errors import show_error
@@ -71,6 +73,12 @@ class ActivityDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, r.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
+        self.regencies.itemChanged.connect(lambda _i: self._fill_kecamatan())
+        self.kecamatan = QComboBox(self)
+        self.kecamatan.setObjectName("activity_kecamatan")
+        self.kecamatan.currentIndexChanged.connect(lambda _i: self._fill_desa())
+        self.desa = QComboBox(self)
+        self.desa.setObjectName("activity_desa")
         self.partners = QPlainTextEdit(self)
         self.partners.setMaximumHeight(70)
         self.partners.setPlaceholderText(_("One per line: POLRI, BAWASLU, FKUB ..."))
@@ -92,6 +100,10 @@ class ActivityDialog(QDialog):
         end_row.addWidget(self.end, 1)
         form.addRow(_("End (WIB)"), end_row)
         form.addRow(_("Regencies"), self.regencies)
+        place = QHBoxLayout()
+        place.addWidget(self.kecamatan, 1)
+        place.addWidget(self.desa, 1)
+        form.addRow(_("Kecamatan, desa"), place)
         form.addRow(_("Partners"), self.partners)
         form.addRow(_("Result"), self.result_edit)
         files = QHBoxLayout()
@@ -132,18 +144,55 @@ class ActivityDialog(QDialog):
                                in chosen else Qt.CheckState.Unchecked)
         self.partners.setPlainText("\n".join(data.partners))
         self.result_edit.setPlainText(data.result)
+        self._fill_kecamatan(data.kecamatan_code)
+        self.set_place(data.kecamatan_code, data.desa_code)
+
+    def _checked_regencies(self) -> list[str]:
+        return [self.regencies.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.regencies.count())
+                if self.regencies.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _fill_kecamatan(self, keep: str | None = None) -> None:
+        """The kecamatan of the ticked regencies (and `keep`, a stored code, even if its
+        regency is no longer ticked: the service names the problem on save)."""
+        current = keep if keep is not None else self.kecamatan.currentData()
+        self.kecamatan.blockSignals(True)
+        self.kecamatan.clear()
+        self.kecamatan.addItem(_("(no kecamatan)"), None)
+        for code in self._checked_regencies():
+            for k in places.kecamatan_names(code):
+                self.kecamatan.addItem("{n} ({c})".format(n=k.name, c=k.code), k.code)
+        self.kecamatan.setCurrentIndex(max(0, self.kecamatan.findData(current)))
+        self.kecamatan.blockSignals(False)
+        self._fill_desa()
+
+    def _fill_desa(self) -> None:
+        current = self.desa.currentData()
+        self.desa.clear()
+        self.desa.addItem(_("(no desa/kelurahan)"), None)
+        code = self.kecamatan.currentData()
+        for d in places.desa_names(code) if code else ():
+            self.desa.addItem("{n} ({c})".format(n=d.name, c=d.code), d.code)
+        self.desa.setCurrentIndex(max(0, self.desa.findData(current)))
+
+    def set_place(self, kecamatan_code: str | None, desa_code: str | None) -> None:
+        if kecamatan_code is not None and self.kecamatan.findData(kecamatan_code) < 0:
+            self.kecamatan.addItem(kecamatan_code, kecamatan_code)  # kept as stored
+        self.kecamatan.setCurrentIndex(max(0, self.kecamatan.findData(kecamatan_code)))
+        if desa_code is not None and self.desa.findData(desa_code) < 0:
+            self.desa.addItem(desa_code, desa_code)
+        self.desa.setCurrentIndex(max(0, self.desa.findData(desa_code)))
 
     def values(self) -> dict[str, Any]:
         return {
             "kind": self.kind.currentData(), "title": self.title_edit.text(),
             "started_at": self.start.value(),
             "ended_at": self.end.value() if self.has_end.isChecked() else None,
-            "regencies": [self.regencies.item(i).data(Qt.ItemDataRole.UserRole)
-                          for i in range(self.regencies.count())
-                          if self.regencies.item(i).checkState() == Qt.CheckState.Checked],
+            "regencies": self._checked_regencies(),
             "partners": [p.strip() for p in self.partners.toPlainText().splitlines()
                          if p.strip()],
             "result": self.result_edit.toPlainText(),
+            "kecamatan_code": self.kecamatan.currentData(), "desa_code": self.desa.currentData(),
         }
 
     def pick_files(self) -> None:

@@ -12,6 +12,7 @@ merged values are then saved against the newer version (checked again).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,7 @@ from posko_desktop.core.edit_merge import three_way
 from posko_desktop.core.i18n import _, current_language
 from posko_desktop.core.services import contests, incidents, reference
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentInput
+from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import WIB, to_wib
 from posko_desktop.ui.dialogs.merge_dialog import MergeDialog, field_label
 from posko_desktop.ui.errors import show_error
@@ -88,6 +90,19 @@ def _degrees(text: str) -> Any:
         return text
 
 
+def _on_edit(editor: QWidget, slot: Callable[[], None]) -> None:
+    """Call `slot` whenever the value shown by `editor` changes."""
+    if isinstance(editor, QLineEdit | QPlainTextEdit):
+        editor.textChanged.connect(lambda *_a: slot())
+    elif isinstance(editor, QComboBox):
+        editor.currentIndexChanged.connect(lambda *_a: slot())
+        editor.editTextChanged.connect(lambda *_a: slot())
+    elif isinstance(editor, QSpinBox):
+        editor.valueChanged.connect(lambda *_a: slot())
+    elif isinstance(editor, QDateTimeEdit):
+        editor.dateTimeChanged.connect(lambda *_a: slot())
+
+
 class WibDateTimeEdit(QDateTimeEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,8 +124,8 @@ class IncidentFormDialog(QDialog):
     # the rows of the left column, in order (the flash report's go to the right)
     LAYOUT = ("regency_code", "kecamatan", "desa", "location", "latitude", "longitude",
               "occurred_at", "reported_at", "source_type", "source_detail", "title",
-              "description", "category_code", "severity", "people_involved",
-              *incidents.CONTEST_FIELDS, *incidents.REPORT_FIELDS)
+              "description", "category_code", "channel", "legal_type", "severity",
+              "people_involved", *incidents.CONTEST_FIELDS, *incidents.REPORT_FIELDS)
 
     def __init__(self, ctx: AppContext, detail: IncidentDetail | None = None,
                  parent: QWidget | None = None) -> None:
@@ -142,6 +157,8 @@ class IncidentFormDialog(QDialog):
         self.description.setMinimumHeight(90)
         self.category = CategoryCombo(reference.list_categories(ctx), leaves_only=True, parent=self)
         self.severity = EnumCombo(list(Severity), parent=self)
+        self.channel = EnumCombo(list(Channel), lambda: _("Not stated"), parent=self)
+        self.legal_type = EnumCombo(list(LegalType), lambda: _("Not stated"), parent=self)
         self.people = _count_box(self)
         self.victims_dead = _count_box(self)
         self.victims_injured = _count_box(self)
@@ -178,9 +195,12 @@ class IncidentFormDialog(QDialog):
             "latitude": self.latitude, "longitude": self.longitude,
             "contest_code": self.contest, "pair_number": self.pair_number,
             "tps_number": self.tps_number,
+            "channel": self.channel, "legal_type": self.legal_type,
         }
         self.labels: dict[str, QLabel] = {}
         self.errors: dict[str, QLabel] = {}
+        for editor in self.editors.values():
+            _on_edit(editor, self._recheck)
         # two columns: the incident on the left, the flash report's fields on the right
         self.form = QFormLayout()
         self.report_form = QFormLayout()
@@ -258,13 +278,15 @@ class IncidentFormDialog(QDialog):
             "latitude": _("Latitude (WGS 84):"), "longitude": _("Longitude (WGS 84):"),
             "contest_code": _("Contest:"), "pair_number": _("Candidate pair (ballot number):"),
             "tps_number": _("TPS number:"),
+            "channel": _("C&hannel:"), "legal_type": _("Legal type:"),
         }
         self.latitude.setPlaceholderText(_("e.g. -7.1306 (optional)"))
         self.longitude.setPlaceholderText(_("e.g. 110.4012 (optional)"))
         self.report_box.setTitle(_("For the flash report"))
         for name, text in texts.items():
             self.labels[name].setText(text)
-        for combo in (self.regency, self.category, self.severity, self.source_type):
+        for combo in (self.regency, self.category, self.severity, self.source_type,
+                      self.channel, self.legal_type):
             combo.retranslate_ui()
         self.title.setPlaceholderText(_("Short summary, e.g. Hoaks surat suara tercoblos"))
 
@@ -282,6 +304,8 @@ class IncidentFormDialog(QDialog):
         self.description.setPlainText(data.description)
         self.category.set_values((data.category_code,))
         self.severity.set_values((data.severity,))
+        self.channel.set_values((data.channel,) if data.channel else ())
+        self.legal_type.set_values((data.legal_type,) if data.legal_type else ())
         self.people.setValue(-1 if data.people_involved is None else data.people_involved)
         self.victims_dead.setValue(-1 if data.victims_dead is None else data.victims_dead)
         self.victims_injured.setValue(
@@ -330,6 +354,8 @@ class IncidentFormDialog(QDialog):
             contest_code=self.contest.currentData(),
             pair_number=_count(self.pair_number),
             tps_number=_count(self.tps_number),
+            channel=self.channel.value(),
+            legal_type=self.legal_type.value(),
         )
 
     def editor_values(self) -> dict[str, Any]:
@@ -354,6 +380,32 @@ class IncidentFormDialog(QDialog):
         if first:
             self.editors[first].setFocus()
 
+    @staticmethod
+    def _friendly(by_field: dict[str, str], data: IncidentInput) -> dict[str, str]:
+        """Nothing chosen yet reads better than "unknown code ''"."""
+        if "regency_code" in by_field and not data.regency_code.strip():
+            by_field["regency_code"] = _("Choose a regency or city (type a name or code)")
+        if "category_code" in by_field and not data.category_code:
+            by_field["category_code"] = _("Choose a category")
+        return by_field
+
+    def _recheck(self) -> None:
+        """After a refused save: a field's message goes as soon as its value is valid (and
+        a still-refused one shows its current reason); no new messages while typing."""
+        shown = [name for name, label in self.errors.items() if not label.isHidden()]
+        if not shown:
+            return
+        data = self.input()
+        try:
+            by_field = self._friendly(incidents.check_input(self.ctx, data), data)
+        except PoskoError as err:
+            logger.info("Form recheck failed: %s", err.text_in("en"))
+            return
+        for name in shown:
+            text = by_field.get(name, "")
+            self.errors[name].setText(text)
+            self.errors[name].setVisible(bool(text))
+
     def save(self) -> None:
         data = self.input()
         mine: dict[str, Any] = {}
@@ -366,13 +418,7 @@ class IncidentFormDialog(QDialog):
                                                    expected_version=self.base_version)
         except ValidationErrors as errs:
             logger.info("Incident form refused: %s", errs.text_in("en"))
-            by_field = errs.by_field()
-            # Nothing chosen yet reads better than "unknown code ''".
-            if "regency_code" in by_field and not data.regency_code.strip():
-                by_field["regency_code"] = _("Choose a regency or city (type a name or code)")
-            if "category_code" in by_field and not data.category_code:
-                by_field["category_code"] = _("Choose a category")
-            self.show_errors(by_field)
+            self.show_errors(self._friendly(errs.by_field(), data))
             return
         except StaleEdit as err:
             self.merge(mine, err)

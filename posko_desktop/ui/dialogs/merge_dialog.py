@@ -8,7 +8,6 @@ until every such field is decided. Opened with `open()`, never a blocking exec.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -24,59 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.domain import Severity, SourceType, StaleEdit
+from posko_desktop.core.domain import StaleEdit
 from posko_desktop.core.edit_merge import EditMerge, Side
-from posko_desktop.core.i18n import N_, _, current_language
-from posko_desktop.core.services import reference
-from posko_desktop.core.textrules import format_datetime_wib
+from posko_desktop.core.i18n import _, current_language
+from posko_desktop.core.services.value_texts import ValueTexts, field_label
 
-# Plain field labels (the same words as the detail pane).
-FIELD_LABELS = {
-    "regency_code": N_("Regency/city"), "kecamatan": N_("Sub-district"),
-    "desa": N_("Village"), "location": N_("Location"), "occurred_at": N_("Occurred"),
-    "reported_at": N_("Reported"), "source_type": N_("Source"),
-    "source_detail": N_("Source detail"), "title": N_("Title"),
-    "description": N_("Description"), "category_code": N_("Category"),
-    "severity": N_("Severity"), "people_involved": N_("People involved"),
-    "victims_dead": N_("Victims dead"), "victims_injured": N_("Victims injured"),
-    "material_loss": N_("Material loss"), "current_condition": N_("Current condition"),
-    "source_contact": N_("Contact person"), "source_phone": N_("Contact phone"),
-    "kecamatan_code": N_("Kecamatan code"), "desa_code": N_("Desa/kelurahan code"),
-    "latitude": N_("Latitude"), "longitude": N_("Longitude"),
-    "contest_code": N_("Contest"), "pair_number": N_("Candidate pair"),
-    "tps_number": N_("TPS number"),
-}
-TEXT_PREVIEW = 400
 SIDES: tuple[Side, Side] = ("mine", "theirs")
-
-
-def field_label(name: str) -> str:
-    return _(FIELD_LABELS.get(name, name))
-
-
-class ValueTexts:
-    """Stored values as a person reads them (names for codes, WIB for times)."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        self.regencies = {r.code: r.full_name for r in reference.list_regencies(ctx)}
-        self.categories = {c.code: c for c in reference.list_categories(ctx, include_inactive=True)}
-
-    def text(self, name: str, value: Any) -> str:
-        if value is None or value == "":
-            return "—"
-        if isinstance(value, datetime):
-            return format_datetime_wib(value)
-        if name == "severity":
-            return Severity(value).label
-        if name == "source_type":
-            return SourceType(value).label
-        if name == "regency_code":
-            return "{code} {name}".format(code=value, name=self.regencies.get(value, ""))
-        if name == "category_code":
-            cat = self.categories.get(value)
-            return "{code} {label}".format(code=value, label=cat.label if cat else "")
-        text = str(value)
-        return text if len(text) <= TEXT_PREVIEW else text[:TEXT_PREVIEW - 1] + "…"
 
 
 class MergeDialog(QDialog):

@@ -51,6 +51,7 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
+from posko_desktop.core.taxonomy import channel_label, legal_type_label, suggested_agencies
 from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
 from posko_desktop.ui.dialogs.reason import ReasonDialog
@@ -58,6 +59,7 @@ from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.models.incident_table import SEVERITY_COLOURS
 from posko_desktop.ui.sitrep.flash_dialog import FlashDialog
 from posko_desktop.ui.tasks import TaskRunner
+from posko_desktop.ui.widgets.incident_printing import IncidentPrinting
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +121,11 @@ class DetailPane(QWidget):
         self.flash_button = QPushButton(self)
         self.flash_button.setObjectName("flash_report_button")
         self.flash_button.clicked.connect(self.open_flash_report)
+        self.print_button = QPushButton(self)
+        self.print_button.setObjectName("print_incident_button")
+        self.printing = IncidentPrinting(ctx, runner, self, lambda where: self.action_done.emit(
+            _("Incident printed: {where}").format(where=where)))
+        self.print_button.clicked.connect(self.print_incident)
 
         # timeline
         self.timeline = QListWidget(self)
@@ -162,6 +169,10 @@ class DetailPane(QWidget):
         self.due_label = QLabel(self)
         self.referral_text_label = QLabel(self)
         self.new_referral_form.addRow(self.agency_label, self.agency)
+        self.suggestion = QLabel(self)  # the route the legal type suggests (core/taxonomy.py)
+        self.suggestion.setObjectName("referral_suggestion")
+        self.suggestion.setWordWrap(True)
+        self.new_referral_form.addRow("", self.suggestion)
         self.new_referral_form.addRow(self.due_label, self.due_at)
         self.new_referral_form.addRow(self.referral_text_label, self.referral_text)
         rl.addLayout(self.new_referral_form)
@@ -207,6 +218,7 @@ class DetailPane(QWidget):
         actions.addWidget(self.edit_button)
         actions.addWidget(self.delete_button)
         actions.addWidget(self.flash_button)
+        actions.addWidget(self.print_button)
         actions.addStretch(1)
         body.addLayout(actions)
         body.addWidget(self.sections, 2)
@@ -236,6 +248,20 @@ class DetailPane(QWidget):
             return
         self._render()
 
+    def show_hidden_by_filter(self) -> None:
+        """The log's filter no longer lists the incident shown: clear the pane (so no
+        action can reach it) and say why."""
+        number = self.detail.number if self.detail is not None else ""
+        self.show_incident(None)
+        self.placeholder.setText(_("Incident {number} is not in the current filter. Choose an "
+                                   "incident in the log to see its details.").format(
+                                       number=number))
+
+    def print_incident(self) -> None:
+        """The print dialog, then the A4 sheet (`posko incident print`)."""
+        if self.detail is not None:
+            self.printing.ask(self.detail.id, self.detail.number)
+
     def reload(self) -> None:
         if self.detail is not None:
             self.show_incident(self.detail.id)
@@ -245,6 +271,7 @@ class DetailPane(QWidget):
         self.status_label.setText(_("Status:"))
         self.edit_button.setText(_("&Edit…"))
         self.flash_button.setText(_("Flash report…"))
+        self.print_button.setText(_("&Print…"))
         self.followup_text.setPlaceholderText(_("What was done, who was contacted, what is next…"))
         self.followup_button.setText(_("Add follow-up"))
         self.referral_update_button.setText(_("Update referral"))
@@ -267,6 +294,18 @@ class DetailPane(QWidget):
             self._render()
         else:
             self._retranslate_sections(None)
+
+    def _suggest_agency(self, d: IncidentDetail) -> None:
+        """Preselect the referral the legal type suggests and say so (issue 18)."""
+        route = [c for c in suggested_agencies(d.legal_type, d.category_code)
+                 if c in self._agencies]
+        if route:
+            self.agency.setCurrentIndex(self.agency.findData(route[0]))
+            self.suggestion.setText(_("Suggested: {agencies}").format(
+                agencies=", ".join(self._agencies[c] for c in route)))
+        else:
+            self.suggestion.setText("")
+        self.suggestion.setVisible(bool(route))
 
     def _retranslate_sections(self, d: IncidentDetail | None) -> None:
         n_t = len(d.timeline) if d else 0
@@ -299,6 +338,8 @@ class DetailPane(QWidget):
                 bg=bg, fg=fg, s=html.escape(Severity(d.severity).label))),
             (_("Category"), html.escape("{code} {label}".format(
                 code=d.category_code, label=cat.label if cat else ""))),
+            (_("Channel"), html.escape(channel_label(d.channel))),
+            (_("Legal type"), html.escape(legal_type_label(d.legal_type))),
             (_("Regency/city"), html.escape("{code} {name}".format(code=d.regency_code,
                                                                     name=regency.full_name))),
             (_("Reporting unit"), html.escape(d.reporting_unit or regency.full_name)),
@@ -331,6 +372,7 @@ class DetailPane(QWidget):
             (_("Site"), html.escape(d.origin_site)),
             (_("Description"), html.escape(d.description).replace("\n", "<br>")),
         ]
+        self._suggest_agency(d)
         self.fields.setText("<table cellspacing='2'>" + "".join(
             "<tr><td style='color:#555;padding-right:8px' valign='top'>{k}</td><td>{v}</td></tr>".format(
                 k=html.escape(k), v=v) for k, v in rows) + "</table>")

@@ -43,6 +43,7 @@ class LevelRule:
     awas: float = 50.0
     critical_floor: bool = True
     ikp_floor: bool = False  # IKP class tinggi: at least Waspada (docs/dashboard.md)
+    uncounted: tuple[str, ...] = ("D7",)  # categories that are no disturbance (docs/taxonomy.md)
 
     @classmethod
     def from_settings(cls, s: Session) -> LevelRule:
@@ -54,6 +55,7 @@ class LevelRule:
             awas=settings.get(s, settings.LEVEL_THRESHOLDS["awas"]),
             critical_floor=settings.get(s, settings.LEVEL_CRITICAL_FLOOR),
             ikp_floor=settings.get(s, settings.LEVEL_IKP_FLOOR),
+            uncounted=tuple(settings.get(s, settings.LEVEL_UNCOUNTED_CATEGORIES)),
         )
 
     def level_for(self, score: float, open_critical: int, ikp: str | None = None) -> Level:
@@ -120,10 +122,21 @@ def levels_in(s: Session, at: datetime, rule: LevelRule | None = None) -> dict[s
                    Incident.occurred_at < at, Incident.deleted.is_(False))
             .group_by(Incident.regency_code, Incident.severity_rank)):
         by_regency[code][rank] -= n
+    # Nor do categories that are no disturbance (a lawful demonstration): few rows, found
+    # through the (category, occurred_at) index.
+    if rule.uncounted:
+        for code, rank, n in s.execute(
+                select(Incident.regency_code, Incident.severity_rank, func.count())
+                .where(Incident.category_code.in_(rule.uncounted),
+                       Incident.status.not_in(NOT_AN_INCIDENT), Incident.occurred_at >= start,
+                       Incident.occurred_at < at, Incident.deleted.is_(False))
+                .group_by(Incident.regency_code, Incident.severity_rank)):
+            by_regency[code][rank] -= n
     open_critical = dict(s.execute(
         select(Incident.regency_code, func.count())
         .where(Incident.severity_rank == Severity.KRITIS.rank, Incident.occurred_at >= start,
                Incident.occurred_at < at, Incident.deleted.is_(False),
+               Incident.category_code.not_in(rule.uncounted),
                Incident.status.in_([st.value for st in OPEN_STATUSES]))
         .group_by(Incident.regency_code)).all())
     ikp = baseline.ikp_levels(s) if rule.ikp_floor else {}

@@ -29,7 +29,7 @@ from posko_desktop.core.db.models_medsos import (
     SocialPost,
     TakedownRequest,
 )
-from posko_desktop.core.db.models_records import Activity, RecordConflict
+from posko_desktop.core.db.models_records import Activity, RecordConflict, StageReport
 from posko_desktop.core.db.models_units import ReportingUnit
 from posko_desktop.core.db.seed_units import SEED_AT, SEED_BY, SEED_STAMP
 from posko_desktop.core.domain import NotFoundError, ValidationError
@@ -88,6 +88,8 @@ register(SyncedTable(kinds.TAKEDOWNS, TakedownRequest, ChangeKind.TAKEDOWN,
                      lambda t: "{n} {a}".format(n=t.number, a=t.addressee)))
 register(SyncedTable(kinds.LEXICON_ENTRIES, LexiconEntry, ChangeKind.LEXICON,
                      lambda e: "{n} {a} {t}".format(n=e.number, a=e.action, t=e.term)))
+register(SyncedTable(kinds.STAGE_REPORTS, StageReport, ChangeKind.STAGE_PROGRESS,
+                     lambda r: "{n} {g} {s}".format(n=r.number, g=r.regency, s=r.stage)))
 
 
 def _iso(value: datetime | None) -> str | None:

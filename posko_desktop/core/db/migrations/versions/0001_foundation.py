@@ -172,7 +172,8 @@ def _seed() -> None:
         sa.column("label_en"), sa.column("active"), sa.column("sort_order"),
     )
     rows = []
-    for gi, group in enumerate(load_json("categories.json")["groups"]):
+    # the taxonomy as this migration shipped it (frozen; 0017 brings it to categories.json)
+    for gi, group in enumerate(load_json("categories-0001.json")["groups"]):
         rows.append({"code": group["code"], "parent_code": None, "label_id": group["id"],
                      "label_en": group["en"], "active": True, "sort_order": gi * 100})
         for ci, child in enumerate(group["children"]):

@@ -9,7 +9,7 @@ the rows that name a unit, and `nihil_report.unit_code` (NULL: the regency's off
 `regency_code` becomes nullable for an agency's Nihil).
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from alembic import op
 from posko_desktop.core.db.seed_units import seed_rows
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ not stored: only the admin's threshold setting `level.threshold.rawan` is rename
 with.
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0018
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0020"
-down_revision = "0016"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -36,8 +36,10 @@ def test_0009_to_0013_keeps_every_row_and_adds_the_medsos_tables(tmp_path, capsy
         nihil_width = len(before["nihil_report"][0])
         after["nihil_report"] = sorted((r[:nihil_width] for r in after["nihil_report"]),
                                        key=repr)
-    later = ("candidate_pair", "tps", "baseline_import", "ikp_score", "tps_mark")  # 0014
-    moved = ("audit_log", "audit_head", "user_account")  # the login: appended, last login
+    later = ("candidate_pair", "tps", "baseline_import", "ikp_score", "tps_mark",  # 0014
+             "stage_report", "roster_entry", "handover")  # 0015, 0018
+    # the login: appended, last login; 0017 revises categories and agencies (tests/taxonomy)
+    moved = ("audit_log", "audit_head", "user_account", "category", "agency")
     assert {t: r for t, r in after.items() if t not in moved} == {
         **{t: r for t, r in before.items() if t not in moved}, "activity": [],
         "record_conflict": [], **dict.fromkeys(NEW, []), **dict.fromkeys(later, [])}

@@ -57,8 +57,6 @@ def test_demo_medsos_is_realistic_and_reproducible(template_db, tmp_path):
 
 def test_demo_medsos_records_pass_the_checks_of_an_import(template_db, tmp_path):
     """What demo-data writes, another site accepts (times in UTC, known regencies ...)."""
-    from datetime import UTC, datetime
-
     from sqlalchemy import select
 
     from posko_desktop.core.db.models import Regency
@@ -68,7 +66,7 @@ def test_demo_medsos_records_pass_the_checks_of_an_import(template_db, tmp_path)
     ctx = fresh_site(tmp_path / "a.sqlite3", template_db)
     demo.generate(ctx, incidents=100, days=20, end_date=END, seed=9)
     with ctx.db.read() as s:
-        rules = kinds.KindRules(frozenset(s.scalars(select(Regency.code))), datetime.now(UTC),
+        rules = kinds.KindRules(frozenset(s.scalars(select(Regency.code))), ctx.now(),
                                 "9" * 40)
         checked = 0
         for name in ("social_posts", "hoax_cases", "takedowns"):

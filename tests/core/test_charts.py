@@ -130,8 +130,8 @@ def test_hits_give_the_numbers_and_the_log_filter(sample):
     assert "{} kejadian".format(int(snap.heatmap.row_total(row))) in label_hit.text
 
     tiles = charts.tile_map_figure(snap.levels)
-    x, y = next((t.x, t.y) for t in charts.tile_layout() if t.code == "33.01")
-    tile_hit = charts.hit_test(tiles, tiles.axes[0], x + 0.5, -y - 0.5)
+    x, y = next(t.get_position() for t in tiles.axes[0].texts if t.get_text() == "01")
+    tile_hit = charts.hit_test(tiles, tiles.axes[0], x, y)  # on the tile's code
     assert tile_hit is not None and tile_hit.regency == "33.01"
     assert snap.levels["33.01"].level.label in tile_hit.text
 

@@ -4,15 +4,21 @@ severity breakdown per day."""
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.patches import Patch
 
 from posko_desktop.core.charts.style import (
+    MIN_PT,
     SEVERITY_COLORS,
+    TICK_PT,
     ChartHit,
     chart_style,
+    count_axis,
+    count_label,
     day_ticks,
     figure_title,
     group_color,
+    header_legend,
+    line_pt,
     margins,
     new_figure,
     no_data,
@@ -38,40 +44,50 @@ def category_figure(data: CategoryBreakdown, *, title: str | None = None,
         if title is None:
             title = _("Categories in the busiest regencies") if per_regency \
                 else _("Categories per day")
-        figure_title(fig, title)
+        title_width = figure_title(fig, title)
         if not data.keys or not any(any(row) for row in data.values):
             no_data(ax, _("No data"))
             return fig
-        positions = list(range(len(data.keys)))
-        bottoms = [0] * len(data.keys)
+        width, height = fig.get_figwidth() * 72, fig.get_figheight() * 72
+        labels = ["{code} {label}".format(code=group, label=data.group_labels.get(group, ""))
+                  for group in data.groups]
+        handles = [Patch(facecolor=group_color(group, gi), label=label)
+                   for gi, (group, label) in enumerate(zip(data.groups, labels, strict=True))]
+        top, side = header_legend(fig, handles, labels, title_width, short=list(data.groups))
+        axes_h = height - top - 18
+        shown = len(data.keys)
+        width -= side
+        if per_regency:  # the busiest regencies that fit one label each at MIN_PT
+            shown = max(1, min(shown, int(axes_h // (line_pt(MIN_PT) + 1))))
+        positions = list(range(shown))
+        bottoms = [0] * shown
         for gi, group in enumerate(data.groups):
-            values = data.values[gi]
-            label = "{code} {label}".format(code=group, label=data.group_labels.get(group, ""))
+            values = data.values[gi][:shown]
             if per_regency:
                 ax.barh(positions, values, left=bottoms, color=group_color(group, gi),
-                        label=label, height=0.75, edgecolor="white", linewidth=0.3)
+                        height=0.75, edgecolor="white", linewidth=0.3)
             else:
                 ax.bar(positions, values, bottom=bottoms, color=group_color(group, gi),
-                       label=label, width=0.8, edgecolor="white", linewidth=0.3)
+                       width=0.8, edgecolor="white", linewidth=0.3)
             bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-        legend_pt = 11 * -(-len(data.groups) // 3) + 4
-        axes_pt = fig.get_figheight() * 72 - legend_pt - 38
-        label_size = max(5.5, min(9.0, axes_pt / max(1, len(data.keys)) * 0.8))
         if per_regency:
-            ax.set_yticks(positions, data.key_labels, fontsize=label_size)
-            ax.invert_yaxis()
+            size = max(MIN_PT, min(TICK_PT, axes_h / shown / 1.25))
+            ax.set_yticks(positions, data.key_labels[:shown], fontsize=size)
+            ax.set_ylim(shown - 0.5, -0.5)  # the busiest on top
             ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+            left = max(text_width(label, size) for label in data.key_labels[:shown]) + 10
+            last = format_int(max(bottoms))
+            right = max(10.0, text_width(last, TICK_PT) / 2 + 3) + side
+            margins(fig, left=left, right=right, top=top, bottom=18)
+            count_axis(ax.xaxis, width + side - left - right, peak=max(bottoms))
         else:
-            day_ticks(ax, data.keys, max_labels=max(3, int(fig.get_figwidth() * 72 / 50)))
-            ax.set_ylabel(_("Incidents"))
+            days = day_ticks(ax, data.keys, max_labels=max(2, int(width / 50)))
+            count_label(ax, _("Incidents"), axes_h)
             ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+            right = max(10.0, text_width(days[-1], TICK_PT) / 2 + 3) if days else 10.0
+            margins(fig, left=50, right=right + side, top=top, bottom=18)
+            count_axis(ax.yaxis, axes_h, peak=max(bottoms))
         ax.set_axisbelow(True)
-        fig.legend(*ax.get_legend_handles_labels(), loc="lower center",
-                   bbox_to_anchor=(0.5, 0.0), fontsize=7, ncols=3, handlelength=1.0,
-                   columnspacing=0.8)
-        left = (max(text_width(label, label_size) for label in data.key_labels) + 10
-                if per_regency else 50)
-        margins(fig, left=left, right=10, top=20, bottom=legend_pt + 18)
         set_hit(fig, lambda _ax, x, y: _category_hit(data, x, y))
         return fig
 
@@ -105,7 +121,7 @@ def severity_figure(data: SeverityBreakdown, *, title: str | None = None,
     with chart_style():
         fig = new_figure(figsize or (8.0, 4.0))
         ax = fig.add_subplot()
-        figure_title(fig, title if title is not None else _("Severity per day"))
+        title_width = figure_title(fig, title if title is not None else _("Severity per day"))
         if not data.days or not any(data.totals()):
             no_data(ax, _("No data"))
             return fig
@@ -116,16 +132,17 @@ def severity_figure(data: SeverityBreakdown, *, title: str | None = None,
             ax.bar(positions, values, bottom=bottoms, color=SEVERITY_COLORS[rank],
                    label=sev.label, width=0.8, edgecolor="white", linewidth=0.3)
             bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-        day_ticks(ax, data.days, max_labels=max(3, int(fig.get_figwidth() * 72 / 50)))
+        handles, labels = ax.get_legend_handles_labels()
+        top, side = header_legend(fig, handles[::-1], labels[::-1], title_width)  # worst first
+        width, height = fig.get_figwidth() * 72, fig.get_figheight() * 72
+        days = day_ticks(ax, data.days, max_labels=max(2, int(width / 50)))
+        right = max(8.0, text_width(days[-1], TICK_PT) / 2 + 3) if days else 8.0
+        margins(fig, left=50, right=right, top=top, bottom=18)
         ax.set_ylabel(_("Incidents"))
-        ax.set_ylim(0, max(1, *(sum(v[i] for v in data.values) for i in positions)) * 1.25)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_int(int(v))))
+        ax.set_ylim(0, max(1, *bottoms) * 1.05)
+        count_axis(ax.yaxis, height - top - 18)
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-        handles, labels = ax.get_legend_handles_labels()
-        ax.legend(handles[::-1], labels[::-1], loc="upper left", fontsize=7, ncols=4,
-                  handlelength=1.0, columnspacing=0.8)
-        margins(fig, left=50, right=8, top=20, bottom=18)
         set_hit(fig, lambda _ax, x, y: _severity_hit(data, x, y))
         return fig
 

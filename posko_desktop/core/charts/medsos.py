@@ -4,20 +4,23 @@ hoax cases opened per day (dots on the bars' scale)."""
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from posko_desktop.core.charts.style import (
     AVERAGE_COLOR,
+    TICK_PT,
     chart_style,
+    count_axis,
+    count_label,
     day_ticks,
     figure_title,
+    header_legend,
     margins,
     new_figure,
     no_data,
+    text_width,
 )
 from posko_desktop.core.dashboard_data import MedsosDaily
 from posko_desktop.core.i18n import _
-from posko_desktop.core.textrules import format_int
 
 # colour-blind safe (Okabe-Ito, as the other charts), one per platform in `Platform` order
 PLATFORM_COLORS = {"tiktok": "#000000", "facebook": "#0072B2", "instagram": "#CC79A7",
@@ -30,7 +33,7 @@ def medsos_figure(data: MedsosDaily, *, title: str | None = None,
     with chart_style():
         fig = new_figure(figsize)
         ax = fig.add_subplot()
-        figure_title(fig, title if title is not None else _(
+        title_width = figure_title(fig, title if title is not None else _(
             "Social media: posts and new cases per day"))
         n = len(data.days)
         if n == 0 or not (data.posts or data.cases):
@@ -49,15 +52,13 @@ def medsos_figure(data: MedsosDaily, *, title: str | None = None,
             ax.plot(days_with_cases, [cases[i] for i in days_with_cases], linestyle="none",
                     marker="D", markersize=5, color=AVERAGE_COLOR, label=_("New cases"))
         ax.set_xlim(-0.6, n - 0.4)
-        ax.set_ylim(0, max([1, *bottom, *cases]) * 1.6)  # room for the legend
-        ticks = max(2, int(fig.get_figheight() * 72 / 40))  # a label every ~40 points
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=ticks, integer=True))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_int(int(v))))
-        ax.set_ylabel(_("Posts"))
-        day_ticks(ax, data.days, max_labels=max(3, int(fig.get_figwidth() * 72 / 50)))
+        top, side = header_legend(fig, *ax.get_legend_handles_labels(), title_width)
+        width, height = fig.get_figwidth() * 72, fig.get_figheight() * 72
+        days = day_ticks(ax, data.days, max_labels=max(2, int((width - side) / 50)))
+        right = max(8.0, text_width(days[-1], TICK_PT) / 2 + 3) if days else 8.0
+        margins(fig, left=44, right=right + side, top=top, bottom=18)
+        count_axis(ax.yaxis, height - top - 18, peak=max([1, *bottom, *cases]))
+        count_label(ax, _("Posts"), height - top - 18)
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(loc="upper left", ncols=5, fontsize=6.5, handlelength=1.2,
-                  columnspacing=0.8, frameon=False)
-        margins(fig, left=44, right=8, top=20, bottom=18)
         return fig

@@ -8,26 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
 
 from posko_desktop.core.charts.style import (
+    HEADER_PT,
+    LEGEND_PAD,
+    LEGEND_SPACING,
     LEVEL_COLORS,
     LEVEL_TEXT_COLORS,
+    MIN_PT,
     ChartHit,
     chart_style,
     figure_title,
-    margins,
+    line_pt,
     new_figure,
     set_hit,
+    text_width,
 )
 from posko_desktop.core.dashboard_data import BaselineView, IkpLevel, Level, RegencyLevel
 from posko_desktop.core.i18n import _
 from posko_desktop.core.resources import load_json
 from posko_desktop.core.textrules import format_int, format_number
 
-TILE = 0.92  # tile size within its grid cell
+TILE = 0.93  # tile size within its grid cell
+TILE_HANDLE = 1.4  # legend swatch width, in font sizes
+ONE_LINE_PT = 24.0  # a tile this wide holds "76" and "W" side by side at MIN_PT
 
 
 @dataclass(frozen=True)
@@ -61,8 +69,7 @@ def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None
     looks = {code: TileLook(LEVEL_COLORS[info.level], LEVEL_TEXT_COLORS[info.level],
                             level_letter(info.level)) for code, info in levels.items()}
     counts = {lv: sum(1 for x in levels.values() if x.level is lv) for lv in Level}
-    legend = [(LEVEL_COLORS[lv], "{letter} = {label} ({n})".format(
-        letter=level_letter(lv), label=lv.label, n=counts[lv])) for lv in Level]
+    legend = [(LEVEL_COLORS[lv], level_letter(lv), lv.label, counts[lv]) for lv in Level]
     return _tile_figure(looks, legend,
                         title if title is not None else _("Situation level per regency"),
                         figsize, lambda code, name: _hit_text(levels, code, name), names)
@@ -77,8 +84,7 @@ def ikp_map_figure(baseline: BaselineView, *, title: str | None = None,
                             r.ikp.value[0])
              for code, r in baseline.regencies.items() if r.ikp is not None}
     counts = {lv: sum(1 for r in baseline.regencies.values() if r.ikp is lv) for lv in IkpLevel}
-    legend = [(LEVEL_COLORS[lv.expected], "{letter} = {label} ({n})".format(
-        letter=lv.value[0], label=lv.label, n=counts[lv])) for lv in IkpLevel]
+    legend = [(LEVEL_COLORS[lv.expected], lv.value[0], lv.label, counts[lv]) for lv in IkpLevel]
 
     def hit(code: str, name: str) -> str:
         r = baseline.regencies.get(code)
@@ -94,52 +100,155 @@ def ikp_map_figure(baseline: BaselineView, *, title: str | None = None,
         "Baseline vulnerability (IKP) per regency"), figsize, hit, names)
 
 
-def _tile_figure(looks: dict[str, TileLook], legend: list[tuple[str, str]], title: str,
+def _tile_figure(looks: dict[str, TileLook], legend: list[tuple[str, str, str, int]], title: str,
                  figsize: tuple[float, float] | None, hit_text: Callable[[str, str], str],
                  names: dict[str, str] | None) -> Figure:
     tiles = tile_layout()
-    cols = max(t.x for t in tiles) + 1
-    rows = max(t.y for t in tiles) + 1
     with chart_style():
         fig = new_figure(figsize or (8.0, 5.0))
-        ax = fig.add_subplot()
+        # one axes over the whole figure, in points: every label is placed by measure
+        width, height = fig.get_figwidth() * 72, fig.get_figheight() * 72
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, width)
+        ax.set_ylim(0, height)
+        ax.axis("off")
         figure_title(fig, title)
-        # tile edge in points (the map keeps its aspect: the tighter of width and height)
-        tile_pt = min(fig.get_figwidth() * 72 * 0.96 / cols, fig.get_figheight() * 72 * 0.86 / rows)
-        size = max(5.0, min(14.0, tile_pt * 0.34))
-        longest = max(len(t.short) for t in tiles)
-        name_size = min(size * 0.62, tile_pt * 0.92 / (0.62 * longest))
-        show_names = name_size >= 5.0
+        # "W  Waspada (12)"; without the counts when that lets code and letter share a tile
+        labels = ["{letter}  {label} ({n})".format(letter=letter, label=label, n=n)
+                  for _face, letter, label, n in legend]
+        grid = _layout(tiles, width, height, labels)
+        if grid.cell_w * TILE < ONE_LINE_PT:
+            short = ["{letter}  {label}".format(letter=letter, label=label)
+                     for _face, letter, label, _n in legend]
+            roomier = _layout(tiles, width, height, short)
+            if roomier.cell_w > grid.cell_w:
+                grid, labels = roomier, short
         for t in tiles:
             look = looks.get(t.code)
-            face = look.face if look else "#EEEEEE"
-            ax.add_patch(FancyBboxPatch(
-                (t.x + (1 - TILE) / 2, -t.y - TILE - (1 - TILE) / 2), TILE, TILE,
-                boxstyle="round,pad=0,rounding_size=0.08", facecolor=face,
-                edgecolor="#333333", linewidth=0.6))
-            ink = look.ink if look else "#000000"
-            cx, cy = t.x + 0.5, -t.y - 0.5
-            ax.text(cx, cy + (0.12 if show_names else 0), t.code[3:], ha="center",
-                    va="center", color=ink, fontsize=size, fontweight="bold")
-            if show_names:
-                ax.text(cx, cy - 0.24, t.short, ha="center", va="center", color=ink,
-                        fontsize=name_size)
-            if look:
-                ax.text(t.x + 1 - (1 - TILE) / 2 - 0.06, -t.y - (1 - TILE) / 2 - 0.06,
-                        look.letter, ha="right", va="top", color=ink,
-                        fontsize=max(4.5, size * 0.55), fontweight="bold")
-        ax.set_xlim(-0.1, cols + 0.1)
-        ax.set_ylim(-rows - 0.1, 0.1)
-        ax.set_aspect("equal")
-        ax.axis("off")
+            _draw_tile(ax, grid, t, look)
         handles = [Patch(facecolor=face, edgecolor="#333333", label=label)
-                   for face, label in legend]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.0), ncols=1,
-                  fontsize=max(6.0, min(9.0, size * 0.75)), handlelength=1.2, borderaxespad=0.0)
-        margins(fig, left=2, right=2, top=20, bottom=2)
+                   for (face, *_rest), label in zip(legend, labels, strict=True)]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=grid.legend_at,
+                  bbox_transform=ax.transData, ncols=grid.legend_cols, fontsize=grid.legend_pt,
+                  handlelength=TILE_HANDLE, handletextpad=LEGEND_PAD, borderpad=0.2,
+                  borderaxespad=0.0, labelspacing=0.3, columnspacing=LEGEND_SPACING)
         by_cell = {(t.x, t.y): t for t in tiles}
-        set_hit(fig, lambda _ax, x, y: _hit(by_cell, names or {}, hit_text, x, y))
+        set_hit(fig, lambda _ax, x, y: _hit(by_cell, grid, names or {}, hit_text, x, y))
         return fig
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Where the tiles go, in points from the figure's lower left corner."""
+
+    left: float
+    top: float
+    cell_w: float
+    cell_h: float
+    legend_at: tuple[float, float]
+    legend_cols: int
+    legend_pt: float
+
+    def cell(self, x: float, y: float) -> tuple[int, int]:
+        return int((x - self.left) // self.cell_w), int((self.top - y) // self.cell_h)
+
+
+def _layout(tiles: list[Tile], width: float, height: float, labels: list[str]) -> _Grid:
+    """The largest tiles (at most 1.5 times as wide as tall, never taller than wide) with
+    the legend in an empty corner of the map (bottom left or bottom right, where the map
+    may run past its last column) or else to the right of the map."""
+    cols = max(t.x for t in tiles) + 1
+    rows = max(t.y for t in tiles) + 1
+    top = height - HEADER_PT
+    cell_h0 = (top - 2) / rows
+    size = max(MIN_PT, min(10.0, cell_h0 * 0.3))  # the legend grows with the tiles
+    entry = max(text_width(label, size) for label in labels) + (TILE_HANDLE + LEGEND_PAD) * size
+    row_pt = line_pt(size) + 0.3 * size
+    first = {y: min((t.x for t in tiles if t.y == y), default=cols) for y in range(rows)}
+    last = {y: max((t.x for t in tiles if t.y == y), default=-1) for y in range(rows)}
+    best: tuple[tuple[float, float], _Grid] | None = None
+    for ncols in (1, 2):
+        lines = -(-len(labels) // ncols)
+        lw = ncols * entry + (ncols - 1) * LEGEND_SPACING * size + 0.4 * size + 2
+        lh = lines * row_pt + 0.4 * size + 2
+        for k in range(1, rows + 1):
+            if lh > k * cell_h0 - 2:
+                continue
+            bottom = range(rows - k, rows)
+            free_left = min(first[y] for y in bottom)  # columns free from the left
+            start = max(last[y] for y in bottom) + 1  # first free column on the right
+            options = [(min((width - 4) / cols, (width - 6 - lw) / start), start)]
+            if free_left > 0:
+                options.append(((width - 4) / cols, 0))
+            for room_w, at_col in options:
+                cell_w = min(room_w, cell_h0 * 1.5)
+                cell_h = min(cell_h0, cell_w)
+                if at_col == 0 and lw > free_left * cell_w - 4:
+                    continue
+                if lh > k * cell_h - 2 or cell_w <= 0:
+                    continue
+                x = 4 + at_col * cell_w
+                grid = _Grid(2, top, cell_w, cell_h, (x, top - rows * cell_h + 2), ncols, size)
+                score = (round(min(cell_w / 1.3, cell_h), 2), round(cell_w, 2))
+                if best is None or score > best[0]:
+                    best = (score, grid)
+    if best is not None:
+        return best[1]
+    lw = entry + 0.4 * size + 2  # no corner holds it: a column to the right of the map
+    cell_w = min((width - 8 - lw) / cols, cell_h0 * 1.5)
+    cell_h = min(cell_h0, cell_w)
+    return _Grid(2, top, cell_w, cell_h, (2 + cols * cell_w + 4, top - rows * cell_h + 2), 1,
+                 size)
+
+
+def _draw_tile(ax: Any, grid: _Grid, t: Tile, look: TileLook | None) -> None:
+    """A tile with its code, its short name where it fits and its level letter (read
+    without colour) in the corner; in small tiles code and letter share one line, in the
+    smallest only the letter shows (the hover names the regency)."""
+    tw, th = grid.cell_w * TILE, grid.cell_h * TILE
+    x0 = grid.left + t.x * grid.cell_w + (grid.cell_w - tw) / 2
+    y0 = grid.top - (t.y + 1) * grid.cell_h + (grid.cell_h - th) / 2
+    ax.add_patch(FancyBboxPatch(
+        (x0, y0), tw, th, boxstyle="round,pad=0,rounding_size={r}".format(r=min(tw, th) * 0.08),
+        facecolor=look.face if look else "#EEEEEE", edgecolor="#333333", linewidth=0.6))
+    ink = look.ink if look else "#000000"
+    code = t.code[3:]
+    fc = max(MIN_PT, min(14.0, th * 0.34, tw * 0.3))
+    fl = max(MIN_PT, fc * 0.6)
+    fn = max(MIN_PT, min(10.0, th * 0.22))
+    cw, lw = text_width(code, fc, bold=True), text_width(look.letter, fl, bold=True) if look else 0
+    pad = 1.5
+    cx, cy = x0 + tw / 2, y0 + th / 2
+    letter_h = line_pt(fl) if look else 0.0
+    name_fits = text_width(t.short, fn) <= tw - 2 * pad
+    corner_free_x = cx + cw / 2 + 1 <= x0 + tw - pad - lw  # code beside the corner letter
+
+    def corner() -> None:
+        if look:
+            ax.text(x0 + tw - pad, y0 + th - pad, look.letter, ha="right", va="top", color=ink,
+                    fontsize=fl, fontweight="bold")
+
+    stack = line_pt(fc) + line_pt(fn)
+    if name_fits and (th - 2 * pad >= stack + (0 if corner_free_x else letter_h)):
+        shift = 0.0 if corner_free_x else -letter_h / 2
+        ax.text(cx, cy + shift + line_pt(fn) / 2, code, ha="center", va="center", color=ink,
+                fontsize=fc, fontweight="bold")
+        ax.text(cx, cy + shift - line_pt(fc) / 2, t.short, ha="center", va="center", color=ink,
+                fontsize=fn)
+        corner()
+    elif corner_free_x or th - 2 * pad >= line_pt(fc) + 2 * letter_h:
+        ax.text(cx, cy, code, ha="center", va="center", color=ink, fontsize=fc,
+                fontweight="bold")
+        corner()
+    elif cw + lw + 2 * pad + 2 <= tw and line_pt(fc) <= th:
+        ax.text(x0 + pad, cy, code, ha="left", va="center", color=ink, fontsize=fc,
+                fontweight="bold")
+        if look:
+            ax.text(x0 + tw - pad, cy, look.letter, ha="right", va="center", color=ink,
+                    fontsize=fl, fontweight="bold")
+    elif look:
+        ax.text(cx, cy, look.letter, ha="center", va="center", color=ink, fontsize=fl,
+                fontweight="bold")
 
 
 def _hit_text(levels: dict[str, RegencyLevel], code: str, name: str) -> str:
@@ -150,9 +259,9 @@ def _hit_text(levels: dict[str, RegencyLevel], code: str, name: str) -> str:
         name=name, code=code, level=info.level.label, reason=info.reason)
 
 
-def _hit(by_cell: dict[tuple[int, int], Tile], names: dict[str, str],
+def _hit(by_cell: dict[tuple[int, int], Tile], grid: _Grid, names: dict[str, str],
          hit_text: Callable[[str, str], str], x: float, y: float) -> ChartHit | None:
-    tile = by_cell.get((int(x // 1), int((-y) // 1)))
+    tile = by_cell.get(grid.cell(x, y))
     if tile is None:
         return None
     return ChartHit(hit_text(tile.code, names.get(tile.code, tile.short)), regency=tile.code)

@@ -5,24 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from posko_desktop.core.charts.style import (
     AVERAGE_COLOR,
+    MIN_PT,
     REGENCY_LINE_COLORS,
+    TICK_PT,
     TREND_COLOR,
     ChartHit,
     chart_style,
+    count_axis,
+    count_label,
     day_ticks,
     figure_title,
+    header_legend,
+    line_pt,
     margins,
     new_figure,
     no_data,
     set_hit,
+    text_width,
 )
 from posko_desktop.core.dashboard_data import DailySeries, election_milestones
 from posko_desktop.core.i18n import _
-from posko_desktop.core.textrules import format_date_long, format_int, format_number
+from posko_desktop.core.textrules import format_date_long, format_number
 
 
 def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | None = None,
@@ -30,7 +36,7 @@ def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | N
     with chart_style():
         fig = new_figure(figsize)
         ax = fig.add_subplot()
-        figure_title(fig, title if title is not None else _("Incidents per day"))
+        title_width = figure_title(fig, title if title is not None else _("Incidents per day"))
         n = len(series.days)
         xs = list(range(n))
         if n == 0:
@@ -44,42 +50,76 @@ def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | N
             ax.plot(xs, values, color=REGENCY_LINE_COLORS[i % len(REGENCY_LINE_COLORS)],
                     linewidth=1.4, marker="o", markersize=2.5,
                     label=series.regency_names.get(code, code))
-        if milestones:
-            _draw_milestones(ax, series)
+        top, side = header_legend(fig, *ax.get_legend_handles_labels(), title_width)
+        width, height = fig.get_figwidth() * 72, fig.get_figheight() * 72
+        labels = day_ticks(ax, series.days, max_labels=max(2, int((width - side) / 50)))
+        right = max(8.0, text_width(labels[-1], TICK_PT) / 2 + 3) + side if labels else 8.0
+        margins(fig, left=50, right=right, top=top, bottom=18)
+        box = ax.get_position()
+        axes_w, axes_h = box.width * width, box.height * height
         ax.set_xlim(-0.6, n - 0.4)
-        ax.set_ylim(0, max([1, *series.total, *(v for vals in series.by_regency.values() for v in vals)]) * 1.3)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "1, 1, 0, 0"
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_int(int(v))))
-        ax.set_ylabel(_("Incidents"))
-        day_ticks(ax, series.days, max_labels=max(3, int(fig.get_figwidth() * 72 / 50)))
+        band = _draw_milestones(ax, series, axes_w, axes_h) if milestones else 0.0
+        peak = max([1, *series.total, *(v for vals in series.by_regency.values() for v in vals)])
+        # the milestone labels sit in a band above the highest bar
+        ax.set_ylim(0, peak * max(1.15, 1.05 / max(0.3, 1 - band / max(1.0, axes_h))))
+        count_axis(ax.yaxis, axes_h)
+        count_label(ax, _("Incidents"), axes_h)
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(loc="upper left", ncols=1, fontsize=7)
-        margins(fig, left=50, right=8, top=20, bottom=18)
         set_hit(fig, lambda _ax, x, _y: _hit(series, x))
         return fig
 
 
-def _draw_milestones(ax: Any, series: DailySeries) -> None:
+def _draw_milestones(ax: Any, series: DailySeries, axes_w: float, axes_h: float) -> float:
+    """The quiet period (shaded), the end of campaign and voting day (lines), each with its
+    label placed in the first free lane from the top of the axes: no two labels overlap and
+    none leaves the axes. Returns the height of the lanes used, in points."""
     m = election_milestones()
     index = {d: i for i, d in enumerate(series.days)}
-    top = ax.get_ylim()[1]
+    n = len(series.days)
+
+    def at(x: float) -> float:  # data x -> points from the axes' left edge
+        return (x + 0.6) / n * axes_w
+
+    wanted: list[tuple[str, float, tuple[str, ...]]] = []  # label, anchor (pt), sides
     if m.quiet_start in index or m.quiet_end in index:
         first = index.get(m.quiet_start, 0)
-        last = index.get(m.quiet_end, len(series.days) - 1)
+        last = index.get(m.quiet_end, n - 1)
         ax.axvspan(first - 0.5, last + 0.5, color="#999999", alpha=0.18, linewidth=0)
-        ax.text((first + last) / 2, 0.99, _("Quiet period"), transform=ax.get_xaxis_transform(),
-                ha="center", va="top", fontsize=7, color="#333333")
-    for day, label, style, side in ((m.campaign_end, _("End of campaign"), ":", "right"),
-                                    (m.voting_day, _("Voting day"), "--", "left")):
+        wanted.append((_("Quiet period"), at((first + last) / 2), ("center", "left", "right")))
+    for day, label, style, sides in (
+            (m.campaign_end, _("End of campaign"), ":", ("right", "left")),
+            (m.voting_day, _("Voting day"), "--", ("left", "right"))):
         if day in index:
             x = index[day] + (0.5 if day == m.campaign_end else 0)
             ax.axvline(x, color="#000000", linestyle=style, linewidth=1.1)
-            shift = -0.15 if side == "right" else 0.15
-            ax.text(x + shift, 0.92, label, transform=ax.get_xaxis_transform(),
-                    ha=side, va="top", fontsize=7, color="#000000",
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
-    del top
+            wanted.append((label, at(x), sides))
+    lanes: list[list[tuple[float, float]]] = []
+    lane_pt = line_pt(MIN_PT) + 3
+    for label, anchor, sides in wanted:
+        w = text_width(label, MIN_PT) + 2
+        spans = []
+        for side in sides:  # text to the right of the anchor ("left" aligned), left, centred
+            x0 = {"left": anchor + 3, "right": anchor - 3 - w, "center": anchor - w / 2}[side]
+            spans.append(min(max(x0, 1.0), axes_w - 1 - w))  # moved inside the axes
+        x0, lane = _free_lane(lanes, spans, w)
+        ax.text(x0 / axes_w, 1 - (2 + lane * lane_pt) / axes_h, label, transform=ax.transAxes,
+                ha="left", va="top", fontsize=MIN_PT, color="#000000",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+    return 4 + len(lanes) * lane_pt if lanes else 0.0
+
+
+def _free_lane(lanes: list[list[tuple[float, float]]], starts: list[float], w: float
+               ) -> tuple[float, int]:
+    """The first lane (from the top) where one of `starts` (in order of preference) leaves
+    3 pt to every label already there; a new lane when none does."""
+    for lane, taken in enumerate(lanes):
+        for x0 in starts:
+            if all(x0 + w + 3 <= a or x0 >= b + 3 for a, b in taken):
+                taken.append((x0, x0 + w))
+                return x0, lane
+    lanes.append([(starts[0], starts[0] + w)])
+    return starts[0], len(lanes) - 1
 
 
 def _hit(series: DailySeries, x: float) -> ChartHit | None:

@@ -99,11 +99,9 @@ def test_clicking_a_tile_filters_the_incident_log(ctx, db_path, make_window, qtb
     panel = tab.panels["tilemap"]
     canvas = panel.canvas
     canvas.draw()
-    from posko_desktop.core.charts import tile_layout
-
-    tile = next(t for t in tile_layout() if t.code == "33.74")
     ax = panel.figure.axes[0]
-    px, py = ax.transData.transform((tile.x + 0.5, -tile.y - 0.5))
+    code = next(t for t in ax.texts if t.get_text() == "74")  # the tile's code
+    px, py = ax.transData.transform(code.get_position())
     ratio = canvas.device_pixel_ratio
     height = panel.figure.bbox.height
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton,

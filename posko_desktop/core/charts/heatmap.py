@@ -13,6 +13,7 @@ from posko_desktop.core.charts.style import (
     TICK_PT,
     ChartHit,
     chart_style,
+    count_axis,
     day_ticks,
     figure_title,
     line_pt,
@@ -67,6 +68,7 @@ def heatmap_figure(data: HeatmapData, *, title: str | None = None,
         cax = fig.add_axes((1 - bar_pt / w, box.y0, 8 / w, box.height))
         bar = fig.colorbar(image, cax=cax)
         bar.set_label(_("Score") if data.weighted else _("Incidents"))
+        count_axis(bar.ax.yaxis, box.height * fig.get_figheight() * 72)  # whole numbers
         set_hit(fig, lambda _ax, x, y: _hit(data, x, y))
         return fig
 

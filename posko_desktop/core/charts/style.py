@@ -225,6 +225,8 @@ def count_label(ax: Any, text: str, axes_h: float) -> None:
 
 
 def no_data(ax: Any, text: str) -> None:
+    """The empty chart: its message, no axes (no "0.0 … 1.0" scale of nothing)."""
+    ax.axis("off")
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
             color="#555555", fontsize=10)
 

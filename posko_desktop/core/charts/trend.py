@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -87,9 +88,10 @@ def _draw_milestones(ax: Any, series: DailySeries, axes_w: float, axes_h: float)
         last = index.get(m.quiet_end, n - 1)
         ax.axvspan(first - 0.5, last + 0.5, color="#999999", alpha=0.18, linewidth=0)
         wanted.append((_("Quiet period"), at((first + last) / 2), ("center", "left", "right")))
-    for day, label, style, sides in (
-            (m.campaign_end, _("End of campaign"), ":", ("right", "left")),
-            (m.voting_day, _("Voting day"), "--", ("left", "right"))):
+    lines: tuple[tuple[date, str, str, tuple[str, ...]], ...] = (
+        (m.campaign_end, _("End of campaign"), ":", ("right", "left")),
+        (m.voting_day, _("Voting day"), "--", ("left", "right")))
+    for day, label, style, sides in lines:
         if day in index:
             x = index[day] + (0.5 if day == m.campaign_end else 0)
             ax.axvline(x, color="#000000", linestyle=style, linewidth=1.1)

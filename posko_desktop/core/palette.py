@@ -4,7 +4,15 @@ charts and the PDF reports (stdlib only: no Qt, no matplotlib, no reportlab).
 Both scales are colour-blind safe *and* greyscale safe: lightness falls monotonically from
 the mildest to the worst value, by at least 40 grey levels (of 255) between neighbours, so
 a black-and-white print keeps them apart; the label (or the level's letter on a tile) is
-always written too. tests/core/test_palette.py measures the grey levels.
+always written too. tests/core/test_palette.py measures the grey levels, and the same
+steps after simulating protanopia, deuteranopia and tritanopia (Machado, Oliveira and
+Fernandes 2009, severity 1.0).
+
+Sources (listed with their licences in resources/third-party.json, shown in the About
+dialog): severity is ColorBrewer's YlOrBr (Cynthia A. Brewer, Pennsylvania State
+University, colorbrewer2.org; Apache License 2.0). The category groups in
+core/charts/style.py are Okabe and Ito's "Color Universal Design" palette (2008),
+published for free use.
 """
 
 from __future__ import annotations

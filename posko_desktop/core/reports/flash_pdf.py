@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
@@ -24,6 +25,7 @@ from posko_desktop.core.reports.data import Identity, Letterhead, Paper, ReportK
 from posko_desktop.core.reports.fonts import SANS, register_fonts
 from posko_desktop.core.reports.pdf_common import (
     esc,
+    severity_colors,
     severity_label,
     source_label,
     status_label,
@@ -162,9 +164,13 @@ class FlashRenderer(LetterRenderer):
         table = Table([[self.p("<b>{}</b>".format(esc(k)), st.cell),
                         v if isinstance(v, list) else self.p(esc(v), st.cell)]
                        for k, v in rows], colWidths=[42 * mm, self.width - 42 * mm])
+        severity_row = next(i for i, (k, _v) in enumerate(rows) if k == _("Category and severity"))
+        fill = severity_colors().get(d.severity, (colors.white, colors.black))[0]
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), SANS, 8), ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("GRID", (0, 0), (-1, -1), 0.4, "#7a7a7a"),
+            # a swatch of the one severity palette (as the sitrep's incidents)
+            ("LINEBEFORE", (1, severity_row), (1, severity_row), 5, fill),
         ]))
         out.append(table)
         return out

@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from posko_desktop.core import palette
 from posko_desktop.core.i18n import _, language
 from posko_desktop.core.reports.fonts import SANS, register_fonts
 from posko_desktop.core.reports.pdf_common import esc, make_styles
@@ -41,6 +42,8 @@ class IncidentSheet:
     footer: str  # "Printed … by …"
     lang: str = "id"
     training_mark: str = ""  # the LATIHAN text on a training database, else ""
+    severity: str = ""  # its code: the severity field gets the palette's swatch
+    severity_row: int = -1  # the index of that field in `fields`
 
 
 def render(sheet: IncidentSheet, stream: IO[bytes]) -> int:
@@ -102,6 +105,10 @@ class _Renderer:
                  Paragraph(esc(v).replace("\n", "<br/>"), st.cell)] for k, v in sheet.fields]
         table = Table(rows, colWidths=[label_w, self.width - label_w], repeatRows=0)
         table.setStyle(_grid())
+        if sheet.severity in palette.SEVERITY_FILL and 0 <= sheet.severity_row < len(rows):
+            fill = palette.SEVERITY_FILL[sheet.severity]  # the one severity palette
+            table.setStyle(TableStyle([("LINEBEFORE", (1, sheet.severity_row),
+                                        (1, sheet.severity_row), 5, fill)]))
         out.append(table)
         for part in sheet.tables:
             out.append(Paragraph(esc(part.title), st.section))

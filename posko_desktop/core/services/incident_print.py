@@ -77,7 +77,9 @@ def _sheet(ctx: AppContext, d: IncidentDetail, values: ValueTexts, agencies: dic
         fields=tuple(shown), tables=(timeline, referrals, attachments),
         footer=_("Printed {when} by {user}").format(when=format_datetime_wib(ctx.now()),
                                                     user=ctx.actor.username),
-        lang=lang, training_mark=training_marking() if training else "")
+        lang=lang, training_mark=training_marking() if training else "",
+        severity=d.severity, severity_row=shown.index((field_label("severity"), values.text(
+            "severity", d.severity))))
 
 
 def _entry_text(e: FollowUpEntry, agencies: dict[str, str]) -> str:

@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QItemSelectionModel,
-    QLocale,
     QModelIndex,
     QObject,
     QSettings,
@@ -59,6 +58,7 @@ from posko_desktop.ui.events import QtEvents
 from posko_desktop.ui.models.incident_table import ID_ROLE, Column, IncidentTableModel
 from posko_desktop.ui.tasks import TaskRunner
 from posko_desktop.ui.training_mode import TrainingControls
+from posko_desktop.ui.ui_locale import apply_ui_locale
 from posko_desktop.ui.widgets.detail_pane import DetailPane
 from posko_desktop.ui.widgets.filter_bar import FilterBar
 
@@ -332,11 +332,8 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.about_action)
 
     def retranslate_ui(self) -> None:
-        # Qt's own month and day names (calendar pop-ups) follow the chosen language too.
-        locale = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia) \
-            if i18n.current_language() == "id" else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
-        QLocale.setDefault(locale)
-        self.setLocale(locale)
+        # numbers in spin boxes and Qt's month and day names follow the chosen language too
+        self.setLocale(apply_ui_locale(i18n.current_language()))
         site = reference.site_or_none(self.ctx)
         title = _("Posko Desk Pilkada — Central Java")
         self.setWindowTitle(self.training.window_title(

@@ -17,12 +17,10 @@ even a caller that gets this wrong fails instead of forking the chain.
 
 from __future__ import annotations
 
-import csv
 import enum
 import hashlib
 import json
 import logging
-import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,8 +38,7 @@ from posko_desktop.core.domain import Actor, Page, PoskoError, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services.authz import Permission, require
-from posko_desktop.core.textrules import neutralise_cell
-from posko_desktop.core.timeutil import to_wib, wib_range
+from posko_desktop.core.timeutil import wib_range
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +89,7 @@ def _scrub(value: Any) -> Any:
     return value
 
 
-def _at_text(at: datetime) -> str:
+def at_text(at: datetime) -> str:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -102,7 +99,7 @@ def entry_hash(fields: dict[str, Any]) -> str:
     """SHA-256 (hex) of the canonical JSON of an entry's fields (everything but `hash`)."""
     data = {
         "id": int(fields["id"]),
-        "at": _at_text(fields["at"]),
+        "at": at_text(fields["at"]),
         "username": fields["username"],
         "role": fields["role"],
         "display_name": fields["display_name"],
@@ -493,54 +490,22 @@ def known_actions(ctx: AppContext) -> list[str]:
 
 # --- export ------------------------------------------------------------------------------
 
-def _export_header() -> list[str]:
-    return [_("No."), _("Time (WIB)"), _("Time (UTC)"), _("User"), _("Role"), _("Name"),
-            _("Site"), _("Action"), _("Record type"), _("Record"), _("Changes"), _("Detail"),
-            _("Before (JSON)"), _("After (JSON)"), _("Hash")]
-
-
-def _export_cells(r: AuditRow) -> list[Any]:
-    return [r.id, to_wib(r.at).strftime("%Y-%m-%d %H:%M:%S"), _at_text(r.at), r.username,
-            r.role, r.display_name, r.site_code, r.action, r.record_type, r.record_id,
-            r.changes(), r.detail, canonical_json(r.before), canonical_json(r.after), r.hash]
-
 
 def export(ctx: AppContext, flt: AuditFilter, path: str | Path, fmt: str | None = None,
            progress: Progress = NO_PROGRESS) -> int:
-    """Write the filtered trail (oldest first) to CSV or XLSX; returns the row count.
+    """The filtered trail to CSV or XLSX, in words with the raw codes beside
+    (`services/audit_export.py`, which reads the entries through `audit_text`)."""
+    from posko_desktop.core.services import audit_export  # it imports this module
 
-    Written to a temporary file and renamed, so a cancelled or failed export leaves nothing
-    half-written. The export itself is recorded in the trail.
-    """
-    require(ctx.actor, Permission.AUDIT_VIEW)
-    target = Path(path)
-    fmt = (fmt or target.suffix.lstrip(".")).lower()
-    if fmt not in ("csv", "xlsx"):
-        raise ValidationError(N_("Export format must be csv or xlsx, not {fmt}"), field="format",
-                              fmt=fmt)
-    tmp = target.with_name(target.name + ".part")
-    try:
-        count = (_write_csv if fmt == "csv" else _write_xlsx)(ctx, flt, tmp, progress)
-        os.replace(tmp, target)
-    except OSError as err:
-        raise AuditError(N_("Cannot write {path}: {error}"), path=str(target),
-                         error=err.strerror or str(err)) from err
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    with ctx.db.write() as s:
-        record(s, ctx.actor, "audit.export", "audit", fmt, before=None,
-               after={"rows": count, "file": target.name, "filter": _filter_dict(flt)},
-               at=ctx.now())
-    logger.info("Exported %s audit entries to %s", count, target)
-    return count
+    return audit_export.export(ctx, flt, path, fmt, progress)
 
 
-def _filter_dict(flt: AuditFilter) -> dict[str, Any]:
+def filter_dict(flt: AuditFilter) -> dict[str, Any]:
     return {k: v for k, v in flt.__dict__.items() if v not in (None, "", False)}
 
 
-def _iter_rows(ctx: AppContext, flt: AuditFilter, progress: Progress) -> Iterable[AuditRow]:
+def iter_rows(ctx: AppContext, flt: AuditFilter, progress: Progress) -> Iterable[AuditRow]:
+    """Every entry the filter selects, oldest first, read in batches (the export)."""
     lite = ctx.db.is_sqlite
     with ctx.db.read() as s:
         total = s.scalar(_apply(select(func.count()).select_from(AuditEntry), flt, lite)) or 0
@@ -557,46 +522,3 @@ def _iter_rows(ctx: AppContext, flt: AuditFilter, progress: Progress) -> Iterabl
             last_id = batch[-1].id
             s.expunge_all()
             progress.report(done, total, _("Exporting the audit trail"))
-
-
-def _write_csv(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progress) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(_export_header())
-        for r in _iter_rows(ctx, flt, progress):
-            writer.writerow([neutralise_cell(c) for c in _export_cells(r)])
-            count += 1
-    return count
-
-
-def _write_xlsx(ctx: AppContext, flt: AuditFilter, path: Path, progress: Progress) -> int:
-    from openpyxl import Workbook  # deferred: openpyxl is only needed for this export
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    from posko_desktop.core.spreadsheets import print_setup
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Audit trail"))
-    bold = Font(bold=True)
-    header = []
-    for text in _export_header():
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        header.append(cell)
-    head, rows = print_setup.sample(_export_cells(r) for r in _iter_rows(ctx, flt, progress))
-    print_setup.table_layout(ws, 1, print_setup.widths_from(_export_header(), head, 50))
-    ws.append(header)
-    count = 0
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=neutralise_cell(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        ws.append(cells)
-        count += 1
-    wb.save(path)
-    return count

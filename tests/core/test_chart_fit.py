@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from posko_desktop.core import i18n
 from posko_desktop.core.charts.board import dashboard_figures
 from posko_desktop.core.charts.tilemap import tile_layout
 from posko_desktop.core.services import dashboard as dash
@@ -84,14 +85,17 @@ def test_milestone_labels_stay_apart_inside_the_plot(snapshots, screen, days):
     assert not overlapping(marks)
 
 
-def test_tiles_name_the_regency_where_it_fits_and_always_show_the_level_letter(snapshots):
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_tiles_name_the_regency_where_it_fits_and_always_show_the_level_letter(snapshots,
+                                                                              lang):
     """1920: short names on the tiles that have room; 1366: no room for names, but every
-    tile shows its code and its level letter (the hover names it)."""
+    tile shows its code and its level letter (the hover names it), in both languages."""
     snap = snapshots[14]
     shorts = {t.short for t in tile_layout()}
     letters = {snap.levels[code].level.value[0].upper() for code in snap.levels}
     for screen, named in (("1920x1050", True), ("1366x728", False)):
-        fig = dashboard_figures(snap, TAB_SIZES[screen])["tilemap"][0]
+        with i18n.language(lang):
+            fig = dashboard_figures(snap, TAB_SIZES[screen])["tilemap"][0]
         texts = [s.text for s in shown_texts(fig)]
         codes = {t.code[3:] for t in tile_layout()}
         assert codes <= set(texts), screen

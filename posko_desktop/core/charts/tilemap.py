@@ -35,7 +35,6 @@ from posko_desktop.core.textrules import format_int, format_number
 
 TILE = 0.93  # tile size within its grid cell
 TILE_HANDLE = 1.4  # legend swatch width, in font sizes
-ONE_LINE_PT = 24.0  # a tile this wide holds "76" and "W" side by side at MIN_PT
 
 
 @dataclass(frozen=True)
@@ -113,16 +112,15 @@ def _tile_figure(looks: dict[str, TileLook], legend: list[tuple[str, str, str, i
         ax.set_ylim(0, height)
         ax.axis("off")
         figure_title(fig, title)
-        # "W  Waspada (12)"; without the counts when that lets code and letter share a tile
-        labels = ["{letter}  {label} ({n})".format(letter=letter, label=label, n=n)
-                  for _face, letter, label, n in legend]
-        grid = _layout(tiles, width, height, labels)
-        if grid.cell_w * TILE < ONE_LINE_PT:
-            short = ["{letter}  {label}".format(letter=letter, label=label)
-                     for _face, letter, label, _n in legend]
-            roomier = _layout(tiles, width, height, short)
-            if roomier.cell_w > grid.cell_w:
-                grid, labels = roomier, short
+        # "W  Waspada (12)"; without the counts, then without an English label's Indonesian
+        # name in brackets, when that lets code and letter share a tile
+        grid, labels = _roomiest(tiles, width, height, [
+            ["{letter}  {label} ({n})".format(letter=letter, label=label, n=n)
+             for _face, letter, label, n in legend],
+            ["{letter}  {label}".format(letter=letter, label=label)
+             for _face, letter, label, _n in legend],
+            ["{letter}  {label}".format(letter=letter, label=label.split(" (")[0])
+             for _face, letter, label, _n in legend]])
         for t in tiles:
             look = looks.get(t.code)
             _draw_tile(ax, grid, t, look)
@@ -135,6 +133,15 @@ def _tile_figure(looks: dict[str, TileLook], legend: list[tuple[str, str, str, i
         by_cell = {(t.x, t.y): t for t in tiles}
         set_hit(fig, lambda _ax, x, y: _hit(by_cell, grid, names or {}, hit_text, x, y))
         return fig
+
+
+def _roomiest(tiles: list[Tile], width: float, height: float, choices: list[list[str]]
+              ) -> tuple[_Grid, list[str]]:
+    """The first (fullest) legend wording whose layout gives tiles within 3 % of the widest
+    any wording allows: room on the tiles comes before the legend's detail."""
+    grids = [(_layout(tiles, width, height, labels), labels) for labels in choices]
+    widest = max(grid.cell_w for grid, _labels in grids)
+    return next((grid, labels) for grid, labels in grids if grid.cell_w >= widest * 0.97)
 
 
 @dataclass(frozen=True)

@@ -135,12 +135,11 @@ def severity_figure(data: SeverityBreakdown, *, title: str | None = None,
         handles, labels = ax.get_legend_handles_labels()
         top, side = header_legend(fig, handles[::-1], labels[::-1], title_width)  # worst first
         width, height = fig.get_figwidth() * 72, fig.get_figheight() * 72
-        days = day_ticks(ax, data.days, max_labels=max(2, int(width / 50)))
+        days = day_ticks(ax, data.days, max_labels=max(2, int((width - side) / 50)))
         right = max(8.0, text_width(days[-1], TICK_PT) / 2 + 3) if days else 8.0
-        margins(fig, left=50, right=right, top=top, bottom=18)
-        ax.set_ylabel(_("Incidents"))
-        ax.set_ylim(0, max(1, *bottoms) * 1.05)
-        count_axis(ax.yaxis, height - top - 18)
+        margins(fig, left=50, right=right + side, top=top, bottom=18)
+        count_label(ax, _("Incidents"), height - top - 18)
+        count_axis(ax.yaxis, height - top - 18, peak=max(bottoms))
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
         set_hit(fig, lambda _ax, x, y: _severity_hit(data, x, y))

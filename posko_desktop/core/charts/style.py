@@ -152,9 +152,10 @@ def header_legend(fig: Figure, handles: list[Any], labels: list[str], title_widt
                   short: list[str] | None = None, bottom: float = 18.0) -> tuple[float, float]:
     """The chart's legend: beside the title when the whole legend fits on the title's line;
     else in rows under the title with as many columns as fit (long labels shortened with
-    "…") or in columns at the right of the plot, whichever leaves the larger plot. With `short` labels (e.g. category codes, the hover names them)
-    when the long ones would take more than a quarter of the figure's height under the
-    title. Returns (top, right) margins in points for the plot."""
+    "…") or in columns at the right of the plot, whichever leaves the larger plot. With
+    `short` labels (e.g. category codes, the hover names them) when the long ones would
+    take more than a quarter of the figure's height under the title. Returns the (top,
+    right) margins in points for the plot."""
     w, h = fig.get_figwidth() * 72, fig.get_figheight() * 72
     size = MIN_PT
     if not labels:

@@ -113,7 +113,7 @@ def _tile_figure(looks: dict[str, TileLook], legend: list[tuple[str, str, str, i
         ax.axis("off")
         figure_title(fig, title)
         # "W  Waspada (12)"; without the counts, then without an English label's Indonesian
-        # name in brackets, when that lets code and letter share a tile
+        # name in brackets, when a shorter legend leaves wider tiles
         grid, labels = _roomiest(tiles, width, height, [
             ["{letter}  {label} ({n})".format(letter=letter, label=label, n=n)
              for _face, letter, label, n in legend],

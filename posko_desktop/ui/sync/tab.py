@@ -143,6 +143,7 @@ class SyncTab(QWidget):
         self.site_label = QLabel(self)
         self.site_label.setObjectName("sync_site_label")
         self.site_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.site_label.setWordWrap(True)  # a long site name and key state: never wider than 1366 px
         top.addWidget(self.site_label, 1)
         self.export_key_btn = QPushButton(self)
         self.export_key_btn.clicked.connect(self.choose_key_export)

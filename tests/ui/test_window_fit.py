@@ -1,0 +1,116 @@
+"""The window fits an office laptop (1366×768 less the taskbar: 1366×728) and a full-HD
+screen (1920×1050), in Indonesian and English, on a training database with demo data on
+voting day: every tab shows its widgets whole (tests/ui/fit.py says what "cut" means),
+needs no scroll bar of its own, and the log shows number, time, regency, severity,
+status and title without scrolling sideways."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtWidgets import QApplication, QTabWidget
+
+from posko_desktop.ui import main_window
+from posko_desktop.ui.models.incident_table import Column
+
+from .conftest import settle
+from .fit import defects
+
+SIZES = [QSize(1366, 728), QSize(1920, 1050)]
+MAIN_COLUMNS = (Column.NUMBER, Column.OCCURRED, Column.REGENCY, Column.SEVERITY,
+                Column.STATUS, Column.TITLE)
+
+
+def show_tab(qtbot, window, index: int) -> None:
+    window.tabs.setCurrentIndex(index)
+    settle(qtbot, window)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: "{w}x{h}".format(w=s.width(), h=s.height()))
+def test_every_tab_fits(demo_window, qtbot, size, lang):
+    window = demo_window
+    window.set_language(lang)
+    window.resize(size)
+    settle(qtbot, window)
+    assert window.size() == size, "the window cannot be made this small"
+    assert window.tabs.count() >= 11
+    found = {}
+    for index in range(window.tabs.count()):
+        show_tab(qtbot, window, index)
+        if index == 0:
+            window.select_row(0)
+            qtbot.waitUntil(lambda: window.log.detail.detail is not None)
+            settle(qtbot, window)
+        holder = QTabWidget.widget(window.tabs, index)  # the scroll area around a tab
+        problems = defects(window)
+        inner = window.tabs.widget(index)
+        if holder is not inner:  # a feature tab: its scroll area shows it whole
+            need = inner.minimumSizeHint()
+            view = holder.viewport().size()
+            if need.height() > view.height():
+                problems.append("the tab scrolls: it needs {n} px of height, {h} shown".format(
+                    n=need.height(), h=view.height()))
+        if problems:
+            found[window.tabs.tabText(index)] = problems
+    assert not found, "\n".join("{t}:\n  {p}".format(t=t, p="\n  ".join(p))
+                                for t, p in found.items())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: "{w}x{h}".format(w=s.width(), h=s.height()))
+def test_the_log_shows_its_main_columns_without_scrolling_sideways(demo_window, qtbot, size):
+    window = demo_window
+    window.resize(size)
+    settle(qtbot, window)
+    table = window.log.table
+    header = table.horizontalHeader()
+    for column in MAIN_COLUMNS:
+        assert not header.isSectionHidden(column)
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert right <= table.viewport().width(), Column(column).name
+    assert header.sectionSize(Column.TITLE) >= 240
+    # the detail pane shows the common fields of an incident without a scroll bar
+    window.select_row(0)
+    qtbot.waitUntil(lambda: window.log.detail.detail is not None)
+    settle(qtbot, window)
+    assert not window.log.detail.fields_scroll.verticalScrollBar().isVisible()
+
+
+def test_hidden_columns_come_back_from_the_header_menu_and_are_remembered(demo_window, qtbot,
+                                                                          make_window):
+    window = demo_window
+    header = window.log.table.horizontalHeader()
+    menu = window.log.columns.menu()
+    actions = {a.data(): a for a in menu.actions()}
+    assert set(actions) == {int(c) for c in Column}
+    assert not actions[Column.NUMBER].isEnabled()  # the number always stays
+    if actions[Column.CATEGORY].isChecked():
+        actions[Column.CATEGORY].trigger()  # hide
+    if not actions[Column.LOCATION].isChecked():
+        actions[Column.LOCATION].trigger()  # show
+    assert header.isSectionHidden(Column.CATEGORY)
+    assert not header.isSectionHidden(Column.LOCATION)
+    window.close()
+    again = make_window(window.ctx)
+    header = again.log.table.horizontalHeader()
+    assert header.isSectionHidden(Column.CATEGORY)
+    assert not header.isSectionHidden(Column.LOCATION)
+    menu = again.log.columns.menu()
+    shown = {a.data(): a.isChecked() for a in menu.actions()}
+    assert shown[Column.CATEGORY] is False and shown[Column.LOCATION] is True
+    # per user: another account on this computer keeps its own choice
+    assert QSettings().value("log_columns/admin/hidden") is not None
+
+
+def test_the_window_opens_within_the_screen(qtbot, ctx, runner):
+    for available in (QRect(0, 0, 1366, 728), QRect(0, 0, 1920, 1050), QRect(0, 0, 1280, 680)):
+        size = main_window.default_window_size(available)
+        assert size.width() <= available.width() and size.height() <= available.height()
+    assert main_window.default_window_size(QRect(0, 0, 1366, 728)) == QSize(1366, 728)
+    big = main_window.default_window_size(QRect(0, 0, 3840, 2100))
+    assert big.width() < 3840 and big.height() < 2100  # not stretched over a 4K screen
+    window = main_window.MainWindow(ctx, runner)
+    qtbot.addWidget(window)
+    screen = QApplication.primaryScreen().availableGeometry()
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+    window.close()

@@ -12,6 +12,8 @@ lists every defect in words (an empty list: nothing is cut).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionComboBox,
     QTabBar,
+    QTabWidget,
     QWidget,
 )
 
@@ -126,3 +129,15 @@ def defects(top: QWidget) -> list[str]:
                 found.append("outside the window: {d} at {r}".format(
                     d=describe(widget), r=(rect.x(), rect.y(), rect.width(), rect.height())))
     return found
+
+
+def each_page(top: QWidget, skip: QWidget | None = None) -> Iterator[str]:
+    """Show in turn every page of the tab widgets now visible under `top` (sub-tabs such
+    as Accounts → Users, Audit, Settings), yielding each page's title; the first page of
+    each is shown again at the end. `skip`: a tab widget to leave alone (the main tabs)."""
+    yield ""
+    for tabs in [t for t in top.findChildren(QTabWidget) if t.isVisible() and t is not skip]:
+        for index in range(1, tabs.count()):
+            tabs.setCurrentIndex(index)
+            yield tabs.tabText(index)
+        tabs.setCurrentIndex(0)

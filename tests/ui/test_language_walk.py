@@ -16,7 +16,7 @@ from posko_desktop.ui.activities.dialog import ActivityDialog
 from posko_desktop.ui.units.tab import UnitDialog
 
 from .conftest import settle
-from .fit import defects
+from .fit import defects, each_page
 from .test_window_fit import SIZES
 from .visible_texts import Rules, wrong_language
 
@@ -42,7 +42,11 @@ def test_every_tab_and_menu_speaks_one_language(demo_window, qtbot, lang):
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         settle(qtbot, window)
-        problems = wrong_language(window, lang, RULES)
+        problems = []
+        for page in each_page(window.tabs.currentWidget(), skip=window.tabs):
+            settle(qtbot, window)
+            problems += [page + ": " + p if page else p
+                         for p in wrong_language(window, lang, RULES) if p not in problems]
         if problems:
             found[window.tabs.tabText(index)] = problems
     assert not found, "\n".join("{t}:\n  {p}".format(t=t, p="\n  ".join(p))

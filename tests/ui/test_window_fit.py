@@ -14,7 +14,7 @@ from posko_desktop.ui import main_window
 from posko_desktop.ui.models.incident_table import Column
 
 from .conftest import settle
-from .fit import defects
+from .fit import defects, each_page
 
 SIZES = [QSize(1366, 728), QSize(1920, 1050)]
 MAIN_COLUMNS = (Column.NUMBER, Column.OCCURRED, Column.REGENCY, Column.SEVERITY,
@@ -43,14 +43,16 @@ def test_every_tab_fits(demo_window, qtbot, size, lang):
             qtbot.waitUntil(lambda: window.log.detail.detail is not None)
             settle(qtbot, window)
         holder = QTabWidget.widget(window.tabs, index)  # the scroll area around a tab
-        problems = defects(window)
+        problems = []
+        for page in each_page(holder, skip=window.tabs):
+            settle(qtbot, window)
+            problems += [page + ": " + p if page else p for p in defects(window)
+                         if p not in problems]  # a sub-page adds only its own defects
         inner = window.tabs.widget(index)
         if holder is not inner:  # a feature tab: its scroll area shows it whole
-            need = inner.minimumSizeHint()
-            view = holder.viewport().size()
-            if need.height() > view.height():
+            if holder.verticalScrollBar().isVisible():
                 problems.append("the tab scrolls: it needs {n} px of height, {h} shown".format(
-                    n=need.height(), h=view.height()))
+                    n=inner.minimumSizeHint().height(), h=holder.viewport().height()))
         if problems:
             found[window.tabs.tabText(index)] = problems
     assert not found, "\n".join("{t}:\n  {p}".format(t=t, p="\n  ".join(p))

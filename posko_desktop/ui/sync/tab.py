@@ -143,7 +143,6 @@ class SyncTab(QWidget):
         self.site_label = QLabel(self)
         self.site_label.setObjectName("sync_site_label")
         self.site_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.site_label.setWordWrap(True)  # a long site name and key state: never wider than 1366 px
         top.addWidget(self.site_label, 1)
         self.export_key_btn = QPushButton(self)
         self.export_key_btn.clicked.connect(self.choose_key_export)
@@ -280,8 +279,9 @@ class SyncTab(QWidget):
                                       "{fingerprint}").format(code=site.code, name=site.name,
                                                               fingerprint=key.short_fingerprint))
         elif site is not None:
+            # the note on a line of its own: one line did not fit 1366 px (issue 19)
             self.site_label.setText(_("This site: {code} ({name}). {note}").format(
-                code=site.code, name=site.name, note=data["key_note"]))
+                code=site.code, name=site.name, note="\n" + data["key_note"]))
         rows: list[svc.PeerStatus] = sorted(data["overview"],
                                             key=lambda r: (r.key != "trusted", r.site_code))
         keys = {"trusted": _("trusted"), "revoked": _("revoked"), "none": _("no key")}

@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from posko_desktop.core import i18n
+    from posko_desktop.ui import log_columns
     from posko_desktop.ui.fonts import setup_fonts
     from posko_desktop.ui.main_window import MainWindow
     from posko_desktop.ui.qt_translate import CatalogueTranslator
@@ -107,12 +108,17 @@ def main(argv: list[str] | None = None) -> int:
         total = 0
         for width, height in sizes:
             window.resize(width, height)
+            for column in log_columns.OPTIONAL:  # the default on a screen of this width
+                window.log.columns.set_shown(column, width >= log_columns.WIDE_SCREEN_PX)
             for index in range(window.tabs.count()):
                 window.tabs.setCurrentIndex(index)
                 settle(app, runner)
                 if index == 0:
                     window.select_row(0)
                     settle(app, runner)
+                if hasattr(window.tabs.widget(index), "refresh_preview"):  # the sitrep
+                    window.tabs.widget(index).refresh_preview()
+                    settle(app, runner, seconds=1.5)
                 name = "{i:02d}-{s}-{w}x{h}.png".format(
                     i=index + 1, s=slug(i18n.gettext_in("en", _tab_msgid(window, index))),
                     w=width, h=height)

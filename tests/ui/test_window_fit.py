@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QTabWidget
 
 from posko_desktop.ui import main_window
 from posko_desktop.ui.models.incident_table import Column
+from posko_desktop.ui.widgets.combo_fit import fit_combo
 
 from .conftest import settle
 from .fit import defects, each_page
@@ -116,3 +117,25 @@ def test_the_window_opens_within_the_screen(qtbot, ctx, runner):
     screen = QApplication.primaryScreen().availableGeometry()
     assert window.width() <= screen.width() and window.height() <= screen.height()
     window.close()
+
+
+def test_a_combo_box_shows_long_items_whole_in_its_list_and_tooltip(qtbot):
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    fit_combo(combo, 12)
+    combo.addItems(["Pendek", "Kampanye di tempat ibadah/pendidikan/kantor pemerintah"])
+    combo.show()
+    metrics = combo.fontMetrics()
+    long_item = combo.itemText(1)
+    assert combo.view().minimumWidth() >= metrics.horizontalAdvance(long_item)
+    assert combo.width() < metrics.horizontalAdvance(long_item)  # elided in the field
+    assert combo.toolTip() == ""  # "Pendek" is shown whole
+    combo.setCurrentIndex(1)
+    assert combo.toolTip() == long_item
+    short = QComboBox()
+    qtbot.addWidget(short)
+    fit_combo(short, 30)
+    short.addItems(["33.04 Kab. Banjarnegara"])
+    short.show()
+    assert short.width() >= short.minimumSizeHint().width()
+    assert short.minimumSizeHint().width() > metrics.horizontalAdvance("33.04 Kab. Banjarnegara")

@@ -1,7 +1,7 @@
 """The incident log's columns: widths from the texts they show (in the current language),
 the title taking what is left, and the less important columns hidden or shown by the user
 from the header's context menu. The choice is kept per user in the local settings
-(QSettings `log_columns/<username>/hidden`); until a user chooses, category and location
+(QSettings `log_columns/<username>/hidden`, comma-separated names); until a user chooses, category and location
 are hidden on a screen narrower than WIDE_SCREEN_PX so number, time, regency, severity,
 status and title fit an office laptop without scrolling sideways."""
 
@@ -71,7 +71,7 @@ class LogColumns:
             screen = QGuiApplication.primaryScreen()
             narrow = screen is None or screen.availableGeometry().width() < WIDE_SCREEN_PX
             return set(OPTIONAL) if narrow else set()
-        names = [stored] if isinstance(stored, str) else list(stored or [])
+        names = str(stored).split(",")  # "" when the user shows every column
         return {c for c in Column if c.name in names and c not in ALWAYS_SHOWN}
 
     def set_shown(self, column: Column, shown: bool) -> None:
@@ -79,7 +79,7 @@ class LogColumns:
             return
         self.table.horizontalHeader().setSectionHidden(column, not shown)
         hidden = [c.name for c in Column if self.table.horizontalHeader().isSectionHidden(c)]
-        QSettings().setValue(self._key(), hidden)
+        QSettings().setValue(self._key(), ",".join(hidden))  # an empty list reads back as None
 
     def menu(self) -> QMenu:
         """Show/hide entry per column (checked: shown); number and title always stay."""

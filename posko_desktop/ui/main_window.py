@@ -17,21 +17,13 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QObject,
-    QPoint,
-    QRect,
     QSettings,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QKeySequence,
-    QShortcut,
-)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -80,10 +72,10 @@ FEATURE_TABS_LATEST_MS = 3000
 LARGEST_DEFAULT = QSize(1600, 1000)  # a first window on a big screen: not stretched over it
 
 
-def default_window_size(available: QRect) -> QSize:
+def default_window_size(available: QSize) -> QSize:
     """The first window's size: the screen's available area (less the taskbar) on an office
     laptop, at most LARGEST_DEFAULT on a bigger screen; never larger than the screen."""
-    return LARGEST_DEFAULT.boundedTo(available.size())
+    return LARGEST_DEFAULT.boundedTo(available)
 
 
 class MainTabs(QTabWidget):
@@ -239,7 +231,7 @@ class MainWindow(QMainWindow):
         # FEATURE_TABS_LATEST_MS if the window is never painted (e.g. minimised).
         self.first_rows_painted.connect(lambda: QTimer.singleShot(0, self, self.build_feature_tabs))
         QTimer.singleShot(FEATURE_TABS_LATEST_MS, self, self.build_feature_tabs)
-        self.resize(default_window_size(QRect(QPoint(0, 0), available_size(self))))
+        self.resize(default_window_size(available_size(self)))
         self._restore_geometry()
         self.retranslate_ui()
         self.refresh()

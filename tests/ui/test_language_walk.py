@@ -13,12 +13,13 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from posko_desktop.ui.accounts.dialogs import AddUserDialog, ChangePasswordDialog, LoginDialog
 from posko_desktop.ui.activities.dialog import ActivityDialog
+from posko_desktop.ui.dashboard.tab import REFRESH_DEBOUNCE_MS
 from posko_desktop.ui.units.tab import UnitDialog
 
 from .conftest import settle
 from .fit import defects, each_page
 from .test_window_fit import SIZES
-from .visible_texts import Rules, wrong_language
+from .visible_texts import Rules, visible_texts, wrong_language
 
 RULES = Rules.load()
 
@@ -39,18 +40,23 @@ def test_every_tab_and_menu_speaks_one_language(demo_window, qtbot, lang):
     window.set_language(lang)
     window.select_row(0)
     found = {}
+    seen: set[str] = set()
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
+        settle(qtbot, window)
+        qtbot.wait(REFRESH_DEBOUNCE_MS + 100)  # a tab shown again refreshes (dashboard)
         settle(qtbot, window)
         problems = []
         for page in each_page(window.tabs.currentWidget(), skip=window.tabs):
             settle(qtbot, window)
+            seen.update(w for where, _text in visible_texts(window) for w in where.split())
             problems += [page + ": " + p if page else p
                          for p in wrong_language(window, lang, RULES) if p not in problems]
         if problems:
             found[window.tabs.tabText(index)] = problems
     assert not found, "\n".join("{t}:\n  {p}".format(t=t, p="\n  ".join(p))
                                 for t, p in found.items())
+    assert {"chart", "header", "QMenu", "QComboBox", "QLabel"} <= seen  # what the walk read
 
 
 def dialogs(window) -> dict[str, Callable[[], QWidget]]:  # type: ignore[no-untyped-def]

@@ -7,9 +7,10 @@ status and title without scrolling sideways."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtWidgets import QApplication, QComboBox, QTabWidget
 
+from posko_desktop.core.domain import Actor
 from posko_desktop.ui import main_window
 from posko_desktop.ui.models.incident_table import Column
 from posko_desktop.ui.widgets.combo_fit import fit_combo
@@ -101,16 +102,23 @@ def test_hidden_columns_come_back_from_the_header_menu_and_are_remembered(demo_w
     menu = again.log.columns.menu()
     shown = {a.data(): a.isChecked() for a in menu.actions()}
     assert shown[Column.CATEGORY] is False and shown[Column.LOCATION] is True
-    # per user: another account on this computer keeps its own choice
-    assert QSettings().value("log_columns/admin/hidden") is not None
+    # per user: another account on this computer starts from the default (narrow screen)
+    other = make_window(window.ctx.as_actor(Actor("operator.budi", "operator", "Budi")))
+    assert other.log.table.horizontalHeader().isSectionHidden(Column.LOCATION)
+    # every column shown is a choice too (kept, not taken for "no choice yet")
+    again.log.columns.set_shown(Column.CATEGORY, True)
+    assert QSettings().value("log_columns/admin/hidden") == ""
+    again.close()
+    assert not make_window(window.ctx).log.table.horizontalHeader().isSectionHidden(
+        Column.CATEGORY)
 
 
 def test_the_window_opens_within_the_screen(qtbot, ctx, runner):
-    for available in (QRect(0, 0, 1366, 728), QRect(0, 0, 1920, 1050), QRect(0, 0, 1280, 680)):
+    for available in (QSize(1366, 728), QSize(1920, 1050), QSize(1280, 680)):
         size = main_window.default_window_size(available)
         assert size.width() <= available.width() and size.height() <= available.height()
-    assert main_window.default_window_size(QRect(0, 0, 1366, 728)) == QSize(1366, 728)
-    big = main_window.default_window_size(QRect(0, 0, 3840, 2100))
+    assert main_window.default_window_size(QSize(1366, 728)) == QSize(1366, 728)
+    big = main_window.default_window_size(QSize(3840, 2100))
     assert big.width() < 3840 and big.height() < 2100  # not stretched over a 4K screen
     window = main_window.MainWindow(ctx, runner)
     qtbot.addWidget(window)

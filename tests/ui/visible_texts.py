@@ -1,5 +1,5 @@
 """The texts a user sees in a window (labels, buttons, group titles, placeholders, tooltips,
-tab and column titles, combo items, menu entries, window titles) and the catalogue rules
+tab and column titles, combo items, menu entries, window titles, chart texts) and the catalogue rules
 they are checked against (tests/ui/test_language_walk.py).
 
 Data are left out by rule, not by list: the cells of tables and lists and the text typed
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from matplotlib.text import Text
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -109,6 +110,9 @@ def visible_texts(top: QWidget) -> list[tuple[str, str]]:
             found.append((where, widget.placeholderText()))  # typed text is data
         if isinstance(widget, QComboBox) and not widget.isEditable():
             found += [(where, widget.itemText(i)) for i in range(widget.count())]
+        figure = getattr(widget, "figure", None)  # a matplotlib canvas: titles, axes, legends
+        if figure is not None and hasattr(figure, "findobj"):
+            found += [(where + " chart", t.get_text()) for t in figure.findobj(Text)]
         if isinstance(widget, QTabWidget):
             found += [(where, widget.tabText(i)) for i in range(widget.count())]
             found += [(where, widget.tabToolTip(i)) for i in range(widget.count())]

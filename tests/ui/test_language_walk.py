@@ -6,6 +6,7 @@ laptop's screen (tests/ui/fit.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
@@ -14,7 +15,9 @@ from PySide6.QtWidgets import QDialog, QWidget
 from posko_desktop.ui.accounts.dialogs import AddUserDialog, ChangePasswordDialog, LoginDialog
 from posko_desktop.ui.activities.dialog import ActivityDialog
 from posko_desktop.ui.dashboard.tab import REFRESH_DEBOUNCE_MS
+from posko_desktop.ui.spreadsheets import open_import_dialog
 from posko_desktop.ui.units.tab import UnitDialog
+from tests.spreadsheets.helpers import fill_template, row
 
 from .conftest import settle
 from .fit import defects, each_page
@@ -59,8 +62,9 @@ def test_every_tab_and_menu_speaks_one_language(demo_window, qtbot, lang):
     assert {"chart", "header", "QMenu", "QComboBox", "QLabel"} <= seen  # what the walk read
 
 
-def dialogs(window) -> dict[str, Callable[[], QWidget]]:  # type: ignore[no-untyped-def]
+def dialogs(window, folder: Path) -> dict[str, Callable[[], QWidget]]:  # type: ignore[no-untyped-def]
     ctx = window.ctx
+    workbook = fill_template(ctx, folder / "laporan.xlsx", [row(), row(regency="Semarang")])
     return {
         "new incident": window.new_incident,
         "edit incident": window.edit_current,
@@ -72,18 +76,19 @@ def dialogs(window) -> dict[str, Callable[[], QWidget]]:  # type: ignore[no-unty
         "add user": lambda: AddUserDialog(ctx, window),
         "activity": lambda: ActivityDialog(ctx, None, window),
         "reporting unit": lambda: UnitDialog(ctx, None, window),
+        "import report": lambda: open_import_dialog(window, workbook),  # one row refused
     }
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_the_main_dialogs_fit_and_speak_one_language(demo_window, qtbot, lang):
+def test_the_main_dialogs_fit_and_speak_one_language(demo_window, qtbot, lang, tmp_path):
     window = demo_window
     window.set_language(lang)
     window.select_row(0)
     qtbot.waitUntil(lambda: window.log.detail.detail is not None)
     screen = SIZES[0]
     found = {}
-    for name, opener in dialogs(window).items():
+    for name, opener in dialogs(window, tmp_path).items():
         dialog = opener()
         assert isinstance(dialog, QDialog), name
         dialog.show()

@@ -61,9 +61,12 @@ def test_every_tab_fits(demo_window, qtbot, size, lang):
                                 for t, p in found.items())
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: "{w}x{h}".format(w=s.width(), h=s.height()))
-def test_the_log_shows_its_main_columns_without_scrolling_sideways(demo_window, qtbot, size):
+def test_the_log_shows_its_main_columns_without_scrolling_sideways(demo_window, qtbot, size,
+                                                                   lang):
     window = demo_window
+    window.set_language(lang)
     window.resize(size)
     settle(qtbot, window)
     table = window.log.table

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QSettings,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -55,21 +56,26 @@ from posko_desktop.ui.dialogs.demo_data import DemoDataDialog
 from posko_desktop.ui.dialogs.incident_form import IncidentFormDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.events import QtEvents
+from posko_desktop.ui.log_columns import LogColumns
 from posko_desktop.ui.models.incident_table import ID_ROLE, Column, IncidentTableModel
 from posko_desktop.ui.tasks import TaskRunner
 from posko_desktop.ui.training_mode import TrainingControls
 from posko_desktop.ui.ui_locale import apply_ui_locale
 from posko_desktop.ui.widgets.detail_pane import DetailPane
 from posko_desktop.ui.widgets.filter_bar import FilterBar
+from posko_desktop.ui.widgets.screen import available_size
 
 logger = logging.getLogger(__name__)
 
 REFRESH_DELAY_MS = 150
 FEATURE_TABS_LATEST_MS = 3000
-COLUMN_WIDTHS = {
-    Column.NUMBER: 150, Column.OCCURRED: 118, Column.REGENCY: 128, Column.CATEGORY: 175,
-    Column.SEVERITY: 72, Column.STATUS: 140, Column.TITLE: 300, Column.LOCATION: 160,
-}
+LARGEST_DEFAULT = QSize(1600, 1000)  # a first window on a big screen: not stretched over it
+
+
+def default_window_size(available: QSize) -> QSize:
+    """The first window's size: the screen's available area (less the taskbar) on an office
+    laptop, at most LARGEST_DEFAULT on a bigger screen; never larger than the screen."""
+    return LARGEST_DEFAULT.boundedTo(available)
 
 
 class MainTabs(QTabWidget):
@@ -133,9 +139,7 @@ class IncidentLogTab(QWidget):
         vheader.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for col, width in COLUMN_WIDTHS.items():
-            header.resizeSection(col, width)
-        header.setStretchLastSection(True)
+        self.columns = LogColumns(self.table, window.ctx.actor.username)
         header.setSortIndicator(Column.OCCURRED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.detail = DetailPane(window.ctx, window.runner, self)
@@ -144,8 +148,8 @@ class IncidentLogTab(QWidget):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([960, 420])
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([950, 410])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.filter_bar)
@@ -155,15 +159,7 @@ class IncidentLogTab(QWidget):
         self.filter_bar.retranslate_ui()
         self.model.retranslate()
         self.detail.retranslate_ui()
-        self.fit_header()
-
-    def fit_header(self) -> None:
-        """Every column at least as wide as its (translated) title plus the sort arrow."""
-        header = self.table.horizontalHeader()
-        metrics = header.fontMetrics()
-        for col, width in COLUMN_WIDTHS.items():
-            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
-            header.resizeSection(col, max(width, metrics.horizontalAdvance(title) + 28))
+        self.columns.fit()
 
 
 class MainWindow(QMainWindow):
@@ -235,7 +231,7 @@ class MainWindow(QMainWindow):
         # FEATURE_TABS_LATEST_MS if the window is never painted (e.g. minimised).
         self.first_rows_painted.connect(lambda: QTimer.singleShot(0, self, self.build_feature_tabs))
         QTimer.singleShot(FEATURE_TABS_LATEST_MS, self, self.build_feature_tabs)
-        self.resize(1380, 860)
+        self.resize(default_window_size(available_size(self)))
         self._restore_geometry()
         self.retranslate_ui()
         self.refresh()
@@ -586,6 +582,7 @@ class MainWindow(QMainWindow):
         state: Any = QSettings().value("main_window/geometry")
         if isinstance(state, QByteArray | bytes):
             self.restoreGeometry(QByteArray(state))
+        self.resize(self.size().boundedTo(available_size(self)))  # the screen may be smaller now
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())

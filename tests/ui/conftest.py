@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import incidents
 from posko_desktop.core.services.incidents import IncidentInput
-from posko_desktop.core.timeutil import WIB
+from posko_desktop.core.timeutil import WIB, ensure_utc
 from posko_desktop.ui.qt_translate import CatalogueTranslator
 
 
@@ -107,3 +107,23 @@ def sql(db_path, query: str, *params):
 
 
 ADMIN_ACTOR = Actor("admin", "admin", "Admin Posko")
+
+
+VOTING_DAY = ensure_utc(datetime(2024, 11, 27, 14, 0))  # 14.00 WIB (timeutil: naive = WIB)
+
+
+@pytest.fixture
+def demo_window(training_ctx, make_window, qtbot, translator):
+    """A training window with demo data, the clock on voting day, Qt's own texts translated."""
+    from posko_desktop.core.services import demo
+
+    training_ctx.clock = lambda: VOTING_DAY
+    demo.generate(training_ctx, incidents=300, days=30, end_date=date(2024, 11, 27), seed=3)
+    return make_window(training_ctx)
+
+
+def settle(qtbot, window) -> None:
+    """Until the window's background tasks are done and their results shown."""
+    QCoreApplication.processEvents()
+    qtbot.waitUntil(lambda: window.runner.active == 0, timeout=30_000)
+    QCoreApplication.processEvents()

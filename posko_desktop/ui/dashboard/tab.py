@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -58,6 +58,7 @@ from posko_desktop.core.textrules import (
 from posko_desktop.ui.dashboard.charts_panel import ChartPanel
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.tabs import TabHost
+from posko_desktop.ui.widgets.combo_fit import fit_combo
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,7 @@ class DashboardTab(QWidget):
         self._running = False
         self._pending = False
         self._as_of_set = False
+        self._updated: tuple[datetime, float] | None = None  # last refresh: when, seconds
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -199,10 +201,9 @@ class DashboardTab(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("dash_status")
 
-        for combo, chars in ((self.period, 12), (self.category, 14), (self.severity, 12),
-                             (self.regency, 14), (self.order, 10), (self.mode, 12)):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(chars)
+        for combo, chars in ((self.period, 18), (self.category, 18), (self.severity, 24),
+                             (self.regency, 24), (self.order, 22), (self.mode, 28)):
+            fit_combo(combo, chars)  # whole items, or elided with the item in the tooltip
         bar = QHBoxLayout()
         w: QWidget
         for w in (self.period_label, self.period, self.from_label, self.date_from, self.to_label,
@@ -391,7 +392,9 @@ class DashboardTab(QWidget):
             panel.retranslate_ui()
         if self.category.count():
             self._fill_choices()
-        if self.result is not None:
+        if self.result is not None:  # the texts now, the refreshed figures when shown
+            self._fill_tables(self.result)
+            self._show_updated()
             self._dirty = True
             if self.isVisible():
                 self._schedule()
@@ -487,6 +490,12 @@ class DashboardTab(QWidget):
         if self._pending:
             self.refresh()
 
+    def _show_updated(self) -> None:
+        if self._updated is not None:
+            self.status.setText(_("Updated {time} ({seconds} s)").format(
+                time=format_datetime_wib(self._updated[0]),
+                seconds=format_number(self._updated[1])))
+
     def _on_error(self, err: BaseException) -> None:
         self._running = False
         self.status.setText(_("Refresh failed"))
@@ -499,9 +508,8 @@ class DashboardTab(QWidget):
         for kind, (figure, rows, renderer) in result.figures.items():
             self.panels[kind].set_figure(figure, rows, renderer)
         self._fill_tables(result)
-        self.status.setText(_("Updated {time} ({seconds} s)").format(
-            time=format_datetime_wib(self.ctx.now()),
-            seconds=format_number(result.seconds + time.perf_counter() - started)))
+        self._updated = (self.ctx.now(), result.seconds + time.perf_counter() - started)
+        self._show_updated()
         self.refreshed.emit(result)
         if self._pending:
             self.refresh()

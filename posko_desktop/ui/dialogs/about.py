@@ -23,6 +23,7 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import _
 from posko_desktop.core.resources import resource_path
 from posko_desktop.paths import AppPaths
+from posko_desktop.ui.widgets.screen import resize_within_screen
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
@@ -87,4 +88,4 @@ class AboutDialog(QDialog):
         layout.addWidget(QLabel(_("Third-party data and libraries shipped with the app:"), self))
         layout.addWidget(self.licences, 1)
         layout.addWidget(buttons)
-        self.resize(760, 560)
+        resize_within_screen(self, 760, 560)

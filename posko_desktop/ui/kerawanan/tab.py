@@ -70,6 +70,9 @@ class KerawananTab(QWidget):
         self.pairs_box = QGroupBox(self)
         self.pairs = _table(self, 6, "kerawanan_pairs")
         self.pairs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (3, 4, 5):  # names and parties whole (one row per pair: ~100 rows)
+            self.pairs.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents)
         self.pairs.doubleClicked.connect(lambda _i: self.edit_selected())
         self.add_button, self.edit_button, self.delete_button = (QPushButton(self) for _i in
                                                                  range(3))

@@ -27,6 +27,7 @@ from posko_desktop.ui.medsos.common import (
     refill_choices,
 )
 from posko_desktop.ui.tabs import TabHost
+from posko_desktop.ui.widgets.combo_fit import fit_combo
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class CasesPage(MedsosPage):
         self._generation = 0
         self.status = QComboBox(self)
         self.category = QComboBox(self)
+        fit_combo(self.category, 24)
         self.status.currentIndexChanged.connect(self.reload)
         self.category.currentIndexChanged.connect(self.reload)
         self.labels = [QLabel(self) for _i in range(2)]

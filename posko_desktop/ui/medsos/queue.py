@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Platform
-from posko_desktop.core.medsos.lexicon import Lexicon
+from posko_desktop.core.medsos.lexicon import CATEGORY_LABELS, Lexicon
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.medsos import cases, posts, triage
 from posko_desktop.core.services.medsos.cases import CaseFilter
@@ -134,6 +134,8 @@ class QueuePage(MedsosPage):
                        ((platform_name(p.value), p.value) for p in Platform))
         self.regency.setItemText(0, _("All regencies"))
         self.flag.setItemText(0, _("All flags"))
+        for i in range(1, self.flag.count()):  # built-in categories in the UI language
+            self.flag.setItemText(i, self._flag_label(self.flag.itemData(i)))
         self.use_dates.setText(_("Collected from"))
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.links_button.setText(_("Add links…"))
@@ -163,6 +165,10 @@ class QueuePage(MedsosPage):
         self._fill()
         self.loads += 1
 
+    def _flag_label(self, code: str) -> str:
+        built_in = CATEGORY_LABELS.get(code)
+        return _(built_in) if built_in else self.flag_labels.get(code, code)
+
     def _fill(self) -> None:
         texts = []
         for r in self.rows:
@@ -171,7 +177,7 @@ class QueuePage(MedsosPage):
                           p.account_handle or p.account_name,
                           format_datetime(p.posted_at) if p.posted_at else "",
                           one_line(p.text or p.url), format_int(p.reach),
-                          ", ".join(sorted({self.flag_labels.get(f.category, f.category)
+                          ", ".join(sorted({self._flag_label(f.category)
                                             for f in p.flags})),
                           r.level.label if r.level else ""))
         fill_table(self.table, texts, [str(r.post.id) for r in self.rows])

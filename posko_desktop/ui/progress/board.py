@@ -43,6 +43,7 @@ from posko_desktop.core.textrules import format_datetime_wib
 from posko_desktop.core.timeutil import WIB, to_wib
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.tabs import TabHost
+from posko_desktop.ui.widgets.combo_fit import fit_combo
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ class ProgressTab(QWidget):
         self.when.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.when.setCalendarPopup(True)
         self.note = QLineEdit(self)
+        self.note.setMinimumWidth(self.note.fontMetrics().averageCharWidth() * 16)
+        fit_combo(self.regency, 24)
+        fit_combo(self.stage, 28)
         self.report_button = QPushButton(self)
         self.report_button.clicked.connect(self.report)
         self.template_button = QPushButton(self)
@@ -90,19 +94,23 @@ class ProgressTab(QWidget):
         self.import_result = QLabel(self)  # the last import's report
         self.import_result.setWordWrap(True)
         self.labels = [QLabel(self) for _i in range(6)]
-        form = QHBoxLayout()
-        for label, widget in zip(self.labels, (self.regency, self.stage, self.done, self.total,
-                                               self.when, self.note), strict=True):
-            form.addWidget(label)
-            form.addWidget(widget, 2 if widget is self.note else 0)
-        form.addWidget(self.report_button)
+        # two rows: one row of eight fields did not fit 1366 px (issue 19)
+        what, when = QHBoxLayout(), QHBoxLayout()
+        for row, label, widget in zip((what, what, what, what, when, when), self.labels,
+                                      (self.regency, self.stage, self.done, self.total,
+                                       self.when, self.note), strict=True):
+            row.addWidget(label)
+            row.addWidget(widget, 1 if widget is self.note else 0)
+        what.addStretch(1)
+        when.addWidget(self.report_button)
         files = QHBoxLayout()
         files.addWidget(self.summary, 1)
         files.addWidget(self.template_button)
         files.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addLayout(form)
+        layout.addLayout(what)
+        layout.addLayout(when)
         layout.addLayout(files)
         layout.addWidget(self.import_result)
         self._set_now()

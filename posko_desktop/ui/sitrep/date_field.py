@@ -86,6 +86,9 @@ class DateField(QWidget):
         if changed:
             self.dateChanged.emit(QDate(value))
 
+    def retranslate_ui(self) -> None:
+        self._show()
+
     def _show(self) -> None:
         self.edit.setText(self._date.toString("dd-MM-yyyy"))
         self.edit.setStyleSheet("")

@@ -33,6 +33,7 @@ from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.sitrep.issue_dialog import IssueDialog
 from posko_desktop.ui.tasks import TaskRunner
+from posko_desktop.ui.widgets.screen import resize_within_screen
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class FlashDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.resize(760, 900)
+        resize_within_screen(self, 760, 700)
         self.generate()
 
     # --- background work -------------------------------------------------------------

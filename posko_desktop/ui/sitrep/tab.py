@@ -51,6 +51,7 @@ from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.sitrep.date_field import DateField
 from posko_desktop.ui.sitrep.issue_dialog import IssueDialog
 from posko_desktop.ui.tabs import TabHost
+from posko_desktop.ui.widgets.combo_fit import fit_combo
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ class SitrepTab(QWidget):
         self.kind_label = QLabel(self)
         self.kind = QComboBox(self)
         self.kind.setObjectName("sitrep_kind")
+        fit_combo(self.kind, 40)
         self.kind.addItem("", ReportKind.DAILY.value)
         self.kind.addItem("", ReportKind.WEEKLY.value)
         self.issue_dialog: IssueDialog | None = None
@@ -284,6 +286,7 @@ class SitrepTab(QWidget):
     def retranslate_ui(self) -> None:
         self.options_box.setTitle(_("Report"))
         self.kind_label.setText(_("Kind:"))
+        self.date.retranslate_ui()
         self.kind.setItemText(0, _("Daily situation report"))
         self.kind.setItemText(1, _("Weekly report (Monday to Sunday)"))
         self.date_label.setText(_("Report date:") if not self.is_weekly()

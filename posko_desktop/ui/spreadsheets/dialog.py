@@ -43,6 +43,7 @@ from posko_desktop.core.textrules import format_int
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.spreadsheets import SpreadsheetHost
 from posko_desktop.ui.tasks import Task, TaskRunner
+from posko_desktop.ui.widgets.screen import resize_within_screen
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class ImportDialog(QDialog):
         self.report: ImportReport | None = None
         self.import_finished = False
         self.setObjectName("spreadsheet_import")
-        self.resize(820, 520)
+        resize_within_screen(self, 820, 520)
         self.file_label = QLabel(self)
         self.file_label.setWordWrap(True)
         self.summary = QLabel(self)

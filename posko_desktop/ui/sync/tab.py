@@ -279,8 +279,9 @@ class SyncTab(QWidget):
                                       "{fingerprint}").format(code=site.code, name=site.name,
                                                               fingerprint=key.short_fingerprint))
         elif site is not None:
+            # the note on a line of its own: one line did not fit 1366 px (issue 19)
             self.site_label.setText(_("This site: {code} ({name}). {note}").format(
-                code=site.code, name=site.name, note=data["key_note"]))
+                code=site.code, name=site.name, note="\n" + data["key_note"]))
         rows: list[svc.PeerStatus] = sorted(data["overview"],
                                             key=lambda r: (r.key != "trusted", r.site_code))
         keys = {"trusted": _("trusted"), "revoked": _("revoked"), "none": _("no key")}

@@ -104,6 +104,9 @@ class UnitsTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (2, 3):  # type and cadence shown whole (a few dozen rows)
+            self.table.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents)
         self.add_button = QPushButton(self)
         self.edit_button = QPushButton(self)
         manage = can(self.ctx.actor, Permission.UNITS_MANAGE)

@@ -12,12 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -59,11 +61,13 @@ from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.models.incident_table import SEVERITY_COLOURS
 from posko_desktop.ui.sitrep.flash_dialog import FlashDialog
 from posko_desktop.ui.tasks import TaskRunner
+from posko_desktop.ui.widgets.combo_fit import fit_combo
 from posko_desktop.ui.widgets.incident_printing import IncidentPrinting
 
 logger = logging.getLogger(__name__)
 
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1  # a referral's version, as shown
+STATUS_BUTTONS_PER_ROW = 2
 
 
 def _human_size(size: int) -> str:
@@ -78,6 +82,28 @@ def _human_size(size: int) -> str:
 def _coded(name: str, code: str | None) -> str:
     """"Lerep (33.22.18.2004)"; a name without a code as it was entered."""
     return "{name} ({code})".format(name=name, code=code) if code else name
+
+class FieldsScroll(QScrollArea):
+    """The fields of the incident: as tall as they are (the timeline below takes the rest),
+    scrolling only when the window is too low for them."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setMinimumHeight(120)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        width = self.viewport().width() or 360
+        height = inner.heightForWidth(width) if inner is not None else -1
+        return QSize(width, max(self.minimumHeight(), height + 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.updateGeometry()
+
 
 class DetailPane(QWidget):
     edit_requested = Signal(object)  # IncidentDetail
@@ -111,7 +137,7 @@ class DetailPane(QWidget):
         self.fields.setWordWrap(True)
         self.fields.setTextFormat(Qt.TextFormat.RichText)
         self.fields.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_row = QHBoxLayout()
+        self.status_row = QGridLayout()  # STATUS_BUTTONS_PER_ROW, so a 400 px pane shows them whole
         self.status_label = QLabel(self)
         self.status_buttons: dict[str, QPushButton] = {}
         self.edit_button = QPushButton(self)
@@ -135,6 +161,7 @@ class DetailPane(QWidget):
         self.followup_text.setObjectName("followup_text")
         self.followup_text.setTabChangesFocus(True)
         self.followup_text.setMaximumHeight(70)
+        self.followup_text.setMinimumHeight(self.followup_text.fontMetrics().lineSpacing() * 2 + 12)
         self.followup_button = QPushButton(self)
         self.followup_button.clicked.connect(self.add_followup)
         timeline_page = QWidget(self)
@@ -153,6 +180,8 @@ class DetailPane(QWidget):
         self.agency = QComboBox(self)
         for code, name in self._agencies.items():
             self.agency.addItem(name, code)
+        fit_combo(self.agency, 18)
+        fit_combo(self.referral_state, 20)
         self.due_at = WibDateTimeEdit(self)
         self.referral_text = QLineEdit(self)
         self.refer_button = QPushButton(self)
@@ -207,12 +236,9 @@ class DetailPane(QWidget):
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.header)
-        top_scroll = QScrollArea(self)
-        top_scroll.setWidgetResizable(True)
-        top_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        top_scroll.setWidget(self.fields)
-        top_scroll.setMinimumHeight(120)
-        body.addWidget(top_scroll, 3)
+        self.fields_scroll = FieldsScroll(self)
+        self.fields_scroll.setWidget(self.fields)
+        body.addWidget(self.fields_scroll)
         body.addLayout(self.status_row)
         actions = QHBoxLayout()
         actions.addWidget(self.edit_button)
@@ -221,7 +247,10 @@ class DetailPane(QWidget):
         actions.addWidget(self.print_button)
         actions.addStretch(1)
         body.addLayout(actions)
-        body.addWidget(self.sections, 2)
+        # the fields first (their whole height when the window allows); the timeline, referrals
+        # and attachments take what is left, down to their minimum
+        self.sections.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        body.addWidget(self.sections, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.body)
@@ -373,9 +402,11 @@ class DetailPane(QWidget):
             (_("Description"), html.escape(d.description).replace("\n", "<br>")),
         ]
         self._suggest_agency(d)
-        self.fields.setText("<table cellspacing='2'>" + "".join(
+        # empty fields are left out: the common ones then fit without scrolling (issue 19)
+        self.fields.setText("<table cellspacing='1'>" + "".join(
             "<tr><td style='color:#555;padding-right:8px' valign='top'>{k}</td><td>{v}</td></tr>".format(
-                k=html.escape(k), v=v) for k, v in rows) + "</table>")
+                k=html.escape(k), v=v) for k, v in rows if v) + "</table>")
+        self.fields_scroll.updateGeometry()
         self._render_status_buttons(d)
         self._render_timeline(d)
         self._render_referrals(d)
@@ -395,12 +426,12 @@ class DetailPane(QWidget):
 
     def _render_status_buttons(self, d: IncidentDetail) -> None:
         while self.status_row.count():
-            item = self.status_row.takeAt(0)
+            item = self.status_row.takeAt(self.status_row.count() - 1)
             widget = item.widget() if item is not None else None
             if widget is not None and widget is not self.status_label:
                 widget.deleteLater()
         self.status_buttons.clear()
-        self.status_row.addWidget(self.status_label)
+        self.status_row.addWidget(self.status_label, 0, 0)
         allowed = [t for t in d.transitions if incidents.may_transition(self.ctx.actor, t)]
         for t in allowed:
             button = QPushButton(_(t.label), self)
@@ -408,13 +439,14 @@ class DetailPane(QWidget):
             button.setToolTip(_("Change the status to {status}").format(status=t.target.label))
             button.clicked.connect(lambda _checked=False, tr=t: self.request_transition(tr))
             self.status_buttons[t.target.value] = button
-            self.status_row.addWidget(button)
+            row, column = divmod(len(self.status_buttons) - 1, STATUS_BUTTONS_PER_ROW)
+            self.status_row.addWidget(button, row, column + 1)
         if not allowed:
             none = QLabel(_("no further status change") if not d.deleted
                           else _("restore the incident first"), self)
             none.setStyleSheet("color:#777")
-            self.status_row.addWidget(none)
-        self.status_row.addStretch(1)
+            self.status_row.addWidget(none, 0, 1)
+        self.status_row.setColumnStretch(STATUS_BUTTONS_PER_ROW + 1, 1)
 
     def _entry_text(self, e: FollowUpEntry) -> str:
         head = "{when} · {who}".format(when=format_datetime_wib(e.created_at), who=e.author)

@@ -22,6 +22,7 @@ from posko_desktop.core.domain import Severity, Status
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter
+from posko_desktop.ui.widgets.combo_fit import fit_combo
 from posko_desktop.ui.widgets.pickers import CategoryCombo, EnumCombo, RegencyCombo
 
 SEARCH_DELAY_MS = 300
@@ -68,7 +69,7 @@ class FilterBar(QWidget):
         self.regency.setMinimumWidth(220)
         self.category = CategoryCombo(reference.list_categories(ctx), lambda: _("All categories"),
                                       parent=self)
-        self.category.setMinimumWidth(240)
+        fit_combo(self.category, 30)  # long category names: elided, whole in the list
         self.severity = EnumCombo(list(Severity), lambda: _("All severities"), self)
         self.status = EnumCombo(list(Status), lambda: _("All statuses"), self)
         self.date_from = DateBound(self)

@@ -65,7 +65,7 @@ def _previous_reader(path: str) -> Callable[[Path], Iterator[tuple[Any, ...]]]:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.sheet_rows  # type: ignore[no-any-return]
+    return module.sheet_rows
 
 
 def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
@@ -119,7 +119,7 @@ def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
                 try:
                     app_import(xlsx_path)()
                 finally:
-                    xlsx_rows.sheet_rows = current  # type: ignore[assignment]
+                    xlsx_rows.sheet_rows = current
             cases["XLSX, previous reader"] = with_previous
         times: dict[str, list[float]] = {name: [] for name in ("raw", *cases)}
         for _round in range(repeat):

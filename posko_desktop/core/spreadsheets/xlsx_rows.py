@@ -19,7 +19,7 @@ import posixpath
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 from xml.parsers import expat
 
 from defusedxml.ElementTree import fromstring
@@ -51,7 +51,7 @@ def _column(ref: str, cache: dict[str, int]) -> int:
     return col
 
 
-def _refuse(*_args: Any) -> None:
+def _refuse(*_args: Any) -> NoReturn:
     raise HostileXml("document type or entity declaration")
 
 

@@ -1,0 +1,156 @@
+"""The TPS register and the vulnerability baseline between sites (issue 17; docs/
+kerawanan.md "Between sites"): the current rows of every area live in a *sheet* that syncs
+(`db/models_baseline_sync.py`; a kecamatan for the TPS register, TPS-rawan and Polda, a
+regency for the IKP). A file imported here writes the sheets of the areas it covers; a
+sheet changed by a sync import (or a resolved conflict) is written back into the tables the
+app reads: the `tps` rows of its kecamatan, or a new version of its baseline kind in which
+the changed areas' rows replace the older ones (the older version stays for history).
+
+Who may author what: the province every sheet; a regency site the TPS register, TPS-rawan
+and Polda sheets of its own regency (its own TPS list, its Bawaslu's and Polres's
+mapping); the IKP (Bawaslu RI's index of every regency) only the province. A local import
+outside that is refused before anything is written; a package that carries such a change
+is refused by `sync/baseline_checks.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from posko_desktop.core.context import AppContext, local_site, new_stamp
+from posko_desktop.core.db.models import Kecamatan
+from posko_desktop.core.db.models_baseline_sync import IkpSheet, PoldaSheet, TpsRawanSheet, TpsSheet
+from posko_desktop.core.db.models_kerawanan import Tps
+from posko_desktop.core.domain import PROVINCE_CODE, PermissionDenied
+from posko_desktop.core.i18n import N_
+
+logger = logging.getLogger(__name__)
+
+# baseline kind (services/baseline.BaselineKind values) -> sheet model
+SHEET_OF = {"ikp": IkpSheet, "tps_rawan": TpsRawanSheet, "polda": PoldaSheet}
+KIND_OF_SHEET = {IkpSheet: "ikp", TpsRawanSheet: "tps_rawan", PoldaSheet: "polda"}
+LABEL_MAX = 120
+
+
+def check_author(s: Session, kind: str, regencies: Iterable[str]) -> None:
+    """Refuse a local import this site may not author (before anything is written)."""
+    site = local_site(s).code
+    if site == PROVINCE_CODE:
+        return
+    if kind == "ikp":
+        raise PermissionDenied(N_("Only the province imports the IKP; a regency site "
+                                  "receives it by sync"))
+    others = sorted(set(regencies) - {site})
+    if others:
+        raise PermissionDenied(N_("Site {site} imports only the rows of its own regency; the "
+                                  "file names {others}"), site=site,
+                               others=", ".join(others[:5]))
+
+
+def kecamatan_of(s: Session, regencies: Iterable[str]) -> list[str]:
+    wanted = set(regencies)
+    return [k for k, r in s.execute(select(Kecamatan.code, Kecamatan.regency_code)
+                                     .order_by(Kecamatan.code)) if r in wanted]
+
+
+def _write_sheets(s: Session, ctx: AppContext, model: Any, rows_of: dict[str, list[Any]],
+                  label: str, now: datetime) -> int:
+    """Stamp `rows` (and `label`) of the sheets whose rows differ; the number changed."""
+    changed = 0
+    areas = sorted(rows_of)
+    for i in range(0, len(areas), 500):
+        for sheet in s.scalars(select(model).where(model.area.in_(areas[i:i + 500]))):
+            rows = rows_of[sheet.area]
+            if sheet.rows == rows:
+                continue
+            stamp = new_stamp(s, now)
+            sheet.rows, sheet.label = rows, label[:LABEL_MAX]
+            sheet.field_stamps = {**sheet.field_stamps, "rows": stamp, "label": stamp}
+            sheet.mod_stamp, sheet.updated_at, sheet.updated_by = stamp, now, ctx.actor.username
+            changed += 1
+    s.flush()
+    return changed
+
+
+# --- from local imports into the sheets ------------------------------------------------
+
+
+def publish_tps(s: Session, ctx: AppContext, kecamatan: Iterable[str], label: str,
+                now: datetime) -> int:
+    """The sheets of `kecamatan` take the `tps` rows this site now holds for them."""
+    wanted = sorted(set(kecamatan))
+    rows_of: dict[str, list[Any]] = {k: [] for k in wanted}
+    for i in range(0, len(wanted), 500):
+        for t in s.execute(select(Tps.kecamatan_code, Tps.desa_code, Tps.number, Tps.dpt,
+                                  Tps.address, Tps.latitude, Tps.longitude)
+                           .where(Tps.kecamatan_code.in_(wanted[i:i + 500]))
+                           .order_by(Tps.desa_code, Tps.number)):
+            rows_of[t[0]].append(list(t[1:]))
+    return _write_sheets(s, ctx, TpsSheet, rows_of, label, now)
+
+
+def sheet_row(kind: str, row: dict[str, Any]) -> list[Any]:
+    """A version row (services/baseline.py) as a sheet row."""
+    if kind == "ikp":
+        return [row["score"], row["level"], row["dimensions"]]
+    return [row["desa_code"], row["tps_number"],
+            row["variables"] if kind == "tps_rawan" else row["level"]]
+
+
+def version_row(kind: str, area: str, row: list[Any]) -> dict[str, Any]:
+    """A sheet row of `area` as a version row."""
+    if kind == "ikp":
+        return {"regency_code": area, "score": row[0], "level": row[1], "dimensions": row[2]}
+    return {"desa_code": row[0], "tps_number": row[1], "kecamatan_code": area,
+            "regency_code": area[:5], "variables": row[2] if kind == "tps_rawan" else [],
+            "level": row[2] if kind == "polda" else None}
+
+
+def publish_marks(s: Session, ctx: AppContext, kind: str, regencies: Iterable[str],
+                  rows: list[dict[str, Any]], label: str, now: datetime) -> int:
+    """The sheets of every area of `regencies` take the file's rows (none: emptied)."""
+    areas = sorted(set(regencies)) if kind == "ikp" else kecamatan_of(s, regencies)
+    rows_of: dict[str, list[Any]] = {a: [] for a in areas}
+    for row in rows:
+        area = row["regency_code"] if kind == "ikp" else row["kecamatan_code"]
+        rows_of[area].append(sheet_row(kind, row))
+    return _write_sheets(s, ctx, SHEET_OF[kind], rows_of, label, now)
+
+
+# --- from changed sheets into the tables the app reads ---------------------------------
+
+
+def tps_applied(s: Session, _ctx: AppContext, sheets: list[Any], _now: datetime) -> None:
+    """The `tps` rows of each changed kecamatan become its sheet's rows."""
+    by_area = {sheet.area: sheet.rows for sheet in sheets}
+    areas = sorted(by_area)
+    for i in range(0, len(areas), 500):
+        s.execute(delete(Tps).where(Tps.kecamatan_code.in_(areas[i:i + 500])))
+    fresh = [{"desa_code": r[0], "number": r[1], "kecamatan_code": area,
+              "regency_code": area[:5], "dpt": r[2], "address": r[3], "latitude": r[4],
+              "longitude": r[5]} for area, rows in by_area.items() for r in rows]
+    for i in range(0, len(fresh), 5000):
+        s.execute(insert(Tps), fresh[i:i + 5000])
+    logger.info("TPS register: %d kecamatan taken from sync, %d TPS", len(areas), len(fresh))
+
+
+def marks_applied(s: Session, ctx: AppContext, sheets: list[Any], now: datetime) -> None:
+    """A new version of the sheets' baseline kind: the changed areas' rows replace the
+    current version's rows of those areas."""
+    from posko_desktop.core.services import baseline  # baseline imports this module
+
+    by_kind: dict[str, dict[str, list[Any]]] = defaultdict(dict)
+    for sheet in sheets:
+        by_kind[KIND_OF_SHEET[type(sheet)]][sheet.area] = sheet.rows
+    for kind, rows_of in by_kind.items():
+        fresh = [version_row(kind, area, r) for area, rows in rows_of.items() for r in rows]
+        labels = sorted({sheet.label for sheet in sheets if sheet.label})
+        baseline.replace_areas(s, ctx, kind, set(rows_of), fresh,
+                               "; ".join(labels) or "sync", now, via="sync")

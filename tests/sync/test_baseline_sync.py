@@ -8,10 +8,12 @@ conflict; forged sheets are refused with the database unchanged."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
 
+from posko_desktop.cli import main
 from posko_desktop.core import places
 from posko_desktop.core.db.seed_baseline import sheet_id
 from posko_desktop.core.domain import PermissionDenied
@@ -20,7 +22,7 @@ from posko_desktop.core.services import sync as svc
 from posko_desktop.core.services.sync import records
 from tests.kerawanan.samples import write_samples
 
-from .conftest import refused, send, table_dump
+from .conftest import ADMIN_PASSWORD, refused, send, table_dump
 from .forge import jsonl, lines, resign
 
 
@@ -116,7 +118,8 @@ def test_a_regency_imports_only_its_own_rows_and_never_the_ikp(sites, tmp_path):
     assert table_dump(kab) == before
 
 
-def test_concurrent_imports_of_one_kecamatan_end_equal_with_a_listed_conflict(sites, tmp_path):
+def test_concurrent_imports_of_one_kecamatan_end_equal_with_a_listed_conflict(
+        sites, tmp_path, capsys, monkeypatch):
     prov, kab, _kota = sites
     desa = desa_of(kecamatan_of("33.22")[1])
     tps_register.import_register(prov.ctx, write_tps(tmp_path / "a.csv", desa, dpt=300))
@@ -126,18 +129,31 @@ def test_concurrent_imports_of_one_kecamatan_end_equal_with_a_listed_conflict(si
     svc.import_package(kab.ctx, to_kab)
     assert view(prov) == view(kab)
     assert sheets(prov, "tps_sheets") == sheets(kab, "tps_sheets")
-    conflicts = [c for s in (prov, kab)
-                 for c in records.list_conflicts(s.ctx, kind="tps_sheets")]
-    assert {c.field for c in conflicts} >= {"rows"}
-    # a supervisor takes the value that lost: a new edit, which reaches the other site
-    conflict = next(c for c in conflicts if c.field == "rows")
-    owner = prov if conflict in records.list_conflicts(prov.ctx, kind="tps_sheets") else kab
-    records.resolve_conflict(owner.ctx, conflict.id, "take")
+    owner = prov if records.list_conflicts(prov.ctx, kind="tps_sheets") else kab
+    # a supervisor takes the value that lost (CLI): a new edit, which reaches the other site
+    monkeypatch.setenv("POSKO_PASSWORD", ADMIN_PASSWORD)
+    base = ["--db", str(owner.path), "--user", "admin-" + owner.code]
+    assert main([*base, "baseline", "conflicts", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["conflicts"]
+    conflict = next(c for c in listed if c["field"] == "rows")
+    assert conflict["record"].startswith("tps_sheet 33.22.")
+    assert main([*base, "baseline", "resolve", str(conflict["id"]), "take"]) == 0
     other = kab if owner is prov else prov
     svc.import_package(other.ctx, send(owner, other, tmp_path))
     assert view(prov) == view(kab)
     assert {t.dpt for t in tps_register.list_tps(prov.ctx, regency="33.22")} == {
-        row[2] for row in conflict.lost_value}
+        row[2] for row in conflict["lost_value"]}
+
+
+@pytest.mark.postgres
+def test_a_server_mode_province_receives_a_regency_tps_list(any_sites, tmp_path):
+    prov, kab, _kota = any_sites
+    kec = kecamatan_of("33.22")[2]
+    tps_register.import_register(kab.ctx, write_tps(tmp_path / "tps.csv", desa_of(kec)))
+    svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    assert tps_register.list_tps(prov.ctx, regency="33.22") == \
+        tps_register.list_tps(kab.ctx, regency="33.22")
+    assert sheets(prov, "tps_sheets") == sheets(kab, "tps_sheets")
 
 
 MEMBER = "records/tps_sheets.jsonl"
@@ -167,7 +183,10 @@ def _other_kecamatan(rec) -> None:
     (lambda r: r["rows"].append([desa_of(kecamatan_of("33.74")[0])[0], 1, 5, "", None, None]),
      "is not in kecamatan"),
     (lambda r: r["rows"].append(list(r["rows"][0])), "appears twice"),
-    (lambda r: r["rows"][0].__setitem__(2, 9000), "9000 is greater than the maximum of 5000"),
+    (lambda r: r["rows"][0].__setitem__(2, 9000), "DPT 9000 is out of range"),
+    (lambda r: r["rows"][0].__setitem__(1, "1"), "a row begins with a desa code"),
+    (lambda r: r["rows"][0].__setitem__(2, True), "a whole number"),
+    (lambda r: r["rows"].append(["33.22.01.2001"]), "a row is a list of 6 values"),
     (lambda r: r["rows"][0].__setitem__(3, "Balai\x1b[31m"), "address"),
     (lambda r: r["rows"][0].__setitem__(4, -7.0), "latitude and longitude"),
     (lambda r: r.update(number="33.22.99"), "not the sheet of"),

@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from posko_desktop.core.context import AppContext, local_site, new_stamp
+from posko_desktop.core.context import AppContext, local_site, new_stamps
 from posko_desktop.core.db.models import Kecamatan
 from posko_desktop.core.db.models_baseline_sync import IkpSheet, PoldaSheet, TpsRawanSheet, TpsSheet
 from posko_desktop.core.db.models_kerawanan import Tps
@@ -62,21 +62,25 @@ def kecamatan_of(s: Session, regencies: Iterable[str]) -> list[str]:
 
 def _write_sheets(s: Session, ctx: AppContext, model: Any, rows_of: dict[str, list[Any]],
                   label: str, now: datetime) -> int:
-    """Stamp `rows` (and `label`) of the sheets whose rows differ; the number changed."""
-    changed = 0
+    """Stamp `rows` (and `label`) of the sheets whose rows differ; the number changed.
+    Core statements: a province-wide file changes all 576 sheets of a kind at once."""
+    table = model.__table__
     areas = sorted(rows_of)
+    changes: list[dict[str, Any]] = []
     for i in range(0, len(areas), 500):
-        for sheet in s.scalars(select(model).where(model.area.in_(areas[i:i + 500]))):
-            rows = rows_of[sheet.area]
-            if sheet.rows == rows:
-                continue
-            stamp = new_stamp(s, now)
-            sheet.rows, sheet.label = rows, label[:LABEL_MAX]
-            sheet.field_stamps = {**sheet.field_stamps, "rows": stamp, "label": stamp}
-            sheet.mod_stamp, sheet.updated_at, sheet.updated_by = stamp, now, ctx.actor.username
-            changed += 1
-    s.flush()
-    return changed
+        for sid, area, rows, stamps in s.connection().execute(
+                select(table.c.id, table.c.area, table.c.rows, table.c.field_stamps)
+                .where(table.c.area.in_(areas[i:i + 500]))).all():
+            if rows != rows_of[area]:
+                changes.append({"b_id": sid, "rows": rows_of[area], "field_stamps": stamps})
+    if not changes:
+        return 0
+    for change, stamp in zip(changes, new_stamps(s, now, len(changes)), strict=True):
+        change.update(label=label[:LABEL_MAX], mod_stamp=stamp, updated_at=now,
+                      updated_by=ctx.actor.username,
+                      field_stamps={**change["field_stamps"], "rows": stamp, "label": stamp})
+    s.connection().execute(update(table).where(table.c.id == bindparam("b_id")), changes)
+    return len(changes)
 
 
 # --- from local imports into the sheets ------------------------------------------------
@@ -87,12 +91,14 @@ def publish_tps(s: Session, ctx: AppContext, kecamatan: Iterable[str], label: st
     """The sheets of `kecamatan` take the `tps` rows this site now holds for them."""
     wanted = sorted(set(kecamatan))
     rows_of: dict[str, list[Any]] = {k: [] for k in wanted}
+    conn = s.connection()  # Core rows: 58,000 of them for the province's file
     for i in range(0, len(wanted), 500):
-        for t in s.execute(select(Tps.kecamatan_code, Tps.desa_code, Tps.number, Tps.dpt,
-                                  Tps.address, Tps.latitude, Tps.longitude)
-                           .where(Tps.kecamatan_code.in_(wanted[i:i + 500]))
-                           .order_by(Tps.desa_code, Tps.number)):
-            rows_of[t[0]].append(list(t[1:]))
+        for kec, desa, number, dpt, address, lat, lon in conn.execute(
+                select(Tps.kecamatan_code, Tps.desa_code, Tps.number, Tps.dpt, Tps.address,
+                       Tps.latitude, Tps.longitude)
+                .where(Tps.kecamatan_code.in_(wanted[i:i + 500]))
+                .order_by(Tps.desa_code, Tps.number)).all():
+            rows_of[kec].append([desa, number, dpt, address, lat, lon])
     return _write_sheets(s, ctx, TpsSheet, rows_of, label, now)
 
 
@@ -136,8 +142,9 @@ def tps_applied(s: Session, _ctx: AppContext, sheets: list[Any], _now: datetime)
     fresh = [{"desa_code": r[0], "number": r[1], "kecamatan_code": area,
               "regency_code": area[:5], "dpt": r[2], "address": r[3], "latitude": r[4],
               "longitude": r[5]} for area, rows in by_area.items() for r in rows]
+    conn, table = s.connection(), Tps.__table__  # Core: no ORM bookkeeping per row
     for i in range(0, len(fresh), 5000):
-        s.execute(insert(Tps), fresh[i:i + 5000])
+        conn.execute(insert(table), fresh[i:i + 5000])
     logger.info("TPS register: %d kecamatan taken from sync, %d TPS", len(areas), len(fresh))
 
 

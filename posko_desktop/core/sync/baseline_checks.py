@@ -29,6 +29,14 @@ _POLDA = frozenset(level.value for level in PoldaLevel)
 _VARIABLES = frozenset(TPS_VARIABLE_CODES)
 
 
+def _int(value: Any) -> bool:
+    return type(value) is int  # JSON numbers without a fraction; not bool
+
+
+def _number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
 def _site(stamp: str) -> str:
     return stamp.split("-", 2)[-1]
 
@@ -43,6 +51,8 @@ def _authors(rec: dict[str, Any], allowed: set[str]) -> str | None:
 
 def _tps_key(area: str, row: list[Any], seen: set[tuple[str, int]]) -> str | None:
     desa, number = row[0], row[1]
+    if type(desa) is not str or not _int(number):
+        return "a row begins with a desa code and a TPS number"
     if desa not in places.shipped_index().desa or desa[:8] != area:
         return "desa {code} is not in kecamatan {area}".format(code=desa, area=area)
     if not 1 <= number <= TPS_MAX:
@@ -54,7 +64,10 @@ def _tps_key(area: str, row: list[Any], seen: set[tuple[str, int]]) -> str | Non
 
 
 def _tps_row(row: list[Any]) -> str | None:
-    _desa, _number, dpt, address, lat, lon = row
+    dpt, address, lat, lon = row[2:]
+    if not _int(dpt) or type(address) is not str or not all(
+            v is None or _number(v) for v in (lat, lon)):
+        return "DPT, address, latitude, longitude: a whole number, a text, numbers or null"
     if not 0 <= dpt <= DPT_MAX:
         return "DPT {n} is out of range".format(n=dpt)
     if len(address) > ADDRESS_MAX or control_character(address) is not None:
@@ -68,16 +81,26 @@ def _tps_row(row: list[Any]) -> str | None:
 
 def _rawan_row(row: list[Any]) -> str | None:
     variables = row[2]
+    if type(variables) is not list or not all(type(v) is str for v in variables):
+        return "the variables are a list of texts"
     if not set(variables) <= _VARIABLES or len(set(variables)) != len(variables):
         return "unknown or repeated TPS-rawan variable"
     return None
 
 
 def _polda_row(row: list[Any]) -> str | None:
-    return None if row[2] in _POLDA else "unknown Polda class {c}".format(c=row[2])
+    if type(row[2]) is not str or row[2] not in _POLDA:
+        return "unknown Polda class {c}".format(c=str(row[2])[:20])
+    return None
 
 
-def _kecamatan_sheet(kind: str, row_rule: RowRule) -> Rule:
+def _shape(row: Any, width: int) -> str | None:
+    if type(row) is not list or len(row) != width:
+        return "a row is a list of {n} values".format(n=width)
+    return None
+
+
+def _kecamatan_sheet(kind: str, width: int, row_rule: RowRule) -> Rule:
     def check(rec: dict[str, Any]) -> str | None:
         area = rec["area"]
         if area not in places.shipped_index().kecamatan:
@@ -89,7 +112,8 @@ def _kecamatan_sheet(kind: str, row_rule: RowRule) -> Rule:
             return problem
         seen: set[tuple[str, int]] = set()
         for row in rec["rows"]:
-            problem = _tps_key(area, row, seen) or row_rule(row)
+            problem = (_shape(row, width) or _tps_key(area, row, seen)
+                       or row_rule(row))
             if problem:
                 return "rows: " + problem
         return None
@@ -103,16 +127,20 @@ def _ikp_sheet(rec: dict[str, Any]) -> str | None:
     problem = _authors(rec, {PROVINCE_CODE})
     if problem:
         return problem
-    for score, level, dimensions in rec["rows"]:
-        if not 0 <= score <= 100 or level not in IKP_CLASSES:
+    for row in rec["rows"]:
+        problem = _shape(row, 3)
+        if problem:
+            return "rows: " + problem
+        score, level, dimensions = row
+        if not _number(score) or not 0 <= score <= 100 or level not in IKP_CLASSES:
             return "rows: IKP score or class out of range"
-        if not set(dimensions) <= set(IKP_DIMENSION_CODES) or not all(
-                0 <= v <= 100 for v in dimensions.values()):
+        if type(dimensions) is not dict or not set(dimensions) <= set(IKP_DIMENSION_CODES) \
+                or not all(_number(v) and 0 <= v <= 100 for v in dimensions.values()):
             return "rows: unknown IKP dimension or score out of range"
     return None
 
 
-check_tps_sheet = _kecamatan_sheet("tps_sheets", _tps_row)
-check_rawan_sheet = _kecamatan_sheet("tps_rawan_sheets", _rawan_row)
-check_polda_sheet = _kecamatan_sheet("polda_sheets", _polda_row)
+check_tps_sheet = _kecamatan_sheet("tps_sheets", 6, _tps_row)
+check_rawan_sheet = _kecamatan_sheet("tps_rawan_sheets", 3, _rawan_row)
+check_polda_sheet = _kecamatan_sheet("polda_sheets", 3, _polda_row)
 check_ikp_sheet = _ikp_sheet

@@ -90,13 +90,15 @@ def test_the_province_baseline_reaches_a_regency_and_shows_the_same(sites, tmp_p
 def test_a_regency_sends_its_own_tps_list_and_polda_classes_on_to_the_other(sites, tmp_path):
     prov, kab, kota = sites
     kec = kecamatan_of("33.22")[0]
-    tps_register.import_register(kab.ctx, write_tps(tmp_path / "tps.csv", desa_of(kec)))
+    # a file name with a control character: the sheet's label keeps the printable rest
+    tps_register.import_register(kab.ctx, write_tps(tmp_path / "tps\x1b.csv", desa_of(kec)))
     baseline.import_baseline(kab.ctx, "polda", write_polda(tmp_path / "polda.csv",
                                                            desa_of(kec)[:3], "sangat rawan"))
     svc.import_package(prov.ctx, send(kab, prov, tmp_path))
     assert tps_register.list_tps(prov.ctx, regency="33.22") == \
         tps_register.list_tps(kab.ctx, regency="33.22")
     assert baseline.baseline_summary(prov.ctx).regencies["33.22"].polda_sangat_rawan == 3
+    assert {r["label"] for r in sheets(prov, "tps_sheets") if r["area"] == kec} == {"tps.csv"}
     svc.import_package(kota.ctx, send(prov, kota, tmp_path))  # relayed by the province
     assert view(kota) == view(kab) == view(prov)
 

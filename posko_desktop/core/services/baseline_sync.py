@@ -75,8 +75,10 @@ def _write_sheets(s: Session, ctx: AppContext, model: Any, rows_of: dict[str, li
                 changes.append({"b_id": sid, "rows": rows_of[area], "field_stamps": stamps})
     if not changes:
         return 0
+    # a file name may hold characters a receiver refuses in a text: keep the printable ones
+    label = "".join(ch for ch in label if ch.isprintable())[:LABEL_MAX]
     for change, stamp in zip(changes, new_stamps(s, now, len(changes)), strict=True):
-        change.update(label=label[:LABEL_MAX], mod_stamp=stamp, updated_at=now,
+        change.update(label=label, mod_stamp=stamp, updated_at=now,
                       updated_by=ctx.actor.username,
                       field_stamps={**change["field_stamps"], "rows": stamp, "label": stamp})
     s.connection().execute(update(table).where(table.c.id == bindparam("b_id")), changes)

@@ -4,18 +4,21 @@ every cell checked, one transaction, Core inserts), against the raw baseline (cs
 sqlite3 `executemany` of the same rows into the same table, no checks). Target: ≤ 5 s.
 
     .venv/bin/python bench/run.py --only kerawanan
-    .venv/bin/python bench/bench_kerawanan.py [--repeat 3]
+    .venv/bin/python bench/bench_kerawanan.py [--repeat 3] [--previous-reader OLD.py]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import shutil
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -27,6 +30,7 @@ from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.resources import resource_path
 from posko_desktop.core.services import reference, tps_register
+from posko_desktop.core.spreadsheets import xlsx_rows
 
 AREA = "kerawanan"
 ROWS = 58_000
@@ -54,8 +58,22 @@ def _write_files(folder: Path) -> tuple[Path, Path]:
     return path, xlsx
 
 
+def _previous_reader(path: str) -> Callable[[Path], Iterator[tuple[Any, ...]]]:
+    """`sheet_rows` of an earlier xlsx_rows.py (e.g. `git show main:posko_desktop/core/
+    spreadsheets/xlsx_rows.py > /tmp/old_xlsx_rows.py`), to measure against in one run."""
+    spec = importlib.util.spec_from_file_location("previous_xlsx_rows", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.sheet_rows
+
+
 def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
+    """Rounds alternate the raw baseline, the CSV import, the XLSX import (and the XLSX
+    import through the previous reader with `--previous-reader FILE`), so machine noise
+    falls on all of them alike."""
     repeat = getattr(args, "repeat", 3)
+    previous = getattr(args, "previous_reader", None)
     work = Path(tempfile.mkdtemp(prefix="bench-kerawanan-"))
     try:
         empty = work / "empty.sqlite3"
@@ -64,37 +82,55 @@ def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
         db.dispose()
         csv_path, xlsx_path = _write_files(work)
         target = work / "target.sqlite3"
-        out = []
-        for label, path in (("CSV", csv_path), ("XLSX", xlsx_path)):
-            def fresh() -> AppContext:
-                for p in work.glob("target.sqlite3*"):
-                    p.unlink()
-                shutil.copy(empty, target)
-                return AppContext(open_database(target), Actor("bench", "admin", "Bench"))
 
-            def app_import(path: Path = path) -> None:
-                ctx = fresh()
+        def fresh() -> Path:
+            for p in work.glob("target.sqlite3*"):
+                p.unlink()
+            shutil.copy(empty, target)
+            return target
+
+        def app_import(path: Path) -> Callable[[], None]:
+            def go() -> None:
+                ctx = AppContext(open_database(fresh()), Actor("bench", "admin", "Bench"))
                 assert tps_register.import_register(ctx, path).added == ROWS
                 ctx.db.dispose()
+            return go
 
-            def raw(path: Path = csv_path) -> None:
-                for p in work.glob("target.sqlite3*"):
-                    p.unlink()
-                shutil.copy(empty, target)
-                con = sqlite3.connect(target)
-                with path.open(encoding="utf-8", newline="") as fh:
-                    rows = list(csv.reader(fh, delimiter=";"))[1:]
-                con.executemany(
-                    "INSERT INTO tps (desa_code, number, kecamatan_code, regency_code, dpt, "
-                    "address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(r[0], int(r[1]), r[0][:8], r[0][:5], int(r[2]), r[3], float(r[4]),
-                      float(r[5])) for r in rows])
-                con.commit()
-                con.close()
+        def raw() -> None:
+            con = sqlite3.connect(fresh())
+            with csv_path.open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.reader(fh, delimiter=";"))[1:]
+            con.executemany(
+                "INSERT INTO tps (desa_code, number, kecamatan_code, regency_code, dpt, "
+                "address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r[0], int(r[1]), r[0][:8], r[0][:5], int(r[2]), r[3], float(r[4]),
+                  float(r[5])) for r in rows])
+            con.commit()
+            con.close()
 
-            med, p95 = summary(measure(app_import, repeat, warmup=0))
-            rmed, rp95 = summary(measure(raw, repeat, warmup=0))
-            out.append(Row(AREA, "TPS register import, {n} rows ({f})".format(n=ROWS, f=label),
+        cases: dict[str, Callable[[], None]] = {
+            "CSV": app_import(csv_path), "XLSX": app_import(xlsx_path)}
+        if previous:
+            old_reader = _previous_reader(previous)
+
+            def with_previous() -> None:
+                current = xlsx_rows.sheet_rows
+                xlsx_rows.sheet_rows = old_reader  # type: ignore[assignment]
+                try:
+                    app_import(xlsx_path)()
+                finally:
+                    xlsx_rows.sheet_rows = current
+            cases["XLSX, previous reader"] = with_previous
+        times: dict[str, list[float]] = {name: [] for name in ("raw", *cases)}
+        for _round in range(repeat):
+            times["raw"] += measure(raw, 1, warmup=0)
+            for name, fn in cases.items():
+                times[name] += measure(fn, 1, warmup=0)
+        rmed, rp95 = summary(times["raw"])
+        out = []
+        for name in cases:
+            med, p95 = summary(times[name])
+            out.append(Row(AREA, "TPS register import, {n} rows ({f})".format(n=ROWS, f=name),
                            med, p95, raw_median=rmed, raw_p95=rp95, target="≤ 5000",
                            ok=p95 <= 5000))
         return out
@@ -105,6 +141,8 @@ def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--previous-reader", metavar="FILE",
+                        help="an earlier xlsx_rows.py to measure against, alternately")
     args = parser.parse_args()
     for r in run(None, args):
         print(r)

@@ -258,10 +258,11 @@ def conflict_json(c: RecordConflictInfo) -> dict[str, Any]:
             "resolved": c.resolved, "resolution": c.resolution}
 
 
-def add_conflict_commands(sub: argparse._SubParsersAction, kind: str, list_help: str,
-                          record_header: str) -> None:
+def add_conflict_commands(sub: argparse._SubParsersAction, kind: str | tuple[str, ...],
+                          list_help: str, record_header: str) -> None:
     """`conflicts` and `resolve` of a record type of `sync.kinds` (activities, stage
-    reports ...); `record_header` is the msgid of the table's record column."""
+    reports ...; several: the baseline sheets); `record_header` is the msgid of the table's
+    record column."""
     p = sub.add_parser("conflicts", help=list_help)
     p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
     add_output(p)
@@ -277,7 +278,9 @@ def add_conflict_commands(sub: argparse._SubParsersAction, kind: str, list_help:
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    found = sync_records.list_conflicts(ctx, args.conflict_kind, include_resolved=args.all)
+    kinds = args.conflict_kind if isinstance(args.conflict_kind, tuple) else (args.conflict_kind,)
+    found = [c for kind in kinds
+             for c in sync_records.list_conflicts(ctx, kind, include_resolved=args.all)]
     if args.format == "json":
         print_json({"count": len(found), "conflicts": [conflict_json(c) for c in found]})
         return 0

@@ -10,14 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from posko_desktop.commands.activities import add_conflict_commands
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.commands.incidents import iso, print_table
-from posko_desktop.core.i18n import _, current_language
+from posko_desktop.core.i18n import N_, _, current_language
 from posko_desktop.core.services import baseline, contests, tps_register
 from posko_desktop.core.services.baseline import BaselineKind, ImportInfo
 from posko_desktop.core.services.contests import PairInfo, PairInput
 from posko_desktop.core.spreadsheets import contests as pair_sheets
 from posko_desktop.core.spreadsheets.tables import TableRowsError, write_template
+from posko_desktop.core.sync.kinds import IKP_SHEETS, POLDA_SHEETS, TPS_RAWAN_SHEETS, TPS_SHEETS
+
+SHEET_KINDS = tuple(k.name for k in (TPS_SHEETS, TPS_RAWAN_SHEETS, POLDA_SHEETS, IKP_SHEETS))
 
 T = TypeVar("T")
 
@@ -110,6 +114,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = bsub.add_parser("show", help=_("the current baseline per regency and kecamatan"))
     _output(p)
     p.set_defaults(handler=cmd_baseline_show)
+    add_conflict_commands(bsub, SHEET_KINDS, _("list conflicts of the TPS register and the "
+                                               "baseline from sync"), N_("Sheet"))
 
 
 # --- contests -------------------------------------------------------------------------------

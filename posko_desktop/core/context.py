@@ -56,6 +56,19 @@ def new_stamp(session: Session, now: datetime) -> str:
     return stamp
 
 
+def new_stamps(session: Session, now: datetime, count: int) -> list[str]:
+    """`count` next modification stamps of this site at once (one read of the site row)."""
+    site = local_site(session)
+    stamps: list[str] = []
+    last = site.last_stamp or None
+    for _ in range(count):
+        last = next_stamp(last, int(now.timestamp() * 1000), site.code)
+        stamps.append(last)
+    if stamps:
+        site.last_stamp = stamps[-1]
+    return stamps
+
+
 def observe_stamp(session: Session, stamp: str) -> None:
     """Advance the local clock past a stamp seen from another site (sync import)."""
     site = local_site(session)

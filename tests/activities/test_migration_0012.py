@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from posko_desktop.cli import main
+from tests.kerawanan.sheets import pop_sheets
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -52,6 +53,7 @@ def test_0009_to_0012_keeps_every_row_and_adds_the_activity_log(tmp_path, capsys
     assert (len(after.pop("kecamatan")), len(after.pop("desa"))) == (576, 8563)
     # 0016 (after 0012 in the chain): the seeded reporting units, nihil_report.unit_code
     assert len(after.pop("reporting_unit")) == 35 + 9
+    pop_sheets(after)  # 0023
     if before["nihil_report"]:
         nihil_width = len(before["nihil_report"][0])
         assert {r[nihil_width:] for r in after["nihil_report"]} == {(None,)}

@@ -23,6 +23,7 @@ from posko_desktop.core.services import accounts, audit, reference, site_key
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import sync as svc
 from posko_desktop.core.sync import keys, keywrap
+from tests.kerawanan.sheets import SHEET_TABLES, pop_sheets
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OLD_0001 = DATA / "posko-0001.sqlite3"
@@ -89,8 +90,9 @@ def test_upgrading_0007_keeps_every_row(old_0007):
     later = {"audit_anchor", "kecamatan", "desa", "activity", "record_conflict",
              "social_post", "hoax_case", "takedown_request", "lexicon_entry",
              "candidate_pair", "tps", "baseline_import", "ikp_score", "tps_mark",
-             "stage_report", "reporting_unit", "roster_entry", "handover"}
+             "stage_report", "reporting_unit", "roster_entry", "handover", *SHEET_TABLES}
     assert set(after) == set(before) | NEW_TABLES | later
+    pop_sheets(after)
     for table, rows in before.items():
         if table == "incident":  # 0011 added ten columns: not known / empty, and the codes
             index = places.shipped_index()  # of the names that match one place; 0014

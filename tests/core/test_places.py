@@ -241,3 +241,54 @@ def test_migration_0011_codes_the_matching_names_of_a_real_0009_database(tmp_pat
             assert code == (next(iter(found)) if len(found) == 1 else None)
     finally:
         db.dispose()
+
+
+def test_planted_ambiguous_names_get_no_code_and_count_as_ambiguous(ctx, db_path):
+    """A small database with names planted where the list has two places of that name
+    (Tambakreja and Sidanegara are desa of two kecamatan of Cilacap each), upgraded from
+    0009: a desa named without its kecamatan gets no code and the report counts it
+    ambiguous, never matched; named with its kecamatan it matches; a desa name unique in
+    the regency brings its kecamatan; a misspelt kecamatan leaves the desa unplaced."""
+    index = places.shipped_index()
+    tambakreja = [index.desa[c] for c in ("33.01.01.2001", "33.01.21.1003")]
+    assert {places.norm(d.name) for d in tambakreja} == {"tambakreja"}
+    assert len(index.desa_in_regency[("33.01", "sidanegara")]) == 2
+    unique = next(d for d in index.desa_of_kec["33.01.05"]
+                  if len(index.desa_in_regency[("33.01", places.norm(d.name))]) == 1)
+    home = index.kecamatan[tambakreja[1].parent].name
+    planted = [  # kecamatan, desa -> kecamatan code, desa code after the upgrade
+        ("", "Tambakreja", None, None),
+        ("", "  TAMBAKREJA ", None, None),
+        ("", "Desa Sidanegara", None, None),
+        (home, "Tambakreja", tambakreja[1].parent, tambakreja[1].code),
+        ("", unique.name, unique.parent, unique.code),
+        (home + "x", "Tambakreja", None, None),
+    ]
+    for n in range(len(planted)):
+        inc.create_incident(ctx, sample(regency_code="33.01", kecamatan="", desa="",
+                                        title="Kejadian {n}".format(n=n)))
+    with ctx.db.write() as s:
+        for seq, (kec, desa, _k, _d) in enumerate(planted, start=1):
+            s.execute(text("UPDATE incident SET kecamatan = :k, desa = :d WHERE seq = :s"),
+                      {"k": kec, "d": desa, "s": seq})
+    cfg = alembic_config()
+    with ctx.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009")
+    ctx.db.dispose()
+    db = open_database(db_path)  # upgrades: 0011 matches the names
+    try:
+        with db.read() as s:
+            got = s.execute(select(Incident.kecamatan_code, Incident.desa_code)
+                            .order_by(Incident.seq)).all()
+        assert [tuple(r) for r in got] == [(k, d) for _kec, _desa, k, d in planted]
+        report = place_service.match_report(AppContext(db, Actor("admin", "admin", "A")))
+        assert (report.desa["matched"], report.desa["ambiguous"], report.desa["unknown"]) == (
+            2, 3, 1)
+        assert (report.kecamatan["matched"], report.kecamatan["empty"],
+                report.kecamatan["unknown"]) == (2, 3, 1)
+        assert sorted((d, why) for (_r, _k, d, why) in report.unmatched) == [
+            ("  TAMBAKREJA ", "ambiguous"), ("Desa Sidanegara", "ambiguous"),
+            ("Tambakreja", "ambiguous"), ("Tambakreja", "unknown")]
+    finally:
+        db.dispose()

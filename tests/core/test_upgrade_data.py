@@ -22,6 +22,7 @@ from posko_desktop.core.db.stamps import unpack
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import audit_anchors, sync
 from posko_desktop.core.sync.package import PackageError
+from tests.kerawanan.sheets import SHEET_TABLES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -170,6 +171,7 @@ def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, 
                      "takedown_request": 0, "lexicon_entry": 0, "candidate_pair": 0, "tps": 0,
                      "baseline_import": 0, "ikp_score": 0, "tps_mark": 0,
                      "stage_report": 0, "reporting_unit": 44, "roster_entry": 0, "handover": 0,
+                     **SHEET_TABLES,  # 0023's seeded sheets
                      "category": len(category_rows()),
                      "agency": before["agency"] + 1}
     monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")

@@ -204,3 +204,25 @@ def test_the_shipped_pilgub_pairs_import(any_ctx):
         1, "Andika Perkasa", "Hendrar Prihadi", ("PDI-P",))
     assert (two.ballot_number, two.head, two.deputy) == (2, "Ahmad Luthfi", "Taj Yasin Maimoen")
     assert len(two.parties) == 9
+
+
+def test_the_shipped_regency_pairs_import_with_a_source_each(any_ctx):
+    """resources/data/paslon-pilkada-kabkota-jateng-2024.csv (the regencies whose draw could
+    be cited, docs/kerawanan.md): every row names its source; the file imports into the
+    template's columns (the source column is for the reader), twice unchanged; ballot
+    numbers of a contest run 1, 2, … except where the other number is the empty column."""
+    path = resource_path("data", "paslon-pilkada-kabkota-jateng-2024.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert rows and all(r["Sumber"].startswith(("https://", "http://")) for r in rows)
+    result = pair_sheets.import_pairs(any_ctx, path)
+    assert result.added == len(rows)
+    assert pair_sheets.import_pairs(any_ctx, path).unchanged == len(rows)
+    by_contest: dict[str, list[int]] = {}
+    for r in rows:
+        by_contest.setdefault(r["Kode pemilihan"], []).append(int(r["Nomor urut"]))
+    assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in by_contest.values())
+    semarang = contests.list_pairs(any_ctx, "33.74")
+    assert [(p.ballot_number, p.head, p.parties[:1]) for p in semarang] == [
+        (1, "Agustina Wilujeng Pramestuti", ("PDI-P",)),
+        (2, "Alamsyah Satyanegara Sukawijaya", ("Demokrat",))]

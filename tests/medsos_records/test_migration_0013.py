@@ -12,6 +12,7 @@ from pathlib import Path
 
 from posko_desktop.cli import main
 from tests.activities.test_migration_0012 import columns, rows_of
+from tests.kerawanan.sheets import pop_sheets
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 NEW = ("social_post", "hoax_case", "takedown_request", "lexicon_entry")
@@ -32,6 +33,7 @@ def test_0009_to_0013_keeps_every_row_and_adds_the_medsos_tables(tmp_path, capsy
     after.pop("kecamatan"), after.pop("desa")  # 0011 (tests/core/test_places.py)
     # 0016 (after 0013 in the chain): the seeded reporting units, nihil_report.unit_code
     assert len(after.pop("reporting_unit")) == 35 + 9
+    pop_sheets(after)  # 0023
     if before["nihil_report"]:
         nihil_width = len(before["nihil_report"][0])
         after["nihil_report"] = sorted((r[:nihil_width] for r in after["nihil_report"]),

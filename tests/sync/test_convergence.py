@@ -1,10 +1,12 @@
 """Property: sites that make random changes (incidents, activities, reporting units,
-candidate pairs, Pantau Medsos posts, cases and take-downs, stage reports) and exchange
+candidate pairs, Pantau Medsos posts, cases and take-downs, stage reports, the TPS register
+and Polda's classes through the baseline sheets) and exchange
 packages in any order, with duplicates, replays and relays through the province, end
 identical once everyone has exchanged, and no follow-up is ever lost."""
 
 from __future__ import annotations
 
+import csv
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from posko_desktop.core import places
 from posko_desktop.core.db.models import FollowUp
 from posko_desktop.core.domain import (
     ActivityKind,
@@ -22,7 +25,7 @@ from posko_desktop.core.domain import (
     ValidationErrors,
 )
 from posko_desktop.core.services import activities as act
-from posko_desktop.core.services import contests, units
+from posko_desktop.core.services import baseline, contests, tps_register, units
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import stage_progress as prog
 from posko_desktop.core.services import sync as svc
@@ -61,6 +64,7 @@ OPS = st.one_of(
               site_i, pick),
     st.tuples(st.just("stage"), site_i, st.integers(0, 99)),
     st.tuples(st.just("stage_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.just("baseline"), site_i, st.integers(0, 3), st.integers(0, 99)),
 )
 KINDS = [k.value for k in ActivityKind]
 STAGES = ["pemungutan", "psu", "rekap_kecamatan", "sengketa_mk"]
@@ -221,8 +225,45 @@ def followup_ids(site: Site) -> set:
         return set(s.scalars(select(FollowUp.id)))
 
 
+# two kecamatan of each regency office (the province may author all four)
+BASELINE_AREAS = [k for r in ("33.22", "33.74")
+                  for k in sorted(c for c in places.shipped_index().kecamatan if c[:5] == r)[:2]]
+POLDA = ["kurang rawan", "rawan", "sangat rawan"]
+
+
+def baseline_op(op: tuple, site: Site, folder: Path) -> None:
+    """Import a TPS list (even values) or Polda classes (odd) of one kecamatan; a regency
+    office only for its own regency."""
+    area = BASELINE_AREAS[op[2]]
+    if site.code not in ("33", area[:5]):
+        return
+    desa = sorted(c for c in places.shipped_index().desa if c[:8] == area)[:1 + op[3] % 3]
+    path = folder / "baseline-{n}.csv".format(n=len(list(folder.glob("baseline-*"))))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        if op[3] % 2 == 0:
+            w.writerow(["Kode desa", "Nomor TPS", "DPT"])
+            w.writerows([d, 1, 100 + op[3]] for d in desa)
+        else:
+            w.writerow(["Kode desa", "Nomor TPS", "Kelas Polda"])
+            w.writerows([d, 1, POLDA[op[3] % 3]] for d in desa)
+    if op[3] % 2 == 0:
+        tps_register.import_register(site.ctx, path)
+    else:
+        baseline.import_baseline(site.ctx, "polda", path)
+
+
+def baseline_view(site: Site) -> tuple:
+    """The register and the current baseline as the dashboard reads them."""
+    b = baseline.baseline_summary(site.ctx)
+    return tps_register.list_tps(site.ctx), b.regencies, b.kecamatan
+
+
 def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: Path) -> None:
     kind = op[0]
+    if kind == "baseline":
+        baseline_op(op, sites[op[1]], folder)
+        return
     if kind.startswith("activity"):
         activity_op(op, sites[op[1]])
         return
@@ -314,6 +355,14 @@ MEDSOS_OPS = st.one_of(
     st.tuples(st.just("import"), pick),
     st.tuples(st.just("import"), pick),
 )
+# the baseline sheets alone: imports of the same kecamatan at two sites meet at once
+BASELINE_OPS = st.one_of(
+    st.tuples(st.just("baseline"), site_i, st.integers(0, 3), st.integers(0, 99)),
+    st.tuples(st.just("baseline"), site_i, st.integers(0, 3), st.integers(0, 99)),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
 PROPERTY = settings(max_examples=25, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
@@ -361,6 +410,12 @@ def test_three_sites_converge_on_medsos_records(template_db, tmp_path_factory, o
     converge(template_db, tmp_path_factory, ops)
 
 
+@PROPERTY
+@given(ops=st.lists(BASELINE_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_baseline_sheets(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
 def converge(template_db: Path, tmp_path_factory, ops: list[tuple]) -> None:
     base = tmp_path_factory.mktemp("converge")
     sites = [make_site(template_db, base, "33", "Provinsi"),
@@ -396,6 +451,8 @@ def converge(template_db: Path, tmp_path_factory, ops: list[tuple]) -> None:
         boards = [{k: (r.number, r.as_of, r.done, r.total) for k, r in
                    prog.board(s.ctx).cells.items()} for s in sites]
         assert boards[0] == boards[1] == boards[2]
+        views = [baseline_view(s) for s in sites]
+        assert views[0] == views[1] == views[2]
         for s in sites:
             assert followup_ids(s) >= every_followup
     finally:

@@ -4,6 +4,7 @@ from posko_desktop.core.db import (
     models,  # noqa: F401
     models_accounts,  # noqa: F401
     models_audit,  # noqa: F401
+    models_baseline_sync,  # noqa: F401
     models_dashboard,  # noqa: F401
     models_kerawanan,  # noqa: F401
     models_medsos,  # noqa: F401

@@ -21,6 +21,7 @@ import orjson
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from posko_desktop.core.baseline_codes import IKP_DIMENSION_CODES, TPS_VARIABLE_CODES, PoldaLevel
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.dashboard_data import (
     BaselineView,
@@ -37,7 +38,7 @@ from posko_desktop.core.domain import NotFoundError, ValidationError, check_text
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.reports.data import KerawananRow, KerawananSummary
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, baseline_sync
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.services.tps_register import RowChecker, check_tps_key, desa_parents
@@ -72,12 +73,6 @@ _KIND_LABELS = {
 }
 
 
-class PoldaLevel(enum.StrEnum):
-    KURANG_RAWAN = "kurang_rawan"
-    RAWAN = "rawan"
-    SANGAT_RAWAN = "sangat_rawan"
-
-
 # Bawaslu's IKP dimensions (template columns) and the TPS-rawan mapping's 8 variables
 IKP_DIMENSIONS = {"sosial_politik": N_("Social and political context"),
                   "penyelenggaraan": N_("Election administration"),
@@ -87,6 +82,7 @@ TPS_VARIABLES = {"hak_pilih": N_("Use of the right to vote"), "keamanan": N_("Se
                  "netralitas": N_("Neutrality"), "logistik": N_("Logistics"),
                  "lokasi_tps": N_("TPS location"),
                  "listrik_internet": N_("Electricity and internet")}
+assert tuple(IKP_DIMENSIONS) == IKP_DIMENSION_CODES and tuple(TPS_VARIABLES) == TPS_VARIABLE_CODES
 _YES = frozenset({"1", "x", "v", "ya", "y", "yes", "true", "✓", "√"})
 _NO = frozenset({"", "0", "tidak", "t", "no", "n", "false", "-"})
 
@@ -238,8 +234,10 @@ def _tps_rows(s: Session, path: str | Path, kind: BaselineKind) -> tuple[str, li
 
 def import_baseline(ctx: AppContext, kind: str, path: str | Path,
                     label: str = "") -> BaselineImportResult:
-    """Import a baseline file of `kind` (ikp, tps_rawan, polda) as a new version; the rows
-    of the current version again change nothing."""
+    """Import a baseline file of `kind` (ikp, tps_rawan, polda) as a new version: its rows
+    replace those of the regencies it names (the others stay as they were); the same rows
+    again change nothing. The sheets of those regencies' areas go out by sync
+    (`baseline_sync`); a regency site imports only its own regency, never the IKP."""
     require(ctx.actor, Permission.REFERENCE_MANAGE)
     try:
         kind_ = BaselineKind(kind)
@@ -251,33 +249,64 @@ def import_baseline(ctx: AppContext, kind: str, path: str | Path,
     with ctx.db.write() as s:
         name, rows = (_ikp_rows(s, path) if kind_ is BaselineKind.IKP
                       else _tps_rows(s, path, kind_))
-        digest = hashlib.sha256(orjson.dumps(rows, option=orjson.OPT_SORT_KEYS)).hexdigest()
-        current = s.scalar(select(BaselineImport).where(BaselineImport.kind == kind_.value,
-                                                        BaselineImport.current.is_(True)))
-        if current is not None and current.sha256 == digest:
+        regencies = {r["regency_code"] for r in rows}
+        baseline_sync.check_author(s, kind_.value, regencies)
+        areas = (regencies if kind_ is BaselineKind.IKP
+                 else set(baseline_sync.kecamatan_of(s, regencies)))
+        version, current = replace_areas(s, ctx, kind_.value, areas, rows,
+                                         label or name[:LABEL_MAX], now, via=name)
+        # also when the version is unchanged: rows imported before the sheets existed
+        baseline_sync.publish_marks(s, ctx, kind_.value, regencies, rows, name, now)
+        if version is None:
+            assert current is not None
             logger.info("Baseline %s from %s equals version %s: nothing imported", kind_, name,
                         current.id)
             return BaselineImportResult(_info(current), False)
-        s.execute(update(BaselineImport).where(BaselineImport.kind == kind_.value)
-                  .values(current=False))
-        version = BaselineImport(kind=kind_.value, label=label or name[:LABEL_MAX],
-                                 sha256=digest, rows=len(rows), current=True, imported_at=now,
-                                 imported_by=ctx.actor.username)
-        s.add(version)
-        s.flush()
-        model = IkpScore if kind_ is BaselineKind.IKP else TpsMark
-        for i in range(0, len(rows), BATCH):
-            s.execute(insert(model), [{"import_id": version.id, **r}
-                                      for r in rows[i:i + BATCH]])
-        audit.record(s, ctx.actor, "baseline.import", "baseline_import", str(version.id),
-                     before={"current": current.id} if current is not None else None,
-                     after={"kind": kind_.value, "file": name, "label": version.label,
-                            "rows": len(rows), "sha256": digest}, at=now)
         info = _info(version)
     logger.info("Baseline %s imported from %s: version %s, %d rows", kind_, name, info.id,
                 info.rows)
     ctx.bus.publish(Change(ChangeKind.BASELINE, (str(info.id),)))
     return BaselineImportResult(info, True)
+
+
+def _area_of(kind: str, row: dict[str, Any]) -> str:
+    return str(row["regency_code"] if kind == BaselineKind.IKP else row["kecamatan_code"])
+
+
+def _sort_key(kind: str) -> Any:
+    if kind == BaselineKind.IKP:
+        return lambda r: r["regency_code"]
+    return lambda r: (r["desa_code"], r["tps_number"])
+
+
+def replace_areas(s: Session, ctx: AppContext, kind: str, areas: set[str],
+                  rows: list[dict[str, Any]], label: str, now: datetime,
+                  via: str) -> tuple[BaselineImport | None, BaselineImport | None]:
+    """A new current version of `kind` in which `rows` replace the current version's rows
+    of `areas` (regency codes for the IKP, kecamatan codes else); (None, current) when it
+    equals the current version. Audited; inside the caller's transaction."""
+    current = s.scalar(select(BaselineImport).where(BaselineImport.kind == kind,
+                                                    BaselineImport.current.is_(True)))
+    kept = [] if current is None else [
+        r for r in version_rows_in(s, current) if _area_of(kind, r) not in areas]
+    merged = sorted([*kept, *rows], key=_sort_key(kind))
+    digest = hashlib.sha256(orjson.dumps(merged, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    if current is not None and current.sha256 == digest:
+        return None, current
+    s.execute(update(BaselineImport).where(BaselineImport.kind == kind).values(current=False))
+    version = BaselineImport(kind=kind, label=label[:LABEL_MAX], sha256=digest,
+                             rows=len(merged), current=True, imported_at=now,
+                             imported_by=ctx.actor.username)
+    s.add(version)
+    s.flush()
+    model = IkpScore if kind == BaselineKind.IKP else TpsMark
+    for i in range(0, len(merged), BATCH):
+        s.execute(insert(model), [{"import_id": version.id, **r} for r in merged[i:i + BATCH]])
+    audit.record(s, ctx.actor, "baseline.import", "baseline_import", str(version.id),
+                 before={"current": current.id} if current is not None else None,
+                 after={"kind": kind, "file": via, "label": version.label,
+                        "rows": len(merged), "areas": len(areas), "sha256": digest}, at=now)
+    return version, current
 
 
 def list_imports(ctx: AppContext, kind: str | None = None) -> list[ImportInfo]:
@@ -381,21 +410,30 @@ def ikp_levels(s: Session) -> dict[str, str]:
         select(IkpScore.regency_code, IkpScore.level).where(IkpScore.import_id == current.id))}
 
 
+def version_rows_in(s: Session, b: BaselineImport) -> list[dict[str, Any]]:
+    """The rows of one version as stored (with their kecamatan and regency)."""
+    if b.kind == BaselineKind.IKP:
+        return [{"regency_code": r.regency_code, "score": r.score, "level": r.level,
+                 "dimensions": r.dimensions} for r in s.scalars(
+            select(IkpScore).where(IkpScore.import_id == b.id)
+            .order_by(IkpScore.regency_code))]
+    return [{"desa_code": r.desa_code, "tps_number": r.tps_number,
+             "kecamatan_code": r.kecamatan_code, "regency_code": r.regency_code,
+             "variables": r.variables, "level": r.level} for r in s.scalars(
+        select(TpsMark).where(TpsMark.import_id == b.id)
+        .order_by(TpsMark.desa_code, TpsMark.tps_number))]
+
+
 def version_rows(ctx: AppContext, version_id: int) -> list[dict[str, Any]]:
     """The rows of one version (history), as imported."""
     with ctx.db.read() as s:
         b = s.get(BaselineImport, version_id)
         if b is None:
             raise NotFoundError(N_("Baseline version {id} not found"), id=version_id)
-        if b.kind == BaselineKind.IKP:
-            return [{"regency_code": r.regency_code, "score": r.score, "level": r.level,
-                     "dimensions": r.dimensions} for r in s.scalars(
-                select(IkpScore).where(IkpScore.import_id == b.id)
-                .order_by(IkpScore.regency_code))]
-        return [{"desa_code": r.desa_code, "tps_number": r.tps_number,
-                 "variables": r.variables, "level": r.level} for r in s.scalars(
-            select(TpsMark).where(TpsMark.import_id == b.id)
-            .order_by(TpsMark.desa_code, TpsMark.tps_number))]
+        rows = version_rows_in(s, b)
+    if b.kind == BaselineKind.IKP:
+        return rows
+    return [{k: r[k] for k in ("desa_code", "tps_number", "variables", "level")} for r in rows]
 
 
 def view_in(s: Session, levels: dict[str, Level], kecamatan_top: int = 20) -> BaselineView:

@@ -28,7 +28,7 @@ from posko_desktop.core.domain import text_problem
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.places import DESA_RE
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, baseline_sync
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.spreadsheets.tables import (
     CellValueError,
@@ -160,6 +160,7 @@ def import_register(ctx: AppContext, path: str | Path) -> TpsImportResult:
     now = ctx.now()
     with ctx.db.write() as s:
         name, rows = _rows(ctx, s, path)
+        baseline_sync.check_author(s, "tps", {r["regency_code"] for r in rows})
         desas = sorted({r["desa_code"] for r in rows})
         held: dict[tuple[str, int], tuple[Any, ...]] = {}
         for i in range(0, len(desas), 900):
@@ -183,6 +184,8 @@ def import_register(ctx: AppContext, path: str | Path) -> TpsImportResult:
                          after={"file": name, "rows": len(rows), "added": added,
                                 "changed": changed, "removed": removed, "sha256": digest},
                          at=now)
+        # also when nothing changed here: rows imported before the sheets existed
+        baseline_sync.publish_tps(s, ctx, {r["kecamatan_code"] for r in rows}, name, now)
     result = TpsImportResult(len(rows), added, changed, removed, unchanged)
     logger.info("TPS register %s: %s", name, result)
     if added or changed or removed:

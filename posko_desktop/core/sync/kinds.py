@@ -23,7 +23,7 @@ import jsonschema
 
 from posko_desktop.core import places
 from posko_desktop.core.domain import PROVINCE_CODE, ProgressStage
-from posko_desktop.core.sync import medsos_checks, records
+from posko_desktop.core.sync import baseline_checks, medsos_checks, records
 from posko_desktop.core.textrules import control_character
 
 # travel with every record besides the synced fields (not merged: set by the origin site,
@@ -143,6 +143,31 @@ UNITS = register(SyncedKind(
     fields=("name", "unit_type", "regency_code", "cadence", "agency_code", "active", "deleted"),
     regency_fields=("regency_code",), check=_unit_rule,
     texts=("number", "name", "agency_code", "recorded_by", "updated_by"),
+))
+
+
+# The baseline sheets (issue 17; every database holds them from the start, sync/
+# baseline_checks.py says who may author which)
+_SHEET = ("area", "rows", "label", "deleted")
+TPS_SHEETS = register(SyncedKind(
+    name="tps_sheets", record_type="tps_sheet", fields=_SHEET,
+    texts=("number", "label", "recorded_by", "updated_by"),
+    check=baseline_checks.check_tps_sheet,
+))
+TPS_RAWAN_SHEETS = register(SyncedKind(
+    name="tps_rawan_sheets", record_type="tps_rawan_sheet", fields=_SHEET,
+    texts=("number", "label", "recorded_by", "updated_by"),
+    check=baseline_checks.check_rawan_sheet,
+))
+POLDA_SHEETS = register(SyncedKind(
+    name="polda_sheets", record_type="polda_sheet", fields=_SHEET,
+    texts=("number", "label", "recorded_by", "updated_by"),
+    check=baseline_checks.check_polda_sheet,
+))
+IKP_SHEETS = register(SyncedKind(
+    name="ikp_sheets", record_type="ikp_sheet", fields=_SHEET, regency_fields=("area",),
+    texts=("number", "label", "recorded_by", "updated_by"),
+    check=baseline_checks.check_ikp_sheet,
 ))
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
+from posko_desktop.core.db.models_baseline_sync import IkpSheet, PoldaSheet, TpsRawanSheet, TpsSheet
 from posko_desktop.core.db.models_kerawanan import CandidatePair
 from posko_desktop.core.db.models_medsos import (
     HoaxCase,
@@ -36,7 +37,7 @@ from posko_desktop.core.domain import NotFoundError, ValidationError
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, baseline_sync
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.sync import checks
 from posko_desktop.core.services.sync.apply import ImportState
@@ -60,6 +61,8 @@ class SyncedTable:
     change: ChangeKind
     label: Callable[[Any], str]
     seeded: str = ""
+    # called with the records an import (or a resolved conflict) changed, in its transaction
+    applied: Callable[[Session, AppContext, list[Any], datetime], None] | None = None
 
 
 TABLES: dict[str, SyncedTable] = {}
@@ -90,6 +93,19 @@ register(SyncedTable(kinds.LEXICON_ENTRIES, LexiconEntry, ChangeKind.LEXICON,
                      lambda e: "{n} {a} {t}".format(n=e.number, a=e.action, t=e.term)))
 register(SyncedTable(kinds.STAGE_REPORTS, StageReport, ChangeKind.STAGE_PROGRESS,
                      lambda r: "{n} {g} {s}".format(n=r.number, g=r.regency, s=r.stage)))
+
+
+def _sheet_label(sheet: Any) -> str:
+    return "{t} {a}".format(t=sheet.__tablename__, a=sheet.area)
+
+
+for _kind, _model, _applied in (
+        (kinds.TPS_SHEETS, TpsSheet, baseline_sync.tps_applied),
+        (kinds.TPS_RAWAN_SHEETS, TpsRawanSheet, baseline_sync.marks_applied),
+        (kinds.POLDA_SHEETS, PoldaSheet, baseline_sync.marks_applied),
+        (kinds.IKP_SHEETS, IkpSheet, baseline_sync.marks_applied)):
+    register(SyncedTable(_kind, _model, ChangeKind.BASELINE, _sheet_label, seeded=SEED_STAMP,
+                         applied=_applied))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -157,15 +173,18 @@ def import_kind(s: Session, ctx: AppContext, state: ImportState, table: SyncedTa
     counts = RegencyCounts()
     seen: set[str] = set()
     batch: list[tuple[int, dict[str, Any]]] = []
+    changed: list[Any] = []
     count = 0
     for line, rec in state.reader.iter_records(kind.name):
         count += 1
         _check(s, state, kind, rules, seen, line, rec)
         batch.append((line, rec))
         if len(batch) >= BATCH:
-            _merge_batch(s, ctx, state, table, batch, counts)
+            _merge_batch(s, ctx, state, table, batch, counts, changed)
             batch = []
-    _merge_batch(s, ctx, state, table, batch, counts)
+    _merge_batch(s, ctx, state, table, batch, counts, changed)
+    if table.applied is not None and changed:
+        table.applied(s, ctx, changed, state.now)
     state.counted[kind.name] = count
     if count:
         state.result.records[kind.name] = counts
@@ -218,7 +237,8 @@ def _bad_line(state: ImportState, member: str, line: int, problem: str) -> Packa
 
 
 def _merge_batch(s: Session, ctx: AppContext, state: ImportState, table: SyncedTable,
-                 batch: list[tuple[int, dict[str, Any]]], counts: RegencyCounts) -> None:
+                 batch: list[tuple[int, dict[str, Any]]], counts: RegencyCounts,
+                 changed: list[Any]) -> None:
     if not batch:
         return
     kind, model = table.kind, table.model
@@ -249,7 +269,7 @@ def _merge_batch(s: Session, ctx: AppContext, state: ImportState, table: SyncedT
                                  via.hex if via else None, obj is not None, own_new)
         values = kinds.python_values(kind, rec)
         if obj is None:
-            s.add(model(
+            obj = model(
                 id=rid, number=rec["number"], origin_site=rec["origin_site"],
                 recorded_by=rec["recorded_by"],
                 created_at=datetime.fromisoformat(rec["created_at"]),
@@ -257,22 +277,26 @@ def _merge_batch(s: Session, ctx: AppContext, state: ImportState, table: SyncedT
                 updated_by=rec["updated_by"], mod_stamp=rec["mod_stamp"],
                 field_stamps=rec["field_stamps"], synced_stamps=rec["field_stamps"],
                 synced_bases=rec["field_bases"], sync_mark=state.mark,
-                via_package=via or pkg, **values))
+                via_package=via or pkg, **values)
+            s.add(obj)
             counts.new += 1
+            changed.append(obj)
             continue
-        _merge_held(s, ctx, state, table, obj, rec, values, via or pkg, counts)
+        if _merge_held(s, ctx, state, table, obj, rec, values, via or pkg, counts):
+            changed.append(obj)
     s.flush()
 
 
 def _merge_held(s: Session, ctx: AppContext, state: ImportState, table: SyncedTable, obj: Any,
                 rec: dict[str, Any], values: dict[str, Any], via: uuid.UUID,
-                counts: RegencyCounts) -> None:
-    """A record held here: merged field by field (`sync.merge`), conflicts kept."""
+                counts: RegencyCounts) -> bool:
+    """A record held here: merged field by field (`sync.merge`), conflicts kept; True
+    when a value changed."""
     kind = table.kind
     local_stamps = dict(obj.field_stamps)
     if local_stamps == rec["field_stamps"]:
         counts.unchanged += 1
-        return
+        return False
     local_vals = {f: getattr(obj, f) for f in kind.fields}
     local_bases = merge.effective_bases(local_stamps, obj.synced_stamps, obj.synced_bases)
     result = merge.merge_fields(local_vals, local_stamps, local_bases, values,
@@ -284,7 +308,7 @@ def _merge_held(s: Session, ctx: AppContext, state: ImportState, table: SyncedTa
         counts.unchanged += 1
         if result.conflicts:  # the incoming version was seen: it becomes the base
             obj.synced_stamps, obj.synced_bases = result.stamps, result.bases
-        return
+        return False
     for name, value in result.values.items():
         setattr(obj, name, value)
     obj.field_stamps = result.stamps
@@ -305,6 +329,7 @@ def _merge_held(s: Session, ctx: AppContext, state: ImportState, table: SyncedTa
                         "(site {origin})".format(pid=state.package_id, site=state.source_site,
                                                  author=rec["updated_by"],
                                                  origin=rec["origin_site"]))
+    return bool(result.values)
 
 
 def _keep_conflict(s: Session, state: ImportState, kind: SyncedKind, record_id: uuid.UUID,
@@ -389,6 +414,8 @@ def resolve_conflict(ctx: AppContext, conflict_id: int, choice: str) -> RecordCo
                      detail="conflict {id} ({choice}), package {pid}".format(
                          id=conflict_id, choice=choice, pid=c.package_id))
         s.flush()
+        if table.applied is not None:
+            table.applied(s, ctx, [obj], now)
         info = _info(s, c)
     ctx.bus.publish(Change(table.change, (str(info.record_id),)))
     ctx.bus.publish(Change(ChangeKind.SYNC, ()))

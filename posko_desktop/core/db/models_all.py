@@ -5,6 +5,7 @@ from posko_desktop.core.db import (
     models_accounts,  # noqa: F401
     models_audit,  # noqa: F401
     models_dashboard,  # noqa: F401
+    models_directory,  # noqa: F401
     models_kerawanan,  # noqa: F401
     models_medsos,  # noqa: F401
     models_records,  # noqa: F401

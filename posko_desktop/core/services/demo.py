@@ -45,13 +45,13 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.bulk import DroppedIndexes
 from posko_desktop.core.db.models import (
-    Agency,
     Category,
     FollowUp,
     Incident,
     NumberSequence,
     Regency,
 )
+from posko_desktop.core.db.models_directory import Agency
 from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import BulkSearchIndex
 from posko_desktop.core.domain import (

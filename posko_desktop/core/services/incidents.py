@@ -16,7 +16,6 @@ from uuid6 import uuid7
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import (
-    Agency,
     Attachment,
     Blob,
     FollowUp,
@@ -24,6 +23,7 @@ from posko_desktop.core.db.models import (
     NumberSequence,
     Regency,
 )
+from posko_desktop.core.db.models_directory import Agency
 from posko_desktop.core.db.models_sync import SyncBase
 from posko_desktop.core.domain import (
     Actor,

@@ -126,7 +126,7 @@ def contact_json(c: ContactInfo) -> dict[str, Any]:
 
 
 def agency_json(a: AgencyEntry, contacts: bool = False) -> dict[str, Any]:
-    out = {"id": str(a.id), "code": a.code, "name": a.name, "level": a.level,
+    out: dict[str, Any] = {"id": str(a.id), "code": a.code, "name": a.name, "level": a.level,
            "parent_code": a.parent_code, "address": a.address,
            "answer_hours": a.answer_hours, "active": a.active, "origin_site": a.origin_site,
            "updated_at": iso(a.updated_at), "updated_by": a.updated_by, "version": a.version}

@@ -168,3 +168,23 @@ def test_stale_changes_are_refused_and_fresh_ones_saved(any_ctx):
     assert dump(a) == before
     with pytest.raises(ValidationError):
         svc.update_contact(a, c.id, {"name": "x"}, expected_version="not-a-version")
+
+
+def test_demo_contacts_are_fictional_reproducible_and_not_doubled(ctx):
+    """Training data only (demo data is refused on a live database): 0812-0000-xxxx
+    numbers, names marked as examples, answer times on the referral routes."""
+    from datetime import date
+
+    from posko_desktop.core.services import demo
+
+    demo.generate(ctx, incidents=50, days=5, end_date=date(2024, 11, 30), seed=3)
+    agencies = {a.code: a for a in svc.list_agencies(ctx, with_contacts=True)}
+    contacts = [c for a in agencies.values() for c in a.contacts]
+    assert len(contacts) >= 12
+    assert all(c.phone.startswith("0812-0000-") for c in contacts)
+    assert all(c.whatsapp in ("", c.phone) for c in contacts)
+    assert agencies["GAKKUMDU"].answer_hours == 24 and agencies["POLDA"].answer_hours == 6
+    demo.generate(ctx, incidents=50, days=5, end_date=date(2024, 11, 30), seed=4)
+    assert len(svc.list_agencies(ctx, with_contacts=True)) == len(agencies)
+    assert sum(len(a.contacts) for a in svc.list_agencies(ctx, with_contacts=True)) == len(
+        contacts)

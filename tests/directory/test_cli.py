@@ -124,3 +124,30 @@ def test_the_phone_list_names_every_active_contact_on_one_page(db_path, tmp_path
     # grouped by level: national, province, regency/city level
     assert text.index("National") < text.index("Agus Salim") < text.index("Province") \
         < text.index("Rina Kusuma") < text.index("Regency/city level") < text.index("Serka Dwi")
+
+
+def test_a_referral_with_a_contact_shows_whom_to_call(db_path, capsys):
+    assert posko(db_path, "init", "--site", "33", "--site-name", "Provinsi") == 0
+    assert posko(db_path, "agency", "update", "BAWASLU", "--answer-hours", "72") == 0
+    assert posko(db_path, "agency", "contact", "add", "BAWASLU", "--name", "Rina Kusuma",
+                 "--function", "Kordiv Penanganan", "--phone", "0812-0000-0101",
+                 "--whatsapp", "0812-0000-0101", "--format", "json") == 0
+    capsys.readouterr()
+    assert posko(db_path, "agency", "show", "BAWASLU", "--format", "json") == 0
+    number = out_json(capsys)["contacts"][0]["number"]
+    assert posko(db_path, "incident", "add", "--regency", "3374", "--title", "Baliho dirusak",
+                 "--category", "C1", "--severity", "sedang", "--occurred", "2024-11-26 20:30",
+                 "--format", "json") == 0
+    incident = out_json(capsys)
+    assert posko(db_path, "incident", "note", incident["number"], "mohon klarifikasi",
+                 "--agency", "BAWASLU", "--contact", number, "--format", "json") == 0
+    entry = out_json(capsys)
+    assert entry["contact_id"] is not None and entry["due_at"] is not None
+    assert posko(db_path, "incident", "show", incident["number"], "--format", "json") == 0
+    [ref] = out_json(capsys)["referrals"]
+    assert ref["contact"] == "Rina Kusuma (Kordiv Penanganan), 0812-0000-0101, WA 0812-0000-0101"
+    assert posko(db_path, "incident", "show", incident["number"]) == 0
+    assert "Call: Rina Kusuma (Kordiv Penanganan), 0812-0000-0101" in capsys.readouterr().out
+    # another agency's contact is refused
+    assert posko(db_path, "incident", "note", incident["number"], "x", "--agency", "KPU",
+                 "--contact", number) == 2

@@ -6,22 +6,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
-from pathlib import Path
 
 from posko_desktop.cli import main
 from posko_desktop.core.db.migrate import SCHEMA_HEAD
 from posko_desktop.core.db.seed_directory import SEED_AGENCIES
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from tests.units.test_migration_0016 import DATA, query
 
 
 def test_0009_to_head_keeps_every_agency_and_referral(tmp_path, capsys, monkeypatch):

@@ -6,34 +6,18 @@ WhatsApp number are shown for the referral."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 
-from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Actor, PermissionDenied, StaleEdit
 from posko_desktop.core.services import directory
 from posko_desktop.ui.directory import DirectoryTab, make_tab
 from posko_desktop.ui.events import QtEvents
 from posko_desktop.ui.tabs import FeatureTab
-from posko_desktop.ui.tasks import TaskRunner
 
 from .conftest import add, sql
-
-
-@dataclass
-class Host:
-    ctx: AppContext
-    runner: TaskRunner
-    events: QtEvents
-    messages: list[str] = field(default_factory=list)
-
-    def show_incident_log(self, flt) -> None:
-        raise AssertionError("not used")
-
-    def status_message(self, text: str) -> None:
-        self.messages.append(text)
+from .test_units_tab import Host  # the stand-in for the window (TabHost)
 
 
 def open_tab(ctx, runner, qtbot) -> tuple[DirectoryTab, QtEvents]:
@@ -163,3 +147,14 @@ def test_a_referral_picks_a_contact_and_the_pane_shows_the_phone(ctx, make_windo
     assert "0812-0000-5005" in pane.referrals.topLevelItem(0).text(4)
     [(contact_id,)] = sql(db_path, "SELECT contact_id FROM followup WHERE kind = 'referral'")
     assert contact_id is not None
+
+
+def test_the_tab_writes_the_excel_file_and_the_phone_list(tab, qtbot, tmp_path):
+    directory.add_contact(tab.ctx, "KPID", "Dewi Contoh", "Komisioner", phone="0812-0000-7007")
+    paths = {".xlsx": tmp_path / "direktori.xlsx", ".pdf": tmp_path / "telepon.pdf"}
+    tab.pick_save_path = lambda _t, suggested, _f: str(paths[suggested[suggested.rindex("."):]])
+    tab.export()
+    tab.phone_list()
+    qtbot.waitUntil(lambda: len(tab.host.messages) == 2, timeout=20_000)
+    assert paths[".xlsx"].stat().st_size > 0 and paths[".pdf"].read_bytes()[:4] == b"%PDF"
+    assert "1" in tab.host.messages[0] and "1" in tab.host.messages[1]

@@ -6,12 +6,15 @@ DIRECTORY change (also those an import brings)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +32,8 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import directory
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.directory import AgencyEntry, ContactInfo
+from posko_desktop.core.services.directory_outputs import write_phone_list
+from posko_desktop.core.spreadsheets.directory import export_directory
 from posko_desktop.ui.directory.dialogs import AgencyDialog, ContactDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.tabs import TabHost
@@ -63,6 +68,11 @@ class DirectoryTab(QWidget):
         self.add_agency_button, self.edit_agency_button = QPushButton(self), QPushButton(self)
         self.add_contact_button, self.edit_contact_button = QPushButton(self), QPushButton(self)
         self.remove_contact_button = QPushButton(self)
+        self.export_button, self.phone_list_button = QPushButton(self), QPushButton(self)
+        self.export_button.clicked.connect(lambda: self.export())
+        self.phone_list_button.clicked.connect(lambda: self.phone_list())
+        # the file dialog (tests replace it): (title, suggested name, filter) -> path or ""
+        self.pick_save_path: Callable[[str, str, str], str] = self._ask_save_path
         self.manage = can(self.ctx.actor, Permission.DIRECTORY_MANAGE)
         for button, slot in ((self.add_agency_button, self.add_agency),
                              (self.edit_agency_button, self.edit_agency),
@@ -81,6 +91,8 @@ class DirectoryTab(QWidget):
         row.addWidget(self.add_agency_button)
         row.addWidget(self.edit_agency_button)
         row.addStretch(1)
+        row.addWidget(self.export_button)
+        row.addWidget(self.phone_list_button)
         tl.addLayout(row)
         bl.addWidget(self.contacts_label)
         bl.addWidget(self.contacts, 1)
@@ -110,6 +122,8 @@ class DirectoryTab(QWidget):
         self.add_contact_button.setText(_("New contact person…"))
         self.edit_contact_button.setText(_("Edit contact person…"))
         self.remove_contact_button.setText(_("Remove contact person"))
+        self.export_button.setText(_("Export to Excel…"))
+        self.phone_list_button.setText(_("Phone list (PDF)…"))
         self._fill()
 
     def reload(self) -> None:
@@ -194,6 +208,34 @@ class DirectoryTab(QWidget):
             return False
         self.host.status_message(_("{name} removed from the directory").format(name=c.name))
         return True
+
+    # --- outputs (off the GUI thread) ---
+
+    def _ask_save_path(self, title: str, suggested: str, file_filter: str) -> str:
+        name, _filter = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
+        return name
+
+    def export(self) -> None:
+        """The directory to XLSX (`posko agency export`)."""
+        name = self.pick_save_path(_("Export to Excel…"), "direktori-posko.xlsx",
+                                   "Excel (*.xlsx)")
+        if name:
+            self.host.runner.run(export_directory, self.ctx, Path(name), on_done=lambda n:
+                                 self.host.status_message(_("{count} contact persons written "
+                                                            "to {path}").format(count=n,
+                                                                                path=name)),
+                                 on_error=lambda e: show_error(self, e))
+
+    def phone_list(self) -> None:
+        """The one-page phone list as PDF (`posko agency phone-list`)."""
+        name = self.pick_save_path(_("Phone list (PDF)…"), "daftar-telepon-posko.pdf",
+                                   "PDF (*.pdf)")
+        if name:
+            self.host.runner.run(write_phone_list, self.ctx, Path(name), on_done=lambda n:
+                                 self.host.status_message(_("Phone list with {count} contact "
+                                                            "persons written to {path}").format(
+                                                                count=n, path=name)),
+                                 on_error=lambda e: show_error(self, e))
 
     def _open(self, dialog: D) -> D:
         dialog.finished.connect(dialog.deleteLater)

@@ -15,6 +15,7 @@ import pytest
 from posko_desktop.cli import main
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.categories import category_rows
+from posko_desktop.core.db.migrate import SCHEMA_HEAD
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, ValidationErrors
 from posko_desktop.core.services import incidents as inc
@@ -63,7 +64,8 @@ def test_the_category_table_is_the_revised_taxonomy(upgraded):
     assert "lanjutan" in rows["F5"][1] and "susulan" in rows["F7"][1]
     for code, row in old.items():  # every kept code keeps its group
         assert rows[code][0] == row[1], code
-    assert _query(path, "SELECT code FROM agency WHERE code = 'DKPP'") == [("DKPP",)]
+    # the code column is `number` since 0024 (the directory)
+    assert _query(path, "SELECT number FROM agency WHERE number = 'DKPP'") == [("DKPP",)]
 
 
 def test_an_incident_of_a_retired_category_stays_editable_and_keeps_its_code(upgraded,
@@ -96,4 +98,4 @@ def test_0018_adds_the_empty_roster_and_handover_tables(upgraded):
     path, _categories, _old = upgraded
     assert _query(path, "SELECT count(*) FROM roster_entry") == [(0,)]
     assert _query(path, "SELECT count(*) FROM handover") == [(0,)]
-    assert _query(path, "SELECT version_num FROM alembic_version") == [("0020",)]  # the head
+    assert _query(path, "SELECT version_num FROM alembic_version") == [(SCHEMA_HEAD,)]

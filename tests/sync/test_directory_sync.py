@@ -30,7 +30,9 @@ AGENCIES = "records/agencies.jsonl"
 CONTACTS = "records/agency_contacts.jsonl"
 
 
-def test_seeded_agencies_stay_home_and_changes_and_contacts_travel(sites, tmp_path):
+def test_seeded_agencies_stay_home_and_changes_and_contacts_travel(any_sites, tmp_path):
+    """The province on SQLite and in server mode (PostgreSQL)."""
+    sites = any_sites
     prov, kab, kota = sites
     full = forge.read_members(send(prov, kab, tmp_path, full=True))
     assert not lines(full.get(AGENCIES, b""))  # every site holds the seed

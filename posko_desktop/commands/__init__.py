@@ -3,6 +3,7 @@
 from posko_desktop.commands import accounts, activities, incidents, site, spreadsheets, stats, sync
 from posko_desktop.commands import backup as backup_cmd
 from posko_desktop.commands import dashboard as dashboard_cmd
+from posko_desktop.commands import directory as directory_cmd
 from posko_desktop.commands import flash as flash_cmd
 from posko_desktop.commands import kerawanan as kerawanan_cmd
 from posko_desktop.commands import medsos_cases as medsos_cases_cmd
@@ -24,6 +25,7 @@ COMMAND_MODULES.append(dashboard_cmd)
 COMMAND_MODULES.append(backup_cmd)
 COMMAND_MODULES.append(places_cmd)
 COMMAND_MODULES.append(units_cmd)
+COMMAND_MODULES.append(directory_cmd)
 
 COMMAND_MODULES.append(kerawanan_cmd)
 COMMAND_MODULES += [medsos_posts_cmd, medsos_cases_cmd]

@@ -34,7 +34,7 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.services import demo, reference, training
+from posko_desktop.core.services import demo, directory, reference, training
 from posko_desktop.core.services import incidents as svc
 from posko_desktop.core.services.incidents import (
     FollowUpEntry,
@@ -251,7 +251,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("text", help=_("text of the note"))
     p.add_argument("--agency", metavar="CODE", help=_("refer to this agency (e.g. BAWASLU)"))
     p.add_argument("--due", metavar="'YYYY-MM-DD HH:MM'",
-                   help=_("answer expected by (WIB), for a referral"))
+                   help=_("answer expected by (WIB), for a referral (default: the agency's "
+                          "answer time)"))
+    p.add_argument("--contact", metavar="CONTACT",
+                   help=_("the agency's contact person (number KON-… or id), for a referral"))
     _add_output(p)
     p.set_defaults(handler=cmd_note)
 
@@ -293,6 +296,7 @@ def entry_json(e: FollowUpEntry) -> dict[str, Any]:
         "status_from": e.status_from, "status_to": e.status_to, "agency_code": e.agency_code,
         "due_at": iso(e.due_at), "referral_id": str(e.referral_id) if e.referral_id else None,
         "referral_state": e.referral_state,
+        "contact_id": str(e.contact_id) if e.contact_id else None,
     }
 
 
@@ -325,7 +329,8 @@ def detail_json(d: IncidentDetail, now: datetime) -> dict[str, Any]:
         "referrals": [
             {"id": str(r.id), "agency_code": r.agency_code, "created_at": iso(r.created_at),
              "due_at": iso(r.due_at), "state": r.state, "text": r.text,
-             "overdue": r.overdue(now), "version": r.version}
+             "overdue": r.overdue(now), "version": r.version,
+             "contact_id": str(r.contact_id) if r.contact_id else None, "contact": r.contact}
             for r in d.referrals
         ],
         "attachments": [
@@ -397,6 +402,12 @@ def _print_detail(d: IncidentDetail, now: datetime, category_label: str) -> None
     if d.description:
         print()
         print(d.description)
+    calls = [r for r in d.referrals if r.contact]
+    if calls:
+        print()
+        for r in calls:  # whom to call for each referral
+            print("  {agency}: {contact}".format(agency=r.agency_code, contact=_(
+                "Call: {contact}").format(contact=r.contact)))
     if d.timeline:
         print()
         print(_("Timeline:"))
@@ -543,12 +554,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_note(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    if args.due and not args.agency:
-        raise ValidationError(N_("A due time needs --agency (a referral)"), field="due")
+    if (args.due or args.contact) and not args.agency:
+        raise ValidationError(N_("A due time or a contact needs --agency (a referral)"),
+                              field="due")
     incident_id = _resolve(ctx, args.ref)
     if args.agency:
         due = parse_time(args.due, "due") if args.due else None
-        entry = svc.add_referral(ctx, incident_id, args.agency.strip().upper(), args.text, due)
+        contact = directory.get_contact(ctx, args.contact).id if args.contact else None
+        entry = svc.add_referral(ctx, incident_id, args.agency.strip().upper(), args.text, due,
+                                 contact)
         message = _("Referral to {agency} added").format(agency=entry.agency_code)
     else:
         entry = svc.add_followup(ctx, incident_id, args.text)

@@ -211,6 +211,26 @@ class Cadence(enum.StrEnum):
         return _("Daily by the cut-off") if self is Cadence.DAILY else _("Only when something happens")
 
 
+class AgencyLevel(enum.StrEnum):
+    """Where an agency of the directory sits (issue 18): national, provincial, or the
+    regency/city level (a Kodim, a Kejari, Bawaslu Kabupaten/Kota)."""
+
+    PUSAT = "pusat"
+    PROVINSI = "provinsi"
+    KABKOTA = "kabkota"
+
+    @property
+    def label(self) -> str:
+        return _(_AGENCY_LEVEL_LABELS[self])
+
+
+_AGENCY_LEVEL_LABELS = {
+    AgencyLevel.PUSAT: N_("National"),
+    AgencyLevel.PROVINSI: N_("Province"),
+    AgencyLevel.KABKOTA: N_("Regency/city level"),
+}
+
+
 class ContestKind(enum.StrEnum):
     """The contests of the Pilkada 2024 in Jawa Tengah: the governor's (contest code "33")
     and one per regency (its code), bupati or wali kota by the regency's kind."""

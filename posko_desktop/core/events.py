@@ -18,6 +18,7 @@ class ChangeKind(Enum):
     INCIDENT = "incident"  # incidents and their timeline; ids: incident ids
     ACTIVITY = "activity"  # the desk's activity log; ids: activity ids
     REPORTING_UNIT = "reporting_unit"  # reporting units; ids: unit ids
+    DIRECTORY = "directory"  # agencies and contact persons; ids: agency or contact ids
 
     CANDIDATE_PAIR = "candidate_pair"  # the contests' candidate pairs; ids: pair ids
     BASELINE = "baseline"  # TPS register and vulnerability baseline imports; ids: import ids

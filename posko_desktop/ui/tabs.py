@@ -94,6 +94,9 @@ def tab_factories() -> list[TabFactory]:
     from posko_desktop.ui.units import make_tab as units_tab
 
     factories.append(units_tab)
+    from posko_desktop.ui.directory import make_tab as directory_tab
+
+    factories.append(directory_tab)
 
     from posko_desktop.ui.kerawanan import make_tab as kerawanan_tab
 

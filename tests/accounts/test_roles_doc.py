@@ -31,6 +31,7 @@ from posko_desktop.core.services import (
     audit_verify,
     baseline,
     contests,
+    directory,
     settings_service,
     shifts,
     site_key,
@@ -115,6 +116,7 @@ class World:
         self.deleted = inc.create_incident(admin, sample(title="Terhapus"))
         inc.set_deleted(admin, self.deleted.id, True, "duplikat")
         self.referral = inc.add_referral(admin, self.new.id, "BAWASLU", "mohon klarifikasi")
+        self.contact = directory.add_contact(admin, "KPID", "Nama Kontak")
         accounts.add_user(admin, "target", "Tujuan-Akun-Kuat-1", "operator",
                           must_change_password=False)
         accounts.add_user(admin, "nonaktif", "Tidak-Aktif-Akun-1", "operator")
@@ -335,6 +337,13 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "report.nihil": _nihil,
     "unit.create": lambda w, c: units.add_unit(c, "U" + uuid.uuid4().hex[:8].upper(), "Dinas"),
     "unit.update": lambda w, c: units.update_unit(c, "KODAM4", {"name": uuid.uuid4().hex}),
+    "agency.create": lambda w, c: directory.add_agency(
+        c, "A" + uuid.uuid4().hex[:8].upper(), "Dinas", "provinsi"),
+    "agency.update": lambda w, c: directory.update_agency(c, "KPID", {"address": uuid.uuid4().hex}),
+    "contact.create": lambda w, c: directory.add_contact(c, "KPID", "Nama " + uuid.uuid4().hex),
+    "contact.update": lambda w, c: directory.update_contact(
+        c, w.contact.id, {"note": uuid.uuid4().hex}),
+    "contact.remove": lambda w, c: directory.remove_contact(c, w.contact.id),
     "sitrep.issue": _sitrep_issue,
     "conflict.resolve": _past_the_check(lambda c: sync.resolve_conflict(c, 987654, "keep")),
     "keys.manage": _past_the_check(lambda c: sync.revoke_key(c, "0123456789abcdef")),
@@ -378,7 +387,8 @@ def _fingerprint(ctx: AppContext) -> tuple[Any, ...]:
             "FROM user_account ORDER BY username",
             "SELECT key, value FROM setting ORDER BY key",
             *("SELECT count(*), max(mod_stamp) FROM {t}".format(t=t) for t in (
-                "social_post", "hoax_case", "takedown_request", "lexicon_entry")),
+                "social_post", "hoax_case", "takedown_request", "lexicon_entry", "agency",
+                "agency_contact")),
         ))
 
 

@@ -53,6 +53,10 @@ def dump(path: Path) -> list[tuple]:
                              "parties, field_stamps FROM candidate_pair ORDER BY id").fetchall()
         rows += conn.execute("SELECT id, number, regency, stage, as_of, counts, note, "
                              "field_stamps FROM stage_report ORDER BY id").fetchall()
+        rows += conn.execute("SELECT id, number, agency_code, name, function, phone, whatsapp, "
+                             "field_stamps FROM agency_contact ORDER BY id").fetchall()
+        rows += conn.execute("SELECT number, answer_hours, field_stamps FROM agency "
+                             "ORDER BY number").fetchall()
         rows += conn.execute("SELECT last_stamp FROM local_site").fetchall()
         return rows
     finally:

@@ -17,6 +17,7 @@ from posko_desktop.cli import main
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.categories import category_rows
 from posko_desktop.core.db.migrate import current_revision, head_revision
+from posko_desktop.core.db.seed_directory import SEED_AGENCIES
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.db.stamps import unpack
 from posko_desktop.core.domain import Actor
@@ -86,9 +87,10 @@ def test_upgrade_keeps_every_row_and_the_audit_trail(name, tmp_path, capsys, mon
     if revision != head_revision():  # a backup was made before the upgrade
         assert list((tmp_path / "backups").glob("posko-*-pre-upgrade.sqlite3"))
     after = _read(path, _rows)
-    # every table, row for row; 0017 adds categories and the agency DKPP, changing none
-    # (tests/core/test_migration_0017.py)
-    added = {"category": len(category_rows()) - before["category"], "agency": 1}
+    # every table, row for row; 0017 adds categories and the agency DKPP, 0024 the
+    # directory's agencies, changing none (tests/taxonomy, tests/directory)
+    added = {"category": len(category_rows()) - before["category"],
+             "agency": len(SEED_AGENCIES) - before["agency"]}
     assert {t: after[t] - added.get(t, 0) for t in before} == {**before}
     assert _read(path, _stamps) == stamps
     assert _read(path, lambda c: c.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
@@ -165,7 +167,7 @@ def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, 
     # and the tables of the later migrations: 0011's place list, 0012's activities, 0013's
     # Pantau Medsos records, 0014's candidate pairs, TPS register and baseline, 0015's stage
     # reports, 0016's reporting units (35 regency offices, 9 agencies), 0017's revised
-    # taxonomy (categories added, the agency DKPP) and 0018's shifts
+    # taxonomy (categories added, the agency DKPP), 0018's shifts and 0024's directory
     assert after == {**before, "audit_anchor": 0, "kecamatan": 576, "desa": 8563,
                      "activity": 0, "record_conflict": 0, "social_post": 0, "hoax_case": 0,
                      "takedown_request": 0, "lexicon_entry": 0, "candidate_pair": 0, "tps": 0,
@@ -173,7 +175,7 @@ def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, 
                      "stage_report": 0, "reporting_unit": 44, "roster_entry": 0, "handover": 0,
                      **SHEET_TABLES,  # 0023's seeded sheets
                      "category": len(category_rows()),
-                     "agency": before["agency"] + 1}
+                     "agency": len(SEED_AGENCIES), "agency_contact": 0}
     monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")
     base = ["--db", str(path), "--lang", "en", "--user", "admin"]
     assert main([*base, "audit", "verify", "--deep"]) == 0

@@ -17,6 +17,7 @@ from posko_desktop.commands import common
 from posko_desktop.core.backup import manifest as mf
 from posko_desktop.core.db.categories import category_rows
 from posko_desktop.core.db.migrate import SCHEMA_HEAD, current_revision
+from posko_desktop.core.db.seed_directory import SEED_AGENCIES
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import DatabaseVersionError
 from posko_desktop.core.i18n import _
@@ -75,8 +76,10 @@ def test_first_start_backs_up_verifies_and_migrates_with_progress(old_db, capsys
     assert [d for d, _t, _m in reports] == sorted(d for d, _t, _m in reports)
 
     after = _read(old_db, _rows)
-    # every table, row for row; 0017 adds categories and the agency DKPP, changing none
-    added = {"category": len(category_rows()) - before["category"], "agency": 1}
+    # every table, row for row; 0017 adds categories and the agency DKPP, 0024 the
+    # directory's agencies, changing none
+    added = {"category": len(category_rows()) - before["category"],
+             "agency": len(SEED_AGENCIES) - before["agency"]}
     assert {t: after[t] - added.get(t, 0) for t in before} == before
     out = _audit_verify(capsys, old_db, monkeypatch)
     assert out["checked"] == before["audit_log"] + 1  # the old chain and this login

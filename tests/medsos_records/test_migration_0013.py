@@ -30,6 +30,9 @@ def test_0009_to_0013_keeps_every_row_and_adds_the_medsos_tables(tmp_path, capsy
     after = rows_of(path)
     width = len(before["incident"][0])
     after["incident"] = sorted((r[:width] for r in after["incident"]), key=repr)
+    # 0024 appends followup.contact_id (tests/directory/test_migration_0024.py)
+    fu_width = len(before["followup"][0])
+    after["followup"] = sorted((r[:fu_width] for r in after["followup"]), key=repr)
     after.pop("kecamatan"), after.pop("desa")  # 0011 (tests/core/test_places.py)
     # 0016 (after 0013 in the chain): the seeded reporting units, nihil_report.unit_code
     assert len(after.pop("reporting_unit")) == 35 + 9
@@ -39,7 +42,7 @@ def test_0009_to_0013_keeps_every_row_and_adds_the_medsos_tables(tmp_path, capsy
         after["nihil_report"] = sorted((r[:nihil_width] for r in after["nihil_report"]),
                                        key=repr)
     later = ("candidate_pair", "tps", "baseline_import", "ikp_score", "tps_mark",  # 0014
-             "stage_report", "roster_entry", "handover")  # 0015, 0018
+             "stage_report", "roster_entry", "handover", "agency_contact")  # 0015, 0018, 0024
     # the login: appended, last login; 0017 revises categories and agencies (tests/taxonomy)
     moved = ("audit_log", "audit_head", "user_account", "category", "agency")
     assert {t: r for t, r in after.items() if t not in moved} == {

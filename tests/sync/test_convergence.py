@@ -1,6 +1,7 @@
 """Property: sites that make random changes (incidents, activities, reporting units,
-candidate pairs, Pantau Medsos posts, cases and take-downs, stage reports, the TPS register
-and Polda's classes through the baseline sheets) and exchange
+the directory of agencies and contacts, candidate pairs, Pantau Medsos posts, cases and
+take-downs, stage reports, the TPS register and Polda's classes through the baseline
+sheets) and exchange
 packages in any order, with duplicates, replays and relays through the province, end
 identical once everyone has exchanged, and no follow-up is ever lost."""
 
@@ -25,7 +26,7 @@ from posko_desktop.core.domain import (
     ValidationErrors,
 )
 from posko_desktop.core.services import activities as act
-from posko_desktop.core.services import baseline, contests, tps_register, units
+from posko_desktop.core.services import baseline, contests, directory, tps_register, units
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services import stage_progress as prog
 from posko_desktop.core.services import sync as svc
@@ -56,6 +57,8 @@ OPS = st.one_of(
     st.tuples(st.just("activity_edit"), site_i, pick, st.integers(0, 99)),
     st.tuples(st.just("activity_delete"), site_i, pick),
     st.tuples(st.just("unit_edit"), site_i, pick, st.integers(0, 99)),
+    st.tuples(st.sampled_from(["dir_agency_edit", "dir_contact", "dir_contact_edit",
+                               "dir_refer"]), site_i, pick, st.integers(0, 99)),
     st.tuples(st.just("pair"), site_i, st.integers(0, 99)),
     st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
     st.tuples(st.just("pair_delete"), site_i, pick),
@@ -87,6 +90,50 @@ def unit_op(op: tuple, site: Site) -> None:
               {"cadence": ("daily", "on_event")[n % 2]},
               {"active": bool(n % 2)}][n % 3]
     units.update_unit(site.ctx, target, change)
+
+
+DIR_CODES = ["POLDA", "BAWASLU", "KPID"]  # seeded: held everywhere from the start
+
+
+def directory_op(op: tuple, site: Site) -> None:
+    """Add an agency (the province only), change an agency's address, answer time or
+    `active`; add, change, deactivate or remove a contact; refer an incident to an agency
+    with one of its contacts."""
+    kind, n = op[0], op[3]
+    ctx = site.ctx
+    try:
+        if kind == "dir_agency_add":
+            if site.code == "33" and "DIR-{n}".format(n=n % 10) not in {
+                    a.code for a in directory.list_agencies(ctx, include_inactive=True)}:
+                directory.add_agency(ctx, "DIR-{n}".format(n=n % 10), "Dinas {n}".format(n=n),
+                                     "provinsi")
+        elif kind == "dir_agency_edit":
+            change = [{"address": "Alamat {n} dari {s}".format(n=n, s=site.code)},
+                      {"answer_hours": 1 + n}, {"active": bool(n % 2)}][n % 3]
+            directory.update_agency(ctx, DIR_CODES[op[2] % 3], change)
+        elif kind == "dir_contact":
+            directory.add_contact(ctx, DIR_CODES[op[2] % 3], "Kontak {s}".format(s=site.code),
+                                  phone="0812-0000-{n:04d}".format(n=n))
+        else:
+            with ctx.db.read() as s:
+                contacts = directory.contacts_in(s, include_inactive=True)
+            if not contacts:
+                return
+            c = contacts[op[2] % len(contacts)]
+            if kind == "dir_refer":
+                ids = known_ids(site)
+                if ids:
+                    inc.add_referral(ctx, ids[n % len(ids)], c.agency_code, "rujuk",
+                                     contact_id=c.id)
+            elif n % 4 == 3:
+                directory.remove_contact(ctx, c.id)
+            else:
+                change = [{"phone": "0812-0000-{n:04d}".format(n=n)},
+                          {"name": "Kontak {n} dari {s}".format(n=n, s=site.code)},
+                          {"active": bool(n % 2)}][n % 3]
+                directory.update_contact(ctx, c.id, change)
+    except (TransitionError, NotFoundError, ValidationError):
+        pass  # e.g. a contact removed or an agency deactivated here: refused locally
 
 
 def stage_op(op: tuple, site: Site) -> None:
@@ -270,6 +317,9 @@ def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: P
     if kind.startswith("unit"):
         unit_op(op, sites[op[1]])
         return
+    if kind.startswith("dir_"):
+        directory_op(op, sites[op[1]])
+        return
     if kind.startswith("pair"):
         pair_op(op, sites[op[1]])
         return
@@ -346,6 +396,17 @@ UNIT_OPS = st.one_of(
     st.tuples(st.just("import"), pick),
     st.tuples(st.just("import"), pick),
 )
+# the directory alone: seeded agencies held by every site, contacts made anywhere
+DIRECTORY_OPS = st.one_of(
+    st.tuples(st.sampled_from(["dir_agency_add", "dir_agency_edit", "dir_agency_edit",
+                               "dir_contact", "dir_contact", "dir_contact_edit",
+                               "dir_contact_edit", "dir_refer"]), site_i, pick,
+              st.integers(0, 99)),
+    st.tuples(st.just("create"), site_i, st.integers(0, len(REGENCIES) - 1)),
+    st.tuples(st.just("export"), site_i, st.integers(1, 2), st.booleans()),
+    st.tuples(st.just("import"), pick),
+    st.tuples(st.just("import"), pick),
+)
 # Pantau Medsos alone (posts, cases, take-downs), with the exchanges
 MEDSOS_OPS = st.one_of(
     st.tuples(st.sampled_from(["medsos_post", "medsos_case", "medsos_case_edit",
@@ -383,6 +444,12 @@ def test_three_sites_converge_on_activities(template_db, tmp_path_factory, ops):
 @PROPERTY
 @given(ops=st.lists(UNIT_OPS, min_size=4, max_size=28))
 def test_three_sites_converge_on_reporting_units(template_db, tmp_path_factory, ops):
+    converge(template_db, tmp_path_factory, ops)
+
+
+@PROPERTY
+@given(ops=st.lists(DIRECTORY_OPS, min_size=4, max_size=28))
+def test_three_sites_converge_on_the_directory(template_db, tmp_path_factory, ops):
     converge(template_db, tmp_path_factory, ops)
 
 

@@ -64,7 +64,8 @@ def test_the_category_table_is_the_revised_taxonomy(upgraded):
     assert "lanjutan" in rows["F5"][1] and "susulan" in rows["F7"][1]
     for code, row in old.items():  # every kept code keeps its group
         assert rows[code][0] == row[1], code
-    assert _query(path, "SELECT code FROM agency WHERE code = 'DKPP'") == [("DKPP",)]
+    # the code column is `number` since 0024 (the directory)
+    assert _query(path, "SELECT number FROM agency WHERE number = 'DKPP'") == [("DKPP",)]
 
 
 def test_an_incident_of_a_retired_category_stays_editable_and_keeps_its_code(upgraded,

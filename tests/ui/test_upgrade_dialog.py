@@ -12,6 +12,7 @@ import pytest
 from posko_desktop.core.backup import manifest as mf
 from posko_desktop.core.db.categories import category_rows
 from posko_desktop.core.db.migrate import SCHEMA_HEAD, current_revision
+from posko_desktop.core.db.seed_directory import SEED_AGENCIES
 from posko_desktop.core.domain import DatabaseVersionError
 from posko_desktop.ui.upgrade import DatabaseOpener
 from tests.core.test_upgrade_data import DATA, _read, _rows
@@ -37,8 +38,10 @@ def test_upgrade_runs_off_the_gui_thread_with_a_progress_dialog(tmp_path: Path, 
     [(_backup, manifest)] = mf.scan(tmp_path / "backups")
     assert manifest.kind == mf.PRE_UPGRADE and manifest.verified
     after = _read(path, _rows)
-    # every table, row for row; 0017 adds categories and the agency DKPP, changing none
-    added = {"category": len(category_rows()) - before["category"], "agency": 1}
+    # every table, row for row; 0017 adds categories and the agency DKPP, 0024 the
+    # directory's agencies, changing none
+    added = {"category": len(category_rows()) - before["category"],
+             "agency": len(SEED_AGENCIES) - before["agency"]}
     assert {t: after[t] - added.get(t, 0) for t in before} == before
 
 

@@ -66,14 +66,6 @@ class Category(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Agency(Base):
-    __tablename__ = "agency"
-
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
 class LocalSite(Base):
     """This installation: one row. Site "33" is the province, "33.xx" a regency office."""
 
@@ -204,6 +196,7 @@ class FollowUp(Base):
     due_at: Mapped[datetime | None]
     referral_id: Mapped[uuid.UUID | None]
     referral_state: Mapped[str | None] = mapped_column(String(20))
+    contact_id: Mapped[uuid.UUID | None]  # a referral's chosen contact (0024)
     mod_stamp: Mapped[str] = mapped_column(String(40), index=True)
 
 

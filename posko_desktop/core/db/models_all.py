@@ -6,6 +6,7 @@ from posko_desktop.core.db import (
     models_audit,  # noqa: F401
     models_baseline_sync,  # noqa: F401
     models_dashboard,  # noqa: F401
+    models_directory,  # noqa: F401
     models_kerawanan,  # noqa: F401
     models_medsos,  # noqa: F401
     models_records,  # noqa: F401

@@ -21,7 +21,8 @@ from uuid6 import uuid7
 
 from posko_desktop.core import places
 from posko_desktop.core.context import AppContext, local_site, new_stamp
-from posko_desktop.core.db.models import Agency, Blob, Regency
+from posko_desktop.core.db.models import Blob, Regency
+from posko_desktop.core.db.models_directory import Agency
 from posko_desktop.core.db.models_records import Activity
 from posko_desktop.core.domain import (
     ActivityKind,

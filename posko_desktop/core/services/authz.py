@@ -26,6 +26,7 @@ class Permission(enum.StrEnum):
     PROGRESS_MANAGE = "progress.manage"  # correct any site's reports, delete, restore
     REPORT_NIHIL = "report.nihil"
     UNITS_MANAGE = "units.manage"  # add and change reporting units
+    DIRECTORY_MANAGE = "directory.manage"  # agencies and contact persons of the directory
     SHIFT_HANDOVER = "shift.handover"  # write and acknowledge handover notes
     SHIFT_ROSTER = "shift.roster"  # edit the duty roster (a supervisor)
     EXPORT = "data.export"
@@ -71,6 +72,7 @@ _SUPERVISOR = _OPERATOR | {
     Permission.SITREP_ISSUE,
     Permission.AUDIT_VIEW,
     Permission.SHIFT_ROSTER,
+    Permission.DIRECTORY_MANAGE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset(_OPERATOR),

@@ -45,13 +45,13 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.bulk import DroppedIndexes
 from posko_desktop.core.db.models import (
-    Agency,
     Category,
     FollowUp,
     Incident,
     NumberSequence,
     Regency,
 )
+from posko_desktop.core.db.models_directory import Agency
 from posko_desktop.core.db.planner import refresh_statistics
 from posko_desktop.core.db.search import BulkSearchIndex
 from posko_desktop.core.domain import (
@@ -63,6 +63,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.demo_activities import add_demo_activities
+from posko_desktop.core.services.demo_directory import add_demo_contacts
 from posko_desktop.core.services.demo_generator import (  # noqa: F401 - importable from here
     CHUNK,
     FOLLOWUP_COLUMNS,
@@ -169,10 +170,13 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
                                                username=ctx.actor.username,
                                                first_day=first_day, days=days, seed=seed,
                                                now=ctx.now())
+        contacts = add_demo_contacts(s, site_code=plan.site_code, username=ctx.actor.username,
+                                     first_day=first_day, seed=seed, now=ctx.now())
         audit.record(s, ctx.actor, "demo.generate", "incident", "*", before=None,
                      after={"incidents": written, "days": days, "end_date": end_date.isoformat(),
                             "seed": seed, "activities": activities, "candidate_pairs": pairs,
-                            "medsos": medsos, "stage_reports": stage_reports}, at=ctx.now())
+                            "medsos": medsos, "stage_reports": stage_reports,
+                            "contacts": contacts}, at=ctx.now())
     times.append((time_module.perf_counter(), time_module.process_time()))
     logger.info("Demo data: %d incidents over %d days to %s (seed %d); wall (CPU of this "
                 "process): rows %.1f s (%.1f s), indexes %.1f s (%.1f s), search index and "
@@ -186,6 +190,7 @@ def generate(ctx: AppContext, *, incidents: int, days: int, end_date: date, seed
     for kind in (ChangeKind.SOCIAL_POST, ChangeKind.HOAX_CASE, ChangeKind.TAKEDOWN):
         ctx.bus.publish(Change(kind, ()))
     ctx.bus.publish(Change(ChangeKind.STAGE_PROGRESS, ()))
+    ctx.bus.publish(Change(ChangeKind.DIRECTORY, ()))
     return written
 
 

@@ -81,6 +81,7 @@ DEMO_OPD_UNITS = {"Satpol PP": "SATPOLPP", "Kesbangpol": "KESBANGPOL",
 FOLLOWUP_COLUMNS = (
     "id", "incident_id", "created_at", "author", "origin_site", "kind", "text", "status_from",
     "status_to", "agency_code", "due_at", "referral_id", "referral_state", "mod_stamp",
+    "contact_id",  # none: the demo contacts (demo_directory.py) come after the referrals
 )
 
 
@@ -483,7 +484,7 @@ class Generator:
                 fid = _uuid7_int(at, bits(74))
             rows.append((uid(fid), incident_id, dt(at), author, site, kind, text, s_from, s_to,
                          agency, None if due is None else dt(due),
-                         None if ref_id is None else uid(ref_id), state, stamp(at)))
+                         None if ref_id is None else uid(ref_id), state, stamp(at), None))
         return rows
 
     def _timeline(self, inc_int: int, reported: int, rank: int, group: str, kec: str,

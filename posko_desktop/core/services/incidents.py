@@ -16,7 +16,6 @@ from uuid6 import uuid7
 from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import (
-    Agency,
     Attachment,
     Blob,
     FollowUp,
@@ -24,6 +23,7 @@ from posko_desktop.core.db.models import (
     NumberSequence,
     Regency,
 )
+from posko_desktop.core.db.models_directory import Agency, AgencyContact
 from posko_desktop.core.db.models_sync import SyncBase
 from posko_desktop.core.domain import (
     Actor,
@@ -45,7 +45,7 @@ from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit, evidence_store, units
+from posko_desktop.core.services import audit, directory, evidence_store, units
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import last_audited, person
 from posko_desktop.core.services.incident_input import (  # noqa: F401 - importable from here
@@ -95,6 +95,7 @@ class FollowUpEntry:
     due_at: datetime | None
     referral_id: uuid.UUID | None
     referral_state: str | None
+    contact_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class Referral:
     state: str
     text: str
     version: str  # stamp of the entry that set the state (docs/contributing.md)
+    contact_id: uuid.UUID | None = None  # the contact person chosen (0024)
+    contact: str = ""  # whom to call: name (function), phone, WA ("" without a contact)
 
     def overdue(self, now: datetime) -> bool:
         return self.state != ReferralState.SELESAI and self.due_at is not None and now > self.due_at
@@ -439,17 +442,32 @@ def add_followup(ctx: AppContext, incident_id: uuid.UUID, text: str) -> FollowUp
 
 
 def add_referral(ctx: AppContext, incident_id: uuid.UUID, agency_code: str, text: str = "",
-                 due_at: datetime | None = None) -> FollowUpEntry:
-    """Refer the incident to an agency (Bawaslu, Gakkumdu, Polres …) with a due time."""
+                 due_at: datetime | None = None,
+                 contact_id: uuid.UUID | None = None) -> FollowUpEntry:
+    """Refer the incident to an agency of the directory (Bawaslu, Gakkumdu, Polres …) with a
+    due time: the one given, else the agency's default answer time from now (none when it
+    has none). `contact_id`: the agency's contact person the desk calls (optional)."""
     require(ctx.actor, Permission.INCIDENT_FOLLOWUP)
     with ctx.db.read() as s:
-        if s.get(Agency, agency_code) is None:
+        agency = s.scalar(select(Agency).where(Agency.number == agency_code))
+        if agency is None or agency.deleted:
             raise ValidationError(N_("Unknown agency {code}"), field="agency_code", code=agency_code)
+        hours = agency.answer_hours
+        if contact_id is not None:
+            contact = s.get(AgencyContact, contact_id)
+            if contact is None or contact.deleted or not contact.active \
+                    or contact.agency_code != agency_code:
+                raise ValidationError(N_("{contact} is not an active contact of {code}"),
+                                      field="contact_id", contact=str(contact_id),
+                                      code=agency_code)
     due = ensure_utc(due_at) if due_at else None
     if due is not None and due < ctx.now() - timedelta(days=1):
         raise ValidationError(N_("The due time is in the past"), field="due_at")
+    if due is None and hours:
+        due = ctx.now() + timedelta(hours=hours)
     return _append(ctx, incident_id, FollowUpKind.REFERRAL, text=(text or "").strip(),
-                   agency_code=agency_code, due_at=due, referral_state=ReferralState.TERKIRIM.value)
+                   agency_code=agency_code, due_at=due, referral_state=ReferralState.TERKIRIM.value,
+                   contact_id=contact_id)
 
 
 def update_referral(ctx: AppContext, referral_id: uuid.UUID, state: str, text: str = "", *,
@@ -542,9 +560,11 @@ def referrals_of(s: Session, incident_id: uuid.UUID) -> list[Referral]:
     for r in rows:
         if r.kind == FollowUpKind.REFERRAL:
             last = latest.get(r.id, r)
+            contact = directory.contact_by_id(s, r.contact_id)
             out.append(Referral(r.id, r.agency_code or "", r.created_at, r.due_at,
                                 last.referral_state or ReferralState.TERKIRIM.value, r.text,
-                                last.mod_stamp))
+                                last.mod_stamp, r.contact_id,
+                                contact.call_text if contact is not None else ""))
     return out
 
 
@@ -639,7 +659,7 @@ def resolve_ref(ctx: AppContext, ref: str) -> uuid.UUID:
 def _entry(f: FollowUp) -> FollowUpEntry:
     return FollowUpEntry(f.id, f.created_at, f.author, f.origin_site, f.kind, f.text,
                          f.status_from, f.status_to, f.agency_code, f.due_at, f.referral_id,
-                         f.referral_state)
+                         f.referral_state, f.contact_id)
 
 
 def _attachment(a: Attachment) -> AttachmentInfo:

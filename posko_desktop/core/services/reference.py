@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, local_site
-from posko_desktop.core.db.models import Agency, Category, LocalSite, Regency
+from posko_desktop.core.db.models import Category, LocalSite, Regency
+from posko_desktop.core.db.models_directory import Agency
 from posko_desktop.core.domain import PROVINCE_CODE, RegencyKind, ValidationError, check_text
 from posko_desktop.core.i18n import N_, current_language
 from posko_desktop.core.services import training as training_mode

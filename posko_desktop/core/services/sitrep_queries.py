@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import String, case, func, select, true, type_coerce
 from sqlalchemy.orm import Session
 
-from posko_desktop.core.db.models import Agency, Category, FollowUp, Incident
+from posko_desktop.core.db.models import Category, FollowUp, Incident
+from posko_desktop.core.db.models_directory import Agency
 from posko_desktop.core.domain import FollowUpKind, ReferralState, Severity, Status
 from posko_desktop.core.periods import ReportPeriod
 from posko_desktop.core.reports.data import (

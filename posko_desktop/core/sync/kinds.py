@@ -171,6 +171,28 @@ IKP_SHEETS = register(SyncedKind(
 ))
 
 
+def _agency_rule(rec: dict[str, Any]) -> str | None:
+    if rec["parent_code"] == rec["number"]:
+        return "an agency is not its own parent"
+    return None
+
+
+# the directory of agencies and contact persons (issue 18, services/directory.py)
+AGENCIES = register(SyncedKind(
+    name="agencies", record_type="agency",
+    fields=("name", "level", "parent_code", "address", "answer_hours", "active", "deleted"),
+    texts=("number", "name", "parent_code", "recorded_by", "updated_by"),
+    multiline_texts=("address",), check=_agency_rule,
+))
+AGENCY_CONTACTS = register(SyncedKind(
+    name="agency_contacts", record_type="agency_contact",
+    fields=("agency_code", "name", "function", "phone", "whatsapp", "email", "note", "active",
+            "deleted"),
+    texts=("number", "agency_code", "name", "function", "email", "recorded_by", "updated_by"),
+    multiline_texts=("note",),
+))
+
+
 # Pantau Medsos (issue 16; the nested texts and values: sync/medsos_checks.py)
 SOCIAL_POSTS = register(SyncedKind(
     name="social_posts", record_type="social-post",

@@ -25,6 +25,9 @@ Check = Callable[[Any], str | None]  # None when valid, else a short English rea
 
 SYNC_FIELDS = FIELDS  # the fields with a stamp of their own
 DATETIME_FIELDS = ("occurred_at", "reported_at")
+# Format 2's optional follow-up fields (absent in a package of an older version: null): a
+# referral's chosen contact person (0024)
+OPTIONAL_FOLLOWUP = ("contact_id",)
 # Format 2's optional incident fields (they and their stamps may be absent: a package of an
 # older version) and what an absent one means: not known, or empty.
 OPTIONAL_INCIDENT = {"victims_dead": None, "victims_injured": None, "material_loss": "",

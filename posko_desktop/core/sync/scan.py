@@ -58,7 +58,7 @@ INCIDENT_COLUMNS = (
 INCIDENT_ROW = (*INCIDENT_COLUMNS, "occurred_date", "severity_rank")  # + derived columns
 FOLLOWUP_COLUMNS = ("id", "incident_id", "created_at", "author", "origin_site", "kind", "text",
                     "status_from", "status_to", "agency_code", "due_at", "referral_id",
-                    "referral_state", "mod_stamp")
+                    "referral_state", "mod_stamp", *records.OPTIONAL_FOLLOWUP)
 INCIDENT_DT = ("occurred_at", "reported_at", "created_at", "updated_at", "respond_by",
                "responded_at", "next_referral_due")
 _IN_RANGE = ("occurred_at", "reported_at", "created_at")
@@ -222,11 +222,13 @@ class Scanner:
     def followup(self, line: int, rec: Any) -> tuple[int, tuple[Any, ...]]:
         created, due = self._child(self.check_followup, RECORD_FILES["followups"], line, rec,
                                    _FOLLOWUP_DT)
-        row = list(_GET_FOLLOWUP(rec))
+        row = [*_GET_FOLLOWUP(rec), rec.get("contact_id")]  # optional (format 2, 0024)
         row[0] = row[0].replace("-", "")
         row[1] = row[1].replace("-", "")
         if row[11] is not None:
             row[11] = row[11].replace("-", "")
+        if row[14] is not None:
+            row[14] = row[14].replace("-", "")
         if self.rules.sqlite:
             t = row[2]
             row[2] = (t[:10] + " " + t[11:26] if len(t) == 32 and t[26:] == "+00:00"
@@ -247,7 +249,7 @@ class Scanner:
 _DT_AT = [INCIDENT_COLUMNS.index(n) for n in INCIDENT_DT]
 _GET_DT = itemgetter(*INCIDENT_DT)
 _GET_INCIDENT = itemgetter(*INCIDENT_COLUMNS)
-_GET_FOLLOWUP = itemgetter(*FOLLOWUP_COLUMNS)
+_GET_FOLLOWUP = itemgetter(*FOLLOWUP_COLUMNS[:-len(records.OPTIONAL_FOLLOWUP)])
 _DELETED_AT = INCIDENT_COLUMNS.index("deleted")
 _RECORD_SIZE = len(records.schema("incident")["properties"])
 _STAMPS_SIZE = len(records.SYNC_FIELDS)

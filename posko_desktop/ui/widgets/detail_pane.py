@@ -8,7 +8,6 @@ import logging
 import tempfile
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,9 @@ from PySide6.QtGui import QBrush, QColor, QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -53,9 +50,8 @@ from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
-from posko_desktop.core.taxonomy import channel_label, legal_type_label, suggested_agencies
+from posko_desktop.core.taxonomy import channel_label, legal_type_label
 from posko_desktop.core.textrules import format_datetime_wib
-from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
 from posko_desktop.ui.dialogs.reason import ReasonDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.models.incident_table import SEVERITY_COLOURS
@@ -63,11 +59,13 @@ from posko_desktop.ui.sitrep.flash_dialog import FlashDialog
 from posko_desktop.ui.tasks import TaskRunner
 from posko_desktop.ui.widgets.combo_fit import fit_combo
 from posko_desktop.ui.widgets.incident_printing import IncidentPrinting
+from posko_desktop.ui.widgets.referral_form import ReferralForm
 
 logger = logging.getLogger(__name__)
 
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1  # a referral's version, as shown
 STATUS_BUTTONS_PER_ROW = 2
+CONTACT_ROLE = Qt.ItemDataRole.UserRole + 2  # whom to call for a referral (its contact)
 
 
 def _human_size(size: int) -> str:
@@ -115,7 +113,6 @@ class DetailPane(QWidget):
         self.runner = runner
         self.detail: IncidentDetail | None = None
         self.reason_dialog: ReasonDialog | None = None
-        self._agencies = {a.code: a.name for a in reference.list_agencies(ctx)}
         self._categories = {c.code: c for c in reference.list_categories(ctx, include_inactive=True)}
         self._temp_dir: Path | None = None
         # Hooks for the file dialogs (tests replace them; the product asks the user).
@@ -177,35 +174,29 @@ class DetailPane(QWidget):
         self.referral_state = QComboBox(self)
         self.referral_update_button = QPushButton(self)
         self.referral_update_button.clicked.connect(self.update_referral)
-        self.agency = QComboBox(self)
-        for code, name in self._agencies.items():
-            self.agency.addItem(name, code)
+        self.referral_contact = QLabel(self)  # whom to call for the selected referral
+        self.referral_contact.setObjectName("referral_contact_line")
+        self.referral_contact.setWordWrap(True)
+        self.referral_contact.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.referrals.currentItemChanged.connect(lambda *_a: self._show_referral_contact())
+        self.referral_form = ReferralForm(ctx, self)
+        self._agencies = self.referral_form.names
+        form = self.referral_form
+        self.agency, self.suggestion, self.due_at = form.agency, form.suggestion, form.due_at
+        self.referral_text, self.refer_button = form.referral_text, form.refer_button
         fit_combo(self.agency, 18)
         fit_combo(self.referral_state, 20)
-        self.due_at = WibDateTimeEdit(self)
-        self.referral_text = QLineEdit(self)
-        self.refer_button = QPushButton(self)
         self.refer_button.clicked.connect(self.add_referral)
         referral_page = QWidget(self)
         rl = QVBoxLayout(referral_page)
         rl.addWidget(self.referrals, 1)
+        rl.addWidget(self.referral_contact)
         upd = QHBoxLayout()
         upd.addWidget(self.referral_state, 1)
         upd.addWidget(self.referral_update_button)
         rl.addLayout(upd)
-        self.new_referral_form = QFormLayout()
-        self.agency_label = QLabel(self)
-        self.due_label = QLabel(self)
-        self.referral_text_label = QLabel(self)
-        self.new_referral_form.addRow(self.agency_label, self.agency)
-        self.suggestion = QLabel(self)  # the route the legal type suggests (core/taxonomy.py)
-        self.suggestion.setObjectName("referral_suggestion")
-        self.suggestion.setWordWrap(True)
-        self.new_referral_form.addRow("", self.suggestion)
-        self.new_referral_form.addRow(self.due_label, self.due_at)
-        self.new_referral_form.addRow(self.referral_text_label, self.referral_text)
-        rl.addLayout(self.new_referral_form)
-        rl.addWidget(self.refer_button, 0, Qt.AlignmentFlag.AlignRight)
+        rl.addWidget(self.referral_form)
 
         # attachments
         self.attachments = QListWidget(self)
@@ -304,14 +295,12 @@ class DetailPane(QWidget):
         self.followup_text.setPlaceholderText(_("What was done, who was contacted, what is next…"))
         self.followup_button.setText(_("Add follow-up"))
         self.referral_update_button.setText(_("Update referral"))
-        self.agency_label.setText(_("Agency:"))
-        self.due_label.setText(_("Answer due (WIB):"))
-        self.referral_text_label.setText(_("Note:"))
-        self.refer_button.setText(_("Refer to agency"))
+        self.referral_form.retranslate_ui()
         self.attach_button.setText(_("Add file…"))
         self.open_button.setText(_("Open"))
         self.save_as_button.setText(_("Save as…"))
-        self.referrals.setHeaderLabels([_("Agency"), _("State"), _("Due"), _("Note")])
+        self.referrals.setHeaderLabels([_("Agency"), _("State"), _("Due"), _("Note"),
+                                        _("Contact")])
         current = self.referral_state.currentData()
         self.referral_state.clear()
         for state in ReferralState:
@@ -323,18 +312,6 @@ class DetailPane(QWidget):
             self._render()
         else:
             self._retranslate_sections(None)
-
-    def _suggest_agency(self, d: IncidentDetail) -> None:
-        """Preselect the referral the legal type suggests and say so (issue 18)."""
-        route = [c for c in suggested_agencies(d.legal_type, d.category_code)
-                 if c in self._agencies]
-        if route:
-            self.agency.setCurrentIndex(self.agency.findData(route[0]))
-            self.suggestion.setText(_("Suggested: {agencies}").format(
-                agencies=", ".join(self._agencies[c] for c in route)))
-        else:
-            self.suggestion.setText("")
-        self.suggestion.setVisible(bool(route))
 
     def _retranslate_sections(self, d: IncidentDetail | None) -> None:
         n_t = len(d.timeline) if d else 0
@@ -401,7 +378,8 @@ class DetailPane(QWidget):
             (_("Site"), html.escape(d.origin_site)),
             (_("Description"), html.escape(d.description).replace("\n", "<br>")),
         ]
-        self._suggest_agency(d)
+        self.referral_form.prepare(d, now)
+        self._agencies = self.referral_form.names
         # empty fields are left out: the common ones then fit without scrolling (issue 19)
         self.fields.setText("<table cellspacing='1'>" + "".join(
             "<tr><td style='color:#555;padding-right:8px' valign='top'>{k}</td><td>{v}</td></tr>".format(
@@ -421,7 +399,6 @@ class DetailPane(QWidget):
                   self.referral_update_button, self.attach_button, self.flash_button):
             w.setEnabled(editable)
         self.delete_button.setVisible(can(self.ctx.actor, Permission.INCIDENT_DELETE))
-        self.due_at.set_value(now + timedelta(hours=24))
         self._retranslate_sections(d)
 
     def _render_status_buttons(self, d: IncidentDetail) -> None:
@@ -483,9 +460,11 @@ class DetailPane(QWidget):
                 ReferralState(r.state).label,
                 format_datetime_wib(r.due_at),
                 r.text,
+                r.contact,
             ])
             item.setData(0, Qt.ItemDataRole.UserRole, r.id)
             item.setData(0, VERSION_ROLE, r.version)
+            item.setData(0, CONTACT_ROLE, r.contact)
             if r.overdue(now):
                 for col in range(4):
                     item.setForeground(col, QBrush(QColor("#b35806")))
@@ -497,6 +476,15 @@ class DetailPane(QWidget):
             self.referrals.setCurrentItem(first)
         for col in range(3):
             self.referrals.resizeColumnToContents(col)
+        self._show_referral_contact()
+
+    def _show_referral_contact(self) -> None:
+        """The phone number to call for the selected referral (its contact person)."""
+        item = self.referrals.currentItem()
+        contact = item.data(0, CONTACT_ROLE) if item is not None else ""
+        self.referral_contact.setText(_("Call: {contact}").format(contact=contact)
+                                      if contact else "")
+        self.referral_contact.setVisible(bool(contact))
 
     # --- actions -----------------------------------------------------------------------
 
@@ -558,7 +546,8 @@ class DetailPane(QWidget):
             return
         due = self.due_at.value()
         text = self.referral_text.text()
-        if self._act(lambda: incidents.add_referral(self.ctx, d.id, code, text, due),
+        contact = self.referral_form.contact_id()
+        if self._act(lambda: incidents.add_referral(self.ctx, d.id, code, text, due, contact),
                      _("{number} referred to {agency}").format(number=d.number,
                                                                 agency=self.agency.currentText())):
             self.referral_text.clear()

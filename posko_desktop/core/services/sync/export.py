@@ -30,6 +30,7 @@ from posko_desktop.core.services.sync import export_sqlite, records
 from posko_desktop.core.services.sync.export_records import (
     ATTACHMENT_COLUMNS,
     FOLLOWUP_COLUMNS,
+    LEGACY_FOLLOWUP_COLUMNS,
     RecordScope,
     changed_incidents,
     child_records,
@@ -122,7 +123,8 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
                 counts["tombstones"] = writer.write_records(
                     "tombstones", incident_records(scope, True))
                 counts["followups"] = writer.write_records(
-                    "followups", child_records(scope, FollowUp, FOLLOWUP_COLUMNS))
+                    "followups", child_records(scope, FollowUp, LEGACY_FOLLOWUP_COLUMNS
+                                               if scope.legacy else FOLLOWUP_COLUMNS))
             counts["attachments"] = writer.write_records(
                 "attachments", child_records(scope, Attachment, ATTACHMENT_COLUMNS))
             for name, table in tables.items():  # the record types of sync.kinds

@@ -24,9 +24,11 @@ from posko_desktop.core.sync import merge, records, scan
 INCIDENT_COLUMNS = scan.INCIDENT_COLUMNS
 assert INCIDENT_COLUMNS[-1] == "field_stamps"  # the SQLite export adds it in Python
 FOLLOWUP_COLUMNS = scan.FOLLOWUP_COLUMNS
+# format 1 (a recipient on an older version) has no optional follow-up field
+LEGACY_FOLLOWUP_COLUMNS = tuple(c for c in FOLLOWUP_COLUMNS if c not in records.OPTIONAL_FOLLOWUP)
 ATTACHMENT_COLUMNS = ("id", "incident_id", "sha256", "filename", "mime", "size", "added_at",
                       "added_by", "origin_site", "mod_stamp", "deleted")
-UUID_COLUMNS = frozenset({"id", "incident_id", "referral_id"})
+UUID_COLUMNS = frozenset({"id", "incident_id", "referral_id", "contact_id"})
 DT_COLUMNS = frozenset(scan.INCIDENT_DT) | {"due_at", "added_at"}
 _STAMPS_COLUMNS = frozenset({"field_stamps"})
 

@@ -28,6 +28,7 @@ from posko_desktop.core.services.sync.export_records import (
     DT_COLUMNS,
     FOLLOWUP_COLUMNS,
     INCIDENT_COLUMNS,
+    LEGACY_FOLLOWUP_COLUMNS,
     UUID_COLUMNS,
     RecordScope,
     uuid_text,
@@ -111,7 +112,8 @@ def incident_lines(scope: RecordScope, deleted: bool) -> Iterator[list[bytes]]:
 
 def followup_lines(scope: RecordScope) -> Iterator[list[bytes]]:
     """The lines of `export_records.child_records` for follow-ups, in batches."""
-    stmt = (select(_sql_record("followup", FOLLOWUP_COLUMNS)).select_from(FollowUp)
+    columns = LEGACY_FOLLOWUP_COLUMNS if scope.legacy else FOLLOWUP_COLUMNS
+    stmt = (select(_sql_record("followup", columns)).select_from(FollowUp)
             .order_by(FollowUp.incident_id))
     if scope.changed is not None:
         stmt = stmt.where(FollowUp.incident_id.in_(select(Incident.id).where(scope.changed)))

@@ -78,7 +78,8 @@ def canonical_dump(ctx: AppContext) -> dict[str, Any]:
                        field_stamps=inc.field_stamps, recorded_by=inc.recorded_by,
                        created_at=inc.created_at.isoformat())
             incs.append(row)
-        fus = [[str(f.id), str(f.incident_id), f.kind, f.text, f.author, f.mod_stamp]
+        fus = [[str(f.id), str(f.incident_id), f.kind, f.text, f.author, f.mod_stamp,
+                f.agency_code, str(f.contact_id) if f.contact_id else None]
                for f in s.scalars(select(FollowUp).order_by(FollowUp.id))]
         atts = [[str(a.id), str(a.incident_id), a.sha256, a.deleted, a.mod_stamp]
                 for a in s.scalars(select(Attachment).order_by(Attachment.id))]

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
 from posko_desktop.core.db.models_baseline_sync import IkpSheet, PoldaSheet, TpsRawanSheet, TpsSheet
+
+from posko_desktop.core.db.models_directory import Agency, AgencyContact
 from posko_desktop.core.db.models_kerawanan import CandidatePair
 from posko_desktop.core.db.models_medsos import (
     HoaxCase,
@@ -79,6 +81,10 @@ register(SyncedTable(kinds.ACTIVITIES, Activity, ChangeKind.ACTIVITY,
 register(SyncedTable(kinds.UNITS, ReportingUnit, ChangeKind.REPORTING_UNIT,
                      lambda u: "{n} {t}".format(n=u.number, t=u.name), seeded=SEED_STAMP))
 
+register(SyncedTable(kinds.AGENCIES, Agency, ChangeKind.DIRECTORY,
+                     lambda a: "{n} {t}".format(n=a.number, t=a.name), seeded=SEED_STAMP))
+register(SyncedTable(kinds.AGENCY_CONTACTS, AgencyContact, ChangeKind.DIRECTORY,
+                     lambda c: "{a} {n}".format(a=c.agency_code, n=c.name)))
 register(SyncedTable(kinds.CANDIDATE_PAIRS, CandidatePair, ChangeKind.CANDIDATE_PAIR,
                      lambda p: "{c}/{b} {h} – {d}".format(c=p.contest_code, b=p.ballot_number,
                                                           h=p.head, d=p.deputy)))

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext, new_stamp
 from posko_desktop.core.db.models_baseline_sync import IkpSheet, PoldaSheet, TpsRawanSheet, TpsSheet
-
 from posko_desktop.core.db.models_directory import Agency, AgencyContact
 from posko_desktop.core.db.models_kerawanan import CandidatePair
 from posko_desktop.core.db.models_medsos import (

@@ -31,7 +31,7 @@ def test_units_are_listed_added_and_changed_with_documented_json(db_path, capsys
     rows = out_json(capsys)["rows"]
     assert len(rows) == 35 + 9 and rows[0]["code"] == "33.01" and rows[35]["type"] == "agency"
     assert set(rows[0]) == {"id", "code", "name", "type", "regency_code", "cadence",
-                            "agency_code", "active", "must_report", "origin_site",
+                            "agency_code", "active", "must_report", "origin_site", "site_code",
                             "updated_at", "updated_by", "version"}
     assert posko(db_path, "unit", "add", "dinsos", "--name", "Dinas Sosial Provinsi",
                  "--cadence", "on_event", "--format", "json") == 0

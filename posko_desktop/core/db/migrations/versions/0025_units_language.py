@@ -9,8 +9,9 @@
   others their creation stamp.
 - `user_account.language` (`id`, `en` or "" = no choice): the account's interface language.
   A database-wide `ui.language` stored before was written by the window for whoever
-  switched: it becomes that user's choice (`setting.updated_by`) and the row is removed, so
-  the others see the default again (docs/decisions.md).
+  switched: it becomes that user's choice (`setting.updated_by`, when that is an account)
+  and the setting is retired (row removed), so the others see their own again
+  (docs/decisions.md).
 
 Revision ID: 0025
 Revises: 0020
@@ -62,7 +63,7 @@ def upgrade() -> None:
     if owner is not None and lang in ("id", "en"):
         conn.execute(sa.text("UPDATE user_account SET language = :lang WHERE id = :id"),
                      {"lang": lang, "id": owner[0]})
-        conn.execute(sa.text("DELETE FROM setting WHERE key = 'ui.language'"))
+    conn.execute(sa.text("DELETE FROM setting WHERE key = 'ui.language'"))  # retired
 
 def downgrade() -> None:
     op.drop_column("user_account", "language")

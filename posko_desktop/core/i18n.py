@@ -129,5 +129,5 @@ def choose_language(explicit: str | None, stored: str | None) -> str:
     locale, Indonesian."""
     for lang in (explicit, env_language(), stored, os_language()):
         if lang in LANGUAGES:
-            return lang  # type: ignore[return-value]
+            return lang
     return DEFAULT_LANGUAGE

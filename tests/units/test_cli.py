@@ -119,3 +119,4 @@ def test_an_agency_site_and_a_changed_reporter_through_the_cli(db_path, capsys):
     assert posko(db_path, "incident", "update", number, "--unit", "") == 0
     capsys.readouterr()
     assert watch(db_path, capsys)["33.74"] == "masuk"
+    assert posko(db_path, "audit", "verify", "--deep") == 0  # the trail names the unit

@@ -69,8 +69,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
-    if args.lang:
-        i18n.set_language(args.lang)
+    i18n.set_language(i18n.choose_language(args.lang, None))  # the user's once logged in
     paths = AppPaths.default().ensure()
     setup_logging(paths.log_file)
     logger.info("Posko Desk starting (db=%s)", args.db or "default")
@@ -104,8 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = opened
 
     _stage("database open")
-    if not args.lang:
-        i18n.set_language(startup.saved_language(ctx))
+    startup.fixed_language = args.lang
 
     # Accounts (docs/roles.md): the set-up wizard while the database has no account, else
     # the login dialog; the benchmark's --exit-after-first-paint quits before any input.
@@ -122,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ctx.db.dispose()
             return 0
         ctx = signed.ctx
+        startup.apply_user_language(ctx)  # issue 19: the window speaks the user's language
     window = startup.build_window(ctx, first_run=not args.exit_after_first_paint)
     if window is None:
         return 0

@@ -44,9 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = _language_from(argv)
-    if lang:
-        i18n.set_language(lang)
+    # --lang, POSKO_LANG, the OS locale; the user's stored choice once logged in
+    # (commands/common.open_context)
+    i18n.set_language(i18n.choose_language(_language_from(argv), None))
     argparse_texts.install()
     paths = AppPaths.default().ensure()
     setup_logging(paths.log_file, console=False)

@@ -11,7 +11,12 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("LANG", "C.UTF-8")
+# the CLI and the window follow the OS locale when nothing else names a language (issue 19):
+# tests start from a neutral one, whatever the developer's machine uses
+os.environ["LANG"] = "C.UTF-8"
+os.environ.pop("LC_ALL", None)
+os.environ.pop("LC_MESSAGES", None)
+os.environ.pop("POSKO_LANG", None)
 
 import pytest
 

@@ -45,6 +45,9 @@ def _add_fields(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--desa", metavar="CODE",
                    help=_("desa/kelurahan code, e.g. 33.22.08.2004: a desa of the kecamatan "
                           "(\"\" clears it)"))
+    p.add_argument("--unit", metavar="CODE",
+                   help=_("the agency/OPD that reported it, by its unit code (e.g. POLDA); "
+                          "\"\" or none: the desk or the regency/city office"))
 
 
 def _add_filter(p: argparse.ArgumentParser) -> None:
@@ -121,6 +124,7 @@ def activity_json(a: ActivityInfo) -> dict[str, Any]:
         "ended_at": iso(a.ended_at), "regencies": list(a.regencies),
         "partners": list(a.partners), "result": a.result,
         "kecamatan_code": a.kecamatan_code, "desa_code": a.desa_code, "place": a.place_text,
+        "reporting_unit": a.reporting_unit,
         "attachments": [{"sha256": x.sha256, "filename": x.filename, "mime": x.mime,
                          "size": x.size} for x in a.attachments],
         "recorded_by": a.recorded_by, "created_at": iso(a.created_at),
@@ -151,6 +155,8 @@ def _values(args: argparse.Namespace) -> dict[str, Any]:
         out.setdefault("desa_code", None)  # a new kecamatan: the desa given with it, or none
     if args.desa is not None:
         out["desa_code"] = args.desa.strip() or None
+    if args.unit is not None:
+        out["reporting_unit"] = args.unit.strip() or None
     return out
 
 

@@ -11,6 +11,7 @@ import sys
 import time
 from typing import Any
 
+from posko_desktop.core import i18n
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
 from posko_desktop.core.db.session import open_database
@@ -18,7 +19,7 @@ from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.services import accounts
+from posko_desktop.core.services import accounts, user_language
 from posko_desktop.paths import AppPaths, resolve_db
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,10 @@ def open_context(args: argparse.Namespace, *, login: bool = True,
     except BaseException:
         db.dispose()
         raise
-    return ctx.as_actor(actor)
+    ctx = ctx.as_actor(actor)
+    if not getattr(args, "lang", None):  # --lang, POSKO_LANG, the user's choice, the OS
+        i18n.set_language(i18n.choose_language(None, user_language.stored_language(ctx)))
+    return ctx
 
 
 UPGRADE_LINE_AFTER_S = 1.0

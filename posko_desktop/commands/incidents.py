@@ -232,6 +232,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = isub.add_parser("update", help=_("change the fields of an incident"))
     p.add_argument("ref", metavar="NUMBER_OR_ID", help=_("incident number or id"))
     _add_incident_fields(p, required=False)
+    p.add_argument("--unit", metavar="CODE",
+                   help=_("the agency/OPD that reported it, by its unit code ('' or a "
+                          "regency code: the office of the regency/city)"))
     _add_if_version(p, _("the version you read (show --format json: version); refused (exit "
                          "code 2) if a field you change was changed since"))
     _add_output(p)
@@ -466,6 +469,8 @@ def _values_from_args(ctx: AppContext, args: argparse.Namespace) -> dict[str, An
         values["occurred_at"] = parse_time(args.occurred, "occurred")
     if args.reported is not None:
         values["reported_at"] = parse_time(args.reported, "reported")
+    if getattr(args, "unit", None) is not None and args.action == "update":
+        values["reporting_unit"] = args.unit
     return values
 
 

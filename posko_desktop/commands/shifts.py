@@ -47,6 +47,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     _output(ro)
     ro.set_defaults(handler=cmd_roster)
 
+    mv = ssub.add_parser("move", help=_("move an officer to another shift of the same day "
+                                         "(a supervisor)"))
+    mv.add_argument("--day", required=True, metavar="YYYY-MM-DD", help=_("day (WIB)"))
+    mv.add_argument("--from", dest="from_shift", required=True, choices=SHIFTS,
+                    help=_("the shift the officer is on"))
+    mv.add_argument("--to", dest="to_shift", required=True, choices=SHIFTS,
+                    help=_("the shift to move to"))
+    mv.add_argument("--officer", required=True, metavar="USER", help=_("user name"))
+    _output(mv)
+    mv.set_defaults(handler=cmd_move)
+
     ho = ssub.add_parser("handover", help=_("write the handover of the shift running now, or "
                                             "show or edit one"))
     ho.add_argument("--note", help=_("free text for the next shift"))
@@ -114,6 +125,17 @@ def cmd_roster(args: argparse.Namespace) -> int:
     officers = [tuple((text.split(":", 1) + [""])[:2]) for text in args.officer]
     lines = svc.set_roster(ctx, parse_day(args.day, "day"), args.shift,
                            [(u, d) for u, d in officers])
+    if args.format == "json":
+        print_json({"roster": [roster_json(r) for r in lines]})
+    else:
+        _print_roster(lines)
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    lines = svc.move_officer(ctx, parse_day(args.day, "day"), args.from_shift, args.to_shift,
+                             args.officer)
     if args.format == "json":
         print_json({"roster": [roster_json(r) for r in lines]})
     else:

@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=_("daily: reports every period by the cut-off; on_event: only when "
                           "something happens"))
     p.add_argument("--agency", metavar="CODE", help=_("the directory's agency code (optional)"))
+    p.add_argument("--site", metavar="CODE",
+                   help=_("the agency's own site (33.80 to 33.99), if it runs one"))
     _add_output(p)
     p.set_defaults(handler=cmd_add)
 
@@ -48,6 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help=_("name of the agency/OPD"))
     p.add_argument("--cadence", choices=CADENCES, help=_("daily or on_event"))
     p.add_argument("--agency", metavar="CODE", help=_("the directory's agency code ('' clears)"))
+    p.add_argument("--site", metavar="CODE",
+                   help=_("the agency's own site, 33.80 to 33.99 ('' clears)"))
     state = p.add_mutually_exclusive_group()
     state.add_argument("--deactivate", action="store_true",
                        help=_("the unit no longer reports (its code is never reused)"))
@@ -68,7 +72,8 @@ def unit_json(u: UnitInfo) -> dict[str, Any]:
     return {"id": str(u.id), "code": u.code, "name": u.name, "type": u.unit_type,
             "regency_code": u.regency_code, "cadence": u.cadence,
             "agency_code": u.agency_code, "active": u.active, "must_report": u.must_report,
-            "origin_site": u.origin_site, "updated_at": iso(u.updated_at),
+            "site_code": u.site_code, "origin_site": u.origin_site,
+            "updated_at": iso(u.updated_at),
             "updated_by": u.updated_by, "version": u.version}
 
 
@@ -106,7 +111,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    u = svc.add_unit(ctx, args.code, args.name, args.cadence, args.agency)
+    u = svc.add_unit(ctx, args.code, args.name, args.cadence, args.agency, args.site)
     _emit(args, u, _("Reporting unit {code} added").format(code=u.code))
     return 0
 
@@ -120,6 +125,8 @@ def cmd_update(args: argparse.Namespace) -> int:
         changes["cadence"] = args.cadence
     if args.agency is not None:
         changes["agency_code"] = args.agency
+    if args.site is not None:
+        changes["site_code"] = args.site or None
     if args.deactivate or args.activate:
         changes["active"] = bool(args.activate)
     version = args.if_version or svc.get_unit(ctx, args.code).version

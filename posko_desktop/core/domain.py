@@ -12,6 +12,15 @@ from posko_desktop.core.i18n import N_, _, current_language, gettext_in
 from posko_desktop.core.textrules import control_character, format_datetime_wib
 
 PROVINCE_CODE = "33"
+# Site codes an agency/OPD running its own site takes (docs/decisions.md, branch
+# h-units-lang): `33.80`-`33.99`, a range Kemendagri gives no regency or city of Central
+# Java (kabupaten 33.01-33.29, kota 33.71-33.76), so every site code stays `33(.dd)?`.
+AGENCY_SITE_FIRST, AGENCY_SITE_LAST = "33.80", "33.99"
+
+
+def is_agency_site(code: str | None) -> bool:
+    return (code is not None and len(code) == 5
+            and AGENCY_SITE_FIRST <= code <= AGENCY_SITE_LAST and code[3:].isdigit())
 
 
 class Severity(enum.StrEnum):

@@ -8,7 +8,9 @@ Use `_()` for text shown now, `N_()` to mark text translated later (enum labels)
 from __future__ import annotations
 
 import gettext
+import locale
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -92,3 +94,40 @@ def gettext_in(lang: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark for extraction only; translate with `_()` when shown."""
     return message
+
+
+# --- which language (issue 19): --lang, POSKO_LANG, the user's choice, the OS locale -------
+
+ENV_LANGUAGE = "POSKO_LANG"
+_LOCALE_PREFIXES = (("en", "en"), ("english", "en"), ("id", "id"), ("in_", "id"),
+                    ("indonesian", "id"), ("bahasa", "id"))
+
+
+def env_language() -> str | None:
+    """POSKO_LANG when it names a language of the catalogue."""
+    value = os.environ.get(ENV_LANGUAGE, "").strip().lower()
+    return value if value in LANGUAGES else None
+
+
+def os_language() -> str | None:
+    """The operating system's language when it is one of ours: LC_ALL, LC_MESSAGES, LANG
+    (POSIX), else the locale Python reads (Windows: `English_United States`); None for
+    anything else (`C.UTF-8` included)."""
+    names = [os.environ.get(v, "") for v in ("LC_ALL", "LC_MESSAGES", "LANG")]
+    first = next((n for n in names if n), "")
+    if not first:
+        try:
+            first = locale.getlocale()[0] or ""
+        except ValueError:
+            first = ""
+    name = first.lower()
+    return next((lang for prefix, lang in _LOCALE_PREFIXES if name.startswith(prefix)), None)
+
+
+def choose_language(explicit: str | None, stored: str | None) -> str:
+    """The first of: `--lang` (`explicit`), POSKO_LANG, the user's stored choice, the OS
+    locale, Indonesian."""
+    for lang in (explicit, env_language(), stored, os_language()):
+        if lang in LANGUAGES:
+            return lang
+    return DEFAULT_LANGUAGE

@@ -93,7 +93,6 @@ RESPONSE_HOURS = {
 }
 ATTACHMENT_MAX_MB = declare("attachments.max_mb", float, 20.0, N_("Largest evidence file, MB"),
                             minimum=1, maximum=500, unit=MEGABYTES)
-UI_LANGUAGE = declare("ui.language", str, "id", N_("Interface language (id or en)"))
 REPORT_CUTOFF_HOUR = declare(
     "report.cutoff_hour", int, 7, N_("Hour (WIB) at which the 24-hour reporting period starts"),
     minimum=0, maximum=23, unit=HOUR_OF_DAY)

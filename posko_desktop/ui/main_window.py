@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from posko_desktop.core import i18n, settings
+from posko_desktop.core import i18n
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _, ngettext
-from posko_desktop.core.services import incident_log, incidents, reference, settings_service
+from posko_desktop.core.services import incident_log, incidents, reference, user_language
 from posko_desktop.core.services.incidents import IncidentDetail, IncidentFilter
 from posko_desktop.core.textrules import format_int
 from posko_desktop.ui import backup as backup_ui
@@ -394,14 +394,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     def set_language(self, lang: str) -> None:
-        """Apply at once (typed text and selections stay) and remember it in the database."""
+        """Apply at once (typed text and selections stay) and remember it with the logged-in
+        user's account (issue 19; other users keep theirs)."""
         if lang not in i18n.LANGUAGES:
             return
         i18n.set_language(lang)
         self.retranslate_ui()
         try:
-            # a menu choice, not an edit of a value shown earlier: nothing to be stale against
-            settings_service.set(self.ctx, settings.UI_LANGUAGE.key, lang, expected_version=None)
+            user_language.set_my_language(self.ctx, lang)
         except PoskoError as err:
             logger.warning("Language not saved: %s", err.text_in("en"))
         self.status_message(_("Language: Bahasa Indonesia") if lang == "id" else _("Language: English"))

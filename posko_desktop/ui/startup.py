@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from posko_desktop.core import appinfo, i18n, settings
+from posko_desktop.core import appinfo, i18n
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import health
 from posko_desktop.core.db.session import sqlite_file_of
@@ -18,7 +18,8 @@ from posko_desktop.core.domain import Actor, PoskoError
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.keyring import Keyring
 from posko_desktop.core.services import backup as backups
-from posko_desktop.core.services import reference, settings_service
+from posko_desktop.core.services import reference
+from posko_desktop.core.services import user_language as user_language_service
 from posko_desktop.paths import AppPaths
 from posko_desktop.ui.dialogs.about import app_icon
 from posko_desktop.ui.dialogs.first_run import FirstRunDialog
@@ -108,12 +109,22 @@ def _has_content(location: str) -> bool:
     return file is None or (file.exists() and file.stat().st_size > 0)
 
 
-def saved_language(ctx: AppContext) -> str:
+# the window's --lang: it overrides every other choice for the whole run (issue 19)
+fixed_language: str | None = None
+
+
+def user_language(ctx: AppContext) -> str:
+    """The language of the window for the user of `ctx`: --lang, POSKO_LANG, the user's
+    choice ("Akun saya"), the OS locale, Indonesian (`i18n.choose_language`)."""
     try:
-        lang = settings_service.get(ctx, settings.UI_LANGUAGE.key)
-    except PoskoError:
-        return i18n.DEFAULT_LANGUAGE
-    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+        stored = user_language_service.stored_language(ctx)
+    except PoskoError:  # a database that cannot be read yet: the others decide
+        stored = None
+    return i18n.choose_language(fixed_language, stored)
+
+
+def apply_user_language(ctx: AppContext) -> None:
+    i18n.set_language(user_language(ctx))
 
 
 def fatal_box(title: str, err: BaseException, location: str = "") -> QMessageBox:

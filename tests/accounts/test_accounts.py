@@ -269,12 +269,10 @@ def test_settings_changes_are_checked_and_audited(accounts_ctx):
     assert settings_service.get(accounts_ctx, "accounts.max_failed_logins") == 5
     settings_service.set(accounts_ctx, "accounts.max_failed_logins", "3")
     assert settings_service.get(accounts_ctx, "accounts.max_failed_logins") == 3
-    settings_service.set(opr, "ui.language", "en")  # personal: anyone
     rows = audit.query(accounts_ctx, AuditFilter(action="setting.change"), newest_first=False).rows
     assert [(r.record_id, r.before, r.after) for r in rows] == [
         ("accounts.max_failed_logins", {"accounts.max_failed_logins": 5},
          {"accounts.max_failed_logins": 3}),
-        ("ui.language", {"ui.language": "id"}, {"ui.language": "en"}),
     ]
     with accounts_ctx.db.read() as s:
         n = s.scalar(select(func.count()).select_from(AuditEntry))

@@ -38,6 +38,7 @@ from posko_desktop.core.services import (
     sync,
     tps_register,
     units,
+    user_language,
 )
 from posko_desktop.core.services import activities as act
 from posko_desktop.core.services import incidents as inc
@@ -324,7 +325,7 @@ ACTIONS: dict[str, Callable[[World, AppContext], Any]] = {
     "user.change_own_password": lambda w, c: accounts.change_password(
         c, PASSWORDS[c.actor.username], "Sandi-Pribadi-Baru-3"),
     "settings.set": lambda w, c: settings_service.set(c, "accounts.max_failed_logins", 7),
-    "settings.set_language": lambda w, c: settings_service.set(c, "ui.language", "en"),
+    "user.set_own_language": lambda w, c: user_language.set_my_language(c, "en"),
     "audit.view": lambda w, c: audit.query(c, AuditFilter()),
     "audit.verify": lambda w, c: (audit.verify_chain(c), audit_verify.verify(c, deep=True)),
     "audit.anchors": lambda w, c: audit_anchors.held_anchors(c),

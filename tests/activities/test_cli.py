@@ -112,3 +112,19 @@ def test_export_writes_neutralised_cells(site, capsys, tmp_path):
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert values[1][4] == "'=Klarifikasi hoaks surat suara tercoblos"
     assert values[1][1].hour == 10  # WIB
+
+
+def test_an_agencys_activity_names_its_unit_in_json_and_xlsx(site, capsys, tmp_path):
+    code, out, _err = run(capsys, site, *ADD, "--unit", "polda", "--format", "json")
+    made = json.loads(out)
+    assert code == 0 and made["reporting_unit"] == "POLDA"
+    before = rows(site)
+    code, _out, err = run(capsys, site, "activity", "update", made["number"], "--unit", "NOPE")
+    assert code == 2 and "NOPE" in err and rows(site) == before
+    out_file = tmp_path / "kegiatan.xlsx"
+    assert run(capsys, site, "activity", "export", str(out_file))[0] == 0
+    values = [[c.value for c in r] for r in load_workbook(out_file).active.iter_rows()]
+    assert values[0][-1] == "Unit pelapor" and values[1][-1] == "POLDA"
+    code, out, _err = run(capsys, site, "activity", "update", made["number"], "--unit", "",
+                          "--format", "json")
+    assert code == 0 and json.loads(out)["reporting_unit"] is None

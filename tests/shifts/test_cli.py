@@ -71,3 +71,22 @@ def test_roster_set_listed_and_printed(db_path, capsys, monkeypatch, tmp_path):
     assert code == 0, err
     text = PdfReader(pdf).pages[0].extract_text()
     assert "koordinator" in text and "Admin Posko" in text and "Night" in text
+
+
+def test_an_officer_is_moved_to_another_shift(db_path, capsys, monkeypatch):
+    base = ["--db", str(db_path), "--lang", "en"]
+    assert run(capsys, *base, "init", "--site", "33", "--site-name", "Posko Provinsi",
+               "--admin-user", "admin", "--admin-password", "Posko-Jateng-Rahasia-1",
+               "--admin-name", "Admin Posko")[0] == 0
+    monkeypatch.setenv("POSKO_PASSWORD", "Posko-Jateng-Rahasia-1")
+    user = [*base, "--user", "admin", "shift"]
+    assert run(capsys, *user, "roster", "--day", "2024-11-27", "--shift", "pagi",
+               "--officer", "admin:Polda")[0] == 0
+    code, out, err = run(capsys, *user, "move", "--day", "2024-11-27", "--from", "pagi",
+                         "--to", "malam", "--officer", "admin", "--format", "json")
+    assert code == 0, err
+    assert [(r["shift"], r["username"], r["duty"]) for r in json.loads(out)["roster"]] == [
+        ("malam", "admin", "Polda")]
+    code, _out, err = run(capsys, *user, "move", "--day", "2024-11-27", "--from", "pagi",
+                          "--to", "siang", "--officer", "admin")
+    assert code == 2 and "is not on the" in err  # nothing left on pagi

@@ -1,7 +1,7 @@
-"""Property: sites that make random changes (incidents, activities, reporting units,
-the directory of agencies and contacts, candidate pairs, Pantau Medsos posts, cases and
-take-downs, stage reports, the TPS register and Polda's classes through the baseline
-sheets) and exchange
+"""Property: sites that make random changes (incidents and activities, with who reported
+them, reporting units, the directory of agencies and contacts, candidate pairs, Pantau
+Medsos posts, cases and take-downs, stage reports, the TPS register and Polda's classes
+through the baseline sheets) and exchange
 packages in any order, with duplicates, replays and relays through the province, end
 identical once everyone has exchanged, and no follow-up is ever lost."""
 
@@ -72,6 +72,8 @@ OPS = st.one_of(
 KINDS = [k.value for k in ActivityKind]
 STAGES = ["pemungutan", "psu", "rekap_kecamatan", "sengketa_mk"]
 UNIT_CODES = ["POLDA", "KPU-PROV", "33.22", "33.74"]  # seeded: held everywhere from the start
+# who reported an incident or activity (units the unit ops never deactivate)
+REPORTERS = [None, "KEJATI", "KODAM4"]
 
 
 def unit_op(op: tuple, site: Site) -> None:
@@ -182,7 +184,8 @@ def activity_op(op: tuple, site: Site) -> None:
     change = [{"title": "Judul {n} dari {s}".format(n=n, s=site.code)},
               {"kind": KINDS[n % len(KINDS)]},
               {"regencies": REGENCIES[: 1 + n % len(REGENCIES)]},
-              {"result": "Hasil {n}".format(n=n)}][n % 4]
+              {"result": "Hasil {n}".format(n=n)},
+              {"reporting_unit": REPORTERS[n % 3]}][n % 5]
     act.update_activity(site.ctx, target, change)
 
 
@@ -358,6 +361,9 @@ def apply(op: tuple, sites: list[Site], pool: list[tuple[Path, Site]], folder: P
     try:
         if kind == "edit":
             data = detail.to_input()
+            if op[3] % 4 == 3:  # who reported it: an agency's unit or the regency's office
+                inc.update_incident(site.ctx, target, {"reporting_unit": REPORTERS[op[3] % 3]})
+                return
             if op[3] % 3 == 0:
                 data.title = "Judul {n} dari {site}".format(n=op[3], site=site.code)
             elif op[3] % 3 == 1:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from posko_desktop.core import i18n
 from posko_desktop.core.domain import DatabaseVersionError
-from posko_desktop.core.services import settings_service
 from posko_desktop.ui import errors, startup
 from posko_desktop.ui.errors import install_exception_hook
 from posko_desktop.ui.fonts import FALLBACK_FAMILY, setup_fonts
@@ -64,10 +63,12 @@ def test_newer_database_is_refused_and_left_unchanged(ctx, db, db_path):
     assert sql(db_path, "SELECT version_num FROM alembic_version") == [("9999_from_the_future",)]
 
 
-def test_saved_language_is_used_at_start(ctx):
-    assert startup.saved_language(ctx) == "id"
-    settings_service.set(ctx, "ui.language", "en")
-    assert startup.saved_language(ctx) == "en"
+def test_the_window_language_follows_the_fixed_then_the_os_language(ctx, monkeypatch):
+    assert startup.user_language(ctx) == "id"  # no account, C locale: Indonesian
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert startup.user_language(ctx) == "en"
+    monkeypatch.setattr(startup, "fixed_language", "id")  # --lang id
+    assert startup.user_language(ctx) == "id"
 
 
 def test_standard_dialog_buttons_are_translated_by_the_app(qtbot, translator):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from posko_desktop.core import i18n, settings
+from posko_desktop.core import i18n
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import Actor, Status, allowed_transitions
 from posko_desktop.core.services.incidents import (
@@ -324,8 +324,8 @@ def test_switch_language_changes_labels_and_keeps_typed_text(ctx, window, qtbot,
     assert window.tabs.tabText(0) == "Incident log"
     assert bar.regency.itemText(0) == "All regencies/cities"
     assert bar.search.text() == "hoaks tps"
-    with db.read() as s:
-        assert settings.get(s, settings.UI_LANGUAGE) == "en"
+    # issue 19: never the whole database's language again
+    assert sql(db.file, "SELECT count(*) FROM setting WHERE key = 'ui.language'") == [(0,)]
     window.set_language("id")
     assert window.tabs.tabText(0) == "Log kejadian"
     assert bar.search.text() == "hoaks tps"

@@ -31,7 +31,7 @@ def test_units_are_listed_added_and_changed_with_documented_json(db_path, capsys
     rows = out_json(capsys)["rows"]
     assert len(rows) == 35 + 9 and rows[0]["code"] == "33.01" and rows[35]["type"] == "agency"
     assert set(rows[0]) == {"id", "code", "name", "type", "regency_code", "cadence",
-                            "agency_code", "active", "must_report", "origin_site",
+                            "agency_code", "active", "must_report", "origin_site", "site_code",
                             "updated_at", "updated_by", "version"}
     assert posko(db_path, "unit", "add", "dinsos", "--name", "Dinas Sosial Provinsi",
                  "--cadence", "on_event", "--format", "json") == 0
@@ -95,3 +95,28 @@ def test_an_agency_reports_with_the_xlsx_template_and_turns_masuk(db_path, tmp_p
     assert posko(db_path, "nihil", "--unit", "kejati", "--via", "telepon") == 0
     assert "Nihil recorded for KEJATI" in capsys.readouterr().out
     assert watch(db_path, capsys)["KEJATI"] == "nihil"
+
+
+def test_an_agency_site_and_a_changed_reporter_through_the_cli(db_path, capsys):
+    assert posko(db_path, "init", "--site", "33", "--site-name", "Provinsi") == 0
+    capsys.readouterr()
+    assert posko(db_path, "unit", "update", "POLDA", "--site", "3381", "--format",
+                 "json") == 0
+    assert out_json(capsys)["site_code"] == "33.81"
+    assert posko(db_path, "unit", "update", "KODAM4", "--site", "33.81") == 2  # Polda's
+    assert posko(db_path, "unit", "update", "KODAM4", "--site", "33.22") == 2  # a regency
+    assert "33.80 to 33.99" in capsys.readouterr().err
+    assert posko(db_path, "incident", "add", "--regency", "33.74", "--title", "Bentrok",
+                 "--category", "D1", "--severity", "sedang", "--source", "laporan_lapangan",
+                 "--occurred", "2024-11-26 10:00", "--format", "json") == 0
+    number = out_json(capsys)["number"]
+    assert watch(db_path, capsys)["33.74"] == "masuk"
+    assert posko(db_path, "incident", "update", number, "--unit", "kejati", "--format",
+                 "json") == 0
+    assert out_json(capsys)["reporting_unit"] == "KEJATI"
+    status = watch(db_path, capsys)
+    assert (status["KEJATI"], status["33.74"]) == ("masuk", "belum")
+    assert posko(db_path, "incident", "update", number, "--unit", "") == 0
+    capsys.readouterr()
+    assert watch(db_path, capsys)["33.74"] == "masuk"
+    assert posko(db_path, "audit", "verify", "--deep") == 0  # the trail names the unit

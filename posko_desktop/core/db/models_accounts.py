@@ -30,6 +30,8 @@ class UserAccount(Base):
     created_at: Mapped[datetime] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(32), default="")
     updated_at: Mapped[datetime] = mapped_column()
+    # the interface language chosen in "Akun saya" (migration 0025): id | en | "" (none)
+    language: Mapped[str] = mapped_column(String(5), default="", server_default="")
 
 
 class AuditEntry(Base):

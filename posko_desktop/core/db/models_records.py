@@ -56,6 +56,8 @@ class Activity(SyncedColumns, Base):
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     kecamatan_code: Mapped[str | None] = mapped_column(String(8))  # migration 0015
     desa_code: Mapped[str | None] = mapped_column(String(13))
+    # the agency/OPD that reported it (migration 0025); None: the regency's office / desk
+    reporting_unit: Mapped[str | None] = mapped_column(String(20))
 
     __table_args__ = (Index("ix_activity_started", "started_at"),)
 

@@ -16,7 +16,8 @@ from posko_desktop.core.db.models_records import SyncedColumns
 class ReportingUnit(SyncedColumns, Base):
     """`number` is the unit's code (`33.74`, `POLDA`), unique; `unit_type` regency|agency;
     `regency_code` the regency of a regency unit (None for an agency); `cadence`
-    daily|on_event; `agency_code` the directory's agency this unit speaks for (optional)."""
+    daily|on_event; `agency_code` the directory's agency this unit speaks for (optional);
+    `site_code` the agency's own site, if it runs one."""
 
     __tablename__ = "reporting_unit"
 
@@ -27,3 +28,6 @@ class ReportingUnit(SyncedColumns, Base):
     cadence: Mapped[str] = mapped_column(String(10))
     agency_code: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # an agency's own site (migration 0025, `domain.is_agency_site`): what that site enters
+    # counts for this unit in the reporting watch
+    site_code: Mapped[str | None] = mapped_column(String(5), unique=True, index=True)

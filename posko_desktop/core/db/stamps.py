@@ -31,6 +31,7 @@ FIELDS = (
     # the contest, pair and TPS concerned (migration 0014)
     "contest_code", "pair_number", "tps_number",
     "channel", "legal_type",  # migration 0017: the taxonomy's channel and legal type
+    "reporting_unit",  # migration 0016, synced since 0025: an agency's unit code or None
     "status", "deleted",
 )
 SHARED = "*"

@@ -36,7 +36,7 @@ from posko_desktop.core.domain import (
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.services import audit, evidence_store, synced_records
+from posko_desktop.core.services import audit, evidence_store, synced_records, units
 from posko_desktop.core.services.authz import Permission, can, require
 from posko_desktop.core.services.edit_versions import check_synced_version, synced_version
 from posko_desktop.core.services.places import check_activity_place
@@ -54,7 +54,7 @@ PARTNERS_MAX = 40
 ATTACHMENTS_MAX = 50
 START_AHEAD = timedelta(days=1)
 EDITABLE_FIELDS = ("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
-                   "kecamatan_code", "desa_code")
+                   "kecamatan_code", "desa_code", "reporting_unit")
 assert set(EDITABLE_FIELDS) | {"attachments", "deleted"} == set(ACTIVITIES.fields)
 
 
@@ -72,6 +72,9 @@ class ActivityInput:
     result: str = ""
     kecamatan_code: str | None = None  # a kecamatan of one of `regencies` (issue 17)
     desa_code: str | None = None  # a desa of that kecamatan
+    # the agency/OPD that reported it (issue 18); None or a regency code: the regency's
+    # office (at the province: the desk itself)
+    reporting_unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class ActivityInfo:
     version: str  # docs/contributing.md, "Optimistic version check on update"
     kecamatan_code: str | None = None
     desa_code: str | None = None
+    reporting_unit: str | None = None
 
     @property
     def kind_label(self) -> str:
@@ -116,7 +120,7 @@ class ActivityInfo:
     def to_input(self) -> ActivityInput:
         return ActivityInput(self.kind, self.title, self.started_at, self.ended_at,
                              list(self.regencies), list(self.partners), self.result,
-                             self.kecamatan_code, self.desa_code)
+                             self.kecamatan_code, self.desa_code, self.reporting_unit)
 
 
 def place_text(kecamatan_code: str | None, desa_code: str | None) -> str:
@@ -149,7 +153,7 @@ def _info(a: Activity) -> ActivityInfo:
         tuple(ActivityAttachment(x["sha256"], x["filename"], x["mime"], x["size"])
               for x in a.attachments),
         a.recorded_by, a.created_at, a.updated_at, a.updated_by, a.deleted, activity_version(a),
-        a.kecamatan_code, a.desa_code)
+        a.kecamatan_code, a.desa_code, a.reporting_unit)
 
 
 def _snapshot(a: Activity) -> dict[str, Any]:
@@ -164,10 +168,12 @@ def _check_version(s: Session, a: Activity, expected: str | None) -> None:
 # --- validation ----------------------------------------------------------------------------
 
 
-def _validate(s: Session, values: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def _validate(s: Session, values: Mapping[str, Any], now: datetime,
+              stored_unit: str | None = None) -> dict[str, Any]:
     """The editable fields in their stored form, or ValidationError naming the field. The
     start lies between 2020 and a day from now (a meeting later today may be entered in the
-    morning; every partner accepts times up to two days ahead of its clock)."""
+    morning; every partner accepts times up to two days ahead of its clock). The reporting
+    unit: an active agency unit, or None (a stored unit since deactivated may stay)."""
     try:
         kind = ActivityKind(values["kind"]).value
     except ValueError:
@@ -214,9 +220,12 @@ def _validate(s: Session, values: Mapping[str, Any], now: datetime) -> dict[str,
         raise ValidationError(N_("At most {max} characters"), field="result", max=RESULT_MAX)
     kecamatan_code, desa_code = check_activity_place(
         regencies, values["kecamatan_code"], values["desa_code"])
+    unit = values["reporting_unit"]
+    if unit is None or unit != stored_unit:
+        unit = units.agency_unit_code(s, unit or "")
     return {"kind": kind, "title": title, "started_at": started, "ended_at": ended,
             "regencies": sorted(regencies), "partners": partners, "result": result,
-            "kecamatan_code": kecamatan_code, "desa_code": desa_code}
+            "kecamatan_code": kecamatan_code, "desa_code": desa_code, "reporting_unit": unit}
 
 
 def _sent_fields(data: ActivityInput | Mapping[str, Any]) -> dict[str, Any]:
@@ -295,7 +304,8 @@ def update_activity(ctx: AppContext, activity_id: uuid.UUID,
         a = _get(s, activity_id)
         _check_version(s, a, expected_version)
         _require_editable(ctx, s, a)
-        values = _validate(s, {**{f: getattr(a, f) for f in EDITABLE_FIELDS}, **sent}, now)
+        values = _validate(s, {**{f: getattr(a, f) for f in EDITABLE_FIELDS}, **sent}, now,
+                           stored_unit=a.reporting_unit)
         changed = {k: values[k] for k in sent if getattr(a, k) != values[k]}
         if not changed:
             return _info(a)

@@ -27,7 +27,7 @@ from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.incidents import EDITABLE_FIELDS
 
-INCIDENT_FIELDS = (*EDITABLE_FIELDS, "status", "deleted")
+INCIDENT_FIELDS = (*EDITABLE_FIELDS, "reporting_unit", "status", "deleted")
 INCIDENT_ACTIONS = ("incident.create", "incident.import", "incident.update", "incident.status",
                     "incident.delete", "incident.restore", "sync.merge",
                     "sync.conflict_resolve")

@@ -52,6 +52,9 @@ EDITABLE_FIELDS = (
     "source_type", "source_detail", "title", "description", "category_code", "severity",
     "people_involved", *REPORT_FIELDS, *PLACE_FIELDS, *CONTEST_FIELDS, *TAXONOMY_FIELDS,
 )
+# the reporting unit (issue 18): changed by name only (a mapping), never by the whole form,
+# so a form that does not show it cannot clear it; stamped and synced like the others
+UNIT_FIELD = "reporting_unit"
 PLACE_INPUTS = frozenset({"regency_code", "kecamatan", "desa", "kecamatan_code", "desa_code"})
 CONTEST_INPUTS = frozenset(CONTEST_FIELDS)
 
@@ -230,7 +233,7 @@ def sent_fields(data: IncidentInput | Mapping[str, Any]) -> dict[str, Any]:
         if sent["reported_at"] is None:  # the form's "keep the stored time"
             del sent["reported_at"]
         return sent
-    unknown = sorted(set(data) - set(EDITABLE_FIELDS))
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS) - {UNIT_FIELD})
     if unknown:
         raise ValidationError(N_("{name} is not an editable field"), field=unknown[0],
                               name=unknown[0])

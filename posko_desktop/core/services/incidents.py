@@ -25,6 +25,7 @@ from posko_desktop.core.db.models import (
 )
 from posko_desktop.core.db.models_directory import Agency, AgencyContact
 from posko_desktop.core.db.models_sync import SyncBase
+from posko_desktop.core.db.stamps import FIELDS as STAMPED_FIELDS
 from posko_desktop.core.domain import (
     Actor,
     FollowUpKind,
@@ -58,6 +59,7 @@ from posko_desktop.core.services.incident_input import (  # noqa: F401 - importa
     TAXONOMY_FIELDS,
     TEXT_MAX,
     TITLE_MAX,
+    UNIT_FIELD,
     IncidentInput,
     check_input,
     editable_values,
@@ -301,7 +303,7 @@ def create_incident(ctx: AppContext, data: IncidentInput, *,
             responded_at=None,
             next_referral_due=None,
             mod_stamp=stamp,
-            field_stamps={name: stamp for name in (*EDITABLE_FIELDS, "status", "deleted")},
+            field_stamps=dict.fromkeys(STAMPED_FIELDS, stamp),
             deleted=False,
             **values,
         )
@@ -329,6 +331,7 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
     check (tests and one-shot scripts that did not show the record to anyone)."""
     require(ctx.actor, Permission.INCIDENT_EDIT)
     sent = sent_fields(data)
+    unit_sent, unit = UNIT_FIELD in sent, sent.pop(UNIT_FIELD, None)
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
@@ -349,13 +352,17 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
             if since & sent.keys():  # judged against values the user never saw
                 raise _stale(s, inc, version, tuple(sorted(since & sent.keys()))) from None
             raise
+        if unit_sent:  # a unit since deactivated may stay; a new one must be active
+            sent[UNIT_FIELD] = values[UNIT_FIELD] = (
+                inc.reporting_unit if unit == inc.reporting_unit
+                else units.agency_unit_code(s, unit or ""))
         clashes = tuple(f for f in sent if f in since and values[f] != getattr(inc, f))
         if clashes:
             raise _stale(s, inc, version, clashes)
         changed = {k: values[k] for k in sent if getattr(inc, k) != values[k]}
         if not changed:
             return _detail(s, inc)
-        before = _snapshot(inc)
+        before = {**_snapshot(inc), UNIT_FIELD: inc.reporting_unit}
         stamp = new_stamp(s, now)
         for name, value in changed.items():
             setattr(inc, name, value)

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models import Category, LocalSite, Regency
 from posko_desktop.core.db.models_directory import Agency
-from posko_desktop.core.domain import PROVINCE_CODE, RegencyKind, ValidationError, check_text
+from posko_desktop.core.domain import (
+    PROVINCE_CODE,
+    RegencyKind,
+    ValidationError,
+    check_text,
+    is_agency_site,
+)
 from posko_desktop.core.i18n import N_, current_language
 from posko_desktop.core.services import training as training_mode
 
@@ -128,7 +134,8 @@ def site_or_none(ctx: AppContext) -> SiteInfo | None:
 
 
 def normalize_site_code(text: str) -> str:
-    """`33` or a regency code `33.xx` (also written `3374`); ValidationError otherwise."""
+    """`33` or a regency code `33.xx` (also written `3374`; an agency's own site: `33.80` to
+    `33.99`, `domain.is_agency_site`); ValidationError otherwise."""
     code = text.strip()
     if code == PROVINCE_CODE:
         return code
@@ -142,14 +149,16 @@ def normalize_site_code(text: str) -> str:
 
 
 def init_site(ctx: AppContext, code: str, name: str, *, training: bool = False) -> SiteInfo:
-    """Make this installation the province (`33`) or a regency office (`33.xx`); a new
+    """Make this installation the province (`33`), a regency office (`33.xx`) or an
+    agency's own site (`33.80`–`33.99`); a new
     site with `training` is a training database (services/training.py), for good."""
     code = normalize_site_code(code)
     name = check_text(name.strip(), "site_name")
     if not name:
         raise ValidationError(N_("The site needs a name"), field="site_name")
     with ctx.db.write() as s:
-        if code != PROVINCE_CODE and s.get(Regency, code) is None:
+        if (code != PROVINCE_CODE and s.get(Regency, code) is None
+                and not is_agency_site(code)):
             raise ValidationError(N_("Unknown regency code {code}"), field="site", code=code)
         existing = s.scalars(select(LocalSite)).first()
         if existing is not None:

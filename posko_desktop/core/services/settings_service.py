@@ -28,9 +28,6 @@ from posko_desktop.core.services.edit_versions import check_token, digest, perso
 
 logger = logging.getLogger(__name__)
 
-# Settings every logged-in user may change for themselves (no settings.manage needed).
-PERSONAL_KEYS = frozenset({settings.UI_LANGUAGE.key})
-
 
 @dataclass(frozen=True)
 class SettingValue:
@@ -70,8 +67,7 @@ def set(ctx: AppContext, key: str, value: Any, *,  # called as settings_service.
     With `expected_version`, refused (StaleEdit, nothing written) when the stored value
     changed since that version."""
     var = settings.lookup(key)
-    if key not in PERSONAL_KEYS:
-        require(ctx.actor, Permission.SETTINGS_MANAGE)
+    require(ctx.actor, Permission.SETTINGS_MANAGE)
     if key in settings.FIXED_AT_CREATION:
         raise ValidationError(N_("Setting {key} is fixed when the database is created"),
                               field=key, key=key)

@@ -151,6 +151,45 @@ def set_roster(ctx: AppContext, day: date, shift: str, officers: Sequence[tuple[
     return roster(ctx, day, day)
 
 
+def officers(ctx: AppContext) -> list[tuple[str, str]]:
+    """(user name, display name) of the active accounts, for the roster editor."""
+    require(ctx.actor, Permission.SHIFT_ROSTER)
+    with ctx.db.read() as s:
+        return [(u, n or u) for u, n in s.execute(
+            select(UserAccount.username, UserAccount.display_name)
+            .where(UserAccount.active.is_(True)).order_by(UserAccount.username))]
+
+
+def move_officer(ctx: AppContext, day: date, from_shift: str, to_shift: str,
+                 username: str) -> list[RosterLine]:
+    """Move one officer (with the duty) from one shift of `day` to another, in one
+    transaction (the roster editor's *Pindahkan*)."""
+    require(ctx.actor, Permission.SHIFT_ROSTER)
+    source, target = _shift(from_shift), _shift(to_shift)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        entries = {(e.shift, e.username): e for e in s.scalars(
+            select(RosterEntry).where(RosterEntry.day == day,
+                                      RosterEntry.username == username))}
+        entry = entries.get((source.value, username))
+        if entry is None:
+            raise NotFoundError(N_("{username} is not on the {shift} shift of {day}"),
+                                username=username, shift=source.label, day=day.isoformat())
+        if target != source and (target.value, username) in entries:
+            raise ValidationError(N_("{username} is on the {shift} shift of {day} already"),
+                                  field="shift", username=username, shift=target.label,
+                                  day=day.isoformat())
+        if target == source:
+            return roster(ctx, day, day)
+        entry.shift, entry.assigned_by, entry.assigned_at = target.value, ctx.actor.username, now
+        audit.record(s, ctx.actor, "shift.roster_move", "roster", "{d} {u}".format(
+            d=day.isoformat(), u=username), before={"shift": source.value},
+            after={"shift": target.value, "duty": entry.duty}, at=now)
+    logger.info("Roster %s: %s moved from %s to %s", day, username, source.value, target.value)
+    ctx.bus.publish(Change(ChangeKind.SHIFT, ()))
+    return roster(ctx, day, day)
+
+
 def roster(ctx: AppContext, first: date, last: date) -> list[RosterLine]:
     """Who is on which shift, by day and shift (in the order of the day), then name."""
     with ctx.db.read() as s:

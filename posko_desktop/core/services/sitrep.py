@@ -35,7 +35,7 @@ from posko_desktop.core.domain import (
     UnitType,
     ValidationError,
 )
-from posko_desktop.core.i18n import LANGUAGES, N_, _, language, ngettext
+from posko_desktop.core.i18n import LANGUAGES, N_, _, current_language, language, ngettext
 from posko_desktop.core.periods import report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import sitrep_pdf
@@ -101,11 +101,12 @@ def check_options(options: SitrepOptions) -> SitrepOptions:
 
 
 def default_options(ctx: AppContext, report_date: date) -> SitrepOptions:
-    """A regency office reports on its own regency; the province on all 35."""
+    """A regency office reports on its own regency; the province on all 35; in the
+    language the user works in (issue 19: each account has its own)."""
     with ctx.db.read() as s:
         site = local_site(s)
-        lang = settings.get(s, settings.UI_LANGUAGE)
     regency = None if site.code == PROVINCE_CODE else site.code
+    lang = current_language()
     return SitrepOptions(report_date, regency, Paper.A4.value, lang if lang in LANGUAGES else "id")
 
 

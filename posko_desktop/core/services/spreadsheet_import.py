@@ -19,6 +19,7 @@ from uuid6 import uuid7
 
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models import Category, FollowUp, Incident, NumberSequence, Regency
+from posko_desktop.core.db.stamps import FIELDS as STAMPED_FIELDS
 from posko_desktop.core.domain import FollowUpKind, Severity, Status
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.hlc import next_stamp
@@ -152,7 +153,7 @@ class _Writer:
             responded_at=None if item.status == Status.BARU.value else now,
             next_referral_due=None,
             mod_stamp=stamp,
-            field_stamps={name: stamp for name in (*EDITABLE_FIELDS, "status", "deleted")},
+            field_stamps=dict.fromkeys(STAMPED_FIELDS, stamp),
             deleted=False,
             **values,
         )

@@ -25,12 +25,15 @@ from uuid6 import uuid7
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models_units import ReportingUnit
 from posko_desktop.core.domain import (
+    AGENCY_SITE_FIRST,
+    AGENCY_SITE_LAST,
     PROVINCE_CODE,
     Cadence,
     NotFoundError,
     UnitType,
     ValidationError,
     check_text,
+    is_agency_site,
 )
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
@@ -43,7 +46,7 @@ from posko_desktop.core.sync.kinds import UNITS
 logger = logging.getLogger(__name__)
 
 NAME_MAX = 120
-EDITABLE_FIELDS = ("name", "cadence", "agency_code", "active")
+EDITABLE_FIELDS = ("name", "cadence", "agency_code", "active", "site_code")
 _AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,19}$")
 _STALE = N_("Reporting unit {code} was changed by {name} at {time} since you opened it; "
             "your change was not saved.")
@@ -63,6 +66,7 @@ class UnitInfo:
     updated_at: datetime
     updated_by: str
     version: str  # docs/contributing.md, "Optimistic version check on update"
+    site_code: str | None = None  # an agency's own site (`domain.is_agency_site`)
 
     @property
     def is_agency(self) -> bool:
@@ -81,7 +85,7 @@ def unit_version(u: ReportingUnit) -> str:
 def _info(u: ReportingUnit) -> UnitInfo:
     return UnitInfo(u.id, u.number, u.name, u.unit_type, u.regency_code, u.cadence,
                     u.agency_code, u.active, u.origin_site, u.updated_at, u.updated_by,
-                    unit_version(u))
+                    unit_version(u), u.site_code)
 
 
 def _order(u: UnitInfo) -> tuple[int, str]:
@@ -161,8 +165,28 @@ def _validate(values: Mapping[str, Any]) -> dict[str, Any]:
     agency = check_text(str(values["agency_code"] or "").strip().upper(), "agency_code") or None
     if agency is not None and len(agency) > 20:
         raise ValidationError(N_("At most {max} characters"), field="agency_code", max=20)
+    site = normalize_regency_code(str(values.get("site_code") or "")) if values.get(
+        "site_code") else None
+    if values.get("site_code") and not is_agency_site(site):
+        raise ValidationError(N_("An agency's own site has a code from {first} to {last}: "
+                                 "{code}"), field="site_code", code=values["site_code"],
+                              first=AGENCY_SITE_FIRST, last=AGENCY_SITE_LAST)
     return {"name": name, "cadence": cadence, "agency_code": agency,
-            "active": bool(values["active"])}
+            "active": bool(values["active"]), "site_code": site}
+
+
+def _check_site_code(s: Session, u: ReportingUnit | None, unit_type: str,
+                     site_code: str | None) -> None:
+    """A site code only for an agency, and for one unit only."""
+    if site_code is None:
+        return
+    if unit_type != UnitType.AGENCY:
+        raise ValidationError(N_("Only an agency has a site of its own"), field="site_code")
+    holder = s.scalar(select(ReportingUnit.number).where(
+        ReportingUnit.site_code == site_code, ReportingUnit.deleted.is_(False)))
+    if holder is not None and (u is None or holder != u.number):
+        raise ValidationError(N_("Site {site} is the site of reporting unit {code} already"),
+                              field="site_code", site=site_code, code=holder)
 
 
 def _check_version(s: Session, u: ReportingUnit, expected: str | None) -> None:
@@ -174,7 +198,7 @@ def _check_version(s: Session, u: ReportingUnit, expected: str | None) -> None:
 
 
 def add_unit(ctx: AppContext, code: str, name: str, cadence: str = Cadence.DAILY.value,
-             agency_code: str | None = None) -> UnitInfo:
+             agency_code: str | None = None, site_code: str | None = None) -> UnitInfo:
     """A new agency/OPD unit (the regency offices exist from the start). Added at the
     province only, so that a code means one unit on every site."""
     require(ctx.actor, Permission.UNITS_MANAGE)
@@ -183,7 +207,7 @@ def add_unit(ctx: AppContext, code: str, name: str, cadence: str = Cadence.DAILY
         raise ValidationError(N_("A unit code is 2 to 20 capital letters, digits or hyphens, "
                                  "starting with a letter: {code}"), field="code", code=code)
     values = _validate({"name": name, "cadence": cadence, "agency_code": agency_code,
-                        "active": True})
+                        "active": True, "site_code": site_code})
     now = ctx.now()
     with ctx.db.write() as s:
         site = local_site(s)
@@ -193,6 +217,7 @@ def add_unit(ctx: AppContext, code: str, name: str, cadence: str = Cadence.DAILY
         if s.scalar(select(ReportingUnit.id).where(ReportingUnit.number == code)) is not None:
             raise ValidationError(N_("Reporting unit {code} exists already (codes are never "
                                      "reused)"), field="code", code=code)
+        _check_site_code(s, None, UnitType.AGENCY, values["site_code"])
         stamp = new_stamp(s, now)
         u = ReportingUnit(id=uuid7(), number=code, unit_type=UnitType.AGENCY.value,
                           regency_code=None, origin_site=site.code,
@@ -212,7 +237,7 @@ def add_unit(ctx: AppContext, code: str, name: str, cadence: str = Cadence.DAILY
 
 def update_unit(ctx: AppContext, ref: str, changes: Mapping[str, Any], *,
                 expected_version: str | None = None) -> UnitInfo:
-    """Change name, cadence, agency link or `active` (deactivate/reactivate); only fields
+    """Change name, cadence, agency link, own site or `active` (deactivate/reactivate); only fields
     that really changed get a new stamp."""
     require(ctx.actor, Permission.UNITS_MANAGE)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -225,6 +250,8 @@ def update_unit(ctx: AppContext, ref: str, changes: Mapping[str, Any], *,
         _check_version(s, u, expected_version)
         values = _validate({**{f: getattr(u, f) for f in EDITABLE_FIELDS}, **changes})
         changed = {k: values[k] for k in changes if getattr(u, k) != values[k]}
+        if "site_code" in changed:
+            _check_site_code(s, u, u.unit_type, values["site_code"])
         if not changed:
             return _info(u)
         before = {k: getattr(u, k) for k in changed}

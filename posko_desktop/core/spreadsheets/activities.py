@@ -31,6 +31,7 @@ COLUMNS = (
     (N_("Title"), 50), (N_("Regencies"), 24), (N_("Place"), 30), (N_("Partners"), 36),
     (N_("Result"), 60),
     (N_("Attachments"), 30), (N_("Site"), 7), (N_("Recorded by"), 16),
+    (N_("Reporting unit"), 16),  # issue 18: an agency's unit code; empty: desk/regency office
 )
 _TIMES = (1, 2)
 
@@ -39,7 +40,8 @@ def _row(a: ActivityInfo) -> list[Any]:
     return [a.number, to_wib(a.started_at).replace(tzinfo=None),
             to_wib(a.ended_at).replace(tzinfo=None) if a.ended_at else None, a.kind_label,
             a.title, ", ".join(a.regencies), a.place_text, ", ".join(a.partners), a.result,
-            ", ".join(x.filename for x in a.attachments), a.origin_site, a.recorded_by]
+            ", ".join(x.filename for x in a.attachments), a.origin_site, a.recorded_by,
+            a.reporting_unit or ""]
 
 
 def export_activities(ctx: AppContext, flt: ActivityFilter, out: str | Path) -> int:

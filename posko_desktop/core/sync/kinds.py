@@ -22,7 +22,7 @@ from typing import Any
 import jsonschema
 
 from posko_desktop.core import places
-from posko_desktop.core.domain import PROVINCE_CODE, ProgressStage
+from posko_desktop.core.domain import PROVINCE_CODE, ProgressStage, is_agency_site
 from posko_desktop.core.sync import baseline_checks, medsos_checks, records
 from posko_desktop.core.textrules import control_character
 
@@ -94,7 +94,7 @@ def _place_problem(rec: dict[str, Any]) -> str | None:
 ACTIVITIES = register(SyncedKind(
     name="activities", record_type="activity",
     fields=("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
-            "kecamatan_code", "desa_code", "attachments", "deleted"),
+            "kecamatan_code", "desa_code", "reporting_unit", "attachments", "deleted"),
     datetime_fields=("started_at", "ended_at"), in_range=("started_at",),
     regency_lists=("regencies",), attachments="attachments",
     texts=("number", "title", "partners", "recorded_by", "updated_by"),
@@ -135,12 +135,15 @@ def _unit_rule(rec: dict[str, Any]) -> str | None:
             return "a regency unit's code is its regency code"
     elif rec["regency_code"] is not None or rec["number"].startswith("33."):
         return "an agency unit has no regency code"
+    if rec["site_code"] is not None and rec["unit_type"] != "agency":
+        return "only an agency unit has a site of its own"
     return None
 
 
 UNITS = register(SyncedKind(
     name="units", record_type="reporting_unit",
-    fields=("name", "unit_type", "regency_code", "cadence", "agency_code", "active", "deleted"),
+    fields=("name", "unit_type", "regency_code", "cadence", "agency_code", "active",
+            "site_code", "deleted"),
     regency_fields=("regency_code",), check=_unit_rule,
     texts=("number", "name", "agency_code", "recorded_by", "updated_by"),
 ))
@@ -285,7 +288,8 @@ def check_record(kind: SyncedKind, rec: Any, rules: KindRules) -> str | None:
         if value is None or not EARLIEST <= value <= latest:
             return "{name} is out of range".format(name=name)
     origin = rec["origin_site"]
-    if origin != PROVINCE_CODE and origin not in rules.regencies:
+    if (origin != PROVINCE_CODE and origin not in rules.regencies
+            and not is_agency_site(origin)):
         return "unknown regency code {code}".format(code=origin)
     for name in kind.regency_lists:
         unknown = [c for c in rec[name] if c not in rules.regencies]

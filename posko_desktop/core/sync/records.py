@@ -34,7 +34,8 @@ OPTIONAL_INCIDENT = {"victims_dead": None, "victims_injured": None, "material_lo
                      "current_condition": "", "source_contact": "", "source_phone": "",
                      "kecamatan_code": None, "desa_code": None, "latitude": None,
                      "longitude": None, "contest_code": None, "pair_number": None,
-                     "tps_number": None, "channel": "", "legal_type": ""}
+                     "tps_number": None, "channel": "", "legal_type": "",
+                     "reporting_unit": None}
 
 _PY_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "null": "NoneType",
              "object": "dict", "array": "list"}

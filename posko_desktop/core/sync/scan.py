@@ -42,7 +42,7 @@ from typing import Any
 import orjson
 
 from posko_desktop.core.db.stamps import pack_text
-from posko_desktop.core.domain import PROVINCE_CODE, Severity
+from posko_desktop.core.domain import PROVINCE_CODE, Severity, is_agency_site
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.sync import records
 from posko_desktop.core.sync.package import RECORD_FILES, PackageError, PackageReader
@@ -150,7 +150,8 @@ class Scanner:
         if rec["category_code"] not in rules.categories:
             raise self.unknown("category", member, line, rec["category_code"])
         origin = rec["origin_site"]
-        if origin != PROVINCE_CODE and origin not in rules.regencies:
+        if (origin != PROVINCE_CODE and origin not in rules.regencies
+                and not is_agency_site(origin)):
             raise self.unknown("regency", member, line, origin)
         kec, desa = rec["kecamatan_code"], rec["desa_code"]
         if (kec is not None and kec[:5] != rec["regency_code"]) or (
@@ -211,7 +212,8 @@ class Scanner:
         if first is None or not self.earliest <= first <= self.latest:
             raise self.bad(member, line, "{name} is out of range".format(name=dt_fields[0]))
         origin = rec["origin_site"]
-        if origin != PROVINCE_CODE and origin not in self.rules.regencies:
+        if (origin != PROVINCE_CODE and origin not in self.rules.regencies
+                and not is_agency_site(origin)):
             raise self.unknown("regency", member, line, origin)
         if rec["mod_stamp"] > self.max_stamp:
             if rec["mod_stamp"] > self.rules.stamp_limit:

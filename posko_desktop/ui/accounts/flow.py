@@ -63,6 +63,7 @@ def open_user_window(ctx: AppContext) -> MainWindow:
     """The window of a logged-in user: idle lock and automatic backups as at start-up."""
     from posko_desktop.ui import startup  # the window module imports this package
 
+    startup.apply_user_language(ctx)  # the new user's language (issue 19)
     window = startup.build_window(ctx, first_run=False)
     assert window is not None  # the site exists: accounts are made after it
     install_idle_lock(ctx, window)

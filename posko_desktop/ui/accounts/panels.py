@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posko_desktop.core import settings
+from posko_desktop.core import i18n, settings
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError, StaleEdit
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services import accounts, settings_service
+from posko_desktop.core.services import accounts, settings_service, user_language
 from posko_desktop.core.services.accounts import UserInfo
 from posko_desktop.core.services.authz import Permission, Role, can
 from posko_desktop.core.textrules import format_datetime
@@ -64,12 +65,25 @@ class MyAccountPanel(QWidget):
         self.logout_button = QPushButton(self)
         self.logout_button.setObjectName("log_out_button")
         self.logout_button.clicked.connect(lambda: self._session_action("logout_action"))
+        # the interface language of this account (issue 19): stored with it, applied at once
+        self.language_label = QLabel(self)
+        self.language = QComboBox(self)
+        self.language.setObjectName("my_language")
+        for lang, name in (("id", "Bahasa Indonesia"), ("en", "English")):
+            self.language.addItem(name, lang)  # language names are never translated
+        self.language.activated.connect(lambda _i: self.choose_language(
+            self.language.currentData()))
         buttons = QHBoxLayout()
         for b in (self.change, self.lock_button, self.logout_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        language_row = QHBoxLayout()
+        language_row.addWidget(self.language_label)
+        language_row.addWidget(self.language)
+        language_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
+        layout.addLayout(language_row)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.retranslate_ui()
@@ -88,8 +102,23 @@ class MyAccountPanel(QWidget):
         self.change.setEnabled(has)
         self.lock_button.setText(_("Lock screen"))
         self.logout_button.setText(_("Log out"))
+        self.language_label.setText(_("Interface language"))
+        self.language.setCurrentIndex(max(0, self.language.findData(i18n.current_language())))
         self.lock_button.setEnabled(has)
         self.logout_button.setEnabled(has)
+
+    def choose_language(self, lang: str) -> None:
+        """Through the window (it retranslates every tab and stores the choice), or alone."""
+        set_window_language = getattr(self.window(), "set_language", None)
+        if set_window_language is not None:
+            set_window_language(lang)
+            return
+        i18n.set_language(lang)
+        try:
+            user_language.set_my_language(self.ctx, lang)
+        except PoskoError as err:
+            show_error(self, err)
+        self.retranslate_ui()
 
     def _session_action(self, name: str) -> None:
         controls = getattr(self.window(), "session_controls", None)

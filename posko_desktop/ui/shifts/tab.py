@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +33,8 @@ from posko_desktop.core.services.shifts import HandoverInfo, RosterLine
 from posko_desktop.core.shifts import Shift
 from posko_desktop.core.timeutil import wib_date
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.shifts.dialog import HandoverDialog
+from posko_desktop.ui.shifts.roster_editor import RosterEditor
 from posko_desktop.ui.shifts.view import handover_html
 from posko_desktop.ui.tabs import TabHost
 
@@ -66,20 +69,33 @@ class ShiftsTab(QWidget):
         self.roster.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.print_button = QPushButton(self)
         self.print_button.clicked.connect(self.print_roster)
+        self.edit_roster_button = QPushButton(self)
+        self.edit_roster_button.setObjectName("edit_roster_button")
+        self.edit_roster_button.clicked.connect(self.edit_roster)
+        self.edit_note_button = QPushButton(self)
+        self.edit_note_button.setObjectName("edit_note_button")
+        self.edit_note_button.clicked.connect(self.open_handover)
+        self.dialog: QDialog | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(self.write_button)
+        buttons.addWidget(self.edit_note_button)
         buttons.addWidget(self.ack_button)
         buttons.addStretch(1)
+        roster_buttons = QHBoxLayout()
+        roster_buttons.addWidget(self.edit_roster_button)
+        roster_buttons.addWidget(self.print_button)
+        roster_buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.handover, 3)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
         layout.addWidget(self.roster_label)
         layout.addWidget(self.roster, 2)
-        layout.addWidget(self.print_button)
+        layout.addLayout(roster_buttons)
         may = can(self.ctx.actor, Permission.SHIFT_HANDOVER)
         self.write_button.setEnabled(may)
         self.note.setEnabled(may)
+        self.edit_roster_button.setEnabled(can(self.ctx.actor, Permission.SHIFT_ROSTER))
         host.events.changed.connect(self._on_change)
         self.retranslate_ui()
         self.reload()
@@ -94,6 +110,8 @@ class ShiftsTab(QWidget):
         self.roster_label.setText(_("Duty roster, the next {n} days").format(n=ROSTER_DAYS))
         self.roster.setHorizontalHeaderLabels([_("Day"), _("Shift"), _("Officer"), _("Duty")])
         self.print_button.setText(_("&Print the roster…"))
+        self.edit_roster_button.setText(_("&Edit the roster…"))
+        self.edit_note_button.setText(_("Open the last handover…"))
         self._show_handover()
 
     def reload(self) -> None:
@@ -113,6 +131,7 @@ class ShiftsTab(QWidget):
     def _show_handover(self) -> None:
         h = self.latest
         self.handover.setHtml(handover_html(h))
+        self.edit_note_button.setEnabled(h is not None)
         self.ack_button.setEnabled(h is not None and h.acknowledged_by is None
                                    and h.created_by != self.ctx.actor.username
                                    and can(self.ctx.actor, Permission.SHIFT_HANDOVER))
@@ -139,6 +158,20 @@ class ShiftsTab(QWidget):
     def _ack_refused(self, err: BaseException) -> None:
         show_error(self, err)
         self.reload()
+
+    def edit_roster(self) -> RosterEditor:
+        self.dialog = RosterEditor(self.ctx, parent=self)
+        self.dialog.open()
+        return self.dialog
+
+    def open_handover(self) -> HandoverDialog | None:
+        """The last handover in its dialog: its note editable until acknowledged."""
+        if self.latest is None:
+            return None
+        self.dialog = HandoverDialog(self.ctx, shifts.get_handover(self.ctx, self.latest.id),
+                                     self)
+        self.dialog.open()
+        return self.dialog
 
     def print_roster(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(self, _("Print the roster"),

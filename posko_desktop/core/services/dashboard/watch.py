@@ -23,14 +23,22 @@ from posko_desktop.core.dashboard_data import (
 )
 from posko_desktop.core.db.models import Incident, Regency
 from posko_desktop.core.db.models_dashboard import NihilReport
-from posko_desktop.core.domain import UnitType, ValidationError, check_text
+from posko_desktop.core.db.models_records import Activity
+from posko_desktop.core.domain import (
+    AGENCY_SITE_FIRST,
+    AGENCY_SITE_LAST,
+    PROVINCE_CODE,
+    UnitType,
+    ValidationError,
+    check_text,
+)
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.periods import ReportPeriod, period_for_time, report_period
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.reference import regencies
-from posko_desktop.core.services.units import unit_by_code, units_in
+from posko_desktop.core.services.units import UnitInfo, unit_by_code, units_in
 from posko_desktop.core.textrules import format_date
 from posko_desktop.core.timeutil import ensure_utc
 
@@ -56,9 +64,11 @@ def report_status(ctx: AppContext, period: ReportPeriod) -> dict[str, ReportStat
     regency and city offices and the agencies with a daily cadence), by unit code, regency
     offices first; an agency reporting only when something happens is listed when it did.
 
-    Masuk: an incident the unit reported was entered (or arrived by sync or spreadsheet)
-    in the period (`created_at`): a regency office reports the incidents of its regency
-    that name no other unit, an agency those that name it (`incident.reporting_unit`);
+    Masuk: an incident or activity the unit reported was entered (or arrived by sync or
+    spreadsheet) in the period (`created_at`): a regency office reports the incidents of its
+    regency that name no other unit and were not made at an agency's site
+    (`office_report`), an agency those that name it (`reporting_unit`) or were made at its
+    own site (`agency_report`); activities follow the same rule (`_latest_activity`);
     Nihil: a stored Nihil record for the period; Belum: neither. `last_report_at`: the
     latest report (incident or Nihil) before the period's end."""
     with ctx.db.read() as s:
@@ -72,23 +82,74 @@ def _latest_incident(s: Session, end: datetime) -> dict[str, tuple[datetime, str
     def latest(col: Any) -> Any:
         return (select(col).where(Incident.regency_code == Regency.code,
                                   Incident.created_at < end, Incident.deleted.is_(False),
-                                  Incident.reporting_unit.is_(None))
+                                  office_report(Incident))
                 .order_by(Incident.created_at.desc()).limit(1).scalar_subquery())
 
     stmt = select(Regency.code, latest(Incident.created_at), latest(Incident.recorded_by))
     return {code: (created, who) for code, created, who in s.execute(stmt) if created is not None}
 
 
-def _latest_agency_incident(s: Session, codes: list[str],
-                            end: datetime) -> dict[str, tuple[datetime, str]]:
-    """The same for agency units (ix_incident_unit_created: a few index seeks)."""
-    out = {}
-    for code in codes:
+def office_report(model: Any) -> Any:
+    """An incident or activity that is its regency office's report: it names no other unit
+    and was not made at an agency's own site (`domain.is_agency_site`)."""
+    return model.reporting_unit.is_(None) & ~model.origin_site.between(AGENCY_SITE_FIRST,
+                                                                        AGENCY_SITE_LAST)
+
+
+def agency_report(model: Any, code: str, site_code: str | None) -> Any:
+    """An incident or activity that is the report of agency unit `code`: it names the unit,
+    or it was made at the agency's own site and names no other unit."""
+    named = model.reporting_unit == code
+    if site_code is None:
+        return named
+    return named | (model.reporting_unit.is_(None) & (model.origin_site == site_code))
+
+
+def _later(out: dict[str, tuple[datetime, str]], code: str, at: datetime, who: str) -> None:
+    if code not in out or at > out[code][0]:
+        out[code] = (at, who)
+
+
+def _latest_agency_incident(s: Session, units: list[UnitInfo], period: ReportPeriod,
+                            regency_codes: list[str]) -> dict[str, tuple[datetime, str]]:
+    """The same for agency units (ix_incident_unit_created: a few index seeks); what an
+    agency's own site made is looked up within the period only (ix_incident_regency_created,
+    one seek per regency: the period's incidents, not the whole table)."""
+    out: dict[str, tuple[datetime, str]] = {}
+    for unit in units:
         row = s.execute(select(Incident.created_at, Incident.recorded_by).where(
-            Incident.reporting_unit == code, Incident.created_at < end,
+            Incident.reporting_unit == unit.code, Incident.created_at < period.end,
             Incident.deleted.is_(False)).order_by(Incident.created_at.desc()).limit(1)).first()
         if row is not None:
-            out[code] = (row[0], row[1])
+            out[unit.code] = (row[0], row[1])
+        if unit.site_code is None:
+            continue
+        row = s.execute(select(Incident.created_at, Incident.recorded_by).where(
+            Incident.regency_code.in_(regency_codes), Incident.created_at >= period.start,
+            Incident.created_at < period.end, Incident.deleted.is_(False),
+            Incident.reporting_unit.is_(None), Incident.origin_site == unit.site_code)
+            .order_by(Incident.created_at.desc()).limit(1)).first()
+        if row is not None:
+            _later(out, unit.code, row[0], row[1])
+    return out
+
+
+def _latest_activity(s: Session, units: list[UnitInfo],
+                     end: datetime) -> dict[str, tuple[datetime, str]]:
+    """Per unit: the latest activity it reported before `end` (the rule of incidents: an
+    agency's by its code or from its own site; a regency office's, made at the regency's
+    own site naming no unit; the desk's own activities at the province count for none)."""
+    by_site = {u.site_code: u.code for u in units if u.site_code}
+    offices = {u.code for u in units if not u.is_agency}
+    out: dict[str, tuple[datetime, str]] = {}
+    for unit_code, origin, at, who in s.execute(
+            select(Activity.reporting_unit, Activity.origin_site, Activity.created_at,
+                   Activity.recorded_by)
+            .where(Activity.created_at < end, Activity.deleted.is_(False),
+                   Activity.reporting_unit.is_not(None) | (Activity.origin_site != PROVINCE_CODE))):
+        code = unit_code or by_site.get(origin) or (origin if origin in offices else None)
+        if code is not None:
+            _later(out, code, at, who)
     return out
 
 
@@ -98,9 +159,12 @@ def _nihil_key(rec: NihilReport) -> str:
 
 def report_status_in(s: Session, period: ReportPeriod) -> dict[str, ReportStatusInfo]:
     units = units_in(s)
-    agency_codes = [u.code for u in units if u.is_agency]
+    agencies = [u for u in units if u.is_agency]
     incidents = {**_latest_incident(s, period.end),
-                 **_latest_agency_incident(s, agency_codes, period.end)}
+                 **_latest_agency_incident(s, agencies, period,
+                                           list(s.scalars(select(Regency.code))))}
+    for code, (at, who) in _latest_activity(s, units, period.end).items():
+        _later(incidents, code, at, who)
     nihil_now: dict[str, NihilReport] = {}
     for rec in s.scalars(select(NihilReport).where(NihilReport.report_date == period.report_date,
                                                    NihilReport.deleted.is_(False))
@@ -200,9 +264,8 @@ def record_nihil(ctx: AppContext, unit_code: str, report_date: date | None = Non
                 N_("{regency} already has a Nihil report for {date} (recorded by {user})"),
                 field="regency_code", regency=unit.name, date=format_date(day),
                 user=existing.recorded_by)
-        reported = (Incident.reporting_unit == unit.number if agency else
-                    (Incident.regency_code == unit.regency_code)
-                    & Incident.reporting_unit.is_(None))
+        reported = (agency_report(Incident, unit.number, unit.site_code) if agency else
+                    (Incident.regency_code == unit.regency_code) & office_report(Incident))
         arrived = s.scalar(select(func.count()).select_from(Incident).where(
             reported, Incident.created_at >= period.start,
             Incident.created_at < period.end, Incident.deleted.is_(False)))

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Attachment, FollowUp, Incident
 from posko_desktop.core.db.models_sync import SyncBase, SyncConflict
+from posko_desktop.core.db.models_units import ReportingUnit
 from posko_desktop.core.db.stamps import unpack_stored
 from posko_desktop.core.domain import FollowUpKind, Severity
 from posko_desktop.core.evidence import safe_filename
@@ -45,6 +46,7 @@ _FOLLOWUP_INCIDENT = scan.FOLLOWUP_COLUMNS.index("incident_id")
 _FOLLOWUP_KIND = scan.FOLLOWUP_COLUMNS.index("kind")
 _FOLLOWUP_ORIGIN = scan.FOLLOWUP_COLUMNS.index("origin_site")
 _INCIDENT_ORIGIN = scan.INCIDENT_ROW.index("origin_site")
+_INCIDENT_UNIT = scan.INCIDENT_ROW.index("reporting_unit")
 _REFERRAL_KINDS = (FollowUpKind.REFERRAL, FollowUpKind.REFERRAL_UPDATE)
 
 Error = tuple[str, dict[str, Any]] | None  # a refusal found by `sync.scan`: (msgid, params)
@@ -78,6 +80,9 @@ class ImportState:
     blob_facts: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     referenced: set[str] = field(default_factory=set)
     counted: dict[str, int] = field(default_factory=dict)  # records per record file
+    # reporting units the records of the package name: code -> a record's id, checked
+    # against this site's units once the package's own units are in (`check_units_named`)
+    units_named: dict[str, str] = field(default_factory=dict)
 
     @property
     def origin(self) -> checks.Origins:
@@ -190,9 +195,13 @@ def merge_incidents(s: Session, ctx: AppContext, state: ImportState,
     pkg = state.package_id.hex
     origins = state.origin
     rows, bases, changed = [], [], []
+    named = state.units_named
     for h, regency, stamps, row, field_bases, via in items:
         known.add(h)
         origin = row[_INCIDENT_ORIGIN]
+        unit = row[_INCIDENT_UNIT]
+        if unit is not None and unit not in named:
+            named[unit] = h
         if origin != state.source_site and origin != origins.own:
             origins.check_relayed(h, origin, via)
         old = stored.get(h)
@@ -319,6 +328,21 @@ def _merge_changed(s: Session, ctx: AppContext, state: ImportState,
         if dup is None:
             s.execute(insert(SyncConflict).values(**row))
     _settle_conflicts(s, state, settled)
+
+
+def check_units_named(s: Session, state: ImportState) -> None:
+    """Every reporting unit a record of the package names (incidents, activities) is held
+    here, once the package's own units are merged: a forged or mistyped code refuses the
+    package as a whole."""
+    if not state.units_named:
+        return
+    known = set(s.scalars(select(ReportingUnit.number).where(
+        ReportingUnit.number.in_(list(state.units_named)))))
+    for code, hex_id in sorted(state.units_named.items()):
+        if code not in known:
+            raise PackageError(N_("{file}: record {id} names the reporting unit {code}, "
+                                  "which this site does not know"), file=state.reader.name,
+                               id=str(uuid.UUID(hex_id)), code=code)
 
 
 def _check_held_origin(state: ImportState, rec: dict[str, Any], held_origin: str,

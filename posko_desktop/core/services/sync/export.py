@@ -19,7 +19,7 @@ from posko_desktop.core import settings
 from posko_desktop.core.context import AppContext, local_site, new_stamp
 from posko_desktop.core.db.models import Attachment, Blob, FollowUp, Incident, Regency
 from posko_desktop.core.db.models_sync import SyncKey, SyncLog, SyncPackage, SyncWatermark
-from posko_desktop.core.domain import PROVINCE_CODE, ValidationError
+from posko_desktop.core.domain import PROVINCE_CODE, ValidationError, is_agency_site
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -90,7 +90,8 @@ def export_package(ctx: AppContext, keys_dir: Path, recipient: str, out: Path,
         if code == site.code:
             raise ValidationError(N_("A package for this site itself makes no sense"),
                                   field="recipient")
-        if code not in (BROADCAST, PROVINCE_CODE) and s.get(Regency, code) is None:
+        if (code not in (BROADCAST, PROVINCE_CODE) and s.get(Regency, code) is None
+                and not is_agency_site(code)):
             raise ValidationError(N_("Unknown regency code {code}"), field="recipient", code=code)
         private, pub = load_signing_key(ctx, s, keys_dir, site)
         since = "" if full else _acked_since(s, code)

@@ -164,6 +164,7 @@ def _import(ctx: AppContext, reader: PackageReader, progress: Progress,
             for table in records.TABLES.values():  # the record types of sync.kinds
                 if reader.has(table.kind.record_file):
                     records.import_kind(s, ctx, state, table, stamp_limit)
+            apply.check_units_named(s, state)
             reader.check_counts(state.counted)
             _check_blobs_referenced(state)
             if bulk_load is not None:

@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 from posko_desktop.core.context import AppContext, local_site
 from posko_desktop.core.db.models import LocalSite, Regency
 from posko_desktop.core.db.models_sync import SyncKey
-from posko_desktop.core.domain import PROVINCE_CODE, NotFoundError, ValidationError
+from posko_desktop.core.domain import (
+    PROVINCE_CODE,
+    NotFoundError,
+    ValidationError,
+    is_agency_site,
+)
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit, site_key
@@ -71,7 +76,8 @@ def trust_key(ctx: AppContext, path: Path, confirmed_fingerprint: str) -> KeySta
     now = ctx.now()
     with ctx.db.write() as s:
         site = local_site(s)
-        if info.site_code != PROVINCE_CODE and s.get(Regency, info.site_code) is None:
+        if (info.site_code != PROVINCE_CODE and s.get(Regency, info.site_code) is None
+                and not is_agency_site(info.site_code)):
             raise SyncError(N_("{file} belongs to unknown site {code}"), file=path.name,
                             code=info.site_code)
         if info.site_code == site.code:

@@ -215,6 +215,9 @@ def _check(s: Session, state: ImportState, kind: SyncedKind, rules: KindRules,
         raise PackageError(N_("{file}: record {id} appears twice in the package"),
                            file=state.reader.name, id=rec["id"])
     seen.add(key)
+    unit = rec.get("reporting_unit")
+    if unit is not None and unit not in state.units_named:
+        state.units_named[unit] = key  # checked once the units are in (apply.py)
     if rec["mod_stamp"] > state.max_stamp:
         state.max_stamp = rec["mod_stamp"]
     for att in rec[kind.attachments] if kind.attachments else ():

@@ -10,7 +10,7 @@ kept as it was. Creates `agency_contact` (empty: no contact person is shipped) a
 `followup.contact_id` (NULL on every existing row: a referral without a chosen contact).
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0023
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from alembic import op
 from posko_desktop.core.db.seed_directory import seed_rows
 
 revision = "0024"
-down_revision = "0020"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -206,6 +206,9 @@ class FollowUp(Base):
     referral_state: Mapped[str | None] = mapped_column(String(20))
     mod_stamp: Mapped[str] = mapped_column(String(40), index=True)
 
+    # the entries of one kind in a time range (the sitrep's follow-ups; migration 0021)
+    __table_args__ = (Index("ix_followup_kind_created", "kind", "created_at"),)
+
 
 class Blob(Base):
     """Evidence file content, addressed by SHA-256 (stored once however often attached)."""

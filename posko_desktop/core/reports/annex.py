@@ -18,13 +18,13 @@ from typing import Any
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
 
 from posko_desktop.core.i18n import _
-from posko_desktop.core.reports.annex_xlsx import MIME, write_xlsx
+from posko_desktop.core.reports.annex_xlsx import MIME, write_xlsx_columns
 from posko_desktop.core.reports.data import SEVERITIES, AppendixRow, SitrepData
 from posko_desktop.core.reports.pdf_common import NOTABLE_MARK, severity_label, status_label
 from posko_desktop.core.textrules import (
+    FORMULA_TRIGGERS,
     format_date_long,
     format_int,
-    neutralise_cell,
     training_marking,
 )
 
@@ -73,28 +73,25 @@ def incident_annex(name: str, rows: Sequence[AppendixRow], description: str, not
     (WIB), regency, category, severity, status, title (and the notable mark); above the
     header the training marking (a training database), `description` and `note`."""
     sev = {s: severity_label(s) for s in SEVERITIES}
-    statuses: dict[str, str] = {}
-    cells: list[list[str | int]] = []
-    times = wib_minutes(r.occurred_at for r in rows)
-    for i, (r, at) in enumerate(zip(rows, times, strict=True), start=1):
-        status = statuses.get(r.status)
-        if status is None:
-            status = statuses[r.status] = status_label(r.status)
-        line: list[str | int] = [i, r.number, at, r.regency_name, r.category_code,
-                                 sev.get(r.severity, r.severity), status,
-                                 neutralise_cell(r.title)]
-        if notable_column:
-            line.append(NOTABLE_MARK if r.notable else "")
-        cells.append(line)
+    statuses = {st: status_label(st) for st in {r.status for r in rows}}
+    triggers = set(FORMULA_TRIGGERS)  # one character each: as `neutralise_cell`, per column
+    columns: list[Sequence[str | int]] = [
+        list(range(1, len(rows) + 1)), [r.number for r in rows],
+        wib_minutes(r.occurred_at for r in rows), [r.regency_name for r in rows],
+        [r.category_code for r in rows], [sev.get(r.severity, r.severity) for r in rows],
+        [statuses[r.status] for r in rows],
+        ["'" + t if t[:1] in triggers else t for t in (r.title for r in rows)]]
     header = [_("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Category"),
               _("Severity"), _("Status"), _("Title")]
     widths = [7, 16, 17, 24, 9, 10, 18, 70]
     if notable_column:
+        columns.append([NOTABLE_MARK if r.notable else "" for r in rows])
         header.append(_("Notable"))
         widths.append(9)
     titles = [training_marking()] if training else []
-    content = write_xlsx(sheet, [*titles, description, note], header, cells, widths)
-    return Annex(name, content, len(cells), description)
+    content = write_xlsx_columns(sheet, [*titles, description, note], header, columns,
+                                 widths)
+    return Annex(name, content, len(rows), description)
 
 
 def sitrep_annex(data: SitrepData) -> Annex:

@@ -330,7 +330,7 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
         gone = {i for (i,) in s.execute(select(raw(Incident.id)).where(
             Incident.deleted == true()))}
         ref_rows = [(*r, None, None) for r in s.connection().execute(
-            select(*ref_cols).where(*window)) if r[-1] not in gone]
+            select(*ref_cols).where(*window)).all() if r[-1] not in gone]
     else:
         ref_rows = s.execute(scoped(
             select(*ref_cols, Incident.number, Incident.regency_code)
@@ -342,8 +342,7 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
     for ref_id, st, created in s.connection().execute(
         select(raw(FollowUp.referral_id), FollowUp.referral_state, raw(FollowUp.created_at))
         .where(FollowUp.kind == FollowUpKind.REFERRAL_UPDATE.value,
-               FollowUp.created_at >= since, FollowUp.created_at < period.end)
-    ):
+               FollowUp.created_at >= since, FollowUp.created_at < period.end)).all():
         if ref_id is not None and st and (ref_id not in state or created >= state[ref_id][0]):
             state[ref_id] = (created, st)
     agencies = {a.code: a.name for a in s.scalars(select(Agency))}

@@ -1,5 +1,6 @@
 """The electronic Lampiran: when a period holds more incidents than the paper list may
-show (`sitrep.appendix_pdf_max`), the full list is an XLSX file embedded in the PDF
+show (`sitrep.appendix_pdf_max`; the weekly report's open critical incidents:
+`weekly.critical_pdf_max`), the full list is an XLSX file embedded in the PDF
 (a PDF file attachment, so the archive keeps it with the report under the report's own
 SHA-256) and written beside every PDF file the app saves. The paper names the file, its row
 count and its SHA-256 (docs/decisions.md, "The Lampiran beyond the paper").
@@ -21,6 +22,7 @@ from posko_desktop.core.i18n import _
 from posko_desktop.core.reports.annex_xlsx import MIME, write_xlsx_columns
 from posko_desktop.core.reports.data import SEVERITIES, AppendixRow, SitrepData
 from posko_desktop.core.reports.pdf_common import NOTABLE_MARK, severity_label, status_label
+from posko_desktop.core.reports.weekly_data import WeeklyData
 from posko_desktop.core.textrules import (
     FORMULA_TRIGGERS,
     format_date_long,
@@ -104,6 +106,18 @@ def sitrep_annex(data: SitrepData) -> Annex:
         n=format_int(len(data.appendix), data.options.lang), mark=NOTABLE_MARK)
     return incident_annex(annex_name(data), data.appendix, title, note, _("Appendix I"),
                           training=data.training, notable_column=True)
+
+
+def weekly_annex(data: WeeklyData) -> Annex:
+    """Every open critical incident of the week (section 5 in full), current language."""
+    scope = (data.options.regency or "33").replace(".", "")
+    name = "kejadian-kritis-terbuka-{w}-{s}.xlsx".format(w=data.options.week, s=scope)
+    title = _("Critical incidents of the week still open, weekly report {week}, "
+              "{scope}").format(week=data.options.week, scope=data.scope_name)
+    note = _("{n} critical incidents that occurred in the week and are still open, the "
+             "oldest first").format(n=format_int(len(data.open_critical), data.options.lang))
+    return incident_annex(name, data.open_critical, title, note, _("Open critical"),
+                          training=data.training, notable_column=False)
 
 
 def paper_rows(rows: Sequence[AppendixRow], limit: int) -> list[tuple[int, AppendixRow]]:

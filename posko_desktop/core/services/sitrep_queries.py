@@ -346,56 +346,66 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
         if ref_id is not None and st and (ref_id not in state or created >= state[ref_id][0]):
             state[ref_id] = (created, st)
     agencies = {a.code: a.name for a in s.scalars(select(Agency))}
-    done = ReferralState.SELESAI.value
-    lines: list[list[Any]] = []
+    latest = {ref_id: st for ref_id, (_created, st) in state.items()}
+    done, sent = ReferralState.SELESAI.value, ReferralState.TERKIRIM.value
+    agency_of: dict[str, str] = {}
+
+    def agency_name(code: str | None) -> str:
+        name = agency_of.get(code or "")
+        if name is None:
+            name = agency_of[code or ""] = agencies.get(code or "", code or "")
+        return name
+
+    # one small tuple per line (the sort keys and the row's index): 40,000 lines
+    keys: list[tuple[Any, ...]] = []
     per_agency: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for (ref_id, created, agency_code, due, text, ref_state, in_period_, due_passed,
-         incident_id, number, regency) in ref_rows:
-        current = state.get(ref_id, (created, ref_state or ReferralState.TERKIRIM.value))[1]
-        is_open = current != done
-        if not in_period_ and not is_open:
+    for i, r in enumerate(ref_rows):  # (id, created, agency, due, text, state, in period,
+        is_open = (latest.get(r[0]) or r[5] or sent) != done  # due passed, incident, ...)
+        if not r[6] and not is_open:
             continue
-        overdue = bool(is_open and due_passed)
-        agency = agencies.get(agency_code or "", agency_code or "")
-        counts = per_agency[agency]
-        if in_period_:
+        overdue = bool(is_open and r[7])
+        counts = per_agency[agency_name(r[2])]
+        if r[6]:
             counts[0] += 1
             if not is_open:
                 counts[1] += 1
         counts[2] += is_open
         counts[3] += overdue
-        lines.append([not overdue, due or created, created, number, regency, agency, due,
-                      current, text, bool(in_period_), overdue, incident_id])
-    total = len(lines)
-    listed = _first_lines(s, lines, limit)
-    out = tuple(ReferralLine(
-        incident_number=number, regency_name=names.get(regency, regency), agency_name=agency,
-        created_at=utc(created), due_at=utc(due) if due is not None else None, state=current,
-        text=text, in_period=in_period_, overdue=overdue,
-    ) for _k, _d, created, number, regency, agency, due, current, text, in_period_, overdue, _i
-        in listed)
+        keys.append((not overdue, r[3] or r[1], r[1], r[9], i))
+    total = len(keys)  # before `_first_lines` drops the lines that cannot be listed
+    listed = []
+    for i, number, regency in _first_lines(s, keys, limit, ref_rows):
+        ref_id, created, agency_code, due, text, ref_state, in_period_, due_passed = ref_rows[i][:8]
+        current = latest.get(ref_id) or ref_state or sent
+        listed.append(ReferralLine(
+            incident_number=number, regency_name=names.get(regency, regency),
+            agency_name=agency_name(agency_code), created_at=utc(created),
+            due_at=utc(due) if due is not None else None, state=current, text=text,
+            in_period=bool(in_period_), overdue=bool(current != done and due_passed)))
     agency_rows = tuple(AgencyRow(name, *v) for name, v in sorted(per_agency.items()))
-    return out, total, agency_rows, actions
+    return tuple(listed), total, agency_rows, actions
 
 
-def _first_lines(s: Session, lines: list[list[Any]], limit: int) -> list[list[Any]]:
+def _first_lines(s: Session, keys: list[tuple[Any, ...]], limit: int,
+                 ref_rows: Sequence[Any]) -> list[tuple[int, str, str]]:
     """The referral lines in list order (overdue first, then by due time, sent time and
-    incident number), the first `limit` (0: all). Lines without the incident's number and
-    regency (the province's query) get them here, only for the lines that can be listed:
-    those up to the limit and those tied with the last of them before the number."""
-    lines.sort(key=lambda r: r[:3])
-    if lines and lines[0][3] is None:
-        if limit and len(lines) > limit:
-            last = lines[limit - 1][:3]
-            cut = limit
-            while cut < len(lines) and lines[cut][:3] == last:
-                cut += 1
-            del lines[cut:]
-        labels = _incident_labels(s, [r[11] for r in lines])
-        for r in lines:
-            r[3], r[4] = labels[r[11]]
-    lines.sort(key=lambda r: r[:4])
-    return lines[:limit] if limit else lines
+    incident number), the first `limit` (0: all), as (index in `ref_rows`, incident
+    number, regency). `keys`: (not overdue, due or sent, sent, number, index). Without
+    the incident's number (the province's query) the number and regency are read here,
+    only for the lines that can be listed: those up to the limit and those tied with the
+    last of them before the number."""
+    keys.sort()  # (…, None, index) for the province: by the first three, then the index
+    if not keys or keys[0][3] is not None:
+        return [(k[4], ref_rows[k[4]][9], ref_rows[k[4]][10]) for k in keys[:limit or None]]
+    if limit and len(keys) > limit:
+        last = keys[limit - 1][:3]
+        cut = limit
+        while cut < len(keys) and keys[cut][:3] == last:
+            cut += 1
+        del keys[cut:]
+    labels = _incident_labels(s, [ref_rows[k[4]][8] for k in keys])
+    numbered = sorted((*k[:3], labels[ref_rows[k[4]][8]][0], k[4]) for k in keys)
+    return [(k[4], *labels[ref_rows[k[4]][8]]) for k in numbered[:limit or None]]
 
 
 def _incident_labels(s: Session, ids: list[Any]) -> dict[Any, tuple[str, str]]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.domain import Actor
+from posko_desktop.core.periods import report_period
 from posko_desktop.core.reports.data import SitrepOptions
 from posko_desktop.core.services import demo, incidents, reference, settings_service, sitrep
 from posko_desktop.core.services import sitrep_queries as q
@@ -35,6 +36,11 @@ def test_totals_equal_the_plain_counts_with_deleted_incidents(any_ctx):
             assert q.totals(s, start, end, None) == plain, start
             assert q.totals(s, start, end, "33.74") == q.counts(s, start, end, "33.74")[0]
         assert q.totals(s, datetime(2024, 9, 24, 17, tzinfo=UTC), end, None).new > 500
+        # the period's counts from its incidents read once equal the GROUP BY
+        period = report_period(date(2024, 11, 27))
+        for scope in (None, "33.74"):
+            rows = q.period_incidents(s, period, scope)
+            assert q.period_counts(rows) == q.counts(s, period.start, period.end, scope)
 
 
 @pytest.mark.postgres

@@ -171,7 +171,8 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         )
         cum_from = min(cal.campaign_start, options.report_date)
         cum_start = wib_day_start(cum_from)
-        period_counts, per_regency = q.counts(s, period.start, period.end, scope_code)
+        incidents = q.period_incidents(s, period, scope_code)  # read once: B, C, Lampiran I
+        period_counts, per_regency = q.period_counts(incidents)
         previous_counts = q.totals(s, previous.start, previous.end, scope_code)
         progress.report(10, 100, _("Counting incidents"))
         cumulative = q.totals(s, min(cum_start, period.start), period.end, scope_code)
@@ -179,7 +180,6 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         names = {r.code: r.full_name for r in all_regencies}
         notable_limit = max(0, int(conf.get(settings.SITREP_NOTABLE_DETAIL_MAX.key, 10)))
         list_limit = max(0, int(conf.get(settings.SITREP_REFERRAL_LIST_MAX.key, 100)))
-        incidents = q.period_incidents(s, period, scope_code)  # read once: C, Lampiran I
         notable, notable_ids = q.notable(s, period, scope_code, names, notable_limit,
                                          incidents)
         progress.report(24, 100, _("Reading follow-ups"))

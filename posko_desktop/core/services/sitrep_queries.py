@@ -80,9 +80,21 @@ def counts(s: Session, start: datetime, end: datetime, scope_code: str | None
         .group_by(Incident.regency_code, grp, Incident.severity_rank, Incident.status),
         scope_code,
     )
+    return _tally(s.execute(stmt))
+
+
+def period_counts(rows: Sequence[Any]) -> tuple[Counts, dict[str, dict[str, int]]]:
+    """`counts()` of the period from its incidents already read (`period_incidents`): the
+    same groups in the same order as the database's GROUP BY, without a second query."""
+    groups = Counter((r[3], r[4][:1], r[6], r[7]) for r in rows)
+    return _tally((*key, n) for key, n in sorted(groups.items()))
+
+
+def _tally(groups: Iterable[Any]) -> tuple[Counts, dict[str, dict[str, int]]]:
+    """Counts from (regency, category group, severity rank, status, n) rows."""
     counts = Counts()
     per_regency: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(GROUPS, 0))
-    for regency, group, rank, status, n in s.execute(stmt):
+    for regency, group, rank, status, n in groups:
         counts.new += n
         if status in {st.value for st in Status if st.is_open}:
             counts.open += n

@@ -227,6 +227,11 @@ SITREP_APPENDIX_PDF_MAX = declare(
     N_("Incidents listed on paper in sitrep appendix I (0: all); beyond it the full list is "
        "an XLSX file attached to the PDF"),
     minimum=0, maximum=1_000_000)
+WEEKLY_CRITICAL_PDF_MAX = declare(
+    "weekly.critical_pdf_max", int, 100,
+    N_("Open critical incidents listed on paper in the weekly report (0: all), the oldest "
+       "first; beyond it the full list is an XLSX file attached to the PDF"),
+    minimum=0, maximum=1_000_000)
 SITREP_REFERRAL_LIST_MAX = declare(
     "sitrep.referral_list_max", int, 100,
     N_("Referrals listed one by one in sitrep section E (0: all); the counts stay complete"),

@@ -199,6 +199,9 @@ class FollowUp(Base):
     contact_id: Mapped[uuid.UUID | None]  # a referral's chosen contact (0024)
     mod_stamp: Mapped[str] = mapped_column(String(40), index=True)
 
+    # the entries of one kind in a time range (the sitrep's follow-ups; migration 0021)
+    __table_args__ = (Index("ix_followup_kind_created", "kind", "created_at"),)
+
 
 class Blob(Base):
     """Evidence file content, addressed by SHA-256 (stored once however often attached)."""

@@ -1,5 +1,6 @@
 """The electronic Lampiran: when a period holds more incidents than the paper list may
-show (`sitrep.appendix_pdf_max`), the full list is an XLSX file embedded in the PDF
+show (`sitrep.appendix_pdf_max`; the weekly report's open critical incidents:
+`weekly.critical_pdf_max`), the full list is an XLSX file embedded in the PDF
 (a PDF file attachment, so the archive keeps it with the report under the report's own
 SHA-256) and written beside every PDF file the app saves. The paper names the file, its row
 count and its SHA-256 (docs/decisions.md, "The Lampiran beyond the paper").
@@ -9,21 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
 
 from posko_desktop.core.i18n import _
-from posko_desktop.core.reports.annex_xlsx import MIME, write_xlsx
-from posko_desktop.core.reports.data import SEVERITIES, SitrepData
+from posko_desktop.core.reports.annex_xlsx import MIME, write_xlsx_columns
+from posko_desktop.core.reports.data import SEVERITIES, AppendixRow, SitrepData
 from posko_desktop.core.reports.pdf_common import NOTABLE_MARK, severity_label, status_label
+from posko_desktop.core.reports.weekly_data import WeeklyData
 from posko_desktop.core.textrules import (
+    FORMULA_TRIGGERS,
     format_date_long,
     format_int,
-    neutralise_cell,
     training_marking,
 )
 
@@ -51,30 +54,94 @@ def annex_name(data: SitrepData) -> str:
                                                      s=scope)
 
 
+def wib_minutes(moments: Iterable[datetime]) -> list[str]:
+    """'2024-11-26 14:05' (WIB) for each UTC time: formatted once per minute (a voting day
+    has ~65,000 incidents in 1,440 minutes; strftime per row was a tenth of the report's
+    time budget)."""
+    cache: dict[tuple[int, int, int, int, int], str] = {}
+    out = []
+    for m in moments:
+        key = (m.year, m.month, m.day, m.hour, m.minute)
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = (m + WIB_OFFSET).strftime("%Y-%m-%d %H:%M")
+        out.append(text)
+    return out
+
+
+def incident_annex(name: str, rows: Sequence[AppendixRow], description: str, note: str,
+                   sheet: str, *, training: bool, notable_column: bool) -> Annex:
+    """A list of incidents as an XLSX annex, in the current language: No., number, time
+    (WIB), regency, category, severity, status, title (and the notable mark); above the
+    header the training marking (a training database), `description` and `note`."""
+    sev = {s: severity_label(s) for s in SEVERITIES}
+    statuses = {st: status_label(st) for st in {r.status for r in rows}}
+    triggers = set(FORMULA_TRIGGERS)  # one character each: as `neutralise_cell`, per column
+    columns: list[Sequence[str | int]] = [
+        list(range(1, len(rows) + 1)), [r.number for r in rows],
+        wib_minutes(r.occurred_at for r in rows), [r.regency_name for r in rows],
+        [r.category_code for r in rows], [sev.get(r.severity, r.severity) for r in rows],
+        [statuses[r.status] for r in rows],
+        ["'" + t if t[:1] in triggers else t for t in (r.title for r in rows)]]
+    header = [_("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Category"),
+              _("Severity"), _("Status"), _("Title")]
+    widths = [7, 16, 17, 24, 9, 10, 18, 70]
+    if notable_column:
+        columns.append([NOTABLE_MARK if r.notable else "" for r in rows])
+        header.append(_("Notable"))
+        widths.append(9)
+    titles = [training_marking()] if training else []
+    content = write_xlsx_columns(sheet, [*titles, description, note], header, columns,
+                                 widths)
+    return Annex(name, content, len(rows), description)
+
+
 def sitrep_annex(data: SitrepData) -> Annex:
     """Every incident of the period (Lampiran I in full), in the current language."""
-    sev = {s: severity_label(s) for s in SEVERITIES}
-    statuses: dict[str, str] = {}
-    rows: list[list[str | int]] = []
-    for i, r in enumerate(data.appendix, start=1):
-        status = statuses.get(r.status)
-        if status is None:
-            status = statuses[r.status] = status_label(r.status)
-        rows.append([i, r.number, (r.occurred_at + WIB_OFFSET).strftime("%Y-%m-%d %H:%M"),
-                     r.regency_name, r.category_code, sev.get(r.severity, r.severity), status,
-                     neutralise_cell(r.title), NOTABLE_MARK if r.notable else ""])
     title = _("Appendix I – every incident of the period, daily situation report {day}, "
               "{scope}").format(day=format_date_long(data.options.report_date,
                                                      data.options.lang),
                                 scope=data.scope_name)
-    titles = [training_marking()] if data.training else []
-    titles += [title, _("{n} incidents; {mark} = notable incident (section C)").format(
-        n=format_int(len(rows), data.options.lang), mark=NOTABLE_MARK)]
-    header = [_("No."), _("Number"), _("Time (WIB)"), _("Regency/city"), _("Category"),
-              _("Severity"), _("Status"), _("Title"), _("Notable")]
-    content = write_xlsx(_("Appendix I"), titles, header, rows,
-                         [7, 16, 17, 24, 9, 10, 18, 70, 9])
-    return Annex(annex_name(data), content, len(rows), title)
+    note = _("{n} incidents; {mark} = notable incident (section C)").format(
+        n=format_int(len(data.appendix), data.options.lang), mark=NOTABLE_MARK)
+    return incident_annex(annex_name(data), data.appendix, title, note, _("Appendix I"),
+                          training=data.training, notable_column=True)
+
+
+def weekly_annex(data: WeeklyData) -> Annex:
+    """Every open critical incident of the week (section 5 in full), current language."""
+    scope = (data.options.regency or "33").replace(".", "")
+    name = "kejadian-kritis-terbuka-{w}-{s}.xlsx".format(w=data.options.week, s=scope)
+    title = _("Critical incidents of the week still open, weekly report {week}, "
+              "{scope}").format(week=data.options.week, scope=data.scope_name)
+    note = _("{n} critical incidents that occurred in the week and are still open, the "
+             "oldest first").format(n=format_int(len(data.open_critical), data.options.lang))
+    return incident_annex(name, data.open_critical, title, note, _("Open critical"),
+                          training=data.training, notable_column=False)
+
+
+def paper_rows(rows: Sequence[AppendixRow], limit: int) -> list[tuple[int, AppendixRow]]:
+    """The rows a paper list shows, each with its number in the full list: all of them, or
+    beyond `limit` (0: no limit) the most severe first, then the notable, then in list
+    order (time order: the oldest first). One pass into buckets, not a sort of all."""
+    numbered = list(enumerate(rows, start=1))
+    if not limit or len(numbered) <= limit:
+        return numbered
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    buckets: dict[tuple[int, bool], list[tuple[int, AppendixRow]]] = {}
+    for item in numbered:
+        r = item[1]
+        key = (-rank.get(r.severity, 0), not r.notable)
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = buckets[key] = []
+        bucket.append(item)
+    out: list[tuple[int, AppendixRow]] = []
+    for key in sorted(buckets):
+        out += buckets[key]
+        if len(out) >= limit:
+            break
+    return out[:limit]
 
 
 # --- inside the PDF ----------------------------------------------------------------------

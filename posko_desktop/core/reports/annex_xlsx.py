@@ -21,6 +21,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from itertools import chain, repeat
 from xml.sax.saxutils import escape
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,23 +94,31 @@ def _column_cells(values: Sequence[Cell]) -> list[str]:
     return [f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>' for v in texts]
 
 
-def _rows(first: int, rows: Sequence[Sequence[Cell]], width: int, style: str = "") -> list[str]:
-    """`<row>` elements numbered from `first`, built column by column (one list per column,
-    then one join per row: ~10x faster than a function call per cell)."""
-    if not rows:
-        return []
-    columns = [_column_cells([row[i] if i < len(row) else "" for row in rows])
-               for i in range(width)]
+def _rows(first: int, columns: Sequence[Sequence[Cell]], style: str = "") -> str:
+    """The `<row>` elements numbered from `first`, from the cells column by column (one
+    list of XML per column, then one join over all rows: no Python call per cell or row,
+    ~10x faster than a function call per cell)."""
+    if not columns or not columns[0]:
+        return ""
+    cells = [_column_cells(col) for col in columns]
     if style:
-        columns = [[cell.replace("<c", "<c" + style, 1) for cell in col] for col in columns]
-    return ["<row r=\"{}\">{}</row>".format(n, "".join(cells))
-            for n, cells in enumerate(zip(*columns, strict=True), start=first)]
+        cells = [[cell.replace("<c", "<c" + style, 1) for cell in col] for col in cells]
+    opening = ['<row r="{}">'.format(n) for n in range(first, first + len(columns[0]))]
+    return "".join(chain.from_iterable(zip(opening, *cells, repeat("</row>"))))
 
 
 def write_xlsx(sheet_name: str, title_rows: Sequence[str], header: Sequence[str],
                rows: Sequence[Sequence[Cell]], widths: Sequence[float]) -> bytes:
     """One sheet: bold title lines (column A), a bold frozen header, then `rows` (text or
     int cells, one value per header column). Deterministic bytes."""
+    columns = [[row[i] if i < len(row) else "" for row in rows] for i in range(len(header))]
+    return write_xlsx_columns(sheet_name, title_rows, header, columns, widths)
+
+
+def write_xlsx_columns(sheet_name: str, title_rows: Sequence[str], header: Sequence[str],
+                       columns: Sequence[Sequence[Cell]], widths: Sequence[float]) -> bytes:
+    """`write_xlsx` with the cells given column by column (one list per header column,
+    all of the same length): the same bytes, without turning rows into columns."""
     header_at = len(title_rows) + 1
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -119,9 +128,9 @@ def write_xlsx(sheet_name: str, title_rows: Sequence[str], header: Sequence[str]
     parts += ['<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'.format(i=i, w=w)
               for i, w in enumerate(widths, start=1)]
     parts.append("</cols><sheetData>")
-    parts += _rows(1, [[line] for line in title_rows], 1, ' s="1"')
-    parts += _rows(header_at, [list(header)], len(header), ' s="1"')
-    parts += _rows(header_at + 1, rows, len(header))
+    parts.append(_rows(1, [list(title_rows)], ' s="1"'))
+    parts.append(_rows(header_at, [[h] for h in header], ' s="1"'))
+    parts.append(_rows(header_at + 1, columns))
     parts.append("</sheetData></worksheet>")
     members = (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _ROOT_RELS),
                ("xl/workbook.xml", _workbook(sheet_name)),

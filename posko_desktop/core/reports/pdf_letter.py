@@ -283,8 +283,10 @@ class LetterRenderer:
 
     def resolve_late(self, key: str, total: int) -> str:
         start = self.late.marks.get(APPENDIX_MARK)
-        if key != APPENDIX_MARK or start is None:
+        if key != APPENDIX_MARK:
             return "—"
+        if start is None:  # no appendix pages: the attached file alone, if any
+            return _("1 XLSX file") if self.attachments() else "—"
         pages = total - start + 1
         text = ngettext("{n} page", "{n} pages", pages).format(n=self.num(pages))
         if self.attachments():

@@ -39,7 +39,7 @@ from reportlab.platypus import (
 from posko_desktop.core.i18n import _, language, ngettext
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import pdf_charts, unit_report
-from posko_desktop.core.reports.annex import Annex, sitrep_annex
+from posko_desktop.core.reports.annex import Annex, paper_rows, sitrep_annex
 from posko_desktop.core.reports.data import (
     GROUPS,
     SEVERITIES,
@@ -642,14 +642,10 @@ class SitrepRenderer(LetterRenderer):
         or beyond `appendix_pdf_max` the most severe first (then the notable, then by time)
         while the attached XLSX file holds every row (`attachments`)."""
         d = self.d
-        rows = list(enumerate(d.appendix, start=1))
-        limit = d.appendix_pdf_max
-        if not limit or len(rows) <= limit:
-            return rows
-        self.annex = sitrep_annex(d)
-        rank = {s: i for i, s in enumerate(SEVERITIES)}
-        rows.sort(key=lambda x: (-rank.get(x[1].severity, 0), not x[1].notable, x[0]))
-        return rows[:limit]
+        rows = paper_rows(d.appendix, d.appendix_pdf_max)
+        if len(rows) < len(d.appendix):
+            self.annex = sitrep_annex(d)
+        return rows
 
     def annex_note(self, shown: int) -> Flowable:
         a = self.annex

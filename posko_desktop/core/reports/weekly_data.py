@@ -126,3 +126,4 @@ class WeeklyData:
     corrects: str | None = None
     audit_anchor: str | None = None
     training: bool = False  # a training database: a LATIHAN band on every page
+    critical_pdf_max: int = 0  # open critical incidents on paper (0: all); all: XLSX annex

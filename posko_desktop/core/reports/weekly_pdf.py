@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from posko_desktop.core.i18n import _, language, ngettext
 from posko_desktop.core.progress import NO_PROGRESS, Progress
+from posko_desktop.core.reports.annex import Annex, paper_rows, weekly_annex
 from posko_desktop.core.reports.data import GROUPS, SEVERITIES, Counts
 from posko_desktop.core.reports.fonts import SANS, register_fonts
 from posko_desktop.core.reports.kerawanan_pdf import kerawanan_block
@@ -59,6 +60,7 @@ class WeeklyRenderer(LetterRenderer):
         super().__init__(data, lang=data.options.lang, paper=data.options.paper,
                          signed_on=data.options.sunday, progress=progress)
         self.d = data
+        self.annex: Annex | None = None  # section 5 in full, when paper shows only a part
 
     def week_text(self) -> str:
         o = self.d.options
@@ -204,12 +206,25 @@ class WeeklyRenderer(LetterRenderer):
                                       st.section)]
         if not d.open_critical:
             return out + [self.nihil()]
+        shown = paper_rows(d.open_critical, d.critical_pdf_max)  # the oldest first
+        if len(shown) < len(d.open_critical):
+            self.annex = weekly_annex(d)
+            out.append(self.p(esc(_(
+                "The week has {total} critical incidents still open; this table shows the {n} "
+                "oldest. The full list of all {total} is the spreadsheet {name} ({total} rows, "
+                "SHA-256 {sha}), attached to this PDF file and delivered with it.").format(
+                total=self.num(len(d.open_critical)), n=self.num(len(shown)),
+                name=self.annex.name, sha=self.annex.sha256)), st.body))
+            out.append(Spacer(1, 2 * mm))
         head = [self.p(h, st.head_s) for h in (_("No."), _("Number"), _("Time (WIB)"),
                                                _("Regency/city"), _("Status"), _("Title"))]
         fixed = [9 * mm, 26 * mm, 18 * mm, 27 * mm, 22 * mm]
         rows = [[str(i), r.number, when_short(r.occurred_at, self.lang), r.regency_name,
-                 status_label(r.status), r.title] for i, r in enumerate(d.open_critical, start=1)]
+                 status_label(r.status), r.title] for i, r in shown]
         return out + [WrapTable(head, rows, fixed + [self.width - sum(fixed)], align="rlllll")]
+
+    def attachments(self) -> list[Annex]:
+        return [self.annex] if self.annex is not None else []
 
     def activities(self) -> list[Flowable]:
         out: list[Flowable] = [self.p(_("6. Activities of the Posko"), self.st.section)]

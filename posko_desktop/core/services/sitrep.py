@@ -172,7 +172,8 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         )
         cum_from = min(cal.campaign_start, options.report_date)
         cum_start = wib_day_start(cum_from)
-        period_counts, per_regency = q.counts(s, period.start, period.end, scope_code)
+        incidents = q.period_incidents(s, period, scope_code)  # read once: B, C, Lampiran I
+        period_counts, per_regency = q.period_counts(incidents)
         previous_counts = q.totals(s, previous.start, previous.end, scope_code)
         progress.report(10, 100, _("Counting incidents"))
         cumulative = q.totals(s, min(cum_start, period.start), period.end, scope_code)
@@ -180,11 +181,13 @@ def gather(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = 
         names = {r.code: r.full_name for r in all_regencies}
         notable_limit = max(0, int(conf.get(settings.SITREP_NOTABLE_DETAIL_MAX.key, 10)))
         list_limit = max(0, int(conf.get(settings.SITREP_REFERRAL_LIST_MAX.key, 100)))
-        notable, notable_ids = q.notable(s, period, scope_code, names, notable_limit)
+        notable, notable_ids = q.notable(s, period, scope_code, names, notable_limit,
+                                         incidents)
         progress.report(24, 100, _("Reading follow-ups"))
         referrals, referrals_total, agency_rows, actions = q.follow_ups(
             s, period, scope_code, names, list_limit)
-        appendix = q.appendix(s, period, scope_code, names, notable_ids)
+        appendix = q.appendix(incidents, names, notable_ids)
+        del incidents
     progress.report(30, 100, _("Reading situation levels"))
     status_info = dashboard.report_status(ctx, period)
     levels = dashboard.situation_levels(ctx, period.end)

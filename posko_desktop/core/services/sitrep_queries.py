@@ -8,9 +8,10 @@ timeline entries *created* in the period.
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,13 +42,6 @@ REFERRAL_LOOKBACK = timedelta(days=7)
 CHUNK = 500
 SEVERITY_BY_RANK = {Severity(s).rank: s for s in SEVERITIES}
 
-def stamp_floor(moment: datetime) -> str:
-    """Lower bound for `mod_stamp` of entries created at or after `moment`: a stamp's
-    milliseconds are never below its creation time (core/hlc.py), so this prefilter
-    uses the mod_stamp index without losing any entry."""
-    return f"{int(moment.timestamp() * 1000):013d}"
-
-
 def raw(column: Any) -> Any:
     """A column read as the driver gives it (no conversion per row): ids as hex text
     (SQLite) or uuid.UUID (PostgreSQL), times as text (SQLite) or naive UTC datetimes."""
@@ -56,8 +50,9 @@ def raw(column: Any) -> Any:
 
 def utc(value: Any) -> datetime:
     """A raw time value (`raw`) as the aware UTC datetime the models give."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if isinstance(value, str):  # SQLite's naive UTC text: the offset parsed with it (5x
+        return datetime.fromisoformat(value + "+00:00")  # faster than .replace)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def as_uuid(value: Any) -> uuid.UUID:
@@ -86,9 +81,21 @@ def counts(s: Session, start: datetime, end: datetime, scope_code: str | None
         .group_by(Incident.regency_code, grp, Incident.severity_rank, Incident.status),
         scope_code,
     )
+    return _tally(s.execute(stmt))
+
+
+def period_counts(rows: Sequence[Any]) -> tuple[Counts, dict[str, dict[str, int]]]:
+    """`counts()` of the period from its incidents already read (`period_incidents`): the
+    same groups in the same order as the database's GROUP BY, without a second query."""
+    groups = Counter((r[3], r[4][:1], r[6], r[7]) for r in rows)
+    return _tally((*key, n) for key, n in sorted(groups.items()))
+
+
+def _tally(groups: Iterable[Any]) -> tuple[Counts, dict[str, dict[str, int]]]:
+    """Counts from (regency, category group, severity rank, status, n) rows."""
     counts = Counts()
     per_regency: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(GROUPS, 0))
-    for regency, group, rank, status, n in s.execute(stmt):
+    for regency, group, rank, status, n in groups:
         counts.new += n
         if status in {st.value for st in Status if st.is_open}:
             counts.open += n
@@ -166,44 +173,67 @@ def regency_row(r: RegencyInfo, by_group: dict[str, int], status: Any, level: An
     )
 
 
+def period_incidents(s: Session, period: ReportPeriod, scope_code: str | None
+                     ) -> Sequence[Any]:
+    """Every incident of the period in time order, read once for the notable list and
+    Lampiran I: (raw id, number, raw occurred_at, regency, category, severity, severity
+    rank, status, title); raw values see `raw`. Core rows (`s.connection()`), not ORM
+    rows: 65,000 of them on voting day."""
+    return s.connection().execute(scoped(
+        select(raw(Incident.id), Incident.number, raw(Incident.occurred_at),
+               Incident.regency_code, Incident.category_code, Incident.severity,
+               Incident.severity_rank, Incident.status, Incident.title)
+        .where(Incident.occurred_at >= period.start, Incident.occurred_at < period.end)
+        .order_by(Incident.occurred_at, Incident.seq),
+        scope_code,
+    )).all()
+
+
 def notable(s: Session, period: ReportPeriod, scope_code: str | None, names: dict[str, str],
-             limit: int) -> tuple[tuple[NotableIncident, ...], set[Any]]:
+             limit: int, rows: Sequence[Any]) -> tuple[tuple[NotableIncident, ...], set[Any]]:
     """Notable incidents of the period, the most severe first: the first `limit` (0: all)
-    in full, and the raw ids (`raw`) of all of them (the appendix marks them)."""
-    # raw ids and times (see `raw`): 60,000 notable incidents on a voting day
-    cols = (raw(Incident.id), Incident.severity_rank, raw(Incident.occurred_at), Incident.number)
-    keys = {r[0]: r for r in s.execute(scoped(
-        select(*cols).where(Incident.occurred_at >= period.start,
-                            Incident.occurred_at < period.end,
-                            Incident.severity_rank >= NOTABLE_SEVERITY_RANK),
-        scope_code))}
-    # incidents whose status moved to verified/follow-up in the period (wherever they
-    # occurred): one query with the follow-ups as a subquery, not tens of chunked IN lists
-    moved_ids = select(FollowUp.incident_id).where(
-        FollowUp.mod_stamp >= stamp_floor(period.start),
+    in full, and the raw ids (`raw`) of all of them (the appendix marks them). `rows`:
+    the period's incidents (`period_incidents`)."""
+    # (raw id, rank, raw occurred_at, number) of the severe ones of the period ...
+    keys = {r[0]: (r[0], r[6], r[2], r[1]) for r in rows if r[6] >= NOTABLE_SEVERITY_RANK}
+    # ... and of those whose status moved to verified/follow-up in the period, wherever
+    # they occurred: those of the period are in `rows` (50,000 on voting day), the others
+    # (a few thousand) are read by id
+    moved = set(s.connection().execute(select(raw(FollowUp.incident_id)).where(
         FollowUp.kind == FollowUpKind.STATUS.value,
-        FollowUp.status_to.in_(NOTABLE_MOVES),
-        FollowUp.created_at >= period.start, FollowUp.created_at < period.end)
-    moved: set[Any] = set()
-    for r in s.execute(scoped(select(*cols).where(Incident.id.in_(moved_ids)), scope_code)):
-        moved.add(r[0])
-        keys.setdefault(r[0], r)
+        FollowUp.created_at >= period.start, FollowUp.created_at < period.end,
+        FollowUp.status_to.in_(NOTABLE_MOVES))).scalars().all())
+    in_period = {r[0]: r for r in rows}
+    outside = sorted((i for i in moved if i not in in_period), key=str)
+    for i in moved.intersection(in_period):
+        r = in_period[i]
+        keys.setdefault(i, (i, r[6], r[2], r[1]))
+    cols = (raw(Incident.id), Incident.severity_rank, raw(Incident.occurred_at), Incident.number)
+    for chunk in chunks(outside):
+        for r in s.connection().execute(scoped(select(*cols).where(
+                Incident.id.in_([as_uuid(i) for i in chunk])), scope_code)):
+            keys.setdefault(r[0], tuple(r))
     # the most severe first; among equals, those whose status moved in the period
-    ordered = sorted(keys.values(), key=lambda r: (-r[1], r[0] not in moved, r[2], r[3]))
-    all_ids = {r[0] for r in ordered}
-    chosen = [as_uuid(r[0]) for r in (ordered[:limit] if limit else ordered)]
+    def order(r: tuple[Any, ...]) -> tuple[Any, ...]:
+        return -r[1], r[0] not in moved, r[2], r[3]
+
+    # the first `limit` without sorting all (same order as sorted()[:limit])
+    first = heapq.nsmallest(limit, keys.values(), key=order) if limit else sorted(
+        keys.values(), key=order)
+    all_ids = set(keys)
+    chosen = [as_uuid(r[0]) for r in first]
     if not chosen:
         return (), all_ids
     categories = {c.code: c for c in s.scalars(select(Category))}
     agencies = {a.code: a.name for a in s.scalars(select(Agency))}
-    rows: dict[uuid.UUID, Any] = {}
+    details: dict[uuid.UUID, Any] = {}
     detail = (Incident.id, Incident.number, Incident.occurred_at, Incident.regency_code,
               Incident.kecamatan, Incident.desa, Incident.location, Incident.category_code,
               Incident.title, Incident.description, Incident.people_involved,
               Incident.severity, Incident.status, Incident.source_type, Incident.source_detail)
     for chunk in chunks(chosen):
         for r in s.execute(select(*detail).where(Incident.id.in_(chunk))):
-            rows[r[0]] = r
+            details[r[0]] = r
     timeline: dict[uuid.UUID, list[Any]] = defaultdict(list)
     fcols = (FollowUp.incident_id, FollowUp.id, FollowUp.created_at, FollowUp.kind,
              FollowUp.text, FollowUp.status_to, FollowUp.agency_code, FollowUp.referral_id,
@@ -216,7 +246,7 @@ def notable(s: Session, period: ReportPeriod, scope_code: str | None, names: dic
     status_values = {st.value for st in Status}
     out = []
     for inc_id in chosen:
-        inc = rows[inc_id]
+        inc = details[inc_id]
         entries = timeline.get(inc_id, [])
         moved_to = next((f.status_to for f in reversed(entries)
                          if f.kind == FollowUpKind.STATUS.value and f.status_to in NOTABLE_MOVES
@@ -268,20 +298,22 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
                                      ActionSummary]:
     """Section E: activity in the period; referrals sent in it or in the week before and
     still open at its end, per agency (exact) and as a list (overdue first, at most
-    `limit` lines, 0: all)."""
+    `limit` lines, 0: all). Every query reads one kind in a time range from the
+    (kind, created_at) index (migration 0021)."""
     kinds: Counter[str] = Counter()
-    in_period = (FollowUp.mod_stamp >= stamp_floor(period.start),
+    in_period = (FollowUp.kind.in_([k.value for k in FollowUpKind]),
                  FollowUp.created_at >= period.start, FollowUp.created_at < period.end)
     if scope_code is None:
-        # the province: every entry of the period minus those of deleted incidents (a few,
-        # found from the partial index), instead of a join per entry (0.49 -> 0.24 s CPU
-        # for the 150,000 entries of 26 Nov in the 1M demo database)
+        # the province: every entry of the period (the index alone, one range per kind)
+        # minus those of deleted incidents, instead of a join per entry
         for kind, n in s.execute(select(FollowUp.kind, func.count()).where(*in_period)
                                  .group_by(FollowUp.kind)):
             kinds[kind] += n
-        deleted = select(Incident.id).where(Incident.deleted == true())  # the partial index
-        for kind, n in s.execute(select(FollowUp.kind, func.count()).where(
-                *in_period, FollowUp.incident_id.in_(deleted)).group_by(FollowUp.kind)):
+        for kind, n in s.execute(  # from the deleted incidents to their entries
+                select(FollowUp.kind, func.count()).select_from(Incident)
+                .join(FollowUp, FollowUp.incident_id == Incident.id)
+                .where(Incident.deleted == true(), FollowUp.created_at >= period.start,
+                       FollowUp.created_at < period.end).group_by(FollowUp.kind)):
             kinds[kind] -= n
     else:
         for kind, n in s.execute(scoped(
@@ -297,72 +329,115 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
     # a busy day); comparisons of the raw values are done by the database (`in_period`,
     # `due`) or between values of the same column (text in SQLite, datetimes in PostgreSQL,
     # both in time order). Only the listed lines are converted (`utc`).
-    ref_rows = s.execute(scoped(
-        select(raw(FollowUp.id), raw(FollowUp.created_at), FollowUp.agency_code,
-               raw(FollowUp.due_at), FollowUp.text, FollowUp.referral_state, Incident.number,
-               Incident.regency_code,
-               case((FollowUp.created_at >= period.start, 1), else_=0),
-               case((FollowUp.due_at < period.end, 1), else_=0))
-        .join(Incident, Incident.id == FollowUp.incident_id)
-        .where(FollowUp.mod_stamp >= stamp_floor(since),
-               FollowUp.kind == FollowUpKind.REFERRAL.value,
-               FollowUp.created_at >= since, FollowUp.created_at < period.end),
-        scope_code)).all()
+    ref_cols = (raw(FollowUp.id), raw(FollowUp.created_at), FollowUp.agency_code,
+                raw(FollowUp.due_at), FollowUp.text, FollowUp.referral_state,
+                case((FollowUp.created_at >= period.start, 1), else_=0),
+                case((FollowUp.due_at < period.end, 1), else_=0), raw(FollowUp.incident_id))
+    window = (FollowUp.kind == FollowUpKind.REFERRAL.value,
+              FollowUp.created_at >= since, FollowUp.created_at < period.end)
+    ref_rows: Sequence[Any]
+    if scope_code is None:
+        # the province: no join per referral (60,000 on voting day); the deleted incidents'
+        # referrals are left out by id, the incident's number and regency are read for
+        # the listed lines only (`_incident_labels`)
+        gone = {i for (i,) in s.execute(select(raw(Incident.id)).where(
+            Incident.deleted == true()))}
+        ref_rows = [(*r, None, None) for r in s.connection().execute(
+            select(*ref_cols).where(*window)).all() if r[-1] not in gone]
+    else:
+        ref_rows = s.execute(scoped(
+            select(*ref_cols, Incident.number, Incident.regency_code)
+            .join(Incident, Incident.id == FollowUp.incident_id).where(*window),
+            scope_code)).all()
     if not ref_rows:
         return (), 0, (), actions
     state: dict[Any, tuple[Any, str]] = {}
-    for ref_id, st, created in s.execute(
+    for ref_id, st, created in s.connection().execute(
         select(raw(FollowUp.referral_id), FollowUp.referral_state, raw(FollowUp.created_at))
-        .where(FollowUp.mod_stamp >= stamp_floor(since),
-               FollowUp.kind == FollowUpKind.REFERRAL_UPDATE.value,
-               FollowUp.created_at >= since, FollowUp.created_at < period.end)
-    ):
+        .where(FollowUp.kind == FollowUpKind.REFERRAL_UPDATE.value,
+               FollowUp.created_at >= since, FollowUp.created_at < period.end)).all():
         if ref_id is not None and st and (ref_id not in state or created >= state[ref_id][0]):
             state[ref_id] = (created, st)
     agencies = {a.code: a.name for a in s.scalars(select(Agency))}
-    done = ReferralState.SELESAI.value
-    lines: list[tuple[Any, ...]] = []
+    latest = {ref_id: st for ref_id, (_created, st) in state.items()}
+    done, sent = ReferralState.SELESAI.value, ReferralState.TERKIRIM.value
+    agency_of: dict[str, str] = {}
+
+    def agency_name(code: str | None) -> str:
+        name = agency_of.get(code or "")
+        if name is None:
+            name = agency_of[code or ""] = agencies.get(code or "", code or "")
+        return name
+
+    # one small tuple per line (the sort keys and the row's index): 40,000 lines
+    keys: list[tuple[Any, ...]] = []
     per_agency: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for ref_id, created, agency_code, due, text, ref_state, number, regency, in_period, due_passed in ref_rows:
-        current = state.get(ref_id, (created, ref_state or ReferralState.TERKIRIM.value))[1]
-        is_open = current != done
-        if not in_period and not is_open:
+    for i, r in enumerate(ref_rows):  # (id, created, agency, due, text, state, in period,
+        is_open = (latest.get(r[0]) or r[5] or sent) != done  # due passed, incident, ...)
+        if not r[6] and not is_open:
             continue
-        overdue = bool(is_open and due_passed)
-        agency = agencies.get(agency_code or "", agency_code or "")
-        counts = per_agency[agency]
-        if in_period:
+        overdue = bool(is_open and r[7])
+        counts = per_agency[agency_name(r[2])]
+        if r[6]:
             counts[0] += 1
             if not is_open:
                 counts[1] += 1
         counts[2] += is_open
         counts[3] += overdue
-        lines.append((not overdue, due or created, created, number, regency, agency, due,
-                      current, text, bool(in_period), overdue))
-    lines.sort(key=lambda r: r[:4])
-    listed = [ReferralLine(
-        incident_number=number, regency_name=names.get(regency, regency), agency_name=agency,
-        created_at=utc(created), due_at=utc(due) if due is not None else None, state=current,
-        text=text, in_period=in_period, overdue=overdue,
-    ) for _k, _d, created, number, regency, agency, due, current, text, in_period, overdue
-        in (lines[:limit] if limit else lines)]
+        keys.append((not overdue, r[3] or r[1], r[1], r[9], i))
+    total = len(keys)  # before `_first_lines` drops the lines that cannot be listed
+    listed = []
+    for i, number, regency in _first_lines(s, keys, limit, ref_rows):
+        ref_id, created, agency_code, due, text, ref_state, in_period_, due_passed = ref_rows[i][:8]
+        current = latest.get(ref_id) or ref_state or sent
+        listed.append(ReferralLine(
+            incident_number=number, regency_name=names.get(regency, regency),
+            agency_name=agency_name(agency_code), created_at=utc(created),
+            due_at=utc(due) if due is not None else None, state=current, text=text,
+            in_period=bool(in_period_), overdue=bool(current != done and due_passed)))
     agency_rows = tuple(AgencyRow(name, *v) for name, v in sorted(per_agency.items()))
-    return tuple(listed), len(lines), agency_rows, actions
+    return tuple(listed), total, agency_rows, actions
 
 
-def appendix(s: Session, period: ReportPeriod, scope_code: str | None,
-             names: dict[str, str], notable: set[Any]) -> tuple[AppendixRow, ...]:
-    """Every incident of the period in time order; `notable`: raw ids (`raw`)."""
-    stmt = scoped(
-        select(raw(Incident.id), Incident.number, raw(Incident.occurred_at),
-               Incident.regency_code, Incident.category_code, Incident.severity,
-               Incident.status, Incident.title)
-        .where(Incident.occurred_at >= period.start, Incident.occurred_at < period.end)
-        .order_by(Incident.occurred_at, Incident.seq),
-        scope_code,
-    )
+def _first_lines(s: Session, keys: list[tuple[Any, ...]], limit: int,
+                 ref_rows: Sequence[Any]) -> list[tuple[int, str, str]]:
+    """The referral lines in list order (overdue first, then by due time, sent time and
+    incident number), the first `limit` (0: all), as (index in `ref_rows`, incident
+    number, regency). `keys`: (not overdue, due or sent, sent, number, index). Without
+    the incident's number (the province's query) the number and regency are read here,
+    only for the lines that can be listed: those up to the limit and those tied with the
+    last of them before the number."""
+    keys.sort()  # (…, None, index) for the province: by the first three, then the index
+    if not keys or keys[0][3] is not None:
+        return [(k[4], ref_rows[k[4]][9], ref_rows[k[4]][10]) for k in keys[:limit or None]]
+    if limit and len(keys) > limit:
+        last = keys[limit - 1][:3]
+        cut = limit
+        while cut < len(keys) and keys[cut][:3] == last:
+            cut += 1
+        del keys[cut:]
+    labels = _incident_labels(s, [ref_rows[k[4]][8] for k in keys])
+    numbered = sorted((*k[:3], labels[ref_rows[k[4]][8]][0], k[4]) for k in keys)
+    return [(k[4], *labels[ref_rows[k[4]][8]]) for k in numbered[:limit or None]]
+
+
+def _incident_labels(s: Session, ids: list[Any]) -> dict[Any, tuple[str, str]]:
+    """Number and regency code of incidents by raw id (`raw`)."""
+    out: dict[Any, tuple[str, str]] = {}
+    for chunk in chunks(sorted(set(ids), key=str)):
+        for i, number, regency in s.execute(
+                select(raw(Incident.id), Incident.number, Incident.regency_code)
+                .where(Incident.id.in_([as_uuid(x) for x in chunk]))):
+            out[i] = (number, regency)
+    return out
+
+
+def appendix(rows: Sequence[Any], names: dict[str, str], notable: set[Any]
+             ) -> tuple[AppendixRow, ...]:
+    """Every incident of the period in time order (`period_incidents`); `notable`: raw
+    ids (`raw`)."""
     return tuple(AppendixRow(n, utc(at), names.get(rc, rc), cat, sev, st, title, i in notable)
-                 for i, n, at, rc, cat, sev, st, title in s.execute(stmt))
+                 for i, n, at, rc, cat, sev, _rank, st, title in rows)
 
 
 # --- highlights -------------------------------------------------------------------------

@@ -154,6 +154,7 @@ def gather(ctx: AppContext, options: WeeklyOptions, texts: SitrepTexts | None = 
         milestones=cal.milestones(options.sunday, OUTLOOK_DAYS), texts=texts,
         kerawanan=baseline.kerawanan_of(ctx, levels, scope_code, names),
         training=bool(conf[settings.SITE_TRAINING.key]),
+        critical_pdf_max=max(0, int(conf.get(settings.WEEKLY_CRITICAL_PDF_MAX.key, 100))),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -61,6 +61,7 @@ class QueuePage(MedsosPage):
         self.rows: list[QueueRow] = []
         self.total = 0
         self.capped = False
+        self.levels_at: datetime | None = None
         self._generation = 0
         self.platform = QComboBox(self)
         self.regency = QComboBox(self)
@@ -160,6 +161,7 @@ class QueuePage(MedsosPage):
         if generation != self._generation:
             return
         self.rows, self.total, self.capped = page.rows, page.total, page.capped
+        self.levels_at = page.levels_at
         self._fill()
         self.loads += 1
 
@@ -177,10 +179,14 @@ class QueuePage(MedsosPage):
         fill_table(self.table, texts, [str(r.post.id) for r in self.rows])
         total = format_int(self.total) + ("+" if self.capped else "")
         if self.total > len(self.rows):
-            self.count.setText(_("{total} posts in the queue; the first {shown} are shown")
-                               .format(total=total, shown=format_int(len(self.rows))))
+            text = (_("{total} posts in the queue; the first {shown} are shown")
+                    .format(total=total, shown=format_int(len(self.rows))))
         else:
-            self.count.setText(_("{total} posts in the queue").format(total=total))
+            text = _("{total} posts in the queue").format(total=total)
+        if self.levels_at is not None:
+            text += " · " + _("situation levels as of {time}").format(
+                time=format_datetime(self.levels_at))
+        self.count.setText(text)
 
     def _on_change(self, change: Change) -> None:
         if change.kind in (ChangeKind.SOCIAL_POST, ChangeKind.HOAX_CASE, ChangeKind.INCIDENT):

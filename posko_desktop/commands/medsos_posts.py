@@ -81,8 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = psub.add_parser("evidence", help=_("keep a screenshot or saved page as evidence"))
     p.add_argument("ref", metavar="POST", help=_("post number or id"))
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                   help=_("PNG, JPEG, GIF, WebP or PDF"))
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_(EVIDENCE_FILES))
     add_output(p)
     p.set_defaults(handler=cmd_evidence)
 
@@ -233,7 +232,11 @@ def cmd_dismiss(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(path: Path) -> bytes:
+EVIDENCE_FILES = N_("image (PNG, JPEG, GIF, WebP), PDF, screen recording (MP4, MOV, WebM), "
+                    "saved page (HTML, MHTML) or WhatsApp chat export (.txt, .zip)")
+
+
+def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as err:
@@ -244,7 +247,7 @@ def _read(path: Path) -> bytes:
 def cmd_evidence(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     post_id = svc.resolve_ref(ctx, args.ref)
-    files = [(f.name, _read(f)) for f in args.files]
+    files = [(f.name, read_file(f)) for f in args.files]
     p = svc.get_post(ctx, post_id)
     for name, data in files:
         p = svc.attach_evidence(ctx, post_id, name, data, expected_version=p.version)

@@ -141,3 +141,30 @@ def test_only_an_admin_edits_the_lexicon(site, capsys):
     code, shown, _ = cli(capsys, site, "opr", "lexicon", "list", "--category", "ancaman",
                          "--format", "json")
     assert shown["version"] == view2["version"] and len(shown["changes"]) == 2
+
+
+def test_case_fact_check_and_evidence_of_every_kind(site, capsys, tmp_path):
+    from . import evidence_samples as sample
+
+    code, case, err = cli(capsys, site, "opr", "case", "new", "--format", "json",
+                          "--claim", "Surat suara sudah tercoblos", "--category", "hoaks")
+    assert code == 0, err
+    code, out, err = cli(capsys, site, "opr", "case", "factcheck", case["number"],
+                         "https://cekfakta.com/x?utm_source=wa", "--publisher", "cekfakta.com",
+                         "--format", "json")
+    assert code == 0, err
+    assert out["fact_checks"] == [{"url": "https://cekfakta.com/x", "publisher": "cekfakta.com"}]
+    (tmp_path / "rekaman.webm").write_bytes(sample.WEBM)
+    (tmp_path / "obrolan.txt").write_bytes(sample.CHAT)
+    (tmp_path / "palsu.mp4").write_bytes(sample.HTML)
+    code, out, err = cli(capsys, site, "opr", "case", "evidence", case["number"],
+                         str(tmp_path / "rekaman.webm"), str(tmp_path / "obrolan.txt"),
+                         "--format", "json")
+    assert code == 0, err
+    assert [(e["filename"], e["mime"]) for e in out["evidence"]] == [
+        ("rekaman.webm", "video/webm"), ("obrolan.txt", "text/plain")]
+    before = state(site)
+    code, _out, err = cli(capsys, site, "opr", "case", "evidence", case["number"],
+                          str(tmp_path / "palsu.mp4"), lang="id")
+    assert code == 2 and "palsu.mp4: isinya (text/html) tidak sesuai dengan nama berkasnya" in err
+    assert state(site) == before

@@ -1,5 +1,5 @@
 """posko post add|import|list|show|dismiss|evidence|suggest and posko lexicon
-list|add|remove: Pantau Medsos posts and the lexicon (issue 16).
+list|add|remove|edit: Pantau Medsos posts and the lexicon (issue 16).
 
 JSON output: docs/cli-json.md ("post", "lexicon"); times in ISO 8601 with the WIB offset.
 """
@@ -103,6 +103,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--category", required=True, help=_("category, e.g. politik_uang"))
         add_output(p, table=True)
         p.set_defaults(handler=cmd_lexicon_change, change=name)
+    p = lsub.add_parser("edit", help=_("replace a term (its words or its category)"))
+    p.add_argument("term", help=_("word or phrase"))
+    p.add_argument("--category", required=True, help=_("category, e.g. politik_uang"))
+    p.add_argument("--to", dest="new_term", help=_("the new words (default: the same)"))
+    p.add_argument("--to-category", help=_("the new category (default: the same)"))
+    add_output(p, table=True)
+    p.set_defaults(handler=cmd_lexicon_edit)
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -294,6 +301,13 @@ def _lexicon_out(args: argparse.Namespace, view: lex.LexiconView) -> int:
 
 def cmd_lexicon_list(args: argparse.Namespace) -> int:
     return _lexicon_out(args, lex.view(open_context(args)))
+
+
+def cmd_lexicon_edit(args: argparse.Namespace) -> int:
+    view = lex.edit_term(open_context(args), args.term, args.category,
+                         args.new_term or args.term, args.to_category or args.category)
+    args.category = (args.to_category or args.category).strip().lower()
+    return _lexicon_out(args, view)
 
 
 def cmd_lexicon_change(args: argparse.Namespace) -> int:

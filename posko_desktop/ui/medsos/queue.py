@@ -41,6 +41,7 @@ from posko_desktop.ui.medsos.common import (
     selected_rows,
 )
 from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog
+from posko_desktop.ui.medsos.lexicon_window import LexiconWindow
 from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,9 @@ class QueuePage(MedsosPage):
         self.new_case_button = QPushButton(self)
         self.attach_button = QPushButton(self)
         self.dismiss_button = QPushButton(self)
+        self.lexicon_button = QPushButton(self)  # the lexicon editor (changes: admins)
+        self.lexicon_button.clicked.connect(self.open_lexicon)
+        self.lexicon_window: LexiconWindow | None = None
         self.links_button.clicked.connect(self.add_links)
         self.import_button.clicked.connect(self.import_file)
         self.new_case_button.clicked.connect(self.new_case)
@@ -113,7 +117,7 @@ class QueuePage(MedsosPage):
         filters.addWidget(self.first)
         filters.addWidget(self.last)
         buttons = QHBoxLayout()
-        for b in (self.links_button, self.import_button):
+        for b in (self.links_button, self.import_button, self.lexicon_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         for b in (self.new_case_button, self.attach_button, self.dismiss_button):
@@ -142,7 +146,17 @@ class QueuePage(MedsosPage):
         self.new_case_button.setText(_("New case…"))
         self.attach_button.setText(_("Attach to case…"))
         self.dismiss_button.setText(_("Dismiss"))
+        self.lexicon_button.setText(_("Lexicon…"))
+        if self.lexicon_window is not None:
+            self.lexicon_window.retranslate_ui()
         self._fill()
+
+    def open_lexicon(self) -> LexiconWindow:
+        if self.lexicon_window is None:
+            self.lexicon_window = LexiconWindow(self.host, self)
+        self.lexicon_window.show()
+        self.lexicon_window.raise_()
+        return self.lexicon_window
 
     # --- loading ---------------------------------------------------------------------------
 

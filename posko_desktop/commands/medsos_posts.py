@@ -15,7 +15,8 @@ from posko_desktop.commands.incidents import iso, parse_day, print_table, wib_te
 from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Platform
-from posko_desktop.core.services.medsos import cases, suggest
+from posko_desktop.core.medsos.intake import ColumnMapping
+from posko_desktop.core.services.medsos import cases, mappings, suggest
 from posko_desktop.core.services.medsos import lexicon as lex
 from posko_desktop.core.services.medsos import posts as svc
 from posko_desktop.core.services.medsos.common import Evidence
@@ -49,9 +50,33 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=_("WhatsApp dates are month first (US phones)"))
     p.add_argument("--keep-numbers", action="store_true",
                    help=_("keep phone numbers instead of pseudonymising them"))
+    p.add_argument("--mapping", metavar="NAME|FILE.json",
+                   help=_("a table's columns mapped by a saved mapping or a JSON file"))
     p.add_argument("--dry-run", action="store_true", help=_("report only, write nothing"))
     add_output(p)
     p.set_defaults(handler=cmd_import)
+
+    p = psub.add_parser("mapping", help=_("column mappings of monitoring-tool exports"))
+    msub = p.add_subparsers(dest="mapping_action", metavar="ACTION", required=True)
+    m = msub.add_parser("list", help=_("the saved column mappings"))
+    add_output(m)
+    m.set_defaults(handler=cmd_mapping_list)
+    m = msub.add_parser("save", help=_("save a column mapping (JSON file) under a name"))
+    m.add_argument("name", help=_("name, e.g. brand24"))
+    m.add_argument("file", type=Path, metavar="FILE.json",
+                   help=_("{\"columns\": {field: column header}, \"platform\": null}"))
+    add_output(m)
+    m.set_defaults(handler=cmd_mapping_save)
+    m = msub.add_parser("delete", help=_("delete a saved column mapping"))
+    m.add_argument("name", help=_("name"))
+    m.set_defaults(handler=cmd_mapping_delete)
+    m = msub.add_parser("preview", help=_("the first rows of a table as a mapping reads them"))
+    m.add_argument("file", type=Path, metavar="FILE", help=_("CSV or XLSX table"))
+    m.add_argument("--mapping", metavar="NAME|FILE.json",
+                   help=_("a saved mapping or a JSON file (default: what is recognised)"))
+    m.add_argument("--rows", type=int, default=20, help=_("rows to show (default 20)"))
+    add_output(m)
+    m.set_defaults(handler=cmd_mapping_preview)
 
     p = psub.add_parser("list", help=_("list posts (--queue: the triage queue)"))
     p.add_argument("--queue", action="store_true",
@@ -173,9 +198,63 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     ctx = open_context(args)
+    mapping = mappings.resolve_mapping(ctx, args.mapping) if args.mapping else None
     result = svc.import_file(ctx, args.file, day_first=False if args.month_first else None,
-                             keep_numbers=args.keep_numbers, dry_run=args.dry_run)
+                             keep_numbers=args.keep_numbers, dry_run=args.dry_run,
+                             mapping=mapping)
     return _report(args, result)
+
+
+def _mapping_json(name: str, m: ColumnMapping) -> dict[str, Any]:
+    return {"name": name, **m.to_dict()}
+
+
+def cmd_mapping_list(args: argparse.Namespace) -> int:
+    saved = mappings.list_mappings(open_context(args))
+    if args.format == "json":
+        print_json({"mappings": [{**_mapping_json(m.name, m.mapping), "updated_by": m.updated_by,
+                                  "updated_at": iso(m.updated_at)} for m in saved]})
+        return 0
+    print_table([_("Name"), _("Columns")], [
+        [m.name, ", ".join("{f}={h}".format(f=f, h=h) for f, h in m.mapping.columns.items())]
+        for m in saved])
+    return 0
+
+
+def cmd_mapping_save(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    saved = mappings.save_mapping(ctx, args.name, mappings.mapping_from_file(args.file))
+    if args.format == "json":
+        print_json(_mapping_json(saved.name, saved.mapping))
+    else:
+        print(_("Column mapping {name} saved").format(name=saved.name))
+    return 0
+
+
+def cmd_mapping_delete(args: argparse.Namespace) -> int:
+    mappings.delete_mapping(open_context(args), args.name)
+    print(_("Column mapping {name} deleted").format(name=args.name))
+    return 0
+
+
+def cmd_mapping_preview(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    mapping = mappings.resolve_mapping(ctx, args.mapping) if args.mapping else None
+    found = mappings.preview(ctx, args.file, mapping, max(1, min(args.rows, 200)))
+    if args.format == "json":
+        print_json({"headers": found.headers, "rows": [
+            {"row": r.number, "post": None if r.draft is None else {
+                "platform": r.draft.platform.value, "url": r.draft.canonical_url,
+                "text": r.draft.text, "posted_at": iso(r.draft.posted_at)},
+             "problems": [{"message": p.text(), "skipped": p.skipped} for p in r.problems]}
+            for r in found.rows]})
+        return 0
+    print_table([_("Row"), _("Platform"), _("Link"), _("Text"), _("Problems")], [
+        [str(r.number), r.draft.platform.value if r.draft else "",
+         r.draft.canonical_url if r.draft else "",
+         " ".join(r.draft.text.split())[:40] if r.draft else "",
+         "; ".join(p.text() for p in r.problems)] for r in found.rows])
+    return 0
 
 
 def post_filter(ctx: Any, args: argparse.Namespace) -> PostFilter:

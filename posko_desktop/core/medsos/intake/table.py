@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from posko_desktop.core.medsos.drafts import (
     MedsosError,
     Platform,
     PostDraft,
+    Problem,
 )
 from posko_desktop.core.medsos.intake.common import finish as finish_drafts
 from posko_desktop.core.medsos.intake.common import read_limited
@@ -109,15 +111,59 @@ def table_headers(path: Path) -> list[str]:
     return []
 
 
+class UnmappedColumns(MedsosError):
+    """A table whose header matches no preset or saved mapping: the columns must be mapped
+    by hand (the window opens the mapping dialog on it)."""
+
+    code = "medsos_unmapped"
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """A data row as a mapping reads it: the draft (None: left out) and its problems."""
+
+    number: int
+    draft: PostDraft | None
+    problems: tuple[Problem, ...]
+
+
+def _found_header(path: Path, rows: Iterator[Sequence[Any]], options: IntakeOptions
+                  ) -> tuple[int, ColumnMapping, dict[str, int]]:
+    found = _header(rows, options.mapping, options.saved_mappings)
+    if found is None:
+        if options.mapping is not None:
+            raise MedsosError(N_("{name}: none of the columns of the mapping {mapping} is in the "
+                                 "first {count} rows"), name=path.name,
+                              mapping=options.mapping.name, count=HEADER_SEARCH_ROWS)
+        raise UnmappedColumns(N_("{name}: the columns are not recognised (no template or preset "
+                                 "header in the first {count} rows); map the columns by hand"),
+                              name=path.name, count=HEADER_SEARCH_ROWS)
+    return found
+
+
+def preview_table(path: Path, options: IntakeOptions, limit: int = 20) -> list[PreviewRow]:
+    """The first `limit` data rows of a table read with `options.mapping` (or what is
+    recognised), each with its row-level problems; nothing is flagged or deduplicated."""
+    rows = iter(rows_of(path))
+    number, mapping, positions = _found_header(path, rows, options)
+    out: list[PreviewRow] = []
+    for cells in rows:
+        number += 1
+        values = {f: cells[i] for f, i in positions.items() if i < len(cells)}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue
+        result = IntakeResult(FORMAT, path.name)
+        draft = row_draft(number, values, mapping, options, result)
+        out.append(PreviewRow(number, draft, tuple(result.problems)))
+        if len(out) >= limit:
+            break
+    return out
+
+
 def read_table(path: Path, options: IntakeOptions) -> IntakeResult:
     rows = iter(rows_of(path))
     result = IntakeResult(FORMAT, path.name)
-    found = _header(rows, options.mapping)
-    if found is None:
-        raise MedsosError(N_("{name}: the columns are not recognised (no template or preset "
-                             "header in the first {count} rows); map the columns by hand"),
-                          name=path.name, count=HEADER_SEARCH_ROWS)
-    number, mapping, positions = found
+    number, mapping, positions = _found_header(path, rows, options)
     result.preset = mapping.name
     drafts: list[PostDraft] = []
     for cells in rows:
@@ -139,14 +185,14 @@ def read_table(path: Path, options: IntakeOptions) -> IntakeResult:
 
 
 def _header(rows: Iterator[Sequence[Any]], mapping: ColumnMapping | None,
-            ) -> tuple[int, ColumnMapping, dict[str, int]] | None:
+            saved: Sequence[ColumnMapping] = ()) -> tuple[int, ColumnMapping, dict[str, int]] | None:
     for number in range(1, HEADER_SEARCH_ROWS + 1):
         try:
             cells = next(rows)
         except StopIteration:
             return None
         headers = ["" if c is None else str(c).strip() for c in cells]
-        chosen = mapping or recognise(headers)
+        chosen = mapping or recognise(headers, saved)
         if chosen is None:
             continue
         positions = chosen.positions(headers)

@@ -51,6 +51,7 @@ from posko_desktop.core.services.medsos.common import (
     store_evidence,
 )
 from posko_desktop.core.services.medsos.lexicon import lexicon_in
+from posko_desktop.core.services.medsos.mappings import saved_in
 from posko_desktop.core.sync.kinds import SOCIAL_POSTS
 from posko_desktop.core.timeutil import WIB, ensure_utc
 
@@ -188,12 +189,14 @@ def import_file(ctx: AppContext, path: str | Path, *, tz: tzinfo = WIB,
     with ctx.db.read() as s:
         lexicon, version = lexicon_in(s)
         key = None if keep_numbers else _stored_key(s)
+        saved = tuple(m.mapping for m in saved_in(s))
     new_key = secrets.token_bytes(32) if key is None and not keep_numbers else None
 
     def read(with_key: bytes | None) -> IntakeResult:
         return read_posts(path, IntakeOptions(read_at=now, tz=tz, pseudonym_key=with_key,
                                               lexicon=lexicon, day_first=day_first,
-                                              mapping=mapping, keep_numbers=keep_numbers))
+                                              mapping=mapping, saved_mappings=saved,
+                                              keep_numbers=keep_numbers))
 
     intake = read(key or new_key)
     with ctx.db.write() as s:

@@ -5,6 +5,7 @@ made a new case, or dismissed."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from datetime import date, datetime, timedelta
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Platform
+from posko_desktop.core.medsos.intake import UnmappedColumns
 from posko_desktop.core.medsos.lexicon import Lexicon
 from posko_desktop.core.services import reference
-from posko_desktop.core.services.medsos import cases, posts, triage
+from posko_desktop.core.services.medsos import cases, mappings, posts, triage
 from posko_desktop.core.services.medsos.cases import CaseFilter
 from posko_desktop.core.services.medsos.outputs import platform_name
 from posko_desktop.core.services.medsos.triage import QueueRow
@@ -42,6 +44,7 @@ from posko_desktop.ui.medsos.common import (
 )
 from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog
 from posko_desktop.ui.medsos.lexicon_window import LexiconWindow
+from posko_desktop.ui.medsos.mapping_dialog import MappingDialog, save_and_import
 from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
@@ -63,6 +66,7 @@ class QueuePage(MedsosPage):
         self.total = 0
         self.capped = False
         self.levels_at: datetime | None = None
+        self.mapping_dialog: MappingDialog | None = None
         self._generation = 0
         self.platform = QComboBox(self)
         self.regency = QComboBox(self)
@@ -222,7 +226,30 @@ class QueuePage(MedsosPage):
     def import_file(self) -> None:
         for path in self.ask_open_paths(_("Import posts"), _(
                 "Chat exports and tables (*.txt *.json *.csv *.xlsx);;All files (*)")):
-            self.call(posts.import_file, self.ctx, path, done=self._imported)
+            self.call(posts.import_file, self.ctx, path, done=self._imported,
+                      failed=functools.partial(self._unmapped, path=path))
+
+    def _unmapped(self, err: BaseException, *, path: str) -> bool:
+        """A table whose columns are not recognised: the mapping dialog opens on it."""
+        if not isinstance(err, UnmappedColumns):
+            return False
+        self.call(mappings.headers_of, self.ctx, path,
+                  done=lambda headers: self._ask_mapping(path, headers))
+        return True
+
+    def _ask_mapping(self, path: str, headers: list[str]) -> MappingDialog:
+        dialog = MappingDialog(self, path, headers, self)
+        self.mapping_dialog = dialog
+        dialog.accepted.connect(lambda: self._map_accepted(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _map_accepted(self, dialog: MappingDialog) -> None:
+        mapping = dialog.mapping()
+        if mapping is not None:
+            self.call(save_and_import, self.ctx, dialog.path, mapping,
+                      dialog.name.text().strip(), done=self._imported)
 
     def _imported(self, result: posts.PostImportResult) -> None:
         self.host.status_message(_("{added} posts added, {already} already held, {problems} "

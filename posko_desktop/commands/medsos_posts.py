@@ -99,6 +99,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output(p)
     p.set_defaults(handler=cmd_show)
 
+    p = psub.add_parser("place", help=_("the kecamatan and desa a post is about (by code)"))
+    p.add_argument("ref", metavar="POST", help=_("post number or id"))
+    p.add_argument("--kecamatan", metavar="CODE", help=_("kecamatan code, e.g. 33.74.10"))
+    p.add_argument("--desa", metavar="CODE", help=_("desa/kelurahan code, e.g. 33.74.10.1001"))
+    p.add_argument("--regency", action="append", metavar="CODE",
+                   help=_("the post's regencies (repeat; default: as they are)"))
+    p.add_argument("--if-version", metavar="VERSION", help=_("the version you read"))
+    add_output(p)
+    p.set_defaults(handler=cmd_place)
+
     p = psub.add_parser("dismiss", help=_("triage: nothing to do about these posts"))
     p.add_argument("refs", nargs="+", metavar="POST", help=_("post number or id"))
     p.add_argument("--undo", action="store_true", help=_("put them back into the queue"))
@@ -157,6 +167,7 @@ def post_json(p: PostInfo) -> dict[str, Any]:
         "engagement": {"views": e.views, "likes": e.likes, "shares": e.shares,
                        "comments": e.comments, "read_at": iso(e.read_at)},
         "reach": p.reach, "regencies": list(p.regencies), "contest": p.contest,
+        "kecamatan_code": p.kecamatan_code, "desa_code": p.desa_code,
         "flags": [{"term": f.term, "category": f.category} for f in p.flags],
         "lexicon_version": p.lexicon_version,
         "case_id": str(p.case_id) if p.case_id else None, "dismissed": p.dismissed,
@@ -207,6 +218,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _mapping_json(name: str, m: ColumnMapping) -> dict[str, Any]:
     return {"name": name, **m.to_dict()}
+
+
+def cmd_place(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    changes: dict[str, Any] = {"kecamatan_code": args.kecamatan, "desa_code": args.desa}
+    if args.regency:
+        changes["regencies"] = args.regency
+    p = svc.update_post(ctx, svc.resolve_ref(ctx, args.ref), changes,
+                        expected_version=args.if_version)
+    if args.format == "json":
+        print_json(post_json(p))
+    else:
+        print(_("Post {number}: place {place}").format(
+            number=p.number, place=" / ".join(x for x in (p.kecamatan_code, p.desa_code) if x)
+            or "-"))
+    return 0
 
 
 def cmd_mapping_list(args: argparse.Namespace) -> int:

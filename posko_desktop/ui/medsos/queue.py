@@ -28,6 +28,7 @@ from posko_desktop.core.medsos.drafts import Platform
 from posko_desktop.core.medsos.intake import UnmappedColumns
 from posko_desktop.core.medsos.lexicon import Lexicon
 from posko_desktop.core.services import reference
+from posko_desktop.core.services.activities import place_text
 from posko_desktop.core.services.medsos import cases, mappings, posts, triage
 from posko_desktop.core.services.medsos.cases import CaseFilter
 from posko_desktop.core.services.medsos.outputs import platform_name
@@ -42,7 +43,7 @@ from posko_desktop.ui.medsos.common import (
     refill_choices,
     selected_rows,
 )
-from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog
+from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog, PlaceDialog
 from posko_desktop.ui.medsos.lexicon_window import LexiconWindow
 from posko_desktop.ui.medsos.mapping_dialog import MappingDialog, save_and_import
 from posko_desktop.ui.tabs import TabHost
@@ -102,6 +103,8 @@ class QueuePage(MedsosPage):
         self.new_case_button = QPushButton(self)
         self.attach_button = QPushButton(self)
         self.dismiss_button = QPushButton(self)
+        self.place_button = QPushButton(self)
+        self.place_button.clicked.connect(self.set_place)
         self.lexicon_button = QPushButton(self)  # the lexicon editor (changes: admins)
         self.lexicon_button.clicked.connect(self.open_lexicon)
         self.lexicon_window: LexiconWindow | None = None
@@ -124,7 +127,8 @@ class QueuePage(MedsosPage):
         for b in (self.links_button, self.import_button, self.lexicon_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.new_case_button, self.attach_button, self.dismiss_button):
+        for b in (self.place_button, self.new_case_button, self.attach_button,
+                  self.dismiss_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -150,10 +154,31 @@ class QueuePage(MedsosPage):
         self.new_case_button.setText(_("New case…"))
         self.attach_button.setText(_("Attach to case…"))
         self.dismiss_button.setText(_("Dismiss"))
+        self.place_button.setText(_("Place…"))
         self.lexicon_button.setText(_("Lexicon…"))
         if self.lexicon_window is not None:
             self.lexicon_window.retranslate_ui()
         self._fill()
+
+    def set_place(self) -> PlaceDialog | None:
+        """The kecamatan and desa of the chosen post (the first one chosen)."""
+        chosen = self.chosen()
+        if not chosen:
+            return None
+        post = chosen[0].post
+        dialog = PlaceDialog(self.ctx, post, self)
+        dialog.accepted.connect(lambda: self.call(
+            posts.update_post, self.ctx, post.id, dialog.changes(),
+            expected_version=post.version, done=self._placed))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _placed(self, post: posts.PostInfo) -> None:
+        self.host.status_message(_("Post {number}: {place}").format(
+            number=post.number,
+            place=place_text(post.kecamatan_code, post.desa_code) or _("no place")))
+        self.reload()
 
     def open_lexicon(self) -> LexiconWindow:
         if self.lexicon_window is None:

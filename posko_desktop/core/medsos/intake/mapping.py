@@ -25,6 +25,8 @@ FIELDS: dict[str, str] = {
     "shares": N_("Shares"),
     "comments": N_("Comments"),
     "read_at": N_("Counts read at"),
+    "kecamatan_code": N_("Kecamatan code"),
+    "desa_code": N_("Desa/kelurahan code"),
 }
 NEEDS_ONE_OF = ("url", "text")  # a row is a post when it has a link or a text
 
@@ -115,6 +117,8 @@ TEMPLATE_HEADERS: dict[str, tuple[str, ...]] = {
     "shares": ("Dibagikan", "Shares", "Bagikan"),
     "comments": ("Komentar", "Comments"),
     "read_at": ("Waktu baca", "Read at", "Dibaca pada"),
+    "kecamatan_code": ("Kode kecamatan", "Kecamatan code"),
+    "desa_code": ("Kode desa", "Desa code", "Kode kelurahan"),
 }
 # Written into the template file (services/UI): Indonesian header per field.
 TEMPLATE_COLUMNS = tuple(TEMPLATE_HEADERS[f][0] for f in FIELDS)

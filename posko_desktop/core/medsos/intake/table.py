@@ -34,6 +34,7 @@ from posko_desktop.core.medsos.intake.mapping import ColumnMapping, recognise
 from posko_desktop.core.medsos.intake.options import IntakeOptions
 from posko_desktop.core.medsos.intake.values import BadValue, parse_count, parse_time
 from posko_desktop.core.medsos.urls import parse_url
+from posko_desktop.core.places import shipped_index
 from posko_desktop.core.untrusted import (
     CsvRecords,
     SpreadsheetError,
@@ -237,11 +238,38 @@ def row_draft(number: int, values: dict[str, Any], mapping: ColumnMapping,
                 draft.platform = parsed.platform
             draft.account_handle = draft.account_handle or parsed.handle
     draft.posted_at = _time(number, values, "posted_at", mapping, options, result)
+    draft.kecamatan_code, draft.desa_code = _place(number, values, result)
     counts = {k: _count(number, values, k, mapping, result)
               for k in ("views", "likes", "shares", "comments")}
     read_at = _time(number, values, "read_at", mapping, options, result) or options.read_at
     draft.engagement = Engagement(read_at=read_at, **counts)
     return draft
+
+
+def _place(number: int, values: dict[str, Any], result: IntakeResult
+           ) -> tuple[str | None, str | None]:
+    """The kecamatan and desa codes of a row (a desa alone names its kecamatan); a code not
+    in the shipped list, or a desa outside the kecamatan, is reported and left empty."""
+    kec, desa = _cell(values, "kecamatan_code") or None, _cell(values, "desa_code") or None
+    if kec is None and desa is None:
+        return None, None
+    index = shipped_index()
+    if desa is not None and desa not in index.desa:
+        result.problem(number, N_("Row {row}: the desa/kelurahan code {code} is not known; it "
+                                  "is left empty"), row=number, code=desa[:20], skipped=False)
+        desa = None
+    if kec is not None and kec not in index.kecamatan:
+        result.problem(number, N_("Row {row}: the kecamatan code {code} is not known; it is "
+                                  "left empty"), row=number, code=kec[:20], skipped=False)
+        kec = None
+    if desa is not None and kec is not None and index.desa[desa].parent != kec:
+        result.problem(number, N_("Row {row}: desa/kelurahan {code} is not in kecamatan "
+                                  "{kecamatan}; it is left empty"), row=number, code=desa,
+                       kecamatan=kec, skipped=False)
+        desa = None
+    if kec is None and desa is not None:
+        kec = index.desa[desa].parent
+    return kec, desa
 
 
 def _platform(number: int, value: str, mapping: ColumnMapping,

@@ -189,7 +189,9 @@ def import_file(ctx: AppContext, path: str | Path, *, tz: tzinfo = WIB,
     """Posts from a WhatsApp chat export, a Telegram Desktop `result.json`, an X API v2
     response or a CSV/XLSX table (format recognised from the content). A file refused as a
     whole raises `MedsosError` and nothing is written; bad rows are in `problems`. The file
-    is read before the write transaction (other writers wait only for the inserts)."""
+    is read before the write transaction (other writers wait only for the inserts). Tables
+    may use a saved column mapping (`mappings`); the same file read the same way again,
+    every post still held, is answered from the import memo without parsing."""
     require(ctx.actor, Permission.MEDSOS_COLLECT)
     now = ctx.now()
     path = Path(path)
@@ -504,8 +506,9 @@ def _validated(s: Session, changes: Mapping[str, Any], now: datetime) -> dict[st
 
 def attach_evidence(ctx: AppContext, post_id: uuid.UUID, filename: str, data: bytes, *,
                     expected_version: str | None = None) -> PostInfo:
-    """A screenshot or saved page (PNG, JPEG, GIF, WebP, PDF), stored once by SHA-256 with
-    its fingerprint; the same file twice adds nothing."""
+    """A screenshot, PDF, screen recording, saved page or chat export (`MEDSOS_TYPES`,
+    sniffed), stored once by SHA-256 (screenshots with their fingerprint); the same file
+    twice adds nothing."""
     require(ctx.actor, Permission.MEDSOS_COLLECT)
     now = ctx.now()
     with ctx.db.write() as s:

@@ -150,8 +150,8 @@ def preview_table(path: Path, options: IntakeOptions, limit: int = 20) -> list[P
     out: list[PreviewRow] = []
     for cells in rows:
         number += 1
-        values = {f: cells[i] for f, i in positions.items() if i < len(cells)}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        values = _values(cells, positions)
+        if values is None:
             continue
         result = IntakeResult(FORMAT, path.name)
         draft = row_draft(number, values, mapping, options, result)
@@ -169,8 +169,8 @@ def read_table(path: Path, options: IntakeOptions) -> IntakeResult:
     drafts: list[PostDraft] = []
     for cells in rows:
         number += 1
-        values = {f: cells[i] for f, i in positions.items() if i < len(cells)}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        values = _values(cells, positions)
+        if values is None:
             result.ignored += 1
             continue
         if len(drafts) >= MAX_ROWS:
@@ -183,6 +183,14 @@ def read_table(path: Path, options: IntakeOptions) -> IntakeResult:
     logger.info("Post table %s (%s): %s posts, %s problems", path.name, mapping.name,
                 len(result.drafts), len(result.problems))
     return result
+
+
+def _values(cells: Sequence[Any], positions: dict[str, int]) -> dict[str, Any] | None:
+    """Field -> cell of a data row; None for a row with nothing in the mapped columns."""
+    values = {f: cells[i] for f, i in positions.items() if i < len(cells)}
+    if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        return None
+    return values
 
 
 def _header(rows: Iterator[Sequence[Any]], mapping: ColumnMapping | None,

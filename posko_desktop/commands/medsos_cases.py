@@ -1,5 +1,5 @@
-"""posko case new|list|show|attach|verdict|approve|clarify|publish|status|incident|
-conflicts|resolve and
+"""posko case new|list|show|attach|verdict|approve|clarify|publish|status|incident|factcheck|
+evidence|conflicts|resolve and
 posko takedown new|list|show|update: hoax cases and take-down requests (issue 16).
 
 `posko takedown letter` (the request letter as PDF) belongs to the outputs: it registers
@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from posko_desktop.commands.activities import conflict_json
 from posko_desktop.commands.common import open_context, print_json
 from posko_desktop.commands.incidents import iso, parse_time, print_table, wib_text
-from posko_desktop.commands.medsos_posts import add_output, evidence_json, post_json
+from posko_desktop.commands.medsos_posts import (
+    EVIDENCE_FILES,
+    add_output,
+    evidence_json,
+    post_json,
+    read_file,
+)
 from posko_desktop.core.domain import NotFoundError, ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.vocab import (
@@ -142,6 +149,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unlink", action="store_true", help=_("remove the link"))
     add_output(p)
     p.set_defaults(handler=cmd_incident)
+
+    p = csub.add_parser("factcheck", help=_("add an external fact-check of the claim"))
+    p.add_argument("ref", metavar="CASE", help=_("case number or id"))
+    p.add_argument("url", metavar="URL", help=_("link of the fact-check"))
+    p.add_argument("--publisher", default="", help=_("who published it, e.g. turnbackhoax.id"))
+    _if_version(p)
+    add_output(p)
+    p.set_defaults(handler=cmd_factcheck)
+
+    p = csub.add_parser("evidence", help=_("keep files as evidence of the case"))
+    p.add_argument("ref", metavar="CASE", help=_("case number or id"))
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_(EVIDENCE_FILES))
+    add_output(p)
+    p.set_defaults(handler=cmd_evidence)
 
     p = csub.add_parser("conflicts", help=_("list conflicts of posts, cases, take-downs and "
                                             "lexicon changes from sync"))
@@ -382,6 +403,23 @@ def cmd_incident(args: argparse.Namespace) -> int:
     c = cases.link_incident(ctx, case_id, incidents.resolve_ref(ctx, args.incident),
                             linked=not args.unlink)
     return _emit(args, c, _("Case {number}: incidents updated"))
+
+
+def cmd_factcheck(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    c = cases.add_fact_check(ctx, cases.resolve_ref(ctx, args.ref), args.url, args.publisher,
+                             expected_version=args.if_version)
+    return _emit(args, c, _("Case {number}: fact-check added"))
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    case_id = cases.resolve_ref(ctx, args.ref)
+    files = [(f.name, read_file(f)) for f in args.files]
+    c = cases.get_case(ctx, case_id)
+    for name, data in files:
+        c = cases.attach_evidence(ctx, case_id, name, data, expected_version=c.version)
+    return _emit(args, c, _("Case {number}: evidence kept"))
 
 
 MEDSOS_KINDS = (SOCIAL_POSTS.name, HOAX_CASES.name, TAKEDOWNS.name, LEXICON_ENTRIES.name)

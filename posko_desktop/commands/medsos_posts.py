@@ -1,5 +1,5 @@
 """posko post add|import|list|show|dismiss|evidence|suggest and posko lexicon
-list|add|remove: Pantau Medsos posts and the lexicon (issue 16).
+list|add|remove|edit: Pantau Medsos posts and the lexicon (issue 16).
 
 JSON output: docs/cli-json.md ("post", "lexicon"); times in ISO 8601 with the WIB offset.
 """
@@ -15,7 +15,8 @@ from posko_desktop.commands.incidents import iso, parse_day, print_table, wib_te
 from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Platform
-from posko_desktop.core.services.medsos import cases, suggest
+from posko_desktop.core.medsos.intake import ColumnMapping
+from posko_desktop.core.services.medsos import cases, mappings, suggest
 from posko_desktop.core.services.medsos import lexicon as lex
 from posko_desktop.core.services.medsos import posts as svc
 from posko_desktop.core.services.medsos.common import Evidence
@@ -49,9 +50,33 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=_("WhatsApp dates are month first (US phones)"))
     p.add_argument("--keep-numbers", action="store_true",
                    help=_("keep phone numbers instead of pseudonymising them"))
+    p.add_argument("--mapping", metavar="NAME|FILE.json",
+                   help=_("a table's columns mapped by a saved mapping or a JSON file"))
     p.add_argument("--dry-run", action="store_true", help=_("report only, write nothing"))
     add_output(p)
     p.set_defaults(handler=cmd_import)
+
+    p = psub.add_parser("mapping", help=_("column mappings of monitoring-tool exports"))
+    msub = p.add_subparsers(dest="mapping_action", metavar="ACTION", required=True)
+    m = msub.add_parser("list", help=_("the saved column mappings"))
+    add_output(m)
+    m.set_defaults(handler=cmd_mapping_list)
+    m = msub.add_parser("save", help=_("save a column mapping (JSON file) under a name"))
+    m.add_argument("name", help=_("name, e.g. brand24"))
+    m.add_argument("file", type=Path, metavar="FILE.json",
+                   help=_("{\"columns\": {field: column header}, \"platform\": null}"))
+    add_output(m)
+    m.set_defaults(handler=cmd_mapping_save)
+    m = msub.add_parser("delete", help=_("delete a saved column mapping"))
+    m.add_argument("name", help=_("name"))
+    m.set_defaults(handler=cmd_mapping_delete)
+    m = msub.add_parser("preview", help=_("the first rows of a table as a mapping reads them"))
+    m.add_argument("file", type=Path, metavar="FILE", help=_("CSV or XLSX table"))
+    m.add_argument("--mapping", metavar="NAME|FILE.json",
+                   help=_("a saved mapping or a JSON file (default: what is recognised)"))
+    m.add_argument("--rows", type=int, default=20, help=_("rows to show (default 20)"))
+    add_output(m)
+    m.set_defaults(handler=cmd_mapping_preview)
 
     p = psub.add_parser("list", help=_("list posts (--queue: the triage queue)"))
     p.add_argument("--queue", action="store_true",
@@ -74,6 +99,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output(p)
     p.set_defaults(handler=cmd_show)
 
+    p = psub.add_parser("place", help=_("the kecamatan and desa a post is about (by code)"))
+    p.add_argument("ref", metavar="POST", help=_("post number or id"))
+    p.add_argument("--kecamatan", metavar="CODE", help=_("kecamatan code, e.g. 33.74.10"))
+    p.add_argument("--desa", metavar="CODE", help=_("desa/kelurahan code, e.g. 33.74.10.1001"))
+    p.add_argument("--regency", action="append", metavar="CODE",
+                   help=_("the post's regencies (repeat; default: as they are)"))
+    p.add_argument("--if-version", metavar="VERSION", help=_("the version you read"))
+    add_output(p)
+    p.set_defaults(handler=cmd_place)
+
     p = psub.add_parser("dismiss", help=_("triage: nothing to do about these posts"))
     p.add_argument("refs", nargs="+", metavar="POST", help=_("post number or id"))
     p.add_argument("--undo", action="store_true", help=_("put them back into the queue"))
@@ -81,8 +116,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = psub.add_parser("evidence", help=_("keep a screenshot or saved page as evidence"))
     p.add_argument("ref", metavar="POST", help=_("post number or id"))
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                   help=_("PNG, JPEG, GIF, WebP or PDF"))
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_(EVIDENCE_FILES))
     add_output(p)
     p.set_defaults(handler=cmd_evidence)
 
@@ -104,6 +138,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--category", required=True, help=_("category, e.g. politik_uang"))
         add_output(p, table=True)
         p.set_defaults(handler=cmd_lexicon_change, change=name)
+    p = lsub.add_parser("edit", help=_("replace a term (its words or its category)"))
+    p.add_argument("term", help=_("word or phrase"))
+    p.add_argument("--category", required=True, help=_("category, e.g. politik_uang"))
+    p.add_argument("--to", dest="new_term", help=_("the new words (default: the same)"))
+    p.add_argument("--to-category", help=_("the new category (default: the same)"))
+    add_output(p, table=True)
+    p.set_defaults(handler=cmd_lexicon_edit)
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -126,6 +167,7 @@ def post_json(p: PostInfo) -> dict[str, Any]:
         "engagement": {"views": e.views, "likes": e.likes, "shares": e.shares,
                        "comments": e.comments, "read_at": iso(e.read_at)},
         "reach": p.reach, "regencies": list(p.regencies), "contest": p.contest,
+        "kecamatan_code": p.kecamatan_code, "desa_code": p.desa_code,
         "flags": [{"term": f.term, "category": f.category} for f in p.flags],
         "lexicon_version": p.lexicon_version,
         "case_id": str(p.case_id) if p.case_id else None, "dismissed": p.dismissed,
@@ -167,9 +209,79 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     ctx = open_context(args)
+    mapping = mappings.resolve_mapping(ctx, args.mapping) if args.mapping else None
     result = svc.import_file(ctx, args.file, day_first=False if args.month_first else None,
-                             keep_numbers=args.keep_numbers, dry_run=args.dry_run)
+                             keep_numbers=args.keep_numbers, dry_run=args.dry_run,
+                             mapping=mapping)
     return _report(args, result)
+
+
+def _mapping_json(name: str, m: ColumnMapping) -> dict[str, Any]:
+    return {"name": name, **m.to_dict()}
+
+
+def cmd_place(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    changes: dict[str, Any] = {"kecamatan_code": args.kecamatan, "desa_code": args.desa}
+    if args.regency:
+        changes["regencies"] = args.regency
+    p = svc.update_post(ctx, svc.resolve_ref(ctx, args.ref), changes,
+                        expected_version=args.if_version)
+    if args.format == "json":
+        print_json(post_json(p))
+    else:
+        print(_("Post {number}: place {place}").format(
+            number=p.number, place=" / ".join(x for x in (p.kecamatan_code, p.desa_code) if x)
+            or "-"))
+    return 0
+
+
+def cmd_mapping_list(args: argparse.Namespace) -> int:
+    saved = mappings.list_mappings(open_context(args))
+    if args.format == "json":
+        print_json({"mappings": [{**_mapping_json(m.name, m.mapping), "updated_by": m.updated_by,
+                                  "updated_at": iso(m.updated_at)} for m in saved]})
+        return 0
+    print_table([_("Name"), _("Columns")], [
+        [m.name, ", ".join("{f}={h}".format(f=f, h=h) for f, h in m.mapping.columns.items())]
+        for m in saved])
+    return 0
+
+
+def cmd_mapping_save(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    saved = mappings.save_mapping(ctx, args.name, mappings.mapping_from_file(args.file))
+    if args.format == "json":
+        print_json(_mapping_json(saved.name, saved.mapping))
+    else:
+        print(_("Column mapping {name} saved").format(name=saved.name))
+    return 0
+
+
+def cmd_mapping_delete(args: argparse.Namespace) -> int:
+    mappings.delete_mapping(open_context(args), args.name)
+    print(_("Column mapping {name} deleted").format(name=args.name))
+    return 0
+
+
+def cmd_mapping_preview(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    mapping = mappings.resolve_mapping(ctx, args.mapping) if args.mapping else None
+    found = mappings.preview(ctx, args.file, mapping, max(1, min(args.rows, 200)))
+    if args.format == "json":
+        print_json({"headers": found.headers, "rows": [
+            {"row": r.number, "post": None if r.draft is None else {
+                "platform": r.draft.platform.value, "url": r.draft.canonical_url,
+                "text": r.draft.text, "posted_at": iso(r.draft.posted_at)},
+             "problems": [{"message": p.text(), "skipped": p.skipped} for p in r.problems]}
+            for r in found.rows]})
+        return 0
+    print_table([_("Row"), _("Platform"), _("Link"), _("Text"), _("Problems")], [
+        [str(r.number), r.draft.platform.value if r.draft else "",
+         r.draft.canonical_url if r.draft else "",
+         " ".join(r.draft.text.split())[:40] if r.draft else "",
+         "; ".join(p.text() for p in r.problems)] for r in found.rows])
+    return 0
 
 
 def post_filter(ctx: Any, args: argparse.Namespace) -> PostFilter:
@@ -233,7 +345,11 @@ def cmd_dismiss(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(path: Path) -> bytes:
+EVIDENCE_FILES = N_("image (PNG, JPEG, GIF, WebP), PDF, screen recording (MP4, MOV, WebM), "
+                    "saved page (HTML, MHTML) or WhatsApp chat export (.txt, .zip)")
+
+
+def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as err:
@@ -244,7 +360,7 @@ def _read(path: Path) -> bytes:
 def cmd_evidence(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     post_id = svc.resolve_ref(ctx, args.ref)
-    files = [(f.name, _read(f)) for f in args.files]
+    files = [(f.name, read_file(f)) for f in args.files]
     p = svc.get_post(ctx, post_id)
     for name, data in files:
         p = svc.attach_evidence(ctx, post_id, name, data, expected_version=p.version)
@@ -291,6 +407,13 @@ def _lexicon_out(args: argparse.Namespace, view: lex.LexiconView) -> int:
 
 def cmd_lexicon_list(args: argparse.Namespace) -> int:
     return _lexicon_out(args, lex.view(open_context(args)))
+
+
+def cmd_lexicon_edit(args: argparse.Namespace) -> int:
+    view = lex.edit_term(open_context(args), args.term, args.category,
+                         args.new_term or args.term, args.to_category or args.category)
+    args.category = (args.to_category or args.category).strip().lower()
+    return _lexicon_out(args, view)
 
 
 def cmd_lexicon_change(args: argparse.Namespace) -> int:

@@ -96,6 +96,15 @@ def format_number(value: float, lang: str | None = None) -> str:
     return _swap_separators(f"{value:,.1f}", lang)
 
 
+def format_size(size: int) -> str:
+    """A file size: '812 B', '37 KB', '4.2 MB' (the decimal point as the tools write it)."""
+    if size < 1024:
+        return "{n} B".format(n=size)
+    if size < 1024 * 1024:
+        return "{n:.0f} KB".format(n=size / 1024)
+    return "{n:.1f} MB".format(n=size / 1048576)
+
+
 # --- dates and times (shown in WIB) --------------------------------------------------------
 
 _DAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),

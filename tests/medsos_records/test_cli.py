@@ -141,3 +141,56 @@ def test_only_an_admin_edits_the_lexicon(site, capsys):
     code, shown, _ = cli(capsys, site, "opr", "lexicon", "list", "--category", "ancaman",
                          "--format", "json")
     assert shown["version"] == view2["version"] and len(shown["changes"]) == 2
+
+
+def test_case_fact_check_and_evidence_of_every_kind(site, capsys, tmp_path):
+    from . import evidence_samples as sample
+
+    code, case, err = cli(capsys, site, "opr", "case", "new", "--format", "json",
+                          "--claim", "Surat suara sudah tercoblos", "--category", "hoaks")
+    assert code == 0, err
+    code, out, err = cli(capsys, site, "opr", "case", "factcheck", case["number"],
+                         "https://cekfakta.com/x?utm_source=wa", "--publisher", "cekfakta.com",
+                         "--format", "json")
+    assert code == 0, err
+    assert out["fact_checks"] == [{"url": "https://cekfakta.com/x", "publisher": "cekfakta.com"}]
+    (tmp_path / "rekaman.webm").write_bytes(sample.WEBM)
+    (tmp_path / "obrolan.txt").write_bytes(sample.CHAT)
+    (tmp_path / "palsu.mp4").write_bytes(sample.HTML)
+    code, out, err = cli(capsys, site, "opr", "case", "evidence", case["number"],
+                         str(tmp_path / "rekaman.webm"), str(tmp_path / "obrolan.txt"),
+                         "--format", "json")
+    assert code == 0, err
+    assert [(e["filename"], e["mime"]) for e in out["evidence"]] == [
+        ("rekaman.webm", "video/webm"), ("obrolan.txt", "text/plain")]
+    before = state(site)
+    code, _out, err = cli(capsys, site, "opr", "case", "evidence", case["number"],
+                          str(tmp_path / "palsu.mp4"), lang="id")
+    assert code == 2 and "palsu.mp4: isinya (text/html) tidak sesuai dengan nama berkasnya" in err
+    assert state(site) == before
+
+
+def test_column_mapping_saved_previewed_and_used_with_the_cli(site, capsys, tmp_path):
+    export = tmp_path / "ekspor.csv"
+    export.write_text("Tanggal;Isi;Tautan posting\n21/07/2024 08:00;Amplop di Juwana;"
+                      "https://www.facebook.com/warga/posts/123\n", "utf-8")
+    peta = tmp_path / "peta.json"
+    peta.write_text(json.dumps({"columns": {"posted_at": "Tanggal", "text": "Isi",
+                                            "url": "Tautan posting"}}), "utf-8")
+    before = state(site)
+    code, _out, err = cli(capsys, site, "opr", "post", "import", str(export), lang="id")
+    assert code == 2 and "petakan kolom" in err.lower()
+    assert state(site) == before
+    code, shown, err = cli(capsys, site, "opr", "post", "mapping", "preview", str(export),
+                           "--mapping", str(peta), "--format", "json")
+    assert code == 0, err
+    assert shown["headers"] == ["Tanggal", "Isi", "Tautan posting"]
+    assert shown["rows"][0]["post"]["url"] == "https://www.facebook.com/warga/posts/123"
+    code, out, err = cli(capsys, site, "opr", "post", "mapping", "save", "pantau-x", str(peta),
+                         "--format", "json")
+    assert code == 0 and out["name"] == "pantau-x", err
+    code, listed, _err = cli(capsys, site, "opr", "post", "mapping", "list", "--format", "json")
+    assert [m["name"] for m in listed["mappings"]] == ["pantau-x"]
+    code, result, err = cli(capsys, site, "opr", "post", "import", str(export), "--mapping",
+                            "pantau-x", "--format", "json")
+    assert code == 0 and len(result["added"]) == 1, err

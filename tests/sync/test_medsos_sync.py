@@ -155,6 +155,8 @@ POSTS, CASES, TDS, LEX = (f"records/{k}.jsonl" for k in KINDS)
     (POSTS, lambda r: r["evidence"][0].update(phash="ph9:zz"), "fingerprint"),
     (POSTS, lambda r: r["evidence"][0].update(size=5), "not as declared"),
     (POSTS, lambda r: r.update(origin_site="33"), "which does not hold it"),
+    (POSTS, lambda r: r.update(kecamatan_code="33.99.01"), "unknown kecamatan code"),
+    (POSTS, lambda r: r["evidence"][0].update(mime="video/mp4"), "not as declared"),
     (CASES, lambda r: r["verdict"].update(approved_by=r["verdict"]["decided_by"]),
      "approved by the person who decided"),
     (CASES, lambda r: r["verdict"].update(reasoning="ok\x07"), "control character"),
@@ -174,6 +176,24 @@ def test_hostile_medsos_records_are_refused_unchanged(sites, world_package, tmp_
                   members=_edit(member, change))
     err = refused(prov, path)
     assert expected in err.text_in("en"), err.text_in("en")
+
+
+def test_a_post_s_place_and_a_screen_recording_travel(sites, tmp_path):
+    from tests.medsos_records import evidence_samples as sample
+
+    prov, kab, _kota = sites
+    p = posts.add_post(kab.ctx, PostInput("x", "https://x.com/a/status/42", "ricuh di Getasan",
+                                          regencies=["33.22"], desa_code="33.22.01.2001"))
+    p = posts.attach_evidence(kab.ctx, p.id, "rekaman.mp4", sample.MP4)
+    chat = sample.chat_zip()
+    p = posts.attach_evidence(kab.ctx, p.id, "obrolan.zip", chat)
+    result = svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    assert result.records["social_posts"].new == 1
+    got = posts.get_post(prov.ctx, p.id)
+    assert (got.kecamatan_code, got.desa_code) == ("33.22.01", "33.22.01.2001")
+    assert [e.mime for e in got.evidence] == ["video/mp4", "application/zip"]
+    assert posts.evidence_data(prov.ctx, got.evidence[1].sha256) == chat
+    assert dumps(prov)[0]["social_posts"] == dumps(kab)[0]["social_posts"]
 
 
 def test_a_package_without_the_medsos_files_still_imports(sites, tmp_path):

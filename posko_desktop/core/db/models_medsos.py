@@ -61,6 +61,8 @@ class SocialPost(SyncedColumns, Base):
     engagement: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     regencies: Mapped[list[str]] = mapped_column(JSON, default=list)
     contest: Mapped[str] = mapped_column(String(200), default="")
+    kecamatan_code: Mapped[str | None] = mapped_column(String(8))  # migration 0022
+    desa_code: Mapped[str | None] = mapped_column(String(13))
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     lexicon_version: Mapped[str] = mapped_column(String(40), default="")
     case_id: Mapped[str | None] = mapped_column(String(36), nullable=True)

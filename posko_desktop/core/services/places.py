@@ -96,11 +96,17 @@ def check_place(regency_code: str, regency_name: str, kecamatan: str, desa: str,
     return out
 
 
+_OUTSIDE_ACTIVITY = N_("Kecamatan {name} ({code}) is in regency {regency}, which the "
+                      "activity does not name")
+
+
 def check_activity_place(regencies: list[str], kecamatan_code: str | None,
-                         desa_code: str | None) -> tuple[str | None, str | None]:
+                         desa_code: str | None, outside: str = _OUTSIDE_ACTIVITY,
+                         ) -> tuple[str | None, str | None]:
     """An activity's place by code (issue 17): a kecamatan of one of the activity's
     regencies, a desa of that kecamatan (a desa alone names its kecamatan); else a
-    ValidationError naming the field and the candidates."""
+    ValidationError naming the field and the candidates. `outside`: the message when the
+    kecamatan lies in a regency the record does not name (a post's, for posts)."""
     index = places.shipped_index()
     kec = (kecamatan_code or "").strip() or None
     desa = (desa_code or "").strip() or None
@@ -117,9 +123,8 @@ def check_activity_place(regencies: list[str], kecamatan_code: str | None,
         raise ValidationError(N_("Unknown kecamatan code {code}"), field="kecamatan_code",
                               code=kec)
     if k.parent not in regencies:
-        raise ValidationError(N_("Kecamatan {name} ({code}) is in regency {regency}, which the "
-                                 "activity does not name"), field="kecamatan_code",
-                              name=k.name, code=k.code, regency=k.parent)
+        raise ValidationError(outside, field="kecamatan_code", name=k.name, code=k.code,
+                              regency=k.parent)
     if d is not None and d.parent != k.code:
         err = _not_in_kecamatan(index, d.name, k)
         err.field = "desa_code"

@@ -201,11 +201,12 @@ SOCIAL_POSTS = register(SyncedKind(
     name="social_posts", record_type="social-post",
     fields=("platform", "url", "canonical_url", "post_id", "account_name", "account_handle",
             "account_id", "posted_at", "text", "engagement", "regencies", "contest",
-            "flags", "lexicon_version", "case_id", "dismissed", "evidence", "deleted"),
+            "kecamatan_code", "desa_code", "flags", "lexicon_version", "case_id", "dismissed",
+            "evidence", "deleted"),
     datetime_fields=("posted_at",), regency_lists=("regencies",), attachments="evidence",
     texts=("number", "url", "canonical_url", "post_id", "account_name", "account_handle",
            "account_id", "contest", "lexicon_version", "recorded_by", "updated_by"),
-    multiline_texts=("text",), check=medsos_checks.check_post,
+    multiline_texts=("text",), check=lambda rec: _place_problem(rec) or medsos_checks.check_post(rec),
 ))
 HOAX_CASES = register(SyncedKind(
     name="hoax_cases", record_type="hoax-case",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from posko_desktop.core.context import AppContext
+from posko_desktop.core.evidence import IMAGE_TYPES
 from posko_desktop.core.i18n import _
 from posko_desktop.core.medsos.claimreview import to_json_ld
 from posko_desktop.core.medsos.vocab import (
@@ -36,14 +39,26 @@ from posko_desktop.core.medsos.vocab import (
     TakedownStatus,
     Verdict,
 )
-from posko_desktop.core.services import reference
+from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.authz import Permission, can
-from posko_desktop.core.services.medsos import cases, outputs, posts, takedowns
+from posko_desktop.core.services.evidence_store import describe
+from posko_desktop.core.services.medsos import case_links, cases, outputs, posts, takedowns
+from posko_desktop.core.services.medsos.case_links import IncidentChoice
 from posko_desktop.core.services.medsos.cases import CaseDetail
 from posko_desktop.core.services.medsos.common import Evidence
 from posko_desktop.core.services.medsos.outputs import TimelineEntry, platform_name
 from posko_desktop.core.services.medsos.takedowns import TakedownFilter, TakedownInfo
-from posko_desktop.core.textrules import format_datetime, format_datetime_wib, format_int
+from posko_desktop.core.textrules import (
+    format_datetime,
+    format_datetime_wib,
+    format_int,
+    format_size,
+)
+from posko_desktop.ui.medsos.case_dialogs import (
+    FactCheckDialog,
+    LinkIncidentDialog,
+    OpenIncidentDialog,
+)
 from posko_desktop.ui.medsos.common import (
     MedsosPage,
     fill_table,
@@ -59,7 +74,6 @@ logger = logging.getLogger(__name__)
 
 THUMB = 120
 GALLERY_MAX = 60
-_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 @dataclass(frozen=True)
@@ -69,7 +83,10 @@ class CaseView:
     detail: CaseDetail
     takedowns: list[TakedownInfo]
     timeline: list[TimelineEntry]
-    gallery: list[tuple[Evidence, bytes]]  # images, at most GALLERY_MAX
+    # the case's and its posts' evidence, each content once, at most GALLERY_MAX: the
+    # content of an image (its thumbnail), None for other files (listed by name)
+    gallery: list[tuple[Evidence, bytes | None]]
+    incidents: list[IncidentChoice]  # the linked incidents held here
 
 
 def load_case(ctx: AppContext, case_id: uuid.UUID) -> CaseView:
@@ -77,12 +94,14 @@ def load_case(ctx: AppContext, case_id: uuid.UUID) -> CaseView:
     requests = takedowns.list_takedowns(ctx, TakedownFilter(case_id=case_id))
     files = [*detail.case.evidence, *(e for p in detail.posts for e in p.evidence)]
     seen: set[str] = set()
-    gallery: list[tuple[Evidence, bytes]] = []
+    gallery: list[tuple[Evidence, bytes | None]] = []
     for e in files:
-        if e.mime in _IMAGES and e.sha256 not in seen and len(gallery) < GALLERY_MAX:
+        if e.sha256 not in seen and len(gallery) < GALLERY_MAX:
             seen.add(e.sha256)
-            gallery.append((e, posts.evidence_data(ctx, e.sha256)))
-    return CaseView(detail, requests, outputs.case_timeline(detail, requests), gallery)
+            image = e.mime in IMAGE_TYPES
+            gallery.append((e, posts.evidence_data(ctx, e.sha256) if image else None))
+    return CaseView(detail, requests, outputs.case_timeline(detail, requests), gallery,
+                    case_links.linked_incidents(ctx, detail.case.incidents))
 
 
 class CaseDetailPane(MedsosPage):
@@ -100,6 +119,15 @@ class CaseDetailPane(MedsosPage):
         self.claim.setStyleSheet("font-weight: bold; font-size: 11pt")
         self.meta = QLabel(self)
         self.meta.setWordWrap(True)
+        self.links = QLabel(self)  # incidents and fact-checks
+        self.links.setWordWrap(True)
+        self.links.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_incident_button = QPushButton(self)
+        self.link_incident_button = QPushButton(self)
+        self.fact_check_button = QPushButton(self)
+        self.open_incident_button.clicked.connect(self.open_incident)
+        self.link_incident_button.clicked.connect(self.link_incident)
+        self.fact_check_button.clicked.connect(self.add_fact_check)
         self.pages = QTabWidget(self)
         # posts
         self.posts_table = make_table(self, 6, stretch=4)
@@ -111,6 +139,9 @@ class CaseDetailPane(MedsosPage):
         self.gallery.setIconSize(QSize(THUMB, THUMB))
         self.gallery.setResizeMode(QListView.ResizeMode.Adjust)
         self.gallery.setSpacing(6)
+        self.gallery.setWordWrap(True)
+        self.add_evidence_button = QPushButton(self)
+        self.add_evidence_button.clicked.connect(self.add_evidence)
         # verdict
         self.verdict_text = QLabel(self)
         self.verdict_text.setWordWrap(True)
@@ -152,7 +183,7 @@ class CaseDetailPane(MedsosPage):
             return w
 
         self.pages.addTab(page(self.posts_table), "")
-        self.pages.addTab(page(self.gallery), "")
+        self.pages.addTab(page(self.gallery, buttons=(self.add_evidence_button,)), "")
         verdict_page = page(self.verdict_text, buttons=(self.decide_button, self.approve_button))
         verdict_page.layout().addStretch(1)  # type: ignore[union-attr]
         self.pages.addTab(verdict_page, "")
@@ -166,6 +197,11 @@ class CaseDetailPane(MedsosPage):
         layout.addWidget(self.title)
         layout.addWidget(self.claim)
         layout.addWidget(self.meta)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.links, 1)
+        for b in (self.open_incident_button, self.link_incident_button, self.fact_check_button):
+            link_row.addWidget(b)
+        layout.addLayout(link_row)
         layout.addWidget(self.pages, 1)
         self.retranslate_ui()
         self._show()
@@ -188,6 +224,10 @@ class CaseDetailPane(MedsosPage):
         self.card_button.setText(_("Save card (PNG)…"))
         self.claimreview_button.setText(_("Save ClaimReview (JSON-LD)…"))
         self.new_takedown_button.setText(_("New take-down request…"))
+        self.add_evidence_button.setText(_("Add evidence…"))
+        self.open_incident_button.setText(_("Open incident…"))
+        self.link_incident_button.setText(_("Attach to incident…"))
+        self.fact_check_button.setText(_("Add fact-check…"))
         self._show()
 
     # --- loading ---------------------------------------------------------------------------
@@ -220,9 +260,13 @@ class CaseDetailPane(MedsosPage):
         for w in (self.decide_button, self.approve_button, self.publish_button):
             w.setVisible(decide)
         self.pages.setEnabled(view is not None)
+        open_case = view is not None and view.detail.case.status not in ("selesai", "ditolak")
+        for b in (self.open_incident_button, self.link_incident_button, self.fact_check_button,
+                  self.add_evidence_button):
+            b.setEnabled(open_case)
         if view is None:
             self.title.setText(_("Choose a case in the list"))
-            for label in (self.claim, self.meta, self.verdict_text, self.published):
+            for label in (self.claim, self.meta, self.links, self.verdict_text, self.published):
                 label.setText("")
             self.clarification.setPlainText("")
             for t in (self.posts_table, self.takedown_table, self.timeline_table):
@@ -246,6 +290,12 @@ class CaseDetailPane(MedsosPage):
              format_datetime(p.posted_at) if p.posted_at else "", one_line(p.text or p.url),
              format_int(p.reach)) for p in view.detail.posts],
             [str(p.id) for p in view.detail.posts])
+        self.links.setText(" · ".join(x for x in (
+            _("Incidents: {numbers}").format(numbers=", ".join(i.number for i in view.incidents))
+            if view.incidents else "",
+            _("Fact-checks: {items}").format(items="; ".join(
+                "{p} {u}".format(p=f.publisher, u=f.url).strip() for f in c.fact_checks))
+            if c.fact_checks else "") if x))
         self._show_gallery(view)
         self._show_verdict(view)
         k = c.clarification
@@ -271,14 +321,25 @@ class CaseDetailPane(MedsosPage):
 
     def _show_gallery(self, view: CaseView) -> None:
         self.gallery.clear()
+        file_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
         for evidence, data in view.gallery:
-            pixmap = QPixmap()
-            pixmap.loadFromData(data)
-            icon = QIcon(pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                       Qt.TransformationMode.SmoothTransformation))
-            item = QListWidgetItem(icon, one_line(evidence.filename, 18), self.gallery)
-            item.setToolTip("{f}\nSHA-256 {h}\n{who} {when}".format(
-                f=evidence.filename, h=evidence.sha256, who=evidence.captured_by,
+            described = "{what} · {size}".format(what=describe(evidence.mime),
+                                                 size=format_size(evidence.size))
+            if data is not None:
+                pixmap = QPixmap()
+                pixmap.loadFromData(data)
+                icon = QIcon(pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+                text = one_line(evidence.filename, 18)
+            else:  # a recording, saved page or chat export: name, size and hash
+                icon = file_icon
+                text = "{name}\n{size}\nSHA-256 {h}…".format(
+                    name=one_line(evidence.filename, 18), size=format_size(evidence.size),
+                    h=evidence.sha256[:12])
+            item = QListWidgetItem(icon, text, self.gallery)
+            item.setData(Qt.ItemDataRole.UserRole, evidence.sha256)
+            item.setToolTip("{f}\n{d}\nSHA-256 {h}\n{who} {when}".format(
+                f=evidence.filename, d=described, h=evidence.sha256, who=evidence.captured_by,
                 when=format_datetime_wib(evidence.captured_at)))
 
     def _show_verdict(self, view: CaseView) -> None:
@@ -377,3 +438,64 @@ class CaseDetailPane(MedsosPage):
         dialog.open()
         return dialog
 
+
+    def add_evidence(self) -> None:
+        c = self._case()
+        paths = self.ask_open_paths(_("Add evidence…"), _(
+            "Evidence (*.png *.jpg *.jpeg *.gif *.webp *.pdf *.mp4 *.mov *.webm *.html *.htm "
+            "*.mhtml *.mht *.txt *.zip);;All files (*)")) if c else []
+        if c and paths:
+            self.call(_attach_files, self.ctx, c.id, paths, c.version, done=self._refresh)
+
+    def open_incident(self) -> OpenIncidentDialog | None:
+        c = self._case()
+        if c is None:
+            return None
+        dialog = OpenIncidentDialog(self.ctx, c.number, c.regencies, self)
+        dialog.accepted.connect(lambda: self.call(
+            cases.open_incident, self.ctx, c.id, dialog.regency.currentData(),
+            severity=dialog.severity.currentData(), done=self._refresh))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def link_incident(self) -> None:
+        c = self._case()
+        if c is not None:
+            self.call(case_links.incident_choices, self.ctx,
+                      done=lambda choices: self._ask_incident(c, choices))
+
+    def _ask_incident(self, c: cases.CaseInfo, choices: list[IncidentChoice]) -> None:
+        dialog = LinkIncidentDialog(c.number, choices, self)
+        self.link_dialog = dialog
+        dialog.accepted.connect(lambda: self.call(
+            _link_by_number, self.ctx, c.id, dialog.number(), done=self._refresh))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def add_fact_check(self) -> FactCheckDialog | None:
+        c = self._case()
+        if c is None:
+            return None
+        dialog = FactCheckDialog(c.number, self)
+        dialog.accepted.connect(lambda: self.call(
+            cases.add_fact_check, self.ctx, c.id, dialog.url.text(), dialog.publisher.text(),
+            expected_version=c.version, done=self._refresh))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+
+def _attach_files(ctx: AppContext, case_id: uuid.UUID, paths: list[str],
+                  version: str) -> cases.CaseInfo:
+    """Keep the chosen files as evidence of the case (worker thread), one after another."""
+    info = cases.get_case(ctx, case_id)
+    for path in paths:
+        info = cases.attach_evidence(ctx, case_id, Path(path).name, Path(path).read_bytes(),
+                                     expected_version=version)
+        version = info.version
+    return info
+
+
+def _link_by_number(ctx: AppContext, case_id: uuid.UUID, number: str) -> cases.CaseInfo:
+    return cases.link_incident(ctx, case_id, incidents.resolve_ref(ctx, number))

@@ -42,7 +42,9 @@ class MedsosPage(QWidget):
         self.busy = 0  # calls under way (tests wait on it)
 
     def call(self, fn: Callable[..., Any], *args: Any,
-             done: Callable[[Any], object] | None = None, **kwargs: Any) -> None:
+             done: Callable[[Any], object] | None = None,
+             failed: Callable[[BaseException], bool] | None = None, **kwargs: Any) -> None:
+        """`failed` may handle an error itself (returns True); else it is shown."""
         self.busy += 1
 
         def finished(value: Any) -> None:
@@ -50,11 +52,12 @@ class MedsosPage(QWidget):
             if done is not None:
                 done(value)
 
-        def failed(err: BaseException) -> None:
+        def on_error(err: BaseException) -> None:
             self.busy -= 1
-            show_error(self, err)
+            if failed is None or not failed(err):
+                show_error(self, err)
 
-        self.host.runner.run(fn, *args, on_done=finished, on_error=failed, **kwargs)
+        self.host.runner.run(fn, *args, on_done=finished, on_error=on_error, **kwargs)
 
     def ask_save_path(self, title: str, suggested: str, pattern: str) -> str:
         """The file the user chooses to write ("" cancelled)."""

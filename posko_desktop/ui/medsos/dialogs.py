@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import _
 from posko_desktop.core.medsos.vocab import Addressee, CaseCategory, Priority, Verdict
-from posko_desktop.core.services import reference
+from posko_desktop.core.services import places, reference
 from posko_desktop.core.services.medsos.cases import CaseInfo, CaseInput
 from posko_desktop.core.services.medsos.posts import PostInfo
 from posko_desktop.core.services.medsos.takedowns import TakedownInput
@@ -176,3 +176,55 @@ class LinksDialog(_Form):
 
     def lines(self) -> list[str]:
         return [x for x in self.links.toPlainText().splitlines() if x.strip()]
+
+
+class PlaceDialog(_Form):
+    """The kecamatan and desa a post is about: its regency (those it names first), then a
+    kecamatan of it and a desa of that kecamatan. A regency chosen that the post does not
+    name yet is added to its regencies."""
+
+    def __init__(self, ctx: AppContext, post: PostInfo, parent: QWidget | None = None) -> None:
+        super().__init__(_("Place of post {number}").format(number=post.number), parent)
+        self.post = post
+        names = {r.code: r.full_name for r in reference.list_regencies(ctx)}
+        order = [*post.regencies, *(c for c in names if c not in post.regencies)]
+        self.regency = _combo(self, (("{c} {n}".format(c=c, n=names.get(c, c)), c)
+                                     for c in order))
+        self.kecamatan = QComboBox(self)
+        self.desa = QComboBox(self)
+        kec = post.kecamatan_code
+        if kec:
+            self.regency.setCurrentIndex(max(0, self.regency.findData(kec[:5])))
+        self.regency.currentIndexChanged.connect(lambda: self._fill_kecamatan(None))
+        self.kecamatan.currentIndexChanged.connect(lambda: self._fill_desa(None))
+        self._fill_kecamatan(kec, post.desa_code)
+        self.form.addRow(_("Regency"), self.regency)
+        self.form.addRow(_("Kecamatan"), self.kecamatan)
+        self.form.addRow(_("Desa/kelurahan"), self.desa)
+        self.finish()
+
+    def _fill_kecamatan(self, keep: str | None, desa: str | None = None) -> None:
+        self.kecamatan.blockSignals(True)
+        self.kecamatan.clear()
+        self.kecamatan.addItem(_("(no kecamatan)"), None)
+        for k in places.kecamatan_names(self.regency.currentData()):
+            self.kecamatan.addItem("{n} ({c})".format(n=k.name, c=k.code), k.code)
+        self.kecamatan.setCurrentIndex(max(0, self.kecamatan.findData(keep)))
+        self.kecamatan.blockSignals(False)
+        self._fill_desa(desa)
+
+    def _fill_desa(self, keep: str | None) -> None:
+        self.desa.clear()
+        self.desa.addItem(_("(no desa/kelurahan)"), None)
+        code = self.kecamatan.currentData()
+        for d in places.desa_names(code) if code else ():
+            self.desa.addItem("{n} ({c})".format(n=d.name, c=d.code), d.code)
+        self.desa.setCurrentIndex(max(0, self.desa.findData(keep)))
+
+    def changes(self) -> dict[str, object]:
+        regency = self.regency.currentData()
+        kec = self.kecamatan.currentData()
+        out: dict[str, object] = {"kecamatan_code": kec, "desa_code": self.desa.currentData()}
+        if kec is not None and regency not in self.post.regencies:
+            out["regencies"] = [*self.post.regencies, regency]
+        return out

@@ -5,9 +5,10 @@ made a new case, or dismissed."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Platform
+from posko_desktop.core.medsos.intake import UnmappedColumns
 from posko_desktop.core.medsos.lexicon import CATEGORY_LABELS, Lexicon
 from posko_desktop.core.services import reference
-from posko_desktop.core.services.medsos import cases, posts, triage
+from posko_desktop.core.services.activities import place_text
+from posko_desktop.core.services.medsos import cases, mappings, posts, triage
 from posko_desktop.core.services.medsos.cases import CaseFilter
 from posko_desktop.core.services.medsos.outputs import platform_name
 from posko_desktop.core.services.medsos.triage import QueueRow
@@ -40,7 +43,9 @@ from posko_desktop.ui.medsos.common import (
     refill_choices,
     selected_rows,
 )
-from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog
+from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog, PlaceDialog
+from posko_desktop.ui.medsos.lexicon_window import LexiconWindow
+from posko_desktop.ui.medsos.mapping_dialog import MappingDialog, save_and_import
 from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
@@ -61,6 +66,8 @@ class QueuePage(MedsosPage):
         self.rows: list[QueueRow] = []
         self.total = 0
         self.capped = False
+        self.levels_at: datetime | None = None
+        self.mapping_dialog: MappingDialog | None = None
         self._generation = 0
         self.platform = QComboBox(self)
         self.regency = QComboBox(self)
@@ -96,6 +103,11 @@ class QueuePage(MedsosPage):
         self.new_case_button = QPushButton(self)
         self.attach_button = QPushButton(self)
         self.dismiss_button = QPushButton(self)
+        self.place_button = QPushButton(self)
+        self.place_button.clicked.connect(self.set_place)
+        self.lexicon_button = QPushButton(self)  # the lexicon editor (changes: admins)
+        self.lexicon_button.clicked.connect(self.open_lexicon)
+        self.lexicon_window: LexiconWindow | None = None
         self.links_button.clicked.connect(self.add_links)
         self.import_button.clicked.connect(self.import_file)
         self.new_case_button.clicked.connect(self.new_case)
@@ -112,10 +124,11 @@ class QueuePage(MedsosPage):
         filters.addWidget(self.first)
         filters.addWidget(self.last)
         buttons = QHBoxLayout()
-        for b in (self.links_button, self.import_button):
+        for b in (self.links_button, self.import_button, self.lexicon_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.new_case_button, self.attach_button, self.dismiss_button):
+        for b in (self.place_button, self.new_case_button, self.attach_button,
+                  self.dismiss_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -143,7 +156,38 @@ class QueuePage(MedsosPage):
         self.new_case_button.setText(_("New case…"))
         self.attach_button.setText(_("Attach to case…"))
         self.dismiss_button.setText(_("Dismiss"))
+        self.place_button.setText(_("Place…"))
+        self.lexicon_button.setText(_("Lexicon…"))
+        if self.lexicon_window is not None:
+            self.lexicon_window.retranslate_ui()
         self._fill()
+
+    def set_place(self) -> PlaceDialog | None:
+        """The kecamatan and desa of the chosen post (the first one chosen)."""
+        chosen = self.chosen()
+        if not chosen:
+            return None
+        post = chosen[0].post
+        dialog = PlaceDialog(self.ctx, post, self)
+        dialog.accepted.connect(lambda: self.call(
+            posts.update_post, self.ctx, post.id, dialog.changes(),
+            expected_version=post.version, done=self._placed))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _placed(self, post: posts.PostInfo) -> None:
+        self.host.status_message(_("Post {number}: {place}").format(
+            number=post.number,
+            place=place_text(post.kecamatan_code, post.desa_code) or _("no place")))
+        self.reload()
+
+    def open_lexicon(self) -> LexiconWindow:
+        if self.lexicon_window is None:
+            self.lexicon_window = LexiconWindow(self.host, self)
+        self.lexicon_window.show()
+        self.lexicon_window.raise_()
+        return self.lexicon_window
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -162,6 +206,7 @@ class QueuePage(MedsosPage):
         if generation != self._generation:
             return
         self.rows, self.total, self.capped = page.rows, page.total, page.capped
+        self.levels_at = page.levels_at
         self._fill()
         self.loads += 1
 
@@ -183,10 +228,14 @@ class QueuePage(MedsosPage):
         fill_table(self.table, texts, [str(r.post.id) for r in self.rows])
         total = format_int(self.total) + ("+" if self.capped else "")
         if self.total > len(self.rows):
-            self.count.setText(_("{total} posts in the queue; the first {shown} are shown")
-                               .format(total=total, shown=format_int(len(self.rows))))
+            text = (_("{total} posts in the queue; the first {shown} are shown")
+                    .format(total=total, shown=format_int(len(self.rows))))
         else:
-            self.count.setText(_("{total} posts in the queue").format(total=total))
+            text = _("{total} posts in the queue").format(total=total)
+        if self.levels_at is not None:
+            text += " · " + _("situation levels as of {time}").format(
+                time=format_datetime(self.levels_at))
+        self.count.setText(text)
 
     def _on_change(self, change: Change) -> None:
         if change.kind in (ChangeKind.SOCIAL_POST, ChangeKind.HOAX_CASE, ChangeKind.INCIDENT):
@@ -208,7 +257,30 @@ class QueuePage(MedsosPage):
     def import_file(self) -> None:
         for path in self.ask_open_paths(_("Import posts"), _(
                 "Chat exports and tables (*.txt *.json *.csv *.xlsx);;All files (*)")):
-            self.call(posts.import_file, self.ctx, path, done=self._imported)
+            self.call(posts.import_file, self.ctx, path, done=self._imported,
+                      failed=functools.partial(self._unmapped, path=path))
+
+    def _unmapped(self, err: BaseException, *, path: str) -> bool:
+        """A table whose columns are not recognised: the mapping dialog opens on it."""
+        if not isinstance(err, UnmappedColumns):
+            return False
+        self.call(mappings.headers_of, self.ctx, path,
+                  done=lambda headers: self._ask_mapping(path, headers))
+        return True
+
+    def _ask_mapping(self, path: str, headers: list[str]) -> MappingDialog:
+        dialog = MappingDialog(self, path, headers, self)
+        self.mapping_dialog = dialog
+        dialog.accepted.connect(lambda: self._map_accepted(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _map_accepted(self, dialog: MappingDialog) -> None:
+        mapping = dialog.mapping()
+        if mapping is not None:
+            self.call(save_and_import, self.ctx, dialog.path, mapping,
+                      dialog.name.text().strip(), done=self._imported)
 
     def _imported(self, result: posts.PostImportResult) -> None:
         self.host.status_message(_("{added} posts added, {already} already held, {problems} "

@@ -51,7 +51,7 @@ from posko_desktop.core.services import incidents, reference
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.incidents import FollowUpEntry, IncidentDetail
 from posko_desktop.core.taxonomy import channel_label, legal_type_label
-from posko_desktop.core.textrules import format_datetime_wib
+from posko_desktop.core.textrules import format_datetime_wib, format_size
 from posko_desktop.ui.dialogs.reason import ReasonDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.models.incident_table import SEVERITY_COLOURS
@@ -66,14 +66,6 @@ logger = logging.getLogger(__name__)
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1  # a referral's version, as shown
 STATUS_BUTTONS_PER_ROW = 2
 CONTACT_ROLE = Qt.ItemDataRole.UserRole + 2  # whom to call for a referral (its contact)
-
-
-def _human_size(size: int) -> str:
-    if size < 1024:
-        return "{n} B".format(n=size)
-    if size < 1024 * 1024:
-        return "{n:.0f} KB".format(n=size / 1024)
-    return "{n:.1f} MB".format(n=size / 1048576)
 
 
 
@@ -391,7 +383,7 @@ class DetailPane(QWidget):
         self.attachments.clear()
         for a in d.attachments:
             item = QListWidgetItem("{name}  ({size}, {when})".format(
-                name=a.filename, size=_human_size(a.size), when=format_datetime_wib(a.added_at)))
+                name=a.filename, size=format_size(a.size), when=format_datetime_wib(a.added_at)))
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             self.attachments.addItem(item)
         editable = not d.deleted

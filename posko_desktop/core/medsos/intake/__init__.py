@@ -30,15 +30,22 @@ from posko_desktop.core.medsos.intake.mapping import (
     recognise,
 )
 from posko_desktop.core.medsos.intake.options import IntakeOptions
-from posko_desktop.core.medsos.intake.table import read_table, table_headers
+from posko_desktop.core.medsos.intake.table import (
+    PreviewRow,
+    UnmappedColumns,
+    preview_table,
+    read_table,
+    table_headers,
+)
 from posko_desktop.core.medsos.intake.telegram import is_telegram, parse_telegram
 from posko_desktop.core.medsos.intake.whatsapp import looks_like_whatsapp, parse_whatsapp
 from posko_desktop.core.medsos.intake.xapi import is_x_api, parse_x_api
 from posko_desktop.core.medsos.urls import TRAILING_PUNCTUATION, parse_url
 
 __all__ = [
-    "FIELDS", "PRESETS", "TEMPLATE_COLUMNS", "ColumnMapping", "IntakeOptions",
-    "Pseudonymiser", "read_links", "read_posts", "recognise", "table_headers",
+    "FIELDS", "PRESETS", "TEMPLATE_COLUMNS", "ColumnMapping", "IntakeOptions", "PreviewRow",
+    "Pseudonymiser", "UnmappedColumns", "preview_table", "read_links", "read_posts",
+    "recognise", "table_headers",
 ]
 
 logger = logging.getLogger(__name__)

@@ -128,6 +128,8 @@ def finish(result: IntakeResult, drafts: Iterable[PostDraft], lexicon: Lexicon |
             scan = lexicon.scan(draft.text_normalised)
             draft.flags = scan.flags
             draft.regencies = scan.regencies
+        if draft.kecamatan_code and draft.kecamatan_code[:5] not in draft.regencies:
+            draft.regencies = (*draft.regencies, draft.kecamatan_code[:5])  # its regency
         draft.links = tuple(dict.fromkeys(_canonical(list(draft.links) + links_in(draft.text))))
         if not draft.post_id and not draft.canonical_url:
             draft.post_id = content_id(

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from posko_desktop.core.i18n import N_
-from posko_desktop.core.medsos.drafts import Platform
+from posko_desktop.core.medsos.drafts import MedsosError, Platform
 
 # The fields a table can fill, in template order, with a label for the mapping dialog.
 FIELDS: dict[str, str] = {
@@ -25,6 +25,8 @@ FIELDS: dict[str, str] = {
     "shares": N_("Shares"),
     "comments": N_("Comments"),
     "read_at": N_("Counts read at"),
+    "kecamatan_code": N_("Kecamatan code"),
+    "desa_code": N_("Desa/kelurahan code"),
 }
 NEEDS_ONE_OF = ("url", "text")  # a row is a post when it has a link or a text
 
@@ -44,6 +46,38 @@ class ColumnMapping:
             raise ValueError(f"unknown fields in the column mapping: {unknown}")
         if not any(f in self.columns for f in NEEDS_ONE_OF):
             raise ValueError("a column mapping needs the link or the text column")
+
+    @classmethod
+    def from_dict(cls, data: object, name: str = "manual") -> ColumnMapping:
+        """A mapping as a JSON file or a saved preset holds it: `{"columns": {field:
+        header}, "platform": "tiktok" | null}`; MedsosError names what is wrong."""
+        columns = data.get("columns") if isinstance(data, Mapping) else None
+        if not isinstance(columns, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip()
+                for k, v in columns.items()):
+            raise MedsosError(N_("A column mapping needs \"columns\": field → column header "
+                                 "(texts)"))
+        unknown = sorted(set(columns) - set(FIELDS))
+        if unknown:
+            raise MedsosError(N_("Unknown fields in the column mapping: {fields} (known: "
+                                 "{known})"), fields=", ".join(unknown), known=", ".join(FIELDS))
+        if not any(f in columns for f in NEEDS_ONE_OF):
+            raise MedsosError(N_("A column mapping needs the link column or the text column"))
+        platform = data.get("platform") if isinstance(data, Mapping) else None
+        if platform is not None and platform not in {p.value for p in Platform}:
+            raise MedsosError(N_("Unknown platform {value} in the column mapping"),
+                              value=str(platform)[:40])
+        return cls({k: v.strip() for k, v in columns.items()},
+                   Platform(platform) if platform else None, name)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"columns": dict(self.columns),
+                "platform": self.platform.value if self.platform else None}
+
+    def fits(self, headers: Sequence[str]) -> bool:
+        """Every column the mapping names is in `headers` (a saved mapping recognised)."""
+        keys = {header_key(h) for h in headers}
+        return all(header_key(h) in keys for h in self.columns.values())
 
     def positions(self, headers: Sequence[str]) -> dict[str, int]:
         """Field -> column index in `headers`; fields whose header is missing are left out."""
@@ -83,6 +117,8 @@ TEMPLATE_HEADERS: dict[str, tuple[str, ...]] = {
     "shares": ("Dibagikan", "Shares", "Bagikan"),
     "comments": ("Komentar", "Comments"),
     "read_at": ("Waktu baca", "Read at", "Dibaca pada"),
+    "kecamatan_code": ("Kode kecamatan", "Kecamatan code"),
+    "desa_code": ("Kode desa", "Desa code", "Kode kelurahan"),
 }
 # Written into the template file (services/UI): Indonesian header per field.
 TEMPLATE_COLUMNS = tuple(TEMPLATE_HEADERS[f][0] for f in FIELDS)
@@ -124,11 +160,17 @@ PRESETS: tuple[Preset, ...] = (
 )
 
 
-def recognise(headers: Sequence[str]) -> ColumnMapping | None:
-    """The mapping of our template or of a preset whose signature columns are all in
-    `headers`; None: the columns must be mapped by hand (`ColumnMapping`)."""
+def recognise(headers: Sequence[str], saved: Sequence[ColumnMapping] = ()
+              ) -> ColumnMapping | None:
+    """The mapping of a preset whose signature columns are all in `headers`, of our
+    template, or of a mapping saved by the desk whose columns are all there (the one naming
+    most columns); None: the columns must be mapped by hand (`ColumnMapping`)."""
     keys = {header_key(h) for h in headers}
     for preset in PRESETS:  # first: their columns ("URL", "Likes") overlap the template's
         if preset.matches(keys):
             return preset.mapping
-    return template_mapping(headers)
+    found = template_mapping(headers)
+    if found is not None:
+        return found
+    fitting = [m for m in saved if m.fits(headers)]
+    return max(fitting, key=lambda m: (len(m.columns), m.name)) if fitting else None

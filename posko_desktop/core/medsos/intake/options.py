@@ -18,6 +18,7 @@ class IntakeOptions:
     lexicon: Lexicon | None = None  # None: no flags, no places
     day_first: bool | None = None  # WhatsApp dates: None = decide from the file
     mapping: ColumnMapping | None = None  # tables: None = recognise a preset
+    saved_mappings: tuple[ColumnMapping, ...] = ()  # the desk's presets, recognised too
     keep_numbers: bool = False
 
     def __post_init__(self) -> None:

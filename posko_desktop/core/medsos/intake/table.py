@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from posko_desktop.core.medsos.drafts import (
     MedsosError,
     Platform,
     PostDraft,
+    Problem,
 )
 from posko_desktop.core.medsos.intake.common import finish as finish_drafts
 from posko_desktop.core.medsos.intake.common import read_limited
@@ -32,6 +34,7 @@ from posko_desktop.core.medsos.intake.mapping import ColumnMapping, recognise
 from posko_desktop.core.medsos.intake.options import IntakeOptions
 from posko_desktop.core.medsos.intake.values import BadValue, parse_count, parse_time
 from posko_desktop.core.medsos.urls import parse_url
+from posko_desktop.core.places import shipped_index
 from posko_desktop.core.untrusted import (
     CsvRecords,
     SpreadsheetError,
@@ -109,21 +112,65 @@ def table_headers(path: Path) -> list[str]:
     return []
 
 
+class UnmappedColumns(MedsosError):
+    """A table whose header matches no preset or saved mapping: the columns must be mapped
+    by hand (the window opens the mapping dialog on it)."""
+
+    code = "medsos_unmapped"
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """A data row as a mapping reads it: the draft (None: left out) and its problems."""
+
+    number: int
+    draft: PostDraft | None
+    problems: tuple[Problem, ...]
+
+
+def _found_header(path: Path, rows: Iterator[Sequence[Any]], options: IntakeOptions
+                  ) -> tuple[int, ColumnMapping, dict[str, int]]:
+    found = _header(rows, options.mapping, options.saved_mappings)
+    if found is None:
+        if options.mapping is not None:
+            raise MedsosError(N_("{name}: none of the columns of the mapping {mapping} is in the "
+                                 "first {count} rows"), name=path.name,
+                              mapping=options.mapping.name, count=HEADER_SEARCH_ROWS)
+        raise UnmappedColumns(N_("{name}: the columns are not recognised (no template or preset "
+                                 "header in the first {count} rows); map the columns by hand"),
+                              name=path.name, count=HEADER_SEARCH_ROWS)
+    return found
+
+
+def preview_table(path: Path, options: IntakeOptions, limit: int = 20) -> list[PreviewRow]:
+    """The first `limit` data rows of a table read with `options.mapping` (or what is
+    recognised), each with its row-level problems; nothing is flagged or deduplicated."""
+    rows = iter(rows_of(path))
+    number, mapping, positions = _found_header(path, rows, options)
+    out: list[PreviewRow] = []
+    for cells in rows:
+        number += 1
+        values = _values(cells, positions)
+        if values is None:
+            continue
+        result = IntakeResult(FORMAT, path.name)
+        draft = row_draft(number, values, mapping, options, result)
+        out.append(PreviewRow(number, draft, tuple(result.problems)))
+        if len(out) >= limit:
+            break
+    return out
+
+
 def read_table(path: Path, options: IntakeOptions) -> IntakeResult:
     rows = iter(rows_of(path))
     result = IntakeResult(FORMAT, path.name)
-    found = _header(rows, options.mapping)
-    if found is None:
-        raise MedsosError(N_("{name}: the columns are not recognised (no template or preset "
-                             "header in the first {count} rows); map the columns by hand"),
-                          name=path.name, count=HEADER_SEARCH_ROWS)
-    number, mapping, positions = found
+    number, mapping, positions = _found_header(path, rows, options)
     result.preset = mapping.name
     drafts: list[PostDraft] = []
     for cells in rows:
         number += 1
-        values = {f: cells[i] for f, i in positions.items() if i < len(cells)}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        values = _values(cells, positions)
+        if values is None:
             result.ignored += 1
             continue
         if len(drafts) >= MAX_ROWS:
@@ -138,15 +185,23 @@ def read_table(path: Path, options: IntakeOptions) -> IntakeResult:
     return result
 
 
+def _values(cells: Sequence[Any], positions: dict[str, int]) -> dict[str, Any] | None:
+    """Field -> cell of a data row; None for a row with nothing in the mapped columns."""
+    values = {f: cells[i] for f, i in positions.items() if i < len(cells)}
+    if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        return None
+    return values
+
+
 def _header(rows: Iterator[Sequence[Any]], mapping: ColumnMapping | None,
-            ) -> tuple[int, ColumnMapping, dict[str, int]] | None:
+            saved: Sequence[ColumnMapping] = ()) -> tuple[int, ColumnMapping, dict[str, int]] | None:
     for number in range(1, HEADER_SEARCH_ROWS + 1):
         try:
             cells = next(rows)
         except StopIteration:
             return None
         headers = ["" if c is None else str(c).strip() for c in cells]
-        chosen = mapping or recognise(headers)
+        chosen = mapping or recognise(headers, saved)
         if chosen is None:
             continue
         positions = chosen.positions(headers)
@@ -191,11 +246,38 @@ def row_draft(number: int, values: dict[str, Any], mapping: ColumnMapping,
                 draft.platform = parsed.platform
             draft.account_handle = draft.account_handle or parsed.handle
     draft.posted_at = _time(number, values, "posted_at", mapping, options, result)
+    draft.kecamatan_code, draft.desa_code = _place(number, values, result)
     counts = {k: _count(number, values, k, mapping, result)
               for k in ("views", "likes", "shares", "comments")}
     read_at = _time(number, values, "read_at", mapping, options, result) or options.read_at
     draft.engagement = Engagement(read_at=read_at, **counts)
     return draft
+
+
+def _place(number: int, values: dict[str, Any], result: IntakeResult
+           ) -> tuple[str | None, str | None]:
+    """The kecamatan and desa codes of a row (a desa alone names its kecamatan); a code not
+    in the shipped list, or a desa outside the kecamatan, is reported and left empty."""
+    kec, desa = _cell(values, "kecamatan_code") or None, _cell(values, "desa_code") or None
+    if kec is None and desa is None:
+        return None, None
+    index = shipped_index()
+    if desa is not None and desa not in index.desa:
+        result.problem(number, N_("Row {row}: the desa/kelurahan code {code} is not known; it "
+                                  "is left empty"), row=number, code=desa[:20], skipped=False)
+        desa = None
+    if kec is not None and kec not in index.kecamatan:
+        result.problem(number, N_("Row {row}: the kecamatan code {code} is not known; it is "
+                                  "left empty"), row=number, code=kec[:20], skipped=False)
+        kec = None
+    if desa is not None and kec is not None and index.desa[desa].parent != kec:
+        result.problem(number, N_("Row {row}: desa/kelurahan {code} is not in kecamatan "
+                                  "{kecamatan}; it is left empty"), row=number, code=desa,
+                       kecamatan=kec, skipped=False)
+        desa = None
+    if kec is None and desa is not None:
+        kec = index.desa[desa].parent
+    return kec, desa
 
 
 def _platform(number: int, value: str, mapping: ColumnMapping,

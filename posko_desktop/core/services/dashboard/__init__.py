@@ -27,7 +27,7 @@ from posko_desktop.core.services.dashboard.levels import (
     levels_in,
     situation_levels,
 )
-from posko_desktop.core.services.dashboard.overview import default_as_of, snapshot
+from posko_desktop.core.services.dashboard.overview import default_as_of, levels_moment, snapshot
 from posko_desktop.core.services.dashboard.series import (
     category_breakdown,
     daily_counts,
@@ -46,7 +46,7 @@ from posko_desktop.core.services.dashboard.watch import (
 
 __all__ = [
     "LevelRule", "category_breakdown", "current_period", "cutoff_hour", "daily_counts",
-    "default_as_of", "early_warnings", "heatmap", "level_rule", "levels_in", "list_nihil", "period_of",
+    "default_as_of", "early_warnings", "heatmap", "level_rule", "levels_in", "levels_moment", "list_nihil", "period_of",
     "poisson_threshold", "record_nihil", "report_status", "severity_breakdown",
     "silent_regencies", "situation_levels", "snapshot", "top_regencies",
 ]

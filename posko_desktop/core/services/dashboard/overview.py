@@ -30,7 +30,7 @@ from posko_desktop.core.services.dashboard.series import (
 from posko_desktop.core.services.dashboard.watch import cutoff_hour, report_status_in, silent_in
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.medsos.reporting import medsos_daily
-from posko_desktop.core.timeutil import ensure_utc, wib_date
+from posko_desktop.core.timeutil import ensure_utc, wib_date, wib_day_start
 
 ARCHIVE_AFTER_DAYS = 30
 
@@ -46,6 +46,17 @@ def default_as_of(ctx: AppContext) -> date:
     if newest is not None and newest < today - timedelta(days=ARCHIVE_AFTER_DAYS):
         return newest
     return today
+
+
+def levels_moment(ctx: AppContext) -> datetime:
+    """The moment of the situation levels shown outside the dashboard (the triage queue):
+    `ctx.now()`, or the end of `default_as_of` when that day is earlier (an archive or demo
+    database shows the levels of its own time frame, as the dashboard does)."""
+    now = ctx.now()
+    day = default_as_of(ctx)
+    if day < wib_date(now):
+        return wib_day_start(day + timedelta(days=1))
+    return now
 
 
 def snapshot(ctx: AppContext, date_from: date, date_to: date, flt: IncidentFilter | None = None,

@@ -413,6 +413,7 @@ def open_incident(ctx: AppContext, case_id: uuid.UUID, regency_code: str, *,
                   category_code: str = "A1", severity: str = "sedang") -> CaseInfo:
     """Open an incident of the log for the case (source: social media, the claim as its
     title, the first post's time and links as its source) and link it."""
+    require(ctx.actor, Permission.MEDSOS_COLLECT)
     with ctx.db.read() as s:
         c = _get(s, case_id)
         _require_open(c)

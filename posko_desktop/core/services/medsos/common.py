@@ -23,7 +23,7 @@ from posko_desktop.core.domain import (
     ValidationError,
     check_text,
 )
-from posko_desktop.core.evidence import safe_filename
+from posko_desktop.core.evidence import IMAGE_TYPES, MEDSOS_TYPES, safe_filename
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.medsos.drafts import MedsosError
@@ -35,7 +35,6 @@ from posko_desktop.core.services.reference import normalize_regency_code
 logger = logging.getLogger(__name__)
 
 EVIDENCE_MAX = 50
-_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 def record_version(obj: Any) -> str:
@@ -145,7 +144,7 @@ def long_text(value: Any, field: str, maximum: int = 20_000) -> str:
 @dataclass(frozen=True)
 class Evidence:
     """A file kept as evidence: content in the attachment store by SHA-256; `phash` the
-    screenshot's fingerprint (`medsos.images`, "" for a PDF)."""
+    screenshot's fingerprint (`medsos.images`, "" for any other type)."""
 
     sha256: str
     filename: str
@@ -166,12 +165,12 @@ def store_evidence(s: Session, existing: Sequence[Mapping[str, Any]], filename: 
                    data: bytes, captured_by: str, now: datetime) -> dict[str, Any] | None:
     """The evidence entry of a file (sniffed type, stored once by SHA-256), or None when
     the record holds that content already."""
-    mime = evidence_store.check_file(s, filename, data)
+    mime = evidence_store.check_file(s, filename, data, MEDSOS_TYPES)
     if len(existing) >= EVIDENCE_MAX:
         raise AttachmentError(N_("{name}: at most {max} evidence files per record"),
                               name=filename, max=EVIDENCE_MAX)
     phash = ""
-    if mime in _IMAGES:
+    if mime in IMAGE_TYPES:
         try:
             phash = fingerprint(data, filename).to_text()
         except MedsosError as err:

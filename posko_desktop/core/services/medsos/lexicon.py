@@ -178,39 +178,68 @@ def remove_term(ctx: AppContext, term: str, category: str) -> LexiconView:
     return _change(ctx, term, category, "remove")
 
 
-def _change(ctx: AppContext, term: str, category: str, action: str) -> LexiconView:
-    text = one_line(term, "term", TERM_MAX, required=True)
-    key = normalise_term(text)
-    if not key:
-        raise ValidationError(N_("{value} has no letters or digits to match"), field="term",
-                              value=text)
-    cat = _category(category)
+def edit_term(ctx: AppContext, term: str, category: str, new_term: str,
+              new_category: str) -> LexiconView:
+    """Flag `new_term` under `new_category` instead of `term` under `category` (one change:
+    the old term removed, the new one added, in one transaction)."""
+    require(ctx.actor, Permission.LEXICON_EDIT)
+    old = _checked(term, category)
+    new = _checked(new_term, new_category)
+    if (normalise_term(old[0]), old[1]) == (normalise_term(new[0]), new[1]):
+        raise ValidationError(N_("{term} under {category} is what the lexicon has already"),
+                              field="term", term=new[0], category=new[1])
     now = ctx.now()
     with ctx.db.write() as s:
-        entries = list(s.scalars(select(LexiconEntry)))
-        _data, terms, _version = _effective(entries)
-        in_effect = any(normalise_term(t.term) == key and t.category == cat for t in terms)
-        if (action == "add") == in_effect:
-            raise ValidationError(
-                N_("{term} is already in the lexicon under {category}") if in_effect else
-                N_("{term} is not in the lexicon under {category}"),
-                field="term", term=text, category=cat)
-        opposite = "remove" if action == "add" else "add"
-        undo = [e for e in entries if not e.deleted and e.action == opposite
-                and normalise_term(e.term) == key and e.category == cat]
-        for e in undo:  # withdrawing the opposite change is enough
-            _withdraw(ctx, s, e, now)
-            audit.record(s, ctx.actor, "lexicon.withdraw", "lexicon-entry", str(e.id),
-                         before={"term": e.term, "category": cat, "action": e.action},
-                         after={"deleted": True}, at=now)
-        _data, terms, _version = _effective(entries)
-        still = any(normalise_term(t.term) == key and t.category == cat for t in terms)
-        changed = [str(e.id) for e in undo]
-        if (action == "add") != still:
-            e = _new_entry(ctx, s, text, cat, action, now)
-            audit.record(s, ctx.actor, "lexicon." + action, "lexicon-entry", str(e.id),
-                         before=None, after={"term": text, "category": cat}, at=now)
-            changed.append(str(e.id))
+        changed = _apply(ctx, s, *old, "remove", now) + _apply(ctx, s, *new, "add", now)
+    logger.info("Lexicon: %r under %s replaced by %r under %s", *old, *new)
+    ctx.bus.publish(Change(ChangeKind.LEXICON, tuple(changed)))
+    return view(ctx)
+
+
+def _checked(term: str, category: str) -> tuple[str, str]:
+    text = one_line(term, "term", TERM_MAX, required=True)
+    if not normalise_term(text):
+        raise ValidationError(N_("{value} has no letters or digits to match"), field="term",
+                              value=text)
+    return text, _category(category)
+
+
+def _change(ctx: AppContext, term: str, category: str, action: str) -> LexiconView:
+    text, cat = _checked(term, category)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        changed = _apply(ctx, s, text, cat, action, now)
     logger.info("Lexicon: %s %r under %s", action, text, cat)
     ctx.bus.publish(Change(ChangeKind.LEXICON, tuple(changed)))
     return view(ctx)
+
+
+def _apply(ctx: AppContext, s: Session, text: str, cat: str, action: str,
+           now: datetime) -> list[str]:
+    """Add or remove one term in the caller's transaction (audited); the entry ids changed."""
+    key = normalise_term(text)
+    entries = list(s.scalars(select(LexiconEntry)))
+    _data, terms, _version = _effective(entries)
+    in_effect = any(normalise_term(t.term) == key and t.category == cat for t in terms)
+    if (action == "add") == in_effect:
+        raise ValidationError(
+            N_("{term} is already in the lexicon under {category}") if in_effect else
+            N_("{term} is not in the lexicon under {category}"),
+            field="term", term=text, category=cat)
+    opposite = "remove" if action == "add" else "add"
+    undo = [e for e in entries if not e.deleted and e.action == opposite
+            and normalise_term(e.term) == key and e.category == cat]
+    for e in undo:  # withdrawing the opposite change is enough
+        _withdraw(ctx, s, e, now)
+        audit.record(s, ctx.actor, "lexicon.withdraw", "lexicon-entry", str(e.id),
+                     before={"term": e.term, "category": cat, "action": e.action},
+                     after={"deleted": True}, at=now)
+    _data, terms, _version = _effective(entries)
+    still = any(normalise_term(t.term) == key and t.category == cat for t in terms)
+    changed = [str(e.id) for e in undo]
+    if (action == "add") != still:
+        e = _new_entry(ctx, s, text, cat, action, now)
+        audit.record(s, ctx.actor, "lexicon." + action, "lexicon-entry", str(e.id),
+                     before=None, after={"term": text, "category": cat}, at=now)
+        changed.append(str(e.id))
+    return changed

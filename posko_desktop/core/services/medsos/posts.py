@@ -28,12 +28,13 @@ from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.medsos.drafts import Engagement, IntakeResult, Platform, PostDraft
 from posko_desktop.core.medsos.intake import IntakeOptions, read_links, read_posts
-from posko_desktop.core.medsos.intake.common import content_id
+from posko_desktop.core.medsos.intake.common import content_id, read_limited
 from posko_desktop.core.medsos.intake.mapping import ColumnMapping
 from posko_desktop.core.medsos.normalize import normalise
 from posko_desktop.core.medsos.urls import parse_url
 from posko_desktop.core.services import audit
 from posko_desktop.core.services.authz import Permission, require
+from posko_desktop.core.services.medsos import import_memo
 from posko_desktop.core.services.medsos.common import (
     Evidence,
     check_version,
@@ -51,6 +52,8 @@ from posko_desktop.core.services.medsos.common import (
     store_evidence,
 )
 from posko_desktop.core.services.medsos.lexicon import lexicon_in
+from posko_desktop.core.services.medsos.mappings import saved_in
+from posko_desktop.core.services.places import check_activity_place
 from posko_desktop.core.sync.kinds import SOCIAL_POSTS
 from posko_desktop.core.timeutil import WIB, ensure_utc
 
@@ -60,7 +63,9 @@ BATCH = 500
 COUNT_CAP = 10_000  # list_posts counts at most this many (Page.extra["total_capped"])
 PSEUDONYM_SETTING = "medsos.pseudonym_key"  # not declared: never listed with the settings
 EDITABLE_FIELDS = ("account_name", "account_handle", "text", "posted_at", "engagement",
-                   "regencies", "contest")
+                   "regencies", "contest", "kecamatan_code", "desa_code")
+_OUTSIDE = N_("Kecamatan {name} ({code}) is in regency {regency}, which the post does not "
+              "name")
 _NOT_FOUND = N_("Post {id} not found")
 _STALE = N_("Post {number} was changed by {name} at {time} since you opened it; your change "
             "was not saved.")
@@ -102,6 +107,8 @@ class PostInfo:
     deleted: bool
     queue_rank: int
     version: str
+    kecamatan_code: str | None = None  # the place named, by code (migration 0022)
+    desa_code: str | None = None
 
 
 def _engagement(data: Mapping[str, Any]) -> Engagement:
@@ -132,7 +139,7 @@ def post_info(p: SocialPost) -> PostInfo:
         tuple(FlagInfo(f["term"], f["category"]) for f in p.flags), p.lexicon_version,
         uuid.UUID(p.case_id) if p.case_id else None, p.dismissed, evidence_of(p.evidence),
         p.recorded_by, p.created_at, p.updated_at, p.updated_by, p.deleted, p.queue_rank,
-        record_version(p))
+        record_version(p), p.kecamatan_code, p.desa_code)
 
 
 def _snapshot(p: SocialPost) -> dict[str, Any]:
@@ -182,18 +189,32 @@ def import_file(ctx: AppContext, path: str | Path, *, tz: tzinfo = WIB,
     """Posts from a WhatsApp chat export, a Telegram Desktop `result.json`, an X API v2
     response or a CSV/XLSX table (format recognised from the content). A file refused as a
     whole raises `MedsosError` and nothing is written; bad rows are in `problems`. The file
-    is read before the write transaction (other writers wait only for the inserts)."""
+    is read before the write transaction (other writers wait only for the inserts). Tables
+    may use a saved column mapping (`mappings`); the same file read the same way again,
+    every post still held, is answered from the import memo without parsing."""
     require(ctx.actor, Permission.MEDSOS_COLLECT)
     now = ctx.now()
+    path = Path(path)
+    file_sha = import_memo.file_digest(read_limited(path))
     with ctx.db.read() as s:
         lexicon, version = lexicon_in(s)
         key = None if keep_numbers else _stored_key(s)
+        saved = tuple(m.mapping for m in saved_in(s))
+        memo = None
+        if key is not None or keep_numbers:
+            memo = import_memo.recall(s, file_sha, import_memo.options_digest(
+                tz, mapping, saved, day_first, keep_numbers, key))
+    if memo is not None:
+        logger.info("Posts from %s: the same file read the same way before, all %d posts "
+                    "held (memo)", path.name, len(memo.numbers))
+        return _recalled(memo, path.name, version, dry_run)
     new_key = secrets.token_bytes(32) if key is None and not keep_numbers else None
 
     def read(with_key: bytes | None) -> IntakeResult:
         return read_posts(path, IntakeOptions(read_at=now, tz=tz, pseudonym_key=with_key,
                                               lexicon=lexicon, day_first=day_first,
-                                              mapping=mapping, keep_numbers=keep_numbers))
+                                              mapping=mapping, saved_mappings=saved,
+                                              keep_numbers=keep_numbers))
 
     intake = read(key or new_key)
     with ctx.db.write() as s:
@@ -204,9 +225,27 @@ def import_file(ctx: AppContext, path: str | Path, *, tz: tzinfo = WIB,
             elif not dry_run:
                 s.add(Setting(key=PSEUDONYM_SETTING, value=new_key.hex(), updated_at=now,
                               updated_by=ctx.actor.username))
-        result = _store(ctx, s, intake, version, now, dry_run)
+        order: list[str] = []
+        result = _store(ctx, s, intake, version, now, dry_run, order)
+        if not dry_run:
+            import_memo.remember(s, file_sha, import_memo.options_digest(
+                tz, mapping, saved, day_first, keep_numbers, key or new_key), order, {
+                    "format": result.format, "preset": result.preset,
+                    "duplicates": result.duplicates, "ignored": result.ignored,
+                    "problems": [[p.line, p.message, p.params, p.skipped]
+                                 for p in result.problems]}, ctx.actor.username, now)
     _published(ctx, result)
     return result
+
+
+def _recalled(memo: import_memo.Memo, file_name: str, version: str,
+              dry_run: bool) -> PostImportResult:
+    """The report of a file every post of which is held (`import_memo.recall`)."""
+    r = memo.report
+    return PostImportResult(r["format"], file_name, already=memo.numbers,
+                            duplicates=r["duplicates"], ignored=r["ignored"],
+                            problems=[ReportRow(*p) for p in r["problems"]],
+                            preset=r["preset"], lexicon_version=version, dry_run=dry_run)
 
 
 def add_links(ctx: AppContext, texts: Sequence[str], *, dry_run: bool = False
@@ -240,6 +279,8 @@ class PostInput:
     likes: int | None = None
     shares: int | None = None
     comments: int | None = None
+    kecamatan_code: str | None = None  # a kecamatan of one of the post's regencies
+    desa_code: str | None = None  # a desa of that kecamatan (alone: names its kecamatan)
 
 
 def add_post(ctx: AppContext, data: PostInput) -> PostInfo:
@@ -253,6 +294,8 @@ def add_post(ctx: AppContext, data: PostInput) -> PostInfo:
         scan = lexicon.scan(draft.text_normalised)
         draft.flags = scan.flags
         regencies = regency_codes(s, data.regencies) if data.regencies else list(scan.regencies)
+        draft.kecamatan_code, draft.desa_code = check_activity_place(
+            regencies, data.kecamatan_code, data.desa_code, _OUTSIDE)
         key = post_key(draft.platform.value, draft.post_id, draft.canonical_url)
         held = s.scalar(select(SocialPost.number).where(SocialPost.post_key == key))
         if held is not None:
@@ -323,6 +366,7 @@ def post_row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_versi
         "account_handle": d.account_handle[:200], "account_id": d.account_id[:200],
         "posted_at": d.posted_at, "text": d.text, "engagement": engagement_json(d.engagement),
         "regencies": list(regencies), "contest": contest,
+        "kecamatan_code": d.kecamatan_code, "desa_code": d.desa_code,
         "flags": _flags_json(d.flags), "lexicon_version": lexicon_version, "case_id": None,
         "dismissed": False, "evidence": [],
     }
@@ -331,9 +375,9 @@ def post_row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_versi
 
 
 def _store(ctx: AppContext, s: Session, intake: IntakeResult, lexicon_version: str,
-           now: datetime, dry_run: bool) -> PostImportResult:
+           now: datetime, dry_run: bool, order: list[str] | None = None) -> PostImportResult:
     """Add the drafts not held yet (by post key, from any site), in batches (Core inserts:
-    100,000 posts are one import)."""
+    100,000 posts are one import). `order` collects the number each draft is held as."""
     result = PostImportResult(intake.format, intake.file_name, duplicates=intake.duplicates,
                               ignored=intake.ignored, preset=intake.preset,
                               lexicon_version=lexicon_version, dry_run=dry_run,
@@ -354,6 +398,8 @@ def _store(ctx: AppContext, s: Session, intake: IntakeResult, lexicon_version: s
         for d, key in zip(chunk, keys, strict=True):
             if key in held:
                 result.already.append(held[key])
+                if order is not None:
+                    order.append(held[key])
                 continue
             number = "{p}{n:07d}".format(p=prefix, n=counter)
             counter += 1
@@ -361,6 +407,8 @@ def _store(ctx: AppContext, s: Session, intake: IntakeResult, lexicon_version: s
                              ctx.actor.username, stamp, now, number))
             held[key] = number
             result.added.append(number)
+            if order is not None:
+                order.append(number)
         if rows and not dry_run:
             s.execute(insert(SocialPost), rows)
     if dry_run:
@@ -405,6 +453,11 @@ def update_post(ctx: AppContext, post_id: uuid.UUID, changes: Mapping[str, Any],
         p = _get(s, post_id)
         check_version(s, p, expected_version, _STALE, _snapshot(p))
         values = _validated(s, changes, now)
+        if {"kecamatan_code", "desa_code", "regencies"} & set(changes):
+            values["kecamatan_code"], values["desa_code"] = check_activity_place(
+                values.get("regencies", list(p.regencies)),
+                changes.get("kecamatan_code", p.kecamatan_code),
+                changes.get("desa_code", p.desa_code), _OUTSIDE)
         if "text" in values:
             lexicon, version = lexicon_in(s)
             values["flags"] = _flags_json(lexicon.flags(normalise(values["text"])))
@@ -453,8 +506,9 @@ def _validated(s: Session, changes: Mapping[str, Any], now: datetime) -> dict[st
 
 def attach_evidence(ctx: AppContext, post_id: uuid.UUID, filename: str, data: bytes, *,
                     expected_version: str | None = None) -> PostInfo:
-    """A screenshot or saved page (PNG, JPEG, GIF, WebP, PDF), stored once by SHA-256 with
-    its fingerprint; the same file twice adds nothing."""
+    """A screenshot, PDF, screen recording, saved page or chat export (`MEDSOS_TYPES`,
+    sniffed), stored once by SHA-256 (screenshots with their fingerprint); the same file
+    twice adds nothing."""
     require(ctx.actor, Permission.MEDSOS_COLLECT)
     now = ctx.now()
     with ctx.db.write() as s:

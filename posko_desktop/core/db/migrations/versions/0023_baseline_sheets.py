@@ -8,7 +8,7 @@ existing row changes: a register or baseline imported before this version stays 
 and goes out once its file is imported again (docs/kerawanan.md).
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from alembic import op
 from posko_desktop.core.db.seed_baseline import KECAMATAN_SHEETS, REGENCY_SHEETS, seed_rows
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

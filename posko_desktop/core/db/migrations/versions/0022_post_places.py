@@ -22,6 +22,7 @@ depends_on = None
 
 POSTS = sa.table("social_post", sa.column("id", sa.Uuid()),
                  sa.column("field_stamps", sa.JSON()))
+PAGE = 5_000
 
 
 def upgrade() -> None:
@@ -29,13 +30,19 @@ def upgrade() -> None:
                                            nullable=True))
     op.add_column("social_post", sa.Column("desa_code", sa.String(length=13), nullable=True))
     conn = op.get_bind()
-    rows = conn.execute(sa.select(POSTS.c.id, POSTS.c.field_stamps)).all()
-    updates = [{"key": pid, "stamps": {**stamps, **dict.fromkeys(
-        ("kecamatan_code", "desa_code"), min(stamps.values()))}}
-        for pid, stamps in rows if stamps]
-    if updates:
-        conn.execute(POSTS.update().where(POSTS.c.id == sa.bindparam("key"))
-                     .values(field_stamps=sa.bindparam("stamps")), updates)
+    last = None  # keyset pages: memory stays flat with a million posts
+    while True:
+        page = sa.select(POSTS.c.id, POSTS.c.field_stamps).order_by(POSTS.c.id).limit(PAGE)
+        rows = conn.execute(page if last is None else page.where(POSTS.c.id > last)).all()
+        if not rows:
+            break
+        last = rows[-1][0]
+        updates = [{"key": pid, "stamps": {**stamps, **dict.fromkeys(
+            ("kecamatan_code", "desa_code"), min(stamps.values()))}}
+            for pid, stamps in rows if stamps]
+        if updates:
+            conn.execute(POSTS.update().where(POSTS.c.id == sa.bindparam("key"))
+                         .values(field_stamps=sa.bindparam("stamps")), updates)
 
 
 def downgrade() -> None:

@@ -111,7 +111,9 @@ def test_upgrading_0007_keeps_every_row(old_0007):
             after[table] = [r[:len(rows[0])] for r in after[table]]
         if table in REVISED:  # 0017: the taxonomy revised (tests/core/test_migration_0017.py)
             continue
-        assert after[table] == rows, table
+        # columns added later (e.g. 0025's user language) come after the old ones
+        width = len(rows[0]) if rows else 0
+        assert [r[:width] for r in after[table]] == rows, table
     assert after["site_key"] == [(1, "awaiting_import", None, None, "", "", None, "")]
     assert after["user_key"] == after["site_key_grant"] == after["site_key_other"] == []
 

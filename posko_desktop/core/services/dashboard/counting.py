@@ -86,7 +86,8 @@ def as_day(raw: Any, days: dict[Any, date]) -> date:
 def counts(s: Session, group: Sequence[str], date_from: date, date_to: date,
            flt: IncidentFilter | None, by_severity: bool = False) -> Rows:
     """{group key: [count]} or {group key: [count, rendah, sedang, tinggi, kritis]} over the
-    non-deleted incidents of [date_from, date_to] (`count_queries`)."""
+    non-deleted incidents of [date_from, date_to] (`count_queries`); only groups with
+    incidents."""
     dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
     n = len(group)
     day_at = group.index("occurred_date") if "occurred_date" in group else None
@@ -103,7 +104,8 @@ def counts(s: Session, group: Sequence[str], date_from: date, date_to: date,
             else:
                 for i, v in enumerate(row[n:]):
                     acc[i] += sign * int(v or 0)
-    return result
+    # a group whose incidents are all deleted is no group (as in the day counts)
+    return {k: v for k, v in result.items() if any(v)}
 
 
 def day_regency(s: Session, first: date, last: date, flt: IncidentFilter | None,

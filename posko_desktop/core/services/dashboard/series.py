@@ -156,6 +156,8 @@ def categories_in(s: Session, date_from: date, date_to: date, flt: IncidentFilte
             if not by_regency:
                 key = as_day(key, days)
             table[key][cat[:1]] += sign * int(n or 0)
+    for key in [k for k, groups in table.items() if not any(groups.values())]:
+        del table[key]  # all deleted: no key (as in the day counts)
     labels = _group_labels(s)
     groups = [g for g in labels if any(table[k].get(g) for k in table)] or list(labels)
     if mode is CategoryMode.REGENCY:

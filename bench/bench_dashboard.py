@@ -244,22 +244,23 @@ def child(db_path: Path, mode: str, repeat: int = 3) -> dict[str, Any]:
 
 
 def raw_refresh_queries(db_path: Path) -> Callable[[], None]:
-    """The raw baseline: the SQL the new refresh sends for its counts and the baseline
-    (day counts for the 30 days and the warning history, categories, TPS and marks per
-    regency/kecamatan) through Python's sqlite3, no reshaping, no drawing."""
+    """The raw baseline: the counting SQL a refresh sends to the day counts and the TPS
+    register (day x regency with severities over the 30 days and the warning history,
+    regency x category, the level's whole days, TPS per regency) through Python's sqlite3,
+    no reshaping, no drawing. (The marks of a baseline version are counted once per version
+    and kept, so a refresh does not send that SQL.)"""
     conn = sqlite3.connect(str(db_path))
     first = (AS_OF - timedelta(days=43)).isoformat()
     d0, d1 = (AS_OF - timedelta(days=29)).isoformat(), AS_OF.isoformat()
     sev = ", ".join(f"sum(CASE WHEN severity_rank = {r} THEN n ELSE 0 END)" for r in range(4))
+    by_day = (f"SELECT occurred_date, regency_code, sum(n), {sev} FROM incident_day_count "
+              "WHERE occurred_date >= ? AND occurred_date <= ? GROUP BY 1, 2")
     queries = [
-        (f"SELECT occurred_date, regency_code, sum(n), {sev} FROM incident_day_count WHERE "
-         "occurred_date >= ? AND occurred_date <= ? GROUP BY 1, 2", (first, d1)),
+        (by_day, (first, d1)),
+        (by_day, ((AS_OF - timedelta(days=2)).isoformat(), d1)),
         ("SELECT regency_code, category_code, sum(n) FROM incident_day_count WHERE "
          "occurred_date >= ? AND occurred_date <= ? GROUP BY 1, 2", (d0, d1)),
         ("SELECT regency_code, count(*) FROM tps GROUP BY 1", ()),
-        ("SELECT m.regency_code, m.kecamatan_code, m.level, count(*) FROM tps_mark m JOIN "
-         "baseline_import b ON b.id = m.import_id AND b.current GROUP BY m.import_id, 1, 2, 3",
-         ()),
     ]
 
     def run_all() -> None:

@@ -85,11 +85,12 @@ def test_upgrading_0007_keeps_every_row(old_0007):
     open_database(path).dispose()
     after = rows_of(path)
     # the tables of 0009 (anchors), 0011 (place list), 0012 (activities), 0013 (medsos),
-    # 0014 (kerawanan), 0015 (stages), 0016 (units) and 0018 (shifts)
+    # 0014 (kerawanan), 0015 (stages), 0016 (units), 0018 (shifts) and 0026 (day counts)
     later = {"audit_anchor", "kecamatan", "desa", "activity", "record_conflict",
              "social_post", "hoax_case", "takedown_request", "lexicon_entry",
              "candidate_pair", "tps", "baseline_import", "ikp_score", "tps_mark",
-             "stage_report", "reporting_unit", "roster_entry", "handover"}
+             "stage_report", "reporting_unit", "roster_entry", "handover",
+             "incident_day_count"}
     assert set(after) == set(before) | NEW_TABLES | later
     for table, rows in before.items():
         if table == "incident":  # 0011 added ten columns: not known / empty, and the codes

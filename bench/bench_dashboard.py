@@ -298,6 +298,7 @@ def refresh_rows(db_path: Path, args: argparse.Namespace) -> list[Row]:
                 for k in acc:
                     acc[k] += got[k]
     rm, rp = summary(measure(raw_refresh_queries(db_path), 10))
+    raw_cpu = summary(list(common.last_cpu))[0]
     rows = []
     n = getattr(args, "incidents", 0)
     for (side, mode), acc in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -308,8 +309,9 @@ def refresh_rows(db_path: Path, args: argparse.Namespace) -> list[Row]:
                         raw_median=rm if side == "new" else None,
                         raw_p95=rp if side == "new" else None, target="CPU ≤ 600 ms",
                         ok=cpu <= 600, cpu_median=cpu,
-                        note="{k} runs; charts drawn per refresh: {d}".format(
-                            k=len(acc["cpu"]), d=sorted(set(acc["drawn"])))))
+                        note="{k} runs; charts drawn per refresh: {d}{raw}".format(
+                            k=len(acc["cpu"]), d=sorted(set(acc["drawn"])),
+                            raw="; raw CPU {:.0f} ms".format(raw_cpu) if side == "new" else "")))
     return rows
 
 

@@ -145,6 +145,7 @@ def ensure_baseline(db_path: Path) -> None:
     variable with chance 1/4; a Polda class for every TPS; an IKP row per regency)."""
     import csv
     import random
+    import shutil
     import tempfile
 
     from bench_kerawanan import _write_files
@@ -186,6 +187,7 @@ def ensure_baseline(db_path: Path) -> None:
         tps_register.import_register(ctx, tps_csv)
         for kind, path in files.items():
             baseline.import_baseline(ctx, kind, path, "Bench")
+        shutil.rmtree(work, ignore_errors=True)
     finally:
         db.dispose()
 

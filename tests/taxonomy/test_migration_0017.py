@@ -15,6 +15,7 @@ import pytest
 from posko_desktop.cli import main
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.categories import category_rows
+from posko_desktop.core.db.migrate import SCHEMA_HEAD
 from posko_desktop.core.db.session import open_database
 from posko_desktop.core.domain import Actor, ValidationErrors
 from posko_desktop.core.services import incidents as inc
@@ -96,4 +97,4 @@ def test_0018_adds_the_empty_roster_and_handover_tables(upgraded):
     path, _categories, _old = upgraded
     assert _query(path, "SELECT count(*) FROM roster_entry") == [(0,)]
     assert _query(path, "SELECT count(*) FROM handover") == [(0,)]
-    assert _query(path, "SELECT version_num FROM alembic_version") == [("0020",)]  # the head
+    assert _query(path, "SELECT version_num FROM alembic_version") == [(SCHEMA_HEAD,)]

@@ -86,12 +86,13 @@ def test_upgrading_0007_keeps_every_row(old_0007):
     open_database(path).dispose()
     after = rows_of(path)
     # the tables of 0009 (anchors), 0011 (place list), 0012 (activities), 0013 (medsos),
-    # 0014 (kerawanan), 0015 (stages), 0016 (units), 0018 (shifts) and 0024 (directory)
+    # 0014 (kerawanan), 0015 (stages), 0016 (units), 0018 (shifts), 0024 (directory) and
+    # 0026 (day counts)
     later = {"audit_anchor", "kecamatan", "desa", "activity", "record_conflict",
              "social_post", "hoax_case", "takedown_request", "lexicon_entry",
              "candidate_pair", "tps", "baseline_import", "ikp_score", "tps_mark",
              "stage_report", "reporting_unit", "roster_entry", "handover", "agency_contact",
-             *SHEET_TABLES}
+             "incident_day_count", *SHEET_TABLES}
     assert set(after) == set(before) | NEW_TABLES | later
     pop_sheets(after)
     for table, rows in before.items():

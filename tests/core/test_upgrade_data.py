@@ -167,13 +167,19 @@ def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, 
     # and the tables of the later migrations: 0011's place list, 0012's activities, 0013's
     # Pantau Medsos records, 0014's candidate pairs, TPS register and baseline, 0015's stage
     # reports, 0016's reporting units (35 regency offices, 9 agencies), 0017's revised
-    # taxonomy (categories added, the agency DKPP), 0018's shifts and 0024's directory
+    # taxonomy (categories added, the agency DKPP), 0018's shifts, 0024's directory and 0026's
+    # day counts (one row per day x regency x category x severity of the incidents not deleted)
+    groups = _read(path, lambda c: c.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM incident WHERE deleted = 0 GROUP BY "
+        "occurred_date, regency_code, category_code, severity_rank)").fetchone()[0])
+    assert groups > 0
     assert after == {**before, "audit_anchor": 0, "kecamatan": 576, "desa": 8563,
                      "activity": 0, "record_conflict": 0, "social_post": 0, "hoax_case": 0,
                      "takedown_request": 0, "lexicon_entry": 0, "candidate_pair": 0, "tps": 0,
                      "baseline_import": 0, "ikp_score": 0, "tps_mark": 0,
                      "stage_report": 0, "reporting_unit": 44, "roster_entry": 0, "handover": 0,
                      **SHEET_TABLES,  # 0023's seeded sheets
+                     "incident_day_count": groups,
                      "category": len(category_rows()),
                      "agency": len(SEED_AGENCIES), "agency_contact": 0}
     monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")

@@ -34,6 +34,7 @@ def test_0009_to_0013_keeps_every_row_and_adds_the_medsos_tables(tmp_path, capsy
     fu_width = len(before["followup"][0])
     after["followup"] = sorted((r[:fu_width] for r in after["followup"]), key=repr)
     after.pop("kecamatan"), after.pop("desa")  # 0011 (tests/core/test_places.py)
+    after.pop("incident_day_count")  # 0026 (tests/core/test_day_counts.py)
     # 0016 (after 0013 in the chain): the seeded reporting units, nihil_report.unit_code
     assert len(after.pop("reporting_unit")) == 35 + 9
     pop_sheets(after)  # 0023

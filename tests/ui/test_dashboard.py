@@ -194,3 +194,46 @@ def test_period_presets_end_on_the_to_day(ctx, make_window, qtbot):
     with qtbot.waitSignal(tab.refreshed, timeout=30_000):
         tab.refresh()
     assert tab.result.snapshot.series.days[0] == date(2024, 9, 25)
+
+
+def test_a_busy_sign_shows_while_a_refresh_runs_and_clears_on_result_and_error(
+        ctx, make_window, qtbot, monkeypatch):
+    """Issue 19: while the worker gathers and draws, a moving bar and the busy cursor; both
+    gone when the result arrives, and when the refresh fails. A refresh with unchanged data
+    keeps every chart's canvas (nothing drawn again)."""
+    from posko_desktop.core.domain import ValidationError
+    from posko_desktop.ui.dashboard import tab as tab_module
+
+    seed(ctx)
+    window = make_window()
+    tab = open_dashboard(qtbot, window)
+    assert not tab.busy.isVisible() and tab.cursor().shape() != Qt.CursorShape.BusyCursor
+    canvases = {kind: panel.canvas for kind, panel in tab.panels.items()}
+    release = threading.Event()
+    real = tab_module.dash.snapshot
+
+    def held(*args, **kwargs):
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tab_module.dash, "snapshot", held)
+    tab.refresh()
+    assert tab.busy.isVisible() and tab.busy.maximum() == 0  # indeterminate
+    assert tab.cursor().shape() == Qt.CursorShape.BusyCursor
+    assert tab.status.text() == "Memuat ulang…"
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        release.set()
+    assert not tab.busy.isVisible() and tab.cursor().shape() != Qt.CursorShape.BusyCursor
+    assert {kind: panel.canvas for kind, panel in tab.panels.items()} == canvases
+
+    def failing(*_args, **_kwargs):
+        raise ValidationError("Choose a period of at most two years", field="date_from")
+
+    shown: list[BaseException] = []
+    monkeypatch.setattr(tab_module.dash, "snapshot", failing)
+    monkeypatch.setattr(tab_module, "show_error", lambda _parent, err: shown.append(err))
+    tab.refresh()
+    assert tab.busy.isVisible()
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert not tab.busy.isVisible() and tab.cursor().shape() != Qt.CursorShape.BusyCursor
+    assert tab.status.text() == "Gagal memuat ulang"

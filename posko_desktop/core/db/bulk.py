@@ -9,6 +9,8 @@ end, inside the load's transaction (all or nothing). One rule for every load:
 - Unique indexes stay (they keep checking during the load), and so do partial indexes:
   they are kept up to date only for the few rows they cover (deleted incidents), where
   building one again scans the whole table.
+- The dashboard's day counts (`db.day_counts`) are counted again with the incident
+  table's indexes instead of by trigger row by row.
 - SQLite only. Its readers keep reading their snapshot while the load runs (WAL), or the
   load has the file to itself (rollback journal). On PostgreSQL DROP INDEX locks the table
   against every workstation's reads until the load commits, so nothing is dropped there.
@@ -22,6 +24,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from posko_desktop.core.db.day_counts import BulkDayCounts
 
 # While SQLite builds an index it sorts every key: with a small page cache it sorts runs
 # that fit the CPU cache, on worker threads, and merges them. At 1M incidents the 17
@@ -60,8 +64,11 @@ class DroppedIndexes:
     def __init__(self, conn: Any, tables: Sequence[str]) -> None:
         self.conn = conn
         self.statements: dict[str, list[str]] = {table: [] for table in tables}
+        self.day_counts: BulkDayCounts | None = None
         if conn.dialect.name != "sqlite" or not tables:
             return
+        if "incident" in tables:
+            self.day_counts = BulkDayCounts(conn)
         found = conn.exec_driver_sql(
             "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT "
             "NULL AND tbl_name IN ({marks}) ORDER BY tbl_name, name".format(
@@ -81,3 +88,5 @@ class DroppedIndexes:
     def rebuild(self, table: str | None = None) -> None:
         tables = [table] if table is not None else list(self.statements)
         build_indexes(self.conn, [sql for t in tables for sql in self.statements.pop(t, [])])
+        if "incident" in tables and self.day_counts is not None:
+            self.day_counts.finish()

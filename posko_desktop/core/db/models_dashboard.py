@@ -1,8 +1,10 @@
-"""Tables and indexes of the dashboard (migration 0002).
+"""Tables and indexes of the dashboard (migrations 0002 and 0026).
 
 - `nihil_report`: the reporting watch. A regency that had nothing to report for a
   reporting period says so ("Nihil"); the desk records it after a phone call or from a
   package carried from the regency office. Stored data with who/when/how, never guessed.
+- `incident_day_count` (0026): incidents not deleted per day x regency x category x
+  severity, kept by triggers (`db/day_counts.py`); the dashboard counts from it.
 - Two extra indexes on `incident` that keep every dashboard query an index-only scan at a
   million incidents (see docs/dashboard.md, "Performance").
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, true
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from posko_desktop.core.db.base import Base
@@ -36,6 +38,22 @@ class NihilReport(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_nihil_report_period", "report_date", "regency_code"),)
+
+
+class IncidentDayCount(Base):
+    """How many incidents (not deleted) occurred on a WIB day in a regency, per category
+    and severity: kept by database triggers (`db/day_counts.py`); no row has n = 0."""
+
+    __tablename__ = "incident_day_count"
+
+    occurred_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    category_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    severity_rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+    # SQLite: the rows are stored in key order (a day's rows side by side)
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 # Deleted incidents, by the same key as foundation's `ix_incident_day_regency`. Dashboard

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.baseline_codes import IKP_DIMENSION_CODES, TPS_VARIABLE_CODES, PoldaLevel
@@ -354,33 +354,63 @@ def _current(s: Session) -> dict[str, BaselineImport]:
                                          .where(BaselineImport.current.is_(True)))}
 
 
-def summary_in(s: Session) -> BaselineSummary:
-    """The current versions' counts per regency and per kecamatan (inside a session)."""
+# The marks of a version never change after its import, and its sha256 covers every row
+# (desa, TPS, kecamatan, regency, variables, class): their counts are kept per content, so
+# a dashboard refresh does not count 58,000 marks again (~45 ms; docs/decisions.md).
+_MARK_COUNTS: dict[tuple[str, str, int], Counter[tuple[str, str, str | None]]] = {}
+MARK_COUNTS_KEPT = 8
+
+
+def _mark_counts(s: Session, version: BaselineImport) -> Counter[tuple[str, str, str | None]]:
+    """(kecamatan, regency, Polda class or None) -> TPS of a TPS-rawan version with at
+    least one variable, or of a Polda version per class."""
+    key = (version.kind, version.sha256, version.rows)
+    held = _MARK_COUNTS.get(key)
+    if held is not None:
+        return held
+    stmt = (select(TpsMark.kecamatan_code, TpsMark.regency_code, TpsMark.level, func.count())
+            .where(TpsMark.import_id == version.id)
+            .group_by(TpsMark.regency_code, TpsMark.kecamatan_code, TpsMark.level))
+    if version.kind == BaselineKind.TPS_RAWAN:  # no class; rawan: at least one variable
+        stmt = stmt.where(func.json_array_length(TpsMark.variables) > 0)
+    held = Counter({(kec, regency, level): n for kec, regency, level, n in s.execute(stmt)})
+    if len(_MARK_COUNTS) >= MARK_COUNTS_KEPT:
+        _MARK_COUNTS.clear()
+    _MARK_COUNTS[key] = held
+    return held
+
+
+def summary_in(s: Session, with_variables: bool = True) -> BaselineSummary:
+    """The current versions' counts per regency and per kecamatan (inside a session),
+    counted by the database; `with_variables`: also the TPS per Bawaslu variable (the
+    dashboard does without: reading every mark's variables costs ~0.3 s at 58,000 TPS)."""
     current = _current(s)
     ikp: dict[str, IkpScore] = {}
     if BaselineKind.IKP in current:
         ikp = {r.regency_code: r for r in s.scalars(
             select(IkpScore).where(IkpScore.import_id == current[BaselineKind.IKP].id))}
-    tps = Counter(s.scalars(select(Tps.regency_code)))
+    tps: Counter[str] = Counter(dict(s.execute(
+        select(Tps.regency_code, func.count()).group_by(Tps.regency_code)).all()))
     rawan: Counter[str] = Counter()
     kec_rawan: Counter[tuple[str, str]] = Counter()
     variables: dict[str, Counter[str]] = {}
     if BaselineKind.TPS_RAWAN in current:
-        for regency, kec, vars_ in s.execute(
-                select(TpsMark.regency_code, TpsMark.kecamatan_code, TpsMark.variables)
-                .where(TpsMark.import_id == current[BaselineKind.TPS_RAWAN].id)):
-            if vars_:
-                rawan[regency] += 1
-                kec_rawan[(kec, regency)] += 1
+        version = current[BaselineKind.TPS_RAWAN]
+        for (kec, regency, _level), n in _mark_counts(s, version).items():
+            rawan[regency] += n
+            kec_rawan[(kec, regency)] += n
+        if with_variables:
+            for regency, vars_ in s.execute(
+                    select(TpsMark.regency_code, TpsMark.variables)
+                    .where(TpsMark.import_id == version.id,
+                           func.json_array_length(TpsMark.variables) > 0)):
                 variables.setdefault(regency, Counter()).update(vars_)
     polda: Counter[tuple[str, str | None]] = Counter()
     kec_polda: Counter[tuple[str, str, str | None]] = Counter()
     if BaselineKind.POLDA in current:
-        for regency, kec, level in s.execute(
-                select(TpsMark.regency_code, TpsMark.kecamatan_code, TpsMark.level)
-                .where(TpsMark.import_id == current[BaselineKind.POLDA].id)):
-            polda[(regency, level)] += 1
-            kec_polda[(kec, regency, level)] += 1
+        for (kec, regency, level), n in _mark_counts(s, current[BaselineKind.POLDA]).items():
+            polda[(regency, level)] += n
+            kec_polda[(kec, regency, level)] += n
     regencies = {}
     for code in s.scalars(select(Regency.code).order_by(Regency.code)):
         row = ikp.get(code)
@@ -438,7 +468,7 @@ def version_rows(ctx: AppContext, version_id: int) -> list[dict[str, Any]]:
 
 def view_in(s: Session, levels: dict[str, Level], kecamatan_top: int = 20) -> BaselineView:
     """The baseline beside the current situation levels (regency code -> level)."""
-    b = summary_in(s)
+    b = summary_in(s, with_variables=False)
     regencies = {}
     for code, r in b.regencies.items():
         ikp = IkpLevel(r.ikp_level) if r.ikp_level else None

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -101,41 +102,40 @@ class DashboardResult:
     seconds: float
 
 
-def render_figures(snap: DashboardSnapshot, sizes: dict[str, tuple[int, int]],
-                   ratio: float, map_mode: str = "level",
-                   ) -> dict[str, tuple[Any, list[list[Any]], Any]]:
-    """Worker thread: build every figure and draw it (Agg) at its canvas's pixel size."""
-    # matplotlib loads here, off the GUI thread, the first time the dashboard is shown.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+class LazyBoard:
+    """The tab's `DrawnBoard` (figures kept between refreshes), made on the worker thread
+    the first time: matplotlib loads there, not on the GUI thread."""
 
-    from posko_desktop.core.charts.board import DPI, dashboard_figures
+    def __init__(self) -> None:
+        self.board: Any = None
 
-    out = {}
-    for kind, (figure, rows) in dashboard_figures(snap, sizes, map_mode).items():
-        figure.set_dpi(DPI * ratio)  # what the Qt canvas sets for this screen
-        agg = FigureCanvasAgg(figure)
-        agg.draw()
-        out[kind] = (figure, rows, agg.renderer)
-    return out
+    def draw(self, snap: DashboardSnapshot, sizes: dict[str, tuple[int, int]], ratio: float,
+             map_mode: str) -> dict[str, tuple[Any, list[list[Any]], Any]]:
+        if self.board is None:
+            from posko_desktop.core.charts.board import DrawnBoard
+
+            self.board = DrawnBoard()
+        return self.board.draw(snap, sizes, ratio, map_mode)
 
 
-def build_dashboard(ctx: AppContext, query: DashboardQuery) -> DashboardResult:
-    """Worker thread: all data, then all figures (no widget is touched here)."""
+def build_dashboard(ctx: AppContext, query: DashboardQuery, board: LazyBoard) -> DashboardResult:
+    """Worker thread: all data, then the figures whose input changed (`board`: the tab's
+    `DrawnBoard`; no widget is touched here)."""
     started = time.perf_counter()
     snap = dash.snapshot(ctx, query.date_from, query.date_to, query.flt,
                          regencies=query.regencies, heatmap_order=query.heatmap_order,
                          weighted=query.weighted, category_mode=query.category_mode)
-    figures = render_figures(snap, query.sizes, query.ratio, query.map_mode)
+    figures = board.draw(snap, query.sizes, query.ratio, query.map_mode)
     return DashboardResult(query, snap, figures, time.perf_counter() - started)
 
 
 def rerender_dashboard(result: DashboardResult, sizes: dict[str, tuple[int, int]],
-                       ratio: float) -> DashboardResult:
+                       ratio: float, board: LazyBoard) -> DashboardResult:
     """Worker thread: the same data drawn again at new canvas sizes (after a resize)."""
     started = time.perf_counter()
     query = replace(result.query, sizes=sizes, ratio=ratio)
     return DashboardResult(query, result.snapshot,
-                           render_figures(result.snapshot, sizes, ratio, query.map_mode),
+                           board.draw(result.snapshot, sizes, ratio, query.map_mode),
                            time.perf_counter() - started)
 
 
@@ -149,6 +149,7 @@ class DashboardTab(QWidget):
         self.ctx: AppContext = host.ctx
         self.runner = host.runner
         self.result: DashboardResult | None = None
+        self.board = LazyBoard()
         self._dirty = True
         self._running = False
         self._pending = False
@@ -200,6 +201,12 @@ class DashboardTab(QWidget):
         self.refresh_button = QPushButton(self)
         self.status = QLabel(self)
         self.status.setObjectName("dash_status")
+        self.busy = QProgressBar(self)  # indeterminate while a refresh runs
+        self.busy.setObjectName("dash_busy")
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(120)
+        self.busy.hide()
 
         for combo, chars in ((self.period, 18), (self.category, 18), (self.severity, 24),
                              (self.regency, 24), (self.order, 22), (self.mode, 28)):
@@ -210,6 +217,7 @@ class DashboardTab(QWidget):
                   self.date_to, self.category, self.severity, self.refresh_button):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.busy)
         bar.addWidget(self.status)
         options = QHBoxLayout()
         for w in (self.regency, self.weighted, self.order, self.mode, self.map_mode):
@@ -466,11 +474,11 @@ class DashboardTab(QWidget):
         if self._running:
             self._pending = True
             return
-        self._running = True
+        self._set_busy(True)
         self._pending = False
         self._dirty = False
         self.status.setText(_("Refreshing…"))
-        self.runner.run(build_dashboard, self.ctx, self.query(), on_done=self._on_result,
+        self.runner.run(build_dashboard, self.ctx, self.query(), self.board, on_done=self._on_result,
                         on_error=self._on_error)
 
     def rerender(self) -> None:
@@ -478,15 +486,31 @@ class DashboardTab(QWidget):
         if self.result is None or self._running:
             self._render_timer.start()
             return
-        self._running = True
+        self._set_busy(True)
         self.runner.run(rerender_dashboard, self.result, self._sizes(), self.devicePixelRatioF(),
-                        on_done=self._on_rendered, on_error=self._on_error)
+                        self.board, on_done=self._on_rendered, on_error=self._on_error)
+
+    def _set_busy(self, busy: bool) -> None:
+        """The busy sign while the worker gathers and draws: a moving bar beside the status
+        text and the busy cursor over the tab."""
+        self._running = busy
+        self.busy.setVisible(busy)
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _show_figures(self, result: DashboardResult) -> None:
+        """Hand the figures to the panels; a chart the board kept (its input unchanged) keeps
+        its canvas."""
+        for kind, (figure, rows, renderer) in result.figures.items():
+            if self.panels[kind].figure is not figure:
+                self.panels[kind].set_figure(figure, rows, renderer)
 
     def _on_rendered(self, result: DashboardResult) -> None:
-        self._running = False
+        self._set_busy(False)
         self.result = result
-        for kind, (figure, rows, renderer) in result.figures.items():
-            self.panels[kind].set_figure(figure, rows, renderer)
+        self._show_figures(result)
         if self._pending:
             self.refresh()
 
@@ -497,16 +521,15 @@ class DashboardTab(QWidget):
                 seconds=format_number(self._updated[1])))
 
     def _on_error(self, err: BaseException) -> None:
-        self._running = False
+        self._set_busy(False)
         self.status.setText(_("Refresh failed"))
         show_error(self, err)
 
     def _on_result(self, result: DashboardResult) -> None:
-        self._running = False
+        self._set_busy(False)
         self.result = result
         started = time.perf_counter()
-        for kind, (figure, rows, renderer) in result.figures.items():
-            self.panels[kind].set_figure(figure, rows, renderer)
+        self._show_figures(result)
         self._fill_tables(result)
         self._updated = (self.ctx.now(), result.seconds + time.perf_counter() - started)
         self._show_updated()

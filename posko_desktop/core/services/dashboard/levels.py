@@ -22,7 +22,7 @@ from posko_desktop.core.db.models import Incident
 from posko_desktop.core.domain import OPEN_STATUSES, Severity, Status
 from posko_desktop.core.i18n import _
 from posko_desktop.core.services import baseline, stats
-from posko_desktop.core.services.dashboard.counting import counts, severity_sums
+from posko_desktop.core.services.dashboard.counting import counts
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import regencies
 from posko_desktop.core.textrules import format_int, format_number
@@ -98,8 +98,8 @@ def levels_in(s: Session, at: datetime, rule: LevelRule | None = None) -> dict[s
     last_full = wib_date(at) - timedelta(days=1)
     edges = [(start, at)]
     if first_full <= last_full:
-        full = counts(s, [Incident.occurred_date, Incident.regency_code], first_full, last_full,
-                      None, severity_sums())
+        full = counts(s, ("occurred_date", "regency_code"), first_full, last_full, None,
+                      by_severity=True)
         for (_day, code), vals in full.items():
             for rank, n in enumerate(vals[1:]):
                 by_regency[code][rank] += n

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, func, select, true, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
@@ -23,13 +23,14 @@ from posko_desktop.core.dashboard_data import (
     SeverityBreakdown,
     date_range,
 )
-from posko_desktop.core.db.models import Category, Incident
+from posko_desktop.core.db.models import Category
 from posko_desktop.core.i18n import current_language
 from posko_desktop.core.services.dashboard.counting import (
     Rows,
+    as_day,
     check_range,
+    count_queries,
     day_regency,
-    filter_conditions,
     regency_names,
 )
 from posko_desktop.core.services.dashboard.levels import LevelRule
@@ -141,25 +142,22 @@ def categories_in(s: Session, date_from: date, date_to: date, flt: IncidentFilte
                   mode: CategoryMode, top: int) -> CategoryBreakdown:
     by_regency = mode is CategoryMode.REGENCY
     dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
-    key_col = Incident.regency_code if by_regency else type_coerce(Incident.occurred_date, String)
     table: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for deleted in (False, True):  # all rows (covering index) minus deleted rows
-        # The inner GROUP BY follows the covering index's own order (day, regency, category),
-        # so it streams without sorting the period's rows; the outer one folds the few
-        # thousand groups to (regency or day) x category.
-        inner = (select(key_col.label("k"), Incident.category_code.label("c"),
-                        func.count().label("n"))
-                 .where(Incident.occurred_date >= date_from, Incident.occurred_date <= date_to)
-                 .group_by(Incident.occurred_date, Incident.regency_code, Incident.category_code))
-        if deleted:
-            inner = inner.where(Incident.deleted == true())
-        sub = filter_conditions(inner, flt, dialect).subquery()
-        sign = -1 if deleted else 1
-        for key, cat, n in s.execute(select(sub.c.k, sub.c.c, func.sum(sub.c.n))
-                                     .group_by(sub.c.k, sub.c.c)):
+    days: dict[Any, date] = {}
+    group = ("occurred_date", "regency_code", "category_code")
+    for sign, inner in count_queries(group, date_from, date_to, flt, dialect):
+        # The inner GROUP BY follows the key order of the day counts (and of the covering
+        # index): it streams without sorting; the outer one folds the groups to (regency or
+        # day) x category.
+        sub = inner.subquery()
+        key_col = sub.c[1] if by_regency else sub.c[0]
+        for key, cat, n in s.execute(select(key_col, sub.c[2], func.sum(sub.c[3]))
+                                     .group_by(key_col, sub.c[2])):
             if not by_regency:
-                key = date.fromisoformat(str(key)[:10])
+                key = as_day(key, days)
             table[key][cat[:1]] += sign * int(n or 0)
+    for key in [k for k, groups in table.items() if not any(groups.values())]:
+        del table[key]  # all deleted: no key (as in the day counts)
     labels = _group_labels(s)
     groups = [g for g in labels if any(table[k].get(g) for k in table)] or list(labels)
     if mode is CategoryMode.REGENCY:

@@ -43,10 +43,10 @@ def test_without_a_signer_the_checklist_says_what_to_fill_and_nothing_is_issued(
     wait_idle(qtbot, tab)
     before = dump(db_path)
     dialog = open_checklist(qtbot, tab)
-    assert "sitrep.signer_name" in dialog.text.text()
-    assert "sitrep.signer_nip" in dialog.text.text()
+    assert "Nama, NIP" in dialog.text.text()  # named as the settings page names them
+    assert "sitrep.signer" not in dialog.text.text()  # not the raw setting keys
     assert not dialog.issue_button.isEnabled()
-    assert "sitrep.signer_name" in tab.status.text()
+    assert "Nama, NIP" in tab.status.text()
     dialog.reject()
     assert dump(db_path) == before
 
@@ -162,9 +162,9 @@ def test_a_flash_report_without_a_signer_is_refused_in_the_window(ctx, db_path, 
     dialog.issue_button.click()
     qtbot.waitUntil(lambda: dialog.issue_dialog is not None, timeout=60_000)
     checklist = dialog.issue_dialog
-    assert "sitrep.signer_name" in checklist.text.text()
+    assert "Nama, NIP" in checklist.text.text()
     assert not checklist.issue_button.isEnabled()
-    assert "sitrep.signer_nip" in dialog.status.text()
+    assert "Nama, NIP" in dialog.status.text()
     checklist.reject()
     assert dump(db_path) == before
     dialog.reject()

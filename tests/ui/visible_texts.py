@@ -3,7 +3,8 @@ tab and column titles, combo items, menu entries, window titles, chart texts) an
 they are checked against (tests/ui/test_language_walk.py).
 
 Data are left out by rule, not by list: the cells of tables and lists and the text typed
-in fields are data (headers are checked); a text with no letters (numbers, dates) is
+in fields are data (headers are checked), and so are the items of a combo box marked
+`items_are_data` (the column names of an imported file), except its first item; a text with no letters (numbers, dates) is
 data; a catalogue text only counts when its words (besides {placeholders}) hold at least
 four letters, so a name such as a regency never matches by chance.
 """
@@ -109,7 +110,8 @@ def visible_texts(top: QWidget) -> list[tuple[str, str]]:
         elif isinstance(widget, QLineEdit | QPlainTextEdit):
             found.append((where, widget.placeholderText()))  # typed text is data
         if isinstance(widget, QComboBox) and not widget.isEditable():
-            found += [(where, widget.itemText(i)) for i in range(widget.count())]
+            shown = 1 if widget.property("items_are_data") else widget.count()
+            found += [(where, widget.itemText(i)) for i in range(shown)]
         figure = getattr(widget, "figure", None)  # a matplotlib canvas: titles, axes, legends
         if figure is not None and hasattr(figure, "findobj"):
             found += [(where + " chart", t.get_text()) for t in figure.findobj(Text)]

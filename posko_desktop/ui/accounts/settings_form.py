@@ -91,6 +91,16 @@ PAGES: list[tuple[str, list[tuple[str, str]]]] = [
         ("sync.clock_ahead_hours", ""),
     ]),
 ]
+
+
+def setting_label(key: str) -> str:
+    """A setting's name in the UI language, as its settings page shows it."""
+    for _title, fields in PAGES:
+        for field_key, label in fields:
+            if field_key == key and label:
+                return _(label)
+    var = settings.REGISTRY.get(key)
+    return _(var.description) if var is not None and var.description else key
 LONG_TEXTS = frozenset({"sitrep.introduction", "sitrep.introduction_en"})
 DECIMALS = {"warning.alpha": 4}
 ERROR_STYLE = "color: #b2182b;"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -29,6 +30,7 @@ from posko_desktop.core.i18n import _, current_language
 from posko_desktop.core.services.value_texts import ValueTexts, field_label
 
 SIDES: tuple[Side, Side] = ("mine", "theirs")
+VALUE_WIDTH_PX = 380  # a long value (a description) is elided; whole in its tooltip
 
 
 class MergeDialog(QDialog):
@@ -37,7 +39,7 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("merge_dialog")
         self.setWindowTitle(_("Merge your change"))
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(1000)
         self.merge = merge
         self.groups: dict[str, QButtonGroup] = {}
         self.radios: dict[tuple[str, Side], QRadioButton] = {}
@@ -66,7 +68,10 @@ class MergeDialog(QDialog):
             group = QButtonGroup(self)
             for col, side in enumerate(SIDES, start=1):
                 value = mine[name] if side == "mine" else err.current[name]
-                radio = QRadioButton(texts.text(name, value), self)
+                radio = QRadioButton(self)
+                radio.setText(radio.fontMetrics().elidedText(  # whole in the tooltip
+                    " ".join(texts.text(name, value).split()), Qt.TextElideMode.ElideRight,
+                    VALUE_WIDTH_PX))
                 radio.setObjectName("{side}_{name}".format(side=side, name=name))
                 radio.setToolTip(texts.text(name, value) if not isinstance(value, str) else value)
                 group.addButton(radio)

@@ -26,6 +26,9 @@ from posko_desktop.core.services import places, reference
 from posko_desktop.core.services.medsos.cases import CaseInfo, CaseInput
 from posko_desktop.core.services.medsos.posts import PostInfo
 from posko_desktop.core.services.medsos.takedowns import TakedownInput
+from posko_desktop.ui.widgets.combo_fit import fit_combo
+
+COMBO_CHARS = 48  # longer items (a case's claim) elided in the field, whole in the list
 
 DEFAULT_LEGAL_BASIS = ("UU 11/2008 tentang ITE sebagaimana diubah terakhir dengan UU 1/2024, "
                        "Pasal 28 ayat (2) dan (3); PP 71/2019 tentang Penyelenggaraan Sistem "
@@ -48,7 +51,7 @@ class _Form(QDialog):
 
 
 def _combo(parent: QWidget, items: Iterable[tuple[str, str]]) -> QComboBox:
-    box = QComboBox(parent)
+    box = fit_combo(QComboBox(parent), COMBO_CHARS)
     for label, value in items:
         box.addItem(label, value)
     return box

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
+from posko_desktop.core.medsos.lexicon import CATEGORY_LABELS
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.medsos import lexicon
 from posko_desktop.core.services.medsos.lexicon import LexiconTerm, LexiconView
@@ -31,6 +32,14 @@ from posko_desktop.ui.medsos.common import (
 )
 from posko_desktop.ui.medsos.dialogs import _combo, _Form
 from posko_desktop.ui.tabs import TabHost
+from posko_desktop.ui.widgets.combo_fit import fit_combo
+
+
+def category_labels(view: LexiconView) -> dict[str, str]:
+    """Key -> label in the UI language: a built-in category translated, an admin's own
+    one as the file has it."""
+    return {key: _(CATEGORY_LABELS[key]) if key in CATEGORY_LABELS else label
+            for key, label in view.categories.items()}
 
 
 class LexiconWindow(QDialog):
@@ -46,12 +55,12 @@ class LexiconWindow(QDialog):
         self.view: LexiconView | None = None
         self.shown: list[LexiconTerm] = []
         self.version = QLabel(self)
-        self.category = QComboBox(self)
+        self.category = fit_combo(QComboBox(self))
         self.category.currentIndexChanged.connect(self._fill)
         self.table = make_table(self, 3, stretch=0)
         self.table.setColumnWidth(1, 260)
         self.new_term = QLineEdit(self)
-        self.new_category = QComboBox(self)
+        self.new_category = fit_combo(QComboBox(self))
         self.add_button = QPushButton(self)
         self.edit_button = QPushButton(self)
         self.remove_button = QPushButton(self)
@@ -110,11 +119,12 @@ class LexiconWindow(QDialog):
             return
         self.version.setText(_("Lexicon version {version}: {count} terms").format(
             version=view.version, count=format_int(len(view.terms))))
+        labels = category_labels(view)
         refill_choices(self.category, _("All categories"),
-                       ((label, key) for key, label in view.categories.items()))
+                       ((label, key) for key, label in labels.items()))
         current = self.new_category.currentData()
         self.new_category.clear()
-        for key, label in view.categories.items():
+        for key, label in labels.items():
             self.new_category.addItem(label, key)
         self.new_category.setCurrentIndex(max(0, self.new_category.findData(current)))
         self._fill()
@@ -123,7 +133,7 @@ class LexiconWindow(QDialog):
         if self.view is None:
             return
         chosen = self.category.currentData()
-        labels = self.view.categories
+        labels = category_labels(self.view)
         self.shown = [t for t in self.view.terms if chosen is None or t.category == chosen]
         fill_table(self.table, [(t.term, labels.get(t.category, t.category),
                                  _("shipped") if t.source == "shipped" else _("added"))
@@ -157,7 +167,7 @@ class LexiconWindow(QDialog):
         term = self._selected()
         if term is None or self.view is None:
             return None
-        dialog = TermDialog(term, self.view.categories, self)
+        dialog = TermDialog(term, category_labels(self.view), self)
         dialog.accepted.connect(lambda: self.page.call(
             lexicon.edit_term, self.ctx, term.term, term.category, dialog.term.text(),
             dialog.category.currentData(), done=self._loaded))

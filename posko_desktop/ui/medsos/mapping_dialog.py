@@ -64,6 +64,7 @@ class MappingDialog(QDialog):
         guessed = guess(headers)
         for field, label in FIELDS.items():
             box = QComboBox(self)
+            box.setProperty("items_are_data", True)  # the file's own column names
             box.addItem(_("(not in the file)"), None)
             for h in headers:
                 if h:

@@ -31,7 +31,7 @@ from posko_desktop.core.reports.flash_pdf import FlashOptions
 from posko_desktop.core.services import flash, report_archive
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.ui.errors import show_error
-from posko_desktop.ui.sitrep.issue_dialog import IssueDialog
+from posko_desktop.ui.sitrep.issue_dialog import IssueDialog, missing_signer_fields
 from posko_desktop.ui.tasks import TaskRunner
 from posko_desktop.ui.widgets.screen import resize_within_screen
 
@@ -173,7 +173,7 @@ class FlashDialog(QDialog):
     def show_checklist(self, check: report_archive.Checklist) -> None:
         self.status.setText("" if check.signer_ok else _(
             "Not issued: fill in the signer ({fields}) in the settings.").format(
-            fields=", ".join(check.signer_missing)))
+            fields=missing_signer_fields(check)))
         dialog = IssueDialog(check, _("Flash report of incident {number}").format(
             number=self.incident_number), self)
         dialog.accepted.connect(self.issue_now)

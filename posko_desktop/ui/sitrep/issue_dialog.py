@@ -15,6 +15,12 @@ from PySide6.QtWidgets import (
 
 from posko_desktop.core.i18n import _, ngettext
 from posko_desktop.core.services.report_archive import Checklist
+from posko_desktop.ui.accounts.settings_form import setting_label
+
+
+def missing_signer_fields(check: Checklist) -> str:
+    """The empty signer fields, named as the settings page names them."""
+    return ", ".join(setting_label(key) for key in check.signer_missing)
 
 
 class IssueDialog(QDialog):
@@ -30,7 +36,7 @@ class IssueDialog(QDialog):
         else:
             lines.append("{m} {t}".format(m=bad, t=_("Signer not filled: {fields}. Fill them in "
                                                       "the settings first.").format(
-                fields=", ".join(check.signer_missing))))
+                fields=missing_signer_fields(check))))
         lines.append("{m} {t}".format(m=ok, t=_("Period: {period}").format(
             period=check.period_text)))
         lines.append("{m} {t}".format(m=ok, t=ngettext(

@@ -49,7 +49,7 @@ from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.textrules import format_date, format_datetime_wib
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.sitrep.date_field import DateField
-from posko_desktop.ui.sitrep.issue_dialog import IssueDialog
+from posko_desktop.ui.sitrep.issue_dialog import IssueDialog, missing_signer_fields
 from posko_desktop.ui.tabs import TabHost
 from posko_desktop.ui.widgets.combo_fit import fit_combo
 
@@ -572,7 +572,7 @@ class SitrepTab(QWidget):
                  _("Daily situation report of {date}").format(date=format_date(opts.report_date)))
         self.status.setText("" if check.signer_ok else _(
             "Not issued: fill in the signer ({fields}) in the settings.").format(
-            fields=", ".join(check.signer_missing)))
+            fields=missing_signer_fields(check)))
         dialog = IssueDialog(check, title, self)
         dialog.accepted.connect(lambda: self.issue_now(confirm_nihil=dialog.confirmed_nihil()))
         self.issue_dialog = dialog

@@ -133,11 +133,23 @@ def defects(top: QWidget) -> list[str]:
 
 def each_page(top: QWidget, skip: QWidget | None = None) -> Iterator[str]:
     """Show in turn every page of the tab widgets now visible under `top` (sub-tabs such
-    as Accounts → Users, Audit, Settings), yielding each page's title; the first page of
-    each is shown again at the end. `skip`: a tab widget to leave alone (the main tabs)."""
+    as Accounts → Users, Audit, Settings, and the tabs those pages hold: the settings
+    editor's pages, the detail pane's Referrals), yielding each page's title; the first
+    page of each is shown again at the end. `skip`: a tab widget to leave alone (the main tabs)."""
     yield ""
-    for tabs in [t for t in top.findChildren(QTabWidget) if t.isVisible() and t is not skip]:
-        for index in range(1, tabs.count()):
+    yield from _pages(top, skip, set(), "")
+
+
+def _pages(top: QWidget, skip: QWidget | None, done: set[int], prefix: str) -> Iterator[str]:
+    """Pages of the tab widgets visible now, and of those each page shows (the settings
+    editor's pages inside Accounts → Settings), depth first."""
+    for tabs in [t for t in top.findChildren(QTabWidget)
+                 if t.isVisible() and t is not skip and id(t) not in done]:
+        done.add(id(tabs))
+        for index in range(tabs.count()):
             tabs.setCurrentIndex(index)
-            yield tabs.tabText(index)
+            title = prefix + tabs.tabText(index)
+            if index:
+                yield title
+            yield from _pages(tabs.widget(index), skip, done, title + " → ")
         tabs.setCurrentIndex(0)

@@ -17,6 +17,7 @@ from posko_desktop.core.services.directory import AgencyEntry
 from posko_desktop.core.services.incidents import IncidentDetail
 from posko_desktop.core.taxonomy import suggested_agencies
 from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
+from posko_desktop.ui.widgets.combo_fit import fit_combo
 
 DEFAULT_ANSWER = timedelta(hours=24)
 
@@ -30,7 +31,7 @@ class ReferralForm(QWidget):
         self._now = ctx.now()
         self.agency = QComboBox(self)
         self.agency.setObjectName("referral_agency")
-        self.contact = QComboBox(self)
+        self.contact = fit_combo(QComboBox(self), 20)  # name, unit, numbers: whole in the list
         self.contact.setObjectName("referral_contact")
         self.suggestion = QLabel(self)  # the route the legal type suggests (core/taxonomy.py)
         self.suggestion.setObjectName("referral_suggestion")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWizard
 
 from posko_desktop.ui.dashboard.tab import REFRESH_DEBOUNCE_MS
 
@@ -82,6 +83,14 @@ def test_every_dialog_fits_and_speaks_one_language(demo_window, qtbot, lang, tmp
         dialog.resize(dialog.size().boundedTo(screen))  # on the office laptop's screen
         QCoreApplication.processEvents()
         problems = wrong_language(dialog, lang, RULES) + defects(dialog)
+        if isinstance(dialog, QWizard):  # every page of the set-up wizard
+            dialog.site_page.site_combo.set_values(("33.74",))
+            while dialog.currentId() != dialog.pageIds()[-1]:
+                dialog.next()
+                QCoreApplication.processEvents()
+                page = dialog.currentPage().title() + ": "
+                problems += [page + p for p in wrong_language(dialog, lang, RULES)
+                             + defects(dialog) if page + p not in problems]
         if not opened.boundedTo(screen) == opened:
             problems.append("opens at {w}×{h}, larger than the laptop's screen".format(
                 w=opened.width(), h=opened.height()))

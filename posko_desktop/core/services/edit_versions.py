@@ -73,6 +73,18 @@ def last_audited(s: Session, record_type: str, record_id: str, action_prefixes: 
     return None
 
 
+def require_a_version(expected: str, version: str, what: str) -> None:
+    """Refuse a token that cannot be a version of `what` (now at `version`)."""
+    try:
+        Stamp.parse(expected)
+        valid = expected <= version
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValidationError(N_("{version} is not a version of {what}"), field="version",
+                              version=expected, what=what)
+
+
 def synced_version(record: Any) -> str:
     """The version of a record of a generic synced type (`models_records.SyncedColumns`):
     the newest of its modification stamp and the mark of the last import that touched it
@@ -88,14 +100,7 @@ def check_synced_version(s: Session, record: Any, expected: str | None, what: st
     if expected is None:
         return
     version = synced_version(record)
-    try:
-        Stamp.parse(expected)
-        valid = expected <= version
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ValidationError(N_("{version} is not a version of {what}"), field="version",
-                              version=expected, what=what)
+    require_a_version(expected, version, what)
     if expected == version:
         return
     by_import = version != record.mod_stamp

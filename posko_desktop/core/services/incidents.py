@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -24,7 +24,6 @@ from posko_desktop.core.db.models import (
     Regency,
 )
 from posko_desktop.core.db.models_directory import Agency, AgencyContact
-from posko_desktop.core.db.models_sync import SyncBase
 from posko_desktop.core.db.stamps import FIELDS as STAMPED_FIELDS
 from posko_desktop.core.domain import (
     Actor,
@@ -44,11 +43,10 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.evidence import safe_filename
-from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.services import audit, directory, evidence_store, units
 from posko_desktop.core.services.authz import Permission, can, require
-from posko_desktop.core.services.edit_versions import last_audited, person
+from posko_desktop.core.services.edit_versions import person
 from posko_desktop.core.services.incident_input import (  # noqa: F401 - importable from here
     CONTEST_FIELDS,
     CONTEST_INPUTS,
@@ -74,6 +72,13 @@ from posko_desktop.core.services.incident_log import (  # noqa: F401 - the log, 
     count_incidents,
     page_keys,
     query_incidents,
+)
+from posko_desktop.core.services.incident_versions import (
+    changed_since,
+    incident_version,
+    require_version,
+    snapshot,
+    stale_edit,
 )
 from posko_desktop.core.timeutil import ensure_utc, wib_date
 
@@ -210,70 +215,6 @@ def _get(session: Session, incident_id: uuid.UUID) -> Incident:
     return inc
 
 
-def _snapshot(inc: Incident) -> dict[str, Any]:
-    return {**editable_values(inc), "status": inc.status, "deleted": inc.deleted}
-
-
-# --- versions (optimistic check on update: docs/decisions.md) ---------------------------
-
-_STALE = N_("Incident {number} was changed by {name} at {time} since you opened it; "
-            "your change was not saved.")
-
-
-def _versions(s: Session, inc: Incident) -> tuple[str, str]:
-    """(version, import mark). The version is the newest of the modification stamp (every
-    local edit, status change, delete, conflict resolution) and the mark of the last sync
-    import that touched the incident: an import can bring an edit older than the last local
-    one, and then leaves `mod_stamp` as it was."""
-    mark = s.scalar(select(SyncBase.mark).where(SyncBase.incident_id == inc.id)) or ""
-    return max(inc.mod_stamp, mark), mark
-
-
-def incident_version(s: Session, inc: Incident) -> str:
-    return _versions(s, inc)[0]
-
-
-def _stale(s: Session, inc: Incident, version: str, clashes: tuple[str, ...] = ()) -> StaleEdit:
-    """The refusal, naming who made the newest change (of the clashing fields, if any)."""
-    by_import = version != inc.mod_stamp
-    if by_import:  # the import's mark: a local stamp taken when it ran
-        who, at = "", datetime.fromtimestamp(Stamp.parse(version).millis / 1000, UTC)
-    else:
-        who, at = (clashes and last_audited(s, "incident", str(inc.id), ("incident.", "sync."),
-                                            clashes)) or (person(s, inc.updated_by), inc.updated_at)
-    logger.info("Stale save of incident %s refused (now version %s, fields %s)",
-                inc.number, version, clashes)
-    return StaleEdit(_STALE, version=version, current=_snapshot(inc), changed_by=who,
-                     changed_at=at, fields=clashes, by_import=by_import, number=inc.number)
-
-
-def _changed_since(s: Session, inc: Incident, expected: str) -> tuple[str, set[str]]:
-    """The current version and the fields changed since version `expected` (all of them
-    when a sync import touched the incident since: it keeps the remote stamps)."""
-    version, mark = _versions(s, inc)
-    try:
-        Stamp.parse(expected)
-        valid = expected <= version
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ValidationError(N_("{version} is not a version of {what}"),
-                              field="version", version=expected, what=inc.number)
-    if expected == version:
-        return version, set()
-    if mark > expected:
-        return version, set(_snapshot(inc))
-    return version, {name for name, stamp in inc.field_stamps.items() if stamp > expected}
-
-
-def _require_version(s: Session, inc: Incident, expected: str | None) -> None:
-    """For actions on the whole record as the user sees it (status, delete, restore)."""
-    if expected is not None:
-        version, since = _changed_since(s, inc, expected)
-        if since or version != expected:
-            raise _stale(s, inc, version)
-
-
 # --- commands --------------------------------------------------------------------------
 
 
@@ -284,38 +225,46 @@ def create_incident(ctx: AppContext, data: IncidentInput, *,
     require(ctx.actor, Permission.INCIDENT_CREATE)
     now = ctx.now()
     with ctx.db.write() as s:
-        values = validate_input(s, data, now)
-        values["reporting_unit"] = units.agency_unit_code(s, reporting_unit or "")
-        site = local_site(s)
-        stamp = new_stamp(s, now)
-        inc = Incident(
-            id=uuid7(),
-            number=next_number(s, site.code, now.year),
-            origin_site=site.code,
-            occurred_date=wib_date(values["occurred_at"]),
-            severity_rank=Severity(values["severity"]).rank,
-            status=Status.BARU.value,
-            recorded_by=ctx.actor.username,
-            created_at=now,
-            updated_at=now,
-            updated_by=ctx.actor.username,
-            respond_by=respond_by_time(s, values["reported_at"], values["severity"]),
-            responded_at=None,
-            next_referral_due=None,
-            mod_stamp=stamp,
-            field_stamps=dict.fromkeys(STAMPED_FIELDS, stamp),
-            deleted=False,
-            **values,
-        )
-        s.add(inc)
-        s.flush()
-        unit = {"reporting_unit": inc.reporting_unit} if inc.reporting_unit else {}
-        audit.record(s, ctx.actor, "incident.create", "incident", str(inc.id),
-                     before=None, after={**_snapshot(inc), **unit}, at=now)
-        detail = _detail(s, inc)
+        detail = _detail(s, add_incident(ctx, s, data, now, reporting_unit=reporting_unit))
     logger.info("Incident %s created by %s", detail.number, ctx.actor.username)
     ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(detail.id),)))
     return detail
+
+
+def add_incident(ctx: AppContext, s: Session, data: IncidentInput, now: datetime, *,
+                 reporting_unit: str | None = None) -> Incident:
+    """Validate, number, add and audit a new incident inside the caller's write
+    transaction (create_incident, medsos.cases.open_incident). The caller checked
+    `INCIDENT_CREATE` and publishes the `Change` after commit."""
+    values = validate_input(s, data, now)
+    values["reporting_unit"] = units.agency_unit_code(s, reporting_unit or "")
+    site = local_site(s)
+    stamp = new_stamp(s, now)
+    inc = Incident(
+        id=uuid7(),
+        number=next_number(s, site.code, now.year),
+        origin_site=site.code,
+        occurred_date=wib_date(values["occurred_at"]),
+        severity_rank=Severity(values["severity"]).rank,
+        status=Status.BARU.value,
+        recorded_by=ctx.actor.username,
+        created_at=now,
+        updated_at=now,
+        updated_by=ctx.actor.username,
+        respond_by=respond_by_time(s, values["reported_at"], values["severity"]),
+        responded_at=None,
+        next_referral_due=None,
+        mod_stamp=stamp,
+        field_stamps=dict.fromkeys(STAMPED_FIELDS, stamp),
+        deleted=False,
+        **values,
+    )
+    s.add(inc)
+    s.flush()
+    unit = {"reporting_unit": inc.reporting_unit} if inc.reporting_unit else {}
+    audit.record(s, ctx.actor, "incident.create", "incident", str(inc.id),
+                 before=None, after={**snapshot(inc), **unit}, at=now)
+    return inc
 
 
 def update_incident(ctx: AppContext, incident_id: uuid.UUID,
@@ -335,11 +284,11 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
-        version, since = (_changed_since(s, inc, expected_version)
+        version, since = (changed_since(s, inc, expected_version)
                           if expected_version is not None else ("", set()))
         if inc.deleted:
             if "deleted" in since:
-                raise _stale(s, inc, version)
+                raise stale_edit(s, inc, version)
             raise TransitionError(N_("Incident {number} is deleted; restore it first"),
                                   number=inc.number)
         moved = any(sent[f] != getattr(inc, f) for f in PLACE_INPUTS & sent.keys())
@@ -350,7 +299,7 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
                                     stored_category=inc.category_code)
         except ValidationErrors:
             if since & sent.keys():  # judged against values the user never saw
-                raise _stale(s, inc, version, tuple(sorted(since & sent.keys()))) from None
+                raise stale_edit(s, inc, version, tuple(sorted(since & sent.keys()))) from None
             raise
         if unit_sent:  # a unit since deactivated may stay; a new one must be active
             sent[UNIT_FIELD] = values[UNIT_FIELD] = (
@@ -358,11 +307,11 @@ def update_incident(ctx: AppContext, incident_id: uuid.UUID,
                 else units.agency_unit_code(s, unit or ""))
         clashes = tuple(f for f in sent if f in since and values[f] != getattr(inc, f))
         if clashes:
-            raise _stale(s, inc, version, clashes)
+            raise stale_edit(s, inc, version, clashes)
         changed = {k: values[k] for k in sent if getattr(inc, k) != values[k]}
         if not changed:
             return _detail(s, inc)
-        before = {**_snapshot(inc), UNIT_FIELD: inc.reporting_unit}
+        before = {**snapshot(inc), UNIT_FIELD: inc.reporting_unit}
         stamp = new_stamp(s, now)
         for name, value in changed.items():
             setattr(inc, name, value)
@@ -396,7 +345,7 @@ def change_status(ctx: AppContext, incident_id: uuid.UUID, target: str, reason: 
         raise ValidationError(N_("Unknown status {value}"), field="status", value=target) from None
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
-        _require_version(s, inc, expected_version)
+        require_version(s, inc, expected_version)
         source = Status(inc.status)
         transition = find_transition(source, target_status)
         if inc.deleted or transition is None:
@@ -584,7 +533,7 @@ def set_deleted(ctx: AppContext, incident_id: uuid.UUID, deleted: bool, reason: 
     now = ctx.now()
     with ctx.db.write() as s:
         inc = _get(s, incident_id)
-        _require_version(s, inc, expected_version)
+        require_version(s, inc, expected_version)
         if inc.deleted == deleted:
             return _detail(s, inc)
         stamp = new_stamp(s, now)

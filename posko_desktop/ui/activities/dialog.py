@@ -42,6 +42,7 @@ from posko_desktop.core.services import activities, places, reference, units
 from posko_desktop.core.services.activities import EDITABLE_FIELDS, ActivityInfo, ActivityInput
 from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.widgets.unit_combo import UnitCombo
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +80,9 @@ class ActivityDialog(QDialog):
         self.kecamatan.currentIndexChanged.connect(lambda _i: self._fill_desa())
         self.desa = QComboBox(self)
         self.desa.setObjectName("activity_desa")
-        self.unit = QComboBox(self)
+        self.unit = UnitCombo(units.list_units(ctx, include_inactive=True),
+                              _("(the desk or the regency/city office)"), self)
         self.unit.setObjectName("activity_unit")
-        self.unit.addItem(_("(the desk or the regency/city office)"), None)
-        for u in units.list_units(ctx):
-            if u.is_agency:
-                self.unit.addItem("{n} ({c})".format(n=u.name, c=u.code), u.code)
         self.partners = QPlainTextEdit(self)
         self.partners.setMaximumHeight(70)
         self.partners.setPlaceholderText(_("One per line: POLRI, BAWASLU, FKUB ..."))
@@ -153,9 +151,7 @@ class ActivityDialog(QDialog):
         self.result_edit.setPlainText(data.result)
         self._fill_kecamatan(data.kecamatan_code)
         self.set_place(data.kecamatan_code, data.desa_code)
-        if data.reporting_unit is not None and self.unit.findData(data.reporting_unit) < 0:
-            self.unit.addItem(data.reporting_unit, data.reporting_unit)  # since deactivated
-        self.unit.setCurrentIndex(max(0, self.unit.findData(data.reporting_unit)))
+        self.unit.set_code(data.reporting_unit)
 
     def _checked_regencies(self) -> list[str]:
         return [self.regencies.item(i).data(Qt.ItemDataRole.UserRole)
@@ -203,7 +199,7 @@ class ActivityDialog(QDialog):
                          if p.strip()],
             "result": self.result_edit.toPlainText(),
             "kecamatan_code": self.kecamatan.currentData(), "desa_code": self.desa.currentData(),
-            "reporting_unit": self.unit.currentData(),
+            "reporting_unit": self.unit.code(),
         }
 
     def pick_files(self) -> None:

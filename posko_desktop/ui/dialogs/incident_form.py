@@ -39,14 +39,15 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.domain import PoskoError, Severity, SourceType, StaleEdit, ValidationErrors
 from posko_desktop.core.edit_merge import three_way
 from posko_desktop.core.i18n import _, current_language
-from posko_desktop.core.services import contests, incidents, reference
-from posko_desktop.core.services.incidents import IncidentDetail, IncidentInput
+from posko_desktop.core.services import contests, incidents, reference, units
+from posko_desktop.core.services.incidents import UNIT_FIELD, IncidentDetail, IncidentInput
 from posko_desktop.core.taxonomy import Channel, LegalType
 from posko_desktop.core.timeutil import WIB, to_wib
 from posko_desktop.ui.dialogs.merge_dialog import MergeDialog, field_label
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.widgets.pickers import CategoryCombo, EnumCombo, RegencyCombo
 from posko_desktop.ui.widgets.place_completion import PlaceCompletion
+from posko_desktop.ui.widgets.unit_combo import UnitCombo
 
 logger = logging.getLogger(__name__)
 
@@ -120,10 +121,10 @@ class IncidentFormDialog(QDialog):
     saved = Signal(object)  # IncidentDetail
     merged = Signal(str)  # after a merged save: what was taken from the other change
 
-    FIELDS = incidents.EDITABLE_FIELDS
+    FIELDS = (*incidents.EDITABLE_FIELDS, UNIT_FIELD)  # the unit: issue 18
     # the rows of the left column, in order (the flash report's go to the right)
     LAYOUT = ("regency_code", "kecamatan", "desa", "location", "latitude", "longitude",
-              "occurred_at", "reported_at", "source_type", "source_detail", "title",
+              "occurred_at", "reported_at", "source_type", "source_detail", UNIT_FIELD, "title",
               "description", "category_code", "channel", "legal_type", "severity",
               "people_involved", *incidents.CONTEST_FIELDS, *incidents.REPORT_FIELDS)
 
@@ -135,7 +136,8 @@ class IncidentFormDialog(QDialog):
         self.result_detail: IncidentDetail | None = None
         # The edit's base: the stored values and version it started from, and how the
         # editors showed those values (a field left as shown is saved as stored).
-        self.base: dict[str, Any] = detail.edit_values() if detail else {}
+        self.base: dict[str, Any] = (
+            {**detail.edit_values(), UNIT_FIELD: detail.reporting_unit} if detail else {})
         self.base_version = detail.version if detail else ""
         self.shown: dict[str, Any] = {}
         self.merge_dialog: MergeDialog | None = None
@@ -151,6 +153,9 @@ class IncidentFormDialog(QDialog):
         self.reported_at = WibDateTimeEdit(self)
         self.source_type = EnumCombo(list(SourceType), parent=self)
         self.source_detail = QLineEdit(self)
+        self.unit = UnitCombo(units.list_units(ctx, include_inactive=True),
+                              _("(the regency/city office)"), self)
+        self.unit.setObjectName("incident_unit")
         self.title = QLineEdit(self)
         self.description = QPlainTextEdit(self)
         self.description.setTabChangesFocus(True)
@@ -186,7 +191,7 @@ class IncidentFormDialog(QDialog):
             "regency_code": self.regency, "kecamatan": self.kecamatan, "desa": self.desa,
             "location": self.location, "occurred_at": self.occurred_at,
             "reported_at": self.reported_at, "source_type": self.source_type,
-            "source_detail": self.source_detail, "title": self.title,
+            "source_detail": self.source_detail, UNIT_FIELD: self.unit, "title": self.title,
             "description": self.description, "category_code": self.category,
             "severity": self.severity, "people_involved": self.people,
             "victims_dead": self.victims_dead, "victims_injured": self.victims_injured,
@@ -256,7 +261,7 @@ class IncidentFormDialog(QDialog):
             self.regency.setCurrentIndex(-1)
             self.category.setCurrentIndex(-1)
         else:
-            self.fill(detail.to_input())
+            self.fill_values(self.base)
             self.shown = self.editor_values()
         self.retranslate_ui()
         self.regency.setFocus()
@@ -269,6 +274,7 @@ class IncidentFormDialog(QDialog):
             "desa": _("Village (desa/kelurahan):"), "location": _("&Location:"),
             "occurred_at": _("&Occurred at (WIB):"), "reported_at": _("Re&ported at (WIB):"),
             "source_type": _("Source:"), "source_detail": _("Source detail / URL:"),
+            UNIT_FIELD: _("Reporting unit:"),
             "title": _("&Title:"), "description": _("&Description:"),
             "category_code": _("&Category:"), "severity": _("Se&verity:"),
             "people_involved": _("People involved:"),
@@ -289,6 +295,12 @@ class IncidentFormDialog(QDialog):
                       self.channel, self.legal_type):
             combo.retranslate_ui()
         self.title.setPlaceholderText(_("Short summary, e.g. Hoaks surat suara tercoblos"))
+        self.unit.setItemText(0, _("(the regency/city office)"))
+
+    def fill_values(self, values: dict[str, Any]) -> None:
+        """Show stored or merged values (the editable fields and the unit)."""
+        self.fill(IncidentInput(**{f: values[f] for f in incidents.EDITABLE_FIELDS}))
+        self.unit.set_code(values[UNIT_FIELD])
 
     def fill(self, data: IncidentInput) -> None:
         self.regency.set_code(data.regency_code)
@@ -359,7 +371,7 @@ class IncidentFormDialog(QDialog):
         )
 
     def editor_values(self) -> dict[str, Any]:
-        return asdict(self.input())
+        return {**asdict(self.input()), UNIT_FIELD: self.unit.code()}
 
     def edited_values(self) -> dict[str, Any]:
         """Every field of an edit: the stored value where the editor still shows it as it
@@ -411,7 +423,8 @@ class IncidentFormDialog(QDialog):
         mine: dict[str, Any] = {}
         try:
             if self.detail is None:
-                result = incidents.create_incident(self.ctx, data)
+                result = incidents.create_incident(self.ctx, data,
+                                                   reporting_unit=self.unit.code())
             else:
                 mine = self.edited_values()
                 result = incidents.update_incident(self.ctx, self.detail.id, mine,
@@ -455,9 +468,9 @@ class IncidentFormDialog(QDialog):
 
     def _save_merged(self, values: dict[str, Any], taken: tuple[str, ...], err: StaleEdit) -> None:
         stored = {f: err.current[f] for f in self.FIELDS}
-        self.fill(IncidentInput(**stored))
+        self.fill_values(stored)
         self.shown = self.editor_values()
-        self.fill(IncidentInput(**values))
+        self.fill_values(values)
         self.base, self.base_version = stored, err.version
         self.merge_note = _("Merged with the change by {name} at {time}: {fields}").format(
             name=err.who_in(current_language()), time=err.when_in(current_language()),

@@ -396,38 +396,51 @@ def link_incident(ctx: AppContext, case_id: uuid.UUID, incident_id: uuid.UUID,
     with ctx.db.write() as s:
         c = _get(s, case_id)
         _require_open(c)
-        if linked and s.scalar(select(Incident.number).where(
-                Incident.id == incident_id)) is None:
-            raise NotFoundError(N_("Incident {id} not found"), id=str(incident_id))
-        ids = [i for i in c.incidents if i != str(incident_id)]
-        if linked:
-            ids.append(str(incident_id))
-        _change(ctx, s, c, {"incidents": ids}, "case.incident" if linked else "case.unlink",
-                now, detail=str(incident_id))
+        _link(ctx, s, c, incident_id, linked, now)
         info = case_info(c)
     _done(ctx, case_id)
     return info
 
 
+def _link(ctx: AppContext, s: Session, c: HoaxCase, incident_id: uuid.UUID, linked: bool,
+          now: datetime) -> None:
+    if linked and s.scalar(select(Incident.number).where(
+            Incident.id == incident_id)) is None:
+        raise NotFoundError(N_("Incident {id} not found"), id=str(incident_id))
+    ids = [i for i in c.incidents if i != str(incident_id)]
+    if linked:
+        ids.append(str(incident_id))
+    _change(ctx, s, c, {"incidents": ids}, "case.incident" if linked else "case.unlink",
+            now, detail=str(incident_id))
+
+
 def open_incident(ctx: AppContext, case_id: uuid.UUID, regency_code: str, *,
                   category_code: str = "A1", severity: str = "sedang") -> CaseInfo:
     """Open an incident of the log for the case (source: social media, the claim as its
-    title, the first post's time and links as its source) and link it."""
+    title, the first post's time and links as its source) and link it, in one
+    transaction: a refused link leaves no incident behind."""
     require(ctx.actor, Permission.MEDSOS_COLLECT)
-    with ctx.db.read() as s:
+    require(ctx.actor, Permission.INCIDENT_CREATE)
+    now = ctx.now()
+    with ctx.db.write() as s:
         c = _get(s, case_id)
         _require_open(c)
         posts = list(s.scalars(select(SocialPost).where(SocialPost.case_id == str(c.id),
                                                         SocialPost.deleted.is_(False))
                                .order_by(SocialPost.created_at).limit(10)))
-        claim, number, opened = c.claim, c.number, c.created_at
-    first = min((p.posted_at or p.created_at for p in posts), default=opened)
-    links = " ".join(p.canonical_url for p in posts if p.canonical_url)
-    detail = incidents.create_incident(ctx, incidents.IncidentInput(
-        regency_code=regency_code, title=claim[:200], category_code=category_code,
-        severity=severity, occurred_at=min(first, ctx.now()), source_type="media_sosial",
-        source_detail="{n} {links}".format(n=number, links=links)[:500].strip()))
-    return link_incident(ctx, case_id, detail.id)
+        first = min((p.posted_at or p.created_at for p in posts), default=c.created_at)
+        links = " ".join(p.canonical_url for p in posts if p.canonical_url)
+        inc = incidents.add_incident(ctx, s, incidents.IncidentInput(
+            regency_code=regency_code, title=c.claim[:200], category_code=category_code,
+            severity=severity, occurred_at=min(first, now), source_type="media_sosial",
+            source_detail="{n} {links}".format(n=c.number, links=links)[:500].strip()), now)
+        _link(ctx, s, c, inc.id, True, now)
+        number, incident_id, info = inc.number, inc.id, case_info(c)
+    logger.info("Incident %s opened for case %s by %s", number, info.number,
+                ctx.actor.username)
+    ctx.bus.publish(Change(ChangeKind.INCIDENT, (str(incident_id),)))
+    _done(ctx, case_id)
+    return info
 
 
 def decide_verdict(ctx: AppContext, case_id: uuid.UUID, verdict: str, reasoning: str,

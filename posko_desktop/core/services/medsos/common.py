@@ -29,7 +29,7 @@ from posko_desktop.core.i18n import N_
 from posko_desktop.core.medsos.drafts import MedsosError
 from posko_desktop.core.medsos.images import fingerprint
 from posko_desktop.core.services import evidence_store
-from posko_desktop.core.services.edit_versions import person
+from posko_desktop.core.services.edit_versions import person, require_a_version
 from posko_desktop.core.services.reference import normalize_regency_code
 
 logger = logging.getLogger(__name__)
@@ -50,14 +50,7 @@ def check_version(s: Session, obj: Any, expected: str | None, stale_message: str
     if expected is None:
         return
     version = record_version(obj)
-    try:
-        Stamp.parse(expected)
-        valid = expected <= version
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ValidationError(N_("{version} is not a version of {what}"), field="version",
-                              version=expected, what=obj.number)
+    require_a_version(expected, version, obj.number)
     if expected == version:
         return
     by_import = version != obj.mod_stamp

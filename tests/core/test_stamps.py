@@ -21,7 +21,8 @@ def full(**changed: str) -> dict[str, str]:
 
 
 def test_the_stamped_fields_are_the_editable_ones_then_status_and_deleted():
-    assert FIELDS == (*EDITABLE_FIELDS, "status", "deleted")
+    # the reporting unit is set apart from the form's fields (services/incidents.py)
+    assert FIELDS == (*EDITABLE_FIELDS, "reporting_unit", "status", "deleted")
 
 
 @pytest.mark.parametrize("stamps", [

@@ -103,7 +103,8 @@ def test_add_through_the_dialog(tab, fixed_now, qtbot):
     qtbot.waitUntil(lambda: tab.loads > n and "Imbauan pemilu damai" in titles(tab),
                     timeout=10_000)
     saved = act.list_activities(fixed_now)[0]
-    assert saved.regencies == ("33.22",) and saved.partners == ("fkub", "Kesbangpol")
+    # partners that name an agency of the directory (FKUB, Kesbangpol: 0024) are kept as its code
+    assert saved.regencies == ("33.22",) and saved.partners == ("FKUB", "KESBANGPOL")
 
 
 def test_a_refused_input_stays_in_the_dialog(tab):

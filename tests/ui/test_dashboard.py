@@ -95,6 +95,7 @@ def test_charts_are_drawn_off_the_gui_thread(ctx, make_window, qtbot, monkeypatc
 def test_clicking_a_tile_filters_the_incident_log(ctx, db_path, make_window, qtbot):
     seed(ctx)
     window = make_window()
+    window.resize(1366, 728)  # the office laptop: every tile shows its code (issue 19)
     tab = open_dashboard(qtbot, window)
     panel = tab.panels["tilemap"]
     canvas = panel.canvas

@@ -22,7 +22,7 @@ from typing import Any
 
 import ahocorasick
 
-from posko_desktop.core.i18n import N_
+from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Flag, MedsosError
 from posko_desktop.core.medsos.normalize import normalise_term
 from posko_desktop.core.resources import resource_path
@@ -38,6 +38,13 @@ CATEGORY_LABELS = {  # built-in categories, translated; an admin's new one shows
     "serangan_penyelenggara": N_("Attacks on the election bodies"),
     "ajakan_sebar": N_("Calls to spread"),
 }
+
+
+def category_label(key: str, own: str | None = None) -> str:
+    """A category's label in the UI language: a built-in one translated, an admin's own one
+    as the lexicon has it (`own`), else its key."""
+    built_in = CATEGORY_LABELS.get(key)
+    return _(built_in) if built_in else (own or key)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import _
-from posko_desktop.core.medsos.lexicon import CATEGORY_LABELS
+from posko_desktop.core.medsos.lexicon import category_label
 from posko_desktop.core.services.authz import Permission, can
 from posko_desktop.core.services.medsos import lexicon
 from posko_desktop.core.services.medsos.lexicon import LexiconTerm, LexiconView
@@ -38,8 +38,7 @@ from posko_desktop.ui.widgets.combo_fit import fit_combo
 def category_labels(view: LexiconView) -> dict[str, str]:
     """Key -> label in the UI language: a built-in category translated, an admin's own
     one as the file has it."""
-    return {key: _(CATEGORY_LABELS[key]) if key in CATEGORY_LABELS else label
-            for key, label in view.categories.items()}
+    return {key: category_label(key, label) for key, label in view.categories.items()}
 
 
 class LexiconWindow(QDialog):

@@ -26,7 +26,7 @@ from posko_desktop.core.events import Change, ChangeKind
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Platform
 from posko_desktop.core.medsos.intake import UnmappedColumns
-from posko_desktop.core.medsos.lexicon import CATEGORY_LABELS, Lexicon
+from posko_desktop.core.medsos.lexicon import Lexicon, category_label
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.activities import place_text
 from posko_desktop.core.services.medsos import cases, mappings, posts, triage
@@ -211,8 +211,7 @@ class QueuePage(MedsosPage):
         self.loads += 1
 
     def _flag_label(self, code: str) -> str:
-        built_in = CATEGORY_LABELS.get(code)
-        return _(built_in) if built_in else self.flag_labels.get(code, code)
+        return category_label(code, self.flag_labels.get(code))
 
     def _fill(self) -> None:
         texts = []

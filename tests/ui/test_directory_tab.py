@@ -66,6 +66,19 @@ def test_a_supervisor_adds_an_agency_and_a_contact(tab, qtbot, db_path):
         ("DINSOS", "Sri Wahyuni", "0812-0000-1001")]
 
 
+def test_contact_buttons_wait_until_a_contact_is_chosen(tab, qtbot):
+    directory.add_contact(tab.ctx, "KPID", "Andi", phone="0812-0000-2002")
+    qtbot.waitUntil(lambda: "KPID" in [r.code for r in tab.rows if r.contacts], timeout=10_000)
+    select(tab, "KPID")
+    assert tab.contacts.rowCount() == 1 and tab.add_contact_button.isEnabled()
+    assert not tab.edit_contact_button.isEnabled()
+    assert not tab.remove_contact_button.isEnabled()
+    tab.contacts.selectRow(0)
+    assert tab.edit_contact_button.isEnabled() and tab.remove_contact_button.isEnabled()
+    select(tab, [r.code for r in tab.rows if not r.contacts][0])
+    assert not tab.edit_contact_button.isEnabled()
+
+
 def test_a_stale_edit_is_refused_shown_and_reloaded(tab, qtbot, monkeypatch, db_path):
     shown = []
     monkeypatch.setattr("posko_desktop.ui.directory.dialogs.show_error",

@@ -85,6 +85,7 @@ class DirectoryTab(QWidget):
             button.setVisible(self.manage)
             button.clicked.connect(lambda _c=False, s=slot: s())
         self.agencies.currentCellChanged.connect(lambda *_a: self._fill_contacts())
+        self.contacts.currentCellChanged.connect(lambda *_a: self._enable_contact_buttons())
         top, bottom = QWidget(self), QWidget(self)
         tl, bl = QVBoxLayout(top), QVBoxLayout(bottom)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -163,6 +164,12 @@ class DirectoryTab(QWidget):
                 self.contacts.setItem(i, j, QTableWidgetItem(text))
         for button in (self.add_contact_button, self.edit_agency_button):
             button.setEnabled(a is not None)
+        self._enable_contact_buttons()
+
+    def _enable_contact_buttons(self) -> None:
+        chosen = self.selected_contact() is not None
+        self.edit_contact_button.setEnabled(chosen)
+        self.remove_contact_button.setEnabled(chosen)
 
     def _on_change(self, change: Change) -> None:
         if change.kind is ChangeKind.DIRECTORY:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -79,15 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
 
-    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from posko_desktop.core import i18n
-    from posko_desktop.ui import log_columns
     from posko_desktop.ui.fonts import setup_fonts
-    from posko_desktop.ui.main_window import MainWindow
     from posko_desktop.ui.qt_translate import CatalogueTranslator
-    from posko_desktop.ui.tasks import TaskRunner
 
     app = QApplication([])
     setup_fonts(app)
@@ -95,41 +93,59 @@ def main(argv: list[str] | None = None) -> int:
     QCoreApplication.installTranslator(translator)
     i18n.set_language(args.lang)
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
-        ctx = demo_context(Path(tmp), args.incidents)
-        runner = TaskRunner()
-        window = MainWindow(ctx, runner)
-        window.show()
-        settle(app, runner)
-        window.build_feature_tabs()
-        settle(app, runner)
-        total = 0
-        for width, height in sizes:
-            window.resize(width, height)
-            for column in log_columns.OPTIONAL:  # the default on a screen of this width
-                window.log.columns.set_shown(column, width >= log_columns.WIDE_SCREEN_PX)
-            for index in range(window.tabs.count()):
-                window.tabs.setCurrentIndex(index)
-                settle(app, runner)
-                if index == 0:
-                    window.select_row(0)
-                    settle(app, runner)
-                if hasattr(window.tabs.widget(index), "refresh_preview"):  # the sitrep
-                    window.tabs.widget(index).refresh_preview()
-                    settle(app, runner, seconds=1.5)
-                name = "{i:02d}-{s}-{w}x{h}.png".format(
-                    i=index + 1, s=slug(i18n.gettext_in("en", _tab_msgid(window, index))),
-                    w=width, h=height)
-                size = save_png(window.grab().toImage(), args.out / name)
-                total += size
-                print("{n}  {k} kB".format(n=name, k=size // 1024))
-        print("total {m:.1f} MB".format(m=total / 1e6))
-        window.close()
-        runner.wait(10_000)
-        ctx.db.dispose()
+    # a fixed folder: the database path shows in the window, so the pictures repeat
+    folder = Path(tempfile.gettempdir()) / "posko-screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    try:
+        render_tabs(app, args, sizes, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def render_tabs(app, args, sizes, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every tab at every size, one PNG each, from a demo database made in FOLDER."""
+    from PySide6.QtCore import QSettings
+
+    from posko_desktop.core import i18n
+    from posko_desktop.ui import log_columns
+    from posko_desktop.ui.main_window import MainWindow
+    from posko_desktop.ui.tasks import TaskRunner
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    ctx = demo_context(folder, args.incidents)
+    runner = TaskRunner()
+    window = MainWindow(ctx, runner)
+    window.show()
+    settle(app, runner)
+    window.build_feature_tabs()
+    settle(app, runner)
+    total = 0
+    for width, height in sizes:
+        window.resize(width, height)
+        for column in log_columns.OPTIONAL:  # the default on a screen of this width
+            window.log.columns.set_shown(column, width >= log_columns.WIDE_SCREEN_PX)
+        for index in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(index)
+            settle(app, runner)
+            if index == 0:
+                window.select_row(0)
+                settle(app, runner)
+            if hasattr(window.tabs.widget(index), "refresh_preview"):  # the sitrep
+                window.tabs.widget(index).refresh_preview()
+                settle(app, runner, seconds=1.5)
+            name = "{i:02d}-{s}-{w}x{h}.png".format(
+                i=index + 1, s=slug(i18n.gettext_in("en", _tab_msgid(window, index))),
+                w=width, h=height)
+            size = save_png(window.grab().toImage(), args.out / name)
+            total += size
+            print("{n}  {k} kB".format(n=name, k=size // 1024))
+    print("total {m:.1f} MB".format(m=total / 1e6))
+    window.close()
+    runner.wait(10_000)
+    ctx.db.dispose()
 
 
 def _tab_msgid(window, index: int) -> str:  # type: ignore[no-untyped-def]

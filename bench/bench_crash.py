@@ -57,6 +57,7 @@ from posko_desktop.core.services import sync as sync_svc
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
 from posko_desktop.core.spreadsheets import write_template
+from posko_desktop.core.spreadsheets.columns import data_sheet_names
 from posko_desktop.core.sync import keys
 from posko_desktop.core.timeutil import parse_wib
 
@@ -462,7 +463,7 @@ def prepare(root: Path, incidents: int) -> Work:
         regency = reference.list_regencies(ctx)[0].full_name
         ctx.db.dispose()
         wb = openpyxl.load_workbook(template)
-        ws = wb["Data Insiden"]
+        ws = wb[data_sheet_names()[0]]
         start = datetime(2024, 11, 1, 7, 0)
         for i in range(XLSX_ROWS):
             ws.append([f"C-{i}", regency, start + timedelta(minutes=7 * i), None,

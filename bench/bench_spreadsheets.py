@@ -28,6 +28,7 @@ from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.spreadsheet_import import import_spreadsheet
 from posko_desktop.core.spreadsheets import export_log, write_template
+from posko_desktop.core.spreadsheets.columns import data_sheet_names
 
 ADMIN = Actor("bench", "admin", "Bench")
 
@@ -55,7 +56,7 @@ def build_demo(db: Path, incidents: int) -> None:
 def make_sheet(ctx: AppContext, path: Path, rows: int) -> None:
     template = write_template(ctx, path.with_name("template.xlsx"))
     wb = openpyxl.load_workbook(template)
-    ws = wb["Data Insiden"]
+    ws = wb[data_sheet_names()[0]]
     regencies = [r.full_name for r in reference.list_regencies(ctx) if r.name != "Semarang"]
     start = datetime(2024, 9, 1, 7, 0)
     for i in range(rows):

@@ -376,7 +376,11 @@ def _model_in_qt(ctx: AppContext) -> tuple[Any, Any, Callable[[Callable[[], bool
 
 def _wait_for_page_keys(model: Any, wait: Callable[[Callable[[], bool]], None]) -> float:
     """Milliseconds until the model's page-key pass is done (counted from now)."""
+    from posko_desktop.ui.models.incident_table import PAGE_KEYS_FROM
+
     start = time.perf_counter()
+    if model.rowCount() < PAGE_KEYS_FROM:  # a small log walks by OFFSET: no keys collected
+        return 0.0
     wait(lambda: model.jumps_are_seeks)
     return (time.perf_counter() - start) * 1000
 

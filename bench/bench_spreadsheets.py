@@ -48,7 +48,8 @@ def build_demo(db: Path, incidents: int) -> None:
     if db.exists():
         return
     posko = [sys.executable, "-m", "posko_desktop", "--db", str(db)]
-    subprocess.run([*posko, "init", "--site", "33", "--site-name", "Bench"], check=True)
+    subprocess.run([*posko, "init", "--site", "33", "--site-name", "Bench", "--training"],
+                   check=True)
     subprocess.run([*posko, "demo-data", "--incidents", str(incidents), "--days", "90",
                     "--end-date", "2024-11-30", "--seed", "7"], check=True)
 

@@ -41,7 +41,7 @@ def _cpu() -> float:
 
 
 def build_trail(entries: int) -> Path:
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"audit-{entries}.sqlite3"
     if path.exists():
         return path

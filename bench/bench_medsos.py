@@ -82,7 +82,7 @@ def url(n: int) -> str:
 
 
 def posts_csv(count: int) -> Path:
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"medsos-posts-{count}.csv"
     if path.exists():
         return path

@@ -263,7 +263,7 @@ def _in_own_process(part: str, args: argparse.Namespace) -> list[Row]:
 
 
 def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     return _in_own_process("import", args) + _in_own_process("big", args)
 
 
@@ -275,7 +275,7 @@ def main() -> None:
     parser.add_argument("--part", choices=("import", "big"))
     parser.add_argument("--json", action="store_true", help="rows as JSON (for run())")
     args = parser.parse_args()
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     if args.part == "import":
         rows = import_rows(args.posts)
     elif args.part == "big":

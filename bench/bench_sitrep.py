@@ -44,7 +44,7 @@ TARGET_S = 3.0
 
 
 def sitrep_db(incidents: int) -> Path:
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"sitrep-{incidents}.sqlite3"
     if path.exists():
         return path

@@ -26,7 +26,7 @@ from posko_desktop.core.services import demo, reference
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-CACHE = BENCH_DIR / ".cache"
+CACHE = Path(os.environ.get("POSKO_BENCH_CACHE") or BENCH_DIR / ".cache")  # tests: a tmp folder
 PYTHON = ROOT / ".venv" / "bin" / "python"
 if not PYTHON.exists():
     PYTHON = Path(sys.executable)
@@ -86,7 +86,7 @@ def summary(values: list[float]) -> tuple[float, float]:
 def demo_db(incidents: int, *, rebuild: bool = False) -> tuple[Path, dict[str, Any]]:
     """The cached demo database with `incidents` incidents (built by `posko demo-data`
     the first time; the build's time and size are kept next to it)."""
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"demo-{incidents}.sqlite3"
     info_path = path.with_suffix(".json")
     if rebuild or not path.exists() or not info_path.exists():

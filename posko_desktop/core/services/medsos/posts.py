@@ -445,7 +445,7 @@ def _draft_contest(s: Session, d: PostDraft, result: PostImportResult) -> None:
     """A row's contest and pair checked like a typed one; a problem is reported and the
     pair (an unknown contest: both) left empty, the row kept."""
     try:
-        d.contest_code, d.pair_number = contests.check_post_contest(s, d.contest_code, None)
+        d.contest_code = contests.check_post_contest(s, d.contest_code, None)[0]
     except ValidationError:
         result.problems.append(ReportRow(d.source_line, N_(
             "Row {row}: the contest {code} is not known; the contest and pair are left "

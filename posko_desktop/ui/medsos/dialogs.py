@@ -52,7 +52,7 @@ class _Form(QDialog):
         self.form.addRow(self.buttons)
 
 
-def _combo(parent: QWidget, items: Iterable[tuple[str, str]]) -> QComboBox:
+def _combo(parent: QWidget, items: Iterable[tuple[str, str | None]]) -> QComboBox:
     box = fit_combo(QComboBox(parent), COMBO_CHARS)
     for label, value in items:
         box.addItem(label, value)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, String, cast, false, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.models_medsos import SocialPost
@@ -22,7 +22,8 @@ from posko_desktop.core.medsos.contest_text import match_contest
 from posko_desktop.core.timeutil import wib_range
 
 
-def _counts(s: Session, key: ColumnElement[str], date_from: date | None,
+def _counts(s: Session, key: ColumnElement[str | None] | InstrumentedAttribute[str | None],
+            date_from: date | None,
             date_to: date | None) -> dict[str, int]:
     conds: list[ColumnElement[bool]] = [SocialPost.deleted == false(),
                                         SocialPost.contest_code.is_not(None)]

@@ -1,10 +1,11 @@
-"""The contest and pair of a post from the queue: the pairs offered are those held for the
-contest chosen; saving names both by code, and the old free-text note is cleared."""
+"""The contest and pair of a post from the queue and from a case's posts page: the pairs
+offered are those held for the contest chosen; saving names both by code."""
 
 from __future__ import annotations
 
 from posko_desktop.core.services import contests
-from posko_desktop.core.services.medsos import posts
+from posko_desktop.core.services.medsos import cases, posts
+from posko_desktop.core.services.medsos.cases import CaseInput
 from posko_desktop.core.services.medsos.posts import PostInput
 from tests.ui.test_medsos_tab import desk, idle  # noqa: F401  (the fixture)
 
@@ -34,3 +35,23 @@ def test_a_post_names_its_contest_and_pair_from_the_queue(ctx, desk, qtbot):  # 
     assert (again.contest.currentData(), again.pair.currentData()) == ("33.74", 2)
     again.contest.setCurrentIndex(again.contest.findData("33"))  # other contest: its pairs
     assert [again.pair.itemData(i) for i in range(again.pair.count())] == [None, 1]
+
+
+def test_the_case_window_names_a_post_s_contest(ctx, desk, qtbot):  # noqa: F811
+    ani, _budi = desk
+    contests.add_pair(ctx, contests.PairInput("33", 1, "Calon Satu", "Wakil Satu"))
+    p = posts.add_post(ani.queue.ctx, PostInput("x", "https://x.com/a/status/8", "paslon 1"))
+    c = cases.new_case(ani.queue.ctx, CaseInput("Klaim paslon 1", "hoaks"), [p.id])
+    qtbot.waitUntil(lambda: ani.cases.table.rowCount() == 1, timeout=10_000)
+    ani.cases.choose(c.number)
+    detail = ani.cases.detail
+    qtbot.waitUntil(lambda: detail.view is not None and detail.posts_table.rowCount() == 1,
+                    timeout=10_000)
+    detail.posts_table.selectRow(0)
+    dialog = detail.set_post_contest()
+    dialog.contest.setCurrentIndex(dialog.contest.findData("33"))
+    dialog.pair.setCurrentIndex(dialog.pair.findData(1))
+    dialog.accept()
+    qtbot.waitUntil(lambda: detail.posts_table.rowCount() == 1
+                    and detail.posts_table.item(0, 6).text() == "33/1", timeout=10_000)
+    assert posts.get_post(ctx, p.id).pair_number == 1

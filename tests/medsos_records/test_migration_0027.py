@@ -14,14 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
 
 from posko_desktop.cli import main
-from posko_desktop.core.db.migrate import SCHEMA_HEAD, alembic_config
+from posko_desktop.core.db.migrate import SCHEMA_HEAD
 from posko_desktop.core.db.models_medsos import SocialPost
 from posko_desktop.core.medsos.drafts import Platform, PostDraft
 from posko_desktop.core.services.medsos.posts import post_row
 from tests.activities.test_migration_0012 import columns, rows_of
+from tests.medsos_records.test_migration_0022 import _upgrade
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PW = "rahasia-province-1"
@@ -34,15 +34,6 @@ NOTES = {  # planted note -> (contest_code, pair_number) after 0027
     "Semarang": (None, None),
     "": (None, None),
 }
-
-
-def _upgrade(path: Path, revision: str) -> None:
-    engine = sa.create_engine(f"sqlite:///{path}")
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    engine.dispose()
 
 
 def _plant_posts(path: Path) -> dict[str, str]:

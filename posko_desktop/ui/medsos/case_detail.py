@@ -456,13 +456,8 @@ class CaseDetailPane(MedsosPage):
         if self.view is None or not rows:
             return None
         post = self.view.detail.posts[rows[0]]
-        dialog = ContestDialog(self.ctx, post, self)
-        dialog.accepted.connect(lambda: self.call(
-            posts.update_post, self.ctx, post.id, dialog.changes(),
-            expected_version=post.version, done=lambda _p: self.reload()))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return self.edit_post(ContestDialog(self.ctx, post, self), post,
+                              lambda _p: self.reload())
 
     def add_evidence(self) -> None:
         c = self._case()

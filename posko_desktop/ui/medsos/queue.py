@@ -177,13 +177,7 @@ class QueuePage(MedsosPage):
         if not chosen:
             return None
         post = chosen[0].post
-        dialog = PlaceDialog(self.ctx, post, self)
-        dialog.accepted.connect(lambda: self.call(
-            posts.update_post, self.ctx, post.id, dialog.changes(),
-            expected_version=post.version, done=self._placed))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return self.edit_post(PlaceDialog(self.ctx, post, self), post, self._placed)
 
     def _placed(self, post: posts.PostInfo) -> None:
         self.host.status_message(_("Post {number}: {place}").format(
@@ -197,13 +191,7 @@ class QueuePage(MedsosPage):
         if not chosen:
             return None
         post = chosen[0].post
-        dialog = ContestDialog(self.ctx, post, self)
-        dialog.accepted.connect(lambda: self.call(
-            posts.update_post, self.ctx, post.id, dialog.changes(),
-            expected_version=post.version, done=self._contest_named))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return self.edit_post(ContestDialog(self.ctx, post, self), post, self._contest_named)
 
     def _contest_named(self, post: posts.PostInfo) -> None:
         self.host.status_message(_("Post {number}: contest {contest}, pair {pair}").format(

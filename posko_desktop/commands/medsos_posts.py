@@ -1,5 +1,5 @@
-"""posko post add|import|list|show|dismiss|evidence|suggest and posko lexicon
-list|add|remove|edit: Pantau Medsos posts and the lexicon (issue 16).
+"""posko post add|import|list|show|place|contest|contest-report|dismiss|evidence|suggest
+and posko lexicon list|add|remove|edit: Pantau Medsos posts and the lexicon (issue 16).
 
 JSON output: docs/cli-json.md ("post", "lexicon"); times in ISO 8601 with the WIB offset.
 """
@@ -16,7 +16,7 @@ from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Platform
 from posko_desktop.core.medsos.intake import ColumnMapping
-from posko_desktop.core.services.medsos import cases, mappings, suggest
+from posko_desktop.core.services.medsos import cases, mappings, post_contests, suggest
 from posko_desktop.core.services.medsos import lexicon as lex
 from posko_desktop.core.services.medsos import posts as svc
 from posko_desktop.core.services.medsos.common import Evidence
@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = psub.add_parser("add", help=_("add posts by their links (one or many; a post held "
                                       "already is not added again)"))
     p.add_argument("links", nargs="+", metavar="URL", help=_("link of a post"))
+    _contest_arguments(p)
     p.add_argument("--dry-run", action="store_true", help=_("report only, write nothing"))
     add_output(p)
     p.set_defaults(handler=cmd_add)
@@ -109,6 +110,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output(p)
     p.set_defaults(handler=cmd_place)
 
+    p = psub.add_parser("contest", help=_("the contest and candidate pair a post is about "
+                                          "(by code; an option left out clears it)"))
+    p.add_argument("ref", metavar="POST", help=_("post number or id"))
+    _contest_arguments(p)
+    p.add_argument("--if-version", metavar="VERSION", help=_("the version you read"))
+    add_output(p)
+    p.set_defaults(handler=cmd_contest)
+
+    p = psub.add_parser("contest-report", help=_("the old free-text contest notes not "
+                                                 "matched to codes, and why"))
+    add_output(p, table=True)
+    p.set_defaults(handler=cmd_contest_report)
+
     p = psub.add_parser("dismiss", help=_("triage: nothing to do about these posts"))
     p.add_argument("refs", nargs="+", metavar="POST", help=_("post number or id"))
     p.add_argument("--undo", action="store_true", help=_("put them back into the queue"))
@@ -168,6 +182,7 @@ def post_json(p: PostInfo) -> dict[str, Any]:
                        "comments": e.comments, "read_at": iso(e.read_at)},
         "reach": p.reach, "regencies": list(p.regencies), "contest": p.contest,
         "kecamatan_code": p.kecamatan_code, "desa_code": p.desa_code,
+        "contest_code": p.contest_code, "pair_number": p.pair_number,
         "flags": [{"term": f.term, "category": f.category} for f in p.flags],
         "lexicon_version": p.lexicon_version,
         "case_id": str(p.case_id) if p.case_id else None, "dismissed": p.dismissed,
@@ -202,9 +217,44 @@ def _report(args: argparse.Namespace, r: PostImportResult) -> int:
     return 0
 
 
+def _contest_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--contest", metavar="CODE",
+                   help=_("contest: 33 (governor election) or a regency code, e.g. 33.74"))
+    p.add_argument("--pair", type=int, metavar="N", help=_("the pair's ballot number"))
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = open_context(args)
-    return _report(args, svc.add_links(ctx, args.links, dry_run=args.dry_run))
+    return _report(args, svc.add_links(ctx, args.links, dry_run=args.dry_run,
+                                       contest_code=args.contest, pair_number=args.pair))
+
+
+def cmd_contest(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    p = svc.update_post(ctx, svc.resolve_ref(ctx, args.ref),
+                        {"contest_code": args.contest, "pair_number": args.pair},
+                        expected_version=args.if_version)
+    if args.format == "json":
+        print_json(post_json(p))
+    else:
+        print(_("Post {number}: contest {contest}, pair {pair}").format(
+            number=p.number, contest=p.contest_code or "-", pair=p.pair_number or "-"))
+    return 0
+
+
+def cmd_contest_report(args: argparse.Namespace) -> int:
+    report = post_contests.contest_report(open_context(args))
+    if args.format == "json":
+        print_json({"notes": report.notes, "matched": report.matched, "rows": [
+            {"number": r.number, "note": r.note, "contest_code": r.contest_code,
+             "pair_number": r.pair_number, "reason": _(r.reason)} for r in report.rows]})
+        return 0
+    print_table([_("Post"), _("Note"), _("Contest"), _("Candidate pair"), _("Why")], [
+        [r.number, r.note, r.contest_code or "-", str(r.pair_number or "-"), _(r.reason)]
+        for r in report.rows])
+    print(_("{matched} of {notes} contest notes matched to codes").format(
+        matched=report.matched, notes=report.notes))
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -40,6 +40,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     victims = (stats.victims_by(ctx, args.by, flt.date_from, flt.date_to, flt)
                if args.victims else None)
     none = stats.Victims(0, 0)
+    posts = any(r.posts is not None for r in rows)  # contest, pair: the posts beside
+
+    def post_cells(r: stats.StatRow) -> list[int]:
+        return [r.posts or 0] if posts else []
 
     def extra(key: str) -> list[int]:
         if victims is None:
@@ -56,26 +60,33 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "to": flt.date_to.isoformat() if flt.date_to else None,
             "total": total,
             "rows": [{"key": r.key, "label": r.label, "count": r.count,
+                      **({"posts": r.posts or 0} if posts else {}),
                       **({"dead": extra(r.key)[0], "injured": extra(r.key)[1]}
                          if victims is not None else {})}
                      for r in rows],
         }
+        if posts:
+            doc["posts_total"] = sum(r.posts or 0 for r in rows)
         if victims is not None:
             doc["victims"] = {"dead": sums[0], "injured": sums[1]}
         print_json(doc)
     elif args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         heads = ("dead", "injured") if victims is not None else ()
-        writer.writerow(("key", "label", "count", *heads))
+        writer.writerow(("key", "label", "count", *(("posts",) if posts else ()), *heads))
         for r in rows:
             writer.writerow((neutralise_cell(r.key), neutralise_cell(r.label), r.count,
-                             *extra(r.key)))
+                             *post_cells(r), *extra(r.key)))
     else:
         titles = [_("Dead"), _("Injured")] if victims is not None else []
-        print_table([_("Code"), _("Name"), _("Incidents"), *titles],
-                    [[r.key, r.label, format_int(r.count), *map(format_int, extra(r.key))]
-                     for r in rows])
+        print_table([_("Code"), _("Name"), _("Incidents"), *([_("Posts")] if posts else []),
+                      *titles],
+                    [[r.key, r.label, format_int(r.count), *map(format_int, post_cells(r)),
+                      *map(format_int, extra(r.key))] for r in rows])
         print(_("Total: {total}").format(total=format_int(total)))
+        if posts:
+            print(_("Posts naming a contest: {total}").format(
+                total=format_int(sum(r.posts or 0 for r in rows))))
         if victims is not None:
             print(_("Victims: {dead} dead, {injured} injured").format(
                 dead=format_int(sums[0]), injured=format_int(sums[1])))

@@ -194,3 +194,30 @@ def test_column_mapping_saved_previewed_and_used_with_the_cli(site, capsys, tmp_
     code, result, err = cli(capsys, site, "opr", "post", "import", str(export), "--mapping",
                             "pantau-x", "--format", "json")
     assert code == 0 and len(result["added"]) == 1, err
+
+
+def test_posts_name_contest_and_pair_and_stats_count_them(site, capsys):
+    """`post add --contest --pair`, `post contest` (an option left out clears it), a bad
+    pair refused with the pairs held and nothing written; `stats --by contest|pair` lists
+    posts beside incidents (JSON `posts`, table column)."""
+    for ballot in (1, 2):
+        assert cli(capsys, site, "admin", "contest", "add-pair", "--contest", "33.74",
+                   "--ballot", str(ballot), "--head", "Calon", "--deputy", "Wakil")[0] == 0
+    code, added, err = cli(capsys, site, "opr", "post", "add", "--format", "json",
+                           "--contest", "33.74", "--pair", "2", "https://x.com/a/status/71")
+    assert code == 0, err
+    number = added["added"][0]
+    before = state(site)
+    code, _out, err = cli(capsys, site, "opr", "post", "contest", number, "--contest", "33.74",
+                          "--pair", "5")
+    assert code == 2 and "known: 1, 2" in err
+    assert state(site) == before
+    code, shown, _ = cli(capsys, site, "opr", "post", "contest", number, "--contest", "33",
+                         "--format", "json")
+    assert (shown["contest_code"], shown["pair_number"]) == ("33", None)
+    code, doc, _ = cli(capsys, site, "opr", "stats", "--by", "pair", "--format", "json")
+    assert [(r["key"], r["count"], r["posts"]) for r in doc["rows"]] == [
+        ("33/-", 0, 1), ("33.74/1", 0, 0), ("33.74/2", 0, 0)]
+    assert doc["posts_total"] == 1
+    code, table, _ = cli(capsys, site, "opr", "stats", "--by", "contest", lang="id")
+    assert "Unggahan" in table.splitlines()[0] and "Kejadian" in table.splitlines()[0]

@@ -9,7 +9,7 @@ import sqlite3
 from collections import Counter
 from datetime import date
 
-from posko_desktop.core.services import demo
+from posko_desktop.core.services import contests, demo
 from posko_desktop.core.services.medsos import cases, posts, suggest, takedowns
 from posko_desktop.core.services.medsos.cases import CaseFilter
 from posko_desktop.core.services.medsos.posts import PostFilter
@@ -36,6 +36,12 @@ def test_demo_medsos_is_realistic_and_reproducible(template_db, tmp_path):
     assert by_platform.most_common(1)[0][0] == "tiktok"
     assert set(by_platform) >= {"tiktok", "facebook", "whatsapp", "x", "instagram"}
     assert sum(bool(p.flags) for p in page.rows) > page.total / 3
+    named = [p for p in page.rows if p.contest_code]  # contests and pairs held (0027)
+    assert page.total / 10 < len(named) < page.total / 2
+    held = {(p.contest_code, p.ballot_number) for p in contests.list_pairs(one)}
+    assert any(p.pair_number for p in named) and all(
+        (p.contest_code, p.pair_number) in held for p in named if p.pair_number)
+    assert {p.contest_code for p in named} >= {"33"} and len({p.contest_code for p in named}) > 5
     all_cases = cases.list_cases(one, CaseFilter())
     assert len(all_cases) >= 4
     approved = [c for c in all_cases if c.verdict and c.verdict.approved_by]

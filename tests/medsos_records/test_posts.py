@@ -125,7 +125,7 @@ def test_an_edit_from_an_old_version_is_refused(any_ctx):
                       expected_version=p.version)
     before = dump(any_ctx)
     with pytest.raises(StaleEdit) as err:
-        posts.update_post(op, p.id, {"contest": "Pilgub"}, expected_version=p.version)
+        posts.update_post(op, p.id, {"contest_code": "33"}, expected_version=p.version)
     assert "sari" in err.value.text_in("en")
     assert dump(any_ctx) == before
     now = posts.get_post(op, p.id)

@@ -63,7 +63,8 @@ OPS = st.one_of(
     st.tuples(st.just("pair_edit"), site_i, pick, st.integers(0, 99)),
     st.tuples(st.just("pair_delete"), site_i, pick),
     st.tuples(st.sampled_from(["medsos_post", "medsos_case", "medsos_case_edit",
-                               "medsos_attach", "medsos_takedown", "medsos_recheck"]),
+                               "medsos_attach", "medsos_takedown", "medsos_recheck",
+                               "medsos_contest"]),
               site_i, pick),
     st.tuples(st.just("stage"), site_i, st.integers(0, 99)),
     st.tuples(st.just("stage_edit"), site_i, pick, st.integers(0, 99)),
@@ -228,7 +229,8 @@ MEDSOS_URLS = ["https://x.com/u/status/{n}", "https://www.facebook.com/100012345
 
 def medsos_op(op: tuple, site: Site) -> None:
     """Collect a post (the same link at two sites: two records), open a case, edit one (note,
-    priority, claim, deleted), attach a post, prepare a take-down, send or re-check one."""
+    priority, claim, deleted), attach a post, prepare a take-down, send or re-check one,
+    name a post's contest and pair (a pair not held here: refused locally)."""
     kind, ctx, n = op[0], site.ctx, op[2]
     if kind == "medsos_post":
         posts.add_links(ctx, [MEDSOS_URLS[n % 3].format(n=n % 7 + 1)])
@@ -249,6 +251,10 @@ def medsos_op(op: tuple, site: Site) -> None:
                     {"note": "Catatan {n} dari {s}".format(n=n, s=site.code)},
                     {"priority": ["tinggi", "sedang", "rendah"][n % 3]},
                     {"claim": "Klaim diubah {n}".format(n=n)}][n % 4])
+        elif kind == "medsos_contest" and plist:
+            posts.update_post(ctx, plist[n % len(plist)], {
+                "contest_code": ["33", "33.74", None][n % 3],
+                "pair_number": None if n % 3 == 2 or n % 2 else n % 5 + 1})
         elif kind == "medsos_attach" and clist and plist:
             cases.attach_posts(ctx, clist[n % len(clist)], [plist[n % len(plist)]])
         elif kind == "medsos_takedown" and plist:

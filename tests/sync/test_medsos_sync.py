@@ -156,6 +156,9 @@ POSTS, CASES, TDS, LEX = (f"records/{k}.jsonl" for k in KINDS)
     (POSTS, lambda r: r["evidence"][0].update(size=5), "not as declared"),
     (POSTS, lambda r: r.update(origin_site="33"), "which does not hold it"),
     (POSTS, lambda r: r.update(kecamatan_code="33.99.01"), "unknown kecamatan code"),
+    (POSTS, lambda r: r.update(contest_code="33.99"), "unknown contest code 33.99"),
+    (POSTS, lambda r: r.update(contest_code="34"), "contest_code"),
+    (POSTS, lambda r: r.update(pair_number=2), "pair number without its contest"),
     (POSTS, lambda r: r["evidence"][0].update(mime="video/mp4"), "not as declared"),
     (CASES, lambda r: r["verdict"].update(approved_by=r["verdict"]["decided_by"]),
      "approved by the person who decided"),
@@ -193,6 +196,20 @@ def test_a_post_s_place_and_a_screen_recording_travel(sites, tmp_path):
     assert (got.kecamatan_code, got.desa_code) == ("33.22.01", "33.22.01.2001")
     assert [e.mime for e in got.evidence] == ["video/mp4", "application/zip"]
     assert posts.evidence_data(prov.ctx, got.evidence[1].sha256) == chat
+    assert dumps(prov)[0]["social_posts"] == dumps(kab)[0]["social_posts"]
+
+
+def test_a_post_s_contest_and_pair_travel(sites, tmp_path):
+    from posko_desktop.core.services import contests
+
+    prov, kab, _kota = sites
+    contests.add_pair(kab.ctx, contests.PairInput("33.22", 2, "Calon Dua", "Wakil Dua"))
+    p = posts.add_post(kab.ctx, PostInput("x", "https://x.com/a/status/43", "paslon 2",
+                                          contest_code="33.22", pair_number=2))
+    result = svc.import_package(prov.ctx, send(kab, prov, tmp_path))
+    assert result.records["social_posts"].new == 1
+    got = posts.get_post(prov.ctx, p.id)
+    assert (got.contest_code, got.pair_number) == ("33.22", 2)
     assert dumps(prov)[0]["social_posts"] == dumps(kab)[0]["social_posts"]
 
 

@@ -55,6 +55,7 @@ from posko_desktop.ui.medsos.case_dialogs import (
 )
 from posko_desktop.ui.medsos.dialogs import (
     CaseDialog,
+    ContestDialog,
     LinksDialog,
     PickCaseDialog,
     PlaceDialog,
@@ -193,6 +194,7 @@ OPENERS: dict[type[QDialog], Opener] = {
     CaseDialog: lambda w, _f: CaseDialog(w.ctx, _posts(w), w),
     PickCaseDialog: lambda w, _f: PickCaseDialog(cases.list_cases(w.ctx), w),
     PlaceDialog: lambda w, _f: PlaceDialog(w.ctx, _posts(w)[0], w),
+    ContestDialog: lambda w, _f: ContestDialog(w.ctx, _posts(w)[0], w),
     VerdictDialog: lambda w, _f: VerdictDialog(_case(w).number, w),
     PublishDialog: lambda w, _f: PublishDialog(_case(w).number, w),
     TakedownDialog: lambda w, _f: TakedownDialog(_case(w).number, _posts(w), w),

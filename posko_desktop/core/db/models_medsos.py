@@ -60,7 +60,9 @@ class SocialPost(SyncedColumns, Base):
     text: Mapped[str] = mapped_column(Text, default="")
     engagement: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     regencies: Mapped[list[str]] = mapped_column(JSON, default=list)
-    contest: Mapped[str] = mapped_column(String(200), default="")
+    contest: Mapped[str] = mapped_column(String(200), default="")  # old free text (0027)
+    contest_code: Mapped[str | None] = mapped_column(String(5))  # migration 0027
+    pair_number: Mapped[int | None]
     kecamatan_code: Mapped[str | None] = mapped_column(String(8))  # migration 0022
     desa_code: Mapped[str | None] = mapped_column(String(13))
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

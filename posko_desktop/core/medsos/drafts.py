@@ -74,6 +74,8 @@ class PostDraft:
     regencies: tuple[str, ...] = ()  # regency codes the lexicon's place names point to
     kecamatan_code: str | None = None  # the place by code (tables: the template's columns)
     desa_code: str | None = None
+    contest_code: str | None = None  # the contest and pair named (tables: template columns;
+    pair_number: int | None = None  # checked against the pairs held when stored)
     media: tuple[str, ...] = ()  # attachment names or markers ("<Media omitted>")
     links: tuple[str, ...] = ()  # URLs quoted in the text (canonical)
     source_line: int = 0  # line (chat, JSON message index) or row where the post was read

@@ -338,7 +338,38 @@ def resolve_ref(ctx: AppContext, ref: str) -> uuid.UUID:
     return found
 
 
-# --- incidents -------------------------------------------------------------------------
+# --- incidents and posts ----------------------------------------------------------------
+
+
+def _pair_problem(s: Session, contest: str | None, pair: Any) -> ValidationError | None:
+    """None when `pair` is a ballot number held (not deleted) in `contest`."""
+    if contest is None:
+        return ValidationError(N_("A candidate pair needs its contest"), field="pair_number")
+    if type(pair) is int and s.scalar(select(CandidatePair.id).where(
+            CandidatePair.contest_code == contest, CandidatePair.ballot_number == pair,
+            CandidatePair.deleted.is_(False))) is not None:
+        return None
+    known = sorted(s.scalars(select(CandidatePair.ballot_number).where(
+        CandidatePair.contest_code == contest, CandidatePair.deleted.is_(False))))
+    return ValidationError(
+        N_("Contest {contest} has no candidate pair number {number} (known: {known})"),
+        field="pair_number", contest=contest, number=pair,
+        known=", ".join(str(n) for n in known) or "-")
+
+
+def check_post_contest(s: Session, contest: Any, pair: Any) -> tuple[str | None, int | None]:
+    """A post's contest (any of the 36: a post is not tied to one regency) and pair in
+    stored form, or ValidationError: an unknown contest, a pair without its contest or not
+    held (not deleted) in that contest (the message lists the pairs held)."""
+    code = normalize_contest_code(contest) if contest not in (None, "") else None
+    if code is not None and code not in {c.code for c in contests_in(s)}:
+        raise ValidationError(N_("Unknown contest {code}: give 33 for the governor election or "
+                                 "a regency code"), field="contest_code", code=contest)
+    if pair is not None:
+        problem = _pair_problem(s, code, pair)
+        if problem is not None:
+            raise problem
+    return code, pair
 
 
 def check_incident_fields(s: Session, regency_code: str | None, values: Mapping[str, Any],
@@ -359,18 +390,9 @@ def check_incident_fields(s: Session, regency_code: str | None, values: Mapping[
     out["contest_code"] = contest
     pair = values.get("pair_number")
     if pair is not None:
-        if contest is None:
-            errors.append(ValidationError(N_("A candidate pair needs its contest"),
-                                          field="pair_number"))
-        elif type(pair) is not int or s.scalar(select(CandidatePair.id).where(
-                CandidatePair.contest_code == contest, CandidatePair.ballot_number == pair,
-                CandidatePair.deleted.is_(False))) is None:
-            known = sorted(s.scalars(select(CandidatePair.ballot_number).where(
-                CandidatePair.contest_code == contest, CandidatePair.deleted.is_(False))))
-            errors.append(ValidationError(
-                N_("Contest {contest} has no candidate pair number {number} (known: {known})"),
-                field="pair_number", contest=contest, number=pair,
-                known=", ".join(str(n) for n in known) or "-"))
+        problem = _pair_problem(s, contest, pair)
+        if problem is not None:
+            errors.append(problem)
         out["pair_number"] = pair
     tps = values.get("tps_number")
     if tps is not None:

@@ -12,6 +12,7 @@ from the seeded generator, stamps from the records' own times).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -21,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import new_stamp
 from posko_desktop.core.db.models import Regency
+from posko_desktop.core.db.models_kerawanan import CandidatePair
 from posko_desktop.core.db.models_medsos import HoaxCase, SocialPost, TakedownRequest
+from posko_desktop.core.domain import PROVINCE_CODE
 from posko_desktop.core.medsos.drafts import Engagement, Platform, PostDraft
 from posko_desktop.core.medsos.normalize import normalise
 from posko_desktop.core.medsos.urls import parse_url
@@ -202,6 +205,7 @@ def add_demo_medsos(s: Session, *, site_code: str, username: str, first_day: dat
     rows = []
     counters: dict[int, int] = {}
     seen_keys: set[tuple[str, str]] = set()
+    named = _contest_picker(s, seed)
     for collected, d, claim_i, code in items:
         if d.key in seen_keys:
             continue
@@ -213,6 +217,7 @@ def add_demo_medsos(s: Session, *, site_code: str, username: str, first_day: dat
         number = "{p}{y:02d}-{n:07d}".format(p=prefix, y=yy, n=counters[yy])
         counters[yy] += 1
         scan = lexicon.scan(d.text_normalised)
+        d.contest_code, d.pair_number = named(code, claim_i is not None)
         row = post_row(d, sorted(set(scan.regencies) | {code}), "", version, site_code,
                        username, new_stamp(s, collected), collected.astimezone(UTC), number)
         row["id"] = uuid7_at(collected, rng)
@@ -225,6 +230,31 @@ def add_demo_medsos(s: Session, *, site_code: str, username: str, first_day: dat
     takedowns = _takedowns(s, rng, cases, by_claim, site_code, username, now)
     s.flush()
     return {"posts": len(rows), "cases": len(cases), "takedowns": takedowns}
+
+
+Pick = Callable[[str, bool], tuple[str | None, int | None]]
+
+
+def _contest_picker(s: Session, seed: int) -> Pick:
+    """(regency, about a claim) -> the contest and pair a demo post names: about half of the
+    claims and a tenth of the chatter name the regency's contest or the Pilgub, most of them
+    a pair held there (an rng of its own: the posts themselves stay as they were)."""
+    rng = random.Random("medsos-contest-{s}".format(s=seed))
+    held: dict[str, list[int]] = {}
+    for contest, ballot in s.execute(
+            select(CandidatePair.contest_code, CandidatePair.ballot_number)
+            .where(CandidatePair.deleted.is_(False))
+            .order_by(CandidatePair.contest_code, CandidatePair.ballot_number)):
+        held.setdefault(contest, []).append(ballot)
+
+    def pick(regency: str, claim: bool) -> tuple[str | None, int | None]:
+        if rng.random() >= (0.5 if claim else 0.1):
+            return None, None
+        contest = PROVINCE_CODE if rng.random() < 0.4 else regency
+        ballots = held.get(contest, [])
+        return contest, rng.choice(ballots) if ballots and rng.random() < 0.8 else None
+
+    return pick
 
 
 def _cases(s: Session, rng: random.Random,

@@ -34,6 +34,7 @@ from posko_desktop.core.domain import Severity, Status, ValidationError
 from posko_desktop.core.i18n import N_, current_language
 from posko_desktop.core.services import contests
 from posko_desktop.core.services.incidents import IncidentFilter, apply_filter
+from posko_desktop.core.services.medsos import post_contests
 from posko_desktop.core.services.reference import categories, regencies
 from posko_desktop.core.timeutil import wib_range
 
@@ -50,6 +51,7 @@ class StatRow:
     key: str
     label: str
     count: int
+    posts: int | None = None  # contest, pair: social-media posts naming it (None: not counted)
 
 
 # (session, first day, last day, filter, now): the rows of one dimension
@@ -251,26 +253,31 @@ def victims_by(ctx: AppContext, by: str, date_from: date | None = None,
 
 def _by_contest(s: Session, date_from: date | None, date_to: date | None,
                 flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
-    """The 36 contests (the Pilgub first): incidents naming each."""
+    """The 36 contests (the Pilgub first): incidents naming each, and posts (collected on
+    those days; not counted under an incident filter, which posts do not have)."""
     rows = contests.contests_in(s)
     counts = _count(s, Incident.contest_code, [c.code for c in rows], date_from, date_to, flt)
-    return [StatRow(c.code, c.name, counts.get(c.code, 0)) for c in rows]
+    posts = post_contests.counts_by_contest(s, date_from, date_to) if flt is None else None
+    return [StatRow(c.code, c.name, counts.get(c.code, 0),
+                    None if posts is None else posts.get(c.code, 0)) for c in rows]
 
 
 def _by_pair(s: Session, date_from: date | None, date_to: date | None,
              flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
-    """Every candidate pair held ("CONTEST/BALLOT", e.g. 33.74/2), then what incidents name
-    besides (a contest without a pair: "CONTEST/-"; a pair deleted since)."""
+    """Every candidate pair held ("CONTEST/BALLOT", e.g. 33.74/2), then what incidents or
+    posts name besides (a contest without a pair: "CONTEST/-"; a pair deleted since)."""
     key = Incident.contest_code + "/" + func.coalesce(cast(Incident.pair_number, String), "-")
     counts = {k: n for k, n in _count(s, key, None, date_from, date_to, flt).items()
               if k is not None}
+    posts = post_contests.counts_by_pair(s, date_from, date_to) if flt is None else None
     labels = {"{c}/{b}".format(c=p.contest_code, b=p.ballot_number):
               "{h} – {d}".format(h=p.head, d=p.deputy)
               for p in s.scalars(select(CandidatePair).where(CandidatePair.deleted.is_(False)))}
-    keys = sorted(set(labels) | {k for k, n in counts.items() if n},
+    keys = sorted(set(labels) | {k for k, n in counts.items() if n} | set(posts or ()),
                   key=lambda k: (k.split("/")[0], int(k.split("/")[1])
                                  if k.split("/")[1].isdigit() else 0))
-    return [StatRow(k, labels.get(k, "—"), counts.get(k, 0)) for k in keys]
+    return [StatRow(k, labels.get(k, "—"), counts.get(k, 0),
+                    None if posts is None else posts.get(k, 0)) for k in keys]
 
 
 register_dimension("regency", _by_regency)

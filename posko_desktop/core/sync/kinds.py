@@ -91,6 +91,19 @@ def _place_problem(rec: dict[str, Any]) -> str | None:
     return None
 
 
+def _contest_problem(rec: dict[str, Any]) -> str | None:
+    """A contest of the shipped regency list (or 33); a pair only with its contest (the
+    service writes the two together, so a merge keeps them together). Whether the pair is
+    held here is checked where a person names it: the pair may arrive in a later package."""
+    code = rec["contest_code"]
+    if code is not None and code != PROVINCE_CODE and (
+            code not in places.shipped_index().kec_of_regency):
+        return "unknown contest code {code}".format(code=code)
+    if rec["pair_number"] is not None and code is None:
+        return "a pair number without its contest"
+    return None
+
+
 ACTIVITIES = register(SyncedKind(
     name="activities", record_type="activity",
     fields=("started_at", "ended_at", "kind", "title", "regencies", "partners", "result",
@@ -201,12 +214,13 @@ SOCIAL_POSTS = register(SyncedKind(
     name="social_posts", record_type="social-post",
     fields=("platform", "url", "canonical_url", "post_id", "account_name", "account_handle",
             "account_id", "posted_at", "text", "engagement", "regencies", "contest",
-            "kecamatan_code", "desa_code", "flags", "lexicon_version", "case_id", "dismissed",
-            "evidence", "deleted"),
+            "kecamatan_code", "desa_code", "contest_code", "pair_number", "flags",
+            "lexicon_version", "case_id", "dismissed", "evidence", "deleted"),
     datetime_fields=("posted_at",), regency_lists=("regencies",), attachments="evidence",
     texts=("number", "url", "canonical_url", "post_id", "account_name", "account_handle",
            "account_id", "contest", "lexicon_version", "recorded_by", "updated_by"),
-    multiline_texts=("text",), check=lambda rec: _place_problem(rec) or medsos_checks.check_post(rec),
+    multiline_texts=("text",), check=lambda rec: (_place_problem(rec) or _contest_problem(rec)
+                                                  or medsos_checks.check_post(rec)),
 ))
 HOAX_CASES = register(SyncedKind(
     name="hoax_cases", record_type="hoax-case",

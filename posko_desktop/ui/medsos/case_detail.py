@@ -65,9 +65,15 @@ from posko_desktop.ui.medsos.common import (
     make_table,
     one_line,
     saved_message,
+    selected_rows,
     write_file,
 )
-from posko_desktop.ui.medsos.dialogs import PublishDialog, TakedownDialog, VerdictDialog
+from posko_desktop.ui.medsos.dialogs import (
+    ContestDialog,
+    PublishDialog,
+    TakedownDialog,
+    VerdictDialog,
+)
 from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
@@ -130,9 +136,11 @@ class CaseDetailPane(MedsosPage):
         self.fact_check_button.clicked.connect(self.add_fact_check)
         self.pages = QTabWidget(self)
         # posts
-        self.posts_table = make_table(self, 6, stretch=4)
-        for column, width in ((0, 160), (1, 80), (2, 110), (3, 115), (5, 75)):
+        self.posts_table = make_table(self, 7, stretch=4)
+        for column, width in ((0, 160), (1, 80), (2, 110), (3, 115), (5, 75), (6, 80)):
             self.posts_table.setColumnWidth(column, width)
+        self.post_contest_button = QPushButton(self)  # the chosen post's contest and pair
+        self.post_contest_button.clicked.connect(self.set_post_contest)
         # evidence
         self.gallery = QListWidget(self)
         self.gallery.setViewMode(QListView.ViewMode.IconMode)
@@ -182,7 +190,7 @@ class CaseDetailPane(MedsosPage):
             box.addLayout(row)
             return w
 
-        self.pages.addTab(page(self.posts_table), "")
+        self.pages.addTab(page(self.posts_table, buttons=(self.post_contest_button,)), "")
         self.pages.addTab(page(self.gallery, buttons=(self.add_evidence_button,)), "")
         verdict_page = page(self.verdict_text, buttons=(self.decide_button, self.approve_button))
         verdict_page.layout().addStretch(1)  # type: ignore[union-attr]
@@ -211,7 +219,9 @@ class CaseDetailPane(MedsosPage):
                                   _("Take-downs"), _("Timeline"))):
             self.pages.setTabText(i, text)
         self.posts_table.setHorizontalHeaderLabels([
-            _("Number"), _("Platform"), _("Account"), _("Posted (WIB)"), _("Text"), _("Reach")])
+            _("Number"), _("Platform"), _("Account"), _("Posted (WIB)"), _("Text"), _("Reach"),
+            _("Contest")])
+        self.post_contest_button.setText(_("Contest…"))
         self.takedown_table.setHorizontalHeaderLabels([
             _("Request"), _("Addressee"), _("Status"), _("Submitted (WIB)"),
             _("Ticket or letter number"), _("Last result")])
@@ -288,7 +298,8 @@ class CaseDetailPane(MedsosPage):
         fill_table(self.posts_table, [
             (p.number, platform_name(p.platform), p.account_handle or p.account_name,
              format_datetime(p.posted_at) if p.posted_at else "", one_line(p.text or p.url),
-             format_int(p.reach)) for p in view.detail.posts],
+             format_int(p.reach), "/".join(str(x) for x in (p.contest_code, p.pair_number) if x))
+            for p in view.detail.posts],
             [str(p.id) for p in view.detail.posts])
         self.links.setText(" · ".join(x for x in (
             _("Incidents: {numbers}").format(numbers=", ".join(i.number for i in view.incidents))
@@ -438,6 +449,15 @@ class CaseDetailPane(MedsosPage):
         dialog.open()
         return dialog
 
+
+    def set_post_contest(self) -> ContestDialog | None:
+        """The contest and pair of the post chosen in the posts page."""
+        rows = selected_rows(self.posts_table)
+        if self.view is None or not rows:
+            return None
+        post = self.view.detail.posts[rows[0]]
+        return self.edit_post(ContestDialog(self.ctx, post, self), post,
+                              lambda _p: self.reload())
 
     def add_evidence(self) -> None:
         c = self._case()

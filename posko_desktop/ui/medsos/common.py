@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -21,10 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from posko_desktop.core.i18n import _
+from posko_desktop.core.services.medsos import posts
+from posko_desktop.core.services.medsos.posts import PostInfo
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.medsos.dialogs import ContestDialog, PlaceDialog
 from posko_desktop.ui.tabs import TabHost
 
 logger = logging.getLogger(__name__)
+PostEditDialog = TypeVar("PostEditDialog", PlaceDialog, ContestDialog)
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 OVERDUE = QColor("#fce4e4")
@@ -58,6 +62,17 @@ class MedsosPage(QWidget):
                 show_error(self, err)
 
         self.host.runner.run(fn, *args, on_done=finished, on_error=on_error, **kwargs)
+
+    def edit_post(self, dialog: PostEditDialog, post: PostInfo,
+                  done: Callable[[PostInfo], object]) -> PostEditDialog:
+        """Open `dialog` (a form with `changes()` of the post); when accepted, save the
+        changes with the version read (`posts.update_post`) and call `done`."""
+        dialog.accepted.connect(lambda: self.call(
+            posts.update_post, self.ctx, post.id, dialog.changes(),
+            expected_version=post.version, done=done))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def ask_save_path(self, title: str, suggested: str, pattern: str) -> str:
         """The file the user chooses to write ("" cancelled)."""

@@ -1,5 +1,6 @@
 """The small forms of Pantau Medsos: a new case, the case to attach posts to, a verdict,
-where a clarification was published, a take-down request, links to add. Each collects
+where a clarification was published, a take-down request, links to add, a post's place
+and contest. Each collects
 values only; the page calls the service (off the GUI thread) when the form is accepted."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.i18n import _
 from posko_desktop.core.medsos.vocab import Addressee, CaseCategory, Priority, Verdict
-from posko_desktop.core.services import places, reference
+from posko_desktop.core.services import contests, places, reference
 from posko_desktop.core.services.medsos.cases import CaseInfo, CaseInput
 from posko_desktop.core.services.medsos.posts import PostInfo
 from posko_desktop.core.services.medsos.takedowns import TakedownInput
@@ -50,7 +52,7 @@ class _Form(QDialog):
         self.form.addRow(self.buttons)
 
 
-def _combo(parent: QWidget, items: Iterable[tuple[str, str]]) -> QComboBox:
+def _combo(parent: QWidget, items: Iterable[tuple[str, str | None]]) -> QComboBox:
     box = fit_combo(QComboBox(parent), COMBO_CHARS)
     for label, value in items:
         box.addItem(label, value)
@@ -231,3 +233,40 @@ class PlaceDialog(_Form):
         if kec is not None and regency not in self.post.regencies:
             out["regencies"] = [*self.post.regencies, regency]
         return out
+
+
+class ContestDialog(_Form):
+    """The contest and candidate pair a post is about, by code (the pairs held for the
+    contest chosen); the post's old free-text note, if any, is shown above and is cleared
+    when a contest is named."""
+
+    def __init__(self, ctx: AppContext, post: PostInfo, parent: QWidget | None = None) -> None:
+        super().__init__(_("Contest of post {number}").format(number=post.number), parent)
+        self.ctx = ctx
+        if post.contest:
+            note = QLabel(post.contest, self)
+            note.setWordWrap(True)
+            self.form.addRow(_("Old note"), note)
+        self.contest = _combo(self, (("—", None), *(
+            ("{code} {name}".format(code=c.code, name=c.name), c.code)
+            for c in contests.list_contests(ctx))))
+        self.contest.setCurrentIndex(max(0, self.contest.findData(post.contest_code)))
+        self.pair = _combo(self, ())
+        self.contest.currentIndexChanged.connect(lambda: self._fill_pairs(None))
+        self._fill_pairs(post.pair_number)
+        self.form.addRow(_("Contest:"), self.contest)
+        self.form.addRow(_("Candidate pair (ballot number):"), self.pair)
+        self.finish()
+
+    def _fill_pairs(self, keep: int | None) -> None:
+        self.pair.clear()
+        self.pair.addItem("—", None)
+        code = self.contest.currentData()
+        for p in contests.list_pairs(self.ctx, code) if code else ():
+            self.pair.addItem("{n}. {names}".format(n=p.ballot_number, names=p.names),
+                              p.ballot_number)
+        self.pair.setCurrentIndex(max(0, self.pair.findData(keep)))
+
+    def changes(self) -> dict[str, object]:
+        return {"contest_code": self.contest.currentData(),
+                "pair_number": self.pair.currentData()}

@@ -43,7 +43,13 @@ from posko_desktop.ui.medsos.common import (
     refill_choices,
     selected_rows,
 )
-from posko_desktop.ui.medsos.dialogs import CaseDialog, LinksDialog, PickCaseDialog, PlaceDialog
+from posko_desktop.ui.medsos.dialogs import (
+    CaseDialog,
+    ContestDialog,
+    LinksDialog,
+    PickCaseDialog,
+    PlaceDialog,
+)
 from posko_desktop.ui.medsos.lexicon_window import LexiconWindow
 from posko_desktop.ui.medsos.mapping_dialog import MappingDialog, save_and_import
 from posko_desktop.ui.tabs import TabHost
@@ -105,6 +111,8 @@ class QueuePage(MedsosPage):
         self.dismiss_button = QPushButton(self)
         self.place_button = QPushButton(self)
         self.place_button.clicked.connect(self.set_place)
+        self.contest_button = QPushButton(self)
+        self.contest_button.clicked.connect(self.set_contest)
         self.lexicon_button = QPushButton(self)  # the lexicon editor (changes: admins)
         self.lexicon_button.clicked.connect(self.open_lexicon)
         self.lexicon_window: LexiconWindow | None = None
@@ -127,7 +135,7 @@ class QueuePage(MedsosPage):
         for b in (self.links_button, self.import_button, self.lexicon_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.place_button, self.new_case_button, self.attach_button,
+        for b in (self.place_button, self.contest_button, self.new_case_button, self.attach_button,
                   self.dismiss_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
@@ -157,6 +165,7 @@ class QueuePage(MedsosPage):
         self.attach_button.setText(_("Attach to case…"))
         self.dismiss_button.setText(_("Dismiss"))
         self.place_button.setText(_("Place…"))
+        self.contest_button.setText(_("Contest…"))
         self.lexicon_button.setText(_("Lexicon…"))
         if self.lexicon_window is not None:
             self.lexicon_window.retranslate_ui()
@@ -168,18 +177,25 @@ class QueuePage(MedsosPage):
         if not chosen:
             return None
         post = chosen[0].post
-        dialog = PlaceDialog(self.ctx, post, self)
-        dialog.accepted.connect(lambda: self.call(
-            posts.update_post, self.ctx, post.id, dialog.changes(),
-            expected_version=post.version, done=self._placed))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return self.edit_post(PlaceDialog(self.ctx, post, self), post, self._placed)
 
     def _placed(self, post: posts.PostInfo) -> None:
         self.host.status_message(_("Post {number}: {place}").format(
             number=post.number,
             place=place_text(post.kecamatan_code, post.desa_code) or _("no place")))
+        self.reload()
+
+    def set_contest(self) -> ContestDialog | None:
+        """The contest and pair of the chosen post (the first one chosen)."""
+        chosen = self.chosen()
+        if not chosen:
+            return None
+        post = chosen[0].post
+        return self.edit_post(ContestDialog(self.ctx, post, self), post, self._contest_named)
+
+    def _contest_named(self, post: posts.PostInfo) -> None:
+        self.host.status_message(_("Post {number}: contest {contest}, pair {pair}").format(
+            number=post.number, contest=post.contest_code or "-", pair=post.pair_number or "-"))
         self.reload()
 
     def open_lexicon(self) -> LexiconWindow:

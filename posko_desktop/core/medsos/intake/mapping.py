@@ -27,6 +27,8 @@ FIELDS: dict[str, str] = {
     "read_at": N_("Counts read at"),
     "kecamatan_code": N_("Kecamatan code"),
     "desa_code": N_("Desa/kelurahan code"),
+    "contest_code": N_("Contest code"),
+    "pair_number": N_("Candidate pair (ballot number)"),
 }
 NEEDS_ONE_OF = ("url", "text")  # a row is a post when it has a link or a text
 
@@ -119,6 +121,8 @@ TEMPLATE_HEADERS: dict[str, tuple[str, ...]] = {
     "read_at": ("Waktu baca", "Read at", "Dibaca pada"),
     "kecamatan_code": ("Kode kecamatan", "Kecamatan code"),
     "desa_code": ("Kode desa", "Desa code", "Kode kelurahan"),
+    "contest_code": ("Kode pemilihan", "Contest code", "Kode kontestasi"),
+    "pair_number": ("Nomor urut paslon", "Pair number", "Nomor paslon"),
 }
 # Written into the template file (services/UI): Indonesian header per field.
 TEMPLATE_COLUMNS = tuple(TEMPLATE_HEADERS[f][0] for f in FIELDS)

@@ -247,6 +247,8 @@ def row_draft(number: int, values: dict[str, Any], mapping: ColumnMapping,
             draft.account_handle = draft.account_handle or parsed.handle
     draft.posted_at = _time(number, values, "posted_at", mapping, options, result)
     draft.kecamatan_code, draft.desa_code = _place(number, values, result)
+    draft.contest_code = _cell(values, "contest_code") or None  # checked when stored
+    draft.pair_number = _count(number, values, "pair_number", mapping, result)
     counts = {k: _count(number, values, k, mapping, result)
               for k in ("views", "likes", "shares", "comments")}
     read_at = _time(number, values, "read_at", mapping, options, result) or options.read_at

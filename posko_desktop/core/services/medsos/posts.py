@@ -32,7 +32,7 @@ from posko_desktop.core.medsos.intake.common import content_id, read_limited
 from posko_desktop.core.medsos.intake.mapping import ColumnMapping
 from posko_desktop.core.medsos.normalize import normalise
 from posko_desktop.core.medsos.urls import parse_url
-from posko_desktop.core.services import audit
+from posko_desktop.core.services import audit, contests
 from posko_desktop.core.services.authz import Permission, require
 from posko_desktop.core.services.medsos import import_memo
 from posko_desktop.core.services.medsos.common import (
@@ -63,7 +63,8 @@ BATCH = 500
 COUNT_CAP = 10_000  # list_posts counts at most this many (Page.extra["total_capped"])
 PSEUDONYM_SETTING = "medsos.pseudonym_key"  # not declared: never listed with the settings
 EDITABLE_FIELDS = ("account_name", "account_handle", "text", "posted_at", "engagement",
-                   "regencies", "contest", "kecamatan_code", "desa_code")
+                   "regencies", "kecamatan_code", "desa_code", "contest_code", "pair_number")
+CONTEST_FIELDS = ("contest_code", "pair_number")  # written (stamped) together: 0027
 _OUTSIDE = N_("Kecamatan {name} ({code}) is in regency {regency}, which the post does not "
               "name")
 _NOT_FOUND = N_("Post {id} not found")
@@ -94,7 +95,7 @@ class PostInfo:
     engagement: Engagement
     reach: int
     regencies: tuple[str, ...]
-    contest: str
+    contest: str  # the free-text note of issue 16 (kept from before 0027; not written now)
     flags: tuple[FlagInfo, ...]
     lexicon_version: str
     case_id: uuid.UUID | None
@@ -109,6 +110,8 @@ class PostInfo:
     version: str
     kecamatan_code: str | None = None  # the place named, by code (migration 0022)
     desa_code: str | None = None
+    contest_code: str | None = None  # the contest and pair named, by code (migration 0027)
+    pair_number: int | None = None
 
 
 def _engagement(data: Mapping[str, Any]) -> Engagement:
@@ -139,7 +142,7 @@ def post_info(p: SocialPost) -> PostInfo:
         tuple(FlagInfo(f["term"], f["category"]) for f in p.flags), p.lexicon_version,
         uuid.UUID(p.case_id) if p.case_id else None, p.dismissed, evidence_of(p.evidence),
         p.recorded_by, p.created_at, p.updated_at, p.updated_by, p.deleted, p.queue_rank,
-        record_version(p), p.kecamatan_code, p.desa_code)
+        record_version(p), p.kecamatan_code, p.desa_code, p.contest_code, p.pair_number)
 
 
 def _snapshot(p: SocialPost) -> dict[str, Any]:
@@ -248,17 +251,23 @@ def _recalled(memo: import_memo.Memo, file_name: str, version: str,
                             preset=r["preset"], lexicon_version=version, dry_run=dry_run)
 
 
-def add_links(ctx: AppContext, texts: Sequence[str], *, dry_run: bool = False
+def add_links(ctx: AppContext, texts: Sequence[str], *, dry_run: bool = False,
+              contest_code: str | None = None, pair_number: int | None = None
               ) -> PostImportResult:
-    """Posts from pasted links (one or many per text); a link already held adds nothing."""
+    """Posts from pasted links (one or many per text); a link already held adds nothing.
+    The posts added name `contest_code`/`pair_number` (checked: refused, nothing written)."""
     require(ctx.actor, Permission.MEDSOS_COLLECT)
     for i, text in enumerate(texts):
         long_text(text, "links[{i}]".format(i=i), 200_000)
     now = ctx.now()
     with ctx.db.write() as s:
         lexicon, version = lexicon_in(s)
+        code, pair = contests.check_post_contest(s, contest_code, pair_number)
         options = IntakeOptions(read_at=now, lexicon=lexicon, keep_numbers=True)
-        result = _store(ctx, s, read_links(texts, options), version, now, dry_run)
+        intake = read_links(texts, options)
+        for d in intake.drafts:
+            d.contest_code, d.pair_number = code, pair
+        result = _store(ctx, s, intake, version, now, dry_run)
     _published(ctx, result)
     return result
 
@@ -274,13 +283,14 @@ class PostInput:
     account_handle: str = ""
     posted_at: datetime | None = None  # aware, or naive meaning WIB
     regencies: list[str] = field(default_factory=list)
-    contest: str = ""
     views: int | None = None
     likes: int | None = None
     shares: int | None = None
     comments: int | None = None
     kecamatan_code: str | None = None  # a kecamatan of one of the post's regencies
     desa_code: str | None = None  # a desa of that kecamatan (alone: names its kecamatan)
+    contest_code: str | None = None  # any of the 36 contests ("33", "33.74")
+    pair_number: int | None = None  # a pair held in that contest (its ballot number)
 
 
 def add_post(ctx: AppContext, data: PostInput) -> PostInfo:
@@ -296,13 +306,15 @@ def add_post(ctx: AppContext, data: PostInput) -> PostInfo:
         regencies = regency_codes(s, data.regencies) if data.regencies else list(scan.regencies)
         draft.kecamatan_code, draft.desa_code = check_activity_place(
             regencies, data.kecamatan_code, data.desa_code, _OUTSIDE)
+        draft.contest_code, draft.pair_number = contests.check_post_contest(
+            s, data.contest_code, data.pair_number)
         key = post_key(draft.platform.value, draft.post_id, draft.canonical_url)
         held = s.scalar(select(SocialPost.number).where(SocialPost.post_key == key))
         if held is not None:
             raise ValidationError(N_("This post is held already as {number}"), field="url",
                                   number=held)
         site = local_site(s)
-        row = post_row(draft, regencies, data.contest, version, site.code, ctx.actor.username,
+        row = post_row(draft, regencies, "", version, site.code, ctx.actor.username,
                    new_stamp(s, now), now,
                    next_number(s, SocialPost, _prefix(site.code, now), 7))
         s.execute(insert(SocialPost), [row])
@@ -367,6 +379,7 @@ def post_row(d: PostDraft, regencies: Sequence[str], contest: str, lexicon_versi
         "posted_at": d.posted_at, "text": d.text, "engagement": engagement_json(d.engagement),
         "regencies": list(regencies), "contest": contest,
         "kecamatan_code": d.kecamatan_code, "desa_code": d.desa_code,
+        "contest_code": d.contest_code, "pair_number": d.pair_number,
         "flags": _flags_json(d.flags), "lexicon_version": lexicon_version, "case_id": None,
         "dismissed": False, "evidence": [],
     }
@@ -403,6 +416,8 @@ def _store(ctx: AppContext, s: Session, intake: IntakeResult, lexicon_version: s
                 continue
             number = "{p}{n:07d}".format(p=prefix, n=counter)
             counter += 1
+            if d.contest_code is not None or d.pair_number is not None:
+                _draft_contest(s, d, result)
             rows.append(post_row(d, list(d.regencies), "", lexicon_version, site.code,
                              ctx.actor.username, stamp, now, number))
             held[key] = number
@@ -424,6 +439,28 @@ def _store(ctx: AppContext, s: Session, intake: IntakeResult, lexicon_version: s
                 result.file_name or "links", result.format, len(result.added),
                 len(result.already), len(result.problems))
     return result
+
+
+def _draft_contest(s: Session, d: PostDraft, result: PostImportResult) -> None:
+    """A row's contest and pair checked like a typed one; a problem is reported and the
+    pair (an unknown contest: both) left empty, the row kept."""
+    try:
+        d.contest_code = contests.check_post_contest(s, d.contest_code, None)[0]
+    except ValidationError:
+        result.problems.append(ReportRow(d.source_line, N_(
+            "Row {row}: the contest {code} is not known; the contest and pair are left "
+            "empty"), {"row": d.source_line, "code": str(d.contest_code)[:20]}, False))
+        d.contest_code = d.pair_number = None
+        return
+    try:
+        contests.check_post_contest(s, d.contest_code, d.pair_number)
+    except ValidationError as err:
+        result.problems.append(ReportRow(d.source_line, N_(
+            "Row {row}: {contest} has no candidate pair number {number}; the pair is left "
+            "empty"), {"row": d.source_line, "contest": d.contest_code or "-",
+                       "number": d.pair_number}, False))
+        logger.info("Post row %d: %s", d.source_line, err)
+        d.pair_number = None
 
 
 def _published(ctx: AppContext, result: PostImportResult) -> None:
@@ -458,6 +495,8 @@ def update_post(ctx: AppContext, post_id: uuid.UUID, changes: Mapping[str, Any],
                 values.get("regencies", list(p.regencies)),
                 changes.get("kecamatan_code", p.kecamatan_code),
                 changes.get("desa_code", p.desa_code), _OUTSIDE)
+        if set(CONTEST_FIELDS) & set(changes):
+            values.update(_contest_change(s, p, changes))
         if "text" in values:
             lexicon, version = lexicon_in(s)
             values["flags"] = _flags_json(lexicon.flags(normalise(values["text"])))
@@ -465,6 +504,8 @@ def update_post(ctx: AppContext, post_id: uuid.UUID, changes: Mapping[str, Any],
         changed = {k: v for k, v in values.items() if getattr(p, k) != v}
         if not changed:
             return post_info(p)
+        if set(CONTEST_FIELDS) & set(changed):  # the two travel together (sync merge)
+            changed.update({k: values[k] for k in CONTEST_FIELDS})
         before = {k: getattr(p, k) for k in changed}
         for name, value in changed.items():
             setattr(p, name, value)
@@ -477,13 +518,21 @@ def update_post(ctx: AppContext, post_id: uuid.UUID, changes: Mapping[str, Any],
     return info
 
 
+def _contest_change(s: Session, p: SocialPost, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The contest and pair after `changes` (checked); naming a contest clears the old
+    free-text note (the codes replace it; the audit entry keeps it)."""
+    code, pair = contests.check_post_contest(
+        s, changes.get("contest_code", p.contest_code), changes.get("pair_number", p.pair_number))
+    return {"contest_code": code, "pair_number": pair, **({"contest": ""} if code else {})}
+
+
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
 
 
 def _validated(s: Session, changes: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name in ("account_name", "account_handle", "contest"):
+    for name in ("account_name", "account_handle"):
         if name in changes:
             out[name] = one_line(changes[name], name, 200)
     if "text" in changes:

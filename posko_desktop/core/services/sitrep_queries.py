@@ -336,14 +336,14 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
     window = (FollowUp.kind == FollowUpKind.REFERRAL.value,
               FollowUp.created_at >= since, FollowUp.created_at < period.end)
     ref_rows: Sequence[Any]
+    gone: set[Any] = set()
     if scope_code is None:
         # the province: no join per referral (60,000 on voting day); the deleted incidents'
         # referrals are left out by id, the incident's number and regency are read for
         # the listed lines only (`_incident_labels`)
         gone = {i for (i,) in s.execute(select(raw(Incident.id)).where(
             Incident.deleted == true()))}
-        ref_rows = [(*r, None, None) for r in s.connection().execute(
-            select(*ref_cols).where(*window)).all() if r[-1] not in gone]
+        ref_rows = s.connection().execute(select(*ref_cols).where(*window)).all()
     else:
         ref_rows = s.execute(scoped(
             select(*ref_cols, Incident.number, Incident.regency_code)
@@ -351,40 +351,47 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
             scope_code)).all()
     if not ref_rows:
         return (), 0, (), actions
-    state: dict[Any, tuple[Any, str]] = {}
-    for ref_id, st, created in s.connection().execute(
-        select(raw(FollowUp.referral_id), FollowUp.referral_state, raw(FollowUp.created_at))
+    # the state of each referral: its latest update (in time order, a later row replaces
+    # an earlier one; among updates of the same instant the last read wins, as before)
+    latest = {ref_id: st for ref_id, st in s.connection().execute(
+        select(raw(FollowUp.referral_id), FollowUp.referral_state)
         .where(FollowUp.kind == FollowUpKind.REFERRAL_UPDATE.value,
-               FollowUp.created_at >= since, FollowUp.created_at < period.end)).all():
-        if ref_id is not None and st and (ref_id not in state or created >= state[ref_id][0]):
-            state[ref_id] = (created, st)
+               FollowUp.created_at >= since, FollowUp.created_at < period.end)
+        .order_by(FollowUp.created_at)).all() if ref_id is not None and st}
     agencies = {a.code: a.name for a in s.scalars(select(Agency))}
-    latest = {ref_id: st for ref_id, (_created, st) in state.items()}
     done, sent = ReferralState.SELESAI.value, ReferralState.TERKIRIM.value
-    agency_of: dict[str, str] = {}
 
     def agency_name(code: str | None) -> str:
-        name = agency_of.get(code or "")
-        if name is None:
-            name = agency_of[code or ""] = agencies.get(code or "", code or "")
-        return name
+        return agencies.get(code or "", code or "")
 
-    # one small tuple per line (the sort keys and the row's index): 40,000 lines
+    # one small tuple per line (the sort keys and the row's index): 40,000 lines; the
+    # counts per agency code, joined per agency name below
     keys: list[tuple[Any, ...]] = []
-    per_agency: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    per_code: dict[Any, list[int]] = {}
+    state_of = latest.get
+    labelled = scope_code is not None
     for i, r in enumerate(ref_rows):  # (id, created, agency, due, text, state, in period,
-        is_open = (latest.get(r[0]) or r[5] or sent) != done  # due passed, incident, ...)
-        if not r[6] and not is_open:
+        is_open = (state_of(r[0]) or r[5] or sent) != done  # due passed, incident, ...)
+        if not r[6] and not is_open or r[8] in gone:
             continue
         overdue = bool(is_open and r[7])
-        counts = per_agency[agency_name(r[2])]
+        counts = per_code.get(r[2])
+        if counts is None:
+            counts = per_code[r[2]] = [0, 0, 0, 0]
         if r[6]:
             counts[0] += 1
             if not is_open:
                 counts[1] += 1
-        counts[2] += is_open
-        counts[3] += overdue
-        keys.append((not overdue, r[3] or r[1], r[1], r[9], i))
+        if is_open:
+            counts[2] += 1
+            if overdue:
+                counts[3] += 1
+        keys.append((not overdue, r[3] or r[1], r[1], r[9] if labelled else None, i))
+    per_agency: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for code, counts in per_code.items():
+        row = per_agency[agency_name(code)]
+        for j, n in enumerate(counts):
+            row[j] += n
     total = len(keys)  # before `_first_lines` drops the lines that cannot be listed
     listed = []
     for i, number, regency in _first_lines(s, keys, limit, ref_rows):

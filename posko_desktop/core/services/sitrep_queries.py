@@ -194,32 +194,40 @@ def notable(s: Session, period: ReportPeriod, scope_code: str | None, names: dic
     """Notable incidents of the period, the most severe first: the first `limit` (0: all)
     in full, and the raw ids (`raw`) of all of them (the appendix marks them). `rows`:
     the period's incidents (`period_incidents`)."""
-    # (raw id, rank, raw occurred_at, number) of the severe ones of the period ...
-    keys = {r[0]: (r[0], r[6], r[2], r[1]) for r in rows if r[6] >= NOTABLE_SEVERITY_RANK}
-    # ... and of those whose status moved to verified/follow-up in the period, wherever
-    # they occurred: those of the period are in `rows` (50,000 on voting day), the others
-    # (a few thousand) are read by id
+    # the incidents whose status moved to verified/follow-up in the period, wherever they
+    # occurred ...
     moved = set(s.connection().execute(select(raw(FollowUp.incident_id)).where(
         FollowUp.kind == FollowUpKind.STATUS.value,
         FollowUp.created_at >= period.start, FollowUp.created_at < period.end,
         FollowUp.status_to.in_(NOTABLE_MOVES))).scalars().all())
-    in_period = {r[0]: r for r in rows}
-    outside = sorted((i for i in moved if i not in in_period), key=str)
-    for i in moved.intersection(in_period):
-        r = in_period[i]
-        keys.setdefault(i, (i, r[6], r[2], r[1]))
+    # ... (raw id, rank, raw occurred_at, number) of the severe or moved ones of the period
+    # (one pass over its 50,000 on voting day) ...
+    keys = {r[0]: (r[0], r[6], r[2], r[1]) for r in rows
+            if r[6] >= NOTABLE_SEVERITY_RANK or r[0] in moved}
+    # ... and of the moved ones that occurred earlier (a few thousand), read by id
+    outside = sorted(moved.difference(keys), key=str)
     cols = (raw(Incident.id), Incident.severity_rank, raw(Incident.occurred_at), Incident.number)
-    for chunk in chunks(outside):
+    for chunk in chunks(outside):  # raw ids bound as read: no UUID object per id
         for r in s.connection().execute(scoped(select(*cols).where(
-                Incident.id.in_([as_uuid(i) for i in chunk])), scope_code)):
+                raw(Incident.id).in_(chunk)), scope_code)):
             keys.setdefault(r[0], tuple(r))
     # the most severe first; among equals, those whose status moved in the period
     def order(r: tuple[Any, ...]) -> tuple[Any, ...]:
         return -r[1], r[0] not in moved, r[2], r[3]
 
-    # the first `limit` without sorting all (same order as sorted()[:limit])
-    first = heapq.nsmallest(limit, keys.values(), key=order) if limit else sorted(
-        keys.values(), key=order)
+    if not limit:
+        first = sorted(keys.values(), key=order)
+    else:  # the first `limit` without sorting all (same order as sorted()[:limit]): they
+        # are among the most severe ranks that hold `limit` of them
+        by_rank: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for key in keys.values():
+            by_rank[key[1]].append(key)
+        pool: list[tuple[Any, ...]] = []
+        for rank in sorted(by_rank, reverse=True):
+            pool += by_rank[rank]
+            if len(pool) >= limit:
+                break
+        first = heapq.nsmallest(limit, pool, key=order)
     all_ids = set(keys)
     chosen = [as_uuid(r[0]) for r in first]
     if not chosen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import re
@@ -333,6 +334,9 @@ def test_bad_options_are_refused(ctx):
         sitrep.gather(ctx, SitrepOptions(VOTING_DAY, paper="a3"))
     with pytest.raises(ValidationError):
         sitrep.gather(ctx, SitrepOptions(VOTING_DAY, lang="fr"))
+    with pytest.raises(ValidationError):  # refused inside the collector's pause …
+        sitrep.generate(ctx, SitrepOptions(VOTING_DAY, regency="99.99"))
+    assert gc.isenabled()  # … which ends with it
 
 
 def test_issuing_twice_gives_two_numbers_and_keeps_both(sample, db_path):

@@ -11,6 +11,7 @@ import io
 import json
 import re
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,20 @@ def test_the_xlsx_writer_reads_back_cell_for_cell_and_is_deterministic():
     assert sheet["A3"].font.b and not sheet["A4"].font.b
     assert sheet.freeze_panes == "A4"
     assert sheet["D4"].data_type == "s"  # text, never a formula
+
+
+def test_repeated_texts_read_back_whole_from_the_shared_table():
+    """Columns whose texts repeat (regency, severity, time …) are written once each in the
+    workbook's table of shared strings; every cell still reads back as written."""
+    kinds = ["a & b <c>", " lead and trail ", "", "Kab. Tegal", "tab\there", "'=1+1"]
+    rows = [[i, f"3300-24-{i:06d}", kinds[i % len(kinds)], kinds[(i * 5) % len(kinds)]]
+            for i in range(1, 61)]
+    header = ["No.", "Nomor", "Kab/Kota", "Status"]
+    content = write_xlsx("Lampiran I", ["Judul"], header, rows, [6, 16, 20, 20])
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        shared = z.read("xl/sharedStrings.xml").decode()
+    assert shared.count("Kab. Tegal") == 1 and "3300-24-000001" not in shared
+    got = sheet_rows(content)
+    assert [[("" if v is None else v) for v in r] for r in got[2:]] == rows
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert all(sheet.cell(row, 4).data_type == "s" for row in range(3, 63))

@@ -5,8 +5,11 @@ columns; openpyxl's write-only mode needs seconds for that, while the whole repo
 3-second budget (docs/decisions.md, "The Lampiran beyond the paper"). This writer knows one
 sheet of text and integer cells and nothing else, which is all the list needs:
 
-- every text cell is an inline string (`t="inlineStr"`), so nothing is ever run as a
-  formula; user text is still neutralised like every export (`textrules.neutralise_cell`);
+- a text cell is a shared string (`t="s"`, the text once in `sharedStrings.xml`) in a
+  column whose texts repeat (a voting day's 81,000 rows name 35 regencies, a few hundred
+  categories, 1,440 minutes: 26 MB of XML to write and compress instead of 50 MB), else
+  an inline string (`t="inlineStr"`); never a formula; user text is still neutralised
+  like every export (`textrules.neutralise_cell`);
 - the title and header rows are bold, the header is frozen, columns have fixed widths;
 - the zip members carry a fixed date, so the same rows give the same bytes (the report
   prints the file's SHA-256).
@@ -22,6 +25,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from itertools import chain, repeat
+from typing import cast
 from xml.sax.saxutils import escape
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,6 +34,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 Cell = str | int
+_INLINE = '<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -41,7 +46,9 @@ _CONTENT_TYPES = (
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
     'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.styles+xml"/></Types>')
+    'officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
 _ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -53,7 +60,9 @@ _WORKBOOK_RELS = (
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
     'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/styles" Target="styles.xml"/></Relationships>')
+    'relationships/styles" Target="styles.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
 _STYLES = (  # style 0: plain; style 1: bold
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -83,24 +92,54 @@ def _workbook(sheet_name: str) -> str:
             ).format(escape(sheet_name[:31], {'"': "&quot;"}))
 
 
-def _column_cells(values: Sequence[Cell]) -> list[str]:
-    """The XML of one column's cells (no `r` attribute: each row writes all its cells, so
-    the position is the order). Text is checked for markup once per column, not per cell."""
-    if all(v.__class__ is int for v in values):
-        return [f"<c><v>{v}</v></c>" for v in values]
-    texts = [str(v) for v in values]
-    if _SPECIAL.search("\n".join(texts)) is not None:
-        texts = [_text(v) for v in texts]
-    return [f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>' for v in texts]
+class _SharedStrings:
+    """The workbook's table of texts: each distinct text once, cells name its index."""
+
+    def __init__(self) -> None:
+        self.cell_of: dict[str, str] = {}  # text -> its cell's XML
+        self.count = 0  # cells that name a text
+
+    def column_cells(self, values: Sequence[Cell]) -> list[str]:
+        """The XML of one column's cells (no `r` attribute: each row writes all its cells,
+        so the position is the order). A column whose distinct texts are at most half its
+        cells names shared strings; one of mostly distinct texts (the incident numbers) is
+        written inline, as a table entry per cell would cost more."""
+        kinds = set(map(type, values))
+        if kinds == {int}:
+            return [f"<c><v>{v}</v></c>" for v in values]
+        texts = cast(Sequence[str], values) if kinds == {str} else [str(v) for v in values]
+        distinct = dict.fromkeys(texts)
+        if 2 * len(distinct) > len(texts):
+            if _SPECIAL.search("\n".join(distinct)) is not None:
+                return [_INLINE.format(_text(v)) for v in texts]
+            return [_INLINE.format(v) for v in texts]
+        cell_of = self.cell_of
+        for text in distinct:  # in first-seen order
+            if text not in cell_of:
+                cell_of[text] = f'<c t="s"><v>{len(cell_of)}</v></c>'
+        self.count += len(texts)
+        return [cell_of[t] for t in texts]
+
+    def xml(self) -> str:
+        texts = list(self.cell_of)  # in index order (dicts keep insertion order)
+        joined = "\n".join(texts)
+        if _SPECIAL.search(joined) is not None:
+            texts = [_text(t) for t in texts]
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'count="{c}" uniqueCount="{u}">'.format(c=self.count, u=len(texts))
+                + "".join(f'<si><t xml:space="preserve">{t}</t></si>' for t in texts)
+                + "</sst>")
 
 
-def _rows(first: int, columns: Sequence[Sequence[Cell]], style: str = "") -> str:
+def _rows(first: int, columns: Sequence[Sequence[Cell]], strings: _SharedStrings,
+          style: str = "") -> str:
     """The `<row>` elements numbered from `first`, from the cells column by column (one
     list of XML per column, then one join over all rows: no Python call per cell or row,
     ~10x faster than a function call per cell)."""
     if not columns or not columns[0]:
         return ""
-    cells = [_column_cells(col) for col in columns]
+    cells = [strings.column_cells(col) for col in columns]
     if style:
         cells = [[cell.replace("<c", "<c" + style, 1) for cell in col] for col in cells]
     opening = ['<row r="{}">'.format(n) for n in range(first, first + len(columns[0]))]
@@ -128,13 +167,15 @@ def write_xlsx_columns(sheet_name: str, title_rows: Sequence[str], header: Seque
     parts += ['<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'.format(i=i, w=w)
               for i, w in enumerate(widths, start=1)]
     parts.append("</cols><sheetData>")
-    parts.append(_rows(1, [list(title_rows)], ' s="1"'))
-    parts.append(_rows(header_at, [[h] for h in header], ' s="1"'))
-    parts.append(_rows(header_at + 1, columns))
+    strings = _SharedStrings()
+    parts.append(_rows(1, [list(title_rows)], strings, ' s="1"'))
+    parts.append(_rows(header_at, [[h] for h in header], strings, ' s="1"'))
+    parts.append(_rows(header_at + 1, columns, strings))
     parts.append("</sheetData></worksheet>")
     members = (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _ROOT_RELS),
                ("xl/workbook.xml", _workbook(sheet_name)),
                ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS), ("xl/styles.xml", _STYLES),
+               ("xl/sharedStrings.xml", strings.xml()),
                ("xl/worksheets/sheet1.xml", "".join(parts)))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

@@ -35,6 +35,7 @@ from posko_desktop.core.domain import (
     UnitType,
     ValidationError,
 )
+from posko_desktop.core.gc_pause import paused_gc
 from posko_desktop.core.i18n import LANGUAGES, N_, _, current_language, language, ngettext
 from posko_desktop.core.periods import report_period
 from posko_desktop.core.progress import NO_PROGRESS, Progress
@@ -330,9 +331,10 @@ def _highlights(d: SitrepData) -> list[str]:
 def generate(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = None,
              progress: Progress = NO_PROGRESS) -> tuple[bytes, SitrepData, int]:
     """A draft (no number): PDF bytes, the data shown and the page count."""
-    data = gather(ctx, options, texts, progress)
-    data.generated_at = ctx.now()
-    pdf, pages = sitrep_pdf.render_bytes(data, progress)
+    with paused_gc():  # bulk reading and layout: 0.7 s of collections saved at 80,000
+        data = gather(ctx, options, texts, progress)
+        data.generated_at = ctx.now()
+        pdf, pages = sitrep_pdf.render_bytes(data, progress)
     progress.report(100, 100, _("Done"))
     return pdf, data, pages
 
@@ -353,7 +355,8 @@ def checklist(data: SitrepData) -> Checklist:
 def issue_checklist(ctx: AppContext, options: SitrepOptions,
                     texts: SitrepTexts | None = None) -> Checklist:
     """The checklist the window shows before "Terbitkan" (reads the data like a draft)."""
-    return checklist(gather(ctx, options, texts))
+    with paused_gc():
+        return checklist(gather(ctx, options, texts))
 
 
 def check_issuable(data: SitrepData, confirm_nihil: bool) -> None:
@@ -379,14 +382,15 @@ def issue(ctx: AppContext, options: SitrepOptions, texts: SitrepTexts | None = N
     options = check_options(options)
     report_archive.check_texts(texts)
     corrects = report_archive.check_corrects(ctx, corrects)
-    data = gather(ctx, options, texts, progress)
-    check_issuable(data, confirm_nihil)
+    with paused_gc():
+        data = gather(ctx, options, texts, progress)
+        check_issuable(data, confirm_nihil)
 
-    job = report_archive.Issuing(
-        ReportKind.DAILY.value, settings.SITREP_NUMBER_FORMAT, options.report_date,
-        data.period.start, data.period.end, options.regency or PROVINCE_CODE, options.paper,
-        options.lang, options.to_json(), data.texts.to_json(), corrects)
-    return report_archive.issue_letter(ctx, job, data, sitrep_pdf.render_bytes, progress)
+        job = report_archive.Issuing(
+            ReportKind.DAILY.value, settings.SITREP_NUMBER_FORMAT, options.report_date,
+            data.period.start, data.period.end, options.regency or PROVINCE_CODE,
+            options.paper, options.lang, options.to_json(), data.texts.to_json(), corrects)
+        return report_archive.issue_letter(ctx, job, data, sitrep_pdf.render_bytes, progress)
 
 
 def issued_inputs(ctx: AppContext, ref: str) -> tuple[SitrepOptions, SitrepTexts]:

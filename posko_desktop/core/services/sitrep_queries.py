@@ -194,32 +194,40 @@ def notable(s: Session, period: ReportPeriod, scope_code: str | None, names: dic
     """Notable incidents of the period, the most severe first: the first `limit` (0: all)
     in full, and the raw ids (`raw`) of all of them (the appendix marks them). `rows`:
     the period's incidents (`period_incidents`)."""
-    # (raw id, rank, raw occurred_at, number) of the severe ones of the period ...
-    keys = {r[0]: (r[0], r[6], r[2], r[1]) for r in rows if r[6] >= NOTABLE_SEVERITY_RANK}
-    # ... and of those whose status moved to verified/follow-up in the period, wherever
-    # they occurred: those of the period are in `rows` (50,000 on voting day), the others
-    # (a few thousand) are read by id
+    # the incidents whose status moved to verified/follow-up in the period, wherever they
+    # occurred ...
     moved = set(s.connection().execute(select(raw(FollowUp.incident_id)).where(
         FollowUp.kind == FollowUpKind.STATUS.value,
         FollowUp.created_at >= period.start, FollowUp.created_at < period.end,
         FollowUp.status_to.in_(NOTABLE_MOVES))).scalars().all())
-    in_period = {r[0]: r for r in rows}
-    outside = sorted((i for i in moved if i not in in_period), key=str)
-    for i in moved.intersection(in_period):
-        r = in_period[i]
-        keys.setdefault(i, (i, r[6], r[2], r[1]))
+    # ... (raw id, rank, raw occurred_at, number) of the severe or moved ones of the period
+    # (one pass over its 50,000 on voting day) ...
+    keys = {r[0]: (r[0], r[6], r[2], r[1]) for r in rows
+            if r[6] >= NOTABLE_SEVERITY_RANK or r[0] in moved}
+    # ... and of the moved ones that occurred earlier (a few thousand), read by id
+    outside = sorted(moved.difference(keys), key=str)
     cols = (raw(Incident.id), Incident.severity_rank, raw(Incident.occurred_at), Incident.number)
-    for chunk in chunks(outside):
+    for chunk in chunks(outside):  # raw ids bound as read: no UUID object per id
         for r in s.connection().execute(scoped(select(*cols).where(
-                Incident.id.in_([as_uuid(i) for i in chunk])), scope_code)):
+                raw(Incident.id).in_(chunk)), scope_code)):
             keys.setdefault(r[0], tuple(r))
     # the most severe first; among equals, those whose status moved in the period
     def order(r: tuple[Any, ...]) -> tuple[Any, ...]:
         return -r[1], r[0] not in moved, r[2], r[3]
 
-    # the first `limit` without sorting all (same order as sorted()[:limit])
-    first = heapq.nsmallest(limit, keys.values(), key=order) if limit else sorted(
-        keys.values(), key=order)
+    if not limit:
+        first = sorted(keys.values(), key=order)
+    else:  # the first `limit` without sorting all (same order as sorted()[:limit]): they
+        # are among the most severe ranks that hold `limit` of them
+        by_rank: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for key in keys.values():
+            by_rank[key[1]].append(key)
+        pool: list[tuple[Any, ...]] = []
+        for rank in sorted(by_rank, reverse=True):
+            pool += by_rank[rank]
+            if len(pool) >= limit:
+                break
+        first = heapq.nsmallest(limit, pool, key=order)
     all_ids = set(keys)
     chosen = [as_uuid(r[0]) for r in first]
     if not chosen:
@@ -336,14 +344,14 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
     window = (FollowUp.kind == FollowUpKind.REFERRAL.value,
               FollowUp.created_at >= since, FollowUp.created_at < period.end)
     ref_rows: Sequence[Any]
+    gone: set[Any] = set()
     if scope_code is None:
         # the province: no join per referral (60,000 on voting day); the deleted incidents'
         # referrals are left out by id, the incident's number and regency are read for
         # the listed lines only (`_incident_labels`)
         gone = {i for (i,) in s.execute(select(raw(Incident.id)).where(
             Incident.deleted == true()))}
-        ref_rows = [(*r, None, None) for r in s.connection().execute(
-            select(*ref_cols).where(*window)).all() if r[-1] not in gone]
+        ref_rows = s.connection().execute(select(*ref_cols).where(*window)).all()
     else:
         ref_rows = s.execute(scoped(
             select(*ref_cols, Incident.number, Incident.regency_code)
@@ -351,40 +359,47 @@ def follow_ups(s: Session, period: ReportPeriod, scope_code: str | None, names: 
             scope_code)).all()
     if not ref_rows:
         return (), 0, (), actions
-    state: dict[Any, tuple[Any, str]] = {}
-    for ref_id, st, created in s.connection().execute(
-        select(raw(FollowUp.referral_id), FollowUp.referral_state, raw(FollowUp.created_at))
+    # the state of each referral: its latest update (in time order, a later row replaces
+    # an earlier one; among updates of the same instant the last read wins, as before)
+    latest = {ref_id: st for ref_id, st in s.connection().execute(
+        select(raw(FollowUp.referral_id), FollowUp.referral_state)
         .where(FollowUp.kind == FollowUpKind.REFERRAL_UPDATE.value,
-               FollowUp.created_at >= since, FollowUp.created_at < period.end)).all():
-        if ref_id is not None and st and (ref_id not in state or created >= state[ref_id][0]):
-            state[ref_id] = (created, st)
+               FollowUp.created_at >= since, FollowUp.created_at < period.end)
+        .order_by(FollowUp.created_at)).all() if ref_id is not None and st}
     agencies = {a.code: a.name for a in s.scalars(select(Agency))}
-    latest = {ref_id: st for ref_id, (_created, st) in state.items()}
     done, sent = ReferralState.SELESAI.value, ReferralState.TERKIRIM.value
-    agency_of: dict[str, str] = {}
 
     def agency_name(code: str | None) -> str:
-        name = agency_of.get(code or "")
-        if name is None:
-            name = agency_of[code or ""] = agencies.get(code or "", code or "")
-        return name
+        return agencies.get(code or "", code or "")
 
-    # one small tuple per line (the sort keys and the row's index): 40,000 lines
+    # one small tuple per line (the sort keys and the row's index): 40,000 lines; the
+    # counts per agency code, joined per agency name below
     keys: list[tuple[Any, ...]] = []
-    per_agency: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    per_code: dict[Any, list[int]] = {}
+    state_of = latest.get
+    labelled = scope_code is not None
     for i, r in enumerate(ref_rows):  # (id, created, agency, due, text, state, in period,
-        is_open = (latest.get(r[0]) or r[5] or sent) != done  # due passed, incident, ...)
-        if not r[6] and not is_open:
+        is_open = (state_of(r[0]) or r[5] or sent) != done  # due passed, incident, ...)
+        if not r[6] and not is_open or r[8] in gone:
             continue
         overdue = bool(is_open and r[7])
-        counts = per_agency[agency_name(r[2])]
+        counts = per_code.get(r[2])
+        if counts is None:
+            counts = per_code[r[2]] = [0, 0, 0, 0]
         if r[6]:
             counts[0] += 1
             if not is_open:
                 counts[1] += 1
-        counts[2] += is_open
-        counts[3] += overdue
-        keys.append((not overdue, r[3] or r[1], r[1], r[9], i))
+        if is_open:
+            counts[2] += 1
+            if overdue:
+                counts[3] += 1
+        keys.append((not overdue, r[3] or r[1], r[1], r[9] if labelled else None, i))
+    per_agency: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for code, counts in per_code.items():
+        row = per_agency[agency_name(code)]
+        for j, n in enumerate(counts):
+            row[j] += n
     total = len(keys)  # before `_first_lines` drops the lines that cannot be listed
     listed = []
     for i, number, regency in _first_lines(s, keys, limit, ref_rows):

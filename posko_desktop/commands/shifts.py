@@ -14,6 +14,7 @@ from posko_desktop.commands.incidents import iso, parse_day, print_table, wib_te
 from posko_desktop.core.domain import ValidationError
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.services import shifts as svc
+from posko_desktop.core.services.edit_versions import check_token
 from posko_desktop.core.services.shifts import HandoverInfo, HandoverItem, RosterLine
 from posko_desktop.core.shifts import Shift
 from posko_desktop.core.timeutil import wib_date
@@ -44,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ro.add_argument("--officer", action="append", default=[], metavar="USER[:DUTY]",
                     help=_("user name, optionally with a duty such as Polda (repeatable; "
                            "none empties the shift)"))
+    ro.add_argument("--if-version", metavar="VERSION",
+                    help=_("the version you read (list --format json: versions); refused (exit "
+                           "code 2) if the shift's roster was changed since"))
     _output(ro)
     ro.set_defaults(handler=cmd_roster)
 
@@ -114,7 +118,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     lines = svc.roster(ctx, first, last)
     if args.format == "json":
         print_json({"from": first.isoformat(), "to": last.isoformat(),
-                    "roster": [roster_json(r) for r in lines]})
+                    "roster": [roster_json(r) for r in lines],
+                    "versions": {"{d} {s}".format(d=d.isoformat(), s=sh): v
+                                 for (d, sh), v in svc.roster_versions(lines).items()}})
     else:
         _print_roster(lines)
     return 0
@@ -124,7 +130,9 @@ def cmd_roster(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     officers = [tuple((text.split(":", 1) + [""])[:2]) for text in args.officer]
     lines = svc.set_roster(ctx, parse_day(args.day, "day"), args.shift,
-                           [(u, d) for u, d in officers])
+                           [(u, d) for u, d in officers], expected_version=(
+                               None if args.if_version is None
+                               else check_token(args.if_version, "roster")))
     if args.format == "json":
         print_json({"roster": [roster_json(r) for r in lines]})
     else:

@@ -90,3 +90,23 @@ def test_an_officer_is_moved_to_another_shift(db_path, capsys, monkeypatch):
     code, _out, err = run(capsys, *user, "move", "--day", "2024-11-27", "--from", "pagi",
                           "--to", "siang", "--officer", "admin")
     assert code == 2 and "is not on the" in err  # nothing left on pagi
+
+
+def test_roster_with_the_version_read_refuses_a_changed_shift(db_path, capsys, monkeypatch):
+    base = ["--db", str(db_path), "--lang", "en"]
+    assert run(capsys, *base, "init", "--site", "33", "--site-name", "Posko Provinsi",
+               "--admin-user", "admin", "--admin-password", "Posko-Jateng-Rahasia-1",
+               "--admin-name", "Admin Posko")[0] == 0
+    monkeypatch.setenv("POSKO_PASSWORD", "Posko-Jateng-Rahasia-1")
+    roster = [*base, "--user", "admin", "shift", "roster", "--day", "2024-11-27", "--shift",
+              "pagi"]
+    assert run(capsys, *roster, "--officer", "admin:Polda")[0] == 0
+    code, out, _err = run(capsys, *base, "--user", "admin", "shift", "list", "--from",
+                          "2024-11-27", "--format", "json")
+    read = json.loads(out)["versions"]["2024-11-27 pagi"]
+    assert run(capsys, *roster, "--officer", "admin:koordinator", "--if-version", read)[0] == 0
+    code, _out, err = run(capsys, *roster, "--officer", "admin:Kodam", "--if-version", read)
+    assert code == 2 and "was changed by Admin Posko (admin)" in err
+    code, out, _err = run(capsys, *base, "--user", "admin", "shift", "list", "--from",
+                          "2024-11-27", "--format", "json")
+    assert [r["duty"] for r in json.loads(out)["roster"]] == ["koordinator"]

@@ -115,3 +115,25 @@ def test_the_handover_note_is_edited_with_a_version_check(desk, qtbot):
     rows = audit.query(desk, AuditFilter(action="shift.handover_note"), newest_first=False).rows
     assert [(r.username, r.after) for r in rows] == [
         ("budi", {"note": "Pantau TPS 05 dan TPS 07 Tembalang"}), ("sri", {"note": "Versi Sri"})]
+
+
+def test_a_second_editor_open_on_the_same_day_loses_nobody(desk, qtbot):
+    shifts.set_roster(desk, DAY, "pagi", [("sri", "Polda")])
+    first, second = (RosterEditor(as_(desk, name, role), DAY)
+                     for name, role in (("spv", "supervisor"), ("admin", "admin")))
+    for editor in (first, second):
+        qtbot.addWidget(editor)
+    first.officer.setCurrentIndex(first.officer.findData("budi"))
+    first.shift.setCurrentIndex(first.shift.findData("pagi"))
+    assert first.add()
+    assert second.officers_on("pagi") == [("sri", "Polda")]  # it still shows the old roster
+    second.lists["pagi"].setCurrentItem(row_of(second, "pagi", "sri"))
+    assert not second.remove()  # refused: budi, added meanwhile, would have been lost
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
+             and w.isVisible()]
+    assert boxes and "diubah oleh Spv (spv)" in boxes[-1].text()
+    for box in boxes:
+        box.close()
+    assert {(r.username, r.duty) for r in shifts.roster(desk, DAY, DAY)} == {
+        ("sri", "Polda"), ("budi", "")}
+    assert second.officers_on("pagi") == [("budi", ""), ("sri", "Polda")]  # reloaded

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.dashboard_data import ReportStatus
 from posko_desktop.core.db.models import Incident
-from posko_desktop.core.db.models_accounts import UserAccount
+from posko_desktop.core.db.models_accounts import AuditEntry, UserAccount
 from posko_desktop.core.db.models_shifts import Handover, RosterEntry
 from posko_desktop.core.domain import (
     OPEN_STATUSES,
@@ -114,9 +114,24 @@ class HandoverInfo:
 # --- roster ------------------------------------------------------------------------------
 
 
-def set_roster(ctx: AppContext, day: date, shift: str, officers: Sequence[tuple[str, str]]
-               ) -> list[RosterLine]:
-    """The officers (user name, duty) on one shift of one day, replacing what was there."""
+def roster_version(lines: Iterable[tuple[str, str]]) -> str:
+    """The version token of one shift's roster: its (user name, duty) lines in any order."""
+    return digest(sorted([u, d] for u, d in lines))
+
+
+def roster_versions(lines: Iterable[RosterLine]) -> dict[tuple[date, str], str]:
+    """(day, shift) -> version token, for the shifts that have officers in `lines`."""
+    shifts: dict[tuple[date, str], list[tuple[str, str]]] = {}
+    for r in lines:
+        shifts.setdefault((r.day, r.shift), []).append((r.username, r.duty))
+    return {key: roster_version(v) for key, v in shifts.items()}
+
+
+def set_roster(ctx: AppContext, day: date, shift: str, officers: Sequence[tuple[str, str]],
+               *, expected_version: str | None = None) -> list[RosterLine]:
+    """The officers (user name, duty) on one shift of one day, replacing what was there.
+    With `expected_version` (the roster the editor started from, `roster_version`), a
+    roster someone changed since is refused with StaleEdit and nothing written."""
     require(ctx.actor, Permission.SHIFT_ROSTER)
     which = _shift(shift)
     now = ctx.now()
@@ -137,6 +152,8 @@ def set_roster(ctx: AppContext, day: date, shift: str, officers: Sequence[tuple[
         old = list(s.scalars(select(RosterEntry).where(RosterEntry.day == day,
                                                        RosterEntry.shift == which.value)))
         before = {e.username: e.duty for e in old}
+        if expected_version is not None:
+            _check_roster_version(s, day, which, old, expected_version)
         for entry in old:
             s.delete(entry)
         s.flush()
@@ -350,6 +367,8 @@ def handover_version(h: Handover) -> str:
     return digest(h.note, h.updated_at.isoformat(), h.acknowledged_by)
 
 
+_ROSTER_STALE = N_("The roster of the shift {shift} of {day} was changed by {name} at {time} "
+                   "since you opened it; your change was not saved.")
 _STALE = N_("Handover {number} was changed by {name} at {time} since you opened it; your "
             "change was not saved.")
 
@@ -364,6 +383,33 @@ def _check_version(s: Session, h: Handover, expected: str | None) -> None:
         raise StaleEdit(_STALE, version=version, current={"note": h.note,
                                                           "acknowledged_by": h.acknowledged_by},
                         changed_by=person(s, who), changed_at=at, number=str(h.id)[:8])
+
+
+def _check_roster_version(s: Session, day: date, shift: Shift, entries: list[RosterEntry],
+                          expected: str) -> None:
+    version = roster_version((e.username, e.duty) for e in entries)
+    if expected == version:
+        return
+    if entries:  # the newest assignment; an emptied shift: the newest roster audit entry
+        newest = max(entries, key=lambda e: e.assigned_at)
+        who, at = newest.assigned_by, newest.assigned_at
+    else:
+        row = s.execute(
+            select(AuditEntry.username, AuditEntry.at)
+            .where(or_(and_(AuditEntry.action == "shift.roster",
+                            AuditEntry.record_id == "{d} {s}".format(d=day.isoformat(),
+                                                                     s=shift.value)),
+                       and_(AuditEntry.action == "shift.roster_move",
+                            AuditEntry.record_id.like(day.isoformat() + " %"))))
+            .order_by(AuditEntry.id.desc()).limit(1)).first()
+        if row is None:  # never set: the token was not one of this roster
+            raise ValidationError(N_("{version} is not a version of {what}"), field="version",
+                                  version=expected,
+                                  what="{d} {s}".format(d=day.isoformat(), s=shift.value))
+        who, at = row
+    raise StaleEdit(_ROSTER_STALE, version=version,
+                    current={e.username: e.duty for e in entries}, changed_by=person(s, who),
+                    changed_at=at, day=day.isoformat(), shift=shift.label)
 
 
 def _info(h: Handover) -> HandoverInfo:

@@ -136,10 +136,12 @@ class RosterEditor(QDialog):
         shift, username = self.shift.currentData(), self.officer.currentData()
         if username is None:
             return False
-        others = [o for o in self.officers_on(shift) if o[0] != username]
+        shown = self.officers_on(shift)  # what the user sees is the version edited
+        others = [o for o in shown if o[0] != username]
         officers = [*others, (username, self.duty.text())]
-        done = self._run(lambda: shifts.set_roster(self.ctx, self.current_day(), shift,
-                                                   officers))
+        done = self._run(lambda: shifts.set_roster(
+            self.ctx, self.current_day(), shift, officers,
+            expected_version=shifts.roster_version(shown)))
         if done:
             self.duty.clear()
         return done
@@ -149,8 +151,11 @@ class RosterEditor(QDialog):
         if chosen is None:
             return False
         shift, (username, _duty) = chosen
-        left = [o for o in self.officers_on(shift) if o[0] != username]
-        return self._run(lambda: shifts.set_roster(self.ctx, self.current_day(), shift, left))
+        shown = self.officers_on(shift)
+        left = [o for o in shown if o[0] != username]
+        return self._run(lambda: shifts.set_roster(
+            self.ctx, self.current_day(), shift, left,
+            expected_version=shifts.roster_version(shown)))
 
     def move_selected(self) -> bool:
         chosen = self.selected()

@@ -28,7 +28,8 @@ ZONES = ("UTC", "Asia/Jakarta")
 CI_RUNS = (("UTC", "23:30:00"), ("Asia/Jakarta", "00:00:00"))
 # The tests that depend on "now": audit day filters, dashboard windows and the reporting
 # watch, sitrep periods and numbering, respond-by times, demo data's simulated clock,
-# account lockout delays, the window's default filters.
+# account lockout delays, the window's default filters, the shift of a moment and the
+# handover's open items, stage progress dates, the day counts of the dashboard.
 TIME_SENSITIVE = (
     "tests/accounts/test_audit.py",
     "tests/accounts/test_accounts.py",
@@ -43,6 +44,11 @@ TIME_SENSITIVE = (
     "tests/dbfile/test_backup.py",
     "tests/ui/test_backup.py",
     "tests/core/test_edit_versions.py",
+    "tests/shifts/test_handover.py",
+    "tests/shifts/test_cli.py",
+    "tests/progress/test_stage_progress.py",
+    "tests/core/test_day_counts.py",
+    "tests/ui/test_incident_model.py",
 )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 from posko_desktop.core.progress import Cancelled, Progress
 
@@ -77,7 +78,7 @@ class TaskRunner(QObject):
         def finish(callback: Callable[[Any], object] | None, value: Any) -> None:
             self._active.discard(task)
             task.finished = True
-            if not self._active:
+            if not self._active and isValid(self):  # deleted with its window: no one listens
                 self.busy_changed.emit(False)
             if callback is None:
                 return

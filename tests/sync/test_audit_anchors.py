@@ -131,6 +131,30 @@ def test_every_package_carries_the_senders_audit_head_and_the_receiver_keeps_it(
     assert _verify(regency, "--anchors", str(_file)) == 0
 
 
+def test_the_anchor_commands_of_the_cli(exchanged, tmp_path, capsys):
+    """`posko audit anchors list|export` at the province, `audit verify --anchors` at the
+    regency: the file the CLI writes is the one the regency checks its trail against."""
+    province, regency, _file, _packages = exchanged
+    held = audit_anchors.held_anchors(province.ctx, "33.22")
+    province.ctx.db.dispose()
+    cli = ["--db", str(province.path), "--lang", "en", "--user", province.ctx.actor.username,
+           "audit", "anchors"]
+    capsys.readouterr()
+    assert main([*cli, "list", "--site", "33.22", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(a["entry_id"], a["hash"]) for a in listed] == [(a.entry_id, a.hash) for a in held]
+    out = tmp_path / "jangkar-3322.json"
+    assert main([*cli, "export", "--site", "33.22", "--out", str(out)]) == 0
+    assert "2 anchors of site 33.22 written to" in capsys.readouterr().out
+    assert _verify(regency, "--anchors", str(out), "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and report["anchors_checked"] == 4
+    _edit_and_recompute(regency, held)
+    _sql(regency, "DELETE FROM audit_anchor")
+    assert _verify(regency, "--anchors", str(out), "--format", "json") == 1
+    assert {f["kind"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"anchor"}
+
+
 def _truncate(regency, anchors):
     keep = anchors[-1].entry_id - 3  # the newest entries deleted, the head set back
     _sql(regency, "DELETE FROM audit_log WHERE id > {}".format(keep))

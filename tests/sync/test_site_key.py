@@ -58,21 +58,10 @@ def signed_by(package: Path) -> str:
 
 
 def export(ctx: AppContext, out: Path) -> str:
-    """Sign a package as `ctx`; the short fingerprint it was signed with.
-
-    On PostgreSQL `export_package` fails after signing on main as found (its server-side
-    cursors stay on the connection: "DECLARE ... CURSOR FOR INSERT", reported, not ours to
-    change here), so there the session's key is taken exactly as `export_package` takes it
-    and checked against the site's public key in the database."""
-    if ctx.db.is_sqlite:
-        svc.export_package(ctx, out.parent / "unused-keys", "all", out, full=True)
-        return signed_by(out)
-    authz.require(ctx.actor, authz.Permission.EXPORT)
-    with ctx.db.write() as s:
-        key = site_key.signing_key(ctx, s)
-    public = site_key.ensure_public(ctx).public_key
-    assert keys.verify(public, keys.sign(key, b"manifest"), b"manifest")
-    return keys.short_fingerprint(keys.fingerprint_of(public))
+    """Sign a package as `ctx` (SQLite file or server mode); the short fingerprint it was
+    signed with."""
+    svc.export_package(ctx, out.parent / "unused-keys", "all", out, full=True)
+    return signed_by(out)
 
 
 def old_key_file(folder: Path, code: str = "33.74") -> Ed25519PrivateKey:
@@ -167,6 +156,38 @@ def test_two_os_accounts_with_the_cli(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     files = [json.loads((tmp_path / f"{u}.poskokey").read_text()) for u in ("budi", "siti")]
     assert files[0] == files[1] and printed == [files[0]["fingerprint"]] * 2
+
+
+def test_a_backup_restored_on_a_new_computer_signs_with_the_same_key(tmp_path, monkeypatch,
+                                                                     capsys):
+    """`posko backup` on the old PC, `posko restore` of that file into a new database path
+    on a new PC (another OS user's data folder, nothing of the old one): after a login the
+    restored site signs with the fingerprint partners already trust."""
+    from posko_desktop.cli import main
+
+    old, new = tmp_path / "pc-lama" / "posko.sqlite3", tmp_path / "pc-baru" / "posko.sqlite3"
+    backup = tmp_path / "usb" / "cadangan.sqlite3"
+    monkeypatch.setenv("POSKO_PASSWORD", PASSWORDS["kepala"])
+    monkeypatch.setenv("POSKO_DATA_DIR", str(tmp_path / "data-lama"))
+    assert main(["--db", str(old), "init", "--site", "33.74", "--site-name",
+                 "Posko Kota Semarang", "--admin-user", "kepala", "--admin-password",
+                 PASSWORDS["kepala"]]) == 0
+    assert main(["--db", str(old), "--user", "kepala", "keys", "export", "--out",
+                 str(tmp_path / "lama.poskokey")]) == 0
+    assert main(["--db", str(old), "--user", "kepala", "backup", "--out", str(backup)]) == 0
+
+    monkeypatch.setenv("POSKO_DATA_DIR", str(tmp_path / "data-baru"))
+    assert not new.exists()
+    assert main(["--db", str(new), "--user", "kepala", "restore", str(backup)]) == 0
+    assert main(["--db", str(new), "--user", "kepala", "keys", "export", "--out",
+                 str(tmp_path / "baru.poskokey")]) == 0
+    assert main(["--db", str(new), "--user", "kepala", "export", "--to", "33", "--full",
+                 "--out", str(tmp_path / "baru.posko")]) == 0
+    capsys.readouterr()
+    trusted = json.loads((tmp_path / "lama.poskokey").read_text())
+    assert json.loads((tmp_path / "baru.poskokey").read_text()) == trusted
+    assert signed_by(tmp_path / "baru.posko") == trusted["fingerprint"]
+    assert not (tmp_path / "data-baru" / "keys").exists()  # the key came with the backup
 
 
 # --- a copy of the database ------------------------------------------------------------

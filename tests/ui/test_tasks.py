@@ -76,3 +76,23 @@ def test_other_runtime_errors_in_a_callback_still_surface(qtbot, runner):
     with qtbot.capture_exceptions() as caught:
         qtbot.waitUntil(lambda: runner.active == 0, timeout=5_000)
     assert [str(e[1]) for e in caught] == ["a real bug"]
+
+
+def test_a_runner_deleted_with_its_window_while_work_runs_raises_nothing(qtbot):
+    """Log out while a page loads: the window and its runner are deleted, the work ends
+    afterwards. Its result still reaches the callback and nothing raises in the event loop
+    (the runner's busy signal raised "Signal source has been deleted")."""
+    from PySide6.QtWidgets import QWidget
+    from shiboken6 import delete
+
+    from posko_desktop.ui.tasks import TaskRunner
+
+    window = QWidget()
+    runner = TaskRunner(window)
+    release, delivered = threading.Event(), []
+    runner.run(lambda: release.wait(5) and "late", on_done=delivered.append)
+    threading.Timer(0.2, release.set).start()
+    delete(window)  # its thread pool waits for the work; the result is queued
+    with qtbot.capture_exceptions() as caught:
+        qtbot.waitUntil(lambda: bool(delivered), timeout=5_000)
+    assert delivered == ["late"] and caught == []

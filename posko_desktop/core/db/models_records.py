@@ -66,7 +66,7 @@ class StageReport(SyncedColumns, Base):
     """One report of a regency's stage on voting day and after (issue 17; `domain.
     ProgressStage`): `counts` is [done, total] (yes/no stages: [0|1, 1]) as of `as_of`
     (UTC). Reports are kept, not overwritten: the board shows the newest per regency and
-    stage (`services/progress.py`)."""
+    stage (`services/stage_progress.py`)."""
 
     __tablename__ = "stage_report"
 

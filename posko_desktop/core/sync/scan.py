@@ -225,22 +225,22 @@ class Scanner:
         created, due = self._child(self.check_followup, RECORD_FILES["followups"], line, rec,
                                    _FOLLOWUP_DT)
         row = [*_GET_FOLLOWUP(rec), rec.get("contact_id")]  # optional (format 2, 0024)
-        row[0] = row[0].replace("-", "")
-        row[1] = row[1].replace("-", "")
-        if row[11] is not None:
-            row[11] = row[11].replace("-", "")
-        if row[14] is not None:
-            row[14] = row[14].replace("-", "")
+        row[_F_ID] = row[_F_ID].replace("-", "")
+        row[_F_INCIDENT] = row[_F_INCIDENT].replace("-", "")
+        if row[_F_REFERRAL] is not None:
+            row[_F_REFERRAL] = row[_F_REFERRAL].replace("-", "")
+        if row[_F_CONTACT] is not None:
+            row[_F_CONTACT] = row[_F_CONTACT].replace("-", "")
         if self.rules.sqlite:
-            t = row[2]
-            row[2] = (t[:10] + " " + t[11:26] if len(t) == 32 and t[26:] == "+00:00"
-                      else _sqlite_time(t, created))  # type: ignore[arg-type]
-            t = row[10]
+            t = row[_F_CREATED]
+            row[_F_CREATED] = (t[:10] + " " + t[11:26] if len(t) == 32 and t[26:] == "+00:00"
+                               else _sqlite_time(t, created))  # type: ignore[arg-type]
+            t = row[_F_DUE]
             if t is not None:
-                row[10] = (t[:10] + " " + t[11:26] if len(t) == 32 and t[26:] == "+00:00"
-                           else _sqlite_time(t, due))  # type: ignore[arg-type]
+                row[_F_DUE] = (t[:10] + " " + t[11:26] if len(t) == 32 and t[26:] == "+00:00"
+                               else _sqlite_time(t, due))  # type: ignore[arg-type]
         else:
-            row[2], row[10] = created, due
+            row[_F_CREATED], row[_F_DUE] = created, due
         return line, tuple(row)
 
     def attachment(self, line: int, rec: Any) -> tuple[int, dict[str, Any]]:
@@ -256,6 +256,10 @@ _DELETED_AT = INCIDENT_COLUMNS.index("deleted")
 _RECORD_SIZE = len(records.schema("incident")["properties"])
 _STAMPS_SIZE = len(records.SYNC_FIELDS)
 _STAMPS_AT = INCIDENT_COLUMNS.index("field_stamps")
+# a follow-up row's columns by name (FOLLOWUP_COLUMNS; contact_id is the optional last one)
+_F_ID, _F_INCIDENT, _F_CREATED, _F_DUE, _F_REFERRAL, _F_CONTACT = (
+    FOLLOWUP_COLUMNS.index(name) for name in ("id", "incident_id", "created_at", "due_at",
+                                              "referral_id", "contact_id"))
 
 
 def scan_lines(scanner: Scanner, kind: str, first: int,

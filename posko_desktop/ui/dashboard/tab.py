@@ -501,11 +501,13 @@ class DashboardTab(QWidget):
             self.unsetCursor()
 
     def _show_figures(self, result: DashboardResult) -> None:
-        """Hand the figures to the panels; a chart the board kept (its input unchanged) keeps
-        its canvas."""
+        """Hand the figures to the panels; a chart the board kept (its picture unchanged)
+        keeps its canvas and takes the new CSV rows (the map's follow the new scores)."""
         for kind, (figure, rows, renderer) in result.figures.items():
             if self.panels[kind].figure is not figure:
                 self.panels[kind].set_figure(figure, rows, renderer)
+            else:
+                self.panels[kind].csv_rows = rows
 
     def _on_rendered(self, result: DashboardResult) -> None:
         self._set_busy(False)

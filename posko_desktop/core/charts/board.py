@@ -4,6 +4,7 @@ input changed are built and drawn again."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -98,6 +99,18 @@ def dashboard_figures(snap: DashboardSnapshot,
     `map_mode` "level" (situation level) or "ikp" (kerawanan awal: the baseline's IKP)."""
     return {kind: p.build(_inches(sizes or {}, kind, p.default))
             for kind, p in figure_plan(snap, map_mode).items()}
+
+
+def keep_loaded_objects() -> None:
+    """Once the dashboard's first pictures are drawn, the objects alive then (modules,
+    classes, matplotlib's fonts and caches: ~230,000 in the benchmark, more in the app) stay
+    for the life of the process: collect what is dead, then move the rest out of the cyclic
+    collector's reach (`gc.freeze`). Each refresh leaves enough new long-lived objects
+    (figures) to start a full collection, which then walks only what was made since
+    (~30 ms instead of ~110 ms of CPU per refresh, 1M benchmark). Objects freed by
+    reference counting are freed as before."""
+    gc.collect()
+    gc.freeze()
 
 
 class DrawnBoard:

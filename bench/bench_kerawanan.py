@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import os
 import shutil
 import sqlite3
 import sys
@@ -22,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import common
 import openpyxl
 from common import Row, measure, summary
 
@@ -122,17 +124,23 @@ def run(_db_path: Path | None, args: argparse.Namespace) -> list[Row]:
                     xlsx_rows.sheet_rows = current
             cases["XLSX, previous reader"] = with_previous
         times: dict[str, list[float]] = {name: [] for name in ("raw", *cases)}
+        cpus: dict[str, list[float]] = {name: [] for name in ("raw", *cases)}
+        loads = [os.getloadavg()[0]]
         for _round in range(repeat):
-            times["raw"] += measure(raw, 1, warmup=0)
-            for name, fn in cases.items():
+            for name, fn in {"raw": raw, **cases}.items():
                 times[name] += measure(fn, 1, warmup=0)
+                cpus[name] += common.last_cpu
+            loads.append(os.getloadavg()[0])
         rmed, rp95 = summary(times["raw"])
         out = []
         for name in cases:
             med, p95 = summary(times[name])
             out.append(Row(AREA, "TPS register import, {n} rows ({f})".format(n=ROWS, f=name),
                            med, p95, raw_median=rmed, raw_p95=rp95, target="≤ 5000",
-                           ok=p95 <= 5000))
+                           ok=p95 <= 5000, cpu_median=summary(cpus[name])[0],
+                           note="{k} runs; load {lo:.1f}–{hi:.1f}; raw CPU {r:.0f} ms".format(
+                               k=len(times[name]), lo=min(loads), hi=max(loads),
+                               r=summary(cpus["raw"])[0])))
         return out
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -144,8 +152,9 @@ def main() -> int:
     parser.add_argument("--previous-reader", metavar="FILE",
                         help="an earlier xlsx_rows.py to measure against, alternately")
     args = parser.parse_args()
-    for r in run(None, args):
-        print(r)
+    from run import print_table
+
+    print_table(run(None, args))
     return 0
 
 

@@ -1,7 +1,7 @@
 """The dashboard's figures are built and drawn again only when what they show changed: the
 same data draws nothing, one new incident draws the charts it appears in (not the Pantau
 Medsos chart), a new size draws that chart, a language switch draws all; what is kept
-shows the same data as a fresh build."""
+shows the same data as a fresh build; a kept map's hover follows the new scores."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from posko_desktop.core import i18n
 from posko_desktop.core.charts.board import KINDS, DrawnBoard, dashboard_figures
+from posko_desktop.core.charts.style import figure_hit, hit_test
+from posko_desktop.core.dashboard_data import Level
 from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import incidents as inc
 from posko_desktop.core.services.incidents import IncidentInput
@@ -60,3 +62,40 @@ def test_only_the_charts_whose_input_changed_are_drawn_again(ctx):
         assert sorted(board.drawn) == sorted(KINDS)
     finally:
         i18n.set_language("id")
+
+
+def tile_centre(fig, code: str) -> tuple[float, float]:
+    """Data coordinates of the middle of `code`'s tile on a drawn tile map."""
+    hover = figure_hit(fig)
+    tile = next(t for t in hover.by_cell.values() if t.code == code)
+    grid = hover.grid
+    return grid.left + (tile.x + 0.5) * grid.cell_w, grid.top - (tile.y + 0.5) * grid.cell_h
+
+
+def test_the_kept_map_tells_the_new_count_when_the_hover_data_changed(ctx):
+    """One more incident that changes no level: the map is not drawn again, yet hovering the
+    regency's tile and its CSV rows tell the new score and count (as a fresh map does)."""
+    add(ctx, "33.01", 8)
+    board = DrawnBoard()
+    first = board.draw(snap(ctx), SIZES)
+    fig = first["tilemap"][0]
+    x, y = tile_centre(fig, "33.01")
+    assert "dari 1 kejadian" in hit_test(fig, fig.axes[0], x, y).text
+
+    add(ctx, "33.01", 9, "rendah")
+    s = snap(ctx)
+    assert s.levels["33.01"].level == Level.KONDUSIF and s.levels["33.01"].incidents == 2
+    figures = board.draw(s, SIZES)
+    assert "tilemap" not in board.drawn and board.rehovered == ["tilemap"]
+    kept, rows, _renderer = figures["tilemap"]
+    assert kept is fig
+    shown = hit_test(kept, kept.axes[0], x, y)
+    assert shown.regency == "33.01"
+    assert "dari 2 kejadian" in shown.text
+    fresh, fresh_rows = dashboard_figures(s, SIZES)["tilemap"]
+    assert shown == hit_test(fresh, fresh.axes[0], *tile_centre(fresh, "33.01"))
+    assert rows == fresh_rows
+    assert next(r for r in rows if r[0] == "33.01")[3] == 3  # score: sedang 2 + rendah 1
+
+    board.draw(s, SIZES)  # nothing new: neither drawn nor pointed at new data
+    assert board.drawn == [] and board.rehovered == []

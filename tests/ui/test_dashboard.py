@@ -6,7 +6,9 @@ import threading
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtWidgets import QToolTip
 
+from posko_desktop.core.charts.style import figure_hit
 from posko_desktop.core.timeutil import WIB
 from posko_desktop.ui.dashboard import DashboardTab
 
@@ -115,6 +117,50 @@ def test_clicking_a_tile_filters_the_incident_log(ctx, db_path, make_window, qtb
                             "AND occurred_date BETWEEN ? AND ?",
                    flt.date_from.isoformat(), flt.date_to.isoformat())[0][0]
     assert window.log.model.total == expected == 6
+
+
+def test_hovering_a_tile_after_a_new_incident_shows_the_new_count(ctx, make_window, qtbot):
+    """The new incident changes no level, so the map is not drawn again; the tooltip of the
+    regency's tile and the map's CSV rows tell the new count all the same."""
+    seed(ctx)  # 33.01: three rendah incidents in the last 72 hours, Kondusif
+    window = make_window()
+    window.resize(1366, 728)
+    tab = open_dashboard(qtbot, window)
+    panel = tab.panels["tilemap"]
+
+    def settled() -> bool:  # drawn at the canvas's final size, no re-render pending
+        w, h = panel.canvas_size()
+        return (not tab._running and not tab._render_timer.isActive()
+                and panel.figure.bbox.width == w * panel.canvas.device_pixel_ratio
+                and panel.figure.bbox.height == h * panel.canvas.device_pixel_ratio)
+
+    qtbot.waitUntil(settled, timeout=30_000)
+    figure, canvas = panel.figure, panel.canvas
+    hover = figure_hit(figure)
+    tile = next(t for t in hover.by_cell.values() if t.code == "33.01")
+    x = hover.grid.left + (tile.x + 0.5) * hover.grid.cell_w
+    y = hover.grid.top - (tile.y + 0.5) * hover.grid.cell_h
+    px, py = figure.axes[0].transData.transform((x, y))
+    at = QPoint(int(px / canvas.device_pixel_ratio),
+                int((figure.bbox.height - py) / canvas.device_pixel_ratio))
+
+    def tooltip() -> str:
+        QToolTip.hideText()
+        qtbot.mouseMove(canvas, at - QPoint(5, 0))
+        qtbot.mouseMove(canvas, at)
+        qtbot.waitUntil(QToolTip.isVisible, timeout=5_000)
+        return QToolTip.text()
+
+    assert "dari 3 kejadian" in tooltip()
+    add(ctx, "APK dirusak lagi", regency="33.01", category="E1", severity="rendah",
+        hours_ago=0.5)
+    qtbot.waitUntil(lambda: tab.result.snapshot.levels["33.01"].incidents == 4, timeout=60_000)
+    qtbot.waitUntil(settled, timeout=30_000)
+    assert tab.result.snapshot.levels["33.01"].level.value == "kondusif"
+    assert panel.figure is figure and panel.canvas is canvas  # not drawn again
+    assert "dari 4 kejadian" in tooltip()
+    row = next(r for r in panel.csv_rows if r[0] == "33.01")
+    assert row[3] == 4 and "dari 4 kejadian" in row[4]  # score: four rendah
 
 
 def test_a_new_incident_updates_the_counts(ctx, make_window, qtbot):

@@ -22,6 +22,7 @@ from posko_desktop.core.charts.style import (
     margins,
     new_figure,
     no_data,
+    patches_in_bulk,
     set_hit,
     text_width,
 )
@@ -61,15 +62,16 @@ def category_figure(data: CategoryBreakdown, *, title: str | None = None,
             shown = max(1, min(shown, int(axes_h // (line_pt(MIN_PT) + 1))))
         positions = list(range(shown))
         bottoms = [0] * shown
-        for gi, group in enumerate(data.groups):
-            values = data.values[gi][:shown]
-            if per_regency:
-                ax.barh(positions, values, left=bottoms, color=group_color(group, gi),
-                        height=0.75, edgecolor="white", linewidth=0.3)
-            else:
-                ax.bar(positions, values, bottom=bottoms, color=group_color(group, gi),
-                       width=0.8, edgecolor="white", linewidth=0.3)
-            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        with patches_in_bulk(ax):
+            for gi, group in enumerate(data.groups):
+                values = data.values[gi][:shown]
+                if per_regency:
+                    ax.barh(positions, values, left=bottoms, color=group_color(group, gi),
+                            height=0.75, edgecolor="white", linewidth=0.3)
+                else:
+                    ax.bar(positions, values, bottom=bottoms, color=group_color(group, gi),
+                           width=0.8, edgecolor="white", linewidth=0.3)
+                bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
         if per_regency:
             size = max(MIN_PT, min(TICK_PT, axes_h / shown / 1.25))
             ax.set_yticks(positions, data.key_labels[:shown], fontsize=size)
@@ -127,11 +129,12 @@ def severity_figure(data: SeverityBreakdown, *, title: str | None = None,
             return fig
         positions = list(range(len(data.days)))
         bottoms = [0] * len(data.days)
-        for rank, sev in enumerate(SEVERITIES):
-            values = data.values[rank]
-            ax.bar(positions, values, bottom=bottoms, color=SEVERITY_COLORS[rank],
-                   label=sev.label, width=0.8, edgecolor="white", linewidth=0.3)
-            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        with patches_in_bulk(ax):
+            for rank, sev in enumerate(SEVERITIES):
+                values = data.values[rank]
+                ax.bar(positions, values, bottom=bottoms, color=SEVERITY_COLORS[rank],
+                       label=sev.label, width=0.8, edgecolor="white", linewidth=0.3)
+                bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
         handles, labels = ax.get_legend_handles_labels()
         top, side = header_legend(fig, handles[::-1], labels[::-1], title_width)  # worst first
         width, height = fig.get_figwidth() * 72, fig.get_figheight() * 72

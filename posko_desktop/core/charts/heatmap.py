@@ -41,6 +41,10 @@ def heatmap_figure(data: HeatmapData, *, title: str | None = None,
         if not data.codes or not data.days:
             no_data(ax, _("No data"))
             return fig
+        # tick parameters before the ticks exist: each new tick is made with them (set
+        # afterwards, every tick's lines and markers are made again)
+        ax.tick_params(axis="x", labelsize=MIN_PT)
+        ax.tick_params(axis="both", length=0)
         image = ax.imshow(data.values, aspect="auto", cmap=HEATMAP_CMAP, interpolation="nearest",
                           vmin=0)
         rows = len(data.codes)
@@ -51,11 +55,9 @@ def heatmap_figure(data: HeatmapData, *, title: str | None = None,
         size = max(MIN_PT, min(TICK_PT, row_pt / 1.25))
         step = max(1, math.ceil(size * 1.2 / row_pt))
         labels = _row_labels(data, size, room=width * 0.4)
-        ax.set_yticks(range(rows), [label if i % step == 0 else ""
-                                    for i, label in enumerate(labels)], fontsize=size)
+        # ticks only where a label shows (the ticks have no length, no grid line)
+        ax.set_yticks(range(0, rows, step), labels[::step], fontsize=size)
         shown = day_ticks(ax, data.days, max_labels=max(2, int(width / 60)))
-        ax.tick_params(axis="x", labelsize=MIN_PT)
-        ax.tick_params(axis="both", length=0)
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
         left = max(text_width(label, size) for label in labels) + 8

@@ -17,6 +17,7 @@ from posko_desktop.core.charts.style import (
     margins,
     new_figure,
     no_data,
+    patches_in_bulk,
     text_width,
 )
 from posko_desktop.core.dashboard_data import MedsosDaily
@@ -41,11 +42,12 @@ def medsos_figure(data: MedsosDaily, *, title: str | None = None,
             return fig
         xs = list(range(n))
         bottom = [0] * n
-        for platform, values in data.posts.items():
-            ax.bar(xs, values, bottom=bottom, width=0.8,
-                   color=PLATFORM_COLORS.get(platform, "#777777"),
-                   label=data.platform_names.get(platform, platform))
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        with patches_in_bulk(ax):
+            for platform, values in data.posts.items():
+                ax.bar(xs, values, bottom=bottom, width=0.8,
+                       color=PLATFORM_COLORS.get(platform, "#777777"),
+                       label=data.platform_names.get(platform, platform))
+                bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         cases = [sum(v[i] for v in data.cases.values()) for i in range(n)]
         days_with_cases = [i for i in xs if cases[i]]
         if days_with_cases:

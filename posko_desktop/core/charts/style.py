@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -121,14 +122,47 @@ def _font(size: float, bold: bool) -> FontProperties:
     return FontProperties(family=FONT_FAMILY, size=size, weight="bold" if bold else "normal")
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in points of `text` in DejaVu Sans at `size` points (measured from the glyphs,
-    the same numbers matplotlib lays the text out with)."""
+    the same numbers matplotlib lays the text out with). Kept per (text, size, weight): the
+    layouts measure the same labels several times, and again at every refresh."""
     if not text:
         return 0.0
     width, _height, _descent = _TEXT_TO_PATH.get_text_width_height_descent(
         text, _font(size, bold), ismath=False)
     return float(width)
+
+
+@contextmanager
+def patches_in_bulk(ax: Any) -> Iterator[None]:
+    """Patches added in the block (`ax.bar`, `ax.add_patch`) update the axes' data limits
+    once, at the end, instead of one by one: matplotlib walks each patch's path through its
+    transforms (a third of a stacked bar chart's build). The limits come out the same:
+    a bar's corners are computed as matplotlib's patch transform computes them (exact in
+    floating point), other patches go the usual way; nothing when both limits are fixed."""
+    pending: list[Any] = []
+    ax._update_patch_limits = pending.append  # the instance's, for the block only
+    try:
+        yield
+    finally:
+        del ax._update_patch_limits
+    if not (ax.get_autoscalex_on() or ax.get_autoscaley_on()):
+        return
+    corners: list[tuple[float, float]] = []
+    for patch in pending:
+        if (type(patch) is not Rectangle or patch.get_angle()
+                or patch.get_data_transform() is not ax.transData):
+            ax._update_patch_limits(patch)
+            continue
+        if not patch.get_width() and not patch.get_height():
+            continue  # as matplotlib: a zero-size bar does not count
+        x0, y0 = patch.get_x(), patch.get_y()
+        x1, y1 = x0 + patch.get_width(), y0 + patch.get_height()
+        # BboxTransformTo(bbox) of the unit square: (x1 - x0) * u + x0
+        corners += [(x0, y0), ((x1 - x0) + x0, (y1 - y0) + y0)]
+    if corners:
+        ax.update_datalim(corners)
 
 
 def fit_text(text: str, size: float, room: float, bold: bool = False) -> str:
@@ -268,9 +302,14 @@ def set_hit(fig: Figure, fn: HitFn) -> None:
     fig._posko_hit = fn  # type: ignore[attr-defined]
 
 
+def figure_hit(fig: Figure) -> HitFn | None:
+    """The hover/click function `set_hit` gave the figure."""
+    return getattr(fig, "_posko_hit", None)
+
+
 def hit_test(fig: Figure, ax: Any, x: float | None, y: float | None) -> ChartHit | None:
     """`ax`, `x`, `y`: a matplotlib mouse event's inaxes, xdata, ydata."""
-    fn = getattr(fig, "_posko_hit", None)
+    fn = figure_hit(fig)
     if fn is None or ax is None or x is None or y is None:
         return None
     try:

@@ -22,9 +22,11 @@ from posko_desktop.core.charts.style import (
     MIN_PT,
     ChartHit,
     chart_style,
+    figure_hit,
     figure_title,
     line_pt,
     new_figure,
+    patches_in_bulk,
     set_hit,
     text_width,
 )
@@ -74,6 +76,24 @@ def tile_map_figure(levels: dict[str, RegencyLevel], *, title: str | None = None
                         figsize, lambda code, name: _hit_text(levels, code, name), names)
 
 
+def level_map_drawn_from(levels: dict[str, RegencyLevel]) -> tuple[tuple[str, Level], ...]:
+    """What the level map's picture shows of `levels`: each regency's level (colours, letters
+    and the legend's counts). The score and reason are only in the hover."""
+    return tuple(sorted((code, info.level) for code, info in levels.items()))
+
+
+def set_level_hover(fig: Figure, levels: dict[str, RegencyLevel],
+                    names: dict[str, str] | None = None) -> None:
+    """Point a drawn level map's hover at newer `levels` with the same picture (see
+    `level_map_drawn_from`): the tile under the mouse then tells the new score and reason
+    without the map being drawn again."""
+    hover = figure_hit(fig)
+    if not isinstance(hover, TileHover):
+        raise TypeError("not a tile map")
+    hover.names = names or {}
+    hover.text = lambda code, name: _hit_text(levels, code, name)
+
+
 def ikp_map_figure(baseline: BaselineView, *, title: str | None = None,
                    figsize: tuple[float, float] | None = None,
                    names: dict[str, str] | None = None) -> Figure:
@@ -121,17 +141,16 @@ def _tile_figure(looks: dict[str, TileLook], legend: list[tuple[str, str, str, i
              for _face, letter, label, _n in legend],
             ["{letter}  {label}".format(letter=letter, label=label.split(" (")[0])
              for _face, letter, label, _n in legend]])
-        for t in tiles:
-            look = looks.get(t.code)
-            _draw_tile(ax, grid, t, look)
+        with patches_in_bulk(ax):  # the limits are fixed: no data limits to update
+            for t in tiles:
+                _draw_tile(ax, grid, t, looks.get(t.code))
         handles = [Patch(facecolor=face, edgecolor="#333333", label=label)
                    for (face, *_rest), label in zip(legend, labels, strict=True)]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=grid.legend_at,
                   bbox_transform=ax.transData, ncols=grid.legend_cols, fontsize=grid.legend_pt,
                   handlelength=TILE_HANDLE, handletextpad=LEGEND_PAD, borderpad=0.2,
                   borderaxespad=0.0, labelspacing=0.3, columnspacing=LEGEND_SPACING)
-        by_cell = {(t.x, t.y): t for t in tiles}
-        set_hit(fig, lambda _ax, x, y: _hit(by_cell, grid, names or {}, hit_text, x, y))
+        set_hit(fig, TileHover({(t.x, t.y): t for t in tiles}, grid, names or {}, hit_text))
         return fig
 
 
@@ -266,9 +285,19 @@ def _hit_text(levels: dict[str, RegencyLevel], code: str, name: str) -> str:
         name=name, code=code, level=info.level.label, reason=info.reason)
 
 
-def _hit(by_cell: dict[tuple[int, int], Tile], grid: _Grid, names: dict[str, str],
-         hit_text: Callable[[str, str], str], x: float, y: float) -> ChartHit | None:
-    tile = by_cell.get(grid.cell(x, y))
-    if tile is None:
-        return None
-    return ChartHit(hit_text(tile.code, names.get(tile.code, tile.short)), regency=tile.code)
+@dataclass
+class TileHover:
+    """The map's hover and click: the tile under the mouse, its text from `text(code,
+    name)`; `names` and `text` can be pointed at newer data (`set_level_hover`)."""
+
+    by_cell: dict[tuple[int, int], Tile]
+    grid: _Grid
+    names: dict[str, str]
+    text: Callable[[str, str], str]
+
+    def __call__(self, _ax: Any, x: float, y: float) -> ChartHit | None:
+        tile = self.by_cell.get(self.grid.cell(x, y))
+        if tile is None:
+            return None
+        return ChartHit(self.text(tile.code, self.names.get(tile.code, tile.short)),
+                        regency=tile.code)

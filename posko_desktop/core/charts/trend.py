@@ -24,6 +24,7 @@ from posko_desktop.core.charts.style import (
     margins,
     new_figure,
     no_data,
+    patches_in_bulk,
     set_hit,
     text_width,
 )
@@ -43,8 +44,9 @@ def trend_figure(series: DailySeries, *, milestones: bool = True, title: str | N
         if n == 0:
             no_data(ax, _("No data"))
             return fig
-        ax.bar(xs, series.total, color=TREND_COLOR, alpha=0.35, width=0.8,
-               label=_("Incidents per day"))
+        with patches_in_bulk(ax):
+            ax.bar(xs, series.total, color=TREND_COLOR, alpha=0.35, width=0.8,
+                   label=_("Incidents per day"))
         ax.plot(xs, series.moving_avg, color=AVERAGE_COLOR, linewidth=2,
                 label=_("7-day average"))
         for i, (code, values) in enumerate(series.by_regency.items()):

@@ -104,18 +104,22 @@ class DashboardResult:
 
 class LazyBoard:
     """The tab's `DrawnBoard` (figures kept between refreshes), made on the worker thread
-    the first time: matplotlib loads there, not on the GUI thread."""
+    the first time: matplotlib loads there, not on the GUI thread; after its first pictures
+    the objects loaded so far leave the cyclic collector's reach (`keep_loaded_objects`)."""
 
     def __init__(self) -> None:
         self.board: Any = None
 
     def draw(self, snap: DashboardSnapshot, sizes: dict[str, tuple[int, int]], ratio: float,
              map_mode: str) -> dict[str, tuple[Any, list[list[Any]], Any]]:
-        if self.board is None:
-            from posko_desktop.core.charts.board import DrawnBoard
+        if self.board is not None:
+            return self.board.draw(snap, sizes, ratio, map_mode)
+        from posko_desktop.core.charts.board import DrawnBoard, keep_loaded_objects
 
-            self.board = DrawnBoard()
-        return self.board.draw(snap, sizes, ratio, map_mode)
+        self.board = DrawnBoard()
+        figures = self.board.draw(snap, sizes, ratio, map_mode)
+        keep_loaded_objects()  # matplotlib and the app are loaded now: see its docstring
+        return figures
 
 
 def build_dashboard(ctx: AppContext, query: DashboardQuery, board: LazyBoard) -> DashboardResult:
@@ -501,11 +505,13 @@ class DashboardTab(QWidget):
             self.unsetCursor()
 
     def _show_figures(self, result: DashboardResult) -> None:
-        """Hand the figures to the panels; a chart the board kept (its input unchanged) keeps
-        its canvas."""
+        """Hand the figures to the panels; a chart the board kept (its picture unchanged)
+        keeps its canvas and takes the new CSV rows (the map's follow the new scores)."""
         for kind, (figure, rows, renderer) in result.figures.items():
             if self.panels[kind].figure is not figure:
                 self.panels[kind].set_figure(figure, rows, renderer)
+            else:
+                self.panels[kind].csv_rows = rows
 
     def _on_rendered(self, result: DashboardResult) -> None:
         self._set_busy(False)

@@ -404,3 +404,12 @@ def test_server_mode_check_says_the_server_checks_itself(pg_db: Database, capsys
     code, out, _err = run(capsys, "--db", pg_db.url, "check", "--full", "--format", "json")
     assert code == 0
     assert json.loads(out) == {"ok": True, "full": True, "applicable": False, "problems": []}
+
+
+def test_a_folder_whose_name_says_full_is_not_called_a_full_disk(site: Path, capsys, tmp_path):
+    usb = tmp_path / "usb-full-backup"  # a word in the path must not decide the message
+    usb.mkdir()
+    with unwritable(usb):
+        code, _out, err = run(capsys, "--db", str(site), "backup", "--folder", str(usb))
+    assert code == 2
+    assert "connected and writable" in err and "no space left" not in err

@@ -17,6 +17,17 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def admin_site(db_path, capsys, monkeypatch) -> list[str]:
+    """A province site with the admin "Admin Posko" whose password the CLI reads; the
+    common arguments (English)."""
+    base = ["--db", str(db_path), "--lang", "en"]
+    assert run(capsys, *base, "init", "--site", "33", "--site-name", "Posko Provinsi",
+               "--admin-user", "admin", "--admin-password", "Posko-Jateng-Rahasia-1",
+               "--admin-name", "Admin Posko")[0] == 0
+    monkeypatch.setenv("POSKO_PASSWORD", "Posko-Jateng-Rahasia-1")
+    return base
+
+
 def test_handover_written_shown_and_acknowledged_once(db_path, capsys):
     base = ["--db", str(db_path), "--lang", "en"]
     assert run(capsys, *base, "init", "--site", "33", "--site-name", "Posko Provinsi")[0] == 0
@@ -48,11 +59,7 @@ def test_handover_written_shown_and_acknowledged_once(db_path, capsys):
 
 
 def test_roster_set_listed_and_printed(db_path, capsys, monkeypatch, tmp_path):
-    base = ["--db", str(db_path), "--lang", "en"]
-    assert run(capsys, *base, "init", "--site", "33", "--site-name", "Posko Provinsi",
-               "--admin-user", "admin", "--admin-password", "Posko-Jateng-Rahasia-1",
-               "--admin-name", "Admin Posko")[0] == 0
-    monkeypatch.setenv("POSKO_PASSWORD", "Posko-Jateng-Rahasia-1")
+    base = admin_site(db_path, capsys, monkeypatch)
     code, out, err = run(capsys, *base, "--user", "admin", "shift", "roster", "--day",
                          "2024-11-27", "--shift", "malam", "--officer", "admin:koordinator",
                          "--format", "json")
@@ -74,11 +81,7 @@ def test_roster_set_listed_and_printed(db_path, capsys, monkeypatch, tmp_path):
 
 
 def test_an_officer_is_moved_to_another_shift(db_path, capsys, monkeypatch):
-    base = ["--db", str(db_path), "--lang", "en"]
-    assert run(capsys, *base, "init", "--site", "33", "--site-name", "Posko Provinsi",
-               "--admin-user", "admin", "--admin-password", "Posko-Jateng-Rahasia-1",
-               "--admin-name", "Admin Posko")[0] == 0
-    monkeypatch.setenv("POSKO_PASSWORD", "Posko-Jateng-Rahasia-1")
+    base = admin_site(db_path, capsys, monkeypatch)
     user = [*base, "--user", "admin", "shift"]
     assert run(capsys, *user, "roster", "--day", "2024-11-27", "--shift", "pagi",
                "--officer", "admin:Polda")[0] == 0
@@ -93,11 +96,7 @@ def test_an_officer_is_moved_to_another_shift(db_path, capsys, monkeypatch):
 
 
 def test_roster_with_the_version_read_refuses_a_changed_shift(db_path, capsys, monkeypatch):
-    base = ["--db", str(db_path), "--lang", "en"]
-    assert run(capsys, *base, "init", "--site", "33", "--site-name", "Posko Provinsi",
-               "--admin-user", "admin", "--admin-password", "Posko-Jateng-Rahasia-1",
-               "--admin-name", "Admin Posko")[0] == 0
-    monkeypatch.setenv("POSKO_PASSWORD", "Posko-Jateng-Rahasia-1")
+    base = admin_site(db_path, capsys, monkeypatch)
     roster = [*base, "--user", "admin", "shift", "roster", "--day", "2024-11-27", "--shift",
               "pagi"]
     assert run(capsys, *roster, "--officer", "admin:Polda")[0] == 0

@@ -89,6 +89,14 @@ def wait_loaded(qtbot, window) -> None:
                     and window.runner.active == 0, timeout=10_000)
 
 
+def status_messages(window) -> list[str]:
+    """Every status-bar message from now on, as shown (the bar clears one after 8 s, which a
+    slow machine may pass before the test reads it)."""
+    shown: list[str] = []
+    window.statusBar().messageChanged.connect(shown.append)
+    return shown
+
+
 def add(ctx, title: str, regency: str = "33.74", category: str = "A1", severity: str = "sedang",
         hours_ago: float = 2, **extra):
     occurred = datetime.now(WIB) - timedelta(hours=hours_ago)

@@ -20,7 +20,7 @@ from posko_desktop.ui import startup
 from posko_desktop.ui.backup.restore import restore_flow, start_up_rescue
 from tests.conftest import ADMIN
 
-from .conftest import add
+from .conftest import add, status_messages
 
 
 def clicker(text: str):
@@ -52,8 +52,7 @@ def test_back_up_now_runs_with_progress_and_the_status_bar_shows_its_age(window,
                                                                          db_path):
     label = window.backup_controls.age_label
     qtbot.waitUntil(lambda: label.text() == "⚠ Belum ada cadangan", timeout=5000)
-    shown: list[str] = []  # the status bar clears a message after 8 s; a loaded CI box is slower
-    window.statusBar().messageChanged.connect(shown.append)
+    shown = status_messages(window)
     window.backup_controls.backup_action.trigger()
     qtbot.waitUntil(lambda: len(backups.list_backups(folder_of(db_path))) == 1, timeout=20_000)
     qtbot.waitUntil(lambda: label.text() == "Cadangan terbaru: 0 menit lalu", timeout=10_000)

@@ -9,7 +9,7 @@ from posko_desktop.core.db.engine import Database
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import incidents as inc
 
-from .conftest import add, sql
+from .conftest import add, sql, status_messages
 from .test_stale_edits import open_form
 
 
@@ -54,8 +54,7 @@ def test_a_change_of_a_field_by_someone_else_merges_by_itself(ctx, make_window, 
     d = add(ctx, "Bentrok pendukung di Bergas", category="D3")
     window = make_window()
     form = open_form(qtbot, window, d.id)
-    shown: list[str] = []  # the status bar clears a message after 8 s; CI may be slower
-    window.statusBar().messageChanged.connect(shown.append)
+    shown = status_messages(window)
     inc.update_incident(ani, d.id, {"victims_dead": 2}, expected_version=d.version)
     form.current_condition.setPlainText("Pelaku ditangkap")
     form.save()

@@ -18,7 +18,7 @@ from posko_desktop.core.services import incidents as inc
 from posko_desktop.ui.accounts.panels import SettingsPanel, UsersPanel
 from posko_desktop.ui.dialogs.merge_dialog import MergeDialog
 
-from .conftest import add, sql, wait_loaded
+from .conftest import add, sql, status_messages, wait_loaded
 
 A_TITLE = "Hoaks surat suara tercoblos (dibantah KPU)"
 
@@ -49,8 +49,7 @@ def test_a_change_only_the_other_made_merges_by_itself(ctx, make_window, qtbot, 
     d = add(ctx, "Hoaks surat suara tercoblos", description="Beredar video")
     window = make_window()
     form = open_form(qtbot, window, d.id)
-    shown: list[str] = []  # the status bar clears a message after 8 s; CI may be slower
-    window.statusBar().messageChanged.connect(shown.append)
+    shown = status_messages(window)
     seen = inc.get_incident(ani, d.id)
     inc.update_incident(ani, d.id, {"title": A_TITLE, "description": "Video lama 2019"},
                         expected_version=seen.version)

@@ -9,6 +9,7 @@ driver's errors into these; `Database` uses it for every session.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -174,6 +175,17 @@ def _driver_text(err: BaseException) -> str:
     return str(orig)
 
 
+def is_disk_full(err: BaseException) -> bool:
+    """The OS's ENOSPC or SQLite's SQLITE_FULL ("database or disk is full"); never decided
+    by other words of the message (a path may contain "full")."""
+    if getattr(err, "errno", None) == errno.ENOSPC:
+        return True
+    if not isinstance(err, DBAPIError | sqlite3.Error):
+        return False
+    return (sqlite_error_name(err).startswith("SQLITE_FULL")
+            or "database or disk is full" in _driver_text(err))
+
+
 def translate(err: BaseException, file: Path | None) -> PoskoError | None:
     """The operator's error for a driver error of the SQLite file `file` (None: not one of
     the file states; the caller re-raises the original)."""
@@ -181,7 +193,7 @@ def translate(err: BaseException, file: Path | None) -> PoskoError | None:
         return None
     name = sqlite_error_name(err)
     location = str(file)
-    if name.startswith("SQLITE_FULL") or "database or disk is full" in _driver_text(err):
+    if is_disk_full(err):
         return disk_full(location)
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return damaged(location, _driver_text(err))

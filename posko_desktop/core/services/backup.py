@@ -14,7 +14,6 @@ written; a read-only or damaged database can still be backed up.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import sqlite3
@@ -332,9 +331,7 @@ def _copy_failed_check(ctx: AppContext, check: health.CheckResult) -> None:
 
 def _folder_error(folder: Path, err: BaseException) -> BackupError:
     logger.warning("Backup into %s failed: %s", folder, str(err))
-    # ENOSPC, or SQLite's "database or disk is full" (never a word of the folder's path)
-    if getattr(err, "errno", None) == errno.ENOSPC or (
-            not isinstance(err, OSError) and "disk is full" in str(err).lower()):
+    if health.is_disk_full(err):
         return BackupError(N_("The backup folder {folder} has no space left: no backup was "
                               "made (the database is unchanged). Free some space there or "
                               "choose another folder (setting backup.folder)."),

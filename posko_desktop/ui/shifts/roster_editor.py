@@ -139,9 +139,7 @@ class RosterEditor(QDialog):
         shown = self.officers_on(shift)  # what the user sees is the version edited
         others = [o for o in shown if o[0] != username]
         officers = [*others, (username, self.duty.text())]
-        done = self._run(lambda: shifts.set_roster(
-            self.ctx, self.current_day(), shift, officers,
-            expected_version=shifts.roster_version(shown)))
+        done = self._set(shift, officers, shown)
         if done:
             self.duty.clear()
         return done
@@ -153,8 +151,13 @@ class RosterEditor(QDialog):
         shift, (username, _duty) = chosen
         shown = self.officers_on(shift)
         left = [o for o in shown if o[0] != username]
+        return self._set(shift, left, shown)
+
+    def _set(self, shift: str, officers: list[tuple[str, str]],
+             shown: list[tuple[str, str]]) -> bool:
+        """Replace the shift's officers; refused if it changed since `shown` was loaded."""
         return self._run(lambda: shifts.set_roster(
-            self.ctx, self.current_day(), shift, left,
+            self.ctx, self.current_day(), shift, officers,
             expected_version=shifts.roster_version(shown)))
 
     def move_selected(self) -> bool:

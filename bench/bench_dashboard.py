@@ -101,6 +101,12 @@ def raw_queries(conn: sqlite3.Connection, first: date, last: date) -> dict:
             "(SELECT recorded_by FROM incident i WHERE i.regency_code = r.code AND "
             "i.created_at < ? AND i.deleted IS 0 ORDER BY i.created_at DESC LIMIT 1) "
             "FROM regency r", (end, end)).fetchall(),
+        "contest panel": lambda: [*_two(
+            conn, "contest_code, pair_number, count(*)", rng + " AND contest_code IS NOT NULL",
+            "contest_code, pair_number", (d0, d1)), conn.execute(
+            "SELECT contest_code, pair_number, count(*) FROM social_post WHERE deleted = 0 AND "
+            "contest_code IS NOT NULL AND created_at >= ? AND created_at < ? GROUP BY 1, 2",
+            (_utc_text(wib_day_start(first)), _utc_text(at))).fetchall()],
     }
 
 
@@ -115,6 +121,7 @@ def service_calls(ctx: AppContext, first: date, last: date) -> dict:
         "levels": lambda: dash.situation_levels(ctx, at),
         "warnings": lambda: dash.early_warnings(ctx, last),
         "report status": lambda: dash.report_status(ctx, period),
+        "contest panel": lambda: dash.contest_counts(ctx, first, last),  # asked for apart
     }
 
 

@@ -417,6 +417,38 @@ def preset_range(preset: str, as_of: date) -> tuple[date, date]:
     return as_of - timedelta(days=int(p.value) - 1), as_of
 
 
+# --- contests and candidate pairs (issue 17) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairCount:
+    number: int | None  # ballot number; None: incidents / posts naming the contest only
+    names: str  # "Head – Deputy"; "" for None or a pair deleted since
+    incidents: int
+    posts: int | None  # None: not counted (an incident filter is set)
+
+
+@dataclass(frozen=True)
+class ContestCount:
+    code: str  # "33" the Pilgub, a regency code its Pilbup / Pilwalkot
+    name: str  # "Pilbup Kab. Cilacap"
+    short_name: str  # the regency alone ("Kab. Cilacap": one contest each), or the Pilgub's name
+    incidents: int
+    posts: int | None
+    pairs: tuple[PairCount, ...]  # ballot order, "no pair" last
+
+
+@dataclass(frozen=True)
+class ContestCounts:
+    """The contest panel: the Pilgub first, then the regency contests any incident or post
+    of the period names (code order)."""
+
+    date_from: date
+    date_to: date
+    contests: list[ContestCount]
+    posts_counted: bool
+
+
 # --- the whole dashboard -----------------------------------------------------------------
 
 

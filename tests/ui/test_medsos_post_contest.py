@@ -29,6 +29,7 @@ def test_a_post_names_its_contest_and_pair_from_the_queue(ctx, desk, qtbot):  # 
     qtbot.waitUntil(lambda: posts.get_post(queue.ctx, p.id).pair_number == 2, timeout=10_000)
     idle(qtbot, queue)
     assert posts.get_post(queue.ctx, p.id).contest_code == "33.74"
+    qtbot.waitUntil(lambda: queue.table.item(0, 8).text() == "33.74/2", timeout=10_000)
     assert any("33.74" in m for m in queue.host.messages)
     queue.table.selectRow(0)
     again = queue.set_contest()

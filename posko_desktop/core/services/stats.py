@@ -101,18 +101,19 @@ def total(rows: list[StatRow]) -> int:
 
 
 def _count(s: Session, key: Any, values: list[Any] | None, date_from: date | None,
-           date_to: date | None, flt: IncidentFilter | None) -> dict[Any, int]:
+           date_to: date | None, flt: IncidentFilter | None,
+           where: tuple[ColumnElement[bool], ...] = ()) -> dict[Any, int]:
     """{key value: count} over non-deleted incidents: all rows minus deleted rows.
 
     With `values` (every possible key value) the range is bounded on `occurred_at` and the
     key is listed (`key IN (…)`), so the database walks the (key, occurred_at) index in key
     order: one index-only range per value, no sort. Without it (days) the range is bounded
     on `occurred_date` and the covering day index is walked in order. Deleted rows come
-    from the small partial index."""
+    from the small partial index. `where`: further conditions on the incidents."""
     dialect = s.get_bind().dialect.name
     result: dict[Any, int] = {}
     for deleted in (False, True):
-        conds: list[ColumnElement[bool]] = []
+        conds: list[ColumnElement[bool]] = list(where)
         if values is not None and not deleted:
             conds.append(key.in_(values))
             start, end = wib_range(date_from, date_to)
@@ -251,29 +252,59 @@ def victims_by(ctx: AppContext, by: str, date_from: date | None = None,
 # --- contests and candidate pairs (issue 17) ------------------------------------------------
 
 
+def pair_key(contest: str, ballot: int | None) -> str:
+    """The key of a contest and pair in `--by pair` rows: "33.74/2"; "33.74/-" names the
+    contest without a pair."""
+    return "{c}/{b}".format(c=contest, b="-" if ballot is None else ballot)
+
+
+def contest_pair_counts(s: Session, date_from: date | None, date_to: date | None,
+                        flt: IncidentFilter | None) -> tuple[dict[str, int], dict[str, int] | None]:
+    """({pair key: incidents}, {pair key: posts}) — the one count behind `--by contest`,
+    `--by pair` and the dashboard's contest panel: one pass over the incidents of the days
+    (non-deleted, as every count here) and one over the posts (collected on those days,
+    `post_contests`); posts are not counted (None) under an incident filter, which posts do
+    not have. A contest's count is the sum of its keys."""
+    key = Incident.contest_code + "/" + func.coalesce(cast(Incident.pair_number, String), "-")
+    counts = {k: n for k, n in _count(s, key, None, date_from, date_to, flt,
+                                      (Incident.contest_code.is_not(None),)).items() if n}
+    posts = post_contests.counts_by_pair(s, date_from, date_to) if flt is None else None
+    return counts, posts
+
+
+def per_contest(by_pair: dict[str, int]) -> dict[str, int]:
+    """{contest code: sum} of {pair key: count}."""
+    out: dict[str, int] = {}
+    for key, n in by_pair.items():
+        contest = key.split("/")[0]
+        out[contest] = out.get(contest, 0) + n
+    return out
+
+
+def pair_names(s: Session) -> dict[str, str]:
+    """{pair key: "Head – Deputy"} of the candidate pairs held (not deleted)."""
+    return {pair_key(p.contest_code, p.ballot_number): "{h} – {d}".format(h=p.head, d=p.deputy)
+            for p in s.scalars(select(CandidatePair).where(CandidatePair.deleted.is_(False)))}
+
+
 def _by_contest(s: Session, date_from: date | None, date_to: date | None,
                 flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
-    """The 36 contests (the Pilgub first): incidents naming each, and posts (collected on
-    those days; not counted under an incident filter, which posts do not have)."""
-    rows = contests.contests_in(s)
-    counts = _count(s, Incident.contest_code, [c.code for c in rows], date_from, date_to, flt)
-    posts = post_contests.counts_by_contest(s, date_from, date_to) if flt is None else None
+    """The 36 contests (the Pilgub first): incidents naming each, and posts."""
+    by_pair, posts_by_pair = contest_pair_counts(s, date_from, date_to, flt)
+    counts = per_contest(by_pair)
+    posts = None if posts_by_pair is None else per_contest(posts_by_pair)
     return [StatRow(c.code, c.name, counts.get(c.code, 0),
-                    None if posts is None else posts.get(c.code, 0)) for c in rows]
+                    None if posts is None else posts.get(c.code, 0))
+            for c in contests.contests_in(s)]
 
 
 def _by_pair(s: Session, date_from: date | None, date_to: date | None,
              flt: IncidentFilter | None, _now: datetime) -> list[StatRow]:
     """Every candidate pair held ("CONTEST/BALLOT", e.g. 33.74/2), then what incidents or
     posts name besides (a contest without a pair: "CONTEST/-"; a pair deleted since)."""
-    key = Incident.contest_code + "/" + func.coalesce(cast(Incident.pair_number, String), "-")
-    counts = {k: n for k, n in _count(s, key, None, date_from, date_to, flt).items()
-              if k is not None}
-    posts = post_contests.counts_by_pair(s, date_from, date_to) if flt is None else None
-    labels = {"{c}/{b}".format(c=p.contest_code, b=p.ballot_number):
-              "{h} – {d}".format(h=p.head, d=p.deputy)
-              for p in s.scalars(select(CandidatePair).where(CandidatePair.deleted.is_(False)))}
-    keys = sorted(set(labels) | {k for k, n in counts.items() if n} | set(posts or ()),
+    counts, posts = contest_pair_counts(s, date_from, date_to, flt)
+    labels = pair_names(s)
+    keys = sorted(set(labels) | set(counts) | set(posts or ()),
                   key=lambda k: (k.split("/")[0], int(k.split("/")[1])
                                  if k.split("/")[1].isdigit() else 0))
     return [StatRow(k, labels.get(k, "—"), counts.get(k, 0),

@@ -1,6 +1,7 @@
-"""The dashboard tab: filters, five charts, the early-warning / top / silent / reporting
-tables. Data and figures are built off the GUI thread (host.runner); only the canvases
-draw on the GUI thread. Refreshes when incidents change (debounced) while visible."""
+"""The dashboard tab: filters, six charts, early-warning / top tables, side tabs (reporting
+watch, silent, baseline, rawan kecamatan, contests). Data and figures are built off the GUI
+thread (host.runner); only the canvases draw on the GUI thread. Refreshes when incidents
+change (debounced) while visible."""
 
 from __future__ import annotations
 
@@ -50,13 +51,9 @@ from posko_desktop.core.services import dashboard as dash
 from posko_desktop.core.services import reference
 from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.services.reference import normalize_regency_code
-from posko_desktop.core.textrules import (
-    format_date,
-    format_datetime_wib,
-    format_int,
-    format_number,
-)
+from posko_desktop.core.textrules import format_date, format_datetime_wib, format_int, format_number
 from posko_desktop.ui.dashboard.charts_panel import ChartPanel
+from posko_desktop.ui.dashboard.contests_panel import ContestsPanel
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.tabs import TabHost
 from posko_desktop.ui.widgets.combo_fit import fit_combo
@@ -272,12 +269,12 @@ class DashboardTab(QWidget):
         report_layout.addWidget(self.period_info)
         report_layout.addWidget(self.report_table)
         report_layout.addWidget(self.nihil_button)
-        self.watch_tabs.addTab(report_page, "")
-        self.watch_tabs.addTab(self.silent_table, "")
         self.baseline_table = self._table("dash_baseline", 5)
         self.kecamatan_table = self._table("dash_kecamatan_rawan", 4)
-        self.watch_tabs.addTab(self.baseline_table, "")
-        self.watch_tabs.addTab(self.kecamatan_table, "")
+        self.contests = ContestsPanel(self.ctx, self.runner, self)  # counted when shown
+        for page in (report_page, self.silent_table, self.baseline_table, self.kecamatan_table,
+                     self.contests):
+            self.watch_tabs.addTab(page, "")
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.addWidget(self.warnings_box)
         side.addWidget(self.top_box)
@@ -382,10 +379,10 @@ class DashboardTab(QWidget):
         self.refresh_button.setText(_("Refresh"))
         self.warnings_box.setTitle(_("Early warning"))
         self.top_box.setTitle(_("Top regencies today"))
-        self.watch_tabs.setTabText(0, _("Reporting watch"))
-        self.watch_tabs.setTabText(1, _("Silent regencies"))
-        self.watch_tabs.setTabText(2, _("Kerawanan"))
-        self.watch_tabs.setTabText(3, _("Rawan kecamatan"))
+        for i, text in enumerate((_("Reporting watch"), _("Silent regencies"), _("Kerawanan"),
+                                  _("Rawan kecamatan"), _("Contests"))):
+            self.watch_tabs.setTabText(i, text)
+        self.contests.retranslate_ui()
         self.baseline_table.setHorizontalHeaderLabels([
             _("Regency/city"), _("IKP class"), _("TPS rawan (Bawaslu)"), _("TPS rawan (Polda)"),
             _("Situation level")])
@@ -537,6 +534,7 @@ class DashboardTab(QWidget):
         started = time.perf_counter()
         self._show_figures(result)
         self._fill_tables(result)
+        self.contests.show_query(result.query.date_from, result.query.date_to, result.query.flt)
         self._updated = (self.ctx.now(), result.seconds + time.perf_counter() - started)
         self._show_updated()
         self.refreshed.emit(result)

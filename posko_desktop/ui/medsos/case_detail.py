@@ -61,6 +61,7 @@ from posko_desktop.ui.medsos.case_dialogs import (
 )
 from posko_desktop.ui.medsos.common import (
     MedsosPage,
+    contest_cell,
     fill_table,
     make_table,
     one_line,
@@ -298,7 +299,7 @@ class CaseDetailPane(MedsosPage):
         fill_table(self.posts_table, [
             (p.number, platform_name(p.platform), p.account_handle or p.account_name,
              format_datetime(p.posted_at) if p.posted_at else "", one_line(p.text or p.url),
-             format_int(p.reach), "/".join(str(x) for x in (p.contest_code, p.pair_number) if x))
+             format_int(p.reach), contest_cell(p))
             for p in view.detail.posts],
             [str(p.id) for p in view.detail.posts])
         self.links.setText(" · ".join(x for x in (

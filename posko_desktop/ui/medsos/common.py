@@ -145,5 +145,10 @@ def one_line(text: str, limit: int = 140) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def contest_cell(post: PostInfo) -> str:
+    """A post's contest and pair as a cell: "33.74/2", "33" (no pair), "" (none)."""
+    return "/".join(str(x) for x in (post.contest_code, post.pair_number) if x)
+
+
 def saved_message(path: str) -> str:
     return _("Saved to {file}").format(file=path)

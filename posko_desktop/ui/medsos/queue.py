@@ -37,6 +37,7 @@ from posko_desktop.core.textrules import format_datetime, format_int
 from posko_desktop.core.timeutil import wib_date, wib_range
 from posko_desktop.ui.medsos.common import (
     MedsosPage,
+    contest_cell,
     fill_table,
     make_table,
     one_line,
@@ -57,7 +58,7 @@ from posko_desktop.ui.tabs import TabHost
 logger = logging.getLogger(__name__)
 
 COLUMNS = (N_("Number"), N_("Score"), N_("Platform"), N_("Account"), N_("Posted (WIB)"),
-           N_("Text"), N_("Reach"), N_("Flags"), N_("Situation level"))
+           N_("Text"), N_("Reach"), N_("Flags"), N_("Contest"), N_("Situation level"))
 TEXT_COLUMN = 5
 
 
@@ -101,7 +102,7 @@ class QueuePage(MedsosPage):
             box.currentIndexChanged.connect(self.reload)
         self.table = make_table(self, len(COLUMNS), stretch=TEXT_COLUMN, multi=True)
         for column, width in ((0, 160), (1, 70), (2, 80), (3, 120), (4, 115), (6, 75), (7, 170),
-                              (8, 110)):
+                              (8, 80), (9, 110)):
             self.table.setColumnWidth(column, width)
         self.count = QLabel(self)
         self.links_button = QPushButton(self)
@@ -239,7 +240,7 @@ class QueuePage(MedsosPage):
                           one_line(p.text or p.url), format_int(p.reach),
                           ", ".join(sorted({self._flag_label(f.category)
                                             for f in p.flags})),
-                          r.level.label if r.level else ""))
+                          contest_cell(p), r.level.label if r.level else ""))
         fill_table(self.table, texts, [str(r.post.id) for r in self.rows])
         total = format_int(self.total) + ("+" if self.capped else "")
         if self.total > len(self.rows):

@@ -12,10 +12,11 @@ level is the exception: rejected / unverifiable reports do not raise a level.
 Modules: `counting` (index-only counts shared by all), `levels`, `series` (trend, heat
 map, categories, severity), `early_warning` (warnings, busiest regencies), `watch`
 (reporting watch and its one write, `record_nihil`), `overview` (the whole dashboard in
-one read: `snapshot`). `f(ctx, ...)` opens its own read transaction; `f_in(s, ...)` runs
-inside an open one.
+one read: `snapshot`), `contest_counts` (the contest panel, read on its own).
+`f(ctx, ...)` opens its own read transaction; `f_in(s, ...)` runs inside an open one.
 """
 
+from posko_desktop.core.services.dashboard.contest_counts import contest_counts
 from posko_desktop.core.services.dashboard.early_warning import (
     early_warnings,
     poisson_threshold,
@@ -45,7 +46,7 @@ from posko_desktop.core.services.dashboard.watch import (
 )
 
 __all__ = [
-    "LevelRule", "category_breakdown", "current_period", "cutoff_hour", "daily_counts",
+    "LevelRule", "category_breakdown", "contest_counts", "current_period", "cutoff_hour", "daily_counts",
     "default_as_of", "early_warnings", "heatmap", "level_rule", "levels_in", "levels_moment", "list_nihil", "period_of",
     "poisson_threshold", "record_nihil", "report_status", "severity_breakdown",
     "silent_regencies", "situation_levels", "snapshot", "top_regencies",

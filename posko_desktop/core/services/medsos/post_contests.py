@@ -1,7 +1,7 @@
 """Posts by contest and candidate pair (issue 17, migration 0027): the counts `posko stats
---by contest|pair` shows beside the incidents', and the report of the old free-text contest
-notes (issue 16) that migration 0027 did not turn into codes whole
-(`posko post contest-report`).
+--by contest|pair` and the dashboard's contest panel show beside the incidents'
+(`stats.contest_pair_counts`), and the report of the old free-text contest notes (issue 16)
+that migration 0027 did not turn into codes whole (`posko post contest-report`).
 
 Counting rule: posts not deleted (dismissed ones too: they still name the contest),
 collected (`created_at`) on the WIB days asked; a post counts once for the contest and pair
@@ -34,12 +34,6 @@ def _counts(s: Session, key: ColumnElement[str | None] | InstrumentedAttribute[s
         conds.append(SocialPost.created_at < end)
     stmt = select(key, func.count()).where(*conds).group_by(key)
     return {str(k): int(n) for k, n in s.execute(stmt)}
-
-
-def counts_by_contest(s: Session, date_from: date | None = None,
-                      date_to: date | None = None) -> dict[str, int]:
-    """{contest code: posts naming it}."""
-    return _counts(s, SocialPost.contest_code, date_from, date_to)
 
 
 def counts_by_pair(s: Session, date_from: date | None = None,

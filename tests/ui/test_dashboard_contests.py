@@ -36,8 +36,10 @@ def _seed(ctx) -> None:
 
 def _open_panel(qtbot, tab) -> ContestsPanel:
     panel = tab.contests
+    picker = tab.watch_tabs.picker  # the side pages' drop-down list, as a user picks
     with qtbot.waitSignal(panel.loaded, timeout=30_000):
-        tab.watch_tabs.setCurrentWidget(panel)
+        picker.setCurrentIndex(tab.watch_tabs.indexOf(panel))
+    assert tab.watch_tabs.currentWidget() is panel and panel.isVisible()
     return panel
 
 
@@ -100,14 +102,16 @@ def test_the_panel_speaks_the_chosen_language(ctx, make_window, qtbot):
     panel = _open_panel(qtbot, tab)
     header = panel.tree.headerItem()
     assert [header.text(i) for i in range(3)] == ["Pemilihan / paslon", "Kejadian", "Unggahan"]
-    assert tab.watch_tabs.tabText(tab.watch_tabs.indexOf(panel)) == "Pemilihan"
+    picker = tab.watch_tabs.picker
+    assert [picker.itemText(i) for i in range(picker.count())] == [
+        "Pemantauan laporan", "Kabupaten/kota diam", "Kerawanan", "Kecamatan rawan", "Pemilihan"]
     assert panel.caption.text().startswith("Kejadian dan unggahan")
     try:
         with qtbot.waitSignal(panel.loaded, timeout=30_000):
             window.set_language("en")
         assert [header.text(i) for i in range(3)] == ["Contest / candidate pair", "Incidents",
                                                       "Posts"]
-        assert tab.watch_tabs.tabText(tab.watch_tabs.indexOf(panel)) == "Contests"
+        assert picker.currentText() == "Contests"
         rows = panel.rows()
         assert rows[0][0] == "Governor election Jawa Tengah"
         assert rows[0][3][-1][0] == "no candidate pair"

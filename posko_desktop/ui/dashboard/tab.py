@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -54,6 +53,7 @@ from posko_desktop.core.services.reference import normalize_regency_code
 from posko_desktop.core.textrules import format_date, format_datetime_wib, format_int, format_number
 from posko_desktop.ui.dashboard.charts_panel import ChartPanel
 from posko_desktop.ui.dashboard.contests_panel import ContestsPanel
+from posko_desktop.ui.dashboard.side_pages import SidePages
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.tabs import TabHost
 from posko_desktop.ui.widgets.combo_fit import fit_combo
@@ -255,7 +255,7 @@ class DashboardTab(QWidget):
         self.top_box = QGroupBox(self)
         self.top_table = self._table("dash_top", 3)
         QVBoxLayout(self.top_box).addWidget(self.top_table)
-        self.watch_tabs = QTabWidget(self)
+        self.watch_tabs = SidePages(self)
         self.silent_table = self._table("dash_silent", 3)
         self.report_table = self._table("dash_report", 5)
         report_page = QWidget(self)
@@ -274,11 +274,11 @@ class DashboardTab(QWidget):
         self.contests = ContestsPanel(self.ctx, self.runner, self)  # counted when shown
         for page in (report_page, self.silent_table, self.baseline_table, self.kecamatan_table,
                      self.contests):
-            self.watch_tabs.addTab(page, "")
+            self.watch_tabs.add_page(page)
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.addWidget(self.warnings_box)
         side.addWidget(self.top_box)
-        side.addWidget(self.watch_tabs)
+        side.addWidget(self.watch_tabs.box)
         side.setSizes([200, 220, 380])
 
         body = QSplitter(Qt.Orientation.Horizontal, self)
@@ -379,9 +379,8 @@ class DashboardTab(QWidget):
         self.refresh_button.setText(_("Refresh"))
         self.warnings_box.setTitle(_("Early warning"))
         self.top_box.setTitle(_("Top regencies today"))
-        for i, text in enumerate((_("Reporting watch"), _("Silent regencies"), _("Kerawanan"),
-                                  _("Rawan kecamatan"), _("Contests"))):
-            self.watch_tabs.setTabText(i, text)
+        self.watch_tabs.set_titles((_("Reporting watch"), _("Silent regencies"), _("Kerawanan"),
+                                    _("Rawan kecamatan"), _("Contests")))
         self.contests.retranslate_ui()
         self.baseline_table.setHorizontalHeaderLabels([
             _("Regency/city"), _("IKP class"), _("TPS rawan (Bawaslu)"), _("TPS rawan (Polda)"),

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from posko_desktop.commands import COMMAND_MODULES, argparse_texts
+from posko_desktop.commands import argparse_texts, modules_for
 from posko_desktop.commands.common import CliError
 from posko_desktop.core import appinfo, i18n
 from posko_desktop.core.domain import PoskoError
@@ -23,7 +23,12 @@ from posko_desktop.paths import AppPaths
 logger = logging.getLogger(__name__)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The global options that take a value (the word after them is no command).
+VALUE_OPTIONS = ("--db", "--lang", "--user")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with `command`'s module registered (None: every command, for --help)."""
     parser = argparse.ArgumentParser(
         prog="posko", description=_("Posko Desk Pilkada command line")
     )
@@ -37,9 +42,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of messages (id or en)"))
     parser.add_argument("--user", help=_("user name to act as"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMAND_MODULES:
+    for module in modules_for(command):
         module.register(sub)
     return parser
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The first word of `argv` that is neither an option nor a global option's value
+    (abbreviated options as argparse takes them)."""
+    value_next = False
+    for arg in argv:
+        if value_next:
+            value_next = False
+        elif arg.startswith("--") and "=" not in arg:
+            value_next = len(arg) > 2 and any(o.startswith(arg) for o in VALUE_OPTIONS)
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--version" in argv:
         print_version(verbose="--verbose" in argv)
         return 0
-    parser = build_parser()
+    parser = build_parser(chosen_command(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

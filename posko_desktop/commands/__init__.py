@@ -1,38 +1,59 @@
-"""CLI subcommands, one module per area. Each module has `register(subparsers)`."""
+"""CLI subcommands, one module per area. Each module has `register(subparsers)`.
 
-from posko_desktop.commands import accounts, activities, incidents, site, spreadsheets, stats, sync
-from posko_desktop.commands import backup as backup_cmd
-from posko_desktop.commands import dashboard as dashboard_cmd
-from posko_desktop.commands import directory as directory_cmd
-from posko_desktop.commands import flash as flash_cmd
-from posko_desktop.commands import kerawanan as kerawanan_cmd
-from posko_desktop.commands import medsos_cases as medsos_cases_cmd
-from posko_desktop.commands import medsos_outputs as medsos_outputs_cmd
-from posko_desktop.commands import medsos_posts as medsos_posts_cmd
-from posko_desktop.commands import places as places_cmd
-from posko_desktop.commands import shifts as shifts_cmd
-from posko_desktop.commands import sitrep as sitrep_cmd
-from posko_desktop.commands import stage_progress as progress_cmd
-from posko_desktop.commands import taxonomy as taxonomy_cmd
-from posko_desktop.commands import units as units_cmd
-from posko_desktop.commands import weekly as weekly_cmd
+`COMMANDS` names the module that registers each top-level command, so that `posko stats
+...` imports the stats module alone (and what it needs), not every area with its PDF,
+spreadsheet and chart libraries. `posko --help`, no command or an unknown word registers
+every module, in the order of `MODULES` (the order `--help` lists them in);
+tests/cli/test_cli_imports.py checks that the two stay in step.
+"""
 
-COMMAND_MODULES = [site, spreadsheets, sync, accounts, incidents, activities, stats]
-COMMAND_MODULES.append(sitrep_cmd)
-COMMAND_MODULES.append(weekly_cmd)
-COMMAND_MODULES.append(flash_cmd)
-COMMAND_MODULES.append(dashboard_cmd)
-COMMAND_MODULES.append(backup_cmd)
-COMMAND_MODULES.append(places_cmd)
-COMMAND_MODULES.append(units_cmd)
-COMMAND_MODULES.append(directory_cmd)
+from __future__ import annotations
 
-COMMAND_MODULES.append(kerawanan_cmd)
-COMMAND_MODULES += [medsos_posts_cmd, medsos_cases_cmd]
-medsos_outputs_cmd.hook_into(medsos_cases_cmd)  # case card|claimreview, takedown letter|register
+import importlib
+from types import ModuleType
+
+MODULES = ("site", "spreadsheets", "sync", "accounts", "incidents", "activities", "stats",
+           "sitrep", "weekly", "flash", "dashboard", "backup", "places", "units", "directory",
+           "kerawanan", "medsos_posts", "medsos_cases", "stage_progress", "taxonomy", "shifts")
+
+COMMANDS = {
+    "init": "site",
+    "xlsx-template": "spreadsheets", "import-xlsx": "spreadsheets", "export-log": "spreadsheets",
+    "keys": "sync", "export": "sync", "import": "sync", "conflicts": "sync",
+    "sync-status": "sync",
+    "user": "accounts", "passwd": "accounts", "audit": "accounts", "settings": "accounts",
+    "incident": "incidents", "demo-data": "incidents",
+    "activity": "activities",
+    "stats": "stats",
+    "sitrep": "sitrep",
+    "weekly": "weekly",
+    "flash": "flash",
+    "chart": "dashboard", "nihil": "dashboard", "watch": "dashboard", "warnings": "dashboard",
+    "backup": "backup", "restore": "backup", "check": "backup",
+    "places": "places", "export-geo": "places",
+    "unit": "units",
+    "agency": "directory",
+    "contest": "kerawanan", "tps": "kerawanan", "baseline": "kerawanan",
+    "post": "medsos_posts", "lexicon": "medsos_posts",
+    "case": "medsos_cases", "takedown": "medsos_cases",
+    "progress": "stage_progress",
+    "categories": "taxonomy",
+    "shift": "shifts",
+}
 
 
-COMMAND_MODULES.append(progress_cmd)
+def load(name: str) -> ModuleType:
+    """The command module `name` (of `MODULES`), ready to register."""
+    module = importlib.import_module(f"{__name__}.{name}")
+    if name == "medsos_cases":  # case card|claimreview, takedown letter|register
+        from posko_desktop.commands import medsos_outputs
 
-COMMAND_MODULES.append(taxonomy_cmd)
-COMMAND_MODULES.append(shifts_cmd)
+        medsos_outputs.hook_into(module)
+    return module
+
+
+def modules_for(command: str | None) -> list[ModuleType]:
+    """The modules to register for `command`: its own, or every one."""
+    if command in COMMANDS:
+        return [load(COMMANDS[command])]
+    return [load(name) for name in MODULES]

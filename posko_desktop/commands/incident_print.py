@@ -7,7 +7,6 @@ import argparse
 
 from posko_desktop.commands.common import open_context
 from posko_desktop.core.i18n import LANGUAGES, _
-from posko_desktop.core.services import incident_print
 from posko_desktop.core.textrules import format_int
 
 
@@ -21,6 +20,8 @@ def register(isub: argparse._SubParsersAction) -> None:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
+    from posko_desktop.core.services import incident_print  # reportlab: only when printing
+
     ctx = open_context(args)
     pages = incident_print.print_pdf(ctx, args.incident, args.out, args.report_lang)
     print(_("{path} written ({pages} page(s))").format(path=args.out, pages=format_int(pages)))

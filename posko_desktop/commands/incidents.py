@@ -34,7 +34,7 @@ from posko_desktop.core.domain import (
 )
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.progress import Progress
-from posko_desktop.core.services import demo, directory, reference, training
+from posko_desktop.core.services import directory, reference, training
 from posko_desktop.core.services import incidents as svc
 from posko_desktop.core.services.incidents import (
     FollowUpEntry,
@@ -651,6 +651,8 @@ class StderrProgress:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from posko_desktop.core.services import demo  # the generator's word lists: on use
+
     end = parse_day(args.end_date, "end_date")
     ctx = open_context(args)
     live = training.allow_demo_data(ctx, allow_live_database=args.allow_live_database)

@@ -14,8 +14,6 @@ import re
 import unicodedata
 import zipfile
 
-from posko_desktop.core.medsos.intake.whatsapp import looks_like_whatsapp
-
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -98,6 +96,9 @@ def _is_chat_text(head: bytes) -> bool:
     if b"\x00" in head:
         return False
     text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="ignore")
+    # here, not at the top: the intake package brings openpyxl (the log needs none of it)
+    from posko_desktop.core.medsos.intake.whatsapp import looks_like_whatsapp
+
     return looks_like_whatsapp(text)
 
 

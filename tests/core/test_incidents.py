@@ -291,10 +291,14 @@ def test_common_and_rare_words_give_the_same_rows_in_every_sort_order(ctx, monke
                                          "Banjir rob 01"]
 
 
-def test_sort_index_walk_and_sorting_the_matches_give_the_same_pages(ctx, monkeypatch):
+@pytest.mark.parametrize("after_short_walk", ["walk on", "sort"])
+def test_sort_index_walk_and_sorting_the_matches_give_the_same_pages(ctx, monkeypatch,
+                                                                      after_short_walk):
     """Sorted by title, reported time or number with a filter, a page comes from walking
-    the sort index, or (when the walk's budget runs out first) from sorting the matches:
-    both must equal the order SQL gives."""
+    the sort index, or (when the walk's budget runs out first) from walking on to the
+    index's end or sorting the matches: each must equal the order SQL gives."""
+    monkeypatch.setattr(incident_log, "MATCH_COST_IN_ENTRIES",
+                        10**9 if after_short_walk == "walk on" else 0)
     base = datetime(2024, 11, 1, 8, 0)
     titles = ["Baliho dirusak", "Amplop di TPS", "Hoaks surat suara", "Bentrok"]
     for i in range(40):
@@ -316,6 +320,61 @@ def test_sort_index_walk_and_sorting_the_matches_give_the_same_pages(ctx, monkey
             got = [r.number for off in range(0, len(numbers), 4)
                    for r in inc.query_incidents(ctx, flt, sort, desc, off, 4).rows]
             assert got == numbers, (budget, sort, desc)
+
+
+def test_a_group_and_days_by_title_gives_the_rows_of_sql_on_every_path(ctx, monkeypatch):
+    """The bench's "group A + 14 days, by title": the group's titles sort after every
+    other title, so a short walk finds nothing and the log walks on or sorts (by the day
+    counts' estimate). Deleted rows, other days and other groups stay out; every path
+    (walk within budget, walk on to the end, sort) gives the rows and order of SQL, pages
+    by offset and by page key alike."""
+    base = datetime(2024, 11, 10, 8, 0)
+    for i in range(48):
+        group = "A1" if i % 3 == 0 else ("B2", "E1")[i % 2]
+        inc.create_incident(ctx, sample(
+            title=(f"Video {i % 5}" if group == "A1" else f"Amplop {i % 4}"),
+            category_code=group, occurred_at=base + timedelta(hours=7 * i),
+            reported_at=base + timedelta(hours=7 * i + 1), severity=("rendah", "kritis")[i % 2]))
+    flt = IncidentFilter(categories=("A",), date_from=date(2024, 11, 11), date_to=date(2024, 11, 20))
+    for desc in (False, True):  # the first row either way
+        gone = inc.query_incidents(ctx, flt, SortKey.TITLE, desc, 0, 1).rows[0]
+        inc.set_deleted(ctx, gone.id, True, "Duplikat")
+    with ctx.db.read() as s:
+        want = {desc: [r[0] for r in s.execute(text(
+            "SELECT number FROM incident WHERE category_code LIKE 'A%' AND deleted = 0 "
+            "AND occurred_at >= '2024-11-10 17:00:00' AND occurred_at < '2024-11-20 17:00:00' "
+            "ORDER BY title {d}, seq {d}".format(d="DESC" if desc else "ASC")))]
+            for desc in (False, True)}
+    assert 8 <= len(want[False]) < 16
+    paths = {"walk": (1_000_000, 1), "walk on": (3, 10**9), "sort": (3, 0)}
+    for path, (budget, match_cost) in paths.items():
+        monkeypatch.setattr(incident_log, "WALK_BUDGET", budget)
+        monkeypatch.setattr(incident_log, "MATCH_COST_IN_ENTRIES", match_cost)
+        for desc, numbers in want.items():
+            by_offset = [r.number for off in range(0, len(numbers), 3)
+                         for r in inc.query_incidents(ctx, flt, SortKey.TITLE, desc, off, 3).rows]
+            keys = inc.page_keys(ctx, flt, SortKey.TITLE, desc, 3)
+            by_key = [r.number for key in keys for r in inc.query_incidents(
+                ctx, flt, SortKey.TITLE, desc, 0, 3, start_key=key).rows]
+            assert by_offset == numbers and by_key == numbers, (path, desc)
+
+
+def test_the_estimate_of_matches_counts_the_filters_days_and_groups(ctx):
+    """The choice after a short walk rests on the day counts: for a filter of days,
+    regencies, categories and severities it is the count itself (deleted rows left out);
+    status is not in the day counts, so with one the estimate is an upper bound."""
+    base = datetime(2024, 11, 10, 8, 0)
+    for i in range(20):
+        inc.create_incident(ctx, sample(category_code=("A1", "B2")[i % 2],
+                                        occurred_at=base + timedelta(hours=11 * i)))
+    first = inc.query_incidents(ctx, IncidentFilter(), SortKey.OCCURRED, False, 0, 1).rows[0]
+    inc.set_deleted(ctx, first.id, True, "Duplikat")
+    flt = IncidentFilter(categories=("A",), date_from=date(2024, 11, 10), date_to=date(2024, 11, 13))
+    with ctx.db.read() as s:
+        assert incident_log._estimated_matches(s, flt) == inc.count_incidents(ctx, flt) > 0
+        with_status = IncidentFilter(categories=("A",), statuses=("selesai",))
+        assert incident_log._estimated_matches(s, with_status) == inc.count_incidents(
+            ctx, IncidentFilter(categories=("A",))) > inc.count_incidents(ctx, with_status)
 
 
 @pytest.mark.parametrize("sort", [SortKey.OCCURRED, SortKey.SEVERITY, SortKey.TITLE])

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
-
 from posko_desktop.core.i18n import N_, _
 from posko_desktop.core.medsos.drafts import Flag, MedsosError
 from posko_desktop.core.medsos.normalize import normalise_term
@@ -94,6 +92,8 @@ class Lexicon:
         self.terms = tuple(terms)
         self.places = tuple(places)
         self.categories = dict(categories or {})
+        import ahocorasick  # the C automaton: loaded when a lexicon is built
+
         self._automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, int]]] = {}
         for i, term in enumerate(self.terms):

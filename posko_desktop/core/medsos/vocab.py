@@ -113,3 +113,14 @@ _LABELS: dict[enum.StrEnum, str] = {
     RecheckResult.UP: N_("still up"),
     RecheckResult.DOWN: N_("down"),
 }
+
+
+PLATFORM_NAMES = {"tiktok": "TikTok", "facebook": "Facebook", "instagram": "Instagram",
+                  "x": "X", "youtube": "YouTube", "whatsapp": "WhatsApp",
+                  "telegram": "Telegram", "web": "Web"}
+
+
+def platform_name(code: str) -> str:
+    """A platform's name as shown (here, not in the outputs service: the dashboard and the
+    reports name platforms without loading the PDF and card makers)."""
+    return PLATFORM_NAMES.get(code, _("Other") if code == "other" else code)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db import search
 from posko_desktop.core.db.models import Category, Incident, Regency
+from posko_desktop.core.db.models_dashboard import IncidentDayCount
 from posko_desktop.core.db.search import search_condition
 from posko_desktop.core.domain import Page, Severity, Status
 from posko_desktop.core.services.reference import normalize_regency_code
@@ -119,8 +120,6 @@ def apply_filter(stmt: AnySelect, flt: IncidentFilter, dialect: str,
     conds: list[Any] = []
     if flt.deleted_only:
         conds.append(inc.deleted == true())
-    elif not flt.include_deleted:
-        conds.append(_not_deleted(inc))
     if flt.regencies:
         codes = [normalize_regency_code(c) or c for c in flt.regencies]
         conds.append(inc.regency_code.in_(codes))
@@ -156,6 +155,10 @@ def apply_filter(stmt: AnySelect, flt: IncidentFilter, dialect: str,
             and_(inc.responded_at.is_(None), inc.respond_by < now),
             inc.next_referral_due < now,
         ))
+    if not (flt.deleted_only or flt.include_deleted):
+        # Last: SQLite checks an index's columns in the order written, and this lookup
+        # costs more than the others (first, it doubled a walk of the title index).
+        conds.append(_not_deleted(inc))
     return stmt.where(*conds) if conds else stmt
 
 
@@ -189,12 +192,17 @@ def _order_keys(sort: SortKey) -> list[Any]:
 # match even when there are 100,000 of them, or to walk the sort index reading the table
 # for every entry. So the log decides itself: it first walks the sort index for at most
 # WALK_BUDGET entries (no table read, ~15 ms at 1M), which finds a page of any filter that
-# matches more than ~1 row in 250; only when that walk comes back short does it sort the
-# filter's matches (then few, or bunched at the far end of the sort order).
+# matches more than ~1 row in 250 spread over the sort order. When that walk comes back
+# short, `_walk_on` chooses between walking the rest of the index and sorting the
+# filter's matches (docs/decisions.md, "h-log-fast").
 _SORT_INDEXED = frozenset({SortKey.TITLE, SortKey.REPORTED, SortKey.NUMBER})
 _SORT_INDEX_COLUMNS = (Incident.seq, Incident.regency_code, Incident.category_code,
                        Incident.severity_rank, Incident.status, Incident.occurred_at)
 WALK_BUDGET = 50_000
+# Sorting a match costs about as much as walking this many sort-index entries (a table
+# read for its title or reported time against an index entry checked in place; measured
+# at 1M: ~4.6 µs against ~0.3 µs).
+MATCH_COST_IN_ENTRIES = 15
 
 
 def _sort_index_decides(s: Session, flt: IncidentFilter, sort: SortKey) -> bool:
@@ -246,6 +254,12 @@ def _page_seqs(s: Session, flt: IncidentFilter, sort: SortKey, descending: bool,
                       .offset(offset).limit(limit)).all()
     if len(found) == limit:
         return found
+    if _walk_on(s, flt, sort):
+        # The rest of the way: the filter's columns as `+column` leave SQLite no index but
+        # the sort index (it has them all), read in order until the page is full.
+        stmt = apply_filter(select(Incident.seq), flt, "sqlite", drive, _Unindexed())
+        return s.scalars(_ordered(stmt, keys, descending, start_key)
+                         .offset(offset).limit(limit)).all()
     # Sort the matches; `+column` keeps SQLite from walking the sort index again. The
     # number is in the log indexes, so they are filtered and sorted in one index; title
     # and reported time are read from the table for the matches only (their set first).
@@ -256,6 +270,45 @@ def _page_seqs(s: Session, flt: IncidentFilter, sort: SortKey, descending: bool,
     stmt = _ordered(matches, keys, descending, start_key).order_by(None)
     return stmt.order_by(*(k.desc() if descending else k.asc() for k in by_value)) \
         .offset(offset).limit(limit)
+
+
+class _Unindexed:
+    """The incident's columns for `apply_filter` written `+incident.column`: the same
+    values, but SQLite serves no condition on them from an index."""
+
+    def __getattr__(self, name: str) -> ColumnClause[Any]:
+        return literal_column(f"+incident.{name}", getattr(Incident, name).type)
+
+
+def _index_size(s: Session) -> int:
+    """At least the number of entries of a sort index (`seq` only grows)."""
+    return int(s.scalar(select(func.max(Incident.seq))) or 0) + 1
+
+
+def _walk_on(s: Session, flt: IncidentFilter, sort: SortKey) -> bool:
+    """After a walk of WALK_BUDGET entries came back short: walk the rest of the sort index
+    (cost at most its size) or sort the matches (cost their number × MATCH_COST_IN_ENTRIES),
+    whichever bounds the cost lower. The matches are estimated from the day counts
+    (migration 0026: regency, category, severity and days; status is not in them, so the
+    estimate is an upper bound). The number always sorts: it is in the log indexes, so no
+    match is read from the table. A search sorts: its matches come from the full-text
+    index and the day counts cannot see them."""
+    if sort is SortKey.NUMBER or flt.text:
+        return False
+    return _estimated_matches(s, flt) * MATCH_COST_IN_ENTRIES >= _index_size(s)
+
+
+def _estimated_matches(s: Session, flt: IncidentFilter) -> int:
+    """Incidents not deleted of `flt`'s days, regencies, categories and severities."""
+    counted = IncidentFilter(regencies=flt.regencies, categories=flt.categories,
+                             severities=flt.severities, include_deleted=True)
+    stmt = apply_filter(select(func.sum(IncidentDayCount.n)), counted, "sqlite",
+                        inc=IncidentDayCount)
+    if flt.date_from is not None:
+        stmt = stmt.where(IncidentDayCount.occurred_date >= flt.date_from)
+    if flt.date_to is not None:
+        stmt = stmt.where(IncidentDayCount.occurred_date <= flt.date_to)
+    return int(s.scalar(stmt) or 0)
 
 
 def query_incidents(ctx: AppContext, flt: IncidentFilter, sort: SortKey = SortKey.OCCURRED,

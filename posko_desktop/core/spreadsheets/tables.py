@@ -16,11 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
-
 from posko_desktop.core.domain import PoskoError
 from posko_desktop.core.i18n import N_, gettext_in
 from posko_desktop.core.spreadsheets import xlsx_rows
@@ -141,6 +136,9 @@ def _xlsx_rows(path: Path) -> Iterator[Sequence[Any]]:
     else:
         yield from rows
         return
+    import openpyxl  # here: the services over these tables load without it
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
@@ -255,6 +253,9 @@ def write_template(out: str | Path, title: str, columns: Sequence[TableColumn],
                    lang: str = "id") -> Path:
     """An empty template of `columns`: the header row (bold) and a sheet saying what goes
     in each column; written atomically."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     out = Path(out)
 
     def write(tmp: Path) -> Path:

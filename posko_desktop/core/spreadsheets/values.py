@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
 from posko_desktop.core.domain import (
     _SEVERITY_LABELS,
     _SOURCE_LABELS,
@@ -306,6 +304,8 @@ def parse_wib_cell(value: Any, required: bool) -> datetime | None:
         raise CellProblem(N_("Write the date and the time, e.g. 27-11-2024 08.15"))
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 36526 <= value <= 73051:  # Excel serial numbers for 2000-01-01 .. 2099-12-31
+            from openpyxl.utils.datetime import from_excel  # openpyxl: on use
+
             result = from_excel(value)
             return result.replace(second=0, microsecond=0)
         raise CellProblem(N_("\"{value}\" is not a date and time"), value=cell_text(value))

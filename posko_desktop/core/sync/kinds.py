@@ -17,14 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from posko_desktop.core import places
 from posko_desktop.core.domain import PROVINCE_CODE, ProgressStage, is_agency_site
 from posko_desktop.core.sync import baseline_checks, medsos_checks, records
 from posko_desktop.core.textrules import control_character
+
+if TYPE_CHECKING:  # imported when a package is checked: the window and the CLI start without
+    import jsonschema
 
 # travel with every record besides the synced fields (not merged: set by the origin site,
 # `mod_stamp`/`updated_*` follow the newest change)
@@ -247,13 +248,17 @@ LEXICON_ENTRIES = register(SyncedKind(
 
 @cache
 def _validator(record_type: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(records.schema(record_type))
 
 
 def _schema_problem(kind: SyncedKind, rec: Any) -> str | None:
     """The full JSON Schema (arrays and their items too; these record types are few per
     package, so the generic validator's cost does not matter, unlike `records.checker`)."""
-    error = jsonschema.exceptions.best_match(_validator(kind.record_type).iter_errors(rec))
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator(kind.record_type).iter_errors(rec))
     if error is None:
         return None
     where = "/".join(str(p) for p in error.absolute_path)

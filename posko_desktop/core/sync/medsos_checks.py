@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from posko_desktop.core.medsos.images import ImageFingerprint
 from posko_desktop.core.textrules import control_character
 
 MULTILINE_KEYS = frozenset({"reasoning", "text", "note"})
@@ -32,6 +31,8 @@ def nested_text_problem(value: Any, name: str) -> str | None:
 
 
 def _evidence_problem(rec: dict[str, Any]) -> str | None:
+    from posko_desktop.core.medsos.images import ImageFingerprint  # numpy, Pillow: on use
+
     for entry in rec["evidence"]:
         if entry["phash"]:
             try:

@@ -9,7 +9,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QResizeEvent
@@ -55,11 +55,13 @@ from posko_desktop.core.textrules import format_datetime_wib, format_size
 from posko_desktop.ui.dialogs.reason import ReasonDialog
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.models.incident_table import SEVERITY_COLOURS
-from posko_desktop.ui.sitrep.flash_dialog import FlashDialog
 from posko_desktop.ui.tasks import TaskRunner
 from posko_desktop.ui.widgets.combo_fit import fit_combo
 from posko_desktop.ui.widgets.incident_printing import IncidentPrinting
 from posko_desktop.ui.widgets.referral_form import ReferralForm
+
+if TYPE_CHECKING:  # opened on demand: the sitrep package brings the PDF makers
+    from posko_desktop.ui.sitrep.flash_dialog import FlashDialog
 
 logger = logging.getLogger(__name__)
 
@@ -664,6 +666,8 @@ class DetailPane(QWidget):
     def open_flash_report(self) -> FlashDialog | None:
         """"Laporan cepat…": the draft of the shown incident's flash report in a dialog that
         saves it and issues it (ui/sitrep/flash_dialog.py)."""
+        from posko_desktop.ui.sitrep.flash_dialog import FlashDialog
+
         d = self.detail
         if d is None:
             return None

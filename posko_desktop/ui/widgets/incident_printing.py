@@ -17,8 +17,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from posko_desktop.core.context import AppContext
-from posko_desktop.core.reports.incident_sheet import render_bytes
-from posko_desktop.core.services import incident_print
 from posko_desktop.ui.errors import show_error
 from posko_desktop.ui.tasks import TaskRunner
 
@@ -51,6 +49,10 @@ class IncidentPrinting:
         return dialog
 
     def print_to(self, printer: QPrinter, incident_id: uuid.UUID) -> None:
+        # here: reportlab is loaded when something is printed, not with the window
+        from posko_desktop.core.reports.incident_sheet import render_bytes
+        from posko_desktop.core.services import incident_print
+
         self.pages = None
         path = printer.outputFileName()
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and path:

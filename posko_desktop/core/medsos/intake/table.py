@@ -16,9 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.medsos.drafts import (
     Engagement,
@@ -85,6 +82,9 @@ def _xlsx_rows(path: Path) -> Iterator[Sequence[Any]]:
         check_xlsx(path)
     except SpreadsheetError as err:
         raise _as_medsos(err) from err
+    import openpyxl  # here: reading posts must not cost every importer of the intake
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:

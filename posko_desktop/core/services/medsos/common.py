@@ -27,7 +27,6 @@ from posko_desktop.core.evidence import IMAGE_TYPES, MEDSOS_TYPES, safe_filename
 from posko_desktop.core.hlc import Stamp
 from posko_desktop.core.i18n import N_
 from posko_desktop.core.medsos.drafts import MedsosError
-from posko_desktop.core.medsos.images import fingerprint
 from posko_desktop.core.services import evidence_store
 from posko_desktop.core.services.edit_versions import person, require_a_version
 from posko_desktop.core.services.reference import normalize_regency_code
@@ -164,6 +163,8 @@ def store_evidence(s: Session, existing: Sequence[Mapping[str, Any]], filename: 
                               name=filename, max=EVIDENCE_MAX)
     phash = ""
     if mime in IMAGE_TYPES:
+        from posko_desktop.core.medsos.images import fingerprint  # numpy, Pillow: on use
+
         try:
             phash = fingerprint(data, filename).to_text()
         except MedsosError as err:

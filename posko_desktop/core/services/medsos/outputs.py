@@ -40,6 +40,7 @@ from posko_desktop.core.medsos.vocab import (
     RecheckResult,
     TakedownStatus,
     Verdict,
+    platform_name,
 )
 from posko_desktop.core.progress import NO_PROGRESS, Progress
 from posko_desktop.core.reports import medsos_card, takedown_pdf
@@ -71,15 +72,6 @@ RECIPIENTS: dict[str, tuple[str, str]] = {
                                   "Reserse Siber", "Semarang"),
     Addressee.PLATFORM.value: ("Pimpinan {platform} Indonesia", "Jakarta"),
 }
-PLATFORM_NAMES = {"tiktok": "TikTok", "facebook": "Facebook", "instagram": "Instagram",
-                  "x": "X", "youtube": "YouTube", "whatsapp": "WhatsApp",
-                  "telegram": "Telegram", "web": "Web"}
-
-
-def platform_name(code: str) -> str:
-    return PLATFORM_NAMES.get(code, _("Other") if code == "other" else code)
-
-
 def _posts_by_id(ids: Sequence[uuid.UUID]) -> Any:
     return select(SocialPost).where(SocialPost.id.in_(list(ids)))
 

@@ -27,12 +27,11 @@ from posko_desktop.core.context import AppContext
 from posko_desktop.core.dashboard_data import MedsosDaily
 from posko_desktop.core.db.models_medsos import HoaxCase, SocialPost
 from posko_desktop.core.medsos.drafts import Platform
-from posko_desktop.core.medsos.vocab import TakedownStatus, Verdict
+from posko_desktop.core.medsos.vocab import TakedownStatus, Verdict, platform_name
 from posko_desktop.core.reports.data import MedsosCaseLine, MedsosSummary
 from posko_desktop.core.reports.weekly_data import TakedownLine
 from posko_desktop.core.services.medsos import cases, takedowns
 from posko_desktop.core.services.medsos.cases import CaseFilter, CaseInfo
-from posko_desktop.core.services.medsos.outputs import platform_name
 from posko_desktop.core.services.medsos.takedowns import TakedownInfo
 from posko_desktop.core.timeutil import wib_date, wib_range
 

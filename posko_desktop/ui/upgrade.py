@@ -9,7 +9,7 @@ import logging
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from posko_desktop.core.db.engine import Database
@@ -38,6 +38,10 @@ class DatabaseOpener(QObject):
         self.progressed.connect(self._on_progress)
 
     def open(self, location: str | Path, *, create: bool = False) -> Database:
+        if QCoreApplication.instance() is None:
+            # No event loop can run (a script, a test without the app): the worker's
+            # `_finished` would never arrive and `exec()` would wait for ever.
+            return open_database(location, create=create)
         outcome: dict[str, object] = {}
 
         def work() -> None:

@@ -80,7 +80,7 @@ def test_a_hot_journal_is_rolled_back_and_the_cli_goes_on(site: Path, capsys):
     assert run(capsys, "--db", str(site), *ADD, "--title", "Sesudah")[0] == 0
 
 
-def test_a_hot_journal_is_rolled_back_when_the_window_starts(site: Path):
+def test_a_hot_journal_is_rolled_back_when_the_window_starts(site: Path, qapp):
     leave_hot_journal(site)
     ctx = startup.open_context(str(site))
     try:

@@ -207,14 +207,20 @@ def test_the_shipped_pilgub_pairs_import(any_ctx):
 
 
 def test_the_shipped_regency_pairs_import_with_a_source_each(any_ctx):
-    """resources/data/paslon-pilkada-kabkota-jateng-2024.csv (the regencies whose draw could
-    be cited, docs/kerawanan.md): every row names its source; the file imports into the
-    template's columns (the source column is for the reader), twice unchanged; ballot
-    numbers of a contest run 1, 2, … except where the other number is the empty column."""
+    """resources/data/paslon-pilkada-kabkota-jateng-2024.csv (docs/kerawanan.md): all 35
+    Pilbup/Pilwalkot; every row names its source, and the page naming the parties where
+    that is another page; the file imports into the template's columns (the source columns
+    are for the reader), twice unchanged; ballot numbers of a contest run 1, 2, … except
+    where the other number is the empty column."""
     path = resource_path("data", "paslon-pilkada-kabkota-jateng-2024.csv")
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
-    assert rows and all(r["Sumber"].startswith(("https://", "http://")) for r in rows)
+    web = ("https://", "http://")
+    assert rows and all(r["Sumber"].startswith(web) for r in rows)
+    assert all(r["Partai pengusung"] for r in rows if r["Sumber partai"])
+    assert all(r["Sumber partai"].startswith(web) for r in rows if r["Sumber partai"])
+    regencies = {c.code for c in contests.list_contests(any_ctx)} - {"33"}
+    assert {r["Kode pemilihan"] for r in rows} == regencies
     result = pair_sheets.import_pairs(any_ctx, path)
     assert result.added == len(rows)
     assert pair_sheets.import_pairs(any_ctx, path).unchanged == len(rows)
@@ -226,3 +232,8 @@ def test_the_shipped_regency_pairs_import_with_a_source_each(any_ctx):
     assert [(p.ballot_number, p.head, p.parties[:1]) for p in semarang] == [
         (1, "Agustina Wilujeng Pramestuti", ("PDI-P",)),
         (2, "Alamsyah Satyanegara Sukawijaya", ("Demokrat",))]
+    klaten = contests.list_pairs(any_ctx, "33.10")
+    assert [(p.ballot_number, p.head, p.deputy) for p in klaten] == [
+        (1, "Yoga Hardaya", "Sova Marwati"), (2, "Herry Wibowo", "Wahyu Adhi Darmawan"),
+        (3, "Hamenang Wajar Ismoyo", "Benny Indra Ardhianto")]
+    assert len(contests.list_pairs(any_ctx, "33.11")[0].parties) == 12

@@ -3,8 +3,11 @@ the GUI thread while a progress dialog shows (after DIALOG_DELAY_MS; 0 here)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,18 @@ def test_a_refusal_reaches_the_gui_thread_and_the_file_stays(tmp_path: Path, qap
     with pytest.raises(DatabaseVersionError):
         DatabaseOpener(delay_ms=0).open(path)
     assert path.read_bytes() == before
+
+
+def test_without_an_application_the_opener_opens_directly_instead_of_waiting(tmp_path: Path):
+    """A fresh interpreter with no QApplication (a script; a test run that reaches this
+    before any Qt test): no event loop can deliver the worker's signal, so waiting for it
+    hung for ever (seen as a stalled test run); the opener opens on the calling thread."""
+    path = tmp_path / "posko.sqlite3"
+    shutil.copy(DATA / "posko-0008.sqlite3", path)
+    script = ("import sys; from posko_desktop.ui.upgrade import DatabaseOpener; "
+              "from posko_desktop.core.db.migrate import current_revision; "
+              "db = DatabaseOpener(delay_ms=0).open(sys.argv[1]); print(current_revision(db))")
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                         text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == SCHEMA_HEAD

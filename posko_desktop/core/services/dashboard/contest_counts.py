@@ -5,7 +5,7 @@ The counts are `posko stats --by contest|pair`'s (`stats.contest_pair_counts`: o
 counting rule): non-deleted incidents of the WIB days and the dashboard's filter; posts
 collected on those days, counted only without a filter (posts have no category or
 severity). Part of `snapshot` (the tab's one refresh): the incidents naming a contest are
-counted from their own index (migration 0028), ≈ 40 ms CPU for 30 days at 1,000,000
+counted from their own index (migration 0028), ≈ 30 ms CPU for 30 days at 1,000,000
 incidents (docs/decisions.md, h-contest-index).
 """
 

@@ -121,7 +121,7 @@ def service_calls(ctx: AppContext, first: date, last: date) -> dict:
         "levels": lambda: dash.situation_levels(ctx, at),
         "warnings": lambda: dash.early_warnings(ctx, last),
         "report status": lambda: dash.report_status(ctx, period),
-        "contest panel": lambda: dash.contest_counts(ctx, first, last),  # asked for apart
+        "contest panel": lambda: dash.contest_counts(ctx, first, last),  # also in snapshot
     }
 
 

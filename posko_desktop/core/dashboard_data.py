@@ -471,6 +471,7 @@ class DashboardSnapshot:
     silent: list[SilentRegency]
     baseline: BaselineView | None = None
     medsos: MedsosDaily | None = None  # posts and cases per platform and day
+    contests: ContestCounts | None = None  # the contest panel (issue 17)
 
 
 # --- CSV export --------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The dashboard's contest panel (issue 17): incidents and posts naming each contest and
 pair, for the period and the dashboard's filter, equal to an independent SQL count (posts:
 counted by hand from the days they were collected), deleted ones left out, on SQLite and
-PostgreSQL."""
+PostgreSQL; the dashboard's `snapshot` carries the same counts."""
 
 from __future__ import annotations
 
@@ -122,6 +122,10 @@ def test_the_filter_narrows_incidents_and_leaves_posts_uncounted(named):
     assert posted == {} and not counts.posts_counted
     assert all(c.posts is None and all(p.posts is None for p in c.pairs)
                for c in counts.contests)
+    # the dashboard's refresh carries the same counts for its period and filter
+    flt = IncidentFilter(severities=("tinggi", "kritis"))
+    assert dash.snapshot(named, D0, D1, flt).contests == counts
+    assert dash.snapshot(named, D0, D1).contests == dash.contest_counts(named, D0, D1)
 
 
 def test_a_quiet_period_still_shows_the_pilgub_and_stats_agrees(named):

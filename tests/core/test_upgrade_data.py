@@ -23,6 +23,7 @@ from posko_desktop.core.db.stamps import unpack
 from posko_desktop.core.domain import Actor
 from posko_desktop.core.services import audit_anchors, sync
 from posko_desktop.core.sync.package import PackageError
+from tests.core.test_migration_0028 import INDEX_SQL as CONTEST_INDEX_SQL
 from tests.kerawanan.sheets import SHEET_TABLES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -94,6 +95,9 @@ def test_upgrade_keeps_every_row_and_the_audit_trail(name, tmp_path, capsys, mon
     assert {t: after[t] - added.get(t, 0) for t in before} == {**before}
     assert _read(path, _stamps) == stamps
     assert _read(path, lambda c: c.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
+    assert _read(path, lambda c: c.execute(  # 0028: the contest count's index
+        "SELECT sql FROM sqlite_master WHERE name = 'ix_incident_contest_day'").fetchone()) == (
+        CONTEST_INDEX_SQL,)
 
     # `posko audit verify`, logged in as the administrator the old version made
     monkeypatch.setenv("POSKO_PASSWORD", "rahasia-province-1")

@@ -1,12 +1,12 @@
-"""Tables and indexes of the dashboard (migrations 0002 and 0026).
+"""Tables and indexes of the dashboard (migrations 0002, 0026 and 0028).
 
 - `nihil_report`: the reporting watch. A regency that had nothing to report for a
   reporting period says so ("Nihil"); the desk records it after a phone call or from a
   package carried from the regency office. Stored data with who/when/how, never guessed.
 - `incident_day_count` (0026): incidents not deleted per day x regency x category x
   severity, kept by triggers (`db/day_counts.py`); the dashboard counts from it.
-- Two extra indexes on `incident` that keep every dashboard query an index-only scan at a
-  million incidents (see docs/dashboard.md, "Performance").
+- Extra indexes on `incident` that keep every dashboard query an index-only scan at a
+  million incidents (see docs/dashboard.md, "Performance"); the contest panel's (0028).
 """
 
 from __future__ import annotations
@@ -70,6 +70,13 @@ INCIDENT_UNIT_CREATED = Index(
     "ix_incident_unit_created", Incident.reporting_unit, Incident.created_at,
     sqlite_where=Incident.reporting_unit.is_not(None),
     postgresql_where=Incident.reporting_unit.is_not(None),
+)
+# Contest panel and `stats --by contest|pair`: the incidents naming a contest, by day (0028)
+INCIDENT_CONTEST_DAY = Index(
+    "ix_incident_contest_day", Incident.occurred_date, Incident.contest_code,
+    Incident.pair_number,
+    sqlite_where=Incident.contest_code.is_not(None),
+    postgresql_where=Incident.contest_code.is_not(None),
 )
 # Reporting watch: "when did regency X last report (an incident arrived/was entered)".
 INCIDENT_REGENCY_CREATED = Index(

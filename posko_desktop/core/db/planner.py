@@ -25,8 +25,22 @@ def refresh_statistics(conn: Any) -> None:
     if conn.dialect.name not in ("sqlite", "postgresql"):
         return
     conn.execute(text("ANALYZE incident"))
+    if conn.dialect.name == "sqlite":
+        _no_skip_scan(conn)
+
+
+def analyze_new_index(conn: Any, name: str) -> None:
+    """SQLite: statistics for one index a migration added to the incident table (a scan of
+    that index only). Without them the planner guesses its size while it knows the other
+    indexes' and may pick one that reads the table (migration 0028). PostgreSQL counts an
+    index's rows when it builds it."""
     if conn.dialect.name != "sqlite":
         return
+    conn.execute(text('ANALYZE "{n}"'.format(n=name.replace('"', '""'))))
+    _no_skip_scan(conn)
+
+
+def _no_skip_scan(conn: Any) -> None:
     conn.execute(text("UPDATE sqlite_stat1 SET stat = stat || ' noskipscan' "
                       "WHERE tbl = 'incident' AND stat NOT LIKE '%noskipscan%'"))
     conn.execute(text("ANALYZE sqlite_schema"))  # load the edited statistics

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from posko_desktop.core.context import AppContext
@@ -109,8 +109,10 @@ def _count(s: Session, key: Any, values: list[Any] | None, date_from: date | Non
     key is listed (`key IN (…)`), so the database walks the (key, occurred_at) index in key
     order: one index-only range per value, no sort. Without it (days) the range is bounded
     on `occurred_date` and the covering day index is walked in order. Deleted rows come
-    from the small partial index. `where`: further conditions on the incidents."""
+    from the small partial index. `where`: further conditions on the incidents. `key` may
+    be a tuple of columns (the counts are then keyed by tuples of their values)."""
     dialect = s.get_bind().dialect.name
+    keys = key if isinstance(key, tuple) else (key,)
     result: dict[Any, int] = {}
     for deleted in (False, True):
         conds: list[ColumnElement[bool]] = list(where)
@@ -128,12 +130,13 @@ def _count(s: Session, key: Any, values: list[Any] | None, date_from: date | Non
                 conds.append(Incident.occurred_date <= date_to)
         if deleted:
             conds.append(Incident.deleted == true())
-        stmt = select(key, func.count()).select_from(Incident).where(*conds)
+        stmt = select(*keys, func.count()).select_from(Incident).where(*conds)
         if flt is not None:
             stmt = apply_filter(stmt, replace(flt, include_deleted=True, deleted_only=False),
                                  dialect)
         sign = -1 if deleted else 1
-        for value, n in s.execute(stmt.group_by(key)):
+        for *values_of_row, n in s.execute(stmt.group_by(*keys)):
+            value = tuple(values_of_row) if len(keys) > 1 else values_of_row[0]
             result[value] = result.get(value, 0) + sign * int(n)
     return result
 
@@ -265,9 +268,10 @@ def contest_pair_counts(s: Session, date_from: date | None, date_to: date | None
     (non-deleted, as every count here) and one over the posts (collected on those days,
     `post_contests`); posts are not counted (None) under an incident filter, which posts do
     not have. A contest's count is the sum of its keys."""
-    key = Incident.contest_code + "/" + func.coalesce(cast(Incident.pair_number, String), "-")
-    counts = {k: n for k, n in _count(s, key, None, date_from, date_to, flt,
-                                      (Incident.contest_code.is_not(None),)).items() if n}
+    # grouped by the columns, keyed here: ~20 % less CPU than a key built in SQL (0028)
+    counted = _count(s, (Incident.contest_code, Incident.pair_number), None, date_from,
+                     date_to, flt, (Incident.contest_code.is_not(None),))
+    counts = {pair_key(contest, ballot): n for (contest, ballot), n in counted.items() if n}
     posts = post_contests.counts_by_pair(s, date_from, date_to) if flt is None else None
     return counts, posts
 

@@ -3,14 +3,11 @@ period, the Pilgub first; a contest opens on its candidate pairs ("tanpa paslon"
 the contest only). One sortable tree: a command-post user reads a contest and its pairs in
 one place and sorts by the busiest with one click.
 
-Counts come from `dash.contest_counts` on the worker thread, and only while the panel is
-shown: the count reads the incidents themselves (no index covers the contest columns), so
-the tab's refresh does not pay for it when nobody looks (docs/decisions.md)."""
+The counts come with the tab's refresh (`snapshot.contests`, counted on the worker thread
+from the index of migration 0028; docs/decisions.md, h-contest-index)."""
 
 from __future__ import annotations
 
-import logging
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -24,15 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posko_desktop.core.context import AppContext
 from posko_desktop.core.dashboard_data import ContestCounts
 from posko_desktop.core.i18n import _
-from posko_desktop.core.services import dashboard as dash
-from posko_desktop.core.services.incidents import IncidentFilter
 from posko_desktop.core.textrules import format_date, format_int
-from posko_desktop.ui.errors import show_error
-
-logger = logging.getLogger(__name__)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -55,14 +46,10 @@ class ContestsPanel(QWidget):
 
     loaded = Signal(object)
 
-    def __init__(self, ctx: AppContext, runner: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dash_contests")
-        self.ctx, self.runner = ctx, runner
         self.counts: ContestCounts | None = None
-        self._query: tuple[date, date, IncidentFilter] | None = None
-        self._stale = False
-        self._running = False
         self.caption = QLabel(self)
         self.caption.setObjectName("dash_contests_caption")
         self.caption.setWordWrap(True)
@@ -94,41 +81,12 @@ class ContestsPanel(QWidget):
         else:
             self.caption.setText(_("Refreshing…"))
 
-    # --- loading -------------------------------------------------------------------------
-
-    def show_query(self, date_from: date, date_to: date, flt: IncidentFilter) -> None:
-        """The dashboard refreshed: count again now if shown, else when next shown."""
-        self._query = (date_from, date_to, flt)
-        self._stale = True
-        if self.isVisible():
-            self.load()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.load()
-
-    def load(self) -> None:
-        if self._query is None:
+    def show_counts(self, counts: ContestCounts | None) -> None:
+        """The counts of the tab's refresh (its period and filter)."""
+        if counts is None:
             return
-        if self._running:
-            self._stale = True  # loaded again when this one ends
-            return
-        self._stale, self._running = False, True
-        self.runner.run(dash.contest_counts, self.ctx, *self._query, on_done=self._on_counts,
-                        on_error=self._on_error)
-
-    def _on_counts(self, counts: ContestCounts) -> None:
-        self._running = False
         self._fill(counts)
         self.loaded.emit(counts)
-        if self._stale and self.isVisible():
-            self.load()
-
-    def _on_error(self, err: BaseException) -> None:
-        self._running = False
-        self.caption.setText(_("Refresh failed"))
-        show_error(self, err)
 
     # --- the tree ------------------------------------------------------------------------
 

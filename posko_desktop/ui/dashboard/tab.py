@@ -271,7 +271,7 @@ class DashboardTab(QWidget):
         report_layout.addWidget(self.nihil_button)
         self.baseline_table = self._table("dash_baseline", 5)
         self.kecamatan_table = self._table("dash_kecamatan_rawan", 4)
-        self.contests = ContestsPanel(self.ctx, self.runner, self)  # counted when shown
+        self.contests = ContestsPanel(self)
         for page in (report_page, self.silent_table, self.baseline_table, self.kecamatan_table,
                      self.contests):
             self.watch_tabs.add_page(page)
@@ -533,7 +533,7 @@ class DashboardTab(QWidget):
         started = time.perf_counter()
         self._show_figures(result)
         self._fill_tables(result)
-        self.contests.show_query(result.query.date_from, result.query.date_to, result.query.flt)
+        self.contests.show_counts(result.snapshot.contests)
         self._updated = (self.ctx.now(), result.seconds + time.perf_counter() - started)
         self._show_updated()
         self.refreshed.emit(result)

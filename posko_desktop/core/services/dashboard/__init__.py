@@ -12,7 +12,7 @@ level is the exception: rejected / unverifiable reports do not raise a level.
 Modules: `counting` (index-only counts shared by all), `levels`, `series` (trend, heat
 map, categories, severity), `early_warning` (warnings, busiest regencies), `watch`
 (reporting watch and its one write, `record_nihil`), `overview` (the whole dashboard in
-one read: `snapshot`), `contest_counts` (the contest panel, read on its own).
+one read: `snapshot`), `contest_counts` (the contest panel; also in `snapshot`).
 `f(ctx, ...)` opens its own read transaction; `f_in(s, ...)` runs inside an open one.
 """
 

@@ -18,6 +18,7 @@ from posko_desktop.core.dashboard_data import (
 from posko_desktop.core.db.models import Incident
 from posko_desktop.core.periods import period_for_time
 from posko_desktop.core.services import baseline as vulnerability
+from posko_desktop.core.services.dashboard.contest_counts import contest_counts_in
 from posko_desktop.core.services.dashboard.counting import check_range, day_regency
 from posko_desktop.core.services.dashboard.early_warning import top_in, warnings_in
 from posko_desktop.core.services.dashboard.levels import levels_in
@@ -95,4 +96,5 @@ def snapshot(ctx: AppContext, date_from: date, date_to: date, flt: IncidentFilte
             baseline=vulnerability.view_in(s, {c: v.level for c, v in levels.items()}),
             medsos=medsos_daily(ctx, date_from, date_to,
                                 flt.regencies[0] if flt and len(flt.regencies) == 1 else None),
+            contests=contest_counts_in(s, date_from, date_to, flt),
         )

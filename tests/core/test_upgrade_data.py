@@ -44,6 +44,14 @@ DATABASES = {
                                     "sync_conflict": 1, "sync_package": 3, "user_account": 3,
                                     "audit_log": 28, "attachment": 1, "site_key": 1,
                                     "site_key_grant": 3, "user_key": 3, "audit_anchor": 3}),
+    # every record type of schema 0028 (demo data makes posts, cases, activities, …)
+    "posko-0028.sqlite3": ("0028", {"incident": 122, "followup": 345, "sync_base": 51,
+                                    "sync_conflict": 1, "sync_package": 3, "user_account": 3,
+                                    "audit_log": 29, "attachment": 1, "site_key": 1,
+                                    "site_key_grant": 3, "user_key": 3, "audit_anchor": 3,
+                                    "social_post": 714, "hoax_case": 12,
+                                    "takedown_request": 8, "activity": 183,
+                                    "stage_report": 516, "candidate_pair": 161}),
 }
 
 
@@ -196,3 +204,34 @@ def test_migration_0009_adds_the_anchor_table_to_a_real_0008_database(tmp_path, 
         manifest = json.loads(zf.read("manifest.json"))
     # 33.22 last sent format 1 (it ran the 0008 version): it still gets format 1
     assert manifest["format_version"] == 1 and "audit_anchor" not in manifest
+
+
+def test_package_of_schema_0028_imports_into_its_province(tmp_path):
+    """The office's package made at schema 0028 (every record kind of format 2: incidents,
+    follow-ups, posts, cases, takedowns, activities, stage reports, pairs, contacts) into
+    the province database of the same run, at the newest schema: every record recognised,
+    nothing new, the second import refused as already imported."""
+    path = tmp_path / "province.sqlite3"
+    shutil.copy(DATA / "posko-0028.sqlite3", path)
+    package = DATA / "sync-format-2-0028.posko"
+    db = open_database(path)
+    try:
+        ctx = AppContext(db, Actor("admin", "admin", "Admin"))
+        before = sync.canonical_dump(ctx)
+        r = sync.import_package(ctx, package)
+        totals = r.totals()
+        assert totals.new == 0 and totals.conflicts <= 1
+        assert r.source_site == "33.22" and not r.already_imported
+        records = r.summary()["records"]  # every other kind: held already, as it is
+        assert {k: (c["new"], c["updated"], c["conflicts"]) for k, c in records.items()} == {
+            k: (0, 0, 0) for k in records}
+        assert {k: c["unchanged"] for k, c in records.items()} == {
+            "activities": 183, "agencies": 12, "agency_contacts": 40, "candidate_pairs": 161,
+            "hoax_cases": 12, "social_posts": 714, "stage_reports": 516, "takedowns": 8}
+        dump = sync.canonical_dump(ctx)
+        assert len(dump["incidents"]) == 122 and len(dump["followups"]) == 345
+        assert dump["followups"] == before["followups"]
+        assert sync.import_package(ctx, package).already_imported
+    finally:
+        db.dispose()
+

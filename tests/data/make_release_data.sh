@@ -67,8 +67,10 @@ for site in province office; do
     --password "sup-rahasia-1" --no-forced-change
   posko $site keys export --out "$WORK/$site.poskokey"
 done
-posko province demo-data --incidents 70 --days 30 --end-date 2024-11-30 --seed 6
-posko office demo-data --incidents 50 --days 30 --end-date 2024-11-30 --seed 7
+# since schema 0013 demo data goes into a live database only when forced
+LIVE=$(posko province demo-data --help | grep -q -- --allow-live-database && echo --allow-live-database || true)
+posko province demo-data --incidents 70 --days 30 --end-date 2024-11-30 --seed 6 $LIVE
+posko office demo-data --incidents 50 --days 30 --end-date 2024-11-30 --seed 7 $LIVE
 posko province keys import "$WORK/office.poskokey" --fingerprint "$(short_fingerprint "$WORK/office.poskokey")"
 posko office keys import "$WORK/province.poskokey" --fingerprint "$(short_fingerprint "$WORK/province.poskokey")"
 

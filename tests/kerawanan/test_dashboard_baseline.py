@@ -100,3 +100,24 @@ def test_the_ikp_map_mode_equals_the_file_regency_by_regency(ctx, tmp_path):
         assert legend[n].endswith("({n})".format(n=per_class[ikp]))
     letters = Counter(t.get_text() for t in ax.texts if t.get_text() in ("r", "s", "t"))
     assert letters == Counter(ikp[0] for ikp in want.values())
+
+
+def test_the_kecamatan_rawan_list_equals_the_files(ctx, tmp_path):
+    """The dashboard's "Kecamatan rawan": each kecamatan listed has the rawan TPS of the
+    files (Bawaslu; Polda rawan + sangat rawan), and no kecamatan left out has more."""
+    paths = write_samples(tmp_path)
+    import_all(ctx, paths)
+    want = independent_counts(paths)
+    polda: Counter[str] = Counter()
+    with paths["polda"].open(encoding="utf-8", newline="") as fh:
+        for row in list(csv.reader(fh, delimiter=";"))[1:]:
+            if row[2].lower().replace("-", " ") in ("rawan", "sangat rawan"):
+                polda[row[0][:8]] += 1
+    listed = snap(ctx).baseline.kecamatan
+    assert len(listed) == 20
+    assert [(k.code, k.tps_rawan, k.polda_rawan) for k in listed] == [
+        (k.code, want["rawan_kecamatan"][k.code], polda[k.code]) for k in listed]
+    total = Counter({c: want["rawan_kecamatan"][c] + polda[c]
+                     for c in set(want["rawan_kecamatan"]) | set(polda)})
+    assert sorted((k.tps_rawan + k.polda_rawan for k in listed), reverse=True) == \
+        sorted(total.values(), reverse=True)[:20]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit
 
 from posko_desktop.core import places
 from posko_desktop.core.services import places as place_service
+from posko_desktop.ui.widgets.pickers import type_to_search
 
 
 class PlaceCompletion(QObject):
@@ -74,14 +75,7 @@ def make_searchable(combo: QComboBox) -> None:
     a completer offers the items containing the typed text, in any case; leaving the box
     picks the one item the text fits (its whole text, or the only item containing it) and
     otherwise puts the current item's text back. The items stay the only values."""
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    completer = QCompleter(combo.model(), combo)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    completer.setMaxVisibleItems(12)
-    combo.setCompleter(completer)
+    type_to_search(combo, visible=12)
     edit = combo.lineEdit()
     assert edit is not None
 

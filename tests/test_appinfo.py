@@ -115,3 +115,18 @@ def test_build_info_is_json_with_the_identity():
     text = appinfo.build_info_json(appinfo.app_info(), {"a": "1"}, {"python": "3.11"})
     data = json.loads(text)
     assert data["version"] == PROJECT["version"] and data["packages"] == {"a": "1"}
+
+
+def test_the_place_list_ships_with_its_mit_notice():
+    """Issue 17: the 576 kecamatan and 8,563 desa come from cahyadsn/wilayah (MIT); the
+    notice is shipped beside the list (resources/data is in the bundle) and the About
+    dialog's licence table (and the Debian copyright file made from it) names them."""
+    from tests.test_packaging import spec_constant
+
+    data, _libraries = appinfo.third_party()
+    [entry] = [d for d in data if "resources/data/wilayah-33.csv" in d.name]
+    assert entry.licence.startswith("MIT") and "cahyadsn/wilayah" in entry.source
+    notice = (ROOT / "resources" / "data" / "LICENSE-wilayah").read_text(encoding="utf-8")
+    assert "wilayah-33.csv" in notice and "MIT License" in notice
+    assert "Permission is hereby granted, free of charge" in notice
+    assert "data" in spec_constant("RESOURCES")

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import jsonschema
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from posko_desktop.core.db.engine import Database
 from posko_desktop.core.domain import Actor, PermissionDenied
 from posko_desktop.core.services import baseline, geo, tps_register
 from posko_desktop.core.services.incidents import IncidentFilter
-from posko_desktop.core.spreadsheets.tables import TableRowsError
+from posko_desktop.core.spreadsheets.tables import TableRowsError, header_of, write_template
 from tests.core.test_places import _feature_schema
 
 from .samples import REGENCIES, independent_counts, write_samples
@@ -159,3 +160,48 @@ def test_export_geo_adds_the_tps_with_their_classes(any_ctx, samples, tmp_path):
                                                              "sangat_rawan"}
     lon, lat = tps[0]["geometry"]["coordinates"]
     assert 110 <= lon <= 111 and -8 <= lat <= -7
+
+
+def _sample_rows(path) -> tuple[list[str], list[list[Any]]]:
+    if path.suffix == ".xlsx":
+        rows = [list(r) for r in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+    else:
+        text = path.read_text(encoding="utf-8")
+        rows = list(csv.reader(text.splitlines(), delimiter=";" if ";" in text[:200] else ","))
+    return [str(h) for h in rows[0]], rows[1:]
+
+
+def test_the_apps_own_xlsx_templates_filled_with_the_samples_import(ctx, samples, tmp_path):
+    """The templates `posko tps template` / `posko baseline template KIND` write, filled
+    with the sample rows under their own headers (as an office would), import; the counts
+    equal those read straight from the sample files."""
+    filled = {}
+    for kind, title, columns in (
+            ("tps", "TPS", tps_register.COLUMNS),
+            *((k.value, k.value, baseline.COLUMNS_OF[k]) for k in baseline.BaselineKind)):
+        path = write_template(tmp_path / "templat-{k}.xlsx".format(k=kind), title, columns)
+        wb = openpyxl.load_workbook(path)
+        ws = wb.worksheets[0]
+        headers = [c.value for c in ws[1]]
+        assert headers == [header_of(c) for c in columns]
+        sample_headers, rows = _sample_rows(samples[kind])
+        assert set(sample_headers) <= set(headers), kind
+        for row in rows:
+            by_header = dict(zip(sample_headers, row, strict=True))
+            ws.append([by_header.get(h) for h in headers])
+        wb.save(path)
+        filled[kind] = path
+    import_all(ctx, filled)
+    want = independent_counts(samples)
+    b = baseline.baseline_summary(ctx)
+    assert {c: r.tps for c, r in b.regencies.items() if r.tps} == dict(want["tps"])
+    assert {c: r.tps_rawan for c, r in b.regencies.items() if r.tps_rawan} == \
+        dict(want["rawan_regency"])
+    assert {k.code: k.tps_rawan for k in b.kecamatan if k.tps_rawan} == \
+        dict(want["rawan_kecamatan"])
+    assert {c: r.polda_rawan for c, r in b.regencies.items() if r.polda_rawan} == \
+        dict(want["polda_rawan"])
+    assert {c: r.polda_sangat_rawan for c, r in b.regencies.items()
+            if r.polda_sangat_rawan} == dict(want["polda_sangat"])
+    assert {c for c, r in b.regencies.items() if r.ikp_level == "tinggi"} == \
+        set(want["ikp_tinggi"])

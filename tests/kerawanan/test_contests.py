@@ -24,7 +24,7 @@ from posko_desktop.core.domain import (
     ValidationErrors,
 )
 from posko_desktop.core.resources import resource_path
-from posko_desktop.core.services import contests, incidents, stats
+from posko_desktop.core.services import contests, incidents, stats, tps_register
 from posko_desktop.core.services.contests import PairInput
 from posko_desktop.core.services.incidents import IncidentInput
 from posko_desktop.core.spreadsheets import contests as pair_sheets
@@ -128,6 +128,30 @@ def test_an_incident_names_its_contest_pair_and_tps(any_ctx):
     counts = {(c.contest_code, c.pair_number): c.incidents
               for c in contests.incident_counts_of(any_ctx)}
     assert counts == {("33", 2): 1, ("33.74", 1): 1}
+
+
+def test_an_incident_names_only_a_tps_the_register_holds_for_its_desa(any_ctx, tmp_path):
+    """Once the TPS register holds a desa, an incident there names one of its TPS: another
+    number is refused (field tps_number, the count named), nothing written."""
+    register = tmp_path / "tps.csv"
+    with register.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["Kode desa", "Nomor TPS", "DPT"])
+        w.writerows([["33.74.01.1001", n, 250] for n in (1, 2, 3)])
+    tps_register.import_register(any_ctx, register)
+    place = dict(kecamatan_code="33.74.01", desa_code="33.74.01.1001")
+    before = dump(any_ctx.db)
+    with pytest.raises(ValidationErrors) as err:
+        incidents.create_incident(any_ctx, incident(tps_number=4, **place))
+    [problem] = [e for e in err.value.errors if e.field == "tps_number"]
+    assert problem.text_in("en") == ("Desa 33.74.01.1001 has no TPS 4 in the TPS register "
+                                     "(it has 3)")
+    assert dump(any_ctx.db) == before
+    made = incidents.create_incident(any_ctx, incident(tps_number=2, **place))
+    assert (made.desa_code, made.tps_number) == ("33.74.01.1001", 2)
+    elsewhere = incidents.create_incident(any_ctx, incident(  # a desa not in the register
+        tps_number=9, kecamatan_code="33.74.01", desa_code="33.74.01.1002"))
+    assert elsewhere.tps_number == 9
 
 
 def _fill(path, rows) -> None:

@@ -221,3 +221,24 @@ def test_posts_name_contest_and_pair_and_stats_count_them(site, capsys):
     assert doc["posts_total"] == 1
     code, table, _ = cli(capsys, site, "opr", "stats", "--by", "contest", lang="id")
     assert "Unggahan" in table.splitlines()[0] and "Kejadian" in table.splitlines()[0]
+
+
+def test_post_place_refuses_a_desa_outside_its_kecamatan_naming_where_it_is(site, capsys):
+    """Issue 17: `posko post place` checks the place like the incident and activity
+    commands: a desa of another kecamatan exits 2 naming the kecamatan that has it, nothing
+    written; a fitting one is stored by code."""
+    code, added, err = cli(capsys, site, "opr", "post", "add", "--format", "json",
+                           "https://x.com/relawan/status/1812345678901234567")
+    assert code == 0, err
+    ref = added["added"][0]
+    before = state(site)
+    code, _out, err = cli(capsys, site, "opr", "post", "place", ref, "--regency", "33.74",
+                          "--kecamatan", "33.74.01", "--desa", "33.74.02.1001")
+    assert code == 2 and "Bandarharjo is not in Kecamatan Semarang Tengah" in err, err
+    assert "it is in Kecamatan Semarang Utara (33.74.02)" in err
+    assert state(site) == before
+    code, placed, err = cli(capsys, site, "opr", "post", "place", ref, "--regency", "33.74",
+                            "--kecamatan", "33.74.02", "--desa", "33.74.02.1001",
+                            "--format", "json")
+    assert code == 0, err
+    assert (placed["kecamatan_code"], placed["desa_code"]) == ("33.74.02", "33.74.02.1001")

@@ -45,3 +45,31 @@ def test_the_form_offers_the_places_of_the_ticked_regency_and_refuses_a_stray_de
     edit = ActivityDialog(ctx, act.get_activity(ctx, saved.id))
     qtbot.addWidget(edit)
     assert (edit.kecamatan.currentData(), edit.desa.currentData()) == (JAMBU, GONDORIYO_JAMBU)
+
+
+def type_into(qtbot, box, text: str) -> None:
+    """Type into an editable combo as a user does, then leave the box."""
+    box.lineEdit().clear()
+    qtbot.keyClicks(box.lineEdit(), text)
+    box.lineEdit().editingFinished.emit()
+
+
+def test_a_place_is_found_by_typing_part_of_its_name(ctx, qtbot):
+    """Issue 17 "completion by name in the form": the kecamatan and desa lists take typed
+    text; the completer offers the names containing it (any case); leaving the box picks the
+    one item it fits; text that fits none or several puts the chosen item back."""
+    dialog = ActivityDialog(ctx)
+    qtbot.addWidget(dialog)
+    tick(dialog, "33.22")
+    type_into(qtbot, dialog.kecamatan, "jamb")
+    assert dialog.kecamatan.currentData() == JAMBU
+    completer = dialog.desa.completer()
+    completer.setCompletionPrefix("ONDOR")
+    assert completer.currentCompletion() == "Gondoriyo ({c})".format(c=GONDORIYO_JAMBU)
+    type_into(qtbot, dialog.desa, "ONDOR")
+    assert dialog.desa.currentData() == GONDORIYO_JAMBU
+    type_into(qtbot, dialog.desa, "xyz")  # fits no desa: the chosen one stays, shown
+    assert dialog.desa.currentData() == GONDORIYO_JAMBU
+    assert dialog.desa.lineEdit().text() == dialog.desa.currentText()
+    type_into(qtbot, dialog.kecamatan, "ungaran")  # Ungaran Barat and Timur: not one
+    assert dialog.kecamatan.currentData() == JAMBU

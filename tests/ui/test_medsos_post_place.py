@@ -37,3 +37,21 @@ def test_a_post_is_placed_from_the_queue(desk, qtbot):  # noqa: F811
                     timeout=10_000)
     stored = posts.get_post(queue.ctx, p.id)
     assert stored.regencies == ("33.22", "33.74") and stored.desa_code is None
+
+
+def test_the_place_dialog_finds_a_desa_by_typing_part_of_its_name(desk, qtbot):  # noqa: F811
+    ani, _budi = desk
+    queue = ani.queue
+    posts.add_post(queue.ctx, PostInput("x", "https://x.com/a/status/6", "ricuh di TPS",
+                                        regencies=["33.74"]))
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=10_000)
+    queue.table.selectRow(0)
+    dialog = queue.set_place()
+    for box, typed in ((dialog.kecamatan, "semarang tengah"), (dialog.desa, "mirot")):
+        box.lineEdit().clear()
+        qtbot.keyClicks(box.lineEdit(), typed)
+        box.lineEdit().editingFinished.emit()
+    assert (dialog.kecamatan.currentData(), dialog.desa.currentData()) == (
+        "33.74.01", "33.74.01.1001")
+    assert dialog.changes() == {"kecamatan_code": "33.74.01", "desa_code": "33.74.01.1001"}
+    dialog.reject()

@@ -7,6 +7,7 @@ import pytest
 from posko_desktop.core.context import AppContext
 from posko_desktop.core.db.engine import Database
 from posko_desktop.core.domain import Actor
+from posko_desktop.core.services import contests
 from posko_desktop.core.services import incidents as inc
 
 from .conftest import add, sql, status_messages
@@ -91,3 +92,28 @@ def test_a_desa_outside_its_kecamatan_is_refused_in_the_form(ctx, make_window, q
     assert sql(db_path, "SELECT kecamatan, kecamatan_code, desa, desa_code, latitude, "
                         "longitude FROM incident") == [
         ("Bergas", "33.22.13", "Wujil", "33.22.13.1005", -7.18, 110.42)]
+
+
+def test_the_form_names_contest_pair_and_tps_and_refuses_a_pair_not_held(ctx, make_window,
+                                                                          qtbot, db_path):
+    """Issue 17: the form's Contest, Candidate pair and TPS fields; a ballot number the
+    contest does not hold is refused next to its field, nothing written."""
+    contests.add_pair(ctx, contests.PairInput(contest_code="33.74", ballot_number=1,
+                                              head="Calon Kepala", deputy="Calon Wakil"))
+    d = add(ctx, "Bagi-bagi sembako atas nama paslon", category="B1")
+    window = make_window()
+    form = open_form(qtbot, window, d.id)
+    form.contest.setCurrentIndex(form.contest.findData("33.74"))
+    form.pair_number.setValue(2)
+    form.kecamatan.setText("Semarang Tengah")
+    form.desa.setText("Miroto")
+    form.tps_number.setValue(3)
+    before = sql(db_path, "SELECT * FROM incident")
+    form.save()
+    assert form.isVisible() and form.errors["pair_number"].isVisible()
+    assert sql(db_path, "SELECT * FROM incident") == before
+    form.pair_number.setValue(1)
+    form.save()
+    qtbot.waitUntil(lambda: window.form is None)
+    assert sql(db_path, "SELECT contest_code, pair_number, desa_code, tps_number "
+                        "FROM incident") == [("33.74", 1, "33.74.01.1001", 3)]

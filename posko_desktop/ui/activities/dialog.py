@@ -42,6 +42,7 @@ from posko_desktop.core.services import activities, places, reference, units
 from posko_desktop.core.services.activities import EDITABLE_FIELDS, ActivityInfo, ActivityInput
 from posko_desktop.ui.dialogs.incident_form import WibDateTimeEdit
 from posko_desktop.ui.errors import show_error
+from posko_desktop.ui.widgets.place_completion import make_searchable
 from posko_desktop.ui.widgets.unit_combo import UnitCombo
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ class ActivityDialog(QDialog):
         self.kecamatan.currentIndexChanged.connect(lambda _i: self._fill_desa())
         self.desa = QComboBox(self)
         self.desa.setObjectName("activity_desa")
+        for box in (self.kecamatan, self.desa):
+            make_searchable(box)
         self.unit = UnitCombo(units.list_units(ctx, include_inactive=True),
                               _("(the desk or the regency/city office)"), self)
         self.unit.setObjectName("activity_unit")

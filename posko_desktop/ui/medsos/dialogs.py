@@ -29,6 +29,7 @@ from posko_desktop.core.services.medsos.cases import CaseInfo, CaseInput
 from posko_desktop.core.services.medsos.posts import PostInfo
 from posko_desktop.core.services.medsos.takedowns import TakedownInput
 from posko_desktop.ui.widgets.combo_fit import fit_combo
+from posko_desktop.ui.widgets.place_completion import make_searchable
 
 COMBO_CHARS = 48  # longer items (a case's claim) elided in the field, whole in the list
 
@@ -197,6 +198,8 @@ class PlaceDialog(_Form):
                                      for c in order))
         self.kecamatan = QComboBox(self)
         self.desa = QComboBox(self)
+        for box in (self.kecamatan, self.desa):
+            make_searchable(box)
         kec = post.kecamatan_code
         if kec:
             self.regency.setCurrentIndex(max(0, self.regency.findData(kec[:5])))

@@ -19,6 +19,21 @@ from posko_desktop.core.services.reference import (
 )
 
 
+def type_to_search(combo: QComboBox, visible: int | None = None) -> QCompleter:
+    """Make `combo` editable for typing only (nothing typed is inserted) with a completer
+    offering the items that contain the text, in any case."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = QCompleter(combo.model(), combo)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    if visible is not None:
+        completer.setMaxVisibleItems(visible)
+    combo.setCompleter(completer)
+    return completer
+
+
 def regency_label(r: RegencyInfo) -> str:
     """'33.22 Kab. Semarang' / '33.74 Kota Semarang': code first, never ambiguous."""
     return "{code} {name}".format(code=r.code, name=r.full_name)
@@ -76,13 +91,7 @@ class RegencyCombo(ValueCombo):
         super().__init__(parent)
         self._regencies = list(regencies)
         self._all_label = all_label
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = QCompleter(self.model(), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.setCompleter(completer)
+        type_to_search(self)
         self.editor().editingFinished.connect(self._resolve_text)
         self.editor().setClearButtonEnabled(all_label is not None)
         self.retranslate_ui()

@@ -1,4 +1,5 @@
-"""Completion of kecamatan and desa/kelurahan names in the incident form (issue 17).
+"""Completion of kecamatan and desa/kelurahan names in the incident form (issue 17), and
+typed search in the place lists of the activity form and the post's place dialog.
 
 The kecamatan editor offers the regency's kecamatan, the desa editor the chosen
 kecamatan's desa/kelurahan (or the regency's, while no kecamatan is chosen): the names that
@@ -10,10 +11,11 @@ candidates; a stored name left as it was keeps its code.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QStringListModel, Qt
-from PySide6.QtWidgets import QCompleter, QLineEdit
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit
 
 from posko_desktop.core import places
 from posko_desktop.core.services import places as place_service
+from posko_desktop.ui.widgets.pickers import type_to_search
 
 
 class PlaceCompletion(QObject):
@@ -66,3 +68,25 @@ class PlaceCompletion(QObject):
         service finds the code by the name, or refuses it naming candidates)."""
         text, code = self.known.get(name, ("", None))
         return code if self.editors[name].text().strip() == text else None
+
+
+def make_searchable(combo: QComboBox) -> None:
+    """Let the user type part of a name in a place list (activity form, post place dialog):
+    a completer offers the items containing the typed text, in any case; leaving the box
+    picks the one item the text fits (its whole text, or the only item containing it) and
+    otherwise puts the current item's text back. The items stay the only values."""
+    type_to_search(combo, visible=12)
+    edit = combo.lineEdit()
+    assert edit is not None
+
+    def resolve() -> None:
+        typed = edit.text().strip().casefold()
+        texts = [combo.itemText(i).casefold() for i in range(combo.count())]
+        fits = [i for i, t in enumerate(texts) if t == typed] or (
+            [i for i, t in enumerate(texts) if typed in t] if typed else [])
+        if len(fits) == 1 and fits[0] != combo.currentIndex():
+            combo.setCurrentIndex(fits[0])
+        elif combo.currentIndex() >= 0:
+            edit.setText(combo.itemText(combo.currentIndex()))
+
+    edit.editingFinished.connect(resolve)

@@ -49,6 +49,9 @@ TIME_SENSITIVE = (
     "tests/progress/test_stage_progress.py",
     "tests/core/test_day_counts.py",
     "tests/ui/test_incident_model.py",
+    "tests/core/test_dashboard_contests.py",
+    "tests/ui/test_dashboard_contests.py",
+    "tests/core/test_migration_0028.py",
 )
 
 

@@ -105,6 +105,14 @@ def add(ctx, title: str, regency: str = "33.74", category: str = "A1", severity:
         occurred_at=occurred, **extra))
 
 
+def hours_ago_today(at_most: float = 0.5) -> float:
+    """Hours back for `add` that stay on today's WIB day: at most `at_most`, and only half
+    the time since WIB midnight (00.10 WIB is 17.10 UTC: "30 minutes ago" was yesterday)."""
+    now = datetime.now(WIB)
+    since_midnight = now - now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(at_most, since_midnight.total_seconds() / 3600 / 2)
+
+
 def sql(db_path, query: str, *params):
     """An independent look at the file, without SQLAlchemy."""
     conn = sqlite3.connect(str(db_path))

@@ -12,7 +12,7 @@ from posko_desktop.core.charts.style import figure_hit
 from posko_desktop.core.timeutil import WIB
 from posko_desktop.ui.dashboard import DashboardTab
 
-from .conftest import add, sql, wait_loaded
+from .conftest import add, hours_ago_today, sql, wait_loaded
 
 
 def dashboard_of(window) -> DashboardTab:
@@ -169,7 +169,7 @@ def test_a_new_incident_updates_the_counts(ctx, make_window, qtbot):
     tab = open_dashboard(qtbot, window)
     before = tab.result.snapshot.series.total[-1]
     add(ctx, "Bentrok pendukung", regency="33.29", category="D3", severity="kritis",
-        hours_ago=0.5)
+        hours_ago=hours_ago_today())  # today's count and top regencies: today's WIB day
     # a refresh already running when the incident was saved reports the old counts first;
     # the tab then refreshes once more by itself
     qtbot.waitUntil(lambda: tab.result.snapshot.series.total[-1] == before + 1, timeout=60_000)

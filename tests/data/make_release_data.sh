@@ -67,7 +67,7 @@ for site in province office; do
     --password "sup-rahasia-1" --no-forced-change
   posko $site keys export --out "$WORK/$site.poskokey"
 done
-# since schema 0013 demo data goes into a live database only when forced
+# newer CLIs (training mode) put demo data into a live database only when forced
 LIVE=$(posko province demo-data --help | grep -q -- --allow-live-database && echo --allow-live-database || true)
 posko province demo-data --incidents 70 --days 30 --end-date 2024-11-30 --seed 6 $LIVE
 posko office demo-data --incidents 50 --days 30 --end-date 2024-11-30 --seed 7 $LIVE

@@ -44,13 +44,16 @@ def contest_counts_in(s: Session, date_from: date, date_to: date,
     names = stats.pair_names(s)
     counts = stats.per_contest(by_pair)
     posts = None if posts_by_pair is None else stats.per_contest(posts_by_pair)
+    keys_of: dict[str, set[str]] = {}  # contest code: its pair keys named anywhere
+    for k in (*names, *by_pair, *(posts_by_pair or ())):
+        keys_of.setdefault(k.split("/")[0], set()).add(k)
     out = []
     for contest in contests.contests_in(s):
         code = contest.code
         n, p = counts.get(code, 0), None if posts is None else posts.get(code, 0)
         if code != contests.PROVINCE_CODE and not n and not p:
             continue
-        keys = {k for k in (*names, *by_pair, *(posts_by_pair or ())) if k.split("/")[0] == code}
+        keys = keys_of.get(code, set())
         pairs = tuple(PairCount(
             _ballot(k), names.get(k, ""), by_pair.get(k, 0),
             None if posts_by_pair is None else posts_by_pair.get(k, 0))
